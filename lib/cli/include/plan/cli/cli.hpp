@@ -1,0 +1,8 @@
+#pragma once
+namespace plan::cli {
+
+// Parses the command line, runs one subcommand, prints any error as one line
+// `plan: error: ...` on stderr, and returns the process exit code (docs/exit-codes.md).
+int main(int argc, char** argv);
+
+}  // namespace plan::cli

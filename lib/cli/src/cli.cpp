@@ -1,0 +1,69 @@
+#include "plan/cli/cli.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <iostream>
+
+#include "common.hpp"
+#include "plan/core/error.hpp"
+
+#ifndef PLAN_VERSION
+#define PLAN_VERSION "0.0.0"
+#endif
+#ifndef PLAN_DEFAULT_DATA_DIR
+#define PLAN_DEFAULT_DATA_DIR "."
+#endif
+
+namespace plan::cli {
+
+int main(int argc, char** argv) {
+  CLI::App app{"plan: cost and capacity planning for LLM inference.\n"
+               "Compares pay-per-token APIs, managed inference and self-hosted GPUs for a workload profile.\n"
+               "A month is 730 hours everywhere.",
+               "plan"};
+  app.set_version_flag("--version", std::string("plan ") + PLAN_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  Registry reg;
+  const char* env_dir = std::getenv("PLAN_DATA_DIR");
+  reg.globals.data_dir = env_dir && *env_dir ? env_dir : PLAN_DEFAULT_DATA_DIR;
+  app.add_option("--data-dir", reg.globals.data_dir,
+                 "Directory holding pricing/, profiles/ and calib/ (default: $PLAN_DATA_DIR, else the source tree)")
+      ->capture_default_str();
+  app.footer("Exit codes: 0 ok, 1 check failed, 2 bad input, 64 usage, 69 unavailable, 70 internal error, "
+             "73 cannot write output. See docs/exit-codes.md.");
+
+  setup_compare(app, reg);
+  setup_prices(app, reg);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "plan: error: " << e.what() << " (see plan --help)\n";
+    return static_cast<int>(ExitCode::usage_error);
+  }
+
+  try {
+    for (auto& [sub, action] : reg.actions) {
+      if (sub->parsed()) return action();
+    }
+    return static_cast<int>(ExitCode::usage_error);
+  } catch (const Error& e) {
+    std::cerr << "plan: error: " << e.formatted() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    std::cerr << "plan: error: out of memory\n";
+    return static_cast<int>(ExitCode::internal_error);
+  } catch (const std::exception& e) {
+    std::cerr << "plan: error: internal error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::internal_error);
+  }
+}
+
+}  // namespace plan::cli

@@ -1,0 +1,50 @@
+#pragma once
+// Shared pieces of the subcommands. Private to plan_cli.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plan/core/price_sheet.hpp"
+#include "plan/core/profile.hpp"
+#include "plan/report/compare_report.hpp"
+
+namespace plan::cli {
+
+// Options every subcommand shares.
+struct Globals {
+  std::string data_dir;  // holds pricing/, profiles/, calib/
+  std::string pricing_dir() const { return data_dir + "/pricing"; }
+  std::string calib_dir() const { return data_dir + "/calib"; }
+};
+
+// A subcommand's action, set up by its setup_* function and run after parsing.
+using Action = std::function<int()>;
+
+struct Registry {
+  Globals globals;
+  std::vector<std::pair<CLI::App*, Action>> actions;
+  void add(CLI::App* sub, Action a) { actions.emplace_back(sub, std::move(a)); }
+};
+
+// One setup function per subcommand file.
+void setup_compare(CLI::App& app, Registry& reg);
+void setup_prices(CLI::App& app, Registry& reg);
+
+// Writes a rendered report to `out` ("" or "-" is standard output), atomically.
+void emit(const std::string& content, const std::string& out);
+// Adds --format with the given choices.
+CLI::Option* add_format_option(CLI::App& sub, std::string& target, const std::vector<std::string>& choices);
+report::Format to_format(const std::string& s);
+
+// The profile and the price sheet it resolves to: --prices wins, then the profile's
+// pinned version, then the newest sheet. Checks the profile's references.
+struct Loaded {
+  Profile profile;
+  PriceSheet sheet;
+};
+Loaded load_profile_and_sheet(const Globals& g, const std::string& profile_path, const std::string& prices);
+
+}  // namespace plan::cli

@@ -1,0 +1,98 @@
+#pragma once
+// Evaluates every option of a profile against a price sheet: the engine behind
+// `plan compare`, and the building block of break-even, projection and sweeps.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/cost.hpp"
+#include "plan/core/price_sheet.hpp"
+#include "plan/core/profile.hpp"
+#include "plan/core/replica_model.hpp"
+
+namespace plan {
+
+// Monthly cost lines, USD. The same categories for every kind of option so that finance
+// reports have a stable column set.
+struct CostBreakdown {
+  double api_tokens = 0;
+  double provisioned_units = 0;
+  double gpu_compute = 0;
+  double ops_labour = 0;
+  double monitoring = 0;
+  double storage = 0;
+  double egress = 0;
+  double total() const;
+  // (name, value) pairs in the documented column order.
+  std::vector<std::pair<const char*, double>> lines() const;
+};
+
+// Where a figure came from.
+struct Provenance {
+  std::string what;    // e.g. "input price", "instance price", "throughput"
+  std::string source;  // e.g. "pricing/2024-12.yaml:14", "calib/catalog.yaml", "profile"
+};
+
+struct SelfHostedDetail {
+  std::string instance;        // sheet instance id
+  std::string gpu;             // catalog GPU id
+  int gpus_per_replica = 0;    // tensor-parallel degree
+  int replicas = 0;            // at peak
+  int instances = 0;           // at peak
+  int gpus = 0;                // at peak
+  double instance_hours_per_month = 0;
+  double usd_per_instance_hour = 0;
+  double replica_tokens_per_s = 0;  // SLA-bound capacity of one replica
+  double utilization = 0;           // time-averaged demand / provisioned capacity
+  std::optional<FleetLatency> latency_at_peak;
+  std::string throughput_provenance;  // override | spec | calibrated
+  std::string throughput_source;
+};
+
+struct OptionResult {
+  std::string id;
+  OptionKind kind = OptionKind::api;
+  std::string what;  // human label: model, offering and mode, or instance and model
+  bool feasible = true;
+  std::vector<std::string> reasons;  // why infeasible
+  std::vector<std::string> notes;    // findings that do not make it infeasible
+  double monthly_tokens = 0;
+  double monthly_requests = 0;
+  CostBreakdown breakdown;
+  double monthly_cost_usd = 0;  // sum of the breakdown lines, each rounded to the cent
+  double cost_per_mtok_usd = 0;
+  std::optional<TokenCost> token_detail;
+  std::optional<ProvisionedCost> provisioned;
+  std::optional<RateCheck> rate_check;
+  std::optional<SelfHostedDetail> self_hosted;
+  std::vector<Provenance> provenance;
+};
+
+struct CompareResult {
+  std::string profile_name;
+  std::string profile_path;
+  std::string price_sheet_version;
+  std::string price_sheet_path;
+  std::string price_sheet_sha256;
+  std::string currency;
+  double hours_per_month = 0;
+  double monthly_tokens = 0;
+  double monthly_requests = 0;
+  std::vector<OptionResult> options;
+  std::optional<std::string> cheapest;  // id of the cheapest feasible option
+};
+
+struct EvalSettings {
+  double volume_scale = 1.0;  // multiplies every workload's requests/day
+};
+
+// Rounds a USD amount to the cent, half away from zero.
+double round_cents(double usd);
+
+OptionResult evaluate_option(const Profile& profile, const PriceSheet& sheet, const Option& option,
+                             const ReplicaModelProvider* perf, const EvalSettings& settings = {});
+
+CompareResult compare(const Profile& profile, const PriceSheet& sheet, const ReplicaModelProvider* perf,
+                      const EvalSettings& settings = {});
+
+}  // namespace plan

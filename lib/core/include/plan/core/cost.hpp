@@ -1,0 +1,66 @@
+#pragma once
+// Cost formulas (MODEL.md). Pure functions of profile, sheet and replica models; no I/O.
+#include <array>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/price_sheet.hpp"
+#include "plan/core/profile.hpp"
+#include "plan/core/replica_model.hpp"
+
+namespace plan {
+
+// Monthly token spend of a pay-per-token offering, split by price line (USD per month).
+struct TokenCost {
+  double input = 0;
+  double cached_input = 0;
+  double cache_write = 0;
+  double output = 0;
+  double batch_input = 0;
+  double batch_output = 0;
+  double total() const { return input + cached_input + cache_write + output + batch_input + batch_output; }
+  TokenCost& operator+=(const TokenCost& o);
+};
+
+// One workload on per-token prices, at `scale` times its volume. Batchable requests use the
+// batch prices when the offering has both; otherwise they are billed as interactive.
+// Cache shares apply to interactive input; a missing cache price bills those tokens as input.
+TokenCost token_cost(const Workload& w, const TokenPrices& p, double scale = 1.0);
+
+// Rates per hour of the day for a per-day quantity, summed over workloads: the rate of
+// workload w in hour h is q(w)/seconds_per_day x weight_w[h]. With `peak` set, a workload
+// known only by its peak_to_average ratio contributes its peak in every hour (its peak
+// hour is unknown, so peaks are assumed to coincide).
+using PerDay = std::function<double(const Workload&)>;
+std::array<double, 24> hourly_rate_per_s(const std::vector<Workload>& ws, const PerDay& q, bool peak);
+double peak_rate_per_s(const std::vector<Workload>& ws, const PerDay& q);
+
+// Rate-limit check of pay-per-token traffic against one tier. Batch requests are excluded
+// (they go through the batch API, which has its own queue limits).
+struct RateCheck {
+  std::string tier;
+  double peak_requests_per_min = 0;
+  double peak_tokens_per_min = 0;
+  double peak_input_tokens_per_min = 0;
+  double peak_output_tokens_per_min = 0;
+  std::vector<std::string> exceeded;  // one message per limit exceeded
+};
+RateCheck check_rate_limits(const std::vector<Workload>& ws, const RateLimit& limit, double scale = 1.0);
+
+// Provisioned throughput: units = ceil(max(peak input TPM / unit input TPM, peak output
+// TPM / unit output TPM)); cost = units x hourly price x 730.
+struct ProvisionedCost {
+  int units = 0;
+  double peak_input_tokens_per_min = 0;
+  double peak_output_tokens_per_min = 0;
+  double usd_per_month = 0;
+};
+ProvisionedCost provisioned_cost(const std::vector<Workload>& ws, const Provisioned& p,
+                                 const ProvisionedTerm& term, double scale = 1.0);
+
+// Hourly price of an instance under a pricing term; nullopt when the sheet has none.
+std::optional<double> instance_usd_per_hour(const GpuInstance& inst, PricingTerm term);
+
+}  // namespace plan

@@ -1,0 +1,122 @@
+#pragma once
+// A versioned price sheet, as loaded from pricing/*.yaml. Prices are kept in the units
+// people quote them in (USD per 1M tokens, USD per hour); formulas convert once.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/error.hpp"
+
+namespace plan {
+
+struct Source {
+  std::string id;
+  std::string url;        // URL, or "repo@commit:path"
+  std::string retrieved;  // ISO date the figure was read
+  std::string note;
+};
+
+// Per-1M-token prices of a pay-per-token offering. Optional prices are absent when the
+// offering has no such price (e.g. no batch API).
+struct TokenPrices {
+  double input_per_mtok = 0;
+  double output_per_mtok = 0;
+  std::optional<double> cached_input_per_mtok;
+  std::optional<double> cache_write_per_mtok;
+  std::optional<double> batch_input_per_mtok;
+  std::optional<double> batch_output_per_mtok;
+};
+
+// One usage tier's limits. A limit that is not published is absent.
+struct RateLimit {
+  std::string tier;
+  std::optional<double> requests_per_min;
+  std::optional<double> tokens_per_min;         // input + output
+  std::optional<double> input_tokens_per_min;   // Anthropic-style split limits
+  std::optional<double> output_tokens_per_min;
+  int line = 0;
+};
+
+struct ApiModel {
+  std::string id;
+  std::string provider;
+  TokenPrices prices;
+  std::optional<double> context_tokens;
+  std::vector<RateLimit> rate_limits;
+  std::vector<std::string> data_classes;  // classes it may receive; empty = any
+  std::string source;
+  int line = 0;
+};
+
+// Provisioned throughput: a model unit gives fixed tokens/min; priced per unit-hour by term.
+struct ProvisionedTerm {
+  std::string term;  // "none", "1m", "6m"
+  double usd_per_unit_hour = 0;
+  int months = 0;  // commitment length; 0 for no commitment
+  int line = 0;
+};
+
+struct Provisioned {
+  // Throughput of one unit. Absent when the provider does not publish it (AWS Bedrock
+  // does not); the profile option must then give it.
+  std::optional<double> input_tokens_per_min_per_unit;
+  std::optional<double> output_tokens_per_min_per_unit;
+  std::vector<ProvisionedTerm> terms;
+  std::string source;
+};
+
+// A dedicated managed endpoint: an instance billed per hour, serving one model.
+struct DedicatedEndpoint {
+  std::string gpu;
+  int gpu_count = 1;
+  double usd_per_hour = 0;
+  std::string source;
+};
+
+struct ManagedOffering {
+  std::string id;
+  std::string provider;
+  std::string model;
+  std::optional<TokenPrices> on_demand;
+  std::vector<RateLimit> rate_limits;
+  std::optional<Provisioned> provisioned;
+  std::optional<DedicatedEndpoint> dedicated;
+  std::vector<std::string> data_classes;
+  std::string source;
+  int line = 0;
+};
+
+struct GpuInstance {
+  std::string id;
+  std::string provider;
+  std::string instance;  // the provider's name, e.g. p5.48xlarge
+  std::string gpu;       // catalog GPU id, e.g. h100-sxm
+  int gpu_count = 1;
+  std::string region;
+  double on_demand_per_hour = 0;
+  std::optional<double> reserved_1y_per_hour;
+  std::optional<double> reserved_3y_per_hour;
+  std::optional<double> spot_per_hour;
+  std::string source;
+  int line = 0;
+};
+
+struct PriceSheet {
+  std::string version;
+  std::string effective_date;
+  std::string currency;
+  std::string path;    // file it was read from
+  std::string sha256;  // of the file's bytes
+  std::vector<Source> sources;
+  std::vector<ApiModel> api_models;
+  std::vector<ManagedOffering> managed;
+  std::vector<GpuInstance> gpu_instances;
+
+  const ApiModel* find_api(const std::string& id) const;
+  const ManagedOffering* find_managed(const std::string& id) const;
+  const GpuInstance* find_instance(const std::string& id) const;
+  // "pricing/2024-12.yaml:42" for provenance columns.
+  std::string cite(int line) const;
+};
+
+}  // namespace plan

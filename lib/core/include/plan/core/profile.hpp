@@ -1,0 +1,113 @@
+#pragma once
+// A workload profile, as loaded from profiles/*.yaml, normalised: every workload has
+// requests/day and input/output tokens per request, and a 24-value hourly shape.
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/error.hpp"
+
+namespace plan {
+
+// Relative traffic per hour of the day. Weights are normalised so their mean is 1:
+// the rate in hour h is the average rate x weight[h].
+struct TrafficShape {
+  std::array<double, 24> weight{};  // mean 1
+  // When the profile gives only peak_to_average, the shape is flat for energy
+  // (averages) and this factor is applied for peak sizing.
+  std::optional<double> peak_to_average;
+  bool hourly_given = false;
+
+  static TrafficShape flat();
+  static TrafficShape from_hourly(const std::array<double, 24>& raw);  // any scale, sum > 0
+  static TrafficShape from_peak_to_average(double ratio);
+  // max rate / mean rate.
+  double peak_factor() const;
+};
+
+struct Workload {
+  std::string id;
+  double requests_per_day = 0;
+  double input_tokens = 0;   // per request
+  double output_tokens = 0;  // per request
+  TrafficShape traffic = TrafficShape::flat();
+  double cached_input_share = 0;   // share of input tokens read from the prompt cache
+  double cache_write_share = 0;    // share of input tokens written to the prompt cache
+  double batchable_share = 0;      // share of requests that accept 24 h turnaround
+  std::string data_class = "internal";
+  std::optional<double> ttft_p95_ms;
+  std::optional<double> tpot_ms;
+  SourceLoc loc;
+
+  double tokens_per_request() const { return input_tokens + output_tokens; }
+  double tokens_per_day() const { return requests_per_day * tokens_per_request(); }
+};
+
+enum class OptionKind { api, managed, self_hosted };
+const char* to_string(OptionKind k);
+
+enum class ManagedMode { on_demand, provisioned, dedicated };
+const char* to_string(ManagedMode m);
+
+enum class PricingTerm { on_demand, reserved_1y, reserved_3y, spot };
+const char* to_string(PricingTerm t);
+
+// Self-hosting costs beyond the GPUs. Applied to every self-hosted option unless the
+// option carries its own.
+struct OpsCosts {
+  double fte_share = 0;                 // FTEs spent running the fleet
+  double loaded_cost_per_fte_year = 0;  // USD
+  double monitoring_per_month = 0;      // USD, monitoring and tooling
+  double storage_per_month = 0;         // USD, weights and images
+  double egress_per_month = 0;          // USD
+
+  double monthly_labour() const { return fte_share * loaded_cost_per_fte_year / 12.0; }
+};
+
+struct Option {
+  std::string id;
+  OptionKind kind = OptionKind::api;
+  // api
+  std::string model;  // api: sheet model id; self_hosted: catalog model id
+  std::optional<std::string> tier;  // rate-limit tier; default the highest listed
+  // managed
+  std::string offering;
+  ManagedMode mode = ManagedMode::on_demand;
+  std::string term = "none";  // provisioned term id
+  // Throughput of one provisioned unit, when the sheet does not publish it.
+  std::optional<double> unit_input_tokens_per_min;
+  std::optional<double> unit_output_tokens_per_min;
+  // self-hosted (and managed dedicated)
+  std::string instance;
+  PricingTerm pricing = PricingTerm::on_demand;
+  int gpus_per_replica = 0;  // 0 = derive (whole instance, or smallest fitting TP)
+  std::string precision = "bf16";
+  std::string kv_precision;  // empty = same as weights
+  std::optional<double> tokens_per_second_per_replica;  // override of the perf model
+  int min_replicas = 1;
+  bool autoscale = false;  // hourly scaling over the traffic shape
+  double spot_interruption_overhead = 0.10;  // extra GPU-hours on spot for restarts
+  std::optional<OpsCosts> ops;  // overrides the profile's
+  SourceLoc loc;
+  std::map<std::string, SourceLoc> key_locs;  // where each key's value was written
+  // Location of a key's value, or of the option when the key was not written.
+  SourceLoc loc_of(const std::string& key) const;
+};
+
+struct Profile {
+  std::string name;
+  std::string path;
+  std::optional<std::string> price_sheet;  // pinned version
+  std::vector<Workload> workloads;
+  std::vector<Option> options;
+  OpsCosts ops;
+  SourceLoc loc;
+
+  double tokens_per_day() const;
+  double requests_per_day() const;
+  const Option* find_option(const std::string& id) const;
+};
+
+}  // namespace plan

@@ -1,0 +1,74 @@
+#pragma once
+// The seam between cost models and performance models. A ReplicaModel says what one
+// self-hosted replica (a tensor-parallel group of GPUs) can do for a workload mix, and how
+// many replicas an arrival rate needs to meet the latency targets.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/price_sheet.hpp"
+#include "plan/core/profile.hpp"
+
+namespace plan {
+
+// The request-weighted mean request of the workloads an option serves, and the strictest
+// latency targets among them.
+struct WorkloadMix {
+  double input_tokens = 0;
+  double output_tokens = 0;
+  std::optional<double> ttft_p95_ms;
+  std::optional<double> tpot_ms;
+
+  static WorkloadMix of(const std::vector<Workload>& workloads);
+  double tokens_per_request() const { return input_tokens + output_tokens; }
+};
+
+struct FleetLatency {
+  double ttft_p50_ms = 0;
+  double ttft_p95_ms = 0;
+  double ttft_p99_ms = 0;
+  double tpot_ms = 0;
+};
+
+struct ReplicaSpec {
+  bool feasible = true;
+  std::vector<std::string> reasons;  // why not feasible
+  std::vector<std::string> notes;    // findings worth reporting
+  int gpus_per_replica = 1;          // tensor-parallel degree
+  double capacity_requests_per_s = 0;  // SLA-bound throughput of one replica
+  std::string provenance = "override";  // override | spec | calibrated
+  std::string provenance_source;        // file or catalog entry
+};
+
+class ReplicaModel {
+ public:
+  virtual ~ReplicaModel() = default;
+  virtual const ReplicaSpec& spec() const = 0;
+  // Smallest replica count that serves `requests_per_s` within the latency targets;
+  // 0 for zero traffic. Returns -1 when no count can (e.g. TTFT below the prefill time).
+  virtual int replicas_for(double requests_per_s) const;
+  // Latency with `replicas` replicas at `requests_per_s`, when the model can say.
+  virtual std::optional<FleetLatency> latency(double requests_per_s, int replicas) const;
+};
+
+// Builds a ReplicaModel for a self-hosted option on an instance. Implemented by the
+// performance model (catalog and calibration); the override model needs none.
+class ReplicaModelProvider {
+ public:
+  virtual ~ReplicaModelProvider() = default;
+  virtual std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
+                                             const WorkloadMix& mix) const = 0;
+};
+
+// A replica with a user-given throughput (tokens/s of input + output), no latency model.
+class OverrideReplicaModel : public ReplicaModel {
+ public:
+  OverrideReplicaModel(const Option& option, const GpuInstance& instance, const WorkloadMix& mix);
+  const ReplicaSpec& spec() const override { return spec_; }
+
+ private:
+  ReplicaSpec spec_;
+};
+
+}  // namespace plan

@@ -1,0 +1,48 @@
+#include "plan/core/replica_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace plan {
+
+WorkloadMix WorkloadMix::of(const std::vector<Workload>& workloads) {
+  WorkloadMix mix;
+  double requests = 0;
+  for (const auto& w : workloads) {
+    requests += w.requests_per_day;
+    mix.input_tokens += w.requests_per_day * w.input_tokens;
+    mix.output_tokens += w.requests_per_day * w.output_tokens;
+    if (w.ttft_p95_ms) mix.ttft_p95_ms = std::min(mix.ttft_p95_ms.value_or(*w.ttft_p95_ms), *w.ttft_p95_ms);
+    if (w.tpot_ms) mix.tpot_ms = std::min(mix.tpot_ms.value_or(*w.tpot_ms), *w.tpot_ms);
+  }
+  if (requests > 0) {
+    mix.input_tokens /= requests;
+    mix.output_tokens /= requests;
+  } else if (!workloads.empty()) {
+    mix.input_tokens = workloads.front().input_tokens;
+    mix.output_tokens = workloads.front().output_tokens;
+  }
+  return mix;
+}
+
+int ReplicaModel::replicas_for(double requests_per_s) const {
+  const auto& s = spec();
+  if (requests_per_s <= 0) return 0;
+  if (s.capacity_requests_per_s <= 0) return -1;
+  // A relative tolerance keeps 10.0000000001 from becoming 11 through rounding noise.
+  double need = requests_per_s / s.capacity_requests_per_s;
+  return static_cast<int>(std::ceil(need * (1.0 - 1e-12)));
+}
+
+std::optional<FleetLatency> ReplicaModel::latency(double, int) const { return std::nullopt; }
+
+OverrideReplicaModel::OverrideReplicaModel(const Option& option, const GpuInstance& instance,
+                                           const WorkloadMix& mix) {
+  spec_.provenance = "override";
+  spec_.provenance_source = "profile option '" + option.id + "' tokens_per_second_per_replica";
+  spec_.gpus_per_replica = option.gpus_per_replica > 0 ? option.gpus_per_replica : instance.gpu_count;
+  double tps = option.tokens_per_second_per_replica.value_or(0);
+  spec_.capacity_requests_per_s = mix.tokens_per_request() > 0 ? tps / mix.tokens_per_request() : 0;
+}
+
+}  // namespace plan

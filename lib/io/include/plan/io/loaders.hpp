@@ -1,0 +1,35 @@
+#pragma once
+// Readers of the project's input files. Every function throws plan::Error with the file,
+// line and column of the first problem; none returns a partly-read object.
+#include <string>
+#include <vector>
+
+#include "plan/core/price_sheet.hpp"
+#include "plan/core/profile.hpp"
+
+namespace plan::io {
+
+// Price sheets (pricing/*.yaml).
+PriceSheet parse_price_sheet(const std::string& file, const std::string& text);
+PriceSheet load_price_sheet(const std::string& path);
+
+struct SheetFile {
+  std::string version;
+  std::string effective_date;
+  std::string path;
+};
+// Every sheet in `dir`, oldest first (by effective date, then version).
+std::vector<SheetFile> list_price_sheets(const std::string& dir);
+// `spec` is a version in `dir`, or a path to a file (anything containing '/' or ending .yaml).
+// An empty spec picks the newest sheet in `dir`.
+PriceSheet resolve_price_sheet(const std::string& spec, const std::string& dir);
+
+// Workload profiles (profiles/*.yaml).
+Profile parse_profile(const std::string& file, const std::string& text);
+Profile load_profile(const std::string& path);
+
+// Checks that every option of `profile` names entries the sheet has, and throws at the
+// option's key otherwise.
+void check_references(const Profile& profile, const PriceSheet& sheet);
+
+}  // namespace plan::io

@@ -1,0 +1,249 @@
+// Reads pricing/*.yaml. The format is documented in docs/formats.md.
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <set>
+
+#include "plan/io/files.hpp"
+#include "plan/io/loaders.hpp"
+#include "yaml_strict.hpp"
+
+namespace plan::io {
+namespace {
+
+// The most any sheet may charge; above this a figure is a typo.
+constexpr double max_usd_per_mtok = 10'000;
+constexpr double max_usd_per_hour = 10'000;
+constexpr double max_tokens_per_min = 1e12;
+
+int line_of(const Map& m) { return m.loc().line; }
+
+TokenPrices read_token_prices(Map& m) {
+  TokenPrices p;
+  auto price = Range::non_negative(max_usd_per_mtok);
+  p.input_per_mtok = m.num("input_per_mtok", price);
+  p.output_per_mtok = m.num("output_per_mtok", price);
+  p.cached_input_per_mtok = m.opt_num("cached_input_per_mtok", price);
+  p.cache_write_per_mtok = m.opt_num("cache_write_per_mtok", price);
+  p.batch_input_per_mtok = m.opt_num("batch_input_per_mtok", price);
+  p.batch_output_per_mtok = m.opt_num("batch_output_per_mtok", price);
+  if (p.batch_input_per_mtok.has_value() != p.batch_output_per_mtok.has_value())
+    throw Error(m.loc(), fmt::format("{} has only one of batch_input_per_mtok and batch_output_per_mtok (expected both or neither)",
+                                     m.what()));
+  return p;
+}
+
+std::vector<RateLimit> read_rate_limits(Map& m) {
+  std::vector<RateLimit> out;
+  std::set<std::string> tiers;
+  m.seq("rate_limits", [&](const YAML::Node& n, std::size_t i) {
+    Map r(m.file(), n, fmt::format("rate limit {} of {}", i + 1, m.what()));
+    RateLimit l;
+    l.tier = r.str("tier");
+    if (!tiers.insert(l.tier).second) throw Error(r.key_loc("tier"), fmt::format("duplicate tier '{}' in {}", l.tier, m.what()));
+    auto lim = Range::positive(max_tokens_per_min);
+    l.requests_per_min = r.opt_num("requests_per_min", lim);
+    l.tokens_per_min = r.opt_num("tokens_per_min", lim);
+    l.input_tokens_per_min = r.opt_num("input_tokens_per_min", lim);
+    l.output_tokens_per_min = r.opt_num("output_tokens_per_min", lim);
+    r.opt_num("requests_per_day", lim);  // published by some providers; not yet checked
+    r.opt_num("batch_queue_tokens", lim);
+    l.line = r.loc().line;
+    r.finish();
+    out.push_back(std::move(l));
+  }, false);
+  return out;
+}
+
+void check_source(const PriceSheet& s, Map& m, const std::string& id) {
+  if (id.empty()) return;
+  auto it = std::find_if(s.sources.begin(), s.sources.end(), [&](const Source& x) { return x.id == id; });
+  if (it == s.sources.end())
+    throw Error(m.key_loc("source"), fmt::format("source '{}' of {} is not listed under 'sources'", id, m.what()));
+}
+
+template <typename T>
+void check_unique(std::set<std::string>& ids, const T& item, Map& m, const char* kind) {
+  if (!ids.insert(item.id).second)
+    throw Error(m.key_loc("id"), fmt::format("duplicate {} id '{}' (expected each id once)", kind, item.id));
+}
+
+}  // namespace
+
+PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
+  Document doc = parse_document(file, text);
+  Map top(file, doc.root, "price sheet");
+  PriceSheet s;
+  s.path = file;
+  s.sha256 = sha256_hex(text);
+  s.version = top.str("version");
+  s.effective_date = top.str("effective_date");
+  s.currency = top.str("currency");
+  top.opt_str("description");
+  if (s.currency != "USD")
+    throw Error(top.key_loc("currency"), fmt::format("currency '{}' is not supported (expected USD)", s.currency));
+
+  std::set<std::string> source_ids;
+  top.seq("sources", [&](const YAML::Node& n, std::size_t i) {
+    Map m(file, n, fmt::format("source {}", i + 1));
+    Source src;
+    src.id = m.str("id");
+    src.url = m.str("url");
+    src.retrieved = m.str("retrieved");
+    src.note = m.opt_str("note").value_or("");
+    m.finish();
+    check_unique(source_ids, src, m, "source");
+    s.sources.push_back(std::move(src));
+  });
+
+  std::set<std::string> ids;
+  top.seq("api_models", [&](const YAML::Node& n, std::size_t i) {
+    Map m(file, n, fmt::format("api model {}", i + 1));
+    ApiModel a;
+    a.id = m.str("id");
+    Map named(file, n, fmt::format("api model '{}'", a.id));
+    named.allow("id");
+    a.provider = named.str("provider");
+    a.prices = read_token_prices(named);
+    a.context_tokens = named.opt_num("context_tokens", Range::positive(1e9));
+    a.rate_limits = read_rate_limits(named);
+    a.data_classes = named.opt_str_list("data_classes");
+    a.source = named.opt_str("source").value_or("");
+    a.line = line_of(named);
+    named.finish();
+    check_source(s, named, a.source);
+    check_unique(ids, a, named, "price-sheet entry");
+    s.api_models.push_back(std::move(a));
+  }, false);
+
+  top.seq("managed", [&](const YAML::Node& n, std::size_t i) {
+    Map first(file, n, fmt::format("managed offering {}", i + 1));
+    ManagedOffering o;
+    o.id = first.str("id");
+    Map m(file, n, fmt::format("managed offering '{}'", o.id));
+    m.allow("id");
+    o.provider = m.str("provider");
+    o.model = m.str("model");
+    o.source = m.opt_str("source").value_or("");
+    o.data_classes = m.opt_str_list("data_classes");
+    o.rate_limits = read_rate_limits(m);
+    if (auto od = m.opt_node("on_demand")) {
+      Map p(file, *od, fmt::format("on_demand of '{}'", o.id));
+      o.on_demand = read_token_prices(p);
+      p.finish();
+    }
+    if (auto pt = m.opt_node("provisioned")) {
+      Map p(file, *pt, fmt::format("provisioned of '{}'", o.id));
+      Provisioned prov;
+      prov.input_tokens_per_min_per_unit = p.opt_num("input_tokens_per_min_per_unit", Range::positive(max_tokens_per_min));
+      prov.output_tokens_per_min_per_unit = p.opt_num("output_tokens_per_min_per_unit", Range::positive(max_tokens_per_min));
+      prov.source = p.opt_str("source").value_or("");
+      std::set<std::string> terms;
+      p.seq("terms", [&](const YAML::Node& tn, std::size_t j) {
+        Map t(file, tn, fmt::format("term {} of '{}'", j + 1, o.id));
+        ProvisionedTerm term;
+        term.term = t.str("term");
+        term.usd_per_unit_hour = t.num("usd_per_unit_hour", Range::positive(max_usd_per_hour));
+        term.months = t.opt_integer("months", 0, 120).value_or(0);
+        term.line = t.loc().line;
+        t.finish();
+        if (!terms.insert(term.term).second)
+          throw Error(t.key_loc("term"), fmt::format("duplicate term '{}' in '{}'", term.term, o.id));
+        prov.terms.push_back(term);
+      });
+      p.finish();
+      check_source(s, p, prov.source);
+      o.provisioned = prov;
+    }
+    if (auto dn = m.opt_node("dedicated")) {
+      Map d(file, *dn, fmt::format("dedicated of '{}'", o.id));
+      DedicatedEndpoint e;
+      e.gpu = d.str("gpu");
+      e.gpu_count = d.integer("gpu_count", 1, 64);
+      e.usd_per_hour = d.num("usd_per_hour", Range::positive(max_usd_per_hour));
+      e.source = d.opt_str("source").value_or("");
+      d.finish();
+      check_source(s, d, e.source);
+      o.dedicated = e;
+    }
+    if (!o.on_demand && !o.provisioned && !o.dedicated)
+      throw Error(m.loc(), fmt::format("managed offering '{}' has no prices (expected on_demand, provisioned or dedicated)", o.id));
+    o.line = m.loc().line;
+    m.finish();
+    check_source(s, m, o.source);
+    check_unique(ids, o, m, "price-sheet entry");
+    s.managed.push_back(std::move(o));
+  }, false);
+
+  top.seq("gpu_instances", [&](const YAML::Node& n, std::size_t i) {
+    Map first(file, n, fmt::format("GPU instance {}", i + 1));
+    GpuInstance g;
+    g.id = first.str("id");
+    Map m(file, n, fmt::format("GPU instance '{}'", g.id));
+    m.allow("id");
+    g.provider = m.str("provider");
+    g.instance = m.str("instance");
+    g.gpu = m.str("gpu");
+    g.gpu_count = m.integer("gpu_count", 1, 64);
+    g.region = m.opt_str("region").value_or("");
+    auto hourly = Range::positive(max_usd_per_hour);
+    g.on_demand_per_hour = m.num("on_demand_per_hour", hourly);
+    g.reserved_1y_per_hour = m.opt_num("reserved_1y_per_hour", hourly);
+    g.reserved_3y_per_hour = m.opt_num("reserved_3y_per_hour", hourly);
+    g.spot_per_hour = m.opt_num("spot_per_hour", hourly);
+    g.source = m.opt_str("source").value_or("");
+    g.line = m.loc().line;
+    m.finish();
+    check_source(s, m, g.source);
+    check_unique(ids, g, m, "price-sheet entry");
+    s.gpu_instances.push_back(std::move(g));
+  }, false);
+
+  top.finish();
+  return s;
+}
+
+PriceSheet load_price_sheet(const std::string& path) {
+  Limits limits;
+  return parse_price_sheet(path, read_text_file(path, limits.max_bytes));
+}
+
+std::vector<SheetFile> list_price_sheets(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<SheetFile> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw Error(SourceLoc{dir, 0, 0}, "price-sheet directory not found");
+  std::vector<std::string> paths;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".yaml") paths.push_back(e.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::set<std::string> versions;
+  for (const auto& p : paths) {
+    PriceSheet s = load_price_sheet(p);
+    if (!versions.insert(s.version).second)
+      throw Error(SourceLoc{p, 0, 0}, fmt::format("price-sheet version '{}' appears in two files", s.version));
+    out.push_back({s.version, s.effective_date, p});
+  }
+  std::sort(out.begin(), out.end(), [](const SheetFile& a, const SheetFile& b) {
+    return std::tie(a.effective_date, a.version) < std::tie(b.effective_date, b.version);
+  });
+  return out;
+}
+
+PriceSheet resolve_price_sheet(const std::string& spec, const std::string& dir) {
+  bool is_path = spec.find('/') != std::string::npos ||
+                 (spec.size() > 5 && spec.compare(spec.size() - 5, 5, ".yaml") == 0);
+  if (is_path) return load_price_sheet(spec);
+  auto sheets = list_price_sheets(dir);
+  if (sheets.empty()) throw Error(SourceLoc{dir, 0, 0}, "no price sheets found (expected pricing/*.yaml)");
+  if (spec.empty()) return load_price_sheet(sheets.back().path);
+  for (const auto& s : sheets) {
+    if (s.version == spec) return load_price_sheet(s.path);
+  }
+  std::vector<std::string> names;
+  for (const auto& s : sheets) names.push_back(s.version);
+  throw Error(fmt::format("unknown price-sheet version '{}' (expected one of: {})", spec, fmt::join(names, ", ")));
+}
+
+}  // namespace plan::io

@@ -1,0 +1,240 @@
+// Reads profiles/*.yaml. The format is documented in docs/formats.md.
+#include <fmt/format.h>
+#include <set>
+
+#include "plan/io/loaders.hpp"
+#include "yaml_strict.hpp"
+
+namespace plan::io {
+namespace {
+
+// Above these a figure is a typo, not a workload.
+constexpr double max_tokens_per_day = 1e15;
+constexpr double max_requests_per_day = 1e12;
+constexpr double max_tokens_per_request = 1e8;
+constexpr double max_usd = 1e9;
+
+Workload read_workload(const std::string& file, const YAML::Node& n, std::size_t i) {
+  Map first(file, n, fmt::format("workload {}", i + 1));
+  Workload w;
+  w.id = first.opt_str("id").value_or(fmt::format("workload-{}", i + 1));
+  Map m(file, n, fmt::format("workload '{}'", w.id));
+  m.allow("id");
+  w.loc = m.loc();
+  auto tok = Range::positive(max_tokens_per_request);
+  if (m.has("tokens_per_day")) {
+    if (m.has("requests_per_day"))
+      throw Error(m.key_loc("tokens_per_day"),
+                  fmt::format("workload '{}' gives both tokens_per_day and requests_per_day (expected one)", w.id));
+    double tpd = m.num("tokens_per_day", Range::non_negative(max_tokens_per_day));
+    double share = m.num("input_share", Range::share());
+    double per_request = m.opt_num("tokens_per_request", tok).value_or(1000.0);
+    w.requests_per_day = tpd / per_request;
+    w.input_tokens = per_request * share;
+    w.output_tokens = per_request * (1.0 - share);
+  } else {
+    w.requests_per_day = m.num("requests_per_day", Range::non_negative(max_requests_per_day));
+    w.input_tokens = m.num("input_tokens", Range::non_negative(max_tokens_per_request));
+    w.output_tokens = m.num("output_tokens", Range::non_negative(max_tokens_per_request));
+    if (w.input_tokens + w.output_tokens <= 0)
+      throw Error(m.key_loc("input_tokens"), fmt::format("workload '{}' has no tokens per request (expected input_tokens + output_tokens > 0)", w.id));
+    if (w.tokens_per_day() > max_tokens_per_day)
+      throw Error(m.key_loc("requests_per_day"),
+                  fmt::format("workload '{}' is {:.3g} tokens/day (expected at most {:.0e})", w.id, w.tokens_per_day(), max_tokens_per_day));
+  }
+  if (m.has("hourly") && m.has("peak_to_average"))
+    throw Error(m.key_loc("peak_to_average"), fmt::format("workload '{}' gives both hourly and peak_to_average (expected one)", w.id));
+  if (auto h = m.opt_node("hourly")) {
+    if (!h->IsSequence() || h->size() != 24)
+      fail(file, *h, fmt::format("'hourly' in workload '{}' is not a list of 24 numbers (expected 24 non-negative weights, hour 0 first)", w.id));
+    std::array<double, 24> raw{};
+    double sum = 0;
+    for (std::size_t k = 0; k < 24; ++k) {
+      raw[k] = to_number(file, (*h)[k], fmt::format("hour {} of 'hourly' in workload '{}'", k, w.id), Range::non_negative(1e12));
+      sum += raw[k];
+    }
+    if (sum <= 0) fail(file, *h, fmt::format("'hourly' in workload '{}' is all zero (expected some traffic)", w.id));
+    w.traffic = TrafficShape::from_hourly(raw);
+  }
+  if (auto p = m.opt_num("peak_to_average", Range{1, 24, false})) w.traffic = TrafficShape::from_peak_to_average(*p);
+  w.cached_input_share = m.opt_num("cached_input_share", Range::share()).value_or(0);
+  w.cache_write_share = m.opt_num("cache_write_share", Range::share()).value_or(0);
+  if (w.cached_input_share + w.cache_write_share > 1 + 1e-12)
+    throw Error(m.key_loc("cache_write_share"),
+                fmt::format("workload '{}': cached_input_share + cache_write_share is {} (expected at most 1)", w.id,
+                            w.cached_input_share + w.cache_write_share));
+  w.batchable_share = m.opt_num("batchable_share", Range::share()).value_or(0);
+  w.data_class = m.opt_str("data_class").value_or("internal");
+  w.ttft_p95_ms = m.opt_num("ttft_p95_ms", Range::positive(1e7));
+  w.tpot_ms = m.opt_num("tpot_ms", Range::positive(1e6));
+  m.opt_str("description");
+  m.finish();
+  return w;
+}
+
+OpsCosts read_ops(Map& m) {
+  OpsCosts o;
+  o.fte_share = m.opt_num("fte_share", Range::non_negative(1000)).value_or(0);
+  o.loaded_cost_per_fte_year = m.opt_num("loaded_cost_per_fte_year", Range::non_negative(1e7)).value_or(0);
+  o.monitoring_per_month = m.opt_num("monitoring_per_month", Range::non_negative(max_usd)).value_or(0);
+  o.storage_per_month = m.opt_num("storage_per_month", Range::non_negative(max_usd)).value_or(0);
+  o.egress_per_month = m.opt_num("egress_per_month", Range::non_negative(max_usd)).value_or(0);
+  m.finish();
+  return o;
+}
+
+template <typename E>
+E read_enum(Map& m, const char* key, const std::vector<std::pair<const char*, E>>& values, E fallback) {
+  auto s = m.opt_str(key);
+  if (!s) return fallback;
+  std::vector<std::string> names;
+  for (const auto& [name, v] : values) {
+    if (*s == name) return v;
+    names.push_back(name);
+  }
+  auto n = m.node(key);
+  fail(m.file(), n, fmt::format("'{}' in {} is '{}' (expected one of: {})", key, m.what(), *s, fmt::join(names, ", ")));
+}
+
+Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) {
+  Map first(file, n, fmt::format("option {}", i + 1));
+  Option o;
+  o.id = first.str("id");
+  Map m(file, n, fmt::format("option '{}'", o.id));
+  m.allow("id");
+  o.loc = m.loc();
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (it->first.IsScalar()) o.key_locs[it->first.Scalar()] = loc_of(file, it->second);
+  }
+  o.kind = read_enum<OptionKind>(m, "kind", {{"api", OptionKind::api}, {"managed", OptionKind::managed},
+                                             {"self_hosted", OptionKind::self_hosted}}, OptionKind::api);
+  if (!m.has("kind")) m.node("kind");  // required: throws "missing key"
+  auto forbid = [&](const char* key, const char* kinds) {
+    if (m.has(key))
+      throw Error(m.key_loc(key), fmt::format("'{}' does not apply to a {} option (it is for {})", key, to_string(o.kind), kinds));
+  };
+  switch (o.kind) {
+    case OptionKind::api:
+      o.model = m.str("model");
+      o.tier = m.opt_str("tier");
+      for (auto k : {"offering", "mode", "instance", "term", "gpus_per_replica", "precision", "kv_precision",
+                     "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops"})
+        forbid(k, "other kinds");
+      break;
+    case OptionKind::managed: {
+      o.offering = m.str("offering");
+      o.mode = read_enum<ManagedMode>(m, "mode", {{"on_demand", ManagedMode::on_demand},
+                                                 {"provisioned", ManagedMode::provisioned},
+                                                 {"dedicated", ManagedMode::dedicated}}, ManagedMode::on_demand);
+      o.tier = m.opt_str("tier");
+      o.term = m.opt_str("term").value_or("none");
+      o.unit_input_tokens_per_min = m.opt_num("unit_input_tokens_per_min", Range::positive(1e12));
+      o.unit_output_tokens_per_min = m.opt_num("unit_output_tokens_per_min", Range::positive(1e12));
+      o.model = m.opt_str("model").value_or("");
+      o.precision = m.opt_str("precision").value_or("bf16");
+      o.tokens_per_second_per_replica = m.opt_num("tokens_per_second_per_replica", Range::positive(1e9));
+      o.min_replicas = m.opt_integer("min_replicas", 0, 100000).value_or(1);
+      forbid("instance", "self_hosted");
+      if (auto on = m.opt_node("ops")) {
+        Map om(file, *on, fmt::format("ops of option '{}'", o.id));
+        o.ops = read_ops(om);
+      }
+      break;
+    }
+    case OptionKind::self_hosted: {
+      o.instance = m.str("instance");
+      o.model = m.str("model");
+      o.pricing = read_enum<PricingTerm>(m, "term", {{"on_demand", PricingTerm::on_demand},
+                                                    {"reserved_1y", PricingTerm::reserved_1y},
+                                                    {"reserved_3y", PricingTerm::reserved_3y},
+                                                    {"spot", PricingTerm::spot}}, PricingTerm::on_demand);
+      o.gpus_per_replica = m.opt_integer("gpus_per_replica", 1, 64).value_or(0);
+      o.precision = m.opt_str("precision").value_or("bf16");
+      o.kv_precision = m.opt_str("kv_precision").value_or("");
+      o.tokens_per_second_per_replica = m.opt_num("tokens_per_second_per_replica", Range::positive(1e9));
+      o.min_replicas = m.opt_integer("min_replicas", 0, 100000).value_or(1);
+      o.autoscale = m.opt_bool("autoscale").value_or(false);
+      o.spot_interruption_overhead = m.opt_num("spot_interruption_overhead", Range::share()).value_or(0.10);
+      if (o.autoscale && (o.pricing == PricingTerm::reserved_1y || o.pricing == PricingTerm::reserved_3y))
+        throw Error(m.key_loc("autoscale"),
+                    fmt::format("option '{}' autoscales a reserved fleet (expected term on_demand or spot: reserved instances are paid whether used or not)", o.id));
+      forbid("offering", "managed");
+      forbid("mode", "managed");
+      forbid("tier", "api and managed");
+      if (auto on = m.opt_node("ops")) {
+        Map om(file, *on, fmt::format("ops of option '{}'", o.id));
+        o.ops = read_ops(om);
+      }
+      break;
+    }
+  }
+  m.opt_str("description");
+  m.finish();
+  return o;
+}
+
+}  // namespace
+
+Profile parse_profile(const std::string& file, const std::string& text) {
+  Document doc = parse_document(file, text);
+  Map top(file, doc.root, "profile");
+  Profile p;
+  p.path = file;
+  p.loc = top.loc();
+  p.name = top.str("name");
+  top.opt_str("description");
+  p.price_sheet = top.opt_str("price_sheet");
+  std::set<std::string> ids;
+  top.seq("workloads", [&](const YAML::Node& n, std::size_t i) {
+    Workload w = read_workload(file, n, i);
+    if (!ids.insert(w.id).second) throw Error(w.loc, fmt::format("duplicate workload id '{}' (expected each id once)", w.id));
+    p.workloads.push_back(std::move(w));
+  });
+  if (p.workloads.empty()) throw Error(top.key_loc("workloads"), "profile has no workloads (expected at least one)");
+  if (auto on = top.opt_node("ops")) {
+    Map om(file, *on, "ops");
+    p.ops = read_ops(om);
+  }
+  std::set<std::string> option_ids;
+  top.seq("options", [&](const YAML::Node& n, std::size_t i) {
+    Option o = read_option(file, n, i);
+    if (!option_ids.insert(o.id).second)
+      throw Error(o.loc_of("id"), fmt::format("duplicate option id '{}' (expected each id once)", o.id));
+    p.options.push_back(std::move(o));
+  });
+  if (p.options.empty()) throw Error(top.key_loc("options"), "profile has no options (expected at least one)");
+  top.finish();
+  return p;
+}
+
+Profile load_profile(const std::string& path) {
+  Limits limits;
+  return parse_profile(path, read_text_file(path, limits.max_bytes));
+}
+
+void check_references(const Profile& p, const PriceSheet& s) {
+  for (const auto& o : p.options) {
+    switch (o.kind) {
+      case OptionKind::api:
+        if (!s.find_api(o.model))
+          throw Error(o.loc_of("model"), fmt::format("unknown model '{}' (expected an api_models id of price sheet {})", o.model, s.version));
+        if (o.tier) {
+          const auto& lim = s.find_api(o.model)->rate_limits;
+          bool found = false;
+          for (const auto& l : lim) found = found || l.tier == *o.tier;
+          if (!found) throw Error(o.loc_of("tier"), fmt::format("unknown tier '{}' for model '{}' in price sheet {}", *o.tier, o.model, s.version));
+        }
+        break;
+      case OptionKind::managed:
+        if (!s.find_managed(o.offering))
+          throw Error(o.loc_of("offering"), fmt::format("unknown offering '{}' (expected a managed id of price sheet {})", o.offering, s.version));
+        break;
+      case OptionKind::self_hosted:
+        if (!s.find_instance(o.instance))
+          throw Error(o.loc_of("instance"), fmt::format("unknown instance '{}' (expected a gpu_instances id of price sheet {})", o.instance, s.version));
+        break;
+    }
+  }
+}
+
+}  // namespace plan::io

@@ -1,0 +1,101 @@
+#pragma once
+// Strict, located reading of YAML (and JSON, which yaml-cpp also parses). Private to
+// plan_io: yaml-cpp types never leave this library.
+//
+// Every reader goes through here, so that every bad input gets one line
+// `FILE:LINE:COL: what is wrong (what was expected)`:
+//  - parse_document() bounds size, nesting depth and node count, rejects duplicate keys
+//    and multiple documents before building the tree;
+//  - Map reads a mapping field by field and, on finish(), rejects keys it did not read.
+#include <yaml-cpp/yaml.h>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "plan/core/error.hpp"
+
+namespace plan::io {
+
+struct Limits {
+  std::size_t max_bytes = 8u << 20;       // 8 MiB
+  std::size_t max_depth = 64;             // nesting of mappings/sequences
+  std::size_t max_nodes = 2'000'000;      // scalars + collections, aliases not expanded
+  std::size_t max_scalar_bytes = 1u << 20;
+};
+
+// A parsed document and the name of its file, for locations.
+struct Document {
+  std::string file;
+  YAML::Node root;
+};
+
+// Reads `path` whole; errors: missing, unreadable, empty, over the size limit.
+std::string read_text_file(const std::string& path, std::size_t max_bytes);
+
+// Parses text already read from `file`. The root must be a mapping unless `any_root`.
+Document parse_document(const std::string& file, const std::string& text, const Limits& limits = {},
+                        bool any_root = false);
+
+SourceLoc loc_of(const std::string& file, const YAML::Node& n);
+[[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& msg);
+
+// Allowed range of a number, for error messages: "expected a number in [0, 1]".
+struct Range {
+  double min = 0;
+  double max = 1e15;
+  bool min_exclusive = false;
+  static Range non_negative(double max = 1e15) { return {0, max, false}; }
+  static Range positive(double max = 1e15) { return {0, max, true}; }
+  static Range share() { return {0, 1, false}; }
+};
+
+// A scalar read as a number: plain (unquoted), finite, within range.
+double to_number(const std::string& file, const YAML::Node& n, const std::string& what, Range r);
+int to_int(const std::string& file, const YAML::Node& n, const std::string& what, int min, int max);
+std::string to_string(const std::string& file, const YAML::Node& n, const std::string& what);
+bool to_bool(const std::string& file, const YAML::Node& n, const std::string& what);
+
+class Map {
+ public:
+  // `what` names the mapping in messages, e.g. "workload 'chat'".
+  Map(const std::string& file, const YAML::Node& node, std::string what);
+
+  bool has(const char* key) const;
+  YAML::Node node(const char* key);                 // required, any type
+  std::optional<YAML::Node> opt_node(const char* key);
+  std::string str(const char* key);
+  std::optional<std::string> opt_str(const char* key);
+  double num(const char* key, Range r);
+  std::optional<double> opt_num(const char* key, Range r);
+  int integer(const char* key, int min, int max);
+  std::optional<int> opt_integer(const char* key, int min, int max);
+  std::optional<bool> opt_bool(const char* key);
+  // A sequence; each element handed to `each` with its index.
+  void seq(const char* key, const std::function<void(const YAML::Node&, std::size_t)>& each, bool required = true);
+  std::vector<std::string> opt_str_list(const char* key);
+
+  // Rejects the first key that was not read, naming the keys that were expected.
+  void finish();
+  // Declares keys accepted but read elsewhere (so finish() does not reject them).
+  void allow(const char* key) { seen_.insert(key); known_.insert(key); }
+
+  const YAML::Node& yaml() const { return node_; }
+  const std::string& file() const { return file_; }
+  const std::string& what() const { return what_; }
+  SourceLoc loc() const { return loc_of(file_, node_); }
+  SourceLoc key_loc(const char* key) const;
+
+ private:
+  std::string field(const char* key) const;
+  std::string file_;
+  YAML::Node node_;
+  std::string what_;
+  std::set<std::string> seen_;
+  mutable std::set<std::string> known_;
+};
+
+}  // namespace plan::io

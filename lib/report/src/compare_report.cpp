@@ -1,0 +1,253 @@
+#include "plan/report/compare_report.hpp"
+
+#include <fmt/format.h>
+
+#include "plan/core/units.hpp"
+#include "plan/report/json.hpp"
+#include "plan/report/table.hpp"
+
+namespace plan::report {
+
+bool parse_format(const std::string& s, Format& out) {
+  if (s == "table") out = Format::table;
+  else if (s == "csv") out = Format::csv;
+  else if (s == "json") out = Format::json;
+  else if (s == "markdown") out = Format::markdown;
+  else return false;
+  return true;
+}
+
+namespace {
+
+std::string or_dash(bool has, const std::string& s) { return has ? s : "-"; }
+
+std::string latency_cell(const OptionResult& o, bool ttft) {
+  if (!o.self_hosted || !o.self_hosted->latency_at_peak) return "-";
+  const auto& l = *o.self_hosted->latency_at_peak;
+  return fixed(ttft ? l.ttft_p95_ms : l.tpot_ms, 1);
+}
+
+Table compare_table(const CompareResult& r, bool markdown) {
+  Table t;
+  t.add_column("", Align::left);
+  t.add_column("option", Align::left);
+  t.add_column("kind", Align::left);
+  t.add_column("monthly USD");
+  t.add_column("USD/1M tok");
+  t.add_column("replicas");
+  t.add_column("GPUs");
+  t.add_column("TP");
+  t.add_column("util");
+  t.add_column("TTFT p95 ms");
+  t.add_column("TPOT ms");
+  t.add_column("throughput", Align::left);
+  t.add_column("feasible", Align::left);
+  for (const auto& o : r.options) {
+    bool sh = o.self_hosted.has_value() && o.feasible;
+    t.add_row({r.cheapest && *r.cheapest == o.id ? "*" : "", o.id, to_string(o.kind),
+               o.feasible ? (markdown ? fixed(o.monthly_cost_usd, 2) : usd(o.monthly_cost_usd)) : "-",
+               o.feasible ? fixed(o.cost_per_mtok_usd, 4) : "-",
+               or_dash(sh, sh ? std::to_string(o.self_hosted->replicas) : ""),
+               or_dash(sh, sh ? std::to_string(o.self_hosted->gpus) : ""),
+               or_dash(sh, sh ? std::to_string(o.self_hosted->gpus_per_replica) : ""),
+               or_dash(sh, sh ? fixed(o.self_hosted->utilization * 100, 1) + "%" : ""),
+               latency_cell(o, true), latency_cell(o, false),
+               o.self_hosted ? o.self_hosted->throughput_provenance : "-",
+               o.feasible ? "yes" : "no"});
+  }
+  return t;
+}
+
+std::string header_text(const CompareResult& r) {
+  std::string out;
+  out += fmt::format("plan compare: {} ({})\n", r.profile_name, r.profile_path);
+  out += fmt::format("price sheet {} ({}, sha256 {}), {}; month = {:.0f} hours\n", r.price_sheet_version,
+                     r.price_sheet_path, r.price_sheet_sha256.substr(0, 12), r.currency, r.hours_per_month);
+  out += fmt::format("volume: {} tokens/month, {} requests/month ({} tokens/day)\n", human(r.monthly_tokens),
+                     human(r.monthly_requests), human(r.monthly_tokens / days_per_month));
+  return out;
+}
+
+std::string findings_text(const CompareResult& r, const char* bullet) {
+  std::string out;
+  for (const auto& o : r.options) {
+    for (const auto& why : o.reasons) out += fmt::format("{}{}: infeasible: {}\n", bullet, o.id, why);
+    for (const auto& n : o.notes) out += fmt::format("{}{}: {}\n", bullet, o.id, n);
+  }
+  return out;
+}
+
+std::string provenance_text(const CompareResult& r, const char* bullet) {
+  std::string out;
+  for (const auto& o : r.options) {
+    for (const auto& p : o.provenance) out += fmt::format("{}{}: {} from {}\n", bullet, o.id, p.what, p.source);
+  }
+  return out;
+}
+
+std::string cheapest_text(const CompareResult& r) {
+  if (!r.cheapest) return "no option is feasible\n";
+  return fmt::format("cheapest feasible option: {} (marked *)\n", *r.cheapest);
+}
+
+std::string render_table(const CompareResult& r) {
+  std::string out = header_text(r) + "\n" + compare_table(r, false).render_text() + "\n" + cheapest_text(r);
+  std::string f = findings_text(r, "  ");
+  if (!f.empty()) out += "\nfindings:\n" + f;
+  out += "\nsources:\n" + provenance_text(r, "  ");
+  return out;
+}
+
+std::string render_markdown(const CompareResult& r) {
+  std::string out = fmt::format("# plan compare: {}\n\n", r.profile_name);
+  out += fmt::format("Price sheet {} (`{}`, sha256 `{}`), {}; month = {:.0f} hours. Volume {} tokens/month.\n\n",
+                     r.price_sheet_version, r.price_sheet_path, r.price_sheet_sha256, r.currency, r.hours_per_month,
+                     human(r.monthly_tokens));
+  out += compare_table(r, true).render_markdown() + "\n" + cheapest_text(r);
+  std::string f = findings_text(r, "- ");
+  if (!f.empty()) out += "\n## Findings\n\n" + f;
+  out += "\n## Sources\n\n" + provenance_text(r, "- ");
+  return out;
+}
+
+std::string render_csv(const CompareResult& r) {
+  std::vector<std::string> header = {"profile", "price_sheet", "hours_per_month", "currency", "option", "kind",
+                                     "feasible", "cheapest", "monthly_tokens", "monthly_cost_usd", "cost_per_mtok_usd"};
+  for (const auto& [name, v] : CostBreakdown{}.lines()) header.push_back(std::string(name) + "_usd");
+  for (auto h : {"replicas", "gpus", "gpus_per_replica", "utilization", "ttft_p95_ms", "tpot_ms",
+                 "throughput_provenance", "reasons"})
+    header.push_back(h);
+  std::string out = csv_row(header);
+  for (const auto& o : r.options) {
+    std::vector<std::string> row = {r.profile_name, r.price_sheet_version, fixed(r.hours_per_month, 0), r.currency,
+                                    o.id, to_string(o.kind), o.feasible ? "true" : "false",
+                                    r.cheapest && *r.cheapest == o.id ? "true" : "false", fixed(o.monthly_tokens, 0),
+                                    fixed(o.monthly_cost_usd, 2), fixed(o.cost_per_mtok_usd, 4)};
+    for (const auto& [name, v] : o.breakdown.lines()) row.push_back(fixed(v, 2));
+    bool sh = o.self_hosted.has_value();
+    bool lat = sh && o.self_hosted->latency_at_peak.has_value();
+    row.push_back(sh ? std::to_string(o.self_hosted->replicas) : "");
+    row.push_back(sh ? std::to_string(o.self_hosted->gpus) : "");
+    row.push_back(sh ? std::to_string(o.self_hosted->gpus_per_replica) : "");
+    row.push_back(sh ? fixed(o.self_hosted->utilization, 4) : "");
+    row.push_back(lat ? fixed(o.self_hosted->latency_at_peak->ttft_p95_ms, 1) : "");
+    row.push_back(lat ? fixed(o.self_hosted->latency_at_peak->tpot_ms, 1) : "");
+    row.push_back(sh ? o.self_hosted->throughput_provenance : "");
+    std::string reasons;
+    for (const auto& why : o.reasons) reasons += (reasons.empty() ? "" : "; ") + why;
+    row.push_back(reasons);
+    out += csv_row(row);
+  }
+  return out;
+}
+
+std::string render_json(const CompareResult& r) {
+  JsonWriter j;
+  j.begin_object();
+  j.field("profile", r.profile_name);
+  j.field("profile_path", r.profile_path);
+  j.key("price_sheet").begin_object();
+  j.field("version", r.price_sheet_version);
+  j.field("path", r.price_sheet_path);
+  j.field("sha256", r.price_sheet_sha256);
+  j.end_object();
+  j.field("hours_per_month", r.hours_per_month);
+  j.field("currency", r.currency);
+  j.field("monthly_tokens", r.monthly_tokens);
+  j.field("monthly_requests", r.monthly_requests);
+  j.key("cheapest");
+  if (r.cheapest) j.value(*r.cheapest);
+  else j.null();
+  j.key("options").begin_array();
+  for (const auto& o : r.options) {
+    j.begin_object();
+    j.field("id", o.id);
+    j.field("kind", to_string(o.kind));
+    j.field("what", o.what);
+    j.field("feasible", o.feasible);
+    j.key("reasons").begin_array();
+    for (const auto& why : o.reasons) j.value(why);
+    j.end_array();
+    j.key("notes").begin_array();
+    for (const auto& n : o.notes) j.value(n);
+    j.end_array();
+    j.money("monthly_cost_usd", o.monthly_cost_usd);
+    j.key("cost_per_mtok_usd").value_fixed(o.cost_per_mtok_usd, 4);
+    j.field("monthly_tokens", o.monthly_tokens);
+    j.key("cost_breakdown").begin_object();
+    for (const auto& [name, v] : o.breakdown.lines()) j.money(name, v);
+    j.end_object();
+    if (o.token_detail) {
+      const auto& t = *o.token_detail;
+      j.key("token_cost").begin_object();
+      j.money("input", t.input).money("cached_input", t.cached_input).money("cache_write", t.cache_write);
+      j.money("output", t.output).money("batch_input", t.batch_input).money("batch_output", t.batch_output);
+      j.end_object();
+    }
+    if (o.rate_check) {
+      const auto& rc = *o.rate_check;
+      j.key("rate_limits").begin_object();
+      j.field("tier", rc.tier);
+      j.field("peak_requests_per_min", rc.peak_requests_per_min);
+      j.field("peak_tokens_per_min", rc.peak_tokens_per_min);
+      j.field("peak_input_tokens_per_min", rc.peak_input_tokens_per_min);
+      j.field("peak_output_tokens_per_min", rc.peak_output_tokens_per_min);
+      j.end_object();
+    }
+    if (o.provisioned) {
+      j.key("provisioned").begin_object();
+      j.field("units", o.provisioned->units);
+      j.field("peak_input_tokens_per_min", o.provisioned->peak_input_tokens_per_min);
+      j.field("peak_output_tokens_per_min", o.provisioned->peak_output_tokens_per_min);
+      j.end_object();
+    }
+    if (o.self_hosted) {
+      const auto& d = *o.self_hosted;
+      j.field("replicas", d.replicas);
+      j.field("gpus", d.gpus);
+      j.field("gpus_per_replica", d.gpus_per_replica);
+      j.field("instances", d.instances);
+      j.field("utilization", d.utilization);
+      j.key("self_hosted").begin_object();
+      j.field("instance", d.instance);
+      j.field("gpu", d.gpu);
+      j.field("instance_hours_per_month", d.instance_hours_per_month);
+      j.field("usd_per_instance_hour", d.usd_per_instance_hour);
+      j.field("replica_tokens_per_s", d.replica_tokens_per_s);
+      j.field("throughput_provenance", d.throughput_provenance);
+      j.field("throughput_source", d.throughput_source);
+      if (d.latency_at_peak) {
+        j.key("latency_at_peak").begin_object();
+        j.field("ttft_p50_ms", d.latency_at_peak->ttft_p50_ms);
+        j.field("ttft_p95_ms", d.latency_at_peak->ttft_p95_ms);
+        j.field("ttft_p99_ms", d.latency_at_peak->ttft_p99_ms);
+        j.field("tpot_ms", d.latency_at_peak->tpot_ms);
+        j.end_object();
+      }
+      j.end_object();
+    }
+    j.key("provenance").begin_array();
+    for (const auto& p : o.provenance) {
+      j.begin_object().field("what", p.what).field("source", p.source).end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  return j.str();
+}
+
+}  // namespace
+
+std::string render_compare(const CompareResult& r, Format f) {
+  switch (f) {
+    case Format::table: return render_table(r);
+    case Format::csv: return render_csv(r);
+    case Format::json: return render_json(r);
+    case Format::markdown: return render_markdown(r);
+  }
+  return {};
+}
+
+}  // namespace plan::report

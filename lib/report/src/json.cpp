@@ -1,0 +1,119 @@
+#include "plan/report/json.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace plan::report {
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+void JsonWriter::newline() {
+  out_ += '\n';
+  out_.append(stack_.size() * 2, ' ');
+}
+
+void JsonWriter::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!stack_.empty()) {
+    if (!stack_.back().first) out_ += ',';
+    stack_.back().first = false;
+    newline();
+  }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  before_value();
+  out_ += '{';
+  stack_.push_back({true});
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  bool empty = stack_.back().first;
+  stack_.pop_back();
+  if (!empty) newline();
+  out_ += '}';
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  before_value();
+  out_ += '[';
+  stack_.push_back({false});
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  bool empty = stack_.back().first;
+  stack_.pop_back();
+  if (!empty) newline();
+  out_ += ']';
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+  before_value();
+  out_ += '"' + json_escape(k) + "\": ";
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view s) {
+  before_value();
+  out_ += '"' + json_escape(s) + '"';
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double v) {
+  before_value();
+  if (!std::isfinite(v)) out_ += "null";
+  else if (v == std::floor(v) && std::fabs(v) < 1e15) out_ += fmt::format("{:.0f}", v);
+  else out_ += fmt::format("{}", v);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value_fixed(double v, int decimals) {
+  before_value();
+  if (!std::isfinite(v)) out_ += "null";
+  else out_ += fmt::format("{:.{}f}", v + 0.0, decimals);  // + 0.0 turns -0 into 0
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(int v) {
+  before_value();
+  out_ += std::to_string(v);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool v) {
+  before_value();
+  out_ += v ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  before_value();
+  out_ += "null";
+  return *this;
+}
+
+}  // namespace plan::report

@@ -1,0 +1,28 @@
+# plan compare, each format, and its errors.
+set(SHEET tests/data/sheet-basic.yaml)
+set(PROFILE tests/data/profile-basic.yaml)
+
+plan_cli_test(compare.table --rc 0 --stdout-re "month = 730 hours" --stdout-re "^\\* +mini +api +80\\.30"
+  -- compare ${PROFILE} --prices ${SHEET})
+plan_cli_test(compare.json --rc 0 --stdout-re "\"hours_per_month\": 730" --stdout-re "\"monthly_cost_usd\": 80\\.30"
+  --stdout-re "\"cheapest\": \"mini\""
+  -- compare ${PROFILE} --prices ${SHEET} --format json)
+# 6,925.00 = 730 h x $2.50 + 0.5 FTE x $120,000 / 12 + $100 monitoring.
+plan_cli_test(compare.csv --rc 0 --stdout-re "^profile,price_sheet,hours_per_month,currency,option,kind,"
+  --stdout-re "^basic,test-basic,730,USD,gpu,self_hosted,true,false,243333333,6925\\.00,"
+  -- compare ${PROFILE} --prices ${SHEET} --format csv)
+plan_cli_test(compare.markdown --rc 0 --stdout-re "^\\| +\\| option \\| kind \\|"
+  -- compare ${PROFILE} --prices ${SHEET} --format markdown)
+plan_cli_test(compare.output_file --rc 0 --file-re ${CMAKE_BINARY_DIR}/compare-out.json "\"cheapest\": \"mini\""
+  -- compare ${PROFILE} --prices ${SHEET} --format json -o ${CMAKE_BINARY_DIR}/compare-out.json)
+plan_cli_test(compare.missing_file --rc 2
+  --stderr-exact "plan: error: no-such-profile.yaml: cannot open file (expected a readable file)"
+  -- compare no-such-profile.yaml)
+plan_cli_test(compare.bad_format --rc 64 --stderr-re "plan: error: --format"
+  -- compare ${PROFILE} --format xml)
+plan_cli_test(compare.unknown_version --rc 2
+  --stderr-exact "plan: error: unknown price-sheet version 'nope' (expected one of: 2024-12, 2026-05)"
+  -- compare ${PROFILE} --prices nope)
+plan_cli_test(version --rc 0 --stdout-re "^plan [0-9]+\\.[0-9]+\\.[0-9]+$" -- --version)
+plan_cli_test(help --rc 0 --stdout-re "compare" --stdout-re "Exit codes" -- --help)
+plan_cli_test(no_subcommand --rc 64 --stderr-re "plan: error:" --)
