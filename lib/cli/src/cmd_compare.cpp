@@ -25,7 +25,8 @@ void setup_compare(CLI::App& app, Registry& reg) {
   sub->add_option("-o,--output", opt->out, "Write to FILE atomically instead of standard output ('-' = stdout)");
   reg.add(sub, [opt, &g = reg.globals]() {
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
-    CompareResult r = compare(l.profile, l.sheet, nullptr);
+    auto perf = make_replica_provider(g, "");
+    CompareResult r = compare(l.profile, l.sheet, perf.get());
     emit(report::render_compare(r, to_format(opt->format)), opt->out);
     return 0;
   });

@@ -9,6 +9,7 @@
 
 #include "plan/core/price_sheet.hpp"
 #include "plan/core/profile.hpp"
+#include "plan/core/replica_model.hpp"
 #include "plan/report/compare_report.hpp"
 
 namespace plan::cli {
@@ -46,5 +47,10 @@ struct Loaded {
   PriceSheet sheet;
 };
 Loaded load_profile_and_sheet(const Globals& g, const std::string& profile_path, const std::string& prices);
+
+// The performance model behind self-hosted options (catalog rooflines, calibration files).
+// `calibration` is an explicit calibration file, or empty to use what calib/ holds.
+// Returns nullptr when no model is available: options then need an explicit throughput.
+std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration);
 
 }  // namespace plan::cli
