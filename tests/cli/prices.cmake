@@ -11,7 +11,7 @@ plan_cli_test(prices.show_2024_12 --rc 0
   --stdout-re "^price sheet 2024-12 \\(effective 2024-12-01, USD\\)"
   --stdout-re "^gpt-4o-mini +openai +0\\.150 +0\\.600 +0\\.075 +- +0\\.075 +0\\.300 +128000 "
   --stdout-re "^claude-3-haiku +anthropic +0\\.250 +1\\.250 +0\\.030 +0\\.300 +0\\.125 +0\\.625 +200000 "
-  --stdout-re "^bedrock-claude-instant .*provisioned 1m 39\\.60/unit-h; provisioned 6m 22\\.00/unit-h"
+  --stdout-re "^bedrock-claude-instant .*provisioned 1m 39\\.60/unit-h. provisioned 6m 22\\.00/unit-h"
   --stdout-re "^aws-p5\\.48xlarge +aws +p5\\.48xlarge +h100-sxm +8 +98\\.3200 "
   -- prices show 2024-12)
 
