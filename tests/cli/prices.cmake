@@ -53,3 +53,14 @@ plan_cli_test(prices.verify_no_manifest --rc 2
   --stderr-exact "plan: error: ${VERIFY_DIR}-nomanifest/pricing/MANIFEST.sha256: cannot open file (expected the price-sheet manifest)"
   -- --data-dir ${VERIFY_DIR}-nomanifest prices verify)
 set_tests_properties(cli.prices.verify_no_manifest PROPERTIES FIXTURES_REQUIRED no_manifest)
+
+# A malformed manifest line is bad input (exit 2), located at its line.
+plan_cli_test(prices.verify_bad_manifest --rc 2
+  --stderr-exact "plan: error: ${PLAN_TEST_DATA}/manifest-bad/pricing/MANIFEST.sha256:3:1: malformed manifest line (expected \"SHA256  FILENAME\", 64 hex digits, two spaces)"
+  -- --data-dir ${PLAN_TEST_DATA}/manifest-bad prices verify)
+
+# Every `gpu:` in the shipped sheets is a GPU id of the catalog's set (the loader accepts any
+# string; the performance model looks GPUs up by these ids).
+add_test(NAME data.sheet_gpu_ids
+  COMMAND bash -c "bad=$(grep -ho 'gpu: [^,}]*' pricing/*.yaml | sort -u | grep -vxE 'gpu: (a10g|l4|l40s|a100-40gb|a100-80gb-sxm|a100-80gb-pcie|h100-sxm|h100-pcie|h200|b200|mi300x|gh200)'); if [ -n \"$bad\" ]; then echo \"unknown GPU ids: $bad\"; exit 1; fi"
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
