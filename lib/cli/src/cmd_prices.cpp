@@ -1,6 +1,7 @@
 // plan prices list | show VERSION | verify: the versioned price sheets.
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -76,6 +77,12 @@ std::string show_sheet(const PriceSheet& s) {
 std::map<std::string, std::string> read_manifest(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(SourceLoc{path, 0, 0}, "cannot open file (expected the price-sheet manifest)");
+  // One line per released sheet: a manifest this large is not one.
+  constexpr std::uintmax_t max_manifest_bytes = 1u << 20;
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) > max_manifest_bytes && !ec)
+    throw Error(SourceLoc{path, 0, 0}, fmt::format("file is larger than {} bytes (expected a manifest of one line per sheet)",
+                                                   max_manifest_bytes));
   std::map<std::string, std::string> out;
   std::string line;
   int n = 0;
