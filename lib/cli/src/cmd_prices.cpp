@@ -154,7 +154,9 @@ void setup_prices(CLI::App& app, Registry& reg) {
     t.add_column("file", report::Align::left);
     t.add_column("", report::Align::left);
     for (std::size_t i = 0; i < sheets.size(); ++i)
-      t.add_row({sheets[i].version, sheets[i].effective_date, sheets[i].path, i + 1 == sheets.size() ? "(default)" : ""});
+      t.add_row({sheets[i].version, sheets[i].effective_date,
+                 "pricing/" + sheets[i].path.substr(sheets[i].path.find_last_of('/') + 1),
+                 i + 1 == sheets.size() ? "(default)" : ""});
     emit(t.render_text(), "");
     return 0;
   });
