@@ -102,6 +102,18 @@ void add_ops(const OpsCosts& ops, OptionResult& r) {
 
 // Fleet of instances serving the profile's traffic: used by self-hosted options and by
 // dedicated managed endpoints.
+// A dedicated endpoint seen as an instance billed per hour.
+GpuInstance dedicated_instance(const ManagedOffering& m) {
+  GpuInstance inst;
+  inst.id = m.id;
+  inst.provider = m.provider;
+  inst.gpu = m.dedicated->gpu;
+  inst.gpu_count = m.dedicated->gpu_count;
+  inst.on_demand_per_hour = m.dedicated->usd_per_hour;
+  inst.line = m.line;
+  return inst;
+}
+
 void evaluate_fleet(const Profile& p, const Option& o, const GpuInstance& inst, double usd_per_hour,
                     const ReplicaModel& model, double scale, OptionResult& r) {
   const ReplicaSpec& spec = model.spec();
@@ -109,6 +121,7 @@ void evaluate_fleet(const Profile& p, const Option& o, const GpuInstance& inst, 
   d.instance = inst.id;
   d.gpu = inst.gpu;
   d.gpus_per_replica = spec.gpus_per_replica;
+  d.gpus_per_instance = inst.gpu_count;
   d.usd_per_instance_hour = usd_per_hour;
   d.throughput_provenance = spec.provenance;
   d.throughput_source = spec.provenance_source;
@@ -182,7 +195,8 @@ void evaluate_fleet(const Profile& p, const Option& o, const GpuInstance& inst, 
 }
 
 void evaluate_self_hosted(const Profile& p, const PriceSheet& sheet, const Option& o,
-                          const ReplicaModelProvider* perf, double scale, OptionResult& r) {
+                          const ReplicaModelProvider* perf, const ReplicaModel* prebuilt, double scale,
+                          OptionResult& r) {
   const GpuInstance* inst = sheet.find_instance(o.instance);
   if (!inst) {
     r.feasible = false;
@@ -198,12 +212,11 @@ void evaluate_self_hosted(const Profile& p, const PriceSheet& sheet, const Optio
     return;
   }
   r.provenance.push_back({fmt::format("instance price ({})", to_string(o.pricing)), sheet.cite(inst->line)});
-  const WorkloadMix mix = WorkloadMix::of(p.workloads);
-  std::unique_ptr<ReplicaModel> model;
-  if (o.tokens_per_second_per_replica) {
-    model = std::make_unique<OverrideReplicaModel>(o, *inst, mix);
-  } else if (perf) {
-    model = perf->make(o, *inst, mix);
+  std::unique_ptr<ReplicaModel> owned;
+  const ReplicaModel* model = prebuilt;
+  if (!model) {
+    owned = build_replica_model(p, sheet, o, perf);
+    model = owned.get();
   }
   if (!model) {
     r.feasible = false;
@@ -218,7 +231,7 @@ void evaluate_self_hosted(const Profile& p, const PriceSheet& sheet, const Optio
 }
 
 void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o, const ReplicaModelProvider* perf,
-                      double scale, OptionResult& r) {
+                      const ReplicaModel* prebuilt, double scale, OptionResult& r) {
   const ManagedOffering* m = sheet.find_managed(o.offering);
   if (!m) {
     r.feasible = false;
@@ -275,19 +288,15 @@ void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o
         r.reasons.push_back(fmt::format("offering {} has no dedicated endpoints", m->id));
         return;
       }
-      GpuInstance inst;
-      inst.id = m->id;
-      inst.provider = m->provider;
-      inst.gpu = m->dedicated->gpu;
-      inst.gpu_count = m->dedicated->gpu_count;
-      inst.on_demand_per_hour = m->dedicated->usd_per_hour;
-      inst.line = m->line;
+      const GpuInstance inst = dedicated_instance(*m);
       Option so = o;
       if (so.model.empty()) so.model = m->model;
-      const WorkloadMix mix = WorkloadMix::of(p.workloads);
-      std::unique_ptr<ReplicaModel> model;
-      if (so.tokens_per_second_per_replica) model = std::make_unique<OverrideReplicaModel>(so, inst, mix);
-      else if (perf) model = perf->make(so, inst, mix);
+      std::unique_ptr<ReplicaModel> owned;
+      const ReplicaModel* model = prebuilt;
+      if (!model) {
+        owned = build_replica_model(p, sheet, o, perf);
+        model = owned.get();
+      }
       if (!model) {
         r.feasible = false;
         r.reasons.push_back("no throughput for this endpoint: set tokens_per_second_per_replica");
@@ -304,8 +313,35 @@ void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o
 
 }  // namespace
 
+std::unique_ptr<ReplicaModel> build_replica_model(const Profile& p, const PriceSheet& sheet, const Option& o,
+                                                  const ReplicaModelProvider* perf) {
+  const WorkloadMix mix = WorkloadMix::of(p.workloads);
+  if (o.kind == OptionKind::self_hosted) {
+    const GpuInstance* inst = sheet.find_instance(o.instance);
+    if (!inst) return nullptr;
+    if (o.tokens_per_second_per_replica) return std::make_unique<OverrideReplicaModel>(o, *inst, mix);
+    return perf ? perf->make(o, *inst, mix) : nullptr;
+  }
+  if (o.kind == OptionKind::managed && o.mode == ManagedMode::dedicated) {
+    const ManagedOffering* m = sheet.find_managed(o.offering);
+    if (!m || !m->dedicated) return nullptr;
+    const GpuInstance inst = dedicated_instance(*m);
+    Option so = o;
+    if (so.model.empty()) so.model = m->model;
+    if (so.tokens_per_second_per_replica) return std::make_unique<OverrideReplicaModel>(so, inst, mix);
+    return perf ? perf->make(so, inst, mix) : nullptr;
+  }
+  return nullptr;
+}
+
 OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Option& o,
                              const ReplicaModelProvider* perf, const EvalSettings& settings) {
+  return evaluate_option(p, sheet, o, perf, nullptr, settings);
+}
+
+OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Option& o,
+                             const ReplicaModelProvider* perf, const ReplicaModel* prebuilt,
+                             const EvalSettings& settings) {
   OptionResult r;
   r.id = o.id;
   r.kind = o.kind;
@@ -314,11 +350,21 @@ OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Op
   r.monthly_requests = p.requests_per_day() * scale * days_per_month;
   switch (o.kind) {
     case OptionKind::api: evaluate_api(p, sheet, o, scale, r); break;
-    case OptionKind::managed: evaluate_managed(p, sheet, o, perf, scale, r); break;
-    case OptionKind::self_hosted: evaluate_self_hosted(p, sheet, o, perf, scale, r); break;
+    case OptionKind::managed: evaluate_managed(p, sheet, o, perf, prebuilt, scale, r); break;
+    case OptionKind::self_hosted: evaluate_self_hosted(p, sheet, o, perf, prebuilt, scale, r); break;
   }
   finish_totals(r);
   return r;
+}
+
+OptionEvaluator::OptionEvaluator(const Profile& p, const PriceSheet& sheet, const Option& o,
+                                 const ReplicaModelProvider* perf)
+    : profile_(&p), sheet_(&sheet), option_(&o), perf_(perf), model_(build_replica_model(p, sheet, o, perf)) {}
+
+OptionResult OptionEvaluator::operator()(double volume_scale) const {
+  EvalSettings s;
+  s.volume_scale = volume_scale;
+  return evaluate_option(*profile_, *sheet_, *option_, perf_, model_.get(), s);
 }
 
 CompareResult compare(const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf,
