@@ -36,6 +36,30 @@ void add_price_reasons(CompareDiff& d, const Profile& pa, const PriceSheet& sa, 
     od.why.insert(od.why.begin(), changes.begin(), changes.end());
   }
 }
+// Adds the option settings that differ between two profiles.
+void add_option_reasons(CompareDiff& d, const Profile& pa, const Profile& pb) {
+  for (auto& od : d.options) {
+    const Option* a = pa.find_option(od.id);
+    const Option* b = pb.find_option(od.id);
+    if (!a || !b) continue;
+    std::vector<std::string> why;
+    auto cmp = [&](const char* what, const std::string& x, const std::string& y) {
+      if (x != y) why.push_back(fmt::format("option {}: {} -> {}", what, x, y));
+    };
+    auto num = [](const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string("none"); };
+    cmp("kind", to_string(a->kind), to_string(b->kind));
+    cmp("model", a->model, b->model);
+    cmp("offering", a->offering, b->offering);
+    cmp("mode", to_string(a->mode), to_string(b->mode));
+    cmp("term", a->kind == OptionKind::self_hosted ? to_string(a->pricing) : a->term,
+        b->kind == OptionKind::self_hosted ? to_string(b->pricing) : b->term);
+    cmp("instance", a->instance, b->instance);
+    cmp("tokens_per_second_per_replica", num(a->tokens_per_second_per_replica), num(b->tokens_per_second_per_replica));
+    cmp("min_replicas", std::to_string(a->min_replicas), std::to_string(b->min_replicas));
+    cmp("autoscale", a->autoscale ? "true" : "false", b->autoscale ? "true" : "false");
+    od.why.insert(od.why.begin(), why.begin(), why.end());
+  }
+}
 }  // namespace
 
 void setup_diff(CLI::App& app, Registry& reg) {
@@ -81,6 +105,7 @@ void setup_diff(CLI::App& app, Registry& reg) {
       Loaded lb = load_profile_and_sheet(g, f[1], opt->prices_b);
       d = diff_results(compare(la.profile, la.sheet, perf.get()), compare(lb.profile, lb.sheet, perf.get()));
       add_price_reasons(d, la.profile, la.sheet, lb.profile, lb.sheet);
+      add_option_reasons(d, la.profile, lb.profile);
       d.a_label = fmt::format("{} @ {}", f[0], la.sheet.version);
       d.b_label = fmt::format("{} @ {}", f[1], lb.sheet.version);
     }

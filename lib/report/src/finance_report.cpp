@@ -51,10 +51,20 @@ std::string projection_text(const Projection& p, bool markdown) {
                        *p.discount_rate_per_year * 100);
   for (const auto& o : p.options) {
     out += fmt::format("\n{}{} ({}, {})\n\n", markdown ? "## " : "", o.id, to_string(o.kind), o.what);
+    // The text table leaves out cost lines that are zero in every month (CSV and JSON keep
+    // every line).
+    const auto names = CostBreakdown{}.lines();
+    std::vector<bool> shown(names.size(), false);
+    for (const auto& m : o.months) {
+      auto lines = m.breakdown.lines();
+      for (std::size_t k = 0; k < lines.size(); ++k) shown[k] = shown[k] || lines[k].second != 0;
+    }
     Table t;
     t.add_column("month", Align::left);
     t.add_column("tokens");
-    for (const auto& [name, v] : CostBreakdown{}.lines()) t.add_column(name);
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      if (shown[k]) t.add_column(names[k].first);
+    }
     t.add_column("one_time");
     t.add_column("total");
     t.add_column("cumulative");
@@ -64,7 +74,10 @@ std::string projection_text(const Projection& p, bool markdown) {
     auto fmt_money = [&](double v) { return markdown ? money(v) : usd(v); };
     for (const auto& m : o.months) {
       std::vector<std::string> row = {m.month, human(m.tokens)};
-      for (const auto& [name, v] : m.breakdown.lines()) row.push_back(fmt_money(v));
+      auto lines = m.breakdown.lines();
+      for (std::size_t k = 0; k < lines.size(); ++k) {
+        if (shown[k]) row.push_back(fmt_money(lines[k].second));
+      }
       row.push_back(fmt_money(m.one_time));
       row.push_back(fmt_money(m.total));
       row.push_back(fmt_money(m.cumulative));
@@ -74,7 +87,10 @@ std::string projection_text(const Projection& p, bool markdown) {
       t.add_row(row);
     }
     std::vector<std::string> total = {"total", ""};
-    for (const auto& [name, v] : o.total_breakdown.lines()) total.push_back(fmt_money(v));
+    auto tl = o.total_breakdown.lines();
+    for (std::size_t k = 0; k < tl.size(); ++k) {
+      if (shown[k]) total.push_back(fmt_money(tl[k].second));
+    }
     total.push_back(fmt_money(o.total_one_time));
     total.push_back(fmt_money(o.total));
     total.push_back("");
@@ -172,7 +188,7 @@ std::string projection_json(const Projection& p) {
 // ---------------------------------------------------------------------------------------
 // Break-even
 
-std::string per_mtok(const std::optional<double>& v) { return v ? fixed(*v, 4) : ""; }
+std::string per_mtok(const std::optional<double>& v) { return v ? fixed(*v, 6) : ""; }
 
 std::string breakeven_cell(const BreakEven& be) {
   if (!be.found) return "none";
