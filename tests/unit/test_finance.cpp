@@ -244,3 +244,25 @@ TEST_CASE("sweep: costs at each volume and the crossover", "[finance][sweep]") {
   CHECK(s.crossovers[0].tokens_per_day == Approx(4.383561e6).epsilon(1e-6));
   CHECK(s.crossovers[0].cheaper_above == "gpu");
 }
+
+TEST_CASE("break-even: an option without a cost has none, and says why", "[finance][breakeven]") {
+  Fixture f("profile-fin-a.yaml");
+  Option gpu_opt = f.opt("gpu");
+  gpu_opt.tokens_per_second_per_replica.reset();  // and no performance model: no throughput
+  OptionEvaluator api(f.profile, f.sheet, f.opt("api"), nullptr);
+  OptionEvaluator gpu(f.profile, f.sheet, gpu_opt, nullptr);
+  BreakEven be = find_break_even(api, gpu, f.profile.tokens_per_day());
+  CHECK_FALSE(be.found);
+  CHECK_THAT(be.reason, Catch::Contains("the cost of gpu cannot be computed") && Catch::Contains("no throughput"));
+}
+
+TEST_CASE("sweep: log spacing puts the middle point at the geometric mean", "[finance][sweep]") {
+  Fixture f("profile-fin-a.yaml");
+  OptionEvaluator api(f.profile, f.sheet, f.opt("api"), nullptr);
+  Sweep s = sweep({&api}, f.profile.tokens_per_day(), 1e6, 1e8, 3, true);
+  REQUIRE(s.points.size() == 3);
+  // sqrt(1e6 x 1e8) = 1e7; at $0.30 per 1M: 1e7 x 30.416667 x 0.30 / 1e6 = $91.25.
+  CHECK(s.points[1].tokens_per_day == Approx(1e7));
+  CHECK(s.points[1].monthly_usd[0] == Approx(91.25));
+  CHECK(s.crossovers.empty());
+}

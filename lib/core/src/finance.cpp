@@ -252,6 +252,16 @@ BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, do
   be.a_floor_per_mtok = swap ? fy : fx;
   be.b_floor_per_mtok = swap ? fx : fy;
 
+  // An option whose cost cannot be computed (no price, no throughput) has no break-even.
+  for (const OptionEvaluator* e : {&a, &b}) {
+    OptionResult r = (*e)(1.0);
+    if (!cost_defined(r)) {
+      std::string why;
+      for (const auto& w : r.reasons) why += (why.empty() ? "" : "; ") + w;
+      be.reason = fmt::format("the cost of {} cannot be computed: {}", r.id, why);
+      return be;
+    }
+  }
   const int n = std::max(2, range.grid_points);
   const double lo = std::log(range.from_tokens_per_day), hi = std::log(range.to_tokens_per_day);
   auto volume_at = [&](int i) { return std::exp(lo + (hi - lo) * i / (n - 1)); };
