@@ -266,3 +266,23 @@ TEST_CASE("sweep: log spacing puts the middle point at the geometric mean", "[fi
   CHECK(s.points[1].monthly_usd[0] == Approx(91.25));
   CHECK(s.crossovers.empty());
 }
+
+TEST_CASE("projection: commitments are bought as needed and held for their term", "[finance][projection][commitment]") {
+  Fixture f("profile-fin-commit.yaml");
+  f.profile.horizon.monthly_volume_scale = {1, 2, 3, 1, 1, 1};
+  Projection p = project(f.profile, f.sheet, nullptr, "on-demand");
+  const auto& pt = find(p, "provisioned");
+  // Units needed: 1,388.9 tokens/min x [1, 2, 3, 1, 1, 1] over 1,000 a unit = [2, 3, 5, 2, 2, 2].
+  // Month 1 buys 2 (held to month 3), month 2 buys 1 more (to month 4), month 3 buys 2 more
+  // (to month 5). Month 4: the first 2 expire, 3 still held (need 2); month 5: 2 held;
+  // month 6: the last 2 expire, 2 bought again. Paid [2, 3, 5, 3, 2, 2] x 730 x $1.
+  const int needed[6] = {2, 3, 5, 2, 2, 2};
+  const int paid[6] = {2, 3, 5, 3, 2, 2};
+  for (int m = 0; m < 6; ++m) {
+    CHECK(pt.months[m].needed == needed[m]);
+    CHECK(pt.months[m].paid == paid[m]);
+    CHECK(pt.months[m].breakdown.provisioned_units == Approx(730.0 * paid[m]));
+  }
+  // 730 x (2 + 3 + 5 + 3 + 2 + 2) = 730 x 17 = 12,410.00
+  CHECK(pt.total == Approx(12410.00));
+}

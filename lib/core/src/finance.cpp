@@ -95,25 +95,40 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       needed.push_back(n);
     }
     op.what = rs.empty() ? "" : rs.front().what;
-    // Committed capacity: within each commitment window (consecutive blocks of the term's
-    // length from the start month) the count paid is the largest any month of the window
-    // needs, since committed capacity cannot be handed back before the term ends.
-    std::vector<int> paid = needed;
+    // Committed capacity is bought in blocks (instances for self-hosted, model units for
+    // provisioned), each held for the term from the month it is bought: a month that needs
+    // more blocks than are held buys the difference, and blocks are paid until their term
+    // ends even if volume falls. See docs/finance.md "Commitments".
     const int c = op.commitment_months;
+    std::vector<int> needed_blocks(needed.size(), 0), paid_blocks(needed.size(), 0);
+    for (std::size_t m = 0; m < rs.size(); ++m) {
+      const OptionResult& r = rs[m];
+      needed_blocks[m] = r.self_hosted ? r.self_hosted->instances : needed[m];
+    }
     if (c > 0) {
-      for (int w0 = 0; w0 < h.months; w0 += c) {
-        const int w1 = std::min(h.months, w0 + c);
-        int most = *std::max_element(needed.begin() + w0, needed.begin() + w1);
-        std::fill(paid.begin() + w0, paid.begin() + w1, most);
-        if (w0 + c > h.months) {
-          op.notes.push_back(fmt::format("the commitment that starts in {} runs {} months beyond the horizon; those "
-                                         "months are owed but not shown",
-                                         add_months(year, month, w0), w0 + c - h.months));
+      std::vector<std::pair<int, int>> held;  // (first month no longer paid, blocks)
+      int last_expiry = 0;
+      for (int m = 0; m < h.months; ++m) {
+        held.erase(std::remove_if(held.begin(), held.end(), [m](const auto& b) { return b.first <= m; }), held.end());
+        int active = 0;
+        for (const auto& b : held) active += b.second;
+        const int need = needed_blocks[static_cast<std::size_t>(m)];
+        if (need > active) {
+          held.emplace_back(m + c, need - active);
+          last_expiry = std::max(last_expiry, m + c);
+          active = need;
         }
+        paid_blocks[static_cast<std::size_t>(m)] = active;
       }
-      op.notes.push_back(fmt::format("capacity committed for {} months at a time: each window pays for the most "
-                                     "{} any of its months needs",
-                                     c, o.kind == OptionKind::self_hosted ? "replicas" : "units"));
+      op.notes.push_back(fmt::format("{} committed for {} months from the month each is bought; paid until the term "
+                                     "ends even when volume falls",
+                                     o.kind == OptionKind::self_hosted ? "instances are" : "units are", c));
+      if (last_expiry > h.months)
+        op.notes.push_back(fmt::format("commitments run to {} ({} months beyond the horizon); those months are owed "
+                                       "but not shown",
+                                       add_months(year, month, last_expiry - 1), last_expiry - h.months));
+    } else {
+      paid_blocks = needed_blocks;
     }
 
     long long cumulative = 0;
@@ -130,18 +145,20 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       line.feasible = r.feasible && cost_defined(r);
       line.reasons = r.reasons;
       line.needed = needed[static_cast<std::size_t>(m)];
-      line.paid = paid[static_cast<std::size_t>(m)];
+      line.paid = line.needed;
+      const int held_blocks = paid_blocks[static_cast<std::size_t>(m)];
       CostBreakdown b = r.breakdown;
       if (r.self_hosted) line.utilization = r.self_hosted->utilization;
-      if (c > 0 && line.paid > line.needed) {
+      if (c > 0 && held_blocks > needed_blocks[static_cast<std::size_t>(m)]) {
         if (r.self_hosted && r.self_hosted->gpus_per_replica > 0) {
           const auto& d = *r.self_hosted;
           const int per_instance = std::max(1, d.gpus_per_instance / d.gpus_per_replica);
-          const int instances = (line.paid + per_instance - 1) / per_instance;
-          b.gpu_compute = instances * hours_per_month * d.usd_per_instance_hour;
-          line.utilization = line.paid > 0 ? d.utilization * line.needed / line.paid : 0;
+          line.paid = held_blocks * per_instance;
+          b.gpu_compute = held_blocks * hours_per_month * d.usd_per_instance_hour;
+          line.utilization = line.paid > 0 ? d.utilization * d.replicas / line.paid : 0;
         } else if (r.provisioned && r.provisioned->units > 0) {
-          b.provisioned_units = r.provisioned->usd_per_month / r.provisioned->units * line.paid;
+          line.paid = held_blocks;
+          b.provisioned_units = r.provisioned->usd_per_month / r.provisioned->units * held_blocks;
         }
       }
       long long cents = 0;
