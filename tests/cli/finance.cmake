@@ -85,7 +85,9 @@ if(Python3_Interpreter_FOUND)
      ${Python3_EXECUTABLE} tests/tools/check_csv.py $d/project.csv --projection
      ${Python3_EXECUTABLE} tests/tools/check_csv.py $d/commit.csv --projection
      ${Python3_EXECUTABLE} tests/tools/check_csv.py $d/sweep.csv
-     ${Python3_EXECUTABLE} tests/tools/check_csv.py $d/breakeven.csv"
+     ${Python3_EXECUTABLE} tests/tools/check_csv.py $d/breakeven.csv
+     ${Python3_EXECUTABLE} tests/tools/check_csv.py examples/finance-walkthrough/project.csv --projection
+     ${Python3_EXECUTABLE} tests/tools/check_csv.py examples/finance-walkthrough/sweep.csv"
     $<TARGET_FILE:plan> WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli.finance.csv_python PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
 endif()
