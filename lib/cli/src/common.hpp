@@ -33,6 +33,7 @@ struct Registry {
 // One setup function per subcommand file.
 void setup_compare(CLI::App& app, Registry& reg);
 void setup_prices(CLI::App& app, Registry& reg);
+void setup_perf(CLI::App& app, Registry& reg);
 
 // Writes a rendered report to `out` ("" or "-" is standard output), atomically.
 void emit(const std::string& content, const std::string& out);
@@ -52,5 +53,7 @@ Loaded load_profile_and_sheet(const Globals& g, const std::string& profile_path,
 // `calibration` is an explicit calibration file, or empty to use what calib/ holds.
 // Returns nullptr when no model is available: options then need an explicit throughput.
 std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration);
+// calib/catalog.yaml under the data directory.
+std::string catalog_path(const Globals& g);
 
 }  // namespace plan::cli
