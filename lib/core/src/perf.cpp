@@ -349,9 +349,9 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
                                          const WorkloadMix& mix) {
   const ModelArch* m = cat.find_model(o.model);
   if (!m)
-    throw Error(o.loc_of("model"), fmt::format("model '{}' is not in the catalog {} and option '{}' gives no "
+    throw Error(o.loc_of("model"), fmt::format("model '{}' is not in calib/catalog.yaml and option '{}' gives no "
                                                "tokens_per_second_per_replica (expected one of: {})",
-                                               o.model, cat.path, o.id, cat.model_ids()));
+                                               o.model, o.id, cat.model_ids()));
   const Precision* w = cat.find_precision(o.precision);
   if (!w)
     throw Error(o.loc_of("precision"),
@@ -394,8 +394,8 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
       std::string why = deployment_problem(pm, ctx);
       spec_.feasible = false;
       spec_.gpus_per_replica = g;
-      spec_.reasons.push_back(fmt::format("{} ({}) does not fit on instance {} ({}x {}): at TP {}, {}", m->id, w->id,
-                                          inst.id, inst.gpu_count, gpu->id, g, why));
+      spec_.reasons.push_back(fmt::format("{} ({}) does not fit on instance {} ({}x {}): {}", m->id, w->id,
+                                          inst.id, inst.gpu_count, gpu->id, why));
       return;
     }
     tp = *found;
