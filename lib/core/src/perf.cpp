@@ -85,7 +85,7 @@ MemoryPlan PerfModel::memory(double context_tokens) const {
   const double need_tokens = std::max(context_tokens, 1.0);
   if (mp.kv_budget_bytes <= 0) {
     mp.reason = fmt::format("weights need {:.1f} GiB per GPU at TP {} plus {:.1f} GiB overhead, above the {:.1f} GiB "
-                            "usable on a {} ({:.0f} GiB x {:.2f})",
+                            "usable on one {} ({:.0f} GiB x {:.2f})",
                             mp.weights_bytes / bytes_per_gib, tp_, mp.overhead_bytes / bytes_per_gib,
                             mp.usable_bytes / bytes_per_gib, gpu_->id, gpu_->memory_gib,
                             eff_->mem_utilization.value);
