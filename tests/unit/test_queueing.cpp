@@ -28,6 +28,20 @@ TEST_CASE("erlang_c stays finite for many servers", "[queueing]") {
   CHECK(erlang_c(10000, 100.0) == 0.0);
 }
 
+TEST_CASE("erlang_c agrees with the classic Erlang B recursion", "[queueing]") {
+  // Independent reference: B(k) = a B(k-1) / (k + a B(k-1)), C = c B / (c - a (1 - B)).
+  auto reference = [](long c, double a) {
+    double b = 1.0;
+    for (long k = 1; k <= c; ++k) b = a * b / (static_cast<double>(k) + a * b);
+    return static_cast<double>(c) * b / (static_cast<double>(c) - a * (1.0 - b));
+  };
+  for (auto [c, a] : {std::pair<long, double>{5, 4.0}, {50, 45.0}, {256, 250.0}, {10000, 9900.0}, {10000, 9990.0},
+                      {100000, 99500.0}, {300, 200.0}}) {
+    INFO("c = " << c << ", a = " << a);
+    CHECK(erlang_c(c, a) == Approx(reference(c, a)).epsilon(1e-9).margin(1e-300));
+  }
+}
+
 TEST_CASE("wait_quantile follows the Erlang C tail", "[queueing]") {
   // M/M/1 with lambda 0.5, mu 1: P(W > t) = 0.5 exp(-0.5 t); p95: t = ln(0.5 / 0.05) / 0.5 = 2 ln 10.
   CHECK(wait_quantile(1, 0.5, 1.0, 0.95) == Approx(2.0 * std::log(10.0)).epsilon(1e-12));

@@ -284,10 +284,11 @@ std::optional<FleetLatency> ServingModel::latency(double rps, int replicas) cons
   // Servers: every decode slot of every replica; a slot serves one request at a time.
   const long slots = static_cast<long>(replicas) * batch_;
   const double mu_slot = mu_ / batch_;
+  const double pw = queueing::erlang_c(slots, rps / mu_slot);
   FleetLatency f;
-  f.ttft_p50_ms = (queueing::wait_quantile(slots, rps, mu_slot, p50) + t_pre_) * 1e3;
-  f.ttft_p95_ms = (queueing::wait_quantile(slots, rps, mu_slot, p95) + t_pre_) * 1e3;
-  f.ttft_p99_ms = (queueing::wait_quantile(slots, rps, mu_slot, p99) + t_pre_) * 1e3;
+  f.ttft_p50_ms = (queueing::wait_quantile_given(pw, slots, rps, mu_slot, p50) + t_pre_) * 1e3;
+  f.ttft_p95_ms = (queueing::wait_quantile_given(pw, slots, rps, mu_slot, p95) + t_pre_) * 1e3;
+  f.ttft_p99_ms = (queueing::wait_quantile_given(pw, slots, rps, mu_slot, p99) + t_pre_) * 1e3;
   f.tpot_ms = l.tpot_s * 1e3;
   if (!std::isfinite(f.ttft_p99_ms)) return std::nullopt;
   return f;

@@ -12,6 +12,9 @@ double erlang_c(long servers, double a);
 // when C > 1 - p, else 0. Infinity when the queue is unstable.
 double wait_quantile(long servers, double arrival_rate, double service_rate, double p);
 
+// The same with the probability of waiting `pw` = erlang_c(c, lambda / mu) already known.
+double wait_quantile_given(double pw, long servers, double arrival_rate, double service_rate, double p);
+
 // Mean waiting time C(c, a) / (c * mu - lambda); infinity when unstable.
 double mean_wait(long servers, double arrival_rate, double service_rate);
 
