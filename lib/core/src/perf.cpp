@@ -349,6 +349,16 @@ const Precision& kv_precision_for(const Catalog& cat, const Option& o, const Pre
 CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, const GpuInstance& inst,
                                          const WorkloadMix& mix) {
   const ModelArch* m = cat.find_model(o.model);
+  if (!m && o.kind != OptionKind::self_hosted) {
+    // A managed endpoint names its model as the provider does; without a catalog entry it
+    // is not sized, but the rest of the comparison goes on.
+    spec_.provenance = "spec";
+    spec_.provenance_source = "calib/catalog.yaml";
+    spec_.feasible = false;
+    spec_.reasons.push_back(fmt::format("model '{}' is not in calib/catalog.yaml: give tokens_per_second_per_replica "
+                                        "for this endpoint", o.model));
+    return;
+  }
   if (!m)
     throw Error(o.loc_of("model"), fmt::format("model '{}' is not in calib/catalog.yaml and option '{}' gives no "
                                                "tokens_per_second_per_replica (expected one of: {})",
