@@ -46,3 +46,9 @@ plan_cli_test(compare.perf_json --rc 0 --stdout-re "\"throughput_provenance\": \
 plan_cli_test(compare.perf_unknown_model --rc 2
   --stderr-re "^plan: error: tests/data/profile-perf-unknown.yaml:13:12: model 'no-such-model' is not in calib/catalog.yaml"
   -- compare tests/data/profile-perf-unknown.yaml --prices ${SHEET})
+plan_cli_test(compare.perf_ttft_too_tight --rc 0
+  --stdout-re "slow-prefill: infeasible: TTFT p95 target 5 ms is below the prefill time of 1000 input tokens"
+  -- compare tests/data/profile-perf-tight.yaml --prices ${SHEET})
+plan_cli_test(compare.perf_tpot_too_tight --rc 0
+  --stdout-re "slow-decode: infeasible: TPOT target 2.0 ms is below one decode step of llama-3.1-8b on 1x h100-sxm"
+  -- compare tests/data/profile-perf-tpot.yaml --prices ${SHEET})

@@ -220,7 +220,8 @@ ServingModel::ServingModel(const PerfModel& pm, double input_tokens, double outp
   const double ctx = in_ + out_;
   max_batch_ = pm.max_sequences(ctx);
   const int engine_cap = static_cast<int>(pm.efficiency().max_batch_seqs.value);
-  max_batch_ = std::min(max_batch_, batch_cap > 0 ? batch_cap : engine_cap);
+  max_batch_ = std::min(max_batch_, engine_cap);
+  if (batch_cap > 0) max_batch_ = std::min(max_batch_, batch_cap);
   t_pre_ = pm.t_pre(in_);
   pre_work_ = pm.prefill_work(in_);
   if (max_batch_ <= 0) return;

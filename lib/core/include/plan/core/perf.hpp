@@ -126,9 +126,8 @@ struct Load {
 
 class ServingModel {
  public:
-  // `tpot_target_s` bounds the operating batch; `batch_cap` (> 0) fixes the most
-  // concurrent sequences (e.g. a closed-loop benchmark), else the KV budget and the
-  // engine's max_batch_seqs do.
+  // `tpot_target_s` bounds the operating batch, as do the KV budget, the engine's
+  // max_batch_seqs and `batch_cap` when > 0 (e.g. a closed loop of that many requests).
   ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
                std::optional<double> tpot_target_s = std::nullopt, int batch_cap = 0);
 
