@@ -58,8 +58,10 @@ PerfResult run_perf(const Catalog& cat, const PerfOptions& o) {
   if (!kv) throw Error(fmt::format("unknown KV precision '{}' (expected one of: {})", kv_id, cat.precision_ids()));
   if (o.tp != 0 && !perf::is_tp_degree(o.tp))
     throw Error(fmt::format("--tp {} is not a tensor-parallel degree (expected 1, 2, 4 or 8)", o.tp));
-  if (o.input_tokens < 1 || o.output_tokens < 1)
-    throw Error("--input and --output must be at least 1 token (expected positive token counts)");
+  auto tokens_ok = [](double v) { return std::isfinite(v) && v >= 1 && v <= 1e9; };
+  if (!tokens_ok(o.input_tokens) || !tokens_ok(o.output_tokens))
+    throw Error(fmt::format("--input {:g} / --output {:g} (expected token counts from 1 to 1e9)", o.input_tokens,
+                            o.output_tokens));
   if (o.rate && !o.concurrency.empty())
     throw Error("--rate and --concurrency both given (expected one: an open-loop rate or a closed-loop concurrency)",
                 ExitCode::usage_error);
@@ -75,7 +77,8 @@ PerfResult run_perf(const Catalog& cat, const PerfOptions& o) {
                   ExitCode::usage_error);
     concurrency = static_cast<int>(v);
   }
-  if (o.rate && !(*o.rate > 0)) throw Error("--rate must be above 0 requests/s");
+  if (o.rate && !(*o.rate > 0 && std::isfinite(*o.rate)))
+    throw Error(fmt::format("--rate {:g} (expected a finite rate above 0 requests/s)", *o.rate));
 
   PerfResult r;
   r.model = m->id;

@@ -60,18 +60,20 @@ PerfModel::PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision
   bw_ = gpu.hbm_gb_per_s * bytes_per_gb * gpu.e_bw.value_or(eff.e_bw.value);
   // GEMMs run in the weights' compute format when the GPU has tensor cores for it;
   // otherwise (e.g. FP8 weights on an A100) weights are dequantised and multiplied in 16 bit.
+  const double e_fl_16 = gpu.e_fl_16.value_or(eff.e_fl_16.value);
+  const double e_fl_8 = gpu.e_fl_8.value_or(eff.e_fl_8.value);
   double tflops = gpu.bf16_tflops;
-  double e_fl = eff.e_fl_16.value;
+  double e_fl = e_fl_16;
   if (weights.compute == "fp8" && gpu.fp8_tflops) {
     tflops = *gpu.fp8_tflops;
-    e_fl = eff.e_fl_8.value;
+    e_fl = e_fl_8;
   } else if (weights.compute == "int8" && gpu.int8_tops) {
     tflops = *gpu.int8_tops;
-    e_fl = eff.e_fl_8.value;
+    e_fl = e_fl_8;
   }
   fl_lin_ = tflops * 1e12 * e_fl;
   // Attention (QK^T, softmax, AV) runs in 16 bit in the engines modelled.
-  fl_attn_ = gpu.bf16_tflops * 1e12 * eff.e_fl_16.value;
+  fl_attn_ = gpu.bf16_tflops * 1e12 * e_fl_16;
 }
 
 MemoryPlan PerfModel::memory(double context_tokens) const {

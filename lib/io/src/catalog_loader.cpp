@@ -77,6 +77,8 @@ GpuSpec read_gpu(const Catalog& c, Map& m) {
                                                        "infinity-fabric)", m.what(), g.interconnect));
   g.interconnect_gb_per_s = m.num("interconnect_gb_per_s", Range::positive(max_figure));
   g.e_bw = m.opt_num("e_bw", {0, 1, true});
+  g.e_fl_16 = m.opt_num("e_fl_16", {0, 1, true});
+  g.e_fl_8 = m.opt_num("e_fl_8", {0, 1, true});
   g.source = m.str("source");
   g.note = m.opt_str("note").value_or("");
   check_source(c, m, g.source);

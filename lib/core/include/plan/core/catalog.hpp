@@ -47,6 +47,8 @@ struct GpuSpec {
   std::string interconnect;            // nvlink | pcie | infinity-fabric
   double interconnect_gb_per_s = 0;    // per GPU, per direction
   std::optional<double> e_bw;          // overrides the default bandwidth efficiency
+  std::optional<double> e_fl_16;       // overrides the default 16-bit GEMM efficiency
+  std::optional<double> e_fl_8;        // overrides the default 8-bit GEMM efficiency
   std::string source;
   std::string note;
   int line = 0;
