@@ -44,6 +44,7 @@ struct PerfResult {
   std::string bound;
   double e_bw = 0, e_fl = 0;
   bool stable = true;
+  std::string model_source, gpu_source;  // catalog entries the figures come from
 };
 
 PerfResult run_perf(const Catalog& cat, const PerfOptions& o) {
@@ -85,6 +86,8 @@ PerfResult run_perf(const Catalog& cat, const PerfOptions& o) {
   r.gpu = gpu->id;
   r.precision = w->id;
   r.kv_precision = kv->id;
+  r.model_source = fmt::format("calib/catalog.yaml:{} ({})", m->line, m->source);
+  r.gpu_source = fmt::format("calib/catalog.yaml:{} ({})", gpu->line, gpu->source);
   r.mode = o.rate ? "rate" : (concurrency == 0 ? "max" : "concurrency");
   r.kv_bytes_per_token_total = perf::kv_bytes_per_token(*m, *kv);
   const double ctx = o.input_tokens + o.output_tokens;
@@ -182,6 +185,7 @@ std::string render_json(const PerfResult& r) {
   j.field("stable", r.stable);
   j.field("e_bw", r.e_bw).field("e_fl_16", r.e_fl);
   j.field("source", "calib/catalog.yaml");
+  j.field("model_source", r.model_source).field("gpu_source", r.gpu_source);
   j.key("notes").begin_array();
   for (const auto& n : r.notes) j.value(n);
   j.end_array();
@@ -219,8 +223,9 @@ std::string render_table(const PerfResult& r) {
                                 r.kv_precision, r.mode);
   out += t.render_text();
   for (const auto& n : r.notes) out += "note: " + n + "\n";
-  out += fmt::format("Source: calib/catalog.yaml (e_bw {:.2f}, e_fl {:.2f}); spec-derived, not measured.\n", r.e_bw,
-                     r.e_fl);
+  out += fmt::format("Sources: model {}, GPU {}, efficiencies calib/catalog.yaml (e_bw {:g}, e_fl {:g}); "
+                     "spec-derived, not measured.\n",
+                     r.model_source, r.gpu_source, r.e_bw, r.e_fl);
   return out;
 }
 
