@@ -34,6 +34,7 @@ struct Registry {
 void setup_compare(CLI::App& app, Registry& reg);
 void setup_prices(CLI::App& app, Registry& reg);
 void setup_recommend(CLI::App& app, Registry& reg);
+void setup_report(CLI::App& app, Registry& reg);
 void setup_project(CLI::App& app, Registry& reg);
 void setup_breakeven(CLI::App& app, Registry& reg);
 void setup_sweep(CLI::App& app, Registry& reg);

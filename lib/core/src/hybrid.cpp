@@ -253,8 +253,14 @@ void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o,
     batch_private += best_split.private_batch[i];
   }
   d.batch_private_share = batch_all > 0 ? batch_private / batch_all : 0;
+  for (std::size_t i = 0; i < lanes.size(); ++i) {
+    const double all = lanes[i].w->requests_per_day * scale;
+    const double priv_rq = best_split.private_interactive[i] + best_split.private_batch[i];
+    d.workload_private_share.emplace_back(lanes[i].w->id, all > 0 ? priv_rq / all : 0.0);
+  }
   const double cap = fleet_capacity_requests_per_s(*model, best->replicas);
   d.private_utilization = cap > 0 ? best_split.served_requests / (cap * seconds_per_day) : 0;
+  d.private_capacity_requests_per_s = cap;
 
   const int instances = (best->replicas + per_instance - 1) / per_instance;
   r.token_detail = best_tokens;

@@ -22,8 +22,11 @@ Plan plan_of(const OptionResult& r, const Profile& p) {
   pl.reasons = r.reasons;
   for (const auto& w : p.workloads) {
     if (r.hybrid) {
-      pl.assignments.push_back({w.id, r.hybrid->private_option, r.hybrid->private_token_share});
-      pl.assignments.push_back({w.id, r.hybrid->overflow_option, 1.0 - r.hybrid->private_token_share});
+      double share = 0;
+      for (const auto& [id, s] : r.hybrid->workload_private_share)
+        if (id == w.id) share = s;
+      pl.assignments.push_back({w.id, r.hybrid->private_option, share});
+      pl.assignments.push_back({w.id, r.hybrid->overflow_option, 1.0 - share});
     } else {
       pl.assignments.push_back({w.id, r.id, 1.0});
     }

@@ -68,7 +68,7 @@ std::string summary(const Recommendation& r) {
   }
   for (const auto& a : b.assignments) {
     if (a.share <= 0) continue;
-    out += fmt::format("  workload {}: {} on {}\n", a.workload, pct(a.share), a.option);
+    out += fmt::format("  workload {}: {} of requests on {}\n", a.workload, pct(a.share), a.option);
   }
   return out;
 }

@@ -33,9 +33,11 @@ struct HybridDetail {
   int full_replicas = 0;            // what the whole peak needs (pure self-hosted)
   double private_token_share = 0;   // of all tokens
   double private_utilization = 0;   // served / SLA-bound capacity, time-averaged
+  double private_capacity_requests_per_s = 0;  // SLA-bound capacity of the chosen fleet
   double overflow_cost_usd = 0;
   double batch_private_share = 0;   // of batchable requests, served on idle private capacity
   std::vector<std::string> restricted_workloads;  // never overflow, with the rule
+  std::vector<std::pair<std::string, double>> workload_private_share;  // of each workload's requests
   std::vector<HybridPoint> curve;   // cost against K
 };
 

@@ -1,0 +1,57 @@
+// plan report PROFILE -o report.html: one self-contained HTML page with the comparison,
+// the recommendation and charts.
+#include "common.hpp"
+#include "plan/core/finance.hpp"
+#include "plan/core/recommend.hpp"
+#include "plan/report/html_report.hpp"
+
+#ifndef PLAN_VERSION
+#define PLAN_VERSION "0.0.0"
+#endif
+
+namespace plan::cli {
+
+void setup_report(CLI::App& app, Registry& reg) {
+  struct Opts {
+    std::string profile, prices, out = "report.html";
+    int points = 160;
+  };
+  auto opt = std::make_shared<Opts>();
+  auto* sub = app.add_subcommand(
+      "report",
+      "Write a self-contained HTML report (inline SVG charts, no network): comparison, recommendation, cost "
+      "against volume with break-evens, cumulative cost over the horizon, hourly capacity, latency, provenance");
+  sub->add_option("profile", opt->profile, "Workload profile (YAML)")->required();
+  sub->add_option("--prices", opt->prices, "Price-sheet version or file (default: the profile's, else the newest)");
+  sub->add_option("-o,--output", opt->out, "HTML file to write atomically ('-' = standard output)")->capture_default_str();
+  sub->add_option("--points", opt->points, "Volumes in the cost-against-volume chart (100x below to 100x above today)")
+      ->check(CLI::Range(10, 5000))
+      ->capture_default_str();
+  reg.add(sub, [opt, &g = reg.globals]() {
+    Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
+    auto perf = make_replica_provider(g, "");
+    Recommendation rec = recommend(l.profile, l.sheet, perf.get());
+
+    std::vector<std::unique_ptr<OptionEvaluator>> evals;
+    std::vector<const OptionEvaluator*> ptrs;
+    for (const auto& o : l.profile.options) {
+      evals.push_back(std::make_unique<OptionEvaluator>(l.profile, l.sheet, o, perf.get()));
+      ptrs.push_back(evals.back().get());
+    }
+    const double today = l.profile.tokens_per_day();
+    std::optional<Sweep> sw;
+    if (today > 0) sw = sweep(ptrs, today, today / 100, today * 100, opt->points, true);
+    Projection proj = project(l.profile, l.sheet, perf.get(), "");
+
+    report::HtmlReportInput in;
+    in.profile = &l.profile;
+    in.recommendation = &rec;
+    in.sweep = sw ? &*sw : nullptr;
+    in.projection = &proj;
+    in.tool_version = PLAN_VERSION;
+    emit(report::render_html_report(in), opt->out);
+    return 0;
+  });
+}
+
+}  // namespace plan::cli

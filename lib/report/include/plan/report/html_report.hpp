@@ -1,0 +1,20 @@
+#pragma once
+#include <string>
+
+#include "plan/core/finance.hpp"
+#include "plan/core/recommend.hpp"
+
+namespace plan::report {
+
+struct HtmlReportInput {
+  const Profile* profile = nullptr;
+  const Recommendation* recommendation = nullptr;  // holds the compare result
+  const Sweep* sweep = nullptr;
+  const Projection* projection = nullptr;
+  std::string tool_version;
+};
+
+// One self-contained HTML page: inline CSS and SVG, no scripts, no network.
+std::string render_html_report(const HtmlReportInput& in);
+
+}  // namespace plan::report

@@ -1,0 +1,105 @@
+#include "plan/report/charts.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "plan/core/cost.hpp"
+#include "plan/core/units.hpp"
+#include "plan/report/svg.hpp"
+#include "plan/report/table.hpp"
+
+namespace plan::report {
+
+std::string cost_vs_volume_svg(const Sweep& s, double today, double projected) {
+  LineChart c;
+  c.title = "Monthly cost against daily volume";
+  c.x_label = "volume, tokens/day (log scale)";
+  c.y_label = "cost, USD/month (log scale)";
+  c.log_x = true;
+  c.log_y = true;
+  for (std::size_t i = 0; i < s.ids.size(); ++i) {
+    Series ser{s.ids[i], {}};
+    for (const auto& pt : s.points) {
+      double y = pt.feasible[i] ? pt.monthly_usd[i] : NAN;
+      ser.points.emplace_back(pt.tokens_per_day, y);
+    }
+    c.series.push_back(std::move(ser));
+  }
+  c.markers.push_back({today, "today " + human(today) + "/day"});
+  if (projected > 0 && std::fabs(projected / today - 1) > 0.05)
+    c.markers.push_back({projected, "horizon end " + human(projected) + "/day"});
+  // Crossovers, at most six, those nearest today's volume first.
+  std::vector<Crossover> xs = s.crossovers;
+  std::sort(xs.begin(), xs.end(), [&](const Crossover& a, const Crossover& b) {
+    return std::fabs(std::log(a.tokens_per_day / today)) < std::fabs(std::log(b.tokens_per_day / today));
+  });
+  for (std::size_t i = 0; i < xs.size() && i < 6; ++i)
+    c.markers.push_back({xs[i].tokens_per_day, fmt::format("{} = {} at {}", xs[i].a, xs[i].b, human(xs[i].tokens_per_day))});
+  return render_svg(c);
+}
+
+std::string cumulative_tco_svg(const Projection& p) {
+  LineChart c;
+  c.title = fmt::format("Cumulative cost over {} months from {}", p.months, p.start);
+  c.x_label = "month of the horizon (1 = " + p.start + ")";
+  c.y_label = "cumulative cost, USD";
+  c.y_min = 0;
+  for (const auto& o : p.options) {
+    Series ser{o.id, {}};
+    for (const auto& m : o.months) ser.points.emplace_back(m.index + 1, m.feasible ? m.cumulative : NAN);
+    c.series.push_back(std::move(ser));
+  }
+  return render_svg(c);
+}
+
+std::string hourly_capacity_svg(const Profile& p, const OptionResult& o) {
+  BarChart c;
+  c.title = fmt::format("Hourly demand against {}'s private capacity", o.id);
+  c.x_label = "hour of day (UTC)";
+  c.y_label = "tokens/s (input + output)";
+  const auto demand = hourly_rate_per_s(p.workloads, [](const Workload& w) { return w.tokens_per_day(); }, false);
+  double capacity = 0;
+  if (o.self_hosted) capacity = o.self_hosted->replicas * o.self_hosted->replica_tokens_per_s;
+  if (o.hybrid) capacity = o.hybrid->private_capacity_requests_per_s * WorkloadMix::of(p.workloads).tokens_per_request();
+  if (o.hybrid) {
+    // Private serves up to its capacity; the rest overflows.
+    double cap = capacity;
+    std::vector<double> priv, over;
+    for (double d : demand) {
+      priv.push_back(std::min(d, cap));
+      over.push_back(std::max(0.0, d - cap));
+    }
+    c.part_names = {"served privately", "overflow to " + o.hybrid->overflow_option};
+    c.parts = {priv, over};
+  } else {
+    c.part_names = {"demand"};
+    c.parts = {std::vector<double>(demand.begin(), demand.end())};
+  }
+  for (int h = 0; h < 24; ++h) c.categories.push_back(std::to_string(h));
+  if (o.self_hosted)
+    c.lines.push_back({fmt::format("provisioned at peak: {} replicas = {:.0f} tokens/s", o.self_hosted->replicas, capacity),
+                       capacity});
+  return render_svg(c);
+}
+
+std::string latency_svg(const Profile& p, const CompareResult& cr, bool ttft) {
+  BarChart c;
+  c.title = ttft ? "Time to first token at peak (p95)" : "Time per output token at peak";
+  c.x_label = "self-hosted option";
+  c.y_label = ttft ? "TTFT p95, ms" : "TPOT, ms";
+  c.part_names = {ttft ? "TTFT p95 at peak" : "TPOT at peak"};
+  std::vector<double> v;
+  for (const auto& o : cr.options) {
+    if (!o.feasible || !o.self_hosted || !o.self_hosted->latency_at_peak) continue;
+    c.categories.push_back(o.id);
+    v.push_back(ttft ? o.self_hosted->latency_at_peak->ttft_p95_ms : o.self_hosted->latency_at_peak->tpot_ms);
+  }
+  c.parts = {v};
+  auto mix = WorkloadMix::of(p.workloads);
+  auto target = ttft ? mix.ttft_p95_ms : mix.tpot_ms;
+  if (target) c.lines.push_back({fmt::format("target {:.0f} ms", *target), *target});
+  return render_svg(c);
+}
+
+}  // namespace plan::report
