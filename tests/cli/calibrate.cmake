@@ -1,0 +1,60 @@
+# plan calibrate: probe runs, imports, show, list, and their errors.
+set(CAL tests/data/calib)
+
+# No CUDA device: with a CUDA build the probe reports it (CUDA_VISIBLE_DEVICES hides any
+# GPU of the test machine); without one the build says it has no probe. Exit 69 both ways.
+if(PLAN_HAVE_CUDA)
+  set(NO_CUDA_LINE "plan: error: no CUDA device found (expected an NVIDIA GPU and its driver, or --backend cpu)")
+else()
+  set(NO_CUDA_LINE "plan: error: this build has no CUDA probe (expected a build with a CUDA compiler, or --backend cpu)")
+endif()
+plan_cli_test(calibrate.no_cuda_device --rc 69 --env CUDA_VISIBLE_DEVICES= --stderr-exact "${NO_CUDA_LINE}"
+  --no-file ${CMAKE_BINARY_DIR}/calib-no-cuda.yaml
+  -- calibrate run --backend cuda --model tiny -o ${CMAKE_BINARY_DIR}/calib-no-cuda.yaml)
+
+# The CPU probe end to end on the tiny model (small sizes: well under a few seconds).
+plan_cli_test(calibrate.cpu_run --rc 0 --env CUDA_VISIBLE_DEVICES=
+  --stdout-re "^efficiencies: e_bw [0-9.]+, e_fl [0-9.]+"
+  --stdout-re "^ +4 +[0-9.]+ +[0-9.]+ "
+  --stderr-re "^plan: calibrate: decode batch 4: "
+  --file-re ${CMAKE_BINARY_DIR}/calib-tiny.yaml "^kind: probe$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-tiny.yaml "^  backend: cpu$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-tiny.yaml "^    - \\{batch: 4, step_ms: "
+  --file-re ${CMAKE_BINARY_DIR}/calib-tiny.yaml "^  e_bw: [0-9]"
+  -- calibrate run --backend cpu --model tiny --context 512 --batch 1,2,4 --prefill-tokens 32
+     --repeats 3 --warmup 1 --stream-mib 16 -o ${CMAKE_BINARY_DIR}/calib-tiny.yaml)
+plan_cli_test(calibrate.cpu_fp16 --rc 64
+  --stderr-exact "plan: error: the cpu backend measures fp32 only, not 'fp16' (expected --precision fp32)"
+  -- calibrate run --backend cpu --model tiny --precision fp16)
+plan_cli_test(calibrate.unknown_model --rc 2
+  --stderr-exact "plan: error: unknown model 'nope' for the probe (expected one of: tiny)"
+  -- calibrate run --backend cpu --model nope)
+
+# Hand-made file: 0.5 ms + 5e7 B / 5 GB/s = 10.5 ms at batch 1.
+plan_cli_test(calibrate.show --rc 0 --stdout-re "^ +1 +10\\.500 +95\\.2 "
+  --stdout-re "^efficiencies: e_bw 0\\.500, e_fl 0\\.400, t_fixed 0\\.5000 ms"
+  -- calibrate show tests/data/calib-home/calib/results/tiny-example.yaml)
+plan_cli_test(calibrate.list --rc 0 --stdout-re "^tiny-example\\.yaml +probe +tiny +example-cpu +fp32 +1 +0\\.500 +0\\.400 +0\\.5000"
+  -- --data-dir tests/data/calib-home calibrate list)
+
+plan_cli_test(calibrate.import_vllm_serve --rc 0 --stdout-re "TTFT p99 ms +762\\.49"
+  --stdout-re "TPOT p50 ms +8\\.323"
+  --file-re ${CMAKE_BINARY_DIR}/calib-import-serve.yaml "^  source_sha256: aecdbccf820c7336d47e06f8aa41291c6d405d32cfd081d2c1c723d6aacf0488$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-import-serve.yaml "^tp: 1$"
+  -- calibrate import ${CAL}/vllm_bench_serve.json --model opt-125m --gpu l4 --precision fp16 --tp 1
+     -o ${CMAKE_BINARY_DIR}/calib-import-serve.yaml)
+plan_cli_test(calibrate.import_vllm_throughput --rc 0 --stdout-re "total tokens/s +10000\\.0"
+  -- calibrate import ${CAL}/vllm_bench_throughput.json --model m --gpu h100 --precision bf16 --tp 2
+     -o ${CMAKE_BINARY_DIR}/calib-import-throughput.yaml)
+plan_cli_test(calibrate.import_guidellm --rc 0 --stdout-re "TPOT mean ms +51\\.400"
+  -- calibrate import ${CAL}/guidellm_benchmarks.json --benchmark-index 2 --model m --gpu h100 --precision bf16 --tp 1
+     -o ${CMAKE_BINARY_DIR}/calib-import-guidellm.yaml)
+plan_cli_test(calibrate.import_missing_fields --rc 2 --no-file ${CMAKE_BINARY_DIR}/calib-import-bad.yaml
+  --stderr-exact "plan: error: ${CAL}/vllm_bench_throughput_incomplete.json: vLLM bench throughput result is missing fields total_num_tokens, requests_per_second (expected every field that format writes)"
+  -- calibrate import ${CAL}/vllm_bench_throughput_incomplete.json --model m --gpu h100 --precision bf16 --tp 1
+     -o ${CMAKE_BINARY_DIR}/calib-import-bad.yaml)
+plan_cli_test(calibrate.import_unknown --rc 2
+  --stderr-exact "plan: error: ${CAL}/unknown.json: not a known benchmark result (expected `vllm bench serve --save-result` JSON with request_throughput, `vllm bench throughput --output-json` JSON with elapsed_time and tokens_per_second, or a GuideLLM benchmarks.json with a 'benchmarks' list)"
+  -- calibrate import ${CAL}/unknown.json --model m --gpu h100 --precision bf16 --tp 1)
+plan_cli_test(calibrate.import_needs_tp --rc 64 --stderr-re "--tp is required"
+  -- calibrate import ${CAL}/unknown.json --model m --gpu h100 --precision bf16)
