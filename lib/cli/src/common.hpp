@@ -33,6 +33,7 @@ struct Registry {
 // One setup function per subcommand file.
 void setup_compare(CLI::App& app, Registry& reg);
 void setup_prices(CLI::App& app, Registry& reg);
+void setup_recommend(CLI::App& app, Registry& reg);
 void setup_calibrate(CLI::App& app, Registry& reg);
 
 // Writes a rendered report to `out` ("" or "-" is standard output), atomically.
