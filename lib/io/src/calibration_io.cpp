@@ -394,7 +394,7 @@ ServingMeasurement parse_vllm_serve(const std::string& file, const YAML::Node& r
     s.mean_input_tokens = in / completed;
     s.mean_output_tokens = out / completed;
   }
-  // Percentiles other than the median are present when --percentile-metrics asked for them (p99 by default).
+  // Percentiles other than the median are present when --metric-percentiles asked for them (99 by default).
   s.ttft_p90_ms = f.opt({"p90_ttft_ms"});
   s.ttft_p95_ms = f.opt({"p95_ttft_ms"});
   s.ttft_p99_ms = f.opt({"p99_ttft_ms"});
