@@ -58,3 +58,14 @@ plan_cli_test(calibrate.import_unknown --rc 2
   -- calibrate import ${CAL}/unknown.json --model m --gpu h100 --precision bf16 --tp 1)
 plan_cli_test(calibrate.import_needs_tp --rc 64 --stderr-re "--tp is required"
   -- calibrate import ${CAL}/unknown.json --model m --gpu h100 --precision bf16)
+
+# The CUDA probe on a real device: runs only where the build has the probe and the machine
+# a GPU; elsewhere `plan` exits 69 (no device) and the test is reported as skipped.
+if(PLAN_HAVE_CUDA)
+  add_test(NAME cli.calibrate.cuda_run_on_device
+           COMMAND bash -c "\"$0\" calibrate run --backend cuda --model tiny --precision bf16 --context 1024 --batch 1,8,32 --prefill-tokens 256 --repeats 3 --stream-mib 256 -o \"$1\"; rc=$?; if [ $rc = 69 ]; then exit 125; fi; [ $rc = 0 ] && grep -q '^  backend: cuda$' \"$1\" && grep -q '^  e_bw: ' \"$1\""
+                   $<TARGET_FILE:plan> ${CMAKE_BINARY_DIR}/calib-cuda-tiny.yaml
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli.calibrate.cuda_run_on_device PROPERTIES SKIP_RETURN_CODE 125
+                       ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+endif()
