@@ -27,7 +27,7 @@ plan_cli_test(calibrate.cpu_fp16 --rc 64
   --stderr-exact "plan: error: the cpu backend measures fp32 only, not 'fp16' (expected --precision fp32)"
   -- calibrate run --backend cpu --model tiny --precision fp16)
 plan_cli_test(calibrate.unknown_model --rc 2
-  --stderr-exact "plan: error: unknown model 'nope' for the probe (expected one of: tiny)"
+  --stderr-exact "plan: error: unknown model 'nope' for the probe (expected one of: tiny, or its dimensions in --shape)"
   -- calibrate run --backend cpu --model nope)
 
 # Hand-made file: 0.5 ms + 5e7 B / 5 GB/s = 10.5 ms at batch 1.
@@ -69,3 +69,16 @@ if(PLAN_HAVE_CUDA)
   set_tests_properties(cli.calibrate.cuda_run_on_device PROPERTIES SKIP_RETURN_CODE 125
                        ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
 endif()
+# A shape given on the command line: 2 layers of hidden 128. Params per layer: q,k,v
+# 128x(4+2x2)x32 = 32,768, o 4x32x128 = 16,384, MLP 3x128x344 = 132,096: 181,248. Head
+# 1000x128 = 128,000. Batch 1 at context 16 in fp32 moves (2 x 181,248 + 128,000) x 4 =
+# 1,961,984 B of weights + 2 layers x 16 tokens x (2x2x32) x 4 = 16,384 B of KV: 1,978,368.
+plan_cli_test(calibrate.cpu_shape --rc 0 --env CUDA_VISIBLE_DEVICES=
+  --file-re ${CMAKE_BINARY_DIR}/calib-shape.yaml "^model: \"small\"$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-shape.yaml "^  layers: 2$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-shape.yaml "bytes: 1978368, "
+  -- calibrate run --backend cpu --model small --shape layers=2,hidden=128,heads=4,kv_heads=2,head_dim=32,ffn=344,vocab=1000
+     --context 16 --batch 1,2 --prefill-tokens 8 --repeats 2 --warmup 1 --stream-mib 4 -o ${CMAKE_BINARY_DIR}/calib-shape.yaml)
+plan_cli_test(calibrate.bad_shape --rc 64
+  --stderr-exact "plan: error: --shape lacks vocab (expected --shape layers=N,hidden=N,heads=N,kv_heads=N,head_dim=N,ffn=N,vocab=N)"
+  -- calibrate run --backend cpu --model small --shape layers=2,hidden=128,heads=4,kv_heads=2,head_dim=32,ffn=344)

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
+#include <map>
+#include <set>
 #include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
@@ -31,6 +34,7 @@ namespace {
 struct RunOptions {
   std::string backend;
   std::string model;
+  std::string shape;
   std::string precision;
   std::string gpu;
   std::vector<int> batches{1, 8, 32};
@@ -93,9 +97,46 @@ std::string default_output(const Globals& g, const Calibration& c, const std::st
   return fmt::format("{}/{}-{}-{}-tp{}-{}-{}.yaml", dir, slug(c.model), slug(c.gpu), c.precision, c.tp, source, stamp);
 }
 
-TransformerShape resolve_model(const std::string& name) {
+// "layers=80,hidden=8192,heads=64,kv_heads=8,head_dim=128,ffn=28672,vocab=128256".
+TransformerShape parse_shape(const std::string& name, const std::string& text) {
+  TransformerShape s;
+  s.name = name;
+  std::map<std::string, int*> fields = {{"layers", &s.layers},     {"hidden", &s.hidden},   {"heads", &s.heads},
+                                        {"kv_heads", &s.kv_heads}, {"head_dim", &s.head_dim}, {"ffn", &s.ffn},
+                                        {"vocab", &s.vocab}};
+  const std::string expected =
+      "expected --shape layers=N,hidden=N,heads=N,kv_heads=N,head_dim=N,ffn=N,vocab=N";
+  std::set<std::string> seen;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find(',', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(pos, end - pos);
+    auto eq = item.find('=');
+    std::string key = item.substr(0, eq);
+    auto it = fields.find(key);
+    if (eq == std::string::npos || it == fields.end())
+      throw Error(fmt::format("--shape item '{}' ({})", item, expected), ExitCode::usage_error);
+    std::string value = item.substr(eq + 1);
+    int v = 0;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || ptr != value.data() + value.size() || v <= 0)
+      throw Error(fmt::format("--shape {} is '{}' (expected a positive whole number)", key, value), ExitCode::usage_error);
+    *it->second = v;
+    seen.insert(key);
+    pos = end + 1;
+  }
+  for (const auto& [k, _] : fields) {
+    if (!seen.count(k)) throw Error(fmt::format("--shape lacks {} ({})", k, expected), ExitCode::usage_error);
+  }
+  s.validate();
+  return s;
+}
+
+TransformerShape resolve_model(const std::string& name, const std::string& shape) {
+  if (!shape.empty()) return parse_shape(name, shape);
   if (auto s = builtin_shape(name)) return *s;
-  throw Error(fmt::format("unknown model '{}' for the probe (expected one of: tiny)", name));
+  throw Error(fmt::format("unknown model '{}' for the probe (expected one of: tiny, or its dimensions in --shape)", name));
 }
 
 void progress(const std::string& line) { std::cerr << "plan: calibrate: " << line << "\n" << std::flush; }
@@ -210,7 +251,7 @@ int run_calibrate(const Globals& g, RunOptions o) {
 #endif
   }
   ProbeConfig cfg;
-  cfg.shape = resolve_model(o.model);
+  cfg.shape = resolve_model(o.model, o.shape);
   cfg.precision = o.precision.empty() ? (backend == "cuda" ? "bf16" : "fp32") : o.precision;
   (void)bytes_per_element(cfg.precision);
   cfg.batches = o.batches;
@@ -323,6 +364,9 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
   run->add_option("--backend", ro->backend, "cuda or cpu (default: cuda when a device is present, else cpu)")
       ->check(CLI::IsMember({"cuda", "cpu"}));
   run->add_option("--model", ro->model, "Model whose shapes are measured (built in: tiny)")->required();
+  run->add_option("--shape", ro->shape,
+                  "Dimensions of a model that is not built in: "
+                  "layers=N,hidden=N,heads=N,kv_heads=N,head_dim=N,ffn=N,vocab=N");
   run->add_option("--precision", ro->precision, "fp32, fp16, bf16 (default: bf16 on cuda, fp32 on cpu)");
   run->add_option("--gpu", ro->gpu, "Name recorded as the GPU (default: the device's name)");
   run->add_option("--batch", ro->batches, "Decode batch sizes, comma-separated")->delimiter(',')->capture_default_str();
