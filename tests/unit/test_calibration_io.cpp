@@ -212,3 +212,22 @@ TEST_CASE("parse_calibration is strict", "[calibration][file]") {
     CHECK(error_of([&] { io::parse_calibration("c.yaml", bad); }).find("'e_bw' in 'efficiencies' is 3") != std::string::npos);
   }
 }
+
+TEST_CASE("find_calibration picks the newest matching probe file", "[calibration][file]") {
+  const std::string dir = std::string(PLAN_TEST_DATA) + "/calib-find";
+  std::vector<std::string> skipped;
+  // a-older (2026-11-20, e_bw 0.5) and b-newer (2026-11-21, e_bw 0.8) match; c-tp2 has tp 2.
+  auto c = io::find_calibration(dir, {"llama-3.1-8b", "h100-sxm", "bf16", 1}, &skipped);
+  REQUIRE(c.has_value());
+  CHECK(c->efficiencies->e_bw == 0.8);
+  CHECK(c->path == dir + "/b-newer.yaml");
+  REQUIRE(skipped.size() == 1);  // d-broken.yaml
+  CHECK(skipped[0].find("d-broken.yaml") != std::string::npos);
+
+  auto tp2 = io::find_calibration(dir, {"llama-3.1-8b", "h100-sxm", "bf16", 2});
+  REQUIRE(tp2.has_value());
+  CHECK(tp2->path == dir + "/c-tp2.yaml");
+  CHECK_FALSE(io::find_calibration(dir, {"llama-3.1-8b", "h100-sxm", "fp8", 1}).has_value());
+  CHECK_FALSE(io::find_calibration(dir, {"llama-3.1-8b", "a100-80gb", "bf16", 1}).has_value());
+  CHECK_FALSE(io::find_calibration(dir + "/no-such-dir", {"llama-3.1-8b", "h100-sxm", "bf16", 1}).has_value());
+}

@@ -303,6 +303,28 @@ std::vector<std::string> list_calibrations(const std::string& dir) {
   return out;
 }
 
+bool calibration_matches(const Calibration& c, const CalibrationKey& key) {
+  return c.model == key.model && c.gpu == key.gpu && c.precision == key.precision && c.tp == key.tp;
+}
+
+std::optional<Calibration> find_calibration(const std::string& dir, const CalibrationKey& key,
+                                            std::vector<std::string>* skipped) {
+  std::optional<Calibration> best;
+  for (const auto& f : list_calibrations(dir)) {
+    Calibration c;
+    try {
+      c = load_calibration(f);
+    } catch (const Error& e) {
+      if (skipped) skipped->push_back(e.formatted());
+      continue;
+    }
+    if (!c.efficiencies || !calibration_matches(c, key)) continue;
+    // Files are visited in name order, so on equal `created` the later name wins.
+    if (!best || c.created >= best->created) best = std::move(c);
+  }
+  return best;
+}
+
 // ---------------------------------------------------------------------------------------
 // Importers.
 
