@@ -1,5 +1,8 @@
 #include "common.hpp"
 
+#include <cmath>
+#include <cstdlib>
+
 #include "plan/io/files.hpp"
 #include "plan/io/loaders.hpp"
 
@@ -21,6 +24,32 @@ report::Format to_format(const std::string& s) {
   report::Format f = report::Format::table;
   report::parse_format(s, f);
   return f;
+}
+
+bool parse_volume(const std::string& s, double& out) {
+  if (s.empty() || s.size() > 64) return false;
+  std::string num = s;
+  double mult = 1;
+  switch (s.back()) {
+    case 'k': case 'K': mult = 1e3; break;
+    case 'M': case 'm': mult = 1e6; break;
+    case 'B': case 'G': case 'b': case 'g': mult = 1e9; break;
+    case 'T': case 't': mult = 1e12; break;
+    default: break;
+  }
+  if (mult != 1) num.pop_back();
+  if (num.empty()) return false;
+  char* end = nullptr;
+  double v = std::strtod(num.c_str(), &end);
+  if (end != num.c_str() + num.size() || !std::isfinite(v) || v <= 0) return false;
+  out = v * mult;
+  return std::isfinite(out);
+}
+
+bool parse_volume_range(const std::string& s, double& from, double& to) {
+  auto dots = s.find("..");
+  if (dots == std::string::npos) return false;
+  return parse_volume(s.substr(0, dots), from) && parse_volume(s.substr(dots + 2), to) && from < to;
 }
 
 Loaded load_profile_and_sheet(const Globals& g, const std::string& profile_path, const std::string& prices) {

@@ -34,7 +34,17 @@ struct Registry {
 void setup_compare(CLI::App& app, Registry& reg);
 void setup_prices(CLI::App& app, Registry& reg);
 void setup_recommend(CLI::App& app, Registry& reg);
+void setup_project(CLI::App& app, Registry& reg);
+void setup_breakeven(CLI::App& app, Registry& reg);
+void setup_sweep(CLI::App& app, Registry& reg);
+void setup_diff(CLI::App& app, Registry& reg);
 void setup_calibrate(CLI::App& app, Registry& reg);
+
+// A volume such as 250000, 2.5M or 1e9; suffixes k (1e3), M (1e6), B or G (1e9), T (1e12).
+// False unless the whole string is a finite positive number.
+bool parse_volume(const std::string& s, double& out);
+// "FROM..TO" with FROM < TO, both parsed by parse_volume.
+bool parse_volume_range(const std::string& s, double& from, double& to);
 
 // Writes a rendered report to `out` ("" or "-" is standard output), atomically.
 void emit(const std::string& content, const std::string& out);

@@ -129,6 +129,18 @@ void add_ops(const OpsCosts& ops, OptionResult& r) {
 
 // Fleet of instances serving the profile's traffic: used by self-hosted options and by
 // dedicated managed endpoints.
+// A dedicated endpoint seen as an instance billed per hour.
+GpuInstance dedicated_instance(const ManagedOffering& m) {
+  GpuInstance inst;
+  inst.id = m.id;
+  inst.provider = m.provider;
+  inst.gpu = m.dedicated->gpu;
+  inst.gpu_count = m.dedicated->gpu_count;
+  inst.on_demand_per_hour = m.dedicated->usd_per_hour;
+  inst.line = m.line;
+  return inst;
+}
+
 void evaluate_fleet(const Profile& p, const Option& o, const GpuInstance& inst, double usd_per_hour,
                     const ReplicaModel& model, double scale, OptionResult& r) {
   const ReplicaSpec& spec = model.spec();
@@ -136,6 +148,7 @@ void evaluate_fleet(const Profile& p, const Option& o, const GpuInstance& inst, 
   d.instance = inst.id;
   d.gpu = inst.gpu;
   d.gpus_per_replica = spec.gpus_per_replica;
+  d.gpus_per_instance = inst.gpu_count;
   d.usd_per_instance_hour = usd_per_hour;
   d.throughput_provenance = spec.provenance;
   d.throughput_source = spec.provenance_source;
@@ -209,7 +222,8 @@ void evaluate_fleet(const Profile& p, const Option& o, const GpuInstance& inst, 
 }
 
 void evaluate_self_hosted(const Profile& p, const PriceSheet& sheet, const Option& o,
-                          const ReplicaModelProvider* perf, double scale, OptionResult& r) {
+                          const ReplicaModelProvider* perf, const ReplicaModel* prebuilt, double scale,
+                          OptionResult& r) {
   const GpuInstance* inst = sheet.find_instance(o.instance);
   if (!inst) {
     r.feasible = false;
@@ -225,8 +239,12 @@ void evaluate_self_hosted(const Profile& p, const PriceSheet& sheet, const Optio
     return;
   }
   r.provenance.push_back({fmt::format("instance price ({})", to_string(o.pricing)), sheet.cite(inst->line)});
-  const WorkloadMix mix = WorkloadMix::of(p.workloads);
-  std::unique_ptr<ReplicaModel> model = make_replica_model(o, *inst, mix, perf);
+  std::unique_ptr<ReplicaModel> owned;
+  const ReplicaModel* model = prebuilt;
+  if (!model) {
+    owned = build_replica_model(p, sheet, o, perf);
+    model = owned.get();
+  }
   if (!model) {
     r.feasible = false;
     r.reasons.push_back("no throughput for this replica: set tokens_per_second_per_replica or use a catalog model");
@@ -240,7 +258,7 @@ void evaluate_self_hosted(const Profile& p, const PriceSheet& sheet, const Optio
 }
 
 void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o, const ReplicaModelProvider* perf,
-                      double scale, OptionResult& r) {
+                      const ReplicaModel* prebuilt, double scale, OptionResult& r) {
   const ManagedOffering* m = sheet.find_managed(o.offering);
   if (!m) {
     r.feasible = false;
@@ -297,17 +315,15 @@ void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o
         r.reasons.push_back(fmt::format("offering {} has no dedicated endpoints", m->id));
         return;
       }
-      GpuInstance inst;
-      inst.id = m->id;
-      inst.provider = m->provider;
-      inst.gpu = m->dedicated->gpu;
-      inst.gpu_count = m->dedicated->gpu_count;
-      inst.on_demand_per_hour = m->dedicated->usd_per_hour;
-      inst.line = m->line;
+      const GpuInstance inst = dedicated_instance(*m);
       Option so = o;
       if (so.model.empty()) so.model = m->model;
-      const WorkloadMix mix = WorkloadMix::of(p.workloads);
-      std::unique_ptr<ReplicaModel> model = make_replica_model(so, inst, mix, perf);
+      std::unique_ptr<ReplicaModel> owned;
+      const ReplicaModel* model = prebuilt;
+      if (!model) {
+        owned = build_replica_model(p, sheet, o, perf);
+        model = owned.get();
+      }
       if (!model) {
         r.feasible = false;
         r.reasons.push_back("no throughput for this endpoint: set tokens_per_second_per_replica");
@@ -324,8 +340,32 @@ void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o
 
 }  // namespace
 
+std::unique_ptr<ReplicaModel> build_replica_model(const Profile& p, const PriceSheet& sheet, const Option& o,
+                                                  const ReplicaModelProvider* perf) {
+  const WorkloadMix mix = WorkloadMix::of(p.workloads);
+  if (o.kind == OptionKind::self_hosted) {
+    const GpuInstance* inst = sheet.find_instance(o.instance);
+    return inst ? make_replica_model(o, *inst, mix, perf) : nullptr;
+  }
+  if (o.kind == OptionKind::managed && o.mode == ManagedMode::dedicated) {
+    const ManagedOffering* m = sheet.find_managed(o.offering);
+    if (!m || !m->dedicated) return nullptr;
+    const GpuInstance inst = dedicated_instance(*m);
+    Option so = o;
+    if (so.model.empty()) so.model = m->model;
+    return make_replica_model(so, inst, mix, perf);
+  }
+  return nullptr;
+}
+
 OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Option& o,
                              const ReplicaModelProvider* perf, const EvalSettings& settings) {
+  return evaluate_option(p, sheet, o, perf, nullptr, settings);
+}
+
+OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Option& o,
+                             const ReplicaModelProvider* perf, const ReplicaModel* prebuilt,
+                             const EvalSettings& settings) {
   OptionResult r;
   r.id = o.id;
   r.kind = o.kind;
@@ -334,12 +374,22 @@ OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Op
   r.monthly_requests = p.requests_per_day() * scale * days_per_month;
   switch (o.kind) {
     case OptionKind::api: evaluate_api(p, sheet, o, scale, r); break;
-    case OptionKind::managed: evaluate_managed(p, sheet, o, perf, scale, r); break;
-    case OptionKind::self_hosted: evaluate_self_hosted(p, sheet, o, perf, scale, r); break;
+    case OptionKind::managed: evaluate_managed(p, sheet, o, perf, prebuilt, scale, r); break;
+    case OptionKind::self_hosted: evaluate_self_hosted(p, sheet, o, perf, prebuilt, scale, r); break;
     case OptionKind::hybrid: evaluate_hybrid(p, sheet, o, perf, scale, r); break;
   }
   finish_totals(r);
   return r;
+}
+
+OptionEvaluator::OptionEvaluator(const Profile& p, const PriceSheet& sheet, const Option& o,
+                                 const ReplicaModelProvider* perf)
+    : profile_(&p), sheet_(&sheet), option_(&o), perf_(perf), model_(build_replica_model(p, sheet, o, perf)) {}
+
+OptionResult OptionEvaluator::operator()(double volume_scale) const {
+  EvalSettings s;
+  s.volume_scale = volume_scale;
+  return evaluate_option(*profile_, *sheet_, *option_, perf_, model_.get(), s);
 }
 
 CompareResult compare(const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf,

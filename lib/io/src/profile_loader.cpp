@@ -179,9 +179,47 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
       break;
     }
   }
+  if (auto on = m.opt_node("one_time")) {
+    Map om(file, *on, fmt::format("one_time of option '{}'", o.id));
+    for (auto name : {"migration", "setup"}) {
+      if (auto usd = om.opt_num(name, Range::non_negative(max_usd))) o.one_time.push_back({name, *usd});
+    }
+    om.finish();
+  }
   m.opt_str("description");
   m.finish();
   return o;
+}
+
+// The projection horizon (docs/finance.md).
+Horizon read_horizon(const std::string& file, const YAML::Node& n) {
+  Map m(file, n, "horizon");
+  Horizon h;
+  h.loc = m.loc();
+  h.months = m.opt_integer("months", 1, 600).value_or(12);
+  if (auto s = m.opt_str("start")) {
+    int y = 0, mo = 0;
+    if (!parse_year_month(*s, y, mo))
+      throw Error(m.key_loc("start"), fmt::format("'start' in horizon is '{}' (expected YYYY-MM, month 01 to 12)", *s));
+    h.start = *s;
+  }
+  if (m.has("growth_per_month") && m.has("monthly_volume_scale"))
+    throw Error(m.key_loc("monthly_volume_scale"),
+                "horizon gives both growth_per_month and monthly_volume_scale (expected one)");
+  h.growth_per_month = m.opt_num("growth_per_month", Range{-0.99, 10, false}).value_or(0);
+  if (auto list = m.opt_node("monthly_volume_scale")) {
+    if (!list->IsSequence())
+      fail(file, *list, "'monthly_volume_scale' in horizon is not a list (expected one multiplier per month)");
+    if (list->size() != static_cast<std::size_t>(h.months))
+      fail(file, *list, fmt::format("'monthly_volume_scale' has {} values (expected {}, one per month of the horizon)",
+                                    list->size(), h.months));
+    for (std::size_t k = 0; k < list->size(); ++k)
+      h.monthly_volume_scale.push_back(
+          to_number(file, (*list)[k], fmt::format("month {} of 'monthly_volume_scale'", k + 1), Range::non_negative(1e6)));
+  }
+  h.discount_rate_per_year = m.opt_num("discount_rate_per_year", Range{0, 10, false});
+  m.finish();
+  return h;
 }
 
 }  // namespace
@@ -205,6 +243,10 @@ Profile parse_profile(const std::string& file, const std::string& text) {
   if (auto on = top.opt_node("ops")) {
     Map om(file, *on, "ops");
     p.ops = read_ops(om);
+  }
+  if (auto hn = top.opt_node("horizon")) {
+    p.horizon = read_horizon(file, *hn);
+    p.horizon_given = true;
   }
   std::set<std::string> option_ids;
   top.seq("options", [&](const YAML::Node& n, std::size_t i) {

@@ -1,6 +1,7 @@
 #pragma once
 // Evaluates every option of a profile against a price sheet: the engine behind
 // `plan compare`, and the building block of break-even, projection and sweeps.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ struct SelfHostedDetail {
   std::string instance;        // sheet instance id
   std::string gpu;             // catalog GPU id
   int gpus_per_replica = 0;    // tensor-parallel degree
+  int gpus_per_instance = 0;   // GPUs of one instance
   int replicas = 0;            // at peak
   int instances = 0;           // at peak
   int gpus = 0;                // at peak
@@ -106,6 +108,36 @@ double round_cents(double usd);
 
 OptionResult evaluate_option(const Profile& profile, const PriceSheet& sheet, const Option& option,
                              const ReplicaModelProvider* perf, const EvalSettings& settings = {});
+
+// The replica model of a self-hosted option or dedicated endpoint (an override when the
+// option gives tokens_per_second_per_replica, else `perf`'s); nullptr for other kinds, or
+// when no model can be built. The model depends on the workload mix, not on the volume.
+std::unique_ptr<ReplicaModel> build_replica_model(const Profile& profile, const PriceSheet& sheet,
+                                                  const Option& option, const ReplicaModelProvider* perf);
+
+// As above, with a replica model built beforehand (nullptr: build one as above).
+OptionResult evaluate_option(const Profile& profile, const PriceSheet& sheet, const Option& option,
+                             const ReplicaModelProvider* perf, const ReplicaModel* prebuilt,
+                             const EvalSettings& settings);
+
+// Evaluates one option at many volumes (sweeps, projections, break-even searches): the
+// replica model is built once. Profile, sheet, option and provider must outlive it.
+class OptionEvaluator {
+ public:
+  OptionEvaluator(const Profile& profile, const PriceSheet& sheet, const Option& option,
+                  const ReplicaModelProvider* perf);
+  OptionResult operator()(double volume_scale) const;
+  const Option& option() const { return *option_; }
+  const Profile& profile() const { return *profile_; }
+  const PriceSheet& sheet() const { return *sheet_; }
+
+ private:
+  const Profile* profile_;
+  const PriceSheet* sheet_;
+  const Option* option_;
+  const ReplicaModelProvider* perf_;
+  std::unique_ptr<ReplicaModel> model_;
+};
 
 CompareResult compare(const Profile& profile, const PriceSheet& sheet, const ReplicaModelProvider* perf,
                       const EvalSettings& settings = {});

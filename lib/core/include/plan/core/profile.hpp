@@ -66,6 +66,12 @@ struct OpsCosts {
   double monthly_labour() const { return fte_share * loaded_cost_per_fte_year / 12.0; }
 };
 
+// A cost paid once, in the first month of a projection (migration, setup). USD.
+struct OneTimeCost {
+  std::string name;  // "migration" or "setup"
+  double usd = 0;
+};
+
 struct Option {
   std::string id;
   OptionKind kind = OptionKind::api;
@@ -96,6 +102,7 @@ struct Option {
   std::string overflow_option;  // id of an api or managed on_demand option
   std::optional<int> hybrid_replicas;  // fixed K; absent = choose K to minimise cost
   bool batch_fills_idle = true;        // batchable requests use idle private capacity first
+  std::vector<OneTimeCost> one_time;  // paid in month 1 of a projection
   SourceLoc loc;
   std::map<std::string, SourceLoc> key_locs;  // where each key's value was written
   // Location of a key's value, or of the option when the key was not written.
@@ -108,6 +115,30 @@ struct DataPolicy {
   SourceLoc loc;
 };
 
+// The months a projection covers and how volume moves over them (docs/finance.md).
+// Month index m runs from 0 (the start month) to months - 1.
+struct Horizon {
+  int months = 12;
+  // First month, YYYY-MM. Absent: the projection starts in the month of the price
+  // sheet's effective date.
+  std::optional<std::string> start;
+  // Compound growth: month m has (1 + growth_per_month)^m times today's volume.
+  double growth_per_month = 0;
+  // Explicit multipliers of today's volume, one per month; when given, growth is unused.
+  std::vector<double> monthly_volume_scale;
+  // Yearly discount rate for present value; absent = no present value.
+  std::optional<double> discount_rate_per_year;
+  SourceLoc loc;
+
+  // Multiplier of today's volume in month m (0-based).
+  double volume_scale(int m) const;
+};
+
+// Year and month of a "YYYY-MM" string; false when it is not one (month 01..12, year 1900..9999).
+bool parse_year_month(const std::string& s, int& year, int& month);
+// "YYYY-MM" of `months` after (year, month).
+std::string add_months(int year, int month, int months);
+
 struct Profile {
   std::string name;
   std::string path;
@@ -116,6 +147,8 @@ struct Profile {
   std::vector<Option> options;
   OpsCosts ops;
   DataPolicy policy;
+  Horizon horizon;  // defaults when the profile has no horizon: 12 flat months
+  bool horizon_given = false;
   SourceLoc loc;
 
   double tokens_per_day() const;

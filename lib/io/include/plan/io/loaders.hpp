@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/core/compare.hpp"
 #include "plan/core/price_sheet.hpp"
 #include "plan/core/profile.hpp"
 
@@ -31,5 +32,10 @@ Profile load_profile(const std::string& path);
 // Checks that every option of `profile` names entries the sheet has, and throws at the
 // option's key otherwise.
 void check_references(const Profile& profile, const PriceSheet& sheet);
+
+// The JSON of `plan compare --format json`, read back for `plan diff`: the fields a diff
+// uses (options, cost lines, feasibility, replicas and units); other keys are ignored.
+CompareResult parse_compare_json(const std::string& file, const std::string& text);
+CompareResult load_compare_json(const std::string& path);
 
 }  // namespace plan::io

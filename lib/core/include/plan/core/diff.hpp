@@ -1,0 +1,38 @@
+#pragma once
+// What changed between two evaluations of the same options (two `plan compare` results,
+// one profile under two price sheets, or two profiles), and why: which cost lines moved,
+// and for price-sheet changes which price lines of the entries an option uses.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/compare.hpp"
+#include "plan/core/price_sheet.hpp"
+#include "plan/core/profile.hpp"
+
+namespace plan {
+
+struct OptionDiff {
+  std::string id;
+  std::optional<double> a_usd;  // monthly cost in A; absent when A lacks the option or it is infeasible
+  std::optional<double> b_usd;
+  double change_usd = 0;        // b - a (0 when either is absent)
+  std::vector<std::string> why; // one line per reason, most telling first
+};
+
+struct CompareDiff {
+  std::string a_label;  // e.g. "pricing/2024-12.yaml" or a file name
+  std::string b_label;
+  std::vector<std::string> context;  // changes that apply to every option (volume, sheet)
+  std::vector<OptionDiff> options;
+};
+
+// Option by option (A's order, then options only B has): cost lines whose cent-rounded
+// values differ, feasibility changes, and the monthly token volume when it differs.
+CompareDiff diff_results(const CompareResult& a, const CompareResult& b);
+
+// The price lines of the sheet entries `option` uses that differ between two sheets, as
+// "what: old -> new (a.yaml:LINE -> b.yaml:LINE)". Empty when none differ.
+std::vector<std::string> price_changes(const Option& option, const PriceSheet& a, const PriceSheet& b);
+
+}  // namespace plan

@@ -1,0 +1,150 @@
+#pragma once
+// Finance over time and volume (MODEL.md "Break-even and payback"; docs/finance.md):
+// month-by-month projections with growth, commitments and one-time costs; break-even
+// daily volume between two options, found by search; payback month; cost sweeps across
+// daily volumes with their crossover points. Pure functions; no I/O.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/compare.hpp"
+#include "plan/core/price_sheet.hpp"
+#include "plan/core/profile.hpp"
+
+namespace plan {
+
+// Months an option's capacity is committed for: reserved_1y 12, reserved_3y 36, a
+// provisioned managed term its sheet `months`; 0 for everything billed as used.
+int commitment_months(const Option& option, const PriceSheet& sheet);
+
+// Whether the evaluation produced cost lines that mean something, even if the option is
+// infeasible for another reason (a rate limit, a data class). False when the cost could
+// not be computed (no price, no throughput, no replica count meets the latency targets).
+bool cost_defined(const OptionResult& r);
+
+// One month of one option. Money lines are rounded to the cent (half away from zero);
+// total is the sum of the rounded lines, so printed totals add up.
+struct MonthLine {
+  int index = 0;        // 0 = the start month
+  std::string month;    // YYYY-MM
+  double volume_scale = 1;  // multiplier of today's volume
+  double tokens = 0;    // tokens served this month
+  double requests = 0;
+  CostBreakdown breakdown;  // rounded lines
+  double one_time = 0;      // rounded
+  double total = 0;         // sum of the rounded lines and one_time
+  double cumulative = 0;    // sum of totals so far
+  double savings_vs_baseline = 0;     // baseline total - total
+  double cumulative_savings = 0;      // sum so far
+  std::optional<double> present_value;  // total discounted to the start month, rounded
+  // Self-hosted and dedicated: replicas this month's traffic needs; provisioned: units.
+  int needed = 0;
+  // Replicas (or units) paid for: `needed`, or the committed count while a commitment runs.
+  int paid = 0;
+  double utilization = 0;  // self-hosted: time-averaged demand / paid capacity
+  bool feasible = true;
+  std::vector<std::string> reasons;
+};
+
+struct OptionProjection {
+  std::string id;
+  OptionKind kind = OptionKind::api;
+  std::string what;
+  int commitment_months = 0;
+  std::vector<MonthLine> months;
+  CostBreakdown total_breakdown;  // sums of the rounded monthly lines
+  double total_one_time = 0;
+  double total = 0;
+  std::optional<double> total_present_value;
+  bool feasible = true;  // in every month
+  std::optional<int> payback_month;  // vs the baseline, 1-based; see payback_month()
+  std::vector<std::string> notes;
+};
+
+struct Projection {
+  std::string profile_name;
+  std::string price_sheet_version;
+  std::string baseline;
+  std::string start;  // YYYY-MM
+  int months = 0;
+  std::optional<double> discount_rate_per_year;
+  double tokens_per_day_today = 0;
+  std::vector<OptionProjection> options;
+};
+
+// Projects every option of the profile over its horizon. `baseline` is an option id
+// (empty = the profile's first option). The start month is the horizon's `start`, else
+// the month of the price sheet's effective date.
+Projection project(const Profile& profile, const PriceSheet& sheet, const ReplicaModelProvider* perf,
+                   const std::string& baseline);
+
+// First month (1-based) in which the cumulative savings of `a` over `b`, one-time costs
+// included, are at least zero: the month in which the savings have covered a's one-time
+// costs. nullopt when that does not happen within the horizon.
+std::optional<int> payback_month(const OptionProjection& a, const OptionProjection& b);
+
+// The cost per 1M tokens an option cannot go below, however much volume it gets:
+// pay-per-token: its blended price at the profile's mix (its marginal price);
+// self-hosted and dedicated: hourly price / (replicas per instance x replica tokens/s x
+// 3600) x 1e6 (spot: x (1 + interruption overhead)); fixed monthly ops costs tend to zero
+// per token and are left out; provisioned: unit price over unit throughput at the mix,
+// found by evaluating at 1e15 tokens/month. nullopt when the cost is not defined.
+std::optional<double> floor_cost_per_mtok(const OptionEvaluator& e, double tokens_per_day_today);
+
+// Whether an option's cost is fixed by capacity (self-hosted, dedicated, provisioned)
+// rather than proportional to tokens.
+bool capacity_priced(const Option& o);
+
+struct BreakEvenRange {
+  double from_tokens_per_day = 1e3;
+  double to_tokens_per_day = 1e12;
+  int grid_points = 2000;  // log-spaced; each sign change is refined by bisection
+};
+
+struct BreakEven {
+  std::string a;  // the option that may become cheaper as volume grows
+  std::string b;
+  BreakEvenRange range;
+  bool found = false;
+  // Smallest daily volume above which a is cheaper than b everywhere examined.
+  double tokens_per_day = 0;
+  bool a_cheaper_everywhere = false;  // a is cheaper at every volume examined
+  std::string reason;                 // why there is none
+  std::optional<double> a_floor_per_mtok;
+  std::optional<double> b_floor_per_mtok;
+  std::vector<std::string> notes;  // feasibility at the break-even volume
+};
+
+// Orders the pair so that `a` is the capacity-priced option (or, both alike, the one with
+// the lower floor per 1M), then searches for the break-even daily volume over `range`:
+// a grid of log-spaced volumes, then bisection between the last volume where a is not
+// cheaper and the next. Costs compared are the unrounded monthly totals.
+BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, double tokens_per_day_today,
+                          const BreakEvenRange& range = {});
+
+struct SweepPoint {
+  double tokens_per_day = 0;
+  std::vector<double> monthly_usd;  // per option: cent-rounded total; NaN when undefined
+  std::vector<bool> feasible;
+  int cheapest = -1;  // index of the cheapest feasible option, -1 if none
+};
+
+struct Crossover {
+  double tokens_per_day = 0;  // where the two options cost the same (to bisection precision)
+  std::string a;
+  std::string b;
+  std::string cheaper_above;  // which of the two is cheaper just above
+};
+
+struct Sweep {
+  std::vector<std::string> ids;
+  std::vector<SweepPoint> points;
+  std::vector<Crossover> crossovers;  // by volume, then pair
+};
+
+// Cost of every option at `points` daily volumes from `from` to `to` (linear or log
+// spaced), and each pair's crossovers between consecutive points, refined by bisection.
+Sweep sweep(const std::vector<const OptionEvaluator*>& options, double tokens_per_day_today, double from, double to,
+            int points, bool log_spaced);
+
+}  // namespace plan

@@ -1,0 +1,155 @@
+#include "plan/core/diff.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace plan {
+namespace {
+
+long long cents(double usd) { return std::llround(usd * 100.0); }
+
+const OptionResult* find(const CompareResult& r, const std::string& id) {
+  for (const auto& o : r.options) {
+    if (o.id == id) return &o;
+  }
+  return nullptr;
+}
+
+OptionDiff diff_option(const std::string& id, const OptionResult* a, const OptionResult* b) {
+  OptionDiff d;
+  d.id = id;
+  if (a && a->feasible) d.a_usd = a->monthly_cost_usd;
+  if (b && b->feasible) d.b_usd = b->monthly_cost_usd;
+  if (!a) {
+    d.why.push_back("only in B");
+    return d;
+  }
+  if (!b) {
+    d.why.push_back("only in A");
+    return d;
+  }
+  if (a->feasible != b->feasible) {
+    d.why.push_back(b->feasible ? "feasible in B, not in A" : "feasible in A, not in B");
+    for (const auto& why : (b->feasible ? a : b)->reasons) d.why.push_back("infeasible: " + why);
+  }
+  if (d.a_usd && d.b_usd) d.change_usd = static_cast<double>(cents(*d.b_usd) - cents(*d.a_usd)) / 100.0;
+  auto la = a->breakdown.lines(), lb = b->breakdown.lines();
+  for (std::size_t k = 0; k < la.size(); ++k) {
+    const long long ca = cents(la[k].second), cb = cents(lb[k].second);
+    if (ca != cb)
+      d.why.push_back(fmt::format("{}: {:.2f} -> {:.2f} ({:+.2f})", la[k].first, static_cast<double>(ca) / 100.0, static_cast<double>(cb) / 100.0,
+                                  static_cast<double>(cb - ca) / 100.0));
+  }
+  if (a->self_hosted && b->self_hosted && a->self_hosted->replicas != b->self_hosted->replicas)
+    d.why.push_back(fmt::format("replicas: {} -> {}", a->self_hosted->replicas, b->self_hosted->replicas));
+  if (a->provisioned && b->provisioned && a->provisioned->units != b->provisioned->units)
+    d.why.push_back(fmt::format("provisioned units: {} -> {}", a->provisioned->units, b->provisioned->units));
+  if (std::llround(a->monthly_tokens) != std::llround(b->monthly_tokens))
+    d.why.push_back(fmt::format("monthly tokens: {:.0f} -> {:.0f}", a->monthly_tokens, b->monthly_tokens));
+  return d;
+}
+
+void add_price(std::vector<std::string>& out, const char* what, std::optional<double> a, std::optional<double> b,
+               const PriceSheet& sa, int la, const PriceSheet& sb, int lb) {
+  if (a == b) return;
+  auto s = [](std::optional<double> v) { return v ? fmt::format("{}", *v) : std::string("none"); };
+  out.push_back(fmt::format("{}: {} -> {} ({} -> {})", what, s(a), s(b), sa.cite(la), sb.cite(lb)));
+}
+
+void add_token_prices(std::vector<std::string>& out, const std::string& prefix, const TokenPrices& a,
+                      const TokenPrices& b, const PriceSheet& sa, int la, const PriceSheet& sb, int lb) {
+  add_price(out, (prefix + "input_per_mtok").c_str(), a.input_per_mtok, b.input_per_mtok, sa, la, sb, lb);
+  add_price(out, (prefix + "output_per_mtok").c_str(), a.output_per_mtok, b.output_per_mtok, sa, la, sb, lb);
+  add_price(out, (prefix + "cached_input_per_mtok").c_str(), a.cached_input_per_mtok, b.cached_input_per_mtok, sa, la,
+            sb, lb);
+  add_price(out, (prefix + "cache_write_per_mtok").c_str(), a.cache_write_per_mtok, b.cache_write_per_mtok, sa, la, sb,
+            lb);
+  add_price(out, (prefix + "batch_input_per_mtok").c_str(), a.batch_input_per_mtok, b.batch_input_per_mtok, sa, la, sb,
+            lb);
+  add_price(out, (prefix + "batch_output_per_mtok").c_str(), a.batch_output_per_mtok, b.batch_output_per_mtok, sa, la,
+            sb, lb);
+}
+
+}  // namespace
+
+CompareDiff diff_results(const CompareResult& a, const CompareResult& b) {
+  CompareDiff d;
+  if (a.price_sheet_version != b.price_sheet_version)
+    d.context.push_back(fmt::format("price sheet: {} -> {}", a.price_sheet_version, b.price_sheet_version));
+  if (a.profile_name != b.profile_name)
+    d.context.push_back(fmt::format("profile: {} -> {}", a.profile_name, b.profile_name));
+  if (std::llround(a.monthly_tokens) != std::llround(b.monthly_tokens))
+    d.context.push_back(fmt::format("monthly tokens: {:.0f} -> {:.0f}", a.monthly_tokens, b.monthly_tokens));
+  for (const auto& o : a.options) d.options.push_back(diff_option(o.id, &o, find(b, o.id)));
+  for (const auto& o : b.options) {
+    if (!find(a, o.id)) d.options.push_back(diff_option(o.id, nullptr, &o));
+  }
+  return d;
+}
+
+std::vector<std::string> price_changes(const Option& o, const PriceSheet& a, const PriceSheet& b) {
+  std::vector<std::string> out;
+  switch (o.kind) {
+    case OptionKind::api: {
+      const ApiModel* ma = a.find_api(o.model);
+      const ApiModel* mb = b.find_api(o.model);
+      if (!ma || !mb) {
+        out.push_back(fmt::format("model {} is {}", o.model, ma ? "missing from B's sheet" : "missing from A's sheet"));
+        break;
+      }
+      add_token_prices(out, "", ma->prices, mb->prices, a, ma->line, b, mb->line);
+      break;
+    }
+    case OptionKind::managed: {
+      const ManagedOffering* ma = a.find_managed(o.offering);
+      const ManagedOffering* mb = b.find_managed(o.offering);
+      if (!ma || !mb) {
+        out.push_back(fmt::format("offering {} is {}", o.offering, ma ? "missing from B's sheet" : "missing from A's sheet"));
+        break;
+      }
+      if (o.mode == ManagedMode::on_demand && ma->on_demand && mb->on_demand)
+        add_token_prices(out, "on_demand.", *ma->on_demand, *mb->on_demand, a, ma->line, b, mb->line);
+      if (o.mode == ManagedMode::provisioned && ma->provisioned && mb->provisioned) {
+        auto term = [&](const ManagedOffering& m) -> const ProvisionedTerm* {
+          for (const auto& t : m.provisioned->terms) {
+            if (t.term == o.term) return &t;
+          }
+          return nullptr;
+        };
+        const ProvisionedTerm* ta = term(*ma);
+        const ProvisionedTerm* tb = term(*mb);
+        add_price(out, "provisioned usd_per_unit_hour", ta ? std::optional<double>(ta->usd_per_unit_hour) : std::nullopt,
+                  tb ? std::optional<double>(tb->usd_per_unit_hour) : std::nullopt, a, ta ? ta->line : ma->line, b,
+                  tb ? tb->line : mb->line);
+        add_price(out, "provisioned input_tokens_per_min_per_unit", ma->provisioned->input_tokens_per_min_per_unit,
+                  mb->provisioned->input_tokens_per_min_per_unit, a, ma->line, b, mb->line);
+        add_price(out, "provisioned output_tokens_per_min_per_unit", ma->provisioned->output_tokens_per_min_per_unit,
+                  mb->provisioned->output_tokens_per_min_per_unit, a, ma->line, b, mb->line);
+      }
+      if (o.mode == ManagedMode::dedicated && ma->dedicated && mb->dedicated)
+        add_price(out, "dedicated usd_per_hour", ma->dedicated->usd_per_hour, mb->dedicated->usd_per_hour, a, ma->line,
+                  b, mb->line);
+      break;
+    }
+    case OptionKind::self_hosted: {
+      const GpuInstance* ia = a.find_instance(o.instance);
+      const GpuInstance* ib = b.find_instance(o.instance);
+      if (!ia || !ib) {
+        out.push_back(fmt::format("instance {} is {}", o.instance, ia ? "missing from B's sheet" : "missing from A's sheet"));
+        break;
+      }
+      add_price(out, (std::string(to_string(o.pricing)) + "_per_hour").c_str(), instance_usd_per_hour(*ia, o.pricing),
+                instance_usd_per_hour(*ib, o.pricing), a, ia->line, b, ib->line);
+      if (ia->gpu_count != ib->gpu_count)
+        out.push_back(fmt::format("gpu_count: {} -> {} ({} -> {})", ia->gpu_count, ib->gpu_count, a.cite(ia->line),
+                                  b.cite(ib->line)));
+      break;
+    }    case OptionKind::hybrid:
+      // A hybrid is priced by its two parts; their price changes are listed under them.
+      out.push_back(fmt::format("priced by options {} and {}", o.private_option, o.overflow_option));
+      break;
+  }
+  return out;
+}
+
+}  // namespace plan

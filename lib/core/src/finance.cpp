@@ -1,0 +1,394 @@
+#include "plan/core/finance.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+
+#include "plan/core/units.hpp"
+
+namespace plan {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+long long to_cents(double usd) { return std::llround(usd * 100.0); }
+
+const ProvisionedTerm* provisioned_term(const Option& o, const PriceSheet& sheet) {
+  if (o.kind != OptionKind::managed || o.mode != ManagedMode::provisioned) return nullptr;
+  const ManagedOffering* m = sheet.find_managed(o.offering);
+  if (!m || !m->provisioned) return nullptr;
+  for (const auto& t : m->provisioned->terms) {
+    if (t.term == o.term) return &t;
+  }
+  return nullptr;
+}
+
+// Unrounded monthly total, +inf when the cost is not defined.
+double cost_of(const OptionResult& r) { return cost_defined(r) ? r.breakdown.total() : inf; }
+
+}  // namespace
+
+int commitment_months(const Option& o, const PriceSheet& sheet) {
+  if (o.kind == OptionKind::self_hosted) {
+    if (o.pricing == PricingTerm::reserved_1y) return 12;
+    if (o.pricing == PricingTerm::reserved_3y) return 36;
+    return 0;
+  }
+  if (const ProvisionedTerm* t = provisioned_term(o, sheet)) return t->months;
+  return 0;
+}
+
+bool cost_defined(const OptionResult& r) {
+  if (r.feasible) return true;
+  if (r.token_detail || r.provisioned) return true;
+  return r.self_hosted && r.self_hosted->replicas > 0 && r.breakdown.gpu_compute > 0;
+}
+
+bool capacity_priced(const Option& o) {
+  return o.kind == OptionKind::self_hosted ||
+         (o.kind == OptionKind::managed && o.mode != ManagedMode::on_demand);
+}
+
+// ---------------------------------------------------------------------------------------
+// Projection
+
+Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf,
+                   const std::string& baseline) {
+  Projection out;
+  out.profile_name = p.name;
+  out.price_sheet_version = sheet.version;
+  const Horizon& h = p.horizon;
+  out.months = h.months;
+  out.discount_rate_per_year = h.discount_rate_per_year;
+  out.tokens_per_day_today = p.tokens_per_day();
+  int year = 0, month = 0;
+  std::string start = h.start.value_or(sheet.effective_date.substr(0, std::min<std::size_t>(7, sheet.effective_date.size())));
+  if (!parse_year_month(start, year, month))
+    throw Error(h.loc, fmt::format("projection start '{}' is not a month (expected horizon start: YYYY-MM, or a price "
+                                   "sheet effective_date YYYY-MM-DD)", start));
+  out.start = add_months(year, month, 0);
+  out.baseline = baseline.empty() ? p.options.front().id : baseline;
+  if (!p.find_option(out.baseline)) {
+    std::vector<std::string> ids;
+    for (const auto& o : p.options) ids.push_back(o.id);
+    throw Error(fmt::format("unknown baseline option '{}' (expected one of: {})", out.baseline, fmt::join(ids, ", ")),
+                ExitCode::usage_error);
+  }
+
+  for (const auto& o : p.options) {
+    OptionEvaluator eval(p, sheet, o, perf);
+    OptionProjection op;
+    op.id = o.id;
+    op.kind = o.kind;
+    op.commitment_months = commitment_months(o, sheet);
+    std::vector<OptionResult> rs;
+    rs.reserve(static_cast<std::size_t>(h.months));
+    std::vector<int> needed;
+    for (int m = 0; m < h.months; ++m) {
+      rs.push_back(eval(h.volume_scale(m)));
+      const OptionResult& r = rs.back();
+      int n = 0;
+      if (r.self_hosted) n = r.self_hosted->replicas;
+      else if (r.provisioned) n = r.provisioned->units;
+      needed.push_back(n);
+    }
+    op.what = rs.empty() ? "" : rs.front().what;
+    // Committed capacity is bought in blocks (instances for self-hosted, model units for
+    // provisioned), each held for the term from the month it is bought: a month that needs
+    // more blocks than are held buys the difference, and blocks are paid until their term
+    // ends even if volume falls. See docs/finance.md "Commitments".
+    const int c = op.commitment_months;
+    std::vector<int> needed_blocks(needed.size(), 0), paid_blocks(needed.size(), 0);
+    for (std::size_t m = 0; m < rs.size(); ++m) {
+      const OptionResult& r = rs[m];
+      needed_blocks[m] = r.self_hosted ? r.self_hosted->instances : needed[m];
+    }
+    if (c > 0) {
+      std::vector<std::pair<int, int>> held;  // (first month no longer paid, blocks)
+      int last_expiry = 0;
+      for (int m = 0; m < h.months; ++m) {
+        held.erase(std::remove_if(held.begin(), held.end(), [m](const auto& b) { return b.first <= m; }), held.end());
+        int active = 0;
+        for (const auto& b : held) active += b.second;
+        const int need = needed_blocks[static_cast<std::size_t>(m)];
+        if (need > active) {
+          held.emplace_back(m + c, need - active);
+          last_expiry = std::max(last_expiry, m + c);
+          active = need;
+        }
+        paid_blocks[static_cast<std::size_t>(m)] = active;
+      }
+      op.notes.push_back(fmt::format("{} committed for {} months from the month each is bought; paid until the term "
+                                     "ends even when volume falls",
+                                     o.kind == OptionKind::self_hosted ? "instances are" : "units are", c));
+      if (last_expiry > h.months)
+        op.notes.push_back(fmt::format("commitments run to {} ({} months beyond the horizon); those months are owed "
+                                       "but not shown",
+                                       add_months(year, month, last_expiry - 1), last_expiry - h.months));
+    } else {
+      paid_blocks = needed_blocks;
+    }
+
+    long long cumulative = 0;
+    long long one_time_cents = 0;
+    for (const auto& ot : o.one_time) one_time_cents += to_cents(ot.usd);
+    for (int m = 0; m < h.months; ++m) {
+      const OptionResult& r = rs[static_cast<std::size_t>(m)];
+      MonthLine line;
+      line.index = m;
+      line.month = add_months(year, month, m);
+      line.volume_scale = h.volume_scale(m);
+      line.tokens = r.monthly_tokens;
+      line.requests = r.monthly_requests;
+      line.feasible = r.feasible && cost_defined(r);
+      line.reasons = r.reasons;
+      line.needed = needed[static_cast<std::size_t>(m)];
+      line.paid = line.needed;
+      const int held_blocks = paid_blocks[static_cast<std::size_t>(m)];
+      CostBreakdown b = r.breakdown;
+      if (r.self_hosted) line.utilization = r.self_hosted->utilization;
+      if (c > 0 && held_blocks > needed_blocks[static_cast<std::size_t>(m)]) {
+        if (r.self_hosted && r.self_hosted->gpus_per_replica > 0) {
+          const auto& d = *r.self_hosted;
+          const int per_instance = std::max(1, d.gpus_per_instance / d.gpus_per_replica);
+          line.paid = held_blocks * per_instance;
+          b.gpu_compute = held_blocks * hours_per_month * d.usd_per_instance_hour;
+          line.utilization = line.paid > 0 ? d.utilization * d.replicas / line.paid : 0;
+        } else if (r.provisioned && r.provisioned->units > 0) {
+          line.paid = held_blocks;
+          b.provisioned_units = r.provisioned->usd_per_month / r.provisioned->units * held_blocks;
+        }
+      }
+      long long cents = 0;
+      for (double* v : {&b.api_tokens, &b.provisioned_units, &b.gpu_compute, &b.ops_labour, &b.monitoring,
+                        &b.storage, &b.egress}) {
+        *v = round_cents(*v);
+        cents += to_cents(*v);
+      }
+      line.breakdown = b;
+      if (m == 0) {
+        line.one_time = static_cast<double>(one_time_cents) / 100.0;
+        cents += one_time_cents;
+      }
+      line.total = static_cast<double>(cents) / 100.0;
+      cumulative += cents;
+      line.cumulative = static_cast<double>(cumulative) / 100.0;
+      if (h.discount_rate_per_year) {
+        line.present_value = round_cents(line.total / std::pow(1.0 + *h.discount_rate_per_year, m / 12.0));
+      }
+      if (!line.feasible) op.feasible = false;
+      op.months.push_back(std::move(line));
+    }
+    // Totals are sums of the printed (rounded) lines, in cents.
+    long long tot[7] = {0, 0, 0, 0, 0, 0, 0};
+    long long pv = 0;
+    for (const auto& line : op.months) {
+      auto lines = line.breakdown.lines();
+      for (std::size_t k = 0; k < lines.size(); ++k) tot[k] += to_cents(lines[k].second);
+      if (line.present_value) pv += to_cents(*line.present_value);
+    }
+    CostBreakdown& tb = op.total_breakdown;
+    double* fields[7] = {&tb.api_tokens, &tb.provisioned_units, &tb.gpu_compute, &tb.ops_labour,
+                         &tb.monitoring, &tb.storage, &tb.egress};
+    for (int k = 0; k < 7; ++k) *fields[k] = static_cast<double>(tot[k]) / 100.0;
+    op.total_one_time = static_cast<double>(one_time_cents) / 100.0;
+    op.total = op.months.empty() ? 0 : op.months.back().cumulative;
+    if (h.discount_rate_per_year) op.total_present_value = static_cast<double>(pv) / 100.0;
+    out.options.push_back(std::move(op));
+  }
+
+  const OptionProjection* base = nullptr;
+  for (const auto& op : out.options) {
+    if (op.id == out.baseline) base = &op;
+  }
+  for (auto& op : out.options) {
+    long long cum = 0;
+    for (std::size_t m = 0; m < op.months.size(); ++m) {
+      long long s = to_cents(base->months[m].total) - to_cents(op.months[m].total);
+      cum += s;
+      op.months[m].savings_vs_baseline = static_cast<double>(s) / 100.0;
+      op.months[m].cumulative_savings = static_cast<double>(cum) / 100.0;
+    }
+    if (op.id != base->id) op.payback_month = payback_month(op, *base);
+  }
+  return out;
+}
+
+std::optional<int> payback_month(const OptionProjection& a, const OptionProjection& b) {
+  long long cum = 0;
+  const std::size_t n = std::min(a.months.size(), b.months.size());
+  for (std::size_t m = 0; m < n; ++m) {
+    cum += to_cents(b.months[m].total) - to_cents(a.months[m].total);
+    if (cum >= 0) return static_cast<int>(m) + 1;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------
+// Floors, break-even
+
+std::optional<double> floor_cost_per_mtok(const OptionEvaluator& e, double tokens_per_day_today) {
+  if (tokens_per_day_today <= 0) return std::nullopt;
+  const Option& o = e.option();
+  if (o.kind == OptionKind::api || (o.kind == OptionKind::managed && o.mode == ManagedMode::on_demand)) {
+    OptionResult r = e(1.0);
+    if (!r.token_detail || r.monthly_tokens <= 0) return std::nullopt;
+    return r.breakdown.api_tokens / r.monthly_tokens * tokens_per_mtok;
+  }
+  if (o.kind == OptionKind::managed && o.mode == ManagedMode::provisioned) {
+    const double monthly_tokens_today = tokens_per_day_today * days_per_month;
+    OptionResult r = e(1e15 / monthly_tokens_today);
+    if (!r.provisioned || r.monthly_tokens <= 0) return std::nullopt;
+    return r.breakdown.provisioned_units / r.monthly_tokens * tokens_per_mtok;
+  }
+  OptionResult r = e(1.0);
+  if (!r.self_hosted || r.self_hosted->replica_tokens_per_s <= 0 || r.self_hosted->gpus_per_replica <= 0)
+    return std::nullopt;
+  const auto& d = *r.self_hosted;
+  const int per_instance = std::max(1, d.gpus_per_instance / d.gpus_per_replica);
+  double usd_per_hour = d.usd_per_instance_hour;
+  if (o.kind == OptionKind::self_hosted && o.pricing == PricingTerm::spot) usd_per_hour *= 1.0 + o.spot_interruption_overhead;
+  return usd_per_hour / (per_instance * d.replica_tokens_per_s * seconds_per_hour) * tokens_per_mtok;
+}
+
+BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, double today, const BreakEvenRange& range) {
+  if (today <= 0) throw Error("the profile has no traffic (expected tokens per day > 0 to scale from)");
+  std::optional<double> fx = floor_cost_per_mtok(x, today), fy = floor_cost_per_mtok(y, today);
+  const bool cx = capacity_priced(x.option()), cy = capacity_priced(y.option());
+  bool swap = false;
+  if (cx != cy) swap = cy;
+  else if (fx && fy) swap = *fy < *fx;
+  const OptionEvaluator& a = swap ? y : x;
+  const OptionEvaluator& b = swap ? x : y;
+  BreakEven be;
+  be.a = a.option().id;
+  be.b = b.option().id;
+  be.range = range;
+  be.a_floor_per_mtok = swap ? fy : fx;
+  be.b_floor_per_mtok = swap ? fx : fy;
+
+  // An option whose cost cannot be computed (no price, no throughput) has no break-even.
+  for (const OptionEvaluator* e : {&a, &b}) {
+    OptionResult r = (*e)(1.0);
+    if (!cost_defined(r)) {
+      std::string why;
+      for (const auto& w : r.reasons) why += (why.empty() ? "" : "; ") + w;
+      be.reason = fmt::format("the cost of {} cannot be computed: {}", r.id, why);
+      return be;
+    }
+  }
+  const int n = std::max(2, range.grid_points);
+  const double lo = std::log(range.from_tokens_per_day), hi = std::log(range.to_tokens_per_day);
+  auto volume_at = [&](int i) { return std::exp(lo + (hi - lo) * i / (n - 1)); };
+  // d(v) < 0 where a is cheaper.
+  auto diff = [&](double v) {
+    const double s = v / today;
+    const double ca = cost_of(a(s)), cb = cost_of(b(s));
+    if (std::isinf(ca)) return inf;
+    if (std::isinf(cb)) return -inf;
+    return ca - cb;
+  };
+  int last_not_cheaper = -1;
+  for (int i = 0; i < n; ++i) {
+    if (!(diff(volume_at(i)) < 0)) last_not_cheaper = i;
+  }
+  auto money = [](const std::optional<double>& v) { return v ? fmt::format("${:.4f}", *v) : std::string("unknown"); };
+  if (last_not_cheaper == n - 1) {
+    be.found = false;
+    if (be.a_floor_per_mtok && be.b_floor_per_mtok && *be.a_floor_per_mtok >= *be.b_floor_per_mtok) {
+      be.reason = fmt::format("{} costs {} per 1M tokens even at full SLA-bound utilisation, at or above {}'s {} per 1M",
+                              be.a, money(be.a_floor_per_mtok), be.b, money(be.b_floor_per_mtok));
+    } else {
+      be.reason = fmt::format("{} is not cheaper than {} at the top of the examined range ({:.4g} tokens/day)", be.a,
+                              be.b, range.to_tokens_per_day);
+    }
+    return be;
+  }
+  if (last_not_cheaper < 0) {
+    be.found = true;
+    be.a_cheaper_everywhere = true;
+    be.tokens_per_day = range.from_tokens_per_day;
+  } else {
+    double v0 = volume_at(last_not_cheaper), v1 = volume_at(last_not_cheaper + 1);
+    for (int it = 0; it < 100 && (v1 - v0) > 1e-12 * v1; ++it) {
+      const double mid = std::sqrt(v0 * v1);
+      if (diff(mid) < 0) v1 = mid;
+      else v0 = mid;
+    }
+    be.found = true;
+    be.tokens_per_day = v1;
+  }
+  for (const OptionEvaluator* e : {&a, &b}) {
+    OptionResult r = (*e)(be.tokens_per_day / today);
+    for (const auto& why : r.reasons)
+      be.notes.push_back(fmt::format("{} at {:.4g} tokens/day: infeasible: {}", r.id, be.tokens_per_day, why));
+  }
+  return be;
+}
+
+// ---------------------------------------------------------------------------------------
+// Sweep
+
+Sweep sweep(const std::vector<const OptionEvaluator*>& options, double today, double from, double to, int points,
+            bool log_spaced) {
+  if (today <= 0) throw Error("the profile has no traffic (expected tokens per day > 0 to scale from)");
+  Sweep s;
+  const std::size_t k = options.size();
+  for (const auto* e : options) s.ids.push_back(e->option().id);
+  const int n = std::max(1, points);
+  auto volume_at = [&](int i) {
+    if (n == 1) return from;
+    const double t = static_cast<double>(i) / (n - 1);
+    return log_spaced ? std::exp(std::log(from) + (std::log(to) - std::log(from)) * t) : from + (to - from) * t;
+  };
+  std::vector<std::vector<double>> raw(static_cast<std::size_t>(n), std::vector<double>(k));
+  s.points.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    SweepPoint pt;
+    pt.tokens_per_day = volume_at(i);
+    for (std::size_t j = 0; j < k; ++j) {
+      OptionResult r = (*options[j])(pt.tokens_per_day / today);
+      const bool defined = cost_defined(r);
+      raw[static_cast<std::size_t>(i)][j] = defined ? r.breakdown.total() : inf;
+      pt.monthly_usd.push_back(defined ? r.monthly_cost_usd : nan);
+      pt.feasible.push_back(r.feasible && defined);
+      if (pt.feasible.back() && (pt.cheapest < 0 || r.monthly_cost_usd < pt.monthly_usd[static_cast<std::size_t>(pt.cheapest)]))
+        pt.cheapest = static_cast<int>(j);
+    }
+    s.points.push_back(std::move(pt));
+  }
+  // Crossovers: a change of sign of cost(a) - cost(b) between consecutive points.
+  auto sign = [](double d) { return d < 0 ? -1 : (d > 0 ? 1 : 0); };
+  for (std::size_t a = 0; a < k; ++a) {
+    for (std::size_t b = a + 1; b < k; ++b) {
+      int prev = 0;
+      int prev_i = -1;
+      for (int i = 0; i < n; ++i) {
+        const double ca = raw[static_cast<std::size_t>(i)][a], cb = raw[static_cast<std::size_t>(i)][b];
+        if (std::isinf(ca) || std::isinf(cb)) continue;
+        const int sg = sign(ca - cb);
+        if (sg == 0) continue;
+        if (prev != 0 && sg != prev) {
+          double v0 = s.points[static_cast<std::size_t>(prev_i)].tokens_per_day;
+          double v1 = s.points[static_cast<std::size_t>(i)].tokens_per_day;
+          for (int it = 0; it < 100 && (v1 - v0) > 1e-12 * v1; ++it) {
+            const double mid = log_spaced ? std::sqrt(v0 * v1) : 0.5 * (v0 + v1);
+            const double d = cost_of((*options[a])(mid / today)) - cost_of((*options[b])(mid / today));
+            if (sign(d) == sg) v1 = mid;
+            else v0 = mid;
+          }
+          s.crossovers.push_back({v1, s.ids[a], s.ids[b], sg < 0 ? s.ids[a] : s.ids[b]});
+        }
+        prev = sg;
+        prev_i = i;
+      }
+    }
+  }
+  std::stable_sort(s.crossovers.begin(), s.crossovers.end(),
+                   [](const Crossover& l, const Crossover& r) { return l.tokens_per_day < r.tokens_per_day; });
+  return s;
+}
+
+}  // namespace plan

@@ -1,0 +1,80 @@
+// Reads the JSON written by `plan compare --format json` back into a CompareResult, for
+// `plan diff`. Only the fields a diff needs are read (and checked: type, range); other keys
+// are ignored, so that output of later versions, which may add keys, still reads.
+#include <fmt/format.h>
+
+#include "plan/io/loaders.hpp"
+#include "yaml_strict.hpp"
+
+namespace plan::io {
+namespace {
+
+constexpr double max_usd = 1e15;
+
+OptionResult read_result(const std::string& file, const YAML::Node& n, std::size_t i) {
+  Map first(file, n, fmt::format("option {}", i + 1));
+  OptionResult r;
+  r.id = first.str("id");
+  Map m(file, n, fmt::format("option '{}'", r.id));
+  const std::string kind = m.str("kind");
+  if (kind == "api") r.kind = OptionKind::api;
+  else if (kind == "managed") r.kind = OptionKind::managed;
+  else if (kind == "self_hosted") r.kind = OptionKind::self_hosted;
+  else fail(file, m.node("kind"), fmt::format("'kind' of option '{}' is '{}' (expected api, managed or self_hosted)", r.id, kind));
+  r.what = m.opt_str("what").value_or("");
+  r.feasible = m.opt_bool("feasible").value_or(true);
+  r.reasons = m.opt_str_list("reasons");
+  r.monthly_cost_usd = m.num("monthly_cost_usd", Range{-max_usd, max_usd, false});
+  r.monthly_tokens = m.num("monthly_tokens", Range::non_negative());
+  Map b(file, m.node("cost_breakdown"), fmt::format("cost_breakdown of option '{}'", r.id));
+  auto line = [&](const char* key) { return b.opt_num(key, Range{-max_usd, max_usd, false}).value_or(0); };
+  r.breakdown.api_tokens = line("api_tokens");
+  r.breakdown.provisioned_units = line("provisioned_units");
+  r.breakdown.gpu_compute = line("gpu_compute");
+  r.breakdown.ops_labour = line("ops_labour");
+  r.breakdown.monitoring = line("monitoring");
+  r.breakdown.storage = line("storage");
+  r.breakdown.egress = line("egress");
+  if (m.has("replicas")) {
+    SelfHostedDetail d;
+    d.replicas = m.integer("replicas", 0, 100000000);
+    r.self_hosted = d;
+  }
+  if (auto pn = m.opt_node("provisioned")) {
+    Map pm(file, *pn, fmt::format("provisioned of option '{}'", r.id));
+    ProvisionedCost pc;
+    pc.units = pm.integer("units", 0, 100000000);
+    r.provisioned = pc;
+  }
+  return r;
+}
+
+}  // namespace
+
+CompareResult parse_compare_json(const std::string& file, const std::string& text) {
+  Document doc = parse_document(file, text);
+  Map top(file, doc.root, "compare result");
+  CompareResult c;
+  c.profile_name = top.str("profile");
+  c.profile_path = top.opt_str("profile_path").value_or("");
+  Map sheet(file, top.node("price_sheet"), "price_sheet");
+  c.price_sheet_version = sheet.str("version");
+  c.price_sheet_path = sheet.opt_str("path").value_or("");
+  c.price_sheet_sha256 = sheet.opt_str("sha256").value_or("");
+  c.currency = top.opt_str("currency").value_or("USD");
+  c.hours_per_month = top.opt_num("hours_per_month", Range::positive(1e4)).value_or(730);
+  if (c.hours_per_month != 730)
+    fail(file, top.node("hours_per_month"),
+         fmt::format("hours_per_month is {} (expected 730: a result of another month convention cannot be compared)",
+                     c.hours_per_month));
+  c.monthly_tokens = top.opt_num("monthly_tokens", Range::non_negative()).value_or(0);
+  top.seq("options", [&](const YAML::Node& n, std::size_t i) { c.options.push_back(read_result(file, n, i)); });
+  return c;
+}
+
+CompareResult load_compare_json(const std::string& path) {
+  Limits limits;
+  return parse_compare_json(path, read_text_file(path, limits.max_bytes));
+}
+
+}  // namespace plan::io

@@ -1,0 +1,38 @@
+#pragma once
+// Rendering of finance results: projections (`plan project`), break-even tables
+// (`plan breakeven`), sweeps (`plan sweep`) and diffs (`plan diff`). Column orders are
+// documented in docs/finance.md and are stable.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/diff.hpp"
+#include "plan/core/finance.hpp"
+#include "plan/report/compare_report.hpp"
+
+namespace plan::report {
+
+// The CSV header of a projection, in its documented order.
+std::vector<std::string> projection_csv_header();
+std::string render_projection(const Projection& p, Format f);
+
+struct BreakEvenRow {
+  BreakEven be;
+  std::optional<int> payback_month;  // of be.a against be.b, 1-based
+  std::string payback_label;         // YYYY-MM of that month
+  int horizon_months = 0;
+};
+struct BreakEvenReport {
+  std::string profile_name;
+  std::string price_sheet_version;
+  double tokens_per_day_today = 0;
+  std::vector<BreakEvenRow> rows;
+};
+std::string render_breakeven(const BreakEvenReport& r, Format f);
+
+// crossovers_only: CSV of the crossover points instead of the cost points.
+std::string render_sweep(const Sweep& s, Format f, bool crossovers_only);
+
+std::string render_diff(const CompareDiff& d, Format f);
+
+}  // namespace plan::report

@@ -1,0 +1,93 @@
+# plan project, breakeven, sweep and diff on the finance fixtures (tests/data/sheet-finance*.yaml,
+# profile-fin-*.yaml). Expected figures are worked out in the comments.
+set(FSHEET tests/data/sheet-finance.yaml)
+set(FSHEET_B tests/data/sheet-finance-b.yaml)
+set(FIN_A tests/data/profile-fin-a.yaml)
+set(FIN_B tests/data/profile-fin-b.yaml)
+set(FIN_C tests/data/profile-fin-commit.yaml)
+
+# fin-b month 1 (2025-03), gpu: $2,000.00 reserved + $5,000 migration = $7,000.00; the API
+# costs 4M x 30.416667 x $15/1M = $1,825.00, so the saving is 1,825 - 7,000 = -5,175.00.
+plan_cli_test(project.csv --rc 0
+  --stdout-re "^profile,price_sheet,baseline,month_index,month,option,kind,volume_scale,tokens,requests,api_tokens_usd,provisioned_units_usd,gpu_compute_usd,ops_labour_usd,monitoring_usd,storage_usd,egress_usd,one_time_usd,total_usd,cumulative_usd,savings_vs_baseline_usd,cumulative_savings_usd,present_value_usd,needed,paid,utilization,feasible"
+  --stdout-re "^fin-b,test-finance,api,1,2025-03,gpu,self_hosted,1\\.000000,121666667,[0-9]+,0\\.00,0\\.00,2000\\.00,0\\.00,0\\.00,0\\.00,0\\.00,5000\\.00,7000\\.00,7000\\.00,-5175\\.00,-5175\\.00,,1,1,"
+  -- project ${FIN_B} --prices ${FSHEET} --format csv)
+# 12 x $2,000 + $5,000 = $29,000.00; payback in month 9 (worked in tests/unit/test_finance.cpp).
+plan_cli_test(project.table --rc 0 --stdout-re "^total .*29,000\\.00" --stdout-re "payback against api: month 9 \\(2025-11\\)"
+  -- project ${FIN_B} --prices ${FSHEET})
+plan_cli_test(project.json --rc 0 --stdout-re "\"payback_month\": 9" --stdout-re "\"total\": 29000\\.00"
+  -- project ${FIN_B} --prices ${FSHEET} --format json)
+# Reserved fleet: 2 replicas paid in month 6 though 1 is needed; 2 x 730 x 2.739726 = 4,000.00.
+plan_cli_test(project.commitment --rc 0 --stdout-re "^fin-commit,test-finance,on-demand,6,2025-06,reserved,self_hosted,0\\.100000,[0-9]+,[0-9]+,0\\.00,0\\.00,4000\\.00,"
+  -- project ${FIN_C} --prices ${FSHEET} --format csv --baseline on-demand)
+plan_cli_test(project.bad_baseline --rc 64 --stderr-exact "plan: error: unknown baseline option 'nope' (expected one of: api, gpu)"
+  -- project ${FIN_B} --prices ${FSHEET} --baseline nope)
+plan_cli_test(project.bad_start --rc 2
+  --stderr-exact "plan: error: tests/data/profile-fin-bad-start.yaml:4:3: 'start' in horizon is '2025-13' (expected YYYY-MM, month 01 to 12)"
+  -- project tests/data/profile-fin-bad-start.yaml --prices ${FSHEET})
+
+# Case (a): $2.50/h over 4M tokens/h = $0.625 per 1M, above the API's $0.30: no break-even.
+plan_cli_test(breakeven.none --rc 0 --stdout-re "no break-even: gpu costs \\$0\\.6250 per 1M tokens even at full SLA-bound utilisation, at or above api's \\$0\\.3000 per 1M"
+  -- breakeven ${FIN_A} --prices ${FSHEET})
+# Case (b): 730 x 2.739726 / $15 per 1M = 133,333,332 tokens/month / 30.416667 = 4,383,562 tokens/day.
+plan_cli_test(breakeven.csv --rc 0 --stdout-re "^fin-b,test-finance,gpu,api,true,false,4383562,133333332,0\\.000761,15\\.000000,9,2025-11,"
+  -- breakeven ${FIN_B} --prices ${FSHEET} --format csv)
+plan_cli_test(breakeven.json --rc 0 --stdout-re "\"found\": false" --stdout-re "\"option_floor_usd_per_mtok\": 0\\.625"
+  -- breakeven ${FIN_A} --prices ${FSHEET} --format json)
+plan_cli_test(breakeven.against_unknown --rc 64 --stderr-re "^plan: error: --against 'x' is not an option"
+  -- breakeven ${FIN_A} --prices ${FSHEET} --against x)
+
+# 1M tokens/day x 30.416667 x $15/1M = $456.25; the GPU is $2,000.00 at any volume here.
+plan_cli_test(sweep.csv --rc 0 --stdout-re "^tokens_per_day,tokens_per_month,api_usd,gpu_usd,cheapest,infeasible"
+  --stdout-re "^1000000,30416667,456\\.25,2000\\.00,api,"
+  --stdout-re "^10000000,304166667,4562\\.50,2000\\.00,gpu,"
+  -- sweep ${FIN_B} --prices ${FSHEET} --volume 1M..10M --points 10)
+plan_cli_test(sweep.crossovers --rc 0 --stdout-re "^tokens_per_day,tokens_per_month,option_a,option_b,cheaper_above"
+  --stdout-re "^4383562,133333332,api,gpu,gpu"
+  -- sweep ${FIN_B} --prices ${FSHEET} --volume 1M..10M --points 10 --crossovers)
+plan_cli_test(sweep.table --rc 0 --stdout-re "4383562 tokens/day .*: api and gpu cost the same. gpu is cheaper above"
+  -- sweep ${FIN_B} --prices ${FSHEET} --volume 1M..10M --points 10 --log --format table)
+plan_cli_test(sweep.bad_volume --rc 64 --stderr-re "^plan: error: --volume '10M\\.\\.1M' is not FROM\\.\\.TO"
+  -- sweep ${FIN_B} --prices ${FSHEET} --volume 10M..1M)
+plan_cli_test(sweep.crossovers_not_csv --rc 64 --stderr-re "^plan: error: --crossovers applies to --format csv only"
+  -- sweep ${FIN_B} --prices ${FSHEET} --volume 1M..10M --crossovers --format json)
+
+# Sheet B: flat-15 input $12 (was $15): 121.67M tokens x (0.5 x 12 + 0.5 x 15) / 1M = $1,642.50;
+# gpu-2000 reserved $3.00/h: 730 x 3 = $2,190.00.
+plan_cli_test(diff.prices --rc 0 --stdout-re "^api +1,825\\.00 +1,642\\.50 +-182\\.50"
+  --stdout-re "^gpu +2,000\\.00 +2,190\\.00 +\\+190\\.00"
+  --stdout-re "api: input_per_mtok: 15 -> 12 \\(tests/data/sheet-finance\\.yaml:16 -> tests/data/sheet-finance-b\\.yaml:16\\)"
+  --stdout-re "gpu: reserved_1y_per_hour: 2\\.739726 -> 3 "
+  -- diff ${FIN_B} --prices-a ${FSHEET} --prices-b ${FSHEET_B})
+plan_cli_test(diff.profiles --rc 0 --stdout-re "gpu: option instance: gpu-2\\.50 -> gpu-2000"
+  -- diff ${FIN_A} ${FIN_B} --prices-a ${FSHEET} --prices-b ${FSHEET})
+plan_cli_test(diff.needs_prices --rc 64 --stderr-re "^plan: error: one profile needs --prices-a and --prices-b"
+  -- diff ${FIN_B})
+
+# diff of two compare results, and CSV read back by Python's csv module.
+add_test(NAME cli.diff.json COMMAND bash -c
+  "set -e; d=$(mktemp -d); trap 'rm -rf $d' EXIT
+   $0 compare ${FIN_B} --prices ${FSHEET} --format json -o $d/a.json
+   $0 compare ${FIN_B} --prices ${FSHEET_B} --format json -o $d/b.json
+   $0 diff $d/a.json $d/b.json --format csv > $d/diff.csv
+   grep -Eq '^[^,]*,[^,]*,api,1825\\.00,1642\\.50,-182\\.50,api_tokens: 1825\\.00 -> 1642\\.50 \\(-182\\.50\\)' $d/diff.csv"
+  $<TARGET_FILE:plan> WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.diff.json PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+
+find_package(Python3 COMPONENTS Interpreter QUIET)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME cli.finance.csv_python COMMAND bash -c
+    "set -e; d=$(mktemp -d); trap 'rm -rf $d' EXIT
+     $0 project ${FIN_B} --prices ${FSHEET} --format csv -o $d/project.csv
+     $0 project ${FIN_C} --prices ${FSHEET} --format csv -o $d/commit.csv
+     $0 sweep ${FIN_A} --prices ${FSHEET} --volume 1k..1T --points 500 --log -o $d/sweep.csv
+     $0 breakeven ${FIN_B} --prices ${FSHEET} --format csv -o $d/breakeven.csv
+     ${Python3_EXECUTABLE} tests/tools/check_csv.py $d/project.csv --projection
+     ${Python3_EXECUTABLE} tests/tools/check_csv.py $d/commit.csv --projection
+     ${Python3_EXECUTABLE} tests/tools/check_csv.py $d/sweep.csv
+     ${Python3_EXECUTABLE} tests/tools/check_csv.py $d/breakeven.csv
+     ${Python3_EXECUTABLE} tests/tools/check_csv.py examples/finance-walkthrough/project.csv --projection
+     ${Python3_EXECUTABLE} tests/tools/check_csv.py examples/finance-walkthrough/sweep.csv"
+    $<TARGET_FILE:plan> WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli.finance.csv_python PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+endif()
