@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   setup_breakeven(app, reg);
   setup_sweep(app, reg);
   setup_diff(app, reg);
+  setup_perf(app, reg);
   setup_calibrate(app, reg);
 
   try {

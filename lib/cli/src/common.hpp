@@ -45,6 +45,7 @@ void setup_calibrate(CLI::App& app, Registry& reg);
 bool parse_volume(const std::string& s, double& out);
 // "FROM..TO" with FROM < TO, both parsed by parse_volume.
 bool parse_volume_range(const std::string& s, double& from, double& to);
+void setup_perf(CLI::App& app, Registry& reg);
 
 // Writes a rendered report to `out` ("" or "-" is standard output), atomically.
 void emit(const std::string& content, const std::string& out);
@@ -64,5 +65,7 @@ Loaded load_profile_and_sheet(const Globals& g, const std::string& profile_path,
 // `calibration` is an explicit calibration file, or empty to use what calib/ holds.
 // Returns nullptr when no model is available: options then need an explicit throughput.
 std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration);
+// calib/catalog.yaml under the data directory.
+std::string catalog_path(const Globals& g);
 
 }  // namespace plan::cli

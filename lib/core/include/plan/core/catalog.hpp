@@ -1,0 +1,108 @@
+#pragma once
+// The hardware and model catalog behind the self-hosted performance model, as loaded from
+// calib/catalog.yaml: model architectures, GPU specs, numeric precisions and the
+// efficiency defaults of the roofline. Every entry names its source.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/error.hpp"
+#include "plan/core/price_sheet.hpp"
+
+namespace plan {
+
+// A transformer's shape. Counts are plain numbers (params in units, not billions).
+struct ModelArch {
+  std::string id;
+  std::string name;
+  int layers = 0;
+  int hidden = 0;    // model width
+  int heads = 0;     // attention (query) heads
+  int kv_heads = 0;  // key/value heads (grouped-query attention)
+  int head_dim = 0;
+  int ffn = 0;       // MLP intermediate size (per expert for MoE)
+  int vocab = 0;
+  double params_total = 0;   // every weight held in memory
+  double params_active = 0;  // weights one token multiplies (MoE: shared + top_k experts)
+  double max_context = 0;    // tokens
+  int experts = 0;           // MoE routed experts per layer; 0 for dense
+  int top_k = 0;             // experts each token is routed to
+  bool tied_embeddings = false;  // input embedding shared with the output projection
+  std::string source;
+  int line = 0;
+
+  bool is_moe() const { return experts > 0; }
+};
+
+// One GPU's peak figures (dense, no sparsity). Memory in GiB as the vendor's "GB" for HBM
+// (an A100 80GB reports 81,920 MiB), bandwidths in GB/s (1e9 bytes/s), FLOPS in TFLOPS.
+struct GpuSpec {
+  std::string id;
+  std::string name;
+  double memory_gib = 0;
+  double hbm_gb_per_s = 0;
+  double bf16_tflops = 0;
+  std::optional<double> fp8_tflops;  // absent: no FP8 tensor cores
+  std::optional<double> int8_tops;
+  std::string interconnect;            // nvlink | pcie | infinity-fabric
+  double interconnect_gb_per_s = 0;    // per GPU, per direction
+  std::optional<double> e_bw;          // overrides the default bandwidth efficiency
+  std::optional<double> e_fl_16;       // overrides the default 16-bit GEMM efficiency
+  std::optional<double> e_fl_8;        // overrides the default 8-bit GEMM efficiency
+  std::string source;
+  std::string note;
+  int line = 0;
+};
+
+// A numeric format for weights or the KV cache.
+struct Precision {
+  std::string id;
+  double bytes = 2;            // per parameter or per KV element
+  std::string compute = "bf16";  // tensor-core format the GEMMs run in: bf16 | fp8 | int8
+  std::string default_kv;        // KV-cache precision when none is given
+  int line = 0;
+};
+
+// A catalog number with the reason it has the value it has.
+struct CatalogValue {
+  double value = 0;
+  std::string source;
+  std::string note;
+  int line = 0;
+};
+
+// Efficiency defaults of the roofline and the serving engine it assumes (see
+// docs/performance-model.md for each justification).
+struct Efficiency {
+  CatalogValue e_bw;                  // achieved / spec HBM bandwidth in decode kernels
+  CatalogValue e_fl_16;               // achieved / spec FLOPS of 16-bit GEMMs in prefill
+  CatalogValue e_fl_8;                // same for 8-bit GEMMs
+  CatalogValue step_overhead_ms;      // per forward step: scheduling, sampling, input prep
+  CatalogValue layer_overhead_us;     // per layer per step: kernel launch gaps
+  CatalogValue allreduce_base_us;     // per all-reduce: launch and synchronisation
+  CatalogValue allreduce_hop_us;      // per ring step of an all-reduce
+  CatalogValue link_efficiency;       // achieved / spec interconnect bandwidth
+  CatalogValue mem_utilization;       // share of GPU memory the engine may use
+  CatalogValue overhead_gib_per_gpu;  // CUDA context, activations and workspace
+  CatalogValue max_batch_seqs;        // scheduler cap on concurrent sequences
+  CatalogValue prefill_batch_tokens;  // tokens per prefill step when prompts are batched
+};
+
+struct Catalog {
+  std::string path;
+  std::vector<Source> sources;
+  std::vector<ModelArch> models;
+  std::vector<GpuSpec> gpus;
+  std::vector<Precision> precisions;
+  Efficiency efficiency;
+
+  const ModelArch* find_model(const std::string& id) const;
+  const GpuSpec* find_gpu(const std::string& id) const;
+  const Precision* find_precision(const std::string& id) const;
+  // Comma-separated ids, for error messages.
+  std::string model_ids() const;
+  std::string gpu_ids() const;
+  std::string precision_ids() const;
+};
+
+}  // namespace plan

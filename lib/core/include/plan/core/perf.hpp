@@ -1,0 +1,197 @@
+#pragma once
+// The self-hosted performance model: a roofline of one replica (a tensor-parallel group
+// of GPUs) built from the model's architecture and the GPU's peak figures, and the
+// serving model on top of it (operating batch, capacity, queueing, fleet size).
+// Formulas and the sources of every default: docs/performance-model.md.
+// Times are in seconds, sizes in bytes, unless a name says otherwise.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/catalog.hpp"
+#include "plan/core/replica_model.hpp"
+
+namespace plan::perf {
+
+// The tensor-parallel degrees a replica may use.
+inline constexpr int tp_degrees[] = {1, 2, 4, 8};
+bool is_tp_degree(int g);
+
+// Bytes of all weights: params_total x bytes(precision).
+double weights_bytes(const ModelArch& m, const Precision& weights);
+// KV-cache bytes per token of context, whole model: 2 x layers x kv_heads x head_dim x bytes.
+double kv_bytes_per_token(const ModelArch& m, const Precision& kv);
+// The same on one GPU of a TP group: KV heads are split over the group, and replicated
+// when the group is larger than the number of KV heads.
+double kv_bytes_per_token_per_gpu(const ModelArch& m, const Precision& kv, int tp);
+// Expected share of a MoE layer's experts that at least one of `tokens` tokens is routed
+// to, with routing taken as uniform and independent: 1 - (1 - top_k/experts)^tokens.
+// 1 for dense models.
+double experts_touched_share(const ModelArch& m, double tokens);
+
+// Memory of one GPU of a replica.
+struct MemoryPlan {
+  bool fits = false;
+  std::string reason;                  // why not, when !fits
+  double usable_bytes = 0;             // memory x mem_utilization
+  double weights_bytes = 0;            // per GPU
+  double overhead_bytes = 0;           // per GPU
+  double kv_budget_bytes = 0;          // per GPU: usable - weights - overhead
+  double kv_bytes_per_token = 0;       // per GPU
+  double kv_tokens = 0;                // tokens of context the replica's KV cache holds
+};
+
+// Where a step's time goes.
+struct StepTime {
+  double total = 0;
+  double linear = 0;     // weight GEMMs (and their reads)
+  double attention = 0;  // attention over the context (and the KV reads)
+  double comm = 0;       // tensor-parallel all-reduces
+  double fixed = 0;      // per-step overhead
+  double memory = 0;     // the memory-bound parts of linear + attention
+  double compute = 0;    // the compute-bound parts of linear + attention
+  bool memory_bound() const { return memory >= compute; }
+};
+
+// One model on one GPU type, at a precision, on `tp` GPUs.
+class PerfModel {
+ public:
+  // Throws plan::Error when `tp` is not a supported degree.
+  PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
+            const Efficiency& eff);
+
+  const ModelArch& model() const { return *model_; }
+  const GpuSpec& gpu() const { return *gpu_; }
+  const Precision& weights() const { return *weights_; }
+  const Precision& kv() const { return *kv_; }
+  int tp() const { return tp_; }
+  const Efficiency& efficiency() const { return *eff_; }
+
+  // Memory plan for requests of `context_tokens` (input + output): fits when the weights
+  // and overhead fit in the usable memory and the KV cache holds one such request.
+  MemoryPlan memory(double context_tokens) const;
+  // Concurrent sequences of `context_tokens` the KV cache holds (0 if it does not fit).
+  int max_sequences(double context_tokens) const;
+
+  // One decode step of `batch` sequences with a mean context of `context` tokens.
+  StepTime decode_step(double batch, double context) const;
+  double t_dec(double batch, double context) const { return decode_step(batch, context).total; }
+  // Prefill of one request of `tokens` tokens on an idle replica (its TTFT without queueing).
+  StepTime prefill(double tokens) const;
+  double t_pre(double tokens) const { return prefill(tokens).total; }
+  // Replica time one request's prefill takes when prompts are batched up to
+  // prefill_batch_tokens per step (weight reads, fixed costs and all-reduce latency are
+  // shared across the batch). Used for throughput.
+  double prefill_work(double tokens) const;
+
+  // Effective rates, after efficiencies.
+  double bandwidth_bytes_per_s() const { return bw_; }
+  double linear_flops_per_s() const { return fl_lin_; }
+  double attention_flops_per_s() const { return fl_attn_; }
+  double fixed_step_s() const;
+  double comm_s(double tokens) const;
+
+ private:
+  double streamed_params(double tokens) const;
+  double linear_flops_per_token() const;
+
+  const ModelArch* model_;
+  const GpuSpec* gpu_;
+  const Precision* weights_;
+  const Precision* kv_;
+  int tp_;
+  const Efficiency* eff_;
+  double bw_ = 0;
+  double fl_lin_ = 0;
+  double fl_attn_ = 0;
+};
+
+// Why a deployment fails before any load is considered; empty when it does not.
+// Checks the TP degree, the heads split and the memory plan.
+std::string deployment_problem(const PerfModel& pm, double context_tokens);
+
+// Smallest TP in {1,2,4,8}, at most `max_gpus`, at which the model fits for requests of
+// `context_tokens`; nullopt when none does.
+std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu,
+                                       const Precision& weights, const Precision& kv, double context_tokens,
+                                       int max_gpus);
+
+// A replica serving requests of one mean shape.
+struct Load {
+  bool stable = true;
+  double batch = 0;    // mean concurrent sequences (Little's law)
+  double itl_s = 0;    // decode step at that batch
+  double tpot_s = 0;   // time per output token, including stalls for other requests' prefills
+};
+
+class ServingModel {
+ public:
+  // `tpot_target_s` bounds the operating batch, as do the KV budget, the engine's
+  // max_batch_seqs and `batch_cap` when > 0 (e.g. a closed loop of that many requests).
+  ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
+               std::optional<double> tpot_target_s = std::nullopt, int batch_cap = 0);
+
+  const PerfModel& perf() const { return *pm_; }
+  double input_tokens() const { return in_; }
+  double output_tokens() const { return out_; }
+  // Mean context of a sequence over its decode: input + output / 2.
+  double mean_context() const { return in_ + out_ / 2.0; }
+  // Largest batch within the KV budget, the engine cap and the TPOT target; 0 when even
+  // one sequence misses the TPOT target.
+  int batch() const { return batch_; }
+  int max_batch() const { return max_batch_; }
+  // Requests/s one replica completes at the operating batch:
+  // mu = B / (B x prefill_work(I) + O x t_dec(B, C)).
+  double capacity_rps() const { return mu_; }
+  // TTFT of a request on an idle replica.
+  double prefill_s() const { return t_pre_; }
+  // Steady state of one replica receiving `rps` requests/s.
+  Load at_rate(double rps) const;
+  // Latency of `replicas` replicas sharing `rps` (M/M/c over replicas x batch slots).
+  // nullopt when the fleet cannot keep up.
+  std::optional<FleetLatency> latency(double rps, int replicas) const;
+  // Smallest replica count meeting the TTFT p95 target (when given) and the TPOT target
+  // (when given) at `rps`; 0 for no traffic, -1 when no count can.
+  int replicas_for(double rps, std::optional<double> ttft_p95_target_s) const;
+
+ private:
+  bool meets(double rps, int n, std::optional<double> ttft_s) const;
+  const PerfModel* pm_;
+  double in_;
+  double out_;
+  std::optional<double> tpot_target_;
+  int max_batch_ = 0;
+  int batch_ = 0;
+  double mu_ = 0;
+  double t_pre_ = 0;
+  double pre_work_ = 0;
+};
+
+// The catalog-based ReplicaModel used by `plan compare` for self-hosted options.
+class CatalogReplicaModel : public ReplicaModel {
+ public:
+  // Throws plan::Error at the option's key when its model or precision is not in the catalog.
+  CatalogReplicaModel(const Catalog& cat, const Option& option, const GpuInstance& instance, const WorkloadMix& mix);
+  const ReplicaSpec& spec() const override { return spec_; }
+  int replicas_for(double requests_per_s) const override;
+  std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override;
+
+ private:
+  ReplicaSpec spec_;
+  std::optional<PerfModel> perf_;
+  std::optional<ServingModel> serving_;
+  std::optional<double> ttft_target_s_;
+};
+
+class CatalogReplicaModelProvider : public ReplicaModelProvider {
+ public:
+  explicit CatalogReplicaModelProvider(Catalog cat) : cat_(std::move(cat)) {}
+  std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
+                                     const WorkloadMix& mix) const override;
+  const Catalog& catalog() const { return cat_; }
+
+ private:
+  Catalog cat_;
+};
+
+}  // namespace plan::perf

@@ -1,0 +1,189 @@
+// Reads calib/catalog.yaml. The format is described at the top of that file and in
+// docs/performance-model.md.
+#include "plan/io/catalog_loader.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+
+#include "yaml_strict.hpp"
+
+namespace plan::io {
+namespace {
+
+constexpr int max_count = 1'000'000;   // layers, widths, heads, vocab
+constexpr double max_params = 1e14;
+constexpr double max_figure = 1e7;     // GiB, GB/s, TFLOPS
+
+void check_source(const Catalog& c, Map& m, const std::string& id) {
+  auto it = std::find_if(c.sources.begin(), c.sources.end(), [&](const Source& s) { return s.id == id; });
+  if (it == c.sources.end())
+    throw Error(m.key_loc("source"), fmt::format("source '{}' of {} is not listed under 'sources'", id, m.what()));
+}
+
+template <typename T>
+void check_unique(std::set<std::string>& ids, const T& item, Map& m, const char* kind) {
+  if (!ids.insert(item.id).second)
+    throw Error(m.key_loc("id"), fmt::format("duplicate {} id '{}' (expected each id once)", kind, item.id));
+}
+
+ModelArch read_model(const Catalog& c, Map& m) {
+  ModelArch a;
+  a.id = m.str("id");
+  a.name = m.opt_str("name").value_or(a.id);
+  a.layers = m.integer("layers", 1, max_count);
+  a.hidden = m.integer("hidden", 1, max_count);
+  a.heads = m.integer("heads", 1, max_count);
+  a.kv_heads = m.integer("kv_heads", 1, max_count);
+  a.head_dim = m.integer("head_dim", 1, max_count);
+  a.ffn = m.integer("ffn", 1, max_count);
+  a.vocab = m.integer("vocab", 1, max_count);
+  a.params_total = m.num("params_total", Range::positive(max_params));
+  a.params_active = m.num("params_active", Range::positive(max_params));
+  a.max_context = m.num("max_context", Range::positive(1e9));
+  a.experts = m.opt_integer("experts", 1, 4096).value_or(0);
+  a.top_k = m.opt_integer("top_k", 1, 4096).value_or(0);
+  a.tied_embeddings = m.opt_bool("tied_embeddings").value_or(false);
+  a.source = m.str("source");
+  check_source(c, m, a.source);
+  a.line = m.loc().line;
+  if (a.params_active > a.params_total)
+    throw Error(m.key_loc("params_active"), fmt::format("{} has params_active {:g} above params_total {:g} (expected "
+                                                        "at most params_total)", m.what(), a.params_active, a.params_total));
+  if (a.heads % a.kv_heads != 0)
+    throw Error(m.key_loc("kv_heads"), fmt::format("{} has {} heads, not a multiple of its {} kv_heads (expected "
+                                                   "grouped-query attention)", m.what(), a.heads, a.kv_heads));
+  if ((a.experts > 0) != (a.top_k > 0))
+    throw Error(m.loc(), fmt::format("{} has only one of experts and top_k (expected both for a mixture of experts, "
+                                     "or neither)", m.what()));
+  if (a.top_k > a.experts)
+    throw Error(m.key_loc("top_k"), fmt::format("{} routes to top_k {} of {} experts (expected top_k <= experts)",
+                                                m.what(), a.top_k, a.experts));
+  return a;
+}
+
+GpuSpec read_gpu(const Catalog& c, Map& m) {
+  GpuSpec g;
+  g.id = m.str("id");
+  g.name = m.opt_str("name").value_or(g.id);
+  g.memory_gib = m.num("memory_gib", Range::positive(max_figure));
+  g.hbm_gb_per_s = m.num("hbm_gb_per_s", Range::positive(max_figure));
+  g.bf16_tflops = m.num("bf16_tflops", Range::positive(max_figure));
+  g.fp8_tflops = m.opt_num("fp8_tflops", Range::positive(max_figure));
+  g.int8_tops = m.opt_num("int8_tops", Range::positive(max_figure));
+  g.interconnect = m.str("interconnect");
+  if (g.interconnect != "nvlink" && g.interconnect != "pcie" && g.interconnect != "infinity-fabric")
+    throw Error(m.key_loc("interconnect"), fmt::format("{} has interconnect '{}' (expected nvlink, pcie or "
+                                                       "infinity-fabric)", m.what(), g.interconnect));
+  g.interconnect_gb_per_s = m.num("interconnect_gb_per_s", Range::positive(max_figure));
+  g.e_bw = m.opt_num("e_bw", {0, 1, true});
+  g.e_fl_16 = m.opt_num("e_fl_16", {0, 1, true});
+  g.e_fl_8 = m.opt_num("e_fl_8", {0, 1, true});
+  g.source = m.str("source");
+  g.note = m.opt_str("note").value_or("");
+  check_source(c, m, g.source);
+  g.line = m.loc().line;
+  return g;
+}
+
+Precision read_precision(Map& m) {
+  Precision p;
+  p.id = m.str("id");
+  p.bytes = m.num("bytes", Range::positive(16));
+  p.compute = m.str("compute");
+  if (p.compute != "bf16" && p.compute != "fp8" && p.compute != "int8")
+    throw Error(m.key_loc("compute"), fmt::format("{} computes in '{}' (expected bf16, fp8 or int8)", m.what(), p.compute));
+  p.default_kv = m.opt_str("default_kv").value_or(p.id);
+  p.line = m.loc().line;
+  return p;
+}
+
+CatalogValue read_value(const Catalog& c, Map& eff, const char* key, Range r) {
+  Map m(eff.file(), eff.node(key), fmt::format("efficiency '{}'", key));
+  CatalogValue v;
+  v.value = m.num("value", r);
+  v.source = m.str("source");
+  check_source(c, m, v.source);
+  v.note = m.str("note");
+  v.line = m.loc().line;
+  m.finish();
+  return v;
+}
+
+}  // namespace
+
+Catalog parse_catalog(const std::string& file, const std::string& text) {
+  Document doc = parse_document(file, text);
+  Map top(file, doc.root, "catalog");
+  Catalog c;
+  c.path = file;
+  std::set<std::string> ids;
+  top.seq("sources", [&](const YAML::Node& n, std::size_t i) {
+    Map m(file, n, fmt::format("source {}", i + 1));
+    Source s;
+    s.id = m.str("id");
+    s.url = m.str("url");
+    s.retrieved = m.str("retrieved");
+    s.note = m.opt_str("note").value_or("");
+    if (!ids.insert(s.id).second)
+      throw Error(m.key_loc("id"), fmt::format("duplicate source id '{}' (expected each id once)", s.id));
+    m.finish();
+    c.sources.push_back(std::move(s));
+  });
+  ids.clear();
+  top.seq("models", [&](const YAML::Node& n, std::size_t i) {
+    Map first(file, n, fmt::format("model {}", i + 1));
+    Map m(file, n, fmt::format("model '{}'", first.str("id")));
+    ModelArch a = read_model(c, m);
+    check_unique(ids, a, m, "model");
+    m.finish();
+    c.models.push_back(std::move(a));
+  });
+  ids.clear();
+  top.seq("gpus", [&](const YAML::Node& n, std::size_t i) {
+    Map first(file, n, fmt::format("gpu {}", i + 1));
+    Map m(file, n, fmt::format("gpu '{}'", first.str("id")));
+    GpuSpec g = read_gpu(c, m);
+    check_unique(ids, g, m, "gpu");
+    m.finish();
+    c.gpus.push_back(std::move(g));
+  });
+  ids.clear();
+  top.seq("precisions", [&](const YAML::Node& n, std::size_t i) {
+    Map first(file, n, fmt::format("precision {}", i + 1));
+    Map m(file, n, fmt::format("precision '{}'", first.str("id")));
+    Precision p = read_precision(m);
+    check_unique(ids, p, m, "precision");
+    m.finish();
+    c.precisions.push_back(std::move(p));
+  });
+  for (const auto& p : c.precisions) {
+    if (!c.find_precision(p.default_kv))
+      throw Error(SourceLoc{file, p.line, 0}, fmt::format("precision '{}' has default_kv '{}', which is not a listed "
+                                                          "precision", p.id, p.default_kv));
+  }
+  {
+    Map e(file, top.node("efficiency"), "efficiency");
+    Efficiency& f = c.efficiency;
+    const Range share{0, 1, true};
+    f.e_bw = read_value(c, e, "e_bw", share);
+    f.e_fl_16 = read_value(c, e, "e_fl_16", share);
+    f.e_fl_8 = read_value(c, e, "e_fl_8", share);
+    f.step_overhead_ms = read_value(c, e, "step_overhead_ms", Range::non_negative(1000));
+    f.layer_overhead_us = read_value(c, e, "layer_overhead_us", Range::non_negative(1e5));
+    f.allreduce_base_us = read_value(c, e, "allreduce_base_us", Range::non_negative(1e5));
+    f.allreduce_hop_us = read_value(c, e, "allreduce_hop_us", Range::non_negative(1e5));
+    f.link_efficiency = read_value(c, e, "link_efficiency", share);
+    f.mem_utilization = read_value(c, e, "mem_utilization", share);
+    f.overhead_gib_per_gpu = read_value(c, e, "overhead_gib_per_gpu", Range::non_negative(1000));
+    f.max_batch_seqs = read_value(c, e, "max_batch_seqs", {1, 1e6, false});
+    f.prefill_batch_tokens = read_value(c, e, "prefill_batch_tokens", {1, 1e9, false});
+    e.finish();
+  }
+  top.finish();
+  return c;
+}
+
+Catalog load_catalog(const std::string& path) { return parse_catalog(path, read_text_file(path, Limits{}.max_bytes)); }
+
+}  // namespace plan::io

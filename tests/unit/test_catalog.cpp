@@ -1,0 +1,94 @@
+// calib/catalog.yaml and its strict reader.
+#include <catch2/catch.hpp>
+
+#include "plan/io/catalog_loader.hpp"
+
+using namespace plan;
+
+namespace {
+std::string with_efficiency(const std::string& body) {
+  std::string eff;
+  for (auto k : {"e_bw", "e_fl_16", "e_fl_8", "step_overhead_ms", "layer_overhead_us", "allreduce_base_us",
+                 "allreduce_hop_us", "link_efficiency", "mem_utilization", "overhead_gib_per_gpu", "max_batch_seqs",
+                 "prefill_batch_tokens"})
+    eff += std::string("  ") + k + ": {value: 1, source: s, note: n}\n";
+  return "sources:\n  - {id: s, url: u, retrieved: \"2026-01-01\"}\n" + body + "efficiency:\n" + eff;
+}
+const char* one_model =
+    "models:\n  - {id: m, layers: 2, hidden: 8, heads: 2, kv_heads: 1, head_dim: 4, ffn: 16, vocab: 10,\n"
+    "     params_total: 1000, params_active: 1000, max_context: 100, source: s}\n";
+const char* one_gpu =
+    "gpus:\n  - {id: g, memory_gib: 1, hbm_gb_per_s: 1, bf16_tflops: 1, interconnect: pcie, interconnect_gb_per_s: 1, "
+    "source: s}\n";
+const char* one_prec = "precisions:\n  - {id: bf16, bytes: 2, compute: bf16}\n";
+}  // namespace
+
+TEST_CASE("the shipped catalog has every required entry", "[catalog]") {
+  Catalog c = io::load_catalog(PLAN_SOURCE_DIR "/calib/catalog.yaml");
+  for (auto id : {"llama-3.1-8b", "llama-3.1-70b", "mistral-7b", "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-72b"}) {
+    INFO(id);
+    REQUIRE(c.find_model(id));
+    CHECK_FALSE(c.find_model(id)->source.empty());
+  }
+  for (auto id : {"a10g", "l4", "l40s", "a100-40gb", "a100-80gb-sxm", "a100-80gb-pcie", "h100-sxm", "h100-pcie", "h200",
+                  "b200", "mi300x", "gh200"}) {
+    INFO(id);
+    REQUIRE(c.find_gpu(id));
+    CHECK_FALSE(c.find_gpu(id)->source.empty());
+  }
+  // Bytes per parameter: fp16/bf16 2, fp8/int8 1, int4 0.5.
+  CHECK(c.find_precision("bf16")->bytes == 2);
+  CHECK(c.find_precision("fp16")->bytes == 2);
+  CHECK(c.find_precision("fp8")->bytes == 1);
+  CHECK(c.find_precision("int8")->bytes == 1);
+  CHECK(c.find_precision("int4")->bytes == 0.5);
+  // Reference architecture (vidur model_configs): Llama 3.1 70B has 80 layers, 8 KV heads.
+  CHECK(c.find_model("llama-3.1-70b")->layers == 80);
+  CHECK(c.find_model("mixtral-8x7b")->experts == 8);
+  CHECK(c.find_model("mixtral-8x7b")->top_k == 2);
+  CHECK(c.efficiency.mem_utilization.value == 0.90);
+  CHECK_FALSE(c.efficiency.e_bw.source.empty());
+  CHECK_FALSE(c.efficiency.e_bw.note.empty());
+}
+
+TEST_CASE("a minimal catalog parses", "[catalog]") {
+  Catalog c = io::parse_catalog("c.yaml", with_efficiency(std::string(one_model) + one_gpu + one_prec));
+  REQUIRE(c.models.size() == 1);
+  CHECK(c.models[0].kv_heads == 1);
+  CHECK(c.precisions[0].default_kv == "bf16");
+}
+
+TEST_CASE("catalog errors name the place", "[catalog]") {
+  SECTION("unknown key") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("interconnect: pcie"), "colour: red, ");
+    try {
+      io::parse_catalog("c.yaml", text);
+      FAIL("expected an error");
+    } catch (const Error& e) {
+      CHECK(e.loc().file == "c.yaml");
+      CHECK(e.loc().line > 0);
+      CHECK(std::string(e.what()).find("colour") != std::string::npos);
+    }
+  }
+  SECTION("unlisted source") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.replace(text.find("max_context: 100, source: s"), 27, "max_context: 100, source: x");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("source 'x'"));
+  }
+  SECTION("active above total") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.replace(text.find("params_active: 1000"), 19, "params_active: 2000");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("params_active"));
+  }
+  SECTION("missing efficiency entry") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.replace(text.find("  e_bw:"), text.find("  e_fl_16") - text.find("  e_bw:"), "");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("e_bw"));
+  }
+  SECTION("bad compute format") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu +
+                                       "precisions:\n  - {id: bf16, bytes: 2, compute: tf32}\n");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("tf32"));
+  }
+}

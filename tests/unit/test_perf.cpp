@@ -1,0 +1,248 @@
+// The roofline and serving model, on hand-worked cases.
+#include <catch2/catch.hpp>
+
+#include "plan/core/perf.hpp"
+#include "plan/io/catalog_loader.hpp"
+
+using namespace plan;
+using namespace plan::perf;
+
+namespace {
+
+const Catalog& shipped() {
+  static const Catalog c = io::load_catalog(PLAN_SOURCE_DIR "/calib/catalog.yaml");
+  return c;
+}
+
+// tests/data/catalog-test.yaml: model 'round' (10 layers, width 1000, 10 KV heads of 100,
+// 1e9 params, tied embeddings) on 'unit-gpu' (10 GiB, 1000 GB/s, 100 TFLOPS), every
+// efficiency 0.5, 1 ms per step + 100 us per layer.
+const Catalog& fixture() {
+  static const Catalog c = io::load_catalog(PLAN_TEST_DATA "/catalog-test.yaml");
+  return c;
+}
+
+PerfModel model_of(const Catalog& c, const char* model, const char* gpu, const char* prec, int tp) {
+  const Precision& p = *c.find_precision(prec);
+  return PerfModel(*c.find_model(model), *c.find_gpu(gpu), p, *c.find_precision(p.default_kv), tp, c.efficiency);
+}
+
+}  // namespace
+
+TEST_CASE("KV bytes per token", "[perf]") {
+  const Catalog& c = shipped();
+  // Llama 3.1 8B bf16: 2 x 32 layers x 8 KV heads x 128 x 2 bytes = 131,072.
+  CHECK(kv_bytes_per_token(*c.find_model("llama-3.1-8b"), *c.find_precision("bf16")) == 131072.0);
+  // Llama 3.1 70B bf16: 2 x 80 x 8 x 128 x 2 = 327,680; at TP 4 each GPU holds 2 KV heads: 81,920.
+  CHECK(kv_bytes_per_token(*c.find_model("llama-3.1-70b"), *c.find_precision("bf16")) == 327680.0);
+  CHECK(kv_bytes_per_token_per_gpu(*c.find_model("llama-3.1-70b"), *c.find_precision("bf16"), 4) == 81920.0);
+  // Qwen2.5 7B has 4 KV heads: at TP 8 each GPU keeps a whole head (replicated):
+  // 2 x 28 x 1 x 128 x 2 = 14,336.
+  CHECK(kv_bytes_per_token_per_gpu(*c.find_model("qwen2.5-7b"), *c.find_precision("bf16"), 8) == 14336.0);
+  // fp8 KV halves it: 65,536.
+  CHECK(kv_bytes_per_token(*c.find_model("llama-3.1-8b"), *c.find_precision("fp8")) == 65536.0);
+}
+
+TEST_CASE("weights bytes follow the precision", "[perf]") {
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("llama-3.1-70b");
+  // 70.6e9 params x 2 / 1 / 0.5 bytes.
+  CHECK(weights_bytes(m, *c.find_precision("bf16")) == Approx(141.2e9));
+  CHECK(weights_bytes(m, *c.find_precision("fp8")) == Approx(70.6e9));
+  CHECK(weights_bytes(m, *c.find_precision("int4")) == Approx(35.3e9));
+}
+
+TEST_CASE("Llama 3.1 70B fp16 needs two A100 80GB", "[perf]") {
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("llama-3.1-70b");
+  const GpuSpec& a100 = *c.find_gpu("a100-80gb-sxm");
+  const Precision& fp16 = *c.find_precision("fp16");
+  // Usable: 80 GiB x 0.90 = 72 GiB. TP 1: 141.2e9 B = 131.5 GiB of weights: does not fit.
+  PerfModel one(m, a100, fp16, fp16, 1, c.efficiency);
+  CHECK_FALSE(one.memory(4096).fits);
+  CHECK_FALSE(deployment_problem(one, 4096).empty());
+  // TP 2: 70.6e9 B = 65.75 GiB + 1.5 GiB overhead = 67.25 GiB, leaving 4.75 GiB for KV:
+  // 4.75 x 2^30 / 163,840 B per token per GPU = ~31,100 tokens.
+  PerfModel two(m, a100, fp16, fp16, 2, c.efficiency);
+  MemoryPlan mp = two.memory(4096);
+  CHECK(mp.fits);
+  CHECK(mp.kv_tokens == Approx(4.75 * 1073741824.0 / 163840.0).epsilon(0.005));
+  CHECK(smallest_fitting_tp(c, m, a100, fp16, fp16, 4096, 8) == 2);
+  // An instance with a single GPU has no fitting degree.
+  CHECK_FALSE(smallest_fitting_tp(c, m, a100, fp16, fp16, 4096, 1).has_value());
+}
+
+TEST_CASE("heads must split evenly over the TP group", "[perf]") {
+  const Catalog& c = shipped();
+  // Qwen2.5 7B has 28 attention heads: TP 8 does not divide them.
+  PerfModel pm = model_of(c, "qwen2.5-7b", "h100-sxm", "bf16", 8);
+  CHECK(deployment_problem(pm, 1000).find("28 attention heads") != std::string::npos);
+}
+
+TEST_CASE("memory plan of the round fixture", "[perf]") {
+  PerfModel pm = model_of(fixture(), "round", "unit-gpu", "bf16", 1);
+  MemoryPlan mp = pm.memory(1000);
+  // KV per token: 2 x 10 x 10 x 100 x 2 = 40,000 B.
+  CHECK(mp.kv_bytes_per_token == 40000.0);
+  // Budget: 10 GiB x 0.9 - 2e9 B weights - 1 GiB = 8 x 2^30 - 2e9 = 6,589,934,592 B -> 164,748 tokens.
+  CHECK(mp.kv_budget_bytes == Approx(6589934592.0));
+  CHECK(mp.kv_tokens == 164748.0);
+  // 164,748 / 1,000 = 164 sequences.
+  CHECK(pm.max_sequences(1000) == 164);
+}
+
+TEST_CASE("decode step time, hand-worked", "[perf]") {
+  PerfModel pm = model_of(fixture(), "round", "unit-gpu", "bf16", 1);
+  // B = 10, C = 1000. Bandwidth 1000 GB/s x 0.5 = 5e11 B/s; FLOPS 100e12 x 0.5 = 5e13.
+  // Linear: max(1e9 x 2 B / 5e11 = 4 ms, 2 x 1e9 x 10 / 5e13 = 0.4 ms) = 4 ms.
+  // Attention: max(10 x 1000 x 40,000 B / 5e11 = 0.8 ms, 4 x 10 x 1000 x 1000 x 10 / 5e13 = 0.008 ms) = 0.8 ms.
+  // Fixed: 1 ms + 10 layers x 100 us = 2 ms. No TP: no all-reduce. Total 6.8 ms, memory-bound.
+  StepTime s = pm.decode_step(10, 1000);
+  CHECK(s.linear == Approx(4e-3));
+  CHECK(s.attention == Approx(0.8e-3));
+  CHECK(s.fixed == Approx(2e-3));
+  CHECK(s.comm == 0.0);
+  CHECK(s.total == Approx(6.8e-3));
+  CHECK(s.memory_bound());
+  // At B = 1000 the linear part turns compute-bound: 2 x 1e9 x 1000 / 5e13 = 40 ms > 4 ms.
+  CHECK(pm.decode_step(1000, 10).linear == Approx(40e-3));
+}
+
+TEST_CASE("prefill time, hand-worked", "[perf]") {
+  PerfModel pm = model_of(fixture(), "round", "unit-gpu", "bf16", 1);
+  // n = 1000. Linear FLOPs: (2e9 - 2 x 1e6 output projection) x 1000 + 2e6 (last position only)
+  // = 1.998002e12 -> / 5e13 = 39.96004 ms (above the 4 ms weight read).
+  // Attention: 4 x 10 x 1000 x 1000^2 / 2 = 2e10 -> 0.4 ms (above 1000 x 40,000 B / 5e11 = 0.08 ms).
+  // Fixed 2 ms. Total 42.36004 ms.
+  StepTime s = pm.prefill(1000);
+  CHECK(s.linear == Approx(39.96004e-3));
+  CHECK(s.attention == Approx(0.4e-3));
+  CHECK(s.total == Approx(42.36004e-3));
+  CHECK_FALSE(s.memory_bound());
+  // One token: bounded below by one weight read (4 ms) + fixed 2 ms; attention 4e-5 ms memory.
+  CHECK(pm.t_pre(1) == Approx(6e-3).epsilon(1e-3));
+}
+
+TEST_CASE("tensor-parallel all-reduce cost grows with the degree", "[perf]") {
+  PerfModel tp2 = model_of(fixture(), "round", "unit-gpu", "bf16", 2);
+  // 2 all-reduces x 10 layers x (10 us + 2 x (2-1) x 5 us + 2 x 1/2 x 10 tokens x 1000 x 2 B / (100 GB/s x 0.5))
+  // = 20 x (20 us + 0.4 us) = 408 us.
+  CHECK(tp2.comm_s(10) == Approx(408e-6));
+  PerfModel tp8 = model_of(fixture(), "round", "unit-gpu", "bf16", 8);
+  CHECK(tp8.comm_s(10) > tp2.comm_s(10));
+  PerfModel tp1 = model_of(fixture(), "round", "unit-gpu", "bf16", 1);
+  CHECK(tp1.comm_s(10) == 0.0);
+  CHECK_THROWS_AS(model_of(fixture(), "round", "unit-gpu", "bf16", 3), Error);
+}
+
+TEST_CASE("MoE: memory holds every expert, compute uses the active ones", "[perf]") {
+  const Catalog& c = fixture();
+  const ModelArch& moe = *c.find_model("round-moe");
+  // Expected share of experts touched by T tokens routing to top-1 of 4: 1 - (3/4)^T.
+  CHECK(experts_touched_share(moe, 1) == Approx(0.25));
+  CHECK(experts_touched_share(moe, 4) == Approx(1.0 - 81.0 / 256.0));
+  CHECK(experts_touched_share(*c.find_model("round"), 4) == 1.0);
+  PerfModel pm = model_of(c, "round-moe", "unit-gpu", "bf16", 1);
+  // Weights in memory: all 1e9 params x 2 B.
+  CHECK(pm.memory(1000).weights_bytes == Approx(2e9));
+  // Expert params: 10 layers x 4 experts x 3 x 1000 x 1000 = 1.2e8; dense part 1e9 - 1.2e8 = 8.8e8.
+  // Decode at B = 1 streams 8.8e8 + 0.25 x 1.2e8 = 9.1e8 params x 2 B / 5e11 = 3.64 ms.
+  CHECK(pm.decode_step(1, 1).linear == Approx(3.64e-3));
+  // Prefill of 1000 tokens computes with the 0.5e9 active params:
+  // (2 x 0.5e9 - 2e6) x 1000 + 2e6 = 9.98002e11 FLOPs / 5e13 = 19.96004 ms.
+  CHECK(pm.prefill(1000).linear == Approx(19.96004e-3));
+  // Mixtral 8x7B (shipped): 46.7B params to hold, 12.9B to compute.
+  const ModelArch& mix = *shipped().find_model("mixtral-8x7b");
+  CHECK(weights_bytes(mix, *shipped().find_precision("bf16")) == Approx(93.4e9));
+  CHECK(experts_touched_share(mix, 1) == Approx(0.25));
+}
+
+TEST_CASE("operating batch under a TPOT target", "[perf]") {
+  PerfModel pm = model_of(fixture(), "round", "unit-gpu", "bf16", 1);
+  // C = 1000 + 100/2 = 1050. t_dec(B) = 4 ms (linear, memory-bound up to B = 10) +
+  // B x 1050 x 40,000 / 5e11 (= B x 0.084 ms) + 2 ms. Target 7 ms: 6 + 0.084 B <= 7 -> B <= 11.9 -> 11.
+  ServingModel sm(pm, 1000, 100, 7e-3);
+  CHECK(sm.batch() == 11);
+  // Without a target: the KV budget, 164,748 tokens / 1,100 = 149 sequences.
+  ServingModel free(pm, 1000, 100);
+  CHECK(free.batch() == 149);
+  // A target below one step at batch 1 (6.084 ms) leaves no batch.
+  ServingModel none(pm, 1000, 100, 6e-3);
+  CHECK(none.batch() == 0);
+}
+
+TEST_CASE("replica sizing, hand-worked", "[perf]") {
+  PerfModel pm = model_of(fixture(), "round", "unit-gpu", "bf16", 1);
+  // One decode slot per replica (batch_cap 1), I = 1000, O = 100, C = 1050.
+  // t_dec(1) = 4 + 0.084 + 2 = 6.084 ms. Prefill work (1000 tokens fill a 1000-token step):
+  // 40 ms linear + 2 ms fixed + 0.4 ms attention = 42.4 ms.
+  // mu = 1 / (42.4 + 100 x 6.084) ms = 1 / 0.6508 s = 1.53657 requests/s.
+  ServingModel sm(pm, 1000, 100, std::nullopt, 1);
+  REQUIRE(sm.batch() == 1);
+  CHECK(sm.capacity_rps() == Approx(1.0 / 0.6508));
+  // 3 requests/s, TTFT p95 target 1 s. a = 3 / 1.53657 = 1.95240 Erlangs.
+  //  n = 2: C = 0.9645, drain 2 x 1.53657 - 3 = 0.0731 -> p95 wait = ln(0.9645/0.05)/0.0731 = 40.5 s: fails.
+  //  n = 3: B(3,a) = 0.20339, C = 0.42235, drain 1.60973 -> wait = ln(8.447)/1.60973 = 1.3256 s: fails.
+  //  n = 4: B(4,a) = 0.09031, C = 0.16243, drain 3.14630 -> wait = ln(3.2486)/3.1463 = 0.37448 s;
+  //         TTFT p95 = 0.37448 + 0.04236 (prefill) = 0.41684 s: meets.
+  CHECK(sm.replicas_for(3.0, 1.0) == 4);
+  auto lat = sm.latency(3.0, 4);
+  REQUIRE(lat);
+  CHECK(lat->ttft_p95_ms == Approx(416.84).epsilon(2e-3));
+  // Without a TTFT target the fewest replicas that keep up: ceil(3 / 1.53657) = 2.
+  CHECK(sm.replicas_for(3.0, std::nullopt) == 2);
+  // A TTFT target below the prefill (42.36 ms) cannot be met by any count.
+  CHECK(sm.replicas_for(3.0, 0.040) == -1);
+  CHECK(sm.replicas_for(0.0, 1.0) == 0);
+}
+
+TEST_CASE("catalog replica model for compare", "[perf]") {
+  const Catalog& c = shipped();
+  GpuInstance one;
+  one.id = "one";
+  one.gpu = "h100-sxm";
+  one.gpu_count = 1;
+  GpuInstance eight = one;
+  eight.id = "eight";
+  eight.gpu_count = 8;
+  Option o;
+  o.id = "x";
+  o.kind = OptionKind::self_hosted;
+  o.model = "llama-3.1-70b";
+  WorkloadMix mix;
+  mix.input_tokens = 1000;
+  mix.output_tokens = 200;
+  mix.ttft_p95_ms = 2000;
+  mix.tpot_ms = 60;
+  // 141.2 GB of weights do not fit one 80 GB GPU: infeasible, with the reason.
+  CatalogReplicaModel on_one(c, o, one, mix);
+  CHECK_FALSE(on_one.spec().feasible);
+  REQUIRE_FALSE(on_one.spec().reasons.empty());
+  CHECK(on_one.spec().reasons[0].find("does not fit") != std::string::npos);
+  // On eight GPUs the smallest fitting degree is 2 (65.75 GiB per GPU).
+  CatalogReplicaModel on_eight(c, o, eight, mix);
+  CHECK(on_eight.spec().feasible);
+  CHECK(on_eight.spec().gpus_per_replica == 2);
+  CHECK(on_eight.spec().provenance == "spec");
+  CHECK(on_eight.spec().provenance_source == "calib/catalog.yaml: llama-3.1-70b on h100-sxm");
+  int n = on_eight.replicas_for(5.0);
+  CHECK(n >= 1);
+  auto lat = on_eight.latency(5.0, n);
+  REQUIRE(lat);
+  CHECK(lat->ttft_p95_ms <= 2000.0);
+  CHECK(lat->tpot_ms <= 60.0);
+  // An explicit degree is the TP degree, and must fit.
+  o.gpus_per_replica = 1;
+  CatalogReplicaModel tp1(c, o, eight, mix);
+  CHECK_FALSE(tp1.spec().feasible);
+  // A model the catalog does not know is an error at the option's model key.
+  o.model = "no-such-model";
+  o.key_locs["model"] = SourceLoc{"profile.yaml", 7, 12};
+  try {
+    CatalogReplicaModel bad(c, o, eight, mix);
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.loc().line == 7);
+    CHECK(std::string(e.what()).find("no-such-model") != std::string::npos);
+  }
+}
