@@ -27,7 +27,7 @@ plan_cli_test(calibrate.cpu_fp16 --rc 64
   --stderr-exact "plan: error: the cpu backend measures fp32 only, not 'fp16' (expected --precision fp32)"
   -- calibrate run --backend cpu --model tiny --precision fp16)
 plan_cli_test(calibrate.unknown_model --rc 2
-  --stderr-exact "plan: error: unknown model 'nope' for the probe (expected one of: tiny, or its dimensions in --shape)"
+  --stderr-re "^plan: error: unknown model 'nope' for the probe \\(expected one of: llama-3\\.1-8b, .*tiny, or its dimensions in --shape\\)$"
   -- calibrate run --backend cpu --model nope)
 
 # Hand-made file: 0.5 ms + 5e7 B / 5 GB/s = 10.5 ms at batch 1.
@@ -69,6 +69,11 @@ if(PLAN_HAVE_CUDA)
   set_tests_properties(cli.calibrate.cuda_run_on_device PROPERTIES SKIP_RETURN_CODE 125
                        ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
 endif()
+# A mixture-of-experts catalog model is refused by name.
+plan_cli_test(calibrate.moe_model --rc 64
+  --stderr-exact "plan: error: model 'mixtral-8x7b' is a mixture of experts and the probe measures dense models (expected a dense model, or a dense stand-in given with --shape)"
+  -- calibrate run --backend cpu --model mixtral-8x7b)
+
 # A shape given on the command line: 2 layers of hidden 128. Params per layer: q,k,v
 # 128x(4+2x2)x32 = 32,768, o 4x32x128 = 16,384, MLP 3x128x344 = 132,096: 181,248. Head
 # 1000x128 = 128,000. Batch 1 at context 16 in fp32 moves (2 x 181,248 + 128,000) x 4 =
@@ -82,3 +87,11 @@ plan_cli_test(calibrate.cpu_shape --rc 0 --env CUDA_VISIBLE_DEVICES=
 plan_cli_test(calibrate.bad_shape --rc 64
   --stderr-exact "plan: error: --shape lacks vocab (expected --shape layers=N,hidden=N,heads=N,kv_heads=N,head_dim=N,ffn=N,vocab=N)"
   -- calibrate run --backend cpu --model small --shape layers=2,hidden=128,heads=4,kv_heads=2,head_dim=32,ffn=344)
+
+# A matching calibration file changes how compare sizes a self-hosted option: `small`
+# (llama-3.1-8b, bf16, one h100-sxm, TP 1) is calibrated by the file; `fixed` keeps its override.
+plan_cli_test(compare.calibrated --rc 0
+  --stdout-re "\"throughput_provenance\": \"calibrated\""
+  --stdout-re "calibrated by .*calib-wired/calib/results/llama-3\\.1-8b-h100-sxm-bf16-tp1\\.yaml: e_bw 0\\.400, e_fl 0\\.500, t_fixed 2\\.000 ms"
+  --stdout-re "\"throughput_provenance\": \"override\""
+  -- --data-dir tests/data/calib-wired compare tests/data/profile-perf.yaml --prices tests/data/sheet-basic.yaml --format json)

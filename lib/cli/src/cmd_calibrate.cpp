@@ -18,6 +18,8 @@
 #include "plan/core/error.hpp"
 #include "plan/core/units.hpp"
 #include "plan/io/calibration_io.hpp"
+#include "plan/io/catalog_loader.hpp"
+#include "plan/core/catalog.hpp"
 #include "plan/probe/cpu_probe.hpp"
 #include "plan/report/table.hpp"
 #ifdef PLAN_HAVE_CUDA_PROBE
@@ -133,10 +135,29 @@ TransformerShape parse_shape(const std::string& name, const std::string& text) {
   return s;
 }
 
-TransformerShape resolve_model(const std::string& name, const std::string& shape) {
+std::optional<Catalog> load_catalog_if_present(const Globals& g) {
+  std::error_code ec;
+  std::string path = catalog_path(g);
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  return io::load_catalog(path);
+}
+
+// --shape, then the catalog's models, then the built-in shapes.
+TransformerShape resolve_model(const std::optional<Catalog>& cat, const std::string& name, const std::string& shape) {
   if (!shape.empty()) return parse_shape(name, shape);
+  if (cat) {
+    if (const ModelArch* m = cat->find_model(name)) {
+      if (m->is_moe())
+        throw Error(fmt::format("model '{}' is a mixture of experts and the probe measures dense models (expected a "
+                                "dense model, or a dense stand-in given with --shape)",
+                                name),
+                    ExitCode::usage_error);
+      return TransformerShape{m->id, m->layers, m->hidden, m->heads, m->kv_heads, m->head_dim, m->ffn, m->vocab};
+    }
+  }
   if (auto s = builtin_shape(name)) return *s;
-  throw Error(fmt::format("unknown model '{}' for the probe (expected one of: tiny, or its dimensions in --shape)", name));
+  throw Error(fmt::format("unknown model '{}' for the probe (expected one of: {}tiny, or its dimensions in --shape)", name,
+                          cat ? cat->model_ids() + ", " : std::string()));
 }
 
 void progress(const std::string& line) { std::cerr << "plan: calibrate: " << line << "\n" << std::flush; }
@@ -250,8 +271,9 @@ int run_calibrate(const Globals& g, RunOptions o) {
                 ExitCode::unavailable);
 #endif
   }
+  std::optional<Catalog> cat = load_catalog_if_present(g);
   ProbeConfig cfg;
-  cfg.shape = resolve_model(o.model, o.shape);
+  cfg.shape = resolve_model(cat, o.model, o.shape);
   cfg.precision = o.precision.empty() ? (backend == "cuda" ? "bf16" : "fp32") : o.precision;
   (void)bytes_per_element(cfg.precision);
   cfg.batches = o.batches;
@@ -283,12 +305,24 @@ int run_calibrate(const Globals& g, RunOptions o) {
   c.tp = 1;
   EfficiencyFit fit = fit_decode_roofline(r.decode, r.stream_bandwidth_bytes_per_s, r.gemm_flops_per_s);
   double prefill_rate = prefill_flops(cfg.shape, cfg.shape.layers, r.prefill_tokens) / r.prefill_s;
-  // Until the device is matched to a catalog entry, efficiencies are relative to what this
-  // device's own streaming kernel and large GEMM reached.
-  c.efficiencies = efficiencies_from_fit(fit, r.stream_bandwidth_bytes_per_s, r.gemm_flops_per_s,
-                                         fmt::format("measured on this device: {} streaming kernel, large GEMM",
-                                                     backend == "cuda" ? "triad" : "STREAM triad"),
-                                         prefill_rate);
+  // Efficiencies are relative to the catalog GPU's spec figures when --gpu names one (and
+  // the probe ran on a GPU at a tensor-core precision); otherwise to what this device's own
+  // streaming kernel and large GEMM reached, which the performance model does not use.
+  double ref_bw = r.stream_bandwidth_bytes_per_s, ref_fl = r.gemm_flops_per_s;
+  std::string ref_source = fmt::format("measured on this device: {} streaming kernel, large GEMM",
+                                       backend == "cuda" ? "triad" : "STREAM triad");
+  const GpuSpec* spec = cat && !o.gpu.empty() ? cat->find_gpu(o.gpu) : nullptr;
+  if (spec && backend == "cuda" && (cfg.precision == "bf16" || cfg.precision == "fp16")) {
+    ref_bw = spec->hbm_gb_per_s * bytes_per_gb;
+    ref_fl = spec->bf16_tflops * 1e12;
+    ref_source = fmt::format("catalog gpu {} (calib/catalog.yaml line {}: {} GB/s, {} TFLOPS bf16)", spec->id, spec->line,
+                             spec->hbm_gb_per_s, spec->bf16_tflops);
+  } else if (spec) {
+    progress(fmt::format("efficiencies are relative to this device's own measurements, not to catalog gpu {} "
+                         "(that needs --backend cuda at bf16 or fp16)",
+                         spec->id));
+  }
+  c.efficiencies = efficiencies_from_fit(fit, ref_bw, ref_fl, ref_source, prefill_rate);
   c.fit = fit;
   c.probe = std::move(r);
 
