@@ -95,3 +95,11 @@ plan_cli_test(compare.calibrated --rc 0
   --stdout-re "calibrated by .*calib-wired/calib/results/llama-3\\.1-8b-h100-sxm-bf16-tp1\\.yaml: e_bw 0\\.400, e_fl 0\\.500, t_fixed 2\\.000 ms"
   --stdout-re "\"throughput_provenance\": \"override\""
   -- --data-dir tests/data/calib-wired compare tests/data/profile-perf.yaml --prices tests/data/sheet-basic.yaml --format json)
+
+# A CPU run named after a catalog GPU keeps its own references (so the plan never uses it).
+plan_cli_test(calibrate.cpu_named_gpu --rc 0 --env CUDA_VISIBLE_DEVICES=
+  --stderr-re "efficiencies are relative to this device's own measurements, not to catalog gpu h100-sxm"
+  --file-re ${CMAKE_BINARY_DIR}/calib-cpu-h100.yaml "^gpu: \"h100-sxm\"$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-cpu-h100.yaml "^  reference_source: \"measured on this device: STREAM triad"
+  -- calibrate run --backend cpu --model tiny --gpu h100-sxm --context 64 --batch 1,2 --prefill-tokens 8
+     --repeats 2 --warmup 1 --stream-mib 4 -o ${CMAKE_BINARY_DIR}/calib-cpu-h100.yaml)
