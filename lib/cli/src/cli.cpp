@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   setup_sweep(app, reg);
   setup_diff(app, reg);
   setup_perf(app, reg);
+  setup_calibrate(app, reg);
 
   try {
     app.parse(argc, argv);

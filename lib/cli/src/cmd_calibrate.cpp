@@ -1,0 +1,448 @@
+// plan calibrate run | import | show | list: measure a device, import serving benchmarks,
+// and read the calibration files that the performance model uses.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <map>
+#include <set>
+#include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+
+#include "common.hpp"
+#include "plan/core/calibration.hpp"
+#include "plan/core/error.hpp"
+#include "plan/core/units.hpp"
+#include "plan/io/calibration_io.hpp"
+#include "plan/io/catalog_loader.hpp"
+#include "plan/core/catalog.hpp"
+#include "plan/probe/cpu_probe.hpp"
+#include "plan/report/table.hpp"
+#ifdef PLAN_HAVE_CUDA_PROBE
+#include "plan/probe/cuda_probe.hpp"
+#endif
+
+#ifndef PLAN_VERSION
+#define PLAN_VERSION "0.0.0"
+#endif
+
+namespace plan::cli {
+namespace {
+
+struct RunOptions {
+  std::string backend;
+  std::string model;
+  std::string shape;
+  std::string precision;
+  std::string gpu;
+  std::vector<int> batches{1, 8, 32};
+  int context = 1024;
+  int layers = 0;
+  int prefill_tokens = 512;
+  int repeats = 5;
+  int warmup = 2;
+  double stream_mib = 0;
+  std::string out;
+};
+
+struct ImportOptions {
+  std::string file;
+  std::string model;
+  std::string gpu;
+  std::string precision;
+  int tp = 1;
+  int benchmark_index = 0;
+  std::string out;
+};
+
+std::string utc_now() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof buf - 1) != 0 || !buf[0]) return "unknown";
+  return buf;
+}
+
+// Lower-case letters, digits and '-' only, for file names.
+std::string slug(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += char(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!out.empty() && out.back() != '-') {
+      out += '-';
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "x" : out;
+}
+
+// The default output path: calib/results/<model>-<gpu>-<precision>-tp<N>-<source>-<time>.yaml.
+std::string default_output(const Globals& g, const Calibration& c, const std::string& source) {
+  std::string stamp = c.created;
+  stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char ch) { return ch == '-' || ch == ':'; }), stamp.end());
+  std::string dir = g.calib_dir() + "/results";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(SourceLoc{dir, 0, 0}, "cannot create directory: " + ec.message(), ExitCode::cannot_create);
+  return fmt::format("{}/{}-{}-{}-tp{}-{}-{}.yaml", dir, slug(c.model), slug(c.gpu), c.precision, c.tp, source, stamp);
+}
+
+// "layers=80,hidden=8192,heads=64,kv_heads=8,head_dim=128,ffn=28672,vocab=128256".
+TransformerShape parse_shape(const std::string& name, const std::string& text) {
+  TransformerShape s;
+  s.name = name;
+  std::map<std::string, int*> fields = {{"layers", &s.layers},     {"hidden", &s.hidden},   {"heads", &s.heads},
+                                        {"kv_heads", &s.kv_heads}, {"head_dim", &s.head_dim}, {"ffn", &s.ffn},
+                                        {"vocab", &s.vocab}};
+  const std::string expected =
+      "expected --shape layers=N,hidden=N,heads=N,kv_heads=N,head_dim=N,ffn=N,vocab=N";
+  std::set<std::string> seen;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find(',', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(pos, end - pos);
+    auto eq = item.find('=');
+    std::string key = item.substr(0, eq);
+    auto it = fields.find(key);
+    if (eq == std::string::npos || it == fields.end())
+      throw Error(fmt::format("--shape item '{}' ({})", item, expected), ExitCode::usage_error);
+    std::string value = item.substr(eq + 1);
+    int v = 0;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || ptr != value.data() + value.size() || v <= 0)
+      throw Error(fmt::format("--shape {} is '{}' (expected a positive whole number)", key, value), ExitCode::usage_error);
+    *it->second = v;
+    seen.insert(key);
+    pos = end + 1;
+  }
+  for (const auto& [k, _] : fields) {
+    if (!seen.count(k)) throw Error(fmt::format("--shape lacks {} ({})", k, expected), ExitCode::usage_error);
+  }
+  s.validate();
+  return s;
+}
+
+std::optional<Catalog> load_catalog_if_present(const Globals& g) {
+  std::error_code ec;
+  std::string path = catalog_path(g);
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  return io::load_catalog(path);
+}
+
+// --shape, then the catalog's models, then the built-in shapes.
+TransformerShape resolve_model(const std::optional<Catalog>& cat, const std::string& name, const std::string& shape) {
+  if (!shape.empty()) return parse_shape(name, shape);
+  if (cat) {
+    if (const ModelArch* m = cat->find_model(name)) {
+      if (m->is_moe())
+        throw Error(fmt::format("model '{}' is a mixture of experts and the probe measures dense models (expected a "
+                                "dense model, or a dense stand-in given with --shape)",
+                                name),
+                    ExitCode::usage_error);
+      return TransformerShape{m->id, m->layers, m->hidden, m->heads, m->kv_heads, m->head_dim, m->ffn, m->vocab};
+    }
+  }
+  if (auto s = builtin_shape(name)) return *s;
+  throw Error(fmt::format("unknown model '{}' for the probe (expected one of: {}tiny, or its dimensions in --shape)", name,
+                          cat ? cat->model_ids() + ", " : std::string()));
+}
+
+void progress(const std::string& line) { std::cerr << "plan: calibrate: " << line << "\n" << std::flush; }
+
+std::string fmt_opt(const std::optional<double>& v, int decimals) { return v ? report::fixed(*v, decimals) : "-"; }
+
+std::string show_calibration(const Calibration& c) {
+  std::string o = fmt::format("calibration {} ({}, created {} on {}, {})\n", c.path.empty() ? "-" : c.path, c.kind,
+                              c.created, c.host, c.probe_version);
+  o += fmt::format("model {}, gpu {}, precision {}, tp {}\n", c.model, c.gpu, c.precision, c.tp);
+  if (c.probe) {
+    const ProbeResult& p = *c.probe;
+    o += fmt::format("device {} ({}, {:.1f} GiB, driver {}, runtime {})\n", p.device_name, p.backend,
+                     p.device_memory_bytes / bytes_per_gib, p.driver_version, p.runtime_version);
+    o += fmt::format("layers run {} of {}, context {}, median of {} repeats\n", p.layers_run, p.layers, p.context,
+                     p.repeats);
+    o += fmt::format("stream bandwidth {:.2f} GB/s, GEMM {:.3f} TFLOP/s, prefill {} tokens: {:.1f} tokens/s\n\n",
+                     p.stream_bandwidth_bytes_per_s / 1e9, p.gemm_flops_per_s / 1e12, p.prefill_tokens,
+                     p.prefill_tokens_per_s);
+    report::Table t;
+    for (auto h : {"batch", "step ms", "tokens/s", "GB moved", "GB/s", "GFLOP", "fit ms"}) t.add_column(h);
+    for (const auto& d : p.decode) {
+      std::string model = "-";
+      if (c.fit) {
+        double bw = d.bytes * c.fit->seconds_per_byte, fl = d.flops * c.fit->seconds_per_flop;
+        model = report::fixed((c.fit->t_fixed_s + std::max(bw, fl)) * 1e3, 3);
+      }
+      t.add_row({std::to_string(d.batch), report::fixed(d.step_s * 1e3, 3), report::fixed(d.tokens_per_s, 1),
+                 report::fixed(d.bytes / 1e9, 4), report::fixed(d.bytes / d.step_s / 1e9, 2),
+                 report::fixed(d.flops / 1e9, 3), model});
+    }
+    o += t.render_text();
+    for (const auto& n : p.notes) o += "note: " + n + "\n";
+  }
+  if (c.fit) {
+    const EfficiencyFit& f = *c.fit;
+    o += fmt::format("\nfit: t_fixed {:.4f} ms, effective bandwidth {:.2f} GB/s, effective compute {}, {} points "
+                     "({} bandwidth-bound, {} compute-bound), rms residual {:.4f} ms\n",
+                     f.t_fixed_s * 1e3, 1.0 / f.seconds_per_byte / 1e9,
+                     f.seconds_per_flop > 0 ? fmt::format("{:.3f} TFLOP/s", 1.0 / f.seconds_per_flop / 1e12)
+                                            : std::string("not identified by decode"),
+                     f.points, f.bandwidth_bound_points, f.compute_bound_points, f.rms_residual_s * 1e3);
+    o += "method: " + f.method + "\n";
+  }
+  if (c.efficiencies) {
+    const Efficiencies& e = *c.efficiencies;
+    o += fmt::format("efficiencies: e_bw {:.3f}, e_fl {}, t_fixed {:.4f} ms (reference {:.2f} GB/s, {:.3f} TFLOP/s: {})\n",
+                     e.e_bw, fmt_opt(e.e_fl, 3), e.t_fixed_s * 1e3, e.reference_bandwidth_bytes_per_s / 1e9,
+                     e.reference_flops_per_s / 1e12, e.reference_source);
+  }
+  if (c.serving) {
+    const ServingMeasurement& s = *c.serving;
+    o += fmt::format("imported {} result {} (sha256 {})\n", s.tool, s.source_file, s.source_sha256);
+    if (s.tool_model) o += fmt::format("model in file: {}\n", *s.tool_model);
+    report::Table t;
+    t.add_column("figure", report::Align::left);
+    t.add_column("value");
+    auto row = [&](const char* k, const std::optional<double>& v, int dec) {
+      if (v) t.add_row({k, report::fixed(*v, dec)});
+    };
+    row("duration s", s.duration_s, 2);
+    row("requests", s.requests, 0);
+    row("concurrency", s.concurrency, 2);
+    row("request rate /s", s.request_rate, 2);
+    row("mean input tokens", s.mean_input_tokens, 1);
+    row("mean output tokens", s.mean_output_tokens, 1);
+    row("requests/s", s.requests_per_s, 3);
+    row("output tokens/s", s.output_tokens_per_s, 1);
+    row("total tokens/s", s.total_tokens_per_s, 1);
+    row("TTFT mean ms", s.ttft_mean_ms, 2);
+    row("TTFT p50 ms", s.ttft_p50_ms, 2);
+    row("TTFT p90 ms", s.ttft_p90_ms, 2);
+    row("TTFT p95 ms", s.ttft_p95_ms, 2);
+    row("TTFT p99 ms", s.ttft_p99_ms, 2);
+    row("TPOT mean ms", s.tpot_mean_ms, 3);
+    row("TPOT p50 ms", s.tpot_p50_ms, 3);
+    row("TPOT p90 ms", s.tpot_p90_ms, 3);
+    row("TPOT p95 ms", s.tpot_p95_ms, 3);
+    row("TPOT p99 ms", s.tpot_p99_ms, 3);
+    row("ITL mean ms", s.itl_mean_ms, 3);
+    row("ITL p50 ms", s.itl_p50_ms, 3);
+    row("ITL p99 ms", s.itl_p99_ms, 3);
+    row("E2E mean ms", s.e2el_mean_ms, 2);
+    row("E2E p50 ms", s.e2el_p50_ms, 2);
+    row("E2E p99 ms", s.e2el_p99_ms, 2);
+    o += t.render_text();
+  }
+  return o;
+}
+
+int run_calibrate(const Globals& g, RunOptions o) {
+  std::string backend = o.backend;
+  if (backend.empty()) {
+#ifdef PLAN_HAVE_CUDA_PROBE
+    if (probe::cuda_device_present()) {
+      backend = "cuda";
+    } else {
+      std::cerr << "plan: notice: no CUDA device found; measuring the CPU (--backend cpu)\n";
+      backend = "cpu";
+    }
+#else
+    std::cerr << "plan: notice: this build has no CUDA probe; measuring the CPU (--backend cpu)\n";
+    backend = "cpu";
+#endif
+  }
+  if (backend == "cuda") {
+#ifdef PLAN_HAVE_CUDA_PROBE
+    probe::require_cuda_device();
+#else
+    throw Error("this build has no CUDA probe (expected a build with a CUDA compiler, or --backend cpu)",
+                ExitCode::unavailable);
+#endif
+  }
+  std::optional<Catalog> cat = load_catalog_if_present(g);
+  ProbeConfig cfg;
+  cfg.shape = resolve_model(cat, o.model, o.shape);
+  cfg.precision = o.precision.empty() ? (backend == "cuda" ? "bf16" : "fp32") : o.precision;
+  (void)bytes_per_element(cfg.precision);
+  cfg.batches = o.batches;
+  cfg.context = o.context;
+  cfg.prefill_tokens = o.prefill_tokens;
+  cfg.layers_run = o.layers;
+  cfg.repeats = o.repeats;
+  cfg.warmup = o.warmup;
+  cfg.stream_array_bytes = o.stream_mib * 1048576.0;
+  cfg.progress = progress;
+
+  ProbeResult r;
+  if (backend == "cuda") {
+#ifdef PLAN_HAVE_CUDA_PROBE
+    r = probe::run_cuda_probe(cfg);
+#endif
+  } else {
+    r = probe::run_cpu_probe(cfg);
+  }
+
+  Calibration c;
+  c.kind = "probe";
+  c.created = utc_now();
+  c.host = host_name();
+  c.probe_version = std::string("plan ") + PLAN_VERSION;
+  c.model = cfg.shape.name;
+  c.gpu = o.gpu.empty() ? r.device_name : o.gpu;
+  c.precision = cfg.precision;
+  c.tp = 1;
+  EfficiencyFit fit = fit_decode_roofline(r.decode, r.stream_bandwidth_bytes_per_s, r.gemm_flops_per_s);
+  double prefill_rate = prefill_flops(cfg.shape, cfg.shape.layers, r.prefill_tokens) / r.prefill_s;
+  // Efficiencies are relative to the catalog GPU's spec figures when --gpu names one (and
+  // the probe ran on a GPU at a tensor-core precision); otherwise to what this device's own
+  // streaming kernel and large GEMM reached, which the performance model does not use.
+  double ref_bw = r.stream_bandwidth_bytes_per_s, ref_fl = r.gemm_flops_per_s;
+  std::string ref_source = fmt::format("measured on this device: {} streaming kernel, large GEMM",
+                                       backend == "cuda" ? "triad" : "STREAM triad");
+  const GpuSpec* spec = cat && !o.gpu.empty() ? cat->find_gpu(o.gpu) : nullptr;
+  if (spec && backend == "cuda" && (cfg.precision == "bf16" || cfg.precision == "fp16")) {
+    ref_bw = spec->hbm_gb_per_s * bytes_per_gb;
+    ref_fl = spec->bf16_tflops * 1e12;
+    ref_source = fmt::format("catalog gpu {} (calib/catalog.yaml line {}: {} GB/s, {} TFLOPS bf16)", spec->id, spec->line,
+                             spec->hbm_gb_per_s, spec->bf16_tflops);
+  } else if (spec) {
+    progress(fmt::format("efficiencies are relative to this device's own measurements, not to catalog gpu {} "
+                         "(that needs --backend cuda at bf16 or fp16)",
+                         spec->id));
+  }
+  c.efficiencies = efficiencies_from_fit(fit, ref_bw, ref_fl, ref_source, prefill_rate);
+  c.fit = fit;
+  c.probe = std::move(r);
+
+  std::string path = o.out.empty() ? default_output(g, c, backend) : o.out;
+  io::write_calibration(path, c);
+  if (path != "-") {
+    c.path = path;
+    emit(show_calibration(c) + fmt::format("wrote {}\n", path), "");
+  }
+  return 0;
+}
+
+int import_calibrate(const Globals& g, const ImportOptions& o) {
+  Calibration c;
+  c.kind = "import";
+  c.created = utc_now();
+  c.host = host_name();
+  c.probe_version = std::string("plan ") + PLAN_VERSION;
+  c.model = o.model;
+  c.gpu = o.gpu;
+  c.precision = o.precision;
+  (void)bytes_per_element(c.precision);
+  c.tp = o.tp;
+  c.serving = io::import_serving(o.file, o.benchmark_index > 0 ? std::optional<int>(o.benchmark_index) : std::nullopt);
+  std::string path = o.out.empty() ? default_output(g, c, c.serving->tool) : o.out;
+  io::write_calibration(path, c);
+  if (path != "-") {
+    c.path = path;
+    emit(show_calibration(c) + fmt::format("wrote {}\n", path), "");
+  }
+  return 0;
+}
+
+int list_calibrate(const Globals& g) {
+  report::Table t;
+  for (auto h : {"file", "kind", "model", "gpu", "precision"}) t.add_column(h, report::Align::left);
+  for (auto h : {"tp", "e_bw", "e_fl", "t_fixed ms", "tokens/s"}) t.add_column(h);
+  t.add_column("created", report::Align::left);
+  auto files = io::list_calibrations(g.calib_dir() + "/results");
+  for (const auto& f : files) {
+    try {
+      Calibration c = io::load_calibration(f);
+      std::string ebw = "-", efl = "-", tfix = "-", tps = "-";
+      if (c.efficiencies) {
+        ebw = report::fixed(c.efficiencies->e_bw, 3);
+        efl = fmt_opt(c.efficiencies->e_fl, 3);
+        tfix = report::fixed(c.efficiencies->t_fixed_s * 1e3, 4);
+      }
+      if (c.probe && !c.probe->decode.empty()) tps = report::fixed(c.probe->decode.back().tokens_per_s, 1);
+      if (c.serving && c.serving->total_tokens_per_s) tps = report::fixed(*c.serving->total_tokens_per_s, 1);
+      t.add_row({std::filesystem::path(f).filename().string(), c.kind, c.model, c.gpu, c.precision, std::to_string(c.tp),
+                 ebw, efl, tfix, tps, c.created});
+    } catch (const Error& e) {
+      t.add_row({std::filesystem::path(f).filename().string(), "invalid", e.formatted(), "", "", "", "", "", "", "", ""});
+    }
+  }
+  if (files.empty()) {
+    emit(fmt::format("no calibration files in {}/results\n", g.calib_dir()), "");
+    return 0;
+  }
+  emit(t.render_text(), "");
+  return 0;
+}
+
+}  // namespace
+
+void setup_calibrate(CLI::App& app, Registry& reg) {
+  auto* cal = app.add_subcommand("calibrate", "Measure a device, or import serving benchmarks, into calibration files");
+  cal->require_subcommand(1);
+
+  auto ro = std::make_shared<RunOptions>();
+  auto* run = cal->add_subcommand("run", "Run the probe (synthetic weights at the model's shapes) and fit e_bw, e_fl, t_fixed");
+  run->add_option("--backend", ro->backend, "cuda or cpu (default: cuda when a device is present, else cpu)")
+      ->check(CLI::IsMember({"cuda", "cpu"}));
+  run->add_option("--model", ro->model, "Model whose shapes are measured (built in: tiny)")->required();
+  run->add_option("--shape", ro->shape,
+                  "Dimensions of a model that is not built in: "
+                  "layers=N,hidden=N,heads=N,kv_heads=N,head_dim=N,ffn=N,vocab=N");
+  run->add_option("--precision", ro->precision, "fp32, fp16, bf16 (default: bf16 on cuda, fp32 on cpu)");
+  run->add_option("--gpu", ro->gpu, "Name recorded as the GPU (default: the device's name)");
+  run->add_option("--batch", ro->batches, "Decode batch sizes, comma-separated")->delimiter(',')->capture_default_str();
+  run->add_option("--context", ro->context, "KV-cache tokens per sequence during decode")
+      ->check(CLI::Range(1, 10000000))
+      ->capture_default_str();
+  run->add_option("--layers", ro->layers, "Layers to run (times scaled to the whole model; default: all that fit)")
+      ->check(CLI::Range(1, 100000));
+  run->add_option("--prefill-tokens", ro->prefill_tokens, "Prompt tokens of the prefill measurement")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  run->add_option("--repeats", ro->repeats, "Timed repetitions per figure (median reported)")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  run->add_option("--warmup", ro->warmup, "Untimed runs before each figure")->check(CLI::Range(0, 10000))->capture_default_str();
+  run->add_option("--stream-mib", ro->stream_mib, "Size of each streaming-kernel array in MiB (default: 64 on cpu, 1024 on cuda)")
+      ->check(CLI::Range(1.0, 65536.0));
+  run->add_option("-o,--output", ro->out, "Calibration file to write (default: calib/results/<model>-<gpu>-...yaml)");
+  reg.add(run, [ro, &g = reg.globals]() { return run_calibrate(g, *ro); });
+
+  auto io_ = std::make_shared<ImportOptions>();
+  auto* imp = cal->add_subcommand("import", "Import a vLLM bench serve / bench throughput JSON or a GuideLLM benchmarks.json");
+  imp->add_option("file", io_->file, "Benchmark result file")->required();
+  imp->add_option("--model", io_->model, "Model that was served")->required();
+  imp->add_option("--gpu", io_->gpu, "GPU it was served on (catalog name)")->required();
+  imp->add_option("--precision", io_->precision, "Weight precision: fp32, fp16, bf16, fp8, int8, int4")->required();
+  imp->add_option("--tp", io_->tp, "Tensor-parallel degree")->required()->check(CLI::Range(1, 64));
+  imp->add_option("--benchmark-index", io_->benchmark_index, "For a GuideLLM file of several benchmarks: which one (1-based)")
+      ->check(CLI::Range(1, 100000));
+  imp->add_option("-o,--output", io_->out, "Calibration file to write (default: calib/results/...yaml)");
+  reg.add(imp, [io_, &g = reg.globals]() { return import_calibrate(g, *io_); });
+
+  auto file = std::make_shared<std::string>();
+  auto* show = cal->add_subcommand("show", "Show a calibration file: measurements, fit and efficiencies");
+  show->add_option("file", *file, "Calibration file")->required();
+  reg.add(show, [file]() {
+    emit(show_calibration(io::load_calibration(*file)), "");
+    return 0;
+  });
+
+  auto* list = cal->add_subcommand("list", "List the calibration files in calib/results/");
+  reg.add(list, [&g = reg.globals]() { return list_calibrate(g); });
+}
+
+}  // namespace plan::cli

@@ -1,0 +1,105 @@
+# plan calibrate: probe runs, imports, show, list, and their errors.
+set(CAL tests/data/calib)
+
+# No CUDA device: with a CUDA build the probe reports it (CUDA_VISIBLE_DEVICES hides any
+# GPU of the test machine); without one the build says it has no probe. Exit 69 both ways.
+if(PLAN_HAVE_CUDA)
+  set(NO_CUDA_LINE "plan: error: no CUDA device found (expected an NVIDIA GPU and its driver, or --backend cpu)")
+else()
+  set(NO_CUDA_LINE "plan: error: this build has no CUDA probe (expected a build with a CUDA compiler, or --backend cpu)")
+endif()
+plan_cli_test(calibrate.no_cuda_device --rc 69 --env CUDA_VISIBLE_DEVICES= --stderr-exact "${NO_CUDA_LINE}"
+  --no-file ${CMAKE_BINARY_DIR}/calib-no-cuda.yaml
+  -- calibrate run --backend cuda --model tiny -o ${CMAKE_BINARY_DIR}/calib-no-cuda.yaml)
+
+# The CPU probe end to end on the tiny model (small sizes: well under a few seconds).
+plan_cli_test(calibrate.cpu_run --rc 0 --env CUDA_VISIBLE_DEVICES=
+  --stdout-re "^efficiencies: e_bw [0-9.]+, e_fl [0-9.]+"
+  --stdout-re "^ +4 +[0-9.]+ +[0-9.]+ "
+  --stderr-re "^plan: calibrate: decode batch 4: "
+  --file-re ${CMAKE_BINARY_DIR}/calib-tiny.yaml "^kind: probe$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-tiny.yaml "^  backend: cpu$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-tiny.yaml "^    - \\{batch: 4, step_ms: "
+  --file-re ${CMAKE_BINARY_DIR}/calib-tiny.yaml "^  e_bw: [0-9]"
+  -- calibrate run --backend cpu --model tiny --context 512 --batch 1,2,4 --prefill-tokens 32
+     --repeats 3 --warmup 1 --stream-mib 16 -o ${CMAKE_BINARY_DIR}/calib-tiny.yaml)
+plan_cli_test(calibrate.cpu_fp16 --rc 64
+  --stderr-exact "plan: error: the cpu backend measures fp32 only, not 'fp16' (expected --precision fp32)"
+  -- calibrate run --backend cpu --model tiny --precision fp16)
+plan_cli_test(calibrate.unknown_model --rc 2
+  --stderr-re "^plan: error: unknown model 'nope' for the probe \\(expected one of: llama-3\\.1-8b, .*tiny, or its dimensions in --shape\\)$"
+  -- calibrate run --backend cpu --model nope)
+
+# Hand-made file: 0.5 ms + 5e7 B / 5 GB/s = 10.5 ms at batch 1.
+plan_cli_test(calibrate.show --rc 0 --stdout-re "^ +1 +10\\.500 +95\\.2 "
+  --stdout-re "^efficiencies: e_bw 0\\.500, e_fl 0\\.400, t_fixed 0\\.5000 ms"
+  -- calibrate show tests/data/calib-home/calib/results/tiny-example.yaml)
+plan_cli_test(calibrate.list --rc 0 --stdout-re "^tiny-example\\.yaml +probe +tiny +example-cpu +fp32 +1 +0\\.500 +0\\.400 +0\\.5000"
+  -- --data-dir tests/data/calib-home calibrate list)
+
+plan_cli_test(calibrate.import_vllm_serve --rc 0 --stdout-re "TTFT p99 ms +762\\.49"
+  --stdout-re "TPOT p50 ms +8\\.323"
+  --file-re ${CMAKE_BINARY_DIR}/calib-import-serve.yaml "^  source_sha256: aecdbccf820c7336d47e06f8aa41291c6d405d32cfd081d2c1c723d6aacf0488$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-import-serve.yaml "^tp: 1$"
+  -- calibrate import ${CAL}/vllm_bench_serve.json --model opt-125m --gpu l4 --precision fp16 --tp 1
+     -o ${CMAKE_BINARY_DIR}/calib-import-serve.yaml)
+plan_cli_test(calibrate.import_vllm_throughput --rc 0 --stdout-re "total tokens/s +10000\\.0"
+  -- calibrate import ${CAL}/vllm_bench_throughput.json --model m --gpu h100 --precision bf16 --tp 2
+     -o ${CMAKE_BINARY_DIR}/calib-import-throughput.yaml)
+plan_cli_test(calibrate.import_guidellm --rc 0 --stdout-re "TPOT mean ms +51\\.400"
+  -- calibrate import ${CAL}/guidellm_benchmarks.json --benchmark-index 2 --model m --gpu h100 --precision bf16 --tp 1
+     -o ${CMAKE_BINARY_DIR}/calib-import-guidellm.yaml)
+plan_cli_test(calibrate.import_missing_fields --rc 2 --no-file ${CMAKE_BINARY_DIR}/calib-import-bad.yaml
+  --stderr-exact "plan: error: ${CAL}/vllm_bench_throughput_incomplete.json: vLLM bench throughput result is missing fields total_num_tokens, requests_per_second (expected every field that format writes)"
+  -- calibrate import ${CAL}/vllm_bench_throughput_incomplete.json --model m --gpu h100 --precision bf16 --tp 1
+     -o ${CMAKE_BINARY_DIR}/calib-import-bad.yaml)
+plan_cli_test(calibrate.import_unknown --rc 2
+  --stderr-exact "plan: error: ${CAL}/unknown.json: not a known benchmark result (expected `vllm bench serve --save-result` JSON with request_throughput, `vllm bench throughput --output-json` JSON with elapsed_time and tokens_per_second, or a GuideLLM benchmarks.json with a 'benchmarks' list)"
+  -- calibrate import ${CAL}/unknown.json --model m --gpu h100 --precision bf16 --tp 1)
+plan_cli_test(calibrate.import_needs_tp --rc 64 --stderr-re "--tp is required"
+  -- calibrate import ${CAL}/unknown.json --model m --gpu h100 --precision bf16)
+
+# The CUDA probe on a real device: runs only where the build has the probe and the machine
+# a GPU; elsewhere `plan` exits 69 (no device) and the test is reported as skipped.
+if(PLAN_HAVE_CUDA)
+  add_test(NAME cli.calibrate.cuda_run_on_device
+           COMMAND bash -c "\"$0\" calibrate run --backend cuda --model tiny --precision bf16 --context 1024 --batch 1,8,32 --prefill-tokens 256 --repeats 3 --stream-mib 256 -o \"$1\"; rc=$?; if [ $rc = 69 ]; then exit 125; fi; [ $rc = 0 ] && grep -q '^  backend: cuda$' \"$1\" && grep -q '^  e_bw: ' \"$1\""
+                   $<TARGET_FILE:plan> ${CMAKE_BINARY_DIR}/calib-cuda-tiny.yaml
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli.calibrate.cuda_run_on_device PROPERTIES SKIP_RETURN_CODE 125
+                       ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+endif()
+# A mixture-of-experts catalog model is refused by name.
+plan_cli_test(calibrate.moe_model --rc 64
+  --stderr-exact "plan: error: model 'mixtral-8x7b' is a mixture of experts and the probe measures dense models (expected a dense model, or a dense stand-in given with --shape)"
+  -- calibrate run --backend cpu --model mixtral-8x7b)
+
+# A shape given on the command line: 2 layers of hidden 128. Params per layer: q,k,v
+# 128x(4+2x2)x32 = 32,768, o 4x32x128 = 16,384, MLP 3x128x344 = 132,096: 181,248. Head
+# 1000x128 = 128,000. Batch 1 at context 16 in fp32 moves (2 x 181,248 + 128,000) x 4 =
+# 1,961,984 B of weights + 2 layers x 16 tokens x (2x2x32) x 4 = 16,384 B of KV: 1,978,368.
+plan_cli_test(calibrate.cpu_shape --rc 0 --env CUDA_VISIBLE_DEVICES=
+  --file-re ${CMAKE_BINARY_DIR}/calib-shape.yaml "^model: \"small\"$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-shape.yaml "^  layers: 2$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-shape.yaml "bytes: 1978368, "
+  -- calibrate run --backend cpu --model small --shape layers=2,hidden=128,heads=4,kv_heads=2,head_dim=32,ffn=344,vocab=1000
+     --context 16 --batch 1,2 --prefill-tokens 8 --repeats 2 --warmup 1 --stream-mib 4 -o ${CMAKE_BINARY_DIR}/calib-shape.yaml)
+plan_cli_test(calibrate.bad_shape --rc 64
+  --stderr-exact "plan: error: --shape lacks vocab (expected --shape layers=N,hidden=N,heads=N,kv_heads=N,head_dim=N,ffn=N,vocab=N)"
+  -- calibrate run --backend cpu --model small --shape layers=2,hidden=128,heads=4,kv_heads=2,head_dim=32,ffn=344)
+
+# A matching calibration file changes how compare sizes a self-hosted option: `small`
+# (llama-3.1-8b, bf16, one h100-sxm, TP 1) is calibrated by the file; `fixed` keeps its override.
+plan_cli_test(compare.calibrated --rc 0
+  --stdout-re "\"throughput_provenance\": \"calibrated\""
+  --stdout-re "calibrated by .*calib-wired/calib/results/llama-3\\.1-8b-h100-sxm-bf16-tp1\\.yaml: e_bw 0\\.400, e_fl 0\\.500, t_fixed 2\\.000 ms"
+  --stdout-re "\"throughput_provenance\": \"override\""
+  -- --data-dir tests/data/calib-wired compare tests/data/profile-perf.yaml --prices tests/data/sheet-basic.yaml --format json)
+
+# A CPU run named after a catalog GPU keeps its own references (so the plan never uses it).
+plan_cli_test(calibrate.cpu_named_gpu --rc 0 --env CUDA_VISIBLE_DEVICES=
+  --stderr-re "efficiencies are relative to this device's own measurements, not to catalog gpu h100-sxm"
+  --file-re ${CMAKE_BINARY_DIR}/calib-cpu-h100.yaml "^gpu: \"h100-sxm\"$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-cpu-h100.yaml "^  reference_source: \"measured on this device: STREAM triad"
+  -- calibrate run --backend cpu --model tiny --gpu h100-sxm --context 64 --batch 1,2 --prefill-tokens 8
+     --repeats 2 --warmup 1 --stream-mib 4 -o ${CMAKE_BINARY_DIR}/calib-cpu-h100.yaml)

@@ -1,0 +1,152 @@
+// Calibration model (lib/core calibration.cpp) and the CPU probe (lib/probe).
+#include <catch2/catch.hpp>
+
+#include "plan/core/calibration.hpp"
+#include "plan/core/error.hpp"
+#include "plan/probe/cpu_probe.hpp"
+
+using namespace plan;
+
+namespace {
+
+DecodePoint pt(int batch, double bytes, double flops, double step_s) {
+  DecodePoint p;
+  p.batch = batch;
+  p.bytes = bytes;
+  p.flops = flops;
+  p.step_s = step_s;
+  p.tokens_per_s = batch / step_s;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("TransformerShape sizes the tiny model", "[calibration]") {
+  TransformerShape s = *builtin_shape("tiny");
+  // q 256x(8x32) = 65,536; k and v 2 x 256x(2x32) = 32,768; o 65,536; MLP 3 x 256 x 688 = 528,384.
+  CHECK(s.params_per_layer() == 692224.0);
+  // head 32,000 x 256 = 8,192,000; 4 layers x 692,224 = 2,768,896; total 10,960,896.
+  CHECK(s.head_params() == 8192000.0);
+  CHECK(s.active_params() == 10960896.0);
+  CHECK(s.kv_elements_per_token_per_layer() == 128.0);  // 2 x 2 kv heads x 32
+  CHECK_FALSE(builtin_shape("llama-70b").has_value());
+}
+
+TEST_CASE("decode_step_cost counts weights, KV cache and attention", "[calibration]") {
+  TransformerShape s = *builtin_shape("tiny");
+  StepCost c = decode_step_cost(s, s.layers, 4.0, 4.0, 2, 100);
+  // Weights 10,960,896 x 4 B = 43,843,584; KV 4 layers x 2 seqs x 100 tokens x 128 x 4 B = 409,600.
+  CHECK(c.bytes == Approx(44253184.0));
+  // 2 FLOPs x 10,960,896 x 2 tokens = 43,843,584; attention 4 x 4 layers x 8 heads x 32 x 100 x 2 = 819,200.
+  CHECK(c.flops == Approx(44662784.0));
+  // Prefill of 10 tokens: layers 2 x 2,768,896 x 10 = 55,377,920; head once 2 x 8,192,000 = 16,384,000;
+  // attention 4 x 4 x 8 x 32 x (10 x 11 / 2 = 55) = 225,280. Sum 71,987,200.
+  CHECK(prefill_flops(s, s.layers, 10) == Approx(71987200.0));
+}
+
+TEST_CASE("bytes_per_element knows the precisions", "[calibration]") {
+  CHECK(bytes_per_element("fp32") == 4);
+  CHECK(bytes_per_element("bf16") == 2);
+  CHECK(bytes_per_element("fp8") == 1);
+  CHECK(bytes_per_element("int4") == 0.5);
+  CHECK_THROWS_AS(bytes_per_element("fp6"), Error);
+}
+
+TEST_CASE("fit_decode_roofline recovers a known roofline", "[calibration][fit]") {
+  // Truth: t_fixed 0.5 ms, 1 TB/s (k_bw 1e-12 s/B), 100 TFLOP/s (k_fl 1e-14 s/FLOP).
+  // t = 0.5 ms + max(bytes x 1e-12, flops x 1e-14):
+  std::vector<DecodePoint> pts = {
+      pt(1, 1.0e9, 1.0e10, 1.5e-3),   // max(1.0 ms, 0.1 ms) + 0.5 = 1.5 ms
+      pt(2, 1.1e9, 1.0e10, 1.6e-3),   // max(1.1, 0.1) + 0.5 = 1.6 ms
+      pt(4, 1.2e9, 5.0e10, 1.7e-3),   // max(1.2, 0.5) + 0.5 = 1.7 ms
+      pt(64, 1.5e9, 4.0e11, 4.5e-3),  // max(1.5, 4.0) + 0.5 = 4.5 ms
+      pt(128, 2.0e9, 8.0e11, 8.5e-3), // max(2.0, 8.0) + 0.5 = 8.5 ms
+  };
+  SECTION("starting from the true peaks") {
+    EfficiencyFit f = fit_decode_roofline(pts, 1e12, 1e14);
+    CHECK(f.t_fixed_s == Approx(0.5e-3).epsilon(1e-9));
+    CHECK(f.seconds_per_byte == Approx(1e-12).epsilon(1e-9));
+    CHECK(f.seconds_per_flop == Approx(1e-14).epsilon(1e-9));
+    CHECK(f.bandwidth_bound_points == 3);
+    CHECK(f.compute_bound_points == 2);
+    CHECK(f.rms_residual_s == Approx(0).margin(1e-12));
+  }
+  SECTION("starting from peaks that misplace a point") {
+    // With 3 TB/s and 100 TFLOP/s the point at 1.2e9 B / 5e10 FLOP (0.4 vs 0.5 ms) starts on
+    // the compute branch; refitting moves it back.
+    EfficiencyFit f = fit_decode_roofline(pts, 3e12, 1e14);
+    CHECK(f.seconds_per_byte == Approx(1e-12).epsilon(1e-9));
+    CHECK(f.seconds_per_flop == Approx(1e-14).epsilon(1e-9));
+    CHECK(f.bandwidth_bound_points == 3);
+  }
+}
+
+TEST_CASE("fit_decode_roofline with only bandwidth-bound points", "[calibration][fit]") {
+  // t = 0.2 ms + bytes / 500 GB/s: 1e9 B -> 2.2 ms, 1.5e9 -> 3.2 ms, 3e9 -> 6.2 ms.
+  std::vector<DecodePoint> pts = {pt(1, 1e9, 1e9, 2.2e-3), pt(8, 1.5e9, 8e9, 3.2e-3), pt(32, 3e9, 3.2e10, 6.2e-3)};
+  EfficiencyFit f = fit_decode_roofline(pts, 1e12, 1e15);
+  CHECK(f.t_fixed_s == Approx(0.2e-3).epsilon(1e-9));
+  CHECK(f.seconds_per_byte == Approx(2e-12).epsilon(1e-9));
+  CHECK(f.seconds_per_flop == 0);
+  CHECK(f.compute_bound_points == 0);
+
+  // e_bw = 500 GB/s / 1000 GB/s = 0.5. No compute term: e_fl from prefill, 40 / 100 TFLOP/s = 0.4.
+  Efficiencies e = efficiencies_from_fit(f, 1e12, 1e14, "test", 4e13);
+  CHECK(e.e_bw == Approx(0.5));
+  REQUIRE(e.e_fl.has_value());
+  CHECK(*e.e_fl == Approx(0.4));
+  CHECK(e.t_fixed_s == Approx(0.2e-3));
+}
+
+TEST_CASE("fit_decode_roofline holds t_fixed at 0 when it would swallow the bandwidth term", "[calibration][fit]") {
+  // With peaks 1 TB/s and 5 TFLOP/s the first point is bandwidth-bound (1 ms vs 0.02 ms)
+  // and the others compute-bound (1.01 vs 2 ms, 1.02 vs 4 ms). The compute line through
+  // (1e10 FLOP, 4 ms) and (2e10, 6 ms) has an intercept of 2 ms, more than the bandwidth
+  // point's 1.5 ms, so a free intercept leaves k_bw = 0. Through the origin the bandwidth
+  // point alone gives k_bw = 1.5 ms / 1e9 B = 1.5e-12 s/B, and the compute points
+  // k_fl = (1e10 x 4 + 2e10 x 6) / (1e20 + 4e20) ms = 3.2e-13 s/FLOP.
+  std::vector<DecodePoint> pts = {pt(1, 1e9, 1e8, 1.5e-3), pt(8, 1.01e9, 1e10, 4e-3), pt(16, 1.02e9, 2e10, 6e-3)};
+  EfficiencyFit f = fit_decode_roofline(pts, 1e12, 5e12);
+  CHECK(f.t_fixed_s == 0);
+  CHECK(f.seconds_per_byte == Approx(1.5e-12).epsilon(1e-9));
+  CHECK(f.seconds_per_flop == Approx(3.2e-13).epsilon(1e-9));
+  CHECK(f.method.find("t_fixed held at 0") != std::string::npos);
+}
+
+TEST_CASE("fit_decode_roofline rejects unusable points", "[calibration][fit]") {
+  CHECK_THROWS_AS(fit_decode_roofline({}, 1e12, 1e14), Error);
+  CHECK_THROWS_AS(fit_decode_roofline({pt(1, 1e9, 1e9, 0)}, 1e12, 1e14), Error);
+}
+
+TEST_CASE("run_cpu_probe measures the tiny model end to end", "[calibration][probe]") {
+  ProbeConfig cfg;
+  cfg.shape = *builtin_shape("tiny");
+  cfg.batches = {1, 2};
+  cfg.context = 64;
+  cfg.prefill_tokens = 16;
+  cfg.repeats = 2;
+  cfg.warmup = 1;
+  cfg.stream_array_bytes = 4 << 20;
+  SECTION("all layers") {
+    ProbeResult r = probe::run_cpu_probe(cfg);
+    CHECK(r.backend == "cpu");
+    CHECK(r.layers_run == 4);
+    REQUIRE(r.decode.size() == 2);
+    CHECK(r.decode[1].batch == 2);
+    CHECK(r.decode[1].tokens_per_s == Approx(2 / r.decode[1].step_s));
+    CHECK(r.stream_bandwidth_bytes_per_s > 0);
+    CHECK(r.prefill_tokens_per_s == Approx(16 / r.prefill_s));
+  }
+  SECTION("a budget of the head and 2.5 layers runs 2 layers and says so") {
+    double head = 4.0 * cfg.shape.head_params();
+    double layer = probe::cpu_layer_bytes(cfg.shape, 2, 64);
+    cfg.memory_budget_bytes = head + 2.5 * layer;
+    ProbeResult r = probe::run_cpu_probe(cfg);
+    CHECK(r.layers_run == 2);
+    CHECK(r.notes.back() == "ran 2 of 4 layers; layer times scaled by 4/2");
+  }
+  SECTION("fp16 is refused") {
+    cfg.precision = "fp16";
+    CHECK_THROWS_AS(probe::run_cpu_probe(cfg), Error);
+  }
+}
