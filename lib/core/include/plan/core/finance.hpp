@@ -14,7 +14,9 @@
 namespace plan {
 
 // Months an option's capacity is committed for: reserved_1y 12, reserved_3y 36, a
-// provisioned managed term its sheet `months`; 0 for everything billed as used.
+// provisioned managed term its sheet `months`; 0 for everything billed as used. In a
+// projection, capacity is bought in blocks (instances, units) as months need it, and each
+// block is paid for this many months from the month it is bought.
 int commitment_months(const Option& option, const PriceSheet& sheet);
 
 // Whether the evaluation produced cost lines that mean something, even if the option is
@@ -39,7 +41,8 @@ struct MonthLine {
   std::optional<double> present_value;  // total discounted to the start month, rounded
   // Self-hosted and dedicated: replicas this month's traffic needs; provisioned: units.
   int needed = 0;
-  // Replicas (or units) paid for: `needed`, or the committed count while a commitment runs.
+  // Replicas (or units) paid for: `needed`, or more while commitments bought in earlier
+  // months are still held (instances x replicas per instance, or units).
   int paid = 0;
   double utilization = 0;  // self-hosted: time-averaged demand / paid capacity
   bool feasible = true;
