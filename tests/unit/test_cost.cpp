@@ -11,7 +11,7 @@ using namespace plan;
 namespace {
 Workload chat(double rpd, double in, double out) {
   Workload w;
-  w.id = "w";
+  w.id = std::string(1, 'w');
   w.requests_per_day = rpd;
   w.input_tokens = in;
   w.output_tokens = out;

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
 
   setup_compare(app, reg);
   setup_prices(app, reg);
+  setup_recommend(app, reg);
   setup_project(app, reg);
   setup_breakeven(app, reg);
   setup_sweep(app, reg);

@@ -1,7 +1,14 @@
-// plan prices list | show VERSION: the versioned price sheets.
+// plan prices list | show VERSION | verify: the versioned price sheets.
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
+#include <map>
 
 #include "common.hpp"
+#include "plan/io/files.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/report/table.hpp"
 
@@ -65,6 +72,73 @@ std::string show_sheet(const PriceSheet& s) {
   return out;
 }
 
+// pricing/MANIFEST.sha256, in sha256sum's format: "HEX  FILENAME" per line ('*' before the
+// name, sha256sum's binary marker, is accepted). Blank lines and lines starting '#' are skipped.
+std::map<std::string, std::string> read_manifest(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(SourceLoc{path, 0, 0}, "cannot open file (expected the price-sheet manifest)");
+  // One line per released sheet: a manifest this large is not one.
+  constexpr std::uintmax_t max_manifest_bytes = 1u << 20;
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) > max_manifest_bytes && !ec)
+    throw Error(SourceLoc{path, 0, 0}, fmt::format("file is larger than {} bytes (expected a manifest of one line per sheet)",
+                                                   max_manifest_bytes));
+  std::map<std::string, std::string> out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    auto bad = [&](const std::string& what) {
+      return Error(SourceLoc{path, n, 1}, fmt::format("{} (expected \"SHA256  FILENAME\", 64 hex digits, two spaces)", what));
+    };
+    if (line.size() < 67 || line[64] != ' ' || (line[65] != ' ' && line[65] != '*')) throw bad("malformed manifest line");
+    std::string hex = line.substr(0, 64);
+    if (!std::all_of(hex.begin(), hex.end(), [](unsigned char c) { return std::isxdigit(c) != 0; }))
+      throw bad("checksum is not hexadecimal");
+    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string name = line.substr(66);
+    if (name.empty() || name.find('/') != std::string::npos) throw bad(fmt::format("file name '{}' is not a plain file name", name));
+    if (!out.emplace(name, hex).second) throw bad(fmt::format("file '{}' is listed twice", name));
+  }
+  return out;
+}
+
+// Compares every sheet in `dir` with the manifest. Returns the report and whether all match.
+std::pair<std::string, bool> verify_sheets(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw Error(SourceLoc{dir, 0, 0}, "price-sheet directory not found");
+  auto manifest = read_manifest(dir + "/MANIFEST.sha256");
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".yaml") files.push_back(e.path().filename().string());
+  }
+  for (const auto& [name, hex] : manifest) {
+    if (std::find(files.begin(), files.end(), name) == files.end()) files.push_back(name);
+  }
+  std::sort(files.begin(), files.end());
+  std::string out;
+  bool all_ok = true;
+  for (const auto& name : files) {
+    const std::string path = dir + "/" + name;
+    auto it = manifest.find(name);
+    std::string status;
+    if (it == manifest.end()) {
+      status = "NOT IN MANIFEST";
+    } else if (!fs::exists(path, ec)) {
+      status = "MISSING";
+    } else {
+      std::string got = io::sha256_file(path);
+      status = got == it->second ? "ok" : fmt::format("CHANGED (manifest {}, file {})", it->second, got);
+    }
+    all_ok = all_ok && status == "ok";
+    out += fmt::format("{}: {}\n", name, status);
+  }
+  return {out, all_ok};
+}
+
 }  // namespace
 
 void setup_prices(CLI::App& app, Registry& reg) {
@@ -80,7 +154,9 @@ void setup_prices(CLI::App& app, Registry& reg) {
     t.add_column("file", report::Align::left);
     t.add_column("", report::Align::left);
     for (std::size_t i = 0; i < sheets.size(); ++i)
-      t.add_row({sheets[i].version, sheets[i].effective_date, sheets[i].path, i + 1 == sheets.size() ? "(default)" : ""});
+      t.add_row({sheets[i].version, sheets[i].effective_date,
+                 "pricing/" + sheets[i].path.substr(sheets[i].path.find_last_of('/') + 1),
+                 i + 1 == sheets.size() ? "(default)" : ""});
     emit(t.render_text(), "");
     return 0;
   });
@@ -91,6 +167,15 @@ void setup_prices(CLI::App& app, Registry& reg) {
   reg.add(show, [version, &g = reg.globals]() {
     emit(show_sheet(io::resolve_price_sheet(*version, g.pricing_dir())), "");
     return 0;
+  });
+
+  auto* verify = prices->add_subcommand(
+      "verify", "Check every sheet's sha256 against pricing/MANIFEST.sha256: one line per sheet, "
+                "ok / CHANGED / NOT IN MANIFEST / MISSING; exit 1 unless all are ok");
+  reg.add(verify, [&g = reg.globals]() {
+    auto [report, all_ok] = verify_sheets(g.pricing_dir());
+    emit(report, "");
+    return static_cast<int>(all_ok ? ExitCode::ok : ExitCode::check_failed);
   });
 }
 

@@ -33,6 +33,7 @@ struct Registry {
 // One setup function per subcommand file.
 void setup_compare(CLI::App& app, Registry& reg);
 void setup_prices(CLI::App& app, Registry& reg);
+void setup_recommend(CLI::App& app, Registry& reg);
 void setup_project(CLI::App& app, Registry& reg);
 void setup_breakeven(CLI::App& app, Registry& reg);
 void setup_sweep(CLI::App& app, Registry& reg);

@@ -22,8 +22,6 @@ std::vector<std::pair<const char*, double>> CostBreakdown::lines() const {
 
 double round_cents(double usd) { return std::round(usd * 100.0) / 100.0; }
 
-namespace {
-
 // Totals are the sum of cent-rounded lines, so a printed total always equals the sum of
 // its printed lines.
 void finish_totals(OptionResult& r) {
@@ -33,14 +31,43 @@ void finish_totals(OptionResult& r) {
   r.cost_per_mtok_usd = r.monthly_tokens > 0 ? r.monthly_cost_usd / r.monthly_tokens * tokens_per_mtok : 0.0;
 }
 
-void check_data_classes(const Profile& p, const std::vector<std::string>& allowed, const std::string& who,
-                        OptionResult& r) {
-  if (allowed.empty()) return;
+std::optional<std::string> data_class_exclusion(const Profile& p, const PriceSheet& sheet, const Option& o,
+                                                const Workload& w) {
+  if (o.kind != OptionKind::api && o.kind != OptionKind::managed) return std::nullopt;
+  const auto& policy = p.policy.self_hosted_only;
+  if (std::find(policy.begin(), policy.end(), w.data_class) != policy.end()) {
+    return fmt::format("workload '{}' has data class '{}', which the profile's policy keeps on self-hosted GPUs "
+                       "(policy.self_hosted_only at {}:{})",
+                       w.id, w.data_class, p.policy.loc.file, p.policy.loc.line);
+  }
+  const std::vector<std::string>* allowed = nullptr;
+  std::string who;
+  int line = 0;
+  if (o.kind == OptionKind::api) {
+    if (const ApiModel* m = sheet.find_api(o.model)) allowed = &m->data_classes, who = m->id, line = m->line;
+  } else if (const ManagedOffering* m = sheet.find_managed(o.offering)) {
+    allowed = &m->data_classes, who = m->id, line = m->line;
+  }
+  if (!allowed || allowed->empty()) return std::nullopt;
+  if (std::find(allowed->begin(), allowed->end(), w.data_class) != allowed->end()) return std::nullopt;
+  return fmt::format("workload '{}' has data class '{}', which {} may not receive (allowed: {}; {})", w.id,
+                     w.data_class, who, fmt::join(*allowed, ", "), sheet.cite(line));
+}
+
+std::unique_ptr<ReplicaModel> make_replica_model(const Option& o, const GpuInstance& inst, const WorkloadMix& mix,
+                                                 const ReplicaModelProvider* perf) {
+  if (o.tokens_per_second_per_replica) return std::make_unique<OverrideReplicaModel>(o, inst, mix);
+  if (perf) return perf->make(o, inst, mix);
+  return nullptr;
+}
+
+namespace {
+
+void check_data_classes(const Profile& p, const PriceSheet& sheet, const Option& o, OptionResult& r) {
   for (const auto& w : p.workloads) {
-    if (std::find(allowed.begin(), allowed.end(), w.data_class) == allowed.end()) {
+    if (auto why = data_class_exclusion(p, sheet, o, w)) {
       r.feasible = false;
-      r.reasons.push_back(fmt::format("workload '{}' has data class '{}', which {} may not receive (allowed: {})",
-                                      w.id, w.data_class, who, fmt::join(allowed, ", ")));
+      r.reasons.push_back(*why);
     }
   }
 }
@@ -81,7 +108,7 @@ void evaluate_api(const Profile& p, const PriceSheet& sheet, const Option& o, do
   add_token_costs(p, m->prices, scale, r);
   r.provenance.push_back({"token prices", sheet.cite(m->line)});
   check_limits(p, m->rate_limits, o.tier, scale, r);
-  check_data_classes(p, m->data_classes, m->id, r);
+  check_data_classes(p, sheet, o, r);
   if (m->context_tokens) {
     for (const auto& w : p.workloads) {
       if (w.tokens_per_request() > *m->context_tokens) {
@@ -239,7 +266,7 @@ void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o
     return;
   }
   r.what = fmt::format("{} {} ({})", m->provider, m->model, to_string(o.mode));
-  check_data_classes(p, m->data_classes, m->id, r);
+  check_data_classes(p, sheet, o, r);
   switch (o.mode) {
     case ManagedMode::on_demand:
       if (!m->on_demand) {
@@ -318,9 +345,7 @@ std::unique_ptr<ReplicaModel> build_replica_model(const Profile& p, const PriceS
   const WorkloadMix mix = WorkloadMix::of(p.workloads);
   if (o.kind == OptionKind::self_hosted) {
     const GpuInstance* inst = sheet.find_instance(o.instance);
-    if (!inst) return nullptr;
-    if (o.tokens_per_second_per_replica) return std::make_unique<OverrideReplicaModel>(o, *inst, mix);
-    return perf ? perf->make(o, *inst, mix) : nullptr;
+    return inst ? make_replica_model(o, *inst, mix, perf) : nullptr;
   }
   if (o.kind == OptionKind::managed && o.mode == ManagedMode::dedicated) {
     const ManagedOffering* m = sheet.find_managed(o.offering);
@@ -328,8 +353,7 @@ std::unique_ptr<ReplicaModel> build_replica_model(const Profile& p, const PriceS
     const GpuInstance inst = dedicated_instance(*m);
     Option so = o;
     if (so.model.empty()) so.model = m->model;
-    if (so.tokens_per_second_per_replica) return std::make_unique<OverrideReplicaModel>(so, inst, mix);
-    return perf ? perf->make(so, inst, mix) : nullptr;
+    return make_replica_model(so, inst, mix, perf);
   }
   return nullptr;
 }
@@ -352,6 +376,7 @@ OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Op
     case OptionKind::api: evaluate_api(p, sheet, o, scale, r); break;
     case OptionKind::managed: evaluate_managed(p, sheet, o, perf, prebuilt, scale, r); break;
     case OptionKind::self_hosted: evaluate_self_hosted(p, sheet, o, perf, prebuilt, scale, r); break;
+    case OptionKind::hybrid: evaluate_hybrid(p, sheet, o, perf, scale, r); break;
   }
   finish_totals(r);
   return r;

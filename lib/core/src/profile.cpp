@@ -38,6 +38,7 @@ const char* to_string(OptionKind k) {
     case OptionKind::api: return "api";
     case OptionKind::managed: return "managed";
     case OptionKind::self_hosted: return "self_hosted";
+    case OptionKind::hybrid: return "hybrid";
   }
   return "?";
 }

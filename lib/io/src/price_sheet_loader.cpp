@@ -237,9 +237,17 @@ PriceSheet resolve_price_sheet(const std::string& spec, const std::string& dir) 
   if (is_path) return load_price_sheet(spec);
   auto sheets = list_price_sheets(dir);
   if (sheets.empty()) throw Error(SourceLoc{dir, 0, 0}, "no price sheets found (expected pricing/*.yaml)");
-  if (spec.empty()) return load_price_sheet(sheets.back().path);
+  // Sheets found by version are named relative to the data directory ("pricing/V.yaml"),
+  // so reports do not depend on where the tool is installed.
+  auto load_shipped = [&](const SheetFile& f) {
+    PriceSheet s = load_price_sheet(f.path);
+    namespace fs = std::filesystem;
+    s.path = (fs::path(dir).filename() / fs::path(f.path).filename()).string();
+    return s;
+  };
+  if (spec.empty()) return load_shipped(sheets.back());
   for (const auto& s : sheets) {
-    if (s.version == spec) return load_price_sheet(s.path);
+    if (s.version == spec) return load_shipped(s);
   }
   std::vector<std::string> names;
   for (const auto& s : sheets) names.push_back(s.version);

@@ -107,7 +107,8 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
     if (it->first.IsScalar()) o.key_locs[it->first.Scalar()] = loc_of(file, it->second);
   }
   o.kind = read_enum<OptionKind>(m, "kind", {{"api", OptionKind::api}, {"managed", OptionKind::managed},
-                                             {"self_hosted", OptionKind::self_hosted}}, OptionKind::api);
+                                             {"self_hosted", OptionKind::self_hosted},
+                                             {"hybrid", OptionKind::hybrid}}, OptionKind::api);
   if (!m.has("kind")) m.node("kind");  // required: throws "missing key"
   auto forbid = [&](const char* key, const char* kinds) {
     if (m.has(key))
@@ -165,6 +166,16 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
         Map om(file, *on, fmt::format("ops of option '{}'", o.id));
         o.ops = read_ops(om);
       }
+      break;
+    }
+    case OptionKind::hybrid: {
+      o.private_option = m.str("private");
+      o.overflow_option = m.str("overflow");
+      o.hybrid_replicas = m.opt_integer("replicas", 0, 100000);
+      o.batch_fills_idle = m.opt_bool("batch_fills_idle").value_or(true);
+      for (auto k : {"model", "offering", "mode", "instance", "term", "gpus_per_replica", "precision", "kv_precision",
+                     "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier"})
+        forbid(k, "the options a hybrid combines");
       break;
     }
   }
@@ -245,6 +256,26 @@ Profile parse_profile(const std::string& file, const std::string& text) {
     p.options.push_back(std::move(o));
   });
   if (p.options.empty()) throw Error(top.key_loc("options"), "profile has no options (expected at least one)");
+  for (const auto& o : p.options) {
+    if (o.kind != OptionKind::hybrid) continue;
+    const Option* priv = p.find_option(o.private_option);
+    if (!priv || priv->kind != OptionKind::self_hosted)
+      throw Error(o.loc_of("private"), fmt::format("'private' of hybrid option '{}' is '{}' (expected the id of a self_hosted option)",
+                                                   o.id, o.private_option));
+    const Option* over = p.find_option(o.overflow_option);
+    bool ok = over && (over->kind == OptionKind::api ||
+                       (over->kind == OptionKind::managed && over->mode == ManagedMode::on_demand));
+    if (!ok)
+      throw Error(o.loc_of("overflow"),
+                  fmt::format("'overflow' of hybrid option '{}' is '{}' (expected the id of an api or managed on_demand option)",
+                              o.id, o.overflow_option));
+  }
+  if (auto pn = top.opt_node("policy")) {
+    Map pm(file, *pn, "policy");
+    p.policy.loc = pm.loc();
+    p.policy.self_hosted_only = pm.opt_str_list("self_hosted_only");
+    pm.finish();
+  }
   top.finish();
   return p;
 }
@@ -274,6 +305,8 @@ void check_references(const Profile& p, const PriceSheet& s) {
       case OptionKind::self_hosted:
         if (!s.find_instance(o.instance))
           throw Error(o.loc_of("instance"), fmt::format("unknown instance '{}' (expected a gpu_instances id of price sheet {})", o.instance, s.version));
+        break;
+      case OptionKind::hybrid:  // its parts are options checked on their own
         break;
     }
   }

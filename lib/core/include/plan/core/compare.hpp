@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "plan/core/cost.hpp"
+#include "plan/core/hybrid.hpp"
 #include "plan/core/price_sheet.hpp"
 #include "plan/core/profile.hpp"
 #include "plan/core/replica_model.hpp"
@@ -67,6 +68,7 @@ struct OptionResult {
   std::optional<ProvisionedCost> provisioned;
   std::optional<RateCheck> rate_check;
   std::optional<SelfHostedDetail> self_hosted;
+  std::optional<HybridDetail> hybrid;
   std::vector<Provenance> provenance;
 };
 
@@ -87,6 +89,19 @@ struct CompareResult {
 struct EvalSettings {
   double volume_scale = 1.0;  // multiplies every workload's requests/day
 };
+
+// Why option `o` may not receive workload `w` (the sheet entry's data classes, or the
+// profile's policy), naming the rule; nullopt when it may.
+std::optional<std::string> data_class_exclusion(const Profile& p, const PriceSheet& sheet, const Option& o,
+                                                const Workload& w);
+
+// Builds the replica model of a self-hosted option: the option's throughput override, else
+// the performance model; nullptr when neither can.
+std::unique_ptr<ReplicaModel> make_replica_model(const Option& o, const GpuInstance& inst, const WorkloadMix& mix,
+                                                 const ReplicaModelProvider* perf);
+
+// Sums cent-rounded cost lines into the option's total and cost per 1M tokens.
+void finish_totals(OptionResult& r);
 
 // Rounds a USD amount to the cent, half away from zero.
 double round_cents(double usd);

@@ -45,7 +45,7 @@ struct Workload {
   double tokens_per_day() const { return requests_per_day * tokens_per_request(); }
 };
 
-enum class OptionKind { api, managed, self_hosted };
+enum class OptionKind { api, managed, self_hosted, hybrid };
 const char* to_string(OptionKind k);
 
 enum class ManagedMode { on_demand, provisioned, dedicated };
@@ -96,11 +96,23 @@ struct Option {
   bool autoscale = false;  // hourly scaling over the traffic shape
   double spot_interruption_overhead = 0.10;  // extra GPU-hours on spot for restarts
   std::optional<OpsCosts> ops;  // overrides the profile's
+  // hybrid: a self-hosted option's fleet serves up to its SLA-bound capacity each hour and
+  // the rest overflows to a pay-per-token option.
+  std::string private_option;   // id of a self_hosted option
+  std::string overflow_option;  // id of an api or managed on_demand option
+  std::optional<int> hybrid_replicas;  // fixed K; absent = choose K to minimise cost
+  bool batch_fills_idle = true;        // batchable requests use idle private capacity first
   std::vector<OneTimeCost> one_time;  // paid in month 1 of a projection
   SourceLoc loc;
   std::map<std::string, SourceLoc> key_locs;  // where each key's value was written
   // Location of a key's value, or of the option when the key was not written.
   SourceLoc loc_of(const std::string& key) const;
+};
+
+// Data-handling rules of the profile, on top of what each price-sheet entry may receive.
+struct DataPolicy {
+  std::vector<std::string> self_hosted_only;  // classes that never leave private GPUs
+  SourceLoc loc;
 };
 
 // The months a projection covers and how volume moves over them (docs/finance.md).
@@ -134,6 +146,7 @@ struct Profile {
   std::vector<Workload> workloads;
   std::vector<Option> options;
   OpsCosts ops;
+  DataPolicy policy;
   Horizon horizon;  // defaults when the profile has no horizon: 12 flat months
   bool horizon_given = false;
   SourceLoc loc;

@@ -1,0 +1,50 @@
+#pragma once
+// Hybrid plans: a private fleet of K self-hosted replicas serves up to its SLA-bound
+// capacity each hour; the rest overflows to a pay-per-token option. Workloads whose data
+// class the overflow option may not receive never overflow. Batchable requests fill idle
+// private capacity before they overflow (at the overflow's batch prices where it has them).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/price_sheet.hpp"
+#include "plan/core/profile.hpp"
+#include "plan/core/replica_model.hpp"
+
+namespace plan {
+
+struct OptionResult;
+
+// Cost of one private fleet size.
+struct HybridPoint {
+  int replicas = 0;
+  bool feasible = true;  // false when restricted traffic exceeds the fleet
+  double monthly_cost_usd = 0;
+  double private_cost_usd = 0;   // GPUs + ops
+  double overflow_cost_usd = 0;  // tokens sent to the overflow option
+  double private_token_share = 0;
+};
+
+struct HybridDetail {
+  std::string private_option;
+  std::string overflow_option;
+  int replicas = 0;                 // chosen K
+  int min_replicas = 0;             // what restricted traffic needs at its peak
+  int full_replicas = 0;            // what the whole peak needs (pure self-hosted)
+  double private_token_share = 0;   // of all tokens
+  double private_utilization = 0;   // served / SLA-bound capacity, time-averaged
+  double overflow_cost_usd = 0;
+  double batch_private_share = 0;   // of batchable requests, served on idle private capacity
+  std::vector<std::string> restricted_workloads;  // never overflow, with the rule
+  std::vector<HybridPoint> curve;   // cost against K
+};
+
+// SLA-bound capacity (requests/s) of `replicas` replicas: the largest arrival rate for which
+// model.replicas_for(rate) <= replicas.
+double fleet_capacity_requests_per_s(const ReplicaModel& model, int replicas);
+
+// Evaluates hybrid option `o` into `r` (cost lines, self-hosted detail, hybrid detail).
+void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o, const ReplicaModelProvider* perf,
+                     double scale, OptionResult& r);
+
+}  // namespace plan

@@ -1,0 +1,115 @@
+#include "plan/core/recommend.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "plan/core/units.hpp"
+
+namespace plan {
+namespace {
+
+bool pay_per_token(const Option& o) {
+  return o.kind == OptionKind::api || (o.kind == OptionKind::managed && o.mode == ManagedMode::on_demand);
+}
+
+Plan plan_of(const OptionResult& r, const Profile& p) {
+  Plan pl;
+  pl.id = r.id;
+  pl.description = fmt::format("{} ({})", r.what, to_string(r.kind));
+  pl.feasible = r.feasible;
+  pl.monthly_cost_usd = r.monthly_cost_usd;
+  pl.cost_per_mtok_usd = r.cost_per_mtok_usd;
+  pl.reasons = r.reasons;
+  for (const auto& w : p.workloads) {
+    if (r.hybrid) {
+      pl.assignments.push_back({w.id, r.hybrid->private_option, r.hybrid->private_token_share});
+      pl.assignments.push_back({w.id, r.hybrid->overflow_option, 1.0 - r.hybrid->private_token_share});
+    } else {
+      pl.assignments.push_back({w.id, r.id, 1.0});
+    }
+  }
+  pl.result = r;
+  return pl;
+}
+
+}  // namespace
+
+Recommendation recommend(const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf) {
+  Recommendation rec;
+  rec.compare = compare(p, sheet, perf);
+  for (const auto& r : rec.compare.options) rec.plans.push_back(plan_of(r, p));
+
+  // Hybrids the profile does not declare.
+  for (const auto& priv : p.options) {
+    if (priv.kind != OptionKind::self_hosted) continue;
+    for (const auto& over : p.options) {
+      if (!pay_per_token(over)) continue;
+      bool declared = std::any_of(p.options.begin(), p.options.end(), [&](const Option& o) {
+        return o.kind == OptionKind::hybrid && o.private_option == priv.id && o.overflow_option == over.id;
+      });
+      if (declared) continue;
+      Option h;
+      h.id = fmt::format("hybrid:{}+{}", priv.id, over.id);
+      h.kind = OptionKind::hybrid;
+      h.private_option = priv.id;
+      h.overflow_option = over.id;
+      h.loc = priv.loc;
+      OptionResult r = evaluate_option(p, sheet, h, perf);
+      // A hybrid whose best fleet is empty is the overflow option alone, and one with no
+      // overflow is the private option alone: neither is a plan of its own.
+      if (r.feasible && r.hybrid && (r.hybrid->replicas == 0 || r.hybrid->overflow_cost_usd <= 0)) continue;
+      rec.plans.push_back(plan_of(r, p));
+    }
+  }
+
+  // Each workload on its own cheapest feasible option. Fixed costs (ops) of an option used
+  // by several workloads are counted once per workload, so this overstates the split's cost.
+  if (p.workloads.size() > 1) {
+    Plan split;
+    split.id = "split";
+    split.description = "each workload on its own cheapest feasible option";
+    double tokens = 0;
+    for (const auto& w : p.workloads) {
+      Profile one = p;
+      one.workloads = {w};
+      one.options.clear();
+      for (const auto& o : p.options) {
+        if (o.kind == OptionKind::hybrid) continue;
+        one.options.push_back(o);
+      }
+      CompareResult c = compare(one, sheet, perf);
+      if (!c.cheapest) {
+        split.feasible = false;
+        split.reasons.push_back(fmt::format("no option can serve workload '{}' on its own", w.id));
+        continue;
+      }
+      auto it = std::find_if(c.options.begin(), c.options.end(), [&](const OptionResult& r) { return r.id == *c.cheapest; });
+      split.monthly_cost_usd += it->monthly_cost_usd;
+      tokens += it->monthly_tokens;
+      split.assignments.push_back({w.id, it->id, 1.0});
+    }
+    split.cost_per_mtok_usd = tokens > 0 ? split.monthly_cost_usd / tokens * tokens_per_mtok : 0;
+    split.reasons.push_back("fixed costs of an option shared by several workloads are counted for each");
+    // A split that puts every workload on one option is that option.
+    bool one_option = std::all_of(split.assignments.begin(), split.assignments.end(),
+                                  [&](const Assignment& a) { return a.option == split.assignments.front().option; });
+    if (!split.feasible || !one_option) rec.plans.push_back(split);
+  }
+
+  std::stable_sort(rec.plans.begin(), rec.plans.end(), [](const Plan& a, const Plan& b) {
+    if (a.feasible != b.feasible) return a.feasible;
+    return a.monthly_cost_usd < b.monthly_cost_usd;
+  });
+  if (!rec.plans.empty() && rec.plans[0].feasible) rec.best = 0;
+  if (rec.plans.size() > 1 && rec.plans[1].feasible) rec.runner_up = 1;
+  if (rec.best && rec.plans[*rec.best].result && rec.plans[*rec.best].result->hybrid) {
+    const auto& h = *rec.plans[*rec.best].result->hybrid;
+    for (const auto& r : rec.compare.options) {
+      if (r.id == h.private_option && r.feasible) rec.pure_private_usd = r.monthly_cost_usd;
+      if (r.id == h.overflow_option && r.feasible) rec.pure_overflow_usd = r.monthly_cost_usd;
+    }
+  }
+  return rec;
+}
+
+}  // namespace plan

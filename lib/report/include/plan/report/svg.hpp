@@ -1,0 +1,55 @@
+#pragma once
+// Self-contained SVG charts (no scripts, no external fonts or styles). Every series has a
+// colour, a dash pattern and a point marker, so charts stay legible printed in black and
+// white.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace plan::report {
+
+struct Series {
+  std::string name;
+  std::vector<std::pair<double, double>> points;  // (x, y); a y that is not finite breaks the line
+};
+
+struct VMarker {
+  double x = 0;
+  std::string label;
+};
+
+struct LineChart {
+  std::string title;
+  std::string x_label;  // with units
+  std::string y_label;  // with units
+  bool log_x = false;
+  bool log_y = false;
+  double width = 760;
+  double height = 400;
+  std::vector<Series> series;
+  std::vector<VMarker> markers;  // vertical lines, e.g. break-even volume
+  std::optional<double> y_min;   // forces the axis to include this value (e.g. 0)
+};
+
+// Bars per category (e.g. hour of day), optionally stacked in two parts, with horizontal
+// reference lines (e.g. provisioned capacity, a latency target).
+struct BarChart {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  double width = 760;
+  double height = 340;
+  std::vector<std::string> categories;
+  std::vector<std::string> part_names;          // one or two parts, stacked
+  std::vector<std::vector<double>> parts;       // parts[i][category]
+  std::vector<std::pair<std::string, double>> lines;  // (label, y)
+};
+
+std::string render_svg(const LineChart& c);
+std::string render_svg(const BarChart& c);
+
+// "Nice" axis ticks covering [lo, hi]: 1, 2, 5 x 10^k steps (linear) or decades (log).
+std::vector<double> nice_ticks(double lo, double hi, bool log, int target = 6);
+std::string xml_escape(const std::string& s);
+
+}  // namespace plan::report

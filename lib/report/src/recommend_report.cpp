@@ -1,0 +1,196 @@
+#include "plan/report/recommend_report.hpp"
+
+#include <fmt/format.h>
+
+#include "plan/report/json.hpp"
+#include "plan/report/table.hpp"
+
+namespace plan::report {
+namespace {
+
+std::string pct(double x) { return fixed(x * 100, 1) + "%"; }
+
+Table plans_table(const Recommendation& r) {
+  Table t;
+  t.add_column("plan", Align::left);
+  t.add_column("monthly USD");
+  t.add_column("USD/1M tok");
+  t.add_column("feasible", Align::left);
+  t.add_column("what", Align::left);
+  for (const auto& p : r.plans) {
+    t.add_row({p.id, p.feasible ? fixed(p.monthly_cost_usd, 2) : "-", p.feasible ? fixed(p.cost_per_mtok_usd, 4) : "-",
+               p.feasible ? "yes" : "no", p.description});
+  }
+  return t;
+}
+
+const HybridDetail* best_hybrid(const Recommendation& r) {
+  const HybridDetail* h = nullptr;
+  for (const auto& p : r.plans) {
+    if (p.feasible && p.result && p.result->hybrid) return &*p.result->hybrid;
+    if (!h && p.result && p.result->hybrid) h = &*p.result->hybrid;
+  }
+  return h;
+}
+
+std::string summary(const Recommendation& r) {
+  std::string out;
+  if (!r.best) return "no feasible plan: every option is excluded (see below)\n";
+  const Plan& b = r.plans[*r.best];
+  out += fmt::format("recommended: {} at {} USD/month ({} USD per 1M tokens)\n", b.id, usd(b.monthly_cost_usd),
+                     fixed(b.cost_per_mtok_usd, 4));
+  out += fmt::format("  what: {}\n", b.description);
+  if (r.runner_up) {
+    const Plan& ru = r.plans[*r.runner_up];
+    double gap = ru.monthly_cost_usd - b.monthly_cost_usd;
+    out += fmt::format("  why: cheapest feasible plan; runner-up {} costs {} USD/month more ({})\n", ru.id, usd(gap),
+                       b.monthly_cost_usd > 0 ? pct(gap / b.monthly_cost_usd) : "-");
+  } else {
+    out += "  why: the only feasible plan\n";
+  }
+  if (b.result && b.result->hybrid) {
+    const auto& h = *b.result->hybrid;
+    out += fmt::format("  private fleet: {} replicas of {} serve {} of tokens at {} utilisation; overflow to {} "
+                       "costs {} USD/month\n",
+                       h.replicas, h.private_option, pct(h.private_token_share), pct(h.private_utilization),
+                       h.overflow_option, usd(h.overflow_cost_usd));
+    if (h.batch_private_share > 0)
+      out += fmt::format("  batch: {} of batchable requests run on idle private capacity\n", pct(h.batch_private_share));
+    if (r.pure_private_usd)
+      out += fmt::format("  saves {} USD/month against all traffic on {} ({} USD/month)\n",
+                         usd(*r.pure_private_usd - b.monthly_cost_usd), h.private_option, usd(*r.pure_private_usd));
+    if (r.pure_overflow_usd)
+      out += fmt::format("  saves {} USD/month against all traffic on {} ({} USD/month)\n",
+                         usd(*r.pure_overflow_usd - b.monthly_cost_usd), h.overflow_option, usd(*r.pure_overflow_usd));
+    else
+      out += fmt::format("  all traffic on {} is not possible\n", h.overflow_option);
+    for (const auto& why : h.restricted_workloads) out += "  kept private: " + why + "\n";
+  }
+  for (const auto& a : b.assignments) {
+    if (a.share <= 0) continue;
+    out += fmt::format("  workload {}: {} on {}\n", a.workload, pct(a.share), a.option);
+  }
+  return out;
+}
+
+std::string header(const Recommendation& r) {
+  const auto& c = r.compare;
+  return fmt::format("plan recommend: {} ({})\nprice sheet {} ({}, sha256 {}), {}; month = {:.0f} hours\n\n",
+                     c.profile_name, c.profile_path, c.price_sheet_version, c.price_sheet_path,
+                     c.price_sheet_sha256.substr(0, 12), c.currency, c.hours_per_month);
+}
+
+std::string excluded(const Recommendation& r, const char* bullet) {
+  std::string out;
+  for (const auto& p : r.plans) {
+    for (const auto& why : p.reasons) {
+      if (!p.feasible) out += fmt::format("{}{}: {}\n", bullet, p.id, why);
+    }
+  }
+  return out;
+}
+
+std::string curve_text(const Recommendation& r) {
+  const HybridDetail* h = best_hybrid(r);
+  if (!h || h->curve.size() < 2) return "";
+  Table t;
+  t.add_column("private replicas");
+  t.add_column("monthly USD");
+  t.add_column("private USD");
+  t.add_column("overflow USD");
+  t.add_column("private share");
+  // At most 25 rows: every point when few, else evenly spaced ones plus the chosen K.
+  const std::size_t n = h->curve.size();
+  const std::size_t step = n <= 25 ? 1 : (n + 23) / 24;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& pt = h->curve[i];
+    if (i % step != 0 && i + 1 != n && pt.replicas != h->replicas) continue;
+    t.add_row({std::to_string(pt.replicas) + (pt.replicas == h->replicas ? " *" : ""),
+               pt.feasible ? fixed(pt.monthly_cost_usd, 2) : "-", fixed(pt.private_cost_usd, 2),
+               fixed(pt.overflow_cost_usd, 2), pct(pt.private_token_share)});
+  }
+  return fmt::format("\ncost against private fleet size ({} + {}):\n", h->private_option, h->overflow_option) +
+         t.render_text();
+}
+
+std::string render_json(const Recommendation& r) {
+  JsonWriter j;
+  j.begin_object();
+  j.field("profile", r.compare.profile_name);
+  j.key("price_sheet").begin_object();
+  j.field("version", r.compare.price_sheet_version).field("sha256", r.compare.price_sheet_sha256);
+  j.end_object();
+  j.field("hours_per_month", r.compare.hours_per_month);
+  j.field("currency", r.compare.currency);
+  j.key("recommended");
+  if (r.best) j.value(r.plans[*r.best].id);
+  else j.null();
+  j.key("runner_up");
+  if (r.runner_up) j.value(r.plans[*r.runner_up].id);
+  else j.null();
+  if (r.pure_private_usd) j.money("pure_private_monthly_cost_usd", *r.pure_private_usd);
+  if (r.pure_overflow_usd) j.money("pure_overflow_monthly_cost_usd", *r.pure_overflow_usd);
+  j.key("plans").begin_array();
+  for (const auto& p : r.plans) {
+    j.begin_object();
+    j.field("id", p.id).field("description", p.description).field("feasible", p.feasible);
+    j.money("monthly_cost_usd", p.monthly_cost_usd);
+    j.key("cost_per_mtok_usd").value_fixed(p.cost_per_mtok_usd, 4);
+    j.key("reasons").begin_array();
+    for (const auto& why : p.reasons) j.value(why);
+    j.end_array();
+    j.key("assignments").begin_array();
+    for (const auto& a : p.assignments) j.begin_object().field("workload", a.workload).field("option", a.option).field("share", a.share).end_object();
+    j.end_array();
+    if (p.result && p.result->hybrid) {
+      const auto& h = *p.result->hybrid;
+      j.key("hybrid").begin_object();
+      j.field("private_option", h.private_option).field("overflow_option", h.overflow_option);
+      j.field("replicas", h.replicas).field("min_replicas", h.min_replicas).field("full_replicas", h.full_replicas);
+      j.field("private_token_share", h.private_token_share).field("private_utilization", h.private_utilization);
+      j.money("overflow_cost_usd", h.overflow_cost_usd);
+      j.field("batch_private_share", h.batch_private_share);
+      j.key("restricted").begin_array();
+      for (const auto& why : h.restricted_workloads) j.value(why);
+      j.end_array();
+      j.key("curve").begin_array();
+      for (const auto& pt : h.curve) {
+        j.begin_object().field("replicas", pt.replicas).field("feasible", pt.feasible);
+        j.money("monthly_cost_usd", pt.monthly_cost_usd).money("overflow_cost_usd", pt.overflow_cost_usd);
+        j.field("private_token_share", pt.private_token_share).end_object();
+      }
+      j.end_array();
+      j.end_object();
+    }
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  return j.str();
+}
+
+}  // namespace
+
+std::string render_recommend(const Recommendation& r, Format f) {
+  switch (f) {
+    case Format::json: return render_json(r);
+    case Format::csv: {
+      std::string out = csv_row({"plan", "feasible", "monthly_cost_usd", "cost_per_mtok_usd", "description"});
+      for (const auto& p : r.plans)
+        out += csv_row({p.id, p.feasible ? "true" : "false", fixed(p.monthly_cost_usd, 2), fixed(p.cost_per_mtok_usd, 4),
+                        p.description});
+      return out;
+    }
+    case Format::markdown:
+      return "# " + header(r) + "```\n" + summary(r) + "```\n\n" + plans_table(r).render_markdown() +
+             (excluded(r, "- ").empty() ? "" : "\n## Excluded\n\n" + excluded(r, "- "));
+    case Format::table: break;
+  }
+  std::string out = header(r) + summary(r) + "\nall plans, cheapest feasible first:\n" + plans_table(r).render_text();
+  std::string ex = excluded(r, "  ");
+  if (!ex.empty()) out += "\nexcluded:\n" + ex;
+  out += curve_text(r);
+  return out;
+}
+
+}  // namespace plan::report

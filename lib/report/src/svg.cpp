@@ -1,0 +1,254 @@
+#include "plan/report/svg.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "plan/report/table.hpp"
+
+namespace plan::report {
+namespace {
+
+// Colour-blind-safe palette (Okabe-Ito) with a dash pattern and marker per series.
+struct Style {
+  const char* colour;
+  const char* dash;
+  const char* marker;  // circle, square, triangle, diamond, cross
+};
+constexpr Style styles[] = {
+    {"#0072B2", "", "circle"},         {"#D55E00", "8 4", "square"},   {"#009E73", "2 3", "triangle"},
+    {"#CC79A7", "10 3 2 3", "diamond"}, {"#E69F00", "4 2", "cross"},   {"#56B4E9", "12 4 2 4 2 4", "circle"},
+    {"#000000", "1 2", "square"},      {"#F0E442", "6 2 1 2", "triangle"},
+};
+const Style& style(std::size_t i) { return styles[i % (sizeof styles / sizeof styles[0])]; }
+
+std::string marker_svg(const char* kind, double x, double y, const char* colour) {
+  if (std::string(kind) == "square")
+    return fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"7\" height=\"7\" fill=\"white\" stroke=\"{}\"/>", x - 3.5,
+                       y - 3.5, colour);
+  if (std::string(kind) == "triangle")
+    return fmt::format("<path d=\"M{:.1f},{:.1f} l4,7 h-8 z\" fill=\"white\" stroke=\"{}\"/>", x, y - 4, colour);
+  if (std::string(kind) == "diamond")
+    return fmt::format("<path d=\"M{:.1f},{:.1f} l4,4 l-4,4 l-4,-4 z\" fill=\"white\" stroke=\"{}\"/>", x, y - 4, colour);
+  if (std::string(kind) == "cross")
+    return fmt::format("<path d=\"M{:.1f},{:.1f} l7,7 m0,-7 l-7,7\" stroke=\"{}\" stroke-width=\"1.5\"/>", x - 3.5,
+                       y - 3.5, colour);
+  return fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"white\" stroke=\"{}\"/>", x, y, colour);
+}
+
+std::string tick_label(double v) {
+  if (v == 0) return "0";
+  double a = std::fabs(v);
+  if (a >= 1e3) return human(v);
+  if (a >= 1) return fmt::format("{:g}", v);
+  return fmt::format("{:.3g}", v);
+}
+
+struct Axis {
+  double lo, hi;
+  bool log;
+  double px0, px1;
+  double map(double v) const {
+    double t = log ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo)) : (v - lo) / (hi - lo);
+    return px0 + t * (px1 - px0);
+  }
+};
+
+std::string frame(double w, double h, const std::string& title) {
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0:.0f} {1:.0f}\" width=\"{0:.0f}\" height=\"{1:.0f}\" "
+      "font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\" role=\"img\" aria-label=\"{2}\">\n"
+      "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      "<text x=\"{3:.0f}\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{2}</text>\n",
+      w, h, xml_escape(title), w / 2);
+}
+
+std::string axes(const Axis& x, const Axis& y, const std::vector<double>& xt, const std::vector<double>& yt,
+                 const std::string& x_label, const std::string& y_label, double w, double h) {
+  std::string out;
+  for (double t : yt) {
+    double py = y.map(t);
+    out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>", x.px0, py, x.px1, py);
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", x.px0 - 6, py + 4,
+                       xml_escape(tick_label(t)));
+  }
+  for (double t : xt) {
+    double px = x.map(t);
+    out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#eee\"/>", px, y.px0, px, y.px1);
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, y.px0 + 16,
+                       xml_escape(tick_label(t)));
+  }
+  out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"#333\"/>\n",
+                     x.px0, y.px1, x.px1 - x.px0, y.px0 - y.px1);
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", (x.px0 + x.px1) / 2, h - 8,
+                     xml_escape(x_label));
+  out += fmt::format("<text transform=\"translate(16,{:.1f}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
+                     (y.px0 + y.px1) / 2, xml_escape(y_label));
+  (void)w;
+  return out;
+}
+
+}  // namespace
+
+std::string xml_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+std::vector<double> nice_ticks(double lo, double hi, bool log, int target) {
+  std::vector<double> t;
+  if (!(hi > lo)) return {lo};
+  if (log) {
+    for (double d = std::pow(10, std::floor(std::log10(lo))); d <= hi * 1.0001; d *= 10) {
+      if (d >= lo * 0.9999) t.push_back(d);
+    }
+    return t;
+  }
+  double raw = (hi - lo) / target;
+  double mag = std::pow(10, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if (m * mag >= raw) {
+      step = m * mag;
+      break;
+    }
+  }
+  for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) t.push_back(std::fabs(v) < step * 1e-9 ? 0 : v);
+  return t;
+}
+
+std::string render_svg(const LineChart& c) {
+  const double left = 78, right = 16, top = 34, legend_h = 18.0 * static_cast<double>((c.series.size() + 2) / 3);
+  const double bottom = 44 + legend_h;
+  double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+  for (const auto& s : c.series)
+    for (auto [x, y] : s.points) {
+      if (!std::isfinite(x) || !std::isfinite(y)) continue;
+      if (c.log_x && x <= 0) continue;
+      if (c.log_y && y <= 0) continue;
+      xlo = std::min(xlo, x), xhi = std::max(xhi, x), ylo = std::min(ylo, y), yhi = std::max(yhi, y);
+    }
+  if (!std::isfinite(xlo)) xlo = c.log_x ? 1 : 0, xhi = xlo + 1, ylo = c.log_y ? 1 : 0, yhi = ylo + 1;
+  if (c.y_min && !c.log_y) ylo = std::min(ylo, *c.y_min);
+  if (xhi <= xlo) xhi = xlo * 2 + 1;
+  if (yhi <= ylo) yhi = ylo + 1;
+  if (!c.log_y) yhi += (yhi - ylo) * 0.05;
+  auto yt = nice_ticks(ylo, yhi, c.log_y);
+  if (!c.log_y && !yt.empty()) yhi = std::max(yhi, yt.back());
+  Axis x{xlo, xhi, c.log_x, left, c.width - right};
+  Axis y{ylo, yhi, c.log_y, c.height - bottom, top};
+  std::string out = frame(c.width, c.height, c.title);
+  out += axes(x, y, nice_ticks(xlo, xhi, c.log_x), yt, c.x_label, c.y_label, c.width, c.height);
+  for (const auto& m : c.markers) {
+    if (m.x < xlo || m.x > xhi) continue;
+    double px = x.map(m.x);
+    out += fmt::format("<line class=\"marker\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#555\" "
+                       "stroke-dasharray=\"3 3\"/>",
+                       px, y.px0, y.px1);
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" transform=\"rotate(-90 {:.1f} {:.1f})\">{}</text>\n",
+                       px - 3, y.px1 + 4, px - 3, y.px1 + 4, xml_escape(m.label));
+  }
+  for (std::size_t i = 0; i < c.series.size(); ++i) {
+    const auto& st = style(i);
+    std::string d;
+    bool pen = false;
+    std::vector<std::pair<double, double>> pts;
+    for (auto [vx, vy] : c.series[i].points) {
+      bool ok = std::isfinite(vx) && std::isfinite(vy) && (!c.log_x || vx > 0) && (!c.log_y || vy > 0);
+      if (!ok) {
+        pen = false;
+        continue;
+      }
+      double px = x.map(vx), py = y.map(vy);
+      d += fmt::format("{}{:.1f},{:.1f} ", pen ? "L" : "M", px, py);
+      pen = true;
+      pts.emplace_back(px, py);
+    }
+    out += fmt::format("<g class=\"series\" data-name=\"{}\"><path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>",
+                       xml_escape(c.series[i].name), d, st.colour,
+                       *st.dash ? fmt::format(" stroke-dasharray=\"{}\"", st.dash) : "");
+    // Markers at up to 12 evenly spaced points, so the series is identifiable in grey.
+    std::size_t every = std::max<std::size_t>(1, pts.size() / 12);
+    for (std::size_t k = 0; k < pts.size(); k += every) out += marker_svg(st.marker, pts[k].first, pts[k].second, st.colour);
+    out += "</g>\n";
+  }
+  // Legend below the plot, three per row.
+  for (std::size_t i = 0; i < c.series.size(); ++i) {
+    const auto& st = style(i);
+    double lx = left + static_cast<double>(i % 3) * (c.width - left - right) / 3;
+    double ly = c.height - legend_h - 2 + 18.0 * static_cast<double>(i / 3);
+    out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"2\"{}/>", lx,
+                       ly, lx + 28, ly, st.colour, *st.dash ? fmt::format(" stroke-dasharray=\"{}\"", st.dash) : "");
+    out += marker_svg(st.marker, lx + 14, ly, st.colour);
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 34, ly + 4, xml_escape(c.series[i].name));
+  }
+  return out + "</svg>\n";
+}
+
+std::string render_svg(const BarChart& c) {
+  const double left = 78, right = 16, top = 34, bottom = 62;
+  std::size_t n = c.categories.size();
+  double yhi = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    double s = 0;
+    for (const auto& p : c.parts) s += k < p.size() ? p[k] : 0;
+    yhi = std::max(yhi, s);
+  }
+  for (const auto& [label, v] : c.lines) yhi = std::max(yhi, v);
+  if (yhi <= 0) yhi = 1;
+  yhi *= 1.08;
+  auto yt = nice_ticks(0, yhi, false);
+  if (!yt.empty()) yhi = std::max(yhi, yt.back());
+  Axis y{0, yhi, false, c.height - bottom, top};
+  Axis x{0, static_cast<double>(n), false, left, c.width - right};
+  std::string out = frame(c.width, c.height, c.title);
+  out += axes(x, y, {}, yt, c.x_label, c.y_label, c.width, c.height);
+  const double slot = (x.px1 - x.px0) / static_cast<double>(std::max<std::size_t>(1, n));
+  // Part 0 solid, part 1 hatched: distinguishable without colour.
+  out += "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+         "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#F5C396\"/>"
+         "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#D55E00\" stroke-width=\"2\"/></pattern></defs>\n";
+  for (std::size_t k = 0; k < n; ++k) {
+    double base = 0;
+    for (std::size_t p = 0; p < c.parts.size(); ++p) {
+      double v = k < c.parts[p].size() ? c.parts[p][k] : 0;
+      if (v <= 0) continue;
+      double y0 = y.map(base), y1 = y.map(base + v);
+      out += fmt::format("<rect class=\"bar\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" "
+                         "stroke=\"#333\" stroke-width=\"0.5\"/>",
+                         x.px0 + slot * static_cast<double>(k) + slot * 0.12, y1, slot * 0.76, y0 - y1,
+                         p == 0 ? "#7FB8DA" : "url(#hatch)");
+      base += v;
+    }
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"10\">{}</text>\n",
+                       x.px0 + slot * (static_cast<double>(k) + 0.5), y.px0 + 14, xml_escape(c.categories[k]));
+  }
+  for (std::size_t i = 0; i < c.lines.size(); ++i) {
+    const auto& [label, v] = c.lines[i];
+    double py = y.map(v);
+    out += fmt::format("<line class=\"ref\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#000\" "
+                       "stroke-width=\"2\" stroke-dasharray=\"{}\"/>",
+                       x.px0, py, x.px1, py, i == 0 ? "6 3" : "2 2");
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" font-size=\"11\">{}</text>\n", x.px1 - 4,
+                       py - 4, xml_escape(label));
+  }
+  double ly = c.height - 20;
+  for (std::size_t p = 0; p < c.part_names.size(); ++p) {
+    double lx = left + static_cast<double>(p) * 220;
+    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"10\" fill=\"{}\" stroke=\"#333\"/>", lx,
+                       ly - 9, p == 0 ? "#7FB8DA" : "url(#hatch)");
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 20, ly, xml_escape(c.part_names[p]));
+  }
+  return out + "</svg>\n";
+}
+
+}  // namespace plan::report

@@ -1,0 +1,11 @@
+# plan recommend, and hybrid options in compare (numbers worked in tests/unit/test_hybrid.cpp).
+plan_cli_test(recommend.hybrid --rc 0
+  --stdout-re "^recommended: mix at 4,453\\.00 USD/month"
+  --stdout-re "saves 803\\.00 USD/month against all traffic on api"
+  --stdout-re "saves 1,022\\.00 USD/month against all traffic on gpu"
+  --stdout-re "^ +1 \\* +4453\\.00"
+  -- recommend tests/data/profile-hybrid.yaml --prices tests/data/sheet-basic.yaml)
+plan_cli_test(recommend.json --rc 0 --stdout-re "\"recommended\": \"mix\"" --stdout-re "\"replicas\": 1,"
+  -- recommend tests/data/profile-hybrid.yaml --prices tests/data/sheet-basic.yaml --format json)
+plan_cli_test(compare.hybrid --rc 0 --stdout-re "^\\* +mix +hybrid +4,453\\.00"
+  -- compare tests/data/profile-hybrid.yaml --prices tests/data/sheet-basic.yaml)

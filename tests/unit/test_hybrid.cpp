@@ -1,0 +1,115 @@
+// Hybrid plans (lib/core/src/hybrid.cpp) and recommendations (recommend.cpp), by hand.
+#include <catch2/catch.hpp>
+
+#include "plan/core/compare.hpp"
+#include "plan/core/recommend.hpp"
+#include "plan/io/loaders.hpp"
+
+using namespace plan;
+
+namespace {
+const OptionResult& find(const CompareResult& c, const std::string& id) {
+  for (const auto& o : c.options)
+    if (o.id == id) return o;
+  FAIL("no option " << id);
+  return c.options.front();
+}
+PriceSheet sheet() { return io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.yaml"); }
+}  // namespace
+
+// The profile: 1 req/s in hours 0-11, 3 req/s in hours 12-23, 1,000 tokens per request.
+// API flat-1: $1 per 1M tokens = $0.001 per request. A replica serves 1,000 tokens/s =
+// 1 req/s and costs $2.50 x 730 = $1,825 a month (no ops costs in this profile).
+//   K = 0: all 172,800 req/day on the API: 172,800 x 30.41667 x 0.001 = $5,256.00
+//   K = 1: overflow 2 req/s for 12 h = 86,400 req/day = $2,628; + $1,825 = $4,453.00
+//   K = 2: overflow 1 req/s for 12 h = 43,200 req/day = $1,314; + $3,650 = $4,964.00
+//   K = 3: no overflow; 3 x $1,825 = $5,475.00
+// The first replica saves $2,628 for $1,825; the second saves only $1,314: K = 1.
+TEST_CASE("hybrid: optimal fleet size on a business-hours shape", "[hybrid]") {
+  Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
+  CompareResult c = compare(p, sheet(), nullptr);
+  const auto& api = find(c, "api");
+  const auto& gpu = find(c, "gpu");
+  const auto& mix = find(c, "mix");
+  CHECK(api.monthly_cost_usd == Approx(5256.00));
+  CHECK(gpu.monthly_cost_usd == Approx(5475.00));
+  REQUIRE(mix.hybrid);
+  CHECK(mix.hybrid->replicas == 1);
+  CHECK(mix.monthly_cost_usd == Approx(4453.00));
+  CHECK(mix.breakdown.gpu_compute == Approx(1825.00));
+  CHECK(mix.breakdown.api_tokens == Approx(2628.00));
+  REQUIRE(mix.hybrid->curve.size() == 4);
+  CHECK(mix.hybrid->curve[0].monthly_cost_usd == Approx(5256.00));
+  CHECK(mix.hybrid->curve[2].monthly_cost_usd == Approx(4964.00));
+  CHECK(mix.hybrid->curve[3].monthly_cost_usd == Approx(5475.00));
+  // Private share: 86,400 of 172,800 requests = 50%; utilisation 100% (1 req/s all day).
+  CHECK(mix.hybrid->private_token_share == Approx(0.5));
+  CHECK(mix.hybrid->private_utilization == Approx(1.0));
+  CHECK(c.cheapest == std::optional<std::string>("mix"));
+
+  Recommendation r = recommend(p, sheet(), nullptr);
+  REQUIRE(r.best);
+  CHECK(r.plans[*r.best].id == "mix");
+  REQUIRE(r.pure_private_usd);
+  REQUIRE(r.pure_overflow_usd);
+  CHECK(*r.pure_overflow_usd - r.plans[*r.best].monthly_cost_usd == Approx(803.00));
+  CHECK(*r.pure_private_usd - r.plans[*r.best].monthly_cost_usd == Approx(1022.00));
+}
+
+TEST_CASE("hybrid: restricted data never overflows", "[hybrid]") {
+  Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
+  // Make the whole workload PHI: the API may not receive it (sheet allows public, internal).
+  p.workloads[0].data_class = "phi";
+  CompareResult c = compare(p, sheet(), nullptr);
+  const auto& api = find(c, "api");
+  CHECK_FALSE(api.feasible);
+  REQUIRE(api.reasons.size() == 1);
+  CHECK_THAT(api.reasons[0], Catch::Contains("data class 'phi'") && Catch::Contains("flat-1 may not receive"));
+  const auto& mix = find(c, "mix");
+  REQUIRE(mix.hybrid);
+  // All traffic must stay private: 3 replicas for the 3 req/s peak, nothing to the API.
+  CHECK(mix.hybrid->replicas == 3);
+  CHECK(mix.breakdown.api_tokens == 0);
+  CHECK(mix.hybrid->private_token_share == Approx(1.0));
+}
+
+TEST_CASE("hybrid: policy keeps a class private", "[hybrid]") {
+  Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
+  p.workloads[0].data_class = "internal";
+  p.policy.self_hosted_only = {"internal"};
+  p.policy.loc = {"policy.yaml", 3, 1};
+  CompareResult c = compare(p, sheet(), nullptr);
+  const auto& api = find(c, "api");
+  CHECK_FALSE(api.feasible);
+  CHECK_THAT(api.reasons[0], Catch::Contains("policy.self_hosted_only at policy.yaml:3"));
+}
+
+// Batch routing: interactive traffic 1 req/s in hours 0-11 only (43,200 req/day); one
+// replica (1 req/s) is idle in hours 12-23: 12 x 3,600 = 43,200 requests of room.
+// A batch workload of 60,000 req/day fills it: 43,200 private, 16,800 to the API at
+// $0.001 each: 16,800 x 30.41667 x 0.001 = $511.00.
+TEST_CASE("hybrid: batch requests fill idle private capacity first", "[hybrid]") {
+  Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
+  p.workloads[0].requests_per_day = 43200;
+  std::array<double, 24> day{};
+  for (int h = 0; h < 12; ++h) day[h] = 1;
+  p.workloads[0].traffic = TrafficShape::from_hourly(day);
+  Workload batch = p.workloads[0];
+  batch.id = "batch";
+  batch.requests_per_day = 60000;
+  batch.batchable_share = 1.0;
+  batch.traffic = TrafficShape::flat();
+  p.workloads.push_back(batch);
+  p.options[2].hybrid_replicas = 1;
+  CompareResult c = compare(p, sheet(), nullptr);
+  const auto& mix = find(c, "mix");
+  REQUIRE(mix.hybrid);
+  CHECK(mix.breakdown.api_tokens == Approx(511.00));
+  CHECK(mix.hybrid->batch_private_share == Approx(43200.0 / 60000.0));
+  SECTION("without filling idle capacity, all batch goes to the API") {
+    // 60,000 x 30.41667 x 0.001 = $1,825.00
+    p.options[2].batch_fills_idle = false;
+    CompareResult c2 = compare(p, sheet(), nullptr);
+    CHECK(find(c2, "mix").breakdown.api_tokens == Approx(1825.00));
+  }
+}
