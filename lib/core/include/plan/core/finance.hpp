@@ -18,6 +18,8 @@ namespace plan {
 // projection, capacity is bought in blocks (instances, units) as months need it, and each
 // block is paid for this many months from the month it is bought.
 int commitment_months(const Option& option, const PriceSheet& sheet);
+// As above; a hybrid commits what its private option (looked up in `profile`) commits.
+int commitment_months(const Option& option, const PriceSheet& sheet, const Profile* profile);
 
 // Whether the evaluation produced cost lines that mean something, even if the option is
 // infeasible for another reason (a rate limit, a data class). False when the cost could
@@ -91,11 +93,12 @@ std::optional<int> payback_month(const OptionProjection& a, const OptionProjecti
 // self-hosted and dedicated: hourly price / (replicas per instance x replica tokens/s x
 // 3600) x 1e6 (spot: x (1 + interruption overhead)); fixed monthly ops costs tend to zero
 // per token and are left out; provisioned: unit price over unit throughput at the mix,
-// found by evaluating at 1e15 tokens/month. nullopt when the cost is not defined.
+// found by evaluating at 1e15 tokens/month; hybrid: the lower of its private option's and
+// its overflow option's floors. nullopt when the cost is not defined.
 std::optional<double> floor_cost_per_mtok(const OptionEvaluator& e, double tokens_per_day_today);
 
-// Whether an option's cost is fixed by capacity (self-hosted, dedicated, provisioned)
-// rather than proportional to tokens.
+// Whether an option's cost is fixed by capacity (self-hosted, dedicated, provisioned, and
+// hybrids, which hold a private fleet) rather than proportional to tokens.
 bool capacity_priced(const Option& o);
 
 struct BreakEvenRange {
