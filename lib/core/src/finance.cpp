@@ -131,7 +131,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       }
       op.notes.push_back(fmt::format("{} committed for {} months from the month each is bought; paid until the term "
                                      "ends even when volume falls",
-                                     o.kind == OptionKind::self_hosted ? "instances are" : "units are", c));
+                                     o.kind == OptionKind::managed ? "units are" : "instances are", c));
       if (last_expiry > h.months)
         op.notes.push_back(fmt::format("commitments run to {} ({} months beyond the horizon); those months are owed "
                                        "but not shown",
