@@ -91,3 +91,10 @@ if(Python3_Interpreter_FOUND)
     $<TARGET_FILE:plan> WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli.finance.csv_python PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
 endif()
+
+# The walkthrough's files are what the tool prints (examples/finance-walkthrough/generate.sh).
+set(WALK examples/finance-walkthrough)
+plan_cli_test(walkthrough.project --rc 0 --stdout-file ${WALK}/project.csv -- project ${WALK}/profile.yaml --format csv)
+plan_cli_test(walkthrough.breakeven --rc 0 --stdout-file ${WALK}/breakeven.csv -- breakeven ${WALK}/profile.yaml --format csv)
+plan_cli_test(walkthrough.crossovers --rc 0 --stdout-file ${WALK}/sweep-crossovers.csv
+  -- sweep ${WALK}/profile.yaml --volume 100M..300M --points 201 --crossovers)

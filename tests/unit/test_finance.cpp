@@ -286,3 +286,24 @@ TEST_CASE("projection: commitments are bought as needed and held for their term"
   // 730 x (2 + 3 + 5 + 3 + 2 + 2) = 730 x 17 = 12,410.00
   CHECK(pt.total == Approx(12410.00));
 }
+
+TEST_CASE("hybrid options: floor is the cheaper of their two parts", "[finance][hybrid]") {
+  Profile p = io::load_profile(data("profile-hybrid.yaml"));
+  PriceSheet s = io::load_price_sheet(data("sheet-basic.yaml"));
+  io::check_references(p, s);
+  OptionEvaluator mix(p, s, *p.find_option("mix"), nullptr);
+  OptionEvaluator api(p, s, *p.find_option("api"), nullptr);
+  // Private part: $2.50/h / (1000 tokens/s x 3600) x 1e6 = $0.694444 per 1M; overflow: flat-1 at
+  // $1 per 1M. The hybrid's floor is the lower, $0.694444.
+  CHECK(*floor_cost_per_mtok(mix, p.tokens_per_day()) == Approx(2.50 / 3.6));
+  CHECK(capacity_priced(*p.find_option("mix")));
+  BreakEven be = find_break_even(api, mix, p.tokens_per_day());
+  CHECK(be.a == "mix");
+  Projection pr = project(p, s, nullptr, "api");
+  REQUIRE(pr.options.size() == 3);
+  for (const auto& o : pr.options) {
+    long long cents = 0;
+    for (const auto& m : o.months) cents += std::llround(m.total * 100);
+    CHECK(cents == std::llround(o.total * 100));
+  }
+}

@@ -57,6 +57,10 @@ void add_option_reasons(CompareDiff& d, const Profile& pa, const Profile& pb) {
     cmp("tokens_per_second_per_replica", num(a->tokens_per_second_per_replica), num(b->tokens_per_second_per_replica));
     cmp("min_replicas", std::to_string(a->min_replicas), std::to_string(b->min_replicas));
     cmp("autoscale", a->autoscale ? "true" : "false", b->autoscale ? "true" : "false");
+    cmp("private_option", a->private_option, b->private_option);
+    cmp("overflow_option", a->overflow_option, b->overflow_option);
+    cmp("hybrid_replicas", a->hybrid_replicas ? std::to_string(*a->hybrid_replicas) : "choose",
+        b->hybrid_replicas ? std::to_string(*b->hybrid_replicas) : "choose");
     od.why.insert(od.why.begin(), why.begin(), why.end());
   }
 }

@@ -144,7 +144,8 @@ std::vector<std::string> price_changes(const Option& o, const PriceSheet& a, con
         out.push_back(fmt::format("gpu_count: {} -> {} ({} -> {})", ia->gpu_count, ib->gpu_count, a.cite(ia->line),
                                   b.cite(ib->line)));
       break;
-    }    case OptionKind::hybrid:
+    }
+    case OptionKind::hybrid:
       // A hybrid is priced by its two parts; their price changes are listed under them.
       out.push_back(fmt::format("priced by options {} and {}", o.private_option, o.overflow_option));
       break;

@@ -31,6 +31,15 @@ double cost_of(const OptionResult& r) { return cost_defined(r) ? r.breakdown.tot
 }  // namespace
 
 int commitment_months(const Option& o, const PriceSheet& sheet) {
+  return commitment_months(o, sheet, nullptr);
+}
+
+int commitment_months(const Option& o, const PriceSheet& sheet, const Profile* profile) {
+  if (o.kind == OptionKind::hybrid) {
+    // A hybrid commits what its private fleet commits.
+    const Option* priv = profile ? profile->find_option(o.private_option) : nullptr;
+    return priv && priv->kind == OptionKind::self_hosted ? commitment_months(*priv, sheet, nullptr) : 0;
+  }
   if (o.kind == OptionKind::self_hosted) {
     if (o.pricing == PricingTerm::reserved_1y) return 12;
     if (o.pricing == PricingTerm::reserved_3y) return 36;
@@ -47,7 +56,7 @@ bool cost_defined(const OptionResult& r) {
 }
 
 bool capacity_priced(const Option& o) {
-  return o.kind == OptionKind::self_hosted ||
+  return o.kind == OptionKind::self_hosted || o.kind == OptionKind::hybrid ||
          (o.kind == OptionKind::managed && o.mode != ManagedMode::on_demand);
 }
 
@@ -82,7 +91,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
     OptionProjection op;
     op.id = o.id;
     op.kind = o.kind;
-    op.commitment_months = commitment_months(o, sheet);
+    op.commitment_months = commitment_months(o, sheet, &p);
     std::vector<OptionResult> rs;
     rs.reserve(static_cast<std::size_t>(h.months));
     std::vector<int> needed;
@@ -122,7 +131,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       }
       op.notes.push_back(fmt::format("{} committed for {} months from the month each is bought; paid until the term "
                                      "ends even when volume falls",
-                                     o.kind == OptionKind::self_hosted ? "instances are" : "units are", c));
+                                     o.kind == OptionKind::managed ? "units are" : "instances are", c));
       if (last_expiry > h.months)
         op.notes.push_back(fmt::format("commitments run to {} ({} months beyond the horizon); those months are owed "
                                        "but not shown",
@@ -243,6 +252,17 @@ std::optional<double> floor_cost_per_mtok(const OptionEvaluator& e, double token
     if (!r.provisioned || r.monthly_tokens <= 0) return std::nullopt;
     return r.breakdown.provisioned_units / r.monthly_tokens * tokens_per_mtok;
   }
+  if (o.kind == OptionKind::hybrid) {
+    // The cheaper of its two parts per 1M: the private fleet at full utilisation, or the
+    // overflow option's price.
+    const Option* priv = e.profile().find_option(o.private_option);
+    const Option* over = e.profile().find_option(o.overflow_option);
+    if (!priv || !over || priv->kind == OptionKind::hybrid || over->kind == OptionKind::hybrid) return std::nullopt;
+    auto fp = floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *priv, e.perf()), tokens_per_day_today);
+    auto fo = floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *over, e.perf()), tokens_per_day_today);
+    if (fp && fo) return std::min(*fp, *fo);
+    return fp ? fp : fo;
+  }
   OptionResult r = e(1.0);
   if (!r.self_hosted || r.self_hosted->replica_tokens_per_s <= 0 || r.self_hosted->gpus_per_replica <= 0)
     return std::nullopt;
@@ -301,8 +321,16 @@ BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, do
       be.reason = fmt::format("{} costs {} per 1M tokens even at full SLA-bound utilisation, at or above {}'s {} per 1M",
                               be.a, money(be.a_floor_per_mtok), be.b, money(be.b_floor_per_mtok));
     } else {
-      be.reason = fmt::format("{} is not cheaper than {} at the top of the examined range ({:.4g} tokens/day)", be.a,
-                              be.b, range.to_tokens_per_day);
+      // Below its floor on paper, yet not cheaper: peaks, idle capacity or fixed costs.
+      const double top = range.to_tokens_per_day / today;
+      const OptionResult ra = a(top), rb = b(top);
+      auto per_mtok = [](const OptionResult& r) {
+        return r.monthly_tokens > 0 ? r.breakdown.total() / r.monthly_tokens * tokens_per_mtok : 0.0;
+      };
+      be.reason = fmt::format("{} is not cheaper than {} at the top of the examined range ({:.4g} tokens/day), where "
+                              "it costs ${:.4f} per 1M against ${:.4f}, above its full-utilisation floor of {} "
+                              "(capacity sized for the peak hour and idle between peaks)",
+                              be.a, be.b, range.to_tokens_per_day, per_mtok(ra), per_mtok(rb), money(be.a_floor_per_mtok));
     }
     return be;
   }

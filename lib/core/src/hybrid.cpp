@@ -276,6 +276,7 @@ void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o,
   sh.instance = inst->id;
   sh.gpu = inst->gpu;
   sh.gpus_per_replica = spec.gpus_per_replica;
+  sh.gpus_per_instance = inst->gpu_count;
   sh.replicas = best->replicas;
   sh.instances = instances;
   sh.gpus = instances * inst->gpu_count;

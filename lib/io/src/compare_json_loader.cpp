@@ -20,7 +20,8 @@ OptionResult read_result(const std::string& file, const YAML::Node& n, std::size
   if (kind == "api") r.kind = OptionKind::api;
   else if (kind == "managed") r.kind = OptionKind::managed;
   else if (kind == "self_hosted") r.kind = OptionKind::self_hosted;
-  else fail(file, m.node("kind"), fmt::format("'kind' of option '{}' is '{}' (expected api, managed or self_hosted)", r.id, kind));
+  else if (kind == "hybrid") r.kind = OptionKind::hybrid;
+  else fail(file, m.node("kind"), fmt::format("'kind' of option '{}' is '{}' (expected api, managed, self_hosted or hybrid)", r.id, kind));
   r.what = m.opt_str("what").value_or("");
   r.feasible = m.opt_bool("feasible").value_or(true);
   r.reasons = m.opt_str_list("reasons");

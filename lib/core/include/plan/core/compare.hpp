@@ -130,6 +130,7 @@ class OptionEvaluator {
   const Option& option() const { return *option_; }
   const Profile& profile() const { return *profile_; }
   const PriceSheet& sheet() const { return *sheet_; }
+  const ReplicaModelProvider* perf() const { return perf_; }
 
  private:
   const Profile* profile_;

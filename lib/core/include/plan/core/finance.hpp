@@ -14,8 +14,12 @@
 namespace plan {
 
 // Months an option's capacity is committed for: reserved_1y 12, reserved_3y 36, a
-// provisioned managed term its sheet `months`; 0 for everything billed as used.
+// provisioned managed term its sheet `months`; 0 for everything billed as used. In a
+// projection, capacity is bought in blocks (instances, units) as months need it, and each
+// block is paid for this many months from the month it is bought.
 int commitment_months(const Option& option, const PriceSheet& sheet);
+// As above; a hybrid commits what its private option (looked up in `profile`) commits.
+int commitment_months(const Option& option, const PriceSheet& sheet, const Profile* profile);
 
 // Whether the evaluation produced cost lines that mean something, even if the option is
 // infeasible for another reason (a rate limit, a data class). False when the cost could
@@ -39,7 +43,8 @@ struct MonthLine {
   std::optional<double> present_value;  // total discounted to the start month, rounded
   // Self-hosted and dedicated: replicas this month's traffic needs; provisioned: units.
   int needed = 0;
-  // Replicas (or units) paid for: `needed`, or the committed count while a commitment runs.
+  // Replicas (or units) paid for: `needed`, or more while commitments bought in earlier
+  // months are still held (instances x replicas per instance, or units).
   int paid = 0;
   double utilization = 0;  // self-hosted: time-averaged demand / paid capacity
   bool feasible = true;
@@ -88,11 +93,12 @@ std::optional<int> payback_month(const OptionProjection& a, const OptionProjecti
 // self-hosted and dedicated: hourly price / (replicas per instance x replica tokens/s x
 // 3600) x 1e6 (spot: x (1 + interruption overhead)); fixed monthly ops costs tend to zero
 // per token and are left out; provisioned: unit price over unit throughput at the mix,
-// found by evaluating at 1e15 tokens/month. nullopt when the cost is not defined.
+// found by evaluating at 1e15 tokens/month; hybrid: the lower of its private option's and
+// its overflow option's floors. nullopt when the cost is not defined.
 std::optional<double> floor_cost_per_mtok(const OptionEvaluator& e, double tokens_per_day_today);
 
-// Whether an option's cost is fixed by capacity (self-hosted, dedicated, provisioned)
-// rather than proportional to tokens.
+// Whether an option's cost is fixed by capacity (self-hosted, dedicated, provisioned, and
+// hybrids, which hold a private fleet) rather than proportional to tokens.
 bool capacity_priced(const Option& o);
 
 struct BreakEvenRange {
