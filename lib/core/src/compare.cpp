@@ -347,6 +347,10 @@ std::unique_ptr<ReplicaModel> build_replica_model(const Profile& p, const PriceS
     const GpuInstance* inst = sheet.find_instance(o.instance);
     return inst ? make_replica_model(o, *inst, mix, perf) : nullptr;
   }
+  if (o.kind == OptionKind::hybrid) {
+    const Option* priv = p.find_option(o.private_option);
+    return priv && priv->kind == OptionKind::self_hosted ? build_replica_model(p, sheet, *priv, perf) : nullptr;
+  }
   if (o.kind == OptionKind::managed && o.mode == ManagedMode::dedicated) {
     const ManagedOffering* m = sheet.find_managed(o.offering);
     if (!m || !m->dedicated) return nullptr;
@@ -376,7 +380,7 @@ OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Op
     case OptionKind::api: evaluate_api(p, sheet, o, scale, r); break;
     case OptionKind::managed: evaluate_managed(p, sheet, o, perf, prebuilt, scale, r); break;
     case OptionKind::self_hosted: evaluate_self_hosted(p, sheet, o, perf, prebuilt, scale, r); break;
-    case OptionKind::hybrid: evaluate_hybrid(p, sheet, o, perf, scale, r); break;
+    case OptionKind::hybrid: evaluate_hybrid(p, sheet, o, perf, prebuilt, scale, r); break;
   }
   finish_totals(r);
   return r;

@@ -10,22 +10,7 @@
 
 namespace plan {
 
-double fleet_capacity_requests_per_s(const ReplicaModel& model, int replicas) {
-  if (replicas <= 0) return 0;
-  const double per_replica = model.spec().capacity_requests_per_s;
-  if (per_replica <= 0) return 0;
-  // replicas_for() is monotone in the rate: bisect for the largest rate it serves with
-  // `replicas`. The override model gives exactly replicas x per-replica capacity.
-  double lo = 0, hi = replicas * per_replica;
-  if (model.replicas_for(hi) >= 0 && model.replicas_for(hi) <= replicas) return hi;
-  for (int i = 0; i < 60; ++i) {
-    double mid = 0.5 * (lo + hi);
-    int n = model.replicas_for(mid);
-    if (n >= 0 && n <= replicas) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
+double fleet_capacity_requests_per_s(const ReplicaModel& model, int replicas) { return model.fleet_capacity(replicas); }
 
 namespace {
 
@@ -95,7 +80,7 @@ Split split_traffic(const std::vector<Lane>& lanes, double capacity_rps, bool ba
 }  // namespace
 
 void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o, const ReplicaModelProvider* perf,
-                     double scale, OptionResult& r) {
+                     const ReplicaModel* prebuilt, double scale, OptionResult& r) {
   const Option* priv = p.find_option(o.private_option);
   const Option* over = p.find_option(o.overflow_option);
   if (!priv || !over) {
@@ -135,7 +120,12 @@ void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o,
   r.provenance.push_back({fmt::format("private instance price ({})", to_string(priv->pricing)), sheet.cite(inst->line)});
 
   const WorkloadMix mix = WorkloadMix::of(p.workloads);
-  auto model = make_replica_model(*priv, *inst, mix, perf);
+  std::unique_ptr<ReplicaModel> owned;
+  const ReplicaModel* model = prebuilt;
+  if (!model) {
+    owned = make_replica_model(*priv, *inst, mix, perf);
+    model = owned.get();
+  }
   if (!model || !model->spec().feasible) {
     r.feasible = false;
     r.reasons.push_back(model ? "the private fleet cannot serve this model: " +
@@ -219,7 +209,10 @@ void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o,
   std::optional<HybridPoint> best;
   Split best_split;
   TokenCost best_tokens;
-  for (int k = k_lo; k <= k_hi; ++k) {
+  // Every fleet size when there are few; else a coarse pass of about 100 sizes and an exact
+  // pass around the best of them (cost against K is near-convex: fixed cost per replica,
+  // overflow falling as capacity grows).
+  auto evaluate_k = [&](int k) {
     const double cap = fleet_capacity_requests_per_s(*model, k);
     Split s = split_traffic(lanes, cap, o.batch_fills_idle);
     HybridPoint pt;
@@ -237,6 +230,28 @@ void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o,
       best_split = s;
       best_tokens = tc;
     }
+  };
+  const int span = k_hi - k_lo;
+  if (span <= 200) {
+    for (int k = k_lo; k <= k_hi; ++k) evaluate_k(k);
+  } else {
+    // A power-of-two step on multiples of itself, so that evaluations at other volumes
+    // (sweeps, projections) reuse the fleet capacities cached in the replica model.
+    int step = 1;
+    while (step * 100 < span) step *= 2;
+    evaluate_k(k_lo);
+    for (int k = (k_lo / step + 1) * step; k < k_hi; k += step) evaluate_k(k);
+    evaluate_k(k_hi);
+    if (best) {
+      const int centre = best->replicas;
+      for (int k = std::max(k_lo, centre - step); k <= std::min(k_hi, centre + step); ++k) {
+        if (k != centre) evaluate_k(k);
+      }
+    }
+    std::sort(d.curve.begin(), d.curve.end(), [](const HybridPoint& a, const HybridPoint& b) { return a.replicas < b.replicas; });
+    d.curve.erase(std::unique(d.curve.begin(), d.curve.end(),
+                              [](const HybridPoint& a, const HybridPoint& b) { return a.replicas == b.replicas; }),
+                  d.curve.end());
   }
   if (!best) {
     r.feasible = false;

@@ -34,6 +34,35 @@ int ReplicaModel::replicas_for(double requests_per_s) const {
   return static_cast<int>(std::ceil(need * (1.0 - 1e-12)));
 }
 
+double ReplicaModel::fleet_capacity(int replicas) const {
+  if (auto it = capacity_cache_.find(replicas); it != capacity_cache_.end()) return it->second;
+  const double cap = [&]() -> double {
+  if (replicas <= 0) return 0;
+  const double per_replica = spec().capacity_requests_per_s;
+  if (per_replica <= 0) return 0;
+  // replicas_for() is monotone in the rate: bisect for the largest rate it serves with
+  // `replicas`. The override model gives exactly replicas x per-replica capacity.
+  // Queueing only lowers the capacity below replicas x per-replica capacity, and by less
+  // than half for any fleet that meets its targets at all, so the bracket starts there.
+  auto serves = [&](double rate) {
+    int n = replicas_for(rate);
+    return n >= 0 && n <= replicas;
+  };
+  double hi = replicas * per_replica;
+  if (serves(hi)) return hi;
+  double lo = 0.5 * hi;
+  if (!serves(lo)) lo = 0;
+  // Relative precision 1e-7 of the capacity: about 24 halvings of the bracket.
+  while (hi - lo > 1e-7 * hi) {
+    double mid = 0.5 * (lo + hi);
+    (serves(mid) ? lo : hi) = mid;
+  }
+  return lo;
+  }();
+  capacity_cache_[replicas] = cap;
+  return cap;
+}
+
 std::optional<FleetLatency> ReplicaModel::latency(double, int) const { return std::nullopt; }
 
 OverrideReplicaModel::OverrideReplicaModel(const Option& option, const GpuInstance& instance,

@@ -34,8 +34,12 @@ std::string cost_vs_volume_svg(const Sweep& s, double today, double projected) {
   std::sort(xs.begin(), xs.end(), [&](const Crossover& a, const Crossover& b) {
     return std::fabs(std::log(a.tokens_per_day / today)) < std::fabs(std::log(b.tokens_per_day / today));
   });
-  for (std::size_t i = 0; i < xs.size() && i < 6; ++i)
-    c.markers.push_back({xs[i].tokens_per_day, fmt::format("{} = {} at {}", xs[i].a, xs[i].b, human(xs[i].tokens_per_day))});
+  // Labelled by number; the report's crossover table lists them in volume order.
+  for (std::size_t i = 0; i < xs.size() && i < 6; ++i) {
+    std::size_t n = 1;
+    for (const auto& x : s.crossovers) n += x.tokens_per_day < xs[i].tokens_per_day;
+    c.markers.push_back({xs[i].tokens_per_day, fmt::format("X{}", n)});
+  }
   return render_svg(c);
 }
 

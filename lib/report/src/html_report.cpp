@@ -109,10 +109,12 @@ std::string render_html_report(const HtmlReportInput& in) {
                   "Dashed vertical lines: today's volume, the volume at the end of the horizon, and break-even "
                   "(crossover) volumes between options.");
     if (!in.sweep->crossovers.empty()) {
-      out += "<table id=\"crossovers\"><thead><tr><th>tokens/day</th><th>options</th><th>cheaper above</th></tr></thead><tbody>\n";
+      out += "<table id=\"crossovers\"><thead><tr><th>mark</th><th>tokens/day</th><th>options that cost the same</th>"
+             "<th>cheaper above</th></tr></thead><tbody>\n";
+      int n = 0;
       for (const auto& x : in.sweep->crossovers)
-        out += fmt::format("<tr><td class=\"num\">{}</td><td>{} = {}</td><td>{}</td></tr>\n", fixed(x.tokens_per_day, 0),
-                           esc(x.a), esc(x.b), esc(x.cheaper_above));
+        out += fmt::format("<tr><td>X{}</td><td class=\"num\">{}</td><td>{} = {}</td><td>{}</td></tr>\n", ++n,
+                           fixed(x.tokens_per_day, 0), esc(x.a), esc(x.b), esc(x.cheaper_above));
       out += "</tbody></table>\n";
     }
     out += "</section>\n";

@@ -65,6 +65,7 @@ std::string frame(double w, double h, const std::string& title) {
 
 std::string axes(const Axis& x, const Axis& y, const std::vector<double>& xt, const std::vector<double>& yt,
                  const std::string& x_label, const std::string& y_label, double w, double h) {
+  (void)h;
   std::string out;
   for (double t : yt) {
     double py = y.map(t);
@@ -80,8 +81,8 @@ std::string axes(const Axis& x, const Axis& y, const std::vector<double>& xt, co
   }
   out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"#333\"/>\n",
                      x.px0, y.px1, x.px1 - x.px0, y.px0 - y.px1);
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", (x.px0 + x.px1) / 2, h - 8,
-                     xml_escape(x_label));
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", (x.px0 + x.px1) / 2,
+                     y.px0 + 32, xml_escape(x_label));
   out += fmt::format("<text transform=\"translate(16,{:.1f}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
                      (y.px0 + y.px1) / 2, xml_escape(y_label));
   (void)w;
@@ -128,7 +129,7 @@ std::vector<double> nice_ticks(double lo, double hi, bool log, int target) {
 
 std::string render_svg(const LineChart& c) {
   const double left = 78, right = 16, top = 34, legend_h = 18.0 * static_cast<double>((c.series.size() + 2) / 3);
-  const double bottom = 44 + legend_h;
+  const double bottom = 50 + legend_h;
   double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
   for (const auto& s : c.series)
     for (auto [x, y] : s.points) {
@@ -195,7 +196,7 @@ std::string render_svg(const LineChart& c) {
 }
 
 std::string render_svg(const BarChart& c) {
-  const double left = 78, right = 16, top = 34, bottom = 62;
+  const double left = 78, right = 16, top = 34, bottom = 70;
   std::size_t n = c.categories.size();
   double yhi = 0;
   for (std::size_t k = 0; k < n; ++k) {

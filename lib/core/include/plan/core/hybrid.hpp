@@ -46,7 +46,8 @@ struct HybridDetail {
 double fleet_capacity_requests_per_s(const ReplicaModel& model, int replicas);
 
 // Evaluates hybrid option `o` into `r` (cost lines, self-hosted detail, hybrid detail).
+// `prebuilt`, when given, is the private option's replica model (see build_replica_model).
 void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o, const ReplicaModelProvider* perf,
-                     double scale, OptionResult& r);
+                     const ReplicaModel* prebuilt, double scale, OptionResult& r);
 
 }  // namespace plan

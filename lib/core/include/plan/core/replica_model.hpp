@@ -2,6 +2,7 @@
 // The seam between cost models and performance models. A ReplicaModel says what one
 // self-hosted replica (a tensor-parallel group of GPUs) can do for a workload mix, and how
 // many replicas an arrival rate needs to meet the latency targets.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,13 @@ class ReplicaModel {
   virtual int replicas_for(double requests_per_s) const;
   // Latency with `replicas` replicas at `requests_per_s`, when the model can say.
   virtual std::optional<FleetLatency> latency(double requests_per_s, int replicas) const;
+
+  // SLA-bound capacity (requests/s) of `replicas` replicas: the largest arrival rate for
+  // which replicas_for(rate) <= replicas. It does not depend on volume, so it is cached.
+  double fleet_capacity(int replicas) const;
+
+ private:
+  mutable std::map<int, double> capacity_cache_;
 };
 
 // Builds a ReplicaModel for a self-hosted option on an instance. Implemented by the
