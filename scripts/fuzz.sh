@@ -28,8 +28,8 @@ fi
 
 # Seeds for each target: shell globs of shipped files. Add a line for each new target.
 declare -A seeds=(
-  [profile]="tests/data/profile-*.yaml profiles/*.yaml examples/*.yaml"
-  [price_sheet]="tests/data/sheet-*.yaml pricing/*.yaml"
+  [profile]="tests/data/profile-*.yaml profiles/*.yaml examples/*.yaml tests/bad_inputs/profile/*.yaml"
+  [price_sheet]="tests/data/sheet-*.yaml pricing/*.yaml tests/bad_inputs/sheet/*.yaml"
 )
 targets=${FUZZ_TARGETS:-"profile price_sheet"}
 build_targets=()
