@@ -55,7 +55,7 @@ for t in $targets; do
   log=build-fuzz/fuzz-$t.log
   if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
        -dict=fuzz/yaml.dict -artifact_prefix="$art" -print_final_stats=1 "$work" "$regress" >"$log" 2>&1; then
-    { grep -E '^#[0-9]+ +DONE' "$log" | tail -1; grep -E 'stat::(number_of_executed_units|peak_rss_mb)' "$log"; } |
+    { grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1; grep -E 'stat::(number_of_executed_units|peak_rss_mb)' "$log"; } |
       sed "s/^/fuzz: $t: /" || true
   else
     echo "fuzz: $t: FAILED, see $log and $art" >&2
