@@ -231,6 +231,8 @@ Document parse_document(const std::string& file, const std::string& text, const 
     if (guard.documents() == 0)
       throw Error(SourceLoc{file, 0, 0}, "file has no YAML document, only comments (expected a document)");
     Document d{file, YAML::Load(text)};
+    if (d.root.IsNull())
+      throw Error(loc_of(file, d.root), "document is empty (expected 'key: value' lines)");
     if (!any_root && !d.root.IsMap())
       throw Error(loc_of(file, d.root), "top level is not a mapping (expected 'key: value' lines)");
     return d;
