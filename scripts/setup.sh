@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libyaml-cpp-dev libfmt-dev libeigen3-dev catch2 libbenchmark-dev
   clang libclang-rt-14-dev python3
+  locales
   chromium
 )
 

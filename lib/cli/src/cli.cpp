@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
                  "Directory holding pricing/, profiles/ and calib/ (default: $PLAN_DATA_DIR, else the source tree)")
       ->capture_default_str();
   app.footer("Exit codes: 0 ok, 1 check failed, 2 bad input, 64 usage, 69 unavailable, 70 internal error, "
-             "73 cannot write output. See docs/exit-codes.md.");
+             "73 cannot write output. See docs/errors.md.");
 
   setup_compare(app, reg);
   setup_prices(app, reg);

@@ -40,7 +40,7 @@ std::vector<RateLimit> read_rate_limits(Map& m) {
     Map r(m.file(), n, fmt::format("rate limit {} of {}", i + 1, m.what()));
     RateLimit l;
     l.tier = r.str("tier");
-    if (!tiers.insert(l.tier).second) throw Error(r.key_loc("tier"), fmt::format("duplicate tier '{}' in {}", l.tier, m.what()));
+    if (!tiers.insert(l.tier).second) throw Error(r.key_loc("tier"), fmt::format("duplicate tier '{}' in {} (expected each tier once)", l.tier, m.what()));
     auto lim = Range::positive(max_tokens_per_min);
     l.requests_per_min = r.opt_num("requests_per_min", lim);
     l.tokens_per_min = r.opt_num("tokens_per_min", lim);
@@ -58,8 +58,12 @@ std::vector<RateLimit> read_rate_limits(Map& m) {
 void check_source(const PriceSheet& s, Map& m, const std::string& id) {
   if (id.empty()) return;
   auto it = std::find_if(s.sources.begin(), s.sources.end(), [&](const Source& x) { return x.id == id; });
-  if (it == s.sources.end())
-    throw Error(m.key_loc("source"), fmt::format("source '{}' of {} is not listed under 'sources'", id, m.what()));
+  if (it == s.sources.end()) {
+    std::vector<std::string> ids;
+    for (const auto& x : s.sources) ids.push_back(x.id);
+    throw Error(m.key_loc("source"), fmt::format("source '{}' of {} is not listed under 'sources' (expected one of: {})", id,
+                                                 m.what(), ids.empty() ? "none listed" : fmt::format("{}", fmt::join(ids, ", "))));
+  }
 }
 
 template <typename T>
@@ -148,7 +152,7 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
         term.line = t.loc().line;
         t.finish();
         if (!terms.insert(term.term).second)
-          throw Error(t.key_loc("term"), fmt::format("duplicate term '{}' in '{}'", term.term, o.id));
+          throw Error(t.key_loc("term"), fmt::format("duplicate term '{}' in '{}' (expected each term once)", term.term, o.id));
         prov.terms.push_back(term);
       });
       p.finish();
@@ -212,7 +216,7 @@ std::vector<SheetFile> list_price_sheets(const std::string& dir) {
   namespace fs = std::filesystem;
   std::vector<SheetFile> out;
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw Error(SourceLoc{dir, 0, 0}, "price-sheet directory not found");
+  if (!fs::is_directory(dir, ec)) throw Error(SourceLoc{dir, 0, 0}, "price-sheet directory not found (expected a directory holding pricing/*.yaml)");
   std::vector<std::string> paths;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     if (e.path().extension() == ".yaml") paths.push_back(e.path().string());

@@ -13,6 +13,9 @@ constexpr double max_tokens_per_day = 1e15;
 constexpr double max_requests_per_day = 1e12;
 constexpr double max_tokens_per_request = 1e8;
 constexpr double max_usd = 1e9;
+// compare evaluates every option for every workload: bound the product.
+constexpr std::size_t max_workloads = 1000;
+constexpr std::size_t max_options = 1000;
 
 Workload read_workload(const std::string& file, const YAML::Node& n, std::size_t i) {
   Map first(file, n, fmt::format("workload {}", i + 1));
@@ -112,7 +115,7 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
   if (!m.has("kind")) m.node("kind");  // required: throws "missing key"
   auto forbid = [&](const char* key, const char* kinds) {
     if (m.has(key))
-      throw Error(m.key_loc(key), fmt::format("'{}' does not apply to a {} option (it is for {})", key, to_string(o.kind), kinds));
+      throw Error(m.key_loc(key), fmt::format("'{}' does not apply to a {} option (expected only for {})", key, to_string(o.kind), kinds));
   };
   switch (o.kind) {
     case OptionKind::api:
@@ -235,6 +238,8 @@ Profile parse_profile(const std::string& file, const std::string& text) {
   p.price_sheet = top.opt_str("price_sheet");
   std::set<std::string> ids;
   top.seq("workloads", [&](const YAML::Node& n, std::size_t i) {
+    if (i == max_workloads)
+      fail(file, n, fmt::format("profile has more than {} workloads (expected at most {})", max_workloads, max_workloads));
     Workload w = read_workload(file, n, i);
     if (!ids.insert(w.id).second) throw Error(w.loc, fmt::format("duplicate workload id '{}' (expected each id once)", w.id));
     p.workloads.push_back(std::move(w));
@@ -250,6 +255,8 @@ Profile parse_profile(const std::string& file, const std::string& text) {
   }
   std::set<std::string> option_ids;
   top.seq("options", [&](const YAML::Node& n, std::size_t i) {
+    if (i == max_options)
+      fail(file, n, fmt::format("profile has more than {} options (expected at most {})", max_options, max_options));
     Option o = read_option(file, n, i);
     if (!option_ids.insert(o.id).second)
       throw Error(o.loc_of("id"), fmt::format("duplicate option id '{}' (expected each id once)", o.id));
@@ -294,8 +301,15 @@ void check_references(const Profile& p, const PriceSheet& s) {
         if (o.tier) {
           const auto& lim = s.find_api(o.model)->rate_limits;
           bool found = false;
-          for (const auto& l : lim) found = found || l.tier == *o.tier;
-          if (!found) throw Error(o.loc_of("tier"), fmt::format("unknown tier '{}' for model '{}' in price sheet {}", *o.tier, o.model, s.version));
+          std::vector<std::string> tiers;
+          for (const auto& l : lim) {
+            found = found || l.tier == *o.tier;
+            tiers.push_back(l.tier);
+          }
+          if (!found)
+            throw Error(o.loc_of("tier"), fmt::format("unknown tier '{}' for model '{}' in price sheet {} (expected one of: {})",
+                                                      *o.tier, o.model, s.version,
+                                                      tiers.empty() ? "none listed" : fmt::format("{}", fmt::join(tiers, ", "))));
         }
         break;
       case OptionKind::managed:

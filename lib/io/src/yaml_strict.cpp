@@ -4,9 +4,11 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 namespace plan::io {
@@ -23,6 +25,9 @@ SourceLoc loc_of(const std::string& file, const YAML::Node& n) {
 void fail(const std::string& file, const YAML::Node& n, const std::string& msg) { throw Error(loc_of(file, n), msg); }
 
 std::string read_text_file(const std::string& path, std::size_t max_bytes) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(SourceLoc{path, 0, 0}, "is a directory (expected a file)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(SourceLoc{path, 0, 0}, "cannot open file (expected a readable file)");
   std::string text;
@@ -32,7 +37,7 @@ std::string read_text_file(const std::string& path, std::size_t max_bytes) {
     if (text.size() > max_bytes)
       throw Error(SourceLoc{path, 0, 0}, fmt::format("file is larger than {} bytes (expected a smaller file)", max_bytes));
   }
-  if (in.bad()) throw Error(SourceLoc{path, 0, 0}, "cannot read file");
+  if (in.bad()) throw Error(SourceLoc{path, 0, 0}, "cannot read file (expected a readable file)");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw Error(SourceLoc{path, 0, 0}, "file is empty (expected a document)");
   return text;
@@ -47,7 +52,9 @@ class Guard : public YAML::EventHandler {
  public:
   Guard(std::string file, const Limits& limits) : file_(std::move(file)), limits_(limits) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (++documents_ == 2) second_ = at(m);
+  }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& m, YAML::anchor_t) override { value(m, "~"); }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { value(m, "*alias"); }
@@ -97,7 +104,102 @@ class Guard : public YAML::EventHandler {
   Limits limits_;
   std::vector<Level> stack_;
   std::size_t nodes_ = 0;
+  int documents_ = 0;
+  SourceLoc second_;
+
+ public:
+  int documents() const { return documents_; }
+  const SourceLoc& second_document() const { return second_; }
 };
+
+// 1-based line and column of byte `pos` (columns count bytes).
+SourceLoc position(const std::string& file, const std::string& text, std::size_t pos) {
+  int line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < pos && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return SourceLoc{file, line, static_cast<int>(pos - line_start) + 1};
+}
+
+// Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF), or npos.
+std::size_t invalid_utf8(const std::string& text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t n = text.size();
+  for (std::size_t i = 0; i < n;) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n || s[i + 1] < lo || s[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k) {
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
+    }
+    i += len;
+  }
+  return std::string::npos;
+}
+
+// yaml-cpp recurses once per nesting level (and its own guard stops only at 2000 levels,
+// with large frames), so before handing it the text, reject flow nesting ('[' and '{'
+// outside quotes and comments) deeper than the limit. Block nesting needs indentation,
+// one column or more per level, and is bounded by Guard from the event stream. Linear.
+void prescan_depth(const std::string& file, const std::string& text, const Limits& limits) {
+  std::size_t depth = 0;
+  char quote = 0;
+  bool comment = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (quote == '"' && c == '\\') ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    switch (c) {
+      case '#':
+        comment = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n';
+        break;
+      case '"': case '\'':
+        // A quote opens a string only where a scalar can start; inside a plain scalar
+        // (it's) it is an ordinary character.
+        if (i == 0 || std::string_view(" \t\n[{,:-").find(text[i - 1]) != std::string_view::npos) quote = c;
+        break;
+      case '[': case '{':
+        if (++depth > limits.max_depth)
+          throw Error(position(file, text, i),
+                      fmt::format("nesting deeper than {} levels (expected a shallower document)", limits.max_depth));
+        break;
+      case ']': case '}':
+        if (depth > 0) --depth;
+        break;
+      default: break;
+    }
+  }
+}
 
 SourceLoc loc_of_exception(const std::string& file, const YAML::Exception& e) {
   SourceLoc l{file, 0, 0};
@@ -113,22 +215,29 @@ SourceLoc loc_of_exception(const std::string& file, const YAML::Exception& e) {
 Document parse_document(const std::string& file, const std::string& text, const Limits& limits, bool any_root) {
   if (text.size() > limits.max_bytes)
     throw Error(SourceLoc{file, 0, 0}, fmt::format("file is larger than {} bytes (expected a smaller file)", limits.max_bytes));
-  if (text.find('\0') != std::string::npos)
-    throw Error(SourceLoc{file, 0, 0}, "file contains a NUL byte (expected UTF-8 text)");
+  if (auto nul = text.find('\0'); nul != std::string::npos)
+    throw Error(position(file, text, nul), "file contains a NUL byte (expected UTF-8 text)");
+  if (auto bad = invalid_utf8(text); bad != std::string::npos)
+    throw Error(position(file, text, bad), "file is not UTF-8 text (expected UTF-8)");
+  prescan_depth(file, text, limits);
   try {
     std::istringstream in(text);
     YAML::Parser parser(in);
     Guard guard(file, limits);
-    int docs = 0;
     while (parser.HandleNextDocument(guard)) {
-      if (++docs > 1) throw Error(SourceLoc{file, 0, 0}, "more than one YAML document (expected one)");
+      if (guard.documents() > 1)
+        throw Error(guard.second_document(), "more than one YAML document (expected one)");
     }
+    if (guard.documents() == 0)
+      throw Error(SourceLoc{file, 0, 0}, "file has no YAML document, only comments (expected a document)");
     Document d{file, YAML::Load(text)};
+    if (d.root.IsNull())
+      throw Error(loc_of(file, d.root), "document is empty (expected 'key: value' lines)");
     if (!any_root && !d.root.IsMap())
       throw Error(loc_of(file, d.root), "top level is not a mapping (expected 'key: value' lines)");
     return d;
   } catch (const YAML::Exception& e) {
-    throw Error(loc_of_exception(file, e), fmt::format("invalid YAML: {}", e.msg));
+    throw Error(loc_of_exception(file, e), fmt::format("invalid YAML: {} (expected well-formed YAML)", e.msg));
   }
 }
 
@@ -144,8 +253,6 @@ const char* type_name(const YAML::Node& n) {
 }
 
 std::string range_text(Range r) {
-  std::string lo = fmt::format("{}{}", r.min_exclusive ? "> " : ">= ", r.min);
-  if (r.max >= 1e15) return "a number " + lo;
   return fmt::format("a number in {}{}, {}]", r.min_exclusive ? "(" : "[", r.min, r.max);
 }
 }  // namespace
@@ -218,7 +325,7 @@ std::optional<YAML::Node> Map::opt_node(const char* key) {
 
 YAML::Node Map::node(const char* key) {
   auto n = opt_node(key);
-  if (!n) throw Error(loc(), fmt::format("missing key '{}' in {}", key, what_));
+  if (!n) throw Error(loc(), fmt::format("missing key '{}' in {} (expected '{}: ...')", key, what_, key));
   return *n;
 }
 
@@ -269,7 +376,7 @@ std::vector<std::string> Map::opt_str_list(const char* key) {
 
 void Map::finish() {
   for (auto it = node_.begin(); it != node_.end(); ++it) {
-    if (!it->first.IsScalar()) fail(file_, it->first, fmt::format("a key in {} is not a string", what_));
+    if (!it->first.IsScalar()) fail(file_, it->first, fmt::format("a key in {} is {} (expected a string)", what_, type_name(it->first)));
     const std::string& k = it->first.Scalar();
     if (!seen_.count(k)) {
       std::vector<std::string> expected(known_.begin(), known_.end());

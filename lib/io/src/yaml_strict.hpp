@@ -23,7 +23,9 @@ namespace plan::io {
 struct Limits {
   std::size_t max_bytes = 8u << 20;       // 8 MiB
   std::size_t max_depth = 64;             // nesting of mappings/sequences
-  std::size_t max_nodes = 2'000'000;      // scalars + collections, aliases not expanded
+  // Scalars + collections, aliases not expanded. yaml-cpp needs about 0.5 KB per node of the
+  // tree it builds, so this also bounds memory (about 120 MB) and time (about 1 s).
+  std::size_t max_nodes = 250'000;
   std::size_t max_scalar_bytes = 1u << 20;
 };
 

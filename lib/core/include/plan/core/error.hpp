@@ -12,7 +12,7 @@ struct SourceLoc {
   int col = 0;
 };
 
-// Exit codes of the plan executable (documented in docs/exit-codes.md).
+// Exit codes of the plan executable (documented in docs/errors.md).
 enum class ExitCode : int {
   ok = 0,
   check_failed = 1,    // a verification found a difference (e.g. `plan prices verify`)

@@ -1,0 +1,6 @@
+# Atomic output files, `-o -`, and exit 73 (see output_atomic.sh).
+add_test(NAME cli.output_atomic
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/output_atomic.sh $<TARGET_FILE:plan>
+                 tests/data/profile-basic.yaml tests/data/sheet-basic.yaml tests/bad_inputs/profile/unknown-model.yaml
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.output_atomic PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")

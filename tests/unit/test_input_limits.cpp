@@ -1,0 +1,77 @@
+// The strict reader's limits (lib/io/src/yaml_strict.cpp) seen through parse_profile: what
+// must still be accepted next to what is rejected. The rejections themselves are covered
+// line by line by tests/bad_inputs/.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "plan/core/error.hpp"
+#include "plan/io/loaders.hpp"
+
+using namespace plan;
+
+namespace {
+const std::string body =
+    "workloads:\n"
+    "  - id: chat\n"
+    "    requests_per_day: 10\n"
+    "    input_tokens: 1\n"
+    "    output_tokens: 1\n"
+    "options:\n"
+    "  - id: mini\n"
+    "    kind: api\n"
+    "    model: gpt-4o-mini\n";
+
+// The error parse_profile throws for `text`, or "" when it loads.
+std::string error_of(const std::string& text) {
+  try {
+    io::parse_profile("p.yaml", text);
+  } catch (const Error& e) {
+    return e.formatted();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("well-formed UTF-8 is accepted, malformed UTF-8 is located", "[limits]") {
+  // 2-, 3- and 4-byte sequences: e-acute, an em dash, CJK, an emoji.
+  CHECK(error_of("name: caf\xC3\xA9 \xE2\x80\x94 \xE6\x97\xA5 \xF0\x9F\x9A\x80\n" + body) == "");
+  // Overlong '/' (C0 AF): the C0 is byte 7 of line 1.
+  CHECK(error_of("name: a\xC0\xAF\n" + body) == "p.yaml:1:8: file is not UTF-8 text (expected UTF-8)");
+  // A UTF-16 surrogate encoded as UTF-8 (ED A0 80).
+  CHECK(error_of("name: \xED\xA0\x80\n" + body) == "p.yaml:1:7: file is not UTF-8 text (expected UTF-8)");
+  // Above U+10FFFF (F4 90 80 80).
+  CHECK(error_of("name: \xF4\x90\x80\x80\n" + body) == "p.yaml:1:7: file is not UTF-8 text (expected UTF-8)");
+  // A sequence cut short by the end of the file.
+  CHECK(error_of("name: x\n" + body + "# \xE2\x80") ==
+        "p.yaml:11:3: file is not UTF-8 text (expected UTF-8)");
+}
+
+TEST_CASE("nesting: 64 levels pass, 65 do not; brackets in strings and comments do not count", "[limits]") {
+  // The top-level mapping is level 1, so 63 lists inside it make 64 levels: the document
+  // parses and the complaint is the unknown key.
+  std::string ok = "name: x\nextra: " + std::string(63, '[') + std::string(63, ']') + "\n" + body;
+  CHECK(error_of(ok) ==
+        "p.yaml:2:1: unknown key 'extra' in profile (expected one of: description, name, ops, options, price_sheet, workloads)");
+  // 64 lists make 65 levels: the 64th '[' (column 8 + 63 = 71) is one too deep.
+  std::string deep = "name: x\nextra: " + std::string(64, '[') + std::string(64, ']') + "\n" + body;
+  CHECK(error_of(deep) == "p.yaml:2:71: nesting deeper than 64 levels (expected a shallower document)");
+  // 100 '[' inside a quoted string and a comment are text, not nesting.
+  std::string text = "name: \"" + std::string(100, '[') + "\" # " + std::string(100, '{') + "\n" + body;
+  CHECK(error_of(text) == "");
+}
+
+TEST_CASE("aliases are shared, not expanded", "[limits]") {
+  // Nine levels of nine-fold aliases would be 9^9 = 387,420,489 scalars if expanded; the
+  // reader sees 90 nodes and rejects the unknown key quickly.
+  std::string bomb = "name: x\nlol: &a [a, a, a, a, a, a, a, a, a]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'i'; ++c) {
+    bomb += std::string("l") + c + ": &" + c + " [";
+    for (int k = 0; k < 9; ++k) bomb += std::string(k ? ", *" : "*") + prev;
+    bomb += "]\n";
+    prev = c;
+  }
+  CHECK(error_of(bomb + body) ==
+        "p.yaml:2:1: unknown key 'lol' in profile (expected one of: description, name, ops, options, price_sheet, workloads)");
+}
