@@ -14,3 +14,10 @@ foreach(p b2b-saas early-chat regulated)
 endforeach()
 set_tests_properties(report.b2b-saas.browser report.early-chat.browser report.regulated.browser
   PROPERTIES RUN_SERIAL TRUE TIMEOUT 200)
+
+# Single charts: --format svg on sweep and project.
+plan_cli_test(sweep.svg --rc 0 --stdout-re "^<svg xmlns=\"http://www.w3.org/2000/svg\"" --stdout-re "Monthly cost against daily volume"
+  --stdout-re "class=\"series\" data-name=\"mini\""
+  -- sweep tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --volume 1M..1B --points 20 --log --format svg)
+plan_cli_test(project.svg --rc 0 --stdout-re "^<svg xmlns=\"http://www.w3.org/2000/svg\"" --stdout-re "Cumulative cost over 12 months"
+  -- project tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --format svg)

@@ -2,6 +2,7 @@
 // and the volumes where two options cost the same.
 #include "common.hpp"
 #include "plan/core/finance.hpp"
+#include "plan/report/charts.hpp"
 #include "plan/report/finance_report.hpp"
 
 #include <fmt/format.h>
@@ -36,7 +37,7 @@ void setup_sweep(CLI::App& app, Registry& reg) {
   sub->add_flag("--log", opt->log, "Space the volumes logarithmically (default: linearly)");
   sub->add_flag("--crossovers", opt->crossovers,
                 "CSV only: write the crossover points instead of the cost points (table and json hold both)");
-  add_format_option(*sub, opt->format, {"csv", "json", "table", "markdown"});
+  add_format_option(*sub, opt->format, {"csv", "json", "table", "markdown", "svg"});
   sub->add_option("-o,--output", opt->out, "Write to FILE atomically instead of standard output ('-' = stdout)");
   reg.add(sub, [opt, &g = reg.globals]() {
     double from = 0, to = 0;
@@ -58,7 +59,8 @@ void setup_sweep(CLI::App& app, Registry& reg) {
       ptrs.push_back(evals.back().get());
     }
     Sweep s = sweep(ptrs, l.profile.tokens_per_day(), from, to, opt->points, opt->log);
-    emit(report::render_sweep(s, to_format(opt->format), opt->crossovers), opt->out);
+    if (opt->format == "svg") emit(report::cost_vs_volume_svg(s, l.profile.tokens_per_day()), opt->out);
+    else emit(report::render_sweep(s, to_format(opt->format), opt->crossovers), opt->out);
     return 0;
   });
 }

@@ -387,8 +387,11 @@ Sweep sweep(const std::vector<const OptionEvaluator*>& options, double today, do
     }
     s.points.push_back(std::move(pt));
   }
-  // Crossovers: a change of sign of cost(a) - cost(b) between consecutive points.
-  auto sign = [](double d) { return d < 0 ? -1 : (d > 0 ? 1 : 0); };
+  // Crossovers: a change of sign of cost(a) - cost(b) between consecutive points. Costs
+  // within half a cent are equal: two ways of summing the same tokens (a hybrid with an
+  // empty fleet and its overflow option) must not cross back and forth on rounding noise.
+  auto sign = [](double d) { return d < -0.005 ? -1 : (d > 0.005 ? 1 : 0); };
+  auto exact_sign = [](double d) { return d < 0 ? -1 : (d > 0 ? 1 : 0); };
   for (std::size_t a = 0; a < k; ++a) {
     for (std::size_t b = a + 1; b < k; ++b) {
       int prev = 0;
@@ -404,7 +407,7 @@ Sweep sweep(const std::vector<const OptionEvaluator*>& options, double today, do
           for (int it = 0; it < 100 && (v1 - v0) > 1e-12 * v1; ++it) {
             const double mid = log_spaced ? std::sqrt(v0 * v1) : 0.5 * (v0 + v1);
             const double d = cost_of((*options[a])(mid / today)) - cost_of((*options[b])(mid / today));
-            if (sign(d) == sg) v1 = mid;
+            if (exact_sign(d) == sg) v1 = mid;
             else v0 = mid;
           }
           s.crossovers.push_back({v1, s.ids[a], s.ids[b], sg < 0 ? s.ids[a] : s.ids[b]});
