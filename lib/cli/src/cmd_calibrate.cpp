@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -23,7 +24,9 @@
 #include "plan/probe/cpu_probe.hpp"
 #include "plan/report/table.hpp"
 #ifdef PLAN_HAVE_CUDA_PROBE
-#include "plan/probe/cuda_probe.hpp"
+#include <dlfcn.h>
+
+#include "plan/probe/cuda_module.hpp"
 #endif
 
 #ifndef PLAN_VERSION
@@ -248,11 +251,41 @@ std::string show_calibration(const Calibration& c) {
   return o;
 }
 
+#ifdef PLAN_HAVE_CUDA_PROBE
+// Loads the CUDA probe module once; throws ExitCode::unavailable when it cannot be loaded
+// (e.g. no CUDA runtime on this machine). $PLAN_CUDA_PROBE names another module file.
+const probe::CudaProbeApi& cuda_probe() {
+  static const probe::CudaProbeApi* api = nullptr;
+  if (api) return *api;
+  const char* env = std::getenv("PLAN_CUDA_PROBE");
+  const std::string path = env && *env ? env : PLAN_CUDA_PROBE_MODULE;
+  void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    const char* why = ::dlerror();
+    throw Error(fmt::format("cannot load the CUDA probe {}: {} (expected the CUDA runtime and cuBLAS, or --backend cpu)",
+                            path, why ? why : "unknown error"),
+                ExitCode::unavailable);
+  }
+  auto entry = reinterpret_cast<const probe::CudaProbeApi* (*)()>(::dlsym(h, "plan_cuda_probe_api"));
+  if (!entry) throw Error(fmt::format("{} is not a plan CUDA probe (no plan_cuda_probe_api)", path), ExitCode::unavailable);
+  api = entry();
+  return *api;
+}
+
+bool cuda_device_present() noexcept {
+  try {
+    return cuda_probe().device_present();
+  } catch (...) {
+    return false;
+  }
+}
+#endif
+
 int run_calibrate(const Globals& g, RunOptions o) {
   std::string backend = o.backend;
   if (backend.empty()) {
 #ifdef PLAN_HAVE_CUDA_PROBE
-    if (probe::cuda_device_present()) {
+    if (cuda_device_present()) {
       backend = "cuda";
     } else {
       std::cerr << "plan: notice: no CUDA device found; measuring the CPU (--backend cpu)\n";
@@ -265,7 +298,7 @@ int run_calibrate(const Globals& g, RunOptions o) {
   }
   if (backend == "cuda") {
 #ifdef PLAN_HAVE_CUDA_PROBE
-    probe::require_cuda_device();
+    cuda_probe().require_device();
 #else
     throw Error("this build has no CUDA probe (expected a build with a CUDA compiler, or --backend cpu)",
                 ExitCode::unavailable);
@@ -288,7 +321,7 @@ int run_calibrate(const Globals& g, RunOptions o) {
   ProbeResult r;
   if (backend == "cuda") {
 #ifdef PLAN_HAVE_CUDA_PROBE
-    r = probe::run_cuda_probe(cfg);
+    r = cuda_probe().run(cfg, 0);
 #endif
   } else {
     r = probe::run_cpu_probe(cfg);
