@@ -30,8 +30,10 @@ fi
 declare -A seeds=(
   [profile]="tests/data/profile-*.yaml profiles/*.yaml examples/*.yaml tests/bad_inputs/profile/*.yaml"
   [price_sheet]="tests/data/sheet-*.yaml pricing/*.yaml tests/bad_inputs/sheet/*.yaml"
+  [serving]="tests/data/calib/*.json"
+  [calibration]="calib/results/*.yaml tests/data/calib*/*.yaml tests/data/calib*/*/*.yaml"
 )
-targets=${FUZZ_TARGETS:-"profile price_sheet"}
+targets=${FUZZ_TARGETS:-"profile price_sheet serving calibration"}
 build_targets=()
 for t in $targets; do build_targets+=("fuzz_$t"); done
 cmake --build build-fuzz -j "$jobs" --target "${build_targets[@]}" >/dev/null
