@@ -103,3 +103,11 @@ plan_cli_test(calibrate.cpu_named_gpu --rc 0 --env CUDA_VISIBLE_DEVICES=
   --file-re ${CMAKE_BINARY_DIR}/calib-cpu-h100.yaml "^  reference_source: \"measured on this device: STREAM triad"
   -- calibrate run --backend cpu --model tiny --gpu h100-sxm --context 64 --batch 1,2 --prefill-tokens 8
      --repeats 2 --warmup 1 --stream-mib 4 -o ${CMAKE_BINARY_DIR}/calib-cpu-h100.yaml)
+
+# Regression: a GuideLLM 'benchmarks' list holding a scalar (found by fuzz_serving) is bad
+# input, not an internal error.
+plan_cli_test(calibrate.import_guidellm_scalar --rc 2
+  --stderr-exact "plan: error: fuzz/corpus/serving/crash-guidellm-scalar-benchmark.json:2:3: malformed GuideLLM benchmark: operator[] call on a scalar (key: \"metrics\") (expected each benchmark to be a mapping with 'metrics')"
+  --no-file ${CMAKE_BINARY_DIR}/guidellm-scalar.yaml
+  -- calibrate import fuzz/corpus/serving/crash-guidellm-scalar-benchmark.json --model llama-3.1-8b --gpu h100-sxm
+     --precision bf16 --tp 1 -o ${CMAKE_BINARY_DIR}/guidellm-scalar.yaml)

@@ -517,7 +517,15 @@ ServingMeasurement parse_serving(const std::string& file, const std::string& tex
   auto has = [&](const char* k) { return r[k].IsDefined(); };
   ServingMeasurement s;
   if (has("benchmarks")) {
-    s = parse_guidellm(file, r, guidellm_index);
+    // A malformed GuideLLM file can make yaml-cpp index a scalar; report it as bad input.
+    try {
+      s = parse_guidellm(file, r, guidellm_index);
+    } catch (const YAML::Exception& e) {
+      SourceLoc at{file, 0, 0};
+      if (!e.mark.is_null()) at = SourceLoc{file, e.mark.line + 1, e.mark.column + 1};
+      throw Error(at, fmt::format("malformed GuideLLM benchmark: {} (expected each benchmark to be a mapping "
+                                  "with 'metrics')", e.msg));
+    }
   } else if (has("request_throughput") || has("mean_ttft_ms") || has("total_token_throughput")) {
     s = parse_vllm_serve(file, r);
   } else if (has("elapsed_time") || has("tokens_per_second")) {
