@@ -30,6 +30,14 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", reg.globals.data_dir,
                  "Directory holding pricing/, profiles/ and calib/ (default: $PLAN_DATA_DIR, else the source tree)")
       ->capture_default_str();
+  auto* cal = app.add_option("--calibration", reg.globals.calibrations,
+                             "Calibration file for self-hosted figures, instead of those in calib/results/ "
+                             "(repeatable: several serving results are fitted together)")
+                  ->type_name("FILE")
+                  ->allow_extra_args(false);
+  app.add_flag("--no-calibration", reg.globals.no_calibration,
+               "Size self-hosted options from the catalog alone, ignoring calib/results/")
+      ->excludes(cal);
   app.footer("Exit codes: 0 ok, 1 check failed, 2 bad input, 64 usage, 69 unavailable, 70 internal error, "
              "73 cannot write output. See docs/errors.md.");
 

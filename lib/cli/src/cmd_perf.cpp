@@ -45,9 +45,11 @@ struct PerfResult {
   double e_bw = 0, e_fl = 0;
   bool stable = true;
   std::string model_source, gpu_source;  // catalog entries the figures come from
+  std::string calibration_source;        // calibration file(s) behind the efficiencies; empty: catalog
+  std::string calibration_note;
 };
 
-PerfResult run_perf(const Catalog& cat, const PerfOptions& o) {
+PerfResult run_perf(const Catalog& cat, const Calibrations& cal, const PerfOptions& o) {
   const ModelArch* m = cat.find_model(o.model);
   if (!m) throw Error(fmt::format("unknown model '{}' (expected one of: {})", o.model, cat.model_ids()));
   const GpuSpec* gpu = cat.find_gpu(o.gpu);
@@ -94,7 +96,13 @@ PerfResult run_perf(const Catalog& cat, const PerfOptions& o) {
   r.tp = o.tp;
   r.tp_given = o.tp != 0;
   if (r.tp == 0) r.tp = perf::smallest_fitting_tp(cat, *m, *gpu, *w, *kv, ctx, 8).value_or(8);
-  perf::PerfModel pm(*m, *gpu, *w, *kv, r.tp, cat.efficiency);
+  auto applied = cal.apply(cat, {m->id, gpu->id, w->id, r.tp}, &r.notes);
+  if (applied) {
+    r.calibration_source = applied->source;
+    r.calibration_note = applied->note;
+  }
+  const Catalog& use = applied ? applied->catalog : cat;
+  perf::PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.tp, use.efficiency);
   r.e_bw = pm.bandwidth_bytes_per_s() / (gpu->hbm_gb_per_s * bytes_per_gb);
   r.e_fl = pm.attention_flops_per_s() / (gpu->bf16_tflops * 1e12);
   r.mem = pm.memory(ctx);
@@ -185,6 +193,10 @@ std::string render_json(const PerfResult& r) {
   j.field("stable", r.stable);
   j.field("e_bw", r.e_bw).field("e_fl_16", r.e_fl);
   j.field("source", "calib/catalog.yaml");
+  j.field("provenance", r.calibration_source.empty() ? "spec" : "calibrated");
+  j.key("calibration");
+  if (r.calibration_source.empty()) j.null();
+  else j.value(r.calibration_source);
   j.field("model_source", r.model_source).field("gpu_source", r.gpu_source);
   j.key("notes").begin_array();
   for (const auto& n : r.notes) j.value(n);
@@ -223,9 +235,13 @@ std::string render_table(const PerfResult& r) {
                                 r.kv_precision, r.mode);
   out += t.render_text();
   for (const auto& n : r.notes) out += "note: " + n + "\n";
-  out += fmt::format("Sources: model {}, GPU {}, efficiencies calib/catalog.yaml (e_bw {:g}, e_fl {:g}); "
-                     "spec-derived, not measured.\n",
-                     r.model_source, r.gpu_source, r.e_bw, r.e_fl);
+  if (r.calibration_source.empty()) {
+    out += fmt::format("Sources: model {}, GPU {}, efficiencies calib/catalog.yaml (e_bw {:g}, e_fl {:g}); "
+                       "spec-derived, not measured.\n",
+                       r.model_source, r.gpu_source, r.e_bw, r.e_fl);
+  } else {
+    out += fmt::format("Sources: model {}, GPU {}; {}.\n", r.model_source, r.gpu_source, r.calibration_note);
+  }
   return out;
 }
 
@@ -234,7 +250,7 @@ std::string render_table(const PerfResult& r) {
 void setup_perf(CLI::App& app, Registry& reg) {
   auto opt = std::make_shared<PerfOptions>();
   auto* sub = app.add_subcommand("perf", "Throughput and latency of one replica of a model on a GPU type, from the "
-                                         "catalog roofline (calib/catalog.yaml)");
+                                         "catalog roofline (calib/catalog.yaml), calibrated by calib/results/ when a file matches");
   sub->add_option("--model", opt->model, "Catalog model id, e.g. llama-3.1-8b")->required();
   sub->add_option("--gpu", opt->gpu, "Catalog GPU id, e.g. h100-sxm")->required();
   sub->add_option("--precision", opt->precision, "Weights precision: bf16, fp16, fp8, int8, int4")->capture_default_str();
@@ -249,7 +265,7 @@ void setup_perf(CLI::App& app, Registry& reg) {
   sub->add_option("-o,--output-file", opt->out, "Write to FILE atomically instead of standard output");
   reg.add(sub, [opt, &g = reg.globals]() {
     Catalog cat = io::load_catalog(catalog_path(g));
-    PerfResult r = run_perf(cat, *opt);
+    PerfResult r = run_perf(cat, Calibrations(g), *opt);
     emit(opt->format == "json" ? render_json(r) : render_table(r), opt->out);
     return 0;
   });

@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "plan/core/calibration.hpp"
+#include "plan/core/catalog.hpp"
 #include "plan/core/price_sheet.hpp"
 #include "plan/core/profile.hpp"
 #include "plan/core/replica_model.hpp"
+#include "plan/io/calibration_io.hpp"
 #include "plan/report/compare_report.hpp"
 
 namespace plan::cli {
@@ -17,6 +20,8 @@ namespace plan::cli {
 // Options every subcommand shares.
 struct Globals {
   std::string data_dir;  // holds pricing/, profiles/, calib/
+  std::vector<std::string> calibrations;  // --calibration: use these files instead of calib/results/
+  bool no_calibration = false;            // --no-calibration: catalog figures only
   std::string pricing_dir() const { return data_dir + "/pricing"; }
   std::string calib_dir() const { return data_dir + "/calib"; }
 };
@@ -62,8 +67,31 @@ struct Loaded {
 };
 Loaded load_profile_and_sheet(const Globals& g, const std::string& profile_path, const std::string& prices);
 
+// The calibration files that may apply to self-hosted deployments: those given with
+// --calibration, else every file in calib/results/; none with --no-calibration.
+class Calibrations {
+ public:
+  explicit Calibrations(const Globals& g);
+  // What applies to one deployment: the catalog to size it with, in which its GPU's
+  // efficiencies and fixed costs come from the calibration, and where they came from.
+  struct Applied {
+    Catalog catalog;
+    std::string source;  // the file(s)
+    std::string note;    // what was measured and fitted, for the report
+  };
+  // Serving results imported for exactly this model, GPU, precision and TP are fitted
+  // (perf::fit_serving); failing that, a probe file for this model, GPU and precision at
+  // this TP, or at TP 1 (efficiencies are per GPU; all-reduces stay the catalog's).
+  // nullopt when none applies. `notes` collects why matching files were not used.
+  std::optional<Applied> apply(const Catalog& base, const io::CalibrationKey& key, std::vector<std::string>* notes) const;
+
+ private:
+  std::vector<Calibration> files_;
+  bool explicit_ = false;  // files named with --calibration
+};
+
 // The performance model behind self-hosted options (catalog rooflines, calibration files).
-// `calibration` is an explicit calibration file, or empty to use what calib/ holds.
+// `calibration` is an explicit calibration file, or empty for what the globals select.
 // Returns nullptr when no model is available: options then need an explicit throughput.
 std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration);
 // calib/catalog.yaml under the data directory.

@@ -3,9 +3,11 @@
 // matches the replica's model, GPU, precision and tensor-parallel degree.
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common.hpp"
 #include "plan/core/perf.hpp"
+#include "plan/core/serving_fit.hpp"
 #include "plan/io/calibration_io.hpp"
 #include "plan/io/catalog_loader.hpp"
 
@@ -22,12 +24,11 @@ bool relative_to_catalog(const Calibration& c) {
   return c.efficiencies && c.efficiencies->reference_source.rfind("catalog gpu ", 0) == 0;
 }
 
-// A copy of the catalog in which `gpu` carries the calibration's efficiencies and the
-// fixed per-step cost is the fitted t_fixed (which already holds per-layer launch gaps).
-std::unique_ptr<Catalog> calibrated_catalog(const Catalog& base, const std::string& gpu, const Precision& weights,
-                                            const Calibration& c) {
-  auto cat = std::make_unique<Catalog>(base);
-  for (auto& g : cat->gpus) {
+// A copy of the catalog in which `gpu` carries a probe's efficiencies and the fixed
+// per-step cost is the fitted t_fixed (which already holds per-layer launch gaps).
+Catalog probe_catalog(const Catalog& base, const std::string& gpu, const Precision& weights, const Calibration& c) {
+  Catalog cat = base;
+  for (auto& g : cat.gpus) {
     if (g.id != gpu) continue;
     g.e_bw = c.efficiencies->e_bw;
     if (c.efficiencies->e_fl) {
@@ -38,25 +39,116 @@ std::unique_ptr<Catalog> calibrated_catalog(const Catalog& base, const std::stri
       }
     }
   }
-  cat->efficiency.step_overhead_ms.value = c.efficiencies->t_fixed_s * 1e3;
-  cat->efficiency.step_overhead_ms.source = c.path;
-  cat->efficiency.layer_overhead_us.value = 0;
-  cat->efficiency.layer_overhead_us.source = c.path;
+  cat.efficiency.step_overhead_ms.value = c.efficiencies->t_fixed_s * 1e3;
+  cat.efficiency.step_overhead_ms.source = c.path;
+  cat.efficiency.layer_overhead_us.value = 0;
+  cat.efficiency.layer_overhead_us.source = c.path;
   return cat;
 }
+
+std::string percent(double x) { return fmt::format("{:.0f}%", x * 100.0); }
+
+std::string describe_fit(const perf::ServingFit& f, const std::vector<std::string>& files, const GpuSpec& gpu_after,
+                         double t_fixed_ms) {
+  std::string s = fmt::format("calibrated by serving results {}: time scales memory x{:.3f}, compute x{:.3f}, fixed "
+                              "x{:.3f} (e_bw {:.3f}, e_fl {:.3f}/{:.3f}, fixed {:.2f} ms per step); fitted {}",
+                              fmt::join(files, ", "), f.scales.memory, f.scales.compute, f.scales.fixed,
+                              gpu_after.e_bw.value_or(0), gpu_after.e_fl_16.value_or(0), gpu_after.e_fl_8.value_or(0),
+                              t_fixed_ms, fmt::join(f.fitted, ", "));
+  if (!f.held.empty()) s += fmt::format("; held at the catalog's: {}", fmt::join(f.held, ", "));
+  s += fmt::format("; RMS error over the measurements {} with the catalog, {} fitted", percent(f.rms_error_catalog),
+                   percent(f.rms_error_fitted));
+  return s;
+}
+
+}  // namespace
+
+Calibrations::Calibrations(const Globals& g) {
+  if (g.no_calibration) return;
+  if (!g.calibrations.empty()) {
+    // Named on the command line: a file that does not load is an error, not a skip.
+    explicit_ = true;
+    for (const auto& f : g.calibrations) files_.push_back(io::load_calibration(f));
+    return;
+  }
+  for (const auto& f : io::list_calibrations(g.calib_dir() + "/results")) {
+    try {
+      files_.push_back(io::load_calibration(f));
+    } catch (const Error&) {
+      // `plan calibrate list` shows such files as invalid; they never size anything.
+    }
+  }
+}
+
+std::optional<Calibrations::Applied> Calibrations::apply(const Catalog& base, const io::CalibrationKey& key,
+                                                         std::vector<std::string>* notes) const {
+  const ModelArch* m = base.find_model(key.model);
+  const GpuSpec* gpu = base.find_gpu(key.gpu);
+  const Precision* w = base.find_precision(key.precision);
+  if (!m || !gpu || !w) return std::nullopt;
+  const Precision* kv = base.find_precision(w->default_kv.empty() ? w->id : w->default_kv);
+  if (!kv) return std::nullopt;
+
+  std::vector<Calibration> imports;
+  std::vector<std::string> names;
+  for (const auto& c : files_) {
+    if (c.kind == "import" && c.serving && io::calibration_matches(c, key)) {
+      imports.push_back(c);
+      names.push_back(c.path);
+    }
+  }
+  if (!imports.empty()) {
+    perf::ServingFit fit = perf::fit_serving(base, *m, *gpu, *w, *kv, key.tp, imports);
+    if (notes)
+      for (const auto& n : fit.notes) notes->push_back(n);
+    if (fit.ok) {
+      Applied a{perf::scaled_catalog(base, gpu->id, fit.scales), fmt::format("{}", fmt::join(names, ", ")), ""};
+      const double t_fixed_ms =
+          a.catalog.efficiency.step_overhead_ms.value + m->layers * a.catalog.efficiency.layer_overhead_us.value / 1e3;
+      a.note = describe_fit(fit, names, *a.catalog.find_gpu(gpu->id), t_fixed_ms);
+      return a;
+    }
+    if (notes) notes->push_back(fmt::format("serving results {} not applied: {}", fmt::join(names, ", "), fit.problem));
+  }
+
+  // Probe files: same model, GPU and precision; this TP, else TP 1; newest first.
+  const Calibration* best = nullptr;
+  for (const auto& c : files_) {
+    if (!relative_to_catalog(c) || c.model != key.model || c.gpu != key.gpu || c.precision != key.precision) continue;
+    if (c.tp != key.tp && c.tp != 1) continue;
+    if (!best || (c.tp == key.tp) > (best->tp == key.tp) ||
+        ((c.tp == key.tp) == (best->tp == key.tp) && c.created >= best->created))
+      best = &c;
+  }
+  if (!best) {
+    if (explicit_ && imports.empty() && notes)
+      notes->push_back(fmt::format("no --calibration file is for {} on {} ({}, TP {}): catalog figures", key.model,
+                                   key.gpu, key.precision, key.tp));
+    return std::nullopt;
+  }
+  const Efficiencies& e = *best->efficiencies;
+  Applied a{probe_catalog(base, gpu->id, *w, *best), best->path, ""};
+  a.note = fmt::format("calibrated by {}: e_bw {:.3f}, e_fl {}, t_fixed {:.3f} ms ({}){}", best->path, e.e_bw,
+                       e.e_fl ? fmt::format("{:.3f}", *e.e_fl) : std::string("catalog default"), e.t_fixed_s * 1e3,
+                       e.reference_source,
+                       best->tp == key.tp ? std::string()
+                                          : fmt::format("; measured at TP {}, all-reduces at TP {} from the catalog",
+                                                        best->tp, key.tp));
+  return a;
+}
+
+namespace {
 
 // The catalog model run on a calibrated copy of the catalog, which it owns.
 class CalibratedReplicaModel : public ReplicaModel {
  public:
-  CalibratedReplicaModel(std::unique_ptr<Catalog> cat, const Option& o, const GpuInstance& inst, const WorkloadMix& mix,
-                         const Calibration& c)
-      : cat_(std::move(cat)), inner_(*cat_, o, inst, mix), spec_(inner_.spec()) {
-    const Efficiencies& e = *c.efficiencies;
+  CalibratedReplicaModel(Calibrations::Applied a, const Option& o, const GpuInstance& inst, const WorkloadMix& mix,
+                         const std::vector<std::string>& notes)
+      : cat_(std::make_unique<Catalog>(std::move(a.catalog))), inner_(*cat_, o, inst, mix), spec_(inner_.spec()) {
     spec_.provenance = "calibrated";
-    spec_.provenance_source = c.path;
-    spec_.notes.push_back(fmt::format("calibrated by {}: e_bw {:.3f}, e_fl {}, t_fixed {:.3f} ms ({})", c.path, e.e_bw,
-                                      e.e_fl ? fmt::format("{:.3f}", *e.e_fl) : std::string("catalog default"),
-                                      e.t_fixed_s * 1e3, e.reference_source));
+    spec_.provenance_source = a.source;
+    spec_.notes.push_back(a.note);
+    for (const auto& n : notes) spec_.notes.push_back(n);
   }
   const ReplicaSpec& spec() const override { return spec_; }
   int replicas_for(double requests_per_s) const override { return inner_.replicas_for(requests_per_s); }
@@ -70,34 +162,45 @@ class CalibratedReplicaModel : public ReplicaModel {
   ReplicaSpec spec_;
 };
 
+// A model that keeps the catalog's figures, with notes on calibration files that matched
+// but could not be used.
+class NotedReplicaModel : public ReplicaModel {
+ public:
+  NotedReplicaModel(std::unique_ptr<ReplicaModel> inner, const std::vector<std::string>& notes)
+      : inner_(std::move(inner)), spec_(inner_->spec()) {
+    for (const auto& n : notes) spec_.notes.push_back(n);
+  }
+  const ReplicaSpec& spec() const override { return spec_; }
+  int replicas_for(double requests_per_s) const override { return inner_->replicas_for(requests_per_s); }
+  std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override {
+    return inner_->latency(requests_per_s, replicas);
+  }
+
+ private:
+  std::unique_ptr<ReplicaModel> inner_;
+  ReplicaSpec spec_;
+};
+
 class CalibratedProvider : public ReplicaModelProvider {
  public:
-  CalibratedProvider(Catalog cat, std::string results_dir, std::optional<Calibration> only)
-      : base_(std::move(cat)), results_dir_(std::move(results_dir)), only_(std::move(only)) {}
+  CalibratedProvider(Catalog cat, Calibrations files) : base_(std::move(cat)), files_(std::move(files)) {}
 
   std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
                                      const WorkloadMix& mix) const override {
     auto model = base_.make(option, instance, mix);
     // Only what the catalog roofline sized; the TP it chose is part of the match.
     if (model->spec().provenance != "spec" || !base_.catalog().find_model(option.model)) return model;
-    const Precision* weights = base_.catalog().find_precision(option.precision);
-    if (!weights) return model;
-    io::CalibrationKey key{option.model, instance.gpu, option.precision, model->spec().gpus_per_replica};
-    std::optional<Calibration> c;
-    if (only_) {
-      if (io::calibration_matches(*only_, key)) c = only_;
-    } else {
-      c = io::find_calibration(results_dir_, key);
-    }
-    if (!c || !relative_to_catalog(*c)) return model;
-    return std::make_unique<CalibratedReplicaModel>(calibrated_catalog(base_.catalog(), instance.gpu, *weights, *c),
-                                                    option, instance, mix, *c);
+    std::vector<std::string> notes;
+    auto applied = files_.apply(base_.catalog(),
+                                {option.model, instance.gpu, option.precision, model->spec().gpus_per_replica}, &notes);
+    if (applied) return std::make_unique<CalibratedReplicaModel>(std::move(*applied), option, instance, mix, notes);
+    if (!notes.empty()) return std::make_unique<NotedReplicaModel>(std::move(model), notes);
+    return model;
   }
 
  private:
   perf::CatalogReplicaModelProvider base_;
-  std::string results_dir_;
-  std::optional<Calibration> only_;
+  Calibrations files_;
 };
 
 }  // namespace
@@ -106,9 +209,9 @@ std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, co
   const std::string path = catalog_path(g);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return nullptr;  // options then need an explicit throughput
-  std::optional<Calibration> only;
-  if (!calibration.empty()) only = io::load_calibration(calibration);
-  return std::make_unique<CalibratedProvider>(io::load_catalog(path), g.calib_dir() + "/results", std::move(only));
+  Globals use = g;
+  if (!calibration.empty()) use.calibrations = {calibration};
+  return std::make_unique<CalibratedProvider>(io::load_catalog(path), Calibrations(use));
 }
 
 }  // namespace plan::cli

@@ -174,8 +174,9 @@ StepTime PerfModel::prefill(double n) const {
   return s;
 }
 
-double PerfModel::prefill_work(double n) const {
-  if (n <= 0) return 0;
+StepTime PerfModel::prefill_work_parts(double n) const {
+  StepTime s;
+  if (n <= 0) return s;
   // A prefill step carries up to P = max(n, prefill_batch_tokens) prompt tokens: the
   // weight GEMMs, the fixed cost and the all-reduces of P tokens are shared pro rata;
   // attention is per prompt.
@@ -186,7 +187,14 @@ double PerfModel::prefill_work(double n) const {
   const double share = n / p;
   const double att_fl = 4.0 * model_->layers * attention_width(*model_) * n * n / 2.0 / g / fl_attn_;
   const double att_mem = n * kv_bytes_per_token_per_gpu(*model_, *kv_, tp_) / bw_;
-  return (std::max(lin_mem, lin_fl) + comm_s(p) + fixed_step_s()) * share + std::max(att_fl, att_mem);
+  s.linear = std::max(lin_mem, lin_fl) * share;
+  s.attention = std::max(att_fl, att_mem);
+  s.memory = (lin_mem >= lin_fl ? lin_mem * share : 0) + (att_mem >= att_fl ? att_mem : 0);
+  s.compute = (lin_mem >= lin_fl ? 0 : lin_fl * share) + (att_mem >= att_fl ? 0 : att_fl);
+  s.comm = comm_s(p) * share;
+  s.fixed = fixed_step_s() * share;
+  s.total = s.linear + s.attention + s.comm + s.fixed;
+  return s;
 }
 
 std::string deployment_problem(const PerfModel& pm, double context_tokens) {

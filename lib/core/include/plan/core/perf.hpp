@@ -82,7 +82,9 @@ class PerfModel {
   // Replica time one request's prefill takes when prompts are batched up to
   // prefill_batch_tokens per step (weight reads, fixed costs and all-reduce latency are
   // shared across the batch). Used for throughput.
-  double prefill_work(double tokens) const;
+  double prefill_work(double tokens) const { return prefill_work_parts(tokens).total; }
+  // The same split into memory-bound, compute-bound, fixed and all-reduce parts.
+  StepTime prefill_work_parts(double tokens) const;
 
   // Effective rates, after efficiencies.
   double bandwidth_bytes_per_s() const { return bw_; }
