@@ -111,3 +111,67 @@ plan_cli_test(calibrate.import_guidellm_scalar --rc 2
   --no-file ${CMAKE_BINARY_DIR}/guidellm-scalar.yaml
   -- calibrate import fuzz/corpus/serving/crash-guidellm-scalar-benchmark.json --model llama-3.1-8b --gpu h100-sxm
      --precision bf16 --tp 1 -o ${CMAKE_BINARY_DIR}/guidellm-scalar.yaml)
+
+# Serving results fitted into plans. The fixtures restate a published vLLM 0.6.0 run of
+# Llama 3.1 8B on an A100 80GB (tests/data/calib/SOURCES.md): median TPOT 14.14 ms at
+# 4 requests/s, and 4,132 output tok/s offline. The fitted model reproduces the figure it
+# was fitted to; the arithmetic of the fit is worked by hand in test_serving_fit.cpp.
+set(SERVING tests/data/calib-serving)
+plan_cli_test(calibrate.import_serve_fit --rc 0
+  --stdout-re "^TPOT ms +11\\.0 +14\\.14 +[0-9.]+ +14\\.14$"
+  --stdout-re "^time scales: memory x[0-9.]+, compute x[0-9.]+, fixed x1\\.000. least squares"
+  --stdout-re "^held at the catalog's value: fixed \\(too few measurements to fit it as well\\)$"
+  -- calibrate import ${CAL}/vllm_serve_llama8b_a100_4rps.json --model llama-3.1-8b --gpu a100-80gb-sxm
+     --precision bf16 --tp 1 -o ${CMAKE_BINARY_DIR}/import-serve-fit.yaml)
+plan_cli_test(calibrate.import_throughput_lengths --rc 0
+  --stdout-re "^output tok/s +256\\.0 +4132\\.34 +[0-9.]+ +4132\\.34$"
+  --file-re ${CMAKE_BINARY_DIR}/import-throughput.yaml "^  mean_input_tokens: 215$"
+  --file-re ${CMAKE_BINARY_DIR}/import-throughput.yaml "^  output_tokens_per_s: 4132\\.3356$"
+  -- calibrate import ${CAL}/vllm_throughput_llama8b_a100.json --model llama-3.1-8b --gpu a100-80gb-sxm
+     --precision bf16 --tp 1 --input-len 215 --output-len 194.28 -o ${CMAKE_BINARY_DIR}/import-throughput.yaml)
+plan_cli_test(calibrate.import_throughput_no_lengths --rc 0
+  --stdout-re "not used: it does not give the mean input and output tokens per request \\(import it with --input-len and --output-len\\)$"
+  --stdout-re "^not used for planning: no usable serving measurement$"
+  -- calibrate import ${CAL}/vllm_throughput_llama8b_a100.json --model llama-3.1-8b --gpu a100-80gb-sxm
+     --precision bf16 --tp 1 -o ${CMAKE_BINARY_DIR}/import-throughput-bare.yaml)
+plan_cli_test(calibrate.import_length_given_twice --rc 64
+  --stderr-exact "plan: error: ${CAL}/vllm_serve_llama8b_a100_4rps.json gives 215.0 mean tokens per request already (--input-len applies to files that do not)"
+  --no-file ${CMAKE_BINARY_DIR}/import-twice.yaml
+  -- calibrate import ${CAL}/vllm_serve_llama8b_a100_4rps.json --model llama-3.1-8b --gpu a100-80gb-sxm
+     --precision bf16 --tp 1 --input-len 100 -o ${CMAKE_BINARY_DIR}/import-twice.yaml)
+plan_cli_test(calibrate.import_not_in_catalog --rc 0
+  --stdout-re "^not used for planning: opt-125m on h100-sxm \\(bf16, TP 1\\) is not a deployment of calib/catalog\\.yaml"
+  -- calibrate import ${CAL}/vllm_bench_serve.json --model opt-125m --gpu h100-sxm --precision bf16 --tp 1
+     -o ${CMAKE_BINARY_DIR}/import-opt.yaml)
+
+# perf and compare with both files: the fitted model gives the measured TPOT at 4 req/s.
+plan_cli_test(perf.calibrated_serving --rc 0
+  --stdout-re "\"provenance\": \"calibrated\""
+  --stdout-re "\"tpot_ms\": 14\\.1[34]"
+  --stdout-re "\"calibration\": \"${SERVING}/llama-3\\.1-8b-a100-80gb-sxm-bf16-tp1-serve\\.yaml, ${SERVING}/llama-3\\.1-8b-a100-80gb-sxm-bf16-tp1-throughput\\.yaml\""
+  -- --calibration ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-serve.yaml
+     --calibration ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-throughput.yaml
+     perf --model llama-3.1-8b --gpu a100-80gb-sxm --input 215 --output 194.28 --rate 4 --format json)
+plan_cli_test(perf.calibrated_serving_offline --rc 0
+  --stdout-re "\"output_tokens_per_s\": 413[0-9]\\."
+  -- --calibration ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-serve.yaml
+     --calibration ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-throughput.yaml
+     perf --model llama-3.1-8b --gpu a100-80gb-sxm --input 215 --output 194.28 --concurrency max --format json)
+plan_cli_test(perf.uncalibrated --rc 0
+  --stdout-re "\"provenance\": \"spec\"" --stdout-re "\"calibration\": null"
+  -- --no-calibration perf --model llama-3.1-8b --gpu a100-80gb-sxm --input 215 --output 194 --format json)
+plan_cli_test(compare.calibrated_serving --rc 0
+  --stdout-re "^  a100: calibrated by serving results ${SERVING}/llama-3\\.1-8b-a100-80gb-sxm-bf16-tp1-serve\\.yaml, ${SERVING}/llama-3\\.1-8b-a100-80gb-sxm-bf16-tp1-throughput\\.yaml: time scales memory x"
+  --stdout-re "^  a100: replica throughput \\(calibrated\\) from ${SERVING}/"
+  -- --calibration ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-serve.yaml
+     --calibration ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-throughput.yaml
+     compare tests/data/profile-calibrated.yaml)
+plan_cli_test(compare.calibration_not_matching --rc 0
+  --stdout-re "^  a100: no --calibration file is for llama-3\\.1-8b on a100-80gb-sxm \\(bf16, TP 1\\): catalog figures$"
+  -- --calibration tests/data/calib-home/calib/results/tiny-example.yaml compare tests/data/profile-calibrated.yaml)
+plan_cli_test(compare.calibration_missing_file --rc 2
+  --stderr-re "^plan: error: .*nope\\.yaml"
+  -- --calibration tests/data/nope.yaml compare tests/data/profile-calibrated.yaml)
+plan_cli_test(compare.calibration_and_none --rc 64
+  --stderr-re "^plan: error: .*--no-calibration"
+  -- --calibration tests/data/nope.yaml --no-calibration compare tests/data/profile-calibrated.yaml)

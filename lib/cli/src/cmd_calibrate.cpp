@@ -17,6 +17,7 @@
 #include "common.hpp"
 #include "plan/core/calibration.hpp"
 #include "plan/core/error.hpp"
+#include "plan/core/serving_fit.hpp"
 #include "plan/core/units.hpp"
 #include "plan/io/calibration_io.hpp"
 #include "plan/io/catalog_loader.hpp"
@@ -59,6 +60,8 @@ struct ImportOptions {
   std::string precision;
   int tp = 1;
   int benchmark_index = 0;
+  std::optional<double> input_len;   // mean tokens per request, for files that do not state them
+  std::optional<double> output_len;
   std::string out;
 };
 
@@ -167,7 +170,40 @@ void progress(const std::string& line) { std::cerr << "plan: calibrate: " << lin
 
 std::string fmt_opt(const std::optional<double>& v, int decimals) { return v ? report::fixed(*v, decimals) : "-"; }
 
-std::string show_calibration(const Calibration& c) {
+// What an imported serving result does to the catalog model of its deployment: the fit of
+// that file alone (perf::fit_serving), measured against predicted.
+std::string show_serving_fit(const Catalog& cat, const Calibration& c) {
+  const ModelArch* m = cat.find_model(c.model);
+  const GpuSpec* gpu = cat.find_gpu(c.gpu);
+  const Precision* w = cat.find_precision(c.precision);
+  if (!m || !gpu || !w || !perf::is_tp_degree(c.tp))
+    return fmt::format("\nnot used for planning: {} on {} ({}, TP {}) is not a deployment of calib/catalog.yaml (its "
+                       "model, GPU, precision or TP is not there)\n",
+                       c.model, c.gpu, c.precision, c.tp);
+  const Precision* kv = cat.find_precision(w->default_kv.empty() ? w->id : w->default_kv);
+  if (!kv) return "";
+  perf::ServingFit f = perf::fit_serving(cat, *m, *gpu, *w, *kv, c.tp, {c});
+  std::string o = "\nagainst the catalog model of this deployment:\n";
+  report::Table t;
+  t.add_column("figure", report::Align::left);
+  for (auto h : {"batch", "measured", "catalog", "calibrated"}) t.add_column(h);
+  for (const auto& x : f.observations) {
+    t.add_row({x.figure, report::fixed(x.batch, 1), report::fixed(x.measured, 2), report::fixed(x.catalog, 2),
+               f.ok ? report::fixed(x.fitted, 2) : std::string("-")});
+  }
+  if (!f.observations.empty()) o += t.render_text();
+  for (const auto& n : f.notes) o += "note: " + n + "\n";
+  if (!f.ok) return o + "not used for planning: " + f.problem + "\n";
+  o += fmt::format("time scales: memory x{:.3f}, compute x{:.3f}, fixed x{:.3f}; {}\n", f.scales.memory,
+                   f.scales.compute, f.scales.fixed, f.method);
+  for (const auto& h : f.held) o += "held at the catalog's value: " + h + "\n";
+  o += fmt::format("plans for {} on {}x {} ({}) use these scales; other files for the same deployment are fitted "
+                   "together with it\n",
+                   c.model, c.tp, c.gpu, c.precision);
+  return o;
+}
+
+std::string show_calibration(const Calibration& c, const Catalog* cat = nullptr) {
   std::string o = fmt::format("calibration {} ({}, created {} on {}, {})\n", c.path.empty() ? "-" : c.path, c.kind,
                               c.created, c.host, c.probe_version);
   o += fmt::format("model {}, gpu {}, precision {}, tp {}\n", c.model, c.gpu, c.precision, c.tp);
@@ -247,6 +283,7 @@ std::string show_calibration(const Calibration& c) {
     row("E2E p50 ms", s.e2el_p50_ms, 2);
     row("E2E p99 ms", s.e2el_p99_ms, 2);
     o += t.render_text();
+    if (cat) o += show_serving_fit(*cat, c);
   }
   return o;
 }
@@ -380,11 +417,27 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
   (void)bytes_per_element(c.precision);
   c.tp = o.tp;
   c.serving = io::import_serving(o.file, o.benchmark_index > 0 ? std::optional<int>(o.benchmark_index) : std::nullopt);
+  // vLLM bench throughput does not record the request shape; the run's --input-len and
+  // --output-len supply it.
+  auto supply = [&](std::optional<double>& field, const std::optional<double>& given, const char* flag) {
+    if (!given) return;
+    if (field)
+      throw Error(fmt::format("{} gives {:.1f} mean tokens per request already ({} applies to files that do not)",
+                              o.file, *field, flag),
+                  ExitCode::usage_error);
+    field = *given;
+  };
+  supply(c.serving->mean_input_tokens, o.input_len, "--input-len");
+  supply(c.serving->mean_output_tokens, o.output_len, "--output-len");
+  if (c.serving->tool == "vllm-bench-throughput" && c.serving->mean_input_tokens && c.serving->mean_output_tokens &&
+      c.serving->requests_per_s)
+    c.serving->output_tokens_per_s = *c.serving->requests_per_s * *c.serving->mean_output_tokens;
   std::string path = o.out.empty() ? default_output(g, c, c.serving->tool) : o.out;
   io::write_calibration(path, c);
   if (path != "-") {
     c.path = path;
-    emit(show_calibration(c) + fmt::format("wrote {}\n", path), "");
+    std::optional<Catalog> cat = load_catalog_if_present(g);
+    emit(show_calibration(c, cat ? &*cat : nullptr) + fmt::format("wrote {}\n", path), "");
   }
   return 0;
 }
@@ -463,14 +516,22 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
   imp->add_option("--tp", io_->tp, "Tensor-parallel degree")->required()->check(CLI::Range(1, 64));
   imp->add_option("--benchmark-index", io_->benchmark_index, "For a GuideLLM file of several benchmarks: which one (1-based)")
       ->check(CLI::Range(1, 100000));
+  imp->add_option("--input-len", io_->input_len,
+                  "Input tokens per request of the run, for files that do not record them (vLLM bench throughput)")
+      ->check(CLI::Range(1.0, 1e7));
+  imp->add_option("--output-len", io_->output_len,
+                  "Output tokens per request of the run, for files that do not record them (vLLM bench throughput)")
+      ->check(CLI::Range(1.0, 1e7));
   imp->add_option("-o,--output", io_->out, "Calibration file to write (default: calib/results/...yaml)");
   reg.add(imp, [io_, &g = reg.globals]() { return import_calibrate(g, *io_); });
 
   auto file = std::make_shared<std::string>();
   auto* show = cal->add_subcommand("show", "Show a calibration file: measurements, fit and efficiencies");
   show->add_option("file", *file, "Calibration file")->required();
-  reg.add(show, [file]() {
-    emit(show_calibration(io::load_calibration(*file)), "");
+  reg.add(show, [file, &g = reg.globals]() {
+    Calibration c = io::load_calibration(*file);
+    std::optional<Catalog> cat = load_catalog_if_present(g);
+    emit(show_calibration(c, cat ? &*cat : nullptr), "");
     return 0;
   });
 

@@ -49,12 +49,12 @@ Catalog probe_catalog(const Catalog& base, const std::string& gpu, const Precisi
 std::string percent(double x) { return fmt::format("{:.0f}%", x * 100.0); }
 
 std::string describe_fit(const perf::ServingFit& f, const std::vector<std::string>& files, const GpuSpec& gpu_after,
-                         double t_fixed_ms) {
+                         const Precision& weights, double t_fixed_ms) {
+  const double e_fl = weights.compute == "bf16" ? gpu_after.e_fl_16.value_or(0) : gpu_after.e_fl_8.value_or(0);
   std::string s = fmt::format("calibrated by serving results {}: time scales memory x{:.3f}, compute x{:.3f}, fixed "
-                              "x{:.3f} (e_bw {:.3f}, e_fl {:.3f}/{:.3f}, fixed {:.2f} ms per step); fitted {}",
+                              "x{:.3f} (e_bw {:.3f}, e_fl {:.3f}, fixed {:.2f} ms per step); fitted {}",
                               fmt::join(files, ", "), f.scales.memory, f.scales.compute, f.scales.fixed,
-                              gpu_after.e_bw.value_or(0), gpu_after.e_fl_16.value_or(0), gpu_after.e_fl_8.value_or(0),
-                              t_fixed_ms, fmt::join(f.fitted, ", "));
+                              gpu_after.e_bw.value_or(0), e_fl, t_fixed_ms, fmt::join(f.fitted, ", "));
   if (!f.held.empty()) s += fmt::format("; held at the catalog's: {}", fmt::join(f.held, ", "));
   s += fmt::format("; RMS error over the measurements {} with the catalog, {} fitted", percent(f.rms_error_catalog),
                    percent(f.rms_error_fitted));
@@ -105,7 +105,7 @@ std::optional<Calibrations::Applied> Calibrations::apply(const Catalog& base, co
       Applied a{perf::scaled_catalog(base, gpu->id, fit.scales), fmt::format("{}", fmt::join(names, ", ")), ""};
       const double t_fixed_ms =
           a.catalog.efficiency.step_overhead_ms.value + m->layers * a.catalog.efficiency.layer_overhead_us.value / 1e3;
-      a.note = describe_fit(fit, names, *a.catalog.find_gpu(gpu->id), t_fixed_ms);
+      a.note = describe_fit(fit, names, *a.catalog.find_gpu(gpu->id), *w, t_fixed_ms);
       return a;
     }
     if (notes) notes->push_back(fmt::format("serving results {} not applied: {}", fmt::join(names, ", "), fit.problem));
