@@ -1,6 +1,8 @@
 // Hybrid plans (lib/core/src/hybrid.cpp) and recommendations (recommend.cpp), by hand.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "plan/core/compare.hpp"
 #include "plan/core/recommend.hpp"
 #include "plan/io/loaders.hpp"
@@ -112,4 +114,44 @@ TEST_CASE("hybrid: batch requests fill idle private capacity first", "[hybrid]")
     CompareResult c2 = compare(p, sheet(), nullptr);
     CHECK(find(c2, "mix").breakdown.api_tokens == Approx(1825.00));
   }
+}
+
+// Split plan: two PHI workloads can only go to the GPU option; a small public one is
+// cheapest on the API. Flat traffic, 1,000 tokens per request, ops $1,000 a month
+// (0.1 FTE x $120,000 / 12) per self-hosted option.
+//   phi-a 43,200 req/day = 0.5 req/s, phi-b 21,600 req/day = 0.25 req/s: together
+//   0.75 req/s, one replica of 1 req/s: $2.50 x 730 = $1,825 + $1,000 ops = $2,825.00
+//   (costed per workload it would be two replicas and ops twice: $5,650.00).
+//   pub 8,640 req/day x 730/24 days = 262,800 requests = 262.8M tokens at $1/1M: $262.80
+//   (the GPU option would cost $2,825.00 for it alone).
+// Split: $2,825.00 + $262.80 = $3,087.80.
+TEST_CASE("recommend: a split plan costs a shared option once, for the combined traffic", "[hybrid]") {
+  Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
+  p.ops.fte_share = 0.1;
+  p.ops.loaded_cost_per_fte_year = 120000;
+  Workload a = p.workloads[0];
+  a.traffic = TrafficShape::flat();
+  a.id = "phi-a";
+  a.data_class = "phi";
+  a.requests_per_day = 43200;
+  Workload b = a;
+  b.id = "phi-b";
+  b.requests_per_day = 21600;
+  Workload pub = a;
+  pub.id = "pub";
+  pub.data_class = "public";
+  pub.requests_per_day = 8640;
+  p.workloads = {a, b, pub};
+  Recommendation r = recommend(p, sheet(), nullptr);
+  auto it = std::find_if(r.plans.begin(), r.plans.end(), [](const Plan& x) { return x.id == "split"; });
+  REQUIRE(it != r.plans.end());
+  CHECK(it->feasible);
+  CHECK(it->monthly_cost_usd == Approx(3087.80));
+  REQUIRE(it->assignments.size() == 3);
+  CHECK(it->assignments[0].option == "gpu");
+  CHECK(it->assignments[1].option == "gpu");
+  CHECK(it->assignments[2].option == "api");
+  // All on the GPU option: 0.85 req/s on one replica, $2,825.00, cheaper than the split.
+  REQUIRE(r.best);
+  CHECK(r.plans[*r.best].monthly_cost_usd == Approx(2825.00));
 }

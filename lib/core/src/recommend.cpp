@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <iterator>
 
 #include "plan/core/units.hpp"
 
@@ -65,38 +67,57 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
     }
   }
 
-  // Each workload on its own cheapest feasible option. Fixed costs (ops) of an option used
-  // by several workloads are counted once per workload, so this overstates the split's cost.
+  // Each workload on its own cheapest feasible option; an option chosen by several
+  // workloads then serves their combined traffic, with one fleet and one set of fixed costs.
   if (p.workloads.size() > 1) {
     Plan split;
     split.id = "split";
     split.description = "each workload on its own cheapest feasible option";
-    double tokens = 0;
+    Profile base = p;
+    base.options.clear();
+    for (const auto& o : p.options) {
+      if (o.kind != OptionKind::hybrid) base.options.push_back(o);
+    }
+    std::vector<std::pair<const Option*, std::vector<Workload>>> groups;  // in workload order
     for (const auto& w : p.workloads) {
-      Profile one = p;
+      Profile one = base;
       one.workloads = {w};
-      one.options.clear();
-      for (const auto& o : p.options) {
-        if (o.kind == OptionKind::hybrid) continue;
-        one.options.push_back(o);
-      }
       CompareResult c = compare(one, sheet, perf);
       if (!c.cheapest) {
         split.feasible = false;
         split.reasons.push_back(fmt::format("no option can serve workload '{}' on its own", w.id));
         continue;
       }
-      auto it = std::find_if(c.options.begin(), c.options.end(), [&](const OptionResult& r) { return r.id == *c.cheapest; });
-      split.monthly_cost_usd += it->monthly_cost_usd;
-      tokens += it->monthly_tokens;
-      split.assignments.push_back({w.id, it->id, 1.0});
+      split.assignments.push_back({w.id, *c.cheapest, 1.0});
+      auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first->id == *c.cheapest; });
+      if (g == groups.end()) {
+        auto o = std::find_if(base.options.begin(), base.options.end(), [&](const Option& x) { return x.id == *c.cheapest; });
+        groups.push_back({&*o, {}});
+        g = std::prev(groups.end());
+      }
+      g->second.push_back(w);
+    }
+    double tokens = 0;
+    for (const auto& [option, workloads] : groups) {
+      Profile grp = base;
+      grp.workloads = workloads;
+      OptionResult r = evaluate_option(grp, sheet, *option, perf);
+      if (!r.feasible) {
+        std::vector<std::string> ids;
+        for (const auto& w : workloads) ids.push_back(w.id);
+        split.feasible = false;
+        split.reasons.push_back(fmt::format("workloads {} together on {}: {}", fmt::join(ids, ", "), option->id,
+                                            fmt::join(r.reasons, "; ")));
+        continue;
+      }
+      split.monthly_cost_usd += r.monthly_cost_usd;
+      tokens += r.monthly_tokens;
     }
     split.cost_per_mtok_usd = tokens > 0 ? split.monthly_cost_usd / tokens * tokens_per_mtok : 0;
-    split.reasons.push_back("fixed costs of an option shared by several workloads are counted for each");
+    if (std::any_of(groups.begin(), groups.end(), [](const auto& g) { return g.second.size() > 1; }))
+      split.reasons.push_back("an option chosen by several workloads is sized and costed for their combined traffic");
     // A split that puts every workload on one option is that option.
-    bool one_option = std::all_of(split.assignments.begin(), split.assignments.end(),
-                                  [&](const Assignment& a) { return a.option == split.assignments.front().option; });
-    if (!split.feasible || !one_option) rec.plans.push_back(split);
+    if (!split.feasible || groups.size() > 1) rec.plans.push_back(split);
   }
 
   std::stable_sort(rec.plans.begin(), rec.plans.end(), [](const Plan& a, const Plan& b) {
