@@ -6,6 +6,7 @@
 #include "plan/core/units.hpp"
 #include "plan/report/json.hpp"
 #include "plan/report/table.hpp"
+#include "option_json.hpp"
 
 namespace plan::report {
 namespace {
@@ -125,31 +126,19 @@ std::string projection_json(const Projection& p) {
   j.field("months", p.months);
   j.field("baseline", p.baseline);
   j.field("tokens_per_day_today", p.tokens_per_day_today);
-  j.key("discount_rate_per_year");
-  if (p.discount_rate_per_year) j.value(*p.discount_rate_per_year);
-  else j.null();
+  j.field("discount_rate_per_year", p.discount_rate_per_year);
   j.key("options").begin_array();
   for (const auto& o : p.options) {
-    j.begin_object();
-    j.field("id", o.id);
-    j.field("kind", to_string(o.kind));
-    j.field("what", o.what);
-    j.field("feasible", o.feasible);
+    begin_option_object(j, o);
     j.field("commitment_months", o.commitment_months);
     j.key("totals").begin_object();
     for (const auto& [name, v] : o.total_breakdown.lines()) j.money(name, v);
     j.money("one_time", o.total_one_time);
     j.money("total", o.total);
-    j.key("present_value");
-    if (o.total_present_value) j.value_fixed(*o.total_present_value, 2);
-    else j.null();
+    j.money("present_value", o.total_present_value);
     j.end_object();
-    j.key("payback_month");
-    if (o.payback_month) j.value(*o.payback_month);
-    else j.null();
-    j.key("notes").begin_array();
-    for (const auto& n : o.notes) j.value(n);
-    j.end_array();
+    j.field("payback_month", o.payback_month);
+    j.strings("notes", o.notes);
     j.key("months").begin_array();
     for (const auto& m : o.months) {
       j.begin_object();
@@ -165,16 +154,12 @@ std::string projection_json(const Projection& p) {
       j.money("cumulative", m.cumulative);
       j.money("savings_vs_baseline", m.savings_vs_baseline);
       j.money("cumulative_savings", m.cumulative_savings);
-      j.key("present_value");
-      if (m.present_value) j.value_fixed(*m.present_value, 2);
-      else j.null();
+      j.money("present_value", m.present_value);
       j.field("needed", m.needed);
       j.field("paid", m.paid);
       j.field("utilization", m.utilization);
       j.field("feasible", m.feasible);
-      j.key("reasons").begin_array();
-      for (const auto& why : m.reasons) j.value(why);
-      j.end_array();
+      j.strings("reasons", m.reasons);
       j.end_object();
     }
     j.end_array();
@@ -274,23 +259,15 @@ std::string breakeven_json(const BreakEvenReport& r) {
     if (be.found) j.value(be.tokens_per_day);
     else j.null();
     j.key("range_tokens_per_day").begin_array().value(be.range.from_tokens_per_day).value(be.range.to_tokens_per_day).end_array();
-    j.key("option_floor_usd_per_mtok");
-    if (be.a_floor_per_mtok) j.value(*be.a_floor_per_mtok);
-    else j.null();
-    j.key("against_floor_usd_per_mtok");
-    if (be.b_floor_per_mtok) j.value(*be.b_floor_per_mtok);
-    else j.null();
+    j.field("option_floor_usd_per_mtok", be.a_floor_per_mtok);
+    j.field("against_floor_usd_per_mtok", be.b_floor_per_mtok);
     j.field("reason", be.reason);
-    j.key("payback_month");
-    if (row.payback_month) j.value(*row.payback_month);
-    else j.null();
+    j.field("payback_month", row.payback_month);
     j.key("payback_month_label");
     if (row.payback_month) j.value(row.payback_label);
     else j.null();
     j.field("horizon_months", row.horizon_months);
-    j.key("notes").begin_array();
-    for (const auto& n : be.notes) j.value(n);
-    j.end_array();
+    j.strings("notes", be.notes);
     j.end_object();
   }
   j.end_array();
@@ -439,25 +416,17 @@ std::string diff_json(const CompareDiff& d) {
   j.begin_object();
   j.field("a", d.a_label);
   j.field("b", d.b_label);
-  j.key("context").begin_array();
-  for (const auto& c : d.context) j.value(c);
-  j.end_array();
+  j.strings("context", d.context);
   j.key("options").begin_array();
   for (const auto& o : d.options) {
     j.begin_object();
     j.field("id", o.id);
-    j.key("a_monthly_usd");
-    if (o.a_usd) j.value_fixed(*o.a_usd, 2);
-    else j.null();
-    j.key("b_monthly_usd");
-    if (o.b_usd) j.value_fixed(*o.b_usd, 2);
-    else j.null();
+    j.money("a_monthly_usd", o.a_usd);
+    j.money("b_monthly_usd", o.b_usd);
     j.key("change_usd");
     if (o.a_usd && o.b_usd) j.value_fixed(o.change_usd, 2);
     else j.null();
-    j.key("why").begin_array();
-    for (const auto& w : o.why) j.value(w);
-    j.end_array();
+    j.strings("why", o.why);
     j.end_object();
   }
   j.end_array();
