@@ -434,6 +434,20 @@ std::string diff_json(const CompareDiff& d) {
   return j.str();
 }
 
+// The finance reports share one layout per format: table and markdown come from the same text
+// renderer.
+template <typename R>
+std::string render_as(const R& r, Format f, std::string (*csv)(const R&), std::string (*json)(const R&),
+                      std::string (*text)(const R&, bool)) {
+  switch (f) {
+    case Format::csv: return csv(r);
+    case Format::json: return json(r);
+    case Format::markdown: return text(r, true);
+    case Format::table: break;
+  }
+  return text(r, false);
+}
+
 }  // namespace
 
 std::vector<std::string> projection_csv_header() {
@@ -447,43 +461,17 @@ std::vector<std::string> projection_csv_header() {
 }
 
 std::string render_projection(const Projection& p, Format f) {
-  switch (f) {
-    case Format::csv: return projection_csv(p);
-    case Format::json: return projection_json(p);
-    case Format::markdown: return projection_text(p, true);
-    case Format::table: break;
-  }
-  return projection_text(p, false);
+  return render_as(p, f, projection_csv, projection_json, projection_text);
 }
 
 std::string render_breakeven(const BreakEvenReport& r, Format f) {
-  switch (f) {
-    case Format::csv: return breakeven_csv(r);
-    case Format::json: return breakeven_json(r);
-    case Format::markdown: return breakeven_text(r, true);
-    case Format::table: break;
-  }
-  return breakeven_text(r, false);
+  return render_as(r, f, breakeven_csv, breakeven_json, breakeven_text);
 }
 
 std::string render_sweep(const Sweep& s, Format f, bool crossovers_only) {
-  switch (f) {
-    case Format::csv: return crossovers_only ? crossovers_csv(s) : sweep_csv(s);
-    case Format::json: return sweep_json(s);
-    case Format::markdown: return sweep_text(s, true);
-    case Format::table: break;
-  }
-  return sweep_text(s, false);
+  return render_as(s, f, crossovers_only ? crossovers_csv : sweep_csv, sweep_json, sweep_text);
 }
 
-std::string render_diff(const CompareDiff& d, Format f) {
-  switch (f) {
-    case Format::csv: return diff_csv(d);
-    case Format::json: return diff_json(d);
-    case Format::markdown: return diff_text(d, true);
-    case Format::table: break;
-  }
-  return diff_text(d, false);
-}
+std::string render_diff(const CompareDiff& d, Format f) { return render_as(d, f, diff_csv, diff_json, diff_text); }
 
 }  // namespace plan::report
