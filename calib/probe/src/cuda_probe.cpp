@@ -12,6 +12,7 @@
 #include "cuda_check.hpp"
 #include "kernels.hpp"
 #include "plan/core/error.hpp"
+#include "plan/core/probe_run.hpp"
 #include "plan/core/units.hpp"
 
 namespace plan::probe {
@@ -162,12 +163,6 @@ DType dtype_of(const std::string& precision) {
   if (precision == "bf16") return DType::bf16;
   throw Error(fmt::format("the cuda probe measures fp32, fp16 or bf16, not '{}' (expected --precision bf16)", precision),
               ExitCode::usage_error);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 std::string version_text(int v) { return fmt::format("{}.{}", v / 1000, (v % 1000) / 10); }
@@ -407,15 +402,7 @@ void require_cuda_device() {
 ProbeResult run_cuda_probe(const ProbeConfig& cfg, int device) {
   require_cuda_device();
   DType t = dtype_of(cfg.precision);
-  cfg.shape.validate();
-  if (cfg.batches.empty()) throw Error("no batch sizes (expected e.g. --batch 1,8,32)", ExitCode::usage_error);
-  for (int b : cfg.batches) {
-    if (b < 1 || b > 65535) throw Error(fmt::format("batch size {} (expected 1 to 65535)", b), ExitCode::usage_error);
-  }
-  if (cfg.context < 1) throw Error(fmt::format("context {} (expected at least 1)", cfg.context), ExitCode::usage_error);
-  if (cfg.prefill_tokens < 1)
-    throw Error(fmt::format("prefill tokens {} (expected at least 1)", cfg.prefill_tokens), ExitCode::usage_error);
-  if (cfg.repeats < 1) throw Error("repeats must be at least 1", ExitCode::usage_error);
+  check_probe_config(cfg, 65535);
   int group = cfg.shape.heads / cfg.shape.kv_heads;
   if (!kernels::decode_attention_supported(cfg.shape.head_dim, group))
     throw Error(fmt::format("model '{}': head_dim {} with {} query heads per KV head is outside the probe's attention "
@@ -475,18 +462,11 @@ ProbeResult run_cuda_probe(const ProbeConfig& cfg, int device) {
   double fixed = GpuModel::fixed_bytes(cfg.shape, t, max_batch, cfg.prefill_tokens);
   double per_layer = GpuModel::layer_bytes(cfg.shape, t, max_batch, cfg.context);
   int fit = int(std::floor((budget - fixed) / per_layer));
-  int layers_run = cfg.layers_run > 0 ? std::min(cfg.layers_run, cfg.shape.layers) : cfg.shape.layers;
-  if (fit < layers_run) {
-    if (fit < 1)
-      throw Error(fmt::format("model '{}' needs {:.2f} GiB for one layer, the head and activations; {:.2f} GiB free",
-                              cfg.shape.name, (per_layer + fixed) / bytes_per_gib, budget / bytes_per_gib),
-                  ExitCode::unavailable);
-    layers_run = fit;
-  }
-  r.layers_run = layers_run;
-  if (layers_run < cfg.shape.layers)
-    r.notes.push_back(fmt::format("ran {} of {} layers; layer times scaled by {}/{}", layers_run, cfg.shape.layers,
-                                  cfg.shape.layers, layers_run));
+  if (fit < 1)
+    throw Error(fmt::format("model '{}' needs {:.2f} GiB for one layer, the head and activations; {:.2f} GiB free",
+                            cfg.shape.name, (per_layer + fixed) / bytes_per_gib, budget / bytes_per_gib),
+                ExitCode::unavailable);
+  const int layers_run = choose_layers_run(cfg, fit, r);
   const double scale = double(cfg.shape.layers) / layers_run;
 
   say(fmt::format("allocating {} layers of '{}' ({:.2f} GiB)", layers_run, cfg.shape.name,
@@ -516,13 +496,7 @@ ProbeResult run_cuda_probe(const ProbeConfig& cfg, int device) {
       layer_t.push_back(e1.seconds_since(e0));
       head_t.push_back(e2.seconds_since(e1));
     }
-    DecodePoint p;
-    p.batch = b;
-    p.step_s = median(layer_t) * scale + median(head_t);
-    p.tokens_per_s = b / p.step_s;
-    StepCost c = decode_step_cost(cfg.shape, cfg.shape.layers, wbytes, wbytes, b, cfg.context);
-    p.bytes = c.bytes;
-    p.flops = c.flops;
+    DecodePoint p = decode_point(cfg.shape, b, cfg.context, wbytes, std::move(layer_t), std::move(head_t), scale);
     r.decode.push_back(p);
     say(fmt::format("decode batch {}: {:.3f} ms/step, {:.1f} tokens/s, {:.1f} GB/s", b, p.step_s * 1e3, p.tokens_per_s,
                     p.bytes / p.step_s / 1e9));

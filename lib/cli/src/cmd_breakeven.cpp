@@ -7,12 +7,8 @@
 
 namespace plan::cli {
 namespace {
-struct BreakEvenOptions {
-  std::string profile;
-  std::string prices;
+struct BreakEvenOptions : ProfileArgs {
   std::string against;
-  std::string format = "table";
-  std::string out;
   std::string range;
 };
 }  // namespace
@@ -22,14 +18,11 @@ void setup_breakeven(CLI::App& app, Registry& reg) {
   auto* sub = app.add_subcommand(
       "breakeven", "Break-even daily volume between options (found by search over the replica steps), or why there "
                    "is none, with each option's floor cost per 1M tokens, and the payback month under the horizon");
-  sub->add_option("profile", opt->profile, "Workload profile (YAML)")->required();
-  sub->add_option("--prices", opt->prices,
-                  "Price-sheet version or file; default: the profile's price_sheet, else the newest");
+  add_profile_args(*sub, *opt, "Workload profile (YAML)");
   sub->add_option("--against", opt->against, "Compare every other option with this one (default: every pair)");
   sub->add_option("--range", opt->range,
                   "Daily volumes examined, FROM..TO tokens/day (suffixes k, M, B, T); default 1k..1T");
-  add_format_option(*sub, opt->format, {"table", "csv", "json", "markdown"});
-  sub->add_option("-o,--output", opt->out, "Write to FILE atomically instead of standard output ('-' = stdout)");
+  add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown"});
   reg.add(sub, [opt, &g = reg.globals]() {
     BreakEvenRange range;
     if (!opt->range.empty() && !parse_volume_range(opt->range, range.from_tokens_per_day, range.to_tokens_per_day))

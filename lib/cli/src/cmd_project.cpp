@@ -6,12 +6,8 @@
 
 namespace plan::cli {
 namespace {
-struct ProjectOptions {
-  std::string profile;
-  std::string prices;
+struct ProjectOptions : ProfileArgs {
   std::string baseline;
-  std::string format = "table";
-  std::string out;
 };
 }  // namespace
 
@@ -20,12 +16,9 @@ void setup_project(CLI::App& app, Registry& reg) {
   auto* sub = app.add_subcommand(
       "project", "Project every option month by month over the profile's horizon (growth, commitments, one-time "
                  "costs): each cost line, total, cumulative, savings against a baseline, present value");
-  sub->add_option("profile", opt->profile, "Workload profile (YAML) with an optional horizon: section")->required();
-  sub->add_option("--prices", opt->prices,
-                  "Price-sheet version or file; default: the profile's price_sheet, else the newest");
+  add_profile_args(*sub, *opt, "Workload profile (YAML) with an optional horizon: section");
   sub->add_option("--baseline", opt->baseline, "Option id savings are measured against (default: the first option)");
-  add_format_option(*sub, opt->format, {"table", "csv", "json", "markdown", "svg"});
-  sub->add_option("-o,--output", opt->out, "Write to FILE atomically instead of standard output ('-' = stdout)");
+  add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown", "svg"});
   reg.add(sub, [opt, &g = reg.globals]() {
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
     auto perf = make_replica_provider(g, "");

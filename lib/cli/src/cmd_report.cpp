@@ -12,17 +12,17 @@
 namespace plan::cli {
 
 void setup_report(CLI::App& app, Registry& reg) {
-  struct Opts {
-    std::string profile, prices, out = "report.html";
+  struct Opts : ProfileArgs {
     int points = 160;
   };
   auto opt = std::make_shared<Opts>();
+  opt->out = "report.html";
   auto* sub = app.add_subcommand(
       "report",
       "Write a self-contained HTML report (inline SVG charts, no network): comparison, recommendation, cost "
       "against volume with break-evens, cumulative cost over the horizon, hourly capacity, latency, provenance");
-  sub->add_option("profile", opt->profile, "Workload profile (YAML)")->required();
-  sub->add_option("--prices", opt->prices, "Price-sheet version or file (default: the profile's, else the newest)");
+  add_profile_args(*sub, *opt, "Workload profile (YAML)",
+                   "Price-sheet version or file (default: the profile's, else the newest)");
   sub->add_option("-o,--output", opt->out, "HTML file to write atomically ('-' = standard output)")->capture_default_str();
   sub->add_option("--points", opt->points, "Volumes in the cost-against-volume chart (100x below to 100x above today)")
       ->check(CLI::Range(10, 5000))

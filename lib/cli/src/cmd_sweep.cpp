@@ -9,15 +9,12 @@
 
 namespace plan::cli {
 namespace {
-struct SweepOptions {
-  std::string profile;
-  std::string prices;
+struct SweepOptions : ProfileArgs {
+  SweepOptions() { format = "csv"; }
   std::string volume;
   int points = 50;
   bool log = false;
   bool crossovers = false;
-  std::string format = "csv";
-  std::string out;
 };
 constexpr int max_points = 1'000'000;
 }  // namespace
@@ -26,9 +23,7 @@ void setup_sweep(CLI::App& app, Registry& reg) {
   auto opt = std::make_shared<SweepOptions>();
   auto* sub = app.add_subcommand("sweep", "Monthly cost of every option at each daily volume of a range, and the "
                                           "crossover volumes where two options cost the same");
-  sub->add_option("profile", opt->profile, "Workload profile (YAML); its mix and traffic shape are scaled")->required();
-  sub->add_option("--prices", opt->prices,
-                  "Price-sheet version or file; default: the profile's price_sheet, else the newest");
+  add_profile_args(*sub, *opt, "Workload profile (YAML); its mix and traffic shape are scaled");
   sub->add_option("--volume", opt->volume, "Daily volumes FROM..TO in tokens/day (suffixes k, M, B, T), e.g. 1M..10B")
       ->required();
   sub->add_option("--points", opt->points, "Number of volumes, both ends included")
@@ -37,8 +32,7 @@ void setup_sweep(CLI::App& app, Registry& reg) {
   sub->add_flag("--log", opt->log, "Space the volumes logarithmically (default: linearly)");
   sub->add_flag("--crossovers", opt->crossovers,
                 "CSV only: write the crossover points instead of the cost points (table and json hold both)");
-  add_format_option(*sub, opt->format, {"csv", "json", "table", "markdown", "svg"});
-  sub->add_option("-o,--output", opt->out, "Write to FILE atomically instead of standard output ('-' = stdout)");
+  add_report_output_args(*sub, *opt, {"csv", "json", "table", "markdown", "svg"});
   reg.add(sub, [opt, &g = reg.globals]() {
     double from = 0, to = 0;
     if (!parse_volume_range(opt->volume, from, to))

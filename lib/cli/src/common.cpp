@@ -20,6 +20,17 @@ CLI::Option* add_format_option(CLI::App& sub, std::string& target, const std::ve
       ->capture_default_str();
 }
 
+void add_profile_args(CLI::App& sub, ProfileArgs& a, const std::string& profile_help, const std::string& prices_help) {
+  sub.add_option("profile", a.profile, profile_help)->required();
+  sub.add_option("--prices", a.prices, prices_help);
+}
+
+void add_report_output_args(CLI::App& sub, ProfileArgs& a, const std::vector<std::string>& formats,
+                            const std::string& out_help) {
+  add_format_option(sub, a.format, formats);
+  sub.add_option("-o,--output", a.out, out_help);
+}
+
 report::Format to_format(const std::string& s) {
   report::Format f = report::Format::table;
   report::parse_format(s, f);

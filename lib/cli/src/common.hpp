@@ -59,6 +59,23 @@ void emit(const std::string& content, const std::string& out);
 CLI::Option* add_format_option(CLI::App& sub, std::string& target, const std::vector<std::string>& choices);
 report::Format to_format(const std::string& s);
 
+// What the commands that price one profile take: PROFILE, --prices, and (for those that
+// render a report) --format and -o. A command's own options derive from this.
+struct ProfileArgs {
+  std::string profile;
+  std::string prices;
+  std::string format = "table";
+  std::string out;
+};
+// Adds the PROFILE argument (required) and --prices; the help texts are each command's own.
+void add_profile_args(CLI::App& sub, ProfileArgs& a, const std::string& profile_help,
+                      const std::string& prices_help = "Price-sheet version or file; default: the profile's "
+                                                       "price_sheet, else the newest");
+// Adds --format with `formats` and -o/--output.
+void add_report_output_args(CLI::App& sub, ProfileArgs& a, const std::vector<std::string>& formats,
+                            const std::string& out_help = "Write to FILE atomically instead of standard output "
+                                                          "('-' = stdout)");
+
 // The profile and the price sheet it resolves to: --prices wins, then the profile's
 // pinned version, then the newest sheet. Checks the profile's references.
 struct Loaded {

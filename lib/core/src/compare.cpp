@@ -63,11 +63,16 @@ std::unique_ptr<ReplicaModel> make_replica_model(const Option& o, const GpuInsta
 
 namespace {
 
+// Marks the option infeasible, saying why.
+void infeasible(OptionResult& r, std::string why) {
+  r.feasible = false;
+  r.reasons.push_back(std::move(why));
+}
+
 void check_data_classes(const Profile& p, const PriceSheet& sheet, const Option& o, OptionResult& r) {
   for (const auto& w : p.workloads) {
     if (auto why = data_class_exclusion(p, sheet, o, w)) {
-      r.feasible = false;
-      r.reasons.push_back(*why);
+      infeasible(r, *why);
     }
   }
 }
@@ -92,16 +97,14 @@ void check_limits(const Profile& p, const std::vector<RateLimit>& limits, const 
   }
   r.rate_check = check_rate_limits(p.workloads, *lim, scale);
   for (const auto& e : r.rate_check->exceeded) {
-    r.feasible = false;
-    r.reasons.push_back(e);
+    infeasible(r, e);
   }
 }
 
 void evaluate_api(const Profile& p, const PriceSheet& sheet, const Option& o, double scale, OptionResult& r) {
   const ApiModel* m = sheet.find_api(o.model);
   if (!m) {
-    r.feasible = false;
-    r.reasons.push_back(fmt::format("model '{}' is not in price sheet {}", o.model, sheet.version));
+    infeasible(r, fmt::format("model '{}' is not in price sheet {}", o.model, sheet.version));
     return;
   }
   r.what = m->provider + " " + m->id;
@@ -112,9 +115,8 @@ void evaluate_api(const Profile& p, const PriceSheet& sheet, const Option& o, do
   if (m->context_tokens) {
     for (const auto& w : p.workloads) {
       if (w.tokens_per_request() > *m->context_tokens) {
-        r.feasible = false;
-        r.reasons.push_back(fmt::format("workload '{}' needs {:.0f} tokens per request; {} has a {:.0f}-token context",
-                                        w.id, w.tokens_per_request(), m->id, *m->context_tokens));
+        infeasible(r, fmt::format("workload '{}' needs {:.0f} tokens per request; {} has a {:.0f}-token context",
+                                  w.id, w.tokens_per_request(), m->id, *m->context_tokens));
       }
     }
   }
@@ -160,9 +162,8 @@ void evaluate_fleet(const Profile& p, const Option& o, const GpuInstance& inst, 
     return;
   }
   if (spec.gpus_per_replica > inst.gpu_count || inst.gpu_count % spec.gpus_per_replica != 0) {
-    r.feasible = false;
-    r.reasons.push_back(fmt::format("a replica needs {} GPUs but instance {} has {} (replicas do not span instances)",
-                                    spec.gpus_per_replica, inst.id, inst.gpu_count));
+    infeasible(r, fmt::format("a replica needs {} GPUs but instance {} has {} (replicas do not span instances)",
+                              spec.gpus_per_replica, inst.id, inst.gpu_count));
     r.self_hosted = d;
     return;
   }
@@ -175,8 +176,7 @@ void evaluate_fleet(const Profile& p, const Option& o, const GpuInstance& inst, 
   const double peak_rps = *std::max_element(peak_hours.begin(), peak_hours.end());
   const int at_peak = model.replicas_for(peak_rps);
   if (at_peak < 0) {
-    r.feasible = false;
-    r.reasons.push_back("no replica count meets the latency targets at peak");
+    infeasible(r, "no replica count meets the latency targets at peak");
     r.self_hosted = d;
     return;
   }
@@ -213,12 +213,21 @@ void evaluate_fleet(const Profile& p, const Option& o, const GpuInstance& inst, 
   if (d.latency_at_peak) {
     if (p.workloads.size() && WorkloadMix::of(p.workloads).tpot_ms &&
         d.latency_at_peak->tpot_ms > *WorkloadMix::of(p.workloads).tpot_ms * (1 + 1e-9)) {
-      r.feasible = false;
-      r.reasons.push_back(fmt::format("TPOT {:.1f} ms at peak exceeds the {:.1f} ms target", d.latency_at_peak->tpot_ms,
-                                      *WorkloadMix::of(p.workloads).tpot_ms));
+      infeasible(r, fmt::format("TPOT {:.1f} ms at peak exceeds the {:.1f} ms target", d.latency_at_peak->tpot_ms,
+                                *WorkloadMix::of(p.workloads).tpot_ms));
     }
   }
   r.self_hosted = d;
+}
+
+// The replica model to size with: `prebuilt` when the caller built one ahead (sweeps reuse
+// it), else a new one that `owned` keeps alive; null when there is no throughput to size with.
+const ReplicaModel* replica_model_for(const ReplicaModel* prebuilt, std::unique_ptr<ReplicaModel>& owned,
+                                      const Profile& p, const PriceSheet& sheet, const Option& o,
+                                      const ReplicaModelProvider* perf) {
+  if (prebuilt) return prebuilt;
+  owned = build_replica_model(p, sheet, o, perf);
+  return owned.get();
 }
 
 void evaluate_self_hosted(const Profile& p, const PriceSheet& sheet, const Option& o,
@@ -226,28 +235,21 @@ void evaluate_self_hosted(const Profile& p, const PriceSheet& sheet, const Optio
                           OptionResult& r) {
   const GpuInstance* inst = sheet.find_instance(o.instance);
   if (!inst) {
-    r.feasible = false;
-    r.reasons.push_back(fmt::format("instance '{}' is not in price sheet {}", o.instance, sheet.version));
+    infeasible(r, fmt::format("instance '{}' is not in price sheet {}", o.instance, sheet.version));
     return;
   }
   r.what = fmt::format("{} ({}x {}) {}", inst->id, inst->gpu_count, inst->gpu, o.model);
   auto price = instance_usd_per_hour(*inst, o.pricing);
   if (!price) {
-    r.feasible = false;
-    r.reasons.push_back(fmt::format("price sheet {} has no {} price for instance {}", sheet.version,
-                                    to_string(o.pricing), inst->id));
+    infeasible(r, fmt::format("price sheet {} has no {} price for instance {}", sheet.version,
+                              to_string(o.pricing), inst->id));
     return;
   }
   r.provenance.push_back({fmt::format("instance price ({})", to_string(o.pricing)), sheet.cite(inst->line)});
   std::unique_ptr<ReplicaModel> owned;
-  const ReplicaModel* model = prebuilt;
+  const ReplicaModel* model = replica_model_for(prebuilt, owned, p, sheet, o, perf);
   if (!model) {
-    owned = build_replica_model(p, sheet, o, perf);
-    model = owned.get();
-  }
-  if (!model) {
-    r.feasible = false;
-    r.reasons.push_back("no throughput for this replica: set tokens_per_second_per_replica or use a catalog model");
+    infeasible(r, "no throughput for this replica: set tokens_per_second_per_replica or use a catalog model");
     return;
   }
   evaluate_fleet(p, o, *inst, *price, *model, scale, r);
@@ -261,8 +263,7 @@ void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o
                       const ReplicaModel* prebuilt, double scale, OptionResult& r) {
   const ManagedOffering* m = sheet.find_managed(o.offering);
   if (!m) {
-    r.feasible = false;
-    r.reasons.push_back(fmt::format("offering '{}' is not in price sheet {}", o.offering, sheet.version));
+    infeasible(r, fmt::format("offering '{}' is not in price sheet {}", o.offering, sheet.version));
     return;
   }
   r.what = fmt::format("{} {} ({})", m->provider, m->model, to_string(o.mode));
@@ -270,8 +271,7 @@ void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o
   switch (o.mode) {
     case ManagedMode::on_demand:
       if (!m->on_demand) {
-        r.feasible = false;
-        r.reasons.push_back(fmt::format("offering {} has no on-demand prices", m->id));
+        infeasible(r, fmt::format("offering {} has no on-demand prices", m->id));
         return;
       }
       add_token_costs(p, *m->on_demand, scale, r);
@@ -280,25 +280,22 @@ void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o
       return;
     case ManagedMode::provisioned: {
       if (!m->provisioned) {
-        r.feasible = false;
-        r.reasons.push_back(fmt::format("offering {} has no provisioned throughput", m->id));
+        infeasible(r, fmt::format("offering {} has no provisioned throughput", m->id));
         return;
       }
       const auto& terms = m->provisioned->terms;
       auto it = std::find_if(terms.begin(), terms.end(), [&](const ProvisionedTerm& t) { return t.term == o.term; });
       if (it == terms.end()) {
-        r.feasible = false;
-        r.reasons.push_back(fmt::format("offering {} has no provisioned term '{}'", m->id, o.term));
+        infeasible(r, fmt::format("offering {} has no provisioned term '{}'", m->id, o.term));
         return;
       }
       Provisioned unit = *m->provisioned;
       if (o.unit_input_tokens_per_min) unit.input_tokens_per_min_per_unit = o.unit_input_tokens_per_min;
       if (o.unit_output_tokens_per_min) unit.output_tokens_per_min_per_unit = o.unit_output_tokens_per_min;
       if (!unit.input_tokens_per_min_per_unit || !unit.output_tokens_per_min_per_unit) {
-        r.feasible = false;
-        r.reasons.push_back(fmt::format("price sheet {} does not say how many tokens/min a unit of {} serves; give "
-                                        "unit_input_tokens_per_min and unit_output_tokens_per_min in the option",
-                                        sheet.version, m->id));
+        infeasible(r, fmt::format("price sheet {} does not say how many tokens/min a unit of {} serves; give "
+                                  "unit_input_tokens_per_min and unit_output_tokens_per_min in the option",
+                                  sheet.version, m->id));
         return;
       }
       if (o.unit_input_tokens_per_min || o.unit_output_tokens_per_min)
@@ -311,22 +308,16 @@ void evaluate_managed(const Profile& p, const PriceSheet& sheet, const Option& o
     }
     case ManagedMode::dedicated: {
       if (!m->dedicated) {
-        r.feasible = false;
-        r.reasons.push_back(fmt::format("offering {} has no dedicated endpoints", m->id));
+        infeasible(r, fmt::format("offering {} has no dedicated endpoints", m->id));
         return;
       }
       const GpuInstance inst = dedicated_instance(*m);
       Option so = o;
       if (so.model.empty()) so.model = m->model;
       std::unique_ptr<ReplicaModel> owned;
-      const ReplicaModel* model = prebuilt;
+      const ReplicaModel* model = replica_model_for(prebuilt, owned, p, sheet, o, perf);
       if (!model) {
-        owned = build_replica_model(p, sheet, o, perf);
-        model = owned.get();
-      }
-      if (!model) {
-        r.feasible = false;
-        r.reasons.push_back("no throughput for this endpoint: set tokens_per_second_per_replica");
+        infeasible(r, "no throughput for this endpoint: set tokens_per_second_per_replica");
         return;
       }
       evaluate_fleet(p, so, inst, inst.on_demand_per_hour, *model, scale, r);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "entries.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {
@@ -19,12 +20,6 @@ void check_source(const Catalog& c, Map& m, const std::string& id) {
   auto it = std::find_if(c.sources.begin(), c.sources.end(), [&](const Source& s) { return s.id == id; });
   if (it == c.sources.end())
     throw Error(m.key_loc("source"), fmt::format("source '{}' of {} is not listed under 'sources'", id, m.what()));
-}
-
-template <typename T>
-void check_unique(std::set<std::string>& ids, const T& item, Map& m, const char* kind) {
-  if (!ids.insert(item.id).second)
-    throw Error(m.key_loc("id"), fmt::format("duplicate {} id '{}' (expected each id once)", kind, item.id));
 }
 
 ModelArch read_model(const Catalog& c, Map& m) {
@@ -110,6 +105,21 @@ CatalogValue read_value(const Catalog& c, Map& eff, const char* key, Range r) {
   return v;
 }
 
+// Models, GPUs and precisions are read alike: the id first, so that every later message names
+// the entry, then the entry itself, whose id must be new.
+template <typename T, typename Read>
+void read_entries(Map& top, const char* key, const char* what, std::vector<T>& out, Read read) {
+  std::set<std::string> ids;
+  top.seq(key, [&](const YAML::Node& n, std::size_t i) {
+    Map first(top.file(), n, fmt::format("{} {}", what, i + 1));
+    Map m(top.file(), n, fmt::format("{} '{}'", what, first.str("id")));
+    T item = read(m);
+    check_unique(ids, item, m, what);
+    m.finish();
+    out.push_back(std::move(item));
+  });
+}
+
 }  // namespace
 
 Catalog parse_catalog(const std::string& file, const std::string& text) {
@@ -117,46 +127,17 @@ Catalog parse_catalog(const std::string& file, const std::string& text) {
   Map top(file, doc.root, "catalog");
   Catalog c;
   c.path = file;
-  std::set<std::string> ids;
+  std::set<std::string> source_ids;
   top.seq("sources", [&](const YAML::Node& n, std::size_t i) {
     Map m(file, n, fmt::format("source {}", i + 1));
-    Source s;
-    s.id = m.str("id");
-    s.url = m.str("url");
-    s.retrieved = m.str("retrieved");
-    s.note = m.opt_str("note").value_or("");
-    if (!ids.insert(s.id).second)
-      throw Error(m.key_loc("id"), fmt::format("duplicate source id '{}' (expected each id once)", s.id));
+    Source s = read_source(m);
+    check_unique(source_ids, s, m, "source");
     m.finish();
     c.sources.push_back(std::move(s));
   });
-  ids.clear();
-  top.seq("models", [&](const YAML::Node& n, std::size_t i) {
-    Map first(file, n, fmt::format("model {}", i + 1));
-    Map m(file, n, fmt::format("model '{}'", first.str("id")));
-    ModelArch a = read_model(c, m);
-    check_unique(ids, a, m, "model");
-    m.finish();
-    c.models.push_back(std::move(a));
-  });
-  ids.clear();
-  top.seq("gpus", [&](const YAML::Node& n, std::size_t i) {
-    Map first(file, n, fmt::format("gpu {}", i + 1));
-    Map m(file, n, fmt::format("gpu '{}'", first.str("id")));
-    GpuSpec g = read_gpu(c, m);
-    check_unique(ids, g, m, "gpu");
-    m.finish();
-    c.gpus.push_back(std::move(g));
-  });
-  ids.clear();
-  top.seq("precisions", [&](const YAML::Node& n, std::size_t i) {
-    Map first(file, n, fmt::format("precision {}", i + 1));
-    Map m(file, n, fmt::format("precision '{}'", first.str("id")));
-    Precision p = read_precision(m);
-    check_unique(ids, p, m, "precision");
-    m.finish();
-    c.precisions.push_back(std::move(p));
-  });
+  read_entries(top, "models", "model", c.models, [&](Map& m) { return read_model(c, m); });
+  read_entries(top, "gpus", "gpu", c.gpus, [&](Map& m) { return read_gpu(c, m); });
+  read_entries(top, "precisions", "precision", c.precisions, read_precision);
   for (const auto& p : c.precisions) {
     if (!c.find_precision(p.default_kv))
       throw Error(SourceLoc{file, p.line, 0}, fmt::format("precision '{}' has default_kv '{}', which is not a listed "

@@ -6,6 +6,7 @@
 
 #include "plan/io/files.hpp"
 #include "plan/io/loaders.hpp"
+#include "entries.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {
@@ -15,8 +16,6 @@ namespace {
 constexpr double max_usd_per_mtok = 10'000;
 constexpr double max_usd_per_hour = 10'000;
 constexpr double max_tokens_per_min = 1e12;
-
-int line_of(const Map& m) { return m.loc().line; }
 
 TokenPrices read_token_prices(Map& m) {
   TokenPrices p;
@@ -66,10 +65,25 @@ void check_source(const PriceSheet& s, Map& m, const std::string& id) {
   }
 }
 
-template <typename T>
-void check_unique(std::set<std::string>& ids, const T& item, Map& m, const char* kind) {
-  if (!ids.insert(item.id).second)
-    throw Error(m.key_loc("id"), fmt::format("duplicate {} id '{}' (expected each id once)", kind, item.id));
+// API models, managed offerings and GPU instances are read alike: the id first, so that
+// every later message names the entry, then the rest by `read`; each cites a listed source
+// and has an id no other entry of the sheet has.
+template <typename T, typename Read>
+void read_entries(PriceSheet& s, Map& top, const char* key, const char* what, std::set<std::string>& ids,
+                  std::vector<T>& out, Read read) {
+  top.seq(key, [&](const YAML::Node& n, std::size_t i) {
+    Map first(top.file(), n, fmt::format("{} {}", what, i + 1));
+    T item;
+    item.id = first.str("id");
+    Map m(top.file(), n, fmt::format("{} '{}'", what, item.id));
+    m.allow("id");
+    read(m, item);
+    item.line = m.loc().line;
+    m.finish();
+    check_source(s, m, item.source);
+    check_unique(ids, item, m, "price-sheet entry");
+    out.push_back(std::move(item));
+  }, false);
 }
 
 }  // namespace
@@ -90,42 +104,23 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
   std::set<std::string> source_ids;
   top.seq("sources", [&](const YAML::Node& n, std::size_t i) {
     Map m(file, n, fmt::format("source {}", i + 1));
-    Source src;
-    src.id = m.str("id");
-    src.url = m.str("url");
-    src.retrieved = m.str("retrieved");
-    src.note = m.opt_str("note").value_or("");
+    Source src = read_source(m);
     m.finish();
     check_unique(source_ids, src, m, "source");
     s.sources.push_back(std::move(src));
   });
 
   std::set<std::string> ids;
-  top.seq("api_models", [&](const YAML::Node& n, std::size_t i) {
-    Map m(file, n, fmt::format("api model {}", i + 1));
-    ApiModel a;
-    a.id = m.str("id");
-    Map named(file, n, fmt::format("api model '{}'", a.id));
-    named.allow("id");
-    a.provider = named.str("provider");
-    a.prices = read_token_prices(named);
-    a.context_tokens = named.opt_num("context_tokens", Range::positive(1e9));
-    a.rate_limits = read_rate_limits(named);
-    a.data_classes = named.opt_str_list("data_classes");
-    a.source = named.opt_str("source").value_or("");
-    a.line = line_of(named);
-    named.finish();
-    check_source(s, named, a.source);
-    check_unique(ids, a, named, "price-sheet entry");
-    s.api_models.push_back(std::move(a));
-  }, false);
+  read_entries(s, top, "api_models", "api model", ids, s.api_models, [&](Map& m, ApiModel& a) {
+    a.provider = m.str("provider");
+    a.prices = read_token_prices(m);
+    a.context_tokens = m.opt_num("context_tokens", Range::positive(1e9));
+    a.rate_limits = read_rate_limits(m);
+    a.data_classes = m.opt_str_list("data_classes");
+    a.source = m.opt_str("source").value_or("");
+  });
 
-  top.seq("managed", [&](const YAML::Node& n, std::size_t i) {
-    Map first(file, n, fmt::format("managed offering {}", i + 1));
-    ManagedOffering o;
-    o.id = first.str("id");
-    Map m(file, n, fmt::format("managed offering '{}'", o.id));
-    m.allow("id");
+  read_entries(s, top, "managed", "managed offering", ids, s.managed, [&](Map& m, ManagedOffering& o) {
     o.provider = m.str("provider");
     o.model = m.str("model");
     o.source = m.opt_str("source").value_or("");
@@ -172,19 +167,9 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
     }
     if (!o.on_demand && !o.provisioned && !o.dedicated)
       throw Error(m.loc(), fmt::format("managed offering '{}' has no prices (expected on_demand, provisioned or dedicated)", o.id));
-    o.line = m.loc().line;
-    m.finish();
-    check_source(s, m, o.source);
-    check_unique(ids, o, m, "price-sheet entry");
-    s.managed.push_back(std::move(o));
-  }, false);
+  });
 
-  top.seq("gpu_instances", [&](const YAML::Node& n, std::size_t i) {
-    Map first(file, n, fmt::format("GPU instance {}", i + 1));
-    GpuInstance g;
-    g.id = first.str("id");
-    Map m(file, n, fmt::format("GPU instance '{}'", g.id));
-    m.allow("id");
+  read_entries(s, top, "gpu_instances", "GPU instance", ids, s.gpu_instances, [&](Map& m, GpuInstance& g) {
     g.provider = m.str("provider");
     g.instance = m.str("instance");
     g.gpu = m.str("gpu");
@@ -196,12 +181,7 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
     g.reserved_3y_per_hour = m.opt_num("reserved_3y_per_hour", hourly);
     g.spot_per_hour = m.opt_num("spot_per_hour", hourly);
     g.source = m.opt_str("source").value_or("");
-    g.line = m.loc().line;
-    m.finish();
-    check_source(s, m, g.source);
-    check_unique(ids, g, m, "price-sheet entry");
-    s.gpu_instances.push_back(std::move(g));
-  }, false);
+  });
 
   top.finish();
   return s;

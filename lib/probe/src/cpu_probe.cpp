@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "plan/core/error.hpp"
+#include "plan/core/probe_run.hpp"
 #include "plan/core/units.hpp"
 
 namespace plan::probe {
@@ -23,12 +24,6 @@ using Mat = Eigen::MatrixXf;
 using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 // Weights in [-0.05, 0.05]: the values do not matter for timing, only that they are not
 // denormal or zero (which some CPUs handle at a different speed).
@@ -273,15 +268,7 @@ ProbeResult run_cpu_probe(const ProbeConfig& cfg) {
   if (cfg.precision != "fp32")
     throw Error(fmt::format("the cpu backend measures fp32 only, not '{}' (expected --precision fp32)", cfg.precision),
                 ExitCode::usage_error);
-  cfg.shape.validate();
-  if (cfg.batches.empty()) throw Error("no batch sizes (expected e.g. --batch 1,8,32)", ExitCode::usage_error);
-  for (int b : cfg.batches) {
-    if (b < 1 || b > 4096) throw Error(fmt::format("batch size {} (expected 1 to 4096)", b), ExitCode::usage_error);
-  }
-  if (cfg.context < 1) throw Error(fmt::format("context {} (expected at least 1)", cfg.context), ExitCode::usage_error);
-  if (cfg.prefill_tokens < 1)
-    throw Error(fmt::format("prefill tokens {} (expected at least 1)", cfg.prefill_tokens), ExitCode::usage_error);
-  if (cfg.repeats < 1) throw Error("repeats must be at least 1", ExitCode::usage_error);
+  check_probe_config(cfg, 4096);
   auto say = [&](const std::string& m) {
     if (cfg.progress) cfg.progress(m);
   };
@@ -306,18 +293,11 @@ ProbeResult run_cpu_probe(const ProbeConfig& cfg) {
   double head_bytes = 4.0 * cfg.shape.head_params();
   double per_layer = cpu_layer_bytes(cfg.shape, max_batch, cfg.context);
   int fit = int(std::floor((budget - head_bytes) / per_layer));
-  int layers_run = cfg.layers_run > 0 ? std::min(cfg.layers_run, cfg.shape.layers) : cfg.shape.layers;
-  if (fit < layers_run) {
-    if (fit < 1)
-      throw Error(fmt::format("model '{}' needs {:.2f} GiB for one layer and the head (expected a memory budget above that)",
-                              cfg.shape.name, (per_layer + head_bytes) / bytes_per_gib),
-                  ExitCode::unavailable);
-    layers_run = fit;
-  }
-  r.layers_run = layers_run;
-  if (layers_run < cfg.shape.layers)
-    r.notes.push_back(fmt::format("ran {} of {} layers; layer times scaled by {}/{}", layers_run, cfg.shape.layers,
-                                  cfg.shape.layers, layers_run));
+  if (fit < 1)
+    throw Error(fmt::format("model '{}' needs {:.2f} GiB for one layer and the head (expected a memory budget above that)",
+                            cfg.shape.name, (per_layer + head_bytes) / bytes_per_gib),
+                ExitCode::unavailable);
+  const int layers_run = choose_layers_run(cfg, fit, r);
 
   double stream_bytes = cfg.stream_array_bytes > 0 ? cfg.stream_array_bytes : 64.0 * 1024 * 1024;
   say(fmt::format("stream triad, 3 arrays of {:.0f} MiB", stream_bytes / 1048576.0));
@@ -359,13 +339,7 @@ ProbeResult run_cpu_probe(const ProbeConfig& cfg) {
         head_t.push_back(th);
       }
     }
-    DecodePoint p;
-    p.batch = b;
-    p.step_s = median(layer_t) * scale + median(head_t);
-    p.tokens_per_s = b / p.step_s;
-    StepCost c = decode_step_cost(cfg.shape, cfg.shape.layers, 4.0, 4.0, b, cfg.context);
-    p.bytes = c.bytes;
-    p.flops = c.flops;
+    DecodePoint p = decode_point(cfg.shape, b, cfg.context, 4.0, std::move(layer_t), std::move(head_t), scale);
     r.decode.push_back(p);
     say(fmt::format("decode batch {}: {:.3f} ms/step, {:.1f} tokens/s, {:.2f} GB/s", b, p.step_s * 1e3, p.tokens_per_s,
                     p.bytes / p.step_s / 1e9));

@@ -5,6 +5,7 @@
 #include "plan/core/units.hpp"
 #include "plan/report/json.hpp"
 #include "plan/report/table.hpp"
+#include "option_json.hpp"
 
 namespace plan::report {
 
@@ -155,22 +156,12 @@ std::string render_json(const CompareResult& r) {
   j.field("currency", r.currency);
   j.field("monthly_tokens", r.monthly_tokens);
   j.field("monthly_requests", r.monthly_requests);
-  j.key("cheapest");
-  if (r.cheapest) j.value(*r.cheapest);
-  else j.null();
+  j.field("cheapest", r.cheapest);
   j.key("options").begin_array();
   for (const auto& o : r.options) {
-    j.begin_object();
-    j.field("id", o.id);
-    j.field("kind", to_string(o.kind));
-    j.field("what", o.what);
-    j.field("feasible", o.feasible);
-    j.key("reasons").begin_array();
-    for (const auto& why : o.reasons) j.value(why);
-    j.end_array();
-    j.key("notes").begin_array();
-    for (const auto& n : o.notes) j.value(n);
-    j.end_array();
+    begin_option_object(j, o);
+    j.strings("reasons", o.reasons);
+    j.strings("notes", o.notes);
     j.money("monthly_cost_usd", o.monthly_cost_usd);
     j.key("cost_per_mtok_usd").value_fixed(o.cost_per_mtok_usd, 4);
     j.field("monthly_tokens", o.monthly_tokens);

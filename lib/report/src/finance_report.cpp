@@ -6,6 +6,7 @@
 #include "plan/core/units.hpp"
 #include "plan/report/json.hpp"
 #include "plan/report/table.hpp"
+#include "option_json.hpp"
 
 namespace plan::report {
 namespace {
@@ -125,31 +126,19 @@ std::string projection_json(const Projection& p) {
   j.field("months", p.months);
   j.field("baseline", p.baseline);
   j.field("tokens_per_day_today", p.tokens_per_day_today);
-  j.key("discount_rate_per_year");
-  if (p.discount_rate_per_year) j.value(*p.discount_rate_per_year);
-  else j.null();
+  j.field("discount_rate_per_year", p.discount_rate_per_year);
   j.key("options").begin_array();
   for (const auto& o : p.options) {
-    j.begin_object();
-    j.field("id", o.id);
-    j.field("kind", to_string(o.kind));
-    j.field("what", o.what);
-    j.field("feasible", o.feasible);
+    begin_option_object(j, o);
     j.field("commitment_months", o.commitment_months);
     j.key("totals").begin_object();
     for (const auto& [name, v] : o.total_breakdown.lines()) j.money(name, v);
     j.money("one_time", o.total_one_time);
     j.money("total", o.total);
-    j.key("present_value");
-    if (o.total_present_value) j.value_fixed(*o.total_present_value, 2);
-    else j.null();
+    j.money("present_value", o.total_present_value);
     j.end_object();
-    j.key("payback_month");
-    if (o.payback_month) j.value(*o.payback_month);
-    else j.null();
-    j.key("notes").begin_array();
-    for (const auto& n : o.notes) j.value(n);
-    j.end_array();
+    j.field("payback_month", o.payback_month);
+    j.strings("notes", o.notes);
     j.key("months").begin_array();
     for (const auto& m : o.months) {
       j.begin_object();
@@ -165,16 +154,12 @@ std::string projection_json(const Projection& p) {
       j.money("cumulative", m.cumulative);
       j.money("savings_vs_baseline", m.savings_vs_baseline);
       j.money("cumulative_savings", m.cumulative_savings);
-      j.key("present_value");
-      if (m.present_value) j.value_fixed(*m.present_value, 2);
-      else j.null();
+      j.money("present_value", m.present_value);
       j.field("needed", m.needed);
       j.field("paid", m.paid);
       j.field("utilization", m.utilization);
       j.field("feasible", m.feasible);
-      j.key("reasons").begin_array();
-      for (const auto& why : m.reasons) j.value(why);
-      j.end_array();
+      j.strings("reasons", m.reasons);
       j.end_object();
     }
     j.end_array();
@@ -274,23 +259,15 @@ std::string breakeven_json(const BreakEvenReport& r) {
     if (be.found) j.value(be.tokens_per_day);
     else j.null();
     j.key("range_tokens_per_day").begin_array().value(be.range.from_tokens_per_day).value(be.range.to_tokens_per_day).end_array();
-    j.key("option_floor_usd_per_mtok");
-    if (be.a_floor_per_mtok) j.value(*be.a_floor_per_mtok);
-    else j.null();
-    j.key("against_floor_usd_per_mtok");
-    if (be.b_floor_per_mtok) j.value(*be.b_floor_per_mtok);
-    else j.null();
+    j.field("option_floor_usd_per_mtok", be.a_floor_per_mtok);
+    j.field("against_floor_usd_per_mtok", be.b_floor_per_mtok);
     j.field("reason", be.reason);
-    j.key("payback_month");
-    if (row.payback_month) j.value(*row.payback_month);
-    else j.null();
+    j.field("payback_month", row.payback_month);
     j.key("payback_month_label");
     if (row.payback_month) j.value(row.payback_label);
     else j.null();
     j.field("horizon_months", row.horizon_months);
-    j.key("notes").begin_array();
-    for (const auto& n : be.notes) j.value(n);
-    j.end_array();
+    j.strings("notes", be.notes);
     j.end_object();
   }
   j.end_array();
@@ -439,30 +416,36 @@ std::string diff_json(const CompareDiff& d) {
   j.begin_object();
   j.field("a", d.a_label);
   j.field("b", d.b_label);
-  j.key("context").begin_array();
-  for (const auto& c : d.context) j.value(c);
-  j.end_array();
+  j.strings("context", d.context);
   j.key("options").begin_array();
   for (const auto& o : d.options) {
     j.begin_object();
     j.field("id", o.id);
-    j.key("a_monthly_usd");
-    if (o.a_usd) j.value_fixed(*o.a_usd, 2);
-    else j.null();
-    j.key("b_monthly_usd");
-    if (o.b_usd) j.value_fixed(*o.b_usd, 2);
-    else j.null();
+    j.money("a_monthly_usd", o.a_usd);
+    j.money("b_monthly_usd", o.b_usd);
     j.key("change_usd");
     if (o.a_usd && o.b_usd) j.value_fixed(o.change_usd, 2);
     else j.null();
-    j.key("why").begin_array();
-    for (const auto& w : o.why) j.value(w);
-    j.end_array();
+    j.strings("why", o.why);
     j.end_object();
   }
   j.end_array();
   j.end_object();
   return j.str();
+}
+
+// The finance reports share one layout per format: table and markdown come from the same text
+// renderer.
+template <typename R>
+std::string render_as(const R& r, Format f, std::string (*csv)(const R&), std::string (*json)(const R&),
+                      std::string (*text)(const R&, bool)) {
+  switch (f) {
+    case Format::csv: return csv(r);
+    case Format::json: return json(r);
+    case Format::markdown: return text(r, true);
+    case Format::table: break;
+  }
+  return text(r, false);
 }
 
 }  // namespace
@@ -478,43 +461,17 @@ std::vector<std::string> projection_csv_header() {
 }
 
 std::string render_projection(const Projection& p, Format f) {
-  switch (f) {
-    case Format::csv: return projection_csv(p);
-    case Format::json: return projection_json(p);
-    case Format::markdown: return projection_text(p, true);
-    case Format::table: break;
-  }
-  return projection_text(p, false);
+  return render_as(p, f, projection_csv, projection_json, projection_text);
 }
 
 std::string render_breakeven(const BreakEvenReport& r, Format f) {
-  switch (f) {
-    case Format::csv: return breakeven_csv(r);
-    case Format::json: return breakeven_json(r);
-    case Format::markdown: return breakeven_text(r, true);
-    case Format::table: break;
-  }
-  return breakeven_text(r, false);
+  return render_as(r, f, breakeven_csv, breakeven_json, breakeven_text);
 }
 
 std::string render_sweep(const Sweep& s, Format f, bool crossovers_only) {
-  switch (f) {
-    case Format::csv: return crossovers_only ? crossovers_csv(s) : sweep_csv(s);
-    case Format::json: return sweep_json(s);
-    case Format::markdown: return sweep_text(s, true);
-    case Format::table: break;
-  }
-  return sweep_text(s, false);
+  return render_as(s, f, crossovers_only ? crossovers_csv : sweep_csv, sweep_json, sweep_text);
 }
 
-std::string render_diff(const CompareDiff& d, Format f) {
-  switch (f) {
-    case Format::csv: return diff_csv(d);
-    case Format::json: return diff_json(d);
-    case Format::markdown: return diff_text(d, true);
-    case Format::table: break;
-  }
-  return diff_text(d, false);
-}
+std::string render_diff(const CompareDiff& d, Format f) { return render_as(d, f, diff_csv, diff_json, diff_text); }
 
 }  // namespace plan::report

@@ -110,6 +110,12 @@ JsonWriter& JsonWriter::value(bool v) {
   return *this;
 }
 
+JsonWriter& JsonWriter::strings(std::string_view k, const std::vector<std::string>& v) {
+  key(k).begin_array();
+  for (const auto& s : v) value(s);
+  return end_array();
+}
+
 JsonWriter& JsonWriter::null() {
   before_value();
   out_ += "null";

@@ -136,9 +136,7 @@ std::string render_json(const Recommendation& r) {
     j.field("id", p.id).field("description", p.description).field("feasible", p.feasible);
     j.money("monthly_cost_usd", p.monthly_cost_usd);
     j.key("cost_per_mtok_usd").value_fixed(p.cost_per_mtok_usd, 4);
-    j.key("reasons").begin_array();
-    for (const auto& why : p.reasons) j.value(why);
-    j.end_array();
+    j.strings("reasons", p.reasons);
     j.key("assignments").begin_array();
     for (const auto& a : p.assignments) j.begin_object().field("workload", a.workload).field("option", a.option).field("share", a.share).end_object();
     j.end_array();
@@ -150,9 +148,7 @@ std::string render_json(const Recommendation& r) {
       j.field("private_token_share", h.private_token_share).field("private_utilization", h.private_utilization);
       j.money("overflow_cost_usd", h.overflow_cost_usd);
       j.field("batch_private_share", h.batch_private_share);
-      j.key("restricted").begin_array();
-      for (const auto& why : h.restricted_workloads) j.value(why);
-      j.end_array();
+      j.strings("restricted", h.restricted_workloads);
       j.key("curve").begin_array();
       for (const auto& pt : h.curve) {
         j.begin_object().field("replicas", pt.replicas).field("feasible", pt.feasible);

@@ -1,5 +1,6 @@
 #pragma once
 // A small streaming JSON writer with deterministic, locale-independent number formatting.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,10 +28,22 @@ class JsonWriter {
     key(k);
     return value(v);
   }
+  // An absent value is written as null, so that every document has the same keys.
+  template <typename T>
+  JsonWriter& field(std::string_view k, const std::optional<T>& v) {
+    key(k);
+    return v ? value(*v) : null();
+  }
   JsonWriter& money(std::string_view k, double usd) {
     key(k);
     return value_fixed(usd, 2);
   }
+  JsonWriter& money(std::string_view k, const std::optional<double>& usd) {
+    key(k);
+    return usd ? value_fixed(*usd, 2) : null();
+  }
+  // Key + an array of strings (reasons, notes).
+  JsonWriter& strings(std::string_view k, const std::vector<std::string>& v);
   std::string str() const { return out_ + "\n"; }
 
  private:

@@ -1,0 +1,30 @@
+#pragma once
+// Reading pieces shared by the files that list sourced, id-named entries (price sheets and
+// the catalog). Private to plan_io.
+#include <fmt/format.h>
+
+#include <set>
+#include <string>
+
+#include "plan/core/price_sheet.hpp"
+#include "yaml_strict.hpp"
+
+namespace plan::io {
+
+// The fields of one entry under 'sources:'; the caller decides when to finish() the map.
+inline Source read_source(Map& m) {
+  Source s;
+  s.id = m.str("id");
+  s.url = m.str("url");
+  s.retrieved = m.str("retrieved");
+  s.note = m.opt_str("note").value_or("");
+  return s;
+}
+
+template <typename T>
+void check_unique(std::set<std::string>& ids, const T& item, Map& m, const char* kind) {
+  if (!ids.insert(item.id).second)
+    throw Error(m.key_loc("id"), fmt::format("duplicate {} id '{}' (expected each id once)", kind, item.id));
+}
+
+}  // namespace plan::io
