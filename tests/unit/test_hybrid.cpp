@@ -155,3 +155,39 @@ TEST_CASE("recommend: a split plan costs a shared option once, for the combined 
   REQUIRE(r.best);
   CHECK(r.plans[*r.best].monthly_cost_usd == Approx(2825.00));
 }
+
+// The fleet search (coarse pass, pattern search, and whole instances only) must find the
+// cheapest fleet that evaluating every size finds. Scaled 100x, the profile needs up to 300
+// replicas of 1 req/s: 301 sizes, beyond the exhaustive limit of 200. On 8-GPU instances
+// (one GPU per replica) and scaled 600x, up to 1,800 replicas: 225 whole instances, also
+// beyond it; scaled 37x, 111 replicas, searched exhaustively over whole instances.
+TEST_CASE("hybrid: the fleet search finds the cheapest size that trying every size finds", "[hybrid]") {
+  struct Case {
+    double scale;
+    const char* instance;
+  };
+  for (const Case& k : {Case{100, "gpu-2.50"}, Case{600, "gpu-8x"}, Case{37, "gpu-8x"}}) {
+    INFO(k.instance << " x" << k.scale);
+    Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
+    p.workloads[0].requests_per_day *= k.scale;
+    p.options[1].instance = k.instance;
+    p.options[1].gpus_per_replica = 1;
+    CompareResult c = compare(p, sheet(), nullptr);
+    const auto& mix = find(c, "mix");
+    REQUIRE(mix.hybrid);
+    const int k_hi = mix.hybrid->full_replicas;
+    double cheapest = 1e300;
+    int at = -1;
+    for (int n = 0; n <= k_hi; ++n) {
+      Option fixed = p.options[2];
+      fixed.hybrid_replicas = n;
+      OptionResult r = evaluate_option(p, sheet(), fixed, nullptr);
+      if (r.feasible && r.monthly_cost_usd < cheapest - 1e-9) {
+        cheapest = r.monthly_cost_usd;
+        at = n;
+      }
+    }
+    CHECK(mix.monthly_cost_usd == Approx(cheapest).epsilon(1e-12));
+    CHECK(mix.hybrid->replicas == at);
+  }
+}

@@ -155,6 +155,7 @@ class CalibratedReplicaModel : public ReplicaModel {
   std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override {
     return inner_.latency(requests_per_s, replicas);
   }
+  bool serves(double requests_per_s, int replicas) const override { return inner_.serves(requests_per_s, replicas); }
 
  private:
   std::unique_ptr<Catalog> cat_;
@@ -175,6 +176,7 @@ class NotedReplicaModel : public ReplicaModel {
   std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override {
     return inner_->latency(requests_per_s, replicas);
   }
+  bool serves(double requests_per_s, int replicas) const override { return inner_->serves(requests_per_s, replicas); }
 
  private:
   std::unique_ptr<ReplicaModel> inner_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <map>
 
 #include "plan/core/compare.hpp"
 #include "plan/core/cost.hpp"
@@ -206,13 +207,12 @@ void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o,
 
   int k_lo = d.min_replicas, k_hi = d.full_replicas;
   if (o.hybrid_replicas) k_lo = k_hi = *o.hybrid_replicas;
+  std::map<int, HybridPoint> points;  // every fleet size evaluated
   std::optional<HybridPoint> best;
   Split best_split;
   TokenCost best_tokens;
-  // Every fleet size when there are few; else a coarse pass of about 100 sizes and an exact
-  // pass around the best of them (cost against K is near-convex: fixed cost per replica,
-  // overflow falling as capacity grows).
-  auto evaluate_k = [&](int k) {
+  auto evaluate_k = [&](int k) -> const HybridPoint& {
+    if (auto it = points.find(k); it != points.end()) return it->second;
     const double cap = fleet_capacity_requests_per_s(*model, k);
     Split s = split_traffic(lanes, cap, o.batch_fills_idle);
     HybridPoint pt;
@@ -224,35 +224,74 @@ void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o,
     pt.overflow_cost_usd = tc.total();
     pt.monthly_cost_usd = pt.private_cost_usd + pt.overflow_cost_usd;
     pt.private_token_share = private_tokens(s);
-    d.curve.push_back(pt);
-    if (pt.feasible && (!best || pt.monthly_cost_usd < best->monthly_cost_usd - 1e-9)) {
+    // The cheapest feasible fleet; of equal costs, the smallest.
+    if (pt.feasible && (!best || pt.monthly_cost_usd < best->monthly_cost_usd - 1e-9 ||
+                        (pt.monthly_cost_usd <= best->monthly_cost_usd + 1e-9 && k < best->replicas))) {
       best = pt;
       best_split = s;
       best_tokens = tc;
     }
+    return points.emplace(k, pt).first->second;
   };
-  const int span = k_hi - k_lo;
-  if (span <= 200) {
-    for (int k = k_lo; k <= k_hi; ++k) evaluate_k(k);
-  } else {
-    // A power-of-two step on multiples of itself, so that evaluations at other volumes
-    // (sweeps, projections) reuse the fleet capacities cached in the replica model.
-    int step = 1;
-    while (step * 100 < span) step *= 2;
+  // Candidates. Instances are bought whole, so a fleet that leaves its last instance part
+  // empty costs as much as the full one and serves less: only full instances, and the
+  // bounds, can be cheapest. Candidate i is fleet size cand(i).
+  const int first_full = (k_lo / per_instance + 1) * per_instance;
+  const int n_full = first_full < k_hi ? (k_hi - 1 - first_full) / per_instance + 1 : 0;
+  const int n = 2 + n_full;  // k_lo, the full fleets strictly between, k_hi
+  auto cand = [&](int i) { return i <= 0 ? k_lo : i >= n - 1 ? k_hi : first_full + (i - 1) * per_instance; };
+  if (k_lo == k_hi) {
     evaluate_k(k_lo);
-    for (int k = (k_lo / step + 1) * step; k < k_hi; k += step) evaluate_k(k);
-    evaluate_k(k_hi);
-    if (best) {
-      const int centre = best->replicas;
-      for (int k = std::max(k_lo, centre - step); k <= std::min(k_hi, centre + step); ++k) {
-        if (k != centre) evaluate_k(k);
+  } else if (n <= 200) {
+    for (int i = 0; i < n; ++i) evaluate_k(cand(i));
+  } else {
+    // Cost against fleet size is near-convex (a price per instance; overflow falling as
+    // capacity grows): a coarse pass of about 100 candidates, then a pattern search that
+    // halves its step around the best. Coarse candidates sit on multiples of a power of two,
+    // so evaluations at other volumes (sweeps, projections) reuse the fleet capacities
+    // cached in the replica model.
+    int step = 1;
+    while (step * 100 < n) step *= 2;
+    int centre = 0;
+    auto better = [&](int i, int than) {
+      const HybridPoint& a = evaluate_k(cand(i));
+      const HybridPoint& b = evaluate_k(cand(than));
+      if (a.feasible != b.feasible) return a.feasible;
+      return a.monthly_cost_usd < b.monthly_cost_usd - 1e-9;
+    };
+    // Index of a full fleet of k replicas (k a multiple of per_instance in (k_lo, k_hi)).
+    auto index_of = [&](int k) { return (k - first_full) / per_instance + 1; };
+    const int coarse = step * per_instance;
+    for (int k = (k_lo / coarse + 1) * coarse; k < k_hi; k += coarse)
+      if (better(index_of(k), centre)) centre = index_of(k);
+    if (better(n - 1, centre)) centre = n - 1;
+    for (int h = step / 2; h >= 1; h /= 2) {
+      for (bool moved = true; moved;) {
+        moved = false;
+        for (int i : {centre - h, centre + h}) {
+          if (i < 0 || i > n - 1 || !better(i, centre)) continue;
+          centre = i;
+          moved = true;
+        }
       }
     }
-    std::sort(d.curve.begin(), d.curve.end(), [](const HybridPoint& a, const HybridPoint& b) { return a.replicas < b.replicas; });
-    d.curve.erase(std::unique(d.curve.begin(), d.curve.end(),
-                              [](const HybridPoint& a, const HybridPoint& b) { return a.replicas == b.replicas; }),
-                  d.curve.end());
   }
+  // The smallest fleet that costs the same as the best full one (its last instance part
+  // empty): overflow only grows as replicas are removed, so bisect below it. evaluate_k
+  // keeps the smaller of two fleets of equal cost.
+  if (best && per_instance > 1 && best->replicas > k_lo) {
+    int lo = std::max(k_lo, best->replicas - per_instance);
+    int hi = best->replicas;
+    evaluate_k(lo);
+    if (best->replicas != lo) {
+      while (hi - lo > 1) {
+        const int mid = lo + (hi - lo) / 2;
+        evaluate_k(mid);
+        (best->replicas == mid ? hi : lo) = mid;
+      }
+    }
+  }
+  for (const auto& [k, pt] : points) d.curve.push_back(pt);
   if (!best) {
     r.feasible = false;
     r.reasons.push_back(fmt::format("restricted traffic does not fit {} private replicas", k_hi));

@@ -457,6 +457,12 @@ int CatalogReplicaModel::replicas_for(double rps) const {
   return serving_->replicas_for(rps, ttft_target_s_);
 }
 
+bool CatalogReplicaModel::serves(double rps, int replicas) const {
+  if (rps <= 0) return replicas >= 0;
+  if (!serving_ || !spec_.feasible || replicas <= 0) return false;
+  return serving_->meets(rps, replicas, ttft_target_s_);
+}
+
 std::optional<FleetLatency> CatalogReplicaModel::latency(double rps, int replicas) const {
   if (!serving_ || !spec_.feasible) return std::nullopt;
   return serving_->latency(rps, replicas);

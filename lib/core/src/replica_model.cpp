@@ -44,18 +44,21 @@ double ReplicaModel::fleet_capacity(int replicas) const {
   // `replicas`. The override model gives exactly replicas x per-replica capacity.
   // Queueing only lowers the capacity below replicas x per-replica capacity, and by less
   // than half for any fleet that meets its targets at all, so the bracket starts there.
-  auto serves = [&](double rate) {
-    int n = replicas_for(rate);
-    return n >= 0 && n <= replicas;
-  };
+  auto ok = [&](double rate) { return serves(rate, replicas); };
   double hi = replicas * per_replica;
-  if (serves(hi)) return hi;
+  if (ok(hi)) return hi;
+  // A larger pool queues less, so capacity per replica does not fall as the fleet grows:
+  // the nearest smaller fleet already computed gives a tighter lower end (checked).
   double lo = 0.5 * hi;
-  if (!serves(lo)) lo = 0;
+  if (auto it = capacity_cache_.lower_bound(replicas); it != capacity_cache_.begin()) {
+    --it;
+    if (it->first > 0) lo = std::max(lo, it->second / it->first * replicas);
+  }
+  if (lo >= hi || !ok(lo)) lo = ok(0.5 * hi) ? 0.5 * hi : 0;
   // Relative precision 1e-7 of the capacity: about 24 halvings of the bracket.
   while (hi - lo > 1e-7 * hi) {
     double mid = 0.5 * (lo + hi);
-    (serves(mid) ? lo : hi) = mid;
+    (ok(mid) ? lo : hi) = mid;
   }
   return lo;
   }();
@@ -64,6 +67,11 @@ double ReplicaModel::fleet_capacity(int replicas) const {
 }
 
 std::optional<FleetLatency> ReplicaModel::latency(double, int) const { return std::nullopt; }
+
+bool ReplicaModel::serves(double requests_per_s, int replicas) const {
+  const int n = replicas_for(requests_per_s);
+  return n >= 0 && n <= replicas;
+}
 
 OverrideReplicaModel::OverrideReplicaModel(const Option& option, const GpuInstance& instance,
                                            const WorkloadMix& mix) {

@@ -155,9 +155,10 @@ class ServingModel {
   // Smallest replica count meeting the TTFT p95 target (when given) and the TPOT target
   // (when given) at `rps`; 0 for no traffic, -1 when no count can.
   int replicas_for(double rps, std::optional<double> ttft_p95_target_s) const;
+  // Whether `n` replicas meet the targets at `rps` (true for no traffic).
+  bool meets(double rps, int n, std::optional<double> ttft_s) const;
 
  private:
-  bool meets(double rps, int n, std::optional<double> ttft_s) const;
   const PerfModel* pm_;
   double in_;
   double out_;
@@ -177,6 +178,7 @@ class CatalogReplicaModel : public ReplicaModel {
   const ReplicaSpec& spec() const override { return spec_; }
   int replicas_for(double requests_per_s) const override;
   std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override;
+  bool serves(double requests_per_s, int replicas) const override;
 
  private:
   ReplicaSpec spec_;

@@ -51,6 +51,9 @@ class ReplicaModel {
   virtual int replicas_for(double requests_per_s) const;
   // Latency with `replicas` replicas at `requests_per_s`, when the model can say.
   virtual std::optional<FleetLatency> latency(double requests_per_s, int replicas) const;
+  // Whether `replicas` replicas serve `requests_per_s` within the targets: replicas_for()
+  // is at most `replicas`. Models override it when they can answer without the search.
+  virtual bool serves(double requests_per_s, int replicas) const;
 
   // SLA-bound capacity (requests/s) of `replicas` replicas: the largest arrival rate for
   // which replicas_for(rate) <= replicas. It does not depend on volume, so it is cached.
