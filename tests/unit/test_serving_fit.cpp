@@ -184,3 +184,37 @@ TEST_CASE("scaled_catalog divides efficiencies and multiplies fixed costs", "[se
   CHECK(s.efficiency.step_overhead_ms.value == 3.0);    // 1 ms x 3
   CHECK(s.efficiency.layer_overhead_us.value == 300.0);  // 100 us x 3
 }
+
+TEST_CASE("serving fit: a run one request at a time also fits the prefill", "[serving_fit]") {
+  // 1,000 input and 100 output tokens at concurrency 1: 0.95 requests/s (95 output tok/s),
+  // mean TPOT 10 ms, mean TTFT 60 ms. B = 95 x 0.010 = 0.95 -> 1; C = 1,050; r T = 0.0095.
+  //  decode, B = 1: weights 4 ms (memory), KV 1,050 x 40,000 / 5e11 = 0.084 ms (memory),
+  //    fixed 2 ms.
+  //  prefill work of 1,000 tokens (one full 1000-token step): GEMMs 2e9 x 1000 / 5e13 = 40 ms
+  //    (compute), attention 4 x 10 x 1000 x 1000^2 / 2 / 5e13 = 0.4 ms (compute; KV write
+  //    0.08 ms), fixed 2 ms.
+  //  TPOT: memory 4.084 ms; compute 0.0095 x 40.4 = 0.3838 ms; fixed 2 + 0.0095 x 2 = 2.019 ms.
+  //  TTFT, prefill of one 1,000-token prompt: GEMMs (2e9 - 2 x 1e6) x 1000 + 2 x 1e6 (the
+  //    head for the last token only) = 1.998002e12 FLOP / 5e13 = 39.96004 ms, attention
+  //    0.4 ms, fixed 2 ms: compute 40.36004 ms.
+  // Two equations, memory and compute free, fixed held:
+  //  compute = (60 - 2) / 40.36004; memory = (10 - 2.019 - 0.3838 x compute) / 4.084.
+  ServingMeasurement s = latency_run(1000, 100, 0.95, 10.0);
+  s.concurrency = 1;
+  s.ttft_mean_ms = 60;
+  ServingFit f = fit_round({import_of("sync.yaml", s)});
+  REQUIRE(f.ok);
+  const double compute = 58.0 / 40.36004;
+  CHECK(f.scales.compute == Approx(compute).epsilon(1e-9));
+  CHECK(f.scales.memory == Approx((10 - 2.019 - 0.3838 * compute) / 4.084).epsilon(1e-9));
+  CHECK(f.scales.fixed == 1.0);
+  REQUIRE(f.observations.size() == 2);
+  CHECK(f.observations[1].figure == "TTFT ms");
+  CHECK(f.observations[1].catalog == Approx(42.36004).epsilon(1e-9));
+  CHECK(f.observations[1].fitted == Approx(60.0).epsilon(1e-9));
+  SECTION("at concurrency 2 the TTFT includes queueing and is not fitted") {
+    s.concurrency = 2;
+    ServingFit g = fit_round({import_of("c2.yaml", s)});
+    CHECK(g.observations.size() == 1);
+  }
+}

@@ -54,7 +54,7 @@ Parts operator+(Parts a, const Parts& b) {
 
 // One usable measurement.
 struct Measurement {
-  enum class Kind { latency, offline } kind;
+  enum class Kind { latency, offline, first_token } kind;
   ServingObservation obs;
   double tpot_s = 0;  // latency runs
 };
@@ -76,6 +76,10 @@ Equation equation(const PerfModel& pm, const Measurement& m, const TimeScales& s
     p = parts_of(pm.decode_step(o.batch, ctx), 1.0) +
         parts_of(pm.prefill_work_parts(o.input_tokens), o.requests_per_s * m.tpot_s);
     e.rhs = m.tpot_s;
+  } else if (m.kind == Measurement::Kind::first_token) {
+    // An idle replica: TTFT = t_pre(I).
+    p = parts_of(pm.prefill(o.input_tokens), 1.0);
+    e.rhs = o.measured / 1e3;
   } else {
     // B / r = B prefill_work(I) + O t_dec(B, C)
     p = parts_of(pm.prefill_work_parts(o.input_tokens), o.batch) +
@@ -97,6 +101,7 @@ double predict(const PerfModel& pm, const Measurement& m) {
     if (share <= 0) return std::numeric_limits<double>::infinity();
     return pm.t_dec(o.batch, ctx) / share * 1e3;
   }
+  if (m.kind == Measurement::Kind::first_token) return pm.t_pre(o.input_tokens) * 1e3;
   return o.batch * o.output_tokens / (o.batch * pm.prefill_work(o.input_tokens) + o.output_tokens * pm.t_dec(o.batch, ctx));
 }
 
@@ -232,6 +237,17 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
     }
     x.obs.catalog = predict(base, x);
     ms.push_back(x);
+    // One request at a time: each prompt meets an idle replica, so TTFT is its prefill.
+    if (x.kind == Measurement::Kind::latency && s.concurrency && *s.concurrency <= 1.0 && s.ttft_mean_ms &&
+        *s.ttft_mean_ms > 0) {
+      Measurement t = x;
+      t.kind = Measurement::Kind::first_token;
+      t.obs.figure = "TTFT ms";
+      t.obs.batch = 1;
+      t.obs.measured = *s.ttft_mean_ms;
+      t.obs.catalog = predict(base, t);
+      ms.push_back(t);
+    }
   }
   if (ms.empty()) {
     fit.problem = "no usable serving measurement";

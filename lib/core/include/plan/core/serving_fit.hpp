@@ -27,7 +27,7 @@ Catalog scaled_catalog(const Catalog& base, const std::string& gpu, const TimeSc
 // One measured figure, and what the catalog and the fitted model make of it.
 struct ServingObservation {
   std::string source;        // calibration file
-  std::string figure;        // "TPOT ms" or "output tok/s"
+  std::string figure;        // "TPOT ms", "TTFT ms" or "output tok/s"
   double input_tokens = 0;   // mean per request
   double output_tokens = 0;
   double batch = 0;          // concurrent sequences: measured (TPOT) or the engine's limit (offline)
@@ -58,7 +58,10 @@ struct ServingFit {
 //    T = t_dec(B, I + O/2) + r x T x prefill_work(I), the model's TPOT with prefills
 //    interleaved;
 //  - an offline run (vLLM bench throughput) at rate r: the engine runs at its batch limit
-//    B (KV cache, max_batch_seqs) and B / r = B x prefill_work(I) + O x t_dec(B, I + O/2).
+//    B (KV cache, max_batch_seqs) and B / r = B x prefill_work(I) + O x t_dec(B, I + O/2);
+//  - a latency run one request at a time (concurrency at most 1: vLLM's --max-concurrency 1,
+//    GuideLLM's synchronous profile) also gives its mean TTFT = t_pre(I), the prefill on an
+//    idle replica. At higher concurrency TTFT includes queueing and is not fitted.
 // Equations are weighted by 1/measured (relative errors) and solved by least squares
 // (Eigen column-pivoting QR) for as many scales as the measurements determine: all three,
 // then memory and compute with fixed costs held, then memory=compute with fixed, then
