@@ -175,3 +175,19 @@ plan_cli_test(compare.calibration_missing_file --rc 2
 plan_cli_test(compare.calibration_and_none --rc 64
   --stderr-re "^plan: error: .*--no-calibration"
   -- --calibration tests/data/nope.yaml --no-calibration compare tests/data/profile-calibrated.yaml)
+
+# A GuideLLM sweep: one calibration file per benchmark, fitted together.
+plan_cli_test(calibrate.import_guidellm_all --rc 0
+  --stdout-re "^imported 2 benchmarks of ${CAL}/guidellm_benchmarks\\.json \\(sha256 [0-9a-f]{64}\\) for llama-3\\.1-8b on 1x h100-sxm \\(bf16\\)$"
+  --stdout-re "^llama-3-1-8b-h100-sxm-bf16-tp1-guidellm-b1\\.yaml +TTFT ms +1\\.0 +180\\.00 "
+  --file-re ${CMAKE_BINARY_DIR}/guidellm-all/llama-3-1-8b-h100-sxm-bf16-tp1-guidellm-b2.yaml "^  concurrency: 30$"
+  -- calibrate import ${CAL}/guidellm_benchmarks.json --model llama-3.1-8b --gpu h100-sxm --precision bf16 --tp 1
+     --benchmark-index all -o ${CMAKE_BINARY_DIR}/guidellm-all)
+plan_cli_test(calibrate.import_guidellm_all_stdout --rc 64
+  --stderr-exact "plan: error: --benchmark-index all writes one file per benchmark (expected -o DIRECTORY, or no -o)"
+  -- calibrate import ${CAL}/guidellm_benchmarks.json --model llama-3.1-8b --gpu h100-sxm --precision bf16 --tp 1
+     --benchmark-index all -o -)
+plan_cli_test(calibrate.import_guidellm_bad_index --rc 64
+  --stderr-exact "plan: error: --benchmark-index 'x' (expected a benchmark number from 1, or all)"
+  -- calibrate import ${CAL}/guidellm_benchmarks.json --model llama-3.1-8b --gpu h100-sxm --precision bf16 --tp 1
+     --benchmark-index x)

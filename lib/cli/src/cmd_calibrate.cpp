@@ -59,7 +59,7 @@ struct ImportOptions {
   std::string gpu;
   std::string precision;
   int tp = 1;
-  int benchmark_index = 0;
+  std::string benchmark;             // GuideLLM: "" (the only one), N (1-based) or "all"
   std::optional<double> input_len;   // mean tokens per request, for files that do not state them
   std::optional<double> output_len;
   std::string out;
@@ -172,7 +172,8 @@ std::string fmt_opt(const std::optional<double>& v, int decimals) { return v ? r
 
 // What an imported serving result does to the catalog model of its deployment: the fit of
 // that file alone (perf::fit_serving), measured against predicted.
-std::string show_serving_fit(const Catalog& cat, const Calibration& c) {
+std::string show_serving_fit(const Catalog& cat, const std::vector<Calibration>& files) {
+  const Calibration& c = files.front();
   const ModelArch* m = cat.find_model(c.model);
   const GpuSpec* gpu = cat.find_gpu(c.gpu);
   const Precision* w = cat.find_precision(c.precision);
@@ -182,14 +183,17 @@ std::string show_serving_fit(const Catalog& cat, const Calibration& c) {
                        c.model, c.gpu, c.precision, c.tp);
   const Precision* kv = cat.find_precision(w->default_kv.empty() ? w->id : w->default_kv);
   if (!kv) return "";
-  perf::ServingFit f = perf::fit_serving(cat, *m, *gpu, *w, *kv, c.tp, {c});
+  perf::ServingFit f = perf::fit_serving(cat, *m, *gpu, *w, *kv, c.tp, files);
   std::string o = "\nagainst the catalog model of this deployment:\n";
   report::Table t;
+  if (files.size() > 1) t.add_column("file", report::Align::left);
   t.add_column("figure", report::Align::left);
   for (auto h : {"batch", "measured", "catalog", "calibrated"}) t.add_column(h);
   for (const auto& x : f.observations) {
-    t.add_row({x.figure, report::fixed(x.batch, 1), report::fixed(x.measured, 2), report::fixed(x.catalog, 2),
-               f.ok ? report::fixed(x.fitted, 2) : std::string("-")});
+    std::vector<std::string> row{x.figure, report::fixed(x.batch, 1), report::fixed(x.measured, 2),
+                                 report::fixed(x.catalog, 2), f.ok ? report::fixed(x.fitted, 2) : std::string("-")};
+    if (files.size() > 1) row.insert(row.begin(), std::filesystem::path(x.source).filename().string());
+    t.add_row(row);
   }
   if (!f.observations.empty()) o += t.render_text();
   for (const auto& n : f.notes) o += "note: " + n + "\n";
@@ -197,8 +201,8 @@ std::string show_serving_fit(const Catalog& cat, const Calibration& c) {
   o += fmt::format("time scales: memory x{:.3f}, compute x{:.3f}, fixed x{:.3f}; {}\n", f.scales.memory,
                    f.scales.compute, f.scales.fixed, f.method);
   for (const auto& h : f.held) o += "held at the catalog's value: " + h + "\n";
-  o += fmt::format("plans for {} on {}x {} ({}) use these scales; other files for the same deployment are fitted "
-                   "together with it\n",
+  o += fmt::format("plans for {} on {}x {} ({}) use these scales; all files for the same deployment are fitted "
+                   "together\n",
                    c.model, c.tp, c.gpu, c.precision);
   return o;
 }
@@ -283,7 +287,7 @@ std::string show_calibration(const Calibration& c, const Catalog* cat = nullptr)
     row("E2E p50 ms", s.e2el_p50_ms, 2);
     row("E2E p99 ms", s.e2el_p99_ms, 2);
     o += t.render_text();
-    if (cat) o += show_serving_fit(*cat, c);
+    if (cat) o += show_serving_fit(*cat, {c});
   }
   return o;
 }
@@ -406,39 +410,107 @@ int run_calibrate(const Globals& g, RunOptions o) {
 }
 
 int import_calibrate(const Globals& g, const ImportOptions& o) {
-  Calibration c;
-  c.kind = "import";
-  c.created = utc_now();
-  c.host = host_name();
-  c.probe_version = std::string("plan ") + PLAN_VERSION;
-  c.model = o.model;
-  c.gpu = o.gpu;
-  c.precision = o.precision;
-  (void)bytes_per_element(c.precision);
-  c.tp = o.tp;
-  c.serving = io::import_serving(o.file, o.benchmark_index > 0 ? std::optional<int>(o.benchmark_index) : std::nullopt);
-  // vLLM bench throughput does not record the request shape; the run's --input-len and
-  // --output-len supply it.
-  auto supply = [&](std::optional<double>& field, const std::optional<double>& given, const char* flag) {
-    if (!given) return;
-    if (field)
-      throw Error(fmt::format("{} gives {:.1f} mean tokens per request already ({} applies to files that do not)",
-                              o.file, *field, flag),
+  Calibration base;
+  base.kind = "import";
+  base.created = utc_now();
+  base.host = host_name();
+  base.probe_version = std::string("plan ") + PLAN_VERSION;
+  base.model = o.model;
+  base.gpu = o.gpu;
+  base.precision = o.precision;
+  (void)bytes_per_element(base.precision);
+  base.tp = o.tp;
+
+  const bool all = o.benchmark == "all";
+  std::vector<ServingMeasurement> results;
+  if (all) {
+    if (o.out == "-")
+      throw Error("--benchmark-index all writes one file per benchmark (expected -o DIRECTORY, or no -o)",
                   ExitCode::usage_error);
-    field = *given;
-  };
-  supply(c.serving->mean_input_tokens, o.input_len, "--input-len");
-  supply(c.serving->mean_output_tokens, o.output_len, "--output-len");
-  if (c.serving->tool == "vllm-bench-throughput" && c.serving->mean_input_tokens && c.serving->mean_output_tokens &&
-      c.serving->requests_per_s)
-    c.serving->output_tokens_per_s = *c.serving->requests_per_s * *c.serving->mean_output_tokens;
-  std::string path = o.out.empty() ? default_output(g, c, c.serving->tool) : o.out;
-  io::write_calibration(path, c);
-  if (path != "-") {
-    c.path = path;
-    std::optional<Catalog> cat = load_catalog_if_present(g);
-    emit(show_calibration(c, cat ? &*cat : nullptr) + fmt::format("wrote {}\n", path), "");
+    results = io::import_serving_all(o.file);
+  } else {
+    std::optional<int> index;
+    if (!o.benchmark.empty()) {
+      int v = 0;
+      auto [end, ec] = std::from_chars(o.benchmark.data(), o.benchmark.data() + o.benchmark.size(), v);
+      if (ec != std::errc() || end != o.benchmark.data() + o.benchmark.size() || v < 1)
+        throw Error(fmt::format("--benchmark-index '{}' (expected a benchmark number from 1, or all)", o.benchmark),
+                    ExitCode::usage_error);
+      index = v;
+    }
+    results.push_back(io::import_serving(o.file, index));
   }
+
+  std::vector<Calibration> files;
+  for (auto& s : results) {
+    Calibration c = base;
+    // vLLM bench throughput does not record the request shape; the run's --input-len and
+    // --output-len supply it.
+    auto supply = [&](std::optional<double>& field, const std::optional<double>& given, const char* flag) {
+      if (!given) return;
+      if (field)
+        throw Error(fmt::format("{} gives {:.1f} mean tokens per request already ({} applies to files that do not)",
+                                o.file, *field, flag),
+                    ExitCode::usage_error);
+      field = *given;
+    };
+    supply(s.mean_input_tokens, o.input_len, "--input-len");
+    supply(s.mean_output_tokens, o.output_len, "--output-len");
+    if (s.tool == "vllm-bench-throughput" && s.mean_input_tokens && s.mean_output_tokens && s.requests_per_s)
+      s.output_tokens_per_s = *s.requests_per_s * *s.mean_output_tokens;
+    c.serving = s;
+    files.push_back(std::move(c));
+  }
+
+  // Paths: one file, or with `all` one per benchmark (in -o DIRECTORY when given).
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    Calibration& c = files[i];
+    const std::string source = all ? fmt::format("{}-b{}", c.serving->tool, i + 1) : c.serving->tool;
+    if (!all) {
+      c.path = o.out.empty() ? default_output(g, c, source) : o.out;
+    } else if (o.out.empty()) {
+      c.path = default_output(g, c, source);
+    } else {
+      std::error_code ec;
+      std::filesystem::create_directories(o.out, ec);
+      if (ec) throw Error(SourceLoc{o.out, 0, 0}, "cannot create directory: " + ec.message(), ExitCode::cannot_create);
+      c.path = fmt::format("{}/{}-{}-{}-tp{}-{}.yaml", o.out, slug(c.model), slug(c.gpu), c.precision, c.tp, source);
+    }
+  }
+  // All or nothing: files already written are removed when a later one fails.
+  std::vector<std::string> written;
+  try {
+    for (auto& c : files) {
+      io::write_calibration(c.path, c);
+      written.push_back(c.path);
+    }
+  } catch (...) {
+    for (const auto& w : written) std::filesystem::remove(w);
+    throw;
+  }
+  if (files.size() == 1 && files[0].path == "-") return 0;
+
+  std::optional<Catalog> cat = load_catalog_if_present(g);
+  std::string out;
+  if (files.size() == 1) {
+    out = show_calibration(files[0], cat ? &*cat : nullptr);
+  } else {
+    report::Table t;
+    for (auto h : {"#", "requests/s", "concurrency", "TTFT mean ms", "TPOT mean ms", "output tok/s"}) t.add_column(h);
+    t.add_column("file", report::Align::left);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const ServingMeasurement& s = *files[i].serving;
+      t.add_row({std::to_string(i + 1), fmt_opt(s.requests_per_s, 3), fmt_opt(s.concurrency, 2),
+                 fmt_opt(s.ttft_mean_ms, 2), fmt_opt(s.tpot_mean_ms, 3), fmt_opt(s.output_tokens_per_s, 1),
+                 files[i].path});
+    }
+    out = fmt::format("imported {} benchmarks of {} (sha256 {}) for {} on {}x {} ({})\n", files.size(), o.file,
+                      files[0].serving->source_sha256, base.model, base.tp, base.gpu, base.precision) +
+          t.render_text();
+    if (cat) out += show_serving_fit(*cat, files);
+  }
+  for (const auto& c : files) out += fmt::format("wrote {}\n", c.path);
+  emit(out, "");
   return 0;
 }
 
@@ -514,8 +586,9 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
   imp->add_option("--gpu", io_->gpu, "GPU it was served on (catalog name)")->required();
   imp->add_option("--precision", io_->precision, "Weight precision: fp32, fp16, bf16, fp8, int8, int4")->required();
   imp->add_option("--tp", io_->tp, "Tensor-parallel degree")->required()->check(CLI::Range(1, 64));
-  imp->add_option("--benchmark-index", io_->benchmark_index, "For a GuideLLM file of several benchmarks: which one (1-based)")
-      ->check(CLI::Range(1, 100000));
+  imp->add_option("--benchmark-index", io_->benchmark,
+                  "For a GuideLLM file of several benchmarks: which one (1-based), or 'all' for one calibration file "
+                  "per benchmark (a sweep), fitted together by plans");
   imp->add_option("--input-len", io_->input_len,
                   "Input tokens per request of the run, for files that do not record them (vLLM bench throughput)")
       ->check(CLI::Range(1.0, 1e7));

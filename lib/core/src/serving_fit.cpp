@@ -124,12 +124,14 @@ struct Solution {
   bool ok = false;
   TimeScales s;
   Grouping groups;
+  bool richer_rejected = false;  // a candidate with more free scales had enough measurements but failed
 };
 
 // `e_bw`, `e_fl`: the catalog's efficiencies for this deployment, which a solution may not
 // push above 1.
 Solution solve(const std::vector<Equation>& eqs, const std::array<bool, 3>& identified, double e_bw, double e_fl) {
   const auto n = Eigen::Index(eqs.size());
+  bool rejected = false;
   for (const Grouping& candidate : groupings()) {
     // Terms that no measurement determines are held rather than fitted.
     Grouping groups;
@@ -161,6 +163,9 @@ Solution solve(const std::vector<Equation>& eqs, const std::array<bool, 3>& iden
     // Columns are relative contributions (order 0.01 to 1): a pivot under 1e-3 of the
     // largest means the measurements cannot tell the parameters apart.
     qr.setThreshold(1e-3);
+    // Whether a richer candidate with enough measurements failed before this one.
+    const bool richer_failed = rejected;
+    rejected = true;
     if (qr.rank() < p) continue;
     Eigen::VectorXd z = qr.solve(y);
     if (!(z.array() > 0).all() || !z.allFinite()) continue;
@@ -173,6 +178,7 @@ Solution solve(const std::vector<Equation>& eqs, const std::array<bool, 3>& iden
     if (e_bw / sol.s.memory > 1.0 || e_fl / sol.s.compute > 1.0) continue;
     sol.ok = true;
     sol.groups = groups;
+    sol.richer_rejected = richer_failed;
     return sol;
   }
   return {};
@@ -300,8 +306,11 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
   for (int j = 0; j < 3; ++j) {
     if (free[std::size_t(j)]) continue;
     fit.held.push_back(fmt::format("{} ({})", kTermName[j],
-                                   identified[std::size_t(j)] ? "too few measurements to fit it as well"
-                                                              : "under 5% of every measured time"));
+                                   !identified[std::size_t(j)] ? "under 5% of every measured time"
+                                   : sol.richer_rejected
+                                       ? "these measurements do not determine it with the others: a fit with it free "
+                                         "was not positive or its columns not independent"
+                                       : "too few measurements to fit it as well"));
   }
   const Catalog scaled = scaled_catalog(cat, gpu.id, s);
   const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency);
@@ -309,6 +318,13 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
     x.obs.fitted = predict(pm, x);
     fit.observations.push_back(x.obs);
   }
+  const double e_bw_after = gpu.e_bw.value_or(cat.efficiency.e_bw.value) / s.memory;
+  const double e_fl_after = e_fl / s.compute;
+  if (e_bw_after < 0.1 || e_fl_after < 0.1)
+    fit.notes.push_back(fmt::format("the fitted efficiencies (e_bw {:.3f}, e_fl {:.3f}) are under 10% of the spec "
+                                    "figures: check that the files were imported for this model, GPU, precision and "
+                                    "TP, and that the runs were not limited by something else (client, network)",
+                                    e_bw_after, e_fl_after));
   fit.rms_error_catalog = rms_relative(fit.observations, &ServingObservation::catalog);
   fit.rms_error_fitted = rms_relative(fit.observations, &ServingObservation::fitted);
   fit.method = fmt::format(

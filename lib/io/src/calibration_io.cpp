@@ -508,12 +508,10 @@ ServingMeasurement parse_guidellm(const std::string& file, const YAML::Node& roo
 
 }  // namespace
 
-ServingMeasurement parse_serving(const std::string& file, const std::string& text, std::optional<int> guidellm_index) {
-  Limits lim;
-  lim.max_bytes = kMaxImportBytes;
-  lim.max_nodes = 20'000'000;
-  Document d = parse_document(file, text, lim);
-  const YAML::Node& r = d.root;
+namespace {
+
+// One result of a parsed benchmark file; `guidellm_index` as for parse_serving.
+ServingMeasurement parse_root(const std::string& file, const YAML::Node& r, std::optional<int> guidellm_index) {
   auto has = [&](const char* k) { return r[k].IsDefined(); };
   ServingMeasurement s;
   if (has("benchmarks")) {
@@ -539,6 +537,21 @@ ServingMeasurement parse_serving(const std::string& file, const std::string& tex
   if (guidellm_index && s.tool != serving_format_name(ServingFormat::guidellm))
     throw Error(SourceLoc{file, 0, 0}, fmt::format("--benchmark-index applies to GuideLLM files, and this is a {} result", s.tool),
                 ExitCode::usage_error);
+  return s;
+}
+
+Document parse_import(const std::string& file, const std::string& text) {
+  Limits lim;
+  lim.max_bytes = kMaxImportBytes;
+  lim.max_nodes = 20'000'000;
+  return parse_document(file, text, lim);
+}
+
+}  // namespace
+
+ServingMeasurement parse_serving(const std::string& file, const std::string& text, std::optional<int> guidellm_index) {
+  Document d = parse_import(file, text);
+  ServingMeasurement s = parse_root(file, d.root, guidellm_index);
   s.source_file = file;
   s.source_sha256 = sha256_hex(text);
   return s;
@@ -546,6 +559,25 @@ ServingMeasurement parse_serving(const std::string& file, const std::string& tex
 
 ServingMeasurement import_serving(const std::string& path, std::optional<int> guidellm_index) {
   return parse_serving(path, read_text_file(path, kMaxImportBytes), guidellm_index);
+}
+
+std::vector<ServingMeasurement> import_serving_all(const std::string& path) {
+  const std::string text = read_text_file(path, kMaxImportBytes);
+  Document d = parse_import(path, text);
+  const YAML::Node list = d.root["benchmarks"];
+  const int count = list.IsDefined() && list.IsSequence() ? int(list.size()) : 0;
+  std::vector<ServingMeasurement> out;
+  if (count == 0) {
+    out.push_back(parse_root(path, d.root, std::nullopt));
+  } else {
+    for (int i = 1; i <= count; ++i) out.push_back(parse_root(path, d.root, i));
+  }
+  const std::string sha = sha256_hex(text);
+  for (auto& s : out) {
+    s.source_file = path;
+    s.source_sha256 = sha;
+  }
+  return out;
 }
 
 }  // namespace plan::io

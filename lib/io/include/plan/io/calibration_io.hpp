@@ -51,5 +51,7 @@ const char* serving_format_name(ServingFormat f);
 ServingMeasurement import_serving(const std::string& path, std::optional<int> guidellm_index = std::nullopt);
 ServingMeasurement parse_serving(const std::string& file, const std::string& text,
                                  std::optional<int> guidellm_index = std::nullopt);
+// Every result the file holds: each benchmark of a GuideLLM file (a sweep), else the one.
+std::vector<ServingMeasurement> import_serving_all(const std::string& path);
 
 }  // namespace plan::io
