@@ -191,3 +191,8 @@ plan_cli_test(calibrate.import_guidellm_bad_index --rc 64
   --stderr-exact "plan: error: --benchmark-index 'x' (expected a benchmark number from 1, or all)"
   -- calibrate import ${CAL}/guidellm_benchmarks.json --model llama-3.1-8b --gpu h100-sxm --precision bf16 --tp 1
      --benchmark-index x)
+plan_cli_test(calibrate.import_guidellm_all_or_nothing --rc 2
+  --stderr-re "^plan: error: ${CAL}/guidellm_second_incomplete\\.json: GuideLLM benchmark is missing fields benchmarks\\[1\\]\\.metrics\\.tokens_per_second"
+  --no-file ${CMAKE_BINARY_DIR}/guidellm-partial/llama-3-1-8b-h100-sxm-bf16-tp1-guidellm-b1.yaml
+  -- calibrate import ${CAL}/guidellm_second_incomplete.json --model llama-3.1-8b --gpu h100-sxm --precision bf16
+     --tp 1 --benchmark-index all -o ${CMAKE_BINARY_DIR}/guidellm-partial)
