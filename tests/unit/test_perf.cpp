@@ -1,26 +1,18 @@
 // The roofline and serving model, on hand-worked cases.
 #include <catch2/catch.hpp>
 
+#include "catalogs.hpp"
+
 #include "plan/core/perf.hpp"
-#include "plan/io/catalog_loader.hpp"
 
 using namespace plan;
 using namespace plan::perf;
 
 namespace {
 
-const Catalog& shipped() {
-  static const Catalog c = io::load_catalog(PLAN_SOURCE_DIR "/calib/catalog.yaml");
-  return c;
-}
+const Catalog& shipped() { return test::shipped_catalog(); }
 
-// tests/data/catalog-test.yaml: model 'round' (10 layers, width 1000, 10 KV heads of 100,
-// 1e9 params, tied embeddings) on 'unit-gpu' (10 GiB, 1000 GB/s, 100 TFLOPS), every
-// efficiency 0.5, 1 ms per step + 100 us per layer.
-const Catalog& fixture() {
-  static const Catalog c = io::load_catalog(PLAN_TEST_DATA "/catalog-test.yaml");
-  return c;
-}
+const Catalog& fixture() { return test::fixture_catalog(); }
 
 PerfModel model_of(const Catalog& c, const char* model, const char* gpu, const char* prec, int tp) {
   const Precision& p = *c.find_precision(prec);

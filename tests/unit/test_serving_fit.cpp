@@ -2,26 +2,18 @@
 // hand-worked cases and on synthetic measurements with known scales.
 #include <catch2/catch.hpp>
 
+#include "catalogs.hpp"
+
 #include "plan/core/serving_fit.hpp"
-#include "plan/io/catalog_loader.hpp"
 
 using namespace plan;
 using namespace plan::perf;
 
 namespace {
 
-// tests/data/catalog-test.yaml: model 'round' (10 layers, width 1000, 10 KV heads of 100,
-// 1e9 params, tied embeddings) on 'unit-gpu' (10 GiB, 1000 GB/s, 100 TFLOPS), every
-// efficiency 0.5, 1 ms per step + 100 us per layer, prefill batches of 1000 tokens.
-const Catalog& fixture() {
-  static const Catalog c = io::load_catalog(PLAN_TEST_DATA "/catalog-test.yaml");
-  return c;
-}
+const Catalog& fixture() { return test::fixture_catalog(); }
 
-const Catalog& shipped() {
-  static const Catalog c = io::load_catalog(PLAN_SOURCE_DIR "/calib/catalog.yaml");
-  return c;
-}
+const Catalog& shipped() { return test::shipped_catalog(); }
 
 Calibration import_of(const std::string& path, ServingMeasurement s) {
   Calibration c;

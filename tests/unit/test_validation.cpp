@@ -15,23 +15,21 @@
 //  - TTFT of 128-token prompts at batch 1 is underestimated: such GEMMs leave most SMs idle
 //    (one 128-row tile), which a roofline does not see.
 #include <catch2/catch.hpp>
+
+#include "catalogs.hpp"
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "plan/core/perf.hpp"
 #include "plan/core/serving_fit.hpp"
-#include "plan/io/catalog_loader.hpp"
 
 using namespace plan;
 using namespace plan::perf;
 
 namespace {
 
-const Catalog& shipped() {
-  static const Catalog c = io::load_catalog(PLAN_SOURCE_DIR "/calib/catalog.yaml");
-  return c;
-}
+const Catalog& shipped() { return test::shipped_catalog(); }
 
 PerfModel deploy(const char* model, const char* gpu, const char* prec, int tp) {
   const Catalog& c = shipped();
