@@ -210,3 +210,15 @@ TEST_CASE("serving fit: a run one request at a time also fits the prefill", "[se
     CHECK(g.observations.size() == 1);
   }
 }
+
+TEST_CASE("serving fit: figures out of range are not used", "[serving_fit]") {
+  ServingFit f = fit_round({import_of("huge.yaml", latency_run(100, 100, 1e300, 10.0))});
+  CHECK_FALSE(f.ok);
+  REQUIRE(f.notes.size() == 1);
+  CHECK_THAT(f.notes[0], Catch::Contains("out of range"));
+  // 2e6 requests/s x 100 tokens x 10 ms: two million sequences at once.
+  ServingFit g = fit_round({import_of("wide.yaml", latency_run(100, 100, 2e6, 10.0))});
+  CHECK_FALSE(g.ok);
+  REQUIRE(g.notes.size() == 1);
+  CHECK_THAT(g.notes[0], Catch::Contains("sequences decoding at once"));
+}

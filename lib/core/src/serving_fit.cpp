@@ -220,6 +220,14 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
       skip("it gives no completed requests per second");
       continue;
     }
+    // Beyond these the model's arithmetic overflows; no real run comes near them.
+    auto sane = [](double v, double max) { return std::isfinite(v) && v <= max; };
+    if (!sane(*s.mean_input_tokens, 1e7) || !sane(*s.mean_output_tokens, 1e7) || !sane(*s.requests_per_s, 1e9) ||
+        (s.tpot_mean_ms && !sane(*s.tpot_mean_ms, 1e7)) || (s.output_tokens_per_s && !sane(*s.output_tokens_per_s, 1e12)) ||
+        (s.ttft_mean_ms && !sane(*s.ttft_mean_ms, 1e9))) {
+      skip("its figures are out of range (more than 1e7 tokens per request, 1e9 requests/s or 1e7 ms per token)");
+      continue;
+    }
     x.obs.input_tokens = *s.mean_input_tokens;
     x.obs.output_tokens = *s.mean_output_tokens;
     x.obs.requests_per_s = *s.requests_per_s;
@@ -228,6 +236,10 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
       x.tpot_s = *s.tpot_mean_ms / 1e3;
       const double out_rate = s.output_tokens_per_s.value_or(x.obs.requests_per_s * x.obs.output_tokens);
       x.obs.batch = std::max(1.0, out_rate * x.tpot_s);
+      if (x.obs.batch > 1e6) {
+        skip(fmt::format("it implies {:.3g} sequences decoding at once (output tok/s x TPOT)", x.obs.batch));
+        continue;
+      }
       x.obs.figure = "TPOT ms";
       x.obs.measured = *s.tpot_mean_ms;
     } else {
