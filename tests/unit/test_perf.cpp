@@ -238,3 +238,42 @@ TEST_CASE("catalog replica model for compare", "[perf]") {
     CHECK(std::string(e.what()).find("no-such-model") != std::string::npos);
   }
 }
+
+TEST_CASE("catalog replica model: the smallest TP that meets the latency targets", "[perf]") {
+  // Fixture 'round' on 'unit-gpu', 100 + 100 tokens (mean decode context 150), TPOT 5 ms.
+  //  TP 1, batch 1: weights 2e9 B / 5e11 B/s = 4 ms, KV 150 x 40,000 B / 5e11 = 0.012 ms,
+  //    fixed 1 ms + 10 x 0.1 ms = 2 ms: 6.012 ms, above the target.
+  //  TP 2: weights 2 ms, KV 150 x 20,000 / 5e11 = 0.006 ms, two all-reduces per layer of
+  //    10 us + 2 x 1 hop x 5 us + (2 x 1 / 2) x 2,000 B / 5e10 B/s = 20.04 us, x 20 = 0.4008 ms,
+  //    fixed 2 ms: 4.4068 ms, within it.
+  const Catalog& c = fixture();
+  GpuInstance two;
+  two.id = "two";
+  two.gpu = "unit-gpu";
+  two.gpu_count = 2;
+  Option o;
+  o.id = "x";
+  o.kind = OptionKind::self_hosted;
+  o.model = "round";
+  o.precision = "bf16";
+  WorkloadMix mix;
+  mix.input_tokens = 100;
+  mix.output_tokens = 100;
+  mix.tpot_ms = 5;
+  PerfModel tp2 = model_of(c, "round", "unit-gpu", "bf16", 2);
+  CHECK(tp2.t_dec(1, 150) == Approx(4.4068e-3).epsilon(1e-9));
+  CatalogReplicaModel on_two(c, o, two, mix);
+  CHECK(on_two.spec().feasible);
+  CHECK(on_two.spec().gpus_per_replica == 2);
+  REQUIRE_FALSE(on_two.spec().notes.empty());
+  CHECK_THAT(on_two.spec().notes.front(), Catch::StartsWith("TP 2 chosen: TP 1 fits but misses the latency targets "
+                                                           "(TPOT target 5.0 ms is below one decode step of round on "
+                                                           "1x unit-gpu (6.0 ms at batch 1))"));
+  GpuInstance one = two;
+  one.gpu_count = 1;
+  CatalogReplicaModel on_one(c, o, one, mix);
+  CHECK_FALSE(on_one.spec().feasible);
+  REQUIRE(on_one.spec().reasons.size() == 1);
+  CHECK(on_one.spec().reasons[0] ==
+        "TPOT target 5.0 ms is below one decode step of round on 1x unit-gpu (6.0 ms at batch 1)");
+}

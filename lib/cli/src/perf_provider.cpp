@@ -111,14 +111,14 @@ std::optional<Calibrations::Applied> Calibrations::apply(const Catalog& base, co
     if (notes) notes->push_back(fmt::format("serving results {} not applied: {}", fmt::join(names, ", "), fit.problem));
   }
 
-  // Probe files: same model, GPU and precision; this TP, else TP 1; newest first.
+  // Probe files for this GPU and precision, best first: the same model (this TP, else TP 1),
+  // then another model; newest first within each.
+  auto rank = [&](const Calibration& c) { return (c.model == key.model ? 2 : 0) + (c.tp == key.tp ? 1 : 0); };
   const Calibration* best = nullptr;
   for (const auto& c : files_) {
-    if (!relative_to_catalog(c) || c.model != key.model || c.gpu != key.gpu || c.precision != key.precision) continue;
+    if (!relative_to_catalog(c) || c.gpu != key.gpu || c.precision != key.precision) continue;
     if (c.tp != key.tp && c.tp != 1) continue;
-    if (!best || (c.tp == key.tp) > (best->tp == key.tp) ||
-        ((c.tp == key.tp) == (best->tp == key.tp) && c.created >= best->created))
-      best = &c;
+    if (!best || rank(c) > rank(*best) || (rank(c) == rank(*best) && c.created >= best->created)) best = &c;
   }
   if (!best) {
     if (explicit_ && imports.empty() && notes)
@@ -127,10 +127,21 @@ std::optional<Calibrations::Applied> Calibrations::apply(const Catalog& base, co
     return std::nullopt;
   }
   const Efficiencies& e = *best->efficiencies;
-  Applied a{probe_catalog(base, gpu->id, *w, *best), best->path, ""};
-  a.note = fmt::format("calibrated by {}: e_bw {:.3f}, e_fl {}, t_fixed {:.3f} ms ({}){}", best->path, e.e_bw,
-                       e.e_fl ? fmt::format("{:.3f}", *e.e_fl) : std::string("catalog default"), e.t_fixed_s * 1e3,
-                       e.reference_source,
+  const bool same_model = best->model == key.model;
+  Calibration use = *best;
+  if (!same_model) {
+    // The efficiencies are the device's; the fixed cost per step grows with the layer count
+    // of the model that was probed, so another model keeps the catalog's.
+    use.efficiencies->t_fixed_s = (base.efficiency.step_overhead_ms.value +
+                                   m->layers * base.efficiency.layer_overhead_us.value / 1e3) / 1e3;
+  }
+  Applied a{probe_catalog(base, gpu->id, *w, use), best->path, ""};
+  a.note = fmt::format("calibrated by {}: e_bw {:.3f}, e_fl {}, t_fixed {:.3f} ms ({}){}{}", best->path, e.e_bw,
+                       e.e_fl ? fmt::format("{:.3f}", *e.e_fl) : std::string("catalog default"),
+                       use.efficiencies->t_fixed_s * 1e3, e.reference_source,
+                       same_model ? std::string()
+                                  : fmt::format("; probed with {}, so the fixed cost per step is the catalog's",
+                                                best->model),
                        best->tp == key.tp ? std::string()
                                           : fmt::format("; measured at TP {}, all-reduces at TP {} from the catalog",
                                                         best->tp, key.tp));
@@ -151,6 +162,7 @@ class CalibratedReplicaModel : public ReplicaModel {
     for (const auto& n : notes) spec_.notes.push_back(n);
   }
   const ReplicaSpec& spec() const override { return spec_; }
+  void add_note(std::string n) { spec_.notes.push_back(std::move(n)); }
   int replicas_for(double requests_per_s) const override { return inner_.replicas_for(requests_per_s); }
   std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override {
     return inner_.latency(requests_per_s, replicas);
@@ -192,11 +204,36 @@ class CalibratedProvider : public ReplicaModelProvider {
     auto model = base_.make(option, instance, mix);
     // Only what the catalog roofline sized; the TP it chose is part of the match.
     if (model->spec().provenance != "spec" || !base_.catalog().find_model(option.model)) return model;
-    std::vector<std::string> notes;
-    auto applied = files_.apply(base_.catalog(),
-                                {option.model, instance.gpu, option.precision, model->spec().gpus_per_replica}, &notes);
-    if (applied) return std::make_unique<CalibratedReplicaModel>(std::move(*applied), option, instance, mix, notes);
-    if (!notes.empty()) return std::make_unique<NotedReplicaModel>(std::move(model), notes);
+    // The calibrated replica keeps that TP; when the option leaves the TP to the model and
+    // the calibrated replica misses the latency targets, larger degrees the instance allows
+    // are tried, each with the calibration that matches it.
+    const int first = model->spec().gpus_per_replica;
+    std::vector<int> degrees{first};
+    if (option.gpus_per_replica == 0)
+      for (int d : perf::tp_degrees)
+        if (d > first && d <= instance.gpu_count) degrees.push_back(d);
+    std::unique_ptr<ReplicaModel> fallback;
+    std::vector<std::string> first_notes;
+    for (int tp : degrees) {
+      std::vector<std::string> notes;
+      auto applied = files_.apply(base_.catalog(), {option.model, instance.gpu, option.precision, tp}, &notes);
+      if (tp == first) first_notes = notes;
+      if (!applied) {
+        if (tp == first) break;
+        continue;
+      }
+      Option at = option;
+      at.gpus_per_replica = tp;
+      auto cal = std::make_unique<CalibratedReplicaModel>(std::move(*applied), at, instance, mix, notes);
+      if (cal->spec().feasible) {
+        if (tp != first)
+          cal->add_note(fmt::format("TP {} chosen: with the calibration, TP {} misses the latency targets", tp, first));
+        return cal;
+      }
+      if (!fallback) fallback = std::move(cal);
+    }
+    if (fallback) return fallback;
+    if (!first_notes.empty()) return std::make_unique<NotedReplicaModel>(std::move(model), first_notes);
     return model;
   }
 

@@ -390,9 +390,11 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     return;
   }
   const double ctx = mix.input_tokens + mix.output_tokens;
-  int tp = 0;
+  // Tensor-parallel degrees to try: the one given, or every degree the instance allows from
+  // the smallest at which the model fits.
+  std::vector<int> degrees;
   if (o.gpus_per_replica > 0) {
-    tp = o.gpus_per_replica;
+    const int tp = o.gpus_per_replica;
     if (!is_tp_degree(tp)) {
       spec_.feasible = false;
       spec_.reasons.push_back(fmt::format("gpus_per_replica {} is not a tensor-parallel degree (expected 1, 2, 4 or 8)", tp));
@@ -406,6 +408,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
                                           gpu->id, why));
       return;
     }
+    degrees.push_back(tp);
   } else {
     auto found = smallest_fitting_tp(cat, *m, *gpu, *w, kv, ctx, inst.gpu_count);
     if (!found) {
@@ -420,29 +423,52 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
                                           inst.id, inst.gpu_count, gpu->id, why));
       return;
     }
-    tp = *found;
+    for (int d : tp_degrees) {
+      if (d < *found || d > inst.gpu_count) continue;
+      if (deployment_problem(PerfModel(*m, *gpu, *w, kv, d, cat.efficiency), ctx).empty()) degrees.push_back(d);
+    }
   }
-  spec_.gpus_per_replica = tp;
-  perf_.emplace(*m, *gpu, *w, kv, tp, cat.efficiency);
   std::optional<double> tpot_s;
   if (mix.tpot_ms) tpot_s = *mix.tpot_ms / 1e3;
   if (mix.ttft_p95_ms) ttft_target_s_ = *mix.ttft_p95_ms / 1e3;
-  serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
-  if (serving_->batch() <= 0) {
+  // Why a replica of degree tp misses the latency targets before any load; empty when it
+  // does not. Leaves perf_ and serving_ built at tp.
+  auto target_problem = [&](int tp) -> std::string {
+    perf_.emplace(*m, *gpu, *w, kv, tp, cat.efficiency);
+    serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
+    if (serving_->batch() <= 0)
+      return fmt::format("TPOT target {:.1f} ms is below one decode step of {} on {}x {} ({:.1f} ms at batch 1)",
+                         *mix.tpot_ms, m->id, tp, gpu->id, perf_->t_dec(1, serving_->mean_context()) * 1e3);
+    if (ttft_target_s_ && serving_->prefill_s() > *ttft_target_s_)
+      return fmt::format("TTFT p95 target {:.0f} ms is below the prefill time of {:.0f} input tokens ({:.1f} ms at TP {})",
+                         *mix.ttft_p95_ms, mix.input_tokens, serving_->prefill_s() * 1e3, tp);
+    return {};
+  };
+  // The smallest degree that meets the targets; if none does, the smallest that fits, with
+  // its reason.
+  std::string first_problem;
+  int tp = 0;
+  for (int d : degrees) {
+    std::string why = target_problem(d);
+    if (why.empty()) {
+      tp = d;
+      break;
+    }
+    if (first_problem.empty()) first_problem = why;
+  }
+  if (tp == 0) {
+    spec_.gpus_per_replica = degrees.front();
+    (void)target_problem(degrees.front());
     spec_.feasible = false;
-    spec_.reasons.push_back(fmt::format("TPOT target {:.1f} ms is below one decode step of {} on {}x {} ({:.1f} ms "
-                                        "at batch 1)",
-                                        *mix.tpot_ms, m->id, tp, gpu->id,
-                                        perf_->t_dec(1, serving_->mean_context()) * 1e3));
+    spec_.reasons.push_back(degrees.size() > 1 ? fmt::format("{} (nor at TP {} to {} on this instance)", first_problem,
+                                                             degrees[1], degrees.back())
+                                               : first_problem);
     return;
   }
-  if (ttft_target_s_ && serving_->prefill_s() > *ttft_target_s_) {
-    spec_.feasible = false;
-    spec_.reasons.push_back(fmt::format("TTFT p95 target {:.0f} ms is below the prefill time of {:.0f} input tokens "
-                                        "({:.1f} ms)",
-                                        *mix.ttft_p95_ms, mix.input_tokens, serving_->prefill_s() * 1e3));
-    return;
-  }
+  spec_.gpus_per_replica = tp;
+  if (tp != degrees.front())
+    spec_.notes.push_back(fmt::format("TP {} chosen: TP {} fits but misses the latency targets ({})", tp,
+                                      degrees.front(), first_problem));
   spec_.capacity_requests_per_s = serving_->capacity_rps();
   const StepTime st = perf_->decode_step(serving_->batch(), serving_->mean_context());
   spec_.notes.push_back(fmt::format("{} on {}x {} ({}): operating batch {}, decode step {:.1f} ms ({}-bound), "
