@@ -31,6 +31,23 @@ double expert_params(const ModelArch& m) {
 
 double attention_width(const ModelArch& m) { return static_cast<double>(m.heads) * m.head_dim; }
 
+// A step from its parts. Weight GEMMs and attention are separate kernels, each bounded by
+// its own roofline (the larger of its memory and compute times); `share` is the part of the
+// weight GEMMs, all-reduces and fixed cost that falls to this request (batched prefill).
+StepTime compose(double lin_mem, double lin_fl, double att_mem, double att_fl, double comm, double fixed,
+                 double share = 1.0) {
+  StepTime s;
+  const bool lin_memory = lin_mem >= lin_fl, att_memory = att_mem >= att_fl;
+  s.linear = (lin_memory ? lin_mem : lin_fl) * share;
+  s.attention = att_memory ? att_mem : att_fl;
+  s.memory = (lin_memory ? s.linear : 0) + (att_memory ? s.attention : 0);
+  s.compute = (lin_memory ? 0 : s.linear) + (att_memory ? 0 : s.attention);
+  s.comm = comm;
+  s.fixed = fixed;
+  s.total = s.linear + s.attention + s.comm + s.fixed;
+  return s;
+}
+
 }  // namespace
 
 bool is_tp_degree(int g) { return std::find(std::begin(tp_degrees), std::end(tp_degrees), g) != std::end(tp_degrees); }
@@ -136,25 +153,15 @@ double PerfModel::comm_s(double tokens) const {
 }
 
 StepTime PerfModel::decode_step(double batch, double context) const {
-  StepTime s;
   const double g = tp_;
   const double lin_mem = streamed_params(batch) * weights_->bytes / g / bw_;
   const double lin_fl = linear_flops_per_token() * batch / g / fl_lin_;
   const double att_mem = batch * context * kv_bytes_per_token_per_gpu(*model_, *kv_, tp_) / bw_;
   const double att_fl = 4.0 * model_->layers * attention_width(*model_) * context * batch / g / fl_attn_;
-  // Weight GEMMs and attention are separate kernels: each is bounded by its own roofline.
-  s.linear = std::max(lin_mem, lin_fl);
-  s.attention = std::max(att_mem, att_fl);
-  s.memory = (lin_mem >= lin_fl ? lin_mem : 0) + (att_mem >= att_fl ? att_mem : 0);
-  s.compute = (lin_mem >= lin_fl ? 0 : lin_fl) + (att_mem >= att_fl ? 0 : att_fl);
-  s.comm = comm_s(batch);
-  s.fixed = fixed_step_s();
-  s.total = s.linear + s.attention + s.comm + s.fixed;
-  return s;
+  return compose(lin_mem, lin_fl, att_mem, att_fl, comm_s(batch), fixed_step_s());
 }
 
 StepTime PerfModel::prefill(double n) const {
-  StepTime s;
   const double g = tp_;
   const double vh = static_cast<double>(model_->vocab) * model_->hidden;
   // The output projection runs for the last position only.
@@ -164,19 +171,11 @@ StepTime PerfModel::prefill(double n) const {
   // Causal attention: position i attends to i tokens, n^2/2 in all.
   const double att_fl = 4.0 * model_->layers * attention_width(*model_) * n * n / 2.0 / g / fl_attn_;
   const double att_mem = n * kv_bytes_per_token_per_gpu(*model_, *kv_, tp_) / bw_;  // KV written once
-  s.linear = std::max(lin_mem, lin_fl);
-  s.attention = std::max(att_mem, att_fl);
-  s.memory = (lin_mem >= lin_fl ? lin_mem : 0) + (att_mem >= att_fl ? att_mem : 0);
-  s.compute = (lin_mem >= lin_fl ? 0 : lin_fl) + (att_mem >= att_fl ? 0 : att_fl);
-  s.comm = comm_s(n);
-  s.fixed = fixed_step_s();
-  s.total = s.linear + s.attention + s.comm + s.fixed;
-  return s;
+  return compose(lin_mem, lin_fl, att_mem, att_fl, comm_s(n), fixed_step_s());
 }
 
 StepTime PerfModel::prefill_work_parts(double n) const {
-  StepTime s;
-  if (n <= 0) return s;
+  if (n <= 0) return {};
   // A prefill step carries up to P = max(n, prefill_batch_tokens) prompt tokens: the
   // weight GEMMs, the fixed cost and the all-reduces of P tokens are shared pro rata;
   // attention is per prompt.
@@ -187,14 +186,7 @@ StepTime PerfModel::prefill_work_parts(double n) const {
   const double share = n / p;
   const double att_fl = 4.0 * model_->layers * attention_width(*model_) * n * n / 2.0 / g / fl_attn_;
   const double att_mem = n * kv_bytes_per_token_per_gpu(*model_, *kv_, tp_) / bw_;
-  s.linear = std::max(lin_mem, lin_fl) * share;
-  s.attention = std::max(att_fl, att_mem);
-  s.memory = (lin_mem >= lin_fl ? lin_mem * share : 0) + (att_mem >= att_fl ? att_mem : 0);
-  s.compute = (lin_mem >= lin_fl ? 0 : lin_fl * share) + (att_mem >= att_fl ? 0 : att_fl);
-  s.comm = comm_s(p) * share;
-  s.fixed = fixed_step_s() * share;
-  s.total = s.linear + s.attention + s.comm + s.fixed;
-  return s;
+  return compose(lin_mem, lin_fl, att_mem, att_fl, comm_s(p) * share, fixed_step_s() * share, share);
 }
 
 std::string deployment_problem(const PerfModel& pm, double context_tokens) {
