@@ -200,8 +200,10 @@ plan_cli_test(calibrate.import_guidellm_all_or_nothing --rc 2
 # A probe of llama-3.1-8b on h100-sxm also calibrates llama-3.1-70b there (device
 # efficiencies, the catalog's fixed cost). With its e_bw 0.400, TP 2 streams 141.2 GB / 2 of
 # weights at 3,350 GB/s x 0.4 = 1,340 GB/s: 52.7 ms a step, above the 50 ms TPOT target, so
-# the 8-GPU instance runs TP 4 (26.3 ms of weights a step).
+# the 8-GPU instance runs TP 4 (26.3 ms of weights a step). A model that fits no degree of
+# its instance keeps the catalog's reason and provenance.
 plan_cli_test(compare.calibrated_other_model_tp --rc 0
   --stdout-re "^  big-on-eight: calibrated by .*llama-3\\.1-8b-h100-sxm-bf16-tp1\\.yaml: e_bw 0\\.400, .*probed with llama-3\\.1-8b, so the fixed cost per step is the catalog's. measured at TP 1, all-reduces at TP 4 from the catalog$"
   --stdout-re "^  big-on-eight: TP 4 chosen: with the calibration, TP 2 misses the latency targets$"
+  --stdout-re "^   big-on-one +self_hosted .* spec +no$"
   -- --data-dir tests/data/calib-wired compare tests/data/profile-perf.yaml --prices tests/data/sheet-basic.yaml)

@@ -203,7 +203,8 @@ class CalibratedProvider : public ReplicaModelProvider {
                                      const WorkloadMix& mix) const override {
     auto model = base_.make(option, instance, mix);
     // Only what the catalog roofline sized; the TP it chose is part of the match.
-    if (model->spec().provenance != "spec" || !base_.catalog().find_model(option.model)) return model;
+    if (model->spec().provenance != "spec" || !base_.catalog().find_model(option.model) || !model->spec().fits)
+      return model;
     // The calibrated replica keeps that TP; when the option leaves the TP to the model and
     // the calibrated replica misses the latency targets, larger degrees the instance allows
     // are tried, each with the calibration that matches it.

@@ -358,6 +358,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     spec_.provenance = "spec";
     spec_.provenance_source = "calib/catalog.yaml";
     spec_.feasible = false;
+    spec_.fits = false;
     spec_.reasons.push_back(fmt::format("model '{}' is not in calib/catalog.yaml: give tokens_per_second_per_replica "
                                         "for this endpoint", o.model));
     return;
@@ -377,6 +378,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   const GpuSpec* gpu = cat.find_gpu(inst.gpu);
   if (!gpu) {
     spec_.feasible = false;
+    spec_.fits = false;
     spec_.reasons.push_back(fmt::format("GPU '{}' of instance {} is not in the catalog (expected one of: {})", inst.gpu,
                                         inst.id, cat.gpu_ids()));
     return;
@@ -389,6 +391,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     const int tp = o.gpus_per_replica;
     if (!is_tp_degree(tp)) {
       spec_.feasible = false;
+      spec_.fits = false;
       spec_.reasons.push_back(fmt::format("gpus_per_replica {} is not a tensor-parallel degree (expected 1, 2, 4 or 8)", tp));
       return;
     }
@@ -396,6 +399,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     std::string why = deployment_problem(pm, ctx);
     if (!why.empty()) {
       spec_.feasible = false;
+      spec_.fits = false;
       spec_.reasons.push_back(fmt::format("{} ({}) does not fit at gpus_per_replica {} on {}: {}", m->id, w->id, tp,
                                           gpu->id, why));
       return;
@@ -410,6 +414,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
       PerfModel pm(*m, *gpu, *w, kv, g, cat.efficiency);
       std::string why = deployment_problem(pm, ctx);
       spec_.feasible = false;
+      spec_.fits = false;
       spec_.gpus_per_replica = g;
       spec_.reasons.push_back(fmt::format("{} ({}) does not fit on instance {} ({}x {}): {}", m->id, w->id,
                                           inst.id, inst.gpu_count, gpu->id, why));

@@ -34,6 +34,7 @@ struct FleetLatency {
 
 struct ReplicaSpec {
   bool feasible = true;
+  bool fits = true;                  // false when the model cannot be deployed on the instance at all
   std::vector<std::string> reasons;  // why not feasible
   std::vector<std::string> notes;    // findings worth reporting
   int gpus_per_replica = 1;          // tensor-parallel degree
