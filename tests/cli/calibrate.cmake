@@ -59,6 +59,13 @@ plan_cli_test(calibrate.import_unknown --rc 2
 plan_cli_test(calibrate.import_needs_tp --rc 64 --stderr-re "--tp is required"
   -- calibrate import ${CAL}/unknown.json --model m --gpu h100 --precision bf16)
 
+# The CPU probe to a calibrated plan, end to end (tests/cli/cpu_calibrated_plan.sh).
+add_test(NAME cli.calibrate.cpu_to_compare
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cpu_calibrated_plan.sh $<TARGET_FILE:plan>
+                 ${CMAKE_BINARY_DIR}/calib-cpu-tiny.yaml
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.calibrate.cpu_to_compare PROPERTIES ENVIRONMENT "CUDA_VISIBLE_DEVICES=")
+
 # The CUDA probe on a real device: runs only where the build has the probe and the machine
 # a GPU; elsewhere `plan` exits 69 (no device) and the test is reported as skipped.
 if(PLAN_HAVE_CUDA)

@@ -379,22 +379,26 @@ int run_calibrate(const Globals& g, RunOptions o) {
   c.tp = 1;
   EfficiencyFit fit = fit_decode_roofline(r.decode, r.stream_bandwidth_bytes_per_s, r.gemm_flops_per_s);
   double prefill_rate = prefill_flops(cfg.shape, cfg.shape.layers, r.prefill_tokens) / r.prefill_s;
-  // Efficiencies are relative to the catalog GPU's spec figures when --gpu names one (and
-  // the probe ran on a GPU at a tensor-core precision); otherwise to what this device's own
-  // streaming kernel and large GEMM reached, which the performance model does not use.
+  // Efficiencies are relative to the catalog entry's spec figures when --gpu names one of
+  // the same kind (a GPU probed with CUDA at a tensor-core precision, or a catalog CPU entry
+  // probed on the CPU); otherwise to what this device's own streaming kernel and large GEMM
+  // reached, which the performance model does not use.
   double ref_bw = r.stream_bandwidth_bytes_per_s, ref_fl = r.gemm_flops_per_s;
   std::string ref_source = fmt::format("measured on this device: {} streaming kernel, large GEMM",
                                        backend == "cuda" ? "triad" : "STREAM triad");
   const GpuSpec* spec = cat && !o.gpu.empty() ? cat->find_gpu(o.gpu) : nullptr;
-  if (spec && backend == "cuda" && (cfg.precision == "bf16" || cfg.precision == "fp16")) {
+  const bool gpu_match = spec && spec->device == "gpu" && backend == "cuda" &&
+                         (cfg.precision == "bf16" || cfg.precision == "fp16");
+  const bool cpu_match = spec && spec->device == "cpu" && backend == "cpu";
+  if (gpu_match || cpu_match) {
     ref_bw = spec->hbm_gb_per_s * bytes_per_gb;
     ref_fl = spec->bf16_tflops * 1e12;
-    ref_source = fmt::format("catalog gpu {} (calib/catalog.yaml line {}: {} GB/s, {} TFLOPS bf16)", spec->id, spec->line,
-                             spec->hbm_gb_per_s, spec->bf16_tflops);
+    ref_source = fmt::format("catalog gpu {} (calib/catalog.yaml line {}: {} GB/s, {} TFLOPS {})", spec->id, spec->line,
+                             spec->hbm_gb_per_s, spec->bf16_tflops, cpu_match ? "fp32" : "bf16");
   } else if (spec) {
     progress(fmt::format("efficiencies are relative to this device's own measurements, not to catalog gpu {} "
-                         "(that needs --backend cuda at bf16 or fp16)",
-                         spec->id));
+                         "(that needs --backend cuda at bf16 or fp16{})",
+                         spec->id, spec->device == "cpu" ? ", or --backend cpu for a catalog cpu entry" : ""));
   }
   c.efficiencies = efficiencies_from_fit(fit, ref_bw, ref_fl, ref_source, prefill_rate);
   c.fit = fit;

@@ -39,6 +39,9 @@ struct ModelArch {
 struct GpuSpec {
   std::string id;
   std::string name;
+  // "gpu", or "cpu" for a host processor described so that CPU-probe calibrations can be
+  // related to it; for a CPU, bf16_tflops holds the peak of the format its probe runs (fp32).
+  std::string device = "gpu";
   double memory_gib = 0;
   double hbm_gb_per_s = 0;
   double bf16_tflops = 0;
