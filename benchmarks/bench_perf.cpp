@@ -84,7 +84,7 @@ void BM_FitServing(benchmark::State& state) {
   const plan::Catalog scaled = plan::perf::scaled_catalog(base, "a100-80gb-sxm", truth);
   const plan::ModelArch& m = *base.find_model("llama-3.1-8b");
   const plan::Precision& w = *base.find_precision("bf16");
-  const plan::Precision& kv = *base.find_precision(w.default_kv.empty() ? "bf16" : w.default_kv);
+  const plan::Precision& kv = *base.find_precision(w.kv_default());
   const plan::perf::PerfModel pm(m, *scaled.find_gpu("a100-80gb-sxm"), w, kv, 1, scaled.efficiency);
   const double in = 512, out = 256, ctx = in + out / 2;
   std::vector<plan::Calibration> files;

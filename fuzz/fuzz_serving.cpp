@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const plan::Catalog& cat = catalog();
     const plan::Precision& w = *cat.find_precision("bf16");
     (void)plan::perf::fit_serving(cat, *cat.find_model("llama-3.1-8b"), *cat.find_gpu("a100-80gb-sxm"), w,
-                                  *cat.find_precision(w.default_kv.empty() ? "bf16" : w.default_kv), 1, {c});
+                                  *cat.find_precision(w.kv_default()), 1, {c});
   } catch (const plan::Error&) {
     // The expected outcome for bad input.
   }

@@ -124,7 +124,7 @@ TEST_CASE("serving fit: recovers known scales from synthetic measurements", "[se
   const Catalog scaled = scaled_catalog(base, "a100-80gb-sxm", truth);
   const ModelArch& m = *base.find_model("llama-3.1-8b");
   const Precision& bf16 = *base.find_precision("bf16");
-  const Precision& kv = *base.find_precision(bf16.default_kv.empty() ? "bf16" : bf16.default_kv);
+  const Precision& kv = *base.find_precision(bf16.kv_default());
   const PerfModel pm(m, *scaled.find_gpu("a100-80gb-sxm"), bf16, kv, 1, scaled.efficiency);
   const double in = 512, out = 256, ctx = in + out / 2;
   std::vector<Calibration> files;

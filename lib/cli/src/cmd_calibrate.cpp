@@ -181,7 +181,7 @@ std::string show_serving_fit(const Catalog& cat, const std::vector<Calibration>&
     return fmt::format("\nnot used for planning: {} on {} ({}, TP {}) is not a deployment of calib/catalog.yaml (its "
                        "model, GPU, precision or TP is not there)\n",
                        c.model, c.gpu, c.precision, c.tp);
-  const Precision* kv = cat.find_precision(w->default_kv.empty() ? w->id : w->default_kv);
+  const Precision* kv = cat.find_precision(w->kv_default());
   if (!kv) return "";
   perf::ServingFit f = perf::fit_serving(cat, *m, *gpu, *w, *kv, c.tp, files);
   std::string o = "\nagainst the catalog model of this deployment:\n";

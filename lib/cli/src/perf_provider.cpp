@@ -31,13 +31,7 @@ Catalog probe_catalog(const Catalog& base, const std::string& gpu, const Precisi
   for (auto& g : cat.gpus) {
     if (g.id != gpu) continue;
     g.e_bw = c.efficiencies->e_bw;
-    if (c.efficiencies->e_fl) {
-      if (weights.compute == "bf16") {
-        g.e_fl_16 = *c.efficiencies->e_fl;
-      } else {
-        g.e_fl_8 = *c.efficiencies->e_fl;
-      }
-    }
+    if (c.efficiencies->e_fl) (perf::gemm_in_8bit(g, weights) ? g.e_fl_8 : g.e_fl_16) = *c.efficiencies->e_fl;
   }
   cat.efficiency.step_overhead_ms.value = c.efficiencies->t_fixed_s * 1e3;
   cat.efficiency.step_overhead_ms.source = c.path;
@@ -48,13 +42,13 @@ Catalog probe_catalog(const Catalog& base, const std::string& gpu, const Precisi
 
 std::string percent(double x) { return fmt::format("{:.0f}%", x * 100.0); }
 
-std::string describe_fit(const perf::ServingFit& f, const std::vector<std::string>& files, const GpuSpec& gpu_after,
-                         const Precision& weights, double t_fixed_ms) {
-  const double e_fl = weights.compute == "bf16" ? gpu_after.e_fl_16.value_or(0) : gpu_after.e_fl_8.value_or(0);
+std::string describe_fit(const perf::ServingFit& f, const std::vector<std::string>& files, const Catalog& after,
+                         const GpuSpec& gpu_after, const Precision& weights, double t_fixed_ms) {
+  const double e_fl = perf::gemm_efficiency(gpu_after, weights, after.efficiency);
   std::string s = fmt::format("calibrated by serving results {}: time scales memory x{:.3f}, compute x{:.3f}, fixed "
                               "x{:.3f} (e_bw {:.3f}, e_fl {:.3f}, fixed {:.2f} ms per step); fitted {}",
                               fmt::join(files, ", "), f.scales.memory, f.scales.compute, f.scales.fixed,
-                              gpu_after.e_bw.value_or(0), e_fl, t_fixed_ms, fmt::join(f.fitted, ", "));
+                              gpu_after.e_bw.value_or(after.efficiency.e_bw.value), e_fl, t_fixed_ms, fmt::join(f.fitted, ", "));
   if (!f.held.empty()) s += fmt::format("; held at the catalog's: {}", fmt::join(f.held, ", "));
   s += fmt::format("; RMS error over the measurements {} with the catalog, {} fitted", percent(f.rms_error_catalog),
                    percent(f.rms_error_fitted));
@@ -86,7 +80,7 @@ std::optional<Calibrations::Applied> Calibrations::apply(const Catalog& base, co
   const GpuSpec* gpu = base.find_gpu(key.gpu);
   const Precision* w = base.find_precision(key.precision);
   if (!m || !gpu || !w) return std::nullopt;
-  const Precision* kv = base.find_precision(w->default_kv.empty() ? w->id : w->default_kv);
+  const Precision* kv = base.find_precision(w->kv_default());
   if (!kv) return std::nullopt;
 
   std::vector<Calibration> imports;
@@ -103,9 +97,8 @@ std::optional<Calibrations::Applied> Calibrations::apply(const Catalog& base, co
       for (const auto& n : fit.notes) notes->push_back(n);
     if (fit.ok) {
       Applied a{perf::scaled_catalog(base, gpu->id, fit.scales), fmt::format("{}", fmt::join(names, ", ")), ""};
-      const double t_fixed_ms =
-          a.catalog.efficiency.step_overhead_ms.value + m->layers * a.catalog.efficiency.layer_overhead_us.value / 1e3;
-      a.note = describe_fit(fit, names, *a.catalog.find_gpu(gpu->id), *w, t_fixed_ms);
+      a.note = describe_fit(fit, names, a.catalog, *a.catalog.find_gpu(gpu->id), *w,
+                            perf::fixed_step_seconds(*m, a.catalog.efficiency) * 1e3);
       return a;
     }
     if (notes) notes->push_back(fmt::format("serving results {} not applied: {}", fmt::join(names, ", "), fit.problem));
@@ -132,8 +125,7 @@ std::optional<Calibrations::Applied> Calibrations::apply(const Catalog& base, co
   if (!same_model) {
     // The efficiencies are the device's; the fixed cost per step grows with the layer count
     // of the model that was probed, so another model keeps the catalog's.
-    use.efficiencies->t_fixed_s = (base.efficiency.step_overhead_ms.value +
-                                   m->layers * base.efficiency.layer_overhead_us.value / 1e3) / 1e3;
+    use.efficiencies->t_fixed_s = perf::fixed_step_seconds(*m, base.efficiency);
   }
   Applied a{probe_catalog(base, gpu->id, *w, use), best->path, ""};
   a.note = fmt::format("calibrated by {}: e_bw {:.3f}, e_fl {}, t_fixed {:.3f} ms ({}){}{}", best->path, e.e_bw,

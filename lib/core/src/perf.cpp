@@ -52,6 +52,18 @@ StepTime compose(double lin_mem, double lin_fl, double att_mem, double att_fl, d
 
 bool is_tp_degree(int g) { return std::find(std::begin(tp_degrees), std::end(tp_degrees), g) != std::end(tp_degrees); }
 
+bool gemm_in_8bit(const GpuSpec& gpu, const Precision& weights) {
+  return (weights.compute == "fp8" && gpu.fp8_tflops) || (weights.compute == "int8" && gpu.int8_tops);
+}
+
+double gemm_efficiency(const GpuSpec& gpu, const Precision& weights, const Efficiency& eff) {
+  return gemm_in_8bit(gpu, weights) ? gpu.e_fl_8.value_or(eff.e_fl_8.value) : gpu.e_fl_16.value_or(eff.e_fl_16.value);
+}
+
+double fixed_step_seconds(const ModelArch& m, const Efficiency& eff) {
+  return eff.step_overhead_ms.value / 1e3 + m.layers * eff.layer_overhead_us.value / 1e6;
+}
+
 double weights_bytes(const ModelArch& m, const Precision& w) { return m.params_total * w.bytes; }
 
 double kv_bytes_per_token(const ModelArch& m, const Precision& kv) {
@@ -77,20 +89,11 @@ PerfModel::PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision
   bw_ = gpu.hbm_gb_per_s * bytes_per_gb * gpu.e_bw.value_or(eff.e_bw.value);
   // GEMMs run in the weights' compute format when the GPU has tensor cores for it;
   // otherwise (e.g. FP8 weights on an A100) weights are dequantised and multiplied in 16 bit.
-  const double e_fl_16 = gpu.e_fl_16.value_or(eff.e_fl_16.value);
-  const double e_fl_8 = gpu.e_fl_8.value_or(eff.e_fl_8.value);
   double tflops = gpu.bf16_tflops;
-  double e_fl = e_fl_16;
-  if (weights.compute == "fp8" && gpu.fp8_tflops) {
-    tflops = *gpu.fp8_tflops;
-    e_fl = e_fl_8;
-  } else if (weights.compute == "int8" && gpu.int8_tops) {
-    tflops = *gpu.int8_tops;
-    e_fl = e_fl_8;
-  }
-  fl_lin_ = tflops * 1e12 * e_fl;
+  if (gemm_in_8bit(gpu, weights)) tflops = weights.compute == "fp8" ? *gpu.fp8_tflops : *gpu.int8_tops;
+  fl_lin_ = tflops * 1e12 * gemm_efficiency(gpu, weights, eff);
   // Attention (QK^T, softmax, AV) runs in 16 bit in the engines modelled.
-  fl_attn_ = gpu.bf16_tflops * 1e12 * e_fl_16;
+  fl_attn_ = gpu.bf16_tflops * 1e12 * gpu.e_fl_16.value_or(eff.e_fl_16.value);
 }
 
 MemoryPlan PerfModel::memory(double context_tokens) const {
@@ -137,9 +140,7 @@ double PerfModel::linear_flops_per_token() const {
   return 2.0 * (model_->params_active - embedding_params(*model_));
 }
 
-double PerfModel::fixed_step_s() const {
-  return eff_->step_overhead_ms.value / 1e3 + model_->layers * eff_->layer_overhead_us.value / 1e6;
-}
+double PerfModel::fixed_step_s() const { return fixed_step_seconds(*model_, *eff_); }
 
 double PerfModel::comm_s(double tokens) const {
   if (tp_ <= 1) return 0;
@@ -337,9 +338,7 @@ int ServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
 namespace {
 
 const Precision& kv_precision_for(const Catalog& cat, const Option& o, const Precision& weights) {
-  std::string id = !o.kv_precision.empty() ? o.kv_precision
-                   : !weights.default_kv.empty() ? weights.default_kv
-                                                 : weights.id;
+  std::string id = !o.kv_precision.empty() ? o.kv_precision : weights.kv_default();
   const Precision* p = cat.find_precision(id);
   if (!p)
     throw Error(o.loc_of(o.kv_precision.empty() ? "precision" : "kv_precision"),

@@ -78,7 +78,12 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
     for (const auto& o : p.options) {
       if (o.kind != OptionKind::hybrid) base.options.push_back(o);
     }
-    std::vector<std::pair<const Option*, std::vector<Workload>>> groups;  // in workload order
+    struct Group {
+      const Option* option;
+      std::vector<Workload> workloads;
+      OptionResult alone;  // the option's result for its first workload alone
+    };
+    std::vector<Group> groups;  // in workload order
     for (const auto& w : p.workloads) {
       Profile one = base;
       one.workloads = {w};
@@ -89,19 +94,23 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
         continue;
       }
       split.assignments.push_back({w.id, *c.cheapest, 1.0});
-      auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first->id == *c.cheapest; });
+      auto g = std::find_if(groups.begin(), groups.end(), [&](const Group& x) { return x.option->id == *c.cheapest; });
       if (g == groups.end()) {
         auto o = std::find_if(base.options.begin(), base.options.end(), [&](const Option& x) { return x.id == *c.cheapest; });
-        groups.push_back({&*o, {}});
+        auto r = std::find_if(c.options.begin(), c.options.end(), [&](const OptionResult& x) { return x.id == *c.cheapest; });
+        groups.push_back({&*o, {}, *r});
         g = std::prev(groups.end());
       }
-      g->second.push_back(w);
+      g->workloads.push_back(w);
     }
     double tokens = 0;
-    for (const auto& [option, workloads] : groups) {
-      Profile grp = base;
-      grp.workloads = workloads;
-      OptionResult r = evaluate_option(grp, sheet, *option, perf);
+    for (const auto& [option, workloads, alone] : groups) {
+      OptionResult r = alone;
+      if (workloads.size() > 1) {
+        Profile grp = base;
+        grp.workloads = workloads;
+        r = evaluate_option(grp, sheet, *option, perf);
+      }
       if (!r.feasible) {
         std::vector<std::string> ids;
         for (const auto& w : workloads) ids.push_back(w.id);
@@ -114,7 +123,7 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
       tokens += r.monthly_tokens;
     }
     split.cost_per_mtok_usd = tokens > 0 ? split.monthly_cost_usd / tokens * tokens_per_mtok : 0;
-    if (std::any_of(groups.begin(), groups.end(), [](const auto& g) { return g.second.size() > 1; }))
+    if (std::any_of(groups.begin(), groups.end(), [](const Group& g) { return g.workloads.size() > 1; }))
       split.reasons.push_back("an option chosen by several workloads is sized and costed for their combined traffic");
     // A split that puts every workload on one option is that option.
     if (!split.feasible || groups.size() > 1) rec.plans.push_back(split);

@@ -50,11 +50,16 @@ double ReplicaModel::fleet_capacity(int replicas) const {
   // A larger pool queues less, so capacity per replica does not fall as the fleet grows:
   // the nearest smaller fleet already computed gives a tighter lower end (checked).
   double lo = 0.5 * hi;
+  double from_cache = 0;
   if (auto it = capacity_cache_.lower_bound(replicas); it != capacity_cache_.begin()) {
     --it;
-    if (it->first > 0) lo = std::max(lo, it->second / it->first * replicas);
+    if (it->first > 0) from_cache = it->second / it->first * replicas;
   }
-  if (lo >= hi || !ok(lo)) lo = ok(0.5 * hi) ? 0.5 * hi : 0;
+  if (from_cache > lo && from_cache < hi && ok(from_cache)) {
+    lo = from_cache;
+  } else if (!ok(lo)) {
+    lo = 0;
+  }
   // Relative precision 1e-7 of the capacity: about 24 halvings of the bracket.
   while (hi - lo > 1e-7 * hi) {
     double mid = 0.5 * (lo + hi);

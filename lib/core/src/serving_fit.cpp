@@ -272,10 +272,7 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
     return fit;
   }
 
-  // The GEMM efficiency this deployment runs at (8-bit formats on GPUs that have them).
-  const bool eight_bit = (weights.compute == "fp8" && gpu.fp8_tflops) || (weights.compute == "int8" && gpu.int8_tops);
-  const double e_fl = eight_bit ? gpu.e_fl_8.value_or(cat.efficiency.e_fl_8.value)
-                                : gpu.e_fl_16.value_or(cat.efficiency.e_fl_16.value);
+  const double e_fl = gemm_efficiency(gpu, weights, cat.efficiency);
   TimeScales s;
   Solution sol;
   int iterations = 0;

@@ -64,6 +64,9 @@ struct Precision {
   std::string compute = "bf16";  // tensor-core format the GEMMs run in: bf16 | fp8 | int8
   std::string default_kv;        // KV-cache precision when none is given
   int line = 0;
+
+  // The KV-cache precision used when none is given: default_kv, else this one.
+  const std::string& kv_default() const { return default_kv.empty() ? id : default_kv; }
 };
 
 // A catalog number with the reason it has the value it has.

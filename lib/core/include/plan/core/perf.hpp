@@ -17,6 +17,15 @@ namespace plan::perf {
 inline constexpr int tp_degrees[] = {1, 2, 4, 8};
 bool is_tp_degree(int g);
 
+// Whether the weight GEMMs run in 8 bit: FP8 or INT8 weights on a GPU with tensor cores for
+// that format (elsewhere they are dequantised and run in 16 bit). Decides which GEMM
+// efficiency, e_fl_8 or e_fl_16, applies.
+bool gemm_in_8bit(const GpuSpec& gpu, const Precision& weights);
+// The GEMM efficiency a deployment runs at: the GPU's own, else the catalog default.
+double gemm_efficiency(const GpuSpec& gpu, const Precision& weights, const Efficiency& eff);
+// Fixed time of one forward step: per-step overhead plus per-layer launch gaps.
+double fixed_step_seconds(const ModelArch& m, const Efficiency& eff);
+
 // Bytes of all weights: params_total x bytes(precision).
 double weights_bytes(const ModelArch& m, const Precision& weights);
 // KV-cache bytes per token of context, whole model: 2 x layers x kv_heads x head_dim x bytes.
