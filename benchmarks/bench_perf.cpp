@@ -20,8 +20,8 @@ const plan::Catalog& catalog() {
 plan::Option option() {
   plan::Option o;
   o.id = "bench";
-  o.kind = plan::OptionKind::self_hosted;
-  o.model = "llama-3.1-70b";
+  o.spec = plan::SelfHostedOption{"p5", plan::FleetSpec{}};
+  o.fleet()->model = "llama-3.1-70b";
   return o;
 }
 
@@ -51,7 +51,7 @@ void BM_EvaluateReplica(benchmark::State& state) {
   const auto m = mix();
   for (auto _ : state) {
     plan::perf::CatalogReplicaModel model(cat, o, inst, m);
-    int n = model.replicas_for(20.0);
+    int n = model.replicas_for(20.0).value_or(-1);
     auto lat = model.latency(20.0, n);
     benchmark::DoNotOptimize(n);
     benchmark::DoNotOptimize(lat);
@@ -68,7 +68,7 @@ void BM_SizingSweep10k(benchmark::State& state) {
     long total = 0;
     for (int i = 0; i < points; ++i) {
       double rps = 0.01 * std::pow(10.0, 6.0 * i / (points - 1));
-      total += model.replicas_for(rps);
+      total += model.replicas_for(rps).value_or(-1);
     }
     benchmark::DoNotOptimize(total);
   }

@@ -121,7 +121,7 @@ TEST_CASE("break-even follows the replica steps of a self-hosted fleet", "[finan
   // 1825 / 456.25 = 4M tokens/day, far below its capacity.
   Fixture f("profile-fin-a.yaml");
   Option api_opt = f.opt("api");
-  api_opt.model = "flat-15";
+  api_opt.as<ApiOption>()->model = "flat-15";
   OptionEvaluator api(f.profile, f.sheet, api_opt, nullptr);
   OptionEvaluator gpu(f.profile, f.sheet, f.opt("gpu"), nullptr);
   BreakEven be = find_break_even(api, gpu, f.profile.tokens_per_day());
@@ -248,7 +248,7 @@ TEST_CASE("sweep: costs at each volume and the crossover", "[finance][sweep]") {
 TEST_CASE("break-even: an option without a cost has none, and says why", "[finance][breakeven]") {
   Fixture f("profile-fin-a.yaml");
   Option gpu_opt = f.opt("gpu");
-  gpu_opt.tokens_per_second_per_replica.reset();  // and no performance model: no throughput
+  gpu_opt.fleet()->tokens_per_second_per_replica.reset();  // and no performance model: no throughput
   OptionEvaluator api(f.profile, f.sheet, f.opt("api"), nullptr);
   OptionEvaluator gpu(f.profile, f.sheet, gpu_opt, nullptr);
   BreakEven be = find_break_even(api, gpu, f.profile.tokens_per_day());

@@ -22,7 +22,8 @@ PriceSheet sheet() { return io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.ya
 // The profile: 1 req/s in hours 0-11, 3 req/s in hours 12-23, 1,000 tokens per request.
 // API flat-1: $1 per 1M tokens = $0.001 per request. A replica serves 1,000 tokens/s =
 // 1 req/s and costs $2.50 x 730 = $1,825 a month (no ops costs in this profile).
-//   K = 0: all 172,800 req/day on the API: 172,800 x 30.41667 x 0.001 = $5,256.00
+//   K = 0: all 172,800 req/day on the API: 172,800 x 30.41667 x 0.001 = $5,256.00 (the
+//          api option; the hybrid keeps the private option's min_replicas, 1 by default)
 //   K = 1: overflow 2 req/s for 12 h = 86,400 req/day = $2,628; + $1,825 = $4,453.00
 //   K = 2: overflow 1 req/s for 12 h = 43,200 req/day = $1,314; + $3,650 = $4,964.00
 //   K = 3: no overflow; 3 x $1,825 = $5,475.00
@@ -40,10 +41,11 @@ TEST_CASE("hybrid: optimal fleet size on a business-hours shape", "[hybrid]") {
   CHECK(mix.monthly_cost_usd == Approx(4453.00));
   CHECK(mix.breakdown.gpu_compute == Approx(1825.00));
   CHECK(mix.breakdown.api_tokens == Approx(2628.00));
-  REQUIRE(mix.hybrid->curve.size() == 4);
-  CHECK(mix.hybrid->curve[0].monthly_cost_usd == Approx(5256.00));
-  CHECK(mix.hybrid->curve[2].monthly_cost_usd == Approx(4964.00));
-  CHECK(mix.hybrid->curve[3].monthly_cost_usd == Approx(5475.00));
+  // The private option keeps its min_replicas (1 by default): K runs from 1 to 3.
+  REQUIRE(mix.hybrid->curve.size() == 3);
+  CHECK(mix.hybrid->curve[0].monthly_cost_usd == Approx(4453.00));
+  CHECK(mix.hybrid->curve[1].monthly_cost_usd == Approx(4964.00));
+  CHECK(mix.hybrid->curve[2].monthly_cost_usd == Approx(5475.00));
   // Private share: 86,400 of 172,800 requests = 50%; utilisation 100% (1 req/s all day).
   CHECK(mix.hybrid->private_token_share == Approx(0.5));
   CHECK(mix.hybrid->private_utilization == Approx(1.0));
@@ -102,7 +104,7 @@ TEST_CASE("hybrid: batch requests fill idle private capacity first", "[hybrid]")
   batch.batchable_share = 1.0;
   batch.traffic = TrafficShape::flat();
   p.workloads.push_back(batch);
-  p.options[2].hybrid_replicas = 1;
+  p.options[2].as<HybridOption>()->replicas = 1;
   CompareResult c = compare(p, sheet(), nullptr);
   const auto& mix = find(c, "mix");
   REQUIRE(mix.hybrid);
@@ -110,7 +112,7 @@ TEST_CASE("hybrid: batch requests fill idle private capacity first", "[hybrid]")
   CHECK(mix.hybrid->batch_private_share == Approx(43200.0 / 60000.0));
   SECTION("without filling idle capacity, all batch goes to the API") {
     // 60,000 x 30.41667 x 0.001 = $1,825.00
-    p.options[2].batch_fills_idle = false;
+    p.options[2].as<HybridOption>()->batch_fills_idle = false;
     CompareResult c2 = compare(p, sheet(), nullptr);
     CHECK(find(c2, "mix").breakdown.api_tokens == Approx(1825.00));
   }
@@ -170,8 +172,8 @@ TEST_CASE("hybrid: the fleet search finds the cheapest size that trying every si
     INFO(k.instance << " x" << k.scale);
     Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
     p.workloads[0].requests_per_day *= k.scale;
-    p.options[1].instance = k.instance;
-    p.options[1].gpus_per_replica = 1;
+    p.options[1].as<SelfHostedOption>()->instance = k.instance;
+    p.options[1].fleet()->gpus_per_replica = 1;
     CompareResult c = compare(p, sheet(), nullptr);
     const auto& mix = find(c, "mix");
     REQUIRE(mix.hybrid);
@@ -180,7 +182,7 @@ TEST_CASE("hybrid: the fleet search finds the cheapest size that trying every si
     int at = -1;
     for (int n = 0; n <= k_hi; ++n) {
       Option fixed = p.options[2];
-      fixed.hybrid_replicas = n;
+      fixed.as<HybridOption>()->replicas = n;
       OptionResult r = evaluate_option(p, sheet(), fixed, nullptr);
       if (r.feasible && r.monthly_cost_usd < cheapest - 1e-9) {
         cheapest = r.monthly_cost_usd;

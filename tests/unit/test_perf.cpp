@@ -199,8 +199,9 @@ TEST_CASE("catalog replica model for compare", "[perf]") {
   eight.gpu_count = 8;
   Option o;
   o.id = "x";
-  o.kind = OptionKind::self_hosted;
-  o.model = "llama-3.1-70b";
+  o.spec = SelfHostedOption{};
+  FleetSpec& f = *o.fleet();
+  f.model = "llama-3.1-70b";
   WorkloadMix mix;
   mix.input_tokens = 1000;
   mix.output_tokens = 200;
@@ -217,18 +218,19 @@ TEST_CASE("catalog replica model for compare", "[perf]") {
   CHECK(on_eight.spec().gpus_per_replica == 2);
   CHECK(on_eight.spec().provenance == "spec");
   CHECK(on_eight.spec().provenance_source == "calib/catalog.yaml: llama-3.1-70b on h100-sxm");
-  int n = on_eight.replicas_for(5.0);
-  CHECK(n >= 1);
-  auto lat = on_eight.latency(5.0, n);
+  auto n = on_eight.replicas_for(5.0);
+  REQUIRE(n);
+  CHECK(*n >= 1);
+  auto lat = on_eight.latency(5.0, *n);
   REQUIRE(lat);
   CHECK(lat->ttft_p95_ms <= 2000.0);
   CHECK(lat->tpot_ms <= 60.0);
   // An explicit degree is the TP degree, and must fit.
-  o.gpus_per_replica = 1;
+  f.gpus_per_replica = 1;
   CatalogReplicaModel tp1(c, o, eight, mix);
   CHECK_FALSE(tp1.spec().feasible);
   // A model the catalog does not know is an error at the option's model key.
-  o.model = "no-such-model";
+  f.model = "no-such-model";
   o.key_locs["model"] = SourceLoc{"profile.yaml", 7, 12};
   try {
     CatalogReplicaModel bad(c, o, eight, mix);
@@ -253,9 +255,9 @@ TEST_CASE("catalog replica model: the smallest TP that meets the latency targets
   two.gpu_count = 2;
   Option o;
   o.id = "x";
-  o.kind = OptionKind::self_hosted;
-  o.model = "round";
-  o.precision = "bf16";
+  o.spec = SelfHostedOption{"two", FleetSpec{}};
+  o.fleet()->model = "round";
+  o.fleet()->precision = "bf16";
   WorkloadMix mix;
   mix.input_tokens = 100;
   mix.output_tokens = 100;

@@ -46,21 +46,8 @@ void add_option_reasons(CompareDiff& d, const Profile& pa, const Profile& pb) {
     auto cmp = [&](const char* what, const std::string& x, const std::string& y) {
       if (x != y) why.push_back(fmt::format("option {}: {} -> {}", what, x, y));
     };
-    auto num = [](const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string("none"); };
-    cmp("kind", to_string(a->kind), to_string(b->kind));
-    cmp("model", a->model, b->model);
-    cmp("offering", a->offering, b->offering);
-    cmp("mode", to_string(a->mode), to_string(b->mode));
-    cmp("term", a->kind == OptionKind::self_hosted ? to_string(a->pricing) : a->term,
-        b->kind == OptionKind::self_hosted ? to_string(b->pricing) : b->term);
-    cmp("instance", a->instance, b->instance);
-    cmp("tokens_per_second_per_replica", num(a->tokens_per_second_per_replica), num(b->tokens_per_second_per_replica));
-    cmp("min_replicas", std::to_string(a->min_replicas), std::to_string(b->min_replicas));
-    cmp("autoscale", a->autoscale ? "true" : "false", b->autoscale ? "true" : "false");
-    cmp("private_option", a->private_option, b->private_option);
-    cmp("overflow_option", a->overflow_option, b->overflow_option);
-    cmp("hybrid_replicas", a->hybrid_replicas ? std::to_string(*a->hybrid_replicas) : "choose",
-        b->hybrid_replicas ? std::to_string(*b->hybrid_replicas) : "choose");
+    cmp("kind", to_string(a->kind()), to_string(b->kind()));
+    for (const auto& c : option_settings(*a, *b)) cmp(c.key.c_str(), c.before, c.after);
     od.why.insert(od.why.begin(), why.begin(), why.end());
   }
 }

@@ -155,7 +155,8 @@ class CalibratedReplicaModel : public ReplicaModel {
   }
   const ReplicaSpec& spec() const override { return spec_; }
   void add_note(std::string n) { spec_.notes.push_back(std::move(n)); }
-  int replicas_for(double requests_per_s) const override { return inner_.replicas_for(requests_per_s); }
+  std::optional<int> replicas_for(double requests_per_s) const override { return inner_.replicas_for(requests_per_s); }
+  bool has_latency_model() const override { return inner_.has_latency_model(); }
   std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override {
     return inner_.latency(requests_per_s, replicas);
   }
@@ -176,7 +177,8 @@ class NotedReplicaModel : public ReplicaModel {
     for (const auto& n : notes) spec_.notes.push_back(n);
   }
   const ReplicaSpec& spec() const override { return spec_; }
-  int replicas_for(double requests_per_s) const override { return inner_->replicas_for(requests_per_s); }
+  std::optional<int> replicas_for(double requests_per_s) const override { return inner_->replicas_for(requests_per_s); }
+  bool has_latency_model() const override { return inner_->has_latency_model(); }
   std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override {
     return inner_->latency(requests_per_s, replicas);
   }
@@ -194,29 +196,30 @@ class CalibratedProvider : public ReplicaModelProvider {
   std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
                                      const WorkloadMix& mix) const override {
     auto model = base_.make(option, instance, mix);
+    const FleetSpec* fleet = option.fleet();
     // Only what the catalog roofline sized; the TP it chose is part of the match.
-    if (model->spec().provenance != "spec" || !base_.catalog().find_model(option.model) || !model->spec().fits)
+    if (!fleet || model->spec().provenance != "spec" || !base_.catalog().find_model(fleet->model) || !model->spec().fits)
       return model;
     // The calibrated replica keeps that TP; when the option leaves the TP to the model and
     // the calibrated replica misses the latency targets, larger degrees the instance allows
     // are tried, each with the calibration that matches it.
     const int first = model->spec().gpus_per_replica;
     std::vector<int> degrees{first};
-    if (option.gpus_per_replica == 0)
+    if (fleet->gpus_per_replica == 0)
       for (int d : perf::tp_degrees)
         if (d > first && d <= instance.gpu_count) degrees.push_back(d);
     std::unique_ptr<ReplicaModel> fallback;
     std::vector<std::string> first_notes;
     for (int tp : degrees) {
       std::vector<std::string> notes;
-      auto applied = files_.apply(base_.catalog(), {option.model, instance.gpu, option.precision, tp}, &notes);
+      auto applied = files_.apply(base_.catalog(), {fleet->model, instance.gpu, fleet->precision, tp}, &notes);
       if (tp == first) first_notes = notes;
       if (!applied) {
         if (tp == first) break;
         continue;
       }
       Option at = option;
-      at.gpus_per_replica = tp;
+      at.fleet()->gpus_per_replica = tp;
       auto cal = std::make_unique<CalibratedReplicaModel>(std::move(*applied), at, instance, mix, notes);
       if (cal->spec().feasible) {
         if (tp != first)

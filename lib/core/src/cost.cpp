@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "plan/core/traffic.hpp"
 #include "plan/core/units.hpp"
 
 namespace plan {
@@ -59,17 +60,22 @@ double peak_rate_per_s(const std::vector<Workload>& ws, const PerDay& q) {
   return *std::max_element(r.begin(), r.end());
 }
 
-RateCheck check_rate_limits(const std::vector<Workload>& ws, const RateLimit& limit, double scale) {
+RateCheck check_rate_limits(const std::vector<const Workload*>& ws, const std::vector<std::array<double, 24>>& rps,
+                            const RateLimit& limit) {
   RateCheck rc;
   rc.tier = limit.tier;
-  auto interactive = [scale](const Workload& w) { return w.requests_per_day * scale * (1.0 - w.batchable_share); };
-  rc.peak_requests_per_min = 60.0 * peak_rate_per_s(ws, interactive);
-  rc.peak_input_tokens_per_min =
-      60.0 * peak_rate_per_s(ws, [&](const Workload& w) { return interactive(w) * w.input_tokens; });
-  rc.peak_output_tokens_per_min =
-      60.0 * peak_rate_per_s(ws, [&](const Workload& w) { return interactive(w) * w.output_tokens; });
-  rc.peak_tokens_per_min =
-      60.0 * peak_rate_per_s(ws, [&](const Workload& w) { return interactive(w) * w.tokens_per_request(); });
+  for (std::size_t h = 0; h < 24; ++h) {
+    double rq = 0, in = 0, out = 0;
+    for (std::size_t i = 0; i < ws.size(); ++i) {
+      rq += rps[i][h];
+      in += rps[i][h] * ws[i]->input_tokens;
+      out += rps[i][h] * ws[i]->output_tokens;
+    }
+    rc.peak_requests_per_min = std::max(rc.peak_requests_per_min, 60.0 * rq);
+    rc.peak_input_tokens_per_min = std::max(rc.peak_input_tokens_per_min, 60.0 * in);
+    rc.peak_output_tokens_per_min = std::max(rc.peak_output_tokens_per_min, 60.0 * out);
+    rc.peak_tokens_per_min = std::max(rc.peak_tokens_per_min, 60.0 * (in + out));
+  }
   auto check = [&](const std::optional<double>& lim, double need, const char* what) {
     if (lim && need > *lim * (1.0 + 1e-9)) {
       rc.exceeded.push_back(fmt::format("peak {} {:.0f}/min exceeds the {} limit of {:.0f}/min", what, need,
@@ -83,6 +89,16 @@ RateCheck check_rate_limits(const std::vector<Workload>& ws, const RateLimit& li
   return rc;
 }
 
+RateCheck check_rate_limits(const std::vector<Workload>& ws, const RateLimit& limit, double scale) {
+  std::vector<const Workload*> ptrs;
+  std::vector<std::array<double, 24>> rps;
+  for (const auto& l : lanes_of(ws, scale)) {
+    ptrs.push_back(l.w);
+    rps.push_back(l.sizing_rps);
+  }
+  return check_rate_limits(ptrs, rps, limit);
+}
+
 ProvisionedCost provisioned_cost(const std::vector<Workload>& ws, const Provisioned& p,
                                  const ProvisionedTerm& term, double scale) {
   ProvisionedCost c;
@@ -94,8 +110,9 @@ ProvisionedCost provisioned_cost(const std::vector<Workload>& ws, const Provisio
   if (p.input_tokens_per_min_per_unit) need = c.peak_input_tokens_per_min / *p.input_tokens_per_min_per_unit;
   if (p.output_tokens_per_min_per_unit)
     need = std::max(need, c.peak_output_tokens_per_min / *p.output_tokens_per_min_per_unit);
-  c.units = static_cast<int>(std::ceil(need * (1.0 - 1e-12)));
-  if (c.units < 1) c.units = 1;  // a provisioned endpoint has at least one unit
+  c.units_needed = need;
+  c.units = std::max(1, checked_count(need).value_or(0));  // a provisioned endpoint has at least one unit
+  if (!checked_count(need)) c.units = 0;
   c.usd_per_month = c.units * term.usd_per_unit_hour * hours_per_month;
   return c;
 }

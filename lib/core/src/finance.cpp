@@ -16,11 +16,12 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 long long to_cents(double usd) { return std::llround(usd * 100.0); }
 
 const ProvisionedTerm* provisioned_term(const Option& o, const PriceSheet& sheet) {
-  if (o.kind != OptionKind::managed || o.mode != ManagedMode::provisioned) return nullptr;
-  const ManagedOffering* m = sheet.find_managed(o.offering);
+  const ManagedOption* mo = o.as<ManagedOption>();
+  if (!mo || mo->mode != ManagedMode::provisioned) return nullptr;
+  const ManagedOffering* m = sheet.find_managed(mo->offering);
   if (!m || !m->provisioned) return nullptr;
   for (const auto& t : m->provisioned->terms) {
-    if (t.term == o.term) return &t;
+    if (t.term == mo->term) return &t;
   }
   return nullptr;
 }
@@ -35,14 +36,14 @@ int commitment_months(const Option& o, const PriceSheet& sheet) {
 }
 
 int commitment_months(const Option& o, const PriceSheet& sheet, const Profile* profile) {
-  if (o.kind == OptionKind::hybrid) {
+  if (const HybridOption* h = o.as<HybridOption>()) {
     // A hybrid commits what its private fleet commits.
-    const Option* priv = profile ? profile->find_option(o.private_option) : nullptr;
-    return priv && priv->kind == OptionKind::self_hosted ? commitment_months(*priv, sheet, nullptr) : 0;
+    const Option* priv = profile ? profile->find_option(h->private_option) : nullptr;
+    return priv && priv->as<SelfHostedOption>() ? commitment_months(*priv, sheet, nullptr) : 0;
   }
-  if (o.kind == OptionKind::self_hosted) {
-    if (o.pricing == PricingTerm::reserved_1y) return 12;
-    if (o.pricing == PricingTerm::reserved_3y) return 36;
+  if (const SelfHostedOption* s = o.as<SelfHostedOption>()) {
+    if (s->fleet.pricing == PricingTerm::reserved_1y) return 12;
+    if (s->fleet.pricing == PricingTerm::reserved_3y) return 36;
     return 0;
   }
   if (const ProvisionedTerm* t = provisioned_term(o, sheet)) return t->months;
@@ -55,10 +56,7 @@ bool cost_defined(const OptionResult& r) {
   return r.self_hosted && r.self_hosted->replicas > 0 && r.breakdown.gpu_compute > 0;
 }
 
-bool capacity_priced(const Option& o) {
-  return o.kind == OptionKind::self_hosted || o.kind == OptionKind::hybrid ||
-         (o.kind == OptionKind::managed && o.mode != ManagedMode::on_demand);
-}
+bool capacity_priced(const Option& o) { return !o.pay_per_token(); }
 
 // ---------------------------------------------------------------------------------------
 // Projection
@@ -90,7 +88,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
     OptionEvaluator eval(p, sheet, o, perf);
     OptionProjection op;
     op.id = o.id;
-    op.kind = o.kind;
+    op.kind = o.kind();
     op.commitment_months = commitment_months(o, sheet, &p);
     std::vector<OptionResult> rs;
     rs.reserve(static_cast<std::size_t>(h.months));
@@ -131,7 +129,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       }
       op.notes.push_back(fmt::format("{} committed for {} months from the month each is bought; paid until the term "
                                      "ends even when volume falls",
-                                     o.kind == OptionKind::managed ? "units are" : "instances are", c));
+                                     o.as<ManagedOption>() ? "units are" : "instances are", c));
       if (last_expiry > h.months)
         op.notes.push_back(fmt::format("commitments run to {} ({} months beyond the horizon); those months are owed "
                                        "but not shown",
@@ -241,23 +239,23 @@ std::optional<int> payback_month(const OptionProjection& a, const OptionProjecti
 std::optional<double> floor_cost_per_mtok(const OptionEvaluator& e, double tokens_per_day_today) {
   if (tokens_per_day_today <= 0) return std::nullopt;
   const Option& o = e.option();
-  if (o.kind == OptionKind::api || (o.kind == OptionKind::managed && o.mode == ManagedMode::on_demand)) {
+  if (o.pay_per_token()) {
     OptionResult r = e(1.0);
     if (!r.token_detail || r.monthly_tokens <= 0) return std::nullopt;
     return r.breakdown.api_tokens / r.monthly_tokens * tokens_per_mtok;
   }
-  if (o.kind == OptionKind::managed && o.mode == ManagedMode::provisioned) {
+  if (provisioned_term(o, e.sheet())) {
     const double monthly_tokens_today = tokens_per_day_today * days_per_month;
     OptionResult r = e(1e15 / monthly_tokens_today);
     if (!r.provisioned || r.monthly_tokens <= 0) return std::nullopt;
     return r.breakdown.provisioned_units / r.monthly_tokens * tokens_per_mtok;
   }
-  if (o.kind == OptionKind::hybrid) {
+  if (const HybridOption* h = o.as<HybridOption>()) {
     // The cheaper of its two parts per 1M: the private fleet at full utilisation, or the
     // overflow option's price.
-    const Option* priv = e.profile().find_option(o.private_option);
-    const Option* over = e.profile().find_option(o.overflow_option);
-    if (!priv || !over || priv->kind == OptionKind::hybrid || over->kind == OptionKind::hybrid) return std::nullopt;
+    const Option* priv = e.profile().find_option(h->private_option);
+    const Option* over = e.profile().find_option(h->overflow_option);
+    if (!priv || !over || priv->as<HybridOption>() || over->as<HybridOption>()) return std::nullopt;
     auto fp = floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *priv, e.perf()), tokens_per_day_today);
     auto fo = floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *over, e.perf()), tokens_per_day_today);
     if (fp && fo) return std::min(*fp, *fo);
@@ -269,7 +267,7 @@ std::optional<double> floor_cost_per_mtok(const OptionEvaluator& e, double token
   const auto& d = *r.self_hosted;
   const int per_instance = std::max(1, d.gpus_per_instance / d.gpus_per_replica);
   double usd_per_hour = d.usd_per_instance_hour;
-  if (o.kind == OptionKind::self_hosted && o.pricing == PricingTerm::spot) usd_per_hour *= 1.0 + o.spot_interruption_overhead;
+  if (const FleetSpec* f = o.fleet(); f && f->pricing == PricingTerm::spot) usd_per_hour *= 1.0 + f->spot_interruption_overhead;
   return usd_per_hour / (per_instance * d.replica_tokens_per_s * seconds_per_hour) * tokens_per_mtok;
 }
 

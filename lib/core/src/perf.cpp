@@ -338,10 +338,11 @@ int ServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
 namespace {
 
 const Precision& kv_precision_for(const Catalog& cat, const Option& o, const Precision& weights) {
-  std::string id = !o.kv_precision.empty() ? o.kv_precision : weights.kv_default();
+  const FleetSpec& f = *o.fleet();
+  std::string id = !f.kv_precision.empty() ? f.kv_precision : weights.kv_default();
   const Precision* p = cat.find_precision(id);
   if (!p)
-    throw Error(o.loc_of(o.kv_precision.empty() ? "precision" : "kv_precision"),
+    throw Error(o.loc_of(f.kv_precision.empty() ? "precision" : "kv_precision"),
                 fmt::format("unknown KV precision '{}' (expected one of: {})", id, cat.precision_ids()));
   return *p;
 }
@@ -350,8 +351,10 @@ const Precision& kv_precision_for(const Catalog& cat, const Option& o, const Pre
 
 CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, const GpuInstance& inst,
                                          const WorkloadMix& mix) {
-  const ModelArch* m = cat.find_model(o.model);
-  if (!m && o.kind != OptionKind::self_hosted) {
+  static const FleetSpec no_fleet;
+  const FleetSpec& f = o.fleet() ? *o.fleet() : no_fleet;
+  const ModelArch* m = cat.find_model(f.model);
+  if (!m && !o.as<SelfHostedOption>()) {
     // A managed endpoint names its model as the provider does; without a catalog entry it
     // is not sized, but the rest of the comparison goes on.
     spec_.provenance = "spec";
@@ -359,21 +362,21 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     spec_.feasible = false;
     spec_.fits = false;
     spec_.reasons.push_back(fmt::format("model '{}' is not in calib/catalog.yaml: give tokens_per_second_per_replica "
-                                        "for this endpoint", o.model));
+                                        "for this endpoint", f.model));
     return;
   }
   if (!m)
     throw Error(o.loc_of("model"), fmt::format("model '{}' is not in calib/catalog.yaml and option '{}' gives no "
                                                "tokens_per_second_per_replica (expected one of: {})",
-                                               o.model, o.id, cat.model_ids()));
-  const Precision* w = cat.find_precision(o.precision);
+                                               f.model, o.id, cat.model_ids()));
+  const Precision* w = cat.find_precision(f.precision);
   if (!w)
     throw Error(o.loc_of("precision"),
-                fmt::format("unknown precision '{}' (expected one of: {})", o.precision, cat.precision_ids()));
+                fmt::format("unknown precision '{}' (expected one of: {})", f.precision, cat.precision_ids()));
   const Precision& kv = kv_precision_for(cat, o, *w);
   spec_.provenance = "spec";
   spec_.provenance_source = fmt::format("calib/catalog.yaml: {} on {}", m->id, inst.gpu);
-  spec_.gpus_per_replica = o.gpus_per_replica > 0 ? o.gpus_per_replica : inst.gpu_count;
+  spec_.gpus_per_replica = f.gpus_per_replica > 0 ? f.gpus_per_replica : inst.gpu_count;
   const GpuSpec* gpu = cat.find_gpu(inst.gpu);
   if (!gpu) {
     spec_.feasible = false;
@@ -386,8 +389,8 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   // Tensor-parallel degrees to try: the one given, or every degree the instance allows from
   // the smallest at which the model fits.
   std::vector<int> degrees;
-  if (o.gpus_per_replica > 0) {
-    const int tp = o.gpus_per_replica;
+  if (f.gpus_per_replica > 0) {
+    const int tp = f.gpus_per_replica;
     if (!is_tp_degree(tp)) {
       spec_.feasible = false;
       spec_.fits = false;
@@ -474,9 +477,12 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
                                     serving_->prefill_s() * 1e3));
 }
 
-int CatalogReplicaModel::replicas_for(double rps) const {
-  if (!serving_ || !spec_.feasible) return rps > 0 ? -1 : 0;
-  return serving_->replicas_for(rps, ttft_target_s_);
+std::optional<int> CatalogReplicaModel::replicas_for(double rps) const {
+  if (rps <= 0) return 0;
+  if (!serving_ || !spec_.feasible) return std::nullopt;
+  const int n = serving_->replicas_for(rps, ttft_target_s_);
+  if (n < 0) return std::nullopt;
+  return n;
 }
 
 bool CatalogReplicaModel::serves(double rps, int replicas) const {

@@ -62,6 +62,20 @@ const char* to_string(PricingTerm t) {
   return "?";
 }
 
+const FleetSpec* Option::fleet() const {
+  if (const auto* s = as<SelfHostedOption>()) return &s->fleet;
+  if (const auto* m = as<ManagedOption>(); m && m->mode == ManagedMode::dedicated) return &m->fleet;
+  return nullptr;
+}
+
+FleetSpec* Option::fleet() { return const_cast<FleetSpec*>(static_cast<const Option*>(this)->fleet()); }
+
+bool Option::pay_per_token() const {
+  if (as<ApiOption>()) return true;
+  const auto* m = as<ManagedOption>();
+  return m && m->mode == ManagedMode::on_demand;
+}
+
 SourceLoc Option::loc_of(const std::string& key) const {
   auto it = key_locs.find(key);
   return it == key_locs.end() ? loc : it->second;

@@ -10,10 +10,6 @@
 namespace plan {
 namespace {
 
-bool pay_per_token(const Option& o) {
-  return o.kind == OptionKind::api || (o.kind == OptionKind::managed && o.mode == ManagedMode::on_demand);
-}
-
 Plan plan_of(const OptionResult& r, const Profile& p) {
   Plan pl;
   pl.id = r.id;
@@ -46,23 +42,32 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
 
   // Hybrids the profile does not declare.
   for (const auto& priv : p.options) {
-    if (priv.kind != OptionKind::self_hosted) continue;
+    if (!priv.as<SelfHostedOption>()) continue;
     for (const auto& over : p.options) {
-      if (!pay_per_token(over)) continue;
+      if (!over.pay_per_token()) continue;
       bool declared = std::any_of(p.options.begin(), p.options.end(), [&](const Option& o) {
-        return o.kind == OptionKind::hybrid && o.private_option == priv.id && o.overflow_option == over.id;
+        const HybridOption* h = o.as<HybridOption>();
+        return h && h->private_option == priv.id && h->overflow_option == over.id;
       });
       if (declared) continue;
       Option h;
       h.id = fmt::format("hybrid:{}+{}", priv.id, over.id);
-      h.kind = OptionKind::hybrid;
-      h.private_option = priv.id;
-      h.overflow_option = over.id;
+      h.spec = HybridOption{priv.id, over.id, std::nullopt, true};
       h.loc = priv.loc;
       OptionResult r = evaluate_option(p, sheet, h, perf);
-      // A hybrid whose best fleet is empty is the overflow option alone, and one with no
-      // overflow is the private option alone: neither is a plan of its own.
+      // A hybrid whose best fleet is empty is the overflow option alone, one with no overflow
+      // is the private option alone, and one that costs no less than either part alone (its
+      // fleet held at the private option's min_replicas) is worse than that part: none is a
+      // plan of its own.
       if (r.feasible && r.hybrid && (r.hybrid->replicas == 0 || r.hybrid->overflow_cost_usd <= 0)) continue;
+      auto alone = [&](const std::string& id) -> std::optional<double> {
+        for (const auto& x : rec.compare.options)
+          if (x.id == id && x.feasible) return x.monthly_cost_usd;
+        return std::nullopt;
+      };
+      const auto priv_usd = alone(priv.id), over_usd = alone(over.id);
+      if (r.feasible && ((priv_usd && r.monthly_cost_usd >= *priv_usd) || (over_usd && r.monthly_cost_usd >= *over_usd)))
+        continue;
       rec.plans.push_back(plan_of(r, p));
     }
   }
@@ -76,7 +81,7 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
     Profile base = p;
     base.options.clear();
     for (const auto& o : p.options) {
-      if (o.kind != OptionKind::hybrid) base.options.push_back(o);
+      if (!o.as<HybridOption>()) base.options.push_back(o);
     }
     struct Group {
       const Option* option;

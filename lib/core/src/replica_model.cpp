@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "plan/core/traffic.hpp"
+
 namespace plan {
 
 WorkloadMix WorkloadMix::of(const std::vector<Workload>& workloads) {
@@ -25,13 +27,11 @@ WorkloadMix WorkloadMix::of(const std::vector<Workload>& workloads) {
   return mix;
 }
 
-int ReplicaModel::replicas_for(double requests_per_s) const {
+std::optional<int> ReplicaModel::replicas_for(double requests_per_s) const {
   const auto& s = spec();
   if (requests_per_s <= 0) return 0;
-  if (s.capacity_requests_per_s <= 0) return -1;
-  // A relative tolerance keeps 10.0000000001 from becoming 11 through rounding noise.
-  double need = requests_per_s / s.capacity_requests_per_s;
-  return static_cast<int>(std::ceil(need * (1.0 - 1e-12)));
+  if (s.capacity_requests_per_s <= 0) return std::nullopt;
+  return checked_count(requests_per_s / s.capacity_requests_per_s);
 }
 
 double ReplicaModel::fleet_capacity(int replicas) const {
@@ -74,16 +74,17 @@ double ReplicaModel::fleet_capacity(int replicas) const {
 std::optional<FleetLatency> ReplicaModel::latency(double, int) const { return std::nullopt; }
 
 bool ReplicaModel::serves(double requests_per_s, int replicas) const {
-  const int n = replicas_for(requests_per_s);
-  return n >= 0 && n <= replicas;
+  const auto n = replicas_for(requests_per_s);
+  return n && *n <= replicas;
 }
 
 OverrideReplicaModel::OverrideReplicaModel(const Option& option, const GpuInstance& instance,
                                            const WorkloadMix& mix) {
   spec_.provenance = "override";
   spec_.provenance_source = "profile option '" + option.id + "' tokens_per_second_per_replica";
-  spec_.gpus_per_replica = option.gpus_per_replica > 0 ? option.gpus_per_replica : instance.gpu_count;
-  double tps = option.tokens_per_second_per_replica.value_or(0);
+  const FleetSpec* f = option.fleet();
+  spec_.gpus_per_replica = f && f->gpus_per_replica > 0 ? f->gpus_per_replica : instance.gpu_count;
+  double tps = f ? f->tokens_per_second_per_replica.value_or(0) : 0;
   spec_.capacity_requests_per_s = mix.tokens_per_request() > 0 ? tps / mix.tokens_per_request() : 0;
 }
 

@@ -70,6 +70,10 @@ Workload read_workload(const std::string& file, const YAML::Node& n, std::size_t
   w.data_class = m.opt_str("data_class").value_or("internal");
   w.ttft_p95_ms = m.opt_num("ttft_p95_ms", Range::positive(1e7));
   w.tpot_ms = m.opt_num("tpot_ms", Range::positive(1e6));
+  w.models = m.opt_str_list("models");
+  if (m.has("models") && w.models.empty())
+    throw Error(m.key_loc("models"), fmt::format("'models' in workload '{}' is empty (expected the ids of the models "
+                                                 "that may serve it, or no 'models' key for any model)", w.id));
   m.opt_str("description");
   m.finish();
   return w;
@@ -99,6 +103,81 @@ E read_enum(Map& m, const char* key, const std::vector<std::pair<const char*, E>
   fail(m.file(), n, fmt::format("'{}' in {} is '{}' (expected one of: {})", key, m.what(), *s, fmt::join(names, ", ")));
 }
 
+OptionKind read_kind(Map& m) {
+  if (!m.has("kind")) m.node("kind");  // required: throws "missing key"
+  return read_enum<OptionKind>(m, "kind", {{"api", OptionKind::api}, {"managed", OptionKind::managed},
+                                           {"self_hosted", OptionKind::self_hosted}, {"hybrid", OptionKind::hybrid}},
+                               OptionKind::api);
+}
+
+std::optional<OpsCosts> read_option_ops(const std::string& file, Map& m, const std::string& id) {
+  auto on = m.opt_node("ops");
+  if (!on) return std::nullopt;
+  Map om(file, *on, fmt::format("ops of option '{}'", id));
+  return read_ops(om);
+}
+
+// Keys a fleet may carry (self-hosted options and dedicated endpoints).
+FleetSpec read_fleet(const std::string& file, Map& m, const std::string& id, bool model_required) {
+  FleetSpec f;
+  f.model = model_required ? m.str("model") : m.opt_str("model").value_or("");
+  f.gpus_per_replica = m.opt_integer("gpus_per_replica", 1, 64).value_or(0);
+  f.precision = m.opt_str("precision").value_or("bf16");
+  f.kv_precision = m.opt_str("kv_precision").value_or("");
+  f.tokens_per_second_per_replica = m.opt_num("tokens_per_second_per_replica", Range::positive(1e9));
+  f.min_replicas = m.opt_integer("min_replicas", 0, 100000).value_or(1);
+  f.ops = read_option_ops(file, m, id);
+  return f;
+}
+
+ApiOption read_api(Map& m) {
+  ApiOption a;
+  a.model = m.str("model");
+  a.tier = m.opt_str("tier");
+  return a;
+}
+
+ManagedOption read_managed(const std::string& file, Map& m, const std::string& id) {
+  ManagedOption o;
+  o.offering = m.str("offering");
+  o.mode = read_enum<ManagedMode>(m, "mode", {{"on_demand", ManagedMode::on_demand},
+                                             {"provisioned", ManagedMode::provisioned},
+                                             {"dedicated", ManagedMode::dedicated}}, ManagedMode::on_demand);
+  o.tier = m.opt_str("tier");
+  o.term = m.opt_str("term").value_or("none");
+  o.unit_input_tokens_per_min = m.opt_num("unit_input_tokens_per_min", Range::positive(1e12));
+  o.unit_output_tokens_per_min = m.opt_num("unit_output_tokens_per_min", Range::positive(1e12));
+  o.fleet = read_fleet(file, m, id, false);
+  return o;
+}
+
+SelfHostedOption read_self_hosted(const std::string& file, Map& m, const std::string& id) {
+  SelfHostedOption o;
+  o.instance = m.str("instance");
+  o.fleet = read_fleet(file, m, id, true);
+  FleetSpec& f = o.fleet;
+  f.pricing = read_enum<PricingTerm>(m, "term", {{"on_demand", PricingTerm::on_demand},
+                                                {"reserved_1y", PricingTerm::reserved_1y},
+                                                {"reserved_3y", PricingTerm::reserved_3y},
+                                                {"spot", PricingTerm::spot}}, PricingTerm::on_demand);
+  f.autoscale = m.opt_bool("autoscale").value_or(false);
+  f.spot_interruption_overhead = m.opt_num("spot_interruption_overhead", Range::share()).value_or(0.10);
+  if (f.autoscale && (f.pricing == PricingTerm::reserved_1y || f.pricing == PricingTerm::reserved_3y))
+    throw Error(m.key_loc("autoscale"),
+                fmt::format("option '{}' autoscales a reserved fleet (expected term on_demand or spot: reserved "
+                            "instances are paid whether used or not)", id));
+  return o;
+}
+
+HybridOption read_hybrid(Map& m) {
+  HybridOption h;
+  h.private_option = m.str("private");
+  h.overflow_option = m.str("overflow");
+  h.replicas = m.opt_integer("replicas", 0, 100000);
+  h.batch_fills_idle = m.opt_bool("batch_fills_idle").value_or(true);
+  return h;
+}
+
 Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) {
   Map first(file, n, fmt::format("option {}", i + 1));
   Option o;
@@ -109,78 +188,36 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
   for (auto it = n.begin(); it != n.end(); ++it) {
     if (it->first.IsScalar()) o.key_locs[it->first.Scalar()] = loc_of(file, it->second);
   }
-  o.kind = read_enum<OptionKind>(m, "kind", {{"api", OptionKind::api}, {"managed", OptionKind::managed},
-                                             {"self_hosted", OptionKind::self_hosted},
-                                             {"hybrid", OptionKind::hybrid}}, OptionKind::api);
-  if (!m.has("kind")) m.node("kind");  // required: throws "missing key"
-  auto forbid = [&](const char* key, const char* kinds) {
-    if (m.has(key))
-      throw Error(m.key_loc(key), fmt::format("'{}' does not apply to a {} option (expected only for {})", key, to_string(o.kind), kinds));
+  const OptionKind kind = read_kind(m);
+  auto forbid = [&](std::initializer_list<const char*> keys, const char* kinds) {
+    for (const char* key : keys)
+      if (m.has(key))
+        throw Error(m.key_loc(key), fmt::format("'{}' does not apply to a {} option (expected only for {})", key,
+                                                to_string(kind), kinds));
   };
-  switch (o.kind) {
+  switch (kind) {
     case OptionKind::api:
-      o.model = m.str("model");
-      o.tier = m.opt_str("tier");
-      for (auto k : {"offering", "mode", "instance", "term", "gpus_per_replica", "precision", "kv_precision",
-                     "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops"})
-        forbid(k, "other kinds");
+      forbid({"offering", "mode", "instance", "term", "gpus_per_replica", "precision", "kv_precision",
+              "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "spot_interruption_overhead"},
+             "other kinds");
+      o.spec = read_api(m);
       break;
-    case OptionKind::managed: {
-      o.offering = m.str("offering");
-      o.mode = read_enum<ManagedMode>(m, "mode", {{"on_demand", ManagedMode::on_demand},
-                                                 {"provisioned", ManagedMode::provisioned},
-                                                 {"dedicated", ManagedMode::dedicated}}, ManagedMode::on_demand);
-      o.tier = m.opt_str("tier");
-      o.term = m.opt_str("term").value_or("none");
-      o.unit_input_tokens_per_min = m.opt_num("unit_input_tokens_per_min", Range::positive(1e12));
-      o.unit_output_tokens_per_min = m.opt_num("unit_output_tokens_per_min", Range::positive(1e12));
-      o.model = m.opt_str("model").value_or("");
-      o.precision = m.opt_str("precision").value_or("bf16");
-      o.tokens_per_second_per_replica = m.opt_num("tokens_per_second_per_replica", Range::positive(1e9));
-      o.min_replicas = m.opt_integer("min_replicas", 0, 100000).value_or(1);
-      forbid("instance", "self_hosted");
-      if (auto on = m.opt_node("ops")) {
-        Map om(file, *on, fmt::format("ops of option '{}'", o.id));
-        o.ops = read_ops(om);
-      }
+    case OptionKind::managed:
+      forbid({"instance"}, "self_hosted");
+      forbid({"autoscale", "spot_interruption_overhead"}, "self_hosted");
+      o.spec = read_managed(file, m, o.id);
       break;
-    }
-    case OptionKind::self_hosted: {
-      o.instance = m.str("instance");
-      o.model = m.str("model");
-      o.pricing = read_enum<PricingTerm>(m, "term", {{"on_demand", PricingTerm::on_demand},
-                                                    {"reserved_1y", PricingTerm::reserved_1y},
-                                                    {"reserved_3y", PricingTerm::reserved_3y},
-                                                    {"spot", PricingTerm::spot}}, PricingTerm::on_demand);
-      o.gpus_per_replica = m.opt_integer("gpus_per_replica", 1, 64).value_or(0);
-      o.precision = m.opt_str("precision").value_or("bf16");
-      o.kv_precision = m.opt_str("kv_precision").value_or("");
-      o.tokens_per_second_per_replica = m.opt_num("tokens_per_second_per_replica", Range::positive(1e9));
-      o.min_replicas = m.opt_integer("min_replicas", 0, 100000).value_or(1);
-      o.autoscale = m.opt_bool("autoscale").value_or(false);
-      o.spot_interruption_overhead = m.opt_num("spot_interruption_overhead", Range::share()).value_or(0.10);
-      if (o.autoscale && (o.pricing == PricingTerm::reserved_1y || o.pricing == PricingTerm::reserved_3y))
-        throw Error(m.key_loc("autoscale"),
-                    fmt::format("option '{}' autoscales a reserved fleet (expected term on_demand or spot: reserved instances are paid whether used or not)", o.id));
-      forbid("offering", "managed");
-      forbid("mode", "managed");
-      forbid("tier", "api and managed");
-      if (auto on = m.opt_node("ops")) {
-        Map om(file, *on, fmt::format("ops of option '{}'", o.id));
-        o.ops = read_ops(om);
-      }
+    case OptionKind::self_hosted:
+      forbid({"offering", "mode"}, "managed");
+      forbid({"tier"}, "api and managed");
+      o.spec = read_self_hosted(file, m, o.id);
       break;
-    }
-    case OptionKind::hybrid: {
-      o.private_option = m.str("private");
-      o.overflow_option = m.str("overflow");
-      o.hybrid_replicas = m.opt_integer("replicas", 0, 100000);
-      o.batch_fills_idle = m.opt_bool("batch_fills_idle").value_or(true);
-      for (auto k : {"model", "offering", "mode", "instance", "term", "gpus_per_replica", "precision", "kv_precision",
-                     "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier"})
-        forbid(k, "the options a hybrid combines");
+    case OptionKind::hybrid:
+      forbid({"model", "offering", "mode", "instance", "term", "gpus_per_replica", "precision", "kv_precision",
+              "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier", "spot_interruption_overhead"},
+             "the options a hybrid combines");
+      o.spec = read_hybrid(m);
       break;
-    }
   }
   if (auto on = m.opt_node("one_time")) {
     Map om(file, *on, fmt::format("one_time of option '{}'", o.id));
@@ -264,18 +301,17 @@ Profile parse_profile(const std::string& file, const std::string& text) {
   });
   if (p.options.empty()) throw Error(top.key_loc("options"), "profile has no options (expected at least one)");
   for (const auto& o : p.options) {
-    if (o.kind != OptionKind::hybrid) continue;
-    const Option* priv = p.find_option(o.private_option);
-    if (!priv || priv->kind != OptionKind::self_hosted)
+    const HybridOption* h = o.as<HybridOption>();
+    if (!h) continue;
+    const Option* priv = p.find_option(h->private_option);
+    if (!priv || !priv->as<SelfHostedOption>())
       throw Error(o.loc_of("private"), fmt::format("'private' of hybrid option '{}' is '{}' (expected the id of a self_hosted option)",
-                                                   o.id, o.private_option));
-    const Option* over = p.find_option(o.overflow_option);
-    bool ok = over && (over->kind == OptionKind::api ||
-                       (over->kind == OptionKind::managed && over->mode == ManagedMode::on_demand));
-    if (!ok)
+                                                   o.id, h->private_option));
+    const Option* over = p.find_option(h->overflow_option);
+    if (!over || !over->pay_per_token())
       throw Error(o.loc_of("overflow"),
                   fmt::format("'overflow' of hybrid option '{}' is '{}' (expected the id of an api or managed on_demand option)",
-                              o.id, o.overflow_option));
+                              o.id, h->overflow_option));
   }
   if (auto pn = top.opt_node("policy")) {
     Map pm(file, *pn, "policy");
@@ -294,35 +330,29 @@ Profile load_profile(const std::string& path) {
 
 void check_references(const Profile& p, const PriceSheet& s) {
   for (const auto& o : p.options) {
-    switch (o.kind) {
-      case OptionKind::api:
-        if (!s.find_api(o.model))
-          throw Error(o.loc_of("model"), fmt::format("unknown model '{}' (expected an api_models id of price sheet {})", o.model, s.version));
-        if (o.tier) {
-          const auto& lim = s.find_api(o.model)->rate_limits;
+    if (const ApiOption* a = o.as<ApiOption>()) {
+        if (!s.find_api(a->model))
+          throw Error(o.loc_of("model"), fmt::format("unknown model '{}' (expected an api_models id of price sheet {})", a->model, s.version));
+        if (a->tier) {
+          const auto& lim = s.find_api(a->model)->rate_limits;
           bool found = false;
           std::vector<std::string> tiers;
           for (const auto& l : lim) {
-            found = found || l.tier == *o.tier;
+            found = found || l.tier == *a->tier;
             tiers.push_back(l.tier);
           }
           if (!found)
             throw Error(o.loc_of("tier"), fmt::format("unknown tier '{}' for model '{}' in price sheet {} (expected one of: {})",
-                                                      *o.tier, o.model, s.version,
+                                                      *a->tier, a->model, s.version,
                                                       tiers.empty() ? "none listed" : fmt::format("{}", fmt::join(tiers, ", "))));
         }
-        break;
-      case OptionKind::managed:
-        if (!s.find_managed(o.offering))
-          throw Error(o.loc_of("offering"), fmt::format("unknown offering '{}' (expected a managed id of price sheet {})", o.offering, s.version));
-        break;
-      case OptionKind::self_hosted:
-        if (!s.find_instance(o.instance))
-          throw Error(o.loc_of("instance"), fmt::format("unknown instance '{}' (expected a gpu_instances id of price sheet {})", o.instance, s.version));
-        break;
-      case OptionKind::hybrid:  // its parts are options checked on their own
-        break;
-    }
+    } else if (const ManagedOption* m = o.as<ManagedOption>()) {
+        if (!s.find_managed(m->offering))
+          throw Error(o.loc_of("offering"), fmt::format("unknown offering '{}' (expected a managed id of price sheet {})", m->offering, s.version));
+    } else if (const SelfHostedOption* sh = o.as<SelfHostedOption>()) {
+        if (!s.find_instance(sh->instance))
+          throw Error(o.loc_of("instance"), fmt::format("unknown instance '{}' (expected a gpu_instances id of price sheet {})", sh->instance, s.version));
+    }  // a hybrid's parts are options checked on their own
   }
 }
 

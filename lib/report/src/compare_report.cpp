@@ -71,6 +71,7 @@ std::string header_text(const CompareResult& r) {
 
 std::string findings_text(const CompareResult& r, const char* bullet) {
   std::string out;
+  for (const auto& n : r.notes) out += fmt::format("{}{}\n", bullet, n);
   for (const auto& o : r.options) {
     for (const auto& why : o.reasons) out += fmt::format("{}{}: infeasible: {}\n", bullet, o.id, why);
     for (const auto& n : o.notes) out += fmt::format("{}{}: {}\n", bullet, o.id, n);
@@ -157,9 +158,11 @@ std::string render_json(const CompareResult& r) {
   j.field("monthly_tokens", r.monthly_tokens);
   j.field("monthly_requests", r.monthly_requests);
   j.field("cheapest", r.cheapest);
+  j.strings("notes", r.notes);
   j.key("options").begin_array();
   for (const auto& o : r.options) {
     begin_option_object(j, o);
+    if (!o.model.empty()) j.field("model", o.model);
     j.strings("reasons", o.reasons);
     j.strings("notes", o.notes);
     j.money("monthly_cost_usd", o.monthly_cost_usd);

@@ -65,7 +65,15 @@ std::string summary(const Recommendation& r) {
     else
       out += fmt::format("  all traffic on {} is not possible\n", h.overflow_option);
     for (const auto& why : h.restricted_workloads) out += "  kept private: " + why + "\n";
+    if (!h.overflow_model.empty() && h.overflow_model != h.private_model && h.private_token_share < 1.0)
+      out += fmt::format("  note: overflow is served by a different model ({}) than the private fleet ({})\n",
+                         h.overflow_model, h.private_model);
   }
+  if (r.runner_up && b.result && r.plans[*r.runner_up].result && !b.result->model.empty() &&
+      !r.plans[*r.runner_up].result->model.empty() && b.result->model != r.plans[*r.runner_up].result->model)
+    out += fmt::format("  note: {} serves {}, the runner-up {} serves {}: different models\n", b.id, b.result->model,
+                       r.plans[*r.runner_up].id, r.plans[*r.runner_up].result->model);
+  for (const auto& n : r.compare.notes) out += "  note: " + n + "\n";
   for (const auto& a : b.assignments) {
     if (a.share <= 0) continue;
     out += fmt::format("  workload {}: {} of requests on {}\n", a.workload, pct(a.share), a.option);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "plan/core/cost.hpp"
+#include "plan/core/fleet.hpp"
 #include "plan/core/hybrid.hpp"
 #include "plan/core/price_sheet.hpp"
 #include "plan/core/profile.hpp"
@@ -35,27 +36,12 @@ struct Provenance {
   std::string source;  // e.g. "pricing/2024-12.yaml:14", "calib/catalog.yaml", "profile"
 };
 
-struct SelfHostedDetail {
-  std::string instance;        // sheet instance id
-  std::string gpu;             // catalog GPU id
-  int gpus_per_replica = 0;    // tensor-parallel degree
-  int gpus_per_instance = 0;   // GPUs of one instance
-  int replicas = 0;            // at peak
-  int instances = 0;           // at peak
-  int gpus = 0;                // at peak
-  double instance_hours_per_month = 0;
-  double usd_per_instance_hour = 0;
-  double replica_tokens_per_s = 0;  // SLA-bound capacity of one replica
-  double utilization = 0;           // time-averaged demand / provisioned capacity
-  std::optional<FleetLatency> latency_at_peak;
-  std::string throughput_provenance;  // override | spec | calibrated
-  std::string throughput_source;
-};
 
 struct OptionResult {
   std::string id;
   OptionKind kind = OptionKind::api;
   std::string what;  // human label: model, offering and mode, or instance and model
+  std::string model; // the model it serves (a hybrid: its private fleet's)
   bool feasible = true;
   std::vector<std::string> reasons;  // why infeasible
   std::vector<std::string> notes;    // findings that do not make it infeasible
@@ -84,16 +70,12 @@ struct CompareResult {
   double monthly_requests = 0;
   std::vector<OptionResult> options;
   std::optional<std::string> cheapest;  // id of the cheapest feasible option
+  std::vector<std::string> notes;       // findings about the comparison as a whole
 };
 
 struct EvalSettings {
   double volume_scale = 1.0;  // multiplies every workload's requests/day
 };
-
-// Why option `o` may not receive workload `w` (the sheet entry's data classes, or the
-// profile's policy), naming the rule; nullopt when it may.
-std::optional<std::string> data_class_exclusion(const Profile& p, const PriceSheet& sheet, const Option& o,
-                                                const Workload& w);
 
 // Builds the replica model of a self-hosted option: the option's throughput override, else
 // the performance model; nullptr when neither can.

@@ -48,11 +48,16 @@ struct RateCheck {
   std::vector<std::string> exceeded;  // one message per limit exceeded
 };
 RateCheck check_rate_limits(const std::vector<Workload>& ws, const RateLimit& limit, double scale = 1.0);
+// The same for traffic given hour by hour: `rps[i][h]` interactive requests/s of workload
+// `ws[i]` in hour h (peak_to_average workloads at their peak).
+RateCheck check_rate_limits(const std::vector<const Workload*>& ws, const std::vector<std::array<double, 24>>& rps,
+                            const RateLimit& limit);
 
 // Provisioned throughput: units = ceil(max(peak input TPM / unit input TPM, peak output
 // TPM / unit output TPM)); cost = units x hourly price x 730.
 struct ProvisionedCost {
-  int units = 0;
+  int units = 0;              // 0 when the need is beyond any fleet (see units_needed)
+  double units_needed = 0;    // before rounding up
   double peak_input_tokens_per_min = 0;
   double peak_output_tokens_per_min = 0;
   double usd_per_month = 0;

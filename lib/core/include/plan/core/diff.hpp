@@ -4,6 +4,7 @@
 // and for price-sheet changes which price lines of the entries an option uses.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "plan/core/compare.hpp"
@@ -34,5 +35,15 @@ CompareDiff diff_results(const CompareResult& a, const CompareResult& b);
 // The price lines of the sheet entries `option` uses that differ between two sheets, as
 // "what: old -> new (a.yaml:LINE -> b.yaml:LINE)". Empty when none differ.
 std::vector<std::string> price_changes(const Option& option, const PriceSheet& a, const PriceSheet& b);
+
+// An option's settings as (key, value) text, in one fixed key order for every kind (a key
+// that does not apply to the kind is empty), so two options can be compared key by key.
+std::vector<std::pair<std::string, std::string>> option_settings(const Option& o);
+
+struct SettingChange {
+  std::string key, before, after;
+};
+// The settings that differ between two options, in option_settings order.
+std::vector<SettingChange> option_settings(const Option& a, const Option& b);
 
 }  // namespace plan

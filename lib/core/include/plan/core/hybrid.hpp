@@ -1,8 +1,10 @@
 #pragma once
 // Hybrid plans: a private fleet of K self-hosted replicas serves up to its SLA-bound
-// capacity each hour; the rest overflows to a pay-per-token option. Workloads whose data
-// class the overflow option may not receive never overflow. Batchable requests fill idle
-// private capacity before they overflow (at the overflow's batch prices where it has them).
+// capacity each hour; the rest overflows to a pay-per-token option. Workloads the overflow
+// may not receive (data class, context, accepted models) never overflow, and overflow is
+// held to the overflow's rate limits hour by hour. Batchable requests fill idle private
+// capacity before they overflow (at the overflow's batch prices where it has them).
+// Evaluated by lib/core/src/eval_hybrid.cpp from the fleet path and the token path.
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +20,7 @@ struct OptionResult;
 // Cost of one private fleet size.
 struct HybridPoint {
   int replicas = 0;
-  bool feasible = true;  // false when restricted traffic exceeds the fleet
+  bool feasible = true;  // false when private-only traffic exceeds the fleet or overflow a limit
   double monthly_cost_usd = 0;
   double private_cost_usd = 0;   // GPUs + ops
   double overflow_cost_usd = 0;  // tokens sent to the overflow option
@@ -29,7 +31,7 @@ struct HybridDetail {
   std::string private_option;
   std::string overflow_option;
   int replicas = 0;                 // chosen K
-  int min_replicas = 0;             // what restricted traffic needs at its peak
+  int min_replicas = 0;             // what private-only traffic and the private option's min_replicas need
   int full_replicas = 0;            // what the whole peak needs (pure self-hosted)
   double private_token_share = 0;   // of all tokens
   double private_utilization = 0;   // served / SLA-bound capacity, time-averaged
@@ -37,6 +39,8 @@ struct HybridDetail {
   double overflow_cost_usd = 0;
   double batch_private_share = 0;   // of batchable requests, served on idle private capacity
   std::vector<std::string> restricted_workloads;  // never overflow, with the rule
+  std::string private_model;        // the model the private fleet serves
+  std::string overflow_model;       // the model the overflow serves (may differ)
   std::vector<std::pair<std::string, double>> workload_private_share;  // of each workload's requests
   std::vector<HybridPoint> curve;   // cost against K
 };
@@ -44,10 +48,5 @@ struct HybridDetail {
 // SLA-bound capacity (requests/s) of `replicas` replicas: the largest arrival rate for which
 // model.replicas_for(rate) <= replicas.
 double fleet_capacity_requests_per_s(const ReplicaModel& model, int replicas);
-
-// Evaluates hybrid option `o` into `r` (cost lines, self-hosted detail, hybrid detail).
-// `prebuilt`, when given, is the private option's replica model (see build_replica_model).
-void evaluate_hybrid(const Profile& p, const PriceSheet& sheet, const Option& o, const ReplicaModelProvider* perf,
-                     const ReplicaModel* prebuilt, double scale, OptionResult& r);
 
 }  // namespace plan

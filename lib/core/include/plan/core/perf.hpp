@@ -185,9 +185,10 @@ class CatalogReplicaModel : public ReplicaModel {
   // Throws plan::Error at the option's key when its model or precision is not in the catalog.
   CatalogReplicaModel(const Catalog& cat, const Option& option, const GpuInstance& instance, const WorkloadMix& mix);
   const ReplicaSpec& spec() const override { return spec_; }
-  int replicas_for(double requests_per_s) const override;
+  std::optional<int> replicas_for(double requests_per_s) const override;
   std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override;
   bool serves(double requests_per_s, int replicas) const override;
+  bool has_latency_model() const override { return true; }
 
  private:
   ReplicaSpec spec_;

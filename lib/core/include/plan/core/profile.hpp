@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "plan/core/error.hpp"
@@ -39,6 +40,9 @@ struct Workload {
   std::string data_class = "internal";
   std::optional<double> ttft_p95_ms;
   std::optional<double> tpot_ms;
+  // Models that may serve this workload (sheet api/managed model ids or catalog model ids);
+  // empty = any model, with compare and recommend saying when options serve different ones.
+  std::vector<std::string> models;
   SourceLoc loc;
 
   double tokens_per_request() const { return input_tokens + output_tokens; }
@@ -72,39 +76,70 @@ struct OneTimeCost {
   double usd = 0;
 };
 
-struct Option {
-  std::string id;
-  OptionKind kind = OptionKind::api;
-  // api
-  std::string model;  // api: sheet model id; self_hosted: catalog model id
+// What a fleet of replicas runs and how it is bought: a self-hosted option's fleet, or a
+// dedicated managed endpoint's.
+struct FleetSpec {
+  std::string model;  // catalog model id (a dedicated endpoint: default the offering's)
+  PricingTerm pricing = PricingTerm::on_demand;
+  int gpus_per_replica = 0;  // 0 = derive (whole instance, or smallest fitting TP)
+  std::string precision = "bf16";
+  std::string kv_precision;  // empty = the weights' default
+  std::optional<double> tokens_per_second_per_replica;  // override of the perf model
+  int min_replicas = 1;
+  bool autoscale = false;  // hourly scaling over the traffic shape
+  double spot_interruption_overhead = 0.10;  // extra instance-hours on spot for restarts
+  std::optional<OpsCosts> ops;  // overrides the profile's
+};
+
+// A pay-per-token API model of the price sheet.
+struct ApiOption {
+  std::string model;  // sheet api_models id
   std::optional<std::string> tier;  // rate-limit tier; default the highest listed
-  // managed
+};
+
+// A managed offering: on-demand tokens, provisioned model units, or a dedicated endpoint.
+struct ManagedOption {
   std::string offering;
   ManagedMode mode = ManagedMode::on_demand;
+  std::optional<std::string> tier;
   std::string term = "none";  // provisioned term id
   // Throughput of one provisioned unit, when the sheet does not publish it.
   std::optional<double> unit_input_tokens_per_min;
   std::optional<double> unit_output_tokens_per_min;
-  // self-hosted (and managed dedicated)
-  std::string instance;
-  PricingTerm pricing = PricingTerm::on_demand;
-  int gpus_per_replica = 0;  // 0 = derive (whole instance, or smallest fitting TP)
-  std::string precision = "bf16";
-  std::string kv_precision;  // empty = same as weights
-  std::optional<double> tokens_per_second_per_replica;  // override of the perf model
-  int min_replicas = 1;
-  bool autoscale = false;  // hourly scaling over the traffic shape
-  double spot_interruption_overhead = 0.10;  // extra GPU-hours on spot for restarts
-  std::optional<OpsCosts> ops;  // overrides the profile's
-  // hybrid: a self-hosted option's fleet serves up to its SLA-bound capacity each hour and
-  // the rest overflows to a pay-per-token option.
+  FleetSpec fleet;  // dedicated endpoints
+};
+
+// Rented GPU instances running the model.
+struct SelfHostedOption {
+  std::string instance;  // sheet gpu_instances id
+  FleetSpec fleet;
+};
+
+// A self-hosted option's fleet serves up to its SLA-bound capacity each hour and the rest
+// overflows to a pay-per-token option.
+struct HybridOption {
   std::string private_option;   // id of a self_hosted option
   std::string overflow_option;  // id of an api or managed on_demand option
-  std::optional<int> hybrid_replicas;  // fixed K; absent = choose K to minimise cost
-  bool batch_fills_idle = true;        // batchable requests use idle private capacity first
+  std::optional<int> replicas;  // fixed private fleet; absent = choose it to minimise cost
+  bool batch_fills_idle = true; // batchable requests use idle private capacity first
+};
+
+struct Option {
+  std::string id;
+  // The alternatives are in OptionKind order.
+  std::variant<ApiOption, ManagedOption, SelfHostedOption, HybridOption> spec;
   std::vector<OneTimeCost> one_time;  // paid in month 1 of a projection
   SourceLoc loc;
   std::map<std::string, SourceLoc> key_locs;  // where each key's value was written
+
+  OptionKind kind() const { return static_cast<OptionKind>(spec.index()); }
+  template <class T> const T* as() const { return std::get_if<T>(&spec); }
+  template <class T> T* as() { return std::get_if<T>(&spec); }
+  // The fleet of a self-hosted option or a dedicated endpoint; null for other kinds.
+  const FleetSpec* fleet() const;
+  FleetSpec* fleet();
+  // Billed per token: an API model or a managed on-demand offering.
+  bool pay_per_token() const;
   // Location of a key's value, or of the option when the key was not written.
   SourceLoc loc_of(const std::string& key) const;
 };

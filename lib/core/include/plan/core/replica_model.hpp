@@ -48,13 +48,16 @@ class ReplicaModel {
   virtual ~ReplicaModel() = default;
   virtual const ReplicaSpec& spec() const = 0;
   // Smallest replica count that serves `requests_per_s` within the latency targets;
-  // 0 for zero traffic. Returns -1 when no count can (e.g. TTFT below the prefill time).
-  virtual int replicas_for(double requests_per_s) const;
+  // 0 for zero traffic. nullopt when no count can (e.g. TTFT below the prefill time), or
+  // when the count would exceed max_fleet_count (traffic.hpp).
+  virtual std::optional<int> replicas_for(double requests_per_s) const;
   // Latency with `replicas` replicas at `requests_per_s`, when the model can say.
   virtual std::optional<FleetLatency> latency(double requests_per_s, int replicas) const;
   // Whether `replicas` replicas serve `requests_per_s` within the targets: replicas_for()
   // is at most `replicas`. Models override it when they can answer without the search.
   virtual bool serves(double requests_per_s, int replicas) const;
+  // Whether latency() models queueing (false for a bare throughput override).
+  virtual bool has_latency_model() const { return false; }
 
   // SLA-bound capacity (requests/s) of `replicas` replicas: the largest arrival rate for
   // which replicas_for(rate) <= replicas. It does not depend on volume, so it is cached.

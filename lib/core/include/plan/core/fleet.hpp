@@ -1,0 +1,73 @@
+#pragma once
+// The fleet path: one function sizes and prices a fleet of replicas on instances billed per
+// hour (term price, spot interruption overhead, replicas that must divide an instance,
+// min_replicas, hourly autoscaling, ops costs). Self-hosted options, dedicated endpoints and
+// a hybrid's private fleet all go through it.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/price_sheet.hpp"
+#include "plan/core/profile.hpp"
+#include "plan/core/replica_model.hpp"
+#include "plan/core/traffic.hpp"
+
+namespace plan {
+
+struct SelfHostedDetail {
+  std::string instance;        // sheet instance id
+  std::string gpu;             // catalog GPU id
+  int gpus_per_replica = 0;    // tensor-parallel degree
+  int gpus_per_instance = 0;   // GPUs of one instance
+  int replicas = 0;            // at peak
+  int instances = 0;           // at peak
+  int gpus = 0;                // at peak
+  double instance_hours_per_month = 0;
+  double usd_per_instance_hour = 0;
+  double replica_tokens_per_s = 0;  // SLA-bound capacity of one replica
+  double utilization = 0;           // time-averaged demand / provisioned capacity
+  std::optional<FleetLatency> latency_at_peak;
+  std::string throughput_provenance;  // override | spec | calibrated
+  std::string throughput_source;
+};
+
+// What a fleet is made of, fixed for an option: its settings, instance, hourly price and
+// replica model. The pointers must outlive it.
+struct FleetPlan {
+  const FleetSpec* spec = nullptr;
+  const GpuInstance* instance = nullptr;
+  double usd_per_instance_hour = 0;
+  const ReplicaModel* model = nullptr;
+  std::optional<OpsCosts> ops;  // applied while the fleet has replicas
+  std::string count_input;      // the input behind the replica throughput, for errors
+
+  int replicas_per_instance() const;
+};
+
+// Why the plan cannot make a fleet at all (the model does not fit, a replica does not divide
+// the instance); empty when it can.
+std::vector<std::string> fleet_problems(const FleetPlan& plan);
+
+// The fleet size (replicas at peak) that serves every private-only lane of `lanes`, at least
+// the spec's min_replicas; nullopt with `why` when no count can.
+std::optional<int> fleet_size_for(const FleetPlan& plan, const std::vector<Lane>& lanes, std::string* why);
+
+struct FleetCosting {
+  bool feasible = true;
+  std::vector<std::string> reasons;
+  std::vector<std::string> notes;
+  SelfHostedDetail detail;
+  double gpu_compute_usd = 0;
+  OpsCosts ops;  // what is charged: the plan's ops while the fleet has replicas, else zero
+  double total_usd() const {
+    return gpu_compute_usd + ops.monthly_labour() + ops.monitoring_per_month + ops.storage_per_month +
+           ops.egress_per_month;
+  }
+};
+
+// Cost of a fleet of `replicas` at peak serving what `split` sends it. With `detail`, the
+// detail's latency, utilisation and checks are filled too (a search over fleet sizes needs
+// only the cost).
+FleetCosting cost_fleet(const FleetPlan& plan, int replicas, const Split& split, const WorkloadMix& mix, bool detail);
+
+}  // namespace plan

@@ -1,0 +1,45 @@
+// API options, and the pay-per-token evaluation managed on-demand options share.
+#include <algorithm>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "evaluators.hpp"
+
+namespace plan::detail {
+
+void infeasible(OptionResult& r, std::string why) {
+  r.feasible = false;
+  r.reasons.push_back(std::move(why));
+}
+
+void check_accepted_models(const Profile& p, const std::string& model, const std::string& who, OptionResult& r) {
+  for (const auto& w : p.workloads) {
+    if (w.models.empty() || std::find(w.models.begin(), w.models.end(), model) != w.models.end()) continue;
+    infeasible(r, fmt::format("workload '{}' accepts models {}; {} serves {}", w.id, fmt::join(w.models, ", "), who,
+                              model.empty() ? std::string("an unknown model") : model));
+  }
+}
+
+void evaluate_token_option(const TokenOffering& off, const EvalContext& c, OptionResult& r) {
+  r.what = off.label;
+  r.model = off.model;
+  const std::vector<Lane> lanes = lanes_of(c.profile.workloads, c.scale);
+  TokenCosting tc = price_tokens(off, lanes, nullptr);
+  r.token_detail = tc.cost;
+  r.breakdown.api_tokens = tc.cost.total();
+  if (!tc.rate_check) r.notes.push_back("the price sheet lists no rate limits for this offering; not checked");
+  r.rate_check = tc.rate_check;
+  for (auto& e : tc.exceeded) infeasible(r, std::move(e));
+  for (const auto& w : c.profile.workloads)
+    if (auto why = token_exclusion(c.profile, c.sheet, off, w)) infeasible(r, *why);
+}
+
+void evaluate(const Option& o, const ApiOption&, const EvalContext& c, OptionResult& r) {
+  std::string why;
+  auto off = token_offering(o, c.sheet, &why);
+  if (!off) return infeasible(r, why);
+  r.provenance.push_back({"token prices", c.sheet.cite(off->line)});
+  evaluate_token_option(*off, c, r);
+}
+
+}  // namespace plan::detail
