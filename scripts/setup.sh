@@ -11,6 +11,9 @@ packages=(
   chromium
 )
 
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -20,12 +23,24 @@ done
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "setup: all packages present"
-  exit 0
+else
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The comma-decimal locale the [locale] unit test renders under (tests/unit/test_locale.cpp).
+# Enabled in /etc/locale.gen and generated once; left alone when already there.
+locale_name=de_DE.UTF-8
+if locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
+  echo "setup: locale $locale_name present"
+else
+  echo "setup: generating locale $locale_name"
+  if grep -q "^# *$locale_name UTF-8" /etc/locale.gen; then
+    $SUDO sed -i "s/^# *$locale_name UTF-8/$locale_name UTF-8/" /etc/locale.gen
+  elif ! grep -q "^$locale_name UTF-8" /etc/locale.gen; then
+    echo "$locale_name UTF-8" | $SUDO tee -a /etc/locale.gen >/dev/null
+  fi
+  $SUDO locale-gen
+fi

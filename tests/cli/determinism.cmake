@@ -10,4 +10,7 @@ add_test(NAME locale.setup
          COMMAND bash -c "mkdir -p '${CMAKE_BINARY_DIR}/locale' && localedef -i de_DE -f UTF-8 '${CMAKE_BINARY_DIR}/locale/de_DE.UTF-8' || echo 'localedef failed: unit.locale will skip'")
 set_tests_properties(locale.setup PROPERTIES FIXTURES_SETUP de_locale)
 add_test(NAME unit.locale COMMAND plan_unit_tests "[locale]")
-set_tests_properties(unit.locale PROPERTIES FIXTURES_REQUIRED de_locale ENVIRONMENT "LOCPATH=${CMAKE_BINARY_DIR}/locale")
+# Without the locale the case warns "SKIPPED: locale ..." and CTest reports it as skipped,
+# not passed (scripts/setup.sh generates de_DE.UTF-8 so that CI runs it).
+set_tests_properties(unit.locale PROPERTIES FIXTURES_REQUIRED de_locale ENVIRONMENT "LOCPATH=${CMAKE_BINARY_DIR}/locale"
+                     SKIP_REGULAR_EXPRESSION "SKIPPED: locale")

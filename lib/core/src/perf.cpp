@@ -217,9 +217,12 @@ std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, c
 // ---------------------------------------------------------------------------------------
 // Serving
 
+double decode_steps(double output_tokens) { return std::max(output_tokens - 1.0, 1.0); }
+
 ServingModel::ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
                            std::optional<double> tpot_target_s, int batch_cap)
     : pm_(&pm), in_(input_tokens), out_(std::max(output_tokens, 1.0)), tpot_target_(tpot_target_s) {
+  steps_ = decode_steps(out_);
   const double ctx = in_ + out_;
   max_batch_ = pm.max_sequences(ctx);
   const int engine_cap = static_cast<int>(pm.efficiency().max_batch_seqs.value);
@@ -228,20 +231,34 @@ ServingModel::ServingModel(const PerfModel& pm, double input_tokens, double outp
   t_pre_ = pm.t_pre(in_);
   pre_work_ = pm.prefill_work(in_);
   if (max_batch_ <= 0) return;
-  const double c = mean_context();
-  // Largest B with t_dec(B) <= target: t_dec grows with B, so bisect.
+  // Largest B whose TPOT at capacity meets the target. The TPOT a request sees at the
+  // replica's capacity, not the decode step alone, is what the target bounds, so that the
+  // capacity used for sizing, utilisation and floors keeps the target. It rises with B
+  // (t_dec and the prefill stalls both grow), so bisect.
   int lo = 0, hi = max_batch_;
   if (!tpot_target_) {
     lo = max_batch_;
   } else {
     while (lo < hi) {
       int mid = lo + (hi - lo + 1) / 2;
-      if (pm.t_dec(mid, c) <= *tpot_target_) lo = mid;
+      if (tpot_at_capacity_s(mid) <= *tpot_target_) lo = mid;
       else hi = mid - 1;
     }
   }
   batch_ = lo;
-  if (batch_ > 0) mu_ = batch_ / (batch_ * pre_work_ + out_ * pm.t_dec(batch_, c));
+  if (batch_ > 0) mu_ = capacity_at(batch_);
+}
+
+double ServingModel::capacity_at(int batch) const {
+  if (batch <= 0) return 0;
+  return batch / (batch * pre_work_ + steps_ * pm_->t_dec(batch, mean_context()));
+}
+
+double ServingModel::tpot_at_capacity_s(int batch) const {
+  // At rate mu(B) the replica spends mu x prefill_work(I) of each second on prefills and
+  // decodes in the rest, so TPOT = t_dec / (1 - mu x prefill_work)
+  // = t_dec x (B pw + S t_dec) / (S t_dec) = t_dec + B pw / S, what at_rate reports there.
+  return pm_->t_dec(std::max(batch, 1), mean_context()) + std::max(batch, 1) * pre_work_ / steps_;
 }
 
 Load ServingModel::at_rate(double rps) const {
@@ -253,11 +270,13 @@ Load ServingModel::at_rate(double rps) const {
     l.stable = false;
     return l;
   }
-  // Little's law: B = rps x (t_pre + O x TPOT(B)), with TPOT(B) = t_dec(B) / decode_share.
+  // TPOT, as vllm bench serve measures it, is (e2e - TTFT) / (O - 1): the S = O - 1 decode
+  // steps after the prefill's first token, each stretched by the prefills that interrupt
+  // decoding, TPOT(B) = t_dec(B) / decode_share. Little's law: B = rps x (t_pre + S x TPOT(B)).
   // t_dec grows with B, so the fixed-point iteration rises monotonically to the solution.
-  double b = std::max(rps * (t_pre_ + out_ * pm_->t_dec(1, c) / decode_share), 1e-9);
+  double b = std::max(rps * (t_pre_ + steps_ * pm_->t_dec(1, c) / decode_share), 1e-9);
   for (int i = 0; i < 50; ++i) {
-    double next = rps * (t_pre_ + out_ * pm_->t_dec(std::max(b, 1.0), c) / decode_share);
+    double next = rps * (t_pre_ + steps_ * pm_->t_dec(std::max(b, 1.0), c) / decode_share);
     if (next > batch_) {
       next = batch_;
     }

@@ -81,9 +81,10 @@ Equation equation(const PerfModel& pm, const Measurement& m, const TimeScales& s
     p = parts_of(pm.prefill(o.input_tokens), 1.0);
     e.rhs = o.measured / 1e3;
   } else {
-    // B / r = B prefill_work(I) + O t_dec(B, C)
+    // B / r = B prefill_work(I) + S t_dec(B, C), S = decode_steps(O): the prefill emits the
+    // first token, as in ServingModel::capacity_at.
     p = parts_of(pm.prefill_work_parts(o.input_tokens), o.batch) +
-        parts_of(pm.decode_step(o.batch, ctx), o.output_tokens);
+        parts_of(pm.decode_step(o.batch, ctx), decode_steps(o.output_tokens));
     e.rhs = o.batch / o.requests_per_s;
   }
   const std::array<double, 3> at{s.memory, s.compute, s.fixed};
@@ -102,7 +103,8 @@ double predict(const PerfModel& pm, const Measurement& m) {
     return pm.t_dec(o.batch, ctx) / share * 1e3;
   }
   if (m.kind == Measurement::Kind::first_token) return pm.t_pre(o.input_tokens) * 1e3;
-  return o.batch * o.output_tokens / (o.batch * pm.prefill_work(o.input_tokens) + o.output_tokens * pm.t_dec(o.batch, ctx));
+  return o.batch * o.output_tokens /
+         (o.batch * pm.prefill_work(o.input_tokens) + decode_steps(o.output_tokens) * pm.t_dec(o.batch, ctx));
 }
 
 // A way of tying the scales: each group shares one free parameter; terms in no group are

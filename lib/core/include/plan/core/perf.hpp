@@ -127,18 +127,30 @@ std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, c
                                        const Precision& weights, const Precision& kv, double context_tokens,
                                        int max_gpus);
 
+// Decode steps a request of `output_tokens` output tokens takes after its prefill, which
+// emits the first token: output - 1, the inter-token gaps that vLLM's TPOT divides by
+// ((e2e - TTFT) / (output - 1)). A request of fewer than two output tokens is counted with
+// one step (vLLM leaves such requests out of TPOT; one step keeps the model conservative
+// and defined).
+double decode_steps(double output_tokens);
+
 // A replica serving requests of one mean shape.
+// Latency vocabulary (docs/performance-model.md): TTFT is arrival to first token (queueing
+// plus prefill); TPOT is (e2e - TTFT) / (output - 1), the mean gap between a request's
+// tokens, including the time decoding stalls for other requests' prefills; ITL is one
+// decode step.
 struct Load {
   bool stable = true;
   double batch = 0;    // mean concurrent sequences (Little's law)
-  double itl_s = 0;    // decode step at that batch
+  double itl_s = 0;    // decode step at that batch (inter-token latency)
   double tpot_s = 0;   // time per output token, including stalls for other requests' prefills
 };
 
 class ServingModel {
  public:
-  // `tpot_target_s` bounds the operating batch, as do the KV budget, the engine's
-  // max_batch_seqs and `batch_cap` when > 0 (e.g. a closed loop of that many requests).
+  // `tpot_target_s` bounds the operating batch through the TPOT at capacity (see
+  // tpot_at_capacity_s), as do the KV budget, the engine's max_batch_seqs and `batch_cap`
+  // when > 0 (e.g. a closed loop of that many requests).
   ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
                std::optional<double> tpot_target_s = std::nullopt, int batch_cap = 0);
 
@@ -147,12 +159,20 @@ class ServingModel {
   double output_tokens() const { return out_; }
   // Mean context of a sequence over its decode: input + output / 2.
   double mean_context() const { return in_ + out_ / 2.0; }
+  // Decode steps per request after its prefill: decode_steps(output_tokens).
+  double decode_steps_per_request() const { return steps_; }
   // Largest batch within the KV budget, the engine cap and the TPOT target; 0 when even
   // one sequence misses the TPOT target.
   int batch() const { return batch_; }
   int max_batch() const { return max_batch_; }
-  // Requests/s one replica completes at the operating batch:
-  // mu = B / (B x prefill_work(I) + O x t_dec(B, C)).
+  // Requests/s one replica completes when `batch` sequences decode together:
+  // mu(B) = B / (B x prefill_work(I) + S x t_dec(B, C)), S = decode_steps(O).
+  double capacity_at(int batch) const;
+  // TPOT of a replica at that capacity: each request's S decode steps share the replica with
+  // B prefills per turnover of the batch, so TPOT = t_dec(B, C) + B x prefill_work(I) / S.
+  // Rises with B; the operating batch is the largest B at which it meets the target.
+  double tpot_at_capacity_s(int batch) const;
+  // Requests/s one replica completes at the operating batch, capacity_at(batch()).
   double capacity_rps() const { return mu_; }
   // TTFT of a request on an idle replica.
   double prefill_s() const { return t_pre_; }
@@ -172,6 +192,7 @@ class ServingModel {
   double in_;
   double out_;
   std::optional<double> tpot_target_;
+  double steps_ = 1;
   int max_batch_ = 0;
   int batch_ = 0;
   double mu_ = 0;

@@ -1,0 +1,136 @@
+#include "plan/core/perf_run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "plan/core/error.hpp"
+#include "plan/core/units.hpp"
+
+namespace plan::perf {
+
+const char* to_string(PerfRunMode m) {
+  switch (m) {
+    case PerfRunMode::concurrency: return "concurrency";
+    case PerfRunMode::max: return "max";
+    case PerfRunMode::rate: return "rate";
+  }
+  return "concurrency";
+}
+
+namespace {
+
+StepBound bound_of(const StepTime& s) { return s.memory_bound() ? StepBound::memory : StepBound::compute; }
+
+// An open Poisson stream of `rps` on one replica: at_rate's steady state and the M/M/c
+// queue's TTFT percentiles.
+void run_rate(const PerfModel& pm, const ServingModel& sm, double rps, PerfRunResult& r) {
+  const Load l = sm.at_rate(rps);
+  const auto f = sm.latency(rps, 1);
+  r.stable = l.stable && f.has_value();
+  if (!r.stable) {
+    r.notes.push_back(fmt::format("{:g} requests/s exceeds the replica's capacity of {:.2f} requests/s", rps,
+                                  sm.capacity_rps()));
+    r.requests_per_s = sm.capacity_rps();
+  } else {
+    r.batch = l.batch;
+    r.ttft_ms = f->ttft_p50_ms;
+    r.ttft_p95_ms = f->ttft_p95_ms;
+    r.ttft_p99_ms = f->ttft_p99_ms;
+    r.tpot_ms = f->tpot_ms;
+    r.itl_ms = l.itl_s * 1e3;
+    r.requests_per_s = rps;
+  }
+  r.bound = bound_of(pm.decode_step(std::max(l.batch, 1.0), sm.mean_context()));
+}
+
+// A closed loop of the serving model's operating batch B (a concurrency, or the most the
+// replica holds). Every request's lifetime is its prefill, then S = decode_steps(O) decode
+// steps, during which the other B - 1 requests each run their prefill once:
+// TPOT = t_dec(B) + (B - 1) x prefill_work(I) / S. The batch turns over at capacity_rps().
+// (An open stream at that capacity sees B prefills per lifetime, not B - 1: arrivals there
+// do not wait for a slot to free; see ServingModel::tpot_at_capacity_s.)
+void run_closed_loop(const PerfModel& pm, const ServingModel& sm, PerfRunResult& r) {
+  const int b = sm.batch();
+  const double c = sm.mean_context();
+  r.batch = b;
+  const double itl = pm.t_dec(b, c);
+  r.itl_ms = itl * 1e3;
+  r.tpot_ms = (itl + (b - 1) * pm.prefill_work(sm.input_tokens()) / sm.decode_steps_per_request()) * 1e3;
+  r.ttft_ms = sm.prefill_s() * 1e3;
+  r.requests_per_s = sm.capacity_rps();
+  r.bound = bound_of(pm.decode_step(b, c));
+}
+
+}  // namespace
+
+PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const PerfCalibrationLookup& calibration) {
+  const ModelArch* m = cat.find_model(req.model);
+  if (!m) throw Error(fmt::format("unknown model '{}' (expected one of: {})", req.model, cat.model_ids()));
+  const GpuSpec* gpu = cat.find_gpu(req.gpu);
+  if (!gpu) throw Error(fmt::format("unknown GPU '{}' (expected one of: {})", req.gpu, cat.gpu_ids()));
+  const Precision* w = cat.find_precision(req.precision);
+  if (!w)
+    throw Error(fmt::format("unknown precision '{}' (expected one of: {})", req.precision, cat.precision_ids()));
+  const std::string kv_id = req.kv_precision.empty() ? w->default_kv : req.kv_precision;
+  const Precision* kv = cat.find_precision(kv_id);
+  if (!kv) throw Error(fmt::format("unknown KV precision '{}' (expected one of: {})", kv_id, cat.precision_ids()));
+  if (req.tp != 0 && !is_tp_degree(req.tp))
+    throw Error(fmt::format("--tp {} is not a tensor-parallel degree (expected 1, 2, 4 or 8)", req.tp));
+  auto tokens_ok = [](double v) { return std::isfinite(v) && v >= 1 && v <= 1e9; };
+  if (!tokens_ok(req.input_tokens) || !tokens_ok(req.output_tokens))
+    throw Error(fmt::format("--input {:g} / --output {:g} (expected token counts from 1 to 1e9)", req.input_tokens,
+                            req.output_tokens));
+  if (req.mode == PerfRunMode::concurrency && req.concurrency < 1)
+    throw Error(fmt::format("--concurrency {} (expected an integer from 1 to 1000000, or max)", req.concurrency));
+  if (req.mode == PerfRunMode::rate && !(req.rate_rps > 0 && std::isfinite(req.rate_rps)))
+    throw Error(fmt::format("--rate {:g} (expected a finite rate above 0 requests/s)", req.rate_rps));
+
+  PerfRunResult r;
+  r.model = m->id;
+  r.gpu = gpu->id;
+  r.precision = w->id;
+  r.kv_precision = kv->id;
+  r.model_source = fmt::format("calib/catalog.yaml:{} ({})", m->line, m->source);
+  r.gpu_source = fmt::format("calib/catalog.yaml:{} ({})", gpu->line, gpu->source);
+  r.mode = req.mode;
+  r.kv_bytes_per_token_total = kv_bytes_per_token(*m, *kv);
+  const double ctx = req.input_tokens + req.output_tokens;
+  r.tp = req.tp;
+  r.tp_given = req.tp != 0;
+  if (r.tp == 0) r.tp = smallest_fitting_tp(cat, *m, *gpu, *w, *kv, ctx, 8).value_or(8);
+  std::optional<PerfCalibration> applied;
+  if (calibration) applied = calibration(m->id, gpu->id, w->id, r.tp, &r.notes);
+  if (applied) {
+    r.calibration_source = applied->source;
+    r.calibration_note = applied->note;
+  }
+  const Catalog& use = applied ? applied->catalog : cat;
+  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.tp, use.efficiency);
+  r.e_bw = pm.bandwidth_bytes_per_s() / (gpu->hbm_gb_per_s * bytes_per_gb);
+  r.e_fl = pm.attention_flops_per_s() / (gpu->bf16_tflops * 1e12);
+  r.mem = pm.memory(ctx);
+  r.reason = deployment_problem(pm, ctx);
+  r.fits = r.reason.empty();
+  if (!r.fits) {
+    if (!r.tp_given) r.reason = "does not fit at any TP up to 8: at TP 8, " + r.reason;
+    return r;
+  }
+  r.max_concurrency = std::min(pm.max_sequences(ctx), static_cast<int>(cat.efficiency.max_batch_seqs.value));
+  const int concurrency = req.mode == PerfRunMode::concurrency ? req.concurrency : 0;  // 0: no cap
+  if (concurrency > r.max_concurrency) {
+    r.notes.push_back(fmt::format("concurrency {} limited to {} (KV cache and max_batch_seqs)", concurrency,
+                                  r.max_concurrency));
+  }
+  const ServingModel sm(pm, req.input_tokens, req.output_tokens, std::nullopt, concurrency);
+  r.prefill_ms = sm.prefill_s() * 1e3;
+  if (req.mode == PerfRunMode::rate) run_rate(pm, sm, req.rate_rps, r);
+  else run_closed_loop(pm, sm, r);
+  if (r.requests_per_s) {
+    r.output_tokens_per_s = *r.requests_per_s * req.output_tokens;
+    r.total_tokens_per_s = *r.requests_per_s * ctx;
+  }
+  return r;
+}
+
+}  // namespace plan::perf

@@ -1,0 +1,107 @@
+#include "plan/report/perf_report.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <optional>
+
+#include "plan/core/units.hpp"
+#include "plan/report/json.hpp"
+#include "plan/report/table.hpp"
+
+namespace plan::report {
+namespace {
+
+void opt_field(JsonWriter& j, const char* k, const std::optional<double>& v) {
+  j.key(k);
+  if (v) j.value(*v);
+  else j.null();
+}
+
+const char* bound_name(perf::StepBound b) { return b == perf::StepBound::memory ? "memory" : "compute"; }
+
+}  // namespace
+
+std::string render_perf_json(const perf::PerfRunResult& r) {
+  JsonWriter j;
+  j.begin_object();
+  j.field("model", r.model).field("gpu", r.gpu).field("precision", r.precision).field("kv_precision", r.kv_precision);
+  j.field("tp", r.tp).field("fits", r.fits);
+  j.key("reason");
+  if (r.fits) j.null();
+  else j.value(r.reason);
+  j.field("mode", perf::to_string(r.mode));
+  j.field("weights_gib_per_gpu", r.mem.weights_bytes / bytes_per_gib);
+  j.field("kv_cache_gib_per_gpu", std::max(0.0, r.mem.kv_budget_bytes) / bytes_per_gib);
+  j.field("kv_bytes_per_token", r.kv_bytes_per_token_total);
+  j.field("kv_bytes_per_token_per_gpu", r.mem.kv_bytes_per_token);
+  j.field("kv_tokens", r.mem.kv_tokens);
+  j.field("max_concurrency", r.max_concurrency);
+  opt_field(j, "batch", r.batch);
+  opt_field(j, "prefill_ms", r.prefill_ms);
+  opt_field(j, "ttft_ms", r.ttft_ms);
+  opt_field(j, "ttft_p95_ms", r.ttft_p95_ms);
+  opt_field(j, "ttft_p99_ms", r.ttft_p99_ms);
+  opt_field(j, "tpot_ms", r.tpot_ms);
+  opt_field(j, "itl_ms", r.itl_ms);
+  opt_field(j, "requests_per_s", r.requests_per_s);
+  opt_field(j, "output_tokens_per_s", r.output_tokens_per_s);
+  opt_field(j, "total_tokens_per_s", r.total_tokens_per_s);
+  j.key("bound");
+  if (!r.bound) j.null();
+  else j.value(bound_name(*r.bound));
+  j.field("stable", r.stable);
+  j.field("e_bw", r.e_bw).field("e_fl_16", r.e_fl);
+  j.field("source", "calib/catalog.yaml");
+  j.field("provenance", r.calibration_source.empty() ? "spec" : "calibrated");
+  j.key("calibration");
+  if (r.calibration_source.empty()) j.null();
+  else j.value(r.calibration_source);
+  j.field("model_source", r.model_source).field("gpu_source", r.gpu_source);
+  j.key("notes").begin_array();
+  for (const auto& n : r.notes) j.value(n);
+  j.end_array();
+  j.end_object();
+  return j.str();
+}
+
+std::string render_perf_table(const perf::PerfRunResult& r) {
+  auto opt = [](const std::optional<double>& v, int d) { return v ? fixed(*v, d) : std::string("-"); };
+  const bool rate = r.mode == perf::PerfRunMode::rate;
+  Table t;
+  t.add_column("", Align::left);
+  t.add_column("value", Align::right);
+  t.add_column("", Align::left);
+  t.add_row({"fits", r.fits ? "yes" : "no", r.fits ? "" : r.reason});
+  t.add_row({"tensor parallel", std::to_string(r.tp), r.tp_given ? "given" : "smallest that fits"});
+  t.add_row({"weights per GPU", fixed(r.mem.weights_bytes / bytes_per_gib, 2), "GiB"});
+  t.add_row({"KV cache per GPU", fixed(std::max(0.0, r.mem.kv_budget_bytes) / bytes_per_gib, 2), "GiB"});
+  t.add_row({"KV per token", fixed(r.kv_bytes_per_token_total, 0), "bytes, whole model (" + r.kv_precision + ")"});
+  t.add_row({"max concurrent sequences", std::to_string(r.max_concurrency), "at input + output context"});
+  t.add_row({"batch", opt(r.batch, 1), "sequences decoded together"});
+  t.add_row({"prefill", opt(r.prefill_ms, 1), "ms, idle replica"});
+  t.add_row({"TTFT", opt(r.ttft_ms, 1), rate ? "ms, p50" : "ms"});
+  if (rate) {
+    t.add_row({"TTFT p95", opt(r.ttft_p95_ms, 1), "ms"});
+    t.add_row({"TTFT p99", opt(r.ttft_p99_ms, 1), "ms"});
+  }
+  t.add_row({"TPOT", opt(r.tpot_ms, 2), "ms, including other requests' prefills"});
+  t.add_row({"decode step", opt(r.itl_ms, 2), "ms (inter-token latency)"});
+  t.add_row({"requests/s", opt(r.requests_per_s, 2), rate ? "offered" : "capacity"});
+  t.add_row({"output tokens/s", opt(r.output_tokens_per_s, 0), ""});
+  t.add_row({"total tokens/s", opt(r.total_tokens_per_s, 0), "input + output"});
+  t.add_row({"bound", r.bound ? bound_name(*r.bound) : "-", "decode step"});
+  std::string out = fmt::format("{} on {}x {} ({}, KV {}), mode {}\n", r.model, r.tp, r.gpu, r.precision,
+                                r.kv_precision, perf::to_string(r.mode));
+  out += t.render_text();
+  for (const auto& n : r.notes) out += "note: " + n + "\n";
+  if (r.calibration_source.empty()) {
+    out += fmt::format("Sources: model {}, GPU {}, efficiencies calib/catalog.yaml (e_bw {:g}, e_fl {:g}); "
+                       "spec-derived, not measured.\n",
+                       r.model_source, r.gpu_source, r.e_bw, r.e_fl);
+  } else {
+    out += fmt::format("Sources: model {}, GPU {}; {}.\n", r.model_source, r.gpu_source, r.calibration_note);
+  }
+  return out;
+}
+
+}  // namespace plan::report

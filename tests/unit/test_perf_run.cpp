@@ -1,0 +1,177 @@
+// A `plan perf` run (perf_run.cpp) on the fixture catalog, worked out by hand.
+#include <catch2/catch.hpp>
+
+#include "catalogs.hpp"
+
+#include "plan/core/error.hpp"
+#include "plan/core/perf_run.hpp"
+
+using namespace plan;
+using namespace plan::perf;
+
+namespace {
+
+// Model 'round' on 'unit-gpu' (tests/data/catalog-test.yaml), I = 100, O = 1000.
+// Hand-worked figures shared by the cases below (test_perf.cpp derives them in full):
+//   t_dec(B) at C = 100 + 1000/2 = 600: 4 ms weight read + 0.048 B ms KV read + 2 ms fixed,
+//     while the weight GEMMs stay memory-bound (B <= 100); above that the GEMMs take 0.04 B ms.
+//   prefill work of 100 tokens: 4.208 ms; prefill on an idle replica t_pre(100): 4 ms linear
+//     (weight read) + 0.008 ms attention + 2 ms fixed = 6.008 ms.
+//   S = O - 1 = 999 decode steps after the prefill's first token.
+//   KV cache: 9 GiB usable - 2e9 B weights - 1 GiB overhead = 6,589,934,592 B / 40,000 B per
+//     token = 164,748 tokens; / 1,100 per request = 149 sequences.
+PerfRunRequest request() {
+  PerfRunRequest q;
+  q.model = "round";
+  q.gpu = "unit-gpu";
+  q.input_tokens = 100;
+  q.output_tokens = 1000;
+  return q;
+}
+
+}  // namespace
+
+TEST_CASE("run_perf: closed loop", "[perf_run]") {
+  const Catalog& c = test::fixture_catalog();
+  PerfRunRequest q = request();
+  q.concurrency = 4;
+  PerfRunResult r = run_perf(c, q);
+  REQUIRE(r.fits);
+  CHECK(r.mode == PerfRunMode::concurrency);
+  CHECK(r.tp == 1);
+  CHECK_FALSE(r.tp_given);
+  CHECK(r.max_concurrency == 149);
+  CHECK(r.kv_bytes_per_token_total == 40000.0);  // 2 x 10 layers x 10 heads x 100 x 2 B
+  REQUIRE(r.batch);
+  CHECK(*r.batch == 4.0);
+  // ITL = t_dec(4) = 6 + 0.192 = 6.192 ms. Each request's 999 steps also wait for the other
+  // three requests' prefills: TPOT = 6.192 + 3 x 4.208 / 999 = 6.204637 ms.
+  CHECK(*r.itl_ms == Approx(6.192));
+  CHECK(*r.tpot_ms == Approx(6.204637));
+  CHECK(*r.ttft_ms == Approx(6.008));
+  CHECK(*r.prefill_ms == Approx(6.008));
+  // The batch turns over every 4 x 4.208 + 999 x 6.192 = 6,202.64 ms: 0.644887 requests/s,
+  // 644.887 output tokens/s, 709.375 tokens/s with the input.
+  CHECK(*r.requests_per_s == Approx(4.0 / 6.20264));
+  CHECK(*r.output_tokens_per_s == Approx(4000.0 / 6.20264));
+  CHECK(*r.total_tokens_per_s == Approx(4400.0 / 6.20264));
+  CHECK(r.bound == StepBound::memory);
+  CHECK(r.e_bw == Approx(0.5));
+  CHECK(r.e_fl == Approx(0.5));
+  CHECK(r.notes.empty());
+  CHECK_FALSE(r.ttft_p95_ms);
+}
+
+TEST_CASE("run_perf: a concurrency above what the replica holds is limited", "[perf_run]") {
+  PerfRunRequest q = request();
+  q.concurrency = 500;
+  PerfRunResult r = run_perf(test::fixture_catalog(), q);
+  CHECK(*r.batch == 149.0);
+  REQUIRE(r.notes.size() == 1);
+  CHECK(r.notes[0] == "concurrency 500 limited to 149 (KV cache and max_batch_seqs)");
+}
+
+TEST_CASE("run_perf: offline saturation", "[perf_run]") {
+  PerfRunRequest q = request();
+  q.mode = PerfRunMode::max;
+  PerfRunResult r = run_perf(test::fixture_catalog(), q);
+  CHECK(*r.batch == 149.0);
+  // t_dec(149): GEMMs compute-bound, 0.04 x 149 = 5.96 ms; KV read 0.048 x 149 = 7.152 ms;
+  // fixed 2 ms: 15.112 ms, memory-bound (7.152 ms of memory-bound time against 5.96).
+  CHECK(*r.itl_ms == Approx(15.112));
+  CHECK(r.bound == StepBound::memory);
+  // TPOT = 15.112 + 148 x 4.208 / 999 = 15.112 + 0.623407 = 15.735407 ms.
+  CHECK(*r.tpot_ms == Approx(15.735407));
+  // 149 / (149 x 4.208 + 999 x 15.112) ms = 149 / 15,723.88 ms = 9.476 requests/s.
+  CHECK(*r.requests_per_s == Approx(149.0 / 15.72388));
+  CHECK(r.notes.empty());
+}
+
+TEST_CASE("run_perf: open-loop rate", "[perf_run]") {
+  PerfRunRequest q = request();
+  q.mode = PerfRunMode::rate;
+  SECTION("within capacity") {
+    q.rate_rps = 1.0;
+    PerfRunResult r = run_perf(test::fixture_catalog(), q);
+    REQUIRE(r.stable);
+    // Prefills take 1 x 4.208 ms of each second: decode share 0.995792. Little's law,
+    // b = 1/s x (6.008 ms + 999 x (6 + 0.048 b) ms / 0.995792), is linear in b:
+    // b = (0.006008 + 6.019329) / (1 - 0.0481546) = 6.330164.
+    CHECK(*r.batch == Approx(6.330164));
+    // ITL = 6 + 0.048 x 6.330164 = 6.303848 ms; TPOT = 6.303848 / 0.995792 = 6.330487 ms.
+    CHECK(*r.itl_ms == Approx(6.303848));
+    CHECK(*r.tpot_ms == Approx(6.330487));
+    // 149 slots with a = 1 / (9.476 / 149) = 15.7 Erlangs: no wait at p99; TTFT = prefill.
+    CHECK(*r.ttft_ms == Approx(6.008));
+    CHECK(*r.ttft_p99_ms == Approx(6.008));
+    CHECK(*r.requests_per_s == 1.0);
+    CHECK(*r.output_tokens_per_s == 1000.0);
+  }
+  SECTION("above capacity") {
+    q.rate_rps = 20.0;
+    PerfRunResult r = run_perf(test::fixture_catalog(), q);
+    CHECK_FALSE(r.stable);
+    CHECK_FALSE(r.tpot_ms);
+    CHECK_FALSE(r.batch);
+    CHECK(*r.requests_per_s == Approx(149.0 / 15.72388));
+    REQUIRE(r.notes.size() == 1);
+    CHECK(r.notes[0] == "20 requests/s exceeds the replica's capacity of 9.48 requests/s");
+  }
+}
+
+TEST_CASE("run_perf: a model that does not fit is a result", "[perf_run]") {
+  PerfRunRequest q = request();
+  q.input_tokens = 200000;  // beyond round's 100,000-token context
+  PerfRunResult r = run_perf(test::fixture_catalog(), q);
+  CHECK_FALSE(r.fits);
+  // No degree fits, so the report is at TP 8, which does not divide 10 heads.
+  CHECK(r.tp == 8);
+  CHECK(r.reason == "does not fit at any TP up to 8: at TP 8, round has 10 attention heads, which TP 8 does not divide");
+  CHECK_FALSE(r.tpot_ms);
+  CHECK_FALSE(r.requests_per_s);
+}
+
+TEST_CASE("run_perf: calibration replaces the catalog's efficiencies", "[perf_run]") {
+  const Catalog& c = test::fixture_catalog();
+  std::vector<std::string> asked;
+  PerfCalibrationLookup lookup = [&](const std::string& model, const std::string& gpu, const std::string& precision,
+                                     int tp, std::vector<std::string>* notes) -> std::optional<PerfCalibration> {
+    asked.push_back(model + " " + gpu + " " + precision + " " + std::to_string(tp));
+    notes->push_back("one file skipped");
+    PerfCalibration cal{c, "calib/results/x.yaml", "fitted to x"};
+    cal.catalog.efficiency.e_bw.value = 1.0;
+    return cal;
+  };
+  PerfRunRequest q = request();
+  PerfRunResult r = run_perf(c, q, lookup);
+  CHECK(asked == std::vector<std::string>{"round unit-gpu bf16 1"});
+  CHECK(r.calibration_source == "calib/results/x.yaml");
+  CHECK(r.calibration_note == "fitted to x");
+  CHECK(r.e_bw == Approx(1.0));
+  // Twice the bandwidth halves the memory-bound step: t_dec(1) = 2 + 0.024 + 2 = 4.024 ms.
+  CHECK(*r.itl_ms == Approx(4.024));
+  CHECK(r.notes == std::vector<std::string>{"one file skipped"});
+}
+
+TEST_CASE("run_perf: bad requests are errors", "[perf_run]") {
+  const Catalog& c = test::fixture_catalog();
+  PerfRunRequest q = request();
+  q.model = "nope";
+  CHECK_THROWS_AS(run_perf(c, q), Error);
+  q = request();
+  q.gpu = "nope";
+  CHECK_THROWS_AS(run_perf(c, q), Error);
+  q = request();
+  q.tp = 3;
+  CHECK_THROWS_AS(run_perf(c, q), Error);
+  q = request();
+  q.output_tokens = 0;
+  CHECK_THROWS_AS(run_perf(c, q), Error);
+  q = request();
+  q.mode = PerfRunMode::rate;
+  q.rate_rps = 0;
+  CHECK_THROWS_AS(run_perf(c, q), Error);
+  q = request();
+  q.concurrency = 0;
+  CHECK_THROWS_AS(run_perf(c, q), Error);
+}
