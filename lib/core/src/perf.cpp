@@ -322,8 +322,14 @@ bool ServingModel::meets(double rps, int n, std::optional<double> ttft_s) const 
   if (!f) return false;
   if (ttft_s && f->ttft_p95_ms > *ttft_s * 1e3 * (1 + 1e-12)) return false;
   if (tpot_target_ && f->tpot_ms > *tpot_target_ * 1e3 * (1 + 1e-12)) return false;
+  // Without a TTFT target, traffic is still held to a stable load: the p95 wait for a decode
+  // slot is at most the time a request holds one (B / mu, its own service time). A queue
+  // run closer to saturation has waits that grow without bound as the load nears capacity.
+  if (!ttft_s && f->ttft_p95_ms - t_pre_ * 1e3 > stable_wait_s() * 1e3 * (1 + 1e-12)) return false;
   return true;
 }
+
+double ServingModel::stable_wait_s() const { return mu_ > 0 ? batch_ / mu_ : 0.0; }
 
 int ServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
   if (rps <= 0) return 0;

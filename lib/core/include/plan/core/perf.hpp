@@ -184,8 +184,12 @@ class ServingModel {
   // Smallest replica count meeting the TTFT p95 target (when given) and the TPOT target
   // (when given) at `rps`; 0 for no traffic, -1 when no count can.
   int replicas_for(double rps, std::optional<double> ttft_p95_target_s) const;
-  // Whether `n` replicas meet the targets at `rps` (true for no traffic).
+  // Whether `n` replicas meet the targets at `rps` (true for no traffic). Without a TTFT
+  // target, the p95 queueing wait is held to stable_wait_s().
   bool meets(double rps, int n, std::optional<double> ttft_s) const;
+  // The longest p95 wait for a decode slot a fleet without a TTFT target is run at: the time
+  // a request holds its slot, B / mu.
+  double stable_wait_s() const;
 
  private:
   const PerfModel* pm_;
