@@ -256,3 +256,16 @@ plan_cli_test(compare.calibrated_forced --rc 0
   --stdout-re "^  a100: calibrated by serving results ${FORCED}: "
   -- --calibration ${FORCED} compare tests/data/profile-calibrated.yaml)
 
+# diff of two compare results that differ only by the serving calibration: the price and the
+# fleet may stay, but the replica's provenance and latency at peak move, and diff reports them.
+add_test(NAME cli.diff.calibration COMMAND bash -c
+  "set -e; d=$(mktemp -d); trap 'rm -rf $d' EXIT
+   $0 --no-calibration compare tests/data/profile-calibrated.yaml --format json -o $d/a.json
+   $0 --calibration $1 --calibration $2 compare tests/data/profile-calibrated.yaml --format json -o $d/b.json
+   $0 diff $d/a.json $d/b.json > $d/diff.txt
+   grep -q '^  a100: replica throughput provenance: spec -> calibrated$' $d/diff.txt
+   grep -Eq '^  a100: TPOT at peak: [0-9.]+ -> [0-9.]+ ms \\(\\+[0-9.]+\\)$' $d/diff.txt
+   ! grep -q '^  a100: no change$' $d/diff.txt"
+  $<TARGET_FILE:plan> ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-serve.yaml
+  ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-throughput.yaml WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.diff.calibration PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
