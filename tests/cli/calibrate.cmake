@@ -214,3 +214,58 @@ plan_cli_test(compare.calibrated_other_model_tp --rc 0
   --stdout-re "^  big-on-eight: TP 4 chosen: with the calibration, TP 2 misses the latency targets$"
   --stdout-re "^   big-on-one +self_hosted .* spec +no$"
   -- --data-dir tests/data/calib-wired compare tests/data/profile-perf.yaml --prices tests/data/sheet-basic.yaml)
+
+# The model a result file names is checked against --model ('.' stands for ';', a CMake list
+# separator, in the patterns). tests/data/calib/vllm_bench_serve.json
+# is a real vLLM result of facebook/opt-125m: imported as llama-3.1-8b it is refused and
+# nothing is written; --force imports it and the file says so.
+plan_cli_test(calibrate.import_model_mismatch --rc 2
+  --stderr-re "^plan: error: ${CAL}/vllm_bench_serve\\.json: result file is for model 'facebook/opt-125m', not llama-3\\.1-8b \\(catalog hf_ids: meta-llama/Llama-3\\.1-8B-Instruct, meta-llama/Meta-Llama-3\\.1-8B-Instruct, meta-llama/Llama-3\\.1-8B, meta-llama/Meta-Llama-3\\.1-8B\\). pass --force to import it anyway$"
+  --no-file ${CMAKE_BINARY_DIR}/import-mismatch.yaml
+  -- calibrate import ${CAL}/vllm_bench_serve.json --model llama-3.1-8b --gpu h100-sxm --precision bf16 --tp 1
+     -o ${CMAKE_BINARY_DIR}/import-mismatch.yaml)
+plan_cli_test(calibrate.import_model_forced --rc 0
+  --stdout-re "^model check: FORCED: the result file is for model 'facebook/opt-125m', not llama-3\\.1-8b. imported with --force$"
+  --file-re ${CMAKE_BINARY_DIR}/import-forced.yaml "^model: \"llama-3\\.1-8b\"$"
+  --file-re ${CMAKE_BINARY_DIR}/import-forced.yaml "^  model_in_file: \"facebook/opt-125m\"$"
+  --file-re ${CMAKE_BINARY_DIR}/import-forced.yaml "^  model_check: forced$"
+  -- calibrate import ${CAL}/vllm_bench_serve.json --model llama-3.1-8b --gpu h100-sxm --precision bf16 --tp 1
+     --force -o ${CMAKE_BINARY_DIR}/import-forced.yaml)
+# meta-llama/Meta-Llama-3.1-8B-Instruct is one of llama-3.1-8b's hf_ids.
+plan_cli_test(calibrate.import_model_matched --rc 0
+  --stdout-re "^model check: the result file names 'meta-llama/Meta-Llama-3\\.1-8B-Instruct', which is llama-3\\.1-8b$"
+  --file-re ${CMAKE_BINARY_DIR}/import-matched.yaml "^  model_check: matched$"
+  -- calibrate import ${CAL}/vllm_serve_llama8b_a100_4rps.json --model llama-3.1-8b --gpu a100-80gb-sxm
+     --precision bf16 --tp 1 -o ${CMAKE_BINARY_DIR}/import-matched.yaml)
+# vLLM bench throughput JSON names no model: imported, with a note.
+plan_cli_test(calibrate.import_model_unchecked --rc 0
+  --stdout-re "^model check: none: the result file names no model, so it could not be checked against llama-3\\.1-8b$"
+  --file-re ${CMAKE_BINARY_DIR}/import-unchecked.yaml "^  model_check: unchecked$"
+  -- calibrate import ${CAL}/vllm_throughput_llama8b_a100.json --model llama-3.1-8b --gpu a100-80gb-sxm
+     --precision bf16 --tp 1 --input-len 215 --output-len 194.28 -o ${CMAKE_BINARY_DIR}/import-unchecked.yaml)
+# A forced import (tests/data/calib-forced, hand-made) is flagged by show, list and the plan.
+set(FORCED tests/data/calib-forced/calib/results/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-forced.yaml)
+plan_cli_test(calibrate.show_forced --rc 0
+  --stdout-re "^model check: FORCED: the result file is for model 'facebook/opt-125m', not llama-3\\.1-8b. imported with --force$"
+  -- calibrate show ${FORCED})
+plan_cli_test(calibrate.list_forced --rc 0
+  --stdout-re "^llama-3\\.1-8b-a100-80gb-sxm-bf16-tp1-forced\\.yaml +import +llama-3\\.1-8b \\(forced: file is for facebook/opt-125m\\) +a100-80gb-sxm "
+  -- --data-dir tests/data/calib-forced calibrate list)
+plan_cli_test(compare.calibrated_forced --rc 0
+  --stdout-re "^  a100: serving result ${FORCED} was imported with --force: its result file is for model 'facebook/opt-125m', not llama-3\\.1-8b$"
+  --stdout-re "^  a100: calibrated by serving results ${FORCED}: "
+  -- --calibration ${FORCED} compare tests/data/profile-calibrated.yaml)
+
+# diff of two compare results that differ only by the serving calibration: the price and the
+# fleet may stay, but the replica's provenance and latency at peak move, and diff reports them.
+add_test(NAME cli.diff.calibration COMMAND bash -c
+  "set -e; d=$(mktemp -d); trap 'rm -rf $d' EXIT
+   $0 --no-calibration compare tests/data/profile-calibrated.yaml --format json -o $d/a.json
+   $0 --calibration $1 --calibration $2 compare tests/data/profile-calibrated.yaml --format json -o $d/b.json
+   $0 diff $d/a.json $d/b.json > $d/diff.txt
+   grep -q '^  a100: replica throughput provenance: spec -> calibrated$' $d/diff.txt
+   grep -Eq '^  a100: TPOT at peak: [0-9.]+ -> [0-9.]+ ms \\(\\+[0-9.]+\\)$' $d/diff.txt
+   ! grep -q '^  a100: no change$' $d/diff.txt"
+  $<TARGET_FILE:plan> ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-serve.yaml
+  ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-throughput.yaml WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.diff.calibration PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")

@@ -1,7 +1,9 @@
 // Calibration files and importers (lib/io calibration_io.cpp).
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <functional>
+#include <sstream>
 
 #include "plan/core/error.hpp"
 #include "plan/io/calibration_io.hpp"
@@ -76,6 +78,8 @@ TEST_CASE("import_serving reads vllm bench serve --save-result", "[calibration][
   CHECK(s.tool == "vllm-bench-serve");
   CHECK(s.source_sha256 == "aecdbccf820c7336d47e06f8aa41291c6d405d32cfd081d2c1c723d6aacf0488");
   CHECK(s.tool_model == "facebook/opt-125m");
+  CHECK(s.tool_tokenizer == "facebook/opt-125m");
+  CHECK_FALSE(s.model_check.has_value());  // checked by `plan calibrate import`, not by the reader
   // Values as the file states them.
   CHECK(*s.requests_per_s == Approx(5.859229976904171));
   CHECK(*s.output_tokens_per_s == Approx(93.74767963046673));
@@ -91,6 +95,29 @@ TEST_CASE("import_serving reads vllm bench serve --save-result", "[calibration][
   CHECK(*s.mean_input_tokens == Approx(32));
   CHECK(*s.mean_output_tokens == Approx(16));
   CHECK(*s.requests == 8);
+}
+
+TEST_CASE("import_serving reads the model a GuideLLM file names", "[calibration][import]") {
+  std::ifstream in(data + "guidellm_benchmarks.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  const std::string first = "\"id_\": \"synchronous-1\",";
+  REQUIRE(text.find(first) != std::string::npos);
+  SECTION("none: the fixture names no model") {
+    CHECK_FALSE(io::parse_serving("g.json", text, 1).tool_model.has_value());
+  }
+  SECTION("the benchmark's worker (GuideLLM 0.2, 0.3)") {
+    std::string t = text;
+    t.replace(t.find(first), first.size(), first + " \"worker\": {\"backend_model\": \"Qwen/Qwen2.5-7B-Instruct\"},");
+    CHECK(io::parse_serving("g.json", t, 1).tool_model == "Qwen/Qwen2.5-7B-Instruct");
+    CHECK_FALSE(io::parse_serving("g.json", t, 2).tool_model.has_value());  // only the first names it
+  }
+  SECTION("the report's arguments") {
+    std::string t = text;
+    t.replace(t.find('{'), 1, "{\"args\": {\"model\": \"facebook/opt-125m\"},");
+    CHECK(io::parse_serving("g.json", t, 2).tool_model == "facebook/opt-125m");
+  }
 }
 
 TEST_CASE("import_serving reads vllm bench throughput --output-json", "[calibration][import]") {
@@ -186,8 +213,12 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
     i.precision = "fp16";
     i.tp = 2;
     i.serving = io::import_serving(data + "vllm_bench_serve.json");
+    i.serving->model_check = ModelCheck::forced;
     Calibration back = io::parse_calibration("imp.yaml", io::render_calibration(i));
     REQUIRE(back.serving.has_value());
+    CHECK(back.serving->tool_model == "facebook/opt-125m");
+    CHECK(back.serving->tool_tokenizer == "facebook/opt-125m");
+    CHECK(back.serving->model_check == ModelCheck::forced);
     CHECK(back.tp == 2);
     CHECK(*back.serving->ttft_p99_ms == Approx(762.4942294094944));
     CHECK(back.serving->source_sha256 == "aecdbccf820c7336d47e06f8aa41291c6d405d32cfd081d2c1c723d6aacf0488");

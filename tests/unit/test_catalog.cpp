@@ -92,3 +92,39 @@ TEST_CASE("catalog errors name the place", "[catalog]") {
     CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("tf32"));
   }
 }
+
+TEST_CASE("model_name_matches: repo ids, basenames and the id itself", "[catalog][calibration]") {
+  const std::vector<std::string> llama = {"meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Meta-Llama-3.1-8B-Instruct"};
+  SECTION("a listed repo id, in any case") {
+    CHECK(model_name_matches("meta-llama/Llama-3.1-8B-Instruct", "llama-3.1-8b", llama));
+    CHECK(model_name_matches("META-LLAMA/meta-llama-3.1-8b-instruct", "llama-3.1-8b", llama));
+  }
+  SECTION("the basename of a listed repo id, alone or ending a local path") {
+    CHECK(model_name_matches("Llama-3.1-8B-Instruct", "llama-3.1-8b", llama));
+    CHECK(model_name_matches("/models/Meta-Llama-3.1-8B-Instruct/", "llama-3.1-8b", llama));
+  }
+  SECTION("the model's own id, e.g. a served model name") {
+    CHECK(model_name_matches("llama-3.1-8b", "llama-3.1-8b", llama));
+    // meta-llama/Llama-3.1-8B is not in the list above, but its basename is the id.
+    CHECK(model_name_matches("meta-llama/Llama-3.1-8B", "llama-3.1-8b", llama));
+    // A model outside the catalog has no hf_ids: 'opt-125m' is the basename of facebook/opt-125m.
+    CHECK(model_name_matches("facebook/opt-125m", "opt-125m", {}));
+  }
+  SECTION("another model does not match") {
+    CHECK_FALSE(model_name_matches("facebook/opt-125m", "llama-3.1-8b", llama));
+    CHECK_FALSE(model_name_matches("mistralai/Mistral-7B-v0.1", "llama-3.1-8b", llama));
+    CHECK_FALSE(model_name_matches("meta-llama/Llama-3.1-70B-Instruct", "llama-3.1-8b", llama));
+    CHECK_FALSE(model_name_matches("", "llama-3.1-8b", llama));
+    CHECK_FALSE(model_name_matches("/", "llama-3.1-8b", llama));
+  }
+}
+
+TEST_CASE("the shipped catalog names the Hugging Face repos of its models", "[catalog][calibration]") {
+  Catalog c = io::load_catalog(PLAN_SOURCE_DIR "/calib/catalog.yaml");
+  const ModelArch* m = c.find_model("llama-3.1-8b");
+  REQUIRE(m);
+  CHECK(model_name_matches("meta-llama/Llama-3.1-8B-Instruct", m->id, m->hf_ids));
+  CHECK(model_name_matches("meta-llama/Meta-Llama-3.1-8B-Instruct", m->id, m->hf_ids));
+  CHECK_FALSE(model_name_matches("facebook/opt-125m", m->id, m->hf_ids));
+  for (const auto& model : c.models) CHECK_FALSE(model.hf_ids.empty());
+}

@@ -69,3 +69,99 @@ TEST_CASE("compare JSON reads back what plan compare wrote", "[diff][io]") {
   CompareDiff d = diff_results(r, back);
   for (const auto& o : d.options) CHECK(o.why.empty());
 }
+
+namespace {
+// A self-hosted result: 2 replicas of 1 GPU at 60% utilisation, 1,500 tokens/s each from the
+// catalog, TPOT 11.68 ms at peak.
+OptionResult fleet() {
+  OptionResult o;
+  o.id = "gpu";
+  o.kind = OptionKind::self_hosted;
+  o.breakdown.gpu_compute = 2000;
+  o.monthly_cost_usd = 2000;
+  SelfHostedDetail d;
+  d.replicas = 2;
+  d.gpus = 2;
+  d.gpus_per_replica = 1;
+  d.instances = 2;
+  d.utilization = 0.60;
+  d.replica_tokens_per_s = 1500;
+  d.throughput_provenance = "spec";
+  d.throughput_source = "calib/catalog.yaml";
+  d.latency_at_peak = FleetLatency{100.0, 180.0, 250.0, 11.68};
+  o.self_hosted = d;
+  return o;
+}
+
+CompareDiff diff_one(const OptionResult& a, const OptionResult& b) {
+  CompareResult ra, rb;
+  ra.options.push_back(a);
+  rb.options.push_back(b);
+  return diff_results(ra, rb);
+}
+}  // namespace
+
+TEST_CASE("diff_results: equal fleets are no change", "[diff]") {
+  CompareDiff d = diff_one(fleet(), fleet());
+  REQUIRE(d.options.size() == 1);
+  CHECK(d.options[0].why.empty());
+}
+
+TEST_CASE("diff_results: a TPOT change alone is a change", "[diff]") {
+  OptionResult b = fleet();
+  b.self_hosted->latency_at_peak->tpot_ms = 14.14;
+  CompareDiff d = diff_one(fleet(), b);
+  CHECK(d.options[0].change_usd == 0);
+  // 14.14 - 11.68 = +2.46 ms.
+  CHECK(d.options[0].why == std::vector<std::string>{"TPOT at peak: 11.68 -> 14.14 ms (+2.46)"});
+  SECTION("below the printed resolution (0.01 ms) it is not") {
+    b.self_hosted->latency_at_peak->tpot_ms = 11.683;  // rounds to 11.68 like A
+    CHECK(diff_one(fleet(), b).options[0].why.empty());
+  }
+}
+
+TEST_CASE("diff_results: a utilisation change alone is a change", "[diff]") {
+  OptionResult b = fleet();
+  b.self_hosted->utilization = 0.75;
+  CompareDiff d = diff_one(fleet(), b);
+  // 0.60 and 0.75 of capacity, to 0.1 percentage point.
+  CHECK(d.options[0].why == std::vector<std::string>{"utilisation: 60.0% -> 75.0%"});
+  SECTION("below the printed resolution (0.1 point) it is not") {
+    b.self_hosted->utilization = 0.6004;  // 60.04% rounds to 60.0%
+    CHECK(diff_one(fleet(), b).options[0].why.empty());
+  }
+}
+
+TEST_CASE("diff_results: provenance and throughput from a calibration", "[diff]") {
+  OptionResult b = fleet();
+  b.self_hosted->throughput_provenance = "calibrated";
+  b.self_hosted->throughput_source = "calib/results/x.yaml";
+  CompareDiff d = diff_one(fleet(), b);
+  CHECK(d.options[0].why == std::vector<std::string>{
+                                "replica throughput provenance: spec -> calibrated",
+                                "replica throughput source: calib/catalog.yaml -> calib/results/x.yaml"});
+  SECTION("with the replica throughput, GPUs and TTFT it moved") {
+    b.self_hosted->replica_tokens_per_s = 1200;
+    b.self_hosted->replicas = 3;
+    b.self_hosted->gpus = 3;
+    b.self_hosted->instances = 3;
+    b.self_hosted->latency_at_peak->ttft_p99_ms = 300;
+    CompareDiff e = diff_one(fleet(), b);
+    CHECK(e.options[0].why == std::vector<std::string>{
+                                  "replicas: 2 -> 3", "GPUs: 2 -> 3", "instances: 2 -> 3",
+                                  "replica throughput: 1500.0 -> 1200.0 tokens/s",
+                                  "replica throughput provenance: spec -> calibrated",
+                                  "replica throughput source: calib/catalog.yaml -> calib/results/x.yaml",
+                                  "TTFT p99 at peak: 250.00 -> 300.00 ms (+50.00)"});  // 300 - 250
+  }
+}
+
+TEST_CASE("diff_results: infeasible on both sides for other reasons", "[diff]") {
+  OptionResult a = fleet(), b = fleet();
+  a.feasible = b.feasible = false;
+  a.reasons = {"TPOT 60 ms above the 50 ms target"};
+  b.reasons = {"TPOT 60 ms above the 50 ms target", "does not fit in GPU memory"};
+  CompareDiff d = diff_one(a, b);
+  CHECK(d.options[0].why == std::vector<std::string>{"infeasible reason added: does not fit in GPU memory"});
+  CHECK(diff_one(b, a).options[0].why == std::vector<std::string>{"infeasible reason dropped: does not fit in GPU memory"});
+}

@@ -12,6 +12,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <iostream>
 
 #include "common.hpp"
@@ -62,6 +63,7 @@ struct ImportOptions {
   std::string benchmark;             // GuideLLM: "" (the only one), N (1-based) or "all"
   std::optional<double> input_len;   // mean tokens per request, for files that do not state them
   std::optional<double> output_len;
+  bool force = false;                // import a result whose file names another model
   std::string out;
 };
 
@@ -207,6 +209,24 @@ std::string show_serving_fit(const Catalog& cat, const std::vector<Calibration>&
   return o;
 }
 
+// One line on how the model the result file names was checked; empty for files written
+// before the check.
+std::string model_check_line(const Calibration& c) {
+  const ServingMeasurement& s = *c.serving;
+  if (!s.model_check) return "";
+  const std::string named = s.tool_model ? *s.tool_model : s.tool_tokenizer.value_or("");
+  switch (*s.model_check) {
+    case ModelCheck::matched: return fmt::format("model check: the result file names '{}', which is {}\n", named, c.model);
+    case ModelCheck::forced:
+      return fmt::format("model check: FORCED: the result file is for model '{}', not {}; imported with --force\n",
+                         named, c.model);
+    case ModelCheck::unchecked:
+      return fmt::format("model check: none: the result file names no model, so it could not be checked against {}\n",
+                         c.model);
+  }
+  return "";
+}
+
 std::string show_calibration(const Calibration& c, const Catalog* cat = nullptr) {
   std::string o = fmt::format("calibration {} ({}, created {} on {}, {})\n", c.path.empty() ? "-" : c.path, c.kind,
                               c.created, c.host, c.probe_version);
@@ -255,6 +275,8 @@ std::string show_calibration(const Calibration& c, const Catalog* cat = nullptr)
     const ServingMeasurement& s = *c.serving;
     o += fmt::format("imported {} result {} (sha256 {})\n", s.tool, s.source_file, s.source_sha256);
     if (s.tool_model) o += fmt::format("model in file: {}\n", *s.tool_model);
+    if (s.tool_tokenizer) o += fmt::format("tokenizer in file: {}\n", *s.tool_tokenizer);
+    o += model_check_line(c);
     report::Table t;
     t.add_column("figure", report::Align::left);
     t.add_column("value");
@@ -413,6 +435,36 @@ int run_calibrate(const Globals& g, RunOptions o) {
   return 0;
 }
 
+// Checks the model a result file names against --model: a catalog model by its id and
+// hf_ids, any other name by itself. A file that names another model is an error unless
+// --force is given; the outcome is recorded in the measurement.
+void check_result_model(const std::optional<Catalog>& cat, const ImportOptions& o, ServingMeasurement& s) {
+  if (!s.tool_model && !s.tool_tokenizer) {
+    s.model_check = ModelCheck::unchecked;
+    return;
+  }
+  const ModelArch* m = cat ? cat->find_model(o.model) : nullptr;
+  const std::vector<std::string> none;
+  const std::vector<std::string>& ids = m ? m->hf_ids : none;
+  auto matches = [&](const std::optional<std::string>& name) {
+    return name && model_name_matches(*name, o.model, ids);
+  };
+  if (matches(s.tool_model) || matches(s.tool_tokenizer)) {
+    s.model_check = ModelCheck::matched;
+    return;
+  }
+  if (o.force) {
+    s.model_check = ModelCheck::forced;
+    return;
+  }
+  std::string known = !m ? std::string("not a catalog model, so only its own name is accepted")
+                          : ids.empty() ? std::string("catalog hf_ids: none")
+                                        : fmt::format("catalog hf_ids: {}", fmt::join(ids, ", "));
+  throw Error(SourceLoc{o.file, 0, 0},
+              fmt::format("result file is for model '{}', not {} ({}); pass --force to import it anyway",
+                          s.tool_model ? *s.tool_model : *s.tool_tokenizer, o.model, known));
+}
+
 int import_calibrate(const Globals& g, const ImportOptions& o) {
   Calibration base;
   base.kind = "import";
@@ -444,6 +496,10 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
     }
     results.push_back(io::import_serving(o.file, index));
   }
+
+  // Before anything is written: the model each result names must be the one imported.
+  std::optional<Catalog> cat = load_catalog_if_present(g);
+  for (auto& s : results) check_result_model(cat, o, s);
 
   std::vector<Calibration> files;
   for (auto& s : results) {
@@ -494,7 +550,6 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
   }
   if (files.size() == 1 && files[0].path == "-") return 0;
 
-  std::optional<Catalog> cat = load_catalog_if_present(g);
   std::string out;
   if (files.size() == 1) {
     out = show_calibration(files[0], cat ? &*cat : nullptr);
@@ -510,7 +565,7 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
     }
     out = fmt::format("imported {} benchmarks of {} (sha256 {}) for {} on {}x {} ({})\n", files.size(), o.file,
                       files[0].serving->source_sha256, base.model, base.tp, base.gpu, base.precision) +
-          t.render_text();
+          t.render_text() + model_check_line(files[0]);
     if (cat) out += show_serving_fit(*cat, files);
   }
   for (const auto& c : files) out += fmt::format("wrote {}\n", c.path);
@@ -535,7 +590,10 @@ int list_calibrate(const Globals& g) {
       }
       if (c.probe && !c.probe->decode.empty()) tps = report::fixed(c.probe->decode.back().tokens_per_s, 1);
       if (c.serving && c.serving->total_tokens_per_s) tps = report::fixed(*c.serving->total_tokens_per_s, 1);
-      t.add_row({std::filesystem::path(f).filename().string(), c.kind, c.model, c.gpu, c.precision, std::to_string(c.tp),
+      std::string model = c.model;
+      if (c.serving && c.serving->model_check == ModelCheck::forced)
+        model += fmt::format(" (forced: file is for {})", c.serving->tool_model.value_or(c.serving->tool_tokenizer.value_or("?")));
+      t.add_row({std::filesystem::path(f).filename().string(), c.kind, model, c.gpu, c.precision, std::to_string(c.tp),
                  ebw, efl, tfix, tps, c.created});
     } catch (const Error& e) {
       t.add_row({std::filesystem::path(f).filename().string(), "invalid", e.formatted(), "", "", "", "", "", "", "", ""});
@@ -599,6 +657,8 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
   imp->add_option("--output-len", io_->output_len,
                   "Output tokens per request of the run, for files that do not record them (vLLM bench throughput)")
       ->check(CLI::Range(1.0, 1e7));
+  imp->add_flag("--force", io_->force,
+                "Import even when the result file names another model than --model (recorded in the file)");
   imp->add_option("-o,--output", io_->out, "Calibration file to write (default: calib/results/...yaml)");
   reg.add(imp, [io_, &g = reg.globals]() { return import_calibrate(g, *io_); });
 

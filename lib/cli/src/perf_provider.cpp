@@ -92,6 +92,15 @@ std::optional<Calibrations::Applied> Calibrations::apply(const Catalog& base, co
     }
   }
   if (!imports.empty()) {
+    if (notes) {
+      for (const auto& c : imports) {
+        if (c.serving->model_check == ModelCheck::forced)
+          notes->push_back(fmt::format("serving result {} was imported with --force: its result file is for model "
+                                       "'{}', not {}",
+                                       c.path, c.serving->tool_model.value_or(c.serving->tool_tokenizer.value_or("?")),
+                                       key.model));
+      }
+    }
     perf::ServingFit fit = perf::fit_serving(base, *m, *gpu, *w, *kv, key.tp, imports);
     if (notes)
       for (const auto& n : fit.notes) notes->push_back(n);

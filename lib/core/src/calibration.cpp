@@ -214,4 +214,20 @@ std::optional<TransformerShape> builtin_shape(const std::string& name) {
   return std::nullopt;
 }
 
+const char* to_string(ModelCheck c) {
+  switch (c) {
+    case ModelCheck::matched: return "matched";
+    case ModelCheck::forced: return "forced";
+    case ModelCheck::unchecked: return "unchecked";
+  }
+  return "?";
+}
+
+std::optional<ModelCheck> model_check_from_string(const std::string& s) {
+  for (ModelCheck c : {ModelCheck::matched, ModelCheck::forced, ModelCheck::unchecked}) {
+    if (s == to_string(c)) return c;
+  }
+  return std::nullopt;
+}
+
 }  // namespace plan

@@ -1,5 +1,6 @@
 #include "plan/core/diff.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -13,6 +14,78 @@ const OptionResult* find(const CompareResult& r, const std::string& id) {
     if (o.id == id) return &o;
   }
   return nullptr;
+}
+
+// True when a and b differ once rounded to `unit` (as they are printed). An unbounded
+// value (infinity) differs from every finite one.
+bool differs(double a, double b, double unit) {
+  if (std::isinf(a) || std::isinf(b)) return a != b;
+  return std::llround(a / unit) != std::llround(b / unit);
+}
+
+std::string ms(double v) { return std::isinf(v) ? std::string("unbounded") : fmt::format("{:.2f}", v); }
+
+// Latency at peak: TTFT percentiles and TPOT, to 0.01 ms.
+void add_latency_changes(std::vector<std::string>& why, const std::optional<FleetLatency>& a,
+                         const std::optional<FleetLatency>& b) {
+  if (!a && !b) return;
+  if (!a || !b) {
+    why.push_back(fmt::format("latency at peak: {} -> {}", a ? "stated" : "not stated", b ? "stated" : "not stated"));
+    return;
+  }
+  auto line = [&](const char* what, double x, double y) {
+    if (!differs(x, y, 0.01)) return;
+    std::string change = std::isinf(x) || std::isinf(y) ? std::string() : fmt::format(" ({:+.2f})", y - x);
+    why.push_back(fmt::format("{} at peak: {} -> {} ms{}", what, ms(x), ms(y), change));
+  };
+  line("TTFT p50", a->ttft_p50_ms, b->ttft_p50_ms);
+  line("TTFT p95", a->ttft_p95_ms, b->ttft_p95_ms);
+  line("TTFT p99", a->ttft_p99_ms, b->ttft_p99_ms);
+  line("TPOT", a->tpot_ms, b->tpot_ms);
+}
+
+// How a self-hosted fleet is sized and how it performs at peak: GPUs, tensor-parallel
+// degree, instances, utilisation (to 0.1 percentage point), one replica's throughput (to
+// 0.1 token/s) and where that figure came from, and the latency at peak. Replicas are
+// compared by diff_option.
+void add_fleet_changes(std::vector<std::string>& why, const SelfHostedDetail& a, const SelfHostedDetail& b) {
+  if (a.gpus != b.gpus) why.push_back(fmt::format("GPUs: {} -> {}", a.gpus, b.gpus));
+  if (a.gpus_per_replica != b.gpus_per_replica)
+    why.push_back(fmt::format("GPUs per replica: {} -> {}", a.gpus_per_replica, b.gpus_per_replica));
+  if (a.instances != b.instances) why.push_back(fmt::format("instances: {} -> {}", a.instances, b.instances));
+  if (differs(a.utilization * 100.0, b.utilization * 100.0, 0.1))
+    why.push_back(fmt::format("utilisation: {:.1f}% -> {:.1f}%", a.utilization * 100.0, b.utilization * 100.0));
+  if (differs(a.replica_tokens_per_s, b.replica_tokens_per_s, 0.1))
+    why.push_back(fmt::format("replica throughput: {:.1f} -> {:.1f} tokens/s", a.replica_tokens_per_s,
+                              b.replica_tokens_per_s));
+  if (a.throughput_provenance != b.throughput_provenance)
+    why.push_back(fmt::format("replica throughput provenance: {} -> {}", a.throughput_provenance,
+                              b.throughput_provenance));
+  if (a.throughput_source != b.throughput_source)
+    why.push_back(fmt::format("replica throughput source: {} -> {}", a.throughput_source.empty() ? "-" : a.throughput_source,
+                              b.throughput_source.empty() ? "-" : b.throughput_source));
+  add_latency_changes(why, a.latency_at_peak, b.latency_at_peak);
+}
+
+// Reasons an option is infeasible that only one side gives, when it is infeasible on both
+// (a change of feasibility lists them already).
+void add_reason_changes(std::vector<std::string>& why, const OptionResult& a, const OptionResult& b) {
+  if (a.feasible || b.feasible) return;
+  auto has = [](const std::vector<std::string>& v, const std::string& r) {
+    return std::find(v.begin(), v.end(), r) != v.end();
+  };
+  for (const auto& r : a.reasons) {
+    if (!has(b.reasons, r)) why.push_back("infeasible reason dropped: " + r);
+  }
+  for (const auto& r : b.reasons) {
+    if (!has(a.reasons, r)) why.push_back("infeasible reason added: " + r);
+  }
+}
+
+// Everything beyond cost that a diff reports for an option present on both sides.
+void add_result_changes(std::vector<std::string>& why, const OptionResult& a, const OptionResult& b) {
+  add_reason_changes(why, a, b);
+  if (a.self_hosted && b.self_hosted) add_fleet_changes(why, *a.self_hosted, *b.self_hosted);
 }
 
 OptionDiff diff_option(const std::string& id, const OptionResult* a, const OptionResult* b) {
@@ -46,6 +119,7 @@ OptionDiff diff_option(const std::string& id, const OptionResult* a, const Optio
     d.why.push_back(fmt::format("provisioned units: {} -> {}", a->provisioned->units, b->provisioned->units));
   if (std::llround(a->monthly_tokens) != std::llround(b->monthly_tokens))
     d.why.push_back(fmt::format("monthly tokens: {:.0f} -> {:.0f}", a->monthly_tokens, b->monthly_tokens));
+  add_result_changes(d.why, *a, *b);
   return d;
 }
 

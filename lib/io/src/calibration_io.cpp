@@ -119,6 +119,8 @@ std::string render_calibration(const Calibration& c) {
     o += fmt::format("  source_file: {}\n", q(s.source_file));
     o += fmt::format("  source_sha256: {}\n", s.source_sha256);
     if (s.tool_model) o += fmt::format("  model_in_file: {}\n", q(*s.tool_model));
+    if (s.tool_tokenizer) o += fmt::format("  tokenizer_in_file: {}\n", q(*s.tool_tokenizer));
+    if (s.model_check) o += fmt::format("  model_check: {}\n", to_string(*s.model_check));
     opt_line(o, "  ", "duration_s", s.duration_s);
     opt_line(o, "  ", "requests", s.requests);
     opt_line(o, "  ", "concurrency", s.concurrency);
@@ -258,6 +260,11 @@ Calibration parse_calibration(const std::string& file, const std::string& text) 
     if (s.source_sha256.size() != 64 || s.source_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
       throw Error(loc_of(file, m.node("source_sha256")), "'source_sha256' is not 64 lower-case hex digits (expected a sha256)");
     s.tool_model = m.opt_str("model_in_file");
+    s.tool_tokenizer = m.opt_str("tokenizer_in_file");
+    if (m.has("model_check")) {
+      std::string v = one_of(file, m, "model_check", {"matched", "forced", "unchecked"});
+      s.model_check = model_check_from_string(v);
+    }
     auto nn = Range::non_negative();
     s.duration_s = m.opt_num("duration_s", nn);
     s.requests = m.opt_num("requests", nn);
@@ -395,6 +402,20 @@ void check_missing(const std::string& file, const Fields& f, const char* what) {
                                                  what, f.missing().size() == 1 ? "" : "s", fmt::join(f.missing(), ", ")));
 }
 
+// A non-empty string at `path` (keys from `root`), or nothing.
+std::optional<std::string> opt_name(const YAML::Node& root, std::initializer_list<const char*> path) {
+  YAML::Node cur;
+  cur.reset(root);
+  for (const char* k : path) {
+    if (!cur.IsMap()) return std::nullopt;
+    YAML::Node next = cur[k];
+    if (!next.IsDefined()) return std::nullopt;
+    cur.reset(next);
+  }
+  if (!cur.IsScalar() || cur.Scalar().empty()) return std::nullopt;
+  return cur.Scalar();
+}
+
 ServingMeasurement parse_vllm_serve(const std::string& file, const YAML::Node& root) {
   ServingMeasurement s;
   s.tool = serving_format_name(ServingFormat::vllm_serve);
@@ -434,8 +455,8 @@ ServingMeasurement parse_vllm_serve(const std::string& file, const YAML::Node& r
   YAML::Node rate = root["request_rate"];
   if (rate.IsDefined() && rate.IsScalar() && rate.Scalar() != "inf")
     s.request_rate = to_number(file, rate, "'request_rate'", Range::non_negative());
-  YAML::Node model = root["model_id"];
-  if (model.IsDefined() && model.IsScalar() && !model.Scalar().empty()) s.tool_model = model.Scalar();
+  s.tool_model = opt_name(root, {"model_id"});
+  s.tool_tokenizer = opt_name(root, {"tokenizer_id"});
   return s;
 }
 
@@ -503,6 +524,10 @@ ServingMeasurement parse_guidellm(const std::string& file, const YAML::Node& roo
   if (s.e2el_mean_ms) *s.e2el_mean_ms *= 1e3;  // GuideLLM's request_latency is in seconds
   s.requests = f.opt(ok("request_latency", "count"));
   s.duration_s = Fields(file, b, "").opt({"duration"});
+  // The model served: the benchmark's worker (GuideLLM 0.2 and 0.3), else the report's
+  // arguments (later versions).
+  s.tool_model = opt_name(b, {"worker", "backend_model"});
+  if (!s.tool_model) s.tool_model = opt_name(root, {"args", "model"});
   return s;
 }
 

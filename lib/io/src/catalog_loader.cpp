@@ -39,6 +39,7 @@ ModelArch read_model(const Catalog& c, Map& m) {
   a.experts = m.opt_integer("experts", 1, 4096).value_or(0);
   a.top_k = m.opt_integer("top_k", 1, 4096).value_or(0);
   a.tied_embeddings = m.opt_bool("tied_embeddings").value_or(false);
+  a.hf_ids = m.opt_str_list("hf_ids");
   a.source = m.str("source");
   check_source(c, m, a.source);
   a.line = m.loc().line;

@@ -2,6 +2,7 @@
 // `plan diff`. Only the fields a diff needs are read (and checked: type, range); other keys
 // are ignored, so that output of later versions, which may add keys, still reads.
 #include <fmt/format.h>
+#include <limits>
 
 #include "plan/io/loaders.hpp"
 #include "yaml_strict.hpp"
@@ -10,6 +11,29 @@ namespace plan::io {
 namespace {
 
 constexpr double max_usd = 1e15;
+constexpr double max_ms = 1e12;
+
+// The `self_hosted` object: what sizes the fleet (replica throughput and where it came
+// from) and the latency at peak.
+void read_self_hosted(const std::string& file, const YAML::Node& n, const std::string& id, SelfHostedDetail& d) {
+  Map m(file, n, fmt::format("self_hosted of option '{}'", id));
+  d.instance = m.opt_str("instance").value_or("");
+  d.gpu = m.opt_str("gpu").value_or("");
+  d.replica_tokens_per_s = m.opt_num("replica_tokens_per_s", Range::non_negative(1e15)).value_or(0);
+  d.throughput_provenance = m.opt_str("throughput_provenance").value_or("");
+  d.throughput_source = m.opt_str("throughput_source").value_or("");
+  if (auto ln = m.opt_node("latency_at_peak")) {
+    Map l(file, *ln, fmt::format("latency_at_peak of option '{}'", id));
+    // A latency the writer could not state as a number (unbounded) is written null.
+    const double unbounded = std::numeric_limits<double>::infinity();
+    FleetLatency f;
+    f.ttft_p50_ms = l.opt_num("ttft_p50_ms", Range::non_negative(max_ms)).value_or(unbounded);
+    f.ttft_p95_ms = l.opt_num("ttft_p95_ms", Range::non_negative(max_ms)).value_or(unbounded);
+    f.ttft_p99_ms = l.opt_num("ttft_p99_ms", Range::non_negative(max_ms)).value_or(unbounded);
+    f.tpot_ms = l.opt_num("tpot_ms", Range::non_negative(max_ms)).value_or(unbounded);
+    d.latency_at_peak = f;
+  }
+}
 
 OptionResult read_result(const std::string& file, const YAML::Node& n, std::size_t i) {
   Map first(file, n, fmt::format("option {}", i + 1));
@@ -39,6 +63,11 @@ OptionResult read_result(const std::string& file, const YAML::Node& n, std::size
   if (m.has("replicas")) {
     SelfHostedDetail d;
     d.replicas = m.integer("replicas", 0, 100000000);
+    d.gpus = m.opt_integer("gpus", 0, 100000000).value_or(0);
+    d.gpus_per_replica = m.opt_integer("gpus_per_replica", 0, 100000).value_or(0);
+    d.instances = m.opt_integer("instances", 0, 100000000).value_or(0);
+    d.utilization = m.opt_num("utilization", Range::non_negative(1e6)).value_or(0);
+    if (auto sn = m.opt_node("self_hosted")) read_self_hosted(file, *sn, r.id, d);
     r.self_hosted = d;
   }
   if (auto pn = m.opt_node("provisioned")) {

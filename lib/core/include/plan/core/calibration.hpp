@@ -135,12 +135,23 @@ Efficiencies efficiencies_from_fit(const EfficiencyFit& fit, double reference_ba
                                    double reference_flops_per_s, std::string reference_source,
                                    double prefill_flops_per_s);
 
+// How the model a result file names was checked against the model it was imported as.
+enum class ModelCheck {
+  matched,    // the file names that model (a catalog hf_id, its basename, or the id itself)
+  forced,     // the file names another model; imported with --force
+  unchecked,  // the file names no model
+};
+const char* to_string(ModelCheck c);
+std::optional<ModelCheck> model_check_from_string(const std::string& s);
+
 // Figures measured by a serving benchmark (vLLM, GuideLLM) and imported as a calibration.
 struct ServingMeasurement {
   std::string tool;             // vllm-bench-serve | vllm-bench-throughput | guidellm
   std::string source_file;      // file name as given
   std::string source_sha256;
-  std::optional<std::string> tool_model;  // the model the file names
+  std::optional<std::string> tool_model;      // the model the file names
+  std::optional<std::string> tool_tokenizer;  // the tokenizer it names (vLLM tokenizer_id)
+  std::optional<ModelCheck> model_check;      // absent in files written before the check
   std::optional<double> duration_s;
   std::optional<double> requests;          // completed
   std::optional<double> concurrency;       // max concurrency, or the measured mean

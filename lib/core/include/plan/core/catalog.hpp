@@ -28,11 +28,21 @@ struct ModelArch {
   int experts = 0;           // MoE routed experts per layer; 0 for dense
   int top_k = 0;             // experts each token is routed to
   bool tied_embeddings = false;  // input embedding shared with the output projection
+  // Hugging Face repository ids of this architecture ("meta-llama/Llama-3.1-8B-Instruct"),
+  // for recognising the model a benchmark result names; may be empty.
+  std::vector<std::string> hf_ids;
   std::string source;
   int line = 0;
 
   bool is_moe() const { return experts > 0; }
 };
+
+// True when `name`, the model a benchmark result names (a Hugging Face repository id, a
+// served model name, or a local path), is `model_id` or one of `hf_ids`. Case-insensitive;
+// an id also matches by its basename (the part after the last '/', trailing '/' ignored),
+// so "Llama-3.1-8B-Instruct" and "/models/Llama-3.1-8B-Instruct" match
+// "meta-llama/Llama-3.1-8B-Instruct". An empty name matches nothing.
+bool model_name_matches(const std::string& name, const std::string& model_id, const std::vector<std::string>& hf_ids);
 
 // One GPU's peak figures (dense, no sparsity). Memory in GiB as the vendor's "GB" for HBM
 // (an A100 80GB reports 81,920 MiB), bandwidths in GB/s (1e9 bytes/s), FLOPS in TFLOPS.

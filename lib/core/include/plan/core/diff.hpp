@@ -29,7 +29,10 @@ struct CompareDiff {
 };
 
 // Option by option (A's order, then options only B has): cost lines whose cent-rounded
-// values differ, feasibility changes, and the monthly token volume when it differs.
+// values differ, feasibility changes and infeasibility reasons, the monthly token volume
+// when it differs, and for self-hosted fleets replicas, GPUs, instances, utilisation,
+// replica throughput with its provenance and source, and latency at peak (TTFT p50, p95,
+// p99, TPOT). An option with any such line has changed; one with none has not.
 CompareDiff diff_results(const CompareResult& a, const CompareResult& b);
 
 // The price lines of the sheet entries `option` uses that differ between two sheets, as
