@@ -27,7 +27,7 @@ void evaluate_provisioned(const Option& o, const ManagedOption& mo, const Manage
   ProvisionedCost pc = provisioned_cost(c.profile.workloads, unit, *it, c.scale);
   if (pc.units == 0) {
     auto where = [&](const char* key, const std::optional<double>& given) {
-      if (!given) return fmt::format("{} {}", key, c.sheet.cite(m.line));
+      if (!given) return fmt::format("{} at {}", key, c.sheet.cite(m.line));
       const SourceLoc at = o.loc_of(key);
       return fmt::format("{} {} at {}:{}:{}", key, *given, at.file, at.line, at.col);
     };

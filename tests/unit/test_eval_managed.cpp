@@ -1,0 +1,53 @@
+// Managed options (lib/core/src/eval_managed.cpp): provisioned units sized with checked
+// arithmetic. Expected values by hand.
+#include <catch2/catch.hpp>
+
+#include "plan/core/compare.hpp"
+#include "plan/io/loaders.hpp"
+
+using namespace plan;
+
+namespace {
+const PriceSheet& sheet() {
+  static const PriceSheet s = io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.yaml");
+  return s;
+}
+}  // namespace
+
+// 1,440,000 requests a day, flat, of 500 input + 50 output tokens: 1,000 requests/min,
+// 500,000 input and 50,000 output tokens/min. pt-test units serve 100,000 input and 10,000
+// output tokens/min: max(5, 5) = 5 units at $50/h: 5 x 50 x 730 = $182,500.00.
+TEST_CASE("provisioned units from the sheet's unit throughput", "[managed]") {
+  Profile p = io::parse_profile("test.yaml", R"(name: pt
+workloads:
+  - {id: chat, requests_per_day: 1440000, input_tokens: 500, output_tokens: 50}
+options:
+  - {id: pt, kind: managed, offering: pt-test, mode: provisioned}
+)");
+  OptionResult r = evaluate_option(p, sheet(), p.options[0], nullptr);
+  CHECK(r.feasible);
+  REQUIRE(r.provisioned);
+  CHECK(r.provisioned->units == 5);
+  CHECK(r.monthly_cost_usd == Approx(182500.00));
+}
+
+// The same traffic with a unit said to serve 0.000001 input tokens/min needs
+// 500,000 / 1e-6 = 5e11 units: no fleet is that large, so the option is infeasible and the
+// reason names the input at its place in the profile. (It used to be priced as 1 unit, the
+// double-to-int conversion overflowing.)
+TEST_CASE("provisioned units beyond any fleet name the input behind them", "[managed]") {
+  Profile p = io::parse_profile("test.yaml", R"(name: pt
+workloads:
+  - {id: chat, requests_per_day: 1440000, input_tokens: 500, output_tokens: 50}
+options:
+  - {id: pt, kind: managed, offering: pt-test, mode: provisioned, unit_input_tokens_per_min: 0.000001}
+)");
+  OptionResult r = evaluate_option(p, sheet(), p.options[0], nullptr);
+  CHECK_FALSE(r.feasible);
+  CHECK_FALSE(r.provisioned);
+  CHECK(r.monthly_cost_usd == 0.0);
+  REQUIRE(r.reasons.size() == 1);
+  CHECK_THAT(r.reasons[0], Catch::Contains("needs 5e+11 provisioned units") &&
+                               Catch::Contains("unit_input_tokens_per_min 1e-06 at test.yaml:5:") &&
+                               Catch::Contains("unit_output_tokens_per_min at ") && Catch::Contains("sheet-basic.yaml:40"));
+}

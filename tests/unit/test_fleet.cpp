@@ -1,0 +1,79 @@
+// The fleet path (lib/core/src/fleet.cpp) and the traffic split (traffic.cpp). By hand.
+#include <catch2/catch.hpp>
+
+#include "plan/core/compare.hpp"
+#include "plan/core/fleet.hpp"
+#include "plan/core/traffic.hpp"
+#include "plan/io/loaders.hpp"
+
+using namespace plan;
+
+namespace {
+const PriceSheet& sheet() {
+  static const PriceSheet s = io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.yaml");
+  return s;
+}
+}  // namespace
+
+TEST_CASE("checked_count rounds up and refuses counts beyond any fleet", "[fleet]") {
+  CHECK(checked_count(0.0) == 0);
+  CHECK(checked_count(3.0) == 3);
+  CHECK(checked_count(3.0000000000001) == 3);  // rounding noise, not a fourth replica
+  CHECK(checked_count(3.01) == 4);
+  CHECK(checked_count(1e7) == 10000000);
+  CHECK_FALSE(checked_count(1e7 + 1));
+  CHECK_FALSE(checked_count(1e300));
+  CHECK_FALSE(checked_count(std::numeric_limits<double>::infinity()));
+  CHECK_FALSE(checked_count(std::numeric_limits<double>::quiet_NaN()));
+}
+
+// 864,000 requests a day of 1,000 tokens = 1e7 tokens/s; a replica said to serve 1e-6
+// tokens/s would need 1e13 replicas: infeasible, naming the override and where it is.
+TEST_CASE("a replica count beyond any fleet names the input behind it", "[fleet]") {
+  Profile p = io::parse_profile("test.yaml", R"(name: tiny
+workloads:
+  - {id: chat, requests_per_day: 864000, input_tokens: 500, output_tokens: 500}
+options:
+  - {id: gpu, kind: self_hosted, instance: gpu-2.50, model: m, tokens_per_second_per_replica: 0.000001}
+)");
+  OptionResult r = evaluate_option(p, sheet(), p.options[0], nullptr);
+  CHECK_FALSE(r.feasible);
+  REQUIRE(r.reasons.size() == 1);
+  CHECK_THAT(r.reasons[0], Catch::Contains("needs more than 1e+07 replicas") &&
+                               Catch::Contains("tokens_per_second_per_replica 1e-06 at test.yaml:5:"));
+}
+
+// Interactive 1 request/s in hours 0-11 and 3 in 12-23, and 43,200 batch requests a day;
+// a fleet of capacity 2 requests/s. Interactive: hours 0-11 all private (1), hours 12-23
+// 2 private and 1 overflowing: 12 x 3,600 = 43,200 interactive requests overflow. Idle:
+// 1 request/s in hours 0-11 = 43,200 requests, which the batch requests fill exactly.
+TEST_CASE("split_traffic: interactive up to capacity each hour, batch into idle hours", "[fleet]") {
+  Workload w;
+  w.id = "w";
+  w.requests_per_day = 172800 + 43200;
+  w.input_tokens = 500;
+  w.output_tokens = 500;
+  w.batchable_share = 43200.0 / (172800 + 43200);
+  std::array<double, 24> day{};
+  for (int h = 0; h < 24; ++h) day[h] = h < 12 ? 1 : 3;
+  w.traffic = TrafficShape::from_hourly(day);
+  std::vector<Workload> ws{w};
+  std::vector<Lane> lanes = lanes_of(ws, 1.0);
+  REQUIRE(lanes[0].sizing_rps[0] == Approx(1.0));
+  REQUIRE(lanes[0].sizing_rps[12] == Approx(3.0));
+  Split s = split_traffic(lanes, 2.0, true);
+  CHECK(s.fits);
+  CHECK(s.lanes[0].overflow_interactive == Approx(43200.0));
+  CHECK(s.lanes[0].private_interactive == Approx(129600.0));
+  CHECK(s.lanes[0].private_batch == Approx(43200.0));
+  CHECK(s.lanes[0].overflow_batch == Approx(0.0).margin(1e-6));
+  // The fleet is busy every hour: batch fills hours 0-11 to 2 requests/s.
+  CHECK(s.private_sizing_rps[0] == Approx(2.0));
+  CHECK(s.private_sizing_rps[12] == Approx(2.0));
+  // All of it private-only: hours 12-23 need 3 requests/s, more than the fleet.
+  lanes[0].private_only = true;
+  CHECK_FALSE(split_traffic(lanes, 2.0, true).fits);
+  // The capacity private-only traffic needs: the peak of 3, and (43,200 + 172,800) / 86,400
+  // = 2.5 over the day for the batch requests: 3.
+  CHECK(private_capacity_needed(lanes) == Approx(3.0));
+}
