@@ -125,6 +125,7 @@ int PerfModel::max_sequences(double context_tokens) const {
   const MemoryPlan mp = memory(context_tokens);
   if (!mp.fits) return 0;
   const double seqs = std::floor(mp.kv_tokens / std::max(context_tokens, 1.0));
+  if (!(seqs >= 0)) return 0;  // NaN from a degenerate catalog entry: no room
   return static_cast<int>(std::min(seqs, static_cast<double>(std::numeric_limits<int>::max() / 2)));
 }
 
