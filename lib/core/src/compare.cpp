@@ -61,24 +61,7 @@ std::vector<std::string> model_notes(const Profile& p, const std::vector<OptionR
 
 std::unique_ptr<ReplicaModel> build_replica_model(const Profile& p, const PriceSheet& sheet, const Option& o,
                                                   const ReplicaModelProvider* perf) {
-  const WorkloadMix mix = WorkloadMix::of(p.workloads);
-  if (const SelfHostedOption* s = o.as<SelfHostedOption>()) {
-    const GpuInstance* inst = sheet.find_instance(s->instance);
-    return inst ? make_replica_model(o, *inst, mix, perf) : nullptr;
-  }
-  if (const HybridOption* h = o.as<HybridOption>()) {
-    const Option* priv = p.find_option(h->private_option);
-    return priv && priv->as<SelfHostedOption>() ? build_replica_model(p, sheet, *priv, perf) : nullptr;
-  }
-  if (const ManagedOption* mo = o.as<ManagedOption>(); mo && mo->mode == ManagedMode::dedicated) {
-    const ManagedOffering* m = sheet.find_managed(mo->offering);
-    if (!m || !m->dedicated) return nullptr;
-    const GpuInstance inst = detail::dedicated_instance(*m);
-    Option so = o;
-    if (mo->fleet.model.empty()) so.as<ManagedOption>()->fleet.model = m->model;
-    return make_replica_model(so, inst, mix, perf);
-  }
-  return nullptr;
+  return std::visit([&](const auto& k) { return detail::replica_model(k, o, p, sheet, perf); }, o.spec);
 }
 
 OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Option& o,

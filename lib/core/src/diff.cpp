@@ -1,5 +1,7 @@
 #include "plan/core/diff.hpp"
 
+#include "evaluators.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -123,6 +125,10 @@ OptionDiff diff_option(const std::string& id, const OptionResult* a, const Optio
   return d;
 }
 
+}  // namespace
+
+namespace detail {
+
 void add_price(std::vector<std::string>& out, const char* what, std::optional<double> a, std::optional<double> b,
                const PriceSheet& sa, int la, const PriceSheet& sb, int lb) {
   if (a == b) return;
@@ -144,7 +150,7 @@ void add_token_prices(std::vector<std::string>& out, const std::string& prefix, 
             sb, lb);
 }
 
-}  // namespace
+}  // namespace detail
 
 CompareDiff diff_results(const CompareResult& a, const CompareResult& b) {
   CompareDiff d;
@@ -162,99 +168,23 @@ CompareDiff diff_results(const CompareResult& a, const CompareResult& b) {
 }
 
 std::vector<std::string> price_changes(const Option& o, const PriceSheet& a, const PriceSheet& b) {
-  std::vector<std::string> out;
-  if (const ApiOption* api = o.as<ApiOption>()) {
-    const ApiModel* ma = a.find_api(api->model);
-    const ApiModel* mb = b.find_api(api->model);
-    if (!ma || !mb) {
-      out.push_back(fmt::format("model {} is {}", api->model, ma ? "missing from B's sheet" : "missing from A's sheet"));
-      return out;
-    }
-    add_token_prices(out, "", ma->prices, mb->prices, a, ma->line, b, mb->line);
-  } else if (const ManagedOption* mo = o.as<ManagedOption>()) {
-    const ManagedOffering* ma = a.find_managed(mo->offering);
-    const ManagedOffering* mb = b.find_managed(mo->offering);
-    if (!ma || !mb) {
-      out.push_back(fmt::format("offering {} is {}", mo->offering, ma ? "missing from B's sheet" : "missing from A's sheet"));
-      return out;
-    }
-    if (mo->mode == ManagedMode::on_demand && ma->on_demand && mb->on_demand)
-      add_token_prices(out, "on_demand.", *ma->on_demand, *mb->on_demand, a, ma->line, b, mb->line);
-    if (mo->mode == ManagedMode::provisioned && ma->provisioned && mb->provisioned) {
-      auto term = [&](const ManagedOffering& m) -> const ProvisionedTerm* {
-        for (const auto& t : m.provisioned->terms) {
-          if (t.term == mo->term) return &t;
-        }
-        return nullptr;
-      };
-      const ProvisionedTerm* ta = term(*ma);
-      const ProvisionedTerm* tb = term(*mb);
-      add_price(out, "provisioned usd_per_unit_hour", ta ? std::optional<double>(ta->usd_per_unit_hour) : std::nullopt,
-                tb ? std::optional<double>(tb->usd_per_unit_hour) : std::nullopt, a, ta ? ta->line : ma->line, b,
-                tb ? tb->line : mb->line);
-      add_price(out, "provisioned input_tokens_per_min_per_unit", ma->provisioned->input_tokens_per_min_per_unit,
-                mb->provisioned->input_tokens_per_min_per_unit, a, ma->line, b, mb->line);
-      add_price(out, "provisioned output_tokens_per_min_per_unit", ma->provisioned->output_tokens_per_min_per_unit,
-                mb->provisioned->output_tokens_per_min_per_unit, a, ma->line, b, mb->line);
-    }
-    if (mo->mode == ManagedMode::dedicated && ma->dedicated && mb->dedicated)
-      add_price(out, "dedicated usd_per_hour", ma->dedicated->usd_per_hour, mb->dedicated->usd_per_hour, a, ma->line,
-                b, mb->line);
-  } else if (const SelfHostedOption* sh = o.as<SelfHostedOption>()) {
-    const GpuInstance* ia = a.find_instance(sh->instance);
-    const GpuInstance* ib = b.find_instance(sh->instance);
-    if (!ia || !ib) {
-      out.push_back(fmt::format("instance {} is {}", sh->instance, ia ? "missing from B's sheet" : "missing from A's sheet"));
-      return out;
-    }
-    const PricingTerm t = sh->fleet.pricing;
-    add_price(out, (std::string(to_string(t)) + "_per_hour").c_str(), instance_usd_per_hour(*ia, t),
-              instance_usd_per_hour(*ib, t), a, ia->line, b, ib->line);
-    if (ia->gpu_count != ib->gpu_count)
-      out.push_back(fmt::format("gpu_count: {} -> {} ({} -> {})", ia->gpu_count, ib->gpu_count, a.cite(ia->line),
-                                b.cite(ib->line)));
-  } else if (const HybridOption* h = o.as<HybridOption>()) {
-    // A hybrid is priced by its two parts; their price changes are listed under them.
-    out.push_back(fmt::format("priced by options {} and {}", h->private_option, h->overflow_option));
-  }
-  return out;
+  return std::visit([&](const auto& k) { return detail::price_changes(k, a, b); }, o.spec);
 }
 
 std::vector<std::pair<std::string, std::string>> option_settings(const Option& o) {
-  auto num = [](const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string("none"); };
-  std::string model, offering, mode, term, instance, tps, min_replicas, autoscale, priv, over, replicas;
-  if (const ApiOption* a = o.as<ApiOption>()) model = a->model;
-  if (const ManagedOption* m = o.as<ManagedOption>()) {
-    offering = m->offering;
-    mode = to_string(m->mode);
-    term = m->term;
-  }
-  if (const FleetSpec* f = o.fleet()) {
-    if (!f->model.empty()) model = f->model;
-    tps = num(f->tokens_per_second_per_replica);
-    min_replicas = std::to_string(f->min_replicas);
-    autoscale = f->autoscale ? "true" : "false";
-  }
-  if (const SelfHostedOption* s = o.as<SelfHostedOption>()) {
-    term = to_string(s->fleet.pricing);
-    instance = s->instance;
-  }
-  if (const HybridOption* h = o.as<HybridOption>()) {
-    priv = h->private_option;
-    over = h->overflow_option;
-    replicas = h->replicas ? std::to_string(*h->replicas) : "choose";
-  }
-  return {{"model", model},
-          {"offering", offering},
-          {"mode", mode},
-          {"term", term},
-          {"instance", instance},
-          {"tokens_per_second_per_replica", tps},
-          {"min_replicas", min_replicas},
-          {"autoscale", autoscale},
-          {"private_option", priv},
-          {"overflow_option", over},
-          {"hybrid_replicas", replicas}};
+  detail::Settings k;
+  std::visit([&](const auto& spec) { detail::describe(spec, o, k); }, o.spec);
+  return {{"model", k.model},
+          {"offering", k.offering},
+          {"mode", k.mode},
+          {"term", k.term},
+          {"instance", k.instance},
+          {"tokens_per_second_per_replica", k.tps},
+          {"min_replicas", k.min_replicas},
+          {"autoscale", k.autoscale},
+          {"private_option", k.private_option},
+          {"overflow_option", k.overflow_option},
+          {"hybrid_replicas", k.replicas}};
 }
 
 std::vector<SettingChange> option_settings(const Option& a, const Option& b) {

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "evaluators.hpp"
+#include "plan/core/units.hpp"
 
 namespace plan::detail {
 
@@ -42,4 +43,38 @@ void evaluate(const Option& o, const ApiOption&, const EvalContext& c, OptionRes
   evaluate_token_option(*off, c, r);
 }
 
+}  // namespace plan::detail
+
+namespace plan::detail {
+
+int commitment_months(const ApiOption&, const Option&, const PriceSheet&, const Profile*) { return 0; }
+
+// Billed per token: the floor is today's price per 1M tokens, whatever the volume.
+std::optional<double> floor_cost_per_mtok(const ApiOption&, const OptionEvaluator& e, double) {
+  OptionResult r = e(1.0);
+  if (!r.token_detail || r.monthly_tokens <= 0) return std::nullopt;
+  return r.breakdown.api_tokens / r.monthly_tokens * tokens_per_mtok;
+}
+
+std::vector<std::string> price_changes(const ApiOption& api, const PriceSheet& a, const PriceSheet& b) {
+  std::vector<std::string> out;
+  const ApiModel* ma = a.find_api(api.model);
+  const ApiModel* mb = b.find_api(api.model);
+  if (!ma || !mb) {
+    out.push_back(fmt::format("model {} is {}", api.model, ma ? "missing from B's sheet" : "missing from A's sheet"));
+    return out;
+  }
+  add_token_prices(out, "", ma->prices, mb->prices, a, ma->line, b, mb->line);
+  return out;
+}
+
+void describe(const ApiOption& api, const Option&, Settings& s) { s.model = api.model; }
+
+}  // namespace plan::detail
+
+namespace plan::detail {
+std::unique_ptr<ReplicaModel> replica_model(const ApiOption&, const Option&, const Profile&, const PriceSheet&,
+                                            const ReplicaModelProvider*) {
+  return nullptr;
+}
 }  // namespace plan::detail

@@ -222,3 +222,47 @@ void evaluate(const Option& o, const HybridOption& h, const EvalContext& c, Opti
 
 }  // namespace detail
 }  // namespace plan
+
+namespace plan::detail {
+
+// A hybrid commits what its private fleet commits.
+int commitment_months(const HybridOption& h, const Option&, const PriceSheet& sheet, const Profile* profile) {
+  const Option* priv = profile ? profile->find_option(h.private_option) : nullptr;
+  const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;
+  return sh ? commitment_months(*sh, *priv, sheet, profile) : 0;
+}
+
+// The cheaper of its two parts per 1M: the private fleet at full utilisation, or the
+// overflow option's price.
+std::optional<double> floor_cost_per_mtok(const HybridOption& h, const OptionEvaluator& e, double tokens_per_day_today) {
+  const Option* priv = e.profile().find_option(h.private_option);
+  const Option* over = e.profile().find_option(h.overflow_option);
+  if (!priv || !over || priv->as<HybridOption>() || over->as<HybridOption>()) return std::nullopt;
+  auto fp = plan::floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *priv, e.perf()), tokens_per_day_today);
+  auto fo = plan::floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *over, e.perf()), tokens_per_day_today);
+  if (fp && fo) return std::min(*fp, *fo);
+  return fp ? fp : fo;
+}
+
+// A hybrid is priced by its two parts; their price changes are listed under them.
+std::vector<std::string> price_changes(const HybridOption& h, const PriceSheet&, const PriceSheet&) {
+  return {fmt::format("priced by options {} and {}", h.private_option, h.overflow_option)};
+}
+
+void describe(const HybridOption& h, const Option&, Settings& s) {
+  s.private_option = h.private_option;
+  s.overflow_option = h.overflow_option;
+  s.replicas = h.replicas ? std::to_string(*h.replicas) : "choose";
+}
+
+}  // namespace plan::detail
+
+namespace plan::detail {
+// A hybrid sizes with its private option's replica model.
+std::unique_ptr<ReplicaModel> replica_model(const HybridOption& h, const Option&, const Profile& p,
+                                            const PriceSheet& sheet, const ReplicaModelProvider* perf) {
+  const Option* priv = p.find_option(h.private_option);
+  const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;
+  return sh ? replica_model(*sh, *priv, p, sheet, perf) : nullptr;
+}
+}  // namespace plan::detail

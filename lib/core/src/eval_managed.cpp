@@ -110,3 +110,96 @@ void evaluate(const Option& o, const ManagedOption& mo, const EvalContext& c, Op
 }
 
 }  // namespace plan::detail
+
+namespace plan::detail {
+namespace {
+
+const ProvisionedTerm* provisioned_term(const ManagedOption& mo, const PriceSheet& sheet) {
+  if (mo.mode != ManagedMode::provisioned) return nullptr;
+  const ManagedOffering* m = sheet.find_managed(mo.offering);
+  if (!m || !m->provisioned) return nullptr;
+  for (const auto& t : m->provisioned->terms)
+    if (t.term == mo.term) return &t;
+  return nullptr;
+}
+
+}  // namespace
+
+int commitment_months(const ManagedOption& mo, const Option&, const PriceSheet& sheet, const Profile*) {
+  const ProvisionedTerm* t = provisioned_term(mo, sheet);
+  return t ? t->months : 0;
+}
+
+std::optional<double> floor_cost_per_mtok(const ManagedOption& mo, const OptionEvaluator& e, double tokens_per_day_today) {
+  switch (mo.mode) {
+    case ManagedMode::on_demand: {
+      OptionResult r = e(1.0);
+      if (!r.token_detail || r.monthly_tokens <= 0) return std::nullopt;
+      return r.breakdown.api_tokens / r.monthly_tokens * tokens_per_mtok;
+    }
+    case ManagedMode::provisioned: {
+      // Units are bought whole: at a very large volume the rounding up no longer counts.
+      const double monthly_tokens_today = tokens_per_day_today * days_per_month;
+      OptionResult r = e(1e15 / monthly_tokens_today);
+      if (!r.provisioned || r.monthly_tokens <= 0) return std::nullopt;
+      return r.breakdown.provisioned_units / r.monthly_tokens * tokens_per_mtok;
+    }
+    case ManagedMode::dedicated: return fleet_floor_cost_per_mtok(e.option(), e);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> price_changes(const ManagedOption& mo, const PriceSheet& a, const PriceSheet& b) {
+  std::vector<std::string> out;
+  const ManagedOffering* ma = a.find_managed(mo.offering);
+  const ManagedOffering* mb = b.find_managed(mo.offering);
+  if (!ma || !mb) {
+    out.push_back(fmt::format("offering {} is {}", mo.offering, ma ? "missing from B's sheet" : "missing from A's sheet"));
+    return out;
+  }
+  if (mo.mode == ManagedMode::on_demand && ma->on_demand && mb->on_demand)
+    add_token_prices(out, "on_demand.", *ma->on_demand, *mb->on_demand, a, ma->line, b, mb->line);
+  if (mo.mode == ManagedMode::provisioned && ma->provisioned && mb->provisioned) {
+    auto term = [&](const ManagedOffering& m) -> const ProvisionedTerm* {
+      for (const auto& t : m.provisioned->terms)
+        if (t.term == mo.term) return &t;
+      return nullptr;
+    };
+    const ProvisionedTerm* ta = term(*ma);
+    const ProvisionedTerm* tb = term(*mb);
+    add_price(out, "provisioned usd_per_unit_hour", ta ? std::optional<double>(ta->usd_per_unit_hour) : std::nullopt,
+              tb ? std::optional<double>(tb->usd_per_unit_hour) : std::nullopt, a, ta ? ta->line : ma->line, b,
+              tb ? tb->line : mb->line);
+    add_price(out, "provisioned input_tokens_per_min_per_unit", ma->provisioned->input_tokens_per_min_per_unit,
+              mb->provisioned->input_tokens_per_min_per_unit, a, ma->line, b, mb->line);
+    add_price(out, "provisioned output_tokens_per_min_per_unit", ma->provisioned->output_tokens_per_min_per_unit,
+              mb->provisioned->output_tokens_per_min_per_unit, a, ma->line, b, mb->line);
+  }
+  if (mo.mode == ManagedMode::dedicated && ma->dedicated && mb->dedicated)
+    add_price(out, "dedicated usd_per_hour", ma->dedicated->usd_per_hour, mb->dedicated->usd_per_hour, a, ma->line, b,
+              mb->line);
+  return out;
+}
+
+void describe(const ManagedOption& mo, const Option&, Settings& s) {
+  s.offering = mo.offering;
+  s.mode = to_string(mo.mode);
+  s.term = mo.term;
+  if (mo.mode == ManagedMode::dedicated) describe_fleet(mo.fleet, s);
+}
+
+}  // namespace plan::detail
+
+namespace plan::detail {
+// A dedicated endpoint's replicas run the offering's model unless the option names one.
+std::unique_ptr<ReplicaModel> replica_model(const ManagedOption& mo, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, const ReplicaModelProvider* perf) {
+  if (mo.mode != ManagedMode::dedicated) return nullptr;
+  const ManagedOffering* m = sheet.find_managed(mo.offering);
+  if (!m || !m->dedicated) return nullptr;
+  const GpuInstance inst = dedicated_instance(*m);
+  Option so = o;
+  if (mo.fleet.model.empty()) so.as<ManagedOption>()->fleet.model = m->model;
+  return make_replica_model(so, inst, WorkloadMix::of(p.workloads), perf);
+}
+}  // namespace plan::detail

@@ -1,8 +1,10 @@
 // Self-hosted options: rented instances running a replica model, sized and priced by the
 // fleet path. A dedicated endpoint and a hybrid's private fleet use the same functions.
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "evaluators.hpp"
+#include "plan/core/units.hpp"
 
 namespace plan::detail {
 
@@ -89,4 +91,67 @@ void evaluate(const Option& o, const SelfHostedOption& s, const EvalContext& c, 
   r.provenance.push_back({"ops costs", s.fleet.ops ? "profile option '" + o.id + "'" : std::string("profile ops")});
 }
 
+}  // namespace plan::detail
+
+namespace plan::detail {
+
+int commitment_months(const SelfHostedOption& s, const Option&, const PriceSheet&, const Profile*) {
+  if (s.fleet.pricing == PricingTerm::reserved_1y) return 12;
+  if (s.fleet.pricing == PricingTerm::reserved_3y) return 36;
+  return 0;
+}
+
+std::optional<double> fleet_floor_cost_per_mtok(const Option& o, const OptionEvaluator& e) {
+  OptionResult r = e(1.0);
+  if (!r.self_hosted || r.self_hosted->replica_tokens_per_s <= 0 || r.self_hosted->gpus_per_replica <= 0)
+    return std::nullopt;
+  const auto& d = *r.self_hosted;
+  const int per_instance = std::max(1, d.gpus_per_instance / d.gpus_per_replica);
+  double usd_per_hour = d.usd_per_instance_hour;
+  if (const FleetSpec* f = o.fleet(); f && f->pricing == PricingTerm::spot) usd_per_hour *= 1.0 + f->spot_interruption_overhead;
+  return usd_per_hour / (per_instance * d.replica_tokens_per_s * seconds_per_hour) * tokens_per_mtok;
+}
+
+std::optional<double> floor_cost_per_mtok(const SelfHostedOption&, const OptionEvaluator& e, double) {
+  return fleet_floor_cost_per_mtok(e.option(), e);
+}
+
+std::vector<std::string> price_changes(const SelfHostedOption& sh, const PriceSheet& a, const PriceSheet& b) {
+  std::vector<std::string> out;
+  const GpuInstance* ia = a.find_instance(sh.instance);
+  const GpuInstance* ib = b.find_instance(sh.instance);
+  if (!ia || !ib) {
+    out.push_back(fmt::format("instance {} is {}", sh.instance, ia ? "missing from B's sheet" : "missing from A's sheet"));
+    return out;
+  }
+  const PricingTerm t = sh.fleet.pricing;
+  add_price(out, (std::string(to_string(t)) + "_per_hour").c_str(), instance_usd_per_hour(*ia, t),
+            instance_usd_per_hour(*ib, t), a, ia->line, b, ib->line);
+  if (ia->gpu_count != ib->gpu_count)
+    out.push_back(fmt::format("gpu_count: {} -> {} ({} -> {})", ia->gpu_count, ib->gpu_count, a.cite(ia->line),
+                              b.cite(ib->line)));
+  return out;
+}
+
+void describe_fleet(const FleetSpec& f, Settings& s) {
+  if (!f.model.empty()) s.model = f.model;
+  s.tps = f.tokens_per_second_per_replica ? fmt::format("{}", *f.tokens_per_second_per_replica) : "none";
+  s.min_replicas = std::to_string(f.min_replicas);
+  s.autoscale = f.autoscale ? "true" : "false";
+}
+
+void describe(const SelfHostedOption& sh, const Option&, Settings& s) {
+  describe_fleet(sh.fleet, s);
+  s.term = to_string(sh.fleet.pricing);
+  s.instance = sh.instance;
+}
+
+}  // namespace plan::detail
+
+namespace plan::detail {
+std::unique_ptr<ReplicaModel> replica_model(const SelfHostedOption& s, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, const ReplicaModelProvider* perf) {
+  const GpuInstance* inst = sheet.find_instance(s.instance);
+  return inst ? make_replica_model(o, *inst, WorkloadMix::of(p.workloads), perf) : nullptr;
+}
 }  // namespace plan::detail

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "plan/core/compare.hpp"
+#include "plan/core/diff.hpp"
+#include "plan/core/finance.hpp"
 #include "plan/core/fleet.hpp"
 #include "plan/core/token_path.hpp"
 
@@ -50,5 +52,57 @@ GpuInstance dedicated_instance(const ManagedOffering& m);
 
 // Marks `r` infeasible for each workload whose accepted models exclude `model`.
 void check_accepted_models(const Profile& p, const std::string& model, const std::string& who, OptionResult& r);
+
+// The replica model an option sizes its fleet with (see build_replica_model); null for
+// kinds without a fleet.
+std::unique_ptr<ReplicaModel> replica_model(const ApiOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, const ReplicaModelProvider* perf);
+std::unique_ptr<ReplicaModel> replica_model(const ManagedOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, const ReplicaModelProvider* perf);
+std::unique_ptr<ReplicaModel> replica_model(const SelfHostedOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, const ReplicaModelProvider* perf);
+std::unique_ptr<ReplicaModel> replica_model(const HybridOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, const ReplicaModelProvider* perf);
+
+// What finance and diff ask of an option, answered per kind beside its evaluator.
+
+// Months a purchase of the option's capacity commits to (0 for none).
+int commitment_months(const ApiOption&, const Option& o, const PriceSheet& sheet, const Profile* profile);
+int commitment_months(const ManagedOption&, const Option& o, const PriceSheet& sheet, const Profile* profile);
+int commitment_months(const SelfHostedOption&, const Option& o, const PriceSheet& sheet, const Profile* profile);
+int commitment_months(const HybridOption&, const Option& o, const PriceSheet& sheet, const Profile* profile);
+
+// The lowest cost per 1M tokens the option can reach at any volume (docs/finance.md).
+std::optional<double> floor_cost_per_mtok(const ApiOption&, const OptionEvaluator& e, double tokens_per_day_today);
+std::optional<double> floor_cost_per_mtok(const ManagedOption&, const OptionEvaluator& e, double tokens_per_day_today);
+std::optional<double> floor_cost_per_mtok(const SelfHostedOption&, const OptionEvaluator& e, double tokens_per_day_today);
+std::optional<double> floor_cost_per_mtok(const HybridOption&, const OptionEvaluator& e, double tokens_per_day_today);
+// The floor of a fleet option from its result at today's volume: the instance price (with
+// spot overhead) over what a full instance serves.
+std::optional<double> fleet_floor_cost_per_mtok(const Option& o, const OptionEvaluator& e);
+
+// Prices of the option's sheet entries that differ between two sheets, with their lines.
+std::vector<std::string> price_changes(const ApiOption&, const PriceSheet& a, const PriceSheet& b);
+std::vector<std::string> price_changes(const ManagedOption&, const PriceSheet& a, const PriceSheet& b);
+std::vector<std::string> price_changes(const SelfHostedOption&, const PriceSheet& a, const PriceSheet& b);
+std::vector<std::string> price_changes(const HybridOption&, const PriceSheet& a, const PriceSheet& b);
+
+// The option's settings by key (see option_settings in diff.hpp).
+struct Settings {
+  std::string model, offering, mode, term, instance, tps, min_replicas, autoscale, private_option, overflow_option,
+      replicas;
+};
+void describe(const ApiOption&, const Option& o, Settings& s);
+void describe(const ManagedOption&, const Option& o, Settings& s);
+void describe(const SelfHostedOption&, const Option& o, Settings& s);
+void describe(const HybridOption&, const Option& o, Settings& s);
+// The settings every fleet has.
+void describe_fleet(const FleetSpec& f, Settings& s);
+
+// Formatting shared by the price_changes of each kind (diff.cpp).
+void add_price(std::vector<std::string>& out, const char* what, std::optional<double> a, std::optional<double> b,
+               const PriceSheet& sa, int la, const PriceSheet& sb, int lb);
+void add_token_prices(std::vector<std::string>& out, const std::string& prefix, const TokenPrices& a,
+                      const TokenPrices& b, const PriceSheet& sa, int la, const PriceSheet& sb, int lb);
 
 }  // namespace plan::detail

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <limits>
 
+#include "evaluators.hpp"
 #include "plan/core/units.hpp"
 
 namespace plan {
@@ -14,17 +15,6 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf = std::numeric_limits<double>::infinity();
 
 long long to_cents(double usd) { return std::llround(usd * 100.0); }
-
-const ProvisionedTerm* provisioned_term(const Option& o, const PriceSheet& sheet) {
-  const ManagedOption* mo = o.as<ManagedOption>();
-  if (!mo || mo->mode != ManagedMode::provisioned) return nullptr;
-  const ManagedOffering* m = sheet.find_managed(mo->offering);
-  if (!m || !m->provisioned) return nullptr;
-  for (const auto& t : m->provisioned->terms) {
-    if (t.term == mo->term) return &t;
-  }
-  return nullptr;
-}
 
 // Unrounded monthly total, +inf when the cost is not defined.
 double cost_of(const OptionResult& r) { return cost_defined(r) ? r.breakdown.total() : inf; }
@@ -36,18 +26,7 @@ int commitment_months(const Option& o, const PriceSheet& sheet) {
 }
 
 int commitment_months(const Option& o, const PriceSheet& sheet, const Profile* profile) {
-  if (const HybridOption* h = o.as<HybridOption>()) {
-    // A hybrid commits what its private fleet commits.
-    const Option* priv = profile ? profile->find_option(h->private_option) : nullptr;
-    return priv && priv->as<SelfHostedOption>() ? commitment_months(*priv, sheet, nullptr) : 0;
-  }
-  if (const SelfHostedOption* s = o.as<SelfHostedOption>()) {
-    if (s->fleet.pricing == PricingTerm::reserved_1y) return 12;
-    if (s->fleet.pricing == PricingTerm::reserved_3y) return 36;
-    return 0;
-  }
-  if (const ProvisionedTerm* t = provisioned_term(o, sheet)) return t->months;
-  return 0;
+  return std::visit([&](const auto& k) { return detail::commitment_months(k, o, sheet, profile); }, o.spec);
 }
 
 bool cost_defined(const OptionResult& r) {
@@ -238,37 +217,8 @@ std::optional<int> payback_month(const OptionProjection& a, const OptionProjecti
 
 std::optional<double> floor_cost_per_mtok(const OptionEvaluator& e, double tokens_per_day_today) {
   if (tokens_per_day_today <= 0) return std::nullopt;
-  const Option& o = e.option();
-  if (o.pay_per_token()) {
-    OptionResult r = e(1.0);
-    if (!r.token_detail || r.monthly_tokens <= 0) return std::nullopt;
-    return r.breakdown.api_tokens / r.monthly_tokens * tokens_per_mtok;
-  }
-  if (provisioned_term(o, e.sheet())) {
-    const double monthly_tokens_today = tokens_per_day_today * days_per_month;
-    OptionResult r = e(1e15 / monthly_tokens_today);
-    if (!r.provisioned || r.monthly_tokens <= 0) return std::nullopt;
-    return r.breakdown.provisioned_units / r.monthly_tokens * tokens_per_mtok;
-  }
-  if (const HybridOption* h = o.as<HybridOption>()) {
-    // The cheaper of its two parts per 1M: the private fleet at full utilisation, or the
-    // overflow option's price.
-    const Option* priv = e.profile().find_option(h->private_option);
-    const Option* over = e.profile().find_option(h->overflow_option);
-    if (!priv || !over || priv->as<HybridOption>() || over->as<HybridOption>()) return std::nullopt;
-    auto fp = floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *priv, e.perf()), tokens_per_day_today);
-    auto fo = floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *over, e.perf()), tokens_per_day_today);
-    if (fp && fo) return std::min(*fp, *fo);
-    return fp ? fp : fo;
-  }
-  OptionResult r = e(1.0);
-  if (!r.self_hosted || r.self_hosted->replica_tokens_per_s <= 0 || r.self_hosted->gpus_per_replica <= 0)
-    return std::nullopt;
-  const auto& d = *r.self_hosted;
-  const int per_instance = std::max(1, d.gpus_per_instance / d.gpus_per_replica);
-  double usd_per_hour = d.usd_per_instance_hour;
-  if (const FleetSpec* f = o.fleet(); f && f->pricing == PricingTerm::spot) usd_per_hour *= 1.0 + f->spot_interruption_overhead;
-  return usd_per_hour / (per_instance * d.replica_tokens_per_s * seconds_per_hour) * tokens_per_mtok;
+  return std::visit([&](const auto& k) { return detail::floor_cost_per_mtok(k, e, tokens_per_day_today); },
+                    e.option().spec);
 }
 
 BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, double today, const BreakEvenRange& range) {

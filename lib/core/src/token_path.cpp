@@ -49,17 +49,6 @@ std::optional<TokenOffering> token_offering(const Option& o, const PriceSheet& s
   return std::nullopt;
 }
 
-std::string served_model(const Option& o, const PriceSheet& sheet) {
-  if (const ApiOption* a = o.as<ApiOption>()) return a->model;
-  if (const ManagedOption* mo = o.as<ManagedOption>()) {
-    if (!mo->fleet.model.empty()) return mo->fleet.model;
-    const ManagedOffering* m = sheet.find_managed(mo->offering);
-    return m ? m->model : std::string();
-  }
-  if (const SelfHostedOption* s = o.as<SelfHostedOption>()) return s->fleet.model;
-  return {};
-}
-
 std::optional<std::string> token_exclusion(const Profile& p, const PriceSheet& sheet, const TokenOffering& off,
                                            const Workload& w) {
   const auto& policy = p.policy.self_hosted_only;

@@ -30,10 +30,6 @@ struct TokenOffering {
 // The offering of a pay-per-token option; nullopt with `why` when the sheet lacks it.
 std::optional<TokenOffering> token_offering(const Option& o, const PriceSheet& sheet, std::string* why);
 
-// The model an option serves: the sheet's model for API and managed options, the catalog
-// model for self-hosted ones; empty when unknown. A hybrid serves two (see its detail).
-std::string served_model(const Option& o, const PriceSheet& sheet);
-
 // Why workload `w` may not be sent to `off` (profile policy, the entry's data classes, its
 // context, the workload's accepted models); nullopt when it may.
 std::optional<std::string> token_exclusion(const Profile& p, const PriceSheet& sheet, const TokenOffering& off,
