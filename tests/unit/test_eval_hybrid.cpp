@@ -6,21 +6,13 @@
 #include "plan/core/compare.hpp"
 #include "plan/core/perf.hpp"
 #include "plan/core/recommend.hpp"
+#include "fixtures.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;
+using plan::test::find;
 
 namespace {
-const OptionResult& find(const CompareResult& c, const std::string& id) {
-  for (const auto& o : c.options)
-    if (o.id == id) return o;
-  FAIL("no option " << id);
-  return c.options.front();
-}
-const PriceSheet& sheet() {
-  static const PriceSheet s = io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.yaml");
-  return s;
-}
 Profile profile(const std::string& yaml) { return io::parse_profile("test.yaml", yaml); }
 }  // namespace
 
@@ -42,7 +34,7 @@ options:
      tokens_per_second_per_replica: 1000}
   - {id: mix, kind: hybrid, private: gpu, overflow: api}
 )");
-  CompareResult c = compare(p, sheet(), nullptr);
+  CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& gpu = find(c, "gpu");
   const auto& mix = find(c, "mix");
   REQUIRE(gpu.self_hosted);
@@ -70,7 +62,7 @@ options:
      min_replicas: 8}
   - {id: mix, kind: hybrid, private: gpu, overflow: api}
 )");
-  CompareResult c = compare(p, sheet(), nullptr);
+  CompareResult c = compare(p, test::basic_sheet(), nullptr);
   CHECK(find(c, "api").monthly_cost_usd == Approx(2628.00));
   CHECK(find(c, "gpu").monthly_cost_usd == Approx(14600.00));
   const auto& mix = find(c, "mix");
@@ -80,7 +72,7 @@ options:
   CHECK(mix.monthly_cost_usd == Approx(14600.00));
   SECTION("a fixed fleet below min_replicas is raised to it") {
     p.options[2].as<HybridOption>()->replicas = 2;
-    OptionResult r = evaluate_option(p, sheet(), p.options[2], nullptr);
+    OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[2], nullptr);
     REQUIRE(r.hybrid);
     CHECK(r.hybrid->replicas == 8);
     CHECK(r.monthly_cost_usd == Approx(14600.00));
@@ -104,7 +96,7 @@ options:
   - {id: gpu, kind: self_hosted, instance: gpu-2.50, model: m, tokens_per_second_per_replica: 1000}
   - {id: mix, kind: hybrid, private: gpu, overflow: mini}
 )");
-  CompareResult c = compare(p, sheet(), nullptr);
+  CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& mini = find(c, "mini");
   CHECK_FALSE(mini.feasible);
   REQUIRE(mini.rate_check);
@@ -120,7 +112,7 @@ options:
   CHECK(mix.rate_check->peak_requests_per_min == Approx(30000.0));
   SECTION("a fleet too small for the limit is infeasible and names the limit") {
     p.options[2].as<HybridOption>()->replicas = 400;  // overflow 600/s = 36,000/min
-    OptionResult r = evaluate_option(p, sheet(), p.options[2], nullptr);
+    OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[2], nullptr);
     CHECK_FALSE(r.feasible);
     REQUIRE_FALSE(r.reasons.empty());
     CHECK_THAT(r.reasons[0], Catch::Contains("36000/min exceeds the tier-5 limit of 30000/min"));
@@ -139,7 +131,7 @@ options:
   - {id: gpu, kind: self_hosted, instance: gpu-2.50, model: m, tokens_per_second_per_replica: 100000}
   - {id: mix, kind: hybrid, private: gpu, overflow: mini}
 )");
-  CompareResult c = compare(p, sheet(), nullptr);
+  CompareResult c = compare(p, test::basic_sheet(), nullptr);
   CHECK_FALSE(find(c, "mini").feasible);
   const auto& mix = find(c, "mix");
   REQUIRE(mix.hybrid);
@@ -167,7 +159,7 @@ options:
   - {id: mix, kind: hybrid, private: gpu, overflow: mini}
 )");
   perf::CatalogReplicaModelProvider perf(test::shipped_catalog());
-  CompareResult c = compare(p, sheet(), &perf);
+  CompareResult c = compare(p, test::basic_sheet(), &perf);
   const auto& mini = find(c, "mini");
   CHECK_FALSE(mini.feasible);
   REQUIRE(mini.rate_check);
@@ -194,7 +186,7 @@ options:
   - {id: gpu, kind: self_hosted, instance: gpu-2.50, model: llama-3.1-8b, tokens_per_second_per_replica: 1000}
   - {id: mix, kind: hybrid, private: gpu, overflow: api}
 )");
-  CompareResult c = compare(p, sheet(), nullptr);
+  CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& api = find(c, "api");
   CHECK_FALSE(api.feasible);
   REQUIRE_FALSE(api.reasons.empty());

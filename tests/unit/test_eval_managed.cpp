@@ -3,16 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "plan/core/compare.hpp"
+#include "fixtures.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;
+using plan::test::find;
 
-namespace {
-const PriceSheet& sheet() {
-  static const PriceSheet s = io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.yaml");
-  return s;
-}
-}  // namespace
 
 // 1,440,000 requests a day, flat, of 500 input + 50 output tokens: 1,000 requests/min,
 // 500,000 input and 50,000 output tokens/min. pt-test units serve 100,000 input and 10,000
@@ -24,7 +20,7 @@ workloads:
 options:
   - {id: pt, kind: managed, offering: pt-test, mode: provisioned}
 )");
-  OptionResult r = evaluate_option(p, sheet(), p.options[0], nullptr);
+  OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[0], nullptr);
   CHECK(r.feasible);
   REQUIRE(r.provisioned);
   CHECK(r.provisioned->units == 5);
@@ -42,7 +38,7 @@ workloads:
 options:
   - {id: pt, kind: managed, offering: pt-test, mode: provisioned, unit_input_tokens_per_min: 0.000001}
 )");
-  OptionResult r = evaluate_option(p, sheet(), p.options[0], nullptr);
+  OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[0], nullptr);
   CHECK_FALSE(r.feasible);
   CHECK_FALSE(r.provisioned);
   CHECK(r.monthly_cost_usd == 0.0);

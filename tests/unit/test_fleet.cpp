@@ -4,16 +4,12 @@
 #include "plan/core/compare.hpp"
 #include "plan/core/fleet.hpp"
 #include "plan/core/traffic.hpp"
+#include "fixtures.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;
+using plan::test::find;
 
-namespace {
-const PriceSheet& sheet() {
-  static const PriceSheet s = io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.yaml");
-  return s;
-}
-}  // namespace
 
 TEST_CASE("checked_count rounds up and refuses counts beyond any fleet", "[fleet]") {
   CHECK(checked_count(0.0) == 0);
@@ -36,7 +32,7 @@ workloads:
 options:
   - {id: gpu, kind: self_hosted, instance: gpu-2.50, model: m, tokens_per_second_per_replica: 0.000001}
 )");
-  OptionResult r = evaluate_option(p, sheet(), p.options[0], nullptr);
+  OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[0], nullptr);
   CHECK_FALSE(r.feasible);
   REQUIRE(r.reasons.size() == 1);
   CHECK_THAT(r.reasons[0], Catch::Contains("needs more than 1e+07 replicas") &&

@@ -5,19 +5,11 @@
 
 #include "plan/core/compare.hpp"
 #include "plan/core/recommend.hpp"
+#include "fixtures.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;
-
-namespace {
-const OptionResult& find(const CompareResult& c, const std::string& id) {
-  for (const auto& o : c.options)
-    if (o.id == id) return o;
-  FAIL("no option " << id);
-  return c.options.front();
-}
-PriceSheet sheet() { return io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.yaml"); }
-}  // namespace
+using plan::test::find;
 
 // The profile: 1 req/s in hours 0-11, 3 req/s in hours 12-23, 1,000 tokens per request.
 // API flat-1: $1 per 1M tokens = $0.001 per request. A replica serves 1,000 tokens/s =
@@ -30,7 +22,7 @@ PriceSheet sheet() { return io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.ya
 // The first replica saves $2,628 for $1,825; the second saves only $1,314: K = 1.
 TEST_CASE("hybrid: optimal fleet size on a business-hours shape", "[hybrid]") {
   Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
-  CompareResult c = compare(p, sheet(), nullptr);
+  CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& api = find(c, "api");
   const auto& gpu = find(c, "gpu");
   const auto& mix = find(c, "mix");
@@ -51,7 +43,7 @@ TEST_CASE("hybrid: optimal fleet size on a business-hours shape", "[hybrid]") {
   CHECK(mix.hybrid->private_utilization == Approx(1.0));
   CHECK(c.cheapest == std::optional<std::string>("mix"));
 
-  Recommendation r = recommend(p, sheet(), nullptr);
+  Recommendation r = recommend(p, test::basic_sheet(), nullptr);
   REQUIRE(r.best);
   CHECK(r.plans[*r.best].id == "mix");
   REQUIRE(r.pure_private_usd);
@@ -64,7 +56,7 @@ TEST_CASE("hybrid: restricted data never overflows", "[hybrid]") {
   Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
   // Make the whole workload PHI: the API may not receive it (sheet allows public, internal).
   p.workloads[0].data_class = "phi";
-  CompareResult c = compare(p, sheet(), nullptr);
+  CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& api = find(c, "api");
   CHECK_FALSE(api.feasible);
   REQUIRE(api.reasons.size() == 1);
@@ -82,7 +74,7 @@ TEST_CASE("hybrid: policy keeps a class private", "[hybrid]") {
   p.workloads[0].data_class = "internal";
   p.policy.self_hosted_only = {"internal"};
   p.policy.loc = {"policy.yaml", 3, 1};
-  CompareResult c = compare(p, sheet(), nullptr);
+  CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& api = find(c, "api");
   CHECK_FALSE(api.feasible);
   CHECK_THAT(api.reasons[0], Catch::Contains("policy.self_hosted_only at policy.yaml:3"));
@@ -105,7 +97,7 @@ TEST_CASE("hybrid: batch requests fill idle private capacity first", "[hybrid]")
   batch.traffic = TrafficShape::flat();
   p.workloads.push_back(batch);
   p.options[2].as<HybridOption>()->replicas = 1;
-  CompareResult c = compare(p, sheet(), nullptr);
+  CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& mix = find(c, "mix");
   REQUIRE(mix.hybrid);
   CHECK(mix.breakdown.api_tokens == Approx(511.00));
@@ -113,7 +105,7 @@ TEST_CASE("hybrid: batch requests fill idle private capacity first", "[hybrid]")
   SECTION("without filling idle capacity, all batch goes to the API") {
     // 60,000 x 30.41667 x 0.001 = $1,825.00
     p.options[2].as<HybridOption>()->batch_fills_idle = false;
-    CompareResult c2 = compare(p, sheet(), nullptr);
+    CompareResult c2 = compare(p, test::basic_sheet(), nullptr);
     CHECK(find(c2, "mix").breakdown.api_tokens == Approx(1825.00));
   }
 }
@@ -144,7 +136,7 @@ TEST_CASE("recommend: a split plan costs a shared option once, for the combined 
   pub.data_class = "public";
   pub.requests_per_day = 8640;
   p.workloads = {a, b, pub};
-  Recommendation r = recommend(p, sheet(), nullptr);
+  Recommendation r = recommend(p, test::basic_sheet(), nullptr);
   auto it = std::find_if(r.plans.begin(), r.plans.end(), [](const Plan& x) { return x.id == "split"; });
   REQUIRE(it != r.plans.end());
   CHECK(it->feasible);
@@ -174,7 +166,7 @@ TEST_CASE("hybrid: the fleet search finds the cheapest size that trying every si
     p.workloads[0].requests_per_day *= k.scale;
     p.options[1].as<SelfHostedOption>()->instance = k.instance;
     p.options[1].fleet()->gpus_per_replica = 1;
-    CompareResult c = compare(p, sheet(), nullptr);
+    CompareResult c = compare(p, test::basic_sheet(), nullptr);
     const auto& mix = find(c, "mix");
     REQUIRE(mix.hybrid);
     const int k_hi = mix.hybrid->full_replicas;
@@ -183,7 +175,7 @@ TEST_CASE("hybrid: the fleet search finds the cheapest size that trying every si
     for (int n = 0; n <= k_hi; ++n) {
       Option fixed = p.options[2];
       fixed.as<HybridOption>()->replicas = n;
-      OptionResult r = evaluate_option(p, sheet(), fixed, nullptr);
+      OptionResult r = evaluate_option(p, test::basic_sheet(), fixed, nullptr);
       if (r.feasible && r.monthly_cost_usd < cheapest - 1e-9) {
         cheapest = r.monthly_cost_usd;
         at = n;
