@@ -139,16 +139,50 @@ TEST_CASE("compare: fixture profile, totals and cheapest", "[compare]") {
   CHECK(r.cheapest == std::optional<std::string>("mini"));
 }
 
-TEST_CASE("round_cents and printed totals agree", "[compare]") {
+TEST_CASE("round_cents: half a cent rounds away from zero", "[compare]") {
   CHECK(round_cents(1.005000001) == Approx(1.01));
   CHECK(round_cents(2.675) == Approx(2.68).margin(0.011));
-  CostBreakdown b;
-  b.gpu_compute = 0.004;  // prints 0.00
-  b.ops_labour = 0.004;   // prints 0.00
+  CHECK(round_cents(0.125) == 0.13);    // 12.5 cents exactly (0.125 is a binary fraction) -> 13
+  CHECK(round_cents(-0.125) == -0.13);  // away from zero, not towards +infinity
+}
+
+TEST_CASE("finish_totals: the total is the sum of cent-rounded lines", "[compare]") {
   OptionResult r;
-  r.breakdown = b;
-  // Sum of printed lines is 0.00, so the total must be 0.00, not 0.01.
-  double cents = 0;
-  for (const auto& [n, v] : b.lines()) cents += std::round(v * 100);
-  CHECK(cents == 0);
+  SECTION("lines that each print 0.00 total 0.00") {
+    // 0.004 + 0.004 + 0.004 = 0.012 would round to 0.01; each line rounds to 0.00 first,
+    // so the printed lines and the printed total agree at 0.00.
+    r.breakdown.gpu_compute = 0.004;
+    r.breakdown.ops_labour = 0.004;
+    r.breakdown.monitoring = 0.004;
+    r.monthly_tokens = 1e6;
+    finish_totals(r);
+    CHECK(r.monthly_cost_usd == 0.0);
+    CHECK(r.cost_per_mtok_usd == 0.0);
+  }
+  SECTION("lines that each round up total more than their raw sum") {
+    // 0.006 -> 0.01 twice: 0.02, where the raw sum 0.012 would give 0.01.
+    r.breakdown.egress = 0.006;
+    r.breakdown.storage = 0.006;
+    r.monthly_tokens = 4e6;
+    finish_totals(r);
+    CHECK(r.monthly_cost_usd == Approx(0.02));
+    CHECK(r.cost_per_mtok_usd == Approx(0.005));  // 0.02 USD / 4 M tokens
+  }
+  SECTION("half a cent rounds away from zero") {
+    // 1234.565 x 100 is 123456.5 in binary floating point -> 123457 cents = 1234.57;
+    // 0.125 -> 12.5 cents -> 13 cents. Total 1234.57 + 0.13 = 1234.70.
+    r.breakdown.api_tokens = 1234.565;
+    r.breakdown.storage = 0.125;
+    r.monthly_tokens = 2e6;
+    finish_totals(r);
+    CHECK(r.monthly_cost_usd == Approx(1234.70).margin(1e-9));
+    CHECK(r.cost_per_mtok_usd == Approx(617.35).margin(1e-9));  // 1234.70 / 2
+  }
+  SECTION("no tokens: no cost per 1M tokens") {
+    r.breakdown.gpu_compute = 100.0;
+    r.monthly_tokens = 0;
+    finish_totals(r);
+    CHECK(r.monthly_cost_usd == Approx(100.0));
+    CHECK(r.cost_per_mtok_usd == 0.0);
+  }
 }

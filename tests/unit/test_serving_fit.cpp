@@ -223,3 +223,32 @@ TEST_CASE("serving fit: figures out of range are not used", "[serving_fit]") {
   REQUIRE(g.notes.size() == 1);
   CHECK_THAT(g.notes[0], Catch::Contains("sequences decoding at once"));
 }
+
+TEST_CASE("fit_serving_deployment: the deployment the first file names, or none", "[serving_fit]") {
+  Calibration c = import_of("a.yaml", latency_run(100, 100, 0.1, 10.0));
+  c.model = "round";
+  c.gpu = "unit-gpu";
+  c.precision = "bf16";
+  c.tp = 1;
+  SECTION("a catalog deployment: the same fit as fit_serving with the weights' default KV precision") {
+    auto f = fit_serving_deployment(fixture(), {c});
+    REQUIRE(f);
+    CHECK(f->ok);
+    CHECK(f->scales.memory == Approx(fit_round({c}).scales.memory).epsilon(1e-12));
+  }
+  SECTION("not in the catalog") {
+    CHECK_FALSE(fit_serving_deployment(fixture(), {}));
+    Calibration other = c;
+    other.gpu = "no-such-gpu";
+    CHECK_FALSE(fit_serving_deployment(fixture(), {other}));
+    other = c;
+    other.model = "no-such-model";
+    CHECK_FALSE(fit_serving_deployment(fixture(), {other}));
+    other = c;
+    other.precision = "no-such-precision";
+    CHECK_FALSE(fit_serving_deployment(fixture(), {other}));
+    other = c;
+    other.tp = 3;  // not a tensor-parallel degree
+    CHECK_FALSE(fit_serving_deployment(fixture(), {other}));
+  }
+}

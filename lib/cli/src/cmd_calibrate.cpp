@@ -24,7 +24,7 @@
 #include "plan/io/catalog_loader.hpp"
 #include "plan/core/catalog.hpp"
 #include "plan/probe/cpu_probe.hpp"
-#include "plan/report/table.hpp"
+#include "plan/report/calibration_report.hpp"
 #ifdef PLAN_HAVE_CUDA_PROBE
 #include <dlfcn.h>
 
@@ -170,147 +170,11 @@ TransformerShape resolve_model(const std::optional<Catalog>& cat, const std::str
 
 void progress(const std::string& line) { std::cerr << "plan: calibrate: " << line << "\n" << std::flush; }
 
-std::string fmt_opt(const std::optional<double>& v, int decimals) { return v ? report::fixed(*v, decimals) : "-"; }
-
-// What an imported serving result does to the catalog model of its deployment: the fit of
-// that file alone (perf::fit_serving), measured against predicted.
-std::string show_serving_fit(const Catalog& cat, const std::vector<Calibration>& files) {
-  const Calibration& c = files.front();
-  const ModelArch* m = cat.find_model(c.model);
-  const GpuSpec* gpu = cat.find_gpu(c.gpu);
-  const Precision* w = cat.find_precision(c.precision);
-  if (!m || !gpu || !w || !perf::is_tp_degree(c.tp))
-    return fmt::format("\nnot used for planning: {} on {} ({}, TP {}) is not a deployment of calib/catalog.yaml (its "
-                       "model, GPU, precision or TP is not there)\n",
-                       c.model, c.gpu, c.precision, c.tp);
-  const Precision* kv = cat.find_precision(w->kv_default());
-  if (!kv) return "";
-  perf::ServingFit f = perf::fit_serving(cat, *m, *gpu, *w, *kv, c.tp, files);
-  std::string o = "\nagainst the catalog model of this deployment:\n";
-  report::Table t;
-  if (files.size() > 1) t.add_column("file", report::Align::left);
-  t.add_column("figure", report::Align::left);
-  for (auto h : {"batch", "measured", "catalog", "calibrated"}) t.add_column(h);
-  for (const auto& x : f.observations) {
-    std::vector<std::string> row{x.figure, report::fixed(x.batch, 1), report::fixed(x.measured, 2),
-                                 report::fixed(x.catalog, 2), f.ok ? report::fixed(x.fitted, 2) : std::string("-")};
-    if (files.size() > 1) row.insert(row.begin(), std::filesystem::path(x.source).filename().string());
-    t.add_row(row);
-  }
-  if (!f.observations.empty()) o += t.render_text();
-  for (const auto& n : f.notes) o += "note: " + n + "\n";
-  if (!f.ok) return o + "not used for planning: " + f.problem + "\n";
-  o += fmt::format("time scales: memory x{:.3f}, compute x{:.3f}, fixed x{:.3f}; {}\n", f.scales.memory,
-                   f.scales.compute, f.scales.fixed, f.method);
-  for (const auto& h : f.held) o += "held at the catalog's value: " + h + "\n";
-  o += fmt::format("plans for {} on {}x {} ({}) use these scales; all files for the same deployment are fitted "
-                   "together\n",
-                   c.model, c.tp, c.gpu, c.precision);
-  return o;
-}
-
-// One line on how the model the result file names was checked; empty for files written
-// before the check.
-std::string model_check_line(const Calibration& c) {
-  const ServingMeasurement& s = *c.serving;
-  if (!s.model_check) return "";
-  const std::string named = s.tool_model ? *s.tool_model : s.tool_tokenizer.value_or("");
-  switch (*s.model_check) {
-    case ModelCheck::matched: return fmt::format("model check: the result file names '{}', which is {}\n", named, c.model);
-    case ModelCheck::forced:
-      return fmt::format("model check: FORCED: the result file is for model '{}', not {}; imported with --force\n",
-                         named, c.model);
-    case ModelCheck::unchecked:
-      return fmt::format("model check: none: the result file names no model, so it could not be checked against {}\n",
-                         c.model);
-  }
-  return "";
-}
-
+// `calibrate show` and `import` of one file: the file, then, for an imported serving result
+// and a catalog, what the result does to the catalog model of its deployment.
 std::string show_calibration(const Calibration& c, const Catalog* cat = nullptr) {
-  std::string o = fmt::format("calibration {} ({}, created {} on {}, {})\n", c.path.empty() ? "-" : c.path, c.kind,
-                              c.created, c.host, c.probe_version);
-  o += fmt::format("model {}, gpu {}, precision {}, tp {}\n", c.model, c.gpu, c.precision, c.tp);
-  if (c.probe) {
-    const ProbeResult& p = *c.probe;
-    o += fmt::format("device {} ({}, {:.1f} GiB, driver {}, runtime {})\n", p.device_name, p.backend,
-                     p.device_memory_bytes / bytes_per_gib, p.driver_version, p.runtime_version);
-    o += fmt::format("layers run {} of {}, context {}, median of {} repeats\n", p.layers_run, p.layers, p.context,
-                     p.repeats);
-    o += fmt::format("stream bandwidth {:.2f} GB/s, GEMM {:.3f} TFLOP/s, prefill {} tokens: {:.1f} tokens/s\n\n",
-                     p.stream_bandwidth_bytes_per_s / 1e9, p.gemm_flops_per_s / 1e12, p.prefill_tokens,
-                     p.prefill_tokens_per_s);
-    report::Table t;
-    for (auto h : {"batch", "step ms", "tokens/s", "GB moved", "GB/s", "GFLOP", "fit ms"}) t.add_column(h);
-    for (const auto& d : p.decode) {
-      std::string model = "-";
-      if (c.fit) {
-        double bw = d.bytes * c.fit->seconds_per_byte, fl = d.flops * c.fit->seconds_per_flop;
-        model = report::fixed((c.fit->t_fixed_s + std::max(bw, fl)) * 1e3, 3);
-      }
-      t.add_row({std::to_string(d.batch), report::fixed(d.step_s * 1e3, 3), report::fixed(d.tokens_per_s, 1),
-                 report::fixed(d.bytes / 1e9, 4), report::fixed(d.bytes / d.step_s / 1e9, 2),
-                 report::fixed(d.flops / 1e9, 3), model});
-    }
-    o += t.render_text();
-    for (const auto& n : p.notes) o += "note: " + n + "\n";
-  }
-  if (c.fit) {
-    const EfficiencyFit& f = *c.fit;
-    o += fmt::format("\nfit: t_fixed {:.4f} ms, effective bandwidth {:.2f} GB/s, effective compute {}, {} points "
-                     "({} bandwidth-bound, {} compute-bound), rms residual {:.4f} ms\n",
-                     f.t_fixed_s * 1e3, 1.0 / f.seconds_per_byte / 1e9,
-                     f.seconds_per_flop > 0 ? fmt::format("{:.3f} TFLOP/s", 1.0 / f.seconds_per_flop / 1e12)
-                                            : std::string("not identified by decode"),
-                     f.points, f.bandwidth_bound_points, f.compute_bound_points, f.rms_residual_s * 1e3);
-    o += "method: " + f.method + "\n";
-  }
-  if (c.efficiencies) {
-    const Efficiencies& e = *c.efficiencies;
-    o += fmt::format("efficiencies: e_bw {:.3f}, e_fl {}, t_fixed {:.4f} ms (reference {:.2f} GB/s, {:.3f} TFLOP/s: {})\n",
-                     e.e_bw, fmt_opt(e.e_fl, 3), e.t_fixed_s * 1e3, e.reference_bandwidth_bytes_per_s / 1e9,
-                     e.reference_flops_per_s / 1e12, e.reference_source);
-  }
-  if (c.serving) {
-    const ServingMeasurement& s = *c.serving;
-    o += fmt::format("imported {} result {} (sha256 {})\n", s.tool, s.source_file, s.source_sha256);
-    if (s.tool_model) o += fmt::format("model in file: {}\n", *s.tool_model);
-    if (s.tool_tokenizer) o += fmt::format("tokenizer in file: {}\n", *s.tool_tokenizer);
-    o += model_check_line(c);
-    report::Table t;
-    t.add_column("figure", report::Align::left);
-    t.add_column("value");
-    auto row = [&](const char* k, const std::optional<double>& v, int dec) {
-      if (v) t.add_row({k, report::fixed(*v, dec)});
-    };
-    row("duration s", s.duration_s, 2);
-    row("requests", s.requests, 0);
-    row("concurrency", s.concurrency, 2);
-    row("request rate /s", s.request_rate, 2);
-    row("mean input tokens", s.mean_input_tokens, 1);
-    row("mean output tokens", s.mean_output_tokens, 1);
-    row("requests/s", s.requests_per_s, 3);
-    row("output tokens/s", s.output_tokens_per_s, 1);
-    row("total tokens/s", s.total_tokens_per_s, 1);
-    row("TTFT mean ms", s.ttft_mean_ms, 2);
-    row("TTFT p50 ms", s.ttft_p50_ms, 2);
-    row("TTFT p90 ms", s.ttft_p90_ms, 2);
-    row("TTFT p95 ms", s.ttft_p95_ms, 2);
-    row("TTFT p99 ms", s.ttft_p99_ms, 2);
-    row("TPOT mean ms", s.tpot_mean_ms, 3);
-    row("TPOT p50 ms", s.tpot_p50_ms, 3);
-    row("TPOT p90 ms", s.tpot_p90_ms, 3);
-    row("TPOT p95 ms", s.tpot_p95_ms, 3);
-    row("TPOT p99 ms", s.tpot_p99_ms, 3);
-    row("ITL mean ms", s.itl_mean_ms, 3);
-    row("ITL p50 ms", s.itl_p50_ms, 3);
-    row("ITL p99 ms", s.itl_p99_ms, 3);
-    row("E2E mean ms", s.e2el_mean_ms, 2);
-    row("E2E p50 ms", s.e2el_p50_ms, 2);
-    row("E2E p99 ms", s.e2el_p99_ms, 2);
-    o += t.render_text();
-    if (cat) o += show_serving_fit(*cat, {c});
-  }
+  std::string o = report::render_calibration(c);
+  if (c.serving && cat) o += report::render_serving_fit({c}, perf::fit_serving_deployment(*cat, {c}));
   return o;
 }
 
@@ -554,19 +418,8 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
   if (files.size() == 1) {
     out = show_calibration(files[0], cat ? &*cat : nullptr);
   } else {
-    report::Table t;
-    for (auto h : {"#", "requests/s", "concurrency", "TTFT mean ms", "TPOT mean ms", "output tok/s"}) t.add_column(h);
-    t.add_column("file", report::Align::left);
-    for (std::size_t i = 0; i < files.size(); ++i) {
-      const ServingMeasurement& s = *files[i].serving;
-      t.add_row({std::to_string(i + 1), fmt_opt(s.requests_per_s, 3), fmt_opt(s.concurrency, 2),
-                 fmt_opt(s.ttft_mean_ms, 2), fmt_opt(s.tpot_mean_ms, 3), fmt_opt(s.output_tokens_per_s, 1),
-                 files[i].path});
-    }
-    out = fmt::format("imported {} benchmarks of {} (sha256 {}) for {} on {}x {} ({})\n", files.size(), o.file,
-                      files[0].serving->source_sha256, base.model, base.tp, base.gpu, base.precision) +
-          t.render_text() + model_check_line(files[0]);
-    if (cat) out += show_serving_fit(*cat, files);
+    out = report::render_import_summary(o.file, files);
+    if (cat) out += report::render_serving_fit(files, perf::fit_serving_deployment(*cat, files));
   }
   for (const auto& c : files) out += fmt::format("wrote {}\n", c.path);
   emit(out, "");
@@ -574,36 +427,23 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
 }
 
 int list_calibrate(const Globals& g) {
-  report::Table t;
-  for (auto h : {"file", "kind", "model", "gpu", "precision"}) t.add_column(h, report::Align::left);
-  for (auto h : {"tp", "e_bw", "e_fl", "t_fixed ms", "tokens/s"}) t.add_column(h);
-  t.add_column("created", report::Align::left);
   auto files = io::list_calibrations(g.calib_dir() + "/results");
-  for (const auto& f : files) {
-    try {
-      Calibration c = io::load_calibration(f);
-      std::string ebw = "-", efl = "-", tfix = "-", tps = "-";
-      if (c.efficiencies) {
-        ebw = report::fixed(c.efficiencies->e_bw, 3);
-        efl = fmt_opt(c.efficiencies->e_fl, 3);
-        tfix = report::fixed(c.efficiencies->t_fixed_s * 1e3, 4);
-      }
-      if (c.probe && !c.probe->decode.empty()) tps = report::fixed(c.probe->decode.back().tokens_per_s, 1);
-      if (c.serving && c.serving->total_tokens_per_s) tps = report::fixed(*c.serving->total_tokens_per_s, 1);
-      std::string model = c.model;
-      if (c.serving && c.serving->model_check == ModelCheck::forced)
-        model += fmt::format(" (forced: file is for {})", c.serving->tool_model.value_or(c.serving->tool_tokenizer.value_or("?")));
-      t.add_row({std::filesystem::path(f).filename().string(), c.kind, model, c.gpu, c.precision, std::to_string(c.tp),
-                 ebw, efl, tfix, tps, c.created});
-    } catch (const Error& e) {
-      t.add_row({std::filesystem::path(f).filename().string(), "invalid", e.formatted(), "", "", "", "", "", "", "", ""});
-    }
-  }
   if (files.empty()) {
     emit(fmt::format("no calibration files in {}/results\n", g.calib_dir()), "");
     return 0;
   }
-  emit(t.render_text(), "");
+  std::vector<report::CalibrationListEntry> entries;
+  for (const auto& f : files) {
+    report::CalibrationListEntry e;
+    e.file = std::filesystem::path(f).filename().string();
+    try {
+      e.calibration = io::load_calibration(f);
+    } catch (const Error& err) {
+      e.error = err.formatted();
+    }
+    entries.push_back(std::move(e));
+  }
+  emit(report::render_calibration_list(entries), "");
   return 0;
 }
 

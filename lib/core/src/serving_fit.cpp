@@ -346,4 +346,16 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
   return fit;
 }
 
+std::optional<ServingFit> fit_serving_deployment(const Catalog& cat, const std::vector<Calibration>& imports) {
+  if (imports.empty()) return std::nullopt;
+  const Calibration& c = imports.front();
+  const ModelArch* m = cat.find_model(c.model);
+  const GpuSpec* gpu = cat.find_gpu(c.gpu);
+  const Precision* w = cat.find_precision(c.precision);
+  if (!m || !gpu || !w || !is_tp_degree(c.tp)) return std::nullopt;
+  const Precision* kv = cat.find_precision(w->kv_default());
+  if (!kv) return std::nullopt;
+  return fit_serving(cat, *m, *gpu, *w, *kv, c.tp, imports);
+}
+
 }  // namespace plan::perf

@@ -83,12 +83,9 @@ std::string render_html_report(const HtmlReportInput& in) {
       esc(c.currency), c.hours_per_month, human(c.monthly_tokens / days_per_month), human(c.monthly_tokens),
       esc(in.tool_version));
 
-  // Recommendation: the same text as `plan recommend`, less its header.
-  std::string rec_text = render_recommend(rec, Format::table);
-  auto cut = rec_text.find("\n\n");
-  auto end = rec_text.find("\nall plans");
-  out += "<section id=\"recommendation\"><h2>Recommendation</h2>\n<pre>" +
-         esc(rec_text.substr(cut + 2, end == std::string::npos ? std::string::npos : end - cut - 2)) + "</pre></section>\n";
+  // Recommendation: the same summary as `plan recommend` prints below its header.
+  out += "<section id=\"recommendation\"><h2>Recommendation</h2>\n<pre>" + esc(render_recommend_summary(rec)) +
+         "</pre></section>\n";
 
   out += "<section id=\"comparison\"><h2>Options compared</h2>\n" + compare_table(c);
   std::string findings;

@@ -175,6 +175,8 @@ std::string render_json(const Recommendation& r) {
 
 }  // namespace
 
+std::string render_recommend_summary(const Recommendation& r) { return summary(r); }
+
 std::string render_recommend(const Recommendation& r, Format f) {
   switch (f) {
     case Format::json: return render_json(r);

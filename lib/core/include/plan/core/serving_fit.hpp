@@ -5,6 +5,7 @@
 // every memory-bound time by one factor (1/e_bw), every compute-bound time by another
 // (1/e_fl) and the fixed per-step costs by a third, keeping the model's structure
 // (batching, prefill interference, all-reduces). See docs/calibration.md.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,5 +73,10 @@ struct ServingFit {
 // fit repeated until they are stable.
 ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu, const Precision& weights,
                        const Precision& kv, int tp, const std::vector<Calibration>& imports);
+
+// fit_serving for the deployment that the first of `imports` names (its model, GPU,
+// precision and TP, with the weights' default KV precision); nullopt when `cat` has no such
+// deployment, or `imports` is empty.
+std::optional<ServingFit> fit_serving_deployment(const Catalog& cat, const std::vector<Calibration>& imports);
 
 }  // namespace plan::perf
