@@ -307,3 +307,85 @@ TEST_CASE("hybrid options: floor is the cheaper of their two parts", "[finance][
     CHECK(cents == std::llround(o.total * 100));
   }
 }
+
+TEST_CASE("break-even table: every pair in profile order, or each against one option", "[finance][breakeven]") {
+  // fin-b (api at $15 per 1M, a reserved GPU at $2,000/month with $5,000 once) plus a
+  // third option, an API at a blended $0.30 per 1M.
+  Fixture f("profile-fin-b.yaml");
+  Option cheap = f.opt("api");
+  cheap.id = "cheap";
+  cheap.as<ApiOption>()->model = "blended-030";
+  f.profile.options.push_back(cheap);
+  const double today = f.profile.tokens_per_day();
+
+  auto pairs_of = [](const BreakEvenTable& t) {
+    std::vector<std::string> out;
+    for (const auto& r : t.rows) out.push_back(r.be.a + "/" + r.be.b);
+    return out;
+  };
+
+  SECTION("every pair") {
+    BreakEvenTable t = break_even_table(f.profile, f.sheet, nullptr, "");
+    CHECK(t.profile_name == "fin-b");
+    CHECK(t.price_sheet_version == f.sheet.version);
+    CHECK(t.tokens_per_day_today == 4e6);
+    // Pairs (api, gpu), (api, cheap), (gpu, cheap); each row names first the option that may
+    // become cheaper: the capacity-priced one, else the one with the lower floor.
+    REQUIRE(pairs_of(t) == std::vector<std::string>{"gpu/api", "cheap/api", "gpu/cheap"});
+    for (const auto& r : t.rows) CHECK(r.horizon_months == 12);
+    // gpu against api: break-even at 4.383561M tokens/day (case (b) above); payback in month
+    // 9 of a horizon starting 2025-03 (the projection case above): 2025-11.
+    const BreakEvenPair& gpu_api = t.rows[0];
+    REQUIRE(gpu_api.be.found);
+    CHECK(gpu_api.be.tokens_per_day == Approx(4.383561e6).epsilon(1e-6));
+    REQUIRE(gpu_api.payback_month);
+    CHECK(*gpu_api.payback_month == 9);
+    CHECK(gpu_api.payback_label == "2025-11");
+    // cheap against api: no one-time cost and cheaper from the first month, so payback in 1.
+    const BreakEvenPair& cheap_api = t.rows[1];
+    CHECK(cheap_api.be.a_cheaper_everywhere);
+    REQUIRE(cheap_api.payback_month);
+    CHECK(*cheap_api.payback_month == 1);
+    CHECK(cheap_api.payback_label == "2025-03");
+    // gpu against cheap: the GPU ($2,000/month) only wins at 2000 / 0.30 x 1e6 / 30.416667
+    // = 219.2M tokens/day; cheap costs 4M x 30.416667 x $0.30/1M = $36.50 in month 1 and
+    // at 1.1^11 = 2.853 times that in month 12, so the GPU never pays back.
+    const BreakEvenPair& gpu_cheap = t.rows[2];
+    REQUIRE(gpu_cheap.be.found);
+    CHECK(gpu_cheap.be.tokens_per_day == Approx(730 * 2.739726 / 0.30e-6 / (730.0 / 24.0)).epsilon(1e-6));
+    CHECK_FALSE(gpu_cheap.payback_month);
+    CHECK(gpu_cheap.payback_label.empty());
+    // The rows are find_break_even's.
+    OptionEvaluator api_e(f.profile, f.sheet, f.opt("api"), nullptr);
+    OptionEvaluator gpu_e(f.profile, f.sheet, f.opt("gpu"), nullptr);
+    CHECK(gpu_api.be.tokens_per_day == find_break_even(api_e, gpu_e, today).tokens_per_day);
+  }
+  SECTION("against one option: only the pairs that hold it, in profile order") {
+    CHECK(pairs_of(break_even_table(f.profile, f.sheet, nullptr, "gpu")) ==
+          std::vector<std::string>{"gpu/api", "gpu/cheap"});
+    CHECK(pairs_of(break_even_table(f.profile, f.sheet, nullptr, "cheap")) ==
+          std::vector<std::string>{"cheap/api", "gpu/cheap"});
+  }
+  SECTION("the range is passed to the search") {
+    BreakEvenRange narrow;
+    narrow.from_tokens_per_day = 1e3;
+    narrow.to_tokens_per_day = 1e6;  // below the 4.38M break-even of gpu against api
+    BreakEvenTable t = break_even_table(f.profile, f.sheet, nullptr, "gpu", narrow);
+    REQUIRE_FALSE(t.rows.empty());
+    CHECK_FALSE(t.rows[0].be.found);
+    CHECK(t.rows[0].be.range.to_tokens_per_day == 1e6);
+  }
+  SECTION("an unknown option to compare against is a usage error") {
+    try {
+      break_even_table(f.profile, f.sheet, nullptr, "nope");
+      FAIL("expected an error");
+    } catch (const Error& e) {
+      CHECK(e.code() == ExitCode::usage_error);
+      CHECK_THAT(e.what(), Catch::Contains("'nope' is not an option of profile fin-b"));
+    }
+  }
+  SECTION("a profile without traffic has no break-even") {
+    for (auto& w : f.profile.workloads) w.requests_per_day = 0;
+    CHECK_THROWS_WITH(break_even_table(f.profile, f.sheet, nullptr, ""), Catch::Contains("profile has no traffic"));
+  }
+}

@@ -77,13 +77,9 @@ void setup_perf(CLI::App& app, Registry& reg) {
   reg.add(sub, [opt, &g = reg.globals]() {
     const perf::PerfRunRequest q = request_of(*opt);
     Catalog cat = io::load_catalog(catalog_path(g));
-    const Calibrations cal(g);
+    const perf::CalibrationSet cal = load_calibrations(g);
     auto lookup = [&cal, &cat](const std::string& model, const std::string& gpu, const std::string& precision, int tp,
-                               std::vector<std::string>* notes) -> std::optional<perf::PerfCalibration> {
-      auto applied = cal.apply(cat, {model, gpu, precision, tp}, notes);
-      if (!applied) return std::nullopt;
-      return perf::PerfCalibration{std::move(applied->catalog), std::move(applied->source), std::move(applied->note)};
-    };
+                               std::vector<std::string>* notes) { return cal.apply(cat, {model, gpu, precision, tp}, notes); };
     const perf::PerfRunResult r = perf::run_perf(cat, q, lookup);
     emit(opt->format == "json" ? report::render_perf_json(r) : report::render_perf_table(r), opt->out);
     return 0;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/core/calibrated_provider.hpp"
 #include "plan/core/calibration.hpp"
 #include "plan/core/catalog.hpp"
 #include "plan/core/price_sheet.hpp"
@@ -85,27 +86,9 @@ struct Loaded {
 Loaded load_profile_and_sheet(const Globals& g, const std::string& profile_path, const std::string& prices);
 
 // The calibration files that may apply to self-hosted deployments: those given with
-// --calibration, else every file in calib/results/; none with --no-calibration.
-class Calibrations {
- public:
-  explicit Calibrations(const Globals& g);
-  // What applies to one deployment: the catalog to size it with, in which its GPU's
-  // efficiencies and fixed costs come from the calibration, and where they came from.
-  struct Applied {
-    Catalog catalog;
-    std::string source;  // the file(s)
-    std::string note;    // what was measured and fitted, for the report
-  };
-  // Serving results imported for exactly this model, GPU, precision and TP are fitted
-  // (perf::fit_serving); failing that, a probe file for this model, GPU and precision at
-  // this TP, or at TP 1 (efficiencies are per GPU; all-reduces stay the catalog's).
-  // nullopt when none applies. `notes` collects why matching files were not used.
-  std::optional<Applied> apply(const Catalog& base, const io::CalibrationKey& key, std::vector<std::string>* notes) const;
-
- private:
-  std::vector<Calibration> files_;
-  bool explicit_ = false;  // files named with --calibration
-};
+// --calibration (a file that does not load is an error), else every file in calib/results/
+// that loads; none with --no-calibration.
+perf::CalibrationSet load_calibrations(const Globals& g);
 
 // The performance model behind self-hosted options (catalog rooflines, calibration files).
 // `calibration` is an explicit calibration file, or empty for what the globals select.

@@ -1,13 +1,9 @@
-// Builds the performance model used for self-hosted options: the catalog roofline of
-// calib/catalog.yaml, with a GPU's efficiencies replaced by a calibration file's when one
-// matches the replica's model, GPU, precision and tensor-parallel degree.
+// Loads what the performance model of self-hosted options needs: the catalog
+// (calib/catalog.yaml) and the calibration files that may apply. Which calibration sizes a
+// deployment is perf::CalibrationSet (lib/core).
 #include <filesystem>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "common.hpp"
-#include "plan/core/perf.hpp"
-#include "plan/core/serving_fit.hpp"
 #include "plan/io/calibration_io.hpp"
 #include "plan/io/catalog_loader.hpp"
 
@@ -15,239 +11,23 @@ namespace plan::cli {
 
 std::string catalog_path(const Globals& g) { return g.calib_dir() + "/catalog.yaml"; }
 
-namespace {
-
-// Efficiencies relative to a catalog GPU's spec figures can stand in for the catalog's;
-// ones relative to the probe's own streaming kernel (a device not matched to the catalog)
-// cannot.
-bool relative_to_catalog(const Calibration& c) {
-  return c.efficiencies && c.efficiencies->reference_source.rfind("catalog gpu ", 0) == 0;
-}
-
-// A copy of the catalog in which `gpu` carries a probe's efficiencies and the fixed
-// per-step cost is the fitted t_fixed (which already holds per-layer launch gaps).
-Catalog probe_catalog(const Catalog& base, const std::string& gpu, const Precision& weights, const Calibration& c) {
-  Catalog cat = base;
-  for (auto& g : cat.gpus) {
-    if (g.id != gpu) continue;
-    g.e_bw = c.efficiencies->e_bw;
-    if (c.efficiencies->e_fl) (perf::gemm_in_8bit(g, weights) ? g.e_fl_8 : g.e_fl_16) = *c.efficiencies->e_fl;
-  }
-  cat.efficiency.step_overhead_ms.value = c.efficiencies->t_fixed_s * 1e3;
-  cat.efficiency.step_overhead_ms.source = c.path;
-  cat.efficiency.layer_overhead_us.value = 0;
-  cat.efficiency.layer_overhead_us.source = c.path;
-  return cat;
-}
-
-std::string percent(double x) { return fmt::format("{:.0f}%", x * 100.0); }
-
-std::string describe_fit(const perf::ServingFit& f, const std::vector<std::string>& files, const Catalog& after,
-                         const GpuSpec& gpu_after, const Precision& weights, double t_fixed_ms) {
-  const double e_fl = perf::gemm_efficiency(gpu_after, weights, after.efficiency);
-  std::string s = fmt::format("calibrated by serving results {}: time scales memory x{:.3f}, compute x{:.3f}, fixed "
-                              "x{:.3f} (e_bw {:.3f}, e_fl {:.3f}, fixed {:.2f} ms per step); fitted {}",
-                              fmt::join(files, ", "), f.scales.memory, f.scales.compute, f.scales.fixed,
-                              gpu_after.e_bw.value_or(after.efficiency.e_bw.value), e_fl, t_fixed_ms, fmt::join(f.fitted, ", "));
-  if (!f.held.empty()) s += fmt::format("; held at the catalog's: {}", fmt::join(f.held, ", "));
-  s += fmt::format("; RMS error over the measurements {} with the catalog, {} fitted", percent(f.rms_error_catalog),
-                   percent(f.rms_error_fitted));
-  return s;
-}
-
-}  // namespace
-
-Calibrations::Calibrations(const Globals& g) {
-  if (g.no_calibration) return;
+perf::CalibrationSet load_calibrations(const Globals& g) {
+  if (g.no_calibration) return {};
+  std::vector<Calibration> files;
   if (!g.calibrations.empty()) {
     // Named on the command line: a file that does not load is an error, not a skip.
-    explicit_ = true;
-    for (const auto& f : g.calibrations) files_.push_back(io::load_calibration(f));
-    return;
+    for (const auto& f : g.calibrations) files.push_back(io::load_calibration(f));
+    return perf::CalibrationSet(std::move(files), true);
   }
   for (const auto& f : io::list_calibrations(g.calib_dir() + "/results")) {
     try {
-      files_.push_back(io::load_calibration(f));
+      files.push_back(io::load_calibration(f));
     } catch (const Error&) {
       // `plan calibrate list` shows such files as invalid; they never size anything.
     }
   }
+  return perf::CalibrationSet(std::move(files), false);
 }
-
-std::optional<Calibrations::Applied> Calibrations::apply(const Catalog& base, const io::CalibrationKey& key,
-                                                         std::vector<std::string>* notes) const {
-  const ModelArch* m = base.find_model(key.model);
-  const GpuSpec* gpu = base.find_gpu(key.gpu);
-  const Precision* w = base.find_precision(key.precision);
-  if (!m || !gpu || !w) return std::nullopt;
-  const Precision* kv = base.find_precision(w->kv_default());
-  if (!kv) return std::nullopt;
-
-  std::vector<Calibration> imports;
-  std::vector<std::string> names;
-  for (const auto& c : files_) {
-    if (c.kind == "import" && c.serving && io::calibration_matches(c, key)) {
-      imports.push_back(c);
-      names.push_back(c.path);
-    }
-  }
-  if (!imports.empty()) {
-    if (notes) {
-      for (const auto& c : imports) {
-        if (c.serving->model_check == ModelCheck::forced)
-          notes->push_back(fmt::format("serving result {} was imported with --force: its result file is for model "
-                                       "'{}', not {}",
-                                       c.path, c.serving->tool_model.value_or(c.serving->tool_tokenizer.value_or("?")),
-                                       key.model));
-      }
-    }
-    perf::ServingFit fit = perf::fit_serving(base, *m, *gpu, *w, *kv, key.tp, imports);
-    if (notes)
-      for (const auto& n : fit.notes) notes->push_back(n);
-    if (fit.ok) {
-      Applied a{perf::scaled_catalog(base, gpu->id, fit.scales), fmt::format("{}", fmt::join(names, ", ")), ""};
-      a.note = describe_fit(fit, names, a.catalog, *a.catalog.find_gpu(gpu->id), *w,
-                            perf::fixed_step_seconds(*m, a.catalog.efficiency) * 1e3);
-      return a;
-    }
-    if (notes) notes->push_back(fmt::format("serving results {} not applied: {}", fmt::join(names, ", "), fit.problem));
-  }
-
-  // Probe files for this GPU and precision, best first: the same model (this TP, else TP 1),
-  // then another model; newest first within each.
-  auto rank = [&](const Calibration& c) { return (c.model == key.model ? 2 : 0) + (c.tp == key.tp ? 1 : 0); };
-  const Calibration* best = nullptr;
-  for (const auto& c : files_) {
-    if (!relative_to_catalog(c) || c.gpu != key.gpu || c.precision != key.precision) continue;
-    if (c.tp != key.tp && c.tp != 1) continue;
-    if (!best || rank(c) > rank(*best) || (rank(c) == rank(*best) && c.created >= best->created)) best = &c;
-  }
-  if (!best) {
-    if (explicit_ && imports.empty() && notes)
-      notes->push_back(fmt::format("no --calibration file is for {} on {} ({}, TP {}): catalog figures", key.model,
-                                   key.gpu, key.precision, key.tp));
-    return std::nullopt;
-  }
-  const Efficiencies& e = *best->efficiencies;
-  const bool same_model = best->model == key.model;
-  Calibration use = *best;
-  if (!same_model) {
-    // The efficiencies are the device's; the fixed cost per step grows with the layer count
-    // of the model that was probed, so another model keeps the catalog's.
-    use.efficiencies->t_fixed_s = perf::fixed_step_seconds(*m, base.efficiency);
-  }
-  Applied a{probe_catalog(base, gpu->id, *w, use), best->path, ""};
-  a.note = fmt::format("calibrated by {}: e_bw {:.3f}, e_fl {}, t_fixed {:.3f} ms ({}){}{}", best->path, e.e_bw,
-                       e.e_fl ? fmt::format("{:.3f}", *e.e_fl) : std::string("catalog default"),
-                       use.efficiencies->t_fixed_s * 1e3, e.reference_source,
-                       same_model ? std::string()
-                                  : fmt::format("; probed with {}, so the fixed cost per step is the catalog's",
-                                                best->model),
-                       best->tp == key.tp ? std::string()
-                                          : fmt::format("; measured at TP {}, all-reduces at TP {} from the catalog",
-                                                        best->tp, key.tp));
-  return a;
-}
-
-namespace {
-
-// The catalog model run on a calibrated copy of the catalog, which it owns.
-class CalibratedReplicaModel : public ReplicaModel {
- public:
-  CalibratedReplicaModel(Calibrations::Applied a, const Option& o, const GpuInstance& inst, const WorkloadMix& mix,
-                         const std::vector<std::string>& notes)
-      : cat_(std::make_unique<Catalog>(std::move(a.catalog))), inner_(*cat_, o, inst, mix), spec_(inner_.spec()) {
-    spec_.provenance = "calibrated";
-    spec_.provenance_source = a.source;
-    spec_.notes.push_back(a.note);
-    for (const auto& n : notes) spec_.notes.push_back(n);
-  }
-  const ReplicaSpec& spec() const override { return spec_; }
-  void add_note(std::string n) { spec_.notes.push_back(std::move(n)); }
-  std::optional<int> replicas_for(double requests_per_s) const override { return inner_.replicas_for(requests_per_s); }
-  bool has_latency_model() const override { return inner_.has_latency_model(); }
-  std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override {
-    return inner_.latency(requests_per_s, replicas);
-  }
-  bool serves(double requests_per_s, int replicas) const override { return inner_.serves(requests_per_s, replicas); }
-
- private:
-  std::unique_ptr<Catalog> cat_;
-  perf::CatalogReplicaModel inner_;
-  ReplicaSpec spec_;
-};
-
-// A model that keeps the catalog's figures, with notes on calibration files that matched
-// but could not be used.
-class NotedReplicaModel : public ReplicaModel {
- public:
-  NotedReplicaModel(std::unique_ptr<ReplicaModel> inner, const std::vector<std::string>& notes)
-      : inner_(std::move(inner)), spec_(inner_->spec()) {
-    for (const auto& n : notes) spec_.notes.push_back(n);
-  }
-  const ReplicaSpec& spec() const override { return spec_; }
-  std::optional<int> replicas_for(double requests_per_s) const override { return inner_->replicas_for(requests_per_s); }
-  bool has_latency_model() const override { return inner_->has_latency_model(); }
-  std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override {
-    return inner_->latency(requests_per_s, replicas);
-  }
-  bool serves(double requests_per_s, int replicas) const override { return inner_->serves(requests_per_s, replicas); }
-
- private:
-  std::unique_ptr<ReplicaModel> inner_;
-  ReplicaSpec spec_;
-};
-
-class CalibratedProvider : public ReplicaModelProvider {
- public:
-  CalibratedProvider(Catalog cat, Calibrations files) : base_(std::move(cat)), files_(std::move(files)) {}
-
-  std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
-                                     const WorkloadMix& mix) const override {
-    auto model = base_.make(option, instance, mix);
-    const FleetSpec* fleet = option.fleet();
-    // Only what the catalog roofline sized; the TP it chose is part of the match.
-    if (!fleet || model->spec().provenance != "spec" || !base_.catalog().find_model(fleet->model) || !model->spec().fits)
-      return model;
-    // The calibrated replica keeps that TP; when the option leaves the TP to the model and
-    // the calibrated replica misses the latency targets, larger degrees the instance allows
-    // are tried, each with the calibration that matches it.
-    const int first = model->spec().gpus_per_replica;
-    std::vector<int> degrees{first};
-    if (fleet->gpus_per_replica == 0)
-      for (int d : perf::tp_degrees)
-        if (d > first && d <= instance.gpu_count) degrees.push_back(d);
-    std::unique_ptr<ReplicaModel> fallback;
-    std::vector<std::string> first_notes;
-    for (int tp : degrees) {
-      std::vector<std::string> notes;
-      auto applied = files_.apply(base_.catalog(), {fleet->model, instance.gpu, fleet->precision, tp}, &notes);
-      if (tp == first) first_notes = notes;
-      if (!applied) {
-        if (tp == first) break;
-        continue;
-      }
-      Option at = option;
-      at.fleet()->gpus_per_replica = tp;
-      auto cal = std::make_unique<CalibratedReplicaModel>(std::move(*applied), at, instance, mix, notes);
-      if (cal->spec().feasible) {
-        if (tp != first)
-          cal->add_note(fmt::format("TP {} chosen: with the calibration, TP {} misses the latency targets", tp, first));
-        return cal;
-      }
-      if (!fallback) fallback = std::move(cal);
-    }
-    if (fallback) return fallback;
-    if (!first_notes.empty()) return std::make_unique<NotedReplicaModel>(std::move(model), first_notes);
-    return model;
-  }
-
- private:
-  perf::CatalogReplicaModelProvider base_;
-  Calibrations files_;
-};
-
-}  // namespace
 
 std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration) {
   const std::string path = catalog_path(g);
@@ -255,7 +35,7 @@ std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, co
   if (!std::filesystem::exists(path, ec)) return nullptr;  // options then need an explicit throughput
   Globals use = g;
   if (!calibration.empty()) use.calibrations = {calibration};
-  return std::make_unique<CalibratedProvider>(io::load_catalog(path), Calibrations(use));
+  return std::make_unique<perf::CalibratedReplicaModelProvider>(io::load_catalog(path), load_calibrations(use));
 }
 
 }  // namespace plan::cli

@@ -207,6 +207,10 @@ Efficiencies efficiencies_from_fit(const EfficiencyFit& fit, double reference_ba
   return e;
 }
 
+bool calibration_matches(const Calibration& c, const CalibrationKey& key) {
+  return c.model == key.model && c.gpu == key.gpu && c.precision == key.precision && c.tp == key.tp;
+}
+
 std::optional<TransformerShape> builtin_shape(const std::string& name) {
   // A small Llama-shaped model: 4 x 692,224 layer weights + 8,192,000 head = 10,960,896
   // parameters (44 MB in fp32), which the CPU probe runs in milliseconds per step.

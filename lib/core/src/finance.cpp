@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <memory>
 
 #include "evaluators.hpp"
 #include "plan/core/units.hpp"
@@ -368,6 +369,42 @@ Sweep sweep(const std::vector<const OptionEvaluator*>& options, double today, do
   std::stable_sort(s.crossovers.begin(), s.crossovers.end(),
                    [](const Crossover& l, const Crossover& r) { return l.tokens_per_day < r.tokens_per_day; });
   return s;
+}
+
+BreakEvenTable break_even_table(const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf,
+                                const std::string& against, const BreakEvenRange& range) {
+  if (!against.empty() && !p.find_option(against))
+    throw Error(fmt::format("--against '{}' is not an option of profile {}", against, p.name), ExitCode::usage_error);
+  std::vector<std::unique_ptr<OptionEvaluator>> evals;
+  for (const auto& o : p.options) evals.push_back(std::make_unique<OptionEvaluator>(p, sheet, o, perf));
+  const Projection proj = project(p, sheet, perf, "");
+  auto projection_of = [&](const std::string& id) -> const OptionProjection& {
+    for (const auto& op : proj.options) {
+      if (op.id == id) return op;
+    }
+    return proj.options.front();
+  };
+  BreakEvenTable t;
+  t.profile_name = p.name;
+  t.price_sheet_version = sheet.version;
+  t.tokens_per_day_today = p.tokens_per_day();
+  if (t.tokens_per_day_today <= 0)
+    throw Error(p.loc, "profile has no traffic (expected tokens per day > 0: break-even scales today's volume)");
+  for (std::size_t i = 0; i < evals.size(); ++i) {
+    for (std::size_t j = i + 1; j < evals.size(); ++j) {
+      const std::string& xi = p.options[i].id;
+      const std::string& xj = p.options[j].id;
+      if (!against.empty() && xi != against && xj != against) continue;
+      BreakEvenPair row;
+      row.be = find_break_even(*evals[i], *evals[j], t.tokens_per_day_today, range);
+      row.horizon_months = proj.months;
+      const OptionProjection& pa = projection_of(row.be.a);
+      row.payback_month = payback_month(pa, projection_of(row.be.b));
+      if (row.payback_month) row.payback_label = pa.months[static_cast<std::size_t>(*row.payback_month - 1)].month;
+      t.rows.push_back(std::move(row));
+    }
+  }
+  return t;
 }
 
 }  // namespace plan

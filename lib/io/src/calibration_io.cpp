@@ -310,10 +310,6 @@ std::vector<std::string> list_calibrations(const std::string& dir) {
   return out;
 }
 
-bool calibration_matches(const Calibration& c, const CalibrationKey& key) {
-  return c.model == key.model && c.gpu == key.gpu && c.precision == key.precision && c.tp == key.tp;
-}
-
 std::optional<Calibration> find_calibration(const std::string& dir, const CalibrationKey& key,
                                             std::vector<std::string>* skipped) {
   std::optional<Calibration> best;

@@ -186,6 +186,16 @@ struct Calibration {
   std::string path;      // where it was read from (not written)
 };
 
+// What a self-hosted replica is, for finding the calibration that applies to it.
+struct CalibrationKey {
+  std::string model;      // catalog model id
+  std::string gpu;        // catalog GPU id
+  std::string precision;  // weight precision
+  int tp = 1;             // tensor-parallel degree
+};
+// True when `c` was measured for exactly this model, GPU, precision and TP.
+bool calibration_matches(const Calibration& c, const CalibrationKey& key);
+
 // Built-in shapes usable without the catalog: "tiny" (a small shape for tests and the
 // CPU probe). Returns nullopt for other names.
 std::optional<TransformerShape> builtin_shape(const std::string& name);

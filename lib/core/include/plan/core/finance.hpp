@@ -128,6 +128,30 @@ struct BreakEven {
 BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, double tokens_per_day_today,
                           const BreakEvenRange& range = {});
 
+// One pair of options in a break-even table: the break-even volume, and the payback month
+// of the option that may become cheaper (be.a) against the other under the horizon.
+struct BreakEvenPair {
+  BreakEven be;
+  std::optional<int> payback_month;  // of be.a against be.b, 1-based
+  std::string payback_label;         // YYYY-MM of that month
+  int horizon_months = 0;
+};
+
+struct BreakEvenTable {
+  std::string profile_name;
+  std::string price_sheet_version;
+  double tokens_per_day_today = 0;
+  std::vector<BreakEvenPair> rows;
+};
+
+// Break-even and payback for pairs of the profile's options, in profile order: every pair
+// (i, j) with i before j, or, when `against` names an option, only the pairs that hold it.
+// Payback months come from project() over the profile's horizon (baseline: the first
+// option). Throws plan::Error (usage_error) when `against` is not an option of the profile,
+// and at the profile when it has no traffic (today's volume is what break-even scales).
+BreakEvenTable break_even_table(const Profile& profile, const PriceSheet& sheet, const ReplicaModelProvider* perf,
+                                const std::string& against, const BreakEvenRange& range = {});
+
 struct SweepPoint {
   double tokens_per_day = 0;
   std::vector<double> monthly_usd;  // per option: cent-rounded total; NaN when undefined

@@ -22,16 +22,7 @@ Calibration load_calibration(const std::string& path);
 // The calibration files (*.yaml) in `dir`, sorted by name; empty when `dir` does not exist.
 std::vector<std::string> list_calibrations(const std::string& dir);
 
-// What a self-hosted replica is, for finding the calibration that applies to it.
-struct CalibrationKey {
-  std::string model;      // catalog model id
-  std::string gpu;        // catalog GPU id
-  std::string precision;  // weight precision
-  int tp = 1;             // tensor-parallel degree
-};
-// True when `c` was measured for exactly this model, GPU, precision and TP.
-bool calibration_matches(const Calibration& c, const CalibrationKey& key);
-// The calibration in `dir` (see list_calibrations) that matches `key` and carries
+// The calibration in `dir` (see list_calibrations) that matches `key` (plan::calibration_matches) and carries
 // efficiencies (a probe), newest `created` first, ties by file name; nullopt when none does.
 // Files that fail to load are skipped; their errors are appended to `skipped` if given.
 std::optional<Calibration> find_calibration(const std::string& dir, const CalibrationKey& key,

@@ -16,18 +16,9 @@ namespace plan::report {
 std::vector<std::string> projection_csv_header();
 std::string render_projection(const Projection& p, Format f);
 
-struct BreakEvenRow {
-  BreakEven be;
-  std::optional<int> payback_month;  // of be.a against be.b, 1-based
-  std::string payback_label;         // YYYY-MM of that month
-  int horizon_months = 0;
-};
-struct BreakEvenReport {
-  std::string profile_name;
-  std::string price_sheet_version;
-  double tokens_per_day_today = 0;
-  std::vector<BreakEvenRow> rows;
-};
+// Break-even table rows are plan::BreakEvenPair (finance.hpp), built by plan::break_even_table.
+using BreakEvenRow = BreakEvenPair;
+using BreakEvenReport = BreakEvenTable;
 std::string render_breakeven(const BreakEvenReport& r, Format f);
 
 // crossovers_only: CSV of the crossover points instead of the cost points.

@@ -1,0 +1,64 @@
+#pragma once
+// Which calibration sizes a self-hosted deployment, and the performance model built from
+// it: the catalog roofline of calib/catalog.yaml, with a GPU's efficiencies replaced by a
+// calibration's when one matches the replica's model, GPU, precision and tensor-parallel
+// degree (docs/calibration.md). Takes calibrations already read (lib/io reads the files);
+// no I/O here.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/calibration.hpp"
+#include "plan/core/catalog.hpp"
+#include "plan/core/perf.hpp"
+#include "plan/core/perf_run.hpp"
+#include "plan/core/replica_model.hpp"
+
+namespace plan::perf {
+
+// The calibrations that may apply to self-hosted deployments.
+class CalibrationSet {
+ public:
+  CalibrationSet() = default;
+  // `named`: the files were named by the user (--calibration), so a deployment that none
+  // of them is for gets a note saying it runs on catalog figures.
+  CalibrationSet(std::vector<Calibration> files, bool named) : files_(std::move(files)), named_(named) {}
+
+  const std::vector<Calibration>& files() const { return files_; }
+  bool named() const { return named_; }
+
+  // What applies to one deployment: serving results imported for exactly this model, GPU,
+  // precision and TP are fitted (perf::fit_serving); failing that, the best probe
+  // calibration for this GPU and precision, measured at this TP or at TP 1 (efficiencies
+  // are per GPU; all-reduces stay the catalog's): the same model first, then this TP, then
+  // the newest (`created`; on equal times the later in the list). A probe of another model
+  // keeps the catalog's fixed cost per step. nullopt when none applies. `notes` collects
+  // why matching calibrations were not used.
+  std::optional<PerfCalibration> apply(const Catalog& base, const CalibrationKey& key,
+                                       std::vector<std::string>* notes) const;
+
+ private:
+  std::vector<Calibration> files_;
+  bool named_ = false;
+};
+
+// The catalog model for every option, calibrated where a calibration applies. Only
+// replicas the catalog roofline sized (provenance "spec") are calibrated; the TP the
+// catalog chose is part of the match. When the option leaves the TP to the model and the
+// calibrated replica misses the latency targets, larger degrees the instance allows are
+// tried, each with the calibration that matches it.
+class CalibratedReplicaModelProvider : public ReplicaModelProvider {
+ public:
+  CalibratedReplicaModelProvider(Catalog cat, CalibrationSet calibrations)
+      : base_(std::move(cat)), calibrations_(std::move(calibrations)) {}
+  std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
+                                     const WorkloadMix& mix) const override;
+  const Catalog& catalog() const { return base_.catalog(); }
+
+ private:
+  CatalogReplicaModelProvider base_;
+  CalibrationSet calibrations_;
+};
+
+}  // namespace plan::perf

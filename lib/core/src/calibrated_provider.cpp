@@ -1,0 +1,216 @@
+// Which calibration sizes a self-hosted deployment (docs/calibration.md), and the
+// performance model that runs the catalog roofline on the calibrated catalog.
+#include "plan/core/calibrated_provider.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "plan/core/serving_fit.hpp"
+
+namespace plan::perf {
+namespace {
+
+// Efficiencies relative to a catalog GPU's spec figures can stand in for the catalog's;
+// ones relative to the probe's own streaming kernel (a device not matched to the catalog)
+// cannot.
+bool relative_to_catalog(const Calibration& c) {
+  return c.efficiencies && c.efficiencies->reference_source.rfind("catalog gpu ", 0) == 0;
+}
+
+// A copy of the catalog in which `gpu` carries a probe's efficiencies and the fixed
+// per-step cost is the fitted t_fixed (which already holds per-layer launch gaps).
+Catalog probe_catalog(const Catalog& base, const std::string& gpu, const Precision& weights, const Calibration& c) {
+  Catalog cat = base;
+  for (auto& g : cat.gpus) {
+    if (g.id != gpu) continue;
+    g.e_bw = c.efficiencies->e_bw;
+    if (c.efficiencies->e_fl) (gemm_in_8bit(g, weights) ? g.e_fl_8 : g.e_fl_16) = *c.efficiencies->e_fl;
+  }
+  cat.efficiency.step_overhead_ms.value = c.efficiencies->t_fixed_s * 1e3;
+  cat.efficiency.step_overhead_ms.source = c.path;
+  cat.efficiency.layer_overhead_us.value = 0;
+  cat.efficiency.layer_overhead_us.source = c.path;
+  return cat;
+}
+
+std::string percent(double x) { return fmt::format("{:.0f}%", x * 100.0); }
+
+std::string describe_fit(const ServingFit& f, const std::vector<std::string>& files, const Catalog& after,
+                         const GpuSpec& gpu_after, const Precision& weights, double t_fixed_ms) {
+  const double e_fl = gemm_efficiency(gpu_after, weights, after.efficiency);
+  std::string s = fmt::format("calibrated by serving results {}: time scales memory x{:.3f}, compute x{:.3f}, fixed "
+                              "x{:.3f} (e_bw {:.3f}, e_fl {:.3f}, fixed {:.2f} ms per step); fitted {}",
+                              fmt::join(files, ", "), f.scales.memory, f.scales.compute, f.scales.fixed,
+                              gpu_after.e_bw.value_or(after.efficiency.e_bw.value), e_fl, t_fixed_ms, fmt::join(f.fitted, ", "));
+  if (!f.held.empty()) s += fmt::format("; held at the catalog's: {}", fmt::join(f.held, ", "));
+  s += fmt::format("; RMS error over the measurements {} with the catalog, {} fitted", percent(f.rms_error_catalog),
+                   percent(f.rms_error_fitted));
+  return s;
+}
+
+}  // namespace
+
+std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const CalibrationKey& key,
+                                                     std::vector<std::string>* notes) const {
+  const ModelArch* m = base.find_model(key.model);
+  const GpuSpec* gpu = base.find_gpu(key.gpu);
+  const Precision* w = base.find_precision(key.precision);
+  if (!m || !gpu || !w) return std::nullopt;
+  const Precision* kv = base.find_precision(w->kv_default());
+  if (!kv) return std::nullopt;
+
+  std::vector<Calibration> imports;
+  std::vector<std::string> names;
+  for (const auto& c : files_) {
+    if (c.kind == "import" && c.serving && calibration_matches(c, key)) {
+      imports.push_back(c);
+      names.push_back(c.path);
+    }
+  }
+  if (!imports.empty()) {
+    if (notes) {
+      for (const auto& c : imports) {
+        if (c.serving->model_check == ModelCheck::forced)
+          notes->push_back(fmt::format("serving result {} was imported with --force: its result file is for model "
+                                       "'{}', not {}",
+                                       c.path, c.serving->tool_model.value_or(c.serving->tool_tokenizer.value_or("?")),
+                                       key.model));
+      }
+    }
+    ServingFit fit = fit_serving(base, *m, *gpu, *w, *kv, key.tp, imports);
+    if (notes)
+      for (const auto& n : fit.notes) notes->push_back(n);
+    if (fit.ok) {
+      PerfCalibration a{scaled_catalog(base, gpu->id, fit.scales), fmt::format("{}", fmt::join(names, ", ")), ""};
+      a.note = describe_fit(fit, names, a.catalog, *a.catalog.find_gpu(gpu->id), *w,
+                            fixed_step_seconds(*m, a.catalog.efficiency) * 1e3);
+      return a;
+    }
+    if (notes) notes->push_back(fmt::format("serving results {} not applied: {}", fmt::join(names, ", "), fit.problem));
+  }
+
+  // Probe calibrations for this GPU and precision, best first: the same model (this TP,
+  // else TP 1), then another model; newest first within each.
+  auto rank = [&](const Calibration& c) { return (c.model == key.model ? 2 : 0) + (c.tp == key.tp ? 1 : 0); };
+  const Calibration* best = nullptr;
+  for (const auto& c : files_) {
+    if (!relative_to_catalog(c) || c.gpu != key.gpu || c.precision != key.precision) continue;
+    if (c.tp != key.tp && c.tp != 1) continue;
+    if (!best || rank(c) > rank(*best) || (rank(c) == rank(*best) && c.created >= best->created)) best = &c;
+  }
+  if (!best) {
+    if (named_ && imports.empty() && notes)
+      notes->push_back(fmt::format("no --calibration file is for {} on {} ({}, TP {}): catalog figures", key.model,
+                                   key.gpu, key.precision, key.tp));
+    return std::nullopt;
+  }
+  const Efficiencies& e = *best->efficiencies;
+  const bool same_model = best->model == key.model;
+  Calibration use = *best;
+  if (!same_model) {
+    // The efficiencies are the device's; the fixed cost per step grows with the layer count
+    // of the model that was probed, so another model keeps the catalog's.
+    use.efficiencies->t_fixed_s = fixed_step_seconds(*m, base.efficiency);
+  }
+  PerfCalibration a{probe_catalog(base, gpu->id, *w, use), best->path, ""};
+  a.note = fmt::format("calibrated by {}: e_bw {:.3f}, e_fl {}, t_fixed {:.3f} ms ({}){}{}", best->path, e.e_bw,
+                       e.e_fl ? fmt::format("{:.3f}", *e.e_fl) : std::string("catalog default"),
+                       use.efficiencies->t_fixed_s * 1e3, e.reference_source,
+                       same_model ? std::string()
+                                  : fmt::format("; probed with {}, so the fixed cost per step is the catalog's",
+                                                best->model),
+                       best->tp == key.tp ? std::string()
+                                          : fmt::format("; measured at TP {}, all-reduces at TP {} from the catalog",
+                                                        best->tp, key.tp));
+  return a;
+}
+
+namespace {
+
+// The catalog model run on a calibrated copy of the catalog, which it owns.
+class CalibratedReplicaModel : public ReplicaModel {
+ public:
+  CalibratedReplicaModel(PerfCalibration a, const Option& o, const GpuInstance& inst, const WorkloadMix& mix,
+                         const std::vector<std::string>& notes)
+      : cat_(std::make_unique<Catalog>(std::move(a.catalog))), inner_(*cat_, o, inst, mix), spec_(inner_.spec()) {
+    spec_.provenance = "calibrated";
+    spec_.provenance_source = a.source;
+    spec_.notes.push_back(a.note);
+    for (const auto& n : notes) spec_.notes.push_back(n);
+  }
+  const ReplicaSpec& spec() const override { return spec_; }
+  void add_note(std::string n) { spec_.notes.push_back(std::move(n)); }
+  std::optional<int> replicas_for(double requests_per_s) const override { return inner_.replicas_for(requests_per_s); }
+  bool has_latency_model() const override { return inner_.has_latency_model(); }
+  std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override {
+    return inner_.latency(requests_per_s, replicas);
+  }
+  bool serves(double requests_per_s, int replicas) const override { return inner_.serves(requests_per_s, replicas); }
+
+ private:
+  std::unique_ptr<Catalog> cat_;
+  CatalogReplicaModel inner_;
+  ReplicaSpec spec_;
+};
+
+// A model that keeps the catalog's figures, with notes on calibrations that matched but
+// could not be used.
+class NotedReplicaModel : public ReplicaModel {
+ public:
+  NotedReplicaModel(std::unique_ptr<ReplicaModel> inner, const std::vector<std::string>& notes)
+      : inner_(std::move(inner)), spec_(inner_->spec()) {
+    for (const auto& n : notes) spec_.notes.push_back(n);
+  }
+  const ReplicaSpec& spec() const override { return spec_; }
+  std::optional<int> replicas_for(double requests_per_s) const override { return inner_->replicas_for(requests_per_s); }
+  bool has_latency_model() const override { return inner_->has_latency_model(); }
+  std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override {
+    return inner_->latency(requests_per_s, replicas);
+  }
+  bool serves(double requests_per_s, int replicas) const override { return inner_->serves(requests_per_s, replicas); }
+
+ private:
+  std::unique_ptr<ReplicaModel> inner_;
+  ReplicaSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option& option, const GpuInstance& instance,
+                                                                   const WorkloadMix& mix) const {
+  auto model = base_.make(option, instance, mix);
+  const FleetSpec* fleet = option.fleet();
+  // Only what the catalog roofline sized; the TP it chose is part of the match.
+  if (!fleet || model->spec().provenance != "spec" || !base_.catalog().find_model(fleet->model) || !model->spec().fits)
+    return model;
+  const int first = model->spec().gpus_per_replica;
+  std::vector<int> degrees{first};
+  if (fleet->gpus_per_replica == 0)
+    for (int d : tp_degrees)
+      if (d > first && d <= instance.gpu_count) degrees.push_back(d);
+  std::unique_ptr<ReplicaModel> fallback;
+  std::vector<std::string> first_notes;
+  for (int tp : degrees) {
+    std::vector<std::string> notes;
+    auto applied = calibrations_.apply(base_.catalog(), {fleet->model, instance.gpu, fleet->precision, tp}, &notes);
+    if (tp == first) first_notes = notes;
+    if (!applied) {
+      if (tp == first) break;
+      continue;
+    }
+    Option at = option;
+    at.fleet()->gpus_per_replica = tp;
+    auto cal = std::make_unique<CalibratedReplicaModel>(std::move(*applied), at, instance, mix, notes);
+    if (cal->spec().feasible) {
+      if (tp != first)
+        cal->add_note(fmt::format("TP {} chosen: with the calibration, TP {} misses the latency targets", tp, first));
+      return cal;
+    }
+    if (!fallback) fallback = std::move(cal);
+  }
+  if (fallback) return fallback;
+  if (!first_notes.empty()) return std::make_unique<NotedReplicaModel>(std::move(model), first_notes);
+  return model;
+}
+
+}  // namespace plan::perf
