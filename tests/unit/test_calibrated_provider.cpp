@@ -219,7 +219,7 @@ TEST_CASE("calibrated provider: provenance of the replica", "[calibrated_provide
     for (const CalibrationSet& set : {CalibrationSet(), CalibrationSet({fp8}, false)}) {
       CalibratedReplicaModelProvider p(fixture(), set);
       auto m = p.make(round_option(0), instance(1), mix());
-      CHECK(m->spec().provenance == "spec");
+      CHECK(m->spec().provenance == ThroughputProvenance::spec);
       CHECK(m->spec().fits);
       CHECK(m->spec().gpus_per_replica == 1);
     }
@@ -228,7 +228,7 @@ TEST_CASE("calibrated provider: provenance of the replica", "[calibrated_provide
     CalibratedReplicaModelProvider p(fixture(),
                                      CalibrationSet({probe("p.yaml", "round", 1, "2026-01-01T00:00:00Z", 0.4)}, false));
     auto m = p.make(round_option(0), instance(1), mix());
-    CHECK(m->spec().provenance == "calibrated");
+    CHECK(m->spec().provenance == ThroughputProvenance::calibrated);
     CHECK(m->spec().provenance_source == "p.yaml");
     // The catalog model's own notes come first, then what the calibration measured.
     REQUIRE(m->spec().notes.size() >= 2);
@@ -240,7 +240,7 @@ TEST_CASE("calibrated provider: provenance of the replica", "[calibrated_provide
         fixture(), CalibrationSet({probe("p.yaml", "round", 1, "2026-06-01T00:00:00Z", 0.4), serving_import("s.yaml")},
                                   false));
     auto m = p.make(round_option(0), instance(1), mix());
-    CHECK(m->spec().provenance == "calibrated");
+    CHECK(m->spec().provenance == ThroughputProvenance::calibrated);
     CHECK(m->spec().provenance_source == "s.yaml");
   }
 }
@@ -254,7 +254,7 @@ TEST_CASE("calibrated provider: a TP left to the model grows when the calibratio
   CalibratedReplicaModelProvider p(fixture(), set);
   SECTION("the option leaves the TP to the model") {
     auto m = p.make(round_option(0), instance(2), mix(30.0));
-    CHECK(m->spec().provenance == "calibrated");
+    CHECK(m->spec().provenance == ThroughputProvenance::calibrated);
     CHECK(m->spec().feasible);
     CHECK(m->spec().gpus_per_replica == 2);
     CHECK_THAT(m->spec().notes.back(),
@@ -262,7 +262,7 @@ TEST_CASE("calibrated provider: a TP left to the model grows when the calibratio
   }
   SECTION("the option sets TP 1: it stays, infeasible") {
     auto m = p.make(round_option(1), instance(2), mix(30.0));
-    CHECK(m->spec().provenance == "calibrated");
+    CHECK(m->spec().provenance == ThroughputProvenance::calibrated);
     CHECK_FALSE(m->spec().feasible);
     CHECK(m->spec().gpus_per_replica == 1);
   }

@@ -86,7 +86,7 @@ OptionResult fleet() {
   d.instances = 2;
   d.utilization = 0.60;
   d.replica_tokens_per_s = 1500;
-  d.throughput_provenance = "spec";
+  d.throughput_provenance = ThroughputProvenance::spec;
   d.throughput_source = "calib/catalog.yaml";
   d.latency_at_peak = FleetLatency{100.0, 180.0, 250.0, 11.68};
   o.self_hosted = d;
@@ -134,7 +134,7 @@ TEST_CASE("diff_results: a utilisation change alone is a change", "[diff]") {
 
 TEST_CASE("diff_results: provenance and throughput from a calibration", "[diff]") {
   OptionResult b = fleet();
-  b.self_hosted->throughput_provenance = "calibrated";
+  b.self_hosted->throughput_provenance = ThroughputProvenance::calibrated;
   b.self_hosted->throughput_source = "calib/results/x.yaml";
   CompareDiff d = diff_one(fleet(), b);
   CHECK(d.options[0].why == std::vector<std::string>{

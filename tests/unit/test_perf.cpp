@@ -299,7 +299,7 @@ TEST_CASE("catalog replica model for compare", "[perf]") {
   CatalogReplicaModel on_eight(c, o, eight, mix);
   CHECK(on_eight.spec().feasible);
   CHECK(on_eight.spec().gpus_per_replica == 2);
-  CHECK(on_eight.spec().provenance == "spec");
+  CHECK(on_eight.spec().provenance == ThroughputProvenance::spec);
   CHECK(on_eight.spec().provenance_source == "calib/catalog.yaml: llama-3.1-70b on h100-sxm");
   auto n = on_eight.replicas_for(5.0);
   REQUIRE(n);

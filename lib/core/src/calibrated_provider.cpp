@@ -133,7 +133,7 @@ class CalibratedReplicaModel : public ReplicaModel {
   CalibratedReplicaModel(PerfCalibration a, const Option& o, const GpuInstance& inst, const WorkloadMix& mix,
                          const std::vector<std::string>& notes)
       : cat_(std::make_unique<Catalog>(std::move(a.catalog))), inner_(*cat_, o, inst, mix), spec_(inner_.spec()) {
-    spec_.provenance = "calibrated";
+    spec_.provenance = ThroughputProvenance::calibrated;
     spec_.provenance_source = a.source;
     spec_.notes.push_back(a.note);
     for (const auto& n : notes) spec_.notes.push_back(n);
@@ -181,7 +181,7 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option&
   auto model = base_.make(option, instance, mix);
   const FleetSpec* fleet = option.fleet();
   // Only what the catalog roofline sized; the TP it chose is part of the match.
-  if (!fleet || model->spec().provenance != "spec" || !base_.catalog().find_model(fleet->model) || !model->spec().fits)
+  if (!fleet || model->spec().provenance != ThroughputProvenance::spec || !base_.catalog().find_model(fleet->model) || !model->spec().fits)
     return model;
   const int first = model->spec().gpus_per_replica;
   std::vector<int> degrees{first};

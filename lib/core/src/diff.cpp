@@ -61,8 +61,8 @@ void add_fleet_changes(std::vector<std::string>& why, const SelfHostedDetail& a,
     why.push_back(fmt::format("replica throughput: {:.1f} -> {:.1f} tokens/s", a.replica_tokens_per_s,
                               b.replica_tokens_per_s));
   if (a.throughput_provenance != b.throughput_provenance)
-    why.push_back(fmt::format("replica throughput provenance: {} -> {}", a.throughput_provenance,
-                              b.throughput_provenance));
+    why.push_back(fmt::format("replica throughput provenance: {} -> {}", provenance_text(a.throughput_provenance),
+                              provenance_text(b.throughput_provenance)));
   if (a.throughput_source != b.throughput_source)
     why.push_back(fmt::format("replica throughput source: {} -> {}", a.throughput_source.empty() ? "-" : a.throughput_source,
                               b.throughput_source.empty() ? "-" : b.throughput_source));

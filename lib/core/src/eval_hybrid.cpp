@@ -55,7 +55,7 @@ void evaluate(const Option& o, const HybridOption& h, const EvalContext& c, Opti
     return;
   }
   const ReplicaSpec& spec = fp.model->spec();
-  r.provenance.push_back({"private replica throughput (" + spec.provenance + ")", spec.provenance_source});
+  r.provenance.push_back({std::string("private replica throughput (") + to_string(spec.provenance) + ")", spec.provenance_source});
   const int per_instance = fp.replicas_per_instance();
 
   // Lanes: a workload the overflow may not receive stays private.

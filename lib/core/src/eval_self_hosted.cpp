@@ -87,7 +87,7 @@ void evaluate(const Option& o, const SelfHostedOption& s, const EvalContext& c, 
   r.provenance.push_back({fmt::format("instance price ({})", to_string(s.fleet.pricing)), c.sheet.cite(inst->line)});
   evaluate_private_fleet(*f, c, r);
   const ReplicaSpec& spec = f->plan.model->spec();
-  r.provenance.push_back({"replica throughput (" + spec.provenance + ")", spec.provenance_source});
+  r.provenance.push_back({std::string("replica throughput (") + to_string(spec.provenance) + ")", spec.provenance_source});
   r.provenance.push_back({"ops costs", s.fleet.ops ? "profile option '" + o.id + "'" : std::string("profile ops")});
 }
 

@@ -13,6 +13,10 @@ int FleetPlan::replicas_per_instance() const {
   return per > 0 && instance ? std::max(1, instance->gpu_count / per) : 1;
 }
 
+std::string provenance_text(const std::optional<ThroughputProvenance>& p, const char* none) {
+  return p ? to_string(*p) : none;
+}
+
 std::vector<std::string> fleet_problems(const FleetPlan& plan) {
   const ReplicaSpec& spec = plan.model->spec();
   if (!spec.feasible) return spec.reasons;

@@ -383,7 +383,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   if (!m && !o.as<SelfHostedOption>()) {
     // A managed endpoint names its model as the provider does; without a catalog entry it
     // is not sized, but the rest of the comparison goes on.
-    spec_.provenance = "spec";
+    spec_.provenance = ThroughputProvenance::spec;
     spec_.provenance_source = "calib/catalog.yaml";
     spec_.feasible = false;
     spec_.fits = false;
@@ -400,7 +400,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     throw Error(o.loc_of("precision"),
                 fmt::format("unknown precision '{}' (expected one of: {})", f.precision, cat.precision_ids()));
   const Precision& kv = kv_precision_for(cat, o, *w);
-  spec_.provenance = "spec";
+  spec_.provenance = ThroughputProvenance::spec;
   spec_.provenance_source = fmt::format("calib/catalog.yaml: {} on {}", m->id, inst.gpu);
   spec_.gpus_per_replica = f.gpus_per_replica > 0 ? f.gpus_per_replica : inst.gpu_count;
   const GpuSpec* gpu = cat.find_gpu(inst.gpu);

@@ -71,6 +71,21 @@ double ReplicaModel::fleet_capacity(int replicas) const {
   return cap;
 }
 
+const char* to_string(ThroughputProvenance p) {
+  switch (p) {
+    case ThroughputProvenance::override: return "override";
+    case ThroughputProvenance::spec: return "spec";
+    case ThroughputProvenance::calibrated: return "calibrated";
+  }
+  return "?";
+}
+
+std::optional<ThroughputProvenance> throughput_provenance_from(const std::string& s) {
+  for (auto p : {ThroughputProvenance::override, ThroughputProvenance::spec, ThroughputProvenance::calibrated})
+    if (s == to_string(p)) return p;
+  return std::nullopt;
+}
+
 std::optional<FleetLatency> ReplicaModel::latency(double, int) const { return std::nullopt; }
 
 bool ReplicaModel::serves(double requests_per_s, int replicas) const {
@@ -80,7 +95,7 @@ bool ReplicaModel::serves(double requests_per_s, int replicas) const {
 
 OverrideReplicaModel::OverrideReplicaModel(const Option& option, const GpuInstance& instance,
                                            const WorkloadMix& mix) {
-  spec_.provenance = "override";
+  spec_.provenance = ThroughputProvenance::override;
   spec_.provenance_source = "profile option '" + option.id + "' tokens_per_second_per_replica";
   const FleetSpec* f = option.fleet();
   spec_.gpus_per_replica = f && f->gpus_per_replica > 0 ? f->gpus_per_replica : instance.gpu_count;

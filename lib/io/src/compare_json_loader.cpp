@@ -20,7 +20,7 @@ void read_self_hosted(const std::string& file, const YAML::Node& n, const std::s
   d.instance = m.opt_str("instance").value_or("");
   d.gpu = m.opt_str("gpu").value_or("");
   d.replica_tokens_per_s = m.opt_num("replica_tokens_per_s", Range::non_negative(1e15)).value_or(0);
-  d.throughput_provenance = m.opt_str("throughput_provenance").value_or("");
+  d.throughput_provenance = throughput_provenance_from(m.opt_str("throughput_provenance").value_or(""));
   d.throughput_source = m.opt_str("throughput_source").value_or("");
   if (auto ln = m.opt_node("latency_at_peak")) {
     Map l(file, *ln, fmt::format("latency_at_peak of option '{}'", id));

@@ -53,7 +53,7 @@ Table compare_table(const CompareResult& r, bool markdown) {
                or_dash(sh, sh ? std::to_string(o.self_hosted->gpus_per_replica) : ""),
                or_dash(sh, sh ? fixed(o.self_hosted->utilization * 100, 1) + "%" : ""),
                latency_cell(o, true), latency_cell(o, false),
-               o.self_hosted ? o.self_hosted->throughput_provenance : "-",
+               o.self_hosted ? provenance_text(o.self_hosted->throughput_provenance, "-") : "-",
                o.feasible ? "yes" : "no"});
   }
   return t;
@@ -134,7 +134,7 @@ std::string render_csv(const CompareResult& r) {
     row.push_back(sh ? fixed(o.self_hosted->utilization, 4) : "");
     row.push_back(lat ? fixed(o.self_hosted->latency_at_peak->ttft_p95_ms, 1) : "");
     row.push_back(lat ? fixed(o.self_hosted->latency_at_peak->tpot_ms, 1) : "");
-    row.push_back(sh ? o.self_hosted->throughput_provenance : "");
+    row.push_back(sh ? provenance_text(o.self_hosted->throughput_provenance, "") : "");
     std::string reasons;
     for (const auto& why : o.reasons) reasons += (reasons.empty() ? "" : "; ") + why;
     row.push_back(reasons);
@@ -208,7 +208,7 @@ std::string render_json(const CompareResult& r) {
       j.field("instance_hours_per_month", d.instance_hours_per_month);
       j.field("usd_per_instance_hour", d.usd_per_instance_hour);
       j.field("replica_tokens_per_s", d.replica_tokens_per_s);
-      j.field("throughput_provenance", d.throughput_provenance);
+      j.field("throughput_provenance", provenance_text(d.throughput_provenance, ""));
       j.field("throughput_source", d.throughput_source);
       if (d.latency_at_peak) {
         j.key("latency_at_peak").begin_object();

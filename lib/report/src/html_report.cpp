@@ -46,7 +46,7 @@ std::string compare_table(const CompareResult& c) {
         sh ? std::to_string(o.self_hosted->gpus) : "-", sh ? fixed(o.self_hosted->utilization * 100, 1) + "%" : "-",
         lat ? fixed(o.self_hosted->latency_at_peak->ttft_p95_ms, 1) : "-",
         lat ? fixed(o.self_hosted->latency_at_peak->tpot_ms, 1) : "-",
-        o.self_hosted ? esc(o.self_hosted->throughput_provenance) : "-",
+        o.self_hosted ? esc(provenance_text(o.self_hosted->throughput_provenance, "-")) : "-",
         o.feasible ? "yes" : esc("no: " + (o.reasons.empty() ? std::string() : o.reasons.front())));
   }
   return out + "</tbody></table>\n";

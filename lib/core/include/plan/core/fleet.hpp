@@ -27,9 +27,12 @@ struct SelfHostedDetail {
   double replica_tokens_per_s = 0;  // SLA-bound capacity of one replica
   double utilization = 0;           // time-averaged demand / provisioned capacity
   std::optional<FleetLatency> latency_at_peak;
-  std::string throughput_provenance;  // override | spec | calibrated
+  std::optional<ThroughputProvenance> throughput_provenance;  // absent: no replica model
   std::string throughput_source;
 };
+
+// "override", "spec" or "calibrated"; `none` when the fleet has no replica model.
+std::string provenance_text(const std::optional<ThroughputProvenance>& p, const char* none = "-");
 
 // What a fleet is made of, fixed for an option: its settings, instance, hourly price and
 // replica model. The pointers must outlive it.

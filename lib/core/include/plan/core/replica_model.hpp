@@ -32,6 +32,13 @@ struct FleetLatency {
   double tpot_ms = 0;
 };
 
+// Where a replica's throughput comes from: the user's override, the catalog's spec figures,
+// or a calibration file.
+enum class ThroughputProvenance { override, spec, calibrated };
+const char* to_string(ThroughputProvenance p);
+// The provenance named `s` ("override", "spec", "calibrated"); nullopt for another name.
+std::optional<ThroughputProvenance> throughput_provenance_from(const std::string& s);
+
 struct ReplicaSpec {
   bool feasible = true;
   bool fits = true;                  // false when the model cannot be deployed on the instance at all
@@ -39,7 +46,7 @@ struct ReplicaSpec {
   std::vector<std::string> notes;    // findings worth reporting
   int gpus_per_replica = 1;          // tensor-parallel degree
   double capacity_requests_per_s = 0;  // SLA-bound throughput of one replica
-  std::string provenance = "override";  // override | spec | calibrated
+  ThroughputProvenance provenance = ThroughputProvenance::override;
   std::string provenance_source;        // file or catalog entry
 };
 
