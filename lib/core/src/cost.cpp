@@ -20,12 +20,15 @@ TokenCost& TokenCost::operator+=(const TokenCost& o) {
 }
 
 TokenCost token_cost(const Workload& w, const TokenPrices& p, double scale) {
+  const double requests = w.requests_per_day * scale;
+  return token_cost(w, p, requests * (1.0 - w.batchable_share), requests * w.batchable_share);
+}
+
+TokenCost token_cost(const Workload& w, const TokenPrices& p, double interactive_per_day, double batch_per_day) {
   TokenCost c;
-  const double requests = w.requests_per_day * scale * days_per_month;
   const bool has_batch = p.batch_input_per_mtok.has_value() && p.batch_output_per_mtok.has_value();
-  const double batch_share = has_batch ? w.batchable_share : 0.0;
-  const double interactive = requests * (1.0 - batch_share);
-  const double batch = requests * batch_share;
+  const double interactive = (has_batch ? interactive_per_day : interactive_per_day + batch_per_day) * days_per_month;
+  const double batch = has_batch ? batch_per_day * days_per_month : 0.0;
 
   const double in_tok = interactive * w.input_tokens;
   const double cached = in_tok * w.cached_input_share;

@@ -85,12 +85,8 @@ TokenCosting price_tokens(const TokenOffering& off, const std::vector<Lane>& lan
     } else {
       interactive = l.interactive_per_day;
     }
-    const double requests = interactive + batch;
-    if (requests <= 0) continue;
-    Workload w = *l.w;
-    w.requests_per_day = requests;
-    w.batchable_share = batch / requests;
-    tc.cost += token_cost(w, *off.prices, 1.0);
+    if (interactive + batch <= 0) continue;
+    tc.cost += token_cost(*l.w, *off.prices, interactive, batch);
     ws.push_back(l.w);
     rps.push_back(sizing);
   }

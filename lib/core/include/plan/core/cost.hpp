@@ -28,6 +28,10 @@ struct TokenCost {
 // batch prices when the offering has both; otherwise they are billed as interactive.
 // Cache shares apply to interactive input; a missing cache price bills those tokens as input.
 TokenCost token_cost(const Workload& w, const TokenPrices& p, double scale = 1.0);
+// The same for `interactive` and `batch` requests a day of workload w's shape (its tokens
+// per request and cache shares). Batch requests are billed as interactive when the
+// offering has no batch prices.
+TokenCost token_cost(const Workload& w, const TokenPrices& p, double interactive, double batch);
 
 // Rates per hour of the day for a per-day quantity, summed over workloads: the rate of
 // workload w in hour h is q(w)/seconds_per_day x weight_w[h]. With `peak` set, a workload
