@@ -89,6 +89,7 @@ std::string render_html_report(const HtmlReportInput& in) {
 
   out += "<section id=\"comparison\"><h2>Options compared</h2>\n" + compare_table(c);
   std::string findings;
+  for (const auto& n : c.notes) findings += "<li>" + esc(n) + "</li>\n";
   for (const auto& o : c.options) {
     for (const auto& why : o.reasons) findings += "<li>" + esc(o.id + ": infeasible: " + why) + "</li>\n";
     for (const auto& n : o.notes) findings += "<li>" + esc(o.id + ": " + n) + "</li>\n";
