@@ -114,8 +114,9 @@ ProvisionedCost provisioned_cost(const std::vector<Workload>& ws, const Provisio
   if (p.output_tokens_per_min_per_unit)
     need = std::max(need, c.peak_output_tokens_per_min / *p.output_tokens_per_min_per_unit);
   c.units_needed = need;
-  c.units = std::max(1, checked_count(need).value_or(0));  // a provisioned endpoint has at least one unit
-  if (!checked_count(need)) c.units = 0;
+  // A provisioned endpoint has at least one unit; a need beyond any fleet leaves 0.
+  const auto units = checked_count(need);
+  c.units = units ? std::max(1, *units) : 0;
   c.usd_per_month = c.units * term.usd_per_unit_hour * hours_per_month;
   return c;
 }

@@ -14,11 +14,8 @@ void infeasible(OptionResult& r, std::string why) {
 }
 
 void check_accepted_models(const Profile& p, const std::string& model, const std::string& who, OptionResult& r) {
-  for (const auto& w : p.workloads) {
-    if (w.models.empty() || std::find(w.models.begin(), w.models.end(), model) != w.models.end()) continue;
-    infeasible(r, fmt::format("workload '{}' accepts models {}; {} serves {}", w.id, fmt::join(w.models, ", "), who,
-                              model.empty() ? std::string("an unknown model") : model));
-  }
+  for (const auto& w : p.workloads)
+    if (auto why = model_exclusion(w, model, who)) infeasible(r, *why);
 }
 
 void evaluate_token_option(const TokenOffering& off, const EvalContext& c, OptionResult& r) {
@@ -49,11 +46,14 @@ namespace plan::detail {
 
 int commitment_months(const ApiOption&, const Option&, const PriceSheet&, const Profile*) { return 0; }
 
-// Billed per token: the floor is today's price per 1M tokens, whatever the volume.
-std::optional<double> floor_cost_per_mtok(const ApiOption&, const OptionEvaluator& e, double) {
+std::optional<double> token_floor_cost_per_mtok(const OptionEvaluator& e) {
   OptionResult r = e(1.0);
   if (!r.token_detail || r.monthly_tokens <= 0) return std::nullopt;
   return r.breakdown.api_tokens / r.monthly_tokens * tokens_per_mtok;
+}
+
+std::optional<double> floor_cost_per_mtok(const ApiOption&, const OptionEvaluator& e, double) {
+  return token_floor_cost_per_mtok(e);
 }
 
 std::vector<std::string> price_changes(const ApiOption& api, const PriceSheet& a, const PriceSheet& b) {

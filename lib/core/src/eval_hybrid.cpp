@@ -11,8 +11,6 @@
 
 namespace plan {
 
-double fleet_capacity_requests_per_s(const ReplicaModel& model, int replicas) { return model.fleet_capacity(replicas); }
-
 namespace detail {
 namespace {
 
@@ -25,7 +23,7 @@ struct Point {
 
 }  // namespace
 
-void evaluate(const Option& o, const HybridOption& h, const EvalContext& c, OptionResult& r) {
+void evaluate(const Option&, const HybridOption& h, const EvalContext& c, OptionResult& r) {
   const Profile& p = c.profile;
   const Option* priv = p.find_option(h.private_option);
   const Option* over = p.find_option(h.overflow_option);
@@ -63,7 +61,6 @@ void evaluate(const Option& o, const HybridOption& h, const EvalContext& c, Opti
   for (auto& l : lanes) {
     if (auto rule = token_exclusion(p, c.sheet, *off, *l.w)) {
       l.private_only = true;
-      l.why_private = *rule;
       d.restricted_workloads.push_back(*rule);
     }
   }
@@ -205,12 +202,7 @@ void evaluate(const Option& o, const HybridOption& h, const EvalContext& c, Opti
   r.token_detail = best->tokens.cost;
   r.rate_check = best->tokens.rate_check;
   r.breakdown.api_tokens = best->tokens.cost.total();
-  r.breakdown.gpu_compute = fc.gpu_compute_usd;
-  r.breakdown.ops_labour = fc.ops.monthly_labour();
-  r.breakdown.monitoring = fc.ops.monitoring_per_month;
-  r.breakdown.storage = fc.ops.storage_per_month;
-  r.breakdown.egress = fc.ops.egress_per_month;
-  r.self_hosted = fc.detail;
+  add_fleet_lines(fc, r);
   r.notes.push_back(fmt::format("{} private replicas serve {:.1f}% of tokens; overflow to {} costs {:.2f} USD/month",
                                 k, d.private_token_share * 100, over->id, d.overflow_cost_usd));
   if (d.overflow_model != d.private_model && d.private_token_share < 1.0)

@@ -132,11 +132,7 @@ int commitment_months(const ManagedOption& mo, const Option&, const PriceSheet& 
 
 std::optional<double> floor_cost_per_mtok(const ManagedOption& mo, const OptionEvaluator& e, double tokens_per_day_today) {
   switch (mo.mode) {
-    case ManagedMode::on_demand: {
-      OptionResult r = e(1.0);
-      if (!r.token_detail || r.monthly_tokens <= 0) return std::nullopt;
-      return r.breakdown.api_tokens / r.monthly_tokens * tokens_per_mtok;
-    }
+    case ManagedMode::on_demand: return token_floor_cost_per_mtok(e);
     case ManagedMode::provisioned: {
       // Units are bought whole: at a very large volume the rounding up no longer counts.
       const double monthly_tokens_today = tokens_per_day_today * days_per_month;

@@ -69,6 +69,10 @@ void evaluate_private_fleet(const ReadyFleet& f, const EvalContext& c, OptionRes
   for (auto& n : fc.notes) r.notes.push_back(std::move(n));
   for (auto& why_not : fc.reasons) infeasible(r, std::move(why_not));
   if (!split.fits) infeasible(r, split.why_not);
+  add_fleet_lines(fc, r);
+}
+
+void add_fleet_lines(const FleetCosting& fc, OptionResult& r) {
   r.self_hosted = fc.detail;
   r.breakdown.gpu_compute = fc.gpu_compute_usd;
   r.breakdown.ops_labour = fc.ops.monthly_labour();

@@ -50,6 +50,12 @@ void evaluate_private_fleet(const ReadyFleet& f, const EvalContext& c, OptionRes
 // A dedicated endpoint seen as an instance billed per hour.
 GpuInstance dedicated_instance(const ManagedOffering& m);
 
+// The fleet's detail and its cost lines (instances, ops) into `r`.
+void add_fleet_lines(const FleetCosting& fc, OptionResult& r);
+
+// Billed per token: the floor is today's price per 1M tokens, whatever the volume.
+std::optional<double> token_floor_cost_per_mtok(const OptionEvaluator& e);
+
 // Marks `r` infeasible for each workload whose accepted models exclude `model`.
 void check_accepted_models(const Profile& p, const std::string& model, const std::string& who, OptionResult& r);
 

@@ -63,10 +63,7 @@ std::optional<std::string> token_exclusion(const Profile& p, const PriceSheet& s
   if (off.context_tokens && w.tokens_per_request() > *off.context_tokens)
     return fmt::format("workload '{}' needs {:.0f} tokens per request; {} has a {:.0f}-token context", w.id,
                        w.tokens_per_request(), off.sheet_id, *off.context_tokens);
-  if (!w.models.empty() && std::find(w.models.begin(), w.models.end(), off.model) == w.models.end())
-    return fmt::format("workload '{}' accepts models {}; {} serves {}", w.id, fmt::join(w.models, ", "),
-                       off.sheet_id, off.model);
-  return std::nullopt;
+  return model_exclusion(w, off.model, off.sheet_id);
 }
 
 TokenCosting price_tokens(const TokenOffering& off, const std::vector<Lane>& lanes, const Split* split) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "plan/core/units.hpp"
 
@@ -17,6 +18,12 @@ std::optional<int> checked_count(double need) {
   if (!std::isfinite(need) || need > max_fleet_count) return std::nullopt;
   if (need <= 0) return 0;
   return static_cast<int>(std::ceil(need * (1.0 - 1e-12)));
+}
+
+std::optional<std::string> model_exclusion(const Workload& w, const std::string& model, const std::string& who) {
+  if (w.models.empty() || std::find(w.models.begin(), w.models.end(), model) != w.models.end()) return std::nullopt;
+  return fmt::format("workload '{}' accepts models {}; {} serves {}", w.id, fmt::join(w.models, ", "), who,
+                     model.empty() ? std::string("an unknown model") : model);
 }
 
 std::vector<Lane> lanes_of(const std::vector<Workload>& workloads, double scale) {
@@ -130,7 +137,6 @@ Split split_traffic(const std::vector<Lane>& lanes, double capacity_rps, bool ba
       ls.overflow_batch = l.batch_per_day - ls.private_batch;
     }
     s.private_requests_per_day += ls.private_interactive + ls.private_batch;
-    s.overflow_requests_per_day += ls.overflow_interactive + ls.overflow_batch;
   }
   return s;
 }

@@ -45,8 +45,5 @@ struct HybridDetail {
   std::vector<HybridPoint> curve;   // cost against K
 };
 
-// SLA-bound capacity (requests/s) of `replicas` replicas: the largest arrival rate for which
-// model.replicas_for(rate) <= replicas.
-double fleet_capacity_requests_per_s(const ReplicaModel& model, int replicas);
 
 }  // namespace plan

@@ -32,11 +32,14 @@ struct Lane {
   double interactive_per_day = 0;  // requests
   double batch_per_day = 0;  // requests that accept a 24-hour turnaround
   bool private_only = false; // may not overflow (data class, context, model, or no overflow)
-  std::string why_private;   // the rule that keeps it private
 };
 
 // Lanes of `workloads` at `scale` times their volume.
 std::vector<Lane> lanes_of(const std::vector<Workload>& workloads, double scale);
+
+// Why workload `w` may not be served by `model` under its list of accepted models, naming
+// `who` serves it; nullopt when it may (or lists none).
+std::optional<std::string> model_exclusion(const Workload& w, const std::string& model, const std::string& who);
 
 // Requests per day a lane sends each way, and the rates the fleet and the overflow see.
 struct LaneSplit {
@@ -56,7 +59,6 @@ struct Split {
   // the batch requests placed in that hour's idle capacity).
   std::array<double, 24> private_sizing_rps{};
   double private_requests_per_day = 0;
-  double overflow_requests_per_day = 0;
 };
 
 // Splits `lanes` for a fleet of SLA-bound capacity `capacity_rps`: each hour the fleet takes
