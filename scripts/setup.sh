@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libyaml-cpp-dev libfmt-dev libeigen3-dev catch2 libbenchmark-dev
-  clang libclang-rt-14-dev python3
+  libxlsxwriter-dev
+  clang libclang-rt-14-dev python3 python3-openpyxl
   locales
   chromium
 )

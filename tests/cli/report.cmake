@@ -21,3 +21,32 @@ plan_cli_test(sweep.svg --rc 0 --stdout-re "^<svg xmlns=\"http://www.w3.org/2000
   -- sweep tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --volume 1M..1B --points 20 --log --format svg)
 plan_cli_test(project.svg --rc 0 --stdout-re "^<svg xmlns=\"http://www.w3.org/2000/svg\"" --stdout-re "Cumulative cost over 12 months"
   -- project tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --format svg)
+
+# Workbooks (--format xlsx): every formula recomputed with openpyxl and a small evaluator
+# (tests/report/check_xlsx.py) must give the command's CSV figures, and changing a cost line
+# must move the totals that depend on it. Debian's python3-openpyxl is for /usr/bin/python3.
+set(PLAN_XLSX_PYTHON python3)
+if(EXISTS /usr/bin/python3)
+  set(PLAN_XLSX_PYTHON /usr/bin/python3)
+endif()
+foreach(cmd project compare sweep)
+  set(args tests/data/profile-fin-commit.yaml --prices tests/data/sheet-finance.yaml --baseline on-demand)
+  if(cmd STREQUAL "sweep")
+    set(args tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --volume 1M..10B --points 25 --log)
+  elseif(cmd STREQUAL "compare")
+    set(args tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml)
+  endif()
+  add_test(NAME report.xlsx.${cmd}
+           COMMAND ${PLAN_XLSX_PYTHON} ${PROJECT_SOURCE_DIR}/tests/report/check_xlsx.py $<TARGET_FILE:plan>
+                   ${CMAKE_BINARY_DIR}/xlsx-out ${cmd} ${args}
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(report.xlsx.${cmd} PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}"
+                       SKIP_RETURN_CODE 125)
+endforeach()
+# A workbook is binary: it is not written to a terminal (check.sh runs plan without one, so
+# this checks that a redirected stdout is accepted and gets a zip archive).
+plan_cli_test(compare.xlsx_stdout --rc 0 --stdout-re "^PK"
+  -- compare tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --format xlsx)
+# Without -o the report goes to standard output; nothing is written implicitly.
+plan_cli_test(report.stdout --rc 0 --stdout-re "^<!DOCTYPE html>" --no-file report.html
+  -- report tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml)

@@ -1,6 +1,8 @@
 // plan compare PROFILE: every option of a profile side by side.
 #include "common.hpp"
+#include "binary_output.hpp"
 #include "plan/core/compare.hpp"
+#include "plan/report/workbook.hpp"
 
 namespace plan::cli {
 
@@ -11,12 +13,14 @@ void setup_compare(CLI::App& app, Registry& reg) {
   add_profile_args(*sub, *opt, "Workload profile (YAML), e.g. profiles/early-chat.yaml",
                    "Price-sheet version (see `plan prices list`) or file; default: the profile's "
                    "price_sheet, else the newest");
-  add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown"});
+  add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown", "xlsx"});
   reg.add(sub, [opt, &g = reg.globals]() {
+    check_binary_output(opt->format, opt->out);
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
     auto perf = make_replica_provider(g, "");
     CompareResult r = compare(l.profile, l.sheet, perf.get());
-    emit(report::render_compare(r, to_format(opt->format)), opt->out);
+    if (opt->format == "xlsx") emit(report::compare_workbook(r), opt->out);
+    else emit(report::render_compare(r, to_format(opt->format)), opt->out);
     return 0;
   });
 }

@@ -1,8 +1,10 @@
 // plan project PROFILE: month-by-month cost of every option over the profile's horizon.
 #include "common.hpp"
+#include "binary_output.hpp"
 #include "plan/report/charts.hpp"
 #include "plan/core/finance.hpp"
 #include "plan/report/finance_report.hpp"
+#include "plan/report/workbook.hpp"
 
 namespace plan::cli {
 namespace {
@@ -18,12 +20,14 @@ void setup_project(CLI::App& app, Registry& reg) {
                  "costs): each cost line, total, cumulative, savings against a baseline, present value");
   add_profile_args(*sub, *opt, "Workload profile (YAML) with an optional horizon: section");
   sub->add_option("--baseline", opt->baseline, "Option id savings are measured against (default: the first option)");
-  add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown", "svg"});
+  add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown", "svg", "xlsx"});
   reg.add(sub, [opt, &g = reg.globals]() {
+    check_binary_output(opt->format, opt->out);
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
     auto perf = make_replica_provider(g, "");
     Projection p = project(l.profile, l.sheet, perf.get(), opt->baseline);
     if (opt->format == "svg") emit(report::cumulative_tco_svg(p), opt->out);
+    else if (opt->format == "xlsx") emit(report::projection_workbook(p), opt->out);
     else emit(report::render_projection(p, to_format(opt->format)), opt->out);
     return 0;
   });

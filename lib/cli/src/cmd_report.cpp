@@ -1,5 +1,5 @@
-// plan report PROFILE -o report.html: one self-contained HTML page with the comparison,
-// the recommendation and charts.
+// plan report PROFILE [-o report.html]: one self-contained HTML page with the comparison,
+// the recommendation and charts, on standard output unless -o names a file.
 #include "common.hpp"
 #include "plan/core/finance.hpp"
 #include "plan/core/recommend.hpp"
@@ -16,14 +16,13 @@ void setup_report(CLI::App& app, Registry& reg) {
     int points = 160;
   };
   auto opt = std::make_shared<Opts>();
-  opt->out = "report.html";
   auto* sub = app.add_subcommand(
       "report",
       "Write a self-contained HTML report (inline SVG charts, no network): comparison, recommendation, cost "
       "against volume with break-evens, cumulative cost over the horizon, hourly capacity, latency, provenance");
   add_profile_args(*sub, *opt, "Workload profile (YAML)",
                    "Price-sheet version or file (default: the profile's, else the newest)");
-  sub->add_option("-o,--output", opt->out, "HTML file to write atomically ('-' = standard output)")->capture_default_str();
+  sub->add_option("-o,--output", opt->out, "HTML file to write atomically (default, or '-': standard output)");
   sub->add_option("--points", opt->points, "Volumes in the cost-against-volume chart (100x below to 100x above today)")
       ->check(CLI::Range(10, 5000))
       ->capture_default_str();

@@ -1,9 +1,11 @@
 // plan sweep PROFILE --volume FROM..TO: monthly cost of every option across daily volumes,
 // and the volumes where two options cost the same.
 #include "common.hpp"
+#include "binary_output.hpp"
 #include "plan/core/finance.hpp"
 #include "plan/report/charts.hpp"
 #include "plan/report/finance_report.hpp"
+#include "plan/report/workbook.hpp"
 
 #include <fmt/format.h>
 
@@ -32,7 +34,7 @@ void setup_sweep(CLI::App& app, Registry& reg) {
   sub->add_flag("--log", opt->log, "Space the volumes logarithmically (default: linearly)");
   sub->add_flag("--crossovers", opt->crossovers,
                 "CSV only: write the crossover points instead of the cost points (table and json hold both)");
-  add_report_output_args(*sub, *opt, {"csv", "json", "table", "markdown", "svg"});
+  add_report_output_args(*sub, *opt, {"csv", "json", "table", "markdown", "svg", "xlsx"});
   reg.add(sub, [opt, &g = reg.globals]() {
     double from = 0, to = 0;
     if (!parse_volume_range(opt->volume, from, to))
@@ -42,6 +44,7 @@ void setup_sweep(CLI::App& app, Registry& reg) {
     if (opt->crossovers && opt->format != "csv")
       throw Error("--crossovers applies to --format csv only (table and json always include the crossovers)",
                   ExitCode::usage_error);
+    check_binary_output(opt->format, opt->out);
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
     if (l.profile.tokens_per_day() <= 0)
       throw Error(l.profile.loc, "profile has no traffic (expected tokens per day > 0: the sweep scales its mix)");
@@ -54,6 +57,7 @@ void setup_sweep(CLI::App& app, Registry& reg) {
     }
     Sweep s = sweep(ptrs, l.profile.tokens_per_day(), from, to, opt->points, opt->log);
     if (opt->format == "svg") emit(report::cost_vs_volume_svg(s, l.profile.tokens_per_day()), opt->out);
+    else if (opt->format == "xlsx") emit(report::sweep_workbook(s), opt->out);
     else emit(report::render_sweep(s, to_format(opt->format), opt->crossovers), opt->out);
     return 0;
   });
