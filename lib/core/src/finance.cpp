@@ -82,7 +82,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       rs.push_back(eval(h.volume_scale(m)));
       const OptionResult& r = rs.back();
       int n = 0;
-      if (r.self_hosted) n = r.self_hosted->replicas;
+      if (r.self_hosted) n = r.self_hosted->owned ? r.self_hosted->owned->replicas_needed : r.self_hosted->replicas;
       else if (r.provisioned) n = r.provisioned->units;
       needed.push_back(n);
     }
@@ -138,6 +138,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       line.reasons = r.reasons;
       line.needed = needed[static_cast<std::size_t>(m)];
       line.paid = line.needed;
+      if (r.self_hosted && r.self_hosted->owned) line.paid = r.self_hosted->owned->replicas_held;
       const int held_blocks = paid_blocks[static_cast<std::size_t>(m)];
       CostBreakdown b = r.breakdown;
       if (r.self_hosted) line.utilization = r.self_hosted->utilization;
