@@ -46,7 +46,8 @@ std::string owned_yaml(const std::string& extra = "") {
 // Flat traffic of `tokens_per_s` tokens/s in 1,000-token requests; an owned server of 8
 // one-GPU replicas at 1,000 tokens/s each (8,000 tokens/s held); gpu-2.50 rented on demand
 // at the same throughput; the flat-1 API ($1 per 1M in and out).
-Profile buy_vs_rent(double tokens_per_s, const std::string& owned_extra = "", const std::string& data_class = "internal") {
+Profile buy_vs_rent(double tokens_per_s, const std::string& owned_extra = "", const std::string& data_class = "internal",
+                    const std::string& api_model = "blended-030") {
   const double requests_per_day = tokens_per_s * 86400 / 1000;
   return io::parse_profile("test.yaml", "name: buy-vs-rent\nworkloads:\n  - {id: chat, requests_per_day: " +
                                             std::to_string(requests_per_day) +
@@ -57,7 +58,7 @@ Profile buy_vs_rent(double tokens_per_s, const std::string& owned_extra = "", co
                                             "}\n"
                                             "  - {id: rented, kind: self_hosted, instance: gpu-2.50, model: llama-3.1-8b, "
                                             "tokens_per_second_per_replica: 1000}\n"
-                                            "  - {id: api, kind: api, model: blended-030}\n");
+                                            "  - {id: api, kind: api, model: " + api_model + "}\n");
 }
 
 const MonthLine& month(const Projection& p, const std::string& id, int index) {
@@ -174,6 +175,9 @@ TEST_CASE("cash-basis months 1 and 2, and no capacity before the lead time", "[o
     CHECK(m1.capital == Approx(300000));
     CHECK(m1.breakdown.amortization == 0);
     CHECK(m1.total == Approx(305187.80));
+    // 3,200 tokens/s needs 4 replicas of 1,000; the server holds 8, all paid for.
+    CHECK(m1.needed == 4);
+    CHECK(m1.paid == 8);
     // Month 2: the running costs only, $5,187.80.
     CHECK(m2.capital == 0);
     CHECK(m2.total == Approx(5187.80));
@@ -191,6 +195,7 @@ TEST_CASE("cash-basis months 1 and 2, and no capacity before the lead time", "[o
     CHECK(m1.capital == Approx(300000));
     CHECK(m1.total == Approx(300000));
     CHECK_FALSE(m1.feasible);
+    CHECK(m1.paid == 0);  // nothing delivered yet
     REQUIRE(m1.reasons.size() == 1);
     CHECK_THAT(m1.reasons[0], Catch::Contains("lead time 1 months: serving from month 2"));
     // Month 2: in service, running costs $5,187.80.
@@ -201,6 +206,20 @@ TEST_CASE("cash-basis months 1 and 2, and no capacity before the lead time", "[o
     CHECK(month(accrual, "owned", 0).total == 0);
     CHECK(month(accrual, "owned", 1).total == Approx(11854.47));
   }
+}
+
+TEST_CASE("payback of bought servers against an API, on the cash basis", "[owned][finance]") {
+  // 3,200 tokens/s x 86,400 s x 30.416667 days = 8.4096e9 tokens a month; at $15 per 1M
+  // (flat-15) the API costs 8,409.6 x 15 = $126,144.00 a month. The server: $305,187.80 in
+  // month 1 (purchase + running costs, as above), $5,187.80 after. Cumulative savings:
+  // 126,144 - 305,187.80 = -179,043.80; + (126,144 - 5,187.80 = 120,956.20) = -58,087.60
+  // after month 2; +62,868.60 after month 3: payback in month 3.
+  Profile p = buy_vs_rent(3200, "", "internal", "flat-15");
+  Projection cash = project(p, test::basic_sheet(), nullptr, "api", CostBasis::cash);
+  CHECK(month(cash, "api", 0).total == Approx(126144.00));
+  CHECK(month(cash, "owned", 1).cumulative_savings == Approx(-58087.60));
+  for (const auto& o : cash.options)
+    if (o.id == "owned") CHECK(o.payback_month == std::optional<int>(3));
 }
 
 TEST_CASE("buy-versus-rent break-even against an on-demand instance", "[owned][finance][breakeven]") {
