@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one bad-input case; used by CTest (tests/cli/bad_inputs.cmake), from tests/bad_inputs.
 #   run_case.sh PLAN KIND NAME
-# KIND is profile or sheet. The input is KIND/NAME.yaml (a file, a directory, or absent for
+# KIND is profile, sheet or hardware. The input is KIND/NAME.yaml (a file, a directory, or absent for
 # the missing-file case), or the output of KIND/NAME.gen (a bash snippet; the input is then
 # written to a temporary directory under the same relative name, so messages are the same).
 # KIND/NAME.err is the exact expected standard error.
@@ -48,6 +48,17 @@ case $kind in
   sheet)
     check "prices show" "" "$plan" prices show "$input"
     check "compare --prices -o" "$tmp/out.csv" "$plan" compare "$profile" --prices "$input" --format csv -o "$tmp/out.csv"
+    ;;
+  hardware)
+    # An owned-hardware list, as the only list of a data directory, read for a profile that
+    # names an entry; messages name them ./pricing/hardware/NAME.yaml and owned.yaml.
+    mkdir -p "$tmp/data/pricing/hardware"
+    cp "$run_dir/$input" "$tmp/data/pricing/hardware/$name.yaml"
+    cp "$here/../data/profile-owned-hardware.yaml" "$tmp/data/owned.yaml"
+    run_dir=$tmp/data
+    owned=owned.yaml
+    check "compare" "" "$plan" --data-dir . compare "$owned" --prices "$sheet"
+    check "project -o" "$tmp/out.csv" "$plan" --data-dir . project "$owned" --prices "$sheet" --format csv -o "$tmp/out.csv"
     ;;
   *) echo "run_case.sh: unknown kind $kind"; exit 2 ;;
 esac

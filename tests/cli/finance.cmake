@@ -9,8 +9,8 @@ set(FIN_C tests/data/profile-fin-commit.yaml)
 # fin-b month 1 (2025-03), gpu: $2,000.00 reserved + $5,000 migration = $7,000.00; the API
 # costs 4M x 30.416667 x $15/1M = $1,825.00, so the saving is 1,825 - 7,000 = -5,175.00.
 plan_cli_test(project.csv --rc 0
-  --stdout-re "^profile,price_sheet,baseline,month_index,month,option,kind,volume_scale,tokens,requests,api_tokens_usd,provisioned_units_usd,gpu_compute_usd,ops_labour_usd,monitoring_usd,storage_usd,egress_usd,one_time_usd,total_usd,cumulative_usd,savings_vs_baseline_usd,cumulative_savings_usd,present_value_usd,needed,paid,utilization,feasible"
-  --stdout-re "^fin-b,test-finance,api,1,2025-03,gpu,self_hosted,1\\.000000,121666667,[0-9]+,0\\.00,0\\.00,2000\\.00,0\\.00,0\\.00,0\\.00,0\\.00,5000\\.00,7000\\.00,7000\\.00,-5175\\.00,-5175\\.00,,1,1,"
+  --stdout-re "^profile,price_sheet,baseline,basis,month_index,month,option,kind,volume_scale,tokens,requests,api_tokens_usd,provisioned_units_usd,gpu_compute_usd,amortization_usd,energy_usd,colocation_usd,maintenance_usd,ops_labour_usd,monitoring_usd,storage_usd,egress_usd,one_time_usd,capital_usd,total_usd,cumulative_usd,savings_vs_baseline_usd,cumulative_savings_usd,present_value_usd,needed,paid,utilization,feasible"
+  --stdout-re "^fin-b,test-finance,api,accrual,1,2025-03,gpu,self_hosted,1\\.000000,121666667,[0-9]+,0\\.00,0\\.00,2000\\.00,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,5000\\.00,0\\.00,7000\\.00,7000\\.00,-5175\\.00,-5175\\.00,,1,1,"
   -- project ${FIN_B} --prices ${FSHEET} --format csv)
 # 12 x $2,000 + $5,000 = $29,000.00; payback in month 9 (worked in tests/unit/test_finance.cpp).
 plan_cli_test(project.table --rc 0 --stdout-re "^total .*29,000\\.00" --stdout-re "payback against api: month 9 \\(2025-11\\)"
@@ -18,7 +18,7 @@ plan_cli_test(project.table --rc 0 --stdout-re "^total .*29,000\\.00" --stdout-r
 plan_cli_test(project.json --rc 0 --stdout-re "\"payback_month\": 9" --stdout-re "\"total\": 29000\\.00"
   -- project ${FIN_B} --prices ${FSHEET} --format json)
 # Reserved fleet: 2 replicas paid in month 6 though 1 is needed; 2 x 730 x 2.739726 = 4,000.00.
-plan_cli_test(project.commitment --rc 0 --stdout-re "^fin-commit,test-finance,on-demand,6,2025-06,reserved,self_hosted,0\\.100000,[0-9]+,[0-9]+,0\\.00,0\\.00,4000\\.00,"
+plan_cli_test(project.commitment --rc 0 --stdout-re "^fin-commit,test-finance,on-demand,accrual,6,2025-06,reserved,self_hosted,0\\.100000,[0-9]+,[0-9]+,0\\.00,0\\.00,4000\\.00,"
   -- project ${FIN_C} --prices ${FSHEET} --format csv --baseline on-demand)
 plan_cli_test(project.bad_baseline --rc 64 --stderr-exact "plan: error: unknown baseline option 'nope' (expected one of: api, gpu)"
   -- project ${FIN_B} --prices ${FSHEET} --baseline nope)
@@ -98,3 +98,23 @@ plan_cli_test(walkthrough.project --rc 0 --stdout-file ${WALK}/project.csv -- pr
 plan_cli_test(walkthrough.breakeven --rc 0 --stdout-file ${WALK}/breakeven.csv -- breakeven ${WALK}/profile.yaml --format csv)
 plan_cli_test(walkthrough.crossovers --rc 0 --stdout-file ${WALK}/sweep-crossovers.csv
   -- sweep ${WALK}/profile.yaml --volume 100M..300M --points 201 --crossovers)
+
+# Owned servers (docs/finance.md "Owned hardware"). tests/data/profile-owned-hardware.yaml names
+# dgx-h100 of pricing/hardware/2026-11.yaml ($199,000, 10.2 kW); its traffic, 3,200 tokens/s
+# against the 8,000 one server holds, is utilisation 0.4. Cash month 1: the purchase $199,000,
+# energy 10.2 x (0.3 + 0.7 x 0.4) x 1.5 x 730 x 0.10 = 647.80, colocation 10.2 x 200 = 2,040.00,
+# maintenance 0.10 x 199,000 / 12 = 1,658.33: total 203,346.13; no amortisation line.
+plan_cli_test(project.owned_cash --rc 0
+  --stdout-re "^owned-hardware,test-basic,box,cash,1,2024-12,box,self_hosted,1\\.000000,[0-9]+,[0-9]+,0\\.00,0\\.00,0\\.00,0\\.00,647\\.80,2040\\.00,1658\\.33,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,199000\\.00,203346\\.13,"
+  -- project tests/data/profile-owned-hardware.yaml --prices tests/data/sheet-basic.yaml --basis cash --format csv)
+# Accrual month 1: amortisation 199,000 x 0.8 / 36 = 4,422.22 instead of the purchase:
+# 4,422.22 + 647.80 + 2,040.00 + 1,658.33 = 8,768.35.
+plan_cli_test(project.owned_accrual --rc 0
+  --stdout-re "^owned-hardware,test-basic,box,accrual,1,2024-12,box,self_hosted,1\\.000000,[0-9]+,[0-9]+,0\\.00,0\\.00,0\\.00,4422\\.22,647\\.80,2040\\.00,1658\\.33,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,8768\\.35,"
+  -- project tests/data/profile-owned-hardware.yaml --prices tests/data/sheet-basic.yaml --format csv)
+plan_cli_test(project.bad_basis --rc 64 -- project tests/data/profile-owned-hardware.yaml --prices tests/data/sheet-basic.yaml --basis cashflow)
+# compare shows the owned lines and cites the list entry (pricing/hardware/2026-11.yaml:44, dgx-h100).
+plan_cli_test(compare.owned --rc 0
+  --stdout-re "box: amortization 4,422\\.22, energy 647\\.80, colocation 2,040\\.00, maintenance 1,658\\.33, ops 0\\.00 per month \\(accrual\\)"
+  --stdout-re "box: server 'dgx-h100' \\(gpu, gpu_count, power_kw, purchase_usd\\) from pricing/hardware/2026-11\\.yaml:[0-9]+"
+  -- compare tests/data/profile-owned-hardware.yaml --prices tests/data/sheet-basic.yaml)

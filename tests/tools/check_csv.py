@@ -7,15 +7,16 @@ Every record must have as many fields as the header, lines must end in CRLF (RFC
 and columns named *_usd, tokens*, volume_scale or utilization must hold plain numbers
 (no currency symbols, no thousands separators). With --projection, also checks the
 rules of `plan project --format csv` (docs/finance.md): months are YYYY-MM, each
-total_usd is the sum of the printed cost lines and one_time_usd to the cent, and
+total_usd is the sum of the printed cost lines, one_time_usd and capital_usd to the cent, and
 cumulative_usd is the running sum of total_usd per option.
 """
 import csv
 import re
 import sys
 
-COST_LINES = ["api_tokens_usd", "provisioned_units_usd", "gpu_compute_usd", "ops_labour_usd",
-              "monitoring_usd", "storage_usd", "egress_usd", "one_time_usd"]
+COST_LINES = ["api_tokens_usd", "provisioned_units_usd", "gpu_compute_usd", "amortization_usd", "energy_usd",
+              "colocation_usd", "maintenance_usd", "ops_labour_usd", "monitoring_usd", "storage_usd", "egress_usd",
+              "one_time_usd", "capital_usd"]
 
 
 def cents(s):

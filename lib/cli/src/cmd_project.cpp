@@ -10,6 +10,7 @@ namespace plan::cli {
 namespace {
 struct ProjectOptions : ProfileArgs {
   std::string baseline;
+  std::string basis = "accrual";
 };
 }  // namespace
 
@@ -20,12 +21,17 @@ void setup_project(CLI::App& app, Registry& reg) {
                  "costs): each cost line, total, cumulative, savings against a baseline, present value");
   add_profile_args(*sub, *opt, "Workload profile (YAML) with an optional horizon: section");
   sub->add_option("--baseline", opt->baseline, "Option id savings are measured against (default: the first option)");
+  sub->add_option("--basis", opt->basis,
+                  "How owned hardware is counted: accrual (the purchase amortised month by month; default) or cash "
+                  "(the purchase in its month, the residual value back when amortisation ends)")
+      ->check(CLI::IsMember({"accrual", "cash"}));
   add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown", "svg", "xlsx"});
   reg.add(sub, [opt, &g = reg.globals]() {
     check_binary_output(opt->format, opt->out);
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
     auto perf = make_replica_provider(g, "");
-    Projection p = project(l.profile, l.sheet, perf.get(), opt->baseline);
+    const CostBasis basis = opt->basis == "cash" ? CostBasis::cash : CostBasis::accrual;
+    Projection p = project(l.profile, l.sheet, perf.get(), opt->baseline, basis);
     if (opt->format == "svg") emit(report::cumulative_tco_svg(p), opt->out);
     else if (opt->format == "xlsx") emit(report::projection_workbook(p), opt->out);
     else emit(report::render_projection(p, to_format(opt->format)), opt->out);

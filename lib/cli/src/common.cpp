@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "plan/io/files.hpp"
+#include "plan/io/hardware_loader.hpp"
 #include "plan/io/loaders.hpp"
 
 namespace plan::cli {
@@ -68,6 +69,8 @@ Loaded load_profile_and_sheet(const Globals& g, const std::string& profile_path,
   std::string spec = prices.empty() ? l.profile.price_sheet.value_or("") : prices;
   l.sheet = io::resolve_price_sheet(spec, g.pricing_dir());
   io::check_references(l.profile, l.sheet);
+  if (io::names_hardware(l.profile))
+    io::resolve_owned_hardware(l.profile, io::newest_hardware_list(g.pricing_dir() + "/hardware"));
   return l;
 }
 

@@ -18,8 +18,14 @@ double CostBreakdown::total() const {
 
 std::vector<std::pair<const char*, double>> CostBreakdown::lines() const {
   return {{"api_tokens", api_tokens}, {"provisioned_units", provisioned_units},
-          {"gpu_compute", gpu_compute}, {"ops_labour", ops_labour},
+          {"gpu_compute", gpu_compute}, {"amortization", amortization}, {"energy", energy},
+          {"colocation", colocation}, {"maintenance", maintenance}, {"ops_labour", ops_labour},
           {"monitoring", monitoring}, {"storage", storage}, {"egress", egress}};
+}
+
+std::vector<double*> CostBreakdown::fields() {
+  return {&api_tokens, &provisioned_units, &gpu_compute, &amortization, &energy, &colocation, &maintenance,
+          &ops_labour, &monitoring, &storage, &egress};
 }
 
 double round_cents(double usd) { return std::round(usd * 100.0) / 100.0; }

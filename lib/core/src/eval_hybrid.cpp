@@ -30,6 +30,9 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;
   if (!sh || !over || !over->pay_per_token())
     return infeasible(r, "hybrid option names options the profile does not have");
+  if (sh->fleet.owned)
+    return infeasible(r, "the private option " + priv->id + " owns its servers: a hybrid sizes its private fleet, an "
+                         "owned fleet is fixed");
   r.what = fmt::format("{} + overflow to {}", priv->id, over->id);
   r.model = sh->fleet.model;
   HybridDetail d;
@@ -43,6 +46,7 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   d.overflow_model = off->model;
   r.provenance.push_back({"overflow token prices", c.sheet.cite(off->line)});
   check_accepted_models(p, sh->fleet.model, "the private fleet of " + priv->id, r);
+  check_air_gapped(p, "the rented private fleet of " + priv->id, r);
   auto fleet = self_hosted_fleet(*priv, *sh, c, r);
   if (!fleet) return;
   const FleetPlan& fp = fleet->plan;

@@ -1,5 +1,6 @@
-// Self-hosted options: rented instances running a replica model, sized and priced by the
-// fleet path. A dedicated endpoint and a hybrid's private fleet use the same functions.
+// Self-hosted options: rented instances or owned servers running a replica model, sized and
+// priced by the fleet path. A dedicated endpoint and a hybrid's private fleet use the same
+// functions.
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -8,23 +9,61 @@
 
 namespace plan::detail {
 
+std::optional<GpuInstance> fleet_instance(const Option& o, const SelfHostedOption& s, const PriceSheet& sheet,
+                                          std::string* why) {
+  if (const auto& h = s.fleet.owned) {
+    GpuInstance server;
+    server.id = "owned:" + o.id;
+    server.provider = "owned";
+    server.instance = "owned server";
+    server.gpu = h->gpu;
+    server.gpu_count = h->gpu_count;
+    return server;
+  }
+  const GpuInstance* inst = sheet.find_instance(s.instance);
+  if (!inst) {
+    if (why) *why = fmt::format("instance '{}' is not in price sheet {}", s.instance, sheet.version);
+    return std::nullopt;
+  }
+  return *inst;
+}
+
+void check_air_gapped(const Profile& p, const std::string& who, OptionResult& r) {
+  for (const auto& w : p.workloads) {
+    if (auto why = air_gapped_exclusion(w, who)) infeasible(r, std::move(*why));
+  }
+}
+
 std::optional<ReadyFleet> self_hosted_fleet(const Option& o, const SelfHostedOption& s, const EvalContext& c,
                                             OptionResult& r) {
-  const GpuInstance* inst = c.sheet.find_instance(s.instance);
-  if (!inst) {
-    infeasible(r, fmt::format("instance '{}' is not in price sheet {}", s.instance, c.sheet.version));
-    return std::nullopt;
-  }
-  auto price = instance_usd_per_hour(*inst, s.fleet.pricing);
-  if (!price) {
-    infeasible(r, fmt::format("price sheet {} has no {} price for instance {}", c.sheet.version,
-                              to_string(s.fleet.pricing), inst->id));
-    return std::nullopt;
-  }
   ReadyFleet f;
   f.plan.spec = &s.fleet;
-  f.plan.instance = inst;
-  f.plan.usd_per_instance_hour = *price;
+  if (s.fleet.owned && s.fleet.owned->gpu.empty()) {
+    infeasible(r, fmt::format("owned hardware '{}' has not been looked up in an owned-hardware list",
+                              s.fleet.owned->hardware));
+    return std::nullopt;
+  }
+  if (s.fleet.owned) {
+    std::string why;
+    f.server = std::make_unique<GpuInstance>(*fleet_instance(o, s, c.sheet, &why));
+    f.plan.instance = f.server.get();
+    f.plan.owned = &*s.fleet.owned;
+  } else {
+    const GpuInstance* inst = c.sheet.find_instance(s.instance);
+    if (!inst) {
+      infeasible(r, fmt::format("instance '{}' is not in price sheet {}", s.instance, c.sheet.version));
+      return std::nullopt;
+    }
+    auto price = instance_usd_per_hour(*inst, s.fleet.pricing);
+    if (!price) {
+      infeasible(r, fmt::format("price sheet {} has no {} price for instance {}", c.sheet.version,
+                                to_string(s.fleet.pricing), inst->id));
+      return std::nullopt;
+    }
+    f.plan.instance = inst;
+    f.plan.usd_per_instance_hour = *price;
+  }
+  const GpuInstance* inst = f.plan.instance;
   f.plan.ops = s.fleet.ops.value_or(c.profile.ops);
   f.plan.model = c.prebuilt;
   if (!f.plan.model) {
@@ -75,6 +114,10 @@ void evaluate_private_fleet(const ReadyFleet& f, const EvalContext& c, OptionRes
 void add_fleet_lines(const FleetCosting& fc, OptionResult& r) {
   r.self_hosted = fc.detail;
   r.breakdown.gpu_compute = fc.gpu_compute_usd;
+  r.breakdown.amortization = fc.owned.amortization;
+  r.breakdown.energy = fc.owned.energy;
+  r.breakdown.colocation = fc.owned.colocation;
+  r.breakdown.maintenance = fc.owned.maintenance;
   r.breakdown.ops_labour = fc.ops.monthly_labour();
   r.breakdown.monitoring = fc.ops.monitoring_per_month;
   r.breakdown.storage = fc.ops.storage_per_month;
@@ -84,11 +127,37 @@ void add_fleet_lines(const FleetCosting& fc, OptionResult& r) {
 void evaluate(const Option& o, const SelfHostedOption& s, const EvalContext& c, OptionResult& r) {
   r.model = s.fleet.model;
   check_accepted_models(c.profile, s.fleet.model, o.id, r);
-  const GpuInstance* inst = c.sheet.find_instance(s.instance);
-  if (inst) r.what = fmt::format("{} ({}x {}) {}", inst->id, inst->gpu_count, inst->gpu, s.fleet.model);
+  if (const auto& h = s.fleet.owned) {
+    r.what = fmt::format("owned {}x ({}x {}) {}", h->servers, h->gpu_count, h->gpu, s.fleet.model);
+  } else {
+    check_air_gapped(c.profile, "rented instance " + s.instance, r);
+    if (const GpuInstance* inst = c.sheet.find_instance(s.instance))
+      r.what = fmt::format("{} ({}x {}) {}", inst->id, inst->gpu_count, inst->gpu, s.fleet.model);
+  }
   auto f = self_hosted_fleet(o, s, c, r);
   if (!f) return;
-  r.provenance.push_back({fmt::format("instance price ({})", to_string(s.fleet.pricing)), c.sheet.cite(inst->line)});
+  if (const auto& h = s.fleet.owned) {
+    const std::string at = fmt::format("profile option '{}' (owned)", o.id);
+    if (!h->figures_source.empty())
+      r.provenance.push_back({fmt::format("server '{}' (gpu, gpu_count, power_kw, purchase_usd)", h->hardware),
+                              h->figures_source});
+    const bool financed = h->financing_rate_per_year.has_value();
+    r.provenance.push_back({financed ? "amortization (annuity: purchase_usd, financing_rate_per_year, "
+                                       "amortization_months, residual_share)"
+                                     : "amortization ((purchase_usd - residual) / amortization_months)",
+                            at});
+    r.provenance.push_back({"energy (power_kw, idle_power_share, utilisation, pue, 730 h, usd_per_kwh)", at});
+    r.provenance.push_back({h->facility_per_month ? "colocation (facility_per_month)"
+                                                  : "colocation (colocation_per_kw_month x IT power_kw)",
+                            at});
+    r.provenance.push_back({"maintenance (maintenance_share_per_year x purchase_usd / 12)", at});
+    if (h->lead_time_months > 0)
+      r.notes.push_back(fmt::format("owned servers arrive {} months after the order: no capacity before then "
+                                    "(plan project shows those months)", h->lead_time_months));
+  } else {
+    r.provenance.push_back(
+        {fmt::format("instance price ({})", to_string(s.fleet.pricing)), c.sheet.cite(f->plan.instance->line)});
+  }
   evaluate_private_fleet(*f, c, r);
   const ReplicaSpec& spec = f->plan.model->spec();
   r.provenance.push_back({std::string("replica throughput (") + to_string(spec.provenance) + ")", spec.provenance_source});
@@ -122,6 +191,7 @@ std::optional<double> floor_cost_per_mtok(const SelfHostedOption&, const OptionE
 
 std::vector<std::string> price_changes(const SelfHostedOption& sh, const PriceSheet& a, const PriceSheet& b) {
   std::vector<std::string> out;
+  if (sh.fleet.owned) return out;  // an owned fleet's figures are the profile's, not a sheet's
   const GpuInstance* ia = a.find_instance(sh.instance);
   const GpuInstance* ib = b.find_instance(sh.instance);
   if (!ia || !ib) {
@@ -146,8 +216,10 @@ void describe_fleet(const FleetSpec& f, Settings& s) {
 
 void describe(const SelfHostedOption& sh, const Option&, Settings& s) {
   describe_fleet(sh.fleet, s);
-  s.term = to_string(sh.fleet.pricing);
-  s.instance = sh.instance;
+  s.term = sh.fleet.owned ? "owned" : to_string(sh.fleet.pricing);
+  s.instance = sh.fleet.owned ? fmt::format("{} owned x {} {}", sh.fleet.owned->servers, sh.fleet.owned->gpu_count,
+                                            sh.fleet.owned->gpu)
+                              : sh.instance;
 }
 
 }  // namespace plan::detail
@@ -155,7 +227,7 @@ void describe(const SelfHostedOption& sh, const Option&, Settings& s) {
 namespace plan::detail {
 std::unique_ptr<ReplicaModel> replica_model(const SelfHostedOption& s, const Option& o, const Profile& p,
                                             const PriceSheet& sheet, const ReplicaModelProvider* perf) {
-  const GpuInstance* inst = sheet.find_instance(s.instance);
+  auto inst = fleet_instance(o, s, sheet, nullptr);
   return inst ? make_replica_model(o, *inst, WorkloadMix::of(p.workloads), perf) : nullptr;
 }
 }  // namespace plan::detail

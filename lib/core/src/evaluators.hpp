@@ -38,7 +38,17 @@ void evaluate_token_option(const TokenOffering& off, const EvalContext& c, Optio
 struct ReadyFleet {
   FleetPlan plan;
   std::unique_ptr<ReplicaModel> owned;
+  std::unique_ptr<GpuInstance> server;  // an owned fleet's server, seen as an instance
 };
+
+// The instance a self-hosted option's replicas run on: its sheet entry, or one owned server
+// (no hourly price); nullopt with `why` when the sheet does not list the instance.
+std::optional<GpuInstance> fleet_instance(const Option& o, const SelfHostedOption& s, const PriceSheet& sheet,
+                                          std::string* why);
+
+// Marks `r` infeasible for each workload of the air-gapped class: `who` (an API, a managed
+// offering, rented instances) may not receive it; only owned hardware may.
+void check_air_gapped(const Profile& p, const std::string& who, OptionResult& r);
 
 // The fleet of a self-hosted option; nullopt with reasons added to `r` when it cannot be made.
 std::optional<ReadyFleet> self_hosted_fleet(const Option& o, const SelfHostedOption& s, const EvalContext& c,

@@ -30,10 +30,14 @@ int commitment_months(const Option& o, const PriceSheet& sheet, const Profile* p
   return std::visit([&](const auto& k) { return detail::commitment_months(k, o, sheet, profile); }, o.spec);
 }
 
+const char* to_string(CostBasis b) { return b == CostBasis::cash ? "cash" : "accrual"; }
+
 bool cost_defined(const OptionResult& r) {
   if (r.feasible) return true;
   if (r.token_detail || r.provisioned) return true;
-  return r.self_hosted && r.self_hosted->replicas > 0 && r.breakdown.gpu_compute > 0;
+  const CostBreakdown& b = r.breakdown;
+  return r.self_hosted && r.self_hosted->replicas > 0 &&
+         b.gpu_compute + b.amortization + b.energy + b.colocation + b.maintenance > 0;
 }
 
 bool capacity_priced(const Option& o) { return !o.pay_per_token(); }
@@ -42,8 +46,9 @@ bool capacity_priced(const Option& o) { return !o.pay_per_token(); }
 // Projection
 
 Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf,
-                   const std::string& baseline) {
+                   const std::string& baseline, CostBasis basis) {
   Projection out;
+  out.basis = basis;
   out.profile_name = p.name;
   out.price_sheet_version = sheet.version;
   const Horizon& h = p.horizon;
@@ -77,7 +82,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       rs.push_back(eval(h.volume_scale(m)));
       const OptionResult& r = rs.back();
       int n = 0;
-      if (r.self_hosted) n = r.self_hosted->replicas;
+      if (r.self_hosted) n = r.self_hosted->owned ? r.self_hosted->owned->replicas_needed : r.self_hosted->replicas;
       else if (r.provisioned) n = r.provisioned->units;
       needed.push_back(n);
     }
@@ -133,6 +138,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       line.reasons = r.reasons;
       line.needed = needed[static_cast<std::size_t>(m)];
       line.paid = line.needed;
+      if (r.self_hosted && r.self_hosted->owned) line.paid = r.self_hosted->owned->replicas_held;
       const int held_blocks = paid_blocks[static_cast<std::size_t>(m)];
       CostBreakdown b = r.breakdown;
       if (r.self_hosted) line.utilization = r.self_hosted->utilization;
@@ -148,9 +154,25 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
           b.provisioned_units = r.provisioned->usd_per_month / r.provisioned->units * held_blocks;
         }
       }
-      long long cents = 0;
-      for (double* v : {&b.api_tokens, &b.provisioned_units, &b.gpu_compute, &b.ops_labour, &b.monitoring,
-                        &b.storage, &b.egress}) {
+      if (r.self_hosted && r.self_hosted->owned) {
+        // Owned servers: nothing to serve with (and nothing to run) before they arrive; on
+        // the cash basis the purchase replaces its amortisation.
+        const OwnedHardware& hw = r.self_hosted->owned->hardware;
+        if (!owned_in_service(hw, m)) {
+          b = CostBreakdown{};
+          line.feasible = false;
+          line.reasons = {fmt::format("the owned servers are not in service yet (lead time {} months: serving from "
+                                      "month {})", hw.lead_time_months, hw.lead_time_months + 1)};
+          line.paid = 0;
+          line.utilization = 0;
+        }
+        if (basis == CostBasis::cash) {
+          b.amortization = 0;
+          line.capital = round_cents(owned_capital_cash(hw, m));
+        }
+      }
+      long long cents = to_cents(line.capital);
+      for (auto* v : b.fields()) {
         *v = round_cents(*v);
         cents += to_cents(*v);
       }
@@ -169,18 +191,19 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       op.months.push_back(std::move(line));
     }
     // Totals are sums of the printed (rounded) lines, in cents.
-    long long tot[7] = {0, 0, 0, 0, 0, 0, 0};
-    long long pv = 0;
+    const std::size_t n_lines = CostBreakdown{}.lines().size();
+    std::vector<long long> tot(n_lines, 0);
+    long long pv = 0, capital = 0;
     for (const auto& line : op.months) {
       auto lines = line.breakdown.lines();
-      for (std::size_t k = 0; k < lines.size(); ++k) tot[k] += to_cents(lines[k].second);
+      for (std::size_t k = 0; k < n_lines; ++k) tot[k] += to_cents(lines[k].second);
       if (line.present_value) pv += to_cents(*line.present_value);
+      capital += to_cents(line.capital);
     }
-    CostBreakdown& tb = op.total_breakdown;
-    double* fields[7] = {&tb.api_tokens, &tb.provisioned_units, &tb.gpu_compute, &tb.ops_labour,
-                         &tb.monitoring, &tb.storage, &tb.egress};
-    for (int k = 0; k < 7; ++k) *fields[k] = static_cast<double>(tot[k]) / 100.0;
+    auto fields = op.total_breakdown.fields();
+    for (std::size_t k = 0; k < n_lines; ++k) *fields[k] = static_cast<double>(tot[k]) / 100.0;
     op.total_one_time = static_cast<double>(one_time_cents) / 100.0;
+    op.total_capital = static_cast<double>(capital) / 100.0;
     op.total = op.months.empty() ? 0 : op.months.back().cumulative;
     if (h.discount_rate_per_year) op.total_present_value = static_cast<double>(pv) / 100.0;
     out.options.push_back(std::move(op));

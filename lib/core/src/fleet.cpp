@@ -59,41 +59,63 @@ FleetCosting cost_fleet(const FleetPlan& plan, int replicas, const Split& split,
   d.throughput_provenance = spec.provenance;
   d.throughput_source = spec.provenance_source;
   d.replica_tokens_per_s = spec.capacity_requests_per_s * mix.tokens_per_request();
-  d.replicas = replicas;
-  d.instances = (replicas + per_instance - 1) / per_instance;
-  d.gpus = d.instances * inst.gpu_count;
-
-  // Instance-hours: the peak fleet all month, or hour by hour when autoscaling.
+  const double mean_rps = split.private_requests_per_day / seconds_per_day;
+  // Replica-hours per day the fleet runs, for utilisation.
   double replica_hours_per_day = 0;
-  if (f.autoscale) {
-    double instance_hours_per_day = 0;
-    for (std::size_t h = 0; h < 24; ++h) {
-      const int need = plan.model->replicas_for(split.private_sizing_rps[h]).value_or(replicas);
-      const int n = std::min(replicas, std::max(f.min_replicas, need));
-      instance_hours_per_day += (n + per_instance - 1) / per_instance;
-      replica_hours_per_day += n;
+  if (plan.owned) {
+    // Bought servers: all of them run, all month, whatever the traffic needs.
+    const OwnedHardware& h = *plan.owned;
+    const int held = h.servers * per_instance;
+    d.replicas = held;
+    d.instances = h.servers;
+    d.gpus = h.servers * inst.gpu_count;
+    d.instance_hours_per_month = h.servers * hours_per_month;
+    replica_hours_per_day = held * hours_per_day;
+    const double capacity_rps = held * spec.capacity_requests_per_s;
+    d.utilization = capacity_rps > 0 ? mean_rps / capacity_rps : 0;
+    c.owned = owned_monthly_cost(h, d.utilization);
+    d.usd_per_instance_hour = owned_monthly_cost(h, 1.0).total() / h.servers / hours_per_month;
+    d.owned = OwnedFleetDetail{h, replicas, held, h.servers * owned_power_kw(h, d.utilization)};
+    if (replicas > held) {
+      c.feasible = false;
+      c.reasons.push_back(fmt::format("needs {} replicas at peak but the {} owned servers hold {} ({} per server): an "
+                                      "owned fleet does not grow with traffic",
+                                      replicas, h.servers, held, per_instance));
     }
-    d.instance_hours_per_month = instance_hours_per_day * days_per_month;
   } else {
-    d.instance_hours_per_month = d.instances * hours_per_month;
-    replica_hours_per_day = replicas * hours_per_day;
+    d.replicas = replicas;
+    d.instances = (replicas + per_instance - 1) / per_instance;
+    d.gpus = d.instances * inst.gpu_count;
+    // Instance-hours: the peak fleet all month, or hour by hour when autoscaling.
+    if (f.autoscale) {
+      double instance_hours_per_day = 0;
+      for (std::size_t h = 0; h < 24; ++h) {
+        const int need = plan.model->replicas_for(split.private_sizing_rps[h]).value_or(replicas);
+        const int n = std::min(replicas, std::max(f.min_replicas, need));
+        instance_hours_per_day += (n + per_instance - 1) / per_instance;
+        replica_hours_per_day += n;
+      }
+      d.instance_hours_per_month = instance_hours_per_day * days_per_month;
+    } else {
+      d.instance_hours_per_month = d.instances * hours_per_month;
+      replica_hours_per_day = replicas * hours_per_day;
+    }
+    double billed_hours = d.instance_hours_per_month;
+    if (f.pricing == PricingTerm::spot) billed_hours *= 1.0 + f.spot_interruption_overhead;
+    c.gpu_compute_usd = billed_hours * plan.usd_per_instance_hour;
   }
-  double billed_hours = d.instance_hours_per_month;
-  if (f.pricing == PricingTerm::spot) billed_hours *= 1.0 + f.spot_interruption_overhead;
-  c.gpu_compute_usd = billed_hours * plan.usd_per_instance_hour;
   if (replicas > 0 && plan.ops) c.ops = *plan.ops;
   if (!detail) return c;
 
   if (f.pricing == PricingTerm::spot)
     c.notes.push_back(fmt::format("spot: {:.0f}% extra instance-hours for interruptions", f.spot_interruption_overhead * 100));
-  const double mean_rps = split.private_requests_per_day / seconds_per_day;
   const double capacity_rps = replica_hours_per_day / hours_per_day * spec.capacity_requests_per_s;
   d.utilization = capacity_rps > 0 ? mean_rps / capacity_rps : 0;
   const double peak_rps = *std::max_element(split.private_sizing_rps.begin(), split.private_sizing_rps.end());
-  if (replicas > 0) d.latency_at_peak = plan.model->latency(peak_rps, replicas);
-  if (replicas > 0 && peak_rps > 0 && plan.model->has_latency_model() && !d.latency_at_peak) {
+  if (d.replicas > 0) d.latency_at_peak = plan.model->latency(peak_rps, d.replicas);
+  if (d.replicas > 0 && peak_rps > 0 && plan.model->has_latency_model() && !d.latency_at_peak) {
     c.feasible = false;
-    c.reasons.push_back(fmt::format("the queue of {} replicas is unstable at the peak of {:.4g} requests/s", replicas,
+    c.reasons.push_back(fmt::format("the queue of {} replicas is unstable at the peak of {:.4g} requests/s", d.replicas,
                                     peak_rps));
   }
   if (d.latency_at_peak && mix.tpot_ms && d.latency_at_peak->tpot_ms > *mix.tpot_ms * (1 + 1e-9)) {

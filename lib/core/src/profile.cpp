@@ -33,6 +33,12 @@ double TrafficShape::peak_factor() const {
   return *std::max_element(weight.begin(), weight.end());
 }
 
+std::optional<std::string> air_gapped_exclusion(const Workload& w, const std::string& who) {
+  if (w.data_class != air_gapped_class) return std::nullopt;
+  return "workload '" + w.id + "' has data class '" + w.data_class + "', which only owned hardware may serve (" + who +
+         " may not receive it)";
+}
+
 const char* to_string(OptionKind k) {
   switch (k) {
     case OptionKind::api: return "api";

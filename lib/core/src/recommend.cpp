@@ -42,7 +42,8 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
 
   // Hybrids the profile does not declare.
   for (const auto& priv : p.options) {
-    if (!priv.as<SelfHostedOption>()) continue;
+    // An owned fleet is fixed, a hybrid sizes its private fleet: no hybrid of owned servers.
+    if (!priv.as<SelfHostedOption>() || priv.fleet()->owned) continue;
     for (const auto& over : p.options) {
       if (!over.pay_per_token()) continue;
       bool declared = std::any_of(p.options.begin(), p.options.end(), [&](const Option& o) {

@@ -51,6 +51,7 @@ std::optional<TokenOffering> token_offering(const Option& o, const PriceSheet& s
 
 std::optional<std::string> token_exclusion(const Profile& p, const PriceSheet& sheet, const TokenOffering& off,
                                            const Workload& w) {
+  if (auto why = air_gapped_exclusion(w, off.sheet_id)) return why;
   const auto& policy = p.policy.self_hosted_only;
   if (std::find(policy.begin(), policy.end(), w.data_class) != policy.end())
     return fmt::format("workload '{}' has data class '{}', which the profile's policy keeps on self-hosted GPUs "

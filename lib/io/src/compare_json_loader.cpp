@@ -56,6 +56,10 @@ OptionResult read_result(const std::string& file, const YAML::Node& n, std::size
   r.breakdown.api_tokens = line("api_tokens");
   r.breakdown.provisioned_units = line("provisioned_units");
   r.breakdown.gpu_compute = line("gpu_compute");
+  r.breakdown.amortization = line("amortization");
+  r.breakdown.energy = line("energy");
+  r.breakdown.colocation = line("colocation");
+  r.breakdown.maintenance = line("maintenance");
   r.breakdown.ops_labour = line("ops_labour");
   r.breakdown.monitoring = line("monitoring");
   r.breakdown.storage = line("storage");

@@ -151,10 +151,59 @@ ManagedOption read_managed(const std::string& file, Map& m, const std::string& i
   return o;
 }
 
+// Bought servers (docs/profiles.md "owned"): the purchase, its amortisation, and what running
+// them costs. Figures are per server; colocation is per kW of IT power or one facility amount.
+OwnedHardware read_owned(const std::string& file, const YAML::Node& n, const std::string& id) {
+  Map m(file, n, fmt::format("owned of option '{}'", id));
+  OwnedHardware h;
+  if (auto hw = m.opt_str("hardware")) {
+    // The entry gives the server's figures; the option may still give its own price.
+    for (const char* key : {"gpu", "gpu_count", "power_kw"})
+      if (m.has(key))
+        throw Error(m.key_loc(key), fmt::format("'{}' in owned of option '{}' is given by hardware '{}' (expected "
+                                                "either hardware or gpu, gpu_count and power_kw)", key, id, *hw));
+    h.hardware = *hw;
+    h.hardware_loc = m.key_loc("hardware");
+    h.purchase_usd = m.opt_num("purchase_usd", Range::positive(1e8)).value_or(0);
+  } else {
+    h.gpu = m.str("gpu");
+    h.gpu_count = m.integer("gpu_count", 1, 64);
+    h.purchase_usd = m.num("purchase_usd", Range::positive(1e8));
+    h.power_kw = m.num("power_kw", Range::positive(1000));
+  }
+  h.servers = m.opt_integer("servers", 1, 100000).value_or(1);
+  h.amortization_months = m.integer("amortization_months", 1, 240);
+  h.residual_share = m.num("residual_share", Range::share());
+  h.idle_power_share = m.num("idle_power_share", Range::share());
+  h.pue = m.num("pue", Range{1, 5, false});
+  h.usd_per_kwh = m.num("usd_per_kwh", Range::non_negative(10));
+  if (m.has("colocation_per_kw_month") == m.has("facility_per_month"))
+    throw Error(m.has("facility_per_month") ? m.key_loc("facility_per_month") : m.loc(),
+                fmt::format("owned of option '{}' gives {} (expected exactly one of colocation_per_kw_month and "
+                            "facility_per_month)", id, m.has("facility_per_month") ? "both" : "neither"));
+  h.colocation_per_kw_month = m.opt_num("colocation_per_kw_month", Range::non_negative(1e5));
+  h.facility_per_month = m.opt_num("facility_per_month", Range::non_negative(max_usd));
+  h.maintenance_share_per_year = m.num("maintenance_share_per_year", Range::share());
+  h.financing_rate_per_year = m.opt_num("financing_rate_per_year", Range{0, 1, false});
+  h.lead_time_months = m.opt_integer("lead_time_months", 0, 60).value_or(0);
+  m.finish();
+  return h;
+}
+
 SelfHostedOption read_self_hosted(const std::string& file, Map& m, const std::string& id) {
   SelfHostedOption o;
-  o.instance = m.str("instance");
+  std::optional<OwnedHardware> owned;
+  if (auto on = m.opt_node("owned")) {
+    for (const char* key : {"instance", "term", "autoscale", "spot_interruption_overhead"})
+      if (m.has(key))
+        throw Error(m.key_loc(key), fmt::format("'{}' does not apply to option '{}', which owns its servers (expected "
+                                                "'owned' or rented-instance keys, not both)", key, id));
+    owned = read_owned(file, *on, id);
+  } else {
+    o.instance = m.str("instance");
+  }
   o.fleet = read_fleet(file, m, id, true);
+  o.fleet.owned = std::move(owned);
   FleetSpec& f = o.fleet;
   f.pricing = read_enum<PricingTerm>(m, "term", {{"on_demand", PricingTerm::on_demand},
                                                 {"reserved_1y", PricingTerm::reserved_1y},
@@ -197,13 +246,14 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
   };
   switch (kind) {
     case OptionKind::api:
+      forbid({"owned"}, "self_hosted");
       forbid({"offering", "mode", "instance", "term", "gpus_per_replica", "precision", "kv_precision",
               "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "spot_interruption_overhead"},
              "other kinds");
       o.spec = read_api(m);
       break;
     case OptionKind::managed:
-      forbid({"instance"}, "self_hosted");
+      forbid({"instance", "owned"}, "self_hosted");
       forbid({"autoscale", "spot_interruption_overhead"}, "self_hosted");
       o.spec = read_managed(file, m, o.id);
       break;
@@ -213,7 +263,7 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
       o.spec = read_self_hosted(file, m, o.id);
       break;
     case OptionKind::hybrid:
-      forbid({"model", "offering", "mode", "instance", "term", "gpus_per_replica", "precision", "kv_precision",
+      forbid({"model", "offering", "mode", "instance", "owned", "term", "gpus_per_replica", "precision", "kv_precision",
               "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier", "spot_interruption_overhead"},
              "the options a hybrid combines");
       o.spec = read_hybrid(m);
@@ -307,6 +357,11 @@ Profile parse_profile(const std::string& file, const std::string& text) {
     if (!priv || !priv->as<SelfHostedOption>())
       throw Error(o.loc_of("private"), fmt::format("'private' of hybrid option '{}' is '{}' (expected the id of a self_hosted option)",
                                                    o.id, h->private_option));
+    if (priv->fleet()->owned)
+      throw Error(o.loc_of("private"),
+                  fmt::format("'private' of hybrid option '{}' is '{}', which owns its servers (expected a self_hosted "
+                              "option renting instances: a hybrid sizes its fleet, an owned fleet is fixed)",
+                              o.id, h->private_option));
     const Option* over = p.find_option(h->overflow_option);
     if (!over || !over->pay_per_token())
       throw Error(o.loc_of("overflow"),
@@ -350,7 +405,7 @@ void check_references(const Profile& p, const PriceSheet& s) {
         if (!s.find_managed(m->offering))
           throw Error(o.loc_of("offering"), fmt::format("unknown offering '{}' (expected a managed id of price sheet {})", m->offering, s.version));
     } else if (const SelfHostedOption* sh = o.as<SelfHostedOption>()) {
-        if (!s.find_instance(sh->instance))
+        if (!sh->fleet.owned && !s.find_instance(sh->instance))
           throw Error(o.loc_of("instance"), fmt::format("unknown instance '{}' (expected a gpu_instances id of price sheet {})", sh->instance, s.version));
     }  // a hybrid's parts are options checked on their own
   }

@@ -87,6 +87,24 @@ std::string provenance_text(const CompareResult& r, const char* bullet) {
   return out;
 }
 
+// Owned fleets: their monthly accrual cost line by line (the sources list where each comes
+// from), and what the servers hold against what the traffic needs.
+std::string owned_text(const CompareResult& r, const char* bullet) {
+  std::string out;
+  for (const auto& o : r.options) {
+    if (!o.self_hosted || !o.self_hosted->owned) continue;
+    const auto& d = *o.self_hosted->owned;
+    const CostBreakdown& b = o.breakdown;
+    out += fmt::format("{}{}: {} servers x {} {}, {} replicas held, {} needed at peak, {:.2f} kW IT on average\n",
+                       bullet, o.id, d.hardware.servers, d.hardware.gpu_count, d.hardware.gpu, d.replicas_held,
+                       d.replicas_needed, d.power_kw);
+    out += fmt::format("{}{}: amortization {}, energy {}, colocation {}, maintenance {}, ops {} per month (accrual)\n",
+                       bullet, o.id, usd(b.amortization), usd(b.energy), usd(b.colocation), usd(b.maintenance),
+                       usd(b.ops_labour + b.monitoring + b.storage + b.egress));
+  }
+  return out;
+}
+
 std::string cheapest_text(const CompareResult& r) {
   if (!r.cheapest) return "no option is feasible\n";
   return fmt::format("cheapest feasible option: {} (marked *)\n", *r.cheapest);
@@ -96,6 +114,7 @@ std::string render_table(const CompareResult& r) {
   std::string out = header_text(r) + "\n" + compare_table(r, false).render_text() + "\n" + cheapest_text(r);
   std::string f = findings_text(r, "  ");
   if (!f.empty()) out += "\nfindings:\n" + f;
+  if (std::string owned = owned_text(r, "  "); !owned.empty()) out += "\nowned hardware:\n" + owned;
   out += "\nsources:\n" + provenance_text(r, "  ");
   return out;
 }
@@ -108,6 +127,7 @@ std::string render_markdown(const CompareResult& r) {
   out += compare_table(r, true).render_markdown() + "\n" + cheapest_text(r);
   std::string f = findings_text(r, "- ");
   if (!f.empty()) out += "\n## Findings\n\n" + f;
+  if (std::string owned = owned_text(r, "- "); !owned.empty()) out += "\n## Owned hardware\n\n" + owned;
   out += "\n## Sources\n\n" + provenance_text(r, "- ");
   return out;
 }
@@ -210,6 +230,15 @@ std::string render_json(const CompareResult& r) {
       j.field("replica_tokens_per_s", d.replica_tokens_per_s);
       j.field("throughput_provenance", provenance_text(d.throughput_provenance, ""));
       j.field("throughput_source", d.throughput_source);
+      if (d.owned) {
+        j.key("owned").begin_object();
+        j.field("servers", d.owned->hardware.servers);
+        j.field("replicas_held", d.owned->replicas_held);
+        j.field("replicas_needed", d.owned->replicas_needed);
+        j.field("power_kw", d.owned->power_kw);
+        j.field("lead_time_months", d.owned->hardware.lead_time_months);
+        j.end_object();
+      }
       if (d.latency_at_peak) {
         j.key("latency_at_peak").begin_object();
         j.field("ttft_p50_ms", d.latency_at_peak->ttft_p50_ms);

@@ -1,5 +1,6 @@
 #include "plan/report/finance_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -22,11 +23,13 @@ std::string projection_csv(const Projection& p) {
   std::string out = csv_row(projection_csv_header());
   for (const auto& o : p.options) {
     for (const auto& m : o.months) {
-      std::vector<std::string> row = {p.profile_name, p.price_sheet_version, p.baseline, std::to_string(m.index + 1),
+      std::vector<std::string> row = {p.profile_name, p.price_sheet_version, p.baseline, to_string(p.basis),
+                                      std::to_string(m.index + 1),
                                       m.month, o.id, to_string(o.kind), fixed(m.volume_scale, 6), fixed(m.tokens, 0),
                                       fixed(m.requests, 0)};
       for (const auto& [name, v] : m.breakdown.lines()) row.push_back(money(v));
       row.push_back(money(m.one_time));
+      row.push_back(money(m.capital));
       row.push_back(money(m.total));
       row.push_back(money(m.cumulative));
       row.push_back(money(m.savings_vs_baseline));
@@ -43,8 +46,9 @@ std::string projection_csv(const Projection& p) {
 }
 
 std::string projection_text(const Projection& p, bool markdown) {
-  std::string out = fmt::format("plan project: {}, price sheet {}; {} months from {}; baseline {}\n", p.profile_name,
-                                p.price_sheet_version, p.months, p.start, p.baseline);
+  std::string out = fmt::format("plan project: {}, price sheet {}; {} months from {}; baseline {}; {} basis\n",
+                                p.profile_name, p.price_sheet_version, p.months, p.start, p.baseline,
+                                to_string(p.basis));
   out += fmt::format("today: {} tokens/day; month = {:.0f} hours; amounts in USD, each line rounded to the cent\n",
                      human(p.tokens_per_day_today), hours_per_month);
   if (p.discount_rate_per_year)
@@ -67,6 +71,9 @@ std::string projection_text(const Projection& p, bool markdown) {
       if (shown[k]) t.add_column(names[k].first);
     }
     t.add_column("one_time");
+    const bool capital = o.total_capital != 0 ||
+                         std::any_of(o.months.begin(), o.months.end(), [](const MonthLine& m) { return m.capital != 0; });
+    if (capital) t.add_column("capital");
     t.add_column("total");
     t.add_column("cumulative");
     t.add_column("savings");
@@ -80,6 +87,7 @@ std::string projection_text(const Projection& p, bool markdown) {
         if (shown[k]) row.push_back(fmt_money(lines[k].second));
       }
       row.push_back(fmt_money(m.one_time));
+      if (capital) row.push_back(fmt_money(m.capital));
       row.push_back(fmt_money(m.total));
       row.push_back(fmt_money(m.cumulative));
       row.push_back(fmt_money(m.savings_vs_baseline));
@@ -93,6 +101,7 @@ std::string projection_text(const Projection& p, bool markdown) {
       if (shown[k]) total.push_back(fmt_money(tl[k].second));
     }
     total.push_back(fmt_money(o.total_one_time));
+    if (capital) total.push_back(fmt_money(o.total_capital));
     total.push_back(fmt_money(o.total));
     total.push_back("");
     total.push_back(o.months.empty() ? "" : fmt_money(o.months.back().cumulative_savings));
@@ -125,6 +134,7 @@ std::string projection_json(const Projection& p) {
   j.field("start", p.start);
   j.field("months", p.months);
   j.field("baseline", p.baseline);
+  j.field("basis", to_string(p.basis));
   j.field("tokens_per_day_today", p.tokens_per_day_today);
   j.field("discount_rate_per_year", p.discount_rate_per_year);
   j.key("options").begin_array();
@@ -134,6 +144,7 @@ std::string projection_json(const Projection& p) {
     j.key("totals").begin_object();
     for (const auto& [name, v] : o.total_breakdown.lines()) j.money(name, v);
     j.money("one_time", o.total_one_time);
+    j.money("capital", o.total_capital);
     j.money("total", o.total);
     j.money("present_value", o.total_present_value);
     j.end_object();
@@ -149,6 +160,7 @@ std::string projection_json(const Projection& p) {
       j.key("cost").begin_object();
       for (const auto& [name, v] : m.breakdown.lines()) j.money(name, v);
       j.money("one_time", m.one_time);
+      j.money("capital", m.capital);
       j.end_object();
       j.money("total", m.total);
       j.money("cumulative", m.cumulative);
@@ -451,10 +463,10 @@ std::string render_as(const R& r, Format f, std::string (*csv)(const R&), std::s
 }  // namespace
 
 std::vector<std::string> projection_csv_header() {
-  std::vector<std::string> h = {"profile", "price_sheet", "baseline", "month_index", "month", "option", "kind",
+  std::vector<std::string> h = {"profile", "price_sheet", "baseline", "basis", "month_index", "month", "option", "kind",
                                 "volume_scale", "tokens", "requests"};
   for (const auto& [name, v] : CostBreakdown{}.lines()) h.push_back(std::string(name) + "_usd");
-  for (auto c : {"one_time_usd", "total_usd", "cumulative_usd", "savings_vs_baseline_usd", "cumulative_savings_usd",
+  for (auto c : {"one_time_usd", "capital_usd", "total_usd", "cumulative_usd", "savings_vs_baseline_usd", "cumulative_savings_usd",
                  "present_value_usd", "needed", "paid", "utilization", "feasible"})
     h.push_back(c);
   return h;

@@ -21,6 +21,11 @@ struct CostBreakdown {
   double api_tokens = 0;
   double provisioned_units = 0;
   double gpu_compute = 0;
+  // Owned hardware (owned.hpp): accrual of the purchase, energy, colocation, maintenance.
+  double amortization = 0;
+  double energy = 0;
+  double colocation = 0;
+  double maintenance = 0;
   double ops_labour = 0;
   double monitoring = 0;
   double storage = 0;
@@ -28,6 +33,8 @@ struct CostBreakdown {
   double total() const;
   // (name, value) pairs in the documented column order.
   std::vector<std::pair<const char*, double>> lines() const;
+  // The same lines, writable, in the same order.
+  std::vector<double*> fields();
 };
 
 // Where a figure came from.

@@ -26,6 +26,13 @@ int commitment_months(const Option& option, const PriceSheet& sheet, const Profi
 // not be computed (no price, no throughput, no replica count meets the latency targets).
 bool cost_defined(const OptionResult& r);
 
+// How a projection counts owned hardware (docs/finance.md "Owned hardware"). Accrual: the
+// purchase is spread over its amortisation months (the `amortization` line). Cash: the
+// purchase is paid in its month and the residual value comes back when amortisation ends
+// (the `capital` line), and `amortization` is zero. Every other cost is the same on both bases.
+enum class CostBasis { accrual, cash };
+const char* to_string(CostBasis b);
+
 // One month of one option. Money lines are rounded to the cent (half away from zero);
 // total is the sum of the rounded lines, so printed totals add up.
 struct MonthLine {
@@ -36,7 +43,8 @@ struct MonthLine {
   double requests = 0;
   CostBreakdown breakdown;  // rounded lines
   double one_time = 0;      // rounded
-  double total = 0;         // sum of the rounded lines and one_time
+  double capital = 0;       // cash basis, owned hardware: purchase, loan payment, residual back (< 0); rounded
+  double total = 0;         // sum of the rounded lines, one_time and capital
   double cumulative = 0;    // sum of totals so far
   double savings_vs_baseline = 0;     // baseline total - total
   double cumulative_savings = 0;      // sum so far
@@ -59,6 +67,7 @@ struct OptionProjection {
   std::vector<MonthLine> months;
   CostBreakdown total_breakdown;  // sums of the rounded monthly lines
   double total_one_time = 0;
+  double total_capital = 0;
   double total = 0;
   std::optional<double> total_present_value;
   bool feasible = true;  // in every month
@@ -70,6 +79,7 @@ struct Projection {
   std::string profile_name;
   std::string price_sheet_version;
   std::string baseline;
+  CostBasis basis = CostBasis::accrual;
   std::string start;  // YYYY-MM
   int months = 0;
   std::optional<double> discount_rate_per_year;
@@ -79,9 +89,10 @@ struct Projection {
 
 // Projects every option of the profile over its horizon. `baseline` is an option id
 // (empty = the profile's first option). The start month is the horizon's `start`, else
-// the month of the price sheet's effective date.
+// the month of the price sheet's effective date. Owned hardware serves nothing before its
+// lead time: those months cost nothing but the cash basis's purchase, and are infeasible.
 Projection project(const Profile& profile, const PriceSheet& sheet, const ReplicaModelProvider* perf,
-                   const std::string& baseline);
+                   const std::string& baseline, CostBasis basis = CostBasis::accrual);
 
 // First month (1-based) in which the cumulative savings of `a` over `b`, one-time costs
 // included, are at least zero: the month in which the savings have covered a's one-time

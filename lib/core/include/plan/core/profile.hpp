@@ -76,6 +76,36 @@ struct OneTimeCost {
   double usd = 0;
 };
 
+// Servers bought rather than rented (docs/finance.md "Owned hardware"). Figures are per
+// server unless said otherwise; a month is 730 hours. The fleet is fixed: `servers` servers
+// of `gpu_count` GPUs each, whatever the traffic.
+struct OwnedHardware {
+  // An entry of the owned-hardware list (pricing/hardware/*.yaml) that gives gpu, gpu_count,
+  // power_kw and, where published, purchase_usd; empty when the profile gives them.
+  std::string hardware;
+  SourceLoc hardware_loc;      // where the profile names it
+  std::string figures_source;  // citation of those figures ("pricing/hardware/2026-11.yaml:12"); empty: the profile
+  std::string gpu;           // catalog GPU id
+  int gpu_count = 1;         // GPUs per server
+  int servers = 1;           // servers bought
+  double purchase_usd = 0;   // price of one server
+  int amortization_months = 36;
+  double residual_share = 0;  // resale value at the end of amortisation, share of the purchase
+  double power_kw = 0;        // one server's draw at full load (IT power)
+  double idle_power_share = 0;  // draw when idle, share of power_kw
+  double pue = 1;               // facility power / IT power
+  double usd_per_kwh = 0;       // energy price, per kWh at the facility meter
+  // Colocation billed per kW of IT power (power_kw), or one flat facility amount per month
+  // for the whole fleet; exactly one is given.
+  std::optional<double> colocation_per_kw_month;
+  std::optional<double> facility_per_month;
+  double maintenance_share_per_year = 0;  // support and repair, share of the purchase per year
+  // Yearly interest of a loan over amortization_months: the accrual is then the annuity
+  // payment instead of straight-line amortisation.
+  std::optional<double> financing_rate_per_year;
+  int lead_time_months = 0;  // months from order to service: no capacity before
+};
+
 // What a fleet of replicas runs and how it is bought: a self-hosted option's fleet, or a
 // dedicated managed endpoint's.
 struct FleetSpec {
@@ -89,6 +119,8 @@ struct FleetSpec {
   bool autoscale = false;  // hourly scaling over the traffic shape
   double spot_interruption_overhead = 0.10;  // extra instance-hours on spot for restarts
   std::optional<OpsCosts> ops;  // overrides the profile's
+  // Bought servers instead of rented instances (self-hosted options only).
+  std::optional<OwnedHardware> owned;
 };
 
 // A pay-per-token API model of the price sheet.
@@ -109,9 +141,9 @@ struct ManagedOption {
   FleetSpec fleet;  // dedicated endpoints
 };
 
-// Rented GPU instances running the model.
+// GPU instances running the model: rented (`instance`), or owned servers (`fleet.owned`).
 struct SelfHostedOption {
-  std::string instance;  // sheet gpu_instances id
+  std::string instance;  // sheet gpu_instances id; empty when the fleet is owned
   FleetSpec fleet;
 };
 
@@ -145,6 +177,13 @@ struct Option {
 };
 
 // Data-handling rules of the profile, on top of what each price-sheet entry may receive.
+// The data class that only owned hardware may serve: no API, managed offering or rented
+// instance may receive it.
+inline constexpr const char* air_gapped_class = "air_gapped";
+// Why `who` (an API, a managed offering, rented instances) may not serve workload `w`, when
+// `w` is of the air-gapped class; nullopt otherwise.
+std::optional<std::string> air_gapped_exclusion(const Workload& w, const std::string& who);
+
 struct DataPolicy {
   std::vector<std::string> self_hosted_only;  // classes that never leave private GPUs
   SourceLoc loc;
