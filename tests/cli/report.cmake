@@ -43,6 +43,13 @@ foreach(cmd project compare sweep)
   set_tests_properties(report.xlsx.${cmd} PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}"
                        SKIP_RETURN_CODE 125)
 endforeach()
+# The cash basis adds a capital line (an owned server's purchase in month 1) to the sum.
+add_test(NAME report.xlsx.project_cash
+         COMMAND ${PLAN_XLSX_PYTHON} ${PROJECT_SOURCE_DIR}/tests/report/check_xlsx.py $<TARGET_FILE:plan>
+                 ${CMAKE_BINARY_DIR}/xlsx-out-cash project profiles/buy-vs-rent.yaml --basis cash
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(report.xlsx.project_cash PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}"
+                     SKIP_RETURN_CODE 125)
 # A workbook is binary: it is not written to a terminal (check.sh runs plan without one, so
 # this checks that a redirected stdout is accepted and gets a zip archive).
 plan_cli_test(compare.xlsx_stdout --rc 0 --stdout-re "^PK"

@@ -192,6 +192,8 @@ std::string projection_workbook(const Projection& p) {
   in.add("profile", p.profile_name);
   in.add("price sheet", p.price_sheet_version);
   in.add("baseline option", p.baseline);
+  in.add("basis", p.basis == CostBasis::cash ? "cash (owned hardware: purchase in its month, residual back)"
+                                              : "accrual (owned hardware amortised month by month)");
   int start_row = in.row++;
   text(inputs, start_row, 0, "start month");
   date_or_text(b, inputs, start_row, 1, p.start);
@@ -216,7 +218,7 @@ std::string projection_workbook(const Projection& p) {
   const int last_row = first_row + p.months - 1;
   // Columns.
   const int c_month = 0, c_index = 1, c_scale = 2, c_tokens = 3, c_requests = 4, c_line0 = 5;
-  const int c_one_time = c_line0 + n_lines, c_total = c_one_time + 1, c_cum = c_total + 1, c_save = c_cum + 1,
+  const int c_one_time = c_line0 + n_lines, c_capital = c_one_time + 1, c_total = c_capital + 1, c_cum = c_total + 1, c_save = c_cum + 1,
             c_cum_save = c_save + 1, c_pv = c_cum_save + 1;
   const int c_needed = c_pv + (rate_row >= 0 ? 1 : 0), c_paid = c_needed + 1, c_util = c_paid + 1,
             c_feasible = c_util + 1;
@@ -239,7 +241,7 @@ std::string projection_workbook(const Projection& p) {
     text(ws, 1, 0, fmt::format("USD; month = {:.0f} hours; savings against {}", hours_per_month, p.baseline));
     std::vector<std::string> cols = {"month", "month number", "volume scale", "tokens", "requests"};
     for (const auto& [name, v] : line_names) cols.push_back(std::string(name) + "_usd");
-    for (const char* c : {"one_time_usd", "total_usd", "cumulative_usd", "savings_vs_baseline_usd",
+    for (const char* c : {"one_time_usd", "capital_usd", "total_usd", "cumulative_usd", "savings_vs_baseline_usd",
                           "cumulative_savings_usd"})
       cols.push_back(c);
     if (rate_row >= 0) cols.push_back("present_value_usd");
@@ -260,7 +262,8 @@ std::string projection_workbook(const Projection& p) {
       int c = c_line0;
       for (const auto& [name, v] : m.breakdown.lines()) number(ws, r, c++, v, b.money);
       number(ws, r, c_one_time, m.one_time, b.money);
-      formula(ws, r, c_total, fmt::format("SUM({}:{})", cell(r, c_line0), cell(r, c_one_time)), m.total, b.money);
+      number(ws, r, c_capital, m.capital, b.money);
+      formula(ws, r, c_total, fmt::format("SUM({}:{})", cell(r, c_line0), cell(r, c_capital)), m.total, b.money);
       formula(ws, r, c_cum, i == 0 ? cell(r, c_total) : fmt::format("{}+{}", cell(r - 1, c_cum), cell(r, c_total)),
               m.cumulative, b.money);
       formula(ws, r, c_save, fmt::format("{}-{}", on_sheet(baseline_sheet, cell(r, c_total)), cell(r, c_total)),
