@@ -26,3 +26,15 @@ plan_cli_test(compare.unknown_version --rc 2
 plan_cli_test(version --rc 0 --stdout-re "^plan [0-9]+\\.[0-9]+\\.[0-9]+$" -- --version)
 plan_cli_test(help --rc 0 --stdout-re "compare" --stdout-re "Exit codes" -- --help)
 plan_cli_test(no_subcommand --rc 64 --stderr-re "plan: error:" --)
+
+# Defaults that shape the result are findings. fin-b's workload gives tokens_per_day without
+# tokens_per_request (its map starts at line 11, column 5), and its self-hosted option has
+# no ops and the profile none either.
+plan_cli_test(compare.finding_defaults --rc 0
+  --stdout-re "tests/data/profile-fin-b\\.yaml:11:5: workload 'chat' gives tokens_per_day without tokens_per_request: 1,000 tokens per request assumed"
+  --stdout-re "no ops costs given \\(no ops: block in the option or the profile\\)"
+  -- compare tests/data/profile-fin-b.yaml --prices tests/data/sheet-finance.yaml)
+# profile-basic's API option gives no tier; sheet-basic lists tier-1 and tier-5.
+plan_cli_test(compare.finding_tier --rc 0
+  --stdout-re "no rate-limit tier given: the highest tier the price sheet lists \\(tier-5\\) assumed"
+  -- compare tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml)

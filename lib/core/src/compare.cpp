@@ -114,6 +114,12 @@ CompareResult compare(const Profile& p, const PriceSheet& sheet, const ReplicaMo
   c.monthly_requests = p.requests_per_day() * settings.volume_scale * days_per_month;
   for (const auto& o : p.options) c.options.push_back(evaluate_option(p, sheet, o, perf, settings));
   c.notes = model_notes(p, c.options);
+  for (const auto& w : p.workloads)
+    if (w.tokens_per_request_assumed)
+      c.notes.push_back(fmt::format("{}: workload '{}' gives tokens_per_day without tokens_per_request: 1,000 tokens "
+                                    "per request assumed (it sets the request count: rate limits, per-request "
+                                    "overheads and queueing depend on it)",
+                                    to_string(w.loc), w.id));
   const OptionResult* best = nullptr;
   for (const auto& r : c.options) {
     if (r.feasible && (!best || r.monthly_cost_usd < best->monthly_cost_usd)) best = &r;

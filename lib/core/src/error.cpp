@@ -2,15 +2,16 @@
 
 namespace plan {
 
+std::string to_string(const SourceLoc& loc) {
+  std::string out = loc.file;
+  if (!out.empty() && loc.line > 0)
+    out += ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col > 0 ? loc.col : 1);
+  return out;
+}
+
 std::string Error::formatted() const {
-  std::string out;
-  if (!loc_.file.empty()) {
-    out += loc_.file;
-    if (loc_.line > 0) {
-      out += ":" + std::to_string(loc_.line) + ":" + std::to_string(loc_.col > 0 ? loc_.col : 1);
-    }
-    out += ": ";
-  }
+  std::string out = to_string(loc_);
+  if (!out.empty()) out += ": ";
   out += what();
   return out;
 }

@@ -26,6 +26,10 @@ void evaluate_token_option(const TokenOffering& off, const EvalContext& c, Optio
   r.token_detail = tc.cost;
   r.breakdown.api_tokens = tc.cost.total();
   if (!tc.rate_check) r.notes.push_back("the price sheet lists no rate limits for this offering; not checked");
+  if (tc.rate_check && !off.tier)
+    r.notes.push_back(fmt::format("no rate-limit tier given: the highest tier the price sheet lists ({}) assumed; "
+                                  "set tier: to your account's",
+                                  tc.rate_check->tier));
   r.rate_check = tc.rate_check;
   for (auto& e : tc.exceeded) infeasible(r, std::move(e));
   for (const auto& w : c.profile.workloads)

@@ -8,6 +8,16 @@
 #include "plan/core/units.hpp"
 
 namespace plan::detail {
+namespace {
+
+// Where a fleet's ops costs come from, for its provenance.
+std::string ops_source(const Profile& p, const Option& o, const FleetSpec& f) {
+  if (f.ops) return fmt::format("option '{}' ops at {}", o.id, to_string(o.loc_of("ops")));
+  if (p.ops_loc.line > 0) return fmt::format("profile ops at {}", to_string(p.ops_loc));
+  return "none given: $0 assumed";
+}
+
+}  // namespace
 
 std::optional<GpuInstance> fleet_instance(const Option& o, const SelfHostedOption& s, const PriceSheet& sheet,
                                           std::string* why) {
@@ -161,7 +171,10 @@ void evaluate(const Option& o, const SelfHostedOption& s, const EvalContext& c, 
   evaluate_private_fleet(*f, c, r);
   const ReplicaSpec& spec = f->plan.model->spec();
   r.provenance.push_back({std::string("replica throughput (") + to_string(spec.provenance) + ")", spec.provenance_source});
-  r.provenance.push_back({"ops costs", s.fleet.ops ? "profile option '" + o.id + "'" : std::string("profile ops")});
+  r.provenance.push_back({"ops costs", ops_source(c.profile, o, s.fleet)});
+  if (!s.fleet.ops && c.profile.ops_loc.line == 0)
+    r.notes.push_back("no ops costs given (no ops: block in the option or the profile): $0 of labour, monitoring, "
+                      "storage and egress assumed for this fleet");
 }
 
 }  // namespace plan::detail

@@ -31,7 +31,9 @@ Workload read_workload(const std::string& file, const YAML::Node& n, std::size_t
                   fmt::format("workload '{}' gives both tokens_per_day and requests_per_day (expected one)", w.id));
     double tpd = m.num("tokens_per_day", Range::non_negative(max_tokens_per_day));
     double share = m.num("input_share", Range::share());
-    double per_request = m.opt_num("tokens_per_request", tok).value_or(1000.0);
+    auto given = m.opt_num("tokens_per_request", tok);
+    double per_request = given.value_or(1000.0);
+    w.tokens_per_request_assumed = !given.has_value();
     w.requests_per_day = tpd / per_request;
     w.input_tokens = per_request * share;
     w.output_tokens = per_request * (1.0 - share);
@@ -334,6 +336,7 @@ Profile parse_profile(const std::string& file, const std::string& text) {
   if (p.workloads.empty()) throw Error(top.key_loc("workloads"), "profile has no workloads (expected at least one)");
   if (auto on = top.opt_node("ops")) {
     Map om(file, *on, "ops");
+    p.ops_loc = top.key_loc("ops");
     p.ops = read_ops(om);
   }
   if (auto hn = top.opt_node("horizon")) {

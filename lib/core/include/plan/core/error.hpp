@@ -12,6 +12,9 @@ struct SourceLoc {
   int col = 0;
 };
 
+// "FILE:LINE:COL", "FILE" when the line is unknown, "" when the file is.
+std::string to_string(const SourceLoc& loc);
+
 // Exit codes of the plan executable (documented in docs/errors.md).
 enum class ExitCode : int {
   ok = 0,

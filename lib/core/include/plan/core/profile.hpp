@@ -44,6 +44,9 @@ struct Workload {
   // empty = any model, with compare and recommend saying when options serve different ones.
   std::vector<std::string> models;
   SourceLoc loc;
+  // Given in the tokens-per-day form without tokens_per_request: the default 1,000 tokens
+  // per request was assumed (compare says so).
+  bool tokens_per_request_assumed = false;
 
   double tokens_per_request() const { return input_tokens + output_tokens; }
   double tokens_per_day() const { return requests_per_day * tokens_per_request(); }
@@ -220,6 +223,7 @@ struct Profile {
   std::vector<Workload> workloads;
   std::vector<Option> options;
   OpsCosts ops;
+  SourceLoc ops_loc;  // the profile's ops: block; line 0 when it has none
   DataPolicy policy;
   Horizon horizon;  // defaults when the profile has no horizon: 12 flat months
   bool horizon_given = false;
