@@ -347,8 +347,8 @@ Uncertainty read_uncertainty(const std::string& file, const YAML::Node& n, const
     if (!node) continue;
     const SourceLoc at = m.key_loc(name);
     if (k.input == UncertainInput::growth_per_month && !h.monthly_volume_scale.empty())
-      throw Error(at, "uncertainty gives growth_per_month but horizon gives monthly_volume_scale (expected growth "
-                      "in both or a list without uncertain growth)");
+      throw Error(at, "uncertainty gives growth_per_month, which replaces the horizon's growth, but horizon gives "
+                      "monthly_volume_scale (expected horizon growth_per_month, or no uncertain growth)");
     if (k.input == UncertainInput::api_price_change_per_year && node->IsMap() && !(*node)["dist"]) {
       // One change per provider; `default` for providers not named.
       for (const auto& kv : *node) {
