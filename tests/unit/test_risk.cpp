@@ -133,6 +133,35 @@ TEST_CASE("probability that a fixed cost beats a linear one", "[risk]") {
   CHECK(find(r, "gpu").probability_cheapest == Approx(0.603784).margin(0.01));
   CHECK(find(r, "api").probability_cheapest == Approx(1 - 0.603784).margin(0.01));
   CHECK(find(r, "gpu").probability_feasible == 1.0);
+  // Break-even of gpu against api in month 1: 1999.99998 / 15 x 1e6 = 133.333332M tokens/month
+  // / 30.416667 days = 4,383,561.6 tokens/day in every draw (nothing uncertain moves it; the
+  // draws span volumes 0.5 x e^(+-2.2) or so, which hold it), within the bisection's 1e-12.
+  REQUIRE(r.break_even);
+  CHECK(r.break_even->a == "gpu");
+  CHECK(r.break_even->b == "api");
+  CHECK(r.break_even->share_found == 1.0);
+  CHECK(r.break_even->tokens_per_day.p10 == Approx(4383561.6).epsilon(1e-7));
+  CHECK(r.break_even->tokens_per_day.p90 == Approx(4383561.6).epsilon(1e-7));
+}
+
+TEST_CASE("a fleet's replica steps are read from the compare engine", "[risk]") {
+  // gpu-2.50 on demand, 50 tokens/s per replica (override) = 180,000 tokens/h; 10M tokens/day
+  // flat = 416,666.7 tokens/h x V. Replicas = ceil(416,666.7 V / 180,000) = ceil(2.3148 V),
+  // stepping at V = 0.432, 0.864, 1.296, 1.728; each replica 730 h x $2.50 = $1,825.
+  // V lognormal p10 0.7 / median 0.99 / p90 1.4: 2, 3 and 4 replicas = $3,650, $5,475, $7,300
+  // (each quantile lies well inside a step, so it is a whole number of replicas).
+  const std::string text = "name: steps\nworkloads:\n  - {id: a, tokens_per_day: 10000000, input_share: 0.5}\n"
+                           "options:\n  - {id: gpu, kind: self_hosted, instance: gpu-2.50, model: llama-3.1-8b,"
+                           " tokens_per_second_per_replica: 50}\nhorizon: {months: 1}\n"
+                           "uncertainty:\n  draws: 20000\n  volume: {dist: lognormal, p10: 0.7, p90: 1.4}\n";
+  const Case c{io::parse_profile("steps.yaml", text), *io::parse_uncertainty("steps.yaml", text)};
+  const RiskResult r = run(c);
+  const RiskOption& gpu = find(r, "gpu");
+  CHECK(gpu.monthly_cost_usd.p10 == Approx(3650));
+  CHECK(gpu.monthly_cost_usd.p50 == Approx(5475));
+  CHECK(gpu.monthly_cost_usd.p90 == Approx(7300));
+  // The same figure as `plan compare` at today's volume: 3 replicas.
+  CHECK(evaluate_option(c.profile, sheet(), c.profile.options.front(), nullptr).monthly_cost_usd == Approx(5475));
 }
 
 TEST_CASE("tornado: one-at-a-time swings by hand", "[risk]") {

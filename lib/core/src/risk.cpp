@@ -74,7 +74,9 @@ Lines look_up(const Table& t, double log_x) {
   double p = (log_x - t.log_lo) / t.step;
   p = std::clamp(p, 0.0, static_cast<double>(t.n - 1));
   int i = std::min(static_cast<int>(p), t.n - 2);
-  const double f = p - i;
+  // Linear in volume between the two grid volumes (not in its log), so that lines
+  // proportional to volume are read exactly.
+  const double f = std::expm1((p - i) * t.step) / std::expm1(t.step);
   const auto a = static_cast<std::size_t>(i), b = a + 1;
   Lines l;
   l.api = t.api[a] + (t.api[b] - t.api[a]) * f;
@@ -96,6 +98,8 @@ struct OptionModel {
   double lo = inf, hi = 0;  // range of effective volumes the draws need
   Table table;
 };
+
+struct OptionDraw;
 
 // Values of one draw, from its uniforms.
 struct DrawInputs {
@@ -121,6 +125,10 @@ class Engine {
   double effective_throughput(const OptionModel& m, const DrawInputs& d) const;
   void widen(const double* u);
   void tabulate(int threads);
+  OptionDraw option_draw(const OptionModel& m, const DrawInputs& d) const;
+  // The volume scale at which options a and b cost the same in month 1 (prices as today),
+  // by bisection over the volumes both grids cover; nullopt when they do not cross there.
+  std::optional<double> break_even(const double* u, std::size_t a, std::size_t b) const;
   // Month-1 and horizon cost of every option, and cumulative cost at the fan months.
   void cost(const double* u, double* monthly, double* horizon, unsigned char* feasible, float* fan) const;
 
@@ -273,6 +281,52 @@ void Engine::tabulate(int threads) {
   });
 }
 
+// One option in one draw: where its grid is read and how its lines are scaled.
+struct OptionDraw {
+  const OptionModel* m = nullptr;
+  double log_e = 0;      // ln of the effective throughput (volume is read at s / e)
+  double api_scale = 1;  // e for a fleet (tokens follow the draw's volume), else 1
+  double spot = 1;       // gpu_compute x (1 + o) / (1 + o as written) on spot
+  // Cost lines at volume scale e^log_s, prices x api_f and x gpu_f.
+  double cost(double log_s, double api_f, double gpu_f, Lines* lines) const {
+    *lines = look_up(m->table, log_s - log_e);
+    return lines->api * api_f * api_scale + lines->gpu * gpu_f * spot + lines->rest;
+  }
+};
+
+OptionDraw Engine::option_draw(const OptionModel& m, const DrawInputs& d) const {
+  OptionDraw o;
+  o.m = &m;
+  const double e = effective_throughput(m, d);
+  o.log_e = std::log(e);
+  // Tokens a fleet serves scale with the draw's volume, not with its throughput: the api
+  // line read at volume / e is the overflow of that load, times e.
+  o.api_scale = m.traits.fleet_option ? e : 1.0;
+  o.spot = (m.traits.spot && d.spot) ? (1 + *d.spot) / (1 + m.traits.spot_overhead) : 1.0;
+  return o;
+}
+
+std::optional<double> Engine::break_even(const double* u, std::size_t a, std::size_t b) const {
+  const DrawInputs d = values(u);
+  const OptionDraw oa = option_draw(models_[a], d), ob = option_draw(models_[b], d);
+  // Volume scales both grids cover.
+  const Table& ta = models_[a].table;
+  const Table& tb = models_[b].table;
+  double lo = std::max(ta.log_lo + oa.log_e, tb.log_lo + ob.log_e);
+  double hi = std::min(ta.log_lo + ta.step * (ta.n - 1) + oa.log_e, tb.log_lo + tb.step * (tb.n - 1) + ob.log_e);
+  if (!(lo < hi)) return std::nullopt;
+  Lines la, lb;
+  auto diff = [&](double log_s) { return oa.cost(log_s, 1, 1, &la) - ob.cost(log_s, 1, 1, &lb); };
+  const double d_lo = diff(lo), d_hi = diff(hi);
+  if (!std::isfinite(d_lo) || !std::isfinite(d_hi) || (d_lo < 0) == (d_hi < 0)) return std::nullopt;
+  for (int it = 0; it < 60 && hi - lo > 1e-12; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    if ((diff(mid) < 0) == (d_lo < 0)) lo = mid;
+    else hi = mid;
+  }
+  return std::exp(0.5 * (lo + hi));
+}
+
 void Engine::cost(const double* u, double* monthly, double* horizon, unsigned char* feasible, float* fan) const {
   const DrawInputs d = values(u);
   const double log_v = std::log(std::max(d.volume, 1e-9));
@@ -280,25 +334,20 @@ void Engine::cost(const double* u, double* monthly, double* horizon, unsigned ch
   const double gpu_step = std::pow(1 + d.gpu_change, 1.0 / 12);
   for (std::size_t j = 0; j < models_.size(); ++j) {
     const OptionModel& m = models_[j];
-    const double e = effective_throughput(m, d);
-    const double log_e = std::log(e);
+    const OptionDraw od = option_draw(m, d);
     double api_step = 1;
     if (m.api_input >= 0) {
       const double c = std::max(-1.0, inputs_[static_cast<std::size_t>(m.api_input)].dist.quantile(u[m.api_input]));
       api_step = std::pow(1 + c, 1.0 / 12);
     }
-    // Tokens a fleet serves scale with the draw's volume, not with its throughput: the api
-    // line read at volume / e is the overflow of that load, times e.
-    const double api_scale = m.traits.fleet_option ? e : 1.0;
-    const double spot = (m.traits.spot && d.spot) ? (1 + *d.spot) / (1 + m.traits.spot_overhead) : 1.0;
     double api_f = 1, gpu_f = 1;
     double total = m.one_time;
     bool ok = true, defined = true;
     std::size_t f = 0;
     for (int month = 0; month < months_; ++month) {
       const double log_s = log_v + (d.growth ? month * log_g : base_log_scale_[static_cast<std::size_t>(month)]);
-      const Lines l = look_up(m.table, log_s - log_e);
-      const double c = l.api * api_f * api_scale + l.gpu * gpu_f * spot + l.rest;
+      Lines l;
+      const double c = od.cost(log_s, api_f, gpu_f, &l);
       if (!l.defined) defined = false;
       if (!l.feasible) ok = false;
       total += c;
@@ -401,15 +450,46 @@ RiskResult Engine::run() {
   res.grid_points = models_.empty() ? 0 : models_.front().table.n;
   for (const auto& m : models_) res.grid_max_step = std::max(res.grid_max_step, std::expm1(m.table.step));
 
-  // The draws.
+  // Every input at its median: the recommendation and the runner-up.
+  std::vector<double> om(nopt), oh(nopt);
+  std::vector<unsigned char> of(nopt);
+  std::vector<float> ofan(nopt * fan_.size());
+  auto eval_point = [&](std::size_t row) {
+    cost(&oat[row * k], om.data(), oh.data(), of.data(), ofan.data());
+    return oh;
+  };
+  const std::vector<double> med = eval_point(0);
+  const std::vector<unsigned char> med_ok = of;
+  std::vector<std::size_t> order;
+  for (std::size_t j = 0; j < nopt; ++j)
+    if (med_ok[j]) order.push_back(j);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return med[a] < med[b]; });
+  if (!order.empty()) res.recommended = p_.options[order[0]].id;
+  const bool pair = order.size() >= 2;
+  const std::size_t rec = pair ? order[0] : 0, second = pair ? order[1] : 0;
+  // The draws, and in each the month-1 break-even volume of the recommendation against
+  // the runner-up.
   const std::size_t nf = fan_.size();
-  std::vector<double> monthly(n * nopt), horizon(n * nopt);
+  std::vector<double> monthly(n * nopt), horizon(n * nopt), be(pair ? n : 0);
   std::vector<unsigned char> feasible(n * nopt);
   std::vector<float> fan(n * nopt * nf);
   parallel_for(n, threads, [&](std::size_t b, std::size_t e) {
-    for (std::size_t d = b; d < e; ++d)
+    for (std::size_t d = b; d < e; ++d) {
       cost(&uni[d * k], &monthly[d * nopt], &horizon[d * nopt], &feasible[d * nopt], &fan[d * nopt * nf]);
+      if (pair) be[d] = break_even(&uni[d * k], rec, second).value_or(-1);
+    }
   });
+  if (pair) {
+    BreakEvenSpread spread;
+    spread.a = p_.options[rec].id;
+    spread.b = p_.options[second].id;
+    std::vector<double> found;
+    for (double v : be)
+      if (v >= 0) found.push_back(v * p_.tokens_per_day());
+    spread.share_found = static_cast<double>(found.size()) / static_cast<double>(n);
+    if (!found.empty()) spread.tokens_per_day = quantiles_of(found);
+    res.break_even = spread;
+  }
 
   // Summaries.
   std::vector<long long> cheapest(nopt, 0), ok(nopt, 0);
@@ -454,23 +534,9 @@ RiskResult Engine::run() {
                           in.dist.quantile(0.9)});
   }
 
-  // Tornado.
-  std::vector<double> om(nopt), oh(nopt);
-  std::vector<unsigned char> of(nopt);
-  std::vector<float> ofan(nopt * nf);
-  auto eval_point = [&](std::size_t row) {
-    cost(&oat[row * k], om.data(), oh.data(), of.data(), ofan.data());
-    return oh;
-  };
-  const std::vector<double> med = eval_point(0);
-  const std::vector<unsigned char> med_ok = of;
-  std::vector<std::size_t> order;
-  for (std::size_t j = 0; j < nopt; ++j)
-    if (med_ok[j]) order.push_back(j);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return med[a] < med[b]; });
-  if (!order.empty()) res.recommended = p_.options[order[0]].id;
-  if (order.size() >= 2) {
-    const std::size_t r = order[0], q = order[1];
+  // Tornado: one input at a time at its p10 and p90.
+  if (pair) {
+    const std::size_t r = rec, q = second;
     res.runner_up = p_.options[q].id;
     res.median_margin_usd = med[q] - med[r];
     for (std::size_t i = 0; i < k; ++i) {

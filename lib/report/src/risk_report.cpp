@@ -73,6 +73,25 @@ std::string risk_json(const RiskResult& r) {
   w.field("recommended", r.recommended);
   w.field("runner_up", r.runner_up);
   w.money("median_margin_usd", r.median_margin_usd);
+  w.key("break_even");
+  if (r.break_even) {
+    const auto& b = *r.break_even;
+    w.begin_object();
+    w.field("option", b.a);
+    w.field("against", b.b);
+    w.field("share_found", b.share_found);
+    w.key("tokens_per_day").begin_object();
+    for (auto [k, v] : {std::pair{"p10", b.tokens_per_day.p10}, std::pair{"p50", b.tokens_per_day.p50},
+                        std::pair{"p90", b.tokens_per_day.p90}, std::pair{"mean", b.tokens_per_day.mean}}) {
+      w.key(k);
+      if (b.share_found > 0) w.value_fixed(v, 0);
+      else w.null();
+    }
+    w.end_object();
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.key("tornado").begin_array();
   for (const auto& b : r.tornado) {
     w.begin_object();
@@ -158,6 +177,16 @@ std::string risk_text(const RiskResult& r, bool markdown) {
       tt.add_row({b.input, fmt::format("{:.4g}", b.low_value), fmt::format("{:.4g}", b.high_value),
                   money_cell(b.low_usd), money_cell(b.high_usd), money_cell(b.swing_usd)});
     out += render(tt);
+  }
+  if (r.break_even) {
+    const auto& b = *r.break_even;
+    if (b.share_found > 0)
+      out += fmt::format("\nbreak-even of {} against {} in month 1 (found in {:.1f}% of draws): p10 {} p50 {} p90 {} "
+                         "tokens/day\n",
+                         b.a, b.b, b.share_found * 100, human(b.tokens_per_day.p10), human(b.tokens_per_day.p50),
+                         human(b.tokens_per_day.p90));
+    else
+      out += fmt::format("\nbreak-even of {} against {} in month 1: none within the volumes drawn\n", b.a, b.b);
   }
   for (const auto& n : r.notes) out += "\nnote: " + n;
   if (!r.notes.empty()) out += "\n";

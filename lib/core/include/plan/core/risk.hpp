@@ -58,6 +58,15 @@ struct TornadoBar {
   double swing_usd = 0;                  // |high_usd - low_usd|
 };
 
+// The month-1 break-even of the recommended option against the runner-up: in each draw,
+// the daily volume at which the two cost the same with the draw's throughput, peak and spot
+// overhead (month-1 prices), found by bisection over the volumes the draws span.
+struct BreakEvenSpread {
+  std::string a, b;
+  double share_found = 0;  // share of draws whose two costs cross within those volumes
+  Quantiles tokens_per_day;  // over those draws
+};
+
 struct RiskResult {
   std::string profile_name;
   std::string price_sheet_version;
@@ -73,6 +82,7 @@ struct RiskResult {
   std::optional<std::string> runner_up;
   double median_margin_usd = 0;
   std::vector<TornadoBar> tornado;  // largest swing first
+  std::optional<BreakEvenSpread> break_even;
   int grid_points = 0;
   double grid_max_step = 0;  // largest relative step between grid volumes of any option
   std::vector<std::string> notes;
