@@ -60,6 +60,7 @@ struct Input {
 // An option's cost lines at log-spaced effective volumes, evaluated by the compare engine.
 struct Table {
   double log_lo = 0, step = 0;  // ln of the first volume; ln step
+  double expm1_step = 0;        // e^step - 1: the relative step between grid volumes
   int n = 0;
   std::vector<double> api, gpu, rest;  // api_tokens; gpu_compute; every other line
   std::vector<unsigned char> flags;    // bit 0 feasible, bit 1 cost defined
@@ -76,7 +77,7 @@ Lines look_up(const Table& t, double log_x) {
   int i = std::min(static_cast<int>(p), t.n - 2);
   // Linear in volume between the two grid volumes (not in its log), so that lines
   // proportional to volume are read exactly.
-  const double f = std::expm1((p - i) * t.step) / std::expm1(t.step);
+  const double f = std::expm1((p - i) * t.step) / t.expm1_step;
   const auto a = static_cast<std::size_t>(i), b = a + 1;
   Lines l;
   l.api = t.api[a] + (t.api[b] - t.api[a]) * f;
@@ -252,6 +253,7 @@ void Engine::tabulate(int threads) {
     t.n = n;
     t.log_lo = std::log(lo);
     t.step = (std::log(hi) - t.log_lo) / (n - 1);
+    t.expm1_step = std::expm1(t.step);
     t.api.assign(n, 0);
     t.gpu.assign(n, 0);
     t.rest.assign(n, 0);
@@ -448,7 +450,7 @@ RiskResult Engine::run() {
   }
   tabulate(threads);
   res.grid_points = models_.empty() ? 0 : models_.front().table.n;
-  for (const auto& m : models_) res.grid_max_step = std::max(res.grid_max_step, std::expm1(m.table.step));
+  for (const auto& m : models_) res.grid_max_step = std::max(res.grid_max_step, m.table.expm1_step);
 
   // Every input at its median: the recommendation and the runner-up.
   std::vector<double> om(nopt), oh(nopt);
