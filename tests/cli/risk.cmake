@@ -34,6 +34,7 @@ add_test(NAME cli.risk.threads
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/risk_threads.sh $<TARGET_FILE:plan> ${RISK} ${FSHEET}
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.risk.threads PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+# "openai" starts at column 43: 30 characters of "  api_price_change_per_year: {" and 12 of "test: -0.1, ".
 plan_cli_test(risk.unknown_provider --rc 2
-  --stderr-exact "plan: error: tests/data/profile-risk-bad-provider.yaml:12:42: unknown provider 'openai' in api_price_change_per_year (expected 'default' or a provider of price sheet test-finance: test)"
+  --stderr-exact "plan: error: tests/data/profile-risk-bad-provider.yaml:12:43: unknown provider 'openai' in api_price_change_per_year (expected 'default' or a provider of price sheet test-finance: test)"
   -- risk tests/data/profile-risk-bad-provider.yaml --prices ${FSHEET})
