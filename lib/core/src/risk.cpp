@@ -139,7 +139,6 @@ class Engine {
   const ReplicaModelProvider* perf_;
   RiskSettings st_;
   std::vector<Input> inputs_;
-  int throughput_slot_ = -1;
   std::vector<OptionModel> models_;
   std::vector<double> base_log_scale_;  // ln of the horizon's volume scale per month (no uncertain growth)
   std::vector<int> fan_;                // 0-based months
@@ -176,8 +175,9 @@ void Engine::resolve_inputs() {
       any = true;
     }
   }
+  if (given && !any)
+    notes_.push_back("throughput is uncertain but no option has a replica fleet: it changes nothing");
   if (any) {
-    throughput_slot_ = static_cast<int>(inputs_.size());
     Input in{"throughput", UncertainInput::throughput, "", Distribution::fixed(1), ""};
     for (const auto& m : models_)
       if (m.traits.fleet_option && m.throughput.kind != Distribution::Kind::fixed) {
@@ -187,6 +187,10 @@ void Engine::resolve_inputs() {
     in.source = given ? fmt::format("{}:{}", given->loc.file, given->loc.line) : "default from throughput provenance";
     inputs_.push_back(in);
   }
+  bool priced_per_token = false;
+  for (const auto& m : models_) priced_per_token = priced_per_token || !m.traits.token_provider.empty();
+  if (u.find(UncertainInput::api_price_change_per_year) && !priced_per_token)
+    notes_.push_back("api_price_change_per_year is uncertain but no option pays per token: it changes nothing");
   // Each pay-per-token provider's price change: its own entry, else the default one.
   for (auto& m : models_) {
     if (m.traits.token_provider.empty()) continue;
