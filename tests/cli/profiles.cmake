@@ -1,5 +1,5 @@
 # Every example profile in profiles/ runs against its price sheet (pinned or newest).
-foreach(p early-chat doc-pipeline b2b-saas regulated)
+foreach(p early-chat doc-pipeline b2b-saas b2b-saas-risk regulated)
   plan_cli_test(profiles.${p} --rc 0
     --stdout-re "\"hours_per_month\": 730"
     --stdout-re "\"profile\": \"${p}\""

@@ -15,6 +15,14 @@ endforeach()
 set_tests_properties(report.b2b-saas.browser report.early-chat.browser report.regulated.browser
   PROPERTIES RUN_SERIAL TRUE TIMEOUT 200)
 
+# With an uncertainty: section: the risk section, its fan and tornado charts, and the
+# probabilities of `plan risk` (structure only).
+add_test(NAME report.b2b-saas-risk.structure
+         COMMAND python3 ${PROJECT_SOURCE_DIR}/tests/report/check_report.py $<TARGET_FILE:plan>
+                 profiles/b2b-saas-risk.yaml ${CMAKE_BINARY_DIR}/report-out
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(report.b2b-saas-risk.structure PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+
 # Single charts: --format svg on sweep and project.
 plan_cli_test(sweep.svg --rc 0 --stdout-re "^<svg xmlns=\"http://www.w3.org/2000/svg\"" --stdout-re "Monthly cost against daily volume"
   --stdout-re "class=\"series\" data-name=\"mini\""

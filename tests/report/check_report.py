@@ -78,6 +78,23 @@ def main():
             m = re.search(rf'<figure id="{chart}">\s*<svg', html)
             if not m:
                 fail(f"chart {chart} missing or not inline SVG")
+        # A profile with an uncertainty: section gets the risk section: fan and tornado charts,
+        # and a table whose probabilities are those of `plan risk --format json`.
+        if re.search(r"^uncertainty:", open(profile, encoding="utf-8").read(), re.M):
+            if '<section id="risk">' not in html:
+                fail("section risk missing for a profile with an uncertainty section")
+            for chart in ["chart-fan", "chart-tornado"]:
+                if not re.search(rf'<figure id="{chart}">\s*<svg', html):
+                    fail(f"chart {chart} missing or not inline SVG")
+            risk = json.loads(run([plan, "risk", profile, "--format", "json"]).stdout)
+            table = html[html.index('<table id="risk-options">'):]
+            table = table[:table.index("</table>")]
+            for o in risk["options"]:
+                want = f"<tr><td>{o['id']}</td>"
+                row = table[table.index(want):] if want in table else fail(f"risk table lacks {o['id']}")
+                row = row[:row.index("</tr>")]
+                if f"{o['probability_cheapest']:.3f}" not in row:
+                    fail(f"risk table: {o['id']} probability differs from plan risk ({o['probability_cheapest']})")
         if "<script" in html or re.search(r'(src|href)="(https?:)?//', html):
             fail("the report loads something from the network or runs a script")
         if re.search(r"https?://(?!www\.w3\.org/2000/svg)", html):

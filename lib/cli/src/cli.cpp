@@ -16,6 +16,9 @@
 
 namespace plan::cli {
 
+// cmd_risk.cpp (the other subcommands' setup functions are declared in common.hpp).
+void setup_risk(CLI::App& app, Registry& reg);
+
 int main(int argc, char** argv) {
   CLI::App app{"plan: cost and capacity planning for LLM inference.\n"
                "Compares pay-per-token APIs, managed inference and self-hosted GPUs for a workload profile.\n"
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
   setup_project(app, reg);
   setup_breakeven(app, reg);
   setup_sweep(app, reg);
+  setup_risk(app, reg);
   setup_diff(app, reg);
   setup_perf(app, reg);
   setup_calibrate(app, reg);

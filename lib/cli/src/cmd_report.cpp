@@ -3,6 +3,8 @@
 #include "common.hpp"
 #include "plan/core/finance.hpp"
 #include "plan/core/recommend.hpp"
+#include "plan/core/risk.hpp"
+#include "plan/io/uncertainty_loader.hpp"
 #include "plan/report/html_report.hpp"
 
 #ifndef PLAN_VERSION
@@ -42,7 +44,15 @@ void setup_report(CLI::App& app, Registry& reg) {
     if (today > 0) sw = sweep(ptrs, today, today / 100, today * 100, opt->points, true);
     Projection proj = project(l.profile, l.sheet, perf.get(), "");
 
+    // With an uncertainty: section, the fan and tornado charts of `plan risk`.
+    std::optional<RiskResult> risk;
+    if (const std::optional<Uncertainty> u = io::load_uncertainty(opt->profile)) {
+      io::check_uncertainty_providers(*u, l.sheet);
+      risk = run_risk(l.profile, *u, l.sheet, perf.get(), {});
+    }
+
     report::HtmlReportInput in;
+    in.risk = risk ? &*risk : nullptr;
     in.profile = &l.profile;
     in.recommendation = &rec;
     in.sweep = sw ? &*sw : nullptr;

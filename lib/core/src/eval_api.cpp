@@ -81,4 +81,11 @@ std::unique_ptr<ReplicaModel> replica_model(const ApiOption&, const Option&, con
                                             const ReplicaModelProvider*) {
   return nullptr;
 }
+
+RiskTraits risk_traits(const ApiOption& a, const Option&, const Profile&, const PriceSheet& sheet) {
+  RiskTraits t;
+  if (const ApiModel* m = sheet.find_api(a.model)) t.token_provider = m->provider;
+  return t;
+}
+
 }  // namespace plan::detail

@@ -261,4 +261,15 @@ std::unique_ptr<ReplicaModel> replica_model(const HybridOption& h, const Option&
   const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;
   return sh ? replica_model(*sh, *priv, p, sheet, perf) : nullptr;
 }
+
+RiskTraits risk_traits(const HybridOption& h, const Option&, const Profile& p, const PriceSheet& sheet) {
+  RiskTraits t;
+  if (const Option* priv = p.find_option(h.private_option))
+    t = std::visit([&](const auto& k) { return risk_traits(k, *priv, p, sheet); }, priv->spec);
+  if (const Option* over = p.find_option(h.overflow_option))
+    t.token_provider =
+        std::visit([&](const auto& k) { return risk_traits(k, *over, p, sheet); }, over->spec).token_provider;
+  return t;
+}
+
 }  // namespace plan::detail

@@ -198,4 +198,13 @@ std::unique_ptr<ReplicaModel> replica_model(const ManagedOption& mo, const Optio
   if (mo.fleet.model.empty()) so.as<ManagedOption>()->fleet.model = m->model;
   return make_replica_model(so, inst, WorkloadMix::of(p.workloads), perf);
 }
+
+RiskTraits risk_traits(const ManagedOption& mo, const Option& o, const Profile&, const PriceSheet& sheet) {
+  if (mo.mode == ManagedMode::dedicated) return fleet_risk_traits(o, mo.fleet);
+  RiskTraits t;
+  if (mo.mode == ManagedMode::on_demand)
+    if (const ManagedOffering* m = sheet.find_managed(mo.offering)) t.token_provider = m->provider;
+  return t;
+}
+
 }  // namespace plan::detail

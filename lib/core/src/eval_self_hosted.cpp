@@ -243,4 +243,17 @@ std::unique_ptr<ReplicaModel> replica_model(const SelfHostedOption& s, const Opt
   auto inst = fleet_instance(o, s, sheet, nullptr);
   return inst ? make_replica_model(o, *inst, WorkloadMix::of(p.workloads), perf) : nullptr;
 }
+
+RiskTraits fleet_risk_traits(const Option& o, const FleetSpec& f) {
+  RiskTraits t;
+  t.fleet_option = o.id;
+  t.spot = f.pricing == PricingTerm::spot;
+  t.spot_overhead = f.spot_interruption_overhead;
+  return t;
+}
+
+RiskTraits risk_traits(const SelfHostedOption& s, const Option& o, const Profile&, const PriceSheet&) {
+  return fleet_risk_traits(o, s.fleet);
+}
+
 }  // namespace plan::detail

@@ -115,6 +115,22 @@ void describe(const HybridOption&, const Option& o, Settings& s);
 // The settings every fleet has.
 void describe_fleet(const FleetSpec& f, Settings& s);
 
+// What `plan risk` varies in an option's cost lines (docs/risk.md).
+struct RiskTraits {
+  // The option whose replica fleet sizes this one's capacity (itself, or a hybrid's private
+  // option); absent for options without a fleet. Throughput and peak_to_average act on it.
+  std::optional<std::string> fleet_option;
+  bool spot = false;           // that fleet is billed at spot prices
+  double spot_overhead = 0;    // its interruption overhead as written
+  std::string token_provider;  // provider of the per-token prices in api_tokens; empty: none
+};
+RiskTraits risk_traits(const ApiOption&, const Option& o, const Profile& p, const PriceSheet& sheet);
+RiskTraits risk_traits(const ManagedOption&, const Option& o, const Profile& p, const PriceSheet& sheet);
+RiskTraits risk_traits(const SelfHostedOption&, const Option& o, const Profile& p, const PriceSheet& sheet);
+RiskTraits risk_traits(const HybridOption&, const Option& o, const Profile& p, const PriceSheet& sheet);
+// The traits every fleet has: its option and spot billing.
+RiskTraits fleet_risk_traits(const Option& o, const FleetSpec& f);
+
 // Formatting shared by the price_changes of each kind (diff.cpp).
 void add_price(std::vector<std::string>& out, const char* what, std::optional<double> a, std::optional<double> b,
                const PriceSheet& sa, int la, const PriceSheet& sb, int lb);

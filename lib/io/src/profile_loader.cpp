@@ -1,8 +1,10 @@
 // Reads profiles/*.yaml. The format is documented in docs/formats.md.
 #include <fmt/format.h>
+#include <algorithm>
 #include <set>
 
 #include "plan/io/loaders.hpp"
+#include "plan/io/uncertainty_loader.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {
@@ -314,6 +316,122 @@ Horizon read_horizon(const std::string& file, const YAML::Node& n) {
   return h;
 }
 
+
+// One uncertain input: a number, or {dist: uniform|normal|lognormal|triangular, ...}.
+// `r` bounds the values the input can take; a distribution's parameters must lie in it
+// (a normal's mean; its draws are clamped to it, docs/risk.md).
+Distribution read_distribution(const std::string& file, const YAML::Node& n, const std::string& what, Range r) {
+  if (!n.IsMap()) return Distribution::fixed(to_number(file, n, what, r));
+  Map m(file, n, what);
+  const std::string kind = m.str("dist");
+  Distribution d;
+  auto order = [&](const char* lo_key, double lo, const char* hi_key, double hi) {
+    if (!(lo < hi))
+      throw Error(m.key_loc(hi_key), fmt::format("{}: {} is {:g}, not above {} {:g} (expected {} < {})", what, hi_key,
+                                                 hi, lo_key, lo, lo_key, hi_key));
+  };
+  if (kind == "uniform") {
+    const double lo = m.num("low", r), hi = m.num("high", r);
+    order("low", lo, "high", hi);
+    d = Distribution::uniform(lo, hi);
+  } else if (kind == "normal") {
+    const double mean = m.num("mean", r);
+    const double sd = m.num("sd", Range::positive(r.max - r.min));
+    d = Distribution::normal(mean, sd);
+  } else if (kind == "lognormal") {
+    if (r.min < 0)
+      throw Error(m.key_loc("dist"), fmt::format("{} can be negative (expected uniform, normal or triangular, not "
+                                                 "lognormal, which is positive)", what));
+    const Range pos = Range::positive(r.max);
+    if (m.has("median") || m.has("sigma")) {
+      if (m.has("p10") || m.has("p90"))
+        throw Error(m.key_loc(m.has("p10") ? "p10" : "p90"),
+                    fmt::format("{} gives both median/sigma and p10/p90 (expected one pair)", what));
+      const double med = m.num("median", pos);
+      const double sigma = m.num("sigma", Range::positive(10));
+      d = Distribution::lognormal(med, sigma);
+    } else {
+      const double p10 = m.num("p10", pos), p90 = m.num("p90", pos);
+      order("p10", p10, "p90", p90);
+      d = Distribution::lognormal_p10_p90(p10, p90);
+    }
+  } else if (kind == "triangular") {
+    const double lo = m.num("low", r), mode = m.num("mode", r), hi = m.num("high", r);
+    order("low", lo, "high", hi);
+    if (mode < lo || mode > hi)
+      throw Error(m.key_loc("mode"), fmt::format("{}: mode {:g} is outside [{:g}, {:g}] (expected low <= mode <= high)",
+                                                 what, mode, lo, hi));
+    d = Distribution::triangular(lo, mode, hi);
+  } else {
+    throw Error(m.key_loc("dist"), fmt::format("{}: unknown dist '{}' (expected uniform, normal, lognormal or triangular)",
+                                               what, kind));
+  }
+  m.finish();
+  return d;
+}
+
+// The `uncertainty:` section (docs/risk.md). `h` is the horizon already read: uncertain
+// growth replaces its growth_per_month, so it cannot stand beside a monthly_volume_scale list.
+Uncertainty read_uncertainty(const std::string& file, const YAML::Node& n, const Horizon& h) {
+  Map m(file, n, "uncertainty");
+  Uncertainty u;
+  u.loc = m.loc();
+  u.draws = m.opt_integer("draws", 1, 1'000'000).value_or(10000);
+  u.seed = static_cast<std::uint64_t>(m.opt_integer("seed", 0, 2'147'483'647).value_or(1));
+  struct Key {
+    UncertainInput input;
+    Range range;
+  };
+  // Ranges of the values each input can take: a multiplier is positive, a growth rate at
+  // least -0.99 (as in horizon), a price change at least -1 (free).
+  const Key keys[] = {
+      {UncertainInput::volume, Range::non_negative(1e6)},
+      {UncertainInput::growth_per_month, Range{-0.99, 10, false}},
+      {UncertainInput::api_price_change_per_year, Range{-1, 10, false}},
+      {UncertainInput::gpu_price_change_per_year, Range{-1, 10, false}},
+      {UncertainInput::throughput, Range::positive(100)},
+      {UncertainInput::spot_interruption_overhead, Range::non_negative(10)},
+      {UncertainInput::peak_to_average, Range::positive(24)},
+  };
+  for (const Key& k : keys) {
+    const char* name = to_string(k.input);
+    auto node = m.opt_node(name);
+    if (!node) continue;
+    const SourceLoc at = m.key_loc(name);
+    if (k.input == UncertainInput::growth_per_month && !h.monthly_volume_scale.empty())
+      throw Error(at, "uncertainty gives growth_per_month, which replaces the horizon's growth, but horizon gives "
+                      "monthly_volume_scale (expected horizon growth_per_month, or no uncertain growth)");
+    if (k.input == UncertainInput::api_price_change_per_year && node->IsMap() && !(*node)["dist"]) {
+      // One change per provider; `default` for providers not named.
+      for (const auto& kv : *node) {
+        const std::string provider = to_string(file, kv.first, "a provider of api_price_change_per_year");
+        UncertainValue v;
+        v.input = k.input;
+        v.provider = provider == "default" ? "" : provider;
+        v.loc = loc_of(file, kv.first);
+        v.dist = read_distribution(file, kv.second, fmt::format("api_price_change_per_year of '{}'", provider), k.range);
+        u.inputs.push_back(std::move(v));
+      }
+      if (u.inputs.empty() || u.inputs.back().input != k.input)
+        fail(file, *node, "api_price_change_per_year is an empty mapping (expected a number, a distribution, or one "
+                          "per provider)");
+      // The default first, then providers by name, so that draws do not depend on key order.
+      std::stable_sort(u.inputs.begin(), u.inputs.end(), [](const UncertainValue& a, const UncertainValue& b) {
+        if (a.input != b.input) return a.input < b.input;
+        return a.provider < b.provider;
+      });
+      continue;
+    }
+    UncertainValue v;
+    v.input = k.input;
+    v.loc = at;
+    v.dist = read_distribution(file, *node, name, k.range);
+    u.inputs.push_back(std::move(v));
+  }
+  m.finish();
+  return u;
+}
+
 }  // namespace
 
 Profile parse_profile(const std::string& file, const std::string& text) {
@@ -371,6 +489,8 @@ Profile parse_profile(const std::string& file, const std::string& text) {
                   fmt::format("'overflow' of hybrid option '{}' is '{}' (expected the id of an api or managed on_demand option)",
                               o.id, h->overflow_option));
   }
+  // Validated here so that every command rejects a bad section; read by load_uncertainty.
+  if (auto un = top.opt_node("uncertainty")) read_uncertainty(file, *un, p.horizon);
   if (auto pn = top.opt_node("policy")) {
     Map pm(file, *pn, "policy");
     p.policy.loc = pm.loc();
@@ -411,6 +531,33 @@ void check_references(const Profile& p, const PriceSheet& s) {
         if (!sh->fleet.owned && !s.find_instance(sh->instance))
           throw Error(o.loc_of("instance"), fmt::format("unknown instance '{}' (expected a gpu_instances id of price sheet {})", sh->instance, s.version));
     }  // a hybrid's parts are options checked on their own
+  }
+}
+
+std::optional<Uncertainty> parse_uncertainty(const std::string& file, const std::string& text) {
+  Document doc = parse_document(file, text);
+  Map top(file, doc.root, "profile");
+  Horizon h;
+  if (auto hn = top.opt_node("horizon")) h = read_horizon(file, *hn);
+  auto un = top.opt_node("uncertainty");
+  if (!un) return std::nullopt;
+  return read_uncertainty(file, *un, h);
+}
+
+std::optional<Uncertainty> load_uncertainty(const std::string& path) {
+  Limits limits;
+  return parse_uncertainty(path, read_text_file(path, limits.max_bytes));
+}
+
+void check_uncertainty_providers(const Uncertainty& u, const PriceSheet& s) {
+  std::set<std::string> known;
+  for (const auto& a : s.api_models) known.insert(a.provider);
+  for (const auto& m : s.managed) known.insert(m.provider);
+  for (const auto& v : u.inputs) {
+    if (v.provider.empty() || known.count(v.provider)) continue;
+    throw Error(v.loc, fmt::format("unknown provider '{}' in api_price_change_per_year (expected 'default' or a provider "
+                                   "of price sheet {}: {})",
+                                   v.provider, s.version, fmt::join(known, ", ")));
   }
 }
 

@@ -19,7 +19,7 @@ std::string cost_vs_volume_svg(const Sweep& s, double today, double projected) {
   c.log_x = true;
   c.log_y = true;
   for (std::size_t i = 0; i < s.ids.size(); ++i) {
-    Series ser{s.ids[i], {}};
+    Series ser{s.ids[i], {}, {}};
     for (const auto& pt : s.points) {
       double y = pt.feasible[i] ? pt.monthly_usd[i] : NAN;
       ser.points.emplace_back(pt.tokens_per_day, y);
@@ -50,7 +50,7 @@ std::string cumulative_tco_svg(const Projection& p) {
   c.y_label = "cumulative cost, USD";
   c.y_min = 0;
   for (const auto& o : p.options) {
-    Series ser{o.id, {}};
+    Series ser{o.id, {}, {}};
     for (const auto& m : o.months) ser.points.emplace_back(m.index + 1, m.feasible ? m.cumulative : NAN);
     c.series.push_back(std::move(ser));
   }

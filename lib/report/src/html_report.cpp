@@ -4,6 +4,7 @@
 
 #include "plan/core/units.hpp"
 #include "plan/report/charts.hpp"
+#include "plan/report/risk_report.hpp"
 #include "plan/report/recommend_report.hpp"
 #include "plan/report/svg.hpp"
 #include "plan/report/table.hpp"
@@ -130,6 +131,29 @@ std::string render_html_report(const HtmlReportInput& in) {
       out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n", esc(o.id),
                          o.feasible ? usd(o.total) : "- (infeasible in some month)",
                          o.payback_month ? std::to_string(*o.payback_month) : "-");
+    out += "</tbody></table></section>\n";
+  }
+  if (in.risk) {
+    const RiskResult& r = *in.risk;
+    out += "<section id=\"risk\"><h2>Under uncertainty</h2>\n" +
+           figure("chart-fan", risk_fan_svg(r),
+                  fmt::format("Cumulative cost over the horizon in {} draws of the profile's uncertain inputs (seed {}): "
+                              "line, the median; band, p10 to p90 (plan risk, docs/risk.md). At most five options, "
+                              "those with the lowest median total among the options feasible in most draws.",
+                              r.draws, r.seed));
+    const std::string tornado = risk_tornado_svg(r);
+    if (!tornado.empty())
+      out += figure("chart-tornado", tornado,
+                    fmt::format("Margin of {} over {} over the horizon with one input at its p10 and at its p90, the "
+                                "others at their medians; the longest bars are what the choice hinges on.",
+                                *r.recommended, *r.runner_up));
+    out += "<table id=\"risk-options\"><thead><tr><th>option</th><th>horizon p10</th><th>median</th><th>p90</th>"
+           "<th>probability cheapest</th></tr></thead><tbody>\n";
+    for (const auto& o : r.options)
+      out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                         "<td class=\"num\">{}</td></tr>\n",
+                         esc(o.id), usd(o.horizon_cost_usd.p10), usd(o.horizon_cost_usd.p50), usd(o.horizon_cost_usd.p90),
+                         fixed(o.probability_cheapest, 3));
     out += "</tbody></table></section>\n";
   }
   if (const OptionResult* f = fleet_option(rec)) {

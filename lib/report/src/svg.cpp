@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <tuple>
 
 #include "plan/report/table.hpp"
 
@@ -131,13 +132,19 @@ std::string render_svg(const LineChart& c) {
   const double left = 78, right = 16, top = 34, legend_h = 18.0 * static_cast<double>((c.series.size() + 2) / 3);
   const double bottom = 50 + legend_h;
   double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
-  for (const auto& s : c.series)
-    for (auto [x, y] : s.points) {
-      if (!std::isfinite(x) || !std::isfinite(y)) continue;
-      if (c.log_x && x <= 0) continue;
-      if (c.log_y && y <= 0) continue;
-      xlo = std::min(xlo, x), xhi = std::max(xhi, x), ylo = std::min(ylo, y), yhi = std::max(yhi, y);
+  auto include = [&](double x, double y) {
+    if (!std::isfinite(x) || !std::isfinite(y)) return;
+    if (c.log_x && x <= 0) return;
+    if (c.log_y && y <= 0) return;
+    xlo = std::min(xlo, x), xhi = std::max(xhi, x), ylo = std::min(ylo, y), yhi = std::max(yhi, y);
+  };
+  for (const auto& s : c.series) {
+    for (auto [x, y] : s.points) include(x, y);
+    for (std::size_t k = 0; k < s.band.size() && k < s.points.size(); ++k) {
+      include(s.points[k].first, s.band[k].first);
+      include(s.points[k].first, s.band[k].second);
     }
+  }
   if (!std::isfinite(xlo)) xlo = c.log_x ? 1 : 0, xhi = xlo + 1, ylo = c.log_y ? 1 : 0, yhi = ylo + 1;
   if (c.y_min && !c.log_y) ylo = std::min(ylo, *c.y_min);
   if (xhi <= xlo) xhi = xlo * 2 + 1;
@@ -157,6 +164,21 @@ std::string render_svg(const LineChart& c) {
                        px, y.px0, y.px1);
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" transform=\"rotate(-90 {:.1f} {:.1f})\">{}</text>\n",
                        px - 3, y.px1 + 4, px - 3, y.px1 + 4, xml_escape(m.label));
+  }
+  // Bands first, under every line: the upper edge left to right, the lower edge back.
+  for (std::size_t i = 0; i < c.series.size(); ++i) {
+    const Series& s = c.series[i];
+    std::string up, down;
+    for (std::size_t k = 0; k < s.band.size() && k < s.points.size(); ++k) {
+      const double vx = s.points[k].first, lo = s.band[k].first, hi = s.band[k].second;
+      if (!std::isfinite(vx) || !std::isfinite(lo) || !std::isfinite(hi) || (c.log_y && lo <= 0)) continue;
+      up += fmt::format("{}{:.1f},{:.1f} ", up.empty() ? "M" : "L", x.map(vx), y.map(hi));
+      down = fmt::format("L{:.1f},{:.1f} ", x.map(vx), y.map(lo)) + down;
+    }
+    if (!up.empty())
+      out += fmt::format("<path class=\"band\" data-name=\"{}\" d=\"{}{}Z\" fill=\"{}\" fill-opacity=\"0.15\" "
+                         "stroke=\"none\"/>\n",
+                         xml_escape(s.name), up, down, style(i).colour);
   }
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const auto& st = style(i);
@@ -248,6 +270,68 @@ std::string render_svg(const BarChart& c) {
     out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"10\" fill=\"{}\" stroke=\"#333\"/>", lx,
                        ly - 9, p == 0 ? "#7FB8DA" : "url(#hatch)");
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 20, ly, xml_escape(c.part_names[p]));
+  }
+  return out + "</svg>\n";
+}
+
+std::string render_svg(const TornadoChart& c) {
+  std::size_t label_chars = 0;
+  for (const auto& r : c.rows) label_chars = std::max(label_chars, r.label.size());
+  // About 6.6 px per character at font-size 12.
+  const double left = std::min(c.width / 2, 24 + 6.6 * static_cast<double>(label_chars));
+  const double right = 24, top = 34, row_h = 26, legend_h = 24;
+  const double height = top + row_h * static_cast<double>(c.rows.size()) + 44 + legend_h;
+  double lo = c.base, hi = c.base;
+  for (const auto& r : c.rows) {
+    for (double v : {r.low, r.high})
+      if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  }
+  if (hi <= lo) hi = lo + 1;
+  const double pad = (hi - lo) * 0.05;
+  auto ticks = nice_ticks(lo - pad, hi + pad, false);
+  if (!ticks.empty()) lo = std::min(lo - pad, ticks.front()), hi = std::max(hi + pad, ticks.back());
+  Axis x{lo, hi, false, left, c.width - right};
+  const double plot_bottom = top + row_h * static_cast<double>(c.rows.size());
+  std::string out = frame(c.width, height, c.title);
+  for (double t : ticks) {
+    const double px = x.map(t);
+    out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#eee\"/>", px, top,
+                       plot_bottom);
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, plot_bottom + 16,
+                       xml_escape(tick_label(t)));
+  }
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", (left + c.width - right) / 2,
+                     plot_bottom + 34, xml_escape(c.x_label));
+  const Style& low_style = style(1);
+  const Style& high_style = style(0);
+  for (std::size_t i = 0; i < c.rows.size(); ++i) {
+    const auto& r = c.rows[i];
+    const double y0 = top + row_h * static_cast<double>(i) + 4, h = row_h - 8;
+    out += fmt::format("<g class=\"bar\" data-name=\"{}\">", xml_escape(r.label));
+    for (auto [v, st] : {std::pair{r.low, &low_style}, std::pair{r.high, &high_style}}) {
+      if (!std::isfinite(v)) continue;
+      const double a = x.map(std::min(v, c.base)), b = x.map(std::max(v, c.base));
+      out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" "
+                         "fill-opacity=\"0.6\" stroke=\"{}\"{}/>",
+                         a, y0, std::max(b - a, 0.5), h, st->colour, st->colour,
+                         *st->dash ? fmt::format(" stroke-dasharray=\"{}\"", st->dash) : "");
+    }
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text></g>\n", left - 8, y0 + h / 2 + 4,
+                       xml_escape(r.label));
+  }
+  if (lo < 0 && hi > 0)  // where the sign of the value changes
+    out += fmt::format("<line class=\"zero\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#555\" "
+                       "stroke-dasharray=\"3 3\"/>\n",
+                       x.map(0), top, plot_bottom);
+  const double bx = x.map(c.base);
+  out += fmt::format("<line class=\"base\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#000\"/>\n",
+                     bx, top, plot_bottom);
+  const double ly = height - legend_h + 4;
+  for (auto [name, st, lx] : {std::tuple{c.low_name, &low_style, left}, std::tuple{c.high_name, &high_style, left + 260}}) {
+    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"20\" height=\"10\" fill=\"{}\" fill-opacity=\"0.6\" "
+                       "stroke=\"{}\"{}/>",
+                       lx, ly - 9, st->colour, st->colour, *st->dash ? fmt::format(" stroke-dasharray=\"{}\"", st->dash) : "");
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 26, ly, xml_escape(name));
   }
   return out + "</svg>\n";
 }

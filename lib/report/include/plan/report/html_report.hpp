@@ -3,6 +3,7 @@
 
 #include "plan/core/finance.hpp"
 #include "plan/core/recommend.hpp"
+#include "plan/core/risk.hpp"
 
 namespace plan::report {
 
@@ -11,6 +12,7 @@ struct HtmlReportInput {
   const Recommendation* recommendation = nullptr;  // holds the compare result
   const Sweep* sweep = nullptr;
   const Projection* projection = nullptr;
+  const RiskResult* risk = nullptr;  // when the profile has an uncertainty: section
   std::string tool_version;
 };
 

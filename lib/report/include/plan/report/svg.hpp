@@ -11,6 +11,8 @@ namespace plan::report {
 struct Series {
   std::string name;
   std::vector<std::pair<double, double>> points;  // (x, y); a y that is not finite breaks the line
+  // Optional (low, high) per point: a translucent band in the series' colour (a fan chart).
+  std::vector<std::pair<double, double>> band;
 };
 
 struct VMarker {
@@ -45,8 +47,25 @@ struct BarChart {
   std::vector<std::pair<std::string, double>> lines;  // (label, y)
 };
 
+// Horizontal bars around a base value, one per row, largest first (a tornado): each row
+// goes from its value at `low` to its value at `high`, both drawn from the base line.
+struct TornadoChart {
+  std::string title;
+  std::string x_label;
+  std::string low_name;   // legend of the low end, e.g. "input at p10"
+  std::string high_name;
+  double width = 760;
+  double base = 0;
+  struct Row {
+    std::string label;
+    double low = 0, high = 0;
+  };
+  std::vector<Row> rows;
+};
+
 std::string render_svg(const LineChart& c);
 std::string render_svg(const BarChart& c);
+std::string render_svg(const TornadoChart& c);
 
 // "Nice" axis ticks covering [lo, hi]: 1, 2, 5 x 10^k steps (linear) or decades (log).
 std::vector<double> nice_ticks(double lo, double hi, bool log, int target = 6);
