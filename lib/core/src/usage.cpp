@@ -147,12 +147,14 @@ std::optional<std::string> map_to_sheet_model(std::string_view model, const std:
 Aggregator::Aggregator(int utc_offset_s, int window_days) : utc_offset_s_(utc_offset_s), window_days_(window_days) {}
 
 Aggregator::Key& Aggregator::key_for(std::string_view k) {
-  if (last_key_ && last_name_ == k) return *last_key_;
+  for (auto& [name, key] : recent_)
+    if (name == k) return *key;
   auto it = keys_.find(k);
   if (it == keys_.end()) it = keys_.emplace(std::string(k), Key{}).first;
-  last_key_ = &it->second;
-  last_name_.assign(k);
-  return *last_key_;
+  // Map nodes do not move, so views of their keys stay valid.
+  if (recent_.size() == recent_keys) recent_.erase(recent_.begin());
+  recent_.emplace_back(std::string_view(it->first), &it->second);
+  return it->second;
 }
 
 Aggregator::Hour* Aggregator::hour_for(Key& k, std::int64_t hour) {

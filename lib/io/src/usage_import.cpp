@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <fmt/format.h>
+#include <future>
 #include <sys/stat.h>
 
 #include "plan/core/error.hpp"
@@ -79,6 +80,11 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) {
   if (s.empty()) return std::nullopt;
   if (s.size() < 10 || s[4] != '-') {
     // Seconds (or milliseconds) since 1970.
+    if (s.size() <= 13 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      std::int64_t n = 0;
+      for (char c : s) n = n * 10 + (c - '0');
+      return n >= 100000000000 ? n / 1000 : n;
+    }
     double v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v) || v < 0) return std::nullopt;
@@ -471,8 +477,17 @@ std::vector<UsageFileReport> import_usage(const std::vector<std::string>& files,
     common = src;
     common_file = files[i];
     rep.source = src;
-    rep.sha256 = sha256_file(files[i]);
   }
+  // Each file's sha256 is computed on another thread while the files are parsed.
+  std::vector<std::future<std::string>> hashes;
+  for (const auto& f : files) hashes.push_back(std::async(std::launch::async, [f] { return sha256_file(f); }));
+  struct Join {  // an error while parsing still waits for the hashing threads
+    std::vector<std::future<std::string>>& h;
+    ~Join() {
+      for (auto& x : h)
+        if (x.valid()) x.wait();
+    }
+  } join{hashes};
 
   std::vector<detail::FileContext> ctxs;
   for (std::size_t i = 0; i < files.size(); ++i) ctxs.push_back(detail::FileContext{files[i], &reports[i], &agg, &opt});
@@ -487,6 +502,7 @@ std::vector<UsageFileReport> import_usage(const std::vector<std::string>& files,
       }
     }
   }
+  for (std::size_t i = 0; i < reports.size(); ++i) reports[i].sha256 = hashes[i].get();
   for (const auto& rep : reports) {
     const std::uint64_t good = rep.rows - rep.bad;
     if (rep.bad > 0 && (good == 0 || (static_cast<double>(rep.bad) > max_bad_share * static_cast<double>(rep.rows) &&

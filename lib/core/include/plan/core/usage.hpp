@@ -128,6 +128,8 @@ class Aggregator {
   // utc_offset_s: the time zone of the hourly shape and of day boundaries.
   // window_days: the recent level is the mean over this many days before the data's end.
   Aggregator(int utc_offset_s, int window_days);
+  Aggregator(const Aggregator&) = delete;  // holds views of its own map's keys
+  Aggregator& operator=(const Aggregator&) = delete;
 
   // Adds one record. Returns false (adding nothing) when it would stretch its key's period
   // beyond max_period_hours.
@@ -160,8 +162,9 @@ class Aggregator {
   int utc_offset_s_;
   int window_days_;
   std::map<std::string, Key, std::less<>> keys_;
-  Key* last_key_ = nullptr;
-  std::string last_name_;
+  // The keys seen last, checked before the map: logs interleave a few models row by row.
+  static constexpr std::size_t recent_keys = 8;
+  std::vector<std::pair<std::string_view, Key*>> recent_;  // views of keys_'s own strings
   std::uint64_t records_ = 0;
   std::int64_t first_s_ = INT64_MAX;
   std::int64_t end_s_ = INT64_MIN;
