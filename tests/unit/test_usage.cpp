@@ -65,6 +65,19 @@ TEST_CASE("aggregator: request rows give level, means, shares, shape and lengths
   CHECK_FALSE(s.growth);               // 14 days < 8 weeks
 }
 
+TEST_CASE("aggregator: rows in any order give the same workload", "[usage]") {
+  // Newest first, as some exports list them: the same 14 days as above, days reversed.
+  Aggregator a(0, 28);
+  for (int d = 13; d >= 0; --d) add_day(a, d);
+  auto s = a.finish();
+  const auto& w = s.workloads.at(0);
+  CHECK(s.window_days == 14);
+  CHECK(w.requests_per_day == Approx(4));  // 56 requests / 14 days
+  CHECK(w.input_tokens == Approx(250));
+  CHECK(w.hourly[9] == Approx(3));
+  CHECK(w.hourly[21] == Approx(1));
+}
+
 TEST_CASE("aggregator: the hourly shape and days follow the UTC offset", "[usage]") {
   Aggregator a(2 * 3600, 28);  // +02:00
   for (int d = 0; d < 14; ++d) add_day(a, d);

@@ -159,17 +159,21 @@ Aggregator::Key& Aggregator::key_for(std::string_view k) {
 
 Aggregator::Hour* Aggregator::hour_for(Key& k, std::int64_t hour) {
   if (k.hours.empty()) {
-    k.base_hour = hour;
+    k.base_hour = k.first_hour = k.last_hour = hour;
     k.hours.resize(1);
     return &k.hours[0];
   }
-  const std::int64_t last = k.base_hour + static_cast<std::int64_t>(k.hours.size()) - 1;
+  const std::int64_t lo = std::min(k.first_hour, hour), hi = std::max(k.last_hour, hour);
+  if (hi - lo + 1 > max_period_hours) return nullptr;
+  k.first_hour = lo;
+  k.last_hour = hi;
   if (hour < k.base_hour) {
-    if (last - hour + 1 > max_period_hours) return nullptr;
-    k.hours.insert(k.hours.begin(), static_cast<std::size_t>(k.base_hour - hour), Hour{});
-    k.base_hour = hour;
-  } else if (hour > last) {
-    if (hour - k.base_hour + 1 > max_period_hours) return nullptr;
+    // Grow the front by at least the current size, so rows newest-first cost amortised O(1).
+    const auto size = static_cast<std::int64_t>(k.hours.size());
+    const std::int64_t grow = std::max(k.base_hour - hour, std::min(size, max_period_hours));
+    k.hours.insert(k.hours.begin(), static_cast<std::size_t>(grow), Hour{});
+    k.base_hour -= grow;
+  } else if (hour >= k.base_hour + static_cast<std::int64_t>(k.hours.size())) {
     k.hours.resize(static_cast<std::size_t>(hour - k.base_hour + 1));
   }
   return &k.hours[static_cast<std::size_t>(hour - k.base_hour)];

@@ -32,6 +32,20 @@ void for_each_bucket(FileContext& ctx, Fn&& fn) {
   }
 }
 
+// A bucket's start and end in Unix seconds, when both are times and end > start.
+bool bucket_span(const nlohmann::json& bucket, const char* start_key, const char* end_key, std::int64_t& start,
+                 std::int64_t& end) {
+  auto s = bucket.find(start_key);
+  auto e = bucket.find(end_key);
+  if (s == bucket.end() || e == bucket.end()) return false;
+  const auto st = json_time(*s);
+  const auto en = json_time(*e);
+  if (!st || !en || *en <= *st) return false;
+  start = *st;
+  end = *en;
+  return true;
+}
+
 std::string tag_from(const nlohmann::json& r, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
     auto it = r.find(k);
@@ -45,9 +59,8 @@ std::string tag_from(const nlohmann::json& r, std::initializer_list<const char*>
 void read_openai_usage(FileContext& ctx) {
   for_each_bucket(ctx, [&](int line, const std::string& where, const nlohmann::json& bucket) {
     if (!bucket.is_object()) return ctx.bad(line, 1, where + " is not an object");
-    auto start = bucket.contains("start_time") ? json_time(bucket["start_time"]) : std::nullopt;
-    auto end = bucket.contains("end_time") ? json_time(bucket["end_time"]) : std::nullopt;
-    if (!start || !end || *end <= *start)
+    std::int64_t start = 0, end = 0;
+    if (!bucket_span(bucket, "start_time", "end_time", start, end))
       return ctx.bad(line, 1, where + ": no start_time/end_time (expected Unix seconds, end after start)");
     auto results = bucket.find("results");
     if (results == bucket.end() || !results->is_array()) return ctx.bad(line, 1, where + ": no 'results' list");
@@ -76,8 +89,8 @@ void read_openai_usage(FileContext& ctx) {
         continue;
       }
       usage::UsageRecord rec;
-      rec.start_s = *start;
-      rec.duration_s = *end - *start;
+      rec.start_s = start;
+      rec.duration_s = end - start;
       rec.key = key;
       rec.input_tokens = *in;
       rec.output_tokens = *out;
@@ -93,9 +106,8 @@ void read_openai_usage(FileContext& ctx) {
 void read_anthropic_usage(FileContext& ctx) {
   for_each_bucket(ctx, [&](int line, const std::string& where, const nlohmann::json& bucket) {
     if (!bucket.is_object()) return ctx.bad(line, 1, where + " is not an object");
-    auto start = bucket.contains("starting_at") ? json_time(bucket["starting_at"]) : std::nullopt;
-    auto end = bucket.contains("ending_at") ? json_time(bucket["ending_at"]) : std::nullopt;
-    if (!start || !end || *end <= *start)
+    std::int64_t start = 0, end = 0;
+    if (!bucket_span(bucket, "starting_at", "ending_at", start, end))
       return ctx.bad(line, 1, where + ": no starting_at/ending_at (expected RFC 3339 times, end after start)");
     auto results = bucket.find("results");
     if (results == bucket.end() || !results->is_array()) return ctx.bad(line, 1, where + ": no 'results' list");
@@ -128,8 +140,8 @@ void read_anthropic_usage(FileContext& ctx) {
         continue;
       }
       usage::UsageRecord rec;
-      rec.start_s = *start;
-      rec.duration_s = *end - *start;
+      rec.start_s = start;
+      rec.duration_s = end - start;
       rec.key = key;
       // Input is every input token: uncached, written to the cache and read from it.
       rec.input_tokens = *uncached + *w5 + *w1h + *read;

@@ -150,7 +150,8 @@ class Aggregator {
   };
   struct Key {
     std::int64_t base_hour = 0;  // hour index of hours[0]
-    std::vector<Hour> hours;
+    std::vector<Hour> hours;     // may start before first_hour (grown ahead for rows in reverse order)
+    std::int64_t first_hour = 0, last_hour = 0;  // hours of the key's earliest and latest rows
     bool requests_unknown = false;
     double rows = 0;
     LengthSketch input_sketch, output_sketch;
