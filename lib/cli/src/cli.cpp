@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   setup_diff(app, reg);
   setup_perf(app, reg);
   setup_calibrate(app, reg);
+  setup_profile(app, reg);
 
   try {
     app.parse(argc, argv);

@@ -46,6 +46,7 @@ void setup_breakeven(CLI::App& app, Registry& reg);
 void setup_sweep(CLI::App& app, Registry& reg);
 void setup_diff(CLI::App& app, Registry& reg);
 void setup_calibrate(CLI::App& app, Registry& reg);
+void setup_profile(CLI::App& app, Registry& reg);
 
 // A volume such as 250000, 2.5M or 1e9; suffixes k (1e3), M (1e6), B or G (1e9), T (1e12).
 // False unless the whole string is a finite positive number.

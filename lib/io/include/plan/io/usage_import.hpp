@@ -1,0 +1,66 @@
+#pragma once
+// Readers of usage data (request logs, hourly buckets, the OpenAI and Anthropic usage
+// reports, LiteLLM spend logs, vLLM metrics scrapes), streaming every file into a
+// usage::Aggregator. Formats and their columns: docs/profiles.md, "Importing usage".
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "plan/core/usage.hpp"
+
+namespace plan::io {
+
+enum class UsageSource { automatic, requests, buckets, openai_usage, anthropic_usage, litellm_spend, vllm_metrics };
+// "auto", "requests", "buckets", "openai-usage", "anthropic-usage", "litellm-spend", "vllm-metrics".
+const char* to_string(UsageSource s);
+std::optional<UsageSource> parse_usage_source(std::string_view s);
+
+struct UsageImportOptions {
+  UsageSource source = UsageSource::automatic;
+  bool by_tag = false;  // group by the tag column instead of the model
+  // --column FIELD=COLUMN: the file's column for one of the fields (timestamp, model, tag,
+  // input_tokens, output_tokens, cached_tokens, cache_write_tokens, batch, requests, end_time).
+  std::vector<std::pair<std::string, std::string>> columns;
+  bool skip_bad = false;             // import despite more than 1% malformed rows
+  std::optional<double> interval_s;  // vLLM scrapes without sample timestamps: seconds apart
+  // Called now and then while a file is read: (file, bytes read, file size).
+  std::function<void(const std::string&, std::uint64_t, std::uint64_t)> progress;
+};
+
+struct BadRow {
+  int line = 0;  // 0: the row is named in the message (a JSON document's element)
+  int col = 0;
+  std::string message;
+};
+
+struct UsageFileReport {
+  std::string path;
+  std::string sha256;
+  UsageSource source = UsageSource::automatic;
+  std::uint64_t rows = 0;  // rows read, malformed ones included
+  std::uint64_t bad = 0;   // malformed rows, skipped
+  std::vector<BadRow> first_bad;  // the first few, for the report
+  std::vector<std::string> notes;  // e.g. counter resets seen in vLLM scrapes
+};
+
+// Malformed rows above this share of a file's rows are an error unless skip_bad.
+constexpr double max_bad_share = 0.01;
+
+// Reads every file into `agg`. Throws plan::Error (FILE:LINE:COL) for unreadable or empty
+// files, a format that cannot be told, files of different formats, missing columns, and
+// more than max_bad_share malformed rows in a file (unless skip_bad).
+std::vector<UsageFileReport> import_usage(const std::vector<std::string>& files, const UsageImportOptions& opt,
+                                          usage::Aggregator& agg);
+
+// The format of a file's first bytes (nullopt when none fits). Exposed for tests.
+std::optional<UsageSource> detect_usage_source(std::string_view head);
+
+// Unix seconds of an ISO 8601 time ("2026-05-01T12:00:00Z", "2026-05-01 12:00:00.5+02:00",
+// "2026-05-01") or of a number of seconds (milliseconds when >= 1e11). nullopt otherwise.
+std::optional<std::int64_t> parse_timestamp(std::string_view s);
+
+}  // namespace plan::io

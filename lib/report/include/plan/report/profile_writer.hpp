@@ -1,0 +1,47 @@
+#pragma once
+// The profile YAML of `plan profile import`: workloads measured from usage data, options
+// from the price sheet, and comments naming where every figure came from. The strict
+// profile loader reads it back (docs/profiles.md).
+#include <string>
+#include <vector>
+
+#include "plan/core/usage.hpp"
+
+namespace plan::report {
+
+// One usage file read, for the profile's header comments.
+struct ImportSource {
+  std::string path;
+  std::string format;
+  std::string sha256;
+  unsigned long long rows = 0;     // read, malformed included
+  unsigned long long skipped = 0;  // malformed
+  std::vector<std::string> notes;  // first malformed rows, counter resets
+};
+
+// An option of the written profile: an API model of the sheet.
+struct ImportOption {
+  std::string sheet_id;            // api_models id
+  int sheet_line = 0;              // its line in the sheet
+  std::vector<std::string> seen;   // the data's model names that map to it
+};
+
+struct ImportedProfile {
+  std::string name = "imported";
+  std::string tz_label = "UTC";    // as given to --tz
+  int utc_offset_s = 0;
+  int window_days = 28;
+  bool by_tag = false;
+  std::string sheet_version;       // pinned price_sheet
+  std::string sheet_path;          // for citing lines
+  std::vector<ImportOption> options;
+  bool options_are_whole_sheet = false;  // no model seen is on the sheet: every API model
+  std::vector<ImportSource> sources;
+  usage::ImportSummary summary;
+};
+
+// Renders the profile. Workloads without any tokens are left out (named in a comment);
+// ids are usage::workload_id of the key, made unique with "-2", "-3" ...
+std::string render_imported_profile(const ImportedProfile& p);
+
+}  // namespace plan::report

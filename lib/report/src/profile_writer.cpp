@@ -1,0 +1,171 @@
+#include "plan/report/profile_writer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <set>
+
+namespace plan::report {
+namespace {
+
+// A number for YAML: at most 4 decimals, trailing zeros dropped, never quoted or in
+// exponent form (the loader reads plain decimals).
+std::string num(double v, int decimals = 4) {
+  if (!std::isfinite(v)) v = 0;
+  std::string s = fmt::format("{:.{}f}", v + 0.0, decimals);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s == "-0" ? "0" : s;
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Text for a comment: one line, no control characters.
+std::string comment_text(const std::string& s) {
+  std::string out;
+  for (char c : s) out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+  return out;
+}
+
+// YYYY-MM-DD of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
+std::string date_of(std::int64_t days) {
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return fmt::format("{:04}-{:02}-{:02}", y + (m <= 2), m, d);
+}
+
+std::int64_t local_day(std::int64_t t, int offset) {
+  const std::int64_t x = t + offset;
+  return x >= 0 ? x / 86400 : (x - 86399) / 86400;
+}
+
+std::string thousands(double v) {
+  std::string s = fmt::format("{:.0f}", v);
+  std::string out;
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    out += s[i];
+    if (s[0] != '-' && (n - i - 1) % 3 == 0 && i + 1 < n) out += ',';
+  }
+  return out;
+}
+
+std::string lengths_comment(const char* what, const std::optional<usage::LengthPercentiles>& l) {
+  if (!l) return "";
+  if (l->from_histogram)
+    return fmt::format("    # {} tokens p50 {}, p90 {}, p99 {} (interpolated in the server's histogram of {} requests)\n",
+                       what, num(l->p50, 0), num(l->p90, 0), num(l->p99, 0), thousands(l->samples));
+  return fmt::format("    # {} tokens p50 {}, p90 {}, p99 {} ({} single requests; within 0.8%, log-bucket sketch)\n", what,
+                     num(l->p50, 0), num(l->p90, 0), num(l->p99, 0), thousands(l->samples));
+}
+
+}  // namespace
+
+std::string render_imported_profile(const ImportedProfile& p) {
+  const auto& s = p.summary;
+  std::string o;
+  o += "# Imported by `plan profile import` from usage data (docs/profiles.md, \"Importing usage\").\n";
+  o += "# Sources:\n";
+  for (const auto& src : p.sources) {
+    o += fmt::format("#   {} ({}), sha256 {}\n", comment_text(src.path), src.format, src.sha256);
+    o += fmt::format("#     {} rows read, {} skipped as malformed\n", thousands(static_cast<double>(src.rows)),
+                     thousands(static_cast<double>(src.skipped)));
+    for (const auto& n : src.notes) o += fmt::format("#     {}\n", comment_text(n));
+  }
+  const std::string first = date_of(local_day(s.first_s, p.utc_offset_s));
+  const std::string last = date_of(local_day(s.end_s - 1, p.utc_offset_s));
+  o += fmt::format("# Period: {} to {} in {} ({} days). Volumes, token means, shares and hourly shapes are\n", first,
+                   last, p.tz_label, num(s.period_days, 0));
+  o += fmt::format("# over the last {} days of it (--window {}); length percentiles over the whole period.\n",
+                   num(s.window_days, 0), p.window_days);
+  o += fmt::format("# Workloads are grouped by {}. Hourly shapes: percent of the day's requests (tokens where\n"
+                   "# requests are not counted) in each hour of the day in {}, hour 0 first.\n",
+                   p.by_tag ? "tag" : "model", p.tz_label);
+  o += fmt::format("name: {}\n", quoted(p.name));
+  o += fmt::format("description: {}\n", quoted(fmt::format("Measured usage, {} to {}", first, last)));
+  o += fmt::format("price_sheet: {}\n", quoted(p.sheet_version));
+  if (s.growth) {
+    const auto& g = *s.growth;
+    const double growth = std::clamp(g.growth_per_month, -0.99, 10.0);
+    o += "horizon:\n  months: 12\n";
+    o += fmt::format("  # log-linear least squares on {} daily token totals ({} days without traffic left out): "
+                     "R^2 = {}{}\n",
+                     g.days, g.zero_days, num(g.r_squared, 3),
+                     growth != g.growth_per_month ? fmt::format("; fitted {} clamped to the loader's range", num(g.growth_per_month)) : "");
+    o += fmt::format("  growth_per_month: {}\n", num(growth));
+  } else {
+    o += fmt::format("# No growth fitted: the data spans {} days (a fit needs at least {}).\n", num(s.period_days, 0),
+                     usage::Aggregator::min_growth_days);
+  }
+  o += "workloads:\n";
+  std::set<std::string> ids;
+  std::vector<std::string> left_out;
+  for (const auto& w : s.workloads) {
+    const bool has_tokens = w.requests_known ? (w.input_tokens + w.output_tokens > 0) : (w.input_share > 0 || w.tokens_per_day > 0);
+    if (!has_tokens) {
+      left_out.push_back(w.key);
+      continue;
+    }
+    std::string id = usage::workload_id(w.key);
+    for (int n = 2; ids.count(id); ++n) id = fmt::format("{}-{}", usage::workload_id(w.key), n);
+    ids.insert(id);
+    o += fmt::format("  - id: {}\n", quoted(id));
+    o += fmt::format("    # {} {}: {} rows\n", p.by_tag ? "tag" : "model", comment_text(w.key), thousands(w.rows));
+    if (w.requests_known) {
+      o += fmt::format("    requests_per_day: {}\n", num(w.requests_per_day));
+      o += fmt::format("    input_tokens: {}\n", num(w.input_tokens, 2));
+      o += fmt::format("    output_tokens: {}\n", num(w.output_tokens, 2));
+    } else {
+      o += "    # the source counts tokens, not requests: tokens-per-day form, 1000 tokens per request assumed\n";
+      o += fmt::format("    tokens_per_day: {}\n", num(w.tokens_per_day));
+      o += fmt::format("    input_share: {}\n", num(w.input_share));
+    }
+    o += lengths_comment("input", w.input_lengths);
+    o += lengths_comment("output", w.output_lengths);
+    if (w.hourly_known) {
+      double day = 0;
+      for (double v : w.hourly) day += v;
+      o += "    hourly: [";
+      for (std::size_t h = 0; h < 24; ++h) o += (h ? ", " : "") + num(100 * w.hourly[h] / day, 2);
+      o += "]\n";
+    } else {
+      o += "    # no rows of an hour or finer in the window: flat over the day\n";
+    }
+    o += fmt::format("    cached_input_share: {}\n", num(w.cached_input_share));
+    if (w.cache_write_share > 0) o += fmt::format("    cache_write_share: {}\n", num(w.cache_write_share));
+    o += fmt::format("    batchable_share: {}\n", num(w.batchable_share));
+  }
+  for (const auto& k : left_out) o += fmt::format("  # {} left out: no tokens in the data\n", comment_text(k));
+  o += "options:\n";
+  if (p.options_are_whole_sheet)
+    o += "  # None of the models seen is an API model of the sheet: every API model of it is listed.\n";
+  for (const auto& opt : p.options) {
+    std::string seen;
+    for (const auto& m : opt.seen) seen += (seen.empty() ? "" : ", ") + m;
+    o += fmt::format("  - id: {}\n", quoted(opt.sheet_id));
+    o += fmt::format("    # {}:{}{}\n", comment_text(p.sheet_path), opt.sheet_line,
+                     seen.empty() ? "" : "; seen in the data as " + comment_text(seen));
+    o += "    kind: api\n";
+    o += fmt::format("    model: {}\n", quoted(opt.sheet_id));
+  }
+  return o;
+}
+
+}  // namespace plan::report
