@@ -111,12 +111,13 @@ int main(int argc, char** argv) {
                                   "the installed <prefix>/share/plan, else the source tree of a development build)")
                        ->type_name("DIR");
   auto* cal = app.add_option("--calibration", reg.globals.calibrations,
-                             "Calibration file for self-hosted figures, instead of those in calib/results/ "
-                             "(repeatable: several serving results are fitted together)")
+                             "Calibration file for self-hosted figures, instead of those in calib/results/ of the "
+                             "data directory and of $XDG_DATA_HOME/plan (repeatable: several serving results are "
+                             "fitted together)")
                   ->type_name("FILE")
                   ->allow_extra_args(false);
   app.add_flag("--no-calibration", reg.globals.no_calibration,
-               "Size self-hosted options from the catalog alone, ignoring calib/results/")
+               "Size self-hosted options from the catalog alone, ignoring calibration results")
       ->excludes(cal);
   app.footer("Exit codes: 0 ok, 1 check failed, 2 bad input, 64 usage, 69 unavailable, 70 internal error, "
              "73 cannot write output. See docs/errors.md.");

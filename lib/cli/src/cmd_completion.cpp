@@ -2,6 +2,7 @@
 // that it names every subcommand and option this build has.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -106,13 +107,20 @@ complete -o filenames -o bashdefault -F _plan plan
 )SH";
 }
 
+// The first clause of a description, for a one-line menu: up to ": ", "; ", ". " or " (".
+std::string first_clause(const std::string& text) {
+  std::size_t end = text.size();
+  for (const char* stop : {": ", "; ", ". ", " ("}) end = std::min(end, text.find(stop));
+  return text.substr(0, end);
+}
+
 std::string zsh_script(const std::map<std::string, Node>& nodes) {
   // Subcommands with their descriptions, for _describe ("name:description" lines).
   std::string desc;
   for (const auto& [path, n] : nodes) {
     if (n.subs.empty()) continue;
     std::string lines;
-    for (const auto& [name, text] : n.subs) lines += " " + quoted(name + ":" + text);
+    for (const auto& [name, text] : n.subs) lines += " " + quoted(name + ":" + first_clause(text));
     desc += fmt::format("    {}) print -l --{} ;;\n", quoted(path), lines);
   }
   return "#compdef plan\n"
