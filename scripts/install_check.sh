@@ -33,9 +33,13 @@ if grep -q '^PLAN_HAVE_CUDA:INTERNAL=ON' "$build/CMakeCache.txt" 2>/dev/null || 
 fi
 
 echo "install_check: cpack (.deb and .tar.gz)"
-(cd "$build" && cpack -G "DEB;TGZ" >/dev/null)
+(cd "$build" && cpack -G "DEB;TGZ" >/dev/null 2>&1) || fail "cpack failed (run it in $build to see why)"
 deb=$(ls "$build"/packages/plan_*.deb | head -1)
-dpkg -c "$deb" | grep -q ' \./usr/bin/plan$' || fail "dpkg -c $deb does not list ./usr/bin/plan"
+listing=$(dpkg -c "$deb")
+grep -q ' \./usr/bin/plan$' <<<"$listing" || fail "dpkg -c $deb does not list ./usr/bin/plan"
+if [ -e "$tmp/prefix/lib/plan/libplan_probe_cuda.so" ]; then
+  grep -q ' \./usr/lib/plan/libplan_probe_cuda\.so$' <<<"$listing" || fail "the .deb lacks the CUDA probe module"
+fi
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "install_check: $(basename "$deb") Depends: $depends"
 grep -q 'libyaml-cpp' <<<"$depends" || fail "Depends lacks yaml-cpp's runtime library"
