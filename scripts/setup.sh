@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything plan needs to build and test on Debian 12, as root.
+# help2man writes the man page at install time, dpkg-dev's dpkg-shlibdeps the .deb's
+# dependencies, and zsh checks the zsh completion script.
 # Idempotent: packages already present are left as they are.
 set -euo pipefail
 
@@ -8,6 +10,7 @@ packages=(
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libeigen3-dev catch2 libbenchmark-dev
   libxlsxwriter-dev
   clang libclang-rt-14-dev python3 python3-openpyxl
+  help2man dpkg-dev zsh
   locales
   chromium
 )

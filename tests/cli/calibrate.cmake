@@ -269,3 +269,11 @@ add_test(NAME cli.diff.calibration COMMAND bash -c
   $<TARGET_FILE:plan> ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-serve.yaml
   ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-throughput.yaml WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.diff.calibration PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+
+# User files: nothing is written into an install prefix or the source tree
+# (tests/cli/user_files.sh), and without HOME or XDG_DATA_HOME a default output is refused.
+add_test(NAME cli.calibrate.user_files
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/user_files.sh $<TARGET_FILE:plan> ${PROJECT_SOURCE_DIR})
+plan_cli_test(calibrate.no_user_dir --rc 73 --env HOME= --env XDG_DATA_HOME=
+  --stderr-exact "plan: error: no directory for user files (expected HOME or an absolute XDG_DATA_HOME, or -o FILE)"
+  -- calibrate import ${CAL}/vllm_bench_serve.json --model opt-125m --gpu l4 --precision fp16 --tp 1)

@@ -22,6 +22,7 @@
 #include "plan/core/units.hpp"
 #include "plan/io/calibration_io.hpp"
 #include "plan/io/catalog_loader.hpp"
+#include "plan/io/paths.hpp"
 #include "plan/core/catalog.hpp"
 #include "plan/probe/cpu_probe.hpp"
 #include "plan/report/calibration_report.hpp"
@@ -96,11 +97,13 @@ std::string slug(const std::string& s) {
   return out.empty() ? "x" : out;
 }
 
-// The default output path: calib/results/<model>-<gpu>-<precision>-tp<N>-<source>-<time>.yaml.
+// The default output path, among the user's files (never the data directory, which may be
+// an install prefix or the source tree):
+// $XDG_DATA_HOME/plan/calib/results/<model>-<gpu>-<precision>-tp<N>-<source>-<time>.yaml.
 std::string default_output(const Globals& g, const Calibration& c, const std::string& source) {
   std::string stamp = c.created;
   stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char ch) { return ch == '-' || ch == ':'; }), stamp.end());
-  std::string dir = g.calib_dir() + "/results";
+  std::string dir = io::calibration_results_dir(g.user_dir ? *g.user_dir : io::require_user_data_dir());
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error(SourceLoc{dir, 0, 0}, "cannot create directory: " + ec.message(), ExitCode::cannot_create);
@@ -180,12 +183,15 @@ std::string show_calibration(const Calibration& c, const Catalog* cat = nullptr)
 
 #ifdef PLAN_HAVE_CUDA_PROBE
 // Loads the CUDA probe module once; throws ExitCode::unavailable when it cannot be loaded
-// (e.g. no CUDA runtime on this machine). $PLAN_CUDA_PROBE names another module file.
+// (e.g. no CUDA runtime on this machine). The module is $PLAN_CUDA_PROBE when set, else the
+// installed one beside the executable (<prefix>/lib/plan/), else the one of the build tree.
 const probe::CudaProbeApi& cuda_probe() {
   static const probe::CudaProbeApi* api = nullptr;
   if (api) return *api;
   const char* env = std::getenv("PLAN_CUDA_PROBE");
-  const std::string path = env && *env ? env : PLAN_CUDA_PROBE_MODULE;
+  const std::string path = env && *env ? std::string(env)
+                                       : io::installed_file(io::executable_path(), PLAN_INSTALLED_CUDA_PROBE_MODULE)
+                                             .value_or(PLAN_CUDA_PROBE_MODULE);
   void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     const char* why = ::dlerror();
@@ -426,24 +432,35 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
   return 0;
 }
 
+// One table per directory that plans read (the data directory's, then the user's), each
+// under a line saying where its files live.
 int list_calibrate(const Globals& g) {
-  auto files = io::list_calibrations(g.calib_dir() + "/results");
-  if (files.empty()) {
-    emit(fmt::format("no calibration files in {}/results\n", g.calib_dir()), "");
-    return 0;
-  }
-  std::vector<report::CalibrationListEntry> entries;
-  for (const auto& f : files) {
-    report::CalibrationListEntry e;
-    e.file = std::filesystem::path(f).filename().string();
-    try {
-      e.calibration = io::load_calibration(f);
-    } catch (const Error& err) {
-      e.error = err.formatted();
+  const std::vector<std::string> dirs = g.calibration_dirs();
+  std::string out;
+  for (std::size_t i = 0; i < dirs.size(); ++i) {
+    const char* what = i == 0 ? "shipped with the data" : "user files";
+    auto files = io::list_calibrations(dirs[i]);
+    if (!out.empty()) out += "\n";
+    if (files.empty()) {
+      out += fmt::format("no calibration files in {} ({})\n", dirs[i], what);
+      continue;
     }
-    entries.push_back(std::move(e));
+    out += fmt::format("in {} ({}):\n", dirs[i], what);
+    std::vector<report::CalibrationListEntry> entries;
+    for (const auto& f : files) {
+      report::CalibrationListEntry e;
+      e.file = std::filesystem::path(f).filename().string();
+      try {
+        e.calibration = io::load_calibration(f);
+      } catch (const Error& err) {
+        e.error = err.formatted();
+      }
+      entries.push_back(std::move(e));
+    }
+    out += report::render_calibration_list(entries);
   }
-  emit(report::render_calibration_list(entries), "");
+  if (!g.user_dir) out += "no directory for user files (HOME and XDG_DATA_HOME are unset)\n";
+  emit(out, "");
   return 0;
 }
 
@@ -478,7 +495,8 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
   run->add_option("--warmup", ro->warmup, "Untimed runs before each figure")->check(CLI::Range(0, 10000))->capture_default_str();
   run->add_option("--stream-mib", ro->stream_mib, "Size of each streaming-kernel array in MiB (default: 64 on cpu, 1024 on cuda)")
       ->check(CLI::Range(1.0, 65536.0));
-  run->add_option("-o,--output", ro->out, "Calibration file to write (default: calib/results/<model>-<gpu>-...yaml)");
+  run->add_option("-o,--output", ro->out, "Calibration file to write (default: $XDG_DATA_HOME/plan/calib/results/<model>-<gpu>-...yaml, "
+                  "XDG_DATA_HOME defaulting to ~/.local/share)");
   reg.add(run, [ro, &g = reg.globals]() { return run_calibrate(g, *ro); });
 
   auto io_ = std::make_shared<ImportOptions>();
@@ -499,7 +517,8 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
       ->check(CLI::Range(1.0, 1e7));
   imp->add_flag("--force", io_->force,
                 "Import even when the result file names another model than --model (recorded in the file)");
-  imp->add_option("-o,--output", io_->out, "Calibration file to write (default: calib/results/...yaml)");
+  imp->add_option("-o,--output", io_->out, "Calibration file to write (default: $XDG_DATA_HOME/plan/calib/results/...yaml, XDG_DATA_HOME "
+                  "defaulting to ~/.local/share)");
   reg.add(imp, [io_, &g = reg.globals]() { return import_calibrate(g, *io_); });
 
   auto file = std::make_shared<std::string>();
@@ -512,7 +531,8 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
     return 0;
   });
 
-  auto* list = cal->add_subcommand("list", "List the calibration files in calib/results/");
+  auto* list = cal->add_subcommand("list", "List the calibration files that plans read: the data directory's calib/results/ and "
+                                                   "the user's $XDG_DATA_HOME/plan/calib/results/, with where each lives");
   reg.add(list, [&g = reg.globals]() { return list_calibrate(g); });
 }
 

@@ -61,7 +61,7 @@ perf::PerfRunRequest request_of(const PerfOptions& o) {
 void setup_perf(CLI::App& app, Registry& reg) {
   auto opt = std::make_shared<PerfOptions>();
   auto* sub = app.add_subcommand("perf", "Throughput and latency of one replica of a model on a GPU type, from the "
-                                         "catalog roofline (calib/catalog.yaml), calibrated by calib/results/ when a file matches");
+                                         "catalog roofline (calib/catalog.yaml), calibrated by a calibration file when one matches");
   sub->add_option("--model", opt->model, "Catalog model id, e.g. llama-3.1-8b")->required();
   sub->add_option("--gpu", opt->gpu, "Catalog GPU id, e.g. h100-sxm")->required();
   sub->add_option("--precision", opt->precision, "Weights precision: bf16, fp16, fp8, int8, int4")->capture_default_str();

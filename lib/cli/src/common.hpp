@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,11 +21,14 @@ namespace plan::cli {
 
 // Options every subcommand shares.
 struct Globals {
-  std::string data_dir;  // holds pricing/, profiles/, calib/
+  std::string data_dir;                 // shipped data: pricing/, profiles/, calib/ (read only)
+  std::optional<std::string> user_dir;  // the user's own files ($XDG_DATA_HOME/plan); none without HOME
   std::vector<std::string> calibrations;  // --calibration: use these files instead of calib/results/
   bool no_calibration = false;            // --no-calibration: catalog figures only
   std::string pricing_dir() const { return data_dir + "/pricing"; }
   std::string calib_dir() const { return data_dir + "/calib"; }
+  // Directories of calibration results, read in this order: the data directory's, then the user's.
+  std::vector<std::string> calibration_dirs() const;
 };
 
 // A subcommand's action, set up by its setup_* function and run after parsing.
@@ -47,6 +51,8 @@ void setup_sweep(CLI::App& app, Registry& reg);
 void setup_diff(CLI::App& app, Registry& reg);
 void setup_calibrate(CLI::App& app, Registry& reg);
 void setup_profile(CLI::App& app, Registry& reg);
+// Last: it reads the command tree the others built.
+void setup_completion(CLI::App& app, Registry& reg);
 
 // A volume such as 250000, 2.5M or 1e9; suffixes k (1e3), M (1e6), B or G (1e9), T (1e12).
 // False unless the whole string is a finite positive number.
@@ -87,8 +93,8 @@ struct Loaded {
 Loaded load_profile_and_sheet(const Globals& g, const std::string& profile_path, const std::string& prices);
 
 // The calibration files that may apply to self-hosted deployments: those given with
-// --calibration (a file that does not load is an error), else every file in calib/results/
-// that loads; none with --no-calibration.
+// --calibration (a file that does not load is an error), else every file that loads in
+// Globals::calibration_dirs(); none with --no-calibration.
 perf::CalibrationSet load_calibrations(const Globals& g);
 
 // The performance model behind self-hosted options (catalog rooflines, calibration files).

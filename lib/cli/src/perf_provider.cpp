@@ -1,15 +1,23 @@
 // Loads what the performance model of self-hosted options needs: the catalog
-// (calib/catalog.yaml) and the calibration files that may apply. Which calibration sizes a
+// (calib/catalog.yaml) and the calibration files that may apply: those of the data
+// directory's calib/results/ and of the user's ($XDG_DATA_HOME/plan/calib/results/). Which calibration sizes a
 // deployment is perf::CalibrationSet (lib/core).
 #include <filesystem>
 
 #include "common.hpp"
 #include "plan/io/calibration_io.hpp"
 #include "plan/io/catalog_loader.hpp"
+#include "plan/io/paths.hpp"
 
 namespace plan::cli {
 
 std::string catalog_path(const Globals& g) { return g.calib_dir() + "/catalog.yaml"; }
+
+std::vector<std::string> Globals::calibration_dirs() const {
+  std::vector<std::string> dirs{io::calibration_results_dir(data_dir)};
+  if (user_dir) dirs.push_back(io::calibration_results_dir(*user_dir));
+  return dirs;
+}
 
 perf::CalibrationSet load_calibrations(const Globals& g) {
   if (g.no_calibration) return {};
@@ -19,11 +27,13 @@ perf::CalibrationSet load_calibrations(const Globals& g) {
     for (const auto& f : g.calibrations) files.push_back(io::load_calibration(f));
     return perf::CalibrationSet(std::move(files), true);
   }
-  for (const auto& f : io::list_calibrations(g.calib_dir() + "/results")) {
-    try {
-      files.push_back(io::load_calibration(f));
-    } catch (const Error&) {
-      // `plan calibrate list` shows such files as invalid; they never size anything.
+  for (const auto& dir : g.calibration_dirs()) {
+    for (const auto& f : io::list_calibrations(dir)) {
+      try {
+        files.push_back(io::load_calibration(f));
+      } catch (const Error&) {
+        // `plan calibrate list` shows such files as invalid; they never size anything.
+      }
     }
   }
   return perf::CalibrationSet(std::move(files), false);

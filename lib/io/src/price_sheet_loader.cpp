@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include "plan/io/files.hpp"
 #include "plan/io/loaders.hpp"
@@ -192,9 +194,11 @@ PriceSheet load_price_sheet(const std::string& path) {
   return parse_price_sheet(path, read_text_file(path, limits.max_bytes));
 }
 
-std::vector<SheetFile> list_price_sheets(const std::string& dir) {
+namespace {
+
+// The *.yaml files of a sheet directory, in name order.
+std::vector<std::string> sheet_paths(const std::string& dir) {
   namespace fs = std::filesystem;
-  std::vector<SheetFile> out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw Error(SourceLoc{dir, 0, 0}, "price-sheet directory not found (expected a directory holding pricing/*.yaml)");
   std::vector<std::string> paths;
@@ -202,16 +206,61 @@ std::vector<SheetFile> list_price_sheets(const std::string& dir) {
     if (e.path().extension() == ".yaml") paths.push_back(e.path().string());
   }
   std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+// Sorts oldest first and refuses a version that two files give.
+void order_sheets(std::vector<SheetFile>& out) {
   std::set<std::string> versions;
-  for (const auto& p : paths) {
-    PriceSheet s = load_price_sheet(p);
-    if (!versions.insert(s.version).second)
-      throw Error(SourceLoc{p, 0, 0}, fmt::format("price-sheet version '{}' appears in two files", s.version));
-    out.push_back({s.version, s.effective_date, p});
+  for (const auto& f : out) {
+    if (!versions.insert(f.version).second)
+      throw Error(SourceLoc{f.path, 0, 0}, fmt::format("price-sheet version '{}' appears in two files", f.version));
   }
   std::sort(out.begin(), out.end(), [](const SheetFile& a, const SheetFile& b) {
     return std::tie(a.effective_date, a.version) < std::tie(b.effective_date, b.version);
   });
+}
+
+// A sheet's version and effective date from its top-level `version:` and `effective_date:`
+// lines alone, without parsing the rest of the file; nullopt when either line is missing or
+// given twice, or is not a plain `key: scalar` line (the whole sheet is read then).
+std::optional<SheetFile> read_sheet_header(const std::string& path) {
+  Limits limits;
+  const std::string text = read_text_file(path, limits.max_bytes);
+  std::string lines;
+  int version_lines = 0, date_lines = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + pos, end - pos);
+    const bool is_version = line.substr(0, 8) == "version:";
+    const bool is_date = line.substr(0, 15) == "effective_date:";
+    if (is_version || is_date) {
+      (is_version ? version_lines : date_lines)++;
+      lines.append(line).append("\n");
+    }
+    pos = end + 1;
+  }
+  if (version_lines != 1 || date_lines != 1) return std::nullopt;
+  try {
+    YAML::Node n = YAML::Load(lines);
+    if (!n["version"].IsScalar() || !n["effective_date"].IsScalar()) return std::nullopt;
+    return SheetFile{n["version"].as<std::string>(), n["effective_date"].as<std::string>(), path};
+  } catch (const YAML::Exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::vector<SheetFile> list_price_sheets(const std::string& dir) {
+  std::vector<SheetFile> out;
+  for (const auto& p : sheet_paths(dir)) {
+    PriceSheet s = load_price_sheet(p);
+    out.push_back({s.version, s.effective_date, p});
+  }
+  order_sheets(out);
   return out;
 }
 
@@ -219,23 +268,43 @@ PriceSheet resolve_price_sheet(const std::string& spec, const std::string& dir) 
   bool is_path = spec.find('/') != std::string::npos ||
                  (spec.size() > 5 && spec.compare(spec.size() - 5, 5, ".yaml") == 0);
   if (is_path) return load_price_sheet(spec);
-  auto sheets = list_price_sheets(dir);
+  // Only the sheet used is read whole: the others are known by their header lines (a file
+  // whose header cannot be read that way is read whole), which keeps a compare fast.
+  std::vector<SheetFile> sheets;
+  for (const auto& p : sheet_paths(dir)) {
+    if (auto h = read_sheet_header(p)) {
+      sheets.push_back(*h);
+    } else {
+      PriceSheet s = load_price_sheet(p);
+      sheets.push_back({s.version, s.effective_date, p});
+    }
+  }
+  order_sheets(sheets);
   if (sheets.empty()) throw Error(SourceLoc{dir, 0, 0}, "no price sheets found (expected pricing/*.yaml)");
+  // The newest sheet, or the one of version `spec`.
+  auto choose = [&spec](const std::vector<SheetFile>& list) {
+    if (spec.empty()) return &list.back();
+    for (const auto& s : list) {
+      if (s.version == spec) return &s;
+    }
+    std::vector<std::string> names;
+    for (const auto& s : list) names.push_back(s.version);
+    throw Error(fmt::format("unknown price-sheet version '{}' (expected one of: {})", spec, fmt::join(names, ", ")));
+  };
+  const SheetFile* chosen = choose(sheets);
+  PriceSheet sheet = load_price_sheet(chosen->path);
+  // A header read wrongly (a layout the line scan does not know) falls back to reading
+  // every sheet whole.
+  if (sheet.version != chosen->version || sheet.effective_date != chosen->effective_date) {
+    sheets = list_price_sheets(dir);
+    chosen = choose(sheets);
+    sheet = load_price_sheet(chosen->path);
+  }
   // Sheets found by version are named relative to the data directory ("pricing/V.yaml"),
   // so reports do not depend on where the tool is installed.
-  auto load_shipped = [&](const SheetFile& f) {
-    PriceSheet s = load_price_sheet(f.path);
-    namespace fs = std::filesystem;
-    s.path = (fs::path(dir).filename() / fs::path(f.path).filename()).string();
-    return s;
-  };
-  if (spec.empty()) return load_shipped(sheets.back());
-  for (const auto& s : sheets) {
-    if (s.version == spec) return load_shipped(s);
-  }
-  std::vector<std::string> names;
-  for (const auto& s : sheets) names.push_back(s.version);
-  throw Error(fmt::format("unknown price-sheet version '{}' (expected one of: {})", spec, fmt::join(names, ", ")));
+  namespace fs = std::filesystem;
+  sheet.path = (fs::path(dir).filename() / fs::path(chosen->path).filename()).string();
+  return sheet;
 }
 
 }  // namespace plan::io
