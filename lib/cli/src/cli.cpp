@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   setup_diff(app, reg);
   setup_perf(app, reg);
   setup_calibrate(app, reg);
+  setup_models(app, reg);
 
   try {
     app.parse(argc, argv);

@@ -14,7 +14,7 @@ void setup_compare(CLI::App& app, Registry& reg) {
   add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown"});
   reg.add(sub, [opt, &g = reg.globals]() {
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
-    auto perf = make_replica_provider(g, "");
+    auto perf = make_replica_provider(g, "", l.profile.models);
     CompareResult r = compare(l.profile, l.sheet, perf.get());
     emit(report::render_compare(r, to_format(opt->format)), opt->out);
     return 0;

@@ -21,7 +21,7 @@ void setup_project(CLI::App& app, Registry& reg) {
   add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown", "svg"});
   reg.add(sub, [opt, &g = reg.globals]() {
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
-    auto perf = make_replica_provider(g, "");
+    auto perf = make_replica_provider(g, "", l.profile.models);
     Projection p = project(l.profile, l.sheet, perf.get(), opt->baseline);
     if (opt->format == "svg") emit(report::cumulative_tco_svg(p), opt->out);
     else emit(report::render_projection(p, to_format(opt->format)), opt->out);

@@ -46,6 +46,7 @@ void setup_breakeven(CLI::App& app, Registry& reg);
 void setup_sweep(CLI::App& app, Registry& reg);
 void setup_diff(CLI::App& app, Registry& reg);
 void setup_calibrate(CLI::App& app, Registry& reg);
+void setup_models(CLI::App& app, Registry& reg);
 
 // A volume such as 250000, 2.5M or 1e9; suffixes k (1e3), M (1e6), B or G (1e9), T (1e12).
 // False unless the whole string is a finite positive number.
@@ -93,7 +94,11 @@ perf::CalibrationSet load_calibrations(const Globals& g);
 // The performance model behind self-hosted options (catalog rooflines, calibration files).
 // `calibration` is an explicit calibration file, or empty for what the globals select.
 // Returns nullptr when no model is available: options then need an explicit throughput.
-std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration);
+// The catalog with perf's and compare's additions: calib/catalog.yaml, the user catalog
+// entries (`plan models add`, io::user_models_dir) and `extra` (a profile's hf: models).
+Catalog load_full_catalog(const Globals& g, const std::vector<ModelArch>& extra = {});
+std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration,
+                                                            const std::vector<ModelArch>& extra = {});
 // calib/catalog.yaml under the data directory.
 std::string catalog_path(const Globals& g);
 

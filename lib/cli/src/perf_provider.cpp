@@ -6,10 +6,25 @@
 #include "common.hpp"
 #include "plan/io/calibration_io.hpp"
 #include "plan/io/catalog_loader.hpp"
+#include "plan/io/hf_config.hpp"
 
 namespace plan::cli {
 
 std::string catalog_path(const Globals& g) { return g.calib_dir() + "/catalog.yaml"; }
+
+Catalog load_full_catalog(const Globals& g, const std::vector<ModelArch>& extra) {
+  Catalog cat = io::load_catalog(catalog_path(g));
+  // The user catalog directory, when there is a home to find it in.
+  std::string dir;
+  try {
+    dir = io::user_models_dir();
+  } catch (const Error&) {
+  }
+  if (!dir.empty()) io::add_user_models(cat, dir);
+  for (const auto& m : extra)
+    if (!cat.find_model(m.id)) cat.models.push_back(m);
+  return cat;
+}
 
 perf::CalibrationSet load_calibrations(const Globals& g) {
   if (g.no_calibration) return {};
@@ -29,13 +44,14 @@ perf::CalibrationSet load_calibrations(const Globals& g) {
   return perf::CalibrationSet(std::move(files), false);
 }
 
-std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration) {
+std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration,
+                                                            const std::vector<ModelArch>& extra) {
   const std::string path = catalog_path(g);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return nullptr;  // options then need an explicit throughput
   Globals use = g;
   if (!calibration.empty()) use.calibrations = {calibration};
-  return std::make_unique<perf::CalibratedReplicaModelProvider>(io::load_catalog(path), load_calibrations(use));
+  return std::make_unique<perf::CalibratedReplicaModelProvider>(load_full_catalog(g, extra), load_calibrations(use));
 }
 
 }  // namespace plan::cli

@@ -1,5 +1,7 @@
 #include "plan/core/catalog.hpp"
 
+#include "plan/core/parallel.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -20,6 +22,29 @@ std::string join_ids(const std::vector<T>& v) {
 }
 
 }  // namespace
+
+int ModelArch::moe_layers() const {
+  if (!is_moe()) return 0;
+  const int after = std::max(layers - dense_layers, 0);
+  const int every = std::max(moe_every, 1);
+  return after / every;
+}
+
+const char* to_string(Parallel p) {
+  switch (p) {
+    case Parallel::tp: return "tp";
+    case Parallel::ep: return "ep";
+    case Parallel::dep: return "dep";
+  }
+  return "tp";
+}
+
+std::optional<Parallel> parse_parallel(const std::string& s) {
+  if (s == "tp") return Parallel::tp;
+  if (s == "ep") return Parallel::ep;
+  if (s == "dep") return Parallel::dep;
+  return std::nullopt;
+}
 
 const ModelArch* Catalog::find_model(const std::string& id) const { return find_id(models, id); }
 const GpuSpec* Catalog::find_gpu(const std::string& id) const { return find_id(gpus, id); }
