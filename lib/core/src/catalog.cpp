@@ -1,7 +1,5 @@
 #include "plan/core/catalog.hpp"
 
-#include "plan/core/parallel.hpp"
-
 #include <algorithm>
 #include <cctype>
 
@@ -28,22 +26,6 @@ int ModelArch::moe_layers() const {
   const int after = std::max(layers - dense_layers, 0);
   const int every = std::max(moe_every, 1);
   return after / every;
-}
-
-const char* to_string(Parallel p) {
-  switch (p) {
-    case Parallel::tp: return "tp";
-    case Parallel::ep: return "ep";
-    case Parallel::dep: return "dep";
-  }
-  return "tp";
-}
-
-std::optional<Parallel> parse_parallel(const std::string& s) {
-  if (s == "tp") return Parallel::tp;
-  if (s == "ep") return Parallel::ep;
-  if (s == "dep") return Parallel::dep;
-  return std::nullopt;
 }
 
 const ModelArch* Catalog::find_model(const std::string& id) const { return find_id(models, id); }
