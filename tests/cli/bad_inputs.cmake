@@ -10,6 +10,7 @@ foreach(kind profile sheet hardware usage)
              WORKING_DIRECTORY ${BAD_INPUTS})
     # Hostile inputs must fail fast: a case taking more than 10 s is a failure.
     set_tests_properties(bad_input.${kind}.${name} PROPERTIES
-      ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}" TIMEOUT 10 LABELS bad_input)
+      ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR};XDG_DATA_HOME=${CMAKE_BINARY_DIR}/xdg-empty" TIMEOUT 10
+      LABELS bad_input)
   endforeach()
 endforeach()

@@ -22,14 +22,14 @@ plan_cli_test(perf.smallest_tp --rc 0 --stdout-re "\"tp\": 2," --stdout-re "\"fi
 plan_cli_test(perf.fp8_kv --rc 0 --stdout-re "\"kv_bytes_per_token\": 65536,"
   -- perf --model llama-3.1-8b --gpu h100-sxm --precision fp8 --input 100 --output 100 --format json)
 plan_cli_test(perf.unknown_model --rc 2
-  --stderr-exact "plan: error: unknown model 'nope' (expected one of: llama-3.1-8b, llama-3.1-70b, mistral-7b, mixtral-8x7b, qwen2.5-7b, qwen2.5-72b, llama-7b)"
+  --stderr-exact "plan: error: unknown model 'nope' (expected one of: llama-3.1-8b, llama-3.1-70b, mistral-7b, mixtral-8x7b, qwen2.5-7b, qwen2.5-72b, llama-7b, gpt-oss-20b, gpt-oss-120b, deepseek-v3, deepseek-r1, qwen3-8b, qwen3-32b, qwen3-30b-a3b, qwen3-235b-a22b, llama-3.3-70b, llama-4-scout, llama-4-maverick, mixtral-8x22b, gemma-3-27b)"
   -- perf --model nope --gpu h100-sxm --input 1 --output 1)
 plan_cli_test(perf.unknown_gpu --rc 2 --stderr-re "^plan: error: unknown GPU 'v100' \\(expected one of: a10g, "
   -- perf --model llama-3.1-8b --gpu v100 --input 1 --output 1)
 plan_cli_test(perf.unknown_precision --rc 2 --stderr-re "^plan: error: unknown precision 'fp4' "
   -- perf --model llama-3.1-8b --gpu h100-sxm --precision fp4 --input 1 --output 1)
 plan_cli_test(perf.bad_tp --rc 2
-  --stderr-exact "plan: error: --tp 3 is not a tensor-parallel degree (expected 1, 2, 4 or 8)"
+  --stderr-exact "plan: error: --gpus 3 is not a supported GPU count per replica (expected 1, 2, 4 or 8)"
   -- perf --model llama-3.1-8b --gpu h100-sxm --tp 3 --input 1 --output 1)
 plan_cli_test(perf.bad_concurrency --rc 64 --stderr-re "^plan: error: --concurrency 'lots'"
   -- perf --model llama-3.1-8b --gpu h100-sxm --input 1 --output 1 --concurrency lots)
@@ -52,3 +52,35 @@ plan_cli_test(compare.perf_ttft_too_tight --rc 0
 plan_cli_test(compare.perf_tpot_too_tight --rc 0
   --stdout-re "slow-decode: infeasible: TPOT target 2.0 ms is below one decode step of llama-3.1-8b on 1x h100-sxm"
   -- compare tests/data/profile-perf-tpot.yaml --prices ${SHEET})
+
+# Mixtures of experts, layouts and 4-bit formats (docs/performance-model.md, "Parallel layouts").
+plan_cli_test(perf.gpt_oss_h100 --rc 0 --stdout-re "^fits +yes" --stdout-re "^GPUs per replica +1 "
+  --stdout-re "^parallel layout +tp " --stdout-re "^weights per GPU +60\\.77 +GiB"
+  -- perf --model gpt-oss-120b --gpu h100-sxm --precision mxfp4 --input 2000 --output 500)
+plan_cli_test(perf.gpt_oss_l4 --rc 0 --stdout-re "^fits +no +weights need 60\\.8 GiB per GPU at 1 GPUs \\(tp\\)"
+  -- perf --model gpt-oss-120b --gpu l4 --precision mxfp4 --gpus 1 --parallel tp --input 2000 --output 500)
+plan_cli_test(perf.deepseek_h200_dep --rc 0 --stdout-re "^fits +yes" --stdout-re "^parallel layout +dep +given"
+  --stdout-re "^GPUs per replica +8 +given"
+  -- perf --model deepseek-r1 --gpu h200 --precision fp8 --gpus 8 --parallel dep --input 2000 --output 1000)
+plan_cli_test(perf.deepseek_h200_auto --rc 0 --stdout-re "layout (tp|ep|dep) chosen, the most requests/s per GPU"
+  -- perf --model deepseek-r1 --gpu h200 --precision fp8 --input 2000 --output 1000 --concurrency max)
+plan_cli_test(perf.nvfp4_on_hopper --rc 0 --stdout-re "nvfp4 weights need fp4 tensor cores, which h100-sxm does not have"
+  -- perf --model qwen3-30b-a3b --gpu h100-sxm --precision nvfp4 --gpus 1 --input 100 --output 100)
+plan_cli_test(perf.ep_dense --rc 0 --stdout-re "layout ep splits routed experts, and qwen3-8b is a dense model"
+  -- perf --model qwen3-8b --gpu h100-sxm --parallel ep --gpus 2 --input 100 --output 100)
+plan_cli_test(perf.bad_parallel --rc 64 --stderr-exact "plan: error: --parallel 'pp' is not a layout (expected tp, ep or dep)"
+  -- perf --model qwen3-8b --gpu h100-sxm --parallel pp --input 100 --output 100)
+
+# Any model from its config.json: hf: in a profile, and plan models add.
+plan_cli_test(compare.hf_model --rc 0 --stdout-re "tiny +self_hosted .* spec +yes$"
+  -- compare tests/data/profile-hf.yaml --prices ${SHEET})
+plan_cli_test(models.add --rc 0 --env XDG_DATA_HOME=${CMAKE_BINARY_DIR}/xdg-models
+  --stdout-re "tiny-moe \\(4 layers, 0\\.00748B parameters"
+  --file-re ${CMAKE_BINARY_DIR}/xdg-models/plan/models/tiny-moe.yaml "experts: 16, top_k: 2, moe_ffn: 128"
+  -- models add tests/data/hf/tiny-moe/config.json)
+plan_cli_test(models.unknown_arch --rc 2
+  --stderr-re "^plan: error: tests/data/hf/unknown/config.json:2:3: config.json model_type 'falcon' is not supported \\(expected one of: llama,"
+  -- models add tests/data/hf/unknown/config.json --id unknown)
+plan_cli_test(models.id_taken --rc 64 --env XDG_DATA_HOME=${CMAKE_BINARY_DIR}/xdg-taken
+  --stderr-exact "plan: error: model id 'qwen3-8b' is in the catalog already (expected a new id: give --id)"
+  -- models add tests/data/hf/tiny-moe/config.json --id qwen3-8b)

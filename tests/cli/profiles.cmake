@@ -1,5 +1,5 @@
 # Every example profile in profiles/ runs against its price sheet (pinned or newest).
-foreach(p early-chat doc-pipeline b2b-saas b2b-saas-risk regulated)
+foreach(p early-chat doc-pipeline b2b-saas b2b-saas-risk regulated open-weight-moe)
   plan_cli_test(profiles.${p} --rc 0
     --stdout-re "\"hours_per_month\": 730"
     --stdout-re "\"profile\": \"${p}\""
@@ -14,3 +14,12 @@ plan_cli_test(profiles.regulated_phi --rc 0
   --stdout-re "bedrock-llama-70b: infeasible: .*policy.self_hosted_only at profiles/regulated.yaml:"
   --stdout-re "cheapest feasible option: .*-llama-70b"
   -- compare profiles/regulated.yaml)
+
+# open-weight-moe: gpt-oss-120b does not fit one 24 GB L4 (memory reason), is planned on one
+# H100, and DeepSeek-R1 is planned on one 8x H200 node.
+plan_cli_test(profiles.moe_plans --rc 0
+  --stdout-re "l4-gpt-oss-120b: infeasible: gpt-oss-120b \\(mxfp4, tp\\) does not fit on instance aws-g6.xlarge \\(1x l4\\): weights need 60\\.8 GiB per GPU"
+  --stdout-re "^ +h100-gpt-oss-120b +self_hosted .* spec +yes$"
+  --stdout-re "^ +h200x8-deepseek-r1 +self_hosted .* spec +yes$"
+  --stdout-re "h200x8-deepseek-r1: layout (tp|ep|dep) chosen"
+  -- compare profiles/open-weight-moe.yaml)

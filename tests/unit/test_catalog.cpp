@@ -42,6 +42,24 @@ TEST_CASE("the shipped catalog has every required entry", "[catalog]") {
   CHECK(c.find_precision("fp8")->bytes == 1);
   CHECK(c.find_precision("int8")->bytes == 1);
   CHECK(c.find_precision("int4")->bytes == 0.5);
+  // MXFP4: 4 bits + an 8-bit scale per 32 weights = 4.25 bits = 0.53125 B; NVFP4: 4 + 8/16 = 4.5 bits.
+  CHECK(c.find_precision("mxfp4")->bytes == 0.53125);
+  CHECK(c.find_precision("nvfp4")->bytes == 0.5625);
+  CHECK(c.find_precision("nvfp4")->native_only);
+  for (auto id : {"gpt-oss-20b", "gpt-oss-120b", "deepseek-v3", "deepseek-r1", "qwen3-8b", "qwen3-32b", "qwen3-30b-a3b",
+                  "qwen3-235b-a22b", "llama-3.3-70b", "llama-4-scout", "llama-4-maverick", "mixtral-8x22b", "gemma-3-27b"}) {
+    INFO(id);
+    REQUIRE(c.find_model(id));
+    CHECK_FALSE(c.find_model(id)->source.empty());
+  }
+  for (auto id : {"gb200", "b300", "mi325x", "mi355x", "h20", "rtx-pro-6000", "rtx-4090", "rtx-5090"}) {
+    INFO(id);
+    REQUIRE(c.find_gpu(id));
+    CHECK_FALSE(c.find_gpu(id)->source.empty());
+  }
+  // B200: 144 PF sparse FP4 per 8-GPU DGX / 8 / 2 = 9,000 TFLOPS dense.
+  CHECK(c.find_gpu("b200")->fp4_tflops == 9000.0);
+  CHECK_FALSE(c.find_gpu("h100-sxm")->fp4_tflops.has_value());
   // Reference architecture (vidur model_configs): Llama 3.1 70B has 80 layers, 8 KV heads.
   CHECK(c.find_model("llama-3.1-70b")->layers == 80);
   CHECK(c.find_model("mixtral-8x7b")->experts == 8);
@@ -85,6 +103,36 @@ TEST_CASE("catalog errors name the place", "[catalog]") {
     std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
     text.replace(text.find("  e_bw:"), text.find("  e_fl_16") - text.find("  e_bw:"), "");
     CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("e_bw"));
+  }
+  SECTION("unknown attention kind") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "attention: linear, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("attention 'linear' (expected gqa or mla)"));
+  }
+  SECTION("MLA without its ranks") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "attention: mla, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("kv_lora_rank"));
+  }
+  SECTION("a window without local layers") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "sliding_window: 16, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("only one of sliding_window and local_layers"));
+  }
+  SECTION("more local layers than layers") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "sliding_window: 16, local_layers: 3, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("local_layers 3 above its 2 layers"));
+  }
+  SECTION("expert fields on a dense model") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "shared_experts: 1, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("without experts"));
+  }
+  SECTION("no MoE layer left") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "experts: 4, top_k: 1, dense_layers: 2, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("no MoE layer"));
   }
   SECTION("bad compute format") {
     std::string text = with_efficiency(std::string(one_model) + one_gpu +

@@ -362,3 +362,195 @@ TEST_CASE("catalog replica model: the smallest TP that meets the latency targets
   CHECK(on_one.spec().reasons[0] ==
         "TPOT target 5.0 ms is below one decode step of round on 1x unit-gpu (6.0 ms at batch 1)");
 }
+
+// ---------------------------------------------------------------------------------------
+// Architecture features: MoE layouts, MLA, sliding windows, 4-bit formats.
+
+TEST_CASE("expert imbalance: balls into bins", "[perf][moe]") {
+  const ModelArch& moe = *fixture().find_model("round-moe");
+  // g = 2, 10 tokens x top-1 = 10 assignments: 1 + sqrt(2 x 2 x ln 2 / 10) = 1 + sqrt(0.277259) = 1.526554.
+  CHECK(expert_imbalance(moe, 2, 10) == Approx(1.526554).epsilon(1e-5));
+  // One token on 8 GPUs: capped at g... 1 + sqrt(2 x 8 x ln 8 / 1) = 6.77 < 8, not capped.
+  CHECK(expert_imbalance(moe, 8, 1) == Approx(1.0 + std::sqrt(16.0 * std::log(8.0))));
+  CHECK(expert_imbalance(moe, 1, 10) == 1.0);
+  CHECK(expert_imbalance(*fixture().find_model("round"), 4, 10) == 1.0);
+}
+
+TEST_CASE("MoE layouts: weights per GPU and a dep decode step, hand-worked", "[perf][moe]") {
+  const Catalog& c = fixture();
+  const ModelArch& m = *c.find_model("round-moe");
+  const Precision& bf16 = *c.find_precision("bf16");
+  // Routed experts 10 x 4 x 3 x 1000 x 1000 = 1.2e8 params = 2.4e8 B; the rest 1.76e9 B.
+  CHECK(routed_expert_params(m) == 1.2e8);
+  PerfModel tp(m, *c.find_gpu("unit-gpu"), bf16, bf16, 2, c.efficiency, Parallel::tp);
+  PerfModel ep(m, *c.find_gpu("unit-gpu"), bf16, bf16, 2, c.efficiency, Parallel::ep);
+  PerfModel dep(m, *c.find_gpu("unit-gpu"), bf16, bf16, 2, c.efficiency, Parallel::dep);
+  // tp and ep halve everything: 2e9 / 2 = 1e9 B; dep keeps the rest whole: 1.76e9 + 2.4e8 / 2 = 1.88e9 B.
+  CHECK(tp.memory(1000).weights_bytes == Approx(1e9));
+  CHECK(ep.memory(1000).weights_bytes == Approx(1e9));
+  CHECK(dep.memory(1000).weights_bytes == Approx(1.88e9));
+  // dep holds each sequence's KV on one GPU: 40,000 B per token / 2 = 20,000 per GPU.
+  CHECK(dep.memory(1000).kv_bytes_per_token == Approx(20000));
+  // Decode B = 10, C = 1000 under dep, g = 2:
+  //  experts touched 1 - 0.75^10 = 0.94369, x imbalance 1.52655 > 1 -> every local expert read;
+  //  linear bytes 1.76e9 + 2.4e8 / 2 = 1.88e9 / 5e11 = 3.76 ms (above the FLOPs:
+  //  9.4e8 x 5 tokens on the rank + 6e7 x 10 / 2 x 1.52655 = 5.158e9 / 5e13 = 0.103 ms);
+  //  attention: 5 sequences on the busiest rank x 1000 x 40,000 B / 5e11 = 0.4 ms;
+  //  all-to-all: 10 MoE layers x 2 x (10 + 1 x 5 us + 10/2 x 1 x 1000 x 2 B x 1/2 / 5e10 = 0.1 us) = 302 us;
+  //  fixed 2 ms. Total 6.462 ms.
+  StepTime s = dep.decode_step(10, 1000);
+  CHECK(s.linear == Approx(3.76e-3));
+  CHECK(s.attention == Approx(0.4e-3));
+  CHECK(s.comm == Approx(302e-6));
+  CHECK(s.total == Approx(6.462e-3));
+  // ep: linear bytes 1.76e9 / 2 + 2.4e8 / 2 x min(1, 0.94369 x 1.52655) = 1.0e9 -> 2 ms.
+  CHECK(ep.decode_step(10, 1000).linear == Approx(2e-3));
+  // A dense model has no experts to split.
+  PerfModel dense_ep(*c.find_model("round"), *c.find_gpu("unit-gpu"), bf16, bf16, 2, c.efficiency, Parallel::ep);
+  CHECK(deployment_problem(dense_ep, 1000).find("dense model") != std::string::npos);
+}
+
+TEST_CASE("MLA: KV of the compressed latent, not split by TP", "[perf][mla]") {
+  const Catalog& c = fixture();
+  const ModelArch& m = *c.find_model("round-mla");
+  const Precision& bf16 = *c.find_precision("bf16");
+  // (200 + 50) elements x 10 layers x 2 B = 5,000 B per token; every GPU of a TP group keeps it whole.
+  CHECK(kv_bytes_per_token(m, bf16) == 5000.0);
+  CHECK(kv_bytes_per_token_per_gpu(m, bf16, 2) == 5000.0);
+  CHECK(kv_bytes_per_token_per_gpu(m, bf16, 2, Parallel::dep) == 2500.0);
+  PerfModel pm(m, *c.find_gpu("unit-gpu"), bf16, bf16, 1, c.efficiency);
+  // Decode B = 10, C = 1000: absorbed attention, 2 x 10 heads x (2 x 200 + 50) = 9,000 FLOPs per pair
+  // x 10 layers x 1000 x 10 = 9e8 / 5e13 = 0.018 ms, below the KV read 10 x 1000 x 5000 / 5e11 = 0.1 ms.
+  CHECK(pm.decode_step(10, 1000).attention == Approx(0.1e-3));
+  // Prefill 1000: 2 x 10 x (100 + 50 + 100) = 5,000 FLOPs per pair x 10 layers x 1000^2 / 2 = 2.5e10 / 5e13 = 0.5 ms.
+  CHECK(pm.prefill(1000).attention == Approx(0.5e-3));
+}
+
+TEST_CASE("sliding window: KV and attention follow the window", "[perf][window]") {
+  const Catalog& c = fixture();
+  const ModelArch& m = *c.find_model("round-window");
+  const Precision& bf16 = *c.find_precision("bf16");
+  // Up to the 100-token window every layer keeps each token: 2 x 10 x 10 x 100 x 2 = 40,000 B.
+  CHECK(kv_bytes_per_token(m, bf16) == 40000.0);
+  // 1000 tokens: 5 global layers x 1000 + 5 local x 100 = 5,500 token-layers x 4,000 B = 2.2e7 B.
+  CHECK(kv_bytes_per_sequence(m, bf16, 1000) == 2.2e7);
+  PerfModel pm(m, *c.find_gpu("unit-gpu"), bf16, bf16, 1, c.efficiency);
+  // Mean per token at 1000: 22,000 B; budget 6,589,934,592 B -> 299,542 tokens (floor of 299,542.48).
+  CHECK(pm.memory(1000).kv_bytes_per_token == 22000.0);
+  CHECK(pm.memory(1000).kv_tokens == 299542.0);
+  // Prefill 1000: pairs 5 x 1000^2 / 2 + 5 x (100^2 / 2 + 900 x 100) = 2.5e6 + 475,000 = 2,975,000
+  // x 4,000 FLOPs = 1.19e10 / 5e13 = 0.238 ms (above the KV write 2.2e7 / 5e11 = 0.044 ms).
+  CHECK(pm.prefill(1000).attention == Approx(0.238e-3));
+}
+
+TEST_CASE("4-bit formats: MXFP4 experts only, NVFP4 only on FP4 tensor cores", "[perf][precision]") {
+  const Catalog& c = fixture();
+  const ModelArch& m = *c.find_model("round-moe");
+  // MXFP4 on the experts (1.2e8 x 0.5 B = 6e7) and bf16 elsewhere (8.8e8 x 2 = 1.76e9): 1.82e9 B.
+  CHECK(weights_bytes(m, *c.find_precision("mxfp4")) == Approx(1.82e9));
+  // A dense model takes the format throughout: 1e9 x 0.5.
+  CHECK(weights_bytes(*c.find_model("round"), *c.find_precision("mxfp4")) == Approx(0.5e9));
+  // unit-gpu has no FP4 tensor cores: MXFP4 dequantises (16-bit GEMMs), NVFP4 is rejected.
+  const Precision& nv = *c.find_precision("nvfp4");
+  PerfModel pm(m, *c.find_gpu("unit-gpu"), nv, *c.find_precision("bf16"), 1, c.efficiency);
+  CHECK(deployment_problem(pm, 1000).find("fp4 tensor cores") != std::string::npos);
+  PerfModel mx(m, *c.find_gpu("unit-gpu"), *c.find_precision("mxfp4"), *c.find_precision("bf16"), 1, c.efficiency);
+  CHECK(deployment_problem(mx, 1000).empty());
+  CHECK(mx.linear_flops_per_s() == Approx(100e12 * 0.5));
+}
+
+TEST_CASE("gpt-oss-120b: MXFP4 fits one H100, not one L4", "[perf][moe]") {
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("gpt-oss-120b");
+  const Precision& mx = *c.find_precision("mxfp4");
+  const Precision& bf16 = *c.find_precision("bf16");
+  // Experts: 36 layers x 128 x 3 x 2880 x 2880 = 114,661,785,600 params x 0.53125 B = 60,914,073,600 B;
+  // the rest 116.83e9 - 114,661,785,600 = 2,168,214,400 params x 2 B = 4,336,428,800 B.
+  // Total 65,250,502,400 B = 60.77 GiB.
+  CHECK(routed_expert_params(m) == 114661785600.0);
+  CHECK(weights_bytes(m, mx) == Approx(65250502400.0));
+  // KV: 8 heads x 64 x 2 (K, V) = 1,024 elements x 2 B x 36 layers = 73,728 B per token up to the
+  // 128-token window. At 8,192 tokens: 18 global layers x 8,192 + 18 local x 128 = 149,760
+  // token-layers x 2,048 B = 306,708,480 B, 37,440 B per token.
+  CHECK(kv_bytes_per_token(m, bf16) == 73728.0);
+  CHECK(kv_bytes_per_sequence(m, bf16, 8192) == 306708480.0);
+  // One H100: 72 GiB usable = 77,309,411,328 B - 65,250,502,400 - 1.5 GiB (1,610,612,736)
+  // = 10,448,296,192 B of KV / 37,440 = 279,067 tokens -> 34 sequences of 8,192.
+  PerfModel h100(m, *c.find_gpu("h100-sxm"), mx, bf16, 1, c.efficiency);
+  MemoryPlan mp = h100.memory(8192);
+  CHECK(mp.fits);
+  CHECK(mp.kv_budget_bytes == Approx(10448296192.0));
+  CHECK(mp.kv_tokens == 279067.0);
+  CHECK(h100.max_sequences(8192) == 34);
+  // One L4: 24 GiB x 0.9 = 21.6 GiB usable, below the 60.8 GiB of weights.
+  PerfModel l4(m, *c.find_gpu("l4"), mx, bf16, 1, c.efficiency);
+  CHECK_FALSE(l4.memory(8192).fits);
+  CHECK_THAT(deployment_problem(l4, 8192), Catch::Contains("weights need 60.8 GiB per GPU"));
+}
+
+TEST_CASE("DeepSeek-R1: MLA KV and FP8 weights on 8x H200", "[perf][mla]") {
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("deepseek-r1");
+  const Precision& fp8 = *c.find_precision("fp8");
+  // MLA: (512 + 64) elements x 61 layers = 35,136 elements per token: 70,272 B in bf16, 35,136 in fp8.
+  CHECK(kv_bytes_per_token(m, *c.find_precision("bf16")) == 70272.0);
+  CHECK(kv_bytes_per_token(m, fp8) == 35136.0);
+  // Routed experts: 58 MoE layers (61 - 3 dense) x 256 x 3 x 7168 x 2048 = 653,908,770,816 params.
+  CHECK(m.moe_layers() == 58);
+  CHECK(routed_expert_params(m) == 653908770816.0);
+  const GpuSpec& h200 = *c.find_gpu("h200");
+  // tp 8: 671e9 B / 8 = 83,875,000,000 B per GPU; usable 141 GiB x 0.9 = 136,257,837,465.6 B;
+  // KV budget 136,257,837,465.6 - 83,875,000,000 - 1,610,612,736 = 50,772,224,729.6 B; the latent is
+  // replicated on every GPU: / 35,136 = 1,445,020 tokens.
+  PerfModel tp(m, h200, fp8, fp8, 8, c.efficiency, Parallel::tp);
+  MemoryPlan mt = tp.memory(4096);
+  CHECK(mt.fits);
+  CHECK(mt.weights_bytes == Approx(83875000000.0));
+  CHECK(mt.kv_tokens == 1445020.0);
+  // dep 8: the non-expert 17,091,229,184 B whole + 653,908,770,816 / 8 = 98,829,825,536 B per GPU;
+  // budget 35,817,399,193.6 B, and each GPU keeps its own sequences: 35,136 / 8 = 4,392 B per
+  // token of the replica -> 8,155,145 tokens.
+  PerfModel dep(m, h200, fp8, fp8, 8, c.efficiency, Parallel::dep);
+  MemoryPlan md = dep.memory(4096);
+  CHECK(md.fits);
+  CHECK(md.weights_bytes == Approx(98829825536.0));
+  CHECK(md.kv_tokens == 8155145.0);
+  // On fewer than 8 H200s it does not fit: 671e9 / 4 = 156 GiB per GPU.
+  CHECK(smallest_fitting_tp(c, m, h200, fp8, fp8, 4096, 8) == 8);
+}
+
+TEST_CASE("Gemma 3 27B: five of six layers keep a 1,024-token window", "[perf][window]") {
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("gemma-3-27b");
+  const Precision& bf16 = *c.find_precision("bf16");
+  // 16 KV heads x 128 x 2 = 4,096 elements x 2 B = 8,192 B per token-layer; x 62 layers = 507,904 B per
+  // token up to the window.
+  CHECK(kv_bytes_per_token(m, bf16) == 507904.0);
+  // 8,192 tokens: 10 global layers x 8,192 + 52 local x 1,024 = 135,168 token-layers x 8,192 B
+  // = 1,107,296,256 B (full attention would need 62 x 8,192 x 8,192 = 4,160,749,568 B).
+  CHECK(kv_bytes_per_sequence(m, bf16, 8192) == 1107296256.0);
+  // One H100: 77,309,411,328 - 27.4e9 x 2 - 1,610,612,736 = 20,898,798,592 B of KV; 135,168 B per
+  // token at 8,192 -> 154,613 tokens, 18 sequences.
+  PerfModel pm(m, *c.find_gpu("h100-sxm"), bf16, bf16, 1, c.efficiency);
+  MemoryPlan mp = pm.memory(8192);
+  CHECK(mp.fits);
+  CHECK(mp.kv_bytes_per_token == 135168.0);
+  CHECK(mp.kv_tokens == 154613.0);
+  CHECK(pm.max_sequences(8192) == 18);
+}
+
+TEST_CASE("catalog MoE entries: the model cards' counts agree with the configs' shapes", "[perf][moe]") {
+  const Catalog& c = shipped();
+  // Routed experts of each config (3 x hidden x expert_ffn x experts x MoE layers) must not exceed the
+  // card's total, and top_k of them plus the rest must come within 10% of the card's active count
+  // (Llama 4's totals include its ~1.5B-parameter vision encoder, which its active count leaves out:
+  // Scout 109 - 96.6 routed + 6.0 active = 18.4B against 17B, 8% over).
+  for (const char* id : {"gpt-oss-20b", "gpt-oss-120b", "deepseek-v3", "qwen3-30b-a3b", "qwen3-235b-a22b",
+                         "llama-4-scout", "llama-4-maverick", "mixtral-8x22b"}) {
+    INFO(id);
+    const ModelArch& m = *c.find_model(id);
+    const double routed = routed_expert_params(m), active = active_routed_params(m);
+    CHECK(routed < m.params_total);
+    CHECK((m.params_total - routed + active) == Approx(m.params_active).epsilon(0.10));
+  }
+}

@@ -17,9 +17,13 @@
 #include <catch2/catch.hpp>
 
 #include "catalogs.hpp"
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fmt/format.h>
 #include <string>
+#include <vector>
 
 #include "plan/core/perf.hpp"
 #include "plan/core/serving_fit.hpp"
@@ -203,4 +207,107 @@ TEST_CASE("validation: serving calibration predicts the other figure of a deploy
   CHECK(b.offline_calibrated > 0.0);
   CHECK(b.offline_calibrated < 0.60);
   CHECK(std::abs(b.tpot_calibrated) < tol);
+}
+
+// ---------------------------------------------------------------------------------------
+// The models of 2025-26 (mixtures of experts, 4-bit formats, expert parallelism) against
+// TensorRT-LLM v1.0's published offline throughput (NVIDIA/TensorRT-LLM,
+// docs/source/performance/perf-overview.md, "Throughput Measurements": trtllm-bench
+// throughput, PyTorch backend, synthetic requests of exactly ISL input and OSL output tokens,
+// all queued at once; "Total Output Throughput (tokens/sec)" of the whole TP group; NVIDIA's
+// ModelOpt FP8 / NVFP4 checkpoints; MoE models with enable_attention_dp, i.e. layout dep).
+// The run's engine settings replace the catalog's vLLM defaults, as a user would describe
+// their engine: TensorRT-LLM's LLM API defaults max_batch_size 2048 and max_num_tokens 8192
+// (tensorrt_llm/llmapi/llm_args.py); the KV fraction stays 0.90 (the page's default).
+// Nothing here is fitted: the errors are reported in docs/performance-model.md.
+
+namespace {
+
+struct TrtPoint {
+  const char* model;
+  const char* gpu;
+  const char* prec;
+  int gpus;
+  Parallel layout;
+  double in, out;
+  double measured_tok_s;  // total output tokens/s
+};
+
+const TrtPoint trt_points[] = {
+    // Llama 3.3 70B: H200 TP1 (FP8), H100 TP2 (FP8), B200 TP1 (FP4).
+    {"llama-3.3-70b", "h200", "fp8", 1, Parallel::tp, 1000, 1000, 2909},
+    {"llama-3.3-70b", "h200", "fp8", 1, Parallel::tp, 128, 2048, 4336},
+    {"llama-3.3-70b", "h200", "fp8", 1, Parallel::tp, 2048, 2048, 2003},
+    {"llama-3.3-70b", "h200", "fp8", 1, Parallel::tp, 5000, 500, 566},
+    {"llama-3.3-70b", "h100-sxm", "fp8", 2, Parallel::tp, 1000, 1000, 4205},
+    {"llama-3.3-70b", "b200", "nvfp4", 1, Parallel::tp, 1000, 1000, 7007},
+    // Qwen3-235B-A22B: H200 and H100 TP8 (FP8), B200 TP8 (FP4).
+    {"qwen3-235b-a22b", "h200", "fp8", 8, Parallel::dep, 1000, 1000, 23789},
+    {"qwen3-235b-a22b", "h200", "fp8", 8, Parallel::dep, 2048, 2048, 16672},
+    {"qwen3-235b-a22b", "h100-sxm", "fp8", 8, Parallel::dep, 1000, 1000, 14898},
+    {"qwen3-235b-a22b", "b200", "nvfp4", 8, Parallel::dep, 1000, 1000, 42391},
+    // Qwen3-30B-A3B: B200 TP1 (FP4).
+    {"qwen3-30b-a3b", "b200", "nvfp4", 1, Parallel::tp, 1000, 1000, 25828},
+    {"qwen3-30b-a3b", "b200", "nvfp4", 1, Parallel::tp, 2048, 2048, 17554},
+    // Llama 4 Maverick: H200 and H100 TP8 (FP8).
+    {"llama-4-maverick", "h200", "fp8", 8, Parallel::dep, 1000, 1000, 31782},
+    {"llama-4-maverick", "h200", "fp8", 8, Parallel::dep, 2048, 2048, 20957},
+    {"llama-4-maverick", "h100-sxm", "fp8", 8, Parallel::dep, 1000, 1000, 9677},
+    // Llama 4 Scout: H200 and H100 TP4 (FP8).
+    {"llama-4-scout", "h200", "fp8", 4, Parallel::dep, 1000, 1000, 21636},
+    {"llama-4-scout", "h100-sxm", "fp8", 4, Parallel::dep, 1000, 1000, 12129},
+    {"llama-4-scout", "h200", "fp8", 4, Parallel::dep, 2048, 2048, 14949},
+};
+
+// The shipped catalog with the measured engine's batch limits.
+const Catalog& trtllm_catalog() {
+  static const Catalog c = [] {
+    Catalog k = shipped();
+    k.efficiency.max_batch_seqs.value = 2048;
+    k.efficiency.prefill_batch_tokens.value = 8192;
+    return k;
+  }();
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("validation: 2025-26 models, TensorRT-LLM v1.0 offline throughput", "[validation][moe]") {
+  const Catalog& c = trtllm_catalog();
+  std::vector<double> errors;
+  for (const auto& p : trt_points) {
+    const std::string what = fmt::format("{} {}x {} {} {} ISL/OSL {:.0f}/{:.0f}, output tok/s", p.model, p.gpus, p.gpu,
+                                         p.prec, to_string(p.layout), p.in, p.out);
+    INFO(what);
+    const Precision& w = *c.find_precision(p.prec);
+    const Precision& kv = *c.find_precision(w.default_kv);
+    PerfModel pm(*c.find_model(p.model), *c.find_gpu(p.gpu), w, kv, p.gpus, c.efficiency, p.layout);
+    REQUIRE(deployment_problem(pm, p.in + p.out).empty());
+    ServingModel sm(pm, p.in, p.out);
+    errors.push_back(error_of(what.c_str(), sm.capacity_rps() * p.out, p.measured_tok_s));
+  }
+  std::vector<double> abs_err;
+  for (double e : errors) abs_err.push_back(std::abs(e));
+  std::sort(abs_err.begin(), abs_err.end());
+  const std::size_t n = abs_err.size();
+  const double median = n % 2 ? abs_err[n / 2] : (abs_err[n / 2 - 1] + abs_err[n / 2]) / 2.0;
+  const double worst = abs_err.back();
+  if (std::getenv("PLAN_VALIDATION_PRINT"))
+    std::printf("| median absolute error | %.0f%% | worst | %.0f%% | points | %zu |\n", median * 100, worst * 100, n);
+  // The aim is a median within 20% and no point beyond 50%. The dense points meet it; the
+  // mixtures of experts do not: every MoE point is overestimated, by 65-142% (known
+  // deviation, docs/performance-model.md), pinned here by its sign and its current size so
+  // that a change making it worse fails.
+  CHECK(n >= 15);
+  for (std::size_t i = 0; i < n; ++i) {
+    INFO(trt_points[i].model << " " << trt_points[i].gpu);
+    if (c.find_model(trt_points[i].model)->is_moe()) {
+      CHECK(errors[i] > 0.0);
+      CHECK(errors[i] < 1.50);
+    } else {
+      CHECK(std::abs(errors[i]) < 0.50);
+    }
+  }
+  CHECK(median < 0.80);
+  CHECK(worst < 1.50);
 }

@@ -137,6 +137,7 @@ int main(int argc, char** argv) {
   setup_perf(app, reg);
   setup_calibrate(app, reg);
   setup_profile(app, reg);
+  setup_models(app, reg);
   setup_completion(app, reg);
 
   try {

@@ -30,7 +30,7 @@ void setup_breakeven(CLI::App& app, Registry& reg) {
                               opt->range),
                   ExitCode::usage_error);
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
-    auto perf = make_replica_provider(g, "");
+    auto perf = make_replica_provider(g, "", l.profile.models);
     const BreakEvenTable r = break_even_table(l.profile, l.sheet, perf.get(), opt->against, range);
     emit(report::render_breakeven(r, to_format(opt->format)), opt->out);
     return 0;

@@ -17,7 +17,7 @@ void setup_compare(CLI::App& app, Registry& reg) {
   reg.add(sub, [opt, &g = reg.globals]() {
     check_binary_output(opt->format, opt->out);
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
-    auto perf = make_replica_provider(g, "");
+    auto perf = make_replica_provider(g, "", l.profile.models);
     CompareResult r = compare(l.profile, l.sheet, perf.get());
     if (opt->format == "xlsx") emit(report::compare_workbook(r), opt->out);
     else emit(report::render_compare(r, to_format(opt->format)), opt->out);

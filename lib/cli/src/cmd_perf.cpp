@@ -17,7 +17,9 @@ struct PerfOptions {
   std::string gpu;
   std::string precision = "bf16";
   std::string kv_precision;
-  int tp = 0;  // 0: smallest that fits
+  int tp = 0;    // --tp; 0: smallest that fits
+  int gpus = 0;  // --gpus; 0: smallest that fits
+  std::string parallel;  // empty: the layout with most throughput per GPU
   double input_tokens = 0;
   double output_tokens = 0;
   std::string concurrency;  // N or "max"; default 1 when no --rate
@@ -32,7 +34,16 @@ perf::PerfRunRequest request_of(const PerfOptions& o) {
   q.gpu = o.gpu;
   q.precision = o.precision;
   q.kv_precision = o.kv_precision;
-  q.tp = o.tp;
+  if (o.tp != 0 && o.gpus != 0 && o.tp != o.gpus)
+    throw Error(fmt::format("--tp {} and --gpus {} differ (expected one GPU count per replica)", o.tp, o.gpus),
+                ExitCode::usage_error);
+  q.tp = o.gpus != 0 ? o.gpus : o.tp;
+  if (!o.parallel.empty()) {
+    q.parallel = parse_parallel(o.parallel);
+    if (!q.parallel)
+      throw Error(fmt::format("--parallel '{}' is not a layout (expected tp, ep or dep)", o.parallel),
+                  ExitCode::usage_error);
+  }
   q.input_tokens = o.input_tokens;
   q.output_tokens = o.output_tokens;
   if (o.rate && !o.concurrency.empty())
@@ -64,9 +75,14 @@ void setup_perf(CLI::App& app, Registry& reg) {
                                          "catalog roofline (calib/catalog.yaml), calibrated by a calibration file when one matches");
   sub->add_option("--model", opt->model, "Catalog model id, e.g. llama-3.1-8b")->required();
   sub->add_option("--gpu", opt->gpu, "Catalog GPU id, e.g. h100-sxm")->required();
-  sub->add_option("--precision", opt->precision, "Weights precision: bf16, fp16, fp8, int8, int4")->capture_default_str();
+  sub->add_option("--precision", opt->precision, "Weights precision: bf16, fp16, fp8, int8, int4, mxfp4, nvfp4")
+      ->capture_default_str();
   sub->add_option("--kv-precision", opt->kv_precision, "KV-cache precision (default: the weights precision's default)");
-  sub->add_option("--tp", opt->tp, "Tensor-parallel degree: 1, 2, 4 or 8 (default: smallest that fits)");
+  sub->add_option("--gpus", opt->gpus, "GPUs per replica: 1, 2, 4 or 8 (default: smallest that fits)");
+  sub->add_option("--tp", opt->tp, "Same as --gpus (the tensor-parallel degree of layout tp)");
+  sub->add_option("--parallel", opt->parallel,
+                  "Layout of the replica's GPUs: tp (tensor parallel), ep (experts split, attention tensor parallel), "
+                  "dep (experts split, attention data parallel); default: the one with most requests/s per GPU");
   sub->add_option("--input", opt->input_tokens, "Input tokens per request")->required();
   sub->add_option("--output", opt->output_tokens, "Output tokens per request")->required();
   sub->add_option("--concurrency", opt->concurrency,
@@ -76,7 +92,7 @@ void setup_perf(CLI::App& app, Registry& reg) {
   sub->add_option("-o,--output-file", opt->out, "Write to FILE atomically instead of standard output");
   reg.add(sub, [opt, &g = reg.globals]() {
     const perf::PerfRunRequest q = request_of(*opt);
-    Catalog cat = io::load_catalog(catalog_path(g));
+    Catalog cat = load_full_catalog(g);
     const perf::CalibrationSet cal = load_calibrations(g);
     auto lookup = [&cal, &cat](const std::string& model, const std::string& gpu, const std::string& precision, int tp,
                                std::vector<std::string>* notes) { return cal.apply(cat, {model, gpu, precision, tp}, notes); };

@@ -29,7 +29,7 @@ void setup_project(CLI::App& app, Registry& reg) {
   reg.add(sub, [opt, &g = reg.globals]() {
     check_binary_output(opt->format, opt->out);
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
-    auto perf = make_replica_provider(g, "");
+    auto perf = make_replica_provider(g, "", l.profile.models);
     const CostBasis basis = opt->basis == "cash" ? CostBasis::cash : CostBasis::accrual;
     Projection p = project(l.profile, l.sheet, perf.get(), opt->baseline, basis);
     if (opt->format == "svg") emit(report::cumulative_tco_svg(p), opt->out);

@@ -17,7 +17,7 @@ void setup_recommend(CLI::App& app, Registry& reg) {
                          "Write to FILE atomically instead of standard output");
   reg.add(sub, [opt, &g = reg.globals]() {
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
-    auto perf = make_replica_provider(g, "");
+    auto perf = make_replica_provider(g, "", l.profile.models);
     Recommendation r = recommend(l.profile, l.sheet, perf.get());
     emit(report::render_recommend(r, to_format(opt->format)), opt->out);
     return 0;

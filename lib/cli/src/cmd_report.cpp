@@ -30,7 +30,7 @@ void setup_report(CLI::App& app, Registry& reg) {
       ->capture_default_str();
   reg.add(sub, [opt, &g = reg.globals]() {
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
-    auto perf = make_replica_provider(g, "");
+    auto perf = make_replica_provider(g, "", l.profile.models);
     Recommendation rec = recommend(l.profile, l.sheet, perf.get());
 
     std::vector<std::unique_ptr<OptionEvaluator>> evals;

@@ -55,7 +55,7 @@ void setup_risk(CLI::App& app, Registry& reg) {
       throw Error(l.profile.loc, "profile has no uncertainty section (expected 'uncertainty:' with the inputs to "
                                  "vary; see docs/risk.md)");
     io::check_uncertainty_providers(*u, l.sheet);
-    auto perf = make_replica_provider(g, "");
+    auto perf = make_replica_provider(g, "", l.profile.models);
     const RiskResult r = run_risk(l.profile, *u, l.sheet, perf.get(), st);
     emit(report::render_risk(r, to_format(opt->format)), opt->out);
     return 0;

@@ -48,7 +48,7 @@ void setup_sweep(CLI::App& app, Registry& reg) {
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
     if (l.profile.tokens_per_day() <= 0)
       throw Error(l.profile.loc, "profile has no traffic (expected tokens per day > 0: the sweep scales its mix)");
-    auto perf = make_replica_provider(g, "");
+    auto perf = make_replica_provider(g, "", l.profile.models);
     std::vector<std::unique_ptr<OptionEvaluator>> evals;
     std::vector<const OptionEvaluator*> ptrs;
     for (const auto& o : l.profile.options) {

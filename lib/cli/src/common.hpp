@@ -51,6 +51,7 @@ void setup_sweep(CLI::App& app, Registry& reg);
 void setup_diff(CLI::App& app, Registry& reg);
 void setup_calibrate(CLI::App& app, Registry& reg);
 void setup_profile(CLI::App& app, Registry& reg);
+void setup_models(CLI::App& app, Registry& reg);
 // Last: it reads the command tree the others built.
 void setup_completion(CLI::App& app, Registry& reg);
 
@@ -100,7 +101,11 @@ perf::CalibrationSet load_calibrations(const Globals& g);
 // The performance model behind self-hosted options (catalog rooflines, calibration files).
 // `calibration` is an explicit calibration file, or empty for what the globals select.
 // Returns nullptr when no model is available: options then need an explicit throughput.
-std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration);
+// The catalog with perf's and compare's additions: calib/catalog.yaml, the user catalog
+// entries (`plan models add`, io::user_models_dir) and `extra` (a profile's hf: models).
+Catalog load_full_catalog(const Globals& g, const std::vector<ModelArch>& extra = {});
+std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration,
+                                                            const std::vector<ModelArch>& extra = {});
 // calib/catalog.yaml under the data directory.
 std::string catalog_path(const Globals& g);
 

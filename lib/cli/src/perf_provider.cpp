@@ -8,6 +8,7 @@
 #include "plan/io/calibration_io.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/paths.hpp"
+#include "plan/io/hf_config.hpp"
 
 namespace plan::cli {
 
@@ -17,6 +18,15 @@ std::vector<std::string> Globals::calibration_dirs() const {
   std::vector<std::string> dirs{io::calibration_results_dir(data_dir)};
   if (user_dir) dirs.push_back(io::calibration_results_dir(*user_dir));
   return dirs;
+}
+
+Catalog load_full_catalog(const Globals& g, const std::vector<ModelArch>& extra) {
+  Catalog cat = io::load_catalog(catalog_path(g));
+  // The user catalog directory ($XDG_DATA_HOME/plan/models), when there is a home to find it in.
+  if (g.user_dir) io::add_user_models(cat, *g.user_dir + "/models");
+  for (const auto& m : extra)
+    if (!cat.find_model(m.id)) cat.models.push_back(m);
+  return cat;
 }
 
 perf::CalibrationSet load_calibrations(const Globals& g) {
@@ -39,13 +49,14 @@ perf::CalibrationSet load_calibrations(const Globals& g) {
   return perf::CalibrationSet(std::move(files), false);
 }
 
-std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration) {
+std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration,
+                                                            const std::vector<ModelArch>& extra) {
   const std::string path = catalog_path(g);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return nullptr;  // options then need an explicit throughput
   Globals use = g;
   if (!calibration.empty()) use.calibrations = {calibration};
-  return std::make_unique<perf::CalibratedReplicaModelProvider>(io::load_catalog(path), load_calibrations(use));
+  return std::make_unique<perf::CalibratedReplicaModelProvider>(load_full_catalog(g, extra), load_calibrations(use));
 }
 
 }  // namespace plan::cli

@@ -24,7 +24,7 @@ Catalog probe_catalog(const Catalog& base, const std::string& gpu, const Precisi
   for (auto& g : cat.gpus) {
     if (g.id != gpu) continue;
     g.e_bw = c.efficiencies->e_bw;
-    if (c.efficiencies->e_fl) (gemm_in_8bit(g, weights) ? g.e_fl_8 : g.e_fl_16) = *c.efficiencies->e_fl;
+    if (c.efficiencies->e_fl) (gemm_below_16bit(g, weights) ? g.e_fl_8 : g.e_fl_16) = *c.efficiencies->e_fl;
   }
   cat.efficiency.step_overhead_ms.value = c.efficiencies->t_fixed_s * 1e3;
   cat.efficiency.step_overhead_ms.source = c.path;
@@ -200,6 +200,9 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option&
     }
     Option at = option;
     at.fleet()->gpus_per_replica = tp;
+    // The layout the catalog chose among several (a dense model has only tp).
+    if (!at.fleet()->parallel && model->spec().parallel && *model->spec().parallel != Parallel::tp)
+      at.fleet()->parallel = model->spec().parallel;
     auto cal = std::make_unique<CalibratedReplicaModel>(std::move(*applied), at, instance, mix, notes);
     if (cal->spec().feasible) {
       if (tp != first)

@@ -21,6 +21,13 @@ std::string join_ids(const std::vector<T>& v) {
 
 }  // namespace
 
+int ModelArch::moe_layers() const {
+  if (!is_moe()) return 0;
+  const int after = std::max(layers - dense_layers, 0);
+  const int every = std::max(moe_every, 1);
+  return after / every;
+}
+
 const ModelArch* Catalog::find_model(const std::string& id) const { return find_id(models, id); }
 const GpuSpec* Catalog::find_gpu(const std::string& id) const { return find_id(gpus, id); }
 const Precision* Catalog::find_precision(const std::string& id) const { return find_id(precisions, id); }

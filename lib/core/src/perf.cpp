@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <limits>
 
 #include "plan/core/queueing.hpp"
@@ -22,11 +23,6 @@ double embedding_params(const ModelArch& m) {
   // The input embedding is a gather of B rows, not a streamed matrix; with tied
   // embeddings the same table is the output projection and is streamed as such.
   return m.tied_embeddings ? 0.0 : static_cast<double>(m.vocab) * m.hidden;
-}
-
-double expert_params(const ModelArch& m) {
-  // SwiGLU experts: gate, up and down projections of hidden x ffn each.
-  return m.is_moe() ? static_cast<double>(m.layers) * m.experts * 3.0 * m.hidden * m.ffn : 0.0;
 }
 
 double attention_width(const ModelArch& m) { return static_cast<double>(m.heads) * m.head_dim; }
@@ -52,27 +48,85 @@ StepTime compose(double lin_mem, double lin_fl, double att_mem, double att_fl, d
 
 bool is_tp_degree(int g) { return std::find(std::begin(tp_degrees), std::end(tp_degrees), g) != std::end(tp_degrees); }
 
-bool gemm_in_8bit(const GpuSpec& gpu, const Precision& weights) {
-  return (weights.compute == "fp8" && gpu.fp8_tflops) || (weights.compute == "int8" && gpu.int8_tops);
+bool gpu_has_format(const GpuSpec& gpu, const std::string& compute) {
+  if (compute == "fp8") return gpu.fp8_tflops.has_value();
+  if (compute == "int8") return gpu.int8_tops.has_value();
+  if (compute == "fp4") return gpu.fp4_tflops.has_value();
+  return true;
+}
+
+bool gemm_below_16bit(const GpuSpec& gpu, const Precision& weights) {
+  return weights.compute != "bf16" && gpu_has_format(gpu, weights.compute);
 }
 
 double gemm_efficiency(const GpuSpec& gpu, const Precision& weights, const Efficiency& eff) {
-  return gemm_in_8bit(gpu, weights) ? gpu.e_fl_8.value_or(eff.e_fl_8.value) : gpu.e_fl_16.value_or(eff.e_fl_16.value);
+  return gemm_below_16bit(gpu, weights) ? gpu.e_fl_8.value_or(eff.e_fl_8.value)
+                                        : gpu.e_fl_16.value_or(eff.e_fl_16.value);
 }
 
 double fixed_step_seconds(const ModelArch& m, const Efficiency& eff) {
   return eff.step_overhead_ms.value / 1e3 + m.layers * eff.layer_overhead_us.value / 1e6;
 }
 
-double weights_bytes(const ModelArch& m, const Precision& w) { return m.params_total * w.bytes; }
-
-double kv_bytes_per_token(const ModelArch& m, const Precision& kv) {
-  return 2.0 * m.layers * m.kv_heads * m.head_dim * kv.bytes;
+double routed_expert_params(const ModelArch& m) {
+  return m.is_moe() ? static_cast<double>(m.moe_layers()) * m.experts * 3.0 * m.hidden * m.expert_ffn() : 0.0;
 }
 
-double kv_bytes_per_token_per_gpu(const ModelArch& m, const Precision& kv, int tp) {
-  const double heads_per_gpu = std::ceil(static_cast<double>(m.kv_heads) / std::max(tp, 1));
-  return 2.0 * m.layers * heads_per_gpu * m.head_dim * kv.bytes;
+double active_routed_params(const ModelArch& m) {
+  return m.is_moe() ? static_cast<double>(m.moe_layers()) * m.top_k * 3.0 * m.hidden * m.expert_ffn() : 0.0;
+}
+
+namespace {
+// Bytes per weight outside the routed experts.
+double non_expert_bytes(const ModelArch& m, const Precision& w) {
+  return m.is_moe() && w.non_expert_bytes ? *w.non_expert_bytes : w.bytes;
+}
+}  // namespace
+
+double weights_bytes(const ModelArch& m, const Precision& w) {
+  const double routed = routed_expert_params(m);
+  return routed * w.bytes + (m.params_total - routed) * non_expert_bytes(m, w);
+}
+
+double kv_elements_per_token_per_layer(const ModelArch& m) {
+  if (m.attention == AttentionKind::mla) return static_cast<double>(m.kv_lora_rank) + m.qk_rope_head_dim;
+  return 2.0 * m.kv_heads * m.head_dim;
+}
+
+double kv_bytes_per_token(const ModelArch& m, const Precision& kv) {
+  return m.layers * kv_elements_per_token_per_layer(m) * kv.bytes;
+}
+
+namespace {
+// Token-layers of KV a sequence of `context` tokens keeps: every token in a global layer,
+// at most the window in a sliding-window layer.
+double kv_token_layers(const ModelArch& m, double context) {
+  const double local = m.sliding_window > 0 ? std::min(context, static_cast<double>(m.sliding_window)) : context;
+  return m.global_layers() * context + m.local_layers * local;
+}
+
+// (query, key) pairs a causal prefill of n tokens attends to, summed over layers: n^2 / 2 in
+// a global layer; in a sliding-window layer of window w, n^2 / 2 up to w, then w per token.
+double prefill_pairs(const ModelArch& m, double n) {
+  const double w = m.sliding_window;
+  const double local = (m.sliding_window <= 0 || n <= w) ? n * n / 2.0 : w * w / 2.0 + (n - w) * w;
+  return m.global_layers() * n * n / 2.0 + m.local_layers * local;
+}
+}  // namespace
+
+double kv_bytes_per_sequence(const ModelArch& m, const Precision& kv, double context) {
+  return kv_token_layers(m, context) * kv_elements_per_token_per_layer(m) * kv.bytes;
+}
+
+double kv_share_per_gpu(const ModelArch& m, int g, Parallel layout) {
+  g = std::max(g, 1);
+  if (layout == Parallel::dep) return 1.0 / g;
+  if (m.attention == AttentionKind::mla) return 1.0;
+  return std::ceil(static_cast<double>(m.kv_heads) / g) / m.kv_heads;
+}
+
+double kv_bytes_per_token_per_gpu(const ModelArch& m, const Precision& kv, int g, Parallel layout) {
+  return kv_bytes_per_token(m, kv) * kv_share_per_gpu(m, g, layout);
 }
 
 double experts_touched_share(const ModelArch& m, double tokens) {
@@ -82,15 +136,26 @@ double experts_touched_share(const ModelArch& m, double tokens) {
   return 1.0 - std::pow(miss, tokens);
 }
 
+double expert_imbalance(const ModelArch& m, int g, double tokens) {
+  if (!m.is_moe() || g <= 1 || tokens <= 0) return 1.0;
+  const double assignments = tokens * m.top_k;
+  return std::min(static_cast<double>(g), 1.0 + std::sqrt(2.0 * g * std::log(static_cast<double>(g)) / assignments));
+}
+
 PerfModel::PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
-                     const Efficiency& eff)
-    : model_(&model), gpu_(&gpu), weights_(&weights), kv_(&kv), tp_(tp), eff_(&eff) {
-  if (!is_tp_degree(tp)) throw Error(fmt::format("tensor-parallel degree {} is not supported (expected 1, 2, 4 or 8)", tp));
+                     const Efficiency& eff, Parallel layout)
+    : model_(&model), gpu_(&gpu), weights_(&weights), kv_(&kv), tp_(tp), eff_(&eff), layout_(layout) {
+  if (!is_tp_degree(tp)) throw Error(fmt::format("GPU count {} per replica is not supported (expected 1, 2, 4 or 8)", tp));
   bw_ = gpu.hbm_gb_per_s * bytes_per_gb * gpu.e_bw.value_or(eff.e_bw.value);
   // GEMMs run in the weights' compute format when the GPU has tensor cores for it;
-  // otherwise (e.g. FP8 weights on an A100) weights are dequantised and multiplied in 16 bit.
+  // otherwise (e.g. FP8 weights on an A100, MXFP4 on an H100) weights are dequantised and
+  // multiplied in 16 bit.
   double tflops = gpu.bf16_tflops;
-  if (gemm_in_8bit(gpu, weights)) tflops = weights.compute == "fp8" ? *gpu.fp8_tflops : *gpu.int8_tops;
+  if (gemm_below_16bit(gpu, weights)) {
+    if (weights.compute == "fp8") tflops = *gpu.fp8_tflops;
+    else if (weights.compute == "int8") tflops = *gpu.int8_tops;
+    else tflops = *gpu.fp4_tflops;
+  }
   fl_lin_ = tflops * 1e12 * gemm_efficiency(gpu, weights, eff);
   // Attention (QK^T, softmax, AV) runs in 16 bit in the engines modelled.
   fl_attn_ = gpu.bf16_tflops * 1e12 * gpu.e_fl_16.value_or(eff.e_fl_16.value);
@@ -98,23 +163,32 @@ PerfModel::PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision
 
 MemoryPlan PerfModel::memory(double context_tokens) const {
   MemoryPlan mp;
+  const ModelArch& m = *model_;
+  const double g = tp_;
   mp.usable_bytes = gpu_->memory_gib * bytes_per_gib * eff_->mem_utilization.value;
-  mp.weights_bytes = weights_bytes(*model_, *weights_) / tp_;
+  // Tensor-parallel attention slices every weight over the GPUs (experts sliced or split
+  // whole); data-parallel attention keeps a full copy of everything but the routed experts.
+  const double routed = routed_expert_params(m) * weights_->bytes;
+  const double rest = weights_bytes(m, *weights_) - routed;
+  mp.weights_bytes = layout_ == Parallel::dep ? rest + routed / g : (rest + routed) / g;
   mp.overhead_bytes = eff_->overhead_gib_per_gpu.value * bytes_per_gib;
   mp.kv_budget_bytes = mp.usable_bytes - mp.weights_bytes - mp.overhead_bytes;
-  mp.kv_bytes_per_token = kv_bytes_per_token_per_gpu(*model_, *kv_, tp_);
+  // Mean bytes per token of a request of this context on one GPU (sliding-window layers
+  // hold at most their window).
+  const double ctx = std::max(context_tokens, 1.0);
+  mp.kv_bytes_per_token = kv_bytes_per_sequence(m, *kv_, ctx) / ctx * kv_share_per_gpu(m, tp_, layout_);
   mp.kv_tokens = mp.kv_budget_bytes > 0 ? std::floor(mp.kv_budget_bytes / mp.kv_bytes_per_token) : 0;
-  const double need_tokens = std::max(context_tokens, 1.0);
+  const double need_tokens = ctx;
   if (mp.kv_budget_bytes <= 0) {
-    mp.reason = fmt::format("weights need {:.1f} GiB per GPU at TP {} plus {:.1f} GiB overhead, above the {:.1f} GiB "
-                            "usable on one {} ({:.0f} GiB x {:.2f})",
-                            mp.weights_bytes / bytes_per_gib, tp_, mp.overhead_bytes / bytes_per_gib,
-                            mp.usable_bytes / bytes_per_gib, gpu_->id, gpu_->memory_gib,
-                            eff_->mem_utilization.value);
+    mp.reason = fmt::format("weights need {:.1f} GiB per GPU at {} GPUs ({}) plus {:.1f} GiB overhead, above the "
+                            "{:.1f} GiB usable on one {} ({:.0f} GiB x {:.2f})",
+                            mp.weights_bytes / bytes_per_gib, tp_, to_string(layout_),
+                            mp.overhead_bytes / bytes_per_gib, mp.usable_bytes / bytes_per_gib, gpu_->id,
+                            gpu_->memory_gib, eff_->mem_utilization.value);
   } else if (mp.kv_tokens < need_tokens) {
-    mp.reason = fmt::format("the KV cache left after the weights holds {:.0f} tokens per replica at TP {}, fewer than "
-                            "one request's {:.0f}",
-                            mp.kv_tokens, tp_, need_tokens);
+    mp.reason = fmt::format("the KV cache left after the weights holds {:.0f} tokens per replica at {} GPUs ({}), "
+                            "fewer than one request's {:.0f}",
+                            mp.kv_tokens, tp_, to_string(layout_), need_tokens);
   } else {
     mp.fits = true;
   }
@@ -129,74 +203,145 @@ int PerfModel::max_sequences(double context_tokens) const {
   return static_cast<int>(std::min(seqs, static_cast<double>(std::numeric_limits<int>::max() / 2)));
 }
 
-double PerfModel::streamed_params(double tokens) const {
+double PerfModel::linear_bytes_per_gpu(double tokens) const {
   const ModelArch& m = *model_;
-  const double experts = expert_params(m);
-  const double dense = m.params_total - embedding_params(m) - experts;
-  return dense + experts * experts_touched_share(m, tokens);
+  const double g = tp_;
+  const double routed = routed_expert_params(m) * weights_->bytes;
+  // The input embedding is a gather of a few rows, not a streamed matrix (with tied
+  // embeddings the one table is streamed as the output projection).
+  const double dense = weights_bytes(m, *weights_) - routed - embedding_params(m) * non_expert_bytes(m, *weights_);
+  const double share = experts_touched_share(m, tokens);
+  switch (layout_) {
+    case Parallel::tp: return (dense + routed * share) / g;
+    case Parallel::ep: return dense / g + routed / g * std::min(1.0, share * expert_imbalance(m, tp_, tokens));
+    case Parallel::dep: return dense + routed / g * std::min(1.0, share * expert_imbalance(m, tp_, tokens));
+  }
+  return 0;
 }
 
-double PerfModel::linear_flops_per_token() const {
+double PerfModel::linear_flops_per_gpu(double tokens, double rank_tokens) const {
+  const ModelArch& m = *model_;
+  const double g = tp_;
   // 2 FLOPs per multiply-accumulate over every weight a token passes through.
-  return 2.0 * (model_->params_active - embedding_params(*model_));
+  const double routed = 2.0 * active_routed_params(m);
+  const double dense = 2.0 * (m.params_active - embedding_params(m)) - routed;
+  switch (layout_) {
+    case Parallel::tp: return (dense + routed) * tokens / g;
+    case Parallel::ep: return dense * tokens / g + routed * tokens / g * expert_imbalance(m, tp_, tokens);
+    case Parallel::dep: return dense * rank_tokens + routed * tokens / g * expert_imbalance(m, tp_, tokens);
+  }
+  return 0;
+}
+
+double PerfModel::attention_pair_flops(bool decode) const {
+  const ModelArch& m = *model_;
+  if (m.attention == AttentionKind::mla) {
+    // Decode absorbs the up-projections: scores over the kv_lora_rank + rope latent, values
+    // over the kv_lora_rank latent. Prefill decompresses to qk_nope + rope keys and v_head_dim
+    // values per head (DeepSeek-V2 paper, section 2.1; vLLM and SGLang do the same).
+    if (decode) return 2.0 * m.heads * (2.0 * m.kv_lora_rank + m.qk_rope_head_dim);
+    return 2.0 * m.heads * (static_cast<double>(m.qk_nope_head_dim) + m.qk_rope_head_dim + m.v_head_dim);
+  }
+  return 4.0 * attention_width(m);
 }
 
 double PerfModel::fixed_step_s() const { return fixed_step_seconds(*model_, *eff_); }
 
 double PerfModel::comm_s(double tokens) const {
   if (tp_ <= 1) return 0;
-  // Two all-reduces per layer (after attention and after the MLP). Ring all-reduce:
-  // latency grows with the 2(g-1) ring steps; each GPU moves 2(g-1)/g of the message.
+  const ModelArch& m = *model_;
   const double g = tp_;
-  const double latency_s = (eff_->allreduce_base_us.value + 2.0 * (g - 1) * eff_->allreduce_hop_us.value) / 1e6;
-  const double message = tokens * model_->hidden * activation_bytes;
   const double link = gpu_->interconnect_gb_per_s * bytes_per_gb * eff_->link_efficiency.value;
-  return 2.0 * model_->layers * (latency_s + 2.0 * (g - 1) / g * message / link);
+  if (layout_ == Parallel::dep) {
+    // Data-parallel attention: no all-reduce. Each MoE layer sends every token's top_k
+    // copies to the GPUs holding its experts and gathers the results back (dispatch and
+    // combine all-to-alls); each GPU sends the (g-1)/g remote share of its tokens / g.
+    const double latency_s = (eff_->allreduce_base_us.value + (g - 1) * eff_->allreduce_hop_us.value) / 1e6;
+    const double message = tokens / g * m.top_k * m.hidden * activation_bytes * (g - 1) / g;
+    return 2.0 * m.moe_layers() * (latency_s + message / link);
+  }
+  // Tensor-parallel attention (tp, ep): two all-reduces per layer (after attention and after
+  // the MLP; with experts split whole, the all-reduce also combines their outputs). Ring
+  // all-reduce: latency grows with the 2(g-1) ring steps; each GPU moves 2(g-1)/g of the
+  // message.
+  const double latency_s = (eff_->allreduce_base_us.value + 2.0 * (g - 1) * eff_->allreduce_hop_us.value) / 1e6;
+  const double message = tokens * m.hidden * activation_bytes;
+  return 2.0 * m.layers * (latency_s + 2.0 * (g - 1) / g * message / link);
 }
 
+namespace {
+// Tokens on the busiest data-parallel rank when `tokens` tokens (or sequences) spread over g
+// ranks: tokens / g, and at least one while there is one.
+double rank_share(double tokens, int g) { return std::max(tokens / g, std::min(tokens, 1.0)); }
+}  // namespace
+
 StepTime PerfModel::decode_step(double batch, double context) const {
+  const ModelArch& m = *model_;
   const double g = tp_;
-  const double lin_mem = streamed_params(batch) * weights_->bytes / g / bw_;
-  const double lin_fl = linear_flops_per_token() * batch / g / fl_lin_;
-  const double att_mem = batch * context * kv_bytes_per_token_per_gpu(*model_, *kv_, tp_) / bw_;
-  const double att_fl = 4.0 * model_->layers * attention_width(*model_) * context * batch / g / fl_attn_;
+  const bool dp = layout_ == Parallel::dep;
+  const double lin_mem = linear_bytes_per_gpu(batch) / bw_;
+  const double lin_fl = linear_flops_per_gpu(batch, rank_share(batch, tp_)) / fl_lin_;
+  // Attention: each sequence reads its KV (the GPU's share of it); with data-parallel
+  // attention the busiest rank reads its own sequences whole.
+  const double seqs = dp ? rank_share(batch, tp_) : batch;
+  const double share = dp ? 1.0 : kv_share_per_gpu(m, tp_, layout_);
+  const double att_mem = seqs * kv_bytes_per_sequence(m, *kv_, context) * share / bw_;
+  const double att_fl = attention_pair_flops(true) * kv_token_layers(m, context) * (dp ? seqs : batch / g) / fl_attn_;
   return compose(lin_mem, lin_fl, att_mem, att_fl, comm_s(batch), fixed_step_s());
 }
 
 StepTime PerfModel::prefill(double n) const {
+  const ModelArch& m = *model_;
   const double g = tp_;
-  const double vh = static_cast<double>(model_->vocab) * model_->hidden;
-  // The output projection runs for the last position only.
-  const double lin_flops = std::max(0.0, linear_flops_per_token() - 2.0 * vh) * n + 2.0 * vh;
-  const double lin_mem = streamed_params(n) * weights_->bytes / g / bw_;
-  const double lin_fl = lin_flops / g / fl_lin_;
-  // Causal attention: position i attends to i tokens, n^2/2 in all.
-  const double att_fl = 4.0 * model_->layers * attention_width(*model_) * n * n / 2.0 / g / fl_attn_;
-  const double att_mem = n * kv_bytes_per_token_per_gpu(*model_, *kv_, tp_) / bw_;  // KV written once
+  const bool dp = layout_ == Parallel::dep;
+  const double vh = static_cast<double>(m.vocab) * m.hidden;
+  // The output projection runs for the last position only. One prompt sits on one
+  // data-parallel rank, which runs its dense layers and attention alone.
+  const double out_proj_saved = 2.0 * vh * std::max(n - 1.0, 0.0) / (dp ? 1.0 : g);
+  const double lin_mem = linear_bytes_per_gpu(n) / bw_;
+  const double lin_fl = std::max(0.0, linear_flops_per_gpu(n, n) - out_proj_saved) / fl_lin_;
+  const double att_fl = attention_pair_flops(false) * prefill_pairs(m, n) / (dp ? 1.0 : g) / fl_attn_;
+  const double share = dp ? 1.0 : kv_share_per_gpu(m, tp_, layout_);
+  const double att_mem = kv_bytes_per_sequence(m, *kv_, n) * share / bw_;  // KV written once
   return compose(lin_mem, lin_fl, att_mem, att_fl, comm_s(n), fixed_step_s());
 }
 
 StepTime PerfModel::prefill_work_parts(double n) const {
   if (n <= 0) return {};
+  const ModelArch& m = *model_;
   // A prefill step carries up to P = max(n, prefill_batch_tokens) prompt tokens: the
   // weight GEMMs, the fixed cost and the all-reduces of P tokens are shared pro rata;
-  // attention is per prompt.
+  // attention is per prompt (spread over the GPUs: heads, or data-parallel ranks).
   const double p = std::max(n, eff_->prefill_batch_tokens.value);
   const double g = tp_;
-  const double lin_mem = streamed_params(p) * weights_->bytes / g / bw_;
-  const double lin_fl = linear_flops_per_token() * p / g / fl_lin_;
+  const double lin_mem = linear_bytes_per_gpu(p) / bw_;
+  const double lin_fl = linear_flops_per_gpu(p, p / g) / fl_lin_;
   const double share = n / p;
-  const double att_fl = 4.0 * model_->layers * attention_width(*model_) * n * n / 2.0 / g / fl_attn_;
-  const double att_mem = n * kv_bytes_per_token_per_gpu(*model_, *kv_, tp_) / bw_;
+  const double att_fl = attention_pair_flops(false) * prefill_pairs(m, n) / g / fl_attn_;
+  const double kv_share = layout_ == Parallel::dep ? 1.0 / g : kv_share_per_gpu(m, tp_, layout_);
+  const double att_mem = kv_bytes_per_sequence(m, *kv_, n) * kv_share / bw_;
   return compose(lin_mem, lin_fl, att_mem, att_fl, comm_s(p) * share, fixed_step_s() * share, share);
 }
 
 std::string deployment_problem(const PerfModel& pm, double context_tokens) {
   const ModelArch& m = pm.model();
-  if (m.heads % pm.tp() != 0)
-    return fmt::format("{} has {} attention heads, which TP {} does not divide", m.id, m.heads, pm.tp());
-  if (m.kv_heads % pm.tp() != 0 && pm.tp() % m.kv_heads != 0)
-    return fmt::format("{} has {} KV heads, which neither divide nor are divided by TP {}", m.id, m.kv_heads, pm.tp());
+  const Precision& w = pm.weights();
+  if (w.native_only && !gpu_has_format(pm.gpu(), w.compute))
+    return fmt::format("{} weights need {} tensor cores, which {} does not have (Blackwell GPUs do)", w.id,
+                       w.compute, pm.gpu().id);
+  if (pm.layout() != Parallel::tp && !m.is_moe())
+    return fmt::format("layout {} splits routed experts, and {} is a dense model (expected tp)",
+                       to_string(pm.layout()), m.id);
+  if (pm.layout() != Parallel::tp && m.experts < pm.tp())
+    return fmt::format("{} has {} experts, fewer than the {} GPUs layout {} splits them over", m.id, m.experts,
+                       pm.tp(), to_string(pm.layout()));
+  if (pm.layout() != Parallel::dep) {
+    if (m.heads % pm.tp() != 0)
+      return fmt::format("{} has {} attention heads, which TP {} does not divide", m.id, m.heads, pm.tp());
+    if (m.attention == AttentionKind::gqa && m.kv_heads % pm.tp() != 0 && pm.tp() % m.kv_heads != 0)
+      return fmt::format("{} has {} KV heads, which neither divide nor are divided by TP {}", m.id, m.kv_heads,
+                         pm.tp());
+  }
   if (context_tokens > m.max_context)
     return fmt::format("requests of {:.0f} tokens exceed {}'s {:.0f}-token context", context_tokens, m.id,
                        m.max_context);
@@ -206,10 +351,10 @@ std::string deployment_problem(const PerfModel& pm, double context_tokens) {
 
 std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu,
                                        const Precision& weights, const Precision& kv, double context_tokens,
-                                       int max_gpus) {
+                                       int max_gpus, Parallel layout) {
   for (int g : tp_degrees) {
     if (g > max_gpus) break;
-    PerfModel pm(m, gpu, weights, kv, g, cat.efficiency);
+    PerfModel pm(m, gpu, weights, kv, g, cat.efficiency, layout);
     if (deployment_problem(pm, context_tokens).empty()) return g;
   }
   return std::nullopt;
@@ -412,94 +557,152 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     return;
   }
   const double ctx = mix.input_tokens + mix.output_tokens;
-  // Tensor-parallel degrees to try: the one given, or every degree the instance allows from
-  // the smallest at which the model fits.
-  std::vector<int> degrees;
-  if (f.gpus_per_replica > 0) {
-    const int tp = f.gpus_per_replica;
-    if (!is_tp_degree(tp)) {
-      spec_.feasible = false;
-      spec_.fits = false;
-      spec_.reasons.push_back(fmt::format("gpus_per_replica {} is not a tensor-parallel degree (expected 1, 2, 4 or 8)", tp));
-      return;
-    }
-    PerfModel pm(*m, *gpu, *w, kv, tp, cat.efficiency);
-    std::string why = deployment_problem(pm, ctx);
-    if (!why.empty()) {
-      spec_.feasible = false;
-      spec_.fits = false;
-      spec_.reasons.push_back(fmt::format("{} ({}) does not fit at gpus_per_replica {} on {}: {}", m->id, w->id, tp,
-                                          gpu->id, why));
-      return;
-    }
-    degrees.push_back(tp);
-  } else {
-    auto found = smallest_fitting_tp(cat, *m, *gpu, *w, kv, ctx, inst.gpu_count);
-    if (!found) {
-      int g = 1;
-      for (int d : tp_degrees)
-        if (d <= inst.gpu_count) g = d;
-      PerfModel pm(*m, *gpu, *w, kv, g, cat.efficiency);
-      std::string why = deployment_problem(pm, ctx);
-      spec_.feasible = false;
-      spec_.fits = false;
-      spec_.gpus_per_replica = g;
-      spec_.reasons.push_back(fmt::format("{} ({}) does not fit on instance {} ({}x {}): {}", m->id, w->id,
-                                          inst.id, inst.gpu_count, gpu->id, why));
-      return;
-    }
-    for (int d : tp_degrees) {
-      if (d < *found || d > inst.gpu_count) continue;
-      if (deployment_problem(PerfModel(*m, *gpu, *w, kv, d, cat.efficiency), ctx).empty()) degrees.push_back(d);
-    }
-  }
   std::optional<double> tpot_s;
   if (mix.tpot_ms) tpot_s = *mix.tpot_ms / 1e3;
   if (mix.ttft_p95_ms) ttft_target_s_ = *mix.ttft_p95_ms / 1e3;
-  // Why a replica of degree tp misses the latency targets before any load; empty when it
-  // does not. Leaves perf_ and serving_ built at tp.
-  auto target_problem = [&](int tp) -> std::string {
-    perf_.emplace(*m, *gpu, *w, kv, tp, cat.efficiency);
-    serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
-    if (serving_->batch() <= 0)
-      return fmt::format("TPOT target {:.1f} ms is below one decode step of {} on {}x {} ({:.1f} ms at batch 1)",
-                         *mix.tpot_ms, m->id, tp, gpu->id, perf_->t_dec(1, serving_->mean_context()) * 1e3);
-    if (ttft_target_s_ && serving_->prefill_s() > *ttft_target_s_)
-      return fmt::format("TTFT p95 target {:.0f} ms is below the prefill time of {:.0f} input tokens ({:.1f} ms at TP {})",
-                         *mix.ttft_p95_ms, mix.input_tokens, serving_->prefill_s() * 1e3, tp);
-    return {};
+  // The layouts to try: the one given, or tp and (for a mixture of experts) ep and dep.
+  std::vector<Parallel> layouts;
+  if (f.parallel) layouts.push_back(*f.parallel);
+  else
+    for (Parallel p : parallel_layouts)
+      if (p == Parallel::tp || m->is_moe()) layouts.push_back(p);
+  // One layout: the smallest GPU count that meets the targets, among those that fit (the one
+  // given, or every count the instance allows from the smallest that fits).
+  struct Choice {
+    Parallel layout = Parallel::tp;
+    int gpus = 0;               // 0: nothing fits
+    bool meets = false;
+    std::string problem;        // why not, when !meets
+    double capacity_per_gpu = 0;
   };
-  // The smallest degree that meets the targets; if none does, the smallest that fits, with
-  // its reason.
-  std::string first_problem;
-  int tp = 0;
-  for (int d : degrees) {
-    std::string why = target_problem(d);
-    if (why.empty()) {
-      tp = d;
-      break;
+  // Messages name the layout when there is a choice of layouts (or one was given); a dense
+  // model's read as they always have.
+  const bool name_layout = layouts.size() > 1 || f.parallel.has_value();
+  auto tagged = [&](Parallel layout) { return name_layout ? fmt::format(", {}", to_string(layout)) : std::string(); };
+  auto choose = [&](Parallel layout) {
+    Choice c;
+    c.layout = layout;
+    std::vector<int> degrees;
+    if (f.gpus_per_replica > 0) {
+      const int g = f.gpus_per_replica;
+      if (!is_tp_degree(g)) {
+        c.problem = fmt::format("gpus_per_replica {} is not a supported GPU count per replica (expected 1, 2, 4 or 8)", g);
+        return c;
+      }
+      std::string why = deployment_problem(PerfModel(*m, *gpu, *w, kv, g, cat.efficiency, layout), ctx);
+      if (!why.empty()) {
+        c.problem = fmt::format("{} ({}{}) does not fit at gpus_per_replica {} on {}: {}", m->id, w->id,
+                                tagged(layout), g, gpu->id, why);
+        return c;
+      }
+      degrees.push_back(g);
+    } else {
+      auto found = smallest_fitting_tp(cat, *m, *gpu, *w, kv, ctx, inst.gpu_count, layout);
+      if (!found) {
+        int g = 1;
+        for (int d : tp_degrees)
+          if (d <= inst.gpu_count) g = d;
+        std::string why = deployment_problem(PerfModel(*m, *gpu, *w, kv, g, cat.efficiency, layout), ctx);
+        c.problem = fmt::format("{} ({}{}) does not fit on instance {} ({}x {}): {}", m->id, w->id, tagged(layout),
+                                inst.id, inst.gpu_count, gpu->id, why);
+        return c;
+      }
+      for (int d : tp_degrees) {
+        if (d < *found || d > inst.gpu_count) continue;
+        if (deployment_problem(PerfModel(*m, *gpu, *w, kv, d, cat.efficiency, layout), ctx).empty())
+          degrees.push_back(d);
+      }
     }
-    if (first_problem.empty()) first_problem = why;
+    c.gpus = degrees.front();
+    std::string first_problem;
+    for (int d : degrees) {
+      PerfModel pm(*m, *gpu, *w, kv, d, cat.efficiency, layout);
+      ServingModel sm(pm, mix.input_tokens, mix.output_tokens, tpot_s);
+      std::string why;
+      if (sm.batch() <= 0)
+        why = fmt::format("TPOT target {:.1f} ms is below one decode step of {} on {}x {}{} ({:.1f} ms at batch 1)",
+                          *mix.tpot_ms, m->id, d, gpu->id, tagged(layout), pm.t_dec(1, sm.mean_context()) * 1e3);
+      else if (ttft_target_s_ && sm.prefill_s() > *ttft_target_s_)
+        why = fmt::format("TTFT p95 target {:.0f} ms is below the prefill time of {:.0f} input tokens ({:.1f} ms at TP "
+                          "{}{})", *mix.ttft_p95_ms, mix.input_tokens, sm.prefill_s() * 1e3, d, tagged(layout));
+      if (why.empty()) {
+        c.gpus = d;
+        c.meets = true;
+        c.capacity_per_gpu = sm.capacity_rps() / d;
+        if (d != degrees.front())
+          c.problem = fmt::format("TP {} chosen{}: TP {} fits but misses the latency targets ({})", d, tagged(layout),
+                                  degrees.front(), first_problem);
+        return c;
+      }
+      if (first_problem.empty()) first_problem = why;
+    }
+    c.problem = degrees.size() > 1 ? fmt::format("{} (nor at TP {} to {} on this instance)", first_problem,
+                                                 degrees[1], degrees.back())
+                                   : first_problem;
+    return c;
+  };
+  std::vector<Choice> choices;
+  for (Parallel p : layouts) {
+    Choice c = choose(p);
+    // On one GPU every layout is tp: keep one.
+    if (p != Parallel::tp && c.gpus == 1 && layouts.size() > 1) continue;
+    choices.push_back(std::move(c));
   }
-  if (tp == 0) {
-    spec_.gpus_per_replica = degrees.front();
-    (void)target_problem(degrees.front());
+  // The cheapest: the most SLA-bound requests/s per GPU among the layouts that meet the
+  // targets (replicas cost in proportion to their GPUs); else the first that fits, with its
+  // reason; else the first layout's reason.
+  const Choice* pick = nullptr;
+  for (const auto& c : choices)
+    if (c.meets && (!pick || c.capacity_per_gpu > pick->capacity_per_gpu)) pick = &c;
+  if (!pick) {
+    for (const auto& c : choices)
+      if (c.gpus > 0) {
+        pick = &c;
+        break;
+      }
+    if (!pick) {
+      spec_.feasible = false;
+      spec_.fits = false;
+      const Choice& c = choices.front();
+      int g = f.gpus_per_replica;
+      if (g == 0) {
+        g = 1;
+        for (int d : tp_degrees)
+          if (d <= inst.gpu_count) g = d;
+      }
+      spec_.gpus_per_replica = g;
+      spec_.parallel = c.layout;
+      spec_.reasons.push_back(c.problem);
+      return;
+    }
+    perf_.emplace(*m, *gpu, *w, kv, pick->gpus, cat.efficiency, pick->layout);
+    serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
+    spec_.gpus_per_replica = pick->gpus;
+    spec_.parallel = pick->layout;
     spec_.feasible = false;
-    spec_.reasons.push_back(degrees.size() > 1 ? fmt::format("{} (nor at TP {} to {} on this instance)", first_problem,
-                                                             degrees[1], degrees.back())
-                                               : first_problem);
+    spec_.reasons.push_back(pick->problem);
     return;
   }
-  spec_.gpus_per_replica = tp;
-  if (tp != degrees.front())
-    spec_.notes.push_back(fmt::format("TP {} chosen: TP {} fits but misses the latency targets ({})", tp,
-                                      degrees.front(), first_problem));
+  perf_.emplace(*m, *gpu, *w, kv, pick->gpus, cat.efficiency, pick->layout);
+  serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
+  spec_.gpus_per_replica = pick->gpus;
+  spec_.parallel = pick->layout;
+  if (!pick->problem.empty()) spec_.notes.push_back(pick->problem);
+  if (choices.size() > 1) {
+    std::vector<std::string> alt;
+    for (const auto& c : choices)
+      alt.push_back(c.meets ? fmt::format("{} {:.3g} requests/s per GPU on {}", to_string(c.layout),
+                                          c.capacity_per_gpu, c.gpus)
+                            : fmt::format("{} does not meet the targets", to_string(c.layout)));
+    spec_.notes.push_back(fmt::format("layout {} chosen, the most requests/s per GPU: {}", to_string(pick->layout),
+                                      fmt::join(alt, "; ")));
+  }
   spec_.capacity_requests_per_s = serving_->capacity_rps();
   const StepTime st = perf_->decode_step(serving_->batch(), serving_->mean_context());
-  spec_.notes.push_back(fmt::format("{} on {}x {} ({}): operating batch {}, decode step {:.1f} ms ({}-bound), "
+  spec_.notes.push_back(fmt::format("{} on {}x {} ({}{}): operating batch {}, decode step {:.1f} ms ({}-bound), "
                                     "prefill of {:.0f} tokens {:.1f} ms",
-                                    m->id, tp, gpu->id, w->id, serving_->batch(), st.total * 1e3,
-                                    st.memory_bound() ? "memory" : "compute", mix.input_tokens,
+                                    m->id, pick->gpus, gpu->id, w->id, tagged(pick->layout), serving_->batch(),
+                                    st.total * 1e3, st.memory_bound() ? "memory" : "compute", mix.input_tokens,
                                     serving_->prefill_s() * 1e3));
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "plan/core/error.hpp"
 #include "plan/core/units.hpp"
@@ -62,30 +63,15 @@ void run_closed_loop(const PerfModel& pm, const ServingModel& sm, PerfRunResult&
   r.bound = bound_of(pm.decode_step(b, c));
 }
 
-}  // namespace
-
-PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const PerfCalibrationLookup& calibration) {
-  const ModelArch* m = cat.find_model(req.model);
-  if (!m) throw Error(fmt::format("unknown model '{}' (expected one of: {})", req.model, cat.model_ids()));
-  const GpuSpec* gpu = cat.find_gpu(req.gpu);
-  if (!gpu) throw Error(fmt::format("unknown GPU '{}' (expected one of: {})", req.gpu, cat.gpu_ids()));
-  const Precision* w = cat.find_precision(req.precision);
-  if (!w)
-    throw Error(fmt::format("unknown precision '{}' (expected one of: {})", req.precision, cat.precision_ids()));
-  const std::string kv_id = req.kv_precision.empty() ? w->default_kv : req.kv_precision;
-  const Precision* kv = cat.find_precision(kv_id);
-  if (!kv) throw Error(fmt::format("unknown KV precision '{}' (expected one of: {})", kv_id, cat.precision_ids()));
-  if (req.tp != 0 && !is_tp_degree(req.tp))
-    throw Error(fmt::format("--tp {} is not a tensor-parallel degree (expected 1, 2, 4 or 8)", req.tp));
-  auto tokens_ok = [](double v) { return std::isfinite(v) && v >= 1 && v <= 1e9; };
-  if (!tokens_ok(req.input_tokens) || !tokens_ok(req.output_tokens))
-    throw Error(fmt::format("--input {:g} / --output {:g} (expected token counts from 1 to 1e9)", req.input_tokens,
-                            req.output_tokens));
-  if (req.mode == PerfRunMode::concurrency && req.concurrency < 1)
-    throw Error(fmt::format("--concurrency {} (expected an integer from 1 to 1000000, or max)", req.concurrency));
-  if (req.mode == PerfRunMode::rate && !(req.rate_rps > 0 && std::isfinite(req.rate_rps)))
-    throw Error(fmt::format("--rate {:g} (expected a finite rate above 0 requests/s)", req.rate_rps));
-
+// One layout: the deployment at the given GPU count (or the smallest that fits), run in
+// the request's mode.
+PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const ModelArch& mref, const GpuSpec& gref,
+                         const Precision& wref, const Precision& kvref, Parallel layout,
+                         const PerfCalibrationLookup& calibration) {
+  const ModelArch* m = &mref;
+  const GpuSpec* gpu = &gref;
+  const Precision* w = &wref;
+  const Precision* kv = &kvref;
   PerfRunResult r;
   r.model = m->id;
   r.gpu = gpu->id;
@@ -98,7 +84,9 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
   const double ctx = req.input_tokens + req.output_tokens;
   r.tp = req.tp;
   r.tp_given = req.tp != 0;
-  if (r.tp == 0) r.tp = smallest_fitting_tp(cat, *m, *gpu, *w, *kv, ctx, 8).value_or(8);
+  r.parallel = layout;
+  r.parallel_given = req.parallel.has_value();
+  if (r.tp == 0) r.tp = smallest_fitting_tp(cat, *m, *gpu, *w, *kv, ctx, 8, layout).value_or(8);
   std::optional<PerfCalibration> applied;
   if (calibration) applied = calibration(m->id, gpu->id, w->id, r.tp, &r.notes);
   if (applied) {
@@ -106,14 +94,17 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
     r.calibration_note = applied->note;
   }
   const Catalog& use = applied ? applied->catalog : cat;
-  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.tp, use.efficiency);
+  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.tp, use.efficiency, layout);
   r.e_bw = pm.bandwidth_bytes_per_s() / (gpu->hbm_gb_per_s * bytes_per_gb);
   r.e_fl = pm.attention_flops_per_s() / (gpu->bf16_tflops * 1e12);
   r.mem = pm.memory(ctx);
   r.reason = deployment_problem(pm, ctx);
   r.fits = r.reason.empty();
   if (!r.fits) {
-    if (!r.tp_given) r.reason = "does not fit at any TP up to 8: at TP 8, " + r.reason;
+    if (!r.tp_given)
+      r.reason = layout == Parallel::tp ? "does not fit at any TP up to 8: at TP 8, " + r.reason
+                                        : fmt::format("does not fit on up to 8 GPUs ({}): at 8, {}", to_string(layout),
+                                                      r.reason);
     return r;
   }
   r.max_concurrency = std::min(pm.max_sequences(ctx), static_cast<int>(cat.efficiency.max_batch_seqs.value));
@@ -131,6 +122,49 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
     r.total_tokens_per_s = *r.requests_per_s * ctx;
   }
   return r;
+}
+
+}  // namespace
+
+PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const PerfCalibrationLookup& calibration) {
+  const ModelArch* m = cat.find_model(req.model);
+  if (!m) throw Error(fmt::format("unknown model '{}' (expected one of: {})", req.model, cat.model_ids()));
+  const GpuSpec* gpu = cat.find_gpu(req.gpu);
+  if (!gpu) throw Error(fmt::format("unknown GPU '{}' (expected one of: {})", req.gpu, cat.gpu_ids()));
+  const Precision* w = cat.find_precision(req.precision);
+  if (!w)
+    throw Error(fmt::format("unknown precision '{}' (expected one of: {})", req.precision, cat.precision_ids()));
+  const std::string kv_id = req.kv_precision.empty() ? w->default_kv : req.kv_precision;
+  const Precision* kv = cat.find_precision(kv_id);
+  if (!kv) throw Error(fmt::format("unknown KV precision '{}' (expected one of: {})", kv_id, cat.precision_ids()));
+  if (req.tp != 0 && !is_tp_degree(req.tp))
+    throw Error(fmt::format("--gpus {} is not a supported GPU count per replica (expected 1, 2, 4 or 8)", req.tp));
+  auto tokens_ok = [](double v) { return std::isfinite(v) && v >= 1 && v <= 1e9; };
+  if (!tokens_ok(req.input_tokens) || !tokens_ok(req.output_tokens))
+    throw Error(fmt::format("--input {:g} / --output {:g} (expected token counts from 1 to 1e9)", req.input_tokens,
+                            req.output_tokens));
+  if (req.mode == PerfRunMode::concurrency && req.concurrency < 1)
+    throw Error(fmt::format("--concurrency {} (expected an integer from 1 to 1000000, or max)", req.concurrency));
+  if (req.mode == PerfRunMode::rate && !(req.rate_rps > 0 && std::isfinite(req.rate_rps)))
+    throw Error(fmt::format("--rate {:g} (expected a finite rate above 0 requests/s)", req.rate_rps));
+
+  if (req.parallel) return run_layout(cat, req, *m, *gpu, *w, *kv, *req.parallel, calibration);
+  // No layout given: each the model allows, the most requests/s per GPU wins.
+  std::optional<PerfRunResult> best;
+  std::vector<std::string> others;
+  for (Parallel p : parallel_layouts) {
+    if (p != Parallel::tp && !m->is_moe()) continue;
+    PerfRunResult r = run_layout(cat, req, *m, *gpu, *w, *kv, p, calibration);
+    if (p != Parallel::tp && r.tp == 1) continue;  // on one GPU every layout is tp
+    auto per_gpu = [](const PerfRunResult& x) { return x.fits && x.requests_per_s ? *x.requests_per_s / x.tp : 0.0; };
+    if (r.fits && r.requests_per_s)
+      others.push_back(fmt::format("{} on {} GPUs {:.3g} requests/s", to_string(p), r.tp, *r.requests_per_s));
+    if (!best || per_gpu(r) > per_gpu(*best)) best = std::move(r);
+  }
+  if (m->is_moe() && best->fits && others.size() > 1)
+    best->notes.push_back(fmt::format("layout {} chosen, the most requests/s per GPU of: {}", to_string(best->parallel),
+                                      fmt::join(others, "; ")));
+  return *best;
 }
 
 }  // namespace plan::perf

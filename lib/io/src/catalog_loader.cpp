@@ -3,6 +3,7 @@
 #include "plan/io/catalog_loader.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <set>
 
@@ -38,7 +39,24 @@ ModelArch read_model(const Catalog& c, Map& m) {
   a.max_context = m.num("max_context", Range::positive(1e9));
   a.experts = m.opt_integer("experts", 1, 4096).value_or(0);
   a.top_k = m.opt_integer("top_k", 1, 4096).value_or(0);
+  a.moe_ffn = m.opt_integer("moe_ffn", 1, max_count).value_or(0);
+  a.shared_experts = m.opt_integer("shared_experts", 1, 4096).value_or(0);
+  a.dense_layers = m.opt_integer("dense_layers", 0, max_count).value_or(0);
+  a.moe_every = m.opt_integer("moe_every", 1, max_count).value_or(1);
   a.tied_embeddings = m.opt_bool("tied_embeddings").value_or(false);
+  const std::string attention = m.opt_str("attention").value_or("gqa");
+  if (attention == "mla") {
+    a.attention = AttentionKind::mla;
+    a.kv_lora_rank = m.integer("kv_lora_rank", 1, max_count);
+    a.qk_rope_head_dim = m.integer("qk_rope_head_dim", 1, max_count);
+    a.qk_nope_head_dim = m.integer("qk_nope_head_dim", 1, max_count);
+    a.v_head_dim = m.integer("v_head_dim", 1, max_count);
+  } else if (attention != "gqa") {
+    throw Error(m.key_loc("attention"), fmt::format("{} has attention '{}' (expected gqa or mla)", m.what(), attention));
+  }
+  a.sliding_window = m.opt_integer("sliding_window", 1, 1'000'000'000).value_or(0);
+  a.local_layers = m.opt_integer("local_layers", 0, max_count).value_or(0);
+  a.attention_sinks = m.opt_bool("attention_sinks").value_or(false);
   a.hf_ids = m.opt_str_list("hf_ids");
   a.source = m.str("source");
   check_source(c, m, a.source);
@@ -52,6 +70,19 @@ ModelArch read_model(const Catalog& c, Map& m) {
   if ((a.experts > 0) != (a.top_k > 0))
     throw Error(m.loc(), fmt::format("{} has only one of experts and top_k (expected both for a mixture of experts, "
                                      "or neither)", m.what()));
+  if ((a.sliding_window > 0) != (a.local_layers > 0))
+    throw Error(m.loc(), fmt::format("{} has only one of sliding_window and local_layers (expected both for "
+                                     "sliding-window attention, or neither)", m.what()));
+  if (a.local_layers > a.layers)
+    throw Error(m.key_loc("local_layers"), fmt::format("{} has local_layers {} above its {} layers", m.what(),
+                                                       a.local_layers, a.layers));
+  if (!a.is_moe() && (a.moe_ffn || a.shared_experts || a.dense_layers || a.moe_every != 1))
+    throw Error(m.loc(), fmt::format("{} sets moe_ffn, shared_experts, dense_layers or moe_every without experts "
+                                     "(expected them only on a mixture of experts)", m.what()));
+  if (a.is_moe() && a.moe_layers() < 1)
+    throw Error(m.key_loc("dense_layers"), fmt::format("{} has no MoE layer after dense_layers {} with moe_every {} "
+                                                       "(expected fewer dense layers than its {} layers)",
+                                                       m.what(), a.dense_layers, a.moe_every, a.layers));
   if (a.top_k > a.experts)
     throw Error(m.key_loc("top_k"), fmt::format("{} routes to top_k {} of {} experts (expected top_k <= experts)",
                                                 m.what(), a.top_k, a.experts));
@@ -70,6 +101,7 @@ GpuSpec read_gpu(const Catalog& c, Map& m) {
   g.bf16_tflops = m.num("bf16_tflops", Range::positive(max_figure));
   g.fp8_tflops = m.opt_num("fp8_tflops", Range::positive(max_figure));
   g.int8_tops = m.opt_num("int8_tops", Range::positive(max_figure));
+  g.fp4_tflops = m.opt_num("fp4_tflops", Range::positive(max_figure));
   g.interconnect = m.str("interconnect");
   if (g.interconnect != "nvlink" && g.interconnect != "pcie" && g.interconnect != "infinity-fabric")
     throw Error(m.key_loc("interconnect"), fmt::format("{} has interconnect '{}' (expected nvlink, pcie or "
@@ -90,8 +122,11 @@ Precision read_precision(Map& m) {
   p.id = m.str("id");
   p.bytes = m.num("bytes", Range::positive(16));
   p.compute = m.str("compute");
-  if (p.compute != "bf16" && p.compute != "fp8" && p.compute != "int8")
-    throw Error(m.key_loc("compute"), fmt::format("{} computes in '{}' (expected bf16, fp8 or int8)", m.what(), p.compute));
+  if (p.compute != "bf16" && p.compute != "fp8" && p.compute != "int8" && p.compute != "fp4")
+    throw Error(m.key_loc("compute"), fmt::format("{} computes in '{}' (expected bf16, fp8, int8 or fp4)", m.what(),
+                                                  p.compute));
+  p.native_only = m.opt_bool("native_only").value_or(false);
+  p.non_expert_bytes = m.opt_num("non_expert_bytes", Range::positive(16));
   p.default_kv = m.opt_str("default_kv").value_or(p.id);
   p.line = m.loc().line;
   return p;
@@ -112,8 +147,8 @@ CatalogValue read_value(const Catalog& c, Map& eff, const char* key, Range r) {
 // Models, GPUs and precisions are read alike: the id first, so that every later message names
 // the entry, then the entry itself, whose id must be new.
 template <typename T, typename Read>
-void read_entries(Map& top, const char* key, const char* what, std::vector<T>& out, Read read) {
-  std::set<std::string> ids;
+void read_entries(Map& top, const char* key, const char* what, std::vector<T>& out, Read read,
+                  std::set<std::string> ids = {}) {
   top.seq(key, [&](const YAML::Node& n, std::size_t i) {
     Map first(top.file(), n, fmt::format("{} {}", what, i + 1));
     Map m(top.file(), n, fmt::format("{} '{}'", what, first.str("id")));
@@ -170,5 +205,33 @@ Catalog parse_catalog(const std::string& file, const std::string& text) {
 }
 
 Catalog load_catalog(const std::string& path) { return parse_catalog(path, read_text_file(path, Limits{}.max_bytes)); }
+
+void parse_user_models(Catalog& c, const std::string& file, const std::string& text) {
+  Document doc = parse_document(file, text);
+  Map top(file, doc.root, "user catalog entry");
+  std::set<std::string> source_ids;
+  for (const auto& s : c.sources) source_ids.insert(s.id);
+  top.seq("sources", [&](const YAML::Node& n, std::size_t i) {
+    Map m(file, n, fmt::format("source {}", i + 1));
+    Source s = read_source(m);
+    check_unique(source_ids, s, m, "source");
+    m.finish();
+    c.sources.push_back(std::move(s));
+  });
+  std::set<std::string> ids;
+  for (const auto& m : c.models) ids.insert(m.id);
+  read_entries(top, "models", "model", c.models, [&](Map& m) { return read_model(c, m); }, ids);
+  top.finish();
+}
+
+void add_user_models(Catalog& c, const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return;
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".yaml") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) parse_user_models(c, f, read_text_file(f, Limits{}.max_bytes));
+}
 
 }  // namespace plan::io

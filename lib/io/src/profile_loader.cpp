@@ -1,10 +1,13 @@
 // Reads profiles/*.yaml. The format is documented in docs/formats.md.
+#include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <algorithm>
 #include <set>
 
 #include "plan/io/loaders.hpp"
 #include "plan/io/uncertainty_loader.hpp"
+#include "plan/io/hf_config.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {
@@ -126,6 +129,11 @@ FleetSpec read_fleet(const std::string& file, Map& m, const std::string& id, boo
   FleetSpec f;
   f.model = model_required ? m.str("model") : m.opt_str("model").value_or("");
   f.gpus_per_replica = m.opt_integer("gpus_per_replica", 1, 64).value_or(0);
+  if (auto p = m.opt_str("parallel")) {
+    f.parallel = parse_parallel(*p);
+    if (!f.parallel)
+      throw Error(m.key_loc("parallel"), fmt::format("option '{}' has parallel '{}' (expected tp, ep or dep)", id, *p));
+  }
   f.precision = m.opt_str("precision").value_or("bf16");
   f.kv_precision = m.opt_str("kv_precision").value_or("");
   f.tokens_per_second_per_replica = m.opt_num("tokens_per_second_per_replica", Range::positive(1e9));
@@ -251,7 +259,7 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
   switch (kind) {
     case OptionKind::api:
       forbid({"owned"}, "self_hosted");
-      forbid({"offering", "mode", "instance", "term", "gpus_per_replica", "precision", "kv_precision",
+      forbid({"offering", "mode", "instance", "term", "gpus_per_replica", "parallel", "precision", "kv_precision",
               "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "spot_interruption_overhead"},
              "other kinds");
       o.spec = read_api(m);
@@ -267,7 +275,7 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
       o.spec = read_self_hosted(file, m, o.id);
       break;
     case OptionKind::hybrid:
-      forbid({"model", "offering", "mode", "instance", "owned", "term", "gpus_per_replica", "precision", "kv_precision",
+      forbid({"model", "offering", "mode", "instance", "owned", "term", "gpus_per_replica", "parallel", "precision", "kv_precision",
               "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier", "spot_interruption_overhead"},
              "the options a hybrid combines");
       o.spec = read_hybrid(m);
@@ -434,6 +442,32 @@ Uncertainty read_uncertainty(const std::string& file, const YAML::Node& n, const
 
 }  // namespace
 
+namespace {
+
+// `model: hf:PATH` (a Hugging Face config.json, relative to the profile's directory): the
+// architecture joins the profile's models under that id, and its quantization sets the
+// option's precision unless the option gives one.
+void read_hf_models(Profile& p) {
+  for (auto& o : p.options) {
+    FleetSpec* f = o.fleet();
+    if (!f || f->model.rfind("hf:", 0) != 0) continue;
+    const std::string rel = f->model.substr(3);
+    if (rel.empty()) throw Error(o.loc_of("model"), "model 'hf:' names no file (expected hf:PATH/config.json)");
+    const std::filesystem::path base = std::filesystem::path(p.path).parent_path();
+    const std::string path = std::filesystem::path(rel).is_absolute() ? rel : (base / rel).string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      throw Error(o.loc_of("model"), fmt::format("model '{}': {} is not a readable file (expected a Hugging Face "
+                                                 "config.json)", f->model, path));
+    auto known = std::find_if(p.models.begin(), p.models.end(), [&](const ModelArch& m) { return m.id == f->model; });
+    HfModel hf = load_hf_config(path, f->model);
+    if (known == p.models.end()) p.models.push_back(hf.arch);
+    if (!o.key_locs.count("precision")) f->precision = hf.precision;
+  }
+}
+
+}  // namespace
+
 Profile parse_profile(const std::string& file, const std::string& text) {
   Document doc = parse_document(file, text);
   Map top(file, doc.root, "profile");
@@ -471,6 +505,7 @@ Profile parse_profile(const std::string& file, const std::string& text) {
     p.options.push_back(std::move(o));
   });
   if (p.options.empty()) throw Error(top.key_loc("options"), "profile has no options (expected at least one)");
+  read_hf_models(p);
   for (const auto& o : p.options) {
     const HybridOption* h = o.as<HybridOption>();
     if (!h) continue;

@@ -11,6 +11,12 @@
 
 namespace plan {
 
+// How a model's attention keeps its keys and values.
+enum class AttentionKind {
+  gqa,  // grouped-query (multi-head when kv_heads == heads): K and V of kv_heads x head_dim
+  mla,  // multi-head latent attention (DeepSeek-V2/V3): one compressed latent per token
+};
+
 // A transformer's shape. Counts are plain numbers (params in units, not billions).
 struct ModelArch {
   std::string id;
@@ -20,14 +26,31 @@ struct ModelArch {
   int heads = 0;     // attention (query) heads
   int kv_heads = 0;  // key/value heads (grouped-query attention)
   int head_dim = 0;
-  int ffn = 0;       // MLP intermediate size (per expert for MoE)
+  int ffn = 0;       // dense MLP intermediate size (for MoE without moe_ffn: per expert)
   int vocab = 0;
   double params_total = 0;   // every weight held in memory
   double params_active = 0;  // weights one token multiplies (MoE: shared + top_k experts)
   double max_context = 0;    // tokens
   int experts = 0;           // MoE routed experts per layer; 0 for dense
   int top_k = 0;             // experts each token is routed to
+  int moe_ffn = 0;           // intermediate size of one routed expert; 0: ffn
+  int shared_experts = 0;    // experts every token passes through, each moe_ffn wide
+  int dense_layers = 0;      // leading layers with a dense MLP of ffn (DeepSeek first_k_dense_replace)
+  int moe_every = 1;         // after those, every n-th layer is a MoE layer (Llama 4 Maverick: 2)
   bool tied_embeddings = false;  // input embedding shared with the output projection
+  AttentionKind attention = AttentionKind::gqa;
+  // MLA: the compressed KV latent and the decoupled rotary key per token per layer, and the
+  // per-head query/key and value widths (DeepSeek-V3 config.json).
+  int kv_lora_rank = 0;
+  int qk_rope_head_dim = 0;
+  int qk_nope_head_dim = 0;
+  int v_head_dim = 0;
+  // Sliding-window attention: `local_layers` of the layers attend to the last
+  // `sliding_window` tokens only and keep only those in their KV cache; the others are global.
+  int sliding_window = 0;
+  int local_layers = 0;
+  // Learned per-head attention-sink logits (gpt-oss): no KV entries, no measurable work.
+  bool attention_sinks = false;
   // Hugging Face repository ids of this architecture ("meta-llama/Llama-3.1-8B-Instruct"),
   // for recognising the model a benchmark result names; may be empty.
   std::vector<std::string> hf_ids;
@@ -35,6 +58,10 @@ struct ModelArch {
   int line = 0;
 
   bool is_moe() const { return experts > 0; }
+  // Layers with a routed-expert MLP: after dense_layers, every moe_every-th one.
+  int moe_layers() const;
+  int expert_ffn() const { return moe_ffn > 0 ? moe_ffn : ffn; }
+  int global_layers() const { return layers - local_layers; }
 };
 
 // True when `name`, the model a benchmark result names (a Hugging Face repository id, a
@@ -57,11 +84,12 @@ struct GpuSpec {
   double bf16_tflops = 0;
   std::optional<double> fp8_tflops;  // absent: no FP8 tensor cores
   std::optional<double> int8_tops;
+  std::optional<double> fp4_tflops;  // absent: no FP4 tensor cores (pre-Blackwell)
   std::string interconnect;            // nvlink | pcie | infinity-fabric
   double interconnect_gb_per_s = 0;    // per GPU, per direction
   std::optional<double> e_bw;          // overrides the default bandwidth efficiency
   std::optional<double> e_fl_16;       // overrides the default 16-bit GEMM efficiency
-  std::optional<double> e_fl_8;        // overrides the default 8-bit GEMM efficiency
+  std::optional<double> e_fl_8;        // overrides the default 8-bit GEMM efficiency (also FP4)
   std::string source;
   std::string note;
   int line = 0;
@@ -70,8 +98,14 @@ struct GpuSpec {
 // A numeric format for weights or the KV cache.
 struct Precision {
   std::string id;
-  double bytes = 2;            // per parameter or per KV element
-  std::string compute = "bf16";  // tensor-core format the GEMMs run in: bf16 | fp8 | int8
+  double bytes = 2;            // per parameter or per KV element (block scales included)
+  // Tensor-core format the GEMMs run in: bf16 | fp8 | int8 | fp4. On a GPU without tensor
+  // cores for it the weights are dequantised and multiplied in 16 bit, unless native_only.
+  std::string compute = "bf16";
+  bool native_only = false;      // rejected on a GPU without tensor cores for `compute`
+  // For a mixture of experts: bytes per weight outside the routed experts (gpt-oss's MXFP4
+  // keeps attention, router and embeddings in bf16); absent: `bytes` throughout.
+  std::optional<double> non_expert_bytes;
   std::string default_kv;        // KV-cache precision when none is given
   int line = 0;
 

@@ -9,34 +9,60 @@
 #include <vector>
 
 #include "plan/core/catalog.hpp"
+#include "plan/core/parallel.hpp"
 #include "plan/core/replica_model.hpp"
 
 namespace plan::perf {
 
-// The tensor-parallel degrees a replica may use.
+// The GPU counts a replica may use (tensor-parallel degrees, expert-parallel sizes).
 inline constexpr int tp_degrees[] = {1, 2, 4, 8};
 bool is_tp_degree(int g);
+inline constexpr Parallel parallel_layouts[] = {Parallel::tp, Parallel::ep, Parallel::dep};
 
-// Whether the weight GEMMs run in 8 bit: FP8 or INT8 weights on a GPU with tensor cores for
-// that format (elsewhere they are dequantised and run in 16 bit). Decides which GEMM
-// efficiency, e_fl_8 or e_fl_16, applies.
-bool gemm_in_8bit(const GpuSpec& gpu, const Precision& weights);
+// Whether the GPU has tensor cores for the weights' compute format (bf16 always).
+bool gpu_has_format(const GpuSpec& gpu, const std::string& compute);
+// Whether the weight GEMMs run below 16 bit: FP8, INT8 or FP4 weights on a GPU with tensor
+// cores for that format (elsewhere they are dequantised and run in 16 bit). Decides which
+// GEMM efficiency, e_fl_8 or e_fl_16, applies (FP4 uses e_fl_8: no published FP4 MAMF).
+bool gemm_below_16bit(const GpuSpec& gpu, const Precision& weights);
 // The GEMM efficiency a deployment runs at: the GPU's own, else the catalog default.
 double gemm_efficiency(const GpuSpec& gpu, const Precision& weights, const Efficiency& eff);
 // Fixed time of one forward step: per-step overhead plus per-layer launch gaps.
 double fixed_step_seconds(const ModelArch& m, const Efficiency& eff);
 
-// Bytes of all weights: params_total x bytes(precision).
+// Routed-expert weights of a MoE (every layer's experts, SwiGLU: 3 x hidden x expert_ffn
+// each); 0 for a dense model. Shared experts are not routed and count as dense weights.
+double routed_expert_params(const ModelArch& m);
+// The routed-expert weights one token multiplies: top_k experts in each MoE layer.
+double active_routed_params(const ModelArch& m);
+// Bytes of all weights: routed experts at bytes(precision), the rest at the precision's
+// non_expert_bytes when it has one (gpt-oss MXFP4 quantises the experts only).
 double weights_bytes(const ModelArch& m, const Precision& weights);
-// KV-cache bytes per token of context, whole model: 2 x layers x kv_heads x head_dim x bytes.
+// KV elements one token adds to one layer: 2 x kv_heads x head_dim (GQA), or
+// kv_lora_rank + qk_rope_head_dim (MLA's compressed latent and rotary key).
+double kv_elements_per_token_per_layer(const ModelArch& m);
+// KV-cache bytes per token of context while every layer keeps it (contexts up to the
+// sliding window), whole model: layers x kv_elements_per_token_per_layer x bytes.
 double kv_bytes_per_token(const ModelArch& m, const Precision& kv);
-// The same on one GPU of a TP group: KV heads are split over the group, and replicated
-// when the group is larger than the number of KV heads.
-double kv_bytes_per_token_per_gpu(const ModelArch& m, const Precision& kv, int tp);
+// KV-cache bytes of one sequence of `context` tokens, whole model: global layers keep every
+// token, sliding-window layers at most sliding_window of them.
+double kv_bytes_per_sequence(const ModelArch& m, const Precision& kv, double context);
+// Share of a sequence's KV cache one GPU of a replica of `g` GPUs holds: with
+// tensor-parallel attention, ceil(kv_heads / g) / kv_heads (heads split, replicated when g
+// exceeds them; MLA's latent is not split: 1); with data-parallel attention 1 / g (each GPU
+// holds its own sequences).
+double kv_share_per_gpu(const ModelArch& m, int g, Parallel layout = Parallel::tp);
+// kv_bytes_per_token x kv_share_per_gpu.
+double kv_bytes_per_token_per_gpu(const ModelArch& m, const Precision& kv, int g, Parallel layout = Parallel::tp);
 // Expected share of a MoE layer's experts that at least one of `tokens` tokens is routed
 // to, with routing taken as uniform and independent: 1 - (1 - top_k/experts)^tokens.
 // 1 for dense models.
 double experts_touched_share(const ModelArch& m, double tokens);
+// Load of the busiest of `g` GPUs holding experts over the mean, when `tokens` tokens
+// each pick top_k experts uniformly: balls into bins (Raab and Steger 1998), max ~ mean +
+// sqrt(2 mean ln g) for mean = tokens x top_k / g, so 1 + sqrt(2 g ln g / (tokens x top_k)),
+// at most g. 1 for one GPU or a dense model.
+double expert_imbalance(const ModelArch& m, int g, double tokens);
 
 // Memory of one GPU of a replica.
 struct MemoryPlan {
@@ -55,25 +81,26 @@ struct StepTime {
   double total = 0;
   double linear = 0;     // weight GEMMs (and their reads)
   double attention = 0;  // attention over the context (and the KV reads)
-  double comm = 0;       // tensor-parallel all-reduces
+  double comm = 0;       // all-reduces (tensor parallel) and all-to-alls (expert parallel)
   double fixed = 0;      // per-step overhead
   double memory = 0;     // the memory-bound parts of linear + attention
   double compute = 0;    // the compute-bound parts of linear + attention
   bool memory_bound() const { return memory >= compute; }
 };
 
-// One model on one GPU type, at a precision, on `tp` GPUs.
+// One model on one GPU type, at a precision, on `tp` GPUs in a parallel layout.
 class PerfModel {
  public:
-  // Throws plan::Error when `tp` is not a supported degree.
+  // Throws plan::Error when `tp` is not a supported GPU count.
   PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
-            const Efficiency& eff);
+            const Efficiency& eff, Parallel layout = Parallel::tp);
 
   const ModelArch& model() const { return *model_; }
   const GpuSpec& gpu() const { return *gpu_; }
   const Precision& weights() const { return *weights_; }
   const Precision& kv() const { return *kv_; }
-  int tp() const { return tp_; }
+  int tp() const { return tp_; }  // GPUs in the replica
+  Parallel layout() const { return layout_; }
   const Efficiency& efficiency() const { return *eff_; }
 
   // Memory plan for requests of `context_tokens` (input + output): fits when the weights
@@ -103,8 +130,14 @@ class PerfModel {
   double comm_s(double tokens) const;
 
  private:
-  double streamed_params(double tokens) const;
-  double linear_flops_per_token() const;
+  // Weight bytes one GPU reads in a step of `tokens` tokens (experts touched, imbalance).
+  double linear_bytes_per_gpu(double tokens) const;
+  // Weight FLOPs of the busiest GPU in a step of `tokens` tokens of which `rank_tokens` sit
+  // on one data-parallel attention rank (layout dep).
+  double linear_flops_per_gpu(double tokens, double rank_tokens) const;
+  // Attention FLOPs per (query, key) pair per layer: 4 x heads x head_dim for GQA; MLA
+  // decodes on the absorbed latent and prefills on the decompressed heads.
+  double attention_pair_flops(bool decode) const;
 
   const ModelArch* model_;
   const GpuSpec* gpu_;
@@ -112,20 +145,22 @@ class PerfModel {
   const Precision* kv_;
   int tp_;
   const Efficiency* eff_;
+  Parallel layout_;
   double bw_ = 0;
   double fl_lin_ = 0;
   double fl_attn_ = 0;
 };
 
 // Why a deployment fails before any load is considered; empty when it does not.
-// Checks the TP degree, the heads split and the memory plan.
+// Checks the precision on the GPU, the layout (ep and dep need a MoE), the heads split
+// (tensor-parallel attention), the context and the memory plan.
 std::string deployment_problem(const PerfModel& pm, double context_tokens);
 
-// Smallest TP in {1,2,4,8}, at most `max_gpus`, at which the model fits for requests of
-// `context_tokens`; nullopt when none does.
+// Smallest GPU count in {1,2,4,8}, at most `max_gpus`, at which the model fits in `layout`
+// for requests of `context_tokens`; nullopt when none does.
 std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu,
                                        const Precision& weights, const Precision& kv, double context_tokens,
-                                       int max_gpus);
+                                       int max_gpus, Parallel layout = Parallel::tp);
 
 // Decode steps a request of `output_tokens` output tokens takes after its prefill, which
 // emits the first token: output - 1, the inter-token gaps that vLLM's TPOT divides by

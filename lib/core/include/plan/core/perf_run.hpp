@@ -26,7 +26,8 @@ struct PerfRunRequest {
   std::string gpu;           // catalog GPU id
   std::string precision = "bf16";
   std::string kv_precision;  // empty: the weights precision's default
-  int tp = 0;                // tensor-parallel degree; 0: the smallest that fits
+  int tp = 0;                // GPUs per replica; 0: the smallest that fits
+  std::optional<Parallel> parallel;  // layout; nullopt: the one with most throughput per GPU
   double input_tokens = 0;
   double output_tokens = 0;
   PerfRunMode mode = PerfRunMode::concurrency;
@@ -54,8 +55,10 @@ enum class StepBound { memory, compute };
 struct PerfRunResult {
   std::string model, gpu, precision, kv_precision;  // catalog ids
   PerfRunMode mode = PerfRunMode::concurrency;
-  int tp = 0;
+  int tp = 0;  // GPUs per replica
   bool tp_given = false;
+  Parallel parallel = Parallel::tp;
+  bool parallel_given = false;
   bool fits = false;
   std::string reason;  // why not, when !fits
   std::vector<std::string> notes;
@@ -77,8 +80,10 @@ struct PerfRunResult {
   std::string calibration_note;
 };
 
-// Runs the request on `cat`. Throws plan::Error for an unknown model, GPU or precision, a TP
-// degree outside {1, 2, 4, 8}, token counts outside 1..1e9, a concurrency below 1 or a rate
+// Runs the request on `cat`. Without a layout, every layout the model allows (tp; ep and dep
+// for a mixture of experts) is run at its smallest fitting GPU count (or the one given) and
+// the one with the most requests/s per GPU is reported, with a note naming the others.
+// Throws plan::Error for an unknown model, GPU or precision, a GPU count outside {1, 2, 4, 8}, token counts outside 1..1e9, a concurrency below 1 or a rate
 // that is not a finite positive number. A model that does not fit is a result (fits false,
 // with the reason), not an error.
 PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const PerfCalibrationLookup& calibration = {});

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "plan/core/catalog.hpp"
+#include "plan/core/parallel.hpp"
 #include "plan/core/error.hpp"
 
 namespace plan {
@@ -115,6 +117,7 @@ struct FleetSpec {
   std::string model;  // catalog model id (a dedicated endpoint: default the offering's)
   PricingTerm pricing = PricingTerm::on_demand;
   int gpus_per_replica = 0;  // 0 = derive (whole instance, or smallest fitting TP)
+  std::optional<Parallel> parallel;  // layout of a replica's GPUs; nullopt = the cheapest that fits and meets targets
   std::string precision = "bf16";
   std::string kv_precision;  // empty = the weights' default
   std::optional<double> tokens_per_second_per_replica;  // override of the perf model
@@ -222,6 +225,8 @@ struct Profile {
   std::optional<std::string> price_sheet;  // pinned version
   std::vector<Workload> workloads;
   std::vector<Option> options;
+  // Architectures read from Hugging Face configs (`model: hf:PATH`), id = the model string.
+  std::vector<ModelArch> models;
   OpsCosts ops;
   SourceLoc ops_loc;  // the profile's ops: block; line 0 when it has none
   DataPolicy policy;

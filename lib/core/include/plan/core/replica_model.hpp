@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/core/parallel.hpp"
 #include "plan/core/price_sheet.hpp"
 #include "plan/core/profile.hpp"
 
@@ -44,7 +45,8 @@ struct ReplicaSpec {
   bool fits = true;                  // false when the model cannot be deployed on the instance at all
   std::vector<std::string> reasons;  // why not feasible
   std::vector<std::string> notes;    // findings worth reporting
-  int gpus_per_replica = 1;          // tensor-parallel degree
+  int gpus_per_replica = 1;          // GPUs of one replica
+  std::optional<Parallel> parallel;  // their layout, when the catalog model sized the replica
   double capacity_requests_per_s = 0;  // SLA-bound throughput of one replica
   ThroughputProvenance provenance = ThroughputProvenance::override;
   std::string provenance_source;        // file or catalog entry

@@ -10,4 +10,10 @@ namespace plan::io {
 Catalog parse_catalog(const std::string& file, const std::string& text);
 Catalog load_catalog(const std::string& path);
 
+// User catalog entries (`plan models add`): each *.yaml file of `dir`, in name order, holds
+// `sources` and `models` in the catalog's format; their ids must be new. A missing directory
+// adds nothing.
+void parse_user_models(Catalog& c, const std::string& file, const std::string& text);
+void add_user_models(Catalog& c, const std::string& dir);
+
 }  // namespace plan::io
