@@ -34,7 +34,7 @@ void setup_risk(CLI::App& app, Registry& reg) {
   auto* sub = app.add_subcommand(
       "risk", "Monte Carlo over the profile's uncertainty: section (volume, growth, prices, throughput, spot, "
               "peak): p10/p50/p90 of each option's month-1 and horizon cost, the probability each is cheapest, "
-              "and a tornado of what the recommendation hinges on");
+              "the spread of the break-even volume, and a tornado of what the recommendation hinges on");
   add_profile_args(*sub, *opt, "Workload profile (YAML) with an uncertainty: section");
   sub->add_option("--draws", opt->draws, "Number of draws (default: the profile's uncertainty.draws, else 10000)")
       ->check(CLI::Range(1, 1'000'000));

@@ -127,8 +127,9 @@ class Engine {
   void widen(const double* u);
   void tabulate(int threads);
   OptionDraw option_draw(const OptionModel& m, const DrawInputs& d) const;
-  // The volume scale at which options a and b cost the same in month 1 (prices as today),
-  // by bisection over the volumes both grids cover; nullopt when they do not cross there.
+  // The volume scale nearest today's at which option a turns cheaper, or stops being cheaper,
+  // than b in month 1 (prices as today), within the volumes both grids cover: a coarse scan,
+  // then bisection; nullopt when a's standing never changes there.
   std::optional<double> break_even(const double* u, std::size_t a, std::size_t b) const;
   // Month-1 and horizon cost of every option, and cumulative cost at the fan months.
   void cost(const double* u, double* monthly, double* horizon, unsigned char* feasible, float* fan) const;
@@ -321,16 +322,31 @@ std::optional<double> Engine::break_even(const double* u, std::size_t a, std::si
   double lo = std::max(ta.log_lo + oa.log_e, tb.log_lo + ob.log_e);
   double hi = std::min(ta.log_lo + ta.step * (ta.n - 1) + oa.log_e, tb.log_lo + tb.step * (tb.n - 1) + ob.log_e);
   if (!(lo < hi)) return std::nullopt;
+  // Whether a is cheaper by more than half a cent (a hybrid whose best fleet is empty costs
+  // what its overflow option costs, to rounding).
   Lines la, lb;
   auto diff = [&](double log_s) { return oa.cost(log_s, 1, 1, &la) - ob.cost(log_s, 1, 1, &lb); };
-  const double d_lo = diff(lo), d_hi = diff(hi);
-  if (!std::isfinite(d_lo) || !std::isfinite(d_hi) || (d_lo < 0) == (d_hi < 0)) return std::nullopt;
-  for (int it = 0; it < 60 && hi - lo > 1e-12; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    if ((diff(mid) < 0) == (d_lo < 0)) lo = mid;
-    else hi = mid;
+  auto cheaper = [&](double log_s) { return diff(log_s) < -0.005; };
+  // Up a coarse grid over the span, every change of standing; the one nearest today's
+  // volume (log scale 0) is refined by bisection on the exact sign.
+  constexpr int coarse = 32;
+  const double step = (hi - lo) / coarse;
+  int best = -1;
+  bool prev = cheaper(lo);
+  for (int i = 1; i <= coarse; ++i) {
+    const bool now = cheaper(lo + step * i);
+    if (now != prev && (best < 0 || std::fabs(lo + step * (i - 0.5)) < std::fabs(lo + step * (best - 0.5)))) best = i;
+    prev = now;
   }
-  return std::exp(0.5 * (lo + hi));
+  if (best < 0) return std::nullopt;
+  double v0 = lo + step * (best - 1), v1 = lo + step * best;
+  const bool above = cheaper(v1);
+  for (int it = 0; it < 60 && v1 - v0 > 1e-10; ++it) {
+    const double mid = 0.5 * (v0 + v1);
+    if ((diff(mid) < 0) == above) v1 = mid;
+    else v0 = mid;
+  }
+  return std::exp(v1);
 }
 
 void Engine::cost(const double* u, double* monthly, double* horizon, unsigned char* feasible, float* fan) const {

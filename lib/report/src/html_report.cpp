@@ -145,7 +145,8 @@ std::string render_html_report(const HtmlReportInput& in) {
     if (!tornado.empty())
       out += figure("chart-tornado", tornado,
                     fmt::format("Margin of {} over {} over the horizon with one input at its p10 and at its p90, the "
-                                "others at their medians; the longest bars are what the choice hinges on.",
+                                "others at their medians; the longest bars are what the choice hinges on. Solid line: "
+                                "every input at its median; dashed line: no margin (the two cost the same).",
                                 *r.recommended, *r.runner_up));
     out += "<table id=\"risk-options\"><thead><tr><th>option</th><th>horizon p10</th><th>median</th><th>p90</th>"
            "<th>probability cheapest</th></tr></thead><tbody>\n";

@@ -228,9 +228,7 @@ std::string risk_tornado_svg(const RiskResult& r) {
   if (!r.recommended || !r.runner_up || r.tornado.empty()) return "";
   TornadoChart c;
   c.title = fmt::format("What the choice of {} over {} hinges on", *r.recommended, *r.runner_up);
-  c.x_label = fmt::format("margin of {} over {} over the horizon, USD (solid line: inputs at their medians; "
-                          "dashed: no margin)",
-                          *r.recommended, *r.runner_up);
+  c.x_label = fmt::format("margin of {} over {}, USD over the horizon", *r.recommended, *r.runner_up);
   c.low_name = "input at its p10";
   c.high_name = "input at its p90";
   c.base = r.median_margin_usd;

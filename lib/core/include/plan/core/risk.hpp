@@ -59,11 +59,12 @@ struct TornadoBar {
 };
 
 // The month-1 break-even of the recommended option against the runner-up: in each draw,
-// the daily volume at which the two cost the same with the draw's throughput, peak and spot
-// overhead (month-1 prices), found by bisection over the volumes the draws span.
+// the daily volume nearest today's at which one turns cheaper than the other, with the
+// draw's throughput, peak and spot overhead (month-1 prices), within the volumes the draws
+// span (a 32-point scan, then bisection).
 struct BreakEvenSpread {
   std::string a, b;
-  double share_found = 0;  // share of draws whose two costs cross within those volumes
+  double share_found = 0;  // share of draws in which the cheaper of the two changes within those volumes
   Quantiles tokens_per_day;  // over those draws
 };
 
