@@ -2,13 +2,26 @@
 # CPU time of a whole `plan compare` run (start-up, reading, costing, rendering) for each
 # shipped profile: the mean task-clock of `perf stat -r N` (Debian package linux-perf),
 # else user+system time of /usr/bin/time averaged over N runs. Target: under 20 ms each.
-#   scripts/bench_start.sh [PLAN] [RUNS]     (default: build/apps/plan, 20 runs)
+# On a busy or virtual machine CPU time varies from run to run; --instructions counts the
+# instructions of one run instead (valgrind's lackey tool; deterministic, ~10 s a profile).
+#   scripts/bench_start.sh [--instructions] [PLAN] [RUNS]     (default: build/apps/plan, 20 runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+count=0
+if [ "${1:-}" = --instructions ]; then count=1; shift; fi
 plan=${1:-build/apps/plan}
 runs=${2:-20}
 export PLAN_DATA_DIR=$PWD XDG_DATA_HOME=$(mktemp -d)
 trap 'rm -rf "$XDG_DATA_HOME"' EXIT
+if [ "$count" = 1 ]; then
+  printf '%-28s %14s\n' profile instructions
+  for p in profiles/*.yaml; do
+    n=$(valgrind --tool=lackey --basic-counts=yes "$plan" compare "$p" 2>&1 >/dev/null |
+        awk '/guest instrs:/ {gsub(",", "", $4); print $4}')
+    printf '%-28s %14s\n' "$(basename "$p")" "$n"
+  done
+  exit 0
+fi
 use_perf=0
 if command -v perf >/dev/null && perf stat -x, -e task-clock true >/dev/null 2>&1; then use_perf=1; fi
 printf '%-28s %10s\n' profile "CPU ms"

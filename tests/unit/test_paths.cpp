@@ -1,6 +1,8 @@
 // lib/io/src/paths.cpp: where the data directory and the user's files are.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -10,9 +12,10 @@ using namespace plan;
 namespace fs = std::filesystem;
 
 namespace {
-// A fresh directory under the system's temporary directory.
+// A fresh directory under the system's temporary directory (one per process, so that two
+// builds' tests may run at once).
 fs::path fresh_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("plan-test-paths-" + name);
+  fs::path d = fs::temp_directory_path() / ("plan-test-paths-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d;

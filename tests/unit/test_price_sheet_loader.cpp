@@ -1,6 +1,8 @@
 // lib/io/src/price_sheet_loader.cpp: choosing a sheet of a directory by version or date.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -30,7 +32,7 @@ void write(const fs::path& p, const std::string& text) { std::ofstream(p) << tex
 }  // namespace
 
 TEST_CASE("resolve_price_sheet reads only the sheet it uses", "[price_sheet]") {
-  fs::path dir = fs::temp_directory_path() / "plan-test-sheets";
+  fs::path dir = fs::temp_directory_path() / ("plan-test-sheets-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "pricing");
   write(dir / "pricing/a.yaml", sheet("v1", "2025-01-01"));
