@@ -23,6 +23,7 @@ struct Globals {
   std::string data_dir;  // holds pricing/, profiles/, calib/
   std::vector<std::string> calibrations;  // --calibration: use these files instead of calib/results/
   bool no_calibration = false;            // --no-calibration: catalog figures only
+  std::string today;                      // --today / PLAN_TODAY, else the system date (YYYY-MM-DD)
   std::string pricing_dir() const { return data_dir + "/pricing"; }
   std::string calib_dir() const { return data_dir + "/calib"; }
 };

@@ -108,6 +108,7 @@ CompareResult compare(const Profile& p, const PriceSheet& sheet, const ReplicaMo
   c.monthly_requests = p.requests_per_day() * settings.volume_scale * days_per_month;
   for (const auto& o : p.options) c.options.push_back(evaluate_option(p, sheet, o, perf, settings));
   c.notes = model_notes(p, c.options);
+  if (auto age = sheet_age_finding(sheet)) c.notes.insert(c.notes.begin(), *age);
   const OptionResult* best = nullptr;
   for (const auto& r : c.options) {
     if (r.feasible && (!best || r.monthly_cost_usd < best->monthly_cost_usd)) best = &r;

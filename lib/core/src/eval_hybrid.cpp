@@ -38,16 +38,17 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   d.private_model = sh->fleet.model;
 
   std::string why;
-  auto off = token_offering(*over, c.sheet, &why);
+  auto off = token_offering(*over, p, c.sheet, &why);
   if (!off) return infeasible(r, "overflow: " + why);
   d.overflow_model = off->model;
-  r.provenance.push_back({"overflow token prices", c.sheet.cite(off->line)});
+  r.provenance.push_back({"overflow token prices", cite_price(c.sheet.cite(off->line), off->discount)});
   check_accepted_models(p, sh->fleet.model, "the private fleet of " + priv->id, r);
   auto fleet = self_hosted_fleet(*priv, *sh, c, r);
   if (!fleet) return;
   const FleetPlan& fp = fleet->plan;
   r.provenance.push_back(
-      {fmt::format("private instance price ({})", to_string(sh->fleet.pricing)), c.sheet.cite(fp.instance->line)});
+      {fmt::format("private instance price ({})", to_string(sh->fleet.pricing)),
+       cite_price(c.sheet.cite(fp.instance->line), fleet->discount)});
   if (auto problems = fleet_problems(fp); !problems.empty()) {
     for (auto& e : problems) infeasible(r, "the private fleet cannot serve this model: " + e);
     return;

@@ -22,9 +22,10 @@ std::optional<ReadyFleet> self_hosted_fleet(const Option& o, const SelfHostedOpt
     return std::nullopt;
   }
   ReadyFleet f;
+  f.discount = discount_for(c.profile, o, inst->provider);
   f.plan.spec = &s.fleet;
   f.plan.instance = inst;
-  f.plan.usd_per_instance_hour = *price;
+  f.plan.usd_per_instance_hour = *price * price_factor(f.discount);
   f.plan.ops = s.fleet.ops.value_or(c.profile.ops);
   f.plan.model = c.prebuilt;
   if (!f.plan.model) {
@@ -88,7 +89,8 @@ void evaluate(const Option& o, const SelfHostedOption& s, const EvalContext& c, 
   if (inst) r.what = fmt::format("{} ({}x {}) {}", inst->id, inst->gpu_count, inst->gpu, s.fleet.model);
   auto f = self_hosted_fleet(o, s, c, r);
   if (!f) return;
-  r.provenance.push_back({fmt::format("instance price ({})", to_string(s.fleet.pricing)), c.sheet.cite(inst->line)});
+  r.provenance.push_back(
+      {fmt::format("instance price ({})", to_string(s.fleet.pricing)), cite_price(c.sheet.cite(inst->line), f->discount)});
   evaluate_private_fleet(*f, c, r);
   const ReplicaSpec& spec = f->plan.model->spec();
   r.provenance.push_back({std::string("replica throughput (") + to_string(spec.provenance) + ")", spec.provenance_source});
