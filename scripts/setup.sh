@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libcli11-dev libyaml-cpp-dev libfmt-dev libeigen3-dev catch2 libbenchmark-dev
+  libcli11-dev libyaml-cpp-dev libfmt-dev libeigen3-dev catch2 libbenchmark-dev nlohmann-json3-dev
   clang libclang-rt-14-dev python3
   locales
   chromium

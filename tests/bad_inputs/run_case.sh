@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one bad-input case; used by CTest (tests/cli/bad_inputs.cmake), from tests/bad_inputs.
 #   run_case.sh PLAN KIND NAME
-# KIND is profile or sheet. The input is KIND/NAME.yaml (a file, a directory, or absent for
+# KIND is profile, sheet or import (an import spec for `plan prices import`). The input is KIND/NAME.yaml (a file, a directory, or absent for
 # the missing-file case), or the output of KIND/NAME.gen (a bash snippet; the input is then
 # written to a temporary directory under the same relative name, so messages are the same).
 # KIND/NAME.err is the exact expected standard error.
@@ -48,6 +48,9 @@ case $kind in
   sheet)
     check "prices show" "" "$plan" prices show "$input"
     check "compare --prices -o" "$tmp/out.csv" "$plan" compare "$profile" --prices "$input" --format csv -o "$tmp/out.csv"
+    ;;
+  import)
+    check "prices import -o" "$tmp/draft.yaml" "$plan" prices import "$input" -o "$tmp/draft.yaml"
     ;;
   *) echo "run_case.sh: unknown kind $kind"; exit 2 ;;
 esac
