@@ -39,3 +39,10 @@ plan_cli_test(compare.age_env --rc 0 --env PLAN_TODAY=2025-03-02 --stdout-re "is
 plan_cli_test(compare.today_malformed --rc 64
   --stderr-exact "plan: error: --today (or PLAN_TODAY) is '2025-02-30' (expected a date YYYY-MM-DD)"
   -- --today 2025-02-30 compare ${PROFILE} --prices ${SHEET})
+# Every report built on the sheet says so (CSV, a data format, does not).
+foreach(cmd project breakeven recommend)
+  plan_cli_test(${cmd}.age_91_days --rc 0 --stdout-re "note: price sheet test-basic .* is 91 days old on 2025-03-02"
+    -- --today 2025-03-02 ${cmd} ${PROFILE} --prices ${SHEET})
+endforeach()
+plan_cli_test(sweep.age_91_days --rc 0 --stdout-re "^note: price sheet test-basic .* is 91 days old on 2025-03-02"
+  -- --today 2025-03-02 sweep ${PROFILE} --prices ${SHEET} --volume 1M..10M --points 2 --format table)
