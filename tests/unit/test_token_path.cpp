@@ -262,3 +262,24 @@ options:
   s.today = "2026-09-30";  // 91 days
   CHECK(has(compare(p, s, nullptr).notes, "is 91 days old"));
 }
+
+TEST_CASE("a hybrid's overflow carries the tier note and the retirement finding", "[token_path]") {
+  // All traffic is 300,000 input tokens per request, above long-model's 200,000 tier; a fixed
+  // private fleet of 0 replicas sends it all to the overflow. retiring-model retires 2026-10-15,
+  // inside the 12 months from 2026-07.
+  const std::string yaml = R"(name: t
+workloads:
+  - {id: long, requests_per_day: 100, input_tokens: 300000, output_tokens: 1000}
+horizon: {months: 12, start: "2026-07"}
+options:
+  - {id: gpu, kind: self_hosted, instance: gcp-x, model: m, tokens_per_second_per_replica: 100000, min_replicas: 0}
+  - {id: over, kind: api, model: long-model}
+  - {id: soon, kind: api, model: retiring-model}
+  - {id: h1, kind: hybrid, private: gpu, overflow: over, replicas: 0}
+  - {id: h2, kind: hybrid, private: gpu, overflow: soon, replicas: 0}
+)";
+  Profile p = io::parse_profile("p.yaml", yaml);
+  CompareResult c = compare(p, sheet(), nullptr);
+  CHECK(has(find(c, "h1").notes, "overflow: workload 'long' (300000 input tokens per request) is priced wholly at the long-context tier"));
+  CHECK(has(find(c, "h2").notes, "overflow: retiring-model retires on 2026-10-15: month 2026-10"));
+}
