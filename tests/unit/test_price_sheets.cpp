@@ -90,3 +90,11 @@ TEST_CASE("2026-07: retired offerings carry their dates", "[price_sheets]") {
   // LiteLLM deprecation_date of claude-opus-4-1-20250805: 2026-08-05, after the sheet's date.
   CHECK(s.find_api("claude-opus-4-1")->retires == std::optional<std::string>("2026-08-05"));
 }
+
+TEST_CASE("2026-07: the AWS 1-year RIs 2026-05 left out", "[price_sheets]") {
+  // tsaol_g6e.json, g6e.48xlarge us-east-1: {"onDemand": 30.13118, "reserved": 18.98264};
+  // tsaol_g6.json, g6.2xlarge: {"onDemand": 0.9776, "reserved": 0.63642}.
+  const PriceSheet& s = sheet_2026_07();
+  CHECK(*s.find_instance("aws-g6e.48xlarge")->reserved_1y_per_hour == Approx(18.98264));
+  CHECK(*s.find_instance("aws-g6.2xlarge")->reserved_1y_per_hour == Approx(0.63642));
+}
