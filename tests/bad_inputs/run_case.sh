@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one bad-input case; used by CTest (tests/cli/bad_inputs.cmake), from tests/bad_inputs.
 #   run_case.sh PLAN KIND NAME
-# KIND is profile, sheet, hardware or usage. The input is KIND/NAME.yaml (usage: KIND/NAME.* other than .err) (a file, a directory, or absent for
+# KIND is profile, sheet, hardware, usage or import (an import spec for `plan prices import`). The input is KIND/NAME.yaml (usage: KIND/NAME.* other than .err) (a file, a directory, or absent for
 # the missing-file case), or the output of KIND/NAME.gen (a bash snippet; the input is then
 # written to a temporary directory under the same relative name, so messages are the same).
 # KIND/NAME.err is the exact expected standard error.
@@ -64,6 +64,9 @@ case $kind in
     for f in "$kind/$name".*; do case $f in *.err|*.gen) ;; *) input=$f ;; esac; done
     check "profile import" "" "$plan" profile import "$input"
     check "profile import -o" "$tmp/out.yaml" "$plan" profile import "$input" -o "$tmp/out.yaml"
+    ;;
+  import)
+    check "prices import -o" "$tmp/draft.yaml" "$plan" prices import "$input" -o "$tmp/draft.yaml"
     ;;
   *) echo "run_case.sh: unknown kind $kind"; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
-# The bad-input corpus: one test per tests/bad_inputs/{profile,sheet,hardware,usage}/NAME.err, run
+# The bad-input corpus: one test per tests/bad_inputs/{profile,sheet,hardware,usage,import}/NAME.err, run
 # by tests/bad_inputs/run_case.sh from tests/bad_inputs (so file names in messages are short).
 set(BAD_INPUTS ${PROJECT_SOURCE_DIR}/tests/bad_inputs)
-foreach(kind profile sheet hardware usage)
+foreach(kind profile sheet hardware usage import)
   file(GLOB cases CONFIGURE_DEPENDS ${BAD_INPUTS}/${kind}/*.err)
   foreach(err ${cases})
     get_filename_component(name ${err} NAME_WE)

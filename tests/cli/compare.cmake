@@ -21,7 +21,7 @@ plan_cli_test(compare.missing_file --rc 2
 plan_cli_test(compare.bad_format --rc 64 --stderr-re "plan: error: --format"
   -- compare ${PROFILE} --format xml)
 plan_cli_test(compare.unknown_version --rc 2
-  --stderr-exact "plan: error: unknown price-sheet version 'nope' (expected one of: 2024-12, 2026-05)"
+  --stderr-exact "plan: error: unknown price-sheet version 'nope' (expected one of: 2024-12, 2026-05, 2026-07)"
   -- compare ${PROFILE} --prices nope)
 plan_cli_test(version --rc 0 --stdout-re "^plan [0-9]+\\.[0-9]+\\.[0-9]+$" -- --version)
 plan_cli_test(help --rc 0 --stdout-re "compare" --stdout-re "Exit codes" -- --help)
@@ -38,3 +38,22 @@ plan_cli_test(compare.finding_defaults --rc 0
 plan_cli_test(compare.finding_tier --rc 0
   --stdout-re "no rate-limit tier given: the highest tier the price sheet lists \\(tier-5\\) assumed"
   -- compare tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml)
+# The sheet's age: tests/data/sheet-basic.yaml is effective 2024-12-01. On 2025-03-02 it is
+# 31 (Dec) + 31 (Jan) + 28 (Feb) + 1 = 91 days old: a finding (the 90-day boundary itself is
+# checked in tests/unit/test_token_path.cpp).
+# --today wins over PLAN_TODAY (2025-01-01 for every CLI test, from CMakeLists.txt).
+plan_cli_test(compare.age_91_days --rc 0
+  --stdout-re "price sheet test-basic \\(tests/data/sheet-basic\\.yaml\\) is 91 days old on 2025-03-02"
+  -- --today 2025-03-02 compare ${PROFILE} --prices ${SHEET})
+plan_cli_test(compare.age_env --rc 0 --env PLAN_TODAY=2025-03-02 --stdout-re "is 91 days old on 2025-03-02"
+  -- compare ${PROFILE} --prices ${SHEET})
+plan_cli_test(compare.today_malformed --rc 64
+  --stderr-exact "plan: error: --today (or PLAN_TODAY) is '2025-02-30' (expected a date YYYY-MM-DD)"
+  -- --today 2025-02-30 compare ${PROFILE} --prices ${SHEET})
+# Every report built on the sheet says so (CSV, a data format, does not).
+foreach(cmd project breakeven recommend)
+  plan_cli_test(${cmd}.age_91_days --rc 0 --stdout-re "note: price sheet test-basic .* is 91 days old on 2025-03-02"
+    -- --today 2025-03-02 ${cmd} ${PROFILE} --prices ${SHEET})
+endforeach()
+plan_cli_test(sweep.age_91_days --rc 0 --stdout-re "^note: price sheet test-basic .* is 91 days old on 2025-03-02"
+  -- --today 2025-03-02 sweep ${PROFILE} --prices ${SHEET} --volume 1M..10M --points 2 --format table)

@@ -2,7 +2,8 @@
 
 plan_cli_test(prices.list --rc 0
   --stdout-re "^2024-12 +2024-12-01 +.*pricing/2024-12\\.yaml"
-  --stdout-re "^2026-05 +2026-05-20 +.*pricing/2026-05\\.yaml +\\(default\\)"
+  --stdout-re "^2026-05 +2026-05-20 +.*pricing/2026-05\\.yaml$"
+  --stdout-re "^2026-07 +2026-07-24 +.*pricing/2026-07\\.yaml +\\(default\\)"
   -- prices list)
 
 # The sheet's own figures (pricing/2024-12.yaml): gpt-4o-mini 0.15 in / 0.60 out / 0.075 cached,
@@ -25,7 +26,7 @@ plan_cli_test(prices.show_2026_05 --rc 0
 
 # Every shipped sheet matches pricing/MANIFEST.sha256: editing a released sheet fails here.
 plan_cli_test(prices.verify --rc 0
-  --stdout-re "^2024-12\\.yaml: ok$" --stdout-re "^2026-05\\.yaml: ok$"
+  --stdout-re "^2024-12\\.yaml: ok$" --stdout-re "^2026-05\\.yaml: ok$" --stdout-re "^2026-07\\.yaml: ok$"
   -- prices verify)
 
 # A copy of pricing/ with one sheet edited, one sheet not in the manifest and one manifest
@@ -64,3 +65,22 @@ plan_cli_test(prices.verify_bad_manifest --rc 2
 add_test(NAME data.sheet_gpu_ids
   COMMAND bash -c "bad=$(grep -ho 'gpu: [^,}]*' pricing/*.yaml | sort -u | grep -vxE 'gpu: (a10g|l4|l40s|a100-40gb|a100-80gb-sxm|a100-80gb-pcie|h100-sxm|h100-pcie|h200|b200|mi300x|gh200)'); if [ -n \"$bad\" ]; then echo \"unknown GPU ids: $bad\"; exit 1; fi"
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+
+# pricing/2026-07.yaml: GCP a3-highgpu-8g at Cyclenerd's us-central1 list, hour 88.4899999 ->
+# 88.4900, 1-year 44810.08066464 / 730 = 61.3837, 3-year 28370.99821392 / 730 = 38.8644, spot
+# 36.113584 -> 36.1136; Azure ND96isr H100 v5 eastus2 98.32, spot 18.169536 -> 18.1695.
+plan_cli_test(prices.show_2026_07 --rc 0
+  --stdout-re "^gcp-a3-highgpu-8g +gcp +a3-highgpu-8g +h100-sxm +8 +88\\.4900 +61\\.3837 +38\\.8644 +36\\.1136 "
+  --stdout-re "^azure-Standard_ND96isr_H100_v5 +azure +Standard_ND96isr_H100_v5 +h100-sxm +8 +98\\.3200 +- +- +18\\.1695 "
+  -- prices show 2026-07)
+
+# plan prices import: the draft of 2026-07 from the upstream files in pricing/sources/2026-07/.
+# a3-highgpu-8g: Cyclenerd `hour: 88.4899999025753` -> 88.49 (5 decimals).
+plan_cli_test(prices.import --rc 0
+  --file-re ${CMAKE_BINARY_DIR}/draft-2026-07.yaml "^  - \\{id: gcp-a3-highgpu-8g, provider: gcp, instance: a3-highgpu-8g, gpu: h100-sxm, gpu_count: 8, region: us-central1, on_demand_per_hour: 88\\.49, "
+  --file-re ${CMAKE_BINARY_DIR}/draft-2026-07.yaml "^  # gcp_cyclenerd_2026-05-21\\.yml line 3314: hour 88\\.4899999025753"
+  -- prices import pricing/sources/2026-07/import.yaml -o ${CMAKE_BINARY_DIR}/draft-2026-07.yaml)
+# A draft is never written into pricing/, where released sheets live.
+plan_cli_test(prices.import_into_data_dir --rc 64 --no-file pricing/draft.yaml
+  --stderr-re "^plan: error: -o pricing/draft\\.yaml is inside .*pricing \\(expected a path outside it"
+  -- prices import pricing/sources/2026-07/import.yaml -o pricing/draft.yaml)

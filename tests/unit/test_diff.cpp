@@ -165,3 +165,37 @@ TEST_CASE("diff_results: infeasible on both sides for other reasons", "[diff]") 
   CHECK(d.options[0].why == std::vector<std::string>{"infeasible reason added: does not fit in GPU memory"});
   CHECK(diff_one(b, a).options[0].why == std::vector<std::string>{"infeasible reason dropped: does not fit in GPU memory"});
 }
+
+// The same model in two sheets, the second adding a 1-hour cache write (6.00) and a tier above
+// 200,000 input tokens (6.00 / 22.50): both show as changes, "none" on the side without them.
+TEST_CASE("price_changes shows 1-hour cache writes and long-context tiers", "[diff]") {
+  Profile p = io::parse_profile("p.yaml", R"(name: t
+workloads:
+  - {id: w, requests_per_day: 1, input_tokens: 1, output_tokens: 1}
+options:
+  - {id: a, kind: api, model: m}
+)");
+  PriceSheet a;
+  a.path = "a.yaml";
+  ApiModel m;
+  m.id = "m";
+  m.prices.input_per_mtok = 3;
+  m.prices.output_per_mtok = 15;
+  m.line = 10;
+  a.api_models.push_back(m);
+  PriceSheet b = a;
+  b.path = "b.yaml";
+  b.api_models[0].prices.cache_write_1h_per_mtok = 6;
+  ContextTier t;
+  t.above_input_tokens = 200000;
+  t.prices.input_per_mtok = 6;
+  t.prices.output_per_mtok = 22.5;
+  t.line = 20;
+  b.api_models[0].prices.tiers.push_back(t);
+  auto out = price_changes(*p.find_option("a"), a, b);
+  REQUIRE(out.size() == 4);
+  CHECK(out[0] == "cache_write_1h_per_mtok: none -> 6 (a.yaml:10 -> b.yaml:10)");
+  CHECK(out[1] == "tiers[0].above_input_tokens: none -> 200000 (a.yaml:10 -> b.yaml:20)");
+  CHECK(out[2] == "tiers[0].input_per_mtok: none -> 6 (a.yaml:10 -> b.yaml:20)");
+  CHECK(out[3] == "tiers[0].output_per_mtok: none -> 22.5 (a.yaml:10 -> b.yaml:20)");
+}

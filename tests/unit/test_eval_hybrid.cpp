@@ -119,8 +119,8 @@ options:
   }
 }
 
-// A workload of 200,000 tokens per request does not fit gpt-4o-mini's 128,000-token context,
-// so it never overflows: it is kept private, with the rule.
+// A workload of 190,000 input tokens per request does not fit gpt-4o-mini's 128,000-token
+// input limit, so it never overflows: it is kept private, with the rule.
 TEST_CASE("hybrid keeps private what the overflow's context cannot take", "[hybrid]") {
   Profile p = profile(R"(name: context
 workloads:
@@ -136,7 +136,8 @@ options:
   const auto& mix = find(c, "mix");
   REQUIRE(mix.hybrid);
   REQUIRE(mix.hybrid->restricted_workloads.size() == 1);
-  CHECK_THAT(mix.hybrid->restricted_workloads[0], Catch::Contains("workload 'long'") && Catch::Contains("128000-token context"));
+  CHECK_THAT(mix.hybrid->restricted_workloads[0], Catch::Contains("workload 'long' sends 190000 input tokens") &&
+                                                          Catch::Contains("gpt-4o-mini accepts at most 128000"));
   REQUIRE(mix.hybrid->workload_private_share.size() == 2);
   CHECK(mix.hybrid->workload_private_share[1].second == Approx(1.0));
 }

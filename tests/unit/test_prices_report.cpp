@@ -90,3 +90,33 @@ TEST_CASE("render_price_sheet: API, managed and GPU tables with line numbers", "
         "sources:\n"
         "  aws-pricing: https://aws.amazon.com/ec2/pricing/ (retrieved 2025-01-10)\n");
 }
+
+TEST_CASE("render_price_sheet: tiers, 1-hour writes, output limits and retirements after the table", "[report][prices]") {
+  PriceSheet s = header_only();
+  ApiModel a;
+  a.id = "m";
+  a.provider = "anthropic";
+  a.prices.input_per_mtok = 3;
+  a.prices.output_per_mtok = 15;
+  a.prices.cache_write_1h_per_mtok = 6;
+  ContextTier t;
+  t.above_input_tokens = 200000;
+  t.prices.input_per_mtok = 6;
+  t.prices.output_per_mtok = 22.5;
+  t.line = 27;
+  a.prices.tiers.push_back(t);
+  ServiceTier flex;
+  flex.name = "flex";
+  flex.prices.input_per_mtok = 1.5;
+  flex.prices.output_per_mtok = 7.5;
+  flex.line = 30;
+  a.prices.service_tiers.push_back(flex);
+  a.max_output_tokens = 64000;
+  a.retires = "2026-10-15";
+  a.line = 20;
+  s.api_models.push_back(a);
+  CHECK_THAT(report::render_price_sheet(s),
+             Catch::Contains("api models, further prices and limits:\n"
+                             "  m: 1-hour cache write 6.000/1M; above 200000 input tokens 6.000/22.500 per 1M (line 27); "
+                             "service tier flex 1.500/7.500 per 1M (line 30); max output 64000 tokens; retires 2026-10-15\n"));
+}

@@ -1,5 +1,6 @@
 #include "plan/cli/cli.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <iostream>
@@ -122,6 +123,12 @@ int main(int argc, char** argv) {
   app.add_flag("--no-calibration", reg.globals.no_calibration,
                "Size self-hosted options from the catalog alone, ignoring calibration results")
       ->excludes(cal);
+  const char* env_today = std::getenv("PLAN_TODAY");
+  reg.globals.today = env_today ? env_today : "";
+  app.add_option("--today", reg.globals.today,
+                 "The date reports treat as today, YYYY-MM-DD (default: $PLAN_TODAY, else the system date); "
+                 "a price sheet more than 90 days older than it is reported as old")
+      ->type_name("DATE");
   app.footer("Exit codes: 0 ok, 1 check failed, 2 bad input, 64 usage, 69 unavailable, 70 internal error, "
              "73 cannot write output. See docs/errors.md.");
 
@@ -166,6 +173,14 @@ int main(int argc, char** argv) {
   reg.globals.user_dir = io::user_data_dir();
 
   try {
+    if (reg.globals.today.empty()) {
+      const auto ymd = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+      reg.globals.today = fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
+                                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    } else if (!is_iso_date(reg.globals.today)) {
+      throw Error(fmt::format("--today (or PLAN_TODAY) is '{}' (expected a date YYYY-MM-DD)", reg.globals.today),
+                  ExitCode::usage_error);
+    }
     for (auto& [sub, action] : reg.actions) {
       if (sub->parsed()) return action();
     }

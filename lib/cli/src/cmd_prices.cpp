@@ -1,4 +1,4 @@
-// plan prices list | show VERSION | verify: the versioned price sheets.
+// plan prices list | show VERSION | verify | import SPEC -o FILE: the versioned price sheets.
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include "common.hpp"
 #include "plan/io/files.hpp"
 #include "plan/io/loaders.hpp"
+#include "plan/io/price_import.hpp"
 #include "plan/report/prices_report.hpp"
 #include "plan/report/table.hpp"
 
@@ -120,6 +121,40 @@ void setup_prices(CLI::App& app, Registry& reg) {
     auto [report, all_ok] = verify_sheets(g.pricing_dir());
     emit(report, "");
     return static_cast<int>(all_ok ? ExitCode::ok : ExitCode::check_failed);
+  });
+
+  struct ImportOptions {
+    std::string spec;
+    std::string out;
+  };
+  auto imp = std::make_shared<ImportOptions>();
+  auto* import_cmd = prices->add_subcommand(
+      "import", "Build a draft price sheet from upstream price files (LiteLLM JSON, Cyclenerd's GCP list, "
+                "SkyPilot-format CSV, AWS family files) as an import spec names them; every figure's source "
+                "row and each input's sha256 are recorded. Review the draft before releasing it.");
+  import_cmd->add_option("spec", imp->spec, "Import spec (YAML; docs/pricing.md, \"Importing prices\"), e.g. "
+                                        "pricing/sources/2026-07/import.yaml")
+      ->required();
+  import_cmd->add_option("-o,--output", imp->out, "Write the draft sheet to FILE (required; not inside pricing/, "
+                                              "where released sheets live)")
+      ->required();
+  reg.add(import_cmd, [imp, &g = reg.globals]() {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path pricing = fs::weakly_canonical(g.pricing_dir(), ec);
+    const fs::path out = fs::weakly_canonical(fs::absolute(imp->out, ec), ec);
+    const auto rel = out.lexically_relative(pricing);
+    if (imp->out != "-" && !rel.empty() && rel.begin()->string() != "..")
+      throw Error(fmt::format("-o {} is inside {} (expected a path outside it: a draft is reviewed, then "
+                              "released by hand as pricing/VERSION.yaml)",
+                              imp->out, g.pricing_dir()),
+                  ExitCode::usage_error);
+    io::PriceImport draft = io::import_price_sheet(imp->spec);
+    // The draft must load as a sheet before it is written.
+    io::parse_price_sheet(imp->out, draft.sheet_yaml);
+    emit(draft.sheet_yaml, imp->out);
+    for (const auto& f : draft.findings) fmt::print(stderr, "plan: note: {}\n", f);
+    return 0;
   });
 }
 

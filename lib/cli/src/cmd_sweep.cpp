@@ -56,6 +56,7 @@ void setup_sweep(CLI::App& app, Registry& reg) {
       ptrs.push_back(evals.back().get());
     }
     Sweep s = sweep(ptrs, l.profile.tokens_per_day(), from, to, opt->points, opt->log);
+    if (auto age = sheet_age_finding(l.sheet)) s.notes.push_back(*age);
     if (opt->format == "svg") emit(report::cost_vs_volume_svg(s, l.profile.tokens_per_day()), opt->out);
     else if (opt->format == "xlsx") emit(report::sweep_workbook(s), opt->out);
     else emit(report::render_sweep(s, to_format(opt->format), opt->crossovers), opt->out);

@@ -68,6 +68,7 @@ Loaded load_profile_and_sheet(const Globals& g, const std::string& profile_path,
   Loaded l{io::load_profile(profile_path), {}};
   std::string spec = prices.empty() ? l.profile.price_sheet.value_or("") : prices;
   l.sheet = io::resolve_price_sheet(spec, g.pricing_dir());
+  l.sheet.today = g.today;
   io::check_references(l.profile, l.sheet);
   if (io::names_hardware(l.profile))
     io::resolve_owned_hardware(l.profile, io::newest_hardware_list(g.pricing_dir() + "/hardware"));

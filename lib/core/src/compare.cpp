@@ -120,6 +120,7 @@ CompareResult compare(const Profile& p, const PriceSheet& sheet, const ReplicaMo
                                     "per request assumed (it sets the request count: rate limits, per-request "
                                     "overheads and queueing depend on it)",
                                     to_string(w.loc), w.id));
+  if (auto age = sheet_age_finding(sheet)) c.notes.insert(c.notes.begin(), *age);
   const OptionResult* best = nullptr;
   for (const auto& r : c.options) {
     if (r.feasible && (!best || r.monthly_cost_usd < best->monthly_cost_usd)) best = &r;

@@ -30,19 +30,82 @@ TokenCost token_cost(const Workload& w, const TokenPrices& p, double interactive
   const double interactive = (has_batch ? interactive_per_day : interactive_per_day + batch_per_day) * days_per_month;
   const double batch = has_batch ? batch_per_day * days_per_month : 0.0;
 
+  // Cache writes are billed at the price of the workload's TTL; without a 1-hour price the
+  // 5-minute one applies (the token path notes it), without either the input price.
+  const double read_price = p.cached_input_per_mtok.value_or(p.input_per_mtok);
+  const double write_5m = p.cache_write_per_mtok.value_or(p.input_per_mtok);
+  const double write_price = w.cache_write_1h ? p.cache_write_1h_per_mtok.value_or(write_5m) : write_5m;
+
   const double in_tok = interactive * w.input_tokens;
   const double cached = in_tok * w.cached_input_share;
   const double written = in_tok * w.cache_write_share;
   const double plain = in_tok - cached - written;
   c.input = plain * p.input_per_mtok / tokens_per_mtok;
-  c.cached_input = cached * p.cached_input_per_mtok.value_or(p.input_per_mtok) / tokens_per_mtok;
-  c.cache_write = written * p.cache_write_per_mtok.value_or(p.input_per_mtok) / tokens_per_mtok;
+  c.cached_input = cached * read_price / tokens_per_mtok;
+  c.cache_write = written * write_price / tokens_per_mtok;
   c.output = interactive * w.output_tokens * p.output_per_mtok / tokens_per_mtok;
   if (has_batch) {
-    c.batch_input = batch * w.input_tokens * *p.batch_input_per_mtok / tokens_per_mtok;
+    const double batch_in = batch * w.input_tokens;
+    if (p.batch_with_cache && p.input_per_mtok > 0) {
+      // The batch discount applies on top of the cache prices: each input line x batch/list.
+      const double ratio = *p.batch_input_per_mtok / p.input_per_mtok;
+      const double b_cached = batch_in * w.cached_input_share;
+      const double b_written = batch_in * w.cache_write_share;
+      const double b_plain = batch_in - b_cached - b_written;
+      c.batch_input = (b_plain * *p.batch_input_per_mtok + b_cached * read_price * ratio +
+                       b_written * write_price * ratio) / tokens_per_mtok;
+    } else {
+      c.batch_input = batch_in * *p.batch_input_per_mtok / tokens_per_mtok;
+    }
     c.batch_output = batch * w.output_tokens * *p.batch_output_per_mtok / tokens_per_mtok;
   }
   return c;
+}
+
+std::optional<AppliedDiscount> discount_for(const Profile& p, const Option& o, const std::string& provider) {
+  if (o.discount) return AppliedDiscount{*o.discount, o.loc_of("discount")};
+  for (const auto& d : p.discounts)
+    if (d.provider == provider) return AppliedDiscount{d.fraction, d.loc};
+  return std::nullopt;
+}
+
+std::string cite_price(const std::string& citation, const std::optional<AppliedDiscount>& d) {
+  if (!d) return citation;
+  return fmt::format("list price at {}, less {:g}% from profile line {} ({})", citation, d->fraction * 100.0,
+                     d->loc.line, d->loc.file);
+}
+
+double price_factor(const std::optional<AppliedDiscount>& d) { return d ? 1.0 - d->fraction : 1.0; }
+
+TokenCost scaled(const TokenCost& c, double factor) {
+  TokenCost s = c;
+  s.input *= factor;
+  s.cached_input *= factor;
+  s.cache_write *= factor;
+  s.output *= factor;
+  s.batch_input *= factor;
+  s.batch_output *= factor;
+  return s;
+}
+
+std::optional<std::string> retirement_finding(const std::string& id, const std::optional<std::string>& retires,
+                                              const Profile& p, const PriceSheet& sheet) {
+  if (!retires || retires->size() < 7) return std::nullopt;
+  int y = 0, m = 0;
+  const std::string start = p.horizon.start.value_or(sheet.effective_date.substr(0, 7));
+  if (!parse_year_month(start, y, m)) return std::nullopt;
+  const std::string month = retires->substr(0, 7);
+  const std::string last = add_months(y, m, p.horizon.months - 1);
+  if (month < start || month > last) return std::nullopt;
+  return fmt::format("{} retires on {}: month {} of the {}-month horizon ({}); plan a migration before then", id,
+                     *retires, month, p.horizon.months, start);
+}
+
+std::optional<std::string> retired_reason(const std::string& id, const std::optional<std::string>& retires,
+                                          const PriceSheet& sheet, int line) {
+  if (!retires || *retires > sheet.effective_date) return std::nullopt;
+  return fmt::format("{} was retired on {} ({}), before price sheet {} (effective {}); it is no longer offered", id,
+                     *retires, sheet.cite(line), sheet.version, sheet.effective_date);
 }
 
 std::array<double, 24> hourly_rate_per_s(const std::vector<Workload>& ws, const PerDay& q, bool peak) {

@@ -148,6 +148,22 @@ void add_token_prices(std::vector<std::string>& out, const std::string& prefix, 
             lb);
   add_price(out, (prefix + "batch_output_per_mtok").c_str(), a.batch_output_per_mtok, b.batch_output_per_mtok, sa, la,
             sb, lb);
+  add_price(out, (prefix + "cache_write_1h_per_mtok").c_str(), a.cache_write_1h_per_mtok, b.cache_write_1h_per_mtok, sa,
+            la, sb, lb);
+  // Long-context tiers, by position: threshold and the two main prices.
+  for (std::size_t i = 0; i < std::max(a.tiers.size(), b.tiers.size()); ++i) {
+    const ContextTier* ta = i < a.tiers.size() ? &a.tiers[i] : nullptr;
+    const ContextTier* tb = i < b.tiers.size() ? &b.tiers[i] : nullptr;
+    auto get = [](const ContextTier* t, auto field) { return t ? std::optional<double>(field(*t)) : std::nullopt; };
+    const std::string at = prefix + fmt::format("tiers[{}].", i);
+    const int lta = ta ? ta->line : la, ltb = tb ? tb->line : lb;
+    add_price(out, (at + "above_input_tokens").c_str(), get(ta, [](const ContextTier& t) { return t.above_input_tokens; }),
+              get(tb, [](const ContextTier& t) { return t.above_input_tokens; }), sa, lta, sb, ltb);
+    add_price(out, (at + "input_per_mtok").c_str(), get(ta, [](const ContextTier& t) { return t.prices.input_per_mtok; }),
+              get(tb, [](const ContextTier& t) { return t.prices.input_per_mtok; }), sa, lta, sb, ltb);
+    add_price(out, (at + "output_per_mtok").c_str(), get(ta, [](const ContextTier& t) { return t.prices.output_per_mtok; }),
+              get(tb, [](const ContextTier& t) { return t.prices.output_per_mtok; }), sa, lta, sb, ltb);
+  }
 }
 
 }  // namespace detail

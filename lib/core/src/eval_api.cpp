@@ -31,6 +31,7 @@ void evaluate_token_option(const TokenOffering& off, const EvalContext& c, Optio
                                   "set tier: to your account's",
                                   tc.rate_check->tier));
   r.rate_check = tc.rate_check;
+  for (auto& n : tc.notes) r.notes.push_back(std::move(n));
   for (auto& e : tc.exceeded) infeasible(r, std::move(e));
   for (const auto& w : c.profile.workloads)
     if (auto why = token_exclusion(c.profile, c.sheet, off, w)) infeasible(r, *why);
@@ -38,9 +39,11 @@ void evaluate_token_option(const TokenOffering& off, const EvalContext& c, Optio
 
 void evaluate(const Option& o, const ApiOption&, const EvalContext& c, OptionResult& r) {
   std::string why;
-  auto off = token_offering(o, c.sheet, &why);
+  auto off = token_offering(o, c.profile, c.sheet, &why);
   if (!off) return infeasible(r, why);
-  r.provenance.push_back({"token prices", c.sheet.cite(off->line)});
+  r.provenance.push_back({"token prices", cite_price(c.sheet.cite(off->line), off->discount)});
+  const ApiModel* m = c.sheet.find_api(off->sheet_id);
+  if (auto f = retirement_finding(m->id, m->retires, c.profile, c.sheet)) r.notes.push_back(*f);
   evaluate_token_option(*off, c, r);
 }
 

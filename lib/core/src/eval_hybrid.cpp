@@ -41,17 +41,23 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   d.private_model = sh->fleet.model;
 
   std::string why;
-  auto off = token_offering(*over, c.sheet, &why);
+  auto off = token_offering(*over, p, c.sheet, &why);
   if (!off) return infeasible(r, "overflow: " + why);
   d.overflow_model = off->model;
-  r.provenance.push_back({"overflow token prices", c.sheet.cite(off->line)});
+  if (const ApiModel* m = c.sheet.find_api(off->sheet_id)) {
+    if (auto f = retirement_finding(m->id, m->retires, p, c.sheet)) r.notes.push_back("overflow: " + *f);
+  } else if (const ManagedOffering* mo = c.sheet.find_managed(off->sheet_id)) {
+    if (auto f = retirement_finding(mo->id, mo->retires, p, c.sheet)) r.notes.push_back("overflow: " + *f);
+  }
+  r.provenance.push_back({"overflow token prices", cite_price(c.sheet.cite(off->line), off->discount)});
   check_accepted_models(p, sh->fleet.model, "the private fleet of " + priv->id, r);
   check_air_gapped(p, "the rented private fleet of " + priv->id, r);
   auto fleet = self_hosted_fleet(*priv, *sh, c, r);
   if (!fleet) return;
   const FleetPlan& fp = fleet->plan;
   r.provenance.push_back(
-      {fmt::format("private instance price ({})", to_string(sh->fleet.pricing)), c.sheet.cite(fp.instance->line)});
+      {fmt::format("private instance price ({})", to_string(sh->fleet.pricing)),
+       cite_price(c.sheet.cite(fp.instance->line), fleet->discount)});
   if (auto problems = fleet_problems(fp); !problems.empty()) {
     for (auto& e : problems) infeasible(r, "the private fleet cannot serve this model: " + e);
     return;
@@ -205,6 +211,7 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
 
   r.token_detail = best->tokens.cost;
   r.rate_check = best->tokens.rate_check;
+  for (const auto& n : best->tokens.notes) r.notes.push_back("overflow: " + n);
   r.breakdown.api_tokens = best->tokens.cost.total();
   add_fleet_lines(fc, r);
   r.notes.push_back(fmt::format("{} private replicas serve {:.1f}% of tokens; overflow to {} costs {:.2f} USD/month",

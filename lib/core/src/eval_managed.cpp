@@ -11,6 +11,7 @@ namespace {
 
 void evaluate_provisioned(const Option& o, const ManagedOption& mo, const ManagedOffering& m, const EvalContext& c,
                           OptionResult& r) {
+  const auto discount = discount_for(c.profile, o, m.provider);
   if (!m.provisioned) return infeasible(r, fmt::format("offering {} has no provisioned throughput", m.id));
   const auto& terms = m.provisioned->terms;
   auto it = std::find_if(terms.begin(), terms.end(), [&](const ProvisionedTerm& t) { return t.term == mo.term; });
@@ -36,9 +37,10 @@ void evaluate_provisioned(const Option& o, const ManagedOption& mo, const Manage
                                      where("unit_input_tokens_per_min", mo.unit_input_tokens_per_min),
                                      where("unit_output_tokens_per_min", mo.unit_output_tokens_per_min)));
   }
+  pc.usd_per_month *= price_factor(discount);
   r.provisioned = pc;
   r.breakdown.provisioned_units = pc.usd_per_month;
-  r.provenance.push_back({fmt::format("model-unit price (term {})", it->term), c.sheet.cite(it->line)});
+  r.provenance.push_back({fmt::format("model-unit price (term {})", it->term), cite_price(c.sheet.cite(it->line), discount)});
   if (it->months > 0) r.notes.push_back(fmt::format("commits to {} months of {} units", it->months, pc.units));
 }
 
@@ -61,12 +63,15 @@ void evaluate(const Option& o, const ManagedOption& mo, const EvalContext& c, Op
   if (!m) return infeasible(r, fmt::format("offering '{}' is not in price sheet {}", mo.offering, c.sheet.version));
   r.what = fmt::format("{} {} ({})", m->provider, m->model, to_string(mo.mode));
   r.model = mo.fleet.model.empty() ? m->model : mo.fleet.model;
+  if (auto why = retired_reason(m->id, m->retires, c.sheet, m->line)) return infeasible(r, *why);
+  if (auto f = retirement_finding(m->id, m->retires, c.profile, c.sheet)) r.notes.push_back(*f);
+  const auto discount = discount_for(c.profile, o, m->provider);
   switch (mo.mode) {
     case ManagedMode::on_demand: {
       std::string why;
-      auto off = token_offering(o, c.sheet, &why);
+      auto off = token_offering(o, c.profile, c.sheet, &why);
       if (!off) return infeasible(r, why);
-      r.provenance.push_back({"on-demand token prices", c.sheet.cite(m->line)});
+      r.provenance.push_back({"on-demand token prices", cite_price(c.sheet.cite(off->line), off->discount)});
       const std::string what = r.what;
       evaluate_token_option(*off, c, r);
       r.what = what;
@@ -78,6 +83,9 @@ void evaluate(const Option& o, const ManagedOption& mo, const EvalContext& c, Op
       TokenOffering off;
       off.sheet_id = m->id;
       off.model = m->model;
+      off.sheet_path = c.sheet.path;
+      off.context_tokens = m->context_tokens;
+      off.max_output_tokens = m->max_output_tokens;
       off.data_classes = &m->data_classes;
       off.line = m->line;
       for (const auto& w : c.profile.workloads)
@@ -97,7 +105,8 @@ void evaluate(const Option& o, const ManagedOption& mo, const EvalContext& c, Op
   if (!model) return infeasible(r, "no throughput for this endpoint: set tokens_per_second_per_replica");
   f.plan.spec = &mo.fleet;
   f.plan.instance = &endpoint;
-  f.plan.usd_per_instance_hour = endpoint.on_demand_per_hour;
+  f.discount = discount;
+  f.plan.usd_per_instance_hour = endpoint.on_demand_per_hour * price_factor(discount);
   f.plan.model = model;
   f.plan.ops = mo.fleet.ops;  // the provider runs the endpoint: only ops the option states
   f.plan.count_input = mo.fleet.tokens_per_second_per_replica
@@ -106,7 +115,7 @@ void evaluate(const Option& o, const ManagedOption& mo, const EvalContext& c, Op
                                          o.loc_of("tokens_per_second_per_replica").line)
                            : "the catalog's throughput of " + r.model;
   evaluate_private_fleet(f, c, r);
-  r.provenance.push_back({"endpoint price", c.sheet.cite(m->line)});
+  r.provenance.push_back({"endpoint price", cite_price(c.sheet.cite(m->line), discount)});
 }
 
 }  // namespace plan::detail

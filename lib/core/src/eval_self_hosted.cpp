@@ -70,8 +70,9 @@ std::optional<ReadyFleet> self_hosted_fleet(const Option& o, const SelfHostedOpt
                                 to_string(s.fleet.pricing), inst->id));
       return std::nullopt;
     }
+    f.discount = discount_for(c.profile, o, inst->provider);
     f.plan.instance = inst;
-    f.plan.usd_per_instance_hour = *price;
+    f.plan.usd_per_instance_hour = *price * price_factor(f.discount);
   }
   const GpuInstance* inst = f.plan.instance;
   f.plan.ops = s.fleet.ops.value_or(c.profile.ops);
@@ -166,7 +167,8 @@ void evaluate(const Option& o, const SelfHostedOption& s, const EvalContext& c, 
                                     "(plan project shows those months)", h->lead_time_months));
   } else {
     r.provenance.push_back(
-        {fmt::format("instance price ({})", to_string(s.fleet.pricing)), c.sheet.cite(f->plan.instance->line)});
+        {fmt::format("instance price ({})", to_string(s.fleet.pricing)),
+         cite_price(c.sheet.cite(f->plan.instance->line), f->discount)});
   }
   evaluate_private_fleet(*f, c, r);
   const ReplicaSpec& spec = f->plan.model->spec();

@@ -37,6 +37,7 @@ void evaluate_token_option(const TokenOffering& off, const EvalContext& c, Optio
 // A fleet made ready to size: its plan and the model it owns when none was built ahead.
 struct ReadyFleet {
   FleetPlan plan;
+  std::optional<AppliedDiscount> discount;  // applied to plan.usd_per_instance_hour
   std::unique_ptr<ReplicaModel> owned;
   std::unique_ptr<GpuInstance> server;  // an owned fleet's server, seen as an instance
 };

@@ -223,6 +223,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
     }
     if (op.id != base->id) op.payback_month = payback_month(op, *base);
   }
+  if (auto age = sheet_age_finding(sheet)) out.notes.push_back(*age);
   return out;
 }
 
@@ -427,6 +428,7 @@ BreakEvenTable break_even_table(const Profile& p, const PriceSheet& sheet, const
       t.rows.push_back(std::move(row));
     }
   }
+  t.notes = proj.notes;
   return t;
 }
 

@@ -19,19 +19,68 @@ constexpr double max_usd_per_mtok = 10'000;
 constexpr double max_usd_per_hour = 10'000;
 constexpr double max_tokens_per_min = 1e12;
 
-TokenPrices read_token_prices(Map& m) {
+// What a price list may hold besides its prices: long-context tiers (not inside a tier) and
+// service tiers (only at the top of an entry's prices).
+enum class Nesting { top, service_tier, context_tier };
+
+TokenPrices read_token_prices(Map& m, Nesting nesting = Nesting::top) {
   TokenPrices p;
   auto price = Range::non_negative(max_usd_per_mtok);
   p.input_per_mtok = m.num("input_per_mtok", price);
   p.output_per_mtok = m.num("output_per_mtok", price);
   p.cached_input_per_mtok = m.opt_num("cached_input_per_mtok", price);
   p.cache_write_per_mtok = m.opt_num("cache_write_per_mtok", price);
+  p.cache_write_1h_per_mtok = m.opt_num("cache_write_1h_per_mtok", price);
   p.batch_input_per_mtok = m.opt_num("batch_input_per_mtok", price);
   p.batch_output_per_mtok = m.opt_num("batch_output_per_mtok", price);
   if (p.batch_input_per_mtok.has_value() != p.batch_output_per_mtok.has_value())
     throw Error(m.loc(), fmt::format("{} has only one of batch_input_per_mtok and batch_output_per_mtok (expected both or neither)",
                                      m.what()));
+  p.batch_with_cache = m.opt_bool("batch_with_cache").value_or(false);
+  if (p.batch_with_cache && !p.batch_input_per_mtok)
+    throw Error(m.key_loc("batch_with_cache"),
+                fmt::format("{} sets batch_with_cache without batch prices (expected batch_input_per_mtok and "
+                            "batch_output_per_mtok)", m.what()));
+  if (nesting != Nesting::context_tier) {
+    double last = 0;
+    m.seq("tiers", [&](const YAML::Node& n, std::size_t i) {
+      Map t(m.file(), n, fmt::format("tier {} of {}", i + 1, m.what()));
+      ContextTier tier;
+      tier.above_input_tokens = t.num("above_input_tokens", Range::positive(1e9));
+      if (tier.above_input_tokens <= last)
+        throw Error(t.key_loc("above_input_tokens"),
+                    fmt::format("{}: above_input_tokens {} is not above the previous tier's {} (expected tiers in "
+                                "increasing order)", t.what(), tier.above_input_tokens, last));
+      last = tier.above_input_tokens;
+      tier.prices = read_token_prices(t, Nesting::context_tier);
+      tier.line = t.loc().line;
+      t.finish();
+      p.tiers.push_back(std::move(tier));
+    }, false);
+  }
+  if (nesting == Nesting::top) {
+    std::set<std::string> names;
+    m.seq("service_tiers", [&](const YAML::Node& n, std::size_t i) {
+      Map t(m.file(), n, fmt::format("service tier {} of {}", i + 1, m.what()));
+      ServiceTier st;
+      st.name = t.str("name");
+      if (!names.insert(st.name).second)
+        throw Error(t.key_loc("name"), fmt::format("duplicate service tier '{}' in {} (expected each name once)",
+                                                   st.name, m.what()));
+      st.prices = read_token_prices(t, Nesting::service_tier);
+      st.line = t.loc().line;
+      t.finish();
+      p.service_tiers.push_back(std::move(st));
+    }, false);
+  }
   return p;
+}
+
+std::optional<std::string> read_retires(Map& m) {
+  auto d = m.opt_str("retires");
+  if (d && !is_iso_date(*d))
+    throw Error(m.key_loc("retires"), fmt::format("'retires' of {} is '{}' (expected a date YYYY-MM-DD)", m.what(), *d));
+  return d;
 }
 
 std::vector<RateLimit> read_rate_limits(Map& m) {
@@ -117,6 +166,8 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
     a.provider = m.str("provider");
     a.prices = read_token_prices(m);
     a.context_tokens = m.opt_num("context_tokens", Range::positive(1e9));
+    a.max_output_tokens = m.opt_num("max_output_tokens", Range::positive(1e9));
+    a.retires = read_retires(m);
     a.rate_limits = read_rate_limits(m);
     a.data_classes = m.opt_str_list("data_classes");
     a.source = m.opt_str("source").value_or("");
@@ -128,6 +179,9 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
     o.source = m.opt_str("source").value_or("");
     o.data_classes = m.opt_str_list("data_classes");
     o.rate_limits = read_rate_limits(m);
+    o.context_tokens = m.opt_num("context_tokens", Range::positive(1e9));
+    o.max_output_tokens = m.opt_num("max_output_tokens", Range::positive(1e9));
+    o.retires = read_retires(m);
     if (auto od = m.opt_node("on_demand")) {
       Map p(file, *od, fmt::format("on_demand of '{}'", o.id));
       o.on_demand = read_token_prices(p);

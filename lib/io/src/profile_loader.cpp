@@ -73,6 +73,12 @@ Workload read_workload(const std::string& file, const YAML::Node& n, std::size_t
     throw Error(m.key_loc("cache_write_share"),
                 fmt::format("workload '{}': cached_input_share + cache_write_share is {} (expected at most 1)", w.id,
                             w.cached_input_share + w.cache_write_share));
+  if (auto ttl = m.opt_str("cache_write_ttl")) {
+    if (*ttl != "5m" && *ttl != "1h")
+      throw Error(m.key_loc("cache_write_ttl"),
+                  fmt::format("workload '{}': cache_write_ttl '{}' is not known (expected 5m or 1h)", w.id, *ttl));
+    w.cache_write_1h = *ttl == "1h";
+  }
   w.batchable_share = m.opt_num("batchable_share", Range::share()).value_or(0);
   w.data_class = m.opt_str("data_class").value_or("internal");
   w.ttft_p95_ms = m.opt_num("ttft_p95_ms", Range::positive(1e7));
@@ -146,6 +152,7 @@ ApiOption read_api(Map& m) {
   ApiOption a;
   a.model = m.str("model");
   a.tier = m.opt_str("tier");
+  a.service_tier = m.opt_str("service_tier");
   return a;
 }
 
@@ -156,6 +163,10 @@ ManagedOption read_managed(const std::string& file, Map& m, const std::string& i
                                              {"provisioned", ManagedMode::provisioned},
                                              {"dedicated", ManagedMode::dedicated}}, ManagedMode::on_demand);
   o.tier = m.opt_str("tier");
+  o.service_tier = m.opt_str("service_tier");
+  if (o.service_tier && o.mode != ManagedMode::on_demand)
+    throw Error(m.key_loc("service_tier"),
+                fmt::format("'service_tier' of option '{}' applies only to mode on_demand", id));
   o.term = m.opt_str("term").value_or("none");
   o.unit_input_tokens_per_min = m.opt_num("unit_input_tokens_per_min", Range::positive(1e12));
   o.unit_output_tokens_per_min = m.opt_num("unit_output_tokens_per_min", Range::positive(1e12));
@@ -288,6 +299,8 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
     }
     om.finish();
   }
+  // A negotiated discount must leave something to pay.
+  o.discount = m.opt_num("discount", Range{0, 0.99, false});
   m.opt_str("description");
   m.finish();
   return o;
@@ -523,6 +536,18 @@ Profile parse_profile(const std::string& file, const std::string& text) {
       throw Error(o.loc_of("overflow"),
                   fmt::format("'overflow' of hybrid option '{}' is '{}' (expected the id of an api or managed on_demand option)",
                               o.id, h->overflow_option));
+  }
+  if (auto dn = top.opt_node("discounts")) {
+    Map dm(file, *dn, "discounts");
+    for (auto it = dn->begin(); it != dn->end(); ++it) {
+      const std::string provider = to_string(file, it->first, "a provider name in 'discounts'");
+      dm.allow(provider.c_str());
+      p.discounts.push_back({provider,
+                             to_number(file, it->second, fmt::format("discount for provider '{}'", provider),
+                                       Range{0, 0.99, false}),
+                             loc_of(file, it->second)});
+    }
+    dm.finish();
   }
   // Validated here so that every command rejects a bad section; read by load_uncertainty.
   if (auto un = top.opt_node("uncertainty")) read_uncertainty(file, *un, p.horizon);

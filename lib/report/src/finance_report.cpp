@@ -54,6 +54,7 @@ std::string projection_text(const Projection& p, bool markdown) {
   if (p.discount_rate_per_year)
     out += fmt::format("present value at {:.2f}%/year, each month discounted to the start month\n",
                        *p.discount_rate_per_year * 100);
+  for (const auto& n : p.notes) out += fmt::format("note: {}\n", n);
   for (const auto& o : p.options) {
     out += fmt::format("\n{}{} ({}, {})\n\n", markdown ? "## " : "", o.id, to_string(o.kind), o.what);
     // The text table leaves out cost lines that are zero in every month (CSV and JSON keep
@@ -135,6 +136,7 @@ std::string projection_json(const Projection& p) {
   j.field("months", p.months);
   j.field("baseline", p.baseline);
   j.field("basis", to_string(p.basis));
+  if (!p.notes.empty()) j.strings("notes", p.notes);
   j.field("tokens_per_day_today", p.tokens_per_day_today);
   j.field("discount_rate_per_year", p.discount_rate_per_year);
   j.key("options").begin_array();
@@ -201,6 +203,7 @@ std::string breakeven_text(const BreakEvenReport& r, bool markdown) {
   std::string out = fmt::format("plan breakeven: {}, price sheet {}; today {} tokens/day\n", r.profile_name,
                                 r.price_sheet_version, human(r.tokens_per_day_today));
   out += "break-even: the smallest daily volume above which the first option is cheaper and stays cheaper\n";
+  for (const auto& n : r.notes) out += fmt::format("note: {}\n", n);
   if (!r.rows.empty())
     out += fmt::format("over the examined range {:.4g} to {:.4g} tokens/day\n\n", r.rows.front().be.range.from_tokens_per_day,
                        r.rows.front().be.range.to_tokens_per_day);
@@ -259,6 +262,7 @@ std::string breakeven_json(const BreakEvenReport& r) {
   j.field("profile", r.profile_name);
   j.field("price_sheet", r.price_sheet_version);
   j.field("tokens_per_day_today", r.tokens_per_day_today);
+  if (!r.notes.empty()) j.strings("notes", r.notes);
   j.key("pairs").begin_array();
   for (const auto& row : r.rows) {
     const auto& be = row.be;
@@ -338,7 +342,9 @@ std::string sweep_text(const Sweep& s, bool markdown) {
     row.push_back(pt.cheapest >= 0 ? s.ids[static_cast<std::size_t>(pt.cheapest)] : "-");
     t.add_row(row);
   }
-  std::string out = "monthly cost (USD) by daily volume\n\n";
+  std::string out;
+  for (const auto& n : s.notes) out += fmt::format("note: {}\n", n);
+  out += "monthly cost (USD) by daily volume\n\n";
   out += markdown ? t.render_markdown() : t.render_text();
   out += "\ncrossovers:\n";
   if (s.crossovers.empty()) out += "  none in the examined range\n";
@@ -352,6 +358,7 @@ std::string sweep_json(const Sweep& s) {
   JsonWriter j;
   j.begin_object();
   j.field("hours_per_month", hours_per_month);
+  if (!s.notes.empty()) j.strings("notes", s.notes);
   j.key("options").begin_array();
   for (const auto& id : s.ids) j.value(id);
   j.end_array();

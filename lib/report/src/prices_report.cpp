@@ -10,6 +10,27 @@ namespace {
 // An optional price, or "-" when the sheet does not state it.
 std::string opt_price(const std::optional<double>& v, int decimals) { return v ? fixed(*v, decimals) : "-"; }
 
+// What the table of token prices leaves out: 1-hour cache writes, batch with cache, long-context
+// and service tiers (with their lines), the output limit and the retirement date. Empty when
+// the entry has none of them.
+std::string price_extras(const TokenPrices& p, const std::optional<double>& max_output,
+                         const std::optional<std::string>& retires) {
+  std::vector<std::string> parts;
+  if (p.cache_write_1h_per_mtok) parts.push_back(fmt::format("1-hour cache write {}/1M", fixed(*p.cache_write_1h_per_mtok, 3)));
+  if (p.batch_with_cache) parts.push_back("batch discount applies to cache prices");
+  for (const auto& t : p.tiers)
+    parts.push_back(fmt::format("above {:.0f} input tokens {}/{} per 1M (line {})", t.above_input_tokens,
+                                fixed(t.prices.input_per_mtok, 3), fixed(t.prices.output_per_mtok, 3), t.line));
+  for (const auto& t : p.service_tiers)
+    parts.push_back(fmt::format("service tier {} {}/{} per 1M (line {})", t.name, fixed(t.prices.input_per_mtok, 3),
+                                fixed(t.prices.output_per_mtok, 3), t.line));
+  if (max_output) parts.push_back(fmt::format("max output {:.0f} tokens", *max_output));
+  if (retires) parts.push_back("retires " + *retires);
+  std::string out;
+  for (const auto& x : parts) out += (out.empty() ? "" : "; ") + x;
+  return out;
+}
+
 }  // namespace
 
 std::string render_price_sheet(const PriceSheet& s) {
@@ -28,6 +49,11 @@ std::string render_price_sheet(const PriceSheet& s) {
                  opt_price(a.context_tokens, 0), std::to_string(a.line)});
     }
     out += t.render_text() + "\n";
+    std::string extras;
+    for (const auto& a : s.api_models)
+      if (auto e = price_extras(a.prices, a.max_output_tokens, a.retires); !e.empty())
+        extras += fmt::format("  {}: {}\n", a.id, e);
+    if (!extras.empty()) out += "api models, further prices and limits:\n" + extras + "\n";
   }
   if (!s.managed.empty()) {
     Table t;
@@ -49,6 +75,14 @@ std::string render_price_sheet(const PriceSheet& s) {
       t.add_row({m.id, m.provider, m.model, modes, std::to_string(m.line)});
     }
     out += t.render_text() + "\n";
+    std::string extras;
+    for (const auto& m : s.managed) {
+      std::string e = m.on_demand ? price_extras(*m.on_demand, m.max_output_tokens, m.retires)
+                                  : price_extras(TokenPrices{}, m.max_output_tokens, m.retires);
+      if (m.context_tokens) e = fmt::format("context {:.0f}{}{}", *m.context_tokens, e.empty() ? "" : "; ", e);
+      if (!e.empty()) extras += fmt::format("  {}: {}\n", m.id, e);
+    }
+    if (!extras.empty()) out += "managed offerings, further prices and limits:\n" + extras + "\n";
   }
   if (!s.gpu_instances.empty()) {
     Table t;

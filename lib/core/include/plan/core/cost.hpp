@@ -69,6 +69,30 @@ struct ProvisionedCost {
 ProvisionedCost provisioned_cost(const std::vector<Workload>& ws, const Provisioned& p,
                                  const ProvisionedTerm& term, double scale = 1.0);
 
+// A negotiated discount that applies to an option: the option's own `discount`, else the
+// profile's `discounts` entry for the provider.
+struct AppliedDiscount {
+  double fraction = 0;  // 0.2 = 20% off list
+  SourceLoc loc;        // where the profile states it
+};
+std::optional<AppliedDiscount> discount_for(const Profile& p, const Option& o, const std::string& provider);
+// "list price at pricing/X.yaml:N, less 20% from profile line M (FILE)", or the citation
+// alone without a discount.
+std::string cite_price(const std::string& citation, const std::optional<AppliedDiscount>& d);
+// Multiplier of list prices: 1 - fraction, or 1 without a discount.
+double price_factor(const std::optional<AppliedDiscount>& d);
+// Every cost line x factor.
+TokenCost scaled(const TokenCost& c, double factor);
+
+// A finding when an offering that retires on `retires` (YYYY-MM-DD) stops within the
+// profile's horizon (start: the profile's, else the sheet's month); nullopt otherwise.
+std::optional<std::string> retirement_finding(const std::string& id, const std::optional<std::string>& retires,
+                                              const Profile& p, const PriceSheet& sheet);
+// Why an offering retired on or before the sheet's effective date is not offered; nullopt
+// when it is still offered.
+std::optional<std::string> retired_reason(const std::string& id, const std::optional<std::string>& retires,
+                                          const PriceSheet& sheet, int line);
+
 // Hourly price of an instance under a pricing term; nullopt when the sheet has none.
 std::optional<double> instance_usd_per_hour(const GpuInstance& inst, PricingTerm term);
 

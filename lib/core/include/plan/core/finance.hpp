@@ -85,6 +85,7 @@ struct Projection {
   std::optional<double> discount_rate_per_year;
   double tokens_per_day_today = 0;
   std::vector<OptionProjection> options;
+  std::vector<std::string> notes;  // findings about the projection as a whole (the sheet's age)
 };
 
 // Projects every option of the profile over its horizon. `baseline` is an option id
@@ -153,6 +154,7 @@ struct BreakEvenTable {
   std::string price_sheet_version;
   double tokens_per_day_today = 0;
   std::vector<BreakEvenPair> rows;
+  std::vector<std::string> notes;  // findings about the table as a whole (the sheet's age)
 };
 
 // Break-even and payback for pairs of the profile's options, in profile order: every pair
@@ -181,6 +183,7 @@ struct Sweep {
   std::vector<std::string> ids;
   std::vector<SweepPoint> points;
   std::vector<Crossover> crossovers;  // by volume, then pair
+  std::vector<std::string> notes;     // findings about the sweep as a whole (the caller's: the sheet's age)
 };
 
 // Cost of every option at `points` daily volumes from `from` to `to` (linear or log

@@ -16,16 +16,46 @@ struct Source {
   std::string note;
 };
 
+struct ContextTier;
+struct ServiceTier;
+
 // Per-1M-token prices of a pay-per-token offering. Optional prices are absent when the
 // offering has no such price (e.g. no batch API).
 struct TokenPrices {
   double input_per_mtok = 0;
   double output_per_mtok = 0;
   std::optional<double> cached_input_per_mtok;
-  std::optional<double> cache_write_per_mtok;
+  std::optional<double> cache_write_per_mtok;     // 5-minute cache write
+  std::optional<double> cache_write_1h_per_mtok;  // 1-hour cache write
   std::optional<double> batch_input_per_mtok;
   std::optional<double> batch_output_per_mtok;
+  // The vendor applies the batch discount to cache reads and writes too (Anthropic): batch
+  // requests' cached and written input pay the cache prices x batch_input / input.
+  bool batch_with_cache = false;
+  // Long-context tiers, lowest threshold first: a request whose input exceeds a tier's
+  // threshold is priced wholly at that tier (the highest such tier).
+  std::vector<ContextTier> tiers;
+  // Service tiers (OpenAI flex, priority) an option may select by name instead of these.
+  std::vector<ServiceTier> service_tiers;
 };
+
+// Prices of requests with more than `above_input_tokens` input tokens.
+struct ContextTier {
+  double above_input_tokens = 0;
+  TokenPrices prices;
+  int line = 0;
+};
+
+// A named alternative price list of the same model (e.g. "flex", "priority").
+struct ServiceTier {
+  std::string name;
+  TokenPrices prices;
+  int line = 0;
+};
+
+// The prices that apply to a request with `input_tokens` input tokens: the highest
+// long-context tier whose threshold it exceeds, else `p` itself.
+const TokenPrices& prices_for_request(const TokenPrices& p, double input_tokens, int* tier_line = nullptr);
 
 // One usage tier's limits. A limit that is not published is absent.
 struct RateLimit {
@@ -41,7 +71,9 @@ struct ApiModel {
   std::string id;
   std::string provider;
   TokenPrices prices;
-  std::optional<double> context_tokens;
+  std::optional<double> context_tokens;     // input limit
+  std::optional<double> max_output_tokens;  // output limit
+  std::optional<std::string> retires;       // ISO date from which it is no longer offered
   std::vector<RateLimit> rate_limits;
   std::vector<std::string> data_classes;  // classes it may receive; empty = any
   std::string source;
@@ -81,6 +113,9 @@ struct ManagedOffering {
   std::vector<RateLimit> rate_limits;
   std::optional<Provisioned> provisioned;
   std::optional<DedicatedEndpoint> dedicated;
+  std::optional<double> context_tokens;     // input limit
+  std::optional<double> max_output_tokens;  // output limit
+  std::optional<std::string> retires;       // ISO date from which it is no longer offered
   std::vector<std::string> data_classes;
   std::string source;
   int line = 0;
@@ -111,6 +146,9 @@ struct PriceSheet {
   std::vector<ApiModel> api_models;
   std::vector<ManagedOffering> managed;
   std::vector<GpuInstance> gpu_instances;
+  // The date the sheet is used on (YYYY-MM-DD), set by the caller; empty = not known, and
+  // the sheet's age is then not reported.
+  std::string today;
 
   const ApiModel* find_api(const std::string& id) const;
   const ManagedOffering* find_managed(const std::string& id) const;
@@ -118,5 +156,16 @@ struct PriceSheet {
   // "pricing/2024-12.yaml:42" for provenance columns.
   std::string cite(int line) const;
 };
+
+// Days from ISO date `from` to `to` (YYYY-MM-DD); nullopt unless both are valid dates.
+std::optional<long> days_between(const std::string& from, const std::string& to);
+// True when `s` is a valid YYYY-MM-DD date.
+bool is_iso_date(const std::string& s);
+
+// Sheets older than this (days from effective date to today) are reported as old.
+constexpr long max_sheet_age_days = 90;
+// "price sheet 2026-05 is N days old ..." when sheet.today is set and the sheet's effective
+// date is more than max_sheet_age_days before it; nullopt otherwise.
+std::optional<std::string> sheet_age_finding(const PriceSheet& sheet);
 
 }  // namespace plan

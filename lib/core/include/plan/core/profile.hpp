@@ -38,6 +38,7 @@ struct Workload {
   TrafficShape traffic = TrafficShape::flat();
   double cached_input_share = 0;   // share of input tokens read from the prompt cache
   double cache_write_share = 0;    // share of input tokens written to the prompt cache
+  bool cache_write_1h = false;     // cache writes use the 1-hour TTL (default: 5 minutes)
   double batchable_share = 0;      // share of requests that accept 24 h turnaround
   std::string data_class = "internal";
   std::optional<double> ttft_p95_ms;
@@ -133,6 +134,7 @@ struct FleetSpec {
 struct ApiOption {
   std::string model;  // sheet api_models id
   std::optional<std::string> tier;  // rate-limit tier; default the highest listed
+  std::optional<std::string> service_tier;  // a named service tier of the sheet (flex, priority)
 };
 
 // A managed offering: on-demand tokens, provisioned model units, or a dedicated endpoint.
@@ -140,6 +142,7 @@ struct ManagedOption {
   std::string offering;
   ManagedMode mode = ManagedMode::on_demand;
   std::optional<std::string> tier;
+  std::optional<std::string> service_tier;  // on-demand: a named service tier of the sheet
   std::string term = "none";  // provisioned term id
   // Throughput of one provisioned unit, when the sheet does not publish it.
   std::optional<double> unit_input_tokens_per_min;
@@ -167,6 +170,9 @@ struct Option {
   // The alternatives are in OptionKind order.
   std::variant<ApiOption, ManagedOption, SelfHostedOption, HybridOption> spec;
   std::vector<OneTimeCost> one_time;  // paid in month 1 of a projection
+  // Negotiated fraction off list prices for this option (overrides the profile's discount
+  // for the provider); absent = the profile's, if any.
+  std::optional<double> discount;
   SourceLoc loc;
   std::map<std::string, SourceLoc> key_locs;  // where each key's value was written
 
@@ -219,6 +225,13 @@ bool parse_year_month(const std::string& s, int& year, int& month);
 // "YYYY-MM" of `months` after (year, month).
 std::string add_months(int year, int month, int months);
 
+// A negotiated fraction off a provider's list prices.
+struct ProviderDiscount {
+  std::string provider;  // as the price sheet names it: openai, aws, gcp ...
+  double fraction = 0;   // 0.2 = 20% off
+  SourceLoc loc;
+};
+
 struct Profile {
   std::string name;
   std::string path;
@@ -230,6 +243,7 @@ struct Profile {
   OpsCosts ops;
   SourceLoc ops_loc;  // the profile's ops: block; line 0 when it has none
   DataPolicy policy;
+  std::vector<ProviderDiscount> discounts;
   Horizon horizon;  // defaults when the profile has no horizon: 12 flat months
   bool horizon_given = false;
   SourceLoc loc;
