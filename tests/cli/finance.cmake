@@ -118,3 +118,23 @@ plan_cli_test(compare.owned --rc 0
   --stdout-re "box: amortization 4,422\\.22, energy 647\\.80, colocation 2,040\\.00, maintenance 1,658\\.33, ops 0\\.00 per month \\(accrual\\)"
   --stdout-re "box: server 'dgx-h100' \\(gpu, gpu_count, power_kw, purchase_usd\\) from pricing/hardware/2026-11\\.yaml:[0-9]+"
   -- compare tests/data/profile-owned-hardware.yaml --prices tests/data/sheet-basic.yaml)
+
+# Dates: without a horizon start a projection begins in the current month. profile-basic has
+# no horizon (12 months): pinned to 2026-12-01, month 1 is 2026-12 and month 12 is 2027-11
+# (2026-12 + 11 months), whatever the sheet's effective date (2024-12-01).
+plan_cli_test(project.default_start --rc 0
+  --stdout-re "^basic,test-basic,mini,1,2026-12,mini,"
+  --stdout-re "^basic,test-basic,mini,12,2027-11,mini,"
+  -- --today 2026-12-01 project tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --format csv)
+# --start and --months replace the horizon: 2 months from 2027-03.
+plan_cli_test(project.start_months --rc 0 --stdout-re "; 2 months from 2027-03; baseline mini"
+  -- project tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --start 2027-03 --months 2)
+plan_cli_test(project.bad_start_flag --rc 64
+  --stderr-exact "plan: error: --start '2027-13' is not a month (expected YYYY-MM, month 01 to 12)"
+  -- project tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --start 2027-13)
+plan_cli_test(report.start_months --rc 0 --stdout-re "<!DOCTYPE html>"
+  -- report tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --start 2027-03 --months 2)
+# fin-commit lists 6 monthly multipliers: --months 7 cannot extend them.
+plan_cli_test(project.months_vs_scale --rc 64
+  --stderr-exact "plan: error: --months 7 differs from the 6 months of the profile's monthly_volume_scale (expected the same number, or growth_per_month in the profile)"
+  -- project tests/data/profile-fin-commit.yaml --prices tests/data/sheet-finance.yaml --months 7)

@@ -9,6 +9,7 @@
 namespace plan::cli {
 namespace {
 struct ProjectOptions : ProfileArgs {
+  WindowArgs window;
   std::string baseline;
   std::string basis = "accrual";
 };
@@ -21,6 +22,7 @@ void setup_project(CLI::App& app, Registry& reg) {
                  "costs): each cost line, total, cumulative, savings against a baseline, present value");
   add_profile_args(*sub, *opt, "Workload profile (YAML) with an optional horizon: section");
   sub->add_option("--baseline", opt->baseline, "Option id savings are measured against (default: the first option)");
+  add_window_args(*sub, opt->window);
   sub->add_option("--basis", opt->basis,
                   "How owned hardware is counted: accrual (the purchase amortised month by month; default) or cash "
                   "(the purchase in its month, the residual value back when amortisation ends)")
@@ -29,6 +31,7 @@ void setup_project(CLI::App& app, Registry& reg) {
   reg.add(sub, [opt, &g = reg.globals]() {
     check_binary_output(opt->format, opt->out);
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
+    apply_window(l.profile, opt->window);
     auto perf = make_replica_provider(g, "", l.profile.models);
     const CostBasis basis = opt->basis == "cash" ? CostBasis::cash : CostBasis::accrual;
     Projection p = project(l.profile, l.sheet, perf.get(), opt->baseline, basis);

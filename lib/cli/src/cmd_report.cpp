@@ -15,6 +15,7 @@ namespace plan::cli {
 
 void setup_report(CLI::App& app, Registry& reg) {
   struct Opts : ProfileArgs {
+    WindowArgs window;
     int points = 160;
   };
   auto opt = std::make_shared<Opts>();
@@ -25,11 +26,13 @@ void setup_report(CLI::App& app, Registry& reg) {
   add_profile_args(*sub, *opt, "Workload profile (YAML)",
                    "Price-sheet version or file (default: the profile's, else the newest)");
   sub->add_option("-o,--output", opt->out, "HTML file to write atomically (default, or '-': standard output)");
+  add_window_args(*sub, opt->window);
   sub->add_option("--points", opt->points, "Volumes in the cost-against-volume chart (100x below to 100x above today)")
       ->check(CLI::Range(10, 5000))
       ->capture_default_str();
   reg.add(sub, [opt, &g = reg.globals]() {
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
+    apply_window(l.profile, opt->window);
     auto perf = make_replica_provider(g, "", l.profile.models);
     Recommendation rec = recommend(l.profile, l.sheet, perf.get());
 

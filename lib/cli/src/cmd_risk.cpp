@@ -10,6 +10,7 @@
 namespace plan::cli {
 namespace {
 struct RiskOptions : ProfileArgs {
+  WindowArgs window;
   std::optional<int> draws;
   std::optional<std::int64_t> seed;
   std::optional<int> threads;
@@ -36,6 +37,7 @@ void setup_risk(CLI::App& app, Registry& reg) {
               "peak): p10/p50/p90 of each option's month-1 and horizon cost, the probability each is cheapest, "
               "the spread of the break-even volume, and a tornado of what the recommendation hinges on");
   add_profile_args(*sub, *opt, "Workload profile (YAML) with an uncertainty: section");
+  add_window_args(*sub, opt->window);
   sub->add_option("--draws", opt->draws, "Number of draws (default: the profile's uncertainty.draws, else 10000)")
       ->check(CLI::Range(1, 1'000'000));
   sub->add_option("--seed", opt->seed, "Seed of the draws (default: the profile's uncertainty.seed, else 1)")
@@ -50,6 +52,7 @@ void setup_risk(CLI::App& app, Registry& reg) {
     st.draws = opt->draws;
     if (opt->seed) st.seed = static_cast<std::uint64_t>(*opt->seed);
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
+    apply_window(l.profile, opt->window);
     const std::optional<Uncertainty> u = io::load_uncertainty(opt->profile);
     if (!u)
       throw Error(l.profile.loc, "profile has no uncertainty section (expected 'uncertainty:' with the inputs to "

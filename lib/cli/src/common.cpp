@@ -13,6 +13,32 @@ void emit(const std::string& content, const std::string& out) {
   io::write_file_atomic(out.empty() ? "-" : out, content);
 }
 
+void add_window_args(CLI::App& sub, WindowArgs& w) {
+  sub.add_option("--start", w.start,
+                 "First month, YYYY-MM (default: the profile's horizon start, else the current month; see --today)");
+  sub.add_option("--months", w.months, "Months to project (default: the profile's horizon months, else 12)")
+      ->check(CLI::Range(1, 600));
+}
+
+void apply_window(Profile& p, const WindowArgs& w) {
+  if (!w.start.empty()) {
+    int year = 0, month = 0;
+    if (!parse_year_month(w.start, year, month))
+      throw Error(fmt::format("--start '{}' is not a month (expected YYYY-MM, month 01 to 12)", w.start),
+                  ExitCode::usage_error);
+    p.horizon.start = w.start;
+  }
+  if (w.months > 0) {
+    if (!p.horizon.monthly_volume_scale.empty() &&
+        p.horizon.monthly_volume_scale.size() != static_cast<std::size_t>(w.months))
+      throw Error(fmt::format("--months {} differs from the {} months of the profile's monthly_volume_scale "
+                              "(expected the same number, or growth_per_month in the profile)",
+                              w.months, p.horizon.monthly_volume_scale.size()),
+                  ExitCode::usage_error);
+    p.horizon.months = w.months;
+  }
+}
+
 CLI::Option* add_format_option(CLI::App& sub, std::string& target, const std::vector<std::string>& choices) {
   std::string list;
   for (const auto& c : choices) list += (list.empty() ? "" : "|") + c;

@@ -86,6 +86,17 @@ void add_report_output_args(CLI::App& sub, ProfileArgs& a, const std::vector<std
                             const std::string& out_help = "Write to FILE atomically instead of standard output "
                                                           "('-' = stdout)");
 
+// --start and --months of the commands that project over months (project, report, risk):
+// they replace the profile's horizon start and length.
+struct WindowArgs {
+  std::string start;  // YYYY-MM; empty = the horizon's, else the current month
+  int months = 0;     // 0 = the horizon's
+};
+void add_window_args(CLI::App& sub, WindowArgs& w);
+// Applies --start / --months to the profile's horizon (usage error when --months differs from
+// an explicit monthly_volume_scale list's length).
+void apply_window(Profile& p, const WindowArgs& w);
+
 // The profile and the price sheet it resolves to: --prices wins, then the profile's
 // pinned version, then the newest sheet. Checks the profile's references.
 struct Loaded {

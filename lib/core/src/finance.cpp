@@ -56,10 +56,13 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
   out.discount_rate_per_year = h.discount_rate_per_year;
   out.tokens_per_day_today = p.tokens_per_day();
   int year = 0, month = 0;
-  std::string start = h.start.value_or(sheet.effective_date.substr(0, std::min<std::size_t>(7, sheet.effective_date.size())));
+  // Without a start month: the current month (the sheet's "today", which --today or
+  // PLAN_TODAY pins), else the month of the sheet's effective date.
+  const std::string& fallback = sheet.today.empty() ? sheet.effective_date : sheet.today;
+  std::string start = h.start.value_or(fallback.substr(0, std::min<std::size_t>(7, fallback.size())));
   if (!parse_year_month(start, year, month))
-    throw Error(h.loc, fmt::format("projection start '{}' is not a month (expected horizon start: YYYY-MM, or a price "
-                                   "sheet effective_date YYYY-MM-DD)", start));
+    throw Error(h.loc, fmt::format("projection start '{}' is not a month (expected horizon start: YYYY-MM, or a "
+                                   "date YYYY-MM-DD for today)", start));
   out.start = add_months(year, month, 0);
   out.baseline = baseline.empty() ? p.options.front().id : baseline;
   if (!p.find_option(out.baseline)) {

@@ -205,8 +205,8 @@ struct DataPolicy {
 // Month index m runs from 0 (the start month) to months - 1.
 struct Horizon {
   int months = 12;
-  // First month, YYYY-MM. Absent: the projection starts in the month of the price
-  // sheet's effective date.
+  // First month, YYYY-MM. Absent: the projection starts in the current month (the price
+  // sheet's `today`), else in the month of the sheet's effective date.
   std::optional<std::string> start;
   // Compound growth: month m has (1 + growth_per_month)^m times today's volume.
   double growth_per_month = 0;
