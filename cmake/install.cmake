@@ -7,7 +7,10 @@
 #   <prefix>/share/bash-completion/completions/plan
 #   <prefix>/share/zsh/site-functions/_plan
 install(TARGETS plan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/pricing/ DESTINATION ${PLAN_INSTALL_DATADIR}/pricing)
+# The sheets, their manifest and the owned-hardware lists; not the upstream files a sheet
+# was built from (pricing/sources/, several MB, for `plan prices import` in a checkout).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/pricing/ DESTINATION ${PLAN_INSTALL_DATADIR}/pricing
+        PATTERN "sources" EXCLUDE)
 install(FILES ${PROJECT_SOURCE_DIR}/calib/catalog.yaml DESTINATION ${PLAN_INSTALL_DATADIR}/calib)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/profiles/ DESTINATION ${PLAN_INSTALL_DATADIR}/profiles)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
