@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds the plan executable alone (not the tests or benchmarks) and
 # compares the options of an example profile. Ninja prints its progress while it builds
-# (about 2 minutes of a 2-core machine from scratch; seconds when build/ is up to date).
+# (from scratch: about 11 minutes of CPU time, measured on a busy 2-core machine, so
+# several minutes on two idle cores; seconds when build/ is up to date).
 #   scripts/demo.sh [PROFILE]      (default: profiles/early-chat.yaml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
