@@ -23,5 +23,5 @@ plan_cli_test(suggest.option_none --rc 64
   -- compare profiles/early-chat.yaml --no-calibration --no-calib)
 # 'xyzzy' is 3 or more edits from every command: the list instead.
 plan_cli_test(suggest.command_none --rc 64
-  --stderr-re "^plan: error: unknown command 'xyzzy' \\(expected one of: compare, prices, .*calibrate, completion.*\\) \\(see plan --help\\)$"
+  --stderr-re "^plan: error: unknown command 'xyzzy' \\(expected one of: compare, prices, .*calibrate, .*completion.*\\) \\(see plan --help\\)$"
   -- xyzzy)

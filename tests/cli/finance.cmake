@@ -100,17 +100,18 @@ plan_cli_test(walkthrough.crossovers --rc 0 --stdout-file ${WALK}/sweep-crossove
   -- sweep ${WALK}/profile.yaml --volume 100M..300M --points 201 --crossovers)
 
 # Owned servers (docs/finance.md "Owned hardware"). tests/data/profile-owned-hardware.yaml names
-# dgx-h100 of pricing/hardware/2026-11.yaml ($199,000, 10.2 kW); its traffic, 3,200 tokens/s
+# dgx-h100 of pricing/hardware/2026-11.yaml ($199,000, 10.2 kW); month 1 is 2025-01 (PLAN_TODAY,
+# pinned for every CLI test, as the profile gives no start); its traffic, 3,200 tokens/s
 # against the 8,000 one server holds, is utilisation 0.4. Cash month 1: the purchase $199,000,
 # energy 10.2 x (0.3 + 0.7 x 0.4) x 1.5 x 730 x 0.10 = 647.80, colocation 10.2 x 200 = 2,040.00,
 # maintenance 0.10 x 199,000 / 12 = 1,658.33: total 203,346.13; no amortisation line.
 plan_cli_test(project.owned_cash --rc 0
-  --stdout-re "^owned-hardware,test-basic,box,cash,1,2024-12,box,self_hosted,1\\.000000,[0-9]+,[0-9]+,0\\.00,0\\.00,0\\.00,0\\.00,647\\.80,2040\\.00,1658\\.33,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,199000\\.00,203346\\.13,"
+  --stdout-re "^owned-hardware,test-basic,box,cash,1,2025-01,box,self_hosted,1\\.000000,[0-9]+,[0-9]+,0\\.00,0\\.00,0\\.00,0\\.00,647\\.80,2040\\.00,1658\\.33,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,199000\\.00,203346\\.13,"
   -- project tests/data/profile-owned-hardware.yaml --prices tests/data/sheet-basic.yaml --basis cash --format csv)
 # Accrual month 1: amortisation 199,000 x 0.8 / 36 = 4,422.22 instead of the purchase:
 # 4,422.22 + 647.80 + 2,040.00 + 1,658.33 = 8,768.35.
 plan_cli_test(project.owned_accrual --rc 0
-  --stdout-re "^owned-hardware,test-basic,box,accrual,1,2024-12,box,self_hosted,1\\.000000,[0-9]+,[0-9]+,0\\.00,0\\.00,0\\.00,4422\\.22,647\\.80,2040\\.00,1658\\.33,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,8768\\.35,"
+  --stdout-re "^owned-hardware,test-basic,box,accrual,1,2025-01,box,self_hosted,1\\.000000,[0-9]+,[0-9]+,0\\.00,0\\.00,0\\.00,4422\\.22,647\\.80,2040\\.00,1658\\.33,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,0\\.00,8768\\.35,"
   -- project tests/data/profile-owned-hardware.yaml --prices tests/data/sheet-basic.yaml --format csv)
 plan_cli_test(project.bad_basis --rc 64 -- project tests/data/profile-owned-hardware.yaml --prices tests/data/sheet-basic.yaml --basis cashflow)
 # compare shows the owned lines and cites the list entry (pricing/hardware/2026-11.yaml:44, dgx-h100).
@@ -123,11 +124,11 @@ plan_cli_test(compare.owned --rc 0
 # no horizon (12 months): pinned to 2026-12-01, month 1 is 2026-12 and month 12 is 2027-11
 # (2026-12 + 11 months), whatever the sheet's effective date (2024-12-01).
 plan_cli_test(project.default_start --rc 0
-  --stdout-re "^basic,test-basic,mini,1,2026-12,mini,"
-  --stdout-re "^basic,test-basic,mini,12,2027-11,mini,"
+  --stdout-re "^basic,test-basic,mini,accrual,1,2026-12,mini,"
+  --stdout-re "^basic,test-basic,mini,accrual,12,2027-11,mini,"
   -- --today 2026-12-01 project tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --format csv)
 # --start and --months replace the horizon: 2 months from 2027-03.
-plan_cli_test(project.start_months --rc 0 --stdout-re "; 2 months from 2027-03; baseline mini"
+plan_cli_test(project.start_months --rc 0 --stdout-re "2 months from 2027-03.{2}baseline mini"
   -- project tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml --start 2027-03 --months 2)
 plan_cli_test(project.bad_start_flag --rc 64
   --stderr-exact "plan: error: --start '2027-13' is not a month (expected YYYY-MM, month 01 to 12)"

@@ -30,15 +30,21 @@ SKIP = {
     "--calibration results/": "run in examples/calibration (checked by tests/cli/calibrate.cmake)",
     "--calibration ...": "a synopsis",
     "--no-calibration compare profile.yaml": "run in examples/calibration (checked by tests/cli/calibrate.cmake)",
-    "--calibration calib/results/F.yaml": "F is the reader's calibration file",
+    "calibrate run --model llama-3.1-8b --precision bf16": "needs a GPU (the CPU probe measures fp32)",
+    "profile import": "the reader's usage files (every format is imported from fixtures by tests/cli/profile_import.sh)",
+    "compare measured.yaml": "the profile the import above writes",
+    "compare /usr/share/plan/": "after installing the .deb (scripts/install_check.sh runs an installed plan)",
 }
 # Paths of other projects that documents cite as sources, and build outputs.
 NOT_OURS = {
     "benchmarks/serve.py": "vLLM's benchmark client",
     "docs/source/performance.md": "TensorRT-LLM's performance page",
     "benchmarks/bench_probe": "a build output (build/benchmarks/bench_probe)",
+    "docs/source/performance/perf-overview.md": "TensorRT-LLM's performance overview",
+    "lib/plan": "an install path (<prefix>/lib/plan)",
+    "tools/build_price_sheet.py": "removed; named as the generator of the released 2026-05 sheet",
 }
-PLACEHOLDER = re.compile(r"(\s|=)(M|G|P|N|ID|FILE|PATH|PROFILE|OUT|OLD|NEW|VERSION|S)(\s|$|\.)|\[|\.\.\.\s|\|")
+PLACEHOLDER = re.compile(r"(\s|=)(M|G|P|N|ID|FILE|PATH|PROFILE|OUT|OLD|NEW|VERSION|S)(\s|$|\.)|\[|\.\.\.\s|\||path/to/|\s[A-Z]\.yaml")
 
 DOCS = ["README.md"]
 CITED = re.compile(
@@ -94,7 +100,7 @@ def cited_files(src, doc):
             path = m.group(1).rstrip(".")
             if re.search(r"[*]|\bX\b|NAME|VERSION|FILE|CASE|\bID\b|\bN\b|<|YYYY|/[A-Z]\.", path) or path in NOT_OURS:
                 continue
-            if path.endswith("_"):  # a family of files, e.g. tests/unit/test_
+            if path.endswith(("_", "-")):  # a family of files, e.g. tests/unit/test_
                 path += "*"
             yield line_no, path
         for m in re.finditer(r"\]\(([^)#:]+)(?:#[^)]*)?\)", line):  # relative Markdown links

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <fmt/format.h>
+
 #include "plan/io/files.hpp"
 #include "plan/io/hardware_loader.hpp"
 #include "plan/io/loaders.hpp"

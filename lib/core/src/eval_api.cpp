@@ -37,10 +37,15 @@ void evaluate_token_option(const TokenOffering& off, const EvalContext& c, Optio
     if (auto why = token_exclusion(c.profile, c.sheet, off, w)) infeasible(r, *why);
 }
 
-void evaluate(const Option& o, const ApiOption&, const EvalContext& c, OptionResult& r) {
+void evaluate(const Option& o, const ApiOption& a, const EvalContext& c, OptionResult& r) {
   std::string why;
   auto off = token_offering(o, c.profile, c.sheet, &why);
-  if (!off) return infeasible(r, why);
+  if (!off) {
+    // Named even when it cannot be priced (not in the sheet, retired), so every report and
+    // a saved compare JSON read back by `plan diff` carry a label.
+    r.what = a.model;
+    return infeasible(r, why);
+  }
   r.provenance.push_back({"token prices", cite_price(c.sheet.cite(off->line), off->discount)});
   const ApiModel* m = c.sheet.find_api(off->sheet_id);
   if (auto f = retirement_finding(m->id, m->retires, c.profile, c.sheet)) r.notes.push_back(*f);

@@ -60,7 +60,10 @@ GpuInstance dedicated_instance(const ManagedOffering& m) {
 
 void evaluate(const Option& o, const ManagedOption& mo, const EvalContext& c, OptionResult& r) {
   const ManagedOffering* m = c.sheet.find_managed(mo.offering);
-  if (!m) return infeasible(r, fmt::format("offering '{}' is not in price sheet {}", mo.offering, c.sheet.version));
+  if (!m) {
+    r.what = mo.offering;  // a label even when it cannot be priced
+    return infeasible(r, fmt::format("offering '{}' is not in price sheet {}", mo.offering, c.sheet.version));
+  }
   r.what = fmt::format("{} {} ({})", m->provider, m->model, to_string(mo.mode));
   r.model = mo.fleet.model.empty() ? m->model : mo.fleet.model;
   if (auto why = retired_reason(m->id, m->retires, c.sheet, m->line)) return infeasible(r, *why);
