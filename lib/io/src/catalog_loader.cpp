@@ -166,14 +166,7 @@ Catalog parse_catalog(const std::string& file, const std::string& text) {
   Map top(file, doc.root, "catalog");
   Catalog c;
   c.path = file;
-  std::set<std::string> source_ids;
-  top.seq("sources", [&](const YAML::Node& n, std::size_t i) {
-    Map m(file, n, fmt::format("source {}", i + 1));
-    Source s = read_source(m);
-    check_unique(source_ids, s, m, "source");
-    m.finish();
-    c.sources.push_back(std::move(s));
-  });
+  read_sources(file, top, c.sources);
   read_entries(top, "models", "model", c.models, [&](Map& m) { return read_model(c, m); });
   read_entries(top, "gpus", "gpu", c.gpus, [&](Map& m) { return read_gpu(c, m); });
   read_entries(top, "precisions", "precision", c.precisions, read_precision);
@@ -209,15 +202,7 @@ Catalog load_catalog(const std::string& path) { return parse_catalog(path, read_
 void parse_user_models(Catalog& c, const std::string& file, const std::string& text) {
   Document doc = parse_document(file, text);
   Map top(file, doc.root, "user catalog entry");
-  std::set<std::string> source_ids;
-  for (const auto& s : c.sources) source_ids.insert(s.id);
-  top.seq("sources", [&](const YAML::Node& n, std::size_t i) {
-    Map m(file, n, fmt::format("source {}", i + 1));
-    Source s = read_source(m);
-    check_unique(source_ids, s, m, "source");
-    m.finish();
-    c.sources.push_back(std::move(s));
-  });
+  read_sources(file, top, c.sources);
   std::set<std::string> ids;
   for (const auto& m : c.models) ids.insert(m.id);
   read_entries(top, "models", "model", c.models, [&](Map& m) { return read_model(c, m); }, ids);

@@ -24,14 +24,7 @@ HardwareList parse_hardware_list(const std::string& file, const std::string& tex
   if (currency != "USD")
     throw Error(top.key_loc("currency"), fmt::format("currency '{}' is not supported (expected USD)", currency));
   top.opt_str("description");
-  std::set<std::string> source_ids;
-  top.seq("sources", [&](const YAML::Node& n, std::size_t i) {
-    Map m(file, n, fmt::format("source {}", i + 1));
-    Source src = read_source(m);
-    m.finish();
-    check_unique(source_ids, src, m, "source");
-    l.sources.push_back(std::move(src));
-  });
+  read_sources(file, top, l.sources);
   std::set<std::string> ids;
   top.seq("owned_hardware", [&](const YAML::Node& n, std::size_t i) {
     Map first(file, n, fmt::format("owned hardware {}", i + 1));

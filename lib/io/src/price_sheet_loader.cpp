@@ -152,14 +152,7 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
   if (s.currency != "USD")
     throw Error(top.key_loc("currency"), fmt::format("currency '{}' is not supported (expected USD)", s.currency));
 
-  std::set<std::string> source_ids;
-  top.seq("sources", [&](const YAML::Node& n, std::size_t i) {
-    Map m(file, n, fmt::format("source {}", i + 1));
-    Source src = read_source(m);
-    m.finish();
-    check_unique(source_ids, src, m, "source");
-    s.sources.push_back(std::move(src));
-  });
+  read_sources(file, top, s.sources);
 
   std::set<std::string> ids;
   read_entries(s, top, "api_models", "api model", ids, s.api_models, [&](Map& m, ApiModel& a) {
