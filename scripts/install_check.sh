@@ -54,7 +54,8 @@ mv "$src" "$hidden"
 cd "$tmp/elsewhere"
 run() { env -u PLAN_DATA_DIR -u XDG_DATA_HOME HOME="$tmp/home" "$tmp/moved/bin/plan" "$@"; }
 out=$(run compare "$tmp/moved/share/plan/profiles/early-chat.yaml") || fail "installed plan compare exited $?"
-grep -q "pricing/2026-05.yaml" <<<"$out" || fail "compare does not name the installed sheet"
+newest=$(cd "$tmp/moved/share/plan/pricing" && ls [0-9]*.yaml | sort | tail -1)
+grep -q "pricing/$newest" <<<"$out" || fail "compare does not name the installed sheet ($newest, the newest)"
 list=$(run calibrate list) || fail "installed plan calibrate list exited $?"
 grep -qx "no calibration files in $tmp/moved/share/plan/calib/results (shipped with the data)" <<<"$list" ||
   fail "the relocated install does not find its own data: $list"
