@@ -287,11 +287,12 @@ ImportSummary Aggregator::finish() const {
       shape_sum += w.hourly[h];
     }
     w.hourly_known = shape_sum > 0;
-    auto lengths = [&](const LengthSketch& sk, int i) -> std::optional<LengthPercentiles> {
+    // The key's state captured by name: clang 14 cannot capture a structured binding.
+    auto lengths = [&, &ks = k](const LengthSketch& sk, int i) -> std::optional<LengthPercentiles> {
       if (sk.count() > 0)
         return LengthPercentiles{*sk.quantile(0.5), *sk.quantile(0.9), *sk.quantile(0.99), static_cast<double>(sk.count()), false};
-      const auto& b = k.hist_bounds[i];
-      const auto& c = k.hist_counts[i];
+      const auto& b = ks.hist_bounds[i];
+      const auto& c = ks.hist_counts[i];
       if (auto p50 = histogram_quantile(b, c, 0.5))
         return LengthPercentiles{*p50, *histogram_quantile(b, c, 0.9), *histogram_quantile(b, c, 0.99), c.back(), true};
       return std::nullopt;

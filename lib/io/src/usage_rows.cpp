@@ -57,7 +57,7 @@ std::array<int, f_count> map_columns(const FileContext& ctx, const std::vector<s
     return s;
   };
   for (const auto& [field, column] : ctx.opt->columns) {
-    auto it = std::find_if(fields().begin(), fields().end(), [&](const FieldInfo& fi) { return field == fi.name; });
+    auto it = std::find_if(fields().begin(), fields().end(), [&, &f = field](const FieldInfo& fi) { return f == fi.name; });
     if (it == fields().end()) {
       std::string known;
       for (const auto& fi : fields()) known += (known.empty() ? "" : ", ") + std::string(fi.name);
