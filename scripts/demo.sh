@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 echo "demo: checking packages (scripts/setup.sh)"
 bash scripts/setup.sh >/dev/null
 echo "demo: configuring build/"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
 echo "demo: building plan"
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target plan
 echo

@@ -23,6 +23,7 @@ fi
 jobs=$(nproc 2>/dev/null || echo 2)
 if [ ! -f build-fuzz/CMakeCache.txt ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DPLAN_ENABLE_CUDA=OFF \
     -DPLAN_FUZZ=ON -DPLAN_BUILD_TESTS=OFF -DPLAN_BUILD_BENCHMARKS=OFF >/dev/null
 fi
 
