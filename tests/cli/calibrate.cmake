@@ -114,7 +114,7 @@ plan_cli_test(calibrate.cpu_named_gpu --rc 0 --env CUDA_VISIBLE_DEVICES=
 # Regression: a GuideLLM 'benchmarks' list holding a scalar (found by fuzz_serving) is bad
 # input, not an internal error.
 plan_cli_test(calibrate.import_guidellm_scalar --rc 2
-  --stderr-exact "plan: error: fuzz/corpus/serving/crash-guidellm-scalar-benchmark.json:2:3: malformed GuideLLM benchmark: operator[] call on a scalar (key: \"metrics\") (expected each benchmark to be a mapping with 'metrics')"
+  --stderr-exact "plan: error: fuzz/corpus/serving/crash-guidellm-scalar-benchmark.json:2:3: benchmark result is not valid JSON (expected the JSON of vllm bench serve or throughput, or GuideLLM's benchmarks.json)"
   --no-file ${CMAKE_BINARY_DIR}/guidellm-scalar.yaml
   -- calibrate import fuzz/corpus/serving/crash-guidellm-scalar-benchmark.json --model llama-3.1-8b --gpu h100-sxm
      --precision bf16 --tp 1 -o ${CMAKE_BINARY_DIR}/guidellm-scalar.yaml)

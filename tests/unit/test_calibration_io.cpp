@@ -179,6 +179,36 @@ TEST_CASE("import_serving names missing fields and unknown files", "[calibration
   }
 }
 
+TEST_CASE("import_serving reads JSON as Python writes it, and places syntax errors", "[calibration][import]") {
+  // A vLLM serve result whose optional fields Python wrote as NaN and Infinity: they read
+  // as absent, and the required fields are the numbers given.
+  const std::string nan_result =
+      "{\"duration\": 10.0, \"completed\": 20, \"total_input_tokens\": 4000, \"total_output_tokens\": 2000,\n"
+      " \"request_throughput\": 2.0, \"output_throughput\": 200.0, \"total_token_throughput\": 600.0,\n"
+      " \"mean_ttft_ms\": 50.0, \"median_ttft_ms\": 45.0, \"mean_tpot_ms\": 12.0, \"median_tpot_ms\": 11.0,\n"
+      " \"std_itl_ms\": NaN, \"p99_itl_ms\": NaN, \"max_concurrency\": Infinity, \"model_id\": \"NaN-model\"}";
+  const auto s = io::parse_serving("r.json", nan_result);
+  CHECK(s.requests == 20);
+  CHECK(s.mean_input_tokens == 200);  // 4000 input tokens / 20 requests
+  CHECK(s.mean_output_tokens == 100); // 2000 / 20
+  CHECK_FALSE(s.itl_p99_ms.has_value());
+  CHECK_FALSE(s.concurrency.has_value());
+  CHECK(s.tool_model == std::optional<std::string>("NaN-model"));  // inside a string: left alone
+
+  // A syntax error names its line and column: the stray '}' on line 2, column 15.
+  CHECK(error_of([] { io::parse_serving("bad.json", "{\"duration\": 1,\n \"completed\": }"); }) ==
+        "bad.json:2:15: benchmark result is not valid JSON (expected the JSON of vllm bench serve or throughput, "
+        "or GuideLLM's benchmarks.json)");
+  // A value of the wrong type names the key's line.
+  CHECK(error_of([] { io::parse_serving("t.json", "{\"elapsed_time\": 1,\n\"num_requests\": \"ten\"}"); }) ==
+        "t.json:2:1: 'num_requests' is \"ten\" (expected a non-negative number)");
+  CHECK(error_of([] { io::parse_serving("a.json", "[1, 2]"); }) ==
+        "a.json:1:1: benchmark result is not a JSON object (expected one)");
+  // A GuideLLM benchmark that is not a mapping: named by its place, at the 'benchmarks' key.
+  CHECK(error_of([] { io::parse_serving("g.json", "{\"benchmarks\": [1]}"); }) ==
+        "g.json:1:2: malformed GuideLLM benchmark 1 (expected each benchmark to be a mapping with 'metrics')");
+}
+
 TEST_CASE("calibration files round-trip through render and parse", "[calibration][file]") {
   Calibration c = probe_calibration();
   std::string text = io::render_calibration(c);

@@ -1,10 +1,12 @@
 // Calibration files: writer, strict reader, and importers of serving-benchmark results.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 
 #include "plan/io/calibration_io.hpp"
 #include "plan/io/files.hpp"
+#include "json_text.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {
@@ -345,30 +347,33 @@ namespace {
 // Benchmark files can hold per-request detail; they are read whole, up to this size.
 constexpr std::size_t kMaxImportBytes = 64u << 20;
 
+using nlohmann::json;
+
 // Reads numeric fields of a JSON object, collecting the names of required ones that are
-// absent so that one error can name them all.
+// absent (or null) so that one error can name them all.
 class Fields {
  public:
-  Fields(const std::string& file, const YAML::Node& node, std::string prefix)
-      : file_(file), node_(node), prefix_(std::move(prefix)) {}
+  Fields(const std::string& file, std::string_view text, const json& node, std::string prefix)
+      : file_(file), text_(text), node_(node), prefix_(std::move(prefix)) {}
 
-  // The node at `path`, or nothing. Nodes are rebound with reset(): assigning one
-  // yaml-cpp node to another copies the value into the first one's target.
-  std::optional<YAML::Node> at(const std::vector<std::string>& path) const {
-    YAML::Node cur;
-    cur.reset(node_);
+  // The value at `path`, or nothing when a key is absent or null.
+  const json* at(const std::vector<std::string>& path) const {
+    const json* cur = &node_;
     for (const auto& k : path) {
-      if (!cur.IsMap()) return std::nullopt;
-      YAML::Node next = cur[k];
-      if (!next.IsDefined() || next.IsNull()) return std::nullopt;
-      cur.reset(next);
+      if (!cur->is_object()) return nullptr;
+      auto it = cur->find(k);
+      if (it == cur->end() || it->is_null()) return nullptr;
+      cur = &*it;
     }
     return cur;
   }
   std::optional<double> opt(const std::vector<std::string>& path) const {
-    auto v = at(path);
+    const json* v = at(path);
     if (!v) return std::nullopt;
-    return to_number(file_, *v, fmt::format("'{}'", name(path)), Range::non_negative());
+    if (!v->is_number() || !std::isfinite(v->get<double>()) || v->get<double>() < 0)
+      throw Error(json_key_loc(file_, text_, path.back()),
+                  fmt::format("'{}' is {} (expected a non-negative number)", name(path), v->dump()));
+    return v->get<double>();
   }
   double req(const std::vector<std::string>& path) {
     auto v = opt(path);
@@ -386,8 +391,9 @@ class Fields {
   const std::vector<std::string>& missing() const { return missing_; }
 
  private:
-  std::string file_;
-  YAML::Node node_;
+  const std::string& file_;
+  std::string_view text_;
+  const json& node_;
   std::string prefix_;
   std::vector<std::string> missing_;
 };
@@ -399,23 +405,22 @@ void check_missing(const std::string& file, const Fields& f, const char* what) {
 }
 
 // A non-empty string at `path` (keys from `root`), or nothing.
-std::optional<std::string> opt_name(const YAML::Node& root, std::initializer_list<const char*> path) {
-  YAML::Node cur;
-  cur.reset(root);
+std::optional<std::string> opt_name(const json& root, std::initializer_list<const char*> path) {
+  const json* cur = &root;
   for (const char* k : path) {
-    if (!cur.IsMap()) return std::nullopt;
-    YAML::Node next = cur[k];
-    if (!next.IsDefined()) return std::nullopt;
-    cur.reset(next);
+    if (!cur->is_object()) return std::nullopt;
+    auto it = cur->find(k);
+    if (it == cur->end()) return std::nullopt;
+    cur = &*it;
   }
-  if (!cur.IsScalar() || cur.Scalar().empty()) return std::nullopt;
-  return cur.Scalar();
+  if (!cur->is_string() || cur->get_ref<const std::string&>().empty()) return std::nullopt;
+  return cur->get<std::string>();
 }
 
-ServingMeasurement parse_vllm_serve(const std::string& file, const YAML::Node& root) {
+ServingMeasurement parse_vllm_serve(const std::string& file, std::string_view text, const json& root) {
   ServingMeasurement s;
   s.tool = serving_format_name(ServingFormat::vllm_serve);
-  Fields f(file, root, "");
+  Fields f(file, text, root, "");
   s.duration_s = f.req({"duration"});
   double completed = f.req({"completed"});
   double in = f.req({"total_input_tokens"});
@@ -448,18 +453,17 @@ ServingMeasurement parse_vllm_serve(const std::string& file, const YAML::Node& r
   s.e2el_p99_ms = f.opt({"p99_e2el_ms"});
   s.concurrency = f.opt({"max_concurrency"});
   // request_rate is a number, or the string "inf" for an unbounded rate.
-  YAML::Node rate = root["request_rate"];
-  if (rate.IsDefined() && rate.IsScalar() && rate.Scalar() != "inf")
-    s.request_rate = to_number(file, rate, "'request_rate'", Range::non_negative());
+  if (auto it = root.find("request_rate"); it != root.end() && !(it->is_string() && it->get<std::string>() == "inf"))
+    s.request_rate = f.opt({"request_rate"});
   s.tool_model = opt_name(root, {"model_id"});
   s.tool_tokenizer = opt_name(root, {"tokenizer_id"});
   return s;
 }
 
-ServingMeasurement parse_vllm_throughput(const std::string& file, const YAML::Node& root) {
+ServingMeasurement parse_vllm_throughput(const std::string& file, std::string_view text, const json& root) {
   ServingMeasurement s;
   s.tool = serving_format_name(ServingFormat::vllm_throughput);
-  Fields f(file, root, "");
+  Fields f(file, text, root, "");
   s.duration_s = f.req({"elapsed_time"});
   s.requests = f.req({"num_requests"});
   double total = f.req({"total_num_tokens"});
@@ -472,12 +476,13 @@ ServingMeasurement parse_vllm_throughput(const std::string& file, const YAML::No
   return s;
 }
 
-ServingMeasurement parse_guidellm(const std::string& file, const YAML::Node& root, std::optional<int> index) {
-  YAML::Node list = root["benchmarks"];
-  if (!list.IsSequence() || list.size() == 0)
-    throw Error(loc_of(file, list.IsDefined() ? list : root),
+ServingMeasurement parse_guidellm(const std::string& file, std::string_view text, const json& root,
+                                  std::optional<int> index) {
+  const json* list = root.contains("benchmarks") ? &root.at("benchmarks") : nullptr;
+  if (!list || !list->is_array() || list->empty())
+    throw Error(json_key_loc(file, text, "benchmarks"),
                 "'benchmarks' is not a non-empty list (expected GuideLLM benchmarks.json)");
-  int count = int(list.size());
+  int count = int(list->size());
   if (!index && count > 1)
     throw Error(SourceLoc{file, 0, 0},
                 fmt::format("GuideLLM file holds {} benchmarks (expected --benchmark-index 1 to {} to pick one)", count, count),
@@ -485,11 +490,14 @@ ServingMeasurement parse_guidellm(const std::string& file, const YAML::Node& roo
   int i = index.value_or(1);
   if (i < 1 || i > count)
     throw Error(SourceLoc{file, 0, 0}, fmt::format("benchmark index {} (expected 1 to {})", i, count), ExitCode::usage_error);
-  YAML::Node b = list[std::size_t(i - 1)];
+  const json& b = (*list)[std::size_t(i - 1)];
+  if (!b.is_object() || !b.contains("metrics") || !b.at("metrics").is_object())
+    throw Error(json_key_loc(file, text, "benchmarks"),
+                fmt::format("malformed GuideLLM benchmark {} (expected each benchmark to be a mapping with 'metrics')", i));
   ServingMeasurement s;
   s.tool = serving_format_name(ServingFormat::guidellm);
   std::string prefix = fmt::format("benchmarks[{}].metrics", i - 1);
-  Fields f(file, b["metrics"], prefix);
+  Fields f(file, text, b.at("metrics"), prefix);
   auto ok = [](const char* metric, const char* stat) { return std::vector<std::string>{metric, "successful", stat}; };
   auto pct = [](const char* metric, const char* p) {
     return std::vector<std::string>{metric, "successful", "percentiles", p};
@@ -519,7 +527,7 @@ ServingMeasurement parse_guidellm(const std::string& file, const YAML::Node& roo
   s.e2el_mean_ms = f.opt(ok("request_latency", "mean"));
   if (s.e2el_mean_ms) *s.e2el_mean_ms *= 1e3;  // GuideLLM's request_latency is in seconds
   s.requests = f.opt(ok("request_latency", "count"));
-  s.duration_s = Fields(file, b, "").opt({"duration"});
+  s.duration_s = Fields(file, text, b, "").opt({"duration"});
   // The model served: the benchmark's worker (GuideLLM 0.2 and 0.3), else the report's
   // arguments (later versions).
   s.tool_model = opt_name(b, {"worker", "backend_model"});
@@ -532,23 +540,18 @@ ServingMeasurement parse_guidellm(const std::string& file, const YAML::Node& roo
 namespace {
 
 // One result of a parsed benchmark file; `guidellm_index` as for parse_serving.
-ServingMeasurement parse_root(const std::string& file, const YAML::Node& r, std::optional<int> guidellm_index) {
-  auto has = [&](const char* k) { return r[k].IsDefined(); };
+ServingMeasurement parse_root(const std::string& file, std::string_view text, const json& r,
+                              std::optional<int> guidellm_index) {
+  if (!r.is_object())
+    throw Error(SourceLoc{file, 1, 1}, "benchmark result is not a JSON object (expected one)");
+  auto has = [&](const char* k) { return r.contains(k); };
   ServingMeasurement s;
   if (has("benchmarks")) {
-    // A malformed GuideLLM file can make yaml-cpp index a scalar; report it as bad input.
-    try {
-      s = parse_guidellm(file, r, guidellm_index);
-    } catch (const YAML::Exception& e) {
-      SourceLoc at{file, 0, 0};
-      if (!e.mark.is_null()) at = SourceLoc{file, e.mark.line + 1, e.mark.column + 1};
-      throw Error(at, fmt::format("malformed GuideLLM benchmark: {} (expected each benchmark to be a mapping "
-                                  "with 'metrics')", e.msg));
-    }
+    s = parse_guidellm(file, text, r, guidellm_index);
   } else if (has("request_throughput") || has("mean_ttft_ms") || has("total_token_throughput")) {
-    s = parse_vllm_serve(file, r);
+    s = parse_vllm_serve(file, text, r);
   } else if (has("elapsed_time") || has("tokens_per_second")) {
-    s = parse_vllm_throughput(file, r);
+    s = parse_vllm_throughput(file, text, r);
   } else {
     throw Error(SourceLoc{file, 0, 0},
                 "not a known benchmark result (expected `vllm bench serve --save-result` JSON with request_throughput, "
@@ -561,18 +564,17 @@ ServingMeasurement parse_root(const std::string& file, const YAML::Node& r, std:
   return s;
 }
 
-Document parse_import(const std::string& file, const std::string& text) {
-  Limits lim;
-  lim.max_bytes = kMaxImportBytes;
-  lim.max_nodes = 20'000'000;
-  return parse_document(file, text, lim);
+json parse_import(const std::string& file, const std::string& text) {
+  return parse_json_text(file, text, "benchmark result",
+                         "the JSON of vllm bench serve or throughput, or GuideLLM's benchmarks.json",
+                         /*python_nan=*/true);
 }
 
 }  // namespace
 
 ServingMeasurement parse_serving(const std::string& file, const std::string& text, std::optional<int> guidellm_index) {
-  Document d = parse_import(file, text);
-  ServingMeasurement s = parse_root(file, d.root, guidellm_index);
+  const json root = parse_import(file, text);
+  ServingMeasurement s = parse_root(file, text, root, guidellm_index);
   s.source_file = file;
   s.source_sha256 = sha256_hex(text);
   return s;
@@ -584,14 +586,14 @@ ServingMeasurement import_serving(const std::string& path, std::optional<int> gu
 
 std::vector<ServingMeasurement> import_serving_all(const std::string& path) {
   const std::string text = read_text_file(path, kMaxImportBytes);
-  Document d = parse_import(path, text);
-  const YAML::Node list = d.root["benchmarks"];
-  const int count = list.IsDefined() && list.IsSequence() ? int(list.size()) : 0;
+  const json root = parse_import(path, text);
+  const auto list = root.is_object() ? root.find("benchmarks") : root.end();
+  const int count = list != root.end() && list->is_array() ? int(list->size()) : 0;
   std::vector<ServingMeasurement> out;
   if (count == 0) {
-    out.push_back(parse_root(path, d.root, std::nullopt));
+    out.push_back(parse_root(path, text, root, std::nullopt));
   } else {
-    for (int i = 1; i <= count; ++i) out.push_back(parse_root(path, d.root, i));
+    for (int i = 1; i <= count; ++i) out.push_back(parse_root(path, text, root, i));
   }
   const std::string sha = sha256_hex(text);
   for (auto& s : out) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "json_text.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {
@@ -19,13 +20,8 @@ using nlohmann::json;
 constexpr const char* model_types[] = {"llama",     "mistral",     "qwen2",   "qwen3", "qwen3_moe", "mixtral",
                                        "deepseek_v3", "gpt_oss", "llama4", "gemma3", "gemma3_text"};
 
-// Where `"key"` first appears in the text (JSON values carry no positions); 1:1 when absent.
 SourceLoc key_loc(const std::string& file, const std::string& text, const std::string& key) {
-  const std::size_t at = text.find("\"" + key + "\"");
-  if (at == std::string::npos) return SourceLoc{file, 1, 1};
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
-  const std::size_t nl = at == 0 ? std::string::npos : text.rfind('\n', at - 1);
-  return SourceLoc{file, line, static_cast<int>(at - (nl == std::string::npos ? 0 : nl + 1)) + 1};
+  return json_key_loc(file, text, key);
 }
 
 // Typed access to one JSON object, naming the file, line and key in every error.
@@ -111,17 +107,7 @@ std::string supported_hf_model_types() {
 }
 
 HfModel parse_hf_config(const std::string& file, const std::string& text, const std::string& id) {
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // byte is 1-based: count the lines before it.
-    const std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
-    const std::size_t nl = text.rfind('\n', at == 0 ? 0 : at - 1);
-    const int col = static_cast<int>(at - (nl == std::string::npos ? 0 : nl + 1)) + 1;
-    throw Error(SourceLoc{file, line, col}, "config.json is not valid JSON (expected a JSON object)");
-  }
+  const json root = parse_json_text(file, text, "config.json", "a JSON object");
   if (!root.is_object()) throw Error(SourceLoc{file, 1, 1}, "config.json is not a JSON object (expected one)");
   const std::string type = root.value("model_type", std::string());
   if (std::find_if(std::begin(model_types), std::end(model_types), [&](const char* t) { return type == t; }) ==

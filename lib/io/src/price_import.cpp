@@ -19,6 +19,7 @@
 #include "plan/core/error.hpp"
 #include "plan/core/price_sheet.hpp"
 #include "plan/io/files.hpp"
+#include "json_text.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {
@@ -208,11 +209,7 @@ class SkyPilotCsv final : public InstanceRows {
 };
 
 json parse_json(const std::string& path) {
-  try {
-    return json::parse(read_upstream(path));
-  } catch (const json::parse_error& e) {
-    throw Error(SourceLoc{path, 0, 0}, fmt::format("not a JSON file: {} (byte {})", e.what(), e.byte));
-  }
+  return parse_json_text(path, read_upstream(path), "upstream file", "a JSON file");
 }
 
 // tsaol/aws-gpu family files (data/<family>_instances.js, JS wrapper removed): a list of
