@@ -54,6 +54,7 @@ FleetCosting cost_fleet(const FleetPlan& plan, int replicas, const Split& split,
   d.instance = inst.id;
   d.gpu = inst.gpu;
   d.gpus_per_replica = spec.gpus_per_replica;
+  d.parallel = spec.parallel;
   d.gpus_per_instance = inst.gpu_count;
   d.usd_per_instance_hour = plan.usd_per_instance_hour;
   d.throughput_provenance = spec.provenance;

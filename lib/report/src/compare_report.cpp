@@ -28,6 +28,11 @@ std::string latency_cell(const OptionResult& o, bool ttft) {
   return fixed(ttft ? l.ttft_p95_ms : l.tpot_ms, 1);
 }
 
+// "8 dep": a replica's GPUs and their layout (the count alone when no catalog model sized it).
+std::string replica_layout(const SelfHostedDetail& d) {
+  return d.parallel ? fmt::format("{} {}", d.gpus_per_replica, to_string(*d.parallel)) : std::to_string(d.gpus_per_replica);
+}
+
 Table compare_table(const CompareResult& r, bool markdown) {
   Table t;
   t.add_column("", Align::left);
@@ -37,7 +42,7 @@ Table compare_table(const CompareResult& r, bool markdown) {
   t.add_column("USD/1M tok");
   t.add_column("replicas");
   t.add_column("GPUs");
-  t.add_column("TP");
+  t.add_column("GPUs/rep");
   t.add_column("util");
   t.add_column("TTFT p95 ms");
   t.add_column("TPOT ms");
@@ -50,7 +55,7 @@ Table compare_table(const CompareResult& r, bool markdown) {
                o.feasible ? fixed(o.cost_per_mtok_usd, 4) : "-",
                or_dash(sh, sh ? std::to_string(o.self_hosted->replicas) : ""),
                or_dash(sh, sh ? std::to_string(o.self_hosted->gpus) : ""),
-               or_dash(sh, sh ? std::to_string(o.self_hosted->gpus_per_replica) : ""),
+               or_dash(sh, sh ? replica_layout(*o.self_hosted) : ""),
                or_dash(sh, sh ? fixed(o.self_hosted->utilization * 100, 1) + "%" : ""),
                latency_cell(o, true), latency_cell(o, false),
                o.self_hosted ? provenance_text(o.self_hosted->throughput_provenance, "-") : "-",
@@ -136,7 +141,7 @@ std::string render_csv(const CompareResult& r) {
   std::vector<std::string> header = {"profile", "price_sheet", "hours_per_month", "currency", "option", "kind",
                                      "feasible", "cheapest", "monthly_tokens", "monthly_cost_usd", "cost_per_mtok_usd"};
   for (const auto& [name, v] : CostBreakdown{}.lines()) header.push_back(std::string(name) + "_usd");
-  for (auto h : {"replicas", "gpus", "gpus_per_replica", "utilization", "ttft_p95_ms", "tpot_ms",
+  for (auto h : {"replicas", "gpus", "gpus_per_replica", "parallel", "utilization", "ttft_p95_ms", "tpot_ms",
                  "throughput_provenance", "reasons"})
     header.push_back(h);
   std::string out = csv_row(header);
@@ -151,6 +156,7 @@ std::string render_csv(const CompareResult& r) {
     row.push_back(sh ? std::to_string(o.self_hosted->replicas) : "");
     row.push_back(sh ? std::to_string(o.self_hosted->gpus) : "");
     row.push_back(sh ? std::to_string(o.self_hosted->gpus_per_replica) : "");
+    row.push_back(sh && o.self_hosted->parallel ? to_string(*o.self_hosted->parallel) : "");
     row.push_back(sh ? fixed(o.self_hosted->utilization, 4) : "");
     row.push_back(lat ? fixed(o.self_hosted->latency_at_peak->ttft_p95_ms, 1) : "");
     row.push_back(lat ? fixed(o.self_hosted->latency_at_peak->tpot_ms, 1) : "");
@@ -220,6 +226,7 @@ std::string render_json(const CompareResult& r) {
       j.field("replicas", d.replicas);
       j.field("gpus", d.gpus);
       j.field("gpus_per_replica", d.gpus_per_replica);
+      if (d.parallel) j.field("parallel", to_string(*d.parallel));
       j.field("instances", d.instances);
       j.field("utilization", d.utilization);
       j.key("self_hosted").begin_object();

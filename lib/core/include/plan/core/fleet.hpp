@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "plan/core/owned.hpp"
+#include "plan/core/parallel.hpp"
 #include "plan/core/price_sheet.hpp"
 #include "plan/core/profile.hpp"
 #include "plan/core/replica_model.hpp"
@@ -26,7 +27,8 @@ struct OwnedFleetDetail {
 struct SelfHostedDetail {
   std::string instance;        // sheet instance id
   std::string gpu;             // catalog GPU id
-  int gpus_per_replica = 0;    // tensor-parallel degree
+  int gpus_per_replica = 0;    // GPUs of one replica
+  std::optional<Parallel> parallel;  // their layout, when the catalog model sized the replica
   int gpus_per_instance = 0;   // GPUs of one instance
   int replicas = 0;            // at peak
   int instances = 0;           // at peak
