@@ -23,3 +23,13 @@ plan_cli_test(profiles.moe_plans --rc 0
   --stdout-re "^ +h200x8-deepseek-r1 +self_hosted .* spec +yes$"
   --stdout-re "h200x8-deepseek-r1: layout (tp|ep|dep) chosen"
   -- compare profiles/open-weight-moe.yaml)
+
+# The replica's layout is reported: in CSV after gpus_per_replica (one H100 holds a replica
+# of gpt-oss-120b, and on one GPU every layout is tp; DeepSeek-R1 takes the whole 8-GPU
+# node in the layout the finding names), and in JSON as "parallel".
+plan_cli_test(profiles.moe_layout_csv --rc 0
+  --stdout-re "^open-weight-moe,.*,h100-gpt-oss-120b,self_hosted,true,.*,1,1,1,tp,"
+  --stdout-re "^open-weight-moe,.*,h200x8-deepseek-r1,self_hosted,true,.*,1,8,8,(tp|ep|dep),"
+  -- compare profiles/open-weight-moe.yaml --format csv)
+plan_cli_test(profiles.moe_layout_json --rc 0 --stdout-re "\"parallel\": \"tp\""
+  -- compare profiles/open-weight-moe.yaml --format json)
