@@ -20,6 +20,7 @@ namespace {
 constexpr const char* css = R"(
 body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 24px auto; max-width: 980px; color: #111; }
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #999; }
+h3 { font-size: 14.5px; margin: 14px 0 4px; }
 p.meta { color: #333; font-size: 13px; }
 table { border-collapse: collapse; font-size: 12.5px; width: 100%; }
 th, td { border: 1px solid #bbb; padding: 3px 6px; } th { background: #eee; }

@@ -111,7 +111,7 @@ std::vector<std::string> changes(const ExecutiveSummary& sum, const Recommendati
                                        "make {} the cheapest.",
                                        volume_per_day_text(up->tokens_per_day, tokens_per_request), up->to)
                          : fmt::format("Growth: the profile's volume does not grow over the horizon, and no growth up to "
-                                       "{} (the top of the volumes swept) changes the cheapest option.",
+                                       "the top of the volumes swept, {}, changes the cheapest option.",
                                        volume_per_day_text(hi, tokens_per_request)));
       }
     }
