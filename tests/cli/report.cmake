@@ -23,7 +23,14 @@ add_test(NAME report.b2b-saas-risk.structure
          COMMAND python3 ${PROJECT_SOURCE_DIR}/tests/report/check_report.py $<TARGET_FILE:plan>
                  profiles/b2b-saas-risk.yaml ${CMAKE_BINARY_DIR}/report-out
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+add_test(NAME report.b2b-saas-risk.browser
+         COMMAND python3 ${PROJECT_SOURCE_DIR}/tests/report/check_report.py $<TARGET_FILE:plan>
+                 profiles/b2b-saas-risk.yaml ${CMAKE_BINARY_DIR}/report-out-b2b-saas-risk --browser
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(report.b2b-saas-risk.structure PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+# The fan and tornado charts' labels too.
+set_tests_properties(report.b2b-saas-risk.browser PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}"
+  SKIP_RETURN_CODE 125 RUN_SERIAL TRUE TIMEOUT 200)
 
 # Single charts: --format svg on sweep and project.
 plan_cli_test(sweep.svg --rc 0 --stdout-re "^<svg xmlns=\"http://www.w3.org/2000/svg\"" --stdout-re "Monthly cost against daily volume"
