@@ -136,3 +136,43 @@ TEST_CASE("executive_summary: figures are the projection's, savings its differen
   CHECK_FALSE(split.projected);
   CHECK(split.alternatives.empty());
 }
+
+TEST_CASE("executive_summary: volume and growth sentences from the cheapest changes", "[report][summary]") {
+  // Today 1M tokens/day; the cheapest changes at 3M (api -> small) and 500M (small -> big).
+  Sweep s;
+  s.ids = {"api", "small", "big"};
+  s.points = {point(1e6, 0), point(1e7, 1), point(1e9, 2)};
+  s.crossovers = {{3e6, "api", "small", "small"}, {5e8, "small", "big", "big"}};
+  Recommendation r;
+  Plan api;
+  api.id = "api";
+  api.monthly_cost_usd = 100;
+  r.plans = {api};
+  r.best = 0;
+  Projection p;
+  p.start = "2027-01";
+  p.months = 3;
+  p.baseline = "api";
+  p.tokens_per_day_today = 1e6;
+  OptionProjection pa;
+  pa.id = "api";
+  // Growth: months at 1x, 2x and 4x today's volume; the last is 2027-03 at 4M tokens/day.
+  for (double scale : {1.0, 2.0, 4.0}) {
+    MonthLine m;
+    m.volume_scale = scale;
+    m.month = scale == 4.0 ? "2027-03" : "";
+    pa.months.push_back(m);
+  }
+  p.options = {pa};
+  const ExecutiveSummary sum = executive_summary(r, &s, &p, nullptr, std::nullopt);
+  REQUIRE(sum.changes.size() == 2);
+  // Nearest change on a log scale: |ln(3M / 1M)| = 1.10 against |ln(500M / 1M)| = 6.21 ->
+  // 3M, 3x today's, above today: "rises above".
+  CHECK(sum.changes[0] ==
+        "Volume: if the daily volume rises above 3.00M tokens/day, 3x today's, the cheapest of the profile's options "
+        "changes from api to small.");
+  // Between today's 1M and the horizon end's 4M lies the change at 3M only.
+  CHECK(sum.changes[1] ==
+        "Growth: volume reaches 4.00M tokens/day by 2027-03; on the way the cheapest option changes 1 time, first "
+        "from api to small at 3.00M tokens/day.");
+}

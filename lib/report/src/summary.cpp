@@ -131,7 +131,8 @@ std::vector<std::string> changes(const ExecutiveSummary& sum, const Recommendati
                                   "over the horizon in {} of them",
                                   risk->draws, o.id, percent(o.probability_cheapest));
       if (!risk->tornado.empty() && risk->runner_up)
-        s += fmt::format("; its margin over {} swings most with {} ({} to {} USD)", *risk->runner_up,
+        s += fmt::format("; its margin over {} swings most with {} ({} USD with it at its p10, {} USD at its p90)",
+                         *risk->runner_up,
                          risk->tornado.front().input, usd(risk->tornado.front().low_usd),
                          usd(risk->tornado.front().high_usd));
       out.push_back(s + ".");
