@@ -1,6 +1,8 @@
-# plan report: structure and numbers (always), and rendering in headless Chromium (skipped
-# with a message where Chromium is absent).
-foreach(p b2b-saas early-chat regulated)
+# plan report: structure and numbers, the summary against the JSON of recommend and project
+# (always), and rendering in headless Chromium with every chart label's box measured
+# (skipped with a message where Chromium is absent). regulated has a flat peak factor;
+# open-weight-moe has seven changes of the cheapest option, whose chart labels must not meet.
+foreach(p b2b-saas early-chat regulated open-weight-moe)
   add_test(NAME report.${p}.structure
            COMMAND python3 ${PROJECT_SOURCE_DIR}/tests/report/check_report.py $<TARGET_FILE:plan>
                    profiles/${p}.yaml ${CMAKE_BINARY_DIR}/report-out
@@ -13,7 +15,7 @@ foreach(p b2b-saas early-chat regulated)
     ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}" SKIP_RETURN_CODE 125)
 endforeach()
 set_tests_properties(report.b2b-saas.browser report.early-chat.browser report.regulated.browser
-  PROPERTIES RUN_SERIAL TRUE TIMEOUT 200)
+  report.open-weight-moe.browser PROPERTIES RUN_SERIAL TRUE TIMEOUT 200)
 
 # With an uncertainty: section: the risk section, its fan and tornado charts, and the
 # probabilities of `plan risk` (structure only).
@@ -21,7 +23,14 @@ add_test(NAME report.b2b-saas-risk.structure
          COMMAND python3 ${PROJECT_SOURCE_DIR}/tests/report/check_report.py $<TARGET_FILE:plan>
                  profiles/b2b-saas-risk.yaml ${CMAKE_BINARY_DIR}/report-out
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+add_test(NAME report.b2b-saas-risk.browser
+         COMMAND python3 ${PROJECT_SOURCE_DIR}/tests/report/check_report.py $<TARGET_FILE:plan>
+                 profiles/b2b-saas-risk.yaml ${CMAKE_BINARY_DIR}/report-out-b2b-saas-risk --browser
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(report.b2b-saas-risk.structure PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+# The fan and tornado charts' labels too.
+set_tests_properties(report.b2b-saas-risk.browser PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}"
+  SKIP_RETURN_CODE 125 RUN_SERIAL TRUE TIMEOUT 200)
 
 # Single charts: --format svg on sweep and project.
 plan_cli_test(sweep.svg --rc 0 --stdout-re "^<svg xmlns=\"http://www.w3.org/2000/svg\"" --stdout-re "Monthly cost against daily volume"

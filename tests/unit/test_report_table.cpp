@@ -88,3 +88,27 @@ TEST_CASE("fixed, usd and human: locale-independent numbers", "[report][table]")
   CHECK(human(7.891e9) == "7.89B");
   CHECK(human(2e12) == "2.00T");
 }
+
+TEST_CASE("human_volume: three significant figures with K, M, B, T", "[report][table][volume]") {
+  // 2,349,063,273 = 2.349063273e9 -> 2.35 (three figures, the 4th digit 9 rounds 2.349 up) B.
+  CHECK(human_volume(2349063273.0) == "2.35B");
+  // 5,250,000,000 = 5.25e9 -> "5.25B" exactly.
+  CHECK(human_volume(5.25e9) == "5.25B");
+  // 12,345 = 12.345e3 -> two figures before the point leave one after it: 12.3K.
+  CHECK(human_volume(12345) == "12.3K");
+  // 123,456,789 = 123.456789e6 -> three figures before the point, none after: 123M.
+  CHECK(human_volume(123456789) == "123M");
+  // 999,999 is 999.999K, which rounds to 1000K at three figures: it is written 1.00M.
+  CHECK(human_volume(999999) == "1.00M");
+  // 999,400 = 999.4K rounds to 999K (below the 999.5K that would round up).
+  CHECK(human_volume(999400) == "999K");
+  // 1.5e12 = 1.50T; 2.5e15 = 2500T (T is the largest suffix).
+  CHECK(human_volume(1.5e12) == "1.50T");
+  CHECK(human_volume(2.5e15) == "2500T");
+  // Below 1000: whole numbers as they are, others to three figures.
+  CHECK(human_volume(950) == "950");
+  CHECK(human_volume(12.5) == "12.5");
+  CHECK(human_volume(0) == "0");
+  // Negative volumes keep their sign: -2,349,063,273 -> -2.35B.
+  CHECK(human_volume(-2349063273.0) == "-2.35B");
+}

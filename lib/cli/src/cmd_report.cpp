@@ -1,5 +1,5 @@
-// plan report PROFILE [-o report.html]: one self-contained HTML page with the comparison,
-// the recommendation and charts, on standard output unless -o names a file.
+// plan report PROFILE [-o report.html]: one self-contained HTML page with a summary, the
+// recommendation, the comparison and charts, on standard output unless -o names a file.
 #include "common.hpp"
 #include "plan/core/finance.hpp"
 #include "plan/core/recommend.hpp"
@@ -21,8 +21,11 @@ void setup_report(CLI::App& app, Registry& reg) {
   auto opt = std::make_shared<Opts>();
   auto* sub = app.add_subcommand(
       "report",
-      "Write a self-contained HTML report (inline SVG charts, no network): comparison, recommendation, cost "
-      "against volume with break-evens, cumulative cost over the horizon, hourly capacity, latency, provenance");
+      "Write a self-contained HTML report (inline SVG charts, no network): a summary (recommendation, month-1 and "
+      "horizon totals, payback, savings against each alternative, what would change the answer), the "
+      "recommendation, comparison, cost against volume with the volumes where the cheapest option changes, "
+      "cumulative cost over the horizon, hourly demand against each fleet's capacity, latency, provenance "
+      "(docs/reports.md)");
   add_profile_args(*sub, *opt, "Workload profile (YAML)",
                    "Price-sheet version or file (default: the profile's, else the newest)");
   sub->add_option("-o,--output", opt->out, "HTML file to write atomically (default, or '-': standard output)");

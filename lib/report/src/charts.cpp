@@ -6,6 +6,7 @@
 
 #include "plan/core/cost.hpp"
 #include "plan/core/units.hpp"
+#include "plan/report/summary.hpp"
 #include "plan/report/svg.hpp"
 #include "plan/report/table.hpp"
 
@@ -29,17 +30,11 @@ std::string cost_vs_volume_svg(const Sweep& s, double today, double projected) {
   c.markers.push_back({today, "today " + human(today) + "/day"});
   if (projected > 0 && std::fabs(projected / today - 1) > 0.05)
     c.markers.push_back({projected, "horizon end " + human(projected) + "/day"});
-  // Crossovers, at most six, those nearest today's volume first.
-  std::vector<Crossover> xs = s.crossovers;
-  std::sort(xs.begin(), xs.end(), [&](const Crossover& a, const Crossover& b) {
-    return std::fabs(std::log(a.tokens_per_day / today)) < std::fabs(std::log(b.tokens_per_day / today));
-  });
-  // Labelled by number; the report's crossover table lists them in volume order.
-  for (std::size_t i = 0; i < xs.size() && i < 6; ++i) {
-    std::size_t n = 1;
-    for (const auto& x : s.crossovers) n += x.tokens_per_day < xs[i].tokens_per_day;
-    c.markers.push_back({xs[i].tokens_per_day, fmt::format("X{}", n)});
-  }
+  // The volumes where the cheapest option changes, numbered in volume order as in the
+  // report's table.
+  const auto changes = cheapest_changes(s);
+  for (std::size_t i = 0; i < changes.size(); ++i)
+    c.markers.push_back({changes[i].tokens_per_day, fmt::format("X{}", i + 1)});
   return render_svg(c);
 }
 
@@ -57,33 +52,36 @@ std::string cumulative_tco_svg(const Projection& p) {
   return render_svg(c);
 }
 
-std::string hourly_capacity_svg(const Profile& p, const OptionResult& o) {
+std::string hourly_capacity_svg(const Profile& p, const std::vector<const OptionResult*>& fleets) {
   BarChart c;
-  c.title = fmt::format("Hourly demand against {}'s private capacity", o.id);
+  c.title = "Hourly demand against private capacity";
   c.x_label = "hour of day (UTC)";
   c.y_label = "tokens/s (input + output)";
-  const auto demand = hourly_rate_per_s(p.workloads, [](const Workload& w) { return w.tokens_per_day(); }, false);
-  double capacity = 0;
-  if (o.self_hosted) capacity = o.self_hosted->replicas * o.self_hosted->replica_tokens_per_s;
-  if (o.hybrid) capacity = o.hybrid->private_capacity_requests_per_s * WorkloadMix::of(p.workloads).tokens_per_request();
-  if (o.hybrid) {
-    // Private serves up to its capacity; the rest overflows.
-    double cap = capacity;
-    std::vector<double> priv, over;
-    for (double d : demand) {
-      priv.push_back(std::min(d, cap));
-      over.push_back(std::max(0.0, d - cap));
-    }
-    c.part_names = {"served privately", "overflow to " + o.hybrid->overflow_option};
-    c.parts = {priv, over};
-  } else {
-    c.part_names = {"demand"};
-    c.parts = {std::vector<double>(demand.begin(), demand.end())};
-  }
+  const PerDay tokens = [](const Workload& w) { return w.tokens_per_day(); };
+  const auto demand = hourly_rate_per_s(p.workloads, tokens, false);
+  c.part_names = {"average demand in the hour"};
+  c.parts = {std::vector<double>(demand.begin(), demand.end())};
   for (int h = 0; h < 24; ++h) c.categories.push_back(std::to_string(h));
-  if (o.self_hosted)
-    c.lines.push_back({fmt::format("provisioned at peak: {} replicas = {:.0f} tokens/s", o.self_hosted->replicas, capacity),
-                       capacity});
+  bool flat_factor = false;
+  for (const auto& w : p.workloads) flat_factor = flat_factor || (!w.traffic.hourly_given && w.traffic.peak_to_average);
+  if (flat_factor) {
+    double mean = 0;
+    for (double d : demand) mean += d / 24;
+    c.lines.push_back({fmt::format("average {:.0f} tokens/s", mean), mean});
+    const double peak = peak_rate_per_s(p.workloads, tokens);
+    c.lines.push_back({fmt::format("peak (flat peak factor) {:.0f} tokens/s", peak), peak});
+  }
+  const double tokens_per_request = WorkloadMix::of(p.workloads).tokens_per_request();
+  for (const OptionResult* o : fleets) {
+    if (o->hybrid)
+      c.lines.push_back({fmt::format("{}: {} replicas, {:.0f} tokens/s", o->id, o->hybrid->replicas,
+                                     o->hybrid->private_capacity_requests_per_s * tokens_per_request),
+                         o->hybrid->private_capacity_requests_per_s * tokens_per_request});
+    else if (o->self_hosted)
+      c.lines.push_back({fmt::format("{}: {} replicas, {:.0f} tokens/s", o->id, o->self_hosted->replicas,
+                                     o->self_hosted->replicas * o->self_hosted->replica_tokens_per_s),
+                         o->self_hosted->replicas * o->self_hosted->replica_tokens_per_s});
+  }
   return render_svg(c);
 }
 

@@ -1,11 +1,16 @@
 #include "plan/report/html_report.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
+#include <optional>
 
+#include "plan/core/replica_model.hpp"
 #include "plan/core/units.hpp"
 #include "plan/report/charts.hpp"
 #include "plan/report/risk_report.hpp"
 #include "plan/report/recommend_report.hpp"
+#include "plan/report/summary.hpp"
 #include "plan/report/svg.hpp"
 #include "plan/report/table.hpp"
 
@@ -15,6 +20,7 @@ namespace {
 constexpr const char* css = R"(
 body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 24px auto; max-width: 980px; color: #111; }
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #999; }
+h3 { font-size: 14.5px; margin: 14px 0 4px; }
 p.meta { color: #333; font-size: 13px; }
 table { border-collapse: collapse; font-size: 12.5px; width: 100%; }
 th, td { border: 1px solid #bbb; padding: 3px 6px; } th { background: #eee; }
@@ -24,6 +30,13 @@ tr.infeasible td { color: #666; font-style: italic; }
 pre { background: #f6f6f6; padding: 8px; font-size: 12.5px; white-space: pre-wrap; }
 figure { margin: 12px 0; } figcaption { font-size: 12px; color: #333; }
 svg { max-width: 100%; height: auto; }
+.card { border: 1px solid #888; border-left: 6px solid #0072B2; border-radius: 4px; padding: 10px 16px; margin: 10px 0; background: #fafcfe; }
+.card h3 { font-size: 14px; margin: 12px 0 4px; } .card ul { margin: 4px 0; padding-left: 20px; font-size: 13px; }
+.card .head { font-size: 18px; } .card .kind { font-size: 12px; border: 1px solid #555; border-radius: 3px; padding: 0 4px; margin-left: 6px; }
+.card .cost { float: right; font-size: 16px; font-weight: bold; }
+#summary table { width: auto; min-width: 60%; } #summary .lead { font-size: 16px; }
+p.source { font-size: 11.5px; color: #444; }
+li.saving { color: #064; } li.extra { color: #822; }
 @media print { body { margin: 0; } section { page-break-inside: avoid; } }
 )";
 
@@ -57,16 +70,129 @@ std::string figure(const std::string& id, const std::string& svg, const std::str
   return fmt::format("<figure id=\"{}\">\n{}<figcaption>{}</figcaption></figure>\n", id, svg, esc(caption));
 }
 
-// The option whose private fleet is worth drawing: the recommended plan when it has one,
-// else the cheapest feasible self-hosted option.
-const OptionResult* fleet_option(const Recommendation& r) {
-  if (r.best && r.plans[*r.best].result && r.plans[*r.best].result->self_hosted) return &*r.plans[*r.best].result;
-  const OptionResult* best = nullptr;
-  for (const auto& p : r.plans) {
-    if (p.feasible && p.result && p.result->self_hosted && (!best || p.monthly_cost_usd < best->monthly_cost_usd))
-      best = &*p.result;
+// The options whose private fleets are drawn against demand: every feasible self-hosted and
+// hybrid option of the profile, and the recommended plan when it is a hybrid the profile
+// does not declare.
+std::vector<const OptionResult*> fleet_options(const Recommendation& r) {
+  std::vector<const OptionResult*> out;
+  for (const auto& o : r.compare.options)
+    if (o.feasible && (o.self_hosted || o.hybrid)) out.push_back(&o);
+  if (r.best && r.plans[*r.best].result && r.plans[*r.best].result->hybrid) {
+    const OptionResult& b = *r.plans[*r.best].result;
+    if (std::none_of(out.begin(), out.end(), [&](const OptionResult* o) { return o->id == b.id; })) out.push_back(&b);
   }
-  return best;
+  return out;
+}
+
+// Tokens per request of the profile's mix, when its volume is in requests (no workload
+// assumed the default tokens per request).
+std::optional<double> tokens_per_request(const Profile& p) {
+  for (const auto& w : p.workloads)
+    if (w.tokens_per_request_assumed) return std::nullopt;
+  const double tpr = WorkloadMix::of(p.workloads).tokens_per_request();
+  return tpr > 0 ? std::optional<double>(tpr) : std::nullopt;
+}
+
+std::string money_cell(double v) {
+  return fmt::format("<td class=\"num\" data-usd=\"{}\">{}</td>", fixed(v, 2), usd(v));
+}
+
+std::string summary_section(const ExecutiveSummary& s, const CompareResult& c, const Projection* p) {
+  std::string out = "<section id=\"summary\"><h2>Summary</h2>\n";
+  if (!s.any_feasible)
+    return out + "<p class=\"lead\">No plan is feasible: every option is excluded (see the findings below).</p></section>\n";
+  out += fmt::format("<p class=\"lead\">Recommended: <b id=\"summary-option\" data-kind=\"{}\">{}</b> ({}) &mdash; {}.</p>\n",
+                     esc(s.kind), esc(s.option), esc(s.kind), esc(s.description));
+  out += "<table id=\"summary-figures\"><tbody>\n";
+  out += "<tr data-figure=\"monthly\"><th>monthly cost at today's volume</th>" + money_cell(s.monthly_cost_usd) +
+         "<td>USD/month (plan recommend)</td></tr>\n";
+  if (s.projected) {
+    out += fmt::format("<tr data-figure=\"month1\"><th>month 1 ({})</th>{}<td>USD (plan project){}</td></tr>\n",
+                       esc(s.start), money_cell(s.month1_usd), s.month1_feasible ? "" : "; infeasible in that month");
+    out += fmt::format("<tr data-figure=\"horizon\"><th>total over {} months</th>{}<td>USD{}</td></tr>\n", s.months,
+                       money_cell(s.horizon_total_usd), s.horizon_feasible ? "" : " (infeasible in some month)");
+    std::string payback;
+    if (s.option == s.baseline)
+      payback = "it is the projection's baseline";
+    else if (s.payback_month && p) {
+      std::string label;
+      for (const auto& o : p->options)
+        if (o.id == s.option && *s.payback_month >= 1 && *s.payback_month <= static_cast<int>(o.months.size()))
+          label = o.months[static_cast<std::size_t>(*s.payback_month - 1)].month;
+      payback = fmt::format("month {} ({}) against {}", *s.payback_month, label, s.baseline);
+    } else {
+      payback = fmt::format("no payback within {} months against {}", s.months, s.baseline);
+    }
+    out += fmt::format("<tr data-figure=\"payback\" data-month=\"{}\"><th>payback</th><td colspan=\"2\">{}</td></tr>\n",
+                       s.payback_month && s.option != s.baseline ? std::to_string(*s.payback_month) : "",
+                       esc(payback));
+  }
+  out += "</tbody></table>\n";
+  if (s.projected && !s.alternatives.empty()) {
+    out += fmt::format("<h3>Against the alternatives over {} months</h3>\n<ul id=\"summary-alternatives\">\n", s.months);
+    for (const auto& a : s.alternatives) {
+      if (!a.feasible) {
+        out += fmt::format("<li data-option=\"{}\">{}: infeasible in some month of the horizon</li>\n", esc(a.id), esc(a.id));
+        continue;
+      }
+      const bool saves = a.savings_usd >= 0;
+      out += fmt::format("<li class=\"{}\" data-option=\"{}\" data-savings-usd=\"{}\">{} {} USD against {} ({} USD over "
+                         "the horizon)</li>\n",
+                         saves ? "saving" : "extra", esc(a.id), fixed(a.savings_usd, 2), saves ? "saves" : "costs",
+                         usd(std::fabs(a.savings_usd)) + (saves ? "" : " more"), esc(a.id), usd(a.total_usd));
+    }
+    out += "</ul>\n";
+  } else if (!s.projected) {
+    out += fmt::format("<p>{} is not one of the profile's options, so it has no month-by-month projection; declare it "
+                       "under <code>options:</code> to project it.</p>\n",
+                       esc(s.option));
+  }
+  if (!s.changes.empty()) {
+    out += "<h3>What would change the answer</h3>\n<ul id=\"summary-changes\">\n";
+    for (const auto& ch : s.changes) out += "<li>" + esc(ch) + "</li>\n";
+    out += "</ul>\n";
+  }
+  out += fmt::format("<p class=\"source\">Source: price sheet {} (<code>{}</code>, sha256 <code>{}</code>); a month is "
+                     "{:.0f} hours; monthly cost from <code>plan recommend</code>; month 1, totals, savings and payback "
+                     "from <code>plan project</code>{}; volumes from <code>plan sweep</code> of the profile's options.</p>\n",
+                     esc(c.price_sheet_version), esc(c.price_sheet_path), esc(c.price_sheet_sha256), c.hours_per_month,
+                     p ? fmt::format(" ({} months from {}, {} basis, baseline {})", p->months, p->start, to_string(p->basis),
+                                     p->baseline)
+                       : std::string());
+  return out + "</section>\n";
+}
+
+std::string recommendation_card(const Recommendation& r) {
+  using K = RecommendLine::Kind;
+  const CompareResult& c = r.compare;
+  std::string out = "<section id=\"recommendation\"><h2>Recommendation</h2>\n<div class=\"card\" id=\"recommendation-card\">\n";
+  if (r.best) {
+    const Plan& b = r.plans[*r.best];
+    out += fmt::format("<div class=\"head\"><b>{}</b><span class=\"kind\">{}</span><span class=\"cost\">{} USD/month</span>"
+                       "</div>\n",
+                       esc(b.id), esc(b.result ? to_string(b.result->kind) : (b.id == "split" ? "split" : "hybrid")),
+                       usd(b.monthly_cost_usd));
+  } else {
+    out += "<div class=\"head\"><b>No feasible plan</b></div>\n";
+  }
+  const auto lines = recommend_summary_lines(r);
+  auto list = [&](K kind, const char* title, const char* cls) {
+    std::string items;
+    for (const auto& l : lines)
+      if (l.kind == kind) items += "<li>" + esc(l.text) + "</li>\n";
+    if (kind == K::note) {
+      for (const auto& o : c.options) {
+        for (const auto& why : o.reasons) items += "<li>" + esc(o.id + ": infeasible: " + why) + "</li>\n";
+        for (const auto& n : o.notes) items += "<li>" + esc(o.id + ": " + n) + "</li>\n";
+      }
+    }
+    return items.empty() ? std::string() : fmt::format("<h3>{}</h3><ul class=\"{}\">\n{}</ul>\n", title, cls, items);
+  };
+  for (const auto& l : lines)
+    if (l.kind == K::what) out += "<p class=\"what\">" + esc(l.text) + "</p>\n";
+  out += list(K::reason, "Why", "reasons") + list(K::workload, "Where the traffic goes", "assignments") +
+         list(K::note, "Feasibility notes and findings", "findings");
+  return out + "</div></section>\n";
 }
 
 }  // namespace
@@ -84,19 +210,10 @@ std::string render_html_report(const HtmlReportInput& in) {
       esc(c.currency), c.hours_per_month, human(c.monthly_tokens / days_per_month), human(c.monthly_tokens),
       esc(in.tool_version));
 
-  // Recommendation: the same summary as `plan recommend` prints below its header.
-  out += "<section id=\"recommendation\"><h2>Recommendation</h2>\n<pre>" + esc(render_recommend_summary(rec)) +
-         "</pre></section>\n";
-
-  out += "<section id=\"comparison\"><h2>Options compared</h2>\n" + compare_table(c);
-  std::string findings;
-  for (const auto& n : c.notes) findings += "<li>" + esc(n) + "</li>\n";
-  for (const auto& o : c.options) {
-    for (const auto& why : o.reasons) findings += "<li>" + esc(o.id + ": infeasible: " + why) + "</li>\n";
-    for (const auto& n : o.notes) findings += "<li>" + esc(o.id + ": " + n) + "</li>\n";
-  }
-  if (!findings.empty()) out += "<h3>Findings</h3><ul>\n" + findings + "</ul>\n";
-  out += "</section>\n";
+  const std::optional<double> tpr = tokens_per_request(*in.profile);
+  out += summary_section(executive_summary(rec, in.sweep, in.projection, in.risk, tpr), c, in.projection);
+  out += recommendation_card(rec);
+  out += "<section id=\"comparison\"><h2>Options compared</h2>\n" + compare_table(c) + "</section>\n";
 
   if (in.sweep) {
     double projected = 0;
@@ -105,16 +222,26 @@ std::string render_html_report(const HtmlReportInput& in) {
     out += "<section id=\"cost-volume\"><h2>Cost against volume</h2>\n" +
            figure("chart-cost-volume", cost_vs_volume_svg(*in.sweep, c.monthly_tokens / days_per_month, projected),
                   "Monthly cost of each feasible option as the profile's daily volume scales (same mix and shape). "
-                  "Dashed vertical lines: today's volume, the volume at the end of the horizon, and break-even "
-                  "(crossover) volumes between options.");
-    if (!in.sweep->crossovers.empty()) {
-      out += "<table id=\"crossovers\"><thead><tr><th>mark</th><th>tokens/day</th><th>options that cost the same</th>"
-             "<th>cheaper above</th></tr></thead><tbody>\n";
+                  "Dashed vertical lines: today's volume, the volume at the end of the horizon, and the volumes "
+                  "X1, X2, ... at which the cheapest option changes (the table below).");
+    const auto changes = cheapest_changes(*in.sweep);
+    if (!changes.empty()) {
+      out += fmt::format("<p>Volumes at which the cheapest option changes ({} of the {} crossovers of pairs of options; "
+                         "at the others the cheapest option stays the same).</p>\n",
+                         changes.size(), in.sweep->crossovers.size());
+      out += "<table id=\"crossovers\"><thead><tr><th>mark</th><th>daily volume</th><th>x today's</th>"
+             "<th>cheapest below</th><th>cheapest above</th></tr></thead><tbody>\n";
       int n = 0;
-      for (const auto& x : in.sweep->crossovers)
-        out += fmt::format("<tr><td>X{}</td><td class=\"num\">{}</td><td>{} = {}</td><td>{}</td></tr>\n", ++n,
-                           fixed(x.tokens_per_day, 0), esc(x.a), esc(x.b), esc(x.cheaper_above));
+      const double today = c.monthly_tokens / days_per_month;
+      for (const auto& x : changes)
+        out += fmt::format("<tr data-tokens-per-day=\"{}\"><td>X{}</td><td>{}{}</td><td class=\"num\">{}</td><td>{}</td>"
+                           "<td>{}</td></tr>\n",
+                           fixed(x.tokens_per_day, 0), ++n, esc(volume_per_day_text(x.tokens_per_day, tpr)),
+                           x.at_crossover ? "" : " (feasibility)", fmt::format("{:.3g}", x.tokens_per_day / today),
+                           esc(x.from), esc(x.to));
       out += "</tbody></table>\n";
+    } else {
+      out += "<p>The cheapest option is the same at every volume swept.</p>\n";
     }
     out += "</section>\n";
   }
@@ -157,12 +284,18 @@ std::string render_html_report(const HtmlReportInput& in) {
                          fixed(o.probability_cheapest, 3));
     out += "</tbody></table></section>\n";
   }
-  if (const OptionResult* f = fleet_option(rec)) {
+  if (const auto fleets = fleet_options(rec); !fleets.empty() || !in.profile->workloads.empty()) {
+    bool flat_factor = false;
+    for (const auto& w : in.profile->workloads) flat_factor = flat_factor || (!w.traffic.hourly_given && w.traffic.peak_to_average);
+    std::string caption = "Average demand in each hour of the day (all workloads), as the profile gives it";
+    if (flat_factor)
+      caption += "; the profile gives a flat peak factor (peak_to_average) rather than an hourly shape for some "
+                 "workloads, so their hours are drawn flat, with the average and the peak the fleets are sized for "
+                 "drawn as lines";
+    caption += fleets.empty() ? "." : ". Lines: the private capacity of each self-hosted and hybrid option (replicas "
+                                      "x SLA-bound tokens/s of a replica).";
     out += "<section id=\"hourly\"><h2>Traffic shape and private capacity</h2>\n" +
-           figure("chart-hourly", hourly_capacity_svg(*in.profile, *f),
-                  "Average demand in each hour of the day (all workloads), against the private capacity provisioned "
-                  "for the peak" + std::string(f->hybrid ? "; hatched: overflow to the API." : "."));
-    out += "</section>\n";
+           figure("chart-hourly", hourly_capacity_svg(*in.profile, fleets), caption) + "</section>\n";
   }
   bool any_latency = false;
   for (const auto& o : c.options) any_latency = any_latency || (o.self_hosted && o.self_hosted->latency_at_peak);

@@ -33,51 +33,68 @@ const HybridDetail* best_hybrid(const Recommendation& r) {
   return h;
 }
 
-std::string summary(const Recommendation& r) {
-  std::string out;
-  if (!r.best) return "no feasible plan: every option is excluded (see below)\n";
+// The lines of the summary: each kept with its label, so that the text format and the
+// HTML report's card show the same statements.
+std::vector<RecommendLine> summary_lines(const Recommendation& r) {
+  using K = RecommendLine::Kind;
+  std::vector<RecommendLine> out;
+  if (!r.best) return out;
   const Plan& b = r.plans[*r.best];
-  out += fmt::format("recommended: {} at {} USD/month ({} USD per 1M tokens)\n", b.id, usd(b.monthly_cost_usd),
-                     fixed(b.cost_per_mtok_usd, 4));
-  out += fmt::format("  what: {}\n", b.description);
+  out.push_back({K::what, "what: ", b.description});
   if (r.runner_up) {
     const Plan& ru = r.plans[*r.runner_up];
     double gap = ru.monthly_cost_usd - b.monthly_cost_usd;
-    out += fmt::format("  why: cheapest feasible plan; runner-up {} costs {} USD/month more ({})\n", ru.id, usd(gap),
-                       b.monthly_cost_usd > 0 ? pct(gap / b.monthly_cost_usd) : "-");
+    out.push_back({K::reason, "why: ",
+                   fmt::format("cheapest feasible plan; runner-up {} costs {} USD/month more ({})", ru.id, usd(gap),
+                               b.monthly_cost_usd > 0 ? pct(gap / b.monthly_cost_usd) : "-")});
   } else {
-    out += "  why: the only feasible plan\n";
+    out.push_back({K::reason, "why: ", "the only feasible plan"});
   }
   if (b.result && b.result->hybrid) {
     const auto& h = *b.result->hybrid;
-    out += fmt::format("  private fleet: {} replicas of {} serve {} of tokens at {} utilisation; overflow to {} "
-                       "costs {} USD/month\n",
-                       h.replicas, h.private_option, pct(h.private_token_share), pct(h.private_utilization),
-                       h.overflow_option, usd(h.overflow_cost_usd));
+    out.push_back({K::reason, "private fleet: ",
+                   fmt::format("{} replicas of {} serve {} of tokens at {} utilisation; overflow to {} costs {} USD/month",
+                               h.replicas, h.private_option, pct(h.private_token_share), pct(h.private_utilization),
+                               h.overflow_option, usd(h.overflow_cost_usd))});
     if (h.batch_private_share > 0)
-      out += fmt::format("  batch: {} of batchable requests run on idle private capacity\n", pct(h.batch_private_share));
+      out.push_back({K::reason, "batch: ",
+                     fmt::format("{} of batchable requests run on idle private capacity", pct(h.batch_private_share))});
     if (r.pure_private_usd)
-      out += fmt::format("  saves {} USD/month against all traffic on {} ({} USD/month)\n",
-                         usd(*r.pure_private_usd - b.monthly_cost_usd), h.private_option, usd(*r.pure_private_usd));
+      out.push_back({K::reason, "",
+                     fmt::format("saves {} USD/month against all traffic on {} ({} USD/month)",
+                                 usd(*r.pure_private_usd - b.monthly_cost_usd), h.private_option, usd(*r.pure_private_usd))});
     if (r.pure_overflow_usd)
-      out += fmt::format("  saves {} USD/month against all traffic on {} ({} USD/month)\n",
-                         usd(*r.pure_overflow_usd - b.monthly_cost_usd), h.overflow_option, usd(*r.pure_overflow_usd));
+      out.push_back({K::reason, "",
+                     fmt::format("saves {} USD/month against all traffic on {} ({} USD/month)",
+                                 usd(*r.pure_overflow_usd - b.monthly_cost_usd), h.overflow_option,
+                                 usd(*r.pure_overflow_usd))});
     else
-      out += fmt::format("  all traffic on {} is not possible\n", h.overflow_option);
-    for (const auto& why : h.restricted_workloads) out += "  kept private: " + why + "\n";
+      out.push_back({K::note, "", fmt::format("all traffic on {} is not possible", h.overflow_option)});
+    for (const auto& why : h.restricted_workloads) out.push_back({K::note, "kept private: ", why});
     if (!h.overflow_model.empty() && h.overflow_model != h.private_model && h.private_token_share < 1.0)
-      out += fmt::format("  note: overflow is served by a different model ({}) than the private fleet ({})\n",
-                         h.overflow_model, h.private_model);
+      out.push_back({K::note, "note: ",
+                     fmt::format("overflow is served by a different model ({}) than the private fleet ({})",
+                                 h.overflow_model, h.private_model)});
   }
   if (r.runner_up && b.result && r.plans[*r.runner_up].result && !b.result->model.empty() &&
       !r.plans[*r.runner_up].result->model.empty() && b.result->model != r.plans[*r.runner_up].result->model)
-    out += fmt::format("  note: {} serves {}, the runner-up {} serves {}: different models\n", b.id, b.result->model,
-                       r.plans[*r.runner_up].id, r.plans[*r.runner_up].result->model);
-  for (const auto& n : r.compare.notes) out += "  note: " + n + "\n";
+    out.push_back({K::note, "note: ",
+                   fmt::format("{} serves {}, the runner-up {} serves {}: different models", b.id, b.result->model,
+                               r.plans[*r.runner_up].id, r.plans[*r.runner_up].result->model)});
+  for (const auto& n : r.compare.notes) out.push_back({K::note, "note: ", n});
   for (const auto& a : b.assignments) {
     if (a.share <= 0) continue;
-    out += fmt::format("  workload {}: {} of requests on {}\n", a.workload, pct(a.share), a.option);
+    out.push_back({K::workload, "", fmt::format("workload {}: {} of requests on {}", a.workload, pct(a.share), a.option)});
   }
+  return out;
+}
+
+std::string summary(const Recommendation& r) {
+  if (!r.best) return "no feasible plan: every option is excluded (see below)\n";
+  const Plan& b = r.plans[*r.best];
+  std::string out = fmt::format("recommended: {} at {} USD/month ({} USD per 1M tokens)\n", b.id, usd(b.monthly_cost_usd),
+                                fixed(b.cost_per_mtok_usd, 4));
+  for (const auto& l : summary_lines(r)) out += "  " + l.label + l.text + "\n";
   return out;
 }
 
@@ -176,6 +193,8 @@ std::string render_json(const Recommendation& r) {
 }  // namespace
 
 std::string render_recommend_summary(const Recommendation& r) { return summary(r); }
+
+std::vector<RecommendLine> recommend_summary_lines(const Recommendation& r) { return summary_lines(r); }
 
 std::string render_recommend(const Recommendation& r, Format f) {
   switch (f) {

@@ -60,37 +60,99 @@ std::string frame(double w, double h, const std::string& title) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0:.0f} {1:.0f}\" width=\"{0:.0f}\" height=\"{1:.0f}\" "
       "font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\" role=\"img\" aria-label=\"{2}\">\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      "<text x=\"{3:.0f}\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{2}</text>\n",
+      "<text class=\"title\" x=\"{3:.0f}\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{2}</text>\n",
       w, h, xml_escape(title), w / 2);
 }
 
 std::string axes(const Axis& x, const Axis& y, const std::vector<double>& xt, const std::vector<double>& yt,
-                 const std::string& x_label, const std::string& y_label, double w, double h) {
+                 const std::string& x_label, const std::string& y_label, double w, double h,
+                 double x_label_dy = 32) {
   (void)h;
   std::string out;
   for (double t : yt) {
     double py = y.map(t);
     out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>", x.px0, py, x.px1, py);
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", x.px0 - 6, py + 4,
+    out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", x.px0 - 6, py + 4,
                        xml_escape(tick_label(t)));
   }
   for (double t : xt) {
     double px = x.map(t);
     out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#eee\"/>", px, y.px0, px, y.px1);
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, y.px0 + 16,
+    out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, y.px0 + 16,
                        xml_escape(tick_label(t)));
   }
   out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"#333\"/>\n",
                      x.px0, y.px1, x.px1 - x.px0, y.px0 - y.px1);
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", (x.px0 + x.px1) / 2,
-                     y.px0 + 32, xml_escape(x_label));
-  out += fmt::format("<text transform=\"translate(16,{:.1f}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
+  out += fmt::format("<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
+                     (x.px0 + x.px1) / 2, y.px0 + x_label_dy, xml_escape(x_label));
+  out += fmt::format("<text class=\"axis-label\" transform=\"translate(16,{:.1f}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
                      (y.px0 + y.px1) / 2, xml_escape(y_label));
   (void)w;
   return out;
 }
 
+// Estimated extent of a line of text: DejaVu Sans advances about 0.62 em per character
+// on average over digits, lower-case letters and punctuation (digits are 0.636 em, 'i'
+// 0.278 em, 'm' 0.974 em); the ascent is 0.76 em and the descent 0.24 em. Overestimating
+// only costs space.
+double text_width(const std::string& t, double font_size) { return 0.62 * font_size * static_cast<double>(t.size()); }
+
+// Greedy placement: each label takes the first of its candidate boxes that meets no box
+// placed before it (or, when every candidate does, the last one).
+class Placer {
+ public:
+  void add(const LabelBox& b) { placed_.push_back(b); }
+  std::size_t choose(const std::vector<LabelBox>& candidates) {
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      if (std::none_of(placed_.begin(), placed_.end(), [&](const LabelBox& p) { return p.intersects(candidates[i]); })) {
+        placed_.push_back(candidates[i]);
+        return i;
+      }
+    }
+    placed_.push_back(candidates.back());
+    return candidates.size() - 1;
+  }
+
+ private:
+  std::vector<LabelBox> placed_;
+};
+
+// Horizontal text at (x, y) on its baseline.
+LabelBox horizontal_box(double x, double y, const std::string& t, double font_size, const char* anchor) {
+  const double w = text_width(t, font_size);
+  const double x0 = std::string(anchor) == "end" ? x - w : (std::string(anchor) == "middle" ? x - w / 2 : x);
+  return {x0 - 1, y - 0.76 * font_size - 1, x0 + w + 1, y + 0.24 * font_size + 1};
+}
+
+// Text rotated by -90 degrees about (x, y) with text-anchor end: it reads upwards and hangs
+// down from y; the glyphs stand left of x (the ascent) with the descent to its right.
+LabelBox vertical_box(double x, double y, const std::string& t, double font_size) {
+  const double w = text_width(t, font_size);
+  return {x - 0.76 * font_size - 1, y - 1, x + 0.24 * font_size + 1, y + w + 1};
+}
+
+// Legend entries laid out left to right, wrapping to a new row where the next would pass
+// the right edge. Returns each entry's (x, row).
+std::vector<std::pair<double, int>> legend_flow(const std::vector<std::string>& names, double left, double right,
+                                                double sample_w, double font_size) {
+  std::vector<std::pair<double, int>> out;
+  double x = left;
+  int row = 0;
+  for (const auto& n : names) {
+    const double w = sample_w + 6 + text_width(n, font_size) + 18;
+    if (x > left && x + w > right) {
+      x = left;
+      ++row;
+    }
+    out.emplace_back(x, row);
+    x += w;
+  }
+  return out;
+}
+
 }  // namespace
+
+bool LabelBox::intersects(const LabelBox& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
 
 std::string xml_escape(const std::string& s) {
   std::string o;
@@ -129,7 +191,12 @@ std::vector<double> nice_ticks(double lo, double hi, bool log, int target) {
 }
 
 std::string render_svg(const LineChart& c) {
-  const double left = 78, right = 16, top = 34, legend_h = 18.0 * static_cast<double>((c.series.size() + 2) / 3);
+  // The right margin holds half of the last x tick label ("10.00B" is about 45 px wide).
+  const double left = 78, right = 30, top = 34;
+  std::vector<std::string> names;
+  for (const auto& s : c.series) names.push_back(s.name);
+  const auto legend = legend_flow(names, left, c.width - right, 28, 12);
+  const double legend_h = legend.empty() ? 0 : 18.0 * (legend.back().second + 1);
   const double bottom = 50 + legend_h;
   double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
   auto include = [&](double x, double y) {
@@ -156,14 +223,31 @@ std::string render_svg(const LineChart& c) {
   Axis y{ylo, yhi, c.log_y, c.height - bottom, top};
   std::string out = frame(c.width, c.height, c.title);
   out += axes(x, y, nice_ticks(xlo, xhi, c.log_x), yt, c.x_label, c.y_label, c.width, c.height);
-  for (const auto& m : c.markers) {
-    if (m.x < xlo || m.x > xhi) continue;
-    double px = x.map(m.x);
+  // Marker labels hang down from the top of the plot beside their line, left of it or
+  // right of it, moved further down the line where both sides are taken.
+  Placer placer;
+  std::vector<VMarker> markers;
+  for (const auto& m : c.markers)
+    if (m.x >= xlo && m.x <= xhi) markers.push_back(m);
+  std::stable_sort(markers.begin(), markers.end(), [](const VMarker& a, const VMarker& b) { return a.x < b.x; });
+  for (const auto& m : markers) {
+    const double px = x.map(m.x);
     out += fmt::format("<line class=\"marker\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#555\" "
                        "stroke-dasharray=\"3 3\"/>",
                        px, y.px0, y.px1);
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" transform=\"rotate(-90 {:.1f} {:.1f})\">{}</text>\n",
-                       px - 3, y.px1 + 4, px - 3, y.px1 + 4, xml_escape(m.label));
+    std::vector<std::pair<double, double>> spots;
+    std::vector<LabelBox> boxes;
+    const double len = text_width(m.label, 11) + 4;
+    for (double ty = y.px1 + 4; ty + len <= y.px0 || spots.empty(); ty += std::max(len / 2, 12.0)) {
+      for (double tx : {px - 3, px + 12}) {
+        spots.emplace_back(tx, ty);
+        boxes.push_back(vertical_box(tx, ty, m.label, 11));
+      }
+    }
+    const auto [tx, ty] = spots[placer.choose(boxes)];
+    out += fmt::format("<text class=\"marker-label\" x=\"{0:.1f}\" y=\"{1:.1f}\" font-size=\"11\" text-anchor=\"end\" "
+                       "transform=\"rotate(-90 {0:.1f} {1:.1f})\">{2}</text>\n",
+                       tx, ty, xml_escape(m.label));
   }
   // Bands first, under every line: the upper edge left to right, the lower edge back.
   for (std::size_t i = 0; i < c.series.size(); ++i) {
@@ -204,22 +288,30 @@ std::string render_svg(const LineChart& c) {
     for (std::size_t k = 0; k < pts.size(); k += every) out += marker_svg(st.marker, pts[k].first, pts[k].second, st.colour);
     out += "</g>\n";
   }
-  // Legend below the plot, three per row.
+  // Legend below the plot, as many per row as fit.
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const auto& st = style(i);
-    double lx = left + static_cast<double>(i % 3) * (c.width - left - right) / 3;
-    double ly = c.height - legend_h - 2 + 18.0 * static_cast<double>(i / 3);
+    const double lx = legend[i].first;
+    const double ly = c.height - legend_h - 2 + 18.0 * legend[i].second;
     out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"2\"{}/>", lx,
                        ly, lx + 28, ly, st.colour, *st.dash ? fmt::format(" stroke-dasharray=\"{}\"", st.dash) : "");
     out += marker_svg(st.marker, lx + 14, ly, st.colour);
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 34, ly + 4, xml_escape(c.series[i].name));
+    out += fmt::format("<text class=\"legend\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 34, ly + 4,
+                       xml_escape(c.series[i].name));
   }
   return out + "</svg>\n";
 }
 
 std::string render_svg(const BarChart& c) {
-  const double left = 78, right = 16, top = 34, bottom = 70;
+  const double left = 78, right = 16, top = 34;
   std::size_t n = c.categories.size();
+  // Category labels on as many staggered rows as it takes for neighbours on one row not
+  // to meet; the axis label and the legend move down below them.
+  const double slot_w = (c.width - left - right) / static_cast<double>(std::max<std::size_t>(1, n));
+  double widest = 0;
+  for (const auto& cat : c.categories) widest = std::max(widest, text_width(cat, 10) + 4);
+  const int category_rows = std::max(1, static_cast<int>(std::ceil(widest / slot_w)));
+  const double bottom = 58 + 12.0 * category_rows;
   double yhi = 0;
   for (std::size_t k = 0; k < n; ++k) {
     double s = 0;
@@ -234,7 +326,7 @@ std::string render_svg(const BarChart& c) {
   Axis y{0, yhi, false, c.height - bottom, top};
   Axis x{0, static_cast<double>(n), false, left, c.width - right};
   std::string out = frame(c.width, c.height, c.title);
-  out += axes(x, y, {}, yt, c.x_label, c.y_label, c.width, c.height);
+  out += axes(x, y, {}, yt, c.x_label, c.y_label, c.width, c.height, 20 + 12.0 * category_rows);
   const double slot = (x.px1 - x.px0) / static_cast<double>(std::max<std::size_t>(1, n));
   // Part 0 solid, part 1 hatched: distinguishable without colour.
   out += "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
@@ -252,24 +344,47 @@ std::string render_svg(const BarChart& c) {
                          p == 0 ? "#7FB8DA" : "url(#hatch)");
       base += v;
     }
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"10\">{}</text>\n",
-                       x.px0 + slot * (static_cast<double>(k) + 0.5), y.px0 + 14, xml_escape(c.categories[k]));
+    out += fmt::format("<text class=\"category\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"10\">{}</text>\n",
+                       x.px0 + slot * (static_cast<double>(k) + 0.5),
+                       y.px0 + 14 + 12.0 * static_cast<double>(static_cast<int>(k) % category_rows),
+                       xml_escape(c.categories[k]));
   }
+  // Reference lines: a colour and dash each; the label sits at the right end above the
+  // line, else below it, else moved left along it, wherever it meets no label placed before.
+  Placer placer;
   for (std::size_t i = 0; i < c.lines.size(); ++i) {
     const auto& [label, v] = c.lines[i];
-    double py = y.map(v);
-    out += fmt::format("<line class=\"ref\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#000\" "
+    const Style& st = style(i + 1);
+    const double py = y.map(v);
+    out += fmt::format("<line class=\"ref\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" "
                        "stroke-width=\"2\" stroke-dasharray=\"{}\"/>",
-                       x.px0, py, x.px1, py, i == 0 ? "6 3" : "2 2");
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" font-size=\"11\">{}</text>\n", x.px1 - 4,
-                       py - 4, xml_escape(label));
+                       x.px0, py, x.px1, py, st.colour, *st.dash ? st.dash : "none");
+    const double w = text_width(label, 11) + 10;
+    std::vector<std::pair<double, double>> spots;
+    std::vector<LabelBox> boxes;
+    for (double tx = x.px1 - 4; tx - w >= x.px0 - 1 || spots.empty(); tx -= w) {
+      for (double ty : {py - 4, py + 13}) {
+        if (ty - 9 < y.px1 || ty + 3 > y.px0) continue;
+        spots.emplace_back(tx, ty);
+        boxes.push_back(horizontal_box(tx, ty, label, 11, "end"));
+      }
+      if (spots.empty()) {  // a line at the very top or bottom: the label goes inside the plot
+        spots.emplace_back(tx, std::clamp(py + 13, y.px1 + 12, y.px0 - 4));
+        boxes.push_back(horizontal_box(spots.back().first, spots.back().second, label, 11, "end"));
+      }
+    }
+    const auto [tx, ty] = spots[placer.choose(boxes)];
+    // A white halo keeps the label legible where it crosses another line.
+    out += fmt::format("<text class=\"line-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" font-size=\"11\" "
+                       "fill=\"{}\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>\n",
+                       tx, ty, std::string(st.colour) == "#F0E442" ? "#000000" : st.colour, xml_escape(label));
   }
   double ly = c.height - 20;
   for (std::size_t p = 0; p < c.part_names.size(); ++p) {
     double lx = left + static_cast<double>(p) * 220;
     out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"10\" fill=\"{}\" stroke=\"#333\"/>", lx,
                        ly - 9, p == 0 ? "#7FB8DA" : "url(#hatch)");
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 20, ly, xml_escape(c.part_names[p]));
+    out += fmt::format("<text class=\"legend\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 20, ly, xml_escape(c.part_names[p]));
   }
   return out + "</svg>\n";
 }
@@ -297,10 +412,10 @@ std::string render_svg(const TornadoChart& c) {
     const double px = x.map(t);
     out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#eee\"/>", px, top,
                        plot_bottom);
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, plot_bottom + 16,
+    out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, plot_bottom + 16,
                        xml_escape(tick_label(t)));
   }
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", (left + c.width - right) / 2,
+  out += fmt::format("<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", (left + c.width - right) / 2,
                      plot_bottom + 34, xml_escape(c.x_label));
   const Style& low_style = style(1);
   const Style& high_style = style(0);
@@ -316,7 +431,7 @@ std::string render_svg(const TornadoChart& c) {
                          a, y0, std::max(b - a, 0.5), h, st->colour, st->colour,
                          *st->dash ? fmt::format(" stroke-dasharray=\"{}\"", st->dash) : "");
     }
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text></g>\n", left - 8, y0 + h / 2 + 4,
+    out += fmt::format("<text class=\"row-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text></g>\n", left - 8, y0 + h / 2 + 4,
                        xml_escape(r.label));
   }
   if (lo < 0 && hi > 0)  // where the sign of the value changes
@@ -331,7 +446,7 @@ std::string render_svg(const TornadoChart& c) {
     out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"20\" height=\"10\" fill=\"{}\" fill-opacity=\"0.6\" "
                        "stroke=\"{}\"{}/>",
                        lx, ly - 9, st->colour, st->colour, *st->dash ? fmt::format(" stroke-dasharray=\"{}\"", st->dash) : "");
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 26, ly, xml_escape(name));
+    out += fmt::format("<text class=\"legend\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 26, ly, xml_escape(name));
   }
   return out + "</svg>\n";
 }

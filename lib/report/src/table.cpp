@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <fmt/format.h>
 
 namespace plan::report {
@@ -111,6 +112,23 @@ std::string human(double v) {
   if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
   if (a >= 1e3) return fmt::format("{:.2f}k", v / 1e3);
   return fmt::format("{:.0f}", v);
+}
+
+std::string human_volume(double v) {
+  if (!std::isfinite(v)) return "-";
+  static constexpr const char* suffixes[] = {"", "K", "M", "B", "T"};
+  const double a = std::fabs(v);
+  std::size_t unit = 0;
+  double scaled = a;
+  while (unit + 1 < std::size(suffixes) && scaled >= 999.5) {
+    scaled /= 1000;
+    ++unit;
+  }
+  if (unit == 0 && a < 1) return fmt::format("{:.3g}", v);
+  // Rounded to three significant figures first, so that 999.96K becomes 1.00M.
+  const int decimals = scaled >= 99.95 ? 0 : (scaled >= 9.995 ? 1 : 2);
+  if (unit == 0 && decimals > 0 && a == std::floor(a)) return fmt::format("{:.0f}", v);
+  return fmt::format("{}{:.{}f}{}", v < 0 ? "-" : "", scaled, decimals, suffixes[unit]);
 }
 
 std::string usd(double v) {

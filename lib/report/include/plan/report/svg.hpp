@@ -63,6 +63,16 @@ struct TornadoChart {
   std::vector<Row> rows;
 };
 
+// The box a label takes on the page (x right, y down), for collision-avoiding layout.
+struct LabelBox {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool intersects(const LabelBox& o) const;
+};
+
+// Every text element of a chart has a class (title, tick, axis-label, legend,
+// marker-label, line-label, category, row-label). Labels that could meet (marker and
+// reference-line labels, legends, categories) are placed so that their estimated boxes
+// do not intersect.
 std::string render_svg(const LineChart& c);
 std::string render_svg(const BarChart& c);
 std::string render_svg(const TornadoChart& c);

@@ -31,6 +31,10 @@ std::string csv_row(const std::vector<std::string>& fields);
 std::string fixed(double v, int decimals);
 // Human-readable quantity with a suffix: 1.23k, 4.56M, 7.89B.
 std::string human(double v);
+// A volume (tokens or requests) to three significant figures with a K, M, B or T suffix:
+// 2,349,063,273 -> "2.35B", 999,999 -> "1.00M", 950 -> "950". For reports a person reads;
+// machine formats print the full number.
+std::string human_volume(double v);
 // USD with thousands separators for terminal tables: 12,345.67.
 std::string usd(double v);
 
