@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# plan profile import from a LiteLLM proxy's PostgreSQL database (--source litellm-db),
+# against a real PostgreSQL server that this script starts on a free port of 127.0.0.1 and
+# always stops. Run by CTest from the source root.
+#   profile_import_pg.sh PLAN
+# The server binaries come from the newest /usr/lib/postgresql/*/bin (Debian's postgresql
+# package, installed by scripts/setup.sh); without them the test fails, unless PLAN_SKIP_PG=1.
+# PostgreSQL refuses to run as root: as root, the server runs as the user nobody.
+set -u
+plan=$1
+if [ "${PLAN_SKIP_PG:-}" = 1 ]; then
+  echo "PLAN_SKIP_PG=1: the PostgreSQL tests of plan profile import are skipped"
+  exit 0
+fi
+bindir=""
+for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
+  [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/psql" ] && bindir=$d
+done
+if [ -z "$bindir" ]; then
+  echo "FAIL: no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb, pg_ctl, psql)."
+  echo "      scripts/setup.sh installs them (Debian package postgresql); PLAN_SKIP_PG=1 skips this test."
+  exit 1
+fi
+
+tmp=$(mktemp -d)
+as_server=()
+if [ "$(id -u)" = 0 ]; then
+  chown nobody:nogroup "$tmp"
+  as_server=(runuser -u nobody --)
+fi
+data=$tmp/data
+stop() {
+  [ -f "$data/postmaster.pid" ] && "${as_server[@]}" "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1
+  rm -rf "$tmp"
+}
+trap stop EXIT
+
+# The password the tests must never see again, and a wrong one.
+secret=S3CRET-xyzzy
+wrong=WR0NG-plugh
+admin_pw=admin-pw-4e1f
+echo "$admin_pw" >"$tmp/admin_pw"
+chmod 644 "$tmp/admin_pw"
+"${as_server[@]}" "$bindir/initdb" -D "$data" -U planadmin --pwfile="$tmp/admin_pw" --auth=scram-sha-256 \
+  -E UTF8 --locale=C >"$tmp/initdb.log" 2>&1 || { echo "FAIL: initdb"; cat "$tmp/initdb.log"; exit 1; }
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Every statement is logged with the client's application name (plan names itself "plan").
+"${as_server[@]}" "$bindir/pg_ctl" -D "$data" -l "$tmp/server.log" -w -t 60 \
+  -o "-h 127.0.0.1 -p $port -k $tmp -c log_statement=all -c log_line_prefix='%a|' -c fsync=off" start \
+  >"$tmp/pg_ctl.log" 2>&1 || { echo "FAIL: the server did not start"; cat "$tmp/pg_ctl.log" "$tmp/server.log"; exit 1; }
+
+psql() {  # psql DB: runs SQL from stdin as the administrator
+  PGPASSWORD=$admin_pw "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U planadmin -d "$1"
+}
+
+# LiteLLM's spend log table as its schema.prisma declares it (BerriAI/litellm, commit
+# 029f645f, model LiteLLM_SpendLogs), in the SQL Prisma generates for it: String is TEXT,
+# Int INTEGER, Float DOUBLE PRECISION, DateTime TIMESTAMP(3), Json JSONB.
+spend_table='CREATE TABLE "LiteLLM_SpendLogs" (
+  "request_id" TEXT NOT NULL PRIMARY KEY, "call_type" TEXT NOT NULL, "api_key" TEXT NOT NULL DEFAULT '"''"',
+  "spend" DOUBLE PRECISION NOT NULL DEFAULT 0.0, "total_tokens" INTEGER NOT NULL DEFAULT 0,
+  "prompt_tokens" INTEGER NOT NULL DEFAULT 0, "completion_tokens" INTEGER NOT NULL DEFAULT 0,
+  "startTime" TIMESTAMP(3) NOT NULL, "endTime" TIMESTAMP(3) NOT NULL, "request_duration_ms" INTEGER,
+  "completionStartTime" TIMESTAMP(3), "model" TEXT NOT NULL DEFAULT '"''"', "model_id" TEXT DEFAULT '"''"',
+  "model_group" TEXT DEFAULT '"''"', "custom_llm_provider" TEXT DEFAULT '"''"', "api_base" TEXT DEFAULT '"''"',
+  "user" TEXT DEFAULT '"''"', "metadata" JSONB DEFAULT '"'{}'"', "cache_hit" TEXT DEFAULT '"''"',
+  "cache_key" TEXT DEFAULT '"''"', "request_tags" JSONB DEFAULT '"'[]'"', "team_id" TEXT, "organization_id" TEXT,
+  "end_user" TEXT, "requester_ip_address" TEXT, "messages" JSONB DEFAULT '"'{}'"', "response" JSONB DEFAULT '"'{}'"',
+  "session_id" TEXT, "status" TEXT, "mcp_namespaced_tool_name" TEXT, "agent_id" TEXT,
+  "proxy_server_request" JSONB DEFAULT '"'{}'"');
+CREATE INDEX ON "LiteLLM_SpendLogs" ("startTime", "request_id");'
+
+psql postgres <<SQL || { echo "FAIL: setting up the databases"; exit 1; }
+CREATE ROLE litellm LOGIN PASSWORD '$secret';
+CREATE DATABASE litellm OWNER litellm;
+CREATE DATABASE empty OWNER litellm;
+CREATE DATABASE oldschema OWNER litellm;
+SQL
+# Three days (2026-05-01 to 05-03, UTC) of requests for two models:
+#   gpt-4o-mini: 100 a day, 50 in hour 09 and 50 in hour 15; 1000 prompt tokens of which
+#     400 cached (in metadata, as LiteLLM writes it), 100 completion tokens; tag "support".
+#   claude-3-haiku-20240307: 20 a day in hour 14; 2000 prompt tokens for even i, 3000 for
+#     odd i; 500 completion tokens; no cached tokens; tag "batch-etl".
+#   One malformed row: prompt_tokens -5 (2026-05-02 10:00).
+# The table is owned by the user plan connects as, so only the reader's care keeps it unwritten.
+psql litellm <<SQL || { echo "FAIL: creating the spend logs"; exit 1; }
+SET ROLE litellm;
+$spend_table
+INSERT INTO "LiteLLM_SpendLogs" (request_id, call_type, api_key, spend, total_tokens, prompt_tokens,
+    completion_tokens, "startTime", "endTime", model, model_group, metadata, cache_hit, request_tags)
+SELECT format('mini-%s-%s', d, i), 'acompletion', 'hashed', 0.00021, 1100, 1000, 100,
+       ts, ts + interval '2 s', 'gpt-4o-mini', 'gpt-4o-mini',
+       '{"user_api_key_alias": "svc", "usage_object": {"prompt_tokens": 1000, "completion_tokens": 100,
+         "prompt_tokens_details": {"cached_tokens": 400}}}', 'False', '["support"]'
+FROM generate_series(0, 2) d, generate_series(0, 99) i,
+     LATERAL (SELECT timestamp '2026-05-01' + d * interval '1 day'
+                     + CASE WHEN i < 50 THEN interval '9 h' ELSE interval '15 h' END
+                     + (i % 50) * interval '1 min' AS ts) t;
+INSERT INTO "LiteLLM_SpendLogs" (request_id, call_type, api_key, spend, total_tokens, prompt_tokens,
+    completion_tokens, "startTime", "endTime", model, model_group, metadata, cache_hit, request_tags)
+SELECT format('haiku-%s-%s', d, i), 'acompletion', 'hashed', 0.001, 2500 + 1000 * (i % 2),
+       2000 + 1000 * (i % 2), 500, ts, ts + interval '3 s', 'claude-3-haiku-20240307', 'haiku', '{}', 'False',
+       '["batch-etl"]'
+FROM generate_series(0, 2) d, generate_series(0, 19) i,
+     LATERAL (SELECT timestamp '2026-05-01' + d * interval '1 day' + interval '14 h' + i * interval '1 min' AS ts) t;
+INSERT INTO "LiteLLM_SpendLogs" (request_id, call_type, spend, total_tokens, prompt_tokens, completion_tokens,
+    "startTime", "endTime", model, request_tags)
+VALUES ('bad-1', 'acompletion', 0, 95, -5, 100, '2026-05-02 10:00:00', '2026-05-02 10:00:01', 'gpt-4o-mini',
+        '["support"]');
+-- A view of the same name in schema trap whose rows can only be read by writing: reading it
+-- in a read-only transaction fails.
+CREATE SCHEMA trap;
+CREATE TABLE trap.written (at timestamptz);
+CREATE FUNCTION trap.probe() RETURNS boolean LANGUAGE plpgsql VOLATILE AS
+  \$\$ BEGIN INSERT INTO trap.written VALUES (now()); RETURN true; END \$\$;
+CREATE VIEW trap."LiteLLM_SpendLogs" AS SELECT s.* FROM public."LiteLLM_SpendLogs" s WHERE trap.probe();
+SQL
+psql oldschema <<SQL || { echo "FAIL: creating the table without prompt_tokens"; exit 1; }
+SET ROLE litellm;
+CREATE TABLE "LiteLLM_SpendLogs" (request_id TEXT PRIMARY KEY, "startTime" TIMESTAMP(3), model TEXT,
+  completion_tokens INTEGER, spend DOUBLE PRECISION);
+SQL
+
+fail=0
+uri_base="127.0.0.1:$port/litellm"
+shown="postgresql://litellm@$uri_base"
+run() {  # run NAME EXPECTED-RC [ENV=V...] -- PLAN-ARGS...: plan profile import into $tmp/NAME.yaml
+  local name=$1 want=$2; shift 2
+  local envs=()
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  env "${envs[@]+"${envs[@]}"}" "$plan" profile import "$@" -o "$tmp/$name.yaml" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  local rc=$?
+  if [ "$rc" != "$want" ]; then
+    echo "FAIL ($name): exit code $rc, expected $want"; cat "$tmp/$name.err"; fail=1
+  fi
+  # No password, right or wrong, in the profile, on stdout or on stderr.
+  for s in "$secret" "$wrong"; do
+    if grep -qF -- "$s" "$tmp/$name.yaml" "$tmp/$name.out" "$tmp/$name.err" 2>/dev/null; then
+      echo "FAIL ($name): the password $s appears in the output"; fail=1
+    fi
+  done
+  if [ "$want" != 0 ] && [ -e "$tmp/$name.yaml" ]; then echo "FAIL ($name): an output file after a failure"; fail=1; fi
+}
+want() {  # want NAME ERE: the written profile matches ERE
+  grep -Eq -- "$2" "$tmp/$1.yaml" || { echo "FAIL ($1): profile does not match /$2/"; sed 's/^/  /' "$tmp/$1.yaml" | head -70; fail=1; }
+}
+want_err() {  # want_err NAME ERE: stderr is one line matching ERE
+  if [ "$(wc -l <"$tmp/$1.err")" != 1 ] || ! grep -Eq -- "$2" "$tmp/$1.err"; then
+    echo "FAIL ($1): stderr is not one line matching /$2/"; sed 's/^/  /' "$tmp/$1.err"; fail=1
+  fi
+}
+
+# The password in the URI.
+run uri 0 -- "postgresql://litellm:$secret@$uri_base"
+want uri "^#   $shown \\(litellm-db\\), table LiteLLM_SpendLogs, database, read at 20[0-9-]{8}T[0-9:]{8}Z$"
+# 300 + 60 + 1 rows; the one with prompt_tokens -5 skipped (1/361 = 0.3%, under 1%). In the
+# query's order (startTime, request_id) it is row 171: 120 rows on May 1 (100 + 20), then the
+# 50 of May 2 in hour 9.
+want uri '^#     361 rows read, 1 skipped as malformed$'
+want uri "^#     skipped: input_tokens '-5' is not a count \\(expected a non-negative number\\) \\(row 171, request_id 'bad-1'\\)$"
+want uri '^# Period: 2026-05-01 to 2026-05-03 in UTC \(3 days\)'
+# gpt-4o-mini: 300 requests / 3 days = 100 a day; 1000 in, 100 out; cached 400 / 1000 = 0.4;
+# 50 of 100 requests a day in hour 9 and 50 in hour 15: 50% each.
+want uri '^  - id: "gpt-4o-mini"$'
+want uri '^    requests_per_day: 100$'
+want uri '^    input_tokens: 1000$'
+want uri '^    output_tokens: 100$'
+want uri '^    cached_input_share: 0\.4$'
+want uri '^    hourly: \[0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 0\]$'
+# claude-3-haiku-20240307: 60 / 3 = 20 a day; (10 x 2000 + 10 x 3000) / 20 = 2500 in, 500
+# out, all in hour 14.
+want uri '^  - id: "claude-3-haiku-20240307"$'
+want uri '^    requests_per_day: 20$'
+want uri '^    input_tokens: 2500$'
+want uri '^    output_tokens: 500$'
+want uri '^    hourly: \[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0\]$'
+# Both models are on the sheet: the options are theirs.
+want uri '^  - id: "gpt-4o-mini"$'
+want uri '^  - id: "claude-3-haiku"$'
+grep -q "plan: warning: $shown: input_tokens '-5' is not a count" "$tmp/uri.err" ||
+  { echo "FAIL (uri): no warning for the malformed row"; cat "$tmp/uri.err"; fail=1; }
+"$plan" compare "$tmp/uri.yaml" >"$tmp/compare.out" 2>&1 || { echo "FAIL: compare on the imported profile"; cat "$tmp/compare.out"; fail=1; }
+
+# The same rows exported as CSV (what LiteLLM's export holds) give the same profile, but for
+# the lines naming the source.
+PGPASSWORD=$admin_pw "$bindir/psql" -X -q -h 127.0.0.1 -p "$port" -U planadmin -d litellm \
+  -c "\\copy (SELECT * FROM \"LiteLLM_SpendLogs\" ORDER BY request_id) TO '$tmp/export.csv' WITH CSV HEADER" ||
+  { echo "FAIL: exporting the spend logs"; fail=1; }
+run csv 0 -- "$tmp/export.csv"
+strip_sources() { sed '/^# Sources:$/,/^# Period:/{/^# Period:/!d}' "$1"; }
+if ! diff <(strip_sources "$tmp/uri.yaml") <(strip_sources "$tmp/csv.yaml") >"$tmp/diff.txt"; then
+  echo "FAIL: the database and its CSV export give different profiles"; cat "$tmp/diff.txt"; fail=1
+fi
+
+# The password in PGPASSWORD; a key=value connection string; by tag.
+run pgpassword 0 PGPASSWORD=$secret -- "$shown"
+want pgpassword '^    requests_per_day: 100$'
+run conninfo 0 -- "host=127.0.0.1 port=$port dbname=litellm user=litellm password='$secret'" --by tag
+want conninfo "^#   host=127.0.0.1 port=$port dbname=litellm user=litellm \\(litellm-db\\), table LiteLLM_SpendLogs"
+want conninfo '^  - id: "support"$'
+want conninfo '^  - id: "batch-etl"$'
+
+# A wrong password, in the URI or in PGPASSWORD: one line naming the database without it.
+auth_failed="^plan: error: $shown: connection to server at \"127.0.0.1\", port $port failed: FATAL:  password authentication failed for user \"litellm\"$"
+run wrong-uri 2 -- "postgresql://litellm:$wrong@$uri_base"
+want_err wrong-uri "$auth_failed"
+run wrong-env 2 PGPASSWORD=$wrong -- "$shown"
+want_err wrong-env "$auth_failed"
+
+# A database without the table; a table without a column.
+run no-table 2 -- "postgresql://litellm:$secret@127.0.0.1:$port/empty"
+want_err no-table "^plan: error: postgresql://litellm@127.0.0.1:$port/empty: no table \"LiteLLM_SpendLogs\" in database 'empty' "
+run no-column 2 -- "postgresql://litellm:$secret@127.0.0.1:$port/oldschema"
+want_err no-column "^plan: error: postgresql://litellm@127.0.0.1:$port/oldschema: table \"LiteLLM_SpendLogs\" has no column \"prompt_tokens\" "
+
+# Read-only: through the trap view, reading the rows means writing, which the session refuses.
+run trap 2 -- "postgresql://litellm:$secret@$uri_base?options=-csearch_path%3Dtrap"
+want_err trap "^plan: error: $shown\\?options=-csearch_path%3Dtrap: ERROR:  cannot execute INSERT in a read-only transaction$"
+written=$(PGPASSWORD=$admin_pw "$bindir/psql" -X -tA -h 127.0.0.1 -p "$port" -U planadmin -d litellm \
+  -c 'SELECT count(*) FROM trap.written' 2>&1)
+[ "$written" = 0 ] || { echo "FAIL: the trap table has rows ($written)"; fail=1; }
+# Every statement plan sent (application name "plan" in the server log) only reads.
+grep -E '^plan\|' "$tmp/server.log" >"$tmp/plan-statements.log"
+[ -s "$tmp/plan-statements.log" ] || { echo "FAIL: no statement of plan in the server log"; fail=1; }
+if grep -vE '^plan\|(LOG:  (statement|execute [^:]*): (SET (SESSION CHARACTERISTICS AS TRANSACTION READ ONLY$|(TimeZone|DateStyle|IntervalStyle) = )|BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY$|SELECT |DECLARE spend_rows NO SCROLL CURSOR FOR SELECT |FETCH FORWARD |CLOSE spend_rows$|COMMIT$)|(FATAL|ERROR|STATEMENT|DETAIL|CONTEXT):  )' \
+     "$tmp/plan-statements.log" >"$tmp/other.log"; then
+  echo "FAIL: plan sent statements other than reads:"; cat "$tmp/other.log"; fail=1
+fi
+grep -qF "$secret" "$tmp/plan-statements.log" && { echo "FAIL: the password appears in plan's statements"; fail=1; }
+exit $fail
