@@ -12,69 +12,22 @@ if [ "${PLAN_SKIP_PG:-}" = 1 ]; then
   echo "PLAN_SKIP_PG=1: the PostgreSQL tests of plan profile import are skipped"
   exit 0
 fi
-bindir=""
-for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
-  [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/psql" ] && bindir=$d
-done
-if [ -z "$bindir" ]; then
-  echo "FAIL: no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb, pg_ctl, psql)."
-  echo "      scripts/setup.sh installs them (Debian package postgresql); PLAN_SKIP_PG=1 skips this test."
-  exit 1
-fi
-
-tmp=$(mktemp -d)
-as_server=()
-if [ "$(id -u)" = 0 ]; then
-  chown nobody:nogroup "$tmp"
-  as_server=(runuser -u nobody --)
-fi
-data=$tmp/data
-stop() {
-  [ -f "$data/postmaster.pid" ] && "${as_server[@]}" "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1
-  rm -rf "$tmp"
-}
-trap stop EXIT
+# pg_start, psql, $spend_table, $tmp, $port, $bindir; the server stops on exit.
+. "$(dirname "$0")/pg_server.sh"
+pg_start || exit 1
 
 # The password the tests must never see again, and a wrong one.
 secret=S3CRET-xyzzy
 wrong=WR0NG-plugh
-admin_pw=admin-pw-4e1f
-echo "$admin_pw" >"$tmp/admin_pw"
-chmod 644 "$tmp/admin_pw"
-"${as_server[@]}" "$bindir/initdb" -D "$data" -U planadmin --pwfile="$tmp/admin_pw" --auth=scram-sha-256 \
-  -E UTF8 --locale=C >"$tmp/initdb.log" 2>&1 || { echo "FAIL: initdb"; cat "$tmp/initdb.log"; exit 1; }
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# Every statement is logged with the client's application name (plan names itself "plan").
-"${as_server[@]}" "$bindir/pg_ctl" -D "$data" -l "$tmp/server.log" -w -t 60 \
-  -o "-h 127.0.0.1 -p $port -k $tmp -c log_statement=all -c log_line_prefix='%a|' -c fsync=off" start \
-  >"$tmp/pg_ctl.log" 2>&1 || { echo "FAIL: the server did not start"; cat "$tmp/pg_ctl.log" "$tmp/server.log"; exit 1; }
-
-psql() {  # psql DB: runs SQL from stdin as the administrator
-  PGPASSWORD=$admin_pw "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U planadmin -d "$1"
-}
-
-# LiteLLM's spend log table as its schema.prisma declares it (BerriAI/litellm, commit
-# 029f645f, model LiteLLM_SpendLogs), in the SQL Prisma generates for it: String is TEXT,
-# Int INTEGER, Float DOUBLE PRECISION, DateTime TIMESTAMP(3), Json JSONB.
-spend_table='CREATE TABLE "LiteLLM_SpendLogs" (
-  "request_id" TEXT NOT NULL PRIMARY KEY, "call_type" TEXT NOT NULL, "api_key" TEXT NOT NULL DEFAULT '"''"',
-  "spend" DOUBLE PRECISION NOT NULL DEFAULT 0.0, "total_tokens" INTEGER NOT NULL DEFAULT 0,
-  "prompt_tokens" INTEGER NOT NULL DEFAULT 0, "completion_tokens" INTEGER NOT NULL DEFAULT 0,
-  "startTime" TIMESTAMP(3) NOT NULL, "endTime" TIMESTAMP(3) NOT NULL, "request_duration_ms" INTEGER,
-  "completionStartTime" TIMESTAMP(3), "model" TEXT NOT NULL DEFAULT '"''"', "model_id" TEXT DEFAULT '"''"',
-  "model_group" TEXT DEFAULT '"''"', "custom_llm_provider" TEXT DEFAULT '"''"', "api_base" TEXT DEFAULT '"''"',
-  "user" TEXT DEFAULT '"''"', "metadata" JSONB DEFAULT '"'{}'"', "cache_hit" TEXT DEFAULT '"''"',
-  "cache_key" TEXT DEFAULT '"''"', "request_tags" JSONB DEFAULT '"'[]'"', "team_id" TEXT, "organization_id" TEXT,
-  "end_user" TEXT, "requester_ip_address" TEXT, "messages" JSONB DEFAULT '"'{}'"', "response" JSONB DEFAULT '"'{}'"',
-  "session_id" TEXT, "status" TEXT, "mcp_namespaced_tool_name" TEXT, "agent_id" TEXT,
-  "proxy_server_request" JSONB DEFAULT '"'{}'"');
-CREATE INDEX ON "LiteLLM_SpendLogs" ("startTime", "request_id");'
-
+# A password with the characters a URI must percent-encode: p@ss:w/rd%x is p%40ss%3Aw%2Frd%25x.
+special='p@ss:w/rd%x'
+special_uri='p%40ss%3Aw%2Frd%25x'
 psql postgres <<SQL || { echo "FAIL: setting up the databases"; exit 1; }
 CREATE ROLE litellm LOGIN PASSWORD '$secret';
 CREATE DATABASE litellm OWNER litellm;
 CREATE DATABASE empty OWNER litellm;
 CREATE DATABASE oldschema OWNER litellm;
+CREATE ROLE special LOGIN PASSWORD '$special';
 SQL
 # Three days (2026-05-01 to 05-03, UTC) of requests for two models:
 #   gpt-4o-mini: 100 a day, 50 in hour 09 and 50 in hour 15; 1000 prompt tokens of which
@@ -107,6 +60,7 @@ INSERT INTO "LiteLLM_SpendLogs" (request_id, call_type, spend, total_tokens, pro
     "startTime", "endTime", model, request_tags)
 VALUES ('bad-1', 'acompletion', 0, 95, -5, 100, '2026-05-02 10:00:00', '2026-05-02 10:00:01', 'gpt-4o-mini',
         '["support"]');
+GRANT SELECT ON "LiteLLM_SpendLogs" TO special;
 -- A view of the same name in schema trap whose rows can only be read by writing: reading it
 -- in a read-only transaction fails.
 CREATE SCHEMA trap;
@@ -135,7 +89,7 @@ run() {  # run NAME EXPECTED-RC [ENV=V...] -- PLAN-ARGS...: plan profile import 
     echo "FAIL ($name): exit code $rc, expected $want"; cat "$tmp/$name.err"; fail=1
   fi
   # No password, right or wrong, in the profile, on stdout or on stderr.
-  for s in "$secret" "$wrong"; do
+  for s in "$secret" "$wrong" "$special" "$special_uri"; do
     if grep -qF -- "$s" "$tmp/$name.yaml" "$tmp/$name.out" "$tmp/$name.err" 2>/dev/null; then
       echo "FAIL ($name): the password $s appears in the output"; fail=1
     fi
@@ -192,6 +146,11 @@ strip_sources() { sed '/^# Sources:$/,/^# Period:/{/^# Period:/!d}' "$1"; }
 if ! diff <(strip_sources "$tmp/uri.yaml") <(strip_sources "$tmp/csv.yaml") >"$tmp/diff.txt"; then
   echo "FAIL: the database and its CSV export give different profiles"; cat "$tmp/diff.txt"; fail=1
 fi
+
+# A password percent-encoded in the URI (the role may read the table, which is all it needs).
+run special 0 -- "postgresql://special:$special_uri@$uri_base"
+want special "^#   postgresql://special@$uri_base \\(litellm-db\\), table LiteLLM_SpendLogs"
+want special '^    requests_per_day: 100$'
 
 # The password in PGPASSWORD; a key=value connection string; by tag.
 run pgpassword 0 PGPASSWORD=$secret -- "$shown"
