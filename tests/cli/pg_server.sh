@@ -22,9 +22,12 @@ pg_start() {
     echo "      scripts/setup.sh installs them (Debian package postgresql); PLAN_SKIP_PG=1 skips this test."
     return 1
   fi
-  tmp=$(mktemp -d)
   as_server=()
-  if [ "$(id -u)" = 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    tmp=$(mktemp -d)
+  else
+    # Under /tmp, whatever TMPDIR says: the server's user must reach the directory.
+    tmp=$(mktemp -d /tmp/plan-pg.XXXXXX)
     chown nobody:nogroup "$tmp"
     as_server=(runuser -u nobody --)
   fi
