@@ -69,6 +69,20 @@ CREATE FUNCTION trap.probe() RETURNS boolean LANGUAGE plpgsql VOLATILE AS
   \$\$ BEGIN INSERT INTO trap.written VALUES (now()); RETURN true; END \$\$;
 CREATE VIEW trap."LiteLLM_SpendLogs" AS SELECT s.* FROM public."LiteLLM_SpendLogs" s WHERE trap.probe();
 SQL
+# Partitioned deployments declare "startTime" TIMESTAMP WITH TIME ZONE; this database's
+# sessions default to New York time (the reader sets UTC; a time read with its offset is the
+# same instant either way, which a reader that dropped the offset would get wrong).
+psql postgres <<SQL || { echo "FAIL: creating database tz"; exit 1; }
+CREATE DATABASE tz OWNER litellm;
+ALTER DATABASE tz SET timezone = 'America/New_York';
+SQL
+psql tz <<SQL || { echo "FAIL: creating the table with timestamptz"; exit 1; }
+SET ROLE litellm;
+CREATE TABLE "LiteLLM_SpendLogs" (request_id TEXT PRIMARY KEY, spend DOUBLE PRECISION, "startTime" TIMESTAMPTZ,
+  model TEXT, prompt_tokens INTEGER, completion_tokens INTEGER);
+INSERT INTO "LiteLLM_SpendLogs" VALUES ('a', 0, '2026-05-01 09:30:00+00', 'gpt-4o-mini', 300, 30),
+                                       ('b', 0, '2026-05-01 05:45:00-04', 'gpt-4o-mini', 500, 50);
+SQL
 psql oldschema <<SQL || { echo "FAIL: creating the table without prompt_tokens"; exit 1; }
 SET ROLE litellm;
 CREATE TABLE "LiteLLM_SpendLogs" (request_id TEXT PRIMARY KEY, "startTime" TIMESTAMP(3), model TEXT,
@@ -159,6 +173,13 @@ run conninfo 0 -- "host=127.0.0.1 port=$port dbname=litellm user=litellm passwor
 want conninfo "^#   host=127.0.0.1 port=$port dbname=litellm user=litellm \\(litellm-db\\), table LiteLLM_SpendLogs"
 want conninfo '^  - id: "support"$'
 want conninfo '^  - id: "batch-etl"$'
+
+# timestamptz: 09:30 UTC and 05:45 New York time (09:45 UTC) are both in hour 9 UTC; 2
+# requests on one day; (300 + 500) / 2 = 400 tokens in.
+run tz 0 -- "postgresql://litellm:$secret@127.0.0.1:$port/tz"
+want tz '^    requests_per_day: 2$'
+want tz '^    input_tokens: 400$'
+want tz '^    hourly: \[0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0\]$'
 
 # A wrong password, in the URI or in PGPASSWORD: one line naming the database without it.
 auth_failed="^plan: error: $shown: connection to server at \"127.0.0.1\", port $port failed: FATAL:  password authentication failed for user \"litellm\"$"
