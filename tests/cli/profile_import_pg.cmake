@@ -9,6 +9,7 @@ set_tests_properties(cli.profile_import.litellm_db PROPERTIES ENVIRONMENT "PLAN_
 
 # Without a server: a connection string where a file is expected and the reverse, --column,
 # a refused connection (nothing listens on port 1) - each one line, without the password.
+# (tests/bad_inputs/usage/db-*.uri are more cases that need no server.)
 plan_cli_test(profile_import.db_with_file_source --rc 64
   # (a regular expression: the message's ';' would split a CMake argument)
   --stderr-re "^plan: error: postgresql://u@127.0.0.1:1/db: a database connection string, not a file \\(--source litellm-spend reads files. --source litellm-db reads a LiteLLM proxy's database\\)$"
@@ -19,9 +20,6 @@ plan_cli_test(profile_import.file_with_db_source --rc 64
 plan_cli_test(profile_import.db_with_column --rc 64
   --stderr-exact "plan: error: --column does not apply to a database (postgresql://u@127.0.0.1:1/db is read by LiteLLM's column names)"
   -- profile import postgresql://u:S3CRET@127.0.0.1:1/db --column model=m)
-plan_cli_test(profile_import.db_refused --rc 2
-  --stderr-exact "plan: error: postgresql://u@127.0.0.1:1/db?sslmode=disable: connection to server at \"127.0.0.1\", port 1 failed: Connection refused"
-  -- profile import postgresql://u:S3CRET@127.0.0.1:1/db?sslmode=disable&password=S3CRET)
 plan_cli_test(profile_import.db_refused_conninfo --rc 2
   --stderr-exact "plan: error: host=127.0.0.1 port=1 dbname=db user=u: connection to server at \"127.0.0.1\", port 1 failed: Connection refused"
   -- profile import "host=127.0.0.1 port=1 dbname=db password='S3 CRET' user=u")
