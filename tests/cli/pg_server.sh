@@ -10,6 +10,9 @@
 # Every statement is logged ($tmp/server.log) with the client's application name.
 
 admin_pw=admin-pw-4e1f
+# The caller's libpq settings (PGHOST, PGSSLMODE, PGPASSWORD ...) and ~/.pgpass play no part.
+for v in $(env | grep -o '^PG[A-Z_]*='); do unset "${v%=}"; done
+export PGPASSFILE=/nonexistent/pgpass
 
 pg_start() {
   bindir=""
