@@ -52,6 +52,9 @@ int run_import(const Globals& g, const ImportArgs& a) {
     opt.progress = [](const std::string& file, std::uint64_t done, std::uint64_t total) {
       std::cerr << fmt::format("\rplan: reading {}: {} of {} MiB", file, done >> 20, total >> 20) << std::flush;
     };
+    opt.rows_progress = [](const std::string& db, std::uint64_t rows) {
+      std::cerr << fmt::format("\rplan: reading {}: {} rows", db, rows) << std::flush;
+    };
   }
   // The sheet first: a bad --prices fails before a long read.
   PriceSheet sheet = io::resolve_price_sheet(a.prices, g.pricing_dir());

@@ -342,7 +342,7 @@ void read_litellm_db(FileContext& ctx, const std::string& conninfo) {
   db.exec(fmt::format("DECLARE spend_rows NO SCROLL CURSOR FOR SELECT {} FROM {} ORDER BY {}", select, table, order));
   const std::string fetch = fmt::format("FETCH FORWARD {} FROM spend_rows", fetch_rows);
   std::vector<std::string_view> values(columns.size());
-  std::uint64_t row_number = 0;
+  std::uint64_t row_number = 0, last_progress = 0;
   for (;;) {
     PgResult batch = db.exec(fetch);
     const int n = PQntuples(batch.get());
@@ -364,6 +364,10 @@ void read_litellm_db(FileContext& ctx, const std::string& conninfo) {
         std::string& m = ctx.report->first_bad.back().message;
         m += has_id ? fmt::format(" (row {}, request_id '{}')", row_number, values[0]) : fmt::format(" (row {})", row_number);
       }
+    }
+    if (ctx.opt->rows_progress && row_number - last_progress >= 1000000) {
+      last_progress = row_number;
+      ctx.opt->rows_progress(ctx.path, row_number);
     }
   }
   db.exec("CLOSE spend_rows");

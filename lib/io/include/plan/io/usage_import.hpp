@@ -33,6 +33,8 @@ struct UsageImportOptions {
   std::optional<double> interval_s;  // vLLM scrapes without sample timestamps: seconds apart
   // Called now and then while a file is read: (file, bytes read, file size).
   std::function<void(const std::string&, std::uint64_t, std::uint64_t)> progress;
+  // A database: called now and then with the rows read so far (its size is not known).
+  std::function<void(const std::string&, std::uint64_t)> rows_progress;
 };
 
 struct BadRow {
