@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything plan needs to build and test on Debian 12, as root.
 # help2man writes the man page at install time, dpkg-dev's dpkg-shlibdeps the .deb's
-# dependencies, and zsh checks the zsh completion script.
+# dependencies, and zsh checks the zsh completion script. postgresql is the server the tests
+# of `plan profile import postgresql://...` start and stop themselves (libpq-dev is the client).
 # Idempotent: packages already present are left as they are.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libeigen3-dev catch2 libbenchmark-dev
   libxlsxwriter-dev
+  libpq-dev postgresql
   clang libclang-rt-14-dev python3 python3-openpyxl
   help2man dpkg-dev zsh
   locales

@@ -4,7 +4,8 @@
 # KIND is profile, sheet, hardware, usage or import (an import spec for `plan prices import`). The input is KIND/NAME.yaml (usage: KIND/NAME.* other than .err) (a file, a directory, or absent for
 # the missing-file case), or the output of KIND/NAME.gen (a bash snippet; the input is then
 # written to a temporary directory under the same relative name, so messages are the same).
-# KIND/NAME.err is the exact expected standard error.
+# KIND/NAME.err is the exact expected standard error. A usage case KIND/NAME.uri is a database
+# connection string to give instead of a file (one that fails before reading any row).
 # Each case must: exit 2, print that one line and nothing on stdout; and, run again with
 # `-o FILE`, still exit 2 with the same line and create no FILE.
 set -u
@@ -62,6 +63,8 @@ case $kind in
     ;;
   usage)
     for f in "$kind/$name".*; do case $f in *.err|*.gen) ;; *) input=$f ;; esac; done
+    # NAME.uri holds a database connection string, the FILE argument itself.
+    case $input in *.uri) input=$(cat "$input") ;; esac
     check "profile import" "" "$plan" profile import "$input"
     check "profile import -o" "$tmp/out.yaml" "$plan" profile import "$input" -o "$tmp/out.yaml"
     ;;

@@ -52,6 +52,9 @@ int run_import(const Globals& g, const ImportArgs& a) {
     opt.progress = [](const std::string& file, std::uint64_t done, std::uint64_t total) {
       std::cerr << fmt::format("\rplan: reading {}: {} of {} MiB", file, done >> 20, total >> 20) << std::flush;
     };
+    opt.rows_progress = [](const std::string& db, std::uint64_t rows) {
+      std::cerr << fmt::format("\rplan: reading {}: {} rows", db, rows) << std::flush;
+    };
   }
   // The sheet first: a bad --prices fails before a long read.
   PriceSheet sheet = io::resolve_price_sheet(a.prices, g.pricing_dir());
@@ -63,7 +66,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
   if (summary.workloads.empty() ||
       std::none_of(summary.workloads.begin(), summary.workloads.end(),
                    [](const usage::ImportedWorkload& w) { return w.tokens_per_day > 0 || w.input_tokens + w.output_tokens > 0; }))
-    throw Error(SourceLoc{a.files.front(), 0, 0}, "no tokens in the usage data (expected rows with input or output tokens)");
+    throw Error(SourceLoc{reports.front().path, 0, 0}, "no tokens in the usage data (expected rows with input or output tokens)");
 
   report::ImportedProfile p;
   p.name = a.name;
@@ -75,7 +78,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
   p.sheet_path = sheet.path;
   p.summary = summary;
   for (const auto& r : reports) {
-    report::ImportSource s{r.path, io::to_string(r.source), r.sha256, r.rows, r.bad, {}};
+    report::ImportSource s{r.path, io::to_string(r.source), r.sha256, r.rows, r.bad, {}, r.table, r.read_at};
     for (const auto& b : r.first_bad) {
       const std::string where = b.line > 0 ? fmt::format("line {} col {}", b.line, b.col) : "";
       s.notes.push_back(fmt::format("skipped{}{}: {}", where.empty() ? "" : " at ", where, b.message));
@@ -127,14 +130,19 @@ void setup_profile(CLI::App& app, Registry& reg) {
   auto* imp = profile->add_subcommand(
       "import",
       "Write a profile from usage data: request logs, hourly buckets, OpenAI or Anthropic usage reports, LiteLLM spend "
-      "logs or vLLM metrics scrapes (docs/profiles.md, \"Importing usage\"). One workload per model (or tag): recent "
+      "logs (exported, or read from the proxy's PostgreSQL database, read-only, given as postgresql://USER@HOST/DB) or "
+      "vLLM metrics scrapes (docs/profiles.md, \"Importing usage\"). One workload per model (or tag): recent "
       "volume, token means and length percentiles, hourly shape, cached and batchable shares, fitted growth; options "
       "are the price sheet's API models for the models seen, so `plan compare OUT.yaml` runs as is.");
-  imp->add_option("files", a->files, "Usage files (several files of one format are read together)")->required();
-  imp->add_option("--source", a->source, "Format: auto (detected from the content), requests, buckets, openai-usage, "
-                                         "anthropic-usage, litellm-spend, vllm-metrics")
+  imp->add_option("files", a->files, "Usage files (several files of one format are read together), or a LiteLLM "
+                                     "proxy's database as a PostgreSQL connection string (postgresql://... or "
+                                     "'host=... dbname=...'; a password is better given in PGPASSWORD or ~/.pgpass)")
+      ->required();
+  imp->add_option("--source", a->source, "Format: auto (detected from the content; a connection string is litellm-db), "
+                                         "requests, buckets, openai-usage, anthropic-usage, litellm-spend, litellm-db, "
+                                         "vllm-metrics")
       ->check(CLI::IsMember({"auto", "requests", "buckets", "openai-usage", "anthropic-usage", "litellm-spend",
-                             "vllm-metrics"}))
+                             "litellm-db", "vllm-metrics"}))
       ->capture_default_str();
   imp->add_option("--by", a->by, "One workload per model or per tag")
       ->check(CLI::IsMember({"model", "tag"}))

@@ -2,11 +2,13 @@
 // Shared pieces of the usage readers (private to plan_io): the buffered file reader, the
 // per-file context that counts rows and malformed ones, number parsing, JSON documents.
 // One file per format: usage_rows.cpp (requests, buckets, LiteLLM spend logs),
-// usage_api.cpp (OpenAI and Anthropic usage reports), usage_vllm.cpp (vLLM scrapes).
+// usage_api.cpp (OpenAI and Anthropic usage reports), usage_vllm.cpp (vLLM scrapes),
+// usage_litellm_db.cpp (LiteLLM spend logs read from the proxy's PostgreSQL database).
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,8 +75,30 @@ std::optional<std::int64_t> json_time(const nlohmann::json& v);
 // A JSON number (or numeric string) as a non-negative count; 0 when absent or null.
 std::optional<double> json_count(const nlohmann::json& obj, const char* key);
 
+// Rows handed over as named text values (a database's result rows), read exactly as
+// read_rows reads a CSV record of `source`: the same column names and aliases, the same
+// checks and bad-row messages, LiteLLM's cached tokens from its metadata.
+class TextRowReader {
+ public:
+  TextRowReader(FileContext& ctx, UsageSource source);
+  ~TextRowReader();
+  TextRowReader(const TextRowReader&) = delete;
+  TextRowReader& operator=(const TextRowReader&) = delete;
+  // The columns' names (lowercase), as a CSV header; `line` locates errors.
+  void set_columns(const std::vector<std::string>& names, int line);
+  // One row, a value per column (an SQL NULL as empty). `line` 0: the row is named in the
+  // message instead (the caller adds its name).
+  void row(int line, const std::vector<std::string_view>& values);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // The readers, one per format.
 void read_rows(FileContext& ctx, UsageSource source);
+// `conninfo` is the connection string as given; ctx.path is it without the password.
+void read_litellm_db(FileContext& ctx, const std::string& conninfo);
 void read_openai_usage(FileContext& ctx);
 void read_anthropic_usage(FileContext& ctx);
 void read_vllm_metrics(std::vector<FileContext>& scrapes);

@@ -1,5 +1,5 @@
 // Usage import: format detection, the buffered reader, the bad-row policy, and dispatch to
-// the format readers (usage_rows.cpp, usage_api.cpp, usage_vllm.cpp).
+// the format readers (usage_rows.cpp, usage_api.cpp, usage_vllm.cpp, usage_litellm_db.cpp).
 #include "plan/io/usage_import.hpp"
 
 #include <algorithm>
@@ -62,6 +62,7 @@ const char* to_string(UsageSource s) {
     case UsageSource::openai_usage: return "openai-usage";
     case UsageSource::anthropic_usage: return "anthropic-usage";
     case UsageSource::litellm_spend: return "litellm-spend";
+    case UsageSource::litellm_db: return "litellm-db";
     case UsageSource::vllm_metrics: return "vllm-metrics";
   }
   return "?";
@@ -69,7 +70,8 @@ const char* to_string(UsageSource s) {
 
 std::optional<UsageSource> parse_usage_source(std::string_view s) {
   for (auto v : {UsageSource::automatic, UsageSource::requests, UsageSource::buckets, UsageSource::openai_usage,
-                 UsageSource::anthropic_usage, UsageSource::litellm_spend, UsageSource::vllm_metrics})
+                 UsageSource::anthropic_usage, UsageSource::litellm_spend, UsageSource::litellm_db,
+                 UsageSource::vllm_metrics})
     if (s == to_string(v)) return v;
   return std::nullopt;
 }
@@ -448,6 +450,29 @@ std::vector<UsageFileReport> import_usage(const std::vector<std::string>& files,
   for (std::size_t i = 0; i < files.size(); ++i) {
     auto& rep = reports[i];
     rep.path = files[i];
+    // A database is named without its password from here on, in every message.
+    if (is_database_uri(files[i])) {
+      rep.path = redact_connection_string(files[i]);
+      if (opt.source != UsageSource::automatic && opt.source != UsageSource::litellm_db)
+        throw Error(SourceLoc{rep.path, 0, 0},
+                    fmt::format("a database connection string, not a file (--source {} reads files; --source "
+                                "litellm-db reads a LiteLLM proxy's database)", to_string(opt.source)),
+                    ExitCode::usage_error);
+      if (!opt.columns.empty())
+        throw Error(fmt::format("--column does not apply to a database ({} is read by LiteLLM's column names)", rep.path),
+                    ExitCode::usage_error);
+      if (common && *common != UsageSource::litellm_db)
+        throw Error(SourceLoc{rep.path, 0, 0},
+                    fmt::format("this is litellm-db but {} is {} (expected sources of one format; import them separately)",
+                                common_file, to_string(*common)));
+      common = rep.source = UsageSource::litellm_db;
+      common_file = rep.path;
+      continue;
+    }
+    if (opt.source == UsageSource::litellm_db)
+      throw Error(SourceLoc{files[i], 0, 0},
+                  "not a PostgreSQL connection string (--source litellm-db expects postgresql://USER@HOST/DB or "
+                  "'host=HOST dbname=DB')", ExitCode::usage_error);
     std::string head;
     {
       detail::FileChunks f(files[i]);
@@ -478,9 +503,13 @@ std::vector<UsageFileReport> import_usage(const std::vector<std::string>& files,
     common_file = files[i];
     rep.source = src;
   }
-  // Each file's sha256 is computed on another thread while the files are parsed.
+  // Each file's sha256 is computed on another thread while the files are parsed (a
+  // database has none).
   std::vector<std::future<std::string>> hashes;
-  for (const auto& f : files) hashes.push_back(std::async(std::launch::async, [f] { return sha256_file(f); }));
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (reports[i].source == UsageSource::litellm_db) hashes.emplace_back();
+    else hashes.push_back(std::async(std::launch::async, [f = files[i]] { return sha256_file(f); }));
+  }
   struct Join {  // an error while parsing still waits for the hashing threads
     std::vector<std::future<std::string>>& h;
     ~Join() {
@@ -490,19 +519,22 @@ std::vector<UsageFileReport> import_usage(const std::vector<std::string>& files,
   } join{hashes};
 
   std::vector<detail::FileContext> ctxs;
-  for (std::size_t i = 0; i < files.size(); ++i) ctxs.push_back(detail::FileContext{files[i], &reports[i], &agg, &opt});
+  for (std::size_t i = 0; i < files.size(); ++i) ctxs.push_back(detail::FileContext{reports[i].path, &reports[i], &agg, &opt});
   if (*common == UsageSource::vllm_metrics) {
     detail::read_vllm_metrics(ctxs);
   } else {
-    for (auto& c : ctxs) {
+    for (std::size_t i = 0; i < ctxs.size(); ++i) {
+      auto& c = ctxs[i];
       switch (*common) {
         case UsageSource::openai_usage: detail::read_openai_usage(c); break;
         case UsageSource::anthropic_usage: detail::read_anthropic_usage(c); break;
+        case UsageSource::litellm_db: detail::read_litellm_db(c, files[i]); break;
         default: detail::read_rows(c, *common); break;
       }
     }
   }
-  for (std::size_t i = 0; i < reports.size(); ++i) reports[i].sha256 = hashes[i].get();
+  for (std::size_t i = 0; i < reports.size(); ++i)
+    if (hashes[i].valid()) reports[i].sha256 = hashes[i].get();
   for (const auto& rep : reports) {
     const std::uint64_t good = rep.rows - rep.bad;
     if (rep.bad > 0 && (good == 0 || (static_cast<double>(rep.bad) > max_bad_share * static_cast<double>(rep.rows) &&

@@ -267,6 +267,20 @@ void read_json_rows(FileContext& ctx, RowReader& reader, JsonColumns& jc,
 
 }  // namespace
 
+struct TextRowReader::Impl {
+  RowReader reader;
+};
+
+TextRowReader::TextRowReader(FileContext& ctx, UsageSource source) : impl_(new Impl{RowReader(ctx, source)}) {}
+TextRowReader::~TextRowReader() = default;
+
+void TextRowReader::set_columns(const std::vector<std::string>& names, int line) { impl_->reader.set_columns(names, line); }
+
+void TextRowReader::row(int line, const std::vector<std::string_view>& values) {
+  impl_->reader.row(line, [&](std::size_t i) { return values[i]; },
+                    [](std::size_t i) { return static_cast<int>(i) + 1; }, values.size());
+}
+
 void read_rows(FileContext& ctx, UsageSource source) {
   RowReader reader(ctx, source);
   // JSON: an array of objects (LiteLLM's /spend/logs) or one object per line.

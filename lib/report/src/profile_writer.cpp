@@ -84,7 +84,11 @@ std::string render_imported_profile(const ImportedProfile& p) {
   o += "# Imported by `plan profile import` from usage data (docs/profiles.md, \"Importing usage\").\n";
   o += "# Sources:\n";
   for (const auto& src : p.sources) {
-    o += fmt::format("#   {} ({}), sha256 {}\n", comment_text(src.path), src.format, src.sha256);
+    if (!src.read_at.empty())
+      o += fmt::format("#   {} ({}), table {}, database, read at {}\n", comment_text(src.path), src.format,
+                       comment_text(src.table), src.read_at);
+    else
+      o += fmt::format("#   {} ({}), sha256 {}\n", comment_text(src.path), src.format, src.sha256);
     o += fmt::format("#     {} rows read, {} skipped as malformed\n", thousands(static_cast<double>(src.rows)),
                      thousands(static_cast<double>(src.skipped)));
     for (const auto& n : src.notes) o += fmt::format("#     {}\n", comment_text(n));

@@ -1,6 +1,7 @@
 #pragma once
 // Readers of usage data (request logs, hourly buckets, the OpenAI and Anthropic usage
-// reports, LiteLLM spend logs, vLLM metrics scrapes), streaming every file into a
+// reports, LiteLLM spend logs as files or in a LiteLLM proxy's PostgreSQL database, vLLM
+// metrics scrapes), streaming every file (or database) into a
 // usage::Aggregator. Formats and their columns: docs/profiles.md, "Importing usage".
 #include <cstdint>
 #include <functional>
@@ -14,8 +15,11 @@
 
 namespace plan::io {
 
-enum class UsageSource { automatic, requests, buckets, openai_usage, anthropic_usage, litellm_spend, vllm_metrics };
-// "auto", "requests", "buckets", "openai-usage", "anthropic-usage", "litellm-spend", "vllm-metrics".
+enum class UsageSource {
+  automatic, requests, buckets, openai_usage, anthropic_usage, litellm_spend, litellm_db, vllm_metrics
+};
+// "auto", "requests", "buckets", "openai-usage", "anthropic-usage", "litellm-spend", "litellm-db",
+// "vllm-metrics".
 const char* to_string(UsageSource s);
 std::optional<UsageSource> parse_usage_source(std::string_view s);
 
@@ -29,6 +33,8 @@ struct UsageImportOptions {
   std::optional<double> interval_s;  // vLLM scrapes without sample timestamps: seconds apart
   // Called now and then while a file is read: (file, bytes read, file size).
   std::function<void(const std::string&, std::uint64_t, std::uint64_t)> progress;
+  // A database: called now and then with the rows read so far (its size is not known).
+  std::function<void(const std::string&, std::uint64_t)> rows_progress;
 };
 
 struct BadRow {
@@ -38,8 +44,10 @@ struct BadRow {
 };
 
 struct UsageFileReport {
-  std::string path;
-  std::string sha256;
+  std::string path;    // a database: its connection string without the password
+  std::string sha256;  // empty for a database
+  std::string table;   // a database: the table read
+  std::string read_at; // a database: when it was read (the server's clock, UTC, ISO 8601)
   UsageSource source = UsageSource::automatic;
   std::uint64_t rows = 0;  // rows read, malformed ones included
   std::uint64_t bad = 0;   // malformed rows, skipped
@@ -55,6 +63,14 @@ constexpr double max_bad_share = 0.01;
 // more than max_bad_share malformed rows in a file (unless skip_bad).
 std::vector<UsageFileReport> import_usage(const std::vector<std::string>& files, const UsageImportOptions& opt,
                                           usage::Aggregator& agg);
+
+// Whether FILE is a PostgreSQL connection string rather than a file: a URI
+// (postgresql://, postgres://) or key=value pairs starting with host=, hostaddr=, dbname=,
+// service=, user= or port=. Such a FILE is read with --source litellm-db.
+bool is_database_uri(std::string_view file);
+// The connection string without its password (the URI's user:password@, and password= or
+// sslpassword= pairs or query parameters): how a database is named in messages and profiles.
+std::string redact_connection_string(std::string_view conninfo);
 
 // The format of a file's first bytes (nullopt when none fits). Exposed for tests.
 std::optional<UsageSource> detect_usage_source(std::string_view head);

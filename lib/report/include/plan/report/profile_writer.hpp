@@ -9,7 +9,7 @@
 
 namespace plan::report {
 
-// One usage file read, for the profile's header comments.
+// One usage file (or database) read, for the profile's header comments.
 struct ImportSource {
   std::string path;
   std::string format;
@@ -17,6 +17,8 @@ struct ImportSource {
   unsigned long long rows = 0;     // read, malformed included
   unsigned long long skipped = 0;  // malformed
   std::vector<std::string> notes;  // first malformed rows, counter resets
+  std::string table;    // a database: the table read (then path is its connection string
+  std::string read_at;  // without the password, there is no sha256, and this is when it was read)
 };
 
 // An option of the written profile: an API model of the sheet.
