@@ -84,3 +84,13 @@ plan_cli_test(models.unknown_arch --rc 2
 plan_cli_test(models.id_taken --rc 64 --env XDG_DATA_HOME=${CMAKE_BINARY_DIR}/xdg-taken
   --stderr-exact "plan: error: model id 'qwen3-8b' is in the catalog already (expected a new id: give --id)"
   -- models add tests/data/hf/tiny-moe/config.json --id qwen3-8b)
+
+# Length percentiles (docs/profiles.md): memory fit and the context limit at input p99 +
+# output p99 = 120,000 tokens (worked in tests/data/profile-perf-p99.yaml): Llama 3.1 70B
+# needs 4 GPUs per replica (2 with the means, compare.perf_table), and Mistral 7B's
+# 32,768-token context rules it out.
+plan_cli_test(compare.perf_p99_lengths --rc 0
+  --stdout-re "^[*] +big-on-eight +self_hosted .* 4 tp +[0-9.]+% .* spec +yes$"
+  --stdout-re "short-context: infeasible: .*requests of 120000 tokens exceed mistral-7b's 32768-token context"
+  --stdout-re "memory and context checked at a request of 120000 tokens \\(input p99 \\+ output p99"
+  -- compare tests/data/profile-perf-p99.yaml --prices ${SHEET})

@@ -26,6 +26,9 @@ want requests '^  - id: "gpt-4o-2024-08-06"$'
 want requests '^    requests_per_day: 10$'
 want requests '^    input_tokens: 1150$'
 want requests '^    batchable_share: 0\.2$'
+# The longest inputs are 2,000 tokens: p99 2,000, written within the sketch's 0.8% (2,000-2,016),
+# as a key the loader reads back (memory fit and context limit use it).
+want requests '^    input_tokens_p99: 20(0[0-9]|1[0-6])$'
 # Dated snapshots mapped to the sheet's ids: gpt-4o and claude-3-haiku are options.
 want requests '^  - id: "gpt-4o"$'
 want requests '^  - id: "claude-3-haiku"$'

@@ -73,3 +73,32 @@ TEST_CASE("split_traffic: interactive up to capacity each hour, batch into idle 
   // = 2.5 over the day for the batch requests: 3.
   CHECK(private_capacity_needed(lanes) == Approx(3.0));
 }
+
+TEST_CASE("WorkloadMix: costs use mean lengths, the memory fit the longest request", "[fleet]") {
+  Workload a;
+  a.requests_per_day = 1000;
+  a.input_tokens = 500;
+  a.output_tokens = 100;
+  Workload b;
+  b.requests_per_day = 10;
+  b.input_tokens = 6000;
+  b.output_tokens = 2000;
+  // Means weighted by requests: (1000 x 500 + 10 x 6000) / 1010 = 560,000 / 1010 = 554.455...
+  // and (1000 x 100 + 10 x 2000) / 1010 = 120,000 / 1010 = 118.811...
+  WorkloadMix m = WorkloadMix::of({a, b});
+  CHECK(m.input_tokens == Approx(560000.0 / 1010));
+  CHECK(m.output_tokens == Approx(120000.0 / 1010));
+  // The longest request is b's mean, 6000 + 2000 = 8000 (not the mix's 673.3).
+  CHECK(m.fit_tokens() == 8000);
+  CHECK_FALSE(m.long_request_from_p99);
+  // With b's percentiles, input p99 9000 + output p99 3000 = 12,000; a's output p99 alone
+  // gives 500 + 700 = 1200.
+  b.input_tokens_p99 = 9000;
+  b.output_tokens_p99 = 3000;
+  a.output_tokens_p99 = 700;
+  m = WorkloadMix::of({a, b});
+  CHECK(m.fit_tokens() == 12000);
+  CHECK(m.long_request_from_p99);
+  CHECK(a.long_request_tokens() == 1200);
+  CHECK(m.input_tokens == Approx(560000.0 / 1010));  // costs still on the means
+}

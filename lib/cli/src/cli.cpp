@@ -97,9 +97,6 @@ std::string diagnose_unknown_word(const CLI::App& app, int argc, char** argv) {
 
 }  // namespace
 
-// cmd_risk.cpp (the other subcommands' setup functions are declared in common.hpp).
-void setup_risk(CLI::App& app, Registry& reg);
-
 int main(int argc, char** argv) {
   CLI::App app{"plan: cost and capacity planning for LLM inference.\n"
                "Compares pay-per-token APIs, managed inference and self-hosted GPUs for a workload profile.\n"

@@ -49,6 +49,7 @@ void setup_report(CLI::App& app, Registry& reg);
 void setup_project(CLI::App& app, Registry& reg);
 void setup_breakeven(CLI::App& app, Registry& reg);
 void setup_sweep(CLI::App& app, Registry& reg);
+void setup_risk(CLI::App& app, Registry& reg);
 void setup_diff(CLI::App& app, Registry& reg);
 void setup_calibrate(CLI::App& app, Registry& reg);
 void setup_profile(CLI::App& app, Registry& reg);

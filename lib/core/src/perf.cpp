@@ -556,7 +556,12 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
                                         inst.id, cat.gpu_ids()));
     return;
   }
-  const double ctx = mix.input_tokens + mix.output_tokens;
+  // Memory fit and the context limit are checked at the longest request a workload sends
+  // (its p99 lengths where the profile gives them), not the mix's mean.
+  const double ctx = mix.fit_tokens();
+  if (mix.long_request_from_p99)
+    spec_.notes.push_back(fmt::format("memory and context checked at a request of {:.0f} tokens (input p99 + output "
+                                      "p99 of the profile's lengths)", ctx));
   std::optional<double> tpot_s;
   if (mix.tpot_ms) tpot_s = *mix.tpot_ms / 1e3;
   if (mix.ttft_p95_ms) ttft_target_s_ = *mix.ttft_p95_ms / 1e3;

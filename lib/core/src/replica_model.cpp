@@ -16,6 +16,8 @@ WorkloadMix WorkloadMix::of(const std::vector<Workload>& workloads) {
     mix.output_tokens += w.requests_per_day * w.output_tokens;
     if (w.ttft_p95_ms) mix.ttft_p95_ms = std::min(mix.ttft_p95_ms.value_or(*w.ttft_p95_ms), *w.ttft_p95_ms);
     if (w.tpot_ms) mix.tpot_ms = std::min(mix.tpot_ms.value_or(*w.tpot_ms), *w.tpot_ms);
+    mix.long_request_tokens = std::max(mix.long_request_tokens, w.long_request_tokens());
+    if (w.input_tokens_p99 || w.output_tokens_p99) mix.long_request_from_p99 = true;
   }
   if (requests > 0) {
     mix.input_tokens /= requests;

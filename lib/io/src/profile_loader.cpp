@@ -52,6 +52,8 @@ Workload read_workload(const std::string& file, const YAML::Node& n, std::size_t
       throw Error(m.key_loc("requests_per_day"),
                   fmt::format("workload '{}' is {:.3g} tokens/day (expected at most {:.0e})", w.id, w.tokens_per_day(), max_tokens_per_day));
   }
+  w.input_tokens_p99 = m.opt_num("input_tokens_p99", Range::non_negative(max_tokens_per_request));
+  w.output_tokens_p99 = m.opt_num("output_tokens_p99", Range::non_negative(max_tokens_per_request));
   if (m.has("hourly") && m.has("peak_to_average"))
     throw Error(m.key_loc("peak_to_average"), fmt::format("workload '{}' gives both hourly and peak_to_average (expected one)", w.id));
   if (auto h = m.opt_node("hourly")) {

@@ -143,6 +143,9 @@ std::string render_imported_profile(const ImportedProfile& p) {
     }
     o += lengths_comment("input", w.input_lengths);
     o += lengths_comment("output", w.output_lengths);
+    // The 99th percentiles are read back: memory fit and the context limit use them.
+    if (w.input_lengths) o += fmt::format("    input_tokens_p99: {}\n", num(w.input_lengths->p99, 0));
+    if (w.output_lengths) o += fmt::format("    output_tokens_p99: {}\n", num(w.output_lengths->p99, 0));
     if (w.hourly_known) {
       double day = 0;
       for (double v : w.hourly) day += v;

@@ -35,6 +35,10 @@ struct Workload {
   double requests_per_day = 0;
   double input_tokens = 0;   // per request
   double output_tokens = 0;  // per request
+  // The 99th percentiles of the lengths, when known (a usage import writes them): a replica
+  // must hold, and the model's context admit, a request of input p99 + output p99 tokens.
+  std::optional<double> input_tokens_p99;
+  std::optional<double> output_tokens_p99;
   TrafficShape traffic = TrafficShape::flat();
   double cached_input_share = 0;   // share of input tokens read from the prompt cache
   double cache_write_share = 0;    // share of input tokens written to the prompt cache
@@ -52,6 +56,11 @@ struct Workload {
   bool tokens_per_request_assumed = false;
 
   double tokens_per_request() const { return input_tokens + output_tokens; }
+  // The request a replica must be able to hold: input p99 + output p99 where given (the sum
+  // of the percentiles bounds the percentile of the sum from above), else the means.
+  double long_request_tokens() const {
+    return input_tokens_p99.value_or(input_tokens) + output_tokens_p99.value_or(output_tokens);
+  }
   double tokens_per_day() const { return requests_per_day * tokens_per_request(); }
 };
 

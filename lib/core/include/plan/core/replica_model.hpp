@@ -21,9 +21,14 @@ struct WorkloadMix {
   double output_tokens = 0;
   std::optional<double> ttft_p95_ms;
   std::optional<double> tpot_ms;
+  // The longest request a replica must hold and the model's context admit: the largest
+  // of the workloads' long_request_tokens(); 0 = input_tokens + output_tokens.
+  double long_request_tokens = 0;
+  bool long_request_from_p99 = false;  // some workload gave its length percentiles
 
   static WorkloadMix of(const std::vector<Workload>& workloads);
   double tokens_per_request() const { return input_tokens + output_tokens; }
+  double fit_tokens() const { return long_request_tokens > 0 ? long_request_tokens : tokens_per_request(); }
 };
 
 struct FleetLatency {
