@@ -249,6 +249,8 @@ int run_calibrate(const Globals& g, RunOptions o) {
 #endif
   }
   std::optional<Catalog> cat = load_catalog_if_present(g);
+  // Before anything runs: ep and dep need a mixture of experts.
+  const Parallel layout = checked_layout(cat, o.model, o.parallel);
   ProbeConfig cfg;
   cfg.shape = resolve_model(cat, o.model, o.shape);
   cfg.precision = o.precision.empty() ? (backend == "cuda" ? "bf16" : "fp32") : o.precision;
@@ -282,7 +284,7 @@ int run_calibrate(const Globals& g, RunOptions o) {
   // The probe runs one device; the layout is that of the deployment it is for (its
   // efficiencies are per GPU and apply in every layout, docs/calibration.md).
   c.tp = 1;
-  c.parallel = checked_layout(cat, o.model, o.parallel);
+  c.parallel = layout;
   if (const ModelArch* m = cat ? cat->find_model(o.model) : nullptr; m && m->is_moe() && o.shape.empty())
     r.notes.push_back(fmt::format("mixture of experts: measured as one token's path, attention and a gated MLP of "
                                   "(top_k {} + shared {}) x expert_ffn {} = {}; efficiencies are per GPU",
