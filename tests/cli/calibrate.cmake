@@ -69,6 +69,20 @@ plan_cli_test(calibrate.import_layout --rc 0
   --stdout-re "plans for qwen3-235b-a22b on 8x h200 \\(fp8, layout dep\\) use these scales"
   -- calibrate import ${CAL}/vllm_bench_throughput.json --model qwen3-235b-a22b --gpu h200 --precision fp8
      --gpus 8 --parallel dep --input-len 100 --output-len 100 -o ${CMAKE_BINARY_DIR}/import-dep.yaml)
+# That file (tests/data/calib-layout, written by the import above) sizes the dep replica
+# it was measured on: at its batch limit the calibrated model serves the 25 requests/s of
+# 100 + 100 tokens it was fitted to. A tp replica of the same model and GPUs keeps the
+# catalog, and a finding says why.
+set(LAYOUT tests/data/calib-layout/qwen3-235b-a22b-h200-fp8-dep8-throughput.yaml)
+plan_cli_test(perf.calibrated_layout --rc 0
+  --stdout-re "^requests/s +25\\.00 +capacity$"
+  --stdout-re "calibrated by serving results ${LAYOUT}: "
+  -- --calibration ${LAYOUT} perf --model qwen3-235b-a22b --gpu h200 --precision fp8 --gpus 8 --parallel dep
+     --input 100 --output 100 --concurrency max)
+plan_cli_test(perf.calibrated_other_layout --rc 0
+  --stdout-re "^note: serving results ${LAYOUT} \\(layout dep\\) not applied: measured in another layout than this replica's tp \\(8 GPUs\\). a serving result applies only to the layout it was measured in$"
+  -- --calibration ${LAYOUT} perf --model qwen3-235b-a22b --gpu h200 --precision fp8 --gpus 8 --parallel tp
+     --input 100 --output 100 --concurrency max)
 plan_cli_test(calibrate.import_dense_layout --rc 64
   --stderr-exact "plan: error: --parallel ep splits routed experts, and llama-3.1-8b is a dense model (expected --parallel tp, or a mixture-of-experts catalog model)"
   -- calibrate import ${CAL}/vllm_bench_throughput.json --model llama-3.1-8b --gpu h200 --precision bf16

@@ -113,7 +113,7 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
     if (!best || rank(c) > rank(*best) || (rank(c) == rank(*best) && c.created >= best->created)) best = &c;
   }
   if (!best) {
-    if (named_ && imports.empty() && notes)
+    if (named_ && imports.empty() && other_layout.empty() && notes)
       notes->push_back(fmt::format("no --calibration file is for {} on {} ({}, {} GPU{}, layout {}): catalog figures",
                                    key.model, key.gpu, key.precision, key.tp, key.tp == 1 ? "" : "s",
                                    to_string(key.parallel)));
