@@ -56,8 +56,39 @@ plan_cli_test(calibrate.import_missing_fields --rc 2 --no-file ${CMAKE_BINARY_DI
 plan_cli_test(calibrate.import_unknown --rc 2
   --stderr-exact "plan: error: ${CAL}/unknown.json: not a known benchmark result (expected `vllm bench serve --save-result` JSON with request_throughput, `vllm bench throughput --output-json` JSON with elapsed_time and tokens_per_second, or a GuideLLM benchmarks.json with a 'benchmarks' list)"
   -- calibrate import ${CAL}/unknown.json --model m --gpu h100 --precision bf16 --tp 1)
-plan_cli_test(calibrate.import_needs_tp --rc 64 --stderr-re "--tp is required"
+plan_cli_test(calibrate.import_needs_tp --rc 64 --stderr-re "--gpus is required"
   -- calibrate import ${CAL}/unknown.json --model m --gpu h100 --precision bf16)
+# A MoE served on 8 GPUs with data-parallel attention: the GPU count and the layout are
+# recorded, and the fit runs on the dep replica model. The file's 25 requests/s of 100 + 100
+# tokens are 2,500 output tok/s, far below what 8 H200s reading 22B active FP8 weights
+# reach at their batch limit, so the fit slows the model (a positive scale within the spec).
+plan_cli_test(calibrate.import_layout --rc 0
+  --file-re ${CMAKE_BINARY_DIR}/import-dep.yaml "^tp: 8$"
+  --file-re ${CMAKE_BINARY_DIR}/import-dep.yaml "^parallel: dep$"
+  --stdout-re "^model qwen3-235b-a22b, gpu h200, precision fp8, tp 8, parallel dep$"
+  --stdout-re "plans for qwen3-235b-a22b on 8x h200 \\(fp8, layout dep\\) use these scales"
+  -- calibrate import ${CAL}/vllm_bench_throughput.json --model qwen3-235b-a22b --gpu h200 --precision fp8
+     --gpus 8 --parallel dep --input-len 100 --output-len 100 -o ${CMAKE_BINARY_DIR}/import-dep.yaml)
+# That file (tests/data/calib-layout, written by the import above) sizes the dep replica
+# it was measured on: at its batch limit the calibrated model serves the 25 requests/s of
+# 100 + 100 tokens it was fitted to. A tp replica of the same model and GPUs keeps the
+# catalog, and a finding says why.
+set(LAYOUT tests/data/calib-layout/qwen3-235b-a22b-h200-fp8-dep8-throughput.yaml)
+plan_cli_test(perf.calibrated_layout --rc 0
+  --stdout-re "^requests/s +25\\.00 +capacity$"
+  --stdout-re "calibrated by serving results ${LAYOUT}: "
+  -- --calibration ${LAYOUT} perf --model qwen3-235b-a22b --gpu h200 --precision fp8 --gpus 8 --parallel dep
+     --input 100 --output 100 --concurrency max)
+plan_cli_test(perf.calibrated_other_layout --rc 0
+  --stdout-re "^note: serving results ${LAYOUT} \\(layout dep\\) not applied: measured in another layout than this replica's tp \\(8 GPUs\\). a serving result applies only to the layout it was measured in$"
+  -- --calibration ${LAYOUT} perf --model qwen3-235b-a22b --gpu h200 --precision fp8 --gpus 8 --parallel tp
+     --input 100 --output 100 --concurrency max)
+plan_cli_test(calibrate.import_dense_layout --rc 64
+  --stderr-exact "plan: error: --parallel ep splits routed experts, and llama-3.1-8b is a dense model (expected --parallel tp, or a mixture-of-experts catalog model)"
+  -- calibrate import ${CAL}/vllm_bench_throughput.json --model llama-3.1-8b --gpu h200 --precision bf16
+     --gpus 2 --parallel ep --input-len 1000 --output-len 1000)
+plan_cli_test(calibrate.import_bad_layout --rc 64 --stderr-re "--parallel: pp not in \\{tp,ep,dep\\}|--parallel.*pp"
+  -- calibrate import ${CAL}/vllm_bench_throughput.json --model m --gpu h200 --precision bf16 --gpus 2 --parallel pp)
 
 # The CPU probe to a calibrated plan, end to end (tests/cli/cpu_calibrated_plan.sh).
 add_test(NAME cli.calibrate.cpu_to_compare
@@ -76,10 +107,25 @@ if(PLAN_HAVE_CUDA)
   set_tests_properties(cli.calibrate.cuda_run_on_device PROPERTIES SKIP_RETURN_CODE 125
                        ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
 endif()
-# A mixture-of-experts catalog model is refused by name.
-plan_cli_test(calibrate.moe_model --rc 64
-  --stderr-exact "plan: error: model 'mixtral-8x7b' is a mixture of experts and the probe measures dense models (expected a dense model, or a dense stand-in given with --shape)"
-  -- calibrate run --backend cpu --model mixtral-8x7b)
+# A mixture of experts by its catalog name, for a layout (tests/data/calib-moe: tiny-moe,
+# 2 layers of hidden 256, 8 experts of 128, top_k 2, 1 shared, vocab 1000). The probe runs
+# one token's path: attention q,k,v 256x(8+2x2)x32 = 98,304, o 65,536, and a gated MLP of
+# (2 + 1) x 128 = 384: 3 x 256 x 384 = 294,912; 458,752 per layer. Head 1000 x 256 =
+# 256,000. Batch 1 at context 16 in fp32 moves (2 x 458,752 + 256,000) x 4 = 4,694,016 B
+# of weights + 2 layers x 16 tokens x (2x2x32) x 4 = 16,384 B of KV: 4,710,400. The file
+# records the layout (one device probed: tp 1).
+plan_cli_test(calibrate.cpu_moe_layout --rc 0 --env CUDA_VISIBLE_DEVICES=
+  --file-re ${CMAKE_BINARY_DIR}/calib-moe-ep.yaml "^model: \"tiny-moe\"$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-moe-ep.yaml "^tp: 1$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-moe-ep.yaml "^parallel: ep$"
+  --file-re ${CMAKE_BINARY_DIR}/calib-moe-ep.yaml "bytes: 4710400, "
+  --file-re ${CMAKE_BINARY_DIR}/calib-moe-ep.yaml "mixture of experts: measured as one token's path, attention and a gated MLP of \\(top_k 2 \\+ shared 1\\) x expert_ffn 128 = 384"
+  --stdout-re "^model tiny-moe, gpu .*, precision fp32, tp 1, parallel ep$"
+  -- --data-dir tests/data/calib-moe calibrate run --backend cpu --model tiny-moe --parallel ep
+     --context 16 --batch 1,2 --prefill-tokens 8 --repeats 2 --warmup 1 --stream-mib 4 -o ${CMAKE_BINARY_DIR}/calib-moe-ep.yaml)
+plan_cli_test(calibrate.dense_layout --rc 64
+  --stderr-exact "plan: error: --parallel dep splits routed experts, and tiny is a dense model (expected --parallel tp, or a mixture-of-experts catalog model)"
+  -- --data-dir tests/data/calib-moe calibrate run --backend cpu --model tiny --parallel dep)
 
 # A shape given on the command line: 2 layers of hidden 128. Params per layer: q,k,v
 # 128x(4+2x2)x32 = 32,768, o 4x32x128 = 16,384, MLP 3x128x344 = 132,096: 181,248. Head
@@ -174,7 +220,7 @@ plan_cli_test(compare.calibrated_serving --rc 0
      --calibration ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-throughput.yaml
      compare tests/data/profile-calibrated.yaml)
 plan_cli_test(compare.calibration_not_matching --rc 0
-  --stdout-re "^  a100: no --calibration file is for llama-3\\.1-8b on a100-80gb-sxm \\(bf16, TP 1\\): catalog figures$"
+  --stdout-re "^  a100: no --calibration file is for llama-3\\.1-8b on a100-80gb-sxm \\(bf16, 1 GPU, layout tp\\): catalog figures$"
   -- --calibration tests/data/calib-home/calib/results/tiny-example.yaml compare tests/data/profile-calibrated.yaml)
 plan_cli_test(compare.calibration_missing_file --rc 2
   --stderr-re "^plan: error: .*nope\\.yaml"

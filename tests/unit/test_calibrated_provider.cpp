@@ -90,13 +90,17 @@ WorkloadMix mix(std::optional<double> tpot_ms = std::nullopt) {
 
 }  // namespace
 
-TEST_CASE("calibration_matches compares model, GPU, precision and TP", "[calibrated_provider]") {
+TEST_CASE("calibration_matches compares model, GPU, precision, GPU count and layout", "[calibrated_provider]") {
   Calibration c = probe("a.yaml", "round", 1, "2026-01-01T00:00:00Z", 0.4);
   CHECK(calibration_matches(c, round_tp1));
   CHECK_FALSE(calibration_matches(c, {"round-moe", "unit-gpu", "bf16", 1}));
   CHECK_FALSE(calibration_matches(c, {"round", "other-gpu", "bf16", 1}));
   CHECK_FALSE(calibration_matches(c, {"round", "unit-gpu", "fp8", 1}));
   CHECK_FALSE(calibration_matches(c, {"round", "unit-gpu", "bf16", 2}));
+  CHECK_FALSE(calibration_matches(c, {"round", "unit-gpu", "bf16", 1, Parallel::ep}));
+  c.parallel = Parallel::dep;
+  CHECK(calibration_matches(c, {"round", "unit-gpu", "bf16", 1, Parallel::dep}));
+  CHECK_FALSE(calibration_matches(c, round_tp1));
 }
 
 TEST_CASE("calibration set: a serving import for the same key wins over a probe", "[calibrated_provider]") {
@@ -201,7 +205,7 @@ TEST_CASE("calibration set: nothing matches", "[calibrated_provider]") {
   SECTION("files named by the user: a note says catalog figures are used") {
     CHECK_FALSE(CalibrationSet({other_gpu}, true).apply(fixture(), round_tp1, &notes));
     REQUIRE(notes.size() == 1);
-    CHECK(notes[0] == "no --calibration file is for round on unit-gpu (bf16, TP 1): catalog figures");
+    CHECK(notes[0] == "no --calibration file is for round on unit-gpu (bf16, 1 GPU, layout tp): catalog figures");
   }
   SECTION("a model, GPU or precision the catalog lacks") {
     CalibrationSet set({probe("a.yaml", "round", 1, "2026-01-01T00:00:00Z", 0.4)}, true);
@@ -265,5 +269,97 @@ TEST_CASE("calibrated provider: a TP left to the model grows when the calibratio
     CHECK(m->spec().provenance == ThroughputProvenance::calibrated);
     CHECK_FALSE(m->spec().feasible);
     CHECK(m->spec().gpus_per_replica == 1);
+  }
+}
+
+namespace {
+
+// The serving import above, for 'round-moe' on 2 GPUs in `layout`.
+Calibration moe_import(const std::string& path, Parallel layout) {
+  Calibration c = serving_import(path);
+  c.model = "round-moe";
+  c.tp = 2;
+  c.parallel = layout;
+  return c;
+}
+
+Option moe_option(std::optional<Parallel> layout) {
+  Option o = round_option(2);
+  o.fleet()->model = "round-moe";
+  o.fleet()->parallel = layout;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("calibration set: a serving result applies to its own layout only", "[calibrated_provider][moe]") {
+  const CalibrationKey dep{"round-moe", "unit-gpu", "bf16", 2, Parallel::dep};
+  const CalibrationKey tp{"round-moe", "unit-gpu", "bf16", 2, Parallel::tp};
+  CalibrationSet set({moe_import("dep.yaml", Parallel::dep)}, false);
+  SECTION("the same layout: fitted on the dep replica model") {
+    auto a = set.apply(fixture(), dep, nullptr);
+    REQUIRE(a);
+    CHECK(a->source == "dep.yaml");
+    // test_serving_fit.cpp works this fit by hand: memory scale 7.6985468407 / 3.652004.
+    CHECK(e_bw_of(*a) == Approx(0.5 * 3.652004 / 7.6985468407).epsilon(1e-6));
+  }
+  SECTION("another layout: catalog figures, and a note says why") {
+    std::vector<std::string> notes;
+    CHECK_FALSE(set.apply(fixture(), tp, &notes));
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0] == "serving results dep.yaml (layout dep) not applied: measured in another layout than this "
+                      "replica's tp (2 GPUs); a serving result applies only to the layout it was measured in");
+  }
+  SECTION("with both layouts present, each replica gets its own") {
+    CalibrationSet both({moe_import("dep.yaml", Parallel::dep), moe_import("tp.yaml", Parallel::tp)}, false);
+    std::vector<std::string> notes;
+    auto a = both.apply(fixture(), tp, &notes);
+    REQUIRE(a);
+    CHECK(a->source == "tp.yaml");
+    CHECK(notes.empty());
+  }
+}
+
+TEST_CASE("calibration set: probes are per GPU, the same layout first", "[calibrated_provider][moe]") {
+  const CalibrationKey dep{"round-moe", "unit-gpu", "bf16", 2, Parallel::dep};
+  Calibration as_tp = probe("tp.yaml", "round-moe", 1, "2026-06-01T00:00:00Z", 0.3);
+  Calibration as_dep = probe("dep.yaml", "round-moe", 1, "2026-01-01T00:00:00Z", 0.4);
+  as_dep.parallel = Parallel::dep;
+  SECTION("the same layout beats a newer file of another layout") {
+    auto a = CalibrationSet({as_tp, as_dep}, false).apply(fixture(), dep, nullptr);
+    REQUIRE(a);
+    CHECK(a->source == "dep.yaml");
+    CHECK(a->note.find("recorded for layout") == std::string::npos);
+  }
+  SECTION("a probe of another layout still applies, and says so") {
+    auto a = CalibrationSet({as_tp}, false).apply(fixture(), dep, nullptr);
+    REQUIRE(a);
+    CHECK(e_bw_of(*a) == 0.3);
+    CHECK_THAT(a->note, Catch::EndsWith("; recorded for layout tp: per-GPU efficiencies, so applied to layout dep "
+                                        "with its all-reduces and all-to-alls from the catalog"));
+  }
+}
+
+TEST_CASE("calibrated provider: the replica's layout is part of the match", "[calibrated_provider][moe]") {
+  CalibratedReplicaModelProvider p(fixture(), CalibrationSet({moe_import("dep.yaml", Parallel::dep)}, false));
+  SECTION("a dep replica is calibrated by the dep result") {
+    auto m = p.make(moe_option(Parallel::dep), instance(2), mix());
+    CHECK(m->spec().provenance == ThroughputProvenance::calibrated);
+    CHECK(m->spec().provenance_source == "dep.yaml");
+    REQUIRE(m->spec().parallel);
+    CHECK(*m->spec().parallel == Parallel::dep);
+  }
+  SECTION("a tp replica keeps the spec model, with the finding") {
+    auto m = p.make(moe_option(Parallel::tp), instance(2), mix());
+    CHECK(m->spec().provenance == ThroughputProvenance::spec);
+    CHECK_THAT(m->spec().notes.back(), Catch::StartsWith("serving results dep.yaml (layout dep) not applied"));
+  }
+  SECTION("the dep calibration slows the dep replica: capacity falls") {
+    // The measured TPOT (10 ms) is slower than the catalog's, so the fitted memory scale is
+    // above 1 and a replica serves fewer requests per second.
+    CatalogReplicaModelProvider spec_only(fixture());
+    auto before = spec_only.make(moe_option(Parallel::dep), instance(2), mix());
+    auto after = p.make(moe_option(Parallel::dep), instance(2), mix());
+    CHECK(after->spec().capacity_requests_per_s < before->spec().capacity_requests_per_s);
   }
 }

@@ -231,6 +231,17 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
   CHECK(r.efficiencies->t_fixed_s == Approx(0.001));
   // Rendering is deterministic.
   CHECK(io::render_calibration(r) == text);
+  // The layout is written beside the GPU count; a probe defaults to tp.
+  CHECK(text.find("\ntp: 1\nparallel: tp\n") != std::string::npos);
+  CHECK(r.parallel == Parallel::tp);
+
+  SECTION("a file without 'parallel' (written before layouts) is tensor parallel") {
+    std::string old = text;
+    old.erase(old.find("parallel: tp\n"), 13);
+    Calibration o = io::parse_calibration("old.yaml", old);
+    CHECK(o.parallel == Parallel::tp);
+    CHECK(o.tp == 1);
+  }
 
   SECTION("an import") {
     Calibration i;
@@ -242,6 +253,7 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
     i.gpu = "l4";
     i.precision = "fp16";
     i.tp = 2;
+    i.parallel = Parallel::dep;
     i.serving = io::import_serving(data + "vllm_bench_serve.json");
     i.serving->model_check = ModelCheck::forced;
     Calibration back = io::parse_calibration("imp.yaml", io::render_calibration(i));
@@ -250,6 +262,7 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
     CHECK(back.serving->tool_tokenizer == "facebook/opt-125m");
     CHECK(back.serving->model_check == ModelCheck::forced);
     CHECK(back.tp == 2);
+    CHECK(back.parallel == Parallel::dep);
     CHECK(*back.serving->ttft_p99_ms == Approx(762.4942294094944));
     CHECK(back.serving->source_sha256 == "aecdbccf820c7336d47e06f8aa41291c6d405d32cfd081d2c1c723d6aacf0488");
   }
@@ -266,6 +279,14 @@ TEST_CASE("parse_calibration is strict", "[calibration][file]") {
     std::string cut = text.substr(0, text.find("fit:\n"));
     CHECK(error_of([&] { io::parse_calibration("c.yaml", cut); }) ==
           "c.yaml:2:1: a 'probe' calibration lacks device, measurement, fit or efficiencies (expected all four)");
+  }
+  SECTION("an unknown layout") {
+    // Line 11 (after the comment line and format_version, kind, created, host,
+    // probe_version, model, gpu, precision, tp), column 11 (after "parallel: ").
+    std::string bad = text;
+    bad.replace(bad.find("parallel: tp"), 12, "parallel: pp");
+    CHECK(error_of([&] { io::parse_calibration("c.yaml", bad); }) ==
+          "c.yaml:11:11: 'parallel' is 'pp' (expected one of: tp, ep, dep)");
   }
   SECTION("an efficiency out of range") {
     std::string bad = text;

@@ -84,7 +84,7 @@ TEST_CASE("render_calibration: an imported serving result", "[report][calibratio
   // with 3 (21.0004 -> 21.000), requests/s with 3.
   CHECK(report::render_calibration(imported()) ==
         "calibration calib/results/x.yaml (import, created 2025-02-01T10:00:00Z on h1, plan 0.3.0)\n"
-        "model llama-3-8b, gpu l4, precision bf16, tp 1\n"
+        "model llama-3-8b, gpu l4, precision bf16, tp 1, parallel tp\n"
         "imported vllm-bench-serve result bench.json (sha256 ff00)\n"
         "model in file: meta-llama/Llama-3.1-8B-Instruct\n"
         "model check: the result file names 'meta-llama/Llama-3.1-8B-Instruct', which is llama-3-8b\n"
@@ -102,7 +102,7 @@ TEST_CASE("render_calibration: a probe with its fit and efficiencies", "[report]
   // 0.5 ms + max(4e7 x 5e-11 s, 2e7 x 1e-12 s) = 0.5 + max(2, 0.02) = 2.500 ms.
   CHECK(report::render_calibration(probed()) ==
         "calibration - (probe, created 2025-02-01T10:00:00Z on h1, plan 0.3.0)\n"
-        "model tiny, gpu cpu0, precision fp32, tp 1\n"
+        "model tiny, gpu cpu0, precision fp32, tp 1, parallel tp\n"
         "device cpu0 (cpu, 16.0 GiB, driver -, runtime eigen 3.4.0)\n"
         "layers run 2 of 2, context 128, median of 5 repeats\n"
         "stream bandwidth 20.00 GB/s, GEMM 0.500 TFLOP/s, prefill 64 tokens: 1000.0 tokens/s\n"
@@ -174,8 +174,8 @@ TEST_CASE("render_serving_fit: not in the catalog, fitted, not fitted", "[report
           "TPOT ms    8.0     21.00    18.50       20.95\n"
           "time scales: memory x1.100, compute x1.000, fixed x1.000; memory\n"
           "held at the catalog's value: fixed: under 5%\n"
-          "plans for llama-3-8b on 1x l4 (bf16) use these scales; all files for the same deployment are fitted "
-          "together\n");
+          "plans for llama-3-8b on 1x l4 (bf16, layout tp) use these scales; all files for the same deployment "
+          "are fitted together\n");
   }
   SECTION("not fitted: two files, a file column, no calibrated figures") {
     perf::ServingFit f;

@@ -135,8 +135,9 @@ TEST_CASE("run_perf: calibration replaces the catalog's efficiencies", "[perf_ru
   const Catalog& c = test::fixture_catalog();
   std::vector<std::string> asked;
   PerfCalibrationLookup lookup = [&](const std::string& model, const std::string& gpu, const std::string& precision,
-                                     int tp, std::vector<std::string>* notes) -> std::optional<PerfCalibration> {
-    asked.push_back(model + " " + gpu + " " + precision + " " + std::to_string(tp));
+                                     int tp, Parallel layout,
+                                     std::vector<std::string>* notes) -> std::optional<PerfCalibration> {
+    asked.push_back(model + " " + gpu + " " + precision + " " + std::to_string(tp) + " " + to_string(layout));
     notes->push_back("one file skipped");
     PerfCalibration cal{c, "calib/results/x.yaml", "fitted to x"};
     cal.catalog.efficiency.e_bw.value = 1.0;
@@ -144,7 +145,7 @@ TEST_CASE("run_perf: calibration replaces the catalog's efficiencies", "[perf_ru
   };
   PerfRunRequest q = request();
   PerfRunResult r = run_perf(c, q, lookup);
-  CHECK(asked == std::vector<std::string>{"round unit-gpu bf16 1"});
+  CHECK(asked == std::vector<std::string>{"round unit-gpu bf16 1 tp"});
   CHECK(r.calibration_source == "calib/results/x.yaml");
   CHECK(r.calibration_note == "fitted to x");
   CHECK(r.e_bw == Approx(1.0));

@@ -4,6 +4,7 @@
 
 #include "catalogs.hpp"
 
+#include "plan/core/calibrated_provider.hpp"
 #include "plan/core/serving_fit.hpp"
 
 using namespace plan;
@@ -250,5 +251,127 @@ TEST_CASE("fit_serving_deployment: the deployment the first file names, or none"
     other = c;
     other.tp = 3;  // not a tensor-parallel degree
     CHECK_FALSE(fit_serving_deployment(fixture(), {other}));
+  }
+}
+
+TEST_CASE("serving fit: a mixture of experts is fitted on the replica model of its layout", "[serving_fit][moe]") {
+  // 'round-moe' (tests/data/catalog-test.yaml: 10 layers, width 1000, 4 experts of ffn 1000,
+  // top_k 1, 1e9 params of which 0.5e9 active, tied embeddings) in bf16 on 2 unit-gpus,
+  // layout dep. The same latency run as the dense case: 100 + 100 tokens, 0.1 requests/s,
+  // mean TPOT 10 ms, so B = 1 sequence, C = 150, r T = 0.001.
+  // Routed experts: 10 layers x 4 x 3 x 1000 x 1000 = 1.2e8 params = 2.4e8 B; the rest
+  // 2e9 - 2.4e8 = 1.76e9 B (no untied embedding to leave out).
+  //  decode, B = 1, dep: each GPU reads all dense weights and its 2 experts per layer as far
+  //    as touched: share touched 1 - (3/4)^1 = 0.25, imbalance 1 + sqrt(2 x 2 x ln 2 / 1) =
+  //    2.665 capped at g = 2, so 2.4e8 / 2 x 0.5 = 6e7 B: 1.82e9 B / 5e11 = 3.64 ms (memory;
+  //    GEMMs (9.4e8 dense + 6e7 routed) FLOP / 5e13 = 0.02 ms). KV: the sequence sits on one
+  //    rank whole: 10 x 150 x 2,000 x 2 B = 6e6 B / 5e11 = 0.012 ms (memory). All-to-alls:
+  //    2 x 10 MoE layers x (10 + 5 us + 500 B / 5e10 B/s) = 0.3002 ms (unscaled). Fixed 2 ms.
+  //  prefill work of 100 tokens in a 1000-token step (share 0.1): weights 1.76e9 + 1.2e8 B
+  //    = 3.76 ms vs GEMMs 9.4e8 x 500 + 6e7 x 1000 / 2 x (1 + sqrt(4 ln 2 / 1000)) =
+  //    5.0157965e11 FLOP / 5e13 = 10.0315930 ms (compute) x 0.1 = 1.0031593 ms; KV write
+  //    10 x 100 x 2,000 x 2 / 2 B / 5e11 = 0.004 ms (memory); all-to-alls 20 x (15 us +
+  //    5e5 B / 5e10) x 0.1 = 0.05 ms; fixed 0.2 ms.
+  // Equation T = t_dec + r T pw:
+  //  memory  3.64 + 0.012 + 0.001 x 0.004 = 3.652004 ms (fitted)
+  //  compute 0.001 x 1.0031593 = 0.0010031593 ms (held: under 5%)
+  //  fixed   2 + 0.001 x 0.2 = 2.0002 ms (held: one measurement fits one scale)
+  //  unscaled 0.3002 + 0.001 x 0.05 = 0.30025 ms
+  // memory scale = (10 - 0.0010031593 - 2.0002 - 0.30025) / 3.652004 = 2.108033...
+  const Catalog& c = fixture();
+  const Precision& bf16 = *c.find_precision("bf16");
+  const ModelArch& moe = *c.find_model("round-moe");
+  const std::vector<Calibration> files{import_of("moe.yaml", latency_run(100, 100, 0.1, 10.0))};
+  ServingFit dep = fit_serving(c, moe, *c.find_gpu("unit-gpu"), bf16, bf16, 2, files, Parallel::dep);
+  REQUIRE(dep.ok);
+  CHECK(dep.scales.memory == Approx((10 - 0.0010031593 - 2.0002 - 0.30025) / 3.652004).epsilon(1e-7));
+  CHECK(dep.scales.compute == 1.0);
+  CHECK(dep.scales.fixed == 1.0);
+  CHECK(dep.fitted == std::vector<std::string>{"memory"});
+  REQUIRE(dep.observations.size() == 1);
+  CHECK(dep.observations[0].fitted == Approx(10.0).epsilon(1e-9));
+
+  SECTION("the same measurement read as tensor parallel is another fit") {
+    // tp on 2 GPUs: (1.76e9 + 2.4e8 x 0.25) / 2 = 9.1e8 B per GPU = 1.82 ms, half of dep's
+    // weight reads, so the memory scale comes out larger.
+    ServingFit tp = fit_serving(c, moe, *c.find_gpu("unit-gpu"), bf16, bf16, 2, files, Parallel::tp);
+    REQUIRE(tp.ok);
+    CHECK(tp.scales.memory > dep.scales.memory * 1.5);
+  }
+  SECTION("a layout the model cannot run is not fitted") {
+    // 'round' is dense: ep and dep split routed experts it does not have.
+    ServingFit f = fit_serving(c, *c.find_model("round"), *c.find_gpu("unit-gpu"), bf16, bf16, 2, files, Parallel::ep);
+    CHECK_FALSE(f.ok);
+    CHECK(f.problem == "round on 2 GPUs of unit-gpu in layout ep cannot be modelled: layout ep splits routed experts, "
+                       "and round is a dense model (expected tp)");
+  }
+}
+
+TEST_CASE("serving fit: MoE deployments of the shipped catalog round-trip their measurement", "[serving_fit][moe]") {
+  // Synthetic measurements from the shipped catalog with every memory-bound time x1.5 and
+  // compute-bound x1.25 (fixed as cataloged), on the replica model of the deployment's
+  // layout. One measurement fits one free scale, so the fit need not recover those two
+  // scales; the fitted model must reproduce the measurement it was fitted to (within 1%),
+  // and the calibration applied back (CalibrationSet::apply) must reproduce it too.
+  const Catalog& base = shipped();
+  const TimeScales truth{1.5, 1.25, 1.0};
+  struct Case {
+    const char* model;
+    const char* gpu;
+    const char* prec;
+    int gpus;
+    Parallel layout;
+    bool offline;  // else a latency run at batch 16
+  };
+  for (const Case& k : {Case{"qwen3-30b-a3b", "h200", "fp8", 1, Parallel::tp, false},
+                        Case{"qwen3-235b-a22b", "h200", "fp8", 8, Parallel::dep, true},
+                        Case{"qwen3-235b-a22b", "h200", "fp8", 8, Parallel::dep, false}}) {
+    INFO(k.model << " " << k.gpus << "x " << k.gpu << " " << to_string(k.layout) << (k.offline ? " offline" : " latency"));
+    const ModelArch& m = *base.find_model(k.model);
+    const Precision& w = *base.find_precision(k.prec);
+    const Precision& kv = *base.find_precision(w.kv_default());
+    const Catalog truth_cat = scaled_catalog(base, k.gpu, truth);
+    const PerfModel real(m, *truth_cat.find_gpu(k.gpu), w, kv, k.gpus, truth_cat.efficiency, k.layout);
+    REQUIRE(deployment_problem(real, 1000 + 1000).empty());
+    const double in = 1000, out = 1000, ctx = in + out / 2;
+    Calibration file = import_of("moe.yaml", offline_run(in, out, 0));
+    file.model = k.model;
+    file.gpu = k.gpu;
+    file.precision = k.prec;
+    file.tp = k.gpus;
+    file.parallel = k.layout;
+    double measured = 0;
+    if (k.offline) {
+      const double rps = ServingModel(real, in, out).capacity_rps();
+      file.serving = offline_run(in, out, rps);
+      measured = rps * out;
+    } else {
+      // T = t_dec(B) + B pw / O at B = 16, and r = B / (O T) (as above).
+      const double b = 16;
+      const double t = real.t_dec(b, ctx) + b * real.prefill_work(in) / out;
+      file.serving = latency_run(in, out, b / (out * t), t * 1e3);
+      measured = t * 1e3;
+    }
+    ServingFit f = fit_serving(base, m, *base.find_gpu(k.gpu), w, kv, k.gpus, {file}, k.layout);
+    REQUIRE(f.ok);
+    REQUIRE(f.observations.size() == 1);
+    CHECK(f.observations[0].measured == Approx(measured).epsilon(1e-9));
+    CHECK(f.observations[0].fitted == Approx(measured).epsilon(0.01));
+    // The catalog alone is off by the scales (at least 10% here), so the fit did something.
+    CHECK(std::abs(f.observations[0].catalog - measured) / measured > 0.10);
+
+    // Applied back through the calibration set, for the key of this deployment.
+    perf::CalibrationSet set({file}, false);
+    auto a = set.apply(base, {k.model, k.gpu, k.prec, k.gpus, k.layout}, nullptr);
+    REQUIRE(a);
+    const PerfModel cal(m, *a->catalog.find_gpu(k.gpu), w, kv, k.gpus, a->catalog.efficiency, k.layout);
+    double predicted = 0;
+    if (k.offline) {
+      predicted = ServingModel(cal, in, out).capacity_rps() * out;
+    } else {
+      const double r = file.serving->requests_per_s.value();
+      predicted = cal.t_dec(16, ctx) / (1 - r * cal.prefill_work(in)) * 1e3;
+    }
+    CHECK(predicted == Approx(measured).epsilon(0.01));
   }
 }

@@ -311,3 +311,58 @@ TEST_CASE("validation: 2025-26 models, TensorRT-LLM v1.0 offline throughput", "[
   CHECK(median < 0.80);
   CHECK(worst < 1.50);
 }
+
+// Leave-one-out over the TensorRT-LLM points: a calibration fitted to one shape of a
+// deployment (one offline throughput figure, on the replica model of its layout) predicts
+// the other shape of the same deployment, which it was not fitted to. The errors are
+// reported in docs/performance-model.md ("Calibrated on one shape").
+TEST_CASE("validation: a calibration fitted to one shape predicts the other shape of a deployment",
+          "[validation][moe][calibration]") {
+  const Catalog& c = trtllm_catalog();
+  struct Pair {
+    std::size_t fit, predict;  // indices into trt_points, the same deployment
+  };
+  // Deployments measured at 1000/1000 and 2048/2048, in both directions.
+  const Pair pairs[] = {{6, 7}, {7, 6}, {10, 11}, {11, 10}, {12, 13}, {13, 12}, {15, 17}, {17, 15}, {0, 2}, {2, 0}};
+  for (const Pair& pr : pairs) {
+    const TrtPoint& a = trt_points[pr.fit];
+    const TrtPoint& b = trt_points[pr.predict];
+    REQUIRE(std::string(a.model) == b.model);
+    REQUIRE(std::string(a.gpu) == b.gpu);
+    REQUIRE(a.gpus == b.gpus);
+    REQUIRE(a.layout == b.layout);
+    const std::string what =
+        fmt::format("{} {}x {} {} {}: fitted to ISL/OSL {:.0f}/{:.0f}, predicts {:.0f}/{:.0f}, output tok/s", a.model,
+                    a.gpus, a.gpu, a.prec, to_string(a.layout), a.in, a.out, b.in, b.out);
+    INFO(what);
+    const ModelArch& m = *c.find_model(a.model);
+    const GpuSpec& g = *c.find_gpu(a.gpu);
+    const Precision& w = *c.find_precision(a.prec);
+    const Precision& kv = *c.find_precision(w.default_kv);
+    Calibration file = published("one shape", a.in, a.out, a.measured_tok_s / a.out, std::nullopt);
+    ServingFit f = fit_serving(c, m, g, w, kv, a.gpus, {file}, a.layout);
+    REQUIRE(f.ok);
+    // The point it was fitted to is reproduced.
+    CHECK(f.observations.at(0).fitted == Approx(a.measured_tok_s).epsilon(0.01));
+    const Catalog cal = scaled_catalog(c, a.gpu, f.scales);
+    const PerfModel before(m, g, w, kv, b.gpus, c.efficiency, b.layout);
+    const PerfModel after(m, *cal.find_gpu(b.gpu), w, kv, b.gpus, cal.efficiency, b.layout);
+    const double catalog_err = (ServingModel(before, b.in, b.out).capacity_rps() * b.out - b.measured_tok_s) / b.measured_tok_s;
+    const double err = error_of(what.c_str(), ServingModel(after, b.in, b.out).capacity_rps() * b.out, b.measured_tok_s);
+    // The mixtures of experts are overestimated by the catalog alone (65-142%, above); one
+    // shape's calibration must bring the other closer.
+    if (m.is_moe()) CHECK(std::abs(err) < std::abs(catalog_err));
+    if (std::string(a.model) == "qwen3-30b-a3b") {
+      // Known deviation: the catalog's error on this deployment changes with the shape
+      // (+142% at 1000/1000, +82% at 2048/2048: the per-sequence engine costs at the
+      // thousands of sequences its small active size lets the KV cache hold, which the model
+      // leaves out), so no one multiplier carries from one shape to the other. Fitted to
+      // 1000/1000 it underestimates 2048/2048 and the reverse overestimates; pinned by sign
+      // and size.
+      CHECK(err * (a.in < b.in ? -1.0 : 1.0) > 0.0);
+      CHECK(std::abs(err) < 0.50);
+    } else {
+      CHECK(std::abs(err) < tol);
+    }
+  }
+}

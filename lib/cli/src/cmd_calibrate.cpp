@@ -52,6 +52,7 @@ struct RunOptions {
   int repeats = 5;
   int warmup = 2;
   double stream_mib = 0;
+  std::string parallel = "tp";  // layout of the deployment the probe is for (recorded; the probe runs one device)
   std::string out;
 };
 
@@ -60,7 +61,8 @@ struct ImportOptions {
   std::string model;
   std::string gpu;
   std::string precision;
-  int tp = 1;
+  int tp = 1;                    // GPUs of the replica (--gpus, or --tp)
+  std::string parallel = "tp";   // their layout
   std::string benchmark;             // GuideLLM: "" (the only one), N (1-based) or "all"
   std::optional<double> input_len;   // mean tokens per request, for files that do not state them
   std::optional<double> output_len;
@@ -99,7 +101,8 @@ std::string slug(const std::string& s) {
 
 // The default output path, among the user's files (never the data directory, which may be
 // an install prefix or the source tree):
-// $XDG_DATA_HOME/plan/calib/results/<model>-<gpu>-<precision>-tp<N>-<source>-<time>.yaml.
+// $XDG_DATA_HOME/plan/calib/results/<model>-<gpu>-<precision>-<layout><N>-<source>-<time>.yaml
+// (layout tp, ep or dep; N the GPU count).
 std::string default_output(const Globals& g, const Calibration& c, const std::string& source) {
   std::string stamp = c.created;
   stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char ch) { return ch == '-' || ch == ':'; }), stamp.end());
@@ -107,7 +110,8 @@ std::string default_output(const Globals& g, const Calibration& c, const std::st
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error(SourceLoc{dir, 0, 0}, "cannot create directory: " + ec.message(), ExitCode::cannot_create);
-  return fmt::format("{}/{}-{}-{}-tp{}-{}-{}.yaml", dir, slug(c.model), slug(c.gpu), c.precision, c.tp, source, stamp);
+  return fmt::format("{}/{}-{}-{}-{}{}-{}-{}.yaml", dir, slug(c.model), slug(c.gpu), c.precision, to_string(c.parallel),
+                     c.tp, source, stamp);
 }
 
 // "layers=80,hidden=8192,heads=64,kv_heads=8,head_dim=128,ffn=28672,vocab=128256".
@@ -157,18 +161,25 @@ std::optional<Catalog> load_catalog_if_present(const Globals& g) {
 TransformerShape resolve_model(const std::optional<Catalog>& cat, const std::string& name, const std::string& shape) {
   if (!shape.empty()) return parse_shape(name, shape);
   if (cat) {
-    if (const ModelArch* m = cat->find_model(name)) {
-      if (m->is_moe())
-        throw Error(fmt::format("model '{}' is a mixture of experts and the probe measures dense models (expected a "
-                                "dense model, or a dense stand-in given with --shape)",
-                                name),
-                    ExitCode::usage_error);
-      return TransformerShape{m->id, m->layers, m->hidden, m->heads, m->kv_heads, m->head_dim, m->ffn, m->vocab};
-    }
+    if (const ModelArch* m = cat->find_model(name)) return probe_shape(*m);
   }
   if (auto s = builtin_shape(name)) return *s;
   throw Error(fmt::format("unknown model '{}' for the probe (expected one of: {}tiny, or its dimensions in --shape)", name,
                           cat ? cat->model_ids() + ", " : std::string()));
+}
+
+// The layout named by --parallel; ep and dep split routed experts, so they need a model the
+// catalog knows as a mixture of experts.
+Parallel checked_layout(const std::optional<Catalog>& cat, const std::string& model, const std::string& name) {
+  const Parallel p = *parse_parallel(name);
+  if (p == Parallel::tp) return p;
+  const ModelArch* m = cat ? cat->find_model(model) : nullptr;
+  if (!m || !m->is_moe())
+    throw Error(fmt::format("--parallel {} splits routed experts, and {} is {} (expected --parallel tp, or a "
+                            "mixture-of-experts catalog model)",
+                            name, model, m ? "a dense model" : "not a catalog model"),
+                ExitCode::usage_error);
+  return p;
 }
 
 void progress(const std::string& line) { std::cerr << "plan: calibrate: " << line << "\n" << std::flush; }
@@ -238,6 +249,8 @@ int run_calibrate(const Globals& g, RunOptions o) {
 #endif
   }
   std::optional<Catalog> cat = load_catalog_if_present(g);
+  // Before anything runs: ep and dep need a mixture of experts.
+  const Parallel layout = checked_layout(cat, o.model, o.parallel);
   ProbeConfig cfg;
   cfg.shape = resolve_model(cat, o.model, o.shape);
   cfg.precision = o.precision.empty() ? (backend == "cuda" ? "bf16" : "fp32") : o.precision;
@@ -268,7 +281,14 @@ int run_calibrate(const Globals& g, RunOptions o) {
   c.model = cfg.shape.name;
   c.gpu = o.gpu.empty() ? r.device_name : o.gpu;
   c.precision = cfg.precision;
+  // The probe runs one device; the layout is that of the deployment it is for (its
+  // efficiencies are per GPU and apply in every layout, docs/calibration.md).
   c.tp = 1;
+  c.parallel = layout;
+  if (const ModelArch* m = cat ? cat->find_model(o.model) : nullptr; m && m->is_moe() && o.shape.empty())
+    r.notes.push_back(fmt::format("mixture of experts: measured as one token's path, attention and a gated MLP of "
+                                  "(top_k {} + shared {}) x expert_ffn {} = {}; efficiencies are per GPU",
+                                  m->top_k, m->shared_experts, m->expert_ffn(), cfg.shape.ffn));
   EfficiencyFit fit = fit_decode_roofline(r.decode, r.stream_bandwidth_bytes_per_s, r.gemm_flops_per_s);
   double prefill_rate = prefill_flops(cfg.shape, cfg.shape.layers, r.prefill_tokens) / r.prefill_s;
   // Efficiencies are relative to the catalog entry's spec figures when --gpu names one of
@@ -346,6 +366,7 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
   base.precision = o.precision;
   (void)bytes_per_element(base.precision);
   base.tp = o.tp;
+  base.parallel = checked_layout(load_catalog_if_present(g), o.model, o.parallel);
 
   const bool all = o.benchmark == "all";
   std::vector<ServingMeasurement> results;
@@ -404,7 +425,8 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
       std::error_code ec;
       std::filesystem::create_directories(o.out, ec);
       if (ec) throw Error(SourceLoc{o.out, 0, 0}, "cannot create directory: " + ec.message(), ExitCode::cannot_create);
-      c.path = fmt::format("{}/{}-{}-{}-tp{}-{}.yaml", o.out, slug(c.model), slug(c.gpu), c.precision, c.tp, source);
+      c.path = fmt::format("{}/{}-{}-{}-{}{}-{}.yaml", o.out, slug(c.model), slug(c.gpu), c.precision,
+                           to_string(c.parallel), c.tp, source);
     }
   }
   // All or nothing: files already written are removed when a later one fails.
@@ -480,6 +502,11 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
                   "layers=N,hidden=N,heads=N,kv_heads=N,head_dim=N,ffn=N,vocab=N");
   run->add_option("--precision", ro->precision, "fp32, fp16, bf16 (default: bf16 on cuda, fp32 on cpu)");
   run->add_option("--gpu", ro->gpu, "Name recorded as the GPU (default: the device's name)");
+  run->add_option("--parallel", ro->parallel,
+                  "Layout of the deployment the measurement is for, recorded in the file: tp, ep or dep (ep and dep "
+                  "need a mixture of experts; the probe runs one device, its efficiencies apply in every layout)")
+      ->check(CLI::IsMember({"tp", "ep", "dep"}))
+      ->capture_default_str();
   run->add_option("--batch", ro->batches, "Decode batch sizes, comma-separated")->delimiter(',')->capture_default_str();
   run->add_option("--context", ro->context, "KV-cache tokens per sequence during decode")
       ->check(CLI::Range(1, 10000000))
@@ -505,7 +532,14 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
   imp->add_option("--model", io_->model, "Model that was served")->required();
   imp->add_option("--gpu", io_->gpu, "GPU it was served on (catalog name)")->required();
   imp->add_option("--precision", io_->precision, "Weight precision: fp32, fp16, bf16, fp8, int8, int4")->required();
-  imp->add_option("--tp", io_->tp, "Tensor-parallel degree")->required()->check(CLI::Range(1, 64));
+  imp->add_option("--gpus,--tp", io_->tp, "GPUs of the replica that was measured (--tp: the same, for tensor parallel)")
+      ->required()
+      ->check(CLI::Range(1, 64));
+  imp->add_option("--parallel", io_->parallel,
+                  "Layout of those GPUs: tp (tensor parallel), ep (experts split, attention tensor parallel) or dep "
+                  "(experts split, attention data parallel); a calibration applies only to replicas of its layout")
+      ->check(CLI::IsMember({"tp", "ep", "dep"}))
+      ->capture_default_str();
   imp->add_option("--benchmark-index", io_->benchmark,
                   "For a GuideLLM file of several benchmarks: which one (1-based), or 'all' for one calibration file "
                   "per benchmark (a sweep), fitted together by plans");

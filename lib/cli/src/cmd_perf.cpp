@@ -95,7 +95,9 @@ void setup_perf(CLI::App& app, Registry& reg) {
     Catalog cat = load_full_catalog(g);
     const perf::CalibrationSet cal = load_calibrations(g);
     auto lookup = [&cal, &cat](const std::string& model, const std::string& gpu, const std::string& precision, int tp,
-                               std::vector<std::string>* notes) { return cal.apply(cat, {model, gpu, precision, tp}, notes); };
+                               Parallel layout, std::vector<std::string>* notes) {
+      return cal.apply(cat, {model, gpu, precision, tp, layout}, notes);
+    };
     const perf::PerfRunResult r = perf::run_perf(cat, q, lookup);
     emit(opt->format == "json" ? report::render_perf_json(r) : report::render_perf_table(r), opt->out);
     return 0;

@@ -61,12 +61,23 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
 
   std::vector<Calibration> imports;
   std::vector<std::string> names;
+  // Serving results of this deployment measured in another layout: a whole engine's times
+  // (all-to-alls, expert imbalance, attention split) that do not describe this one.
+  std::vector<std::string> other_layout;
   for (const auto& c : files_) {
-    if (c.kind == "import" && c.serving && calibration_matches(c, key)) {
+    if (c.kind != "import" || !c.serving) continue;
+    if (calibration_matches(c, key)) {
       imports.push_back(c);
       names.push_back(c.path);
+    } else if (c.model == key.model && c.gpu == key.gpu && c.precision == key.precision && c.tp == key.tp) {
+      other_layout.push_back(fmt::format("{} (layout {})", c.path, to_string(c.parallel)));
     }
   }
+  if (imports.empty() && !other_layout.empty() && notes)
+    notes->push_back(fmt::format("serving results {} not applied: measured in another layout than this replica's {} "
+                                 "({} GPU{}); a serving result applies only to the layout it was measured in",
+                                 fmt::join(other_layout, ", "), to_string(key.parallel), key.tp,
+                                 key.tp == 1 ? "" : "s"));
   if (!imports.empty()) {
     if (notes) {
       for (const auto& c : imports) {
@@ -77,7 +88,7 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
                                        key.model));
       }
     }
-    ServingFit fit = fit_serving(base, *m, *gpu, *w, *kv, key.tp, imports);
+    ServingFit fit = fit_serving(base, *m, *gpu, *w, *kv, key.tp, imports, key.parallel);
     if (notes)
       for (const auto& n : fit.notes) notes->push_back(n);
     if (fit.ok) {
@@ -90,8 +101,11 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
   }
 
   // Probe calibrations for this GPU and precision, best first: the same model (this TP,
-  // else TP 1), then another model; newest first within each.
-  auto rank = [&](const Calibration& c) { return (c.model == key.model ? 2 : 0) + (c.tp == key.tp ? 1 : 0); };
+  // else TP 1), then another model; within each the same layout first (a probe's kernels
+  // run on one GPU, so its efficiencies hold in every layout), then the newest.
+  auto rank = [&](const Calibration& c) {
+    return (c.model == key.model ? 4 : 0) + (c.tp == key.tp ? 2 : 0) + (c.parallel == key.parallel ? 1 : 0);
+  };
   const Calibration* best = nullptr;
   for (const auto& c : files_) {
     if (!relative_to_catalog(c) || c.gpu != key.gpu || c.precision != key.precision) continue;
@@ -99,9 +113,10 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
     if (!best || rank(c) > rank(*best) || (rank(c) == rank(*best) && c.created >= best->created)) best = &c;
   }
   if (!best) {
-    if (named_ && imports.empty() && notes)
-      notes->push_back(fmt::format("no --calibration file is for {} on {} ({}, TP {}): catalog figures", key.model,
-                                   key.gpu, key.precision, key.tp));
+    if (named_ && imports.empty() && other_layout.empty() && notes)
+      notes->push_back(fmt::format("no --calibration file is for {} on {} ({}, {} GPU{}, layout {}): catalog figures",
+                                   key.model, key.gpu, key.precision, key.tp, key.tp == 1 ? "" : "s",
+                                   to_string(key.parallel)));
     return std::nullopt;
   }
   const Efficiencies& e = *best->efficiencies;
@@ -113,7 +128,7 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
     use.efficiencies->t_fixed_s = fixed_step_seconds(*m, base.efficiency);
   }
   PerfCalibration a{probe_catalog(base, gpu->id, *w, use), best->path, ""};
-  a.note = fmt::format("calibrated by {}: e_bw {:.3f}, e_fl {}, t_fixed {:.3f} ms ({}){}{}", best->path, e.e_bw,
+  a.note = fmt::format("calibrated by {}: e_bw {:.3f}, e_fl {}, t_fixed {:.3f} ms ({}){}{}{}", best->path, e.e_bw,
                        e.e_fl ? fmt::format("{:.3f}", *e.e_fl) : std::string("catalog default"),
                        use.efficiencies->t_fixed_s * 1e3, e.reference_source,
                        same_model ? std::string()
@@ -121,7 +136,12 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
                                                 best->model),
                        best->tp == key.tp ? std::string()
                                           : fmt::format("; measured at TP {}, all-reduces at TP {} from the catalog",
-                                                        best->tp, key.tp));
+                                                        best->tp, key.tp),
+                       best->parallel == key.parallel
+                           ? std::string()
+                           : fmt::format("; recorded for layout {}: per-GPU efficiencies, so applied to layout {} with "
+                                         "its all-reduces and all-to-alls from the catalog",
+                                         to_string(best->parallel), to_string(key.parallel)));
   return a;
 }
 
@@ -184,6 +204,9 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option&
   if (!fleet || model->spec().provenance != ThroughputProvenance::spec || !base_.catalog().find_model(fleet->model) || !model->spec().fits)
     return model;
   const int first = model->spec().gpus_per_replica;
+  // The layout the option names, else the one the catalog chose (a dense model has only tp):
+  // part of the match, like the GPU count.
+  const Parallel layout = fleet->parallel.value_or(model->spec().parallel.value_or(Parallel::tp));
   std::vector<int> degrees{first};
   if (fleet->gpus_per_replica == 0)
     for (int d : tp_degrees)
@@ -192,7 +215,8 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option&
   std::vector<std::string> first_notes;
   for (int tp : degrees) {
     std::vector<std::string> notes;
-    auto applied = calibrations_.apply(base_.catalog(), {fleet->model, instance.gpu, fleet->precision, tp}, &notes);
+    auto applied = calibrations_.apply(base_.catalog(), {fleet->model, instance.gpu, fleet->precision, tp, layout},
+                                        &notes);
     if (tp == first) first_notes = notes;
     if (!applied) {
       if (tp == first) break;
@@ -200,9 +224,9 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option&
     }
     Option at = option;
     at.fleet()->gpus_per_replica = tp;
-    // The layout the catalog chose among several (a dense model has only tp).
-    if (!at.fleet()->parallel && model->spec().parallel && *model->spec().parallel != Parallel::tp)
-      at.fleet()->parallel = model->spec().parallel;
+    // The calibration is for this layout, so a MoE replica keeps it rather than the catalog
+    // choosing again on calibrated figures (a dense model has only tp).
+    if (!at.fleet()->parallel && base_.catalog().find_model(fleet->model)->is_moe()) at.fleet()->parallel = layout;
     auto cal = std::make_unique<CalibratedReplicaModel>(std::move(*applied), at, instance, mix, notes);
     if (cal->spec().feasible) {
       if (tp != first)

@@ -1,5 +1,7 @@
 #include "plan/core/calibration.hpp"
 
+#include "plan/core/catalog.hpp"
+
 #include <Eigen/Dense>
 
 #include <cmath>
@@ -208,7 +210,13 @@ Efficiencies efficiencies_from_fit(const EfficiencyFit& fit, double reference_ba
 }
 
 bool calibration_matches(const Calibration& c, const CalibrationKey& key) {
-  return c.model == key.model && c.gpu == key.gpu && c.precision == key.precision && c.tp == key.tp;
+  return c.model == key.model && c.gpu == key.gpu && c.precision == key.precision && c.tp == key.tp &&
+         c.parallel == key.parallel;
+}
+
+TransformerShape probe_shape(const ModelArch& m) {
+  const int ffn = m.is_moe() ? (m.top_k + m.shared_experts) * m.expert_ffn() : m.ffn;
+  return TransformerShape{m.id, m.layers, m.hidden, m.heads, m.kv_heads, m.head_dim, ffn, m.vocab};
 }
 
 std::optional<TransformerShape> builtin_shape(const std::string& name) {

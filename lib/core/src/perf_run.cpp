@@ -88,7 +88,7 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.parallel_given = req.parallel.has_value();
   if (r.tp == 0) r.tp = smallest_fitting_tp(cat, *m, *gpu, *w, *kv, ctx, 8, layout).value_or(8);
   std::optional<PerfCalibration> applied;
-  if (calibration) applied = calibration(m->id, gpu->id, w->id, r.tp, &r.notes);
+  if (calibration) applied = calibration(m->id, gpu->id, w->id, r.tp, layout, &r.notes);
   if (applied) {
     r.calibration_source = applied->source;
     r.calibration_note = applied->note;

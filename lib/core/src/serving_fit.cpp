@@ -204,9 +204,16 @@ double rms_relative(const std::vector<ServingObservation>& obs, double ServingOb
 }  // namespace
 
 ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu, const Precision& weights,
-                       const Precision& kv, int tp, const std::vector<Calibration>& imports) {
+                       const Precision& kv, int tp, const std::vector<Calibration>& imports, Parallel layout) {
   ServingFit fit;
-  const PerfModel base(m, gpu, weights, kv, tp, cat.efficiency);
+  const PerfModel base(m, gpu, weights, kv, tp, cat.efficiency, layout);
+  // Requests of one token: what fails here (the layout, the heads split, the weights) fails
+  // for every measurement.
+  if (std::string why = deployment_problem(base, 1.0); !why.empty()) {
+    fit.problem = fmt::format("{} on {} GPU{} of {} in layout {} cannot be modelled: {}", m.id, tp, tp == 1 ? "" : "s",
+                              gpu.id, to_string(layout), why);
+    return fit;
+  }
   std::vector<Measurement> ms;
   for (const auto& c : imports) {
     if (!c.serving) continue;
@@ -282,7 +289,7 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
   std::array<bool, 3> identified{};
   for (iterations = 1; iterations <= 30; ++iterations) {
     const Catalog scaled = scaled_catalog(cat, gpu.id, s);
-    const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency);
+    const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency, layout);
     std::vector<Equation> eqs;
     identified = {};
     for (const auto& x : ms) {
@@ -303,7 +310,8 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
   }
   if (!sol.ok) {
     fit.problem = "the measurements need times no positive scaling of the catalog model gives, or efficiencies above "
-                  "100% of the spec figures (check the model, GPU, precision and TP the files were imported with)";
+                  "100% of the spec figures (check the model, GPU, precision, GPU count and "
+                  "layout the files were imported with)";
     for (auto& x : ms) fit.observations.push_back(x.obs);
     return fit;
   }
@@ -324,7 +332,7 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
                                        : "too few measurements to fit it as well"));
   }
   const Catalog scaled = scaled_catalog(cat, gpu.id, s);
-  const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency);
+  const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency, layout);
   for (auto& x : ms) {
     x.obs.fitted = predict(pm, x);
     fit.observations.push_back(x.obs);
@@ -333,8 +341,8 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
   const double e_fl_after = e_fl / s.compute;
   if (e_bw_after < 0.1 || e_fl_after < 0.1)
     fit.notes.push_back(fmt::format("the fitted efficiencies (e_bw {:.3f}, e_fl {:.3f}) are under 10% of the spec "
-                                    "figures: check that the files were imported for this model, GPU, precision and "
-                                    "TP, and that the runs were not limited by something else (client, network)",
+                                    "figures: check that the files were imported for this model, GPU, precision, "
+                                    "GPU count and layout, and that the runs were not limited by something else (client, network)",
                                     e_bw_after, e_fl_after));
   fit.rms_error_catalog = rms_relative(fit.observations, &ServingObservation::catalog);
   fit.rms_error_fitted = rms_relative(fit.observations, &ServingObservation::fitted);
@@ -355,7 +363,7 @@ std::optional<ServingFit> fit_serving_deployment(const Catalog& cat, const std::
   if (!m || !gpu || !w || !is_tp_degree(c.tp)) return std::nullopt;
   const Precision* kv = cat.find_precision(w->kv_default());
   if (!kv) return std::nullopt;
-  return fit_serving(cat, *m, *gpu, *w, *kv, c.tp, imports);
+  return fit_serving(cat, *m, *gpu, *w, *kv, c.tp, imports, c.parallel);
 }
 
 }  // namespace plan::perf

@@ -62,6 +62,7 @@ std::string render_calibration(const Calibration& c) {
   o += fmt::format("gpu: {}\n", q(c.gpu));
   o += fmt::format("precision: {}\n", c.precision);
   o += fmt::format("tp: {}\n", c.tp);
+  o += fmt::format("parallel: {}\n", to_string(c.parallel));
   if (c.probe) {
     const ProbeResult& p = *c.probe;
     o += "device:\n";
@@ -185,6 +186,14 @@ Calibration parse_calibration(const std::string& file, const std::string& text) 
     throw Error(loc_of(file, top.node("precision")), e.what());
   }
   c.tp = top.integer("tp", 1, 64);
+  // Files written before layouts have no `parallel`: their replicas were tensor parallel.
+  if (top.has("parallel")) {
+    const std::string v = top.str("parallel");
+    auto layout = parse_parallel(v);
+    if (!layout)
+      throw Error(loc_of(file, top.node("parallel")), fmt::format("'parallel' is '{}' (expected one of: tp, ep, dep)", v));
+    c.parallel = *layout;
+  }
 
   if (auto dev = top.opt_node("device")) {
     ProbeResult p;

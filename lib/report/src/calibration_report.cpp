@@ -84,7 +84,8 @@ std::string serving_text(const Calibration& c) {
 std::string render_calibration(const Calibration& c) {
   std::string o = fmt::format("calibration {} ({}, created {} on {}, {})\n", c.path.empty() ? "-" : c.path, c.kind,
                               c.created, c.host, c.probe_version);
-  o += fmt::format("model {}, gpu {}, precision {}, tp {}\n", c.model, c.gpu, c.precision, c.tp);
+  o += fmt::format("model {}, gpu {}, precision {}, tp {}, parallel {}\n", c.model, c.gpu, c.precision, c.tp,
+                   to_string(c.parallel));
   if (c.probe) o += probe_text(c);
   if (c.fit) {
     const EfficiencyFit& f = *c.fit;
@@ -147,9 +148,9 @@ std::string render_serving_fit(const std::vector<Calibration>& files, const std:
   o += fmt::format("time scales: memory x{:.3f}, compute x{:.3f}, fixed x{:.3f}; {}\n", f.scales.memory,
                    f.scales.compute, f.scales.fixed, f.method);
   for (const auto& h : f.held) o += "held at the catalog's value: " + h + "\n";
-  o += fmt::format("plans for {} on {}x {} ({}) use these scales; all files for the same deployment are fitted "
-                   "together\n",
-                   c.model, c.tp, c.gpu, c.precision);
+  o += fmt::format("plans for {} on {}x {} ({}, layout {}) use these scales; all files for the same deployment "
+                   "are fitted together\n",
+                   c.model, c.tp, c.gpu, c.precision, to_string(c.parallel));
   return o;
 }
 

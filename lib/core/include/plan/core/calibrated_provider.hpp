@@ -1,8 +1,8 @@
 #pragma once
 // Which calibration sizes a self-hosted deployment, and the performance model built from
 // it: the catalog roofline of calib/catalog.yaml, with a GPU's efficiencies replaced by a
-// calibration's when one matches the replica's model, GPU, precision and tensor-parallel
-// degree (docs/calibration.md). Takes calibrations already read (lib/io reads the files);
+// calibration's when one matches the replica's model, GPU, precision, GPU count and
+// layout (docs/calibration.md). Takes calibrations already read (lib/io reads the files);
 // no I/O here.
 #include <memory>
 #include <optional>
@@ -29,12 +29,14 @@ class CalibrationSet {
   bool named() const { return named_; }
 
   // What applies to one deployment: serving results imported for exactly this model, GPU,
-  // precision and TP are fitted (perf::fit_serving); failing that, the best probe
-  // calibration for this GPU and precision, measured at this TP or at TP 1 (efficiencies
-  // are per GPU; all-reduces stay the catalog's): the same model first, then this TP, then
-  // the newest (`created`; on equal times the later in the list). A probe of another model
-  // keeps the catalog's fixed cost per step. nullopt when none applies. `notes` collects
-  // why matching calibrations were not used.
+  // precision, GPU count and layout are fitted (perf::fit_serving, on the replica model of
+  // that layout); serving results of another layout never apply (a note says so). Failing
+  // that, the best probe calibration for this GPU and precision, measured at this TP or at
+  // TP 1 (efficiencies are per GPU; all-reduces and all-to-alls stay the catalog's): the
+  // same model first, then this TP, then this layout, then the newest (`created`; on equal
+  // times the later in the list). A probe of another model keeps the catalog's fixed cost
+  // per step. nullopt when none applies. `notes` collects why matching calibrations were
+  // not used.
   std::optional<PerfCalibration> apply(const Catalog& base, const CalibrationKey& key,
                                        std::vector<std::string>* notes) const;
 
@@ -44,8 +46,8 @@ class CalibrationSet {
 };
 
 // The catalog model for every option, calibrated where a calibration applies. Only
-// replicas the catalog roofline sized (provenance "spec") are calibrated; the TP the
-// catalog chose is part of the match. When the option leaves the TP to the model and the
+// replicas the catalog roofline sized (provenance "spec") are calibrated; the TP and the
+// layout the catalog chose (or the option named) are part of the match. When the option leaves the TP to the model and the
 // calibrated replica misses the latency targets, larger degrees the instance allows are
 // tried, each with the calibration that matches it.
 class CalibratedReplicaModelProvider : public ReplicaModelProvider {

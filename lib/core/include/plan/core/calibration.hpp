@@ -9,7 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "plan/core/parallel.hpp"
+
 namespace plan {
+
+struct ModelArch;
 
 // Shape of a decoder-only transformer with grouped-query attention and a gated (SwiGLU)
 // MLP: enough to size its GEMMs and its KV cache.
@@ -178,7 +182,8 @@ struct Calibration {
   std::string model;
   std::string gpu;       // catalog GPU name, or the device name for probes without catalog match
   std::string precision;
-  int tp = 1;
+  int tp = 1;            // GPUs of the replica (the file's key `tp`, kept for files written before layouts)
+  Parallel parallel = Parallel::tp;  // how those GPUs share the model; absent in the file = tp
   std::optional<ProbeResult> probe;
   std::optional<EfficiencyFit> fit;
   std::optional<Efficiencies> efficiencies;
@@ -191,10 +196,18 @@ struct CalibrationKey {
   std::string model;      // catalog model id
   std::string gpu;        // catalog GPU id
   std::string precision;  // weight precision
-  int tp = 1;             // tensor-parallel degree
+  int tp = 1;             // GPUs of the replica
+  Parallel parallel = Parallel::tp;  // layout of the replica
 };
-// True when `c` was measured for exactly this model, GPU, precision and TP.
+// True when `c` was measured for exactly this model, GPU, precision, GPU count and layout.
 bool calibration_matches(const Calibration& c, const CalibrationKey& key);
+
+// The dense shape the probe measures for a catalog model. A dense model is itself. A
+// mixture of experts is one token's path through a MoE layer: its attention, and the
+// top_k routed plus the shared experts as one gated MLP of (top_k + shared_experts) x
+// expert_ffn. The probe's kernels run on one GPU, so the efficiencies it yields are per
+// GPU and hold in every layout (tp, ep, dep); how experts are split is the model's part.
+TransformerShape probe_shape(const ModelArch& m);
 
 // Built-in shapes usable without the catalog: "tiny" (a small shape for tests and the
 // CPU probe). Returns nullopt for other names.

@@ -42,10 +42,10 @@ struct PerfCalibration {
   std::string source;
   std::string note;
 };
-// Finds the calibration for a deployment (model, GPU and precision ids, TP degree); nullopt
-// when none applies. Appends to `notes` why matching files were not used.
+// Finds the calibration for a deployment (model, GPU and precision ids, GPU count, layout);
+// nullopt when none applies. Appends to `notes` why matching files were not used.
 using PerfCalibrationLookup = std::function<std::optional<PerfCalibration>(
-    const std::string& model, const std::string& gpu, const std::string& precision, int tp,
+    const std::string& model, const std::string& gpu, const std::string& precision, int tp, Parallel layout,
     std::vector<std::string>* notes)>;
 
 enum class StepBound { memory, compute };

@@ -71,11 +71,18 @@ struct ServingFit {
 // measurement is held at 1. A solution must be positive and keep every efficiency at or
 // below 100% of the spec figure. Branches are re-derived from the fitted scales and the
 // fit repeated until they are stable.
+//
+// The model fitted is the replica of `tp` GPUs in `layout` (PerfModel with that layout):
+// the per-GPU expert reads and imbalance of ep/dep and data-parallel attention enter each
+// term, and all-to-alls stay unscaled like all-reduces. A deployment the layout cannot run
+// (a dense model in ep/dep, fewer experts than GPUs, heads TP does not divide, weights that
+// do not fit) is not fitted (ok false, problem says why).
 ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu, const Precision& weights,
-                       const Precision& kv, int tp, const std::vector<Calibration>& imports);
+                       const Precision& kv, int tp, const std::vector<Calibration>& imports,
+                       Parallel layout = Parallel::tp);
 
 // fit_serving for the deployment that the first of `imports` names (its model, GPU,
-// precision and TP, with the weights' default KV precision); nullopt when `cat` has no such
+// precision, GPU count and layout, with the weights' default KV precision); nullopt when `cat` has no such
 // deployment, or `imports` is empty.
 std::optional<ServingFit> fit_serving_deployment(const Catalog& cat, const std::vector<Calibration>& imports);
 
