@@ -265,8 +265,11 @@ Document parse_document(const std::string& file, const std::string& text, const 
   // One pass where it gives what two passes give: a text without anchors that parses as one
   // document is built, then its events are replayed into Guard (the same checks, in the same
   // order, hence the same first error). Anything else (an anchor, a syntax error, no document
-  // or several) takes the two passes below, which report it where the parser meets it.
-  if (!anchors) {
+  // or several) takes the two passes below, which report it where the parser meets it. Only
+  // for a text too short to hold more than max_nodes nodes (a node takes half a byte at
+  // least: "{a,b}" is four in five bytes), so the tree built before the checks is never
+  // larger than one the checks let through.
+  if (!anchors && text.size() <= limits.max_nodes / 2) {
     std::vector<YAML::Node> docs;
     try {
       docs = YAML::LoadAll(text);
