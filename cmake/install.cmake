@@ -35,8 +35,9 @@ install(CODE "
   endforeach()
 ")
 
-# The man page, from `plan --help` (help2man, Debian package help2man). Without help2man
-# the man page is left out and said so.
+# The man page, from `plan --help` and each subcommand's `--help` (help2man, Debian package
+# help2man; scripts/man_page.sh adds a SUBCOMMANDS section, one subsection per subcommand).
+# Without help2man the man page is left out and said so.
 find_program(PLAN_HELP2MAN help2man)
 if(PLAN_HELP2MAN)
   set(PLAN_MAN_PAGE "${CMAKE_INSTALL_MANDIR}/man1/plan.1")
@@ -44,11 +45,11 @@ if(PLAN_HELP2MAN)
     set(dest \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_MANDIR}/man1\")
     file(MAKE_DIRECTORY \"\${dest}\")
     message(STATUS \"Installing: \${dest}/plan.1\")
-    execute_process(COMMAND \"${PLAN_HELP2MAN}\" --no-info --no-discard-stderr
-                            --name \"${PROJECT_DESCRIPTION}\" --output \"\${dest}/plan.1\" \"$<TARGET_FILE:plan>\"
+    execute_process(COMMAND bash \"${PROJECT_SOURCE_DIR}/scripts/man_page.sh\" \"$<TARGET_FILE:plan>\"
+                            \"\${dest}/plan.1\" \"${PROJECT_DESCRIPTION}\"
                     RESULT_VARIABLE rc)
     if(NOT rc EQUAL 0)
-      message(FATAL_ERROR \"help2man failed (\${rc})\")
+      message(FATAL_ERROR \"scripts/man_page.sh failed (\${rc})\")
     endif()
   ")
 else()

@@ -25,6 +25,7 @@ for f in bin/plan share/plan/pricing/2026-05.yaml share/plan/pricing/MANIFEST.sh
 done
 if command -v help2man >/dev/null; then
   grep -q '^\.SH DESCRIPTION' "$tmp/prefix/share/man/man1/plan.1" || fail "no man page (share/man/man1/plan.1)"
+  grep -q '^\.SS "plan prices import"' "$tmp/prefix/share/man/man1/plan.1" || fail "the man page has no subcommand sections"
 else
   echo "install_check: help2man not installed: no man page to check"
 fi

@@ -316,7 +316,8 @@ add_test(NAME cli.diff.calibration COMMAND bash -c
   ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-throughput.yaml WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.diff.calibration PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
 
-# User files: nothing is written into an install prefix or the source tree
+# User files: nothing is written into an install prefix or the source tree by calibrate
+# import, calibrate run, models add or prices import
 # (tests/cli/user_files.sh), and without HOME or XDG_DATA_HOME a default output is refused.
 add_test(NAME cli.calibrate.user_files
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/user_files.sh $<TARGET_FILE:plan> ${PROJECT_SOURCE_DIR})

@@ -1,4 +1,4 @@
-# plan completion bash|zsh, and suggestions for a mistyped command or option.
+# plan completion bash|zsh, the man page, and suggestions for a mistyped command or option.
 add_test(NAME cli.completion.scripts COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/completion.sh $<TARGET_FILE:plan>)
 set_tests_properties(cli.completion.scripts PROPERTIES SKIP_RETURN_CODE 125)
 plan_cli_test(completion.unknown_shell --rc 64 --stderr-re "^plan: error: shell: fish not in \\{bash,zsh\\}"
@@ -25,3 +25,7 @@ plan_cli_test(suggest.option_none --rc 64
 plan_cli_test(suggest.command_none --rc 64
   --stderr-re "^plan: error: unknown command 'xyzzy' \\(expected one of: compare, prices, .*calibrate, .*completion.*\\) \\(see plan --help\\)$"
   -- xyzzy)
+
+# The man page: a section per subcommand, nested ones included (tests/cli/man_page.sh).
+add_test(NAME cli.man_page COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/man_page.sh $<TARGET_FILE:plan> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.man_page PROPERTIES SKIP_RETURN_CODE 125)
