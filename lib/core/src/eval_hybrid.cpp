@@ -211,7 +211,7 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
 
   r.token_detail = best->tokens.cost;
   r.rate_check = best->tokens.rate_check;
-  for (const auto& n : best->tokens.notes) r.notes.push_back("overflow: " + n);
+  for (const auto& note : best->tokens.notes) r.notes.push_back("overflow: " + note);
   r.breakdown.api_tokens = best->tokens.cost.total();
   add_fleet_lines(fc, r);
   r.notes.push_back(fmt::format("{} private replicas serve {:.1f}% of tokens; overflow to {} costs {:.2f} USD/month",

@@ -45,10 +45,9 @@ std::string read_text_file(const std::string& path, std::size_t max_bytes) {
 
 namespace {
 
-// Checks of the event stream: bounds depth, node count and scalar size, and finds duplicate
-// keys. It sees either the parser's events, before a tree is built, or the same events replayed
-// from a tree already built (replay(), below). Aliases are not expanded here or later: readers
-// visit only the fields they know, so an alias bomb cannot multiply work.
+// First pass over the event stream: bounds depth, node count and scalar size, and finds
+// duplicate keys, all before a tree is built. Aliases are not expanded here or later:
+// readers visit only the fields they know, so an alias bomb cannot multiply work.
 class Guard : public YAML::EventHandler {
  public:
   Guard(std::string file, const Limits& limits) : file_(std::move(file)), limits_(limits) {}
@@ -164,10 +163,7 @@ std::size_t invalid_utf8(const std::string& text) {
 // with large frames), so before handing it the text, reject flow nesting ('[' and '{'
 // outside quotes and comments) deeper than the limit. Block nesting needs indentation,
 // one column or more per level, and is bounded by Guard from the event stream. Linear.
-// Returns whether the text may hold an anchor or an alias: '&' or '*' outside quotes and
-// comments where a node can start (at the start of a line or after a blank or one of [{,:-).
-bool prescan(const std::string& file, const std::string& text, const Limits& limits) {
-  bool anchors = false;
+void prescan_depth(const std::string& file, const std::string& text, const Limits& limits) {
   std::size_t depth = 0;
   char quote = 0;
   bool comment = false;
@@ -200,39 +196,8 @@ bool prescan(const std::string& file, const std::string& text, const Limits& lim
       case ']': case '}':
         if (depth > 0) --depth;
         break;
-      case '&': case '*':
-        if (i == 0 || std::string_view(" \t\n[{,:-").find(text[i - 1]) != std::string_view::npos) anchors = true;
-        break;
       default: break;
     }
-  }
-  return anchors;
-}
-
-// The events of a tree built by YAML::Load, in the parser's order (a mapping's pairs keep
-// their order and duplicates), so that Guard sees what it would have seen while parsing.
-// Only for a tree without aliases: one node reached twice would be visited twice.
-void replay(Guard& g, const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar:
-      g.OnScalar(n.Mark(), n.Tag(), YAML::NullAnchor, n.Scalar());
-      break;
-    case YAML::NodeType::Sequence:
-      g.OnSequenceStart(n.Mark(), n.Tag(), YAML::NullAnchor, n.Style());
-      for (const auto& item : n) replay(g, item);
-      g.OnSequenceEnd();
-      break;
-    case YAML::NodeType::Map:
-      g.OnMapStart(n.Mark(), n.Tag(), YAML::NullAnchor, n.Style());
-      for (const auto& kv : n) {
-        replay(g, kv.first);
-        replay(g, kv.second);
-      }
-      g.OnMapEnd();
-      break;
-    default:
-      g.OnNull(n.Mark(), YAML::NullAnchor);
-      break;
   }
 }
 
@@ -254,36 +219,7 @@ Document parse_document(const std::string& file, const std::string& text, const 
     throw Error(position(file, text, nul), "file contains a NUL byte (expected UTF-8 text)");
   if (auto bad = invalid_utf8(text); bad != std::string::npos)
     throw Error(position(file, text, bad), "file is not UTF-8 text (expected UTF-8)");
-  const bool anchors = prescan(file, text, limits);
-  auto check_root = [&](Document d) {
-    if (d.root.IsNull())
-      throw Error(loc_of(file, d.root), "document is empty (expected 'key: value' lines)");
-    if (!any_root && !d.root.IsMap())
-      throw Error(loc_of(file, d.root), "top level is not a mapping (expected 'key: value' lines)");
-    return d;
-  };
-  // One pass where it gives what two passes give: a text without anchors that parses as one
-  // document is built, then its events are replayed into Guard (the same checks, in the same
-  // order, hence the same first error). Anything else (an anchor, a syntax error, no document
-  // or several) takes the two passes below, which report it where the parser meets it. Only
-  // for a text too short to hold more than max_nodes nodes (a node takes half a byte at
-  // least: "{a,b}" is four in five bytes), so the tree built before the checks is never
-  // larger than one the checks let through.
-  if (!anchors && text.size() <= limits.max_nodes / 2) {
-    std::vector<YAML::Node> docs;
-    try {
-      docs = YAML::LoadAll(text);
-    } catch (const YAML::Exception&) {
-      docs.clear();
-    }
-    if (docs.size() == 1) {
-      Guard guard(file, limits);
-      guard.OnDocumentStart(docs[0].Mark());
-      replay(guard, docs[0]);
-      guard.OnDocumentEnd();
-      return check_root(Document{file, docs[0]});
-    }
-  }
+  prescan_depth(file, text, limits);
   try {
     std::istringstream in(text);
     YAML::Parser parser(in);
@@ -294,7 +230,12 @@ Document parse_document(const std::string& file, const std::string& text, const 
     }
     if (guard.documents() == 0)
       throw Error(SourceLoc{file, 0, 0}, "file has no YAML document, only comments (expected a document)");
-    return check_root(Document{file, YAML::Load(text)});
+    Document d{file, YAML::Load(text)};
+    if (d.root.IsNull())
+      throw Error(loc_of(file, d.root), "document is empty (expected 'key: value' lines)");
+    if (!any_root && !d.root.IsMap())
+      throw Error(loc_of(file, d.root), "top level is not a mapping (expected 'key: value' lines)");
+    return d;
   } catch (const YAML::Exception& e) {
     throw Error(loc_of_exception(file, e), fmt::format("invalid YAML: {} (expected well-formed YAML)", e.msg));
   }
