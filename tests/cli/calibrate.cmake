@@ -324,3 +324,13 @@ add_test(NAME cli.calibrate.user_files
 plan_cli_test(calibrate.no_user_dir --rc 73 --env HOME= --env XDG_DATA_HOME=
   --stderr-exact "plan: error: no directory for user files (expected HOME or an absolute XDG_DATA_HOME, or -o FILE)"
   -- calibrate import ${CAL}/vllm_bench_serve.json --model opt-125m --gpu l4 --precision fp16 --tp 1)
+
+# Fuzz regressions (fuzz/corpus): a number beyond double's range in a serving result, and a
+# calibration file on which yaml-cpp's LoadAll would never return.
+plan_cli_test(calibrate.import_number_overflow --rc 2
+  --stderr-exact "plan: error: fuzz/corpus/serving/crash-number-overflow.json: benchmark result holds a number out of range (expected the JSON of vllm bench serve or throughput, or GuideLLM's benchmarks.json)"
+  -- calibrate import fuzz/corpus/serving/crash-number-overflow.json --model llama-3.1-8b --gpu h100-sxm
+     --precision bf16 --tp 1 -o ${CMAKE_BINARY_DIR}/number-overflow.yaml)
+plan_cli_test(calibrate.show_stray_comma --rc 2
+  --stderr-exact "plan: error: fuzz/corpus/calibration/timeout-loadall.yaml:1:1: more than one YAML document (expected one)"
+  -- calibrate show fuzz/corpus/calibration/timeout-loadall.yaml)

@@ -204,6 +204,10 @@ TEST_CASE("import_serving reads JSON as Python writes it, and places syntax erro
         "t.json:2:1: 'num_requests' is \"ten\" (expected a non-negative number)");
   CHECK(error_of([] { io::parse_serving("a.json", "[1, 2]"); }) ==
         "a.json:1:1: benchmark result is not a JSON object (expected one)");
+  // A number beyond double's range is an error, not an exception that escapes.
+  CHECK(error_of([] { io::parse_serving("n.json", "{\"elapsed_time\": 2e1601}"); }) ==
+        "n.json: benchmark result holds a number out of range (expected the JSON of vllm bench serve or "
+        "throughput, or GuideLLM's benchmarks.json)");
   // A GuideLLM benchmark that is not a mapping: named by its place, at the 'benchmarks' key.
   CHECK(error_of([] { io::parse_serving("g.json", "{\"benchmarks\": [1]}"); }) ==
         "g.json:1:2: malformed GuideLLM benchmark 1 (expected each benchmark to be a mapping with 'metrics')");

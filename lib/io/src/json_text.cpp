@@ -71,6 +71,9 @@ nlohmann::json parse_json_text(const std::string& file, std::string_view text, s
     // e.byte is 1-based: the byte the parser stopped at.
     throw Error(loc_at_byte(file, src, e.byte > 0 ? e.byte - 1 : 0),
                 fmt::format("{} is not valid JSON (expected {})", what, expected));
+  } catch (const nlohmann::json::exception&) {
+    // A number beyond double's range (2e1601) is out_of_range.406, with no byte offset.
+    throw Error(SourceLoc{file, 0, 0}, fmt::format("{} holds a number out of range (expected {})", what, expected));
   }
 }
 

@@ -409,6 +409,9 @@ std::vector<std::pair<int, nlohmann::json>> read_json_documents(const std::strin
         std::string what = e.what();
         if (auto p = what.find("syntax error"); p != std::string::npos) what = what.substr(p);
         throw Error(loc, fmt::format("malformed JSON: {}", what));
+      } catch (const nlohmann::json::exception& e) {
+        // A number out of double's range (2e1601) is out_of_range.406, not a parse error.
+        throw Error(SourceLoc{path, line, 1}, fmt::format("malformed JSON: {}", e.what()));
       }
     }
     start = nl + 1;
