@@ -4,9 +4,8 @@
 # The demo has its own build directory, build-demo/, built for a short compile rather than
 # for speed or debugging: a unity build (the sources of each library compiled together, in
 # batches) at -O1 without debug information; scripts/test.sh builds build/ as usual. From
-# scratch the whole script took 215 s of CPU time on a busy 2-core machine (README.md, "Two
-# commands"; 912 s as a RelWithDebInfo build), so under 2 minutes on two idle cores;
-# seconds when build-demo/ is up to date.
+# scratch the whole script took 135.5 s of wall time on an idle 2-core machine (README.md,
+# "Two commands"); seconds when build-demo/ is up to date.
 #   scripts/demo.sh [PROFILE]      (default: profiles/early-chat.yaml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
