@@ -20,17 +20,13 @@ using nlohmann::json;
 constexpr const char* model_types[] = {"llama",     "mistral",     "qwen2",   "qwen3", "qwen3_moe", "mixtral",
                                        "deepseek_v3", "gpt_oss", "llama4", "gemma3", "gemma3_text"};
 
-SourceLoc key_loc(const std::string& file, const std::string& text, const std::string& key) {
-  return json_key_loc(file, text, key);
-}
-
 // Typed access to one JSON object, naming the file, line and key in every error.
 struct Obj {
   const std::string& file;
   const std::string& text;
   const json& j;
 
-  SourceLoc loc(const char* k) const { return key_loc(file, text, k); }
+  SourceLoc loc(const char* k) const { return json_key_loc(file, text, k); }
 
   bool has(const char* k) const { return j.contains(k) && !j.at(k).is_null(); }
   int integer(const char* k) const {
@@ -83,7 +79,7 @@ std::string precision_of(const std::string& file, const std::string& text, const
       }
     }
   }
-  throw Error(key_loc(file, text, "quantization_config"),
+  throw Error(json_key_loc(file, text, "quantization_config"),
               fmt::format("config.json quantization_config '{}' is not a format the catalog has (expected mxfp4, fp8, "
                           "awq/gptq 4 or 8 bit, or compressed-tensors fp8/int8/int4/nvfp4)",
                           method.empty() ? q.dump() : method));
@@ -112,7 +108,7 @@ HfModel parse_hf_config(const std::string& file, const std::string& text, const 
   const std::string type = root.value("model_type", std::string());
   if (std::find_if(std::begin(model_types), std::end(model_types), [&](const char* t) { return type == t; }) ==
       std::end(model_types))
-    throw Error(key_loc(file, text, "model_type"), fmt::format("config.json model_type '{}' is not supported (expected one of: {})",
+    throw Error(json_key_loc(file, text, "model_type"), fmt::format("config.json model_type '{}' is not supported (expected one of: {})",
                                                    type, supported_hf_model_types()));
   // Multimodal configs (Llama 4, Gemma 3) keep the language model under text_config.
   const bool nested = (type == "llama4" || type == "gemma3") && root.contains("text_config");

@@ -11,7 +11,8 @@
 
 namespace plan::io {
 
-// The line and column of byte offset `at` (0-based) of `text`.
+// The 1-based line and column of byte offset `at` (0-based) of `text`; columns count bytes.
+// Shared by the YAML and JSON readers.
 SourceLoc loc_at_byte(const std::string& file, std::string_view text, std::size_t at);
 
 // Where `"key"` first appears in `text`; FILE:1:1 when it does not.

@@ -14,6 +14,7 @@
 
 #include "plan/core/error.hpp"
 #include "plan/io/files.hpp"
+#include "json_text.hpp"
 #include "usage_formats.hpp"
 
 namespace plan::io {
@@ -380,13 +381,6 @@ std::vector<std::pair<int, nlohmann::json>> read_json_documents(const std::strin
     while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
     std::fclose(f);
   }
-  auto loc_of = [&](std::size_t byte, int base_line) {
-    int line = base_line, col = 1;
-    for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-      if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
-    }
-    return SourceLoc{path, line, col};
-  };
   std::vector<std::pair<int, nlohmann::json>> docs;
   auto whole = nlohmann::json::parse(text, nullptr, false);
   if (!whole.is_discarded()) {
@@ -405,7 +399,7 @@ std::vector<std::pair<int, nlohmann::json>> read_json_documents(const std::strin
         docs.emplace_back(line, nlohmann::json::parse(l));
       } catch (const nlohmann::json::parse_error& e) {
         SourceLoc loc{path, line, static_cast<int>(std::min<std::size_t>(e.byte, l.size() + 1))};
-        if (line == 1 && docs.empty()) loc = loc_of(e.byte > 0 ? e.byte - 1 : 0, 1);
+        if (line == 1 && docs.empty()) loc = loc_at_byte(path, text, e.byte > 0 ? e.byte - 1 : 0);
         std::string what = e.what();
         if (auto p = what.find("syntax error"); p != std::string::npos) what = what.substr(p);
         throw Error(loc, fmt::format("malformed JSON: {}", what));

@@ -1,4 +1,5 @@
 #include "yaml_strict.hpp"
+#include "json_text.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 
@@ -112,18 +113,6 @@ class Guard : public YAML::EventHandler {
   const SourceLoc& second_document() const { return second_; }
 };
 
-// 1-based line and column of byte `pos` (columns count bytes).
-SourceLoc position(const std::string& file, const std::string& text, std::size_t pos) {
-  int line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t i = 0; i < pos && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return SourceLoc{file, line, static_cast<int>(pos - line_start) + 1};
-}
 
 // Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
 // forms, no surrogates, nothing above U+10FFFF), or npos.
@@ -190,7 +179,7 @@ void prescan_depth(const std::string& file, const std::string& text, const Limit
         break;
       case '[': case '{':
         if (++depth > limits.max_depth)
-          throw Error(position(file, text, i),
+          throw Error(loc_at_byte(file, text, i),
                       fmt::format("nesting deeper than {} levels (expected a shallower document)", limits.max_depth));
         break;
       case ']': case '}':
@@ -216,9 +205,9 @@ Document parse_document(const std::string& file, const std::string& text, const 
   if (text.size() > limits.max_bytes)
     throw Error(SourceLoc{file, 0, 0}, fmt::format("file is larger than {} bytes (expected a smaller file)", limits.max_bytes));
   if (auto nul = text.find('\0'); nul != std::string::npos)
-    throw Error(position(file, text, nul), "file contains a NUL byte (expected UTF-8 text)");
+    throw Error(loc_at_byte(file, text, nul), "file contains a NUL byte (expected UTF-8 text)");
   if (auto bad = invalid_utf8(text); bad != std::string::npos)
-    throw Error(position(file, text, bad), "file is not UTF-8 text (expected UTF-8)");
+    throw Error(loc_at_byte(file, text, bad), "file is not UTF-8 text (expected UTF-8)");
   prescan_depth(file, text, limits);
   try {
     std::istringstream in(text);
