@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libeigen3-dev catch2 libbenchmark-dev
+  libcli11-dev libyaml-dev nlohmann-json3-dev libfmt-dev libeigen3-dev catch2 libbenchmark-dev
   libxlsxwriter-dev
   libpq-dev postgresql
   clang libclang-rt-14-dev python3 python3-openpyxl

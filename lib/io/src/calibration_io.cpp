@@ -220,7 +220,7 @@ Calibration parse_calibration(const std::string& file, const std::string& text) 
       p.prefill_tokens_per_s = pf.num("tokens_per_s", Range::positive());
       pf.finish();
     }
-    ms.seq("decode", [&](const YAML::Node& node, std::size_t i) {
+    ms.seq("decode", [&](const Node& node, std::size_t i) {
       Map dm(file, node, fmt::format("decode point {}", i + 1));
       DecodePoint dp;
       dp.batch = dm.integer("batch", 1, 1000000);

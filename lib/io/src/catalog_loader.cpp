@@ -149,7 +149,7 @@ CatalogValue read_value(const Catalog& c, Map& eff, const char* key, Range r) {
 template <typename T, typename Read>
 void read_entries(Map& top, const char* key, const char* what, std::vector<T>& out, Read read,
                   std::set<std::string> ids = {}) {
-  top.seq(key, [&](const YAML::Node& n, std::size_t i) {
+  top.seq(key, [&](const Node& n, std::size_t i) {
     Map first(top.file(), n, fmt::format("{} {}", what, i + 1));
     Map m(top.file(), n, fmt::format("{} '{}'", what, first.str("id")));
     T item = read(m);

@@ -15,7 +15,7 @@ constexpr double max_ms = 1e12;
 
 // The `self_hosted` object: what sizes the fleet (replica throughput and where it came
 // from) and the latency at peak.
-void read_self_hosted(const std::string& file, const YAML::Node& n, const std::string& id, SelfHostedDetail& d) {
+void read_self_hosted(const std::string& file, const Node& n, const std::string& id, SelfHostedDetail& d) {
   Map m(file, n, fmt::format("self_hosted of option '{}'", id));
   d.instance = m.opt_str("instance").value_or("");
   d.gpu = m.opt_str("gpu").value_or("");
@@ -35,7 +35,7 @@ void read_self_hosted(const std::string& file, const YAML::Node& n, const std::s
   }
 }
 
-OptionResult read_result(const std::string& file, const YAML::Node& n, std::size_t i) {
+OptionResult read_result(const std::string& file, const Node& n, std::size_t i) {
   Map first(file, n, fmt::format("option {}", i + 1));
   OptionResult r;
   r.id = first.str("id");
@@ -102,7 +102,7 @@ CompareResult parse_compare_json(const std::string& file, const std::string& tex
          fmt::format("hours_per_month is {} (expected 730: a result of another month convention cannot be compared)",
                      c.hours_per_month));
   c.monthly_tokens = top.opt_num("monthly_tokens", Range::non_negative()).value_or(0);
-  top.seq("options", [&](const YAML::Node& n, std::size_t i) { c.options.push_back(read_result(file, n, i)); });
+  top.seq("options", [&](const Node& n, std::size_t i) { c.options.push_back(read_result(file, n, i)); });
   return c;
 }
 

@@ -33,7 +33,7 @@ void check_unique(std::set<std::string>& ids, const T& item, Map& m, const char*
 inline void read_sources(const std::string& file, Map& top, std::vector<Source>& out) {
   std::set<std::string> ids;
   for (const auto& s : out) ids.insert(s.id);
-  top.seq("sources", [&](const YAML::Node& n, std::size_t i) {
+  top.seq("sources", [&](const Node& n, std::size_t i) {
     Map m(file, n, fmt::format("source {}", i + 1));
     Source src = read_source(m);
     m.finish();

@@ -26,7 +26,7 @@ HardwareList parse_hardware_list(const std::string& file, const std::string& tex
   top.opt_str("description");
   read_sources(file, top, l.sources);
   std::set<std::string> ids;
-  top.seq("owned_hardware", [&](const YAML::Node& n, std::size_t i) {
+  top.seq("owned_hardware", [&](const Node& n, std::size_t i) {
     Map first(file, n, fmt::format("owned hardware {}", i + 1));
     HardwareEntry e;
     e.id = first.str("id");

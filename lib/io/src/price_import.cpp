@@ -74,28 +74,22 @@ std::string read_upstream(const std::string& path) {
 class CyclenerdGcp final : public InstanceRows {
  public:
   explicit CyclenerdGcp(const std::string& path) : path_(path) {
-    try {
-      root_ = YAML::Load(read_upstream(path));
-    } catch (const YAML::Exception& e) {
-      throw Error(SourceLoc{path, e.mark.line + 1, e.mark.column + 1}, fmt::format("not a YAML file: {}", e.msg));
-    }
+    // The whole catalog is a few MB with some 10^5 to 10^6 nodes: wider limits than a sheet's.
+    Limits limits;
+    limits.max_bytes = max_upstream_bytes;
+    limits.max_nodes = 20'000'000;
+    root_ = parse_document(path, read_upstream(path), limits).root;
   }
   std::optional<InstanceRow> find(const std::string& machine, const std::string& region) const override {
-    // Each level is checked before the next is looked up: yaml-cpp throws on a lookup in a
-    // node that is not there.
-    // Node copies refer to the same node; reset() moves the reference, const lookups create nothing.
-    YAML::Node c(root_);
+    Node row = root_;
     for (const std::string& k : {std::string("compute"), std::string("instance"), machine, std::string("cost"), region}) {
-      if (!c.IsMap()) return std::nullopt;
-      const YAML::Node child = std::as_const(c)[k];
-      if (!child) return std::nullopt;
-      c.reset(child);
+      row = row[k];  // undefined once a level is missing
     }
-    const YAML::Node row = c;  // const: lookups below create nothing
     if (!row.IsMap() || !row["hour"]) return std::nullopt;
     auto num = [&](const char* k) -> std::optional<double> {
-      if (!row[k]) return std::nullopt;
-      return row[k].as<double>();
+      const Node n = row[k];
+      if (!n) return std::nullopt;
+      return to_number(path_, n, fmt::format("'{}' of '{}' in '{}'", k, machine, region), Range::non_negative());
     };
     InstanceRow r;
     r.on_demand = *num("hour");
@@ -110,14 +104,14 @@ class CyclenerdGcp final : public InstanceRows {
       r.reserved_3y = *y3 / hours_per_month_upstream;
       what += fmt::format(", month_3y {}", row["month_3y"].Scalar());
     }
-    r.where = fmt::format("{} line {}: {}", fs::path(path_).filename().string(), row.Mark().line, what);
+    r.where = fmt::format("{} line {}: {}", fs::path(path_).filename().string(), row.mark().line, what);
     return r;
   }
 
  private:
   static constexpr double hours_per_month_upstream = 730.0;
   std::string path_;
-  YAML::Node root_;
+  Node root_;
 };
 
 // SkyPilot catalog CSV (anycloud-sh/catalog <cloud>/vms.csv): InstanceType, Price,
@@ -331,9 +325,9 @@ class Importer {
                   fmt::format("effective_date '{}' is not a date (expected YYYY-MM-DD)", effective_));
     description_ = top.opt_str("description").value_or("");
     read_inputs(top);
-    top.seq("api_models", [&](const YAML::Node& n, std::size_t i) { token_entry(n, i, false); }, false);
-    top.seq("managed", [&](const YAML::Node& n, std::size_t i) { token_entry(n, i, true); }, false);
-    top.seq("gpu_instances", [&](const YAML::Node& n, std::size_t i) { instance_entry(n, i); }, false);
+    top.seq("api_models", [&](const Node& n, std::size_t i) { token_entry(n, i, false); }, false);
+    top.seq("managed", [&](const Node& n, std::size_t i) { token_entry(n, i, true); }, false);
+    top.seq("gpu_instances", [&](const Node& n, std::size_t i) { instance_entry(n, i); }, false);
     top.finish();
     return {render(), findings_};
   }
@@ -342,7 +336,7 @@ class Importer {
   void read_inputs(Map& top) {
     const fs::path dir = fs::path(spec_path_).parent_path();
     std::set<std::string> ids;
-    top.seq("inputs", [&](const YAML::Node& n, std::size_t i) {
+    top.seq("inputs", [&](const Node& n, std::size_t i) {
       Map m(spec_path_, n, fmt::format("input {}", i + 1));
       Input in;
       in.loc = m.loc();
@@ -404,7 +398,7 @@ class Importer {
   // comment above the entry), `context_tokens` (overrides max_input_tokens; the note says
   // why), `retires` (a date the file lacks), `drop` (price keys not to carry, e.g. a known
   // error in the file).
-  void token_entry(const YAML::Node& n, std::size_t i, bool managed) {
+  void token_entry(const Node& n, std::size_t i, bool managed) {
     Map m(spec_path_, n, fmt::format("{} {}", managed ? "managed entry" : "api model", i + 1));
     const std::string id = m.str("id");
     const Input& in = input(m, "input", InputKind::litellm, "litellm");
@@ -485,7 +479,7 @@ class Importer {
     }
   }
 
-  void instance_entry(const YAML::Node& n, std::size_t i) {
+  void instance_entry(const Node& n, std::size_t i) {
     Map m(spec_path_, n, fmt::format("GPU instance {}", i + 1));
     const std::string id = m.str("id");
     const std::string in_id = m.str("input");
@@ -501,12 +495,8 @@ class Importer {
     const int gpu_count = m.integer("gpu_count", 1, 64);
     const SourceLoc at = m.key_loc("instance");
     m.finish();
-    std::optional<InstanceRow> row;
-    try {
-      row = rows(*in).find(instance, region);
-    } catch (const YAML::Exception& e) {
-      throw Error(at, fmt::format("the row of '{}' in '{}' in {} is malformed: {}", instance, region, in->file, e.msg));
-    }
+    // A malformed value in the row is an error at its place in the upstream file.
+    const std::optional<InstanceRow> row = rows(*in).find(instance, region);
     if (!row) throw Error(at, fmt::format("no row for instance '{}' in region '{}' in {}", instance, region, in->file));
     std::vector<std::string> parts = {"id: " + id, "provider: " + provider, "instance: " + instance, "gpu: " + gpu,
                                       fmt::format("gpu_count: {}", gpu_count), "region: " + region,

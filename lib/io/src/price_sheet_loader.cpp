@@ -43,7 +43,7 @@ TokenPrices read_token_prices(Map& m, Nesting nesting = Nesting::top) {
                             "batch_output_per_mtok)", m.what()));
   if (nesting != Nesting::context_tier) {
     double last = 0;
-    m.seq("tiers", [&](const YAML::Node& n, std::size_t i) {
+    m.seq("tiers", [&](const Node& n, std::size_t i) {
       Map t(m.file(), n, fmt::format("tier {} of {}", i + 1, m.what()));
       ContextTier tier;
       tier.above_input_tokens = t.num("above_input_tokens", Range::positive(1e9));
@@ -60,7 +60,7 @@ TokenPrices read_token_prices(Map& m, Nesting nesting = Nesting::top) {
   }
   if (nesting == Nesting::top) {
     std::set<std::string> names;
-    m.seq("service_tiers", [&](const YAML::Node& n, std::size_t i) {
+    m.seq("service_tiers", [&](const Node& n, std::size_t i) {
       Map t(m.file(), n, fmt::format("service tier {} of {}", i + 1, m.what()));
       ServiceTier st;
       st.name = t.str("name");
@@ -86,7 +86,7 @@ std::optional<std::string> read_retires(Map& m) {
 std::vector<RateLimit> read_rate_limits(Map& m) {
   std::vector<RateLimit> out;
   std::set<std::string> tiers;
-  m.seq("rate_limits", [&](const YAML::Node& n, std::size_t i) {
+  m.seq("rate_limits", [&](const Node& n, std::size_t i) {
     Map r(m.file(), n, fmt::format("rate limit {} of {}", i + 1, m.what()));
     RateLimit l;
     l.tier = r.str("tier");
@@ -122,7 +122,7 @@ void check_source(const PriceSheet& s, Map& m, const std::string& id) {
 template <typename T, typename Read>
 void read_entries(PriceSheet& s, Map& top, const char* key, const char* what, std::set<std::string>& ids,
                   std::vector<T>& out, Read read) {
-  top.seq(key, [&](const YAML::Node& n, std::size_t i) {
+  top.seq(key, [&](const Node& n, std::size_t i) {
     Map first(top.file(), n, fmt::format("{} {}", what, i + 1));
     T item;
     item.id = first.str("id");
@@ -187,7 +187,7 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
       prov.output_tokens_per_min_per_unit = p.opt_num("output_tokens_per_min_per_unit", Range::positive(max_tokens_per_min));
       prov.source = p.opt_str("source").value_or("");
       std::set<std::string> terms;
-      p.seq("terms", [&](const YAML::Node& tn, std::size_t j) {
+      p.seq("terms", [&](const Node& tn, std::size_t j) {
         Map t(file, tn, fmt::format("term {} of '{}'", j + 1, o.id));
         ProvisionedTerm term;
         term.term = t.str("term");
@@ -291,10 +291,10 @@ std::optional<SheetFile> read_sheet_header(const std::string& path) {
   }
   if (version_lines != 1 || date_lines != 1) return std::nullopt;
   try {
-    YAML::Node n = YAML::Load(lines);
+    const Node n = parse_document(path, lines).root;
     if (!n["version"].IsScalar() || !n["effective_date"].IsScalar()) return std::nullopt;
-    return SheetFile{n["version"].as<std::string>(), n["effective_date"].as<std::string>(), path};
-  } catch (const YAML::Exception&) {
+    return SheetFile{n["version"].Scalar(), n["effective_date"].Scalar(), path};
+  } catch (const Error&) {
     return std::nullopt;
   }
 }

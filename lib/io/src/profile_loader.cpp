@@ -22,7 +22,7 @@ constexpr double max_usd = 1e9;
 constexpr std::size_t max_workloads = 1000;
 constexpr std::size_t max_options = 1000;
 
-Workload read_workload(const std::string& file, const YAML::Node& n, std::size_t i) {
+Workload read_workload(const std::string& file, const Node& n, std::size_t i) {
   Map first(file, n, fmt::format("workload {}", i + 1));
   Workload w;
   w.id = first.opt_str("id").value_or(fmt::format("workload-{}", i + 1));
@@ -178,7 +178,7 @@ ManagedOption read_managed(const std::string& file, Map& m, const std::string& i
 
 // Bought servers (docs/profiles.md "owned"): the purchase, its amortisation, and what running
 // them costs. Figures are per server; colocation is per kW of IT power or one facility amount.
-OwnedHardware read_owned(const std::string& file, const YAML::Node& n, const std::string& id) {
+OwnedHardware read_owned(const std::string& file, const Node& n, const std::string& id) {
   Map m(file, n, fmt::format("owned of option '{}'", id));
   OwnedHardware h;
   if (auto hw = m.opt_str("hardware")) {
@@ -252,7 +252,7 @@ HybridOption read_hybrid(Map& m) {
   return h;
 }
 
-Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) {
+Option read_option(const std::string& file, const Node& n, std::size_t i) {
   Map first(file, n, fmt::format("option {}", i + 1));
   Option o;
   o.id = first.str("id");
@@ -309,7 +309,7 @@ Option read_option(const std::string& file, const YAML::Node& n, std::size_t i) 
 }
 
 // The projection horizon (docs/finance.md).
-Horizon read_horizon(const std::string& file, const YAML::Node& n) {
+Horizon read_horizon(const std::string& file, const Node& n) {
   Map m(file, n, "horizon");
   Horizon h;
   h.loc = m.loc();
@@ -343,7 +343,7 @@ Horizon read_horizon(const std::string& file, const YAML::Node& n) {
 // One uncertain input: a number, or {dist: uniform|normal|lognormal|triangular, ...}.
 // `r` bounds the values the input can take; a distribution's parameters must lie in it
 // (a normal's mean; its draws are clamped to it, docs/risk.md).
-Distribution read_distribution(const std::string& file, const YAML::Node& n, const std::string& what, Range r) {
+Distribution read_distribution(const std::string& file, const Node& n, const std::string& what, Range r) {
   if (!n.IsMap()) return Distribution::fixed(to_number(file, n, what, r));
   Map m(file, n, what);
   const std::string kind = m.str("dist");
@@ -395,7 +395,7 @@ Distribution read_distribution(const std::string& file, const YAML::Node& n, con
 
 // The `uncertainty:` section (docs/risk.md). `h` is the horizon already read: uncertain
 // growth replaces its growth_per_month, so it cannot stand beside a monthly_volume_scale list.
-Uncertainty read_uncertainty(const std::string& file, const YAML::Node& n, const Horizon& h) {
+Uncertainty read_uncertainty(const std::string& file, const Node& n, const Horizon& h) {
   Map m(file, n, "uncertainty");
   Uncertainty u;
   u.loc = m.loc();
@@ -493,7 +493,7 @@ Profile parse_profile(const std::string& file, const std::string& text) {
   top.opt_str("description");
   p.price_sheet = top.opt_str("price_sheet");
   std::set<std::string> ids;
-  top.seq("workloads", [&](const YAML::Node& n, std::size_t i) {
+  top.seq("workloads", [&](const Node& n, std::size_t i) {
     if (i == max_workloads)
       fail(file, n, fmt::format("profile has more than {} workloads (expected at most {})", max_workloads, max_workloads));
     Workload w = read_workload(file, n, i);
@@ -511,7 +511,7 @@ Profile parse_profile(const std::string& file, const std::string& text) {
     p.horizon_given = true;
   }
   std::set<std::string> option_ids;
-  top.seq("options", [&](const YAML::Node& n, std::size_t i) {
+  top.seq("options", [&](const Node& n, std::size_t i) {
     if (i == max_options)
       fail(file, n, fmt::format("profile has more than {} options (expected at most {})", max_options, max_options));
     Option o = read_option(file, n, i);

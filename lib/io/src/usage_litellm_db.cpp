@@ -19,10 +19,44 @@
 #include <memory>
 
 #include "plan/core/error.hpp"
+#include "plan/core/system_library.hpp"
 #include "usage_formats.hpp"
 
 namespace plan::io {
 namespace {
+
+// libpq's functions, loaded when a database is first read: linked, libpq and what it pulls
+// in (TLS, Kerberos, LDAP) cost every run of plan about 8 ms of CPU at start-up.
+class Pq {
+  SystemLibrary lib_{PLAN_LIBPQ_SONAME, "the Debian package " PLAN_LIBPQ_PACKAGE, "--source litellm-db"};
+
+ public:
+#define PLAN_PQ_FN(f) decltype(&::f) f = lib_.get<decltype(::f)>(#f)
+  PLAN_PQ_FN(PQclear);
+  PLAN_PQ_FN(PQconnectdbParams);
+  PLAN_PQ_FN(PQconninfoFree);
+  PLAN_PQ_FN(PQconninfoParse);
+  PLAN_PQ_FN(PQerrorMessage);
+  PLAN_PQ_FN(PQexec);
+  PLAN_PQ_FN(PQexecParams);
+  PLAN_PQ_FN(PQfinish);
+  PLAN_PQ_FN(PQfreemem);
+  PLAN_PQ_FN(PQgetisnull);
+  PLAN_PQ_FN(PQgetlength);
+  PLAN_PQ_FN(PQgetvalue);
+  PLAN_PQ_FN(PQntuples);
+  PLAN_PQ_FN(PQresultErrorMessage);
+  PLAN_PQ_FN(PQresultStatus);
+  PLAN_PQ_FN(PQsetNoticeProcessor);
+  PLAN_PQ_FN(PQstatus);
+#undef PLAN_PQ_FN
+};
+
+// Loaded once; a failed load throws and is tried again by the next caller.
+const Pq& pq() {
+  static const Pq p;
+  return p;
+}
 
 // LiteLLM's spend log table and the columns read from it (BerriAI/litellm schema.prisma,
 // model LiteLLM_SpendLogs; docs/profiles.md cites the version). Names are case-sensitive
@@ -172,12 +206,12 @@ Redacted redact(std::string_view conninfo) {
                    : redact_keywords(conninfo);
   // What libpq itself takes for the password, however it parsed the string.
   char* err = nullptr;
-  if (PQconninfoOption* opts = PQconninfoParse(std::string(conninfo).c_str(), &err)) {
+  if (PQconninfoOption* opts = pq().PQconninfoParse(std::string(conninfo).c_str(), &err)) {
     for (PQconninfoOption* o = opts; o->keyword; ++o)
       if (o->val && secret_key(o->keyword)) r.secrets.emplace_back(o->val);
-    PQconninfoFree(opts);
+    pq().PQconninfoFree(opts);
   }
-  if (err) PQfreemem(err);
+  if (err) pq().PQfreemem(err);
   if (const char* env = std::getenv("PGPASSWORD")) r.secrets.emplace_back(env);
   r.secrets.erase(std::remove(r.secrets.begin(), r.secrets.end(), std::string()), r.secrets.end());
   // Longest first, so that a secret containing another is replaced whole.
@@ -199,10 +233,10 @@ std::string scrub(std::string msg, const std::vector<std::string>& secrets) {
 }
 
 struct PgConnDeleter {
-  void operator()(PGconn* c) const { PQfinish(c); }
+  void operator()(PGconn* c) const { pq().PQfinish(c); }
 };
 struct PgResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { pq().PQclear(r); }
 };
 using PgConn = std::unique_ptr<PGconn, PgConnDeleter>;
 using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
@@ -216,16 +250,16 @@ class Session {
     // Parse first: a malformed string is reported before any connection is tried, and a
     // connect_timeout is added when the string has none (libpq's default is to wait forever).
     char* err = nullptr;
-    PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+    PQconninfoOption* opts = pq().PQconninfoParse(conninfo.c_str(), &err);
     if (!opts) {
       std::string msg = err ? err : "malformed connection string";
-      if (err) PQfreemem(err);
+      if (err) pq().PQfreemem(err);
       fail(fmt::format("malformed connection string: {}", scrub(msg, secrets_)));
     }
     bool has_timeout = false;
     for (PQconninfoOption* o = opts; o->keyword; ++o)
       if (std::string_view(o->keyword) == "connect_timeout" && o->val && *o->val) has_timeout = true;
-    PQconninfoFree(opts);
+    pq().PQconninfoFree(opts);
     std::vector<const char*> keys{"dbname", "fallback_application_name"}, values{conninfo.c_str(), "plan"};
     if (!has_timeout) {
       keys.push_back("connect_timeout");
@@ -233,11 +267,11 @@ class Session {
     }
     keys.push_back(nullptr);
     values.push_back(nullptr);
-    conn_.reset(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
+    conn_.reset(pq().PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
     if (!conn_) fail("cannot connect: out of memory");
-    if (PQstatus(conn_.get()) != CONNECTION_OK) fail(scrub(PQerrorMessage(conn_.get()), secrets_));
+    if (pq().PQstatus(conn_.get()) != CONNECTION_OK) fail(scrub(pq().PQerrorMessage(conn_.get()), secrets_));
     // Server notices would go to stderr unscrubbed; none is needed.
-    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+    pq().PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
     // Every transaction of this session is read-only, whatever is sent; results in UTC
     // and ISO dates, so timestamps read back as they do from a CSV export.
     exec("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
@@ -255,12 +289,12 @@ class Session {
   PgResult exec(const std::string& sql, const std::vector<std::string>& params = {}) {
     std::vector<const char*> p;
     for (const auto& s : params) p.push_back(s.c_str());
-    PgResult r(params.empty() ? PQexec(conn_.get(), sql.c_str())
-                              : PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(p.size()), nullptr, p.data(),
+    PgResult r(params.empty() ? pq().PQexec(conn_.get(), sql.c_str())
+                              : pq().PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(p.size()), nullptr, p.data(),
                                              nullptr, nullptr, 0));
-    const auto st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    const auto st = r ? pq().PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-      fail(scrub(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_.get()), secrets_));
+      fail(scrub(r ? pq().PQresultErrorMessage(r.get()) : pq().PQerrorMessage(conn_.get()), secrets_));
     return r;
   }
 
@@ -296,17 +330,17 @@ void read_litellm_db(FileContext& ctx, const std::string& conninfo) {
       "SELECT to_regclass($1::text)::oid, current_database(), current_setting('search_path'), "
       "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
       {table});
-  ctx.report->read_at = PQgetvalue(where.get(), 0, 3);
-  if (PQgetisnull(where.get(), 0, 0))
+  ctx.report->read_at = pq().PQgetvalue(where.get(), 0, 3);
+  if (pq().PQgetisnull(where.get(), 0, 0))
     db.fail(fmt::format("no table \"{}\" in database '{}' (search_path {}; expected a LiteLLM proxy's database, "
                         "whose spend logs are in that table)",
-                        spend_table, PQgetvalue(where.get(), 0, 1), PQgetvalue(where.get(), 0, 2)));
-  const std::string oid = PQgetvalue(where.get(), 0, 0);
+                        spend_table, pq().PQgetvalue(where.get(), 0, 1), pq().PQgetvalue(where.get(), 0, 2)));
+  const std::string oid = pq().PQgetvalue(where.get(), 0, 0);
   auto attrs = db.exec("SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = $1::oid AND attnum > 0 "
                        "AND NOT attisdropped ORDER BY attnum",
                        {oid});
   std::vector<std::string> have;
-  for (int i = 0; i < PQntuples(attrs.get()); ++i) have.emplace_back(PQgetvalue(attrs.get(), i, 0));
+  for (int i = 0; i < pq().PQntuples(attrs.get()); ++i) have.emplace_back(pq().PQgetvalue(attrs.get(), i, 0));
   auto has = [&](const char* c) { return std::find(have.begin(), have.end(), c) != have.end(); };
 
   // The columns the litellm-spend reader reads from the CSV export, as LiteLLM names them.
@@ -345,16 +379,16 @@ void read_litellm_db(FileContext& ctx, const std::string& conninfo) {
   std::uint64_t row_number = 0, last_progress = 0;
   for (;;) {
     PgResult batch = db.exec(fetch);
-    const int n = PQntuples(batch.get());
+    const int n = pq().PQntuples(batch.get());
     if (n == 0) break;
     for (int r = 0; r < n; ++r) {
       ++row_number;
       for (std::size_t c = 0; c < columns.size(); ++c) {
         const int ci = static_cast<int>(c);
-        values[c] = PQgetisnull(batch.get(), r, ci)
+        values[c] = pq().PQgetisnull(batch.get(), r, ci)
                         ? std::string_view()
-                        : std::string_view(PQgetvalue(batch.get(), r, ci),
-                                           static_cast<std::size_t>(PQgetlength(batch.get(), r, ci)));
+                        : std::string_view(pq().PQgetvalue(batch.get(), r, ci),
+                                           static_cast<std::size_t>(pq().PQgetlength(batch.get(), r, ci)));
       }
       const std::size_t kept = ctx.report->first_bad.size();
       reader.row(0, values);

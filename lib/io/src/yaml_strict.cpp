@@ -1,29 +1,63 @@
 #include "yaml_strict.hpp"
 #include "json_text.hpp"
 
-#include <yaml-cpp/eventhandler.h>
+#include <yaml.h>
 
 #include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
-#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
 namespace plan::io {
 
-SourceLoc loc_of(const std::string& file, const YAML::Node& n) {
+Node::Type Node::type() const { return d_ ? d_->type : Type::Undefined; }
+
+const std::string& Node::Scalar() const {
+  static const std::string none;
+  return d_ && d_->type == Type::Scalar ? d_->scalar : none;
+}
+
+bool Node::quoted() const { return d_ && d_->quoted; }
+
+Mark Node::mark() const { return d_ ? d_->mark : Mark{}; }
+
+std::size_t Node::size() const {
+  if (!d_) return 0;
+  return d_->type == Type::Sequence ? d_->items.size() : d_->type == Type::Map ? d_->entries.size() : 0;
+}
+
+Node Node::operator[](std::size_t i) const {
+  if (!IsSequence() || i >= d_->items.size()) return Node();
+  return d_->items[i];
+}
+
+Node Node::operator[](std::string_view key) const {
+  if (!IsMap()) return Node();
+  for (const Entry& e : d_->entries) {
+    if (e.first.IsScalar() && e.first.d_->scalar == key) return e.second;
+  }
+  return Node();
+}
+
+const Node::Entry* Node::begin() const { return IsMap() ? d_->entries.data() : nullptr; }
+const Node::Entry* Node::end() const { return IsMap() ? d_->entries.data() + d_->entries.size() : nullptr; }
+
+SourceLoc loc_of(const std::string& file, const Node& n) {
   SourceLoc l{file, 0, 0};
-  if (n.IsDefined() && n.Mark().line >= 0) {
-    l.line = n.Mark().line + 1;
-    l.col = n.Mark().column + 1;
+  if (n.IsDefined() && n.mark().line >= 0) {
+    l.line = n.mark().line + 1;
+    l.col = n.mark().column + 1;
   }
   return l;
 }
 
-void fail(const std::string& file, const YAML::Node& n, const std::string& msg) { throw Error(loc_of(file, n), msg); }
+void fail(const std::string& file, const Node& n, const std::string& msg) { throw Error(loc_of(file, n), msg); }
 
 std::string read_text_file(const std::string& path, std::size_t max_bytes) {
   std::error_code ec;
@@ -46,73 +80,123 @@ std::string read_text_file(const std::string& path, std::size_t max_bytes) {
 
 namespace {
 
-// First pass over the event stream: bounds depth, node count and scalar size, and finds
-// duplicate keys, all before a tree is built. Aliases are not expanded here or later:
-// readers visit only the fields they know, so an alias bomb cannot multiply work.
-class Guard : public YAML::EventHandler {
+// Builds the tree from libyaml's event stream, one pass, checking as it goes: depth, node
+// count and scalar size are bounded and duplicate keys rejected before the node is kept, and
+// a second document is rejected at its start (libyaml's parser keeps no state per level
+// beyond a small stack, so hostile texts stop early). Aliases share their anchor's node.
+class Builder {
  public:
-  Guard(std::string file, const Limits& limits) : file_(std::move(file)), limits_(limits) {}
+  Builder(std::string file, const Limits& limits) : file_(std::move(file)), limits_(limits) {}
 
-  void OnDocumentStart(const YAML::Mark& m) override {
-    if (++documents_ == 2) second_ = at(m);
+  void scalar(const yaml_event_t& e) {
+    auto d = std::make_shared<NodeData>();
+    const auto& sc = e.data.scalar;
+    d->mark = mark(e);
+    if (sc.length > limits_.max_scalar_bytes)
+      throw Error(at(d->mark), fmt::format("scalar of {} bytes (expected at most {})", sc.length, limits_.max_scalar_bytes));
+    d->scalar.assign(reinterpret_cast<const char*>(sc.value), sc.length);
+    d->quoted = sc.style != YAML_PLAIN_SCALAR_STYLE && sc.style != YAML_ANY_SCALAR_STYLE;
+    d->type = !d->quoted && is_null(d->scalar) ? Node::Type::Null : Node::Type::Scalar;
+    const Mark m = d->mark;
+    done(Node(std::move(d)), m, sc.anchor);
   }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { value(m, "~"); }
-  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { value(m, "*alias"); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string& v) override {
-    if (v.size() > limits_.max_scalar_bytes)
-      throw Error(at(m), fmt::format("scalar of {} bytes (expected at most {})", v.size(), limits_.max_scalar_bytes));
-    value(m, v);
+
+  void alias(const yaml_event_t& e) {
+    const std::string name = reinterpret_cast<const char*>(e.data.alias.anchor);
+    auto it = anchors_.find(name);
+    if (it == anchors_.end())
+      throw Error(at(mark(e)), fmt::format("alias '*{}' has no complete anchor '&{}' before it (expected an anchor first)", name, name));
+    add(it->second, mark(e));
   }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    value(m, "");
-    push(m, false);
+
+  void open(const yaml_event_t& e, bool is_map) {
+    count(mark(e));
+    if (stack_.size() + 1 > limits_.max_depth)
+      throw Error(at(mark(e)), fmt::format("nesting deeper than {} levels (expected a shallower document)", limits_.max_depth));
+    auto d = std::make_shared<NodeData>();
+    d->type = is_map ? Node::Type::Map : Node::Type::Sequence;
+    d->mark = mark(e);
+    const yaml_char_t* anchor = is_map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor;
+    stack_.push_back(Open{std::move(d), anchor ? reinterpret_cast<const char*>(anchor) : "", Node(), {}});
   }
-  void OnSequenceEnd() override { stack_.pop_back(); }
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    value(m, "");
-    push(m, true);
+
+  void close() {
+    Open o = std::move(stack_.back());
+    stack_.pop_back();
+    const Mark m = o.d->mark;
+    Node n(std::move(o.d));
+    if (!o.anchor.empty()) anchors_[o.anchor] = n;
+    place(n, m);
   }
-  void OnMapEnd() override { stack_.pop_back(); }
+
+  void document_start(const yaml_event_t& e) {
+    if (++documents_ == 2) throw Error(at(mark(e)), "more than one YAML document (expected one)");
+  }
+
+  int documents() const { return documents_; }
+  const Node& root() const { return root_; }
 
  private:
-  struct Level {
-    bool is_map;
-    bool expect_key = true;
-    std::set<std::string> keys;
+  struct Open {
+    std::shared_ptr<NodeData> d;
+    std::string anchor;
+    Node key;                                  // a mapping's key waiting for its value
+    std::unordered_set<std::string_view> keys; // the mapping's scalar keys so far
   };
 
-  SourceLoc at(const YAML::Mark& m) const { return SourceLoc{file_, m.line + 1, m.column + 1}; }
-
-  void push(const YAML::Mark& m, bool is_map) {
-    if (stack_.size() + 1 > limits_.max_depth)
-      throw Error(at(m), fmt::format("nesting deeper than {} levels (expected a shallower document)", limits_.max_depth));
-    stack_.push_back(Level{is_map, true, {}});
+  static Mark mark(const yaml_event_t& e) {
+    return Mark{static_cast<int>(e.start_mark.line), static_cast<int>(e.start_mark.column)};
   }
+  SourceLoc at(Mark m) const { return SourceLoc{file_, m.line + 1, m.column + 1}; }
 
-  // Called for every node; in a mapping, alternate nodes are keys.
-  void value(const YAML::Mark& m, const std::string& scalar) {
+  // YAML's null: an empty plain scalar or ~ / null (any of its three spellings).
+  static bool is_null(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+
+  void count(Mark m) {
     if (++nodes_ > limits_.max_nodes)
       throw Error(at(m), fmt::format("more than {} nodes (expected a smaller document)", limits_.max_nodes));
-    if (stack_.empty() || !stack_.back().is_map) return;
-    Level& lv = stack_.back();
-    if (lv.expect_key && !scalar.empty() && !lv.keys.insert(scalar).second)
-      throw Error(at(m), fmt::format("duplicate key '{}' (expected each key once)", scalar));
-    lv.expect_key = !lv.expect_key;
   }
+
+  void done(const Node& n, Mark m, const yaml_char_t* anchor) {
+    if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = n;
+    add(n, m);
+  }
+
+  void add(const Node& n, Mark m) {
+    count(m);
+    place(n, m);
+  }
+
+  // Puts a complete node where it belongs: the root, a sequence's item, a mapping's key or value.
+  void place(const Node& n, Mark m) {
+    if (stack_.empty()) {
+      root_ = n;
+      return;
+    }
+    Open& top = stack_.back();
+    if (top.d->type == Node::Type::Sequence) {
+      top.d->items.push_back(n);
+    } else if (!top.key.IsDefined()) {
+      if ((n.IsScalar() || n.IsNull()) && !raw(n).empty() && !top.keys.insert(raw(n)).second)
+        throw Error(at(m), fmt::format("duplicate key '{}' (expected each key once)", raw(n)));
+      top.key = n;
+    } else {
+      top.d->entries.emplace_back(std::move(top.key), n);
+      top.key = Node();
+    }
+  }
+
+  // The written text of a scalar or null key (kept alive by the node, so views stay valid).
+  static std::string_view raw(const Node& n);
 
   std::string file_;
   Limits limits_;
-  std::vector<Level> stack_;
+  std::vector<Open> stack_;
+  std::unordered_map<std::string, Node> anchors_;
+  Node root_;
   std::size_t nodes_ = 0;
   int documents_ = 0;
-  SourceLoc second_;
-
- public:
-  int documents() const { return documents_; }
-  const SourceLoc& second_document() const { return second_; }
 };
-
 
 // Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
 // forms, no surrogates, nothing above U+10FFFF), or npos.
@@ -148,55 +232,22 @@ std::size_t invalid_utf8(const std::string& text) {
   return std::string::npos;
 }
 
-// yaml-cpp recurses once per nesting level (and its own guard stops only at 2000 levels,
-// with large frames), so before handing it the text, reject flow nesting ('[' and '{'
-// outside quotes and comments) deeper than the limit. Block nesting needs indentation,
-// one column or more per level, and is bounded by Guard from the event stream. Linear.
-void prescan_depth(const std::string& file, const std::string& text, const Limits& limits) {
-  std::size_t depth = 0;
-  char quote = 0;
-  bool comment = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\n') {
-      comment = false;
-      continue;
-    }
-    if (comment) continue;
-    if (quote) {
-      if (quote == '"' && c == '\\') ++i;
-      else if (c == quote) quote = 0;
-      continue;
-    }
-    switch (c) {
-      case '#':
-        comment = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n';
-        break;
-      case '"': case '\'':
-        // A quote opens a string only where a scalar can start; inside a plain scalar
-        // (it's) it is an ordinary character.
-        if (i == 0 || std::string_view(" \t\n[{,:-").find(text[i - 1]) != std::string_view::npos) quote = c;
-        break;
-      case '[': case '{':
-        if (++depth > limits.max_depth)
-          throw Error(loc_at_byte(file, text, i),
-                      fmt::format("nesting deeper than {} levels (expected a shallower document)", limits.max_depth));
-        break;
-      case ']': case '}':
-        if (depth > 0) --depth;
-        break;
-      default: break;
-    }
-  }
+std::string_view Builder::raw(const Node& n) {
+  // Scalar() is empty for a null node; a null key's text is its spelling (~, null).
+  return n.IsScalar() ? std::string_view(n.Scalar()) : std::string_view("~");
 }
 
-SourceLoc loc_of_exception(const std::string& file, const YAML::Exception& e) {
-  SourceLoc l{file, 0, 0};
-  if (!e.mark.is_null()) {
-    l.line = e.mark.line + 1;
-    l.col = e.mark.column + 1;
-  }
-  return l;
+SourceLoc parse_error_loc(const std::string& file, const std::string& text, const yaml_parser_t& p) {
+  // A reader error (bad bytes) has an offset and no position; the others have a mark.
+  if (p.error == YAML_READER_ERROR) return loc_at_byte(file, text, std::min(p.problem_offset, text.size()));
+  return SourceLoc{file, static_cast<int>(p.problem_mark.line) + 1, static_cast<int>(p.problem_mark.column) + 1};
+}
+
+std::string parse_error(const yaml_parser_t& p) {
+  if (p.error == YAML_MEMORY_ERROR) return "out of memory while reading YAML (expected a smaller document)";
+  std::string what = p.problem ? p.problem : "unreadable text";
+  if (p.context) what += fmt::format(" {}", p.context);
+  return fmt::format("invalid YAML: {} (expected well-formed YAML)", what);
 }
 
 }  // namespace
@@ -208,35 +259,51 @@ Document parse_document(const std::string& file, const std::string& text, const 
     throw Error(loc_at_byte(file, text, nul), "file contains a NUL byte (expected UTF-8 text)");
   if (auto bad = invalid_utf8(text); bad != std::string::npos)
     throw Error(loc_at_byte(file, text, bad), "file is not UTF-8 text (expected UTF-8)");
-  prescan_depth(file, text, limits);
-  try {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    Guard guard(file, limits);
-    while (parser.HandleNextDocument(guard)) {
-      if (guard.documents() > 1)
-        throw Error(guard.second_document(), "more than one YAML document (expected one)");
+
+  struct Parser {
+    yaml_parser_t p;
+    Parser() { yaml_parser_initialize(&p); }
+    ~Parser() { yaml_parser_delete(&p); }
+  } parser;
+  struct Event {
+    yaml_event_t e{};
+    ~Event() { yaml_event_delete(&e); }
+  };
+  yaml_parser_set_input_string(&parser.p, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  yaml_parser_set_encoding(&parser.p, YAML_UTF8_ENCODING);
+  Builder b(file, limits);
+  for (bool end = false; !end;) {
+    Event ev;
+    if (!yaml_parser_parse(&parser.p, &ev.e)) throw Error(parse_error_loc(file, text, parser.p), parse_error(parser.p));
+    switch (ev.e.type) {
+      case YAML_STREAM_END_EVENT: end = true; break;
+      case YAML_DOCUMENT_START_EVENT: b.document_start(ev.e); break;
+      case YAML_SCALAR_EVENT: b.scalar(ev.e); break;
+      case YAML_ALIAS_EVENT: b.alias(ev.e); break;
+      case YAML_SEQUENCE_START_EVENT: b.open(ev.e, false); break;
+      case YAML_MAPPING_START_EVENT: b.open(ev.e, true); break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: b.close(); break;
+      default: break;
     }
-    if (guard.documents() == 0)
-      throw Error(SourceLoc{file, 0, 0}, "file has no YAML document, only comments (expected a document)");
-    Document d{file, YAML::Load(text)};
-    if (d.root.IsNull())
-      throw Error(loc_of(file, d.root), "document is empty (expected 'key: value' lines)");
-    if (!any_root && !d.root.IsMap())
-      throw Error(loc_of(file, d.root), "top level is not a mapping (expected 'key: value' lines)");
-    return d;
-  } catch (const YAML::Exception& e) {
-    throw Error(loc_of_exception(file, e), fmt::format("invalid YAML: {} (expected well-formed YAML)", e.msg));
   }
+  if (b.documents() == 0)
+    throw Error(SourceLoc{file, 0, 0}, "file has no YAML document, only comments (expected a document)");
+  Document d{file, b.root()};
+  if (d.root.IsNull())
+    throw Error(loc_of(file, d.root), "document is empty (expected 'key: value' lines)");
+  if (!any_root && !d.root.IsMap())
+    throw Error(loc_of(file, d.root), "top level is not a mapping (expected 'key: value' lines)");
+  return d;
 }
 
 namespace {
-const char* type_name(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Null: return "null";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
+const char* type_name(const Node& n) {
+  switch (n.type()) {
+    case Node::Type::Null: return "null";
+    case Node::Type::Scalar: return "a scalar";
+    case Node::Type::Sequence: return "a list";
+    case Node::Type::Map: return "a mapping";
     default: return "nothing";
   }
 }
@@ -246,10 +313,10 @@ std::string range_text(Range r) {
 }
 }  // namespace
 
-double to_number(const std::string& file, const YAML::Node& n, const std::string& what, Range r) {
+double to_number(const std::string& file, const Node& n, const std::string& what, Range r) {
   if (!n.IsScalar()) fail(file, n, fmt::format("{} is {} (expected {})", what, type_name(n), range_text(r)));
   const std::string& s = n.Scalar();
-  if (n.Tag() == "!")
+  if (n.quoted())
     fail(file, n, fmt::format("{} is the quoted string \"{}\" (expected {}, unquoted)", what, s, range_text(r)));
   double v = 0;
   const char* b = s.data();
@@ -265,27 +332,27 @@ double to_number(const std::string& file, const YAML::Node& n, const std::string
   return v;
 }
 
-int to_int(const std::string& file, const YAML::Node& n, const std::string& what, int min, int max) {
+int to_int(const std::string& file, const Node& n, const std::string& what, int min, int max) {
   double v = to_number(file, n, what, Range{double(min), double(max), false});
   if (v != std::floor(v)) fail(file, n, fmt::format("{} is {} (expected a whole number)", what, n.Scalar()));
   return static_cast<int>(v);
 }
 
-std::string to_string(const std::string& file, const YAML::Node& n, const std::string& what) {
+std::string to_string(const std::string& file, const Node& n, const std::string& what) {
   if (!n.IsScalar()) fail(file, n, fmt::format("{} is {} (expected a string)", what, type_name(n)));
   if (n.Scalar().empty()) fail(file, n, fmt::format("{} is empty (expected a string)", what));
   return n.Scalar();
 }
 
-bool to_bool(const std::string& file, const YAML::Node& n, const std::string& what) {
-  if (n.IsScalar() && n.Tag() != "!") {
+bool to_bool(const std::string& file, const Node& n, const std::string& what) {
+  if (n.IsScalar() && !n.quoted()) {
     if (n.Scalar() == "true") return true;
     if (n.Scalar() == "false") return false;
   }
   fail(file, n, fmt::format("{} is '{}' (expected true or false)", what, n.IsScalar() ? n.Scalar() : type_name(n)));
 }
 
-Map::Map(const std::string& file, const YAML::Node& node, std::string what)
+Map::Map(const std::string& file, const Node& node, std::string what)
     : file_(file), node_(node), what_(std::move(what)) {
   if (!node_.IsMap()) fail(file_, node_, fmt::format("{} is {} (expected a mapping)", what_, type_name(node_)));
 }
@@ -304,15 +371,15 @@ SourceLoc Map::key_loc(const char* key) const {
   return loc();
 }
 
-std::optional<YAML::Node> Map::opt_node(const char* key) {
+std::optional<Node> Map::opt_node(const char* key) {
   known_.insert(key);
   seen_.insert(key);
-  YAML::Node n = node_[key];
+  Node n = node_[key];
   if (!n.IsDefined() || n.IsNull()) return std::nullopt;
   return n;
 }
 
-YAML::Node Map::node(const char* key) {
+Node Map::node(const char* key) {
   auto n = opt_node(key);
   if (!n) throw Error(loc(), fmt::format("missing key '{}' in {} (expected '{}: ...')", key, what_, key));
   return *n;
@@ -348,8 +415,8 @@ std::optional<bool> Map::opt_bool(const char* key) {
   return to_bool(file_, *n, field(key));
 }
 
-void Map::seq(const char* key, const std::function<void(const YAML::Node&, std::size_t)>& each, bool required) {
-  auto n = required ? std::optional<YAML::Node>(node(key)) : opt_node(key);
+void Map::seq(const char* key, const std::function<void(const Node&, std::size_t)>& each, bool required) {
+  auto n = required ? std::optional<Node>(node(key)) : opt_node(key);
   if (!n) return;
   if (!n->IsSequence()) fail(file_, *n, fmt::format("{} is {} (expected a list)", field(key), type_name(*n)));
   for (std::size_t i = 0; i < n->size(); ++i) each((*n)[i], i);
@@ -357,7 +424,7 @@ void Map::seq(const char* key, const std::function<void(const YAML::Node&, std::
 
 std::vector<std::string> Map::opt_str_list(const char* key) {
   std::vector<std::string> out;
-  seq(key, [&](const YAML::Node& e, std::size_t i) {
+  seq(key, [&](const Node& e, std::size_t i) {
     out.push_back(to_string(file_, e, fmt::format("item {} of {}", i + 1, field(key))));
   }, false);
   return out;

@@ -4,6 +4,8 @@
 
 #include <xlsxwriter.h>
 
+#include "plan/core/system_library.hpp"
+
 #include <unistd.h>
 
 #include <cmath>
@@ -21,6 +23,36 @@
 
 namespace plan::report {
 namespace {
+
+// libxlsxwriter's functions, loaded when a workbook is first written: linked, the library
+// (and zlib and minizip under it) cost every run of plan about 2 ms of CPU at start-up.
+class Xlsx {
+  SystemLibrary lib_{PLAN_XLSXWRITER_SONAME, "the Debian package " PLAN_XLSXWRITER_PACKAGE, "--format xlsx"};
+
+ public:
+#define PLAN_XLSX_FN(f) decltype(&::f) f = lib_.get<decltype(::f)>(#f)
+  PLAN_XLSX_FN(format_set_bold);
+  PLAN_XLSX_FN(format_set_num_format);
+  PLAN_XLSX_FN(lxw_strerror);
+  PLAN_XLSX_FN(workbook_add_format);
+  PLAN_XLSX_FN(workbook_add_worksheet);
+  PLAN_XLSX_FN(workbook_close);
+  PLAN_XLSX_FN(workbook_new);
+  PLAN_XLSX_FN(worksheet_freeze_panes);
+  PLAN_XLSX_FN(worksheet_set_column);
+  PLAN_XLSX_FN(worksheet_write_datetime);
+  PLAN_XLSX_FN(worksheet_write_formula_num);
+  PLAN_XLSX_FN(worksheet_write_formula_str);
+  PLAN_XLSX_FN(worksheet_write_number);
+  PLAN_XLSX_FN(worksheet_write_string);
+#undef PLAN_XLSX_FN
+};
+
+// Loaded once; a failed load throws and is tried again by the next caller.
+const Xlsx& xlsx() {
+  static const Xlsx x;
+  return x;
+}
 
 // "A", "B", ..., "Z", "AA", ... for a 0-based column.
 std::string col_name(int col) {
@@ -71,37 +103,37 @@ class Book {
     if (fd < 0) throw Error("cannot create a temporary file for the workbook in " + dir.string(), ExitCode::cannot_create);
     ::close(fd);
     path_ = templ;
-    wb_ = workbook_new(path_.c_str());
+    wb_ = xlsx().workbook_new(path_.c_str());
     if (!wb_) {
       std::filesystem::remove(path_);
       throw Error("cannot start the workbook in " + path_, ExitCode::cannot_create);
     }
-    bold = workbook_add_format(wb_);
-    format_set_bold(bold);
-    money = workbook_add_format(wb_);
-    format_set_num_format(money, "#,##0.00");
-    money4 = workbook_add_format(wb_);
-    format_set_num_format(money4, "#,##0.0000");
-    count = workbook_add_format(wb_);
-    format_set_num_format(count, "#,##0");
-    ratio = workbook_add_format(wb_);
-    format_set_num_format(ratio, "0.0000");
-    percent = workbook_add_format(wb_);
-    format_set_num_format(percent, "0.00%");
-    month = workbook_add_format(wb_);
-    format_set_num_format(month, "yyyy-mm");
+    bold = xlsx().workbook_add_format(wb_);
+    xlsx().format_set_bold(bold);
+    money = xlsx().workbook_add_format(wb_);
+    xlsx().format_set_num_format(money, "#,##0.00");
+    money4 = xlsx().workbook_add_format(wb_);
+    xlsx().format_set_num_format(money4, "#,##0.0000");
+    count = xlsx().workbook_add_format(wb_);
+    xlsx().format_set_num_format(count, "#,##0");
+    ratio = xlsx().workbook_add_format(wb_);
+    xlsx().format_set_num_format(ratio, "0.0000");
+    percent = xlsx().workbook_add_format(wb_);
+    xlsx().format_set_num_format(percent, "0.00%");
+    month = xlsx().workbook_add_format(wb_);
+    xlsx().format_set_num_format(month, "yyyy-mm");
   }
   Book(const Book&) = delete;
   Book& operator=(const Book&) = delete;
   ~Book() {
-    if (wb_) workbook_close(wb_);  // only on an exception: finish() closed it otherwise
+    if (wb_) xlsx().workbook_close(wb_);  // only on an exception: finish() closed it otherwise
     std::error_code ec;
     std::filesystem::remove(path_, ec);
   }
 
   lxw_worksheet* sheet(const std::string& wanted) {
     std::string name = sheet_name(wanted, names_);
-    lxw_worksheet* ws = workbook_add_worksheet(wb_, name.c_str());
+    lxw_worksheet* ws = xlsx().workbook_add_worksheet(wb_, name.c_str());
     if (!ws) throw Error("cannot add sheet '" + name + "' to the workbook", ExitCode::internal_error);
     last_name_ = name;
     return ws;
@@ -109,10 +141,10 @@ class Book {
   const std::string& last_name() const { return last_name_; }
 
   std::string finish() {
-    lxw_error err = workbook_close(wb_);
+    lxw_error err = xlsx().workbook_close(wb_);
     wb_ = nullptr;
     if (err != LXW_NO_ERROR)
-      throw Error(fmt::format("cannot write the workbook: {}", lxw_strerror(err)), ExitCode::cannot_create);
+      throw Error(fmt::format("cannot write the workbook: {}", xlsx().lxw_strerror(err)), ExitCode::cannot_create);
     std::ifstream in(path_, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) throw Error("cannot read back the workbook " + path_, ExitCode::cannot_create);
@@ -135,20 +167,20 @@ class Book {
 };
 
 void text(lxw_worksheet* ws, int row, int col, const std::string& s, lxw_format* f = nullptr) {
-  worksheet_write_string(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), s.c_str(), f);
+  xlsx().worksheet_write_string(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), s.c_str(), f);
 }
 void number(lxw_worksheet* ws, int row, int col, double v, lxw_format* f) {
-  worksheet_write_number(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), v, f);
+  xlsx().worksheet_write_number(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), v, f);
 }
 // A formula with its value as plan computed it (shown until the spreadsheet recalculates).
 void formula(lxw_worksheet* ws, int row, int col, const std::string& f, double value, lxw_format* fmt_) {
-  worksheet_write_formula_num(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), ("=" + f).c_str(), fmt_,
+  xlsx().worksheet_write_formula_num(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), ("=" + f).c_str(), fmt_,
                               std::isfinite(value) ? value : 0.0);
 }
 void date_or_text(Book& b, lxw_worksheet* ws, int row, int col, const std::string& ym) {
   lxw_datetime d{};
   if (month_date(ym, d))
-    worksheet_write_datetime(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), &d, b.month);
+    xlsx().worksheet_write_datetime(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), &d, b.month);
   else
     text(ws, row, col, ym);
 }
@@ -156,7 +188,7 @@ void header(lxw_worksheet* ws, int row, const std::vector<std::string>& names, l
   for (std::size_t c = 0; c < names.size(); ++c) text(ws, row, static_cast<int>(c), names[c], bold);
 }
 void widths(lxw_worksheet* ws, int first, int last, double w) {
-  worksheet_set_column(ws, static_cast<lxw_col_t>(first), static_cast<lxw_col_t>(last), w, nullptr);
+  xlsx().worksheet_set_column(ws, static_cast<lxw_col_t>(first), static_cast<lxw_col_t>(last), w, nullptr);
 }
 
 // Key-value rows of an Inputs sheet; returns the row of each key written.
@@ -247,7 +279,7 @@ std::string projection_workbook(const Projection& p) {
     if (rate_row >= 0) cols.push_back("present_value_usd");
     for (const char* c : {"needed", "paid", "utilization", "feasible"}) cols.push_back(c);
     header(ws, 2, cols, b.bold);
-    worksheet_freeze_panes(ws, 3, 1);
+    xlsx().worksheet_freeze_panes(ws, 3, 1);
     widths(ws, 0, 0, 10);
     widths(ws, 1, c_feasible, 14);
 
@@ -362,7 +394,7 @@ std::string compare_workbook(const CompareResult& r) {
   for (const auto& [name, v] : line_names) cols.push_back(std::string(name) + "_usd");
   for (const char* c : {"monthly_total_usd", "monthly_tokens", "usd_per_mtok", "reasons"}) cols.push_back(c);
   header(ws, 2, cols, b.bold);
-  worksheet_freeze_panes(ws, 3, 1);
+  xlsx().worksheet_freeze_panes(ws, 3, 1);
   widths(ws, 0, 0, 18);
   widths(ws, 2, 2, 36);
   widths(ws, 4, c_per_mtok, 15);
@@ -401,7 +433,7 @@ std::string sweep_workbook(const Sweep& s) {
   for (const auto& id : s.ids) cols.push_back(id);
   cols.push_back("cheapest");
   header(ws, 2, cols, b.bold);
-  worksheet_freeze_panes(ws, 3, 1);
+  xlsx().worksheet_freeze_panes(ws, 3, 1);
   widths(ws, 0, n + 1, 16);
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     const auto& pt = s.points[i];
@@ -419,7 +451,7 @@ std::string sweep_workbook(const Sweep& s) {
     const std::string range = cell(row, 1) + ":" + cell(row, n);
     const std::string names = cell(2, 1, true) + ":" + cell(2, n, true);
     if (pt.cheapest >= 0)
-      worksheet_write_formula_str(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(n + 1),
+      xlsx().worksheet_write_formula_str(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(n + 1),
                                   fmt::format("=INDEX({},MATCH(MIN({}),{},0))", names, range, range).c_str(), nullptr,
                                   s.ids[static_cast<std::size_t>(pt.cheapest)].c_str());
     else
