@@ -34,8 +34,12 @@ plan_cli_test(calibrate.unknown_model --rc 2
 plan_cli_test(calibrate.show --rc 0 --stdout-re "^ +1 +10\\.500 +95\\.2 "
   --stdout-re "^efficiencies: e_bw 0\\.500, e_fl 0\\.400, t_fixed 0\\.5000 ms"
   -- calibrate show tests/data/calib-home/calib/results/tiny-example.yaml)
-plan_cli_test(calibrate.list --rc 0 --stdout-re "^tiny-example\\.yaml +probe +tiny +example-cpu +fp32 +1 +0\\.500 +0\\.400 +0\\.5000"
+plan_cli_test(calibrate.list --rc 0 --stdout-re "^tiny-example\\.yaml +probe +tiny +example-cpu +fp32 +1 tp +0\\.500 +0\\.400 +0\\.5000"
   -- --data-dir tests/data/calib-home calibrate list)
+# The layout of a serving result: 8 GPUs, data-parallel attention with experts split (dep).
+plan_cli_test(calibrate.list_layout --rc 0
+  --stdout-re "^qwen3-235b-a22b-h200-fp8-dep8-throughput\\.yaml +import +qwen3-235b-a22b +h200 +fp8 +8 dep "
+  -- --data-dir tests/data/calib-layout-home calibrate list)
 
 plan_cli_test(calibrate.import_vllm_serve --rc 0 --stdout-re "TTFT p99 ms +762\\.49"
   --stdout-re "TPOT p50 ms +8\\.323"

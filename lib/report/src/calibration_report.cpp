@@ -175,7 +175,8 @@ std::string render_import_summary(const std::string& source_file, const std::vec
 std::string render_calibration_list(const std::vector<CalibrationListEntry>& entries) {
   Table t;
   for (auto h : {"file", "kind", "model", "gpu", "precision"}) t.add_column(h, Align::left);
-  for (auto h : {"tp", "e_bw", "e_fl", "t_fixed ms", "tokens/s"}) t.add_column(h);
+  // GPUs of the deployment and their layout, as compare's GPUs/rep column writes them.
+  for (auto h : {"GPUs", "e_bw", "e_fl", "t_fixed ms", "tokens/s"}) t.add_column(h);
   t.add_column("created", Align::left);
   for (const auto& e : entries) {
     if (!e.calibration) {
@@ -196,7 +197,8 @@ std::string render_calibration_list(const std::vector<CalibrationListEntry>& ent
     if (c.serving && c.serving->model_check == ModelCheck::forced)
       model += fmt::format(" (forced: file is for {})",
                            c.serving->tool_model.value_or(c.serving->tool_tokenizer.value_or("?")));
-    t.add_row({e.file, c.kind, model, c.gpu, c.precision, std::to_string(c.tp), ebw, efl, tfix, tps, c.created});
+    t.add_row({e.file, c.kind, model, c.gpu, c.precision, fmt::format("{} {}", c.tp, to_string(c.parallel)), ebw, efl,
+               tfix, tps, c.created});
   }
   return t.render_text();
 }
