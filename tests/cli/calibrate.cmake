@@ -87,6 +87,15 @@ plan_cli_test(perf.calibrated_other_layout --rc 0
   --stdout-re "^note: serving results ${LAYOUT} \\(layout dep\\) not applied: measured in another layout than this replica's tp \\(8 GPUs\\). a serving result applies only to the layout it was measured in$"
   -- --calibration ${LAYOUT} perf --model qwen3-235b-a22b --gpu h200 --precision fp8 --gpus 8 --parallel tp
      --input 100 --output 100 --concurrency max)
+# A MoE option that leaves its layout open is planned on the measured deployment (dep on 8
+# GPUs: 25 requests/s of 100 + 100 tokens per replica, 25 / 8 = 3.125 per GPU) rather than on
+# the catalog's choice (tp on 2 GPUs, no measurement); one that asks for 2 GPUs keeps the
+# catalog's figures.
+plan_cli_test(compare.calibrated_open_layout --rc 0
+  --stdout-re "^\\*? +open +self_hosted .* 8 dep .* calibrated +yes$"
+  --stdout-re "^  open: layout dep on 8 GPUs chosen: measured by the serving results ${LAYOUT} \\(3\\.12 requests/s per GPU\\)\\. tp on 2 GPUs, the catalog's choice, has no measurement here \\([0-9.]+ requests/s per GPU from catalog figures\\)$"
+  --stdout-re "^ +two-gpus +self_hosted .* 2 tp .* spec +yes$"
+  -- --calibration ${LAYOUT} compare tests/data/profile-moe-open-layout.yaml)
 plan_cli_test(calibrate.import_dense_layout --rc 64
   --stderr-exact "plan: error: --parallel ep splits routed experts, and llama-3.1-8b is a dense model (expected --parallel tp, or a mixture-of-experts catalog model)"
   -- calibrate import ${CAL}/vllm_bench_throughput.json --model llama-3.1-8b --gpu h200 --precision bf16

@@ -2,6 +2,7 @@
 // performance model that runs the catalog roofline on the calibrated catalog.
 #include "plan/core/calibrated_provider.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -196,8 +197,9 @@ class NotedReplicaModel : public ReplicaModel {
 
 }  // namespace
 
-std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option& option, const GpuInstance& instance,
-                                                                   const WorkloadMix& mix) const {
+std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make_in_layout(const Option& option,
+                                                                             const GpuInstance& instance,
+                                                                             const WorkloadMix& mix) const {
   auto model = base_.make(option, instance, mix);
   const FleetSpec* fleet = option.fleet();
   // Only what the catalog roofline sized; the TP it chose is part of the match.
@@ -238,6 +240,67 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option&
   if (fallback) return fallback;
   if (!first_notes.empty()) return std::make_unique<NotedReplicaModel>(std::move(model), first_notes);
   return model;
+}
+
+namespace {
+double per_gpu(const ReplicaSpec& s) { return s.capacity_requests_per_s / std::max(1, s.gpus_per_replica); }
+
+std::string deployment(const ReplicaSpec& s) {
+  return fmt::format("{} on {} GPUs", to_string(s.parallel.value_or(Parallel::tp)), s.gpus_per_replica);
+}
+}  // namespace
+
+std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option& option, const GpuInstance& instance,
+                                                                   const WorkloadMix& mix) const {
+  auto chosen = make_in_layout(option, instance, mix);
+  const FleetSpec* fleet = option.fleet();
+  const ModelArch* arch = fleet ? base_.catalog().find_model(fleet->model) : nullptr;
+  // Only a mixture of experts whose layout the option leaves open, sized by the catalog.
+  if (!arch || !arch->is_moe() || fleet->parallel || !chosen->spec().fits ||
+      chosen->spec().provenance == ThroughputProvenance::override)
+    return chosen;
+  // Serving results measured in another deployment of this model, GPU and precision that the
+  // instance (and the option's GPU count, if given) allows: a measured deployment is
+  // preferred to one sized from the catalog alone, whose MoE figures run high
+  // (docs/performance-model.md); between measured ones, the most requests/s per GPU.
+  std::unique_ptr<ReplicaModel> best;
+  std::string best_file;
+  std::vector<std::pair<int, Parallel>> tried;
+  for (const Calibration& c : calibrations_.files()) {
+    if (!c.serving || c.model != fleet->model || c.gpu != instance.gpu || c.precision != fleet->precision) continue;
+    if (c.tp > instance.gpu_count || (fleet->gpus_per_replica > 0 && c.tp != fleet->gpus_per_replica)) continue;
+    if (chosen->spec().gpus_per_replica == c.tp && chosen->spec().parallel == c.parallel) continue;
+    if (std::find(tried.begin(), tried.end(), std::make_pair(c.tp, c.parallel)) != tried.end()) continue;
+    tried.emplace_back(c.tp, c.parallel);
+    Option at = option;
+    at.fleet()->gpus_per_replica = c.tp;
+    at.fleet()->parallel = c.parallel;
+    auto candidate = make_in_layout(at, instance, mix);
+    if (candidate->spec().provenance != ThroughputProvenance::calibrated || !candidate->spec().feasible) continue;
+    if (!best || per_gpu(candidate->spec()) > per_gpu(best->spec())) {
+      best = std::move(candidate);
+      best_file = c.path;
+    }
+  }
+  if (!best) return chosen;
+  const ReplicaSpec& was = chosen->spec();
+  const bool was_measured = was.provenance == ThroughputProvenance::calibrated;
+  if (was.feasible && was_measured && per_gpu(was) >= per_gpu(best->spec())) {
+    return std::make_unique<NotedReplicaModel>(
+        std::move(chosen), std::vector<std::string>{fmt::format(
+                             "{} kept: the serving results {} ({}) give {:.2f} requests/s per GPU, below its {:.2f}",
+                             deployment(was), best_file, deployment(best->spec()), per_gpu(best->spec()), per_gpu(was))});
+  }
+  std::string why = !was.feasible ? fmt::format("{}, the catalog's choice, is not feasible", deployment(was))
+                    : was_measured
+                        ? fmt::format("{} gives {:.2f} requests/s per GPU, calibrated", deployment(was), per_gpu(was))
+                        : fmt::format("{}, the catalog's choice, has no measurement here ({:.2f} requests/s per GPU "
+                                      "from catalog figures)",
+                                      deployment(was), per_gpu(was));
+  return std::make_unique<NotedReplicaModel>(
+      std::move(best), std::vector<std::string>{fmt::format(
+                           "layout {} chosen: measured by the serving results {} ({:.2f} requests/s per GPU). {}",
+                           deployment(best->spec()), best_file, per_gpu(best->spec()), why)});
 }
 
 }  // namespace plan::perf

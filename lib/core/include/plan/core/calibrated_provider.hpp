@@ -49,7 +49,10 @@ class CalibrationSet {
 // replicas the catalog roofline sized (provenance "spec") are calibrated; the TP and the
 // layout the catalog chose (or the option named) are part of the match. When the option leaves the TP to the model and the
 // calibrated replica misses the latency targets, larger degrees the instance allows are
-// tried, each with the calibration that matches it.
+// tried, each with the calibration that matches it. When the option leaves a mixture of
+// experts' layout open, serving results measured in another layout or GPU count the
+// instance allows are tried too, and a measured deployment is chosen over one sized from
+// the catalog alone (a note says which and why).
 class CalibratedReplicaModelProvider : public ReplicaModelProvider {
  public:
   CalibratedReplicaModelProvider(Catalog cat, CalibrationSet calibrations)
@@ -59,6 +62,9 @@ class CalibratedReplicaModelProvider : public ReplicaModelProvider {
   const Catalog& catalog() const { return base_.catalog(); }
 
  private:
+  // The deployment the catalog (or the option) chose, calibrated where a calibration matches it.
+  std::unique_ptr<ReplicaModel> make_in_layout(const Option& option, const GpuInstance& instance,
+                                               const WorkloadMix& mix) const;
   CatalogReplicaModelProvider base_;
   CalibrationSet calibrations_;
 };
