@@ -27,7 +27,19 @@ plan_cli_test(prices.show_2026_05 --rc 0
 # Every shipped sheet matches pricing/MANIFEST.sha256: editing a released sheet fails here.
 plan_cli_test(prices.verify --rc 0
   --stdout-re "^2024-12\\.yaml: ok$" --stdout-re "^2026-05\\.yaml: ok$" --stdout-re "^2026-07\\.yaml: ok$"
+  --stdout-re "^hardware/2026-11\\.yaml: ok$"
   -- prices verify)
+# An edited hardware price list fails the same way.
+add_test(NAME cli.prices.verify_hardware_setup
+  COMMAND bash -c "rm -rf \"$1\" && mkdir -p \"$1/pricing/hardware\" && cp pricing/*.yaml pricing/MANIFEST.sha256 \"$1/pricing/\" && cp pricing/hardware/*.yaml pricing/hardware/MANIFEST.sha256 \"$1/pricing/hardware/\" && printf '# edited\\n' >> \"$1/pricing/hardware/2026-11.yaml\""
+          bash ${CMAKE_BINARY_DIR}/verify-hardware
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.prices.verify_hardware_setup PROPERTIES FIXTURES_SETUP verify_hardware)
+plan_cli_test(prices.verify_hardware_changed --rc 1
+  --stdout-re "^2026-07\\.yaml: ok$"
+  --stdout-re "^hardware/2026-11\\.yaml: CHANGED \\(manifest [0-9a-f]{64}, file [0-9a-f]{64}\\)$"
+  -- --data-dir ${CMAKE_BINARY_DIR}/verify-hardware prices verify)
+set_tests_properties(cli.prices.verify_hardware_changed PROPERTIES FIXTURES_REQUIRED verify_hardware)
 
 # A copy of pricing/ with one sheet edited, one sheet not in the manifest and one manifest
 # line without its file: each is reported and the exit code is 1 (check failed).

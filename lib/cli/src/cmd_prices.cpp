@@ -50,8 +50,9 @@ std::map<std::string, std::string> read_manifest(const std::string& path) {
   return out;
 }
 
-// Compares every sheet in `dir` with the manifest. Returns the report and whether all match.
-std::pair<std::string, bool> verify_sheets(const std::string& dir) {
+// Compares every sheet in `dir` with the manifest. Returns the report, each line's file name
+// preceded by `prefix`, and whether all match.
+std::pair<std::string, bool> verify_sheets(const std::string& dir, const std::string& prefix = "") {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw Error(SourceLoc{dir, 0, 0}, "price-sheet directory not found");
@@ -79,7 +80,7 @@ std::pair<std::string, bool> verify_sheets(const std::string& dir) {
       status = got == it->second ? "ok" : fmt::format("CHANGED (manifest {}, file {})", it->second, got);
     }
     all_ok = all_ok && status == "ok";
-    out += fmt::format("{}: {}\n", name, status);
+    out += fmt::format("{}{}: {}\n", prefix, name, status);
   }
   return {out, all_ok};
 }
@@ -115,10 +116,19 @@ void setup_prices(CLI::App& app, Registry& reg) {
   });
 
   auto* verify = prices->add_subcommand(
-      "verify", "Check every sheet's sha256 against pricing/MANIFEST.sha256: one line per sheet, "
-                "ok / CHANGED / NOT IN MANIFEST / MISSING; exit 1 unless all are ok");
+      "verify", "Check every sheet's sha256 against pricing/MANIFEST.sha256, and every hardware price list's "
+                "against pricing/hardware/MANIFEST.sha256: one line per file, ok / CHANGED / NOT IN MANIFEST / "
+                "MISSING; exit 1 unless all are ok");
   reg.add(verify, [&g = reg.globals]() {
     auto [report, all_ok] = verify_sheets(g.pricing_dir());
+    // Hardware price lists (owned servers) are released and never edited, like sheets.
+    const std::string hardware = g.pricing_dir() + "/hardware";
+    std::error_code ec;
+    if (std::filesystem::is_directory(hardware, ec)) {
+      auto [hw_report, hw_ok] = verify_sheets(hardware, "hardware/");
+      report += hw_report;
+      all_ok = all_ok && hw_ok;
+    }
     emit(report, "");
     return static_cast<int>(all_ok ? ExitCode::ok : ExitCode::check_failed);
   });
