@@ -238,9 +238,9 @@ TEST_CASE("render_calibration_list: valid, invalid and forced files", "[report][
   entries[2].file = "c.yaml";
   entries[2].calibration = forced;    // no efficiencies: "-"
   CHECK(report::render_calibration_list(entries) ==
-        "file    kind     model                                         gpu   precision  tp   e_bw  e_fl  t_fixed ms  tokens/s  created\n"
-        "------  -------  --------------------------------------------  ----  ---------  --  -----  ----  ----------  --------  --------------------\n"
-        "a.yaml  probe    tiny                                          cpu0  fp32        1  0.800     -      0.5000     500.0  2025-02-01T10:00:00Z\n"
+        "file    kind     model                                         gpu   precision  GPUs   e_bw  e_fl  t_fixed ms  tokens/s  created\n"
+        "------  -------  --------------------------------------------  ----  ---------  ----  -----  ----  ----------  --------  --------------------\n"
+        "a.yaml  probe    tiny                                          cpu0  fp32       1 tp  0.800     -      0.5000     500.0  2025-02-01T10:00:00Z\n"
         "b.yaml  invalid  b.yaml:3:1: bad\n"
-        "c.yaml  import   llama-3-8b (forced: file is for other/model)  l4    bf16        1      -     -           -    1234.6  2025-02-02T00:00:00Z\n");
+        "c.yaml  import   llama-3-8b (forced: file is for other/model)  l4    bf16       1 tp      -     -           -    1234.6  2025-02-02T00:00:00Z\n");
 }

@@ -27,36 +27,28 @@ namespace {
 
 // libpq's functions, loaded when a database is first read: linked, libpq and what it pulls
 // in (TLS, Kerberos, LDAP) cost every run of plan about 8 ms of CPU at start-up.
-class Pq {
-  SystemLibrary lib_{PLAN_LIBPQ_SONAME, "the Debian package " PLAN_LIBPQ_PACKAGE, "--source litellm-db"};
-
- public:
-#define PLAN_PQ_FN(f) decltype(&::f) f = lib_.get<decltype(::f)>(#f)
-  PLAN_PQ_FN(PQclear);
-  PLAN_PQ_FN(PQconnectdbParams);
-  PLAN_PQ_FN(PQconninfoFree);
-  PLAN_PQ_FN(PQconninfoParse);
-  PLAN_PQ_FN(PQerrorMessage);
-  PLAN_PQ_FN(PQexec);
-  PLAN_PQ_FN(PQexecParams);
-  PLAN_PQ_FN(PQfinish);
-  PLAN_PQ_FN(PQfreemem);
-  PLAN_PQ_FN(PQgetisnull);
-  PLAN_PQ_FN(PQgetlength);
-  PLAN_PQ_FN(PQgetvalue);
-  PLAN_PQ_FN(PQntuples);
-  PLAN_PQ_FN(PQresultErrorMessage);
-  PLAN_PQ_FN(PQresultStatus);
-  PLAN_PQ_FN(PQsetNoticeProcessor);
-  PLAN_PQ_FN(PQstatus);
-#undef PLAN_PQ_FN
+struct Pq : SystemFunctions {
+  Pq() : SystemFunctions(PLAN_LIBPQ_SONAME, "the Debian package " PLAN_LIBPQ_PACKAGE, "--source litellm-db") {}
+  PLAN_SYSTEM_FUNCTION(PQclear);
+  PLAN_SYSTEM_FUNCTION(PQconnectdbParams);
+  PLAN_SYSTEM_FUNCTION(PQconninfoFree);
+  PLAN_SYSTEM_FUNCTION(PQconninfoParse);
+  PLAN_SYSTEM_FUNCTION(PQerrorMessage);
+  PLAN_SYSTEM_FUNCTION(PQexec);
+  PLAN_SYSTEM_FUNCTION(PQexecParams);
+  PLAN_SYSTEM_FUNCTION(PQfinish);
+  PLAN_SYSTEM_FUNCTION(PQfreemem);
+  PLAN_SYSTEM_FUNCTION(PQgetisnull);
+  PLAN_SYSTEM_FUNCTION(PQgetlength);
+  PLAN_SYSTEM_FUNCTION(PQgetvalue);
+  PLAN_SYSTEM_FUNCTION(PQntuples);
+  PLAN_SYSTEM_FUNCTION(PQresultErrorMessage);
+  PLAN_SYSTEM_FUNCTION(PQresultStatus);
+  PLAN_SYSTEM_FUNCTION(PQsetNoticeProcessor);
+  PLAN_SYSTEM_FUNCTION(PQstatus);
 };
 
-// Loaded once; a failed load throws and is tried again by the next caller.
-const Pq& pq() {
-  static const Pq p;
-  return p;
-}
+const Pq& pq() { return loaded<Pq>(); }
 
 // LiteLLM's spend log table and the columns read from it (BerriAI/litellm schema.prisma,
 // model LiteLLM_SpendLogs; docs/profiles.md cites the version). Names are case-sensitive

@@ -26,33 +26,25 @@ namespace {
 
 // libxlsxwriter's functions, loaded when a workbook is first written: linked, the library
 // (and zlib and minizip under it) cost every run of plan about 2 ms of CPU at start-up.
-class Xlsx {
-  SystemLibrary lib_{PLAN_XLSXWRITER_SONAME, "the Debian package " PLAN_XLSXWRITER_PACKAGE, "--format xlsx"};
-
- public:
-#define PLAN_XLSX_FN(f) decltype(&::f) f = lib_.get<decltype(::f)>(#f)
-  PLAN_XLSX_FN(format_set_bold);
-  PLAN_XLSX_FN(format_set_num_format);
-  PLAN_XLSX_FN(lxw_strerror);
-  PLAN_XLSX_FN(workbook_add_format);
-  PLAN_XLSX_FN(workbook_add_worksheet);
-  PLAN_XLSX_FN(workbook_close);
-  PLAN_XLSX_FN(workbook_new);
-  PLAN_XLSX_FN(worksheet_freeze_panes);
-  PLAN_XLSX_FN(worksheet_set_column);
-  PLAN_XLSX_FN(worksheet_write_datetime);
-  PLAN_XLSX_FN(worksheet_write_formula_num);
-  PLAN_XLSX_FN(worksheet_write_formula_str);
-  PLAN_XLSX_FN(worksheet_write_number);
-  PLAN_XLSX_FN(worksheet_write_string);
-#undef PLAN_XLSX_FN
+struct Xlsx : SystemFunctions {
+  Xlsx() : SystemFunctions(PLAN_XLSXWRITER_SONAME, "the Debian package " PLAN_XLSXWRITER_PACKAGE, "--format xlsx") {}
+  PLAN_SYSTEM_FUNCTION(format_set_bold);
+  PLAN_SYSTEM_FUNCTION(format_set_num_format);
+  PLAN_SYSTEM_FUNCTION(lxw_strerror);
+  PLAN_SYSTEM_FUNCTION(workbook_add_format);
+  PLAN_SYSTEM_FUNCTION(workbook_add_worksheet);
+  PLAN_SYSTEM_FUNCTION(workbook_close);
+  PLAN_SYSTEM_FUNCTION(workbook_new);
+  PLAN_SYSTEM_FUNCTION(worksheet_freeze_panes);
+  PLAN_SYSTEM_FUNCTION(worksheet_set_column);
+  PLAN_SYSTEM_FUNCTION(worksheet_write_datetime);
+  PLAN_SYSTEM_FUNCTION(worksheet_write_formula_num);
+  PLAN_SYSTEM_FUNCTION(worksheet_write_formula_str);
+  PLAN_SYSTEM_FUNCTION(worksheet_write_number);
+  PLAN_SYSTEM_FUNCTION(worksheet_write_string);
 };
 
-// Loaded once; a failed load throws and is tried again by the next caller.
-const Xlsx& xlsx() {
-  static const Xlsx x;
-  return x;
-}
+const Xlsx& xlsx() { return loaded<Xlsx>(); }
 
 // "A", "B", ..., "Z", "AA", ... for a 0-based column.
 std::string col_name(int col) {
@@ -110,18 +102,17 @@ class Book {
     }
     bold = xlsx().workbook_add_format(wb_);
     xlsx().format_set_bold(bold);
-    money = xlsx().workbook_add_format(wb_);
-    xlsx().format_set_num_format(money, "#,##0.00");
-    money4 = xlsx().workbook_add_format(wb_);
-    xlsx().format_set_num_format(money4, "#,##0.0000");
-    count = xlsx().workbook_add_format(wb_);
-    xlsx().format_set_num_format(count, "#,##0");
-    ratio = xlsx().workbook_add_format(wb_);
-    xlsx().format_set_num_format(ratio, "0.0000");
-    percent = xlsx().workbook_add_format(wb_);
-    xlsx().format_set_num_format(percent, "0.00%");
-    month = xlsx().workbook_add_format(wb_);
-    xlsx().format_set_num_format(month, "yyyy-mm");
+    auto number_format = [&](const char* f) {
+      lxw_format* x = xlsx().workbook_add_format(wb_);
+      xlsx().format_set_num_format(x, f);
+      return x;
+    };
+    money = number_format("#,##0.00");
+    money4 = number_format("#,##0.0000");
+    count = number_format("#,##0");
+    ratio = number_format("0.0000");
+    percent = number_format("0.00%");
+    month = number_format("yyyy-mm");
   }
   Book(const Book&) = delete;
   Book& operator=(const Book&) = delete;

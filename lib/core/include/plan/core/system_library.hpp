@@ -31,4 +31,28 @@ class SystemLibrary {
   void* handle_ = nullptr;
 };
 
+// The functions of one system library, loaded together on first use:
+//
+//   struct Pq : SystemFunctions {
+//     Pq() : SystemFunctions("libpq.so.5", "the Debian package libpq5", "--source litellm-db") {}
+//     PLAN_SYSTEM_FUNCTION(PQclear);
+//   };
+//   const Pq& pq = loaded<Pq>();   // pq.PQclear(r)
+//
+// Each member has the type of the function declared in the library's header.
+struct SystemFunctions {
+  SystemFunctions(std::string soname, std::string package, std::string needed_for)
+      : library(std::move(soname), std::move(package), std::move(needed_for)) {}
+  SystemLibrary library;
+};
+#define PLAN_SYSTEM_FUNCTION(f) decltype(&::f) f = library.get<decltype(::f)>(#f)
+
+// The one set of `Functions`, loaded by the first call; a failed load throws, and the next
+// call tries again.
+template <class Functions>
+const Functions& loaded() {
+  static const Functions f;
+  return f;
+}
+
 }  // namespace plan
