@@ -85,3 +85,83 @@ workloads:
   CHECK(h.options[1].feasible);
   CHECK(h.cheapest == std::optional<std::string>("mini"));
 }
+
+namespace {
+// A replica of fixed capacity whose figure has a known gap to measurements (as the catalog
+// model gives a mixture of experts).
+class DoubtedReplica : public ReplicaModel {
+ public:
+  explicit DoubtedReplica(double rps, double doubt) {
+    spec_.capacity_requests_per_s = rps;
+    spec_.provenance = ThroughputProvenance::spec;
+    spec_.provenance_source = "test";
+    spec_.capacity_doubt = doubt;
+    spec_.capacity_doubt_why = "a test gap";
+  }
+  const ReplicaSpec& spec() const override { return spec_; }
+
+ private:
+  ReplicaSpec spec_;
+};
+class DoubtedProvider : public ReplicaModelProvider {
+ public:
+  explicit DoubtedProvider(double doubt) : doubt_(doubt) {}
+  std::unique_ptr<ReplicaModel> make(const Option&, const GpuInstance&, const WorkloadMix&) const override {
+    return std::make_unique<DoubtedReplica>(10.0, doubt_);
+  }
+
+ private:
+  double doubt_;
+};
+
+std::string note_with(const OptionResult& r, const std::string& text) {
+  for (const auto& n : r.notes)
+    if (n.find(text) != std::string::npos) return n;
+  return "";
+}
+}  // namespace
+
+// 1,728,000 requests/day, flat, is 20 requests/s: 2 replicas of 10 requests/s. At 2.5x less
+// capacity per replica (4 requests/s) it is 20 / 4 = 5 replicas. On gpu-2.50 (one GPU at
+// 2.50 USD/h, 730 h a month, no ops costs): 2 x 2.50 x 730 = 3,650.00 and 5 x 2.50 x 730 =
+// 9,125.00 USD a month. The plan itself stays at 2 replicas.
+TEST_CASE("a capacity with a known gap to measurements says what the far end of the gap needs", "[self_hosted]") {
+  const PriceSheet sheet = io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.yaml");
+  Profile p = io::parse_profile("test.yaml", R"(name: doubt
+workloads:
+  - {id: chat, requests_per_day: 1728000, input_tokens: 100, output_tokens: 100}
+options:
+  - {id: moe, kind: self_hosted, instance: gpu-2.50, model: some-moe}
+)");
+  DoubtedProvider doubted(2.5);
+  OptionResult r = evaluate_option(p, sheet, p.options[0], &doubted);
+  REQUIRE(r.feasible);
+  REQUIRE(r.self_hosted);
+  CHECK(r.self_hosted->replicas == 2);
+  CHECK(r.monthly_cost_usd == Approx(3650.00));
+  CHECK(note_with(r, "capacity from the catalog alone") ==
+        "capacity from the catalog alone: a test gap. With 2.50x less capacity per replica this plan needs 5 replicas "
+        "(9125.00 USD a month) instead of 2 (3650.00); a serving result measured on this deployment (plan calibrate "
+        "import) settles it");
+
+  // No gap, no note.
+  DoubtedProvider none(1.0);
+  OptionResult n = evaluate_option(p, sheet, p.options[0], &none);
+  CHECK(note_with(n, "capacity from the catalog alone").empty());
+
+  // A gap the fleet absorbs: 1,296,000 requests/day is 15 requests/s, 2 replicas; at 1.25x
+  // less (8 requests/s per replica) 15 / 8 = 1.9, still 2.
+  Profile slack = io::parse_profile("test.yaml", R"(name: slack
+workloads:
+  - {id: chat, requests_per_day: 1296000, input_tokens: 100, output_tokens: 100}
+options:
+  - {id: moe, kind: self_hosted, instance: gpu-2.50, model: some-moe}
+)");
+  DoubtedProvider small(1.25);
+  OptionResult sr = evaluate_option(slack, sheet, slack.options[0], &small);
+  REQUIRE(sr.self_hosted);
+  CHECK(sr.self_hosted->replicas == 2);
+  CHECK(note_with(sr, "capacity from the catalog alone") ==
+        "capacity from the catalog alone: a test gap. With 1.25x less capacity per replica this plan still needs 2 "
+        "replicas");
+}

@@ -155,6 +155,10 @@ class CalibratedReplicaModel : public ReplicaModel {
                          const std::vector<std::string>& notes)
       : cat_(std::make_unique<Catalog>(std::move(a.catalog))), inner_(*cat_, o, inst, mix), spec_(inner_.spec()) {
     spec_.provenance = ThroughputProvenance::calibrated;
+    // Measured on a device: the catalog's known gap (perf::moe_catalog_over_measured_high)
+    // is not claimed for it.
+    spec_.capacity_doubt = 1.0;
+    spec_.capacity_doubt_why.clear();
     spec_.provenance_source = a.source;
     spec_.notes.push_back(a.note);
     for (const auto& n : notes) spec_.notes.push_back(n);

@@ -95,6 +95,11 @@ std::optional<ReadyFleet> self_hosted_fleet(const Option& o, const SelfHostedOpt
   return f;
 }
 
+namespace {
+void add_capacity_doubt(const FleetPlan& plan, const EvalContext& c, const WorkloadMix& mix, int replicas,
+                        const FleetCosting& fc, OptionResult& r);
+}  // namespace
+
 void evaluate_private_fleet(const ReadyFleet& f, const EvalContext& c, OptionResult& r) {
   for (const auto& n : f.plan.model->spec().notes) r.notes.push_back(n);
   auto problems = fleet_problems(f.plan);
@@ -119,8 +124,41 @@ void evaluate_private_fleet(const ReadyFleet& f, const EvalContext& c, OptionRes
   for (auto& n : fc.notes) r.notes.push_back(std::move(n));
   for (auto& why_not : fc.reasons) infeasible(r, std::move(why_not));
   if (!split.fits) infeasible(r, split.why_not);
+  if (fc.feasible && split.fits) add_capacity_doubt(f.plan, c, mix, *k, fc, r);
   add_fleet_lines(fc, r);
 }
+
+namespace {
+// When the replica's capacity has a known gap to published measurements (a mixture of
+// experts sized from the catalog alone), a note says what the plan would need at the far end
+// of that gap: d times less capacity per replica sizes like d times the traffic.
+void add_capacity_doubt(const FleetPlan& plan, const EvalContext& c, const WorkloadMix& mix, int replicas,
+                        const FleetCosting& fc, OptionResult& r) {
+  const ReplicaSpec& spec = plan.model->spec();
+  const double d = spec.capacity_doubt;
+  if (!(d > 1.0) || plan.owned) return;  // an owned fleet is the servers bought, whatever it serves
+  std::vector<Lane> more = lanes_of(c.profile.workloads, c.scale * d);
+  for (auto& l : more) l.private_only = true;
+  const std::string head = fmt::format("capacity from the catalog alone: {}", spec.capacity_doubt_why);
+  const auto k = fleet_size_for(plan, more, nullptr);
+  if (!k) {
+    r.notes.push_back(fmt::format("{}. With {:.2f}x less capacity per replica no fleet would meet the targets; a "
+                                  "serving result measured on this deployment (plan calibrate import) settles it",
+                                  head, d));
+    return;
+  }
+  if (*k <= replicas) {
+    r.notes.push_back(fmt::format("{}. With {:.2f}x less capacity per replica this plan still needs {} {}", head, d,
+                                  replicas, replicas == 1 ? "replica" : "replicas"));
+    return;
+  }
+  const FleetCosting worse = cost_fleet(plan, *k, split_traffic(more, plan.model->fleet_capacity(*k), true), mix, false);
+  r.notes.push_back(fmt::format("{}. With {:.2f}x less capacity per replica this plan needs {} replicas ({:.2f} USD a "
+                                "month) instead of {} ({:.2f}); a serving result measured on this deployment (plan "
+                                "calibrate import) settles it",
+                                head, d, *k, worse.total_usd(), replicas, fc.total_usd()));
+}
+}  // namespace
 
 void add_fleet_lines(const FleetCosting& fc, OptionResult& r) {
   r.self_hosted = fc.detail;

@@ -703,6 +703,13 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
                                       fmt::join(alt, "; ")));
   }
   spec_.capacity_requests_per_s = serving_->capacity_rps();
+  if (m->is_moe()) {
+    spec_.capacity_doubt = moe_catalog_over_measured_high;
+    spec_.capacity_doubt_why = fmt::format(
+        "the catalog's figures for a mixture of experts ran {:.2f}x to {:.2f}x the published throughput of such "
+        "deployments at saturation (docs/performance-model.md, \"The models of 2025-26\")",
+        moe_catalog_over_measured_low, moe_catalog_over_measured_high);
+  }
   const StepTime st = perf_->decode_step(serving_->batch(), serving_->mean_context());
   spec_.notes.push_back(fmt::format("{} on {}x {} ({}{}): operating batch {}, decode step {:.1f} ms ({}-bound), "
                                     "prefill of {:.0f} tokens {:.1f} ms",

@@ -19,6 +19,14 @@ inline constexpr int tp_degrees[] = {1, 2, 4, 8};
 bool is_tp_degree(int g);
 inline constexpr Parallel parallel_layouts[] = {Parallel::tp, Parallel::ep, Parallel::dep};
 
+// The catalog roofline alone against published offline throughput of mixtures of experts
+// (TensorRT-LLM v1.0, 12 deployments; docs/performance-model.md, "The models of 2025-26"):
+// predicted / measured output tokens/s was between these two on every point. Nothing is
+// fitted to them; a plan sized from the catalog alone says what the high end would do to it.
+// tests/unit/test_validation.cpp recomputes both from the points.
+inline constexpr double moe_catalog_over_measured_low = 1.65;
+inline constexpr double moe_catalog_over_measured_high = 2.42;
+
 // Whether the GPU has tensor cores for the weights' compute format (bf16 always).
 bool gpu_has_format(const GpuSpec& gpu, const std::string& compute);
 // Whether the weight GEMMs run below 16 bit: FP8, INT8 or FP4 weights on a GPU with tensor

@@ -53,6 +53,11 @@ struct ReplicaSpec {
   int gpus_per_replica = 1;          // GPUs of one replica
   std::optional<Parallel> parallel;  // their layout, when the catalog model sized the replica
   double capacity_requests_per_s = 0;  // SLA-bound throughput of one replica
+  // Above 1: published measurements of deployments like this one served up to this many
+  // times less than the model that sized it (perf::moe_catalog_over_measured); 1 when the
+  // figure was measured or no such gap is known.
+  double capacity_doubt = 1.0;
+  std::string capacity_doubt_why;  // where that factor comes from, for the note that uses it
   ThroughputProvenance provenance = ThroughputProvenance::override;
   std::string provenance_source;        // file or catalog entry
 };
