@@ -96,3 +96,15 @@ plan_cli_test(prices.import --rc 0
 plan_cli_test(prices.import_into_data_dir --rc 64 --no-file pricing/draft.yaml
   --stderr-re "^plan: error: -o pricing/draft\\.yaml is inside .*pricing \\(expected a path outside it"
   -- prices import pricing/sources/2026-07/import.yaml -o pricing/draft.yaml)
+
+# Two sheets compared entry by entry (tests/data/sheet-basic-b.yaml says what it changes):
+# the expected text is written out by hand in tests/data/sheet-diff-basic.txt, line numbers
+# counted in the two fixtures (B has one more comment line at the top). The same sheet
+# against itself: nothing changed, 7 entries unchanged (4 API models, 1 offering, 2
+# instances).
+plan_cli_test(prices.diff --rc 0 --stdout-file tests/data/sheet-diff-basic.txt
+  -- prices diff tests/data/sheet-basic.yaml tests/data/sheet-basic-b.yaml)
+plan_cli_test(prices.diff_same --rc 0 --stdout-re "^0 changed, 0 added, 0 removed, 7 unchanged$"
+  -- prices diff tests/data/sheet-basic.yaml tests/data/sheet-basic.yaml)
+plan_cli_test(prices.diff_unknown --rc 2 --stderr-re "^plan: error: .*nope"
+  -- prices diff tests/data/sheet-basic.yaml nope)

@@ -133,6 +133,23 @@ void setup_prices(CLI::App& app, Registry& reg) {
     return static_cast<int>(all_ok ? ExitCode::ok : ExitCode::check_failed);
   });
 
+  struct DiffOptions {
+    std::string a, b;
+  };
+  auto dif = std::make_shared<DiffOptions>();
+  auto* diff = prices->add_subcommand(
+      "diff", "Every price and limit that differs between two sheets (versions or paths), entry by entry, with "
+              "the line of each figure in both sheets; entries added and removed; e.g. `plan prices diff 2026-05 "
+              "2026-07`, or a released sheet against a draft from `plan prices import`");
+  diff->add_option("a", dif->a, "Sheet A: a version (see `plan prices list`) or a path")->required();
+  diff->add_option("b", dif->b, "Sheet B: a version or a path")->required();
+  reg.add(diff, [dif, &g = reg.globals]() {
+    const PriceSheet a = io::resolve_price_sheet(dif->a, g.pricing_dir());
+    const PriceSheet b = io::resolve_price_sheet(dif->b, g.pricing_dir());
+    emit(report::render_sheet_diff(a, b, diff_sheets(a, b)), "");
+    return 0;
+  });
+
   struct ImportOptions {
     std::string spec;
     std::string out;

@@ -168,6 +168,121 @@ void add_token_prices(std::vector<std::string>& out, const std::string& prefix, 
 
 }  // namespace detail
 
+namespace {
+
+std::optional<double> opt(double v) { return v; }
+
+void add_text(std::vector<std::string>& out, const char* what, const std::optional<std::string>& a,
+              const std::optional<std::string>& b, const PriceSheet& sa, int la, const PriceSheet& sb, int lb) {
+  if (a == b) return;
+  out.push_back(fmt::format("{}: {} -> {} ({} -> {})", what, a.value_or("none"), b.value_or("none"), sa.cite(la),
+                            sb.cite(lb)));
+}
+
+void add_limits(std::vector<std::string>& out, std::optional<double> ctx_a, std::optional<double> ctx_b,
+                std::optional<double> max_a, std::optional<double> max_b, const std::optional<std::string>& ret_a,
+                const std::optional<std::string>& ret_b, const PriceSheet& a, int la, const PriceSheet& b, int lb) {
+  detail::add_price(out, "context_tokens", ctx_a, ctx_b, a, la, b, lb);
+  detail::add_price(out, "max_output_tokens", max_a, max_b, a, la, b, lb);
+  add_text(out, "retires", ret_a, ret_b, a, la, b, lb);
+}
+
+std::vector<std::string> api_changes(const ApiModel& x, const ApiModel& y, const PriceSheet& a, const PriceSheet& b) {
+  std::vector<std::string> out;
+  detail::add_token_prices(out, "", x.prices, y.prices, a, x.line, b, y.line);
+  add_limits(out, x.context_tokens, y.context_tokens, x.max_output_tokens, y.max_output_tokens, x.retires, y.retires, a,
+             x.line, b, y.line);
+  return out;
+}
+
+std::vector<std::string> managed_changes(const ManagedOffering& x, const ManagedOffering& y, const PriceSheet& a,
+                                         const PriceSheet& b) {
+  std::vector<std::string> out;
+  add_text(out, "model", x.model, y.model, a, x.line, b, y.line);
+  if (x.on_demand && y.on_demand) detail::add_token_prices(out, "on_demand.", *x.on_demand, *y.on_demand, a, x.line, b, y.line);
+  else if (x.on_demand || y.on_demand)
+    add_text(out, "on_demand", x.on_demand ? std::optional<std::string>("priced") : std::nullopt,
+             y.on_demand ? std::optional<std::string>("priced") : std::nullopt, a, x.line, b, y.line);
+  const Provisioned none;
+  const Provisioned& px = x.provisioned ? *x.provisioned : none;
+  const Provisioned& py = y.provisioned ? *y.provisioned : none;
+  detail::add_price(out, "provisioned.input_tokens_per_min_per_unit", px.input_tokens_per_min_per_unit,
+                    py.input_tokens_per_min_per_unit, a, x.line, b, y.line);
+  detail::add_price(out, "provisioned.output_tokens_per_min_per_unit", px.output_tokens_per_min_per_unit,
+                    py.output_tokens_per_min_per_unit, a, x.line, b, y.line);
+  auto term_of = [](const Provisioned& p, const std::string& t) -> const ProvisionedTerm* {
+    for (const auto& pt : p.terms)
+      if (pt.term == t) return &pt;
+    return nullptr;
+  };
+  std::vector<std::string> terms;
+  for (const auto& t : px.terms) terms.push_back(t.term);
+  for (const auto& t : py.terms)
+    if (!term_of(px, t.term)) terms.push_back(t.term);
+  for (const auto& t : terms) {
+    const ProvisionedTerm* tx = term_of(px, t);
+    const ProvisionedTerm* ty = term_of(py, t);
+    detail::add_price(out, fmt::format("provisioned.terms[{}].usd_per_unit_hour", t).c_str(),
+                      tx ? opt(tx->usd_per_unit_hour) : std::nullopt, ty ? opt(ty->usd_per_unit_hour) : std::nullopt, a,
+                      tx ? tx->line : x.line, b, ty ? ty->line : y.line);
+  }
+  const auto& dx = x.dedicated;
+  const auto& dy = y.dedicated;
+  detail::add_price(out, "dedicated.usd_per_hour", dx ? opt(dx->usd_per_hour) : std::nullopt,
+                    dy ? opt(dy->usd_per_hour) : std::nullopt, a, x.line, b, y.line);
+  detail::add_price(out, "dedicated.gpu_count", dx ? opt(dx->gpu_count) : std::nullopt,
+                    dy ? opt(dy->gpu_count) : std::nullopt, a, x.line, b, y.line);
+  add_text(out, "dedicated.gpu", dx ? std::optional<std::string>(dx->gpu) : std::nullopt,
+           dy ? std::optional<std::string>(dy->gpu) : std::nullopt, a, x.line, b, y.line);
+  add_limits(out, x.context_tokens, y.context_tokens, x.max_output_tokens, y.max_output_tokens, x.retires, y.retires, a,
+             x.line, b, y.line);
+  return out;
+}
+
+std::vector<std::string> instance_changes(const GpuInstance& x, const GpuInstance& y, const PriceSheet& a,
+                                          const PriceSheet& b) {
+  std::vector<std::string> out;
+  detail::add_price(out, "on_demand_per_hour", x.on_demand_per_hour, y.on_demand_per_hour, a, x.line, b, y.line);
+  detail::add_price(out, "reserved_1y_per_hour", x.reserved_1y_per_hour, y.reserved_1y_per_hour, a, x.line, b, y.line);
+  detail::add_price(out, "reserved_3y_per_hour", x.reserved_3y_per_hour, y.reserved_3y_per_hour, a, x.line, b, y.line);
+  detail::add_price(out, "spot_per_hour", x.spot_per_hour, y.spot_per_hour, a, x.line, b, y.line);
+  add_text(out, "gpu", x.gpu, y.gpu, a, x.line, b, y.line);
+  detail::add_price(out, "gpu_count", opt(x.gpu_count), opt(y.gpu_count), a, x.line, b, y.line);
+  return out;
+}
+
+// One kind of entry: A's entries in order (changed or removed), then those only B has.
+template <class Entry, class Changes>
+void diff_entries(const char* kind, const std::vector<Entry>& xs, const std::vector<Entry>& ys, const PriceSheet& a,
+                  const PriceSheet& b, Changes changes, SheetDiff& d) {
+  auto find = [](const std::vector<Entry>& v, const std::string& id) -> const Entry* {
+    for (const auto& e : v)
+      if (e.id == id) return &e;
+    return nullptr;
+  };
+  for (const auto& x : xs) {
+    if (const Entry* y = find(ys, x.id)) {
+      auto lines = changes(x, *y, a, b);
+      if (lines.empty()) ++d.unchanged;
+      else d.entries.push_back({kind, x.id, "changed", std::move(lines)});
+    } else {
+      d.entries.push_back({kind, x.id, "removed", {a.cite(x.line)}});
+    }
+  }
+  for (const auto& y : ys)
+    if (!find(xs, y.id)) d.entries.push_back({kind, y.id, "added", {b.cite(y.line)}});
+}
+
+}  // namespace
+
+SheetDiff diff_sheets(const PriceSheet& a, const PriceSheet& b) {
+  SheetDiff d;
+  diff_entries("api model", a.api_models, b.api_models, a, b, api_changes, d);
+  diff_entries("managed offering", a.managed, b.managed, a, b, managed_changes, d);
+  diff_entries("gpu instance", a.gpu_instances, b.gpu_instances, a, b, instance_changes, d);
+  return d;
+}
+
 CompareDiff diff_results(const CompareResult& a, const CompareResult& b) {
   CompareDiff d;
   if (a.price_sheet_version != b.price_sheet_version)

@@ -1,5 +1,6 @@
 #include "plan/report/prices_report.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "plan/report/table.hpp"
@@ -98,6 +99,25 @@ std::string render_price_sheet(const PriceSheet& s) {
   out += "sources:\n";
   for (const auto& src : s.sources) out += fmt::format("  {}: {} (retrieved {})\n", src.id, src.url, src.retrieved);
   return out;
+}
+
+std::string render_sheet_diff(const PriceSheet& a, const PriceSheet& b, const SheetDiff& d) {
+  std::string o = fmt::format("plan prices diff: A = {} ({}, effective {}), B = {} ({}, effective {})\n", a.version,
+                              a.path, a.effective_date, b.version, b.path, b.effective_date);
+  for (const auto& e : d.entries) {
+    if (e.status == "changed") {
+      o += fmt::format("{} {}: changed\n", e.kind, e.id);
+      for (const auto& l : e.lines) o += fmt::format("  {}\n", l);
+    } else {
+      o += fmt::format("{} {}: {} ({})\n", e.kind, e.id, e.status, e.lines.empty() ? "" : e.lines.front());
+    }
+  }
+  const auto changed = std::count_if(d.entries.begin(), d.entries.end(), [](const auto& e) { return e.status == "changed"; });
+  o += fmt::format("{} changed, {} added, {} removed, {} unchanged\n", changed,
+                   std::count_if(d.entries.begin(), d.entries.end(), [](const auto& e) { return e.status == "added"; }),
+                   std::count_if(d.entries.begin(), d.entries.end(), [](const auto& e) { return e.status == "removed"; }),
+                   d.unchanged);
+  return o;
 }
 
 }  // namespace plan::report

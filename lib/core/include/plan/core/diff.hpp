@@ -35,6 +35,28 @@ struct CompareDiff {
 // p99, TPOT). An option with any such line has changed; one with none has not.
 CompareDiff diff_results(const CompareResult& a, const CompareResult& b);
 
+// One entry of a price sheet (an API model, a managed offering or a GPU instance) that
+// differs between two sheets.
+struct SheetEntryChange {
+  std::string kind;    // "api model", "managed offering", "gpu instance"
+  std::string id;
+  std::string status;  // "changed", "added" (only in B), "removed" (only in A)
+  // Changed: "what: a -> b (a.yaml:LINE -> b.yaml:LINE)" per figure that differs. Added or
+  // removed: the entry's place in the sheet that has it.
+  std::vector<std::string> lines;
+};
+
+struct SheetDiff {
+  std::vector<SheetEntryChange> entries;  // A's order by kind, then entries only B has
+  int unchanged = 0;                      // entries in both sheets with every figure equal
+};
+
+// Every priced figure and limit of every entry, sheet A against sheet B: token prices
+// (with long-context tiers), provisioned terms and unit throughput, dedicated endpoints,
+// instance prices by term, GPU counts, context and output limits and retirement dates.
+// Sources, rate limits and data classes are not compared.
+SheetDiff diff_sheets(const PriceSheet& a, const PriceSheet& b);
+
 // The price lines of the sheet entries `option` uses that differ between two sheets, as
 // "what: old -> new (a.yaml:LINE -> b.yaml:LINE)". Empty when none differ.
 std::vector<std::string> price_changes(const Option& option, const PriceSheet& a, const PriceSheet& b);
