@@ -165,3 +165,34 @@ options:
         "capacity from the catalog alone: a test gap. With 1.25x less capacity per replica this plan still needs 2 "
         "replicas");
 }
+
+// The same gap in a hybrid's private fleet. 20 requests/s of 100 + 100 tokens is
+// 1,728,000 x 200 x 730 / 24 = 10,512,000,000 tokens a month, 10,512.00 USD on flat-1 (1 USD
+// per 1M in and out). Two private replicas (10 requests/s each, 2 x 2.50 x 730 = 3,650.00)
+// serve it all, against one replica and half the tokens overflowed (1,825.00 + 5,256.00) or
+// the API alone. At 2.5x less capacity the two serve 20 / 2.5 = 8 requests/s, 40% of the
+// tokens, and the other 60% overflow: 0.6 x 10,512.00 = 6,307.20 USD a month.
+TEST_CASE("a hybrid's private capacity with a known gap says what the overflow would cost", "[self_hosted][hybrid]") {
+  const PriceSheet sheet = io::load_price_sheet(PLAN_TEST_DATA "/sheet-basic.yaml");
+  Profile p = io::parse_profile("test.yaml", R"(name: doubt
+workloads:
+  - {id: chat, requests_per_day: 1728000, input_tokens: 100, output_tokens: 100}
+options:
+  - {id: api, kind: api, model: flat-1}
+  - {id: moe, kind: self_hosted, instance: gpu-2.50, model: some-moe}
+  - {id: mix, kind: hybrid, private: moe, overflow: api}
+)");
+  DoubtedProvider doubted(2.5);
+  CompareResult c = compare(p, sheet, &doubted);
+  const OptionResult* mix = nullptr;
+  for (const auto& o : c.options)
+    if (o.id == "mix") mix = &o;
+  REQUIRE(mix);
+  REQUIRE(mix->hybrid);
+  CHECK(mix->hybrid->replicas == 2);
+  CHECK(mix->monthly_cost_usd == Approx(3650.00));
+  CHECK(note_with(*mix, "private capacity from the catalog alone") ==
+        "private capacity from the catalog alone: a test gap. With 2.50x less capacity per replica these 2 private "
+        "replicas would serve 40.0% of tokens and the overflow would cost 6307.20 USD/month (0.00 now); a serving "
+        "result measured on this deployment (plan calibrate import) settles it");
+}

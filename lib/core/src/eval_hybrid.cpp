@@ -220,6 +220,31 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
     r.notes.push_back(fmt::format("overflow goes to a different model: {} (private fleet: {})", d.overflow_model,
                                   d.private_model));
   for (const auto& rule : d.restricted_workloads) r.notes.push_back("kept private: " + rule);
+  // The private capacity's known gap to measurements (a mixture of experts sized from the
+  // catalog alone): the same fleet at d times less capacity, and what the overflow then costs.
+  if (const double dd = spec.capacity_doubt; dd > 1.0) {
+    const std::string head = fmt::format("private capacity from the catalog alone: {}", spec.capacity_doubt_why);
+    const Split worse = split_traffic(lanes, fp.model->fleet_capacity(k) / dd, h.batch_fills_idle);
+    const TokenCosting worse_tokens = price_tokens(*off, lanes, &worse);
+    if (!worse.fits) {
+      r.notes.push_back(fmt::format("{}. With {:.2f}x less capacity per replica these {} private replicas would not "
+                                    "serve the traffic kept private ({}); a serving result measured on this deployment "
+                                    "(plan calibrate import) settles it",
+                                    head, dd, k, worse.why_not));
+    } else {
+      double served = 0, all = 0;
+      for (std::size_t i = 0; i < lanes.size(); ++i) {
+        const double tpr = lanes[i].w->tokens_per_request();
+        served += (worse.lanes[i].private_interactive + worse.lanes[i].private_batch) * tpr;
+        all += (lanes[i].interactive_per_day + lanes[i].batch_per_day) * tpr;
+      }
+      r.notes.push_back(fmt::format("{}. With {:.2f}x less capacity per replica these {} private replicas would serve "
+                                    "{:.1f}% of tokens and the overflow would cost {:.2f} USD/month ({:.2f} now); a "
+                                    "serving result measured on this deployment (plan calibrate import) settles it",
+                                    head, dd, k, all > 0 ? served / all * 100 : 0.0, worse_tokens.cost.total(),
+                                    d.overflow_cost_usd));
+    }
+  }
   r.hybrid = d;
 }
 
