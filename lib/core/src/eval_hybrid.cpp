@@ -21,6 +21,17 @@ struct Point {
   std::string why_not;  // when infeasible
 };
 
+// The share of all tokens that `split` keeps on the private fleet.
+double private_token_share(const std::vector<Lane>& lanes, const Split& split) {
+  double served = 0, all = 0;
+  for (std::size_t i = 0; i < lanes.size(); ++i) {
+    const double tpr = lanes[i].w->tokens_per_request();
+    served += (split.lanes[i].private_interactive + split.lanes[i].private_batch) * tpr;
+    all += (lanes[i].interactive_per_day + lanes[i].batch_per_day) * tpr;
+  }
+  return all > 0 ? served / all : 0.0;
+}
+
 }  // namespace
 
 void evaluate(const Option&, const HybridOption& h, const EvalContext& c, OptionResult& r) {
@@ -109,13 +120,7 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
     x.pt.private_cost_usd = cost_fleet(fp, k, x.split, mix, false).total_usd();
     x.pt.overflow_cost_usd = x.tokens.cost.total();
     x.pt.monthly_cost_usd = x.pt.private_cost_usd + x.pt.overflow_cost_usd;
-    double served = 0, all = 0;
-    for (std::size_t i = 0; i < lanes.size(); ++i) {
-      const double tpr = lanes[i].w->tokens_per_request();
-      served += (x.split.lanes[i].private_interactive + x.split.lanes[i].private_batch) * tpr;
-      all += (lanes[i].interactive_per_day + lanes[i].batch_per_day) * tpr;
-    }
-    x.pt.private_token_share = all > 0 ? served / all : 0.0;
+    x.pt.private_token_share = private_token_share(lanes, x.split);
     const Point& stored = points.emplace(k, std::move(x)).first->second;
     // The cheapest feasible fleet; of equal costs, the smallest.
     const HybridPoint& pt = stored.pt;
@@ -232,16 +237,10 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
                                     "(plan calibrate import) settles it",
                                     head, dd, k, worse.why_not));
     } else {
-      double served = 0, all = 0;
-      for (std::size_t i = 0; i < lanes.size(); ++i) {
-        const double tpr = lanes[i].w->tokens_per_request();
-        served += (worse.lanes[i].private_interactive + worse.lanes[i].private_batch) * tpr;
-        all += (lanes[i].interactive_per_day + lanes[i].batch_per_day) * tpr;
-      }
       r.notes.push_back(fmt::format("{}. With {:.2f}x less capacity per replica these {} private replicas would serve "
                                     "{:.1f}% of tokens and the overflow would cost {:.2f} USD/month ({:.2f} now); a "
                                     "serving result measured on this deployment (plan calibrate import) settles it",
-                                    head, dd, k, all > 0 ? served / all * 100 : 0.0, worse_tokens.cost.total(),
+                                    head, dd, k, private_token_share(lanes, worse) * 100, worse_tokens.cost.total(),
                                     d.overflow_cost_usd));
     }
   }
