@@ -144,6 +144,11 @@ options:
         "(9125.00 USD a month) instead of 2 (3650.00); a serving result measured on this deployment (plan calibrate "
         "import) settles it");
 
+  // Evaluations at many volumes (sweeps, projections) show no findings and skip the extra sizing.
+  OptionEvaluator many(p, sheet, p.options[0], &doubted);
+  CHECK(note_with(many(1.0), "capacity from the catalog alone").empty());
+  CHECK(many(1.0).monthly_cost_usd == Approx(3650.00));
+
   // No gap, no note.
   DoubtedProvider none(1.0);
   OptionResult n = evaluate_option(p, sheet, p.options[0], &none);

@@ -84,7 +84,7 @@ OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Op
   const double scale = settings.volume_scale;
   r.monthly_tokens = p.tokens_per_day() * scale * days_per_month;
   r.monthly_requests = p.requests_per_day() * scale * days_per_month;
-  const detail::EvalContext ctx{p, sheet, perf, prebuilt, scale};
+  const detail::EvalContext ctx{p, sheet, perf, prebuilt, scale, settings.what_if_findings};
   std::visit([&](const auto& spec) { detail::evaluate(o, spec, ctx, r); }, o.spec);
   finish_totals(r);
   return r;
@@ -97,6 +97,7 @@ OptionEvaluator::OptionEvaluator(const Profile& p, const PriceSheet& sheet, cons
 OptionResult OptionEvaluator::operator()(double volume_scale) const {
   EvalSettings s;
   s.volume_scale = volume_scale;
+  s.what_if_findings = false;
   return evaluate_option(*profile_, *sheet_, *option_, perf_, model_.get(), s);
 }
 

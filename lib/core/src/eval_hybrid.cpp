@@ -227,7 +227,7 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   for (const auto& rule : d.restricted_workloads) r.notes.push_back("kept private: " + rule);
   // The private capacity's known gap to measurements (a mixture of experts sized from the
   // catalog alone): the same fleet at d times less capacity, and what the overflow then costs.
-  if (const double dd = spec.capacity_doubt; dd > 1.0) {
+  if (const double dd = spec.capacity_doubt; c.what_if_findings && dd > 1.0) {
     const std::string head = fmt::format("private capacity from the catalog alone: {}", spec.capacity_doubt_why);
     const Split worse = split_traffic(lanes, fp.model->fleet_capacity(k) / dd, h.batch_fills_idle);
     const TokenCosting worse_tokens = price_tokens(*off, lanes, &worse);

@@ -124,7 +124,7 @@ void evaluate_private_fleet(const ReadyFleet& f, const EvalContext& c, OptionRes
   for (auto& n : fc.notes) r.notes.push_back(std::move(n));
   for (auto& why_not : fc.reasons) infeasible(r, std::move(why_not));
   if (!split.fits) infeasible(r, split.why_not);
-  if (fc.feasible && split.fits) add_capacity_doubt(f.plan, c, mix, *k, fc, r);
+  if (c.what_if_findings && fc.feasible && split.fits) add_capacity_doubt(f.plan, c, mix, *k, fc, r);
   add_fleet_lines(fc, r);
 }
 

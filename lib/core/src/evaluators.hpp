@@ -20,6 +20,7 @@ struct EvalContext {
   const ReplicaModelProvider* perf;
   const ReplicaModel* prebuilt;  // the option's (or a hybrid's private option's) replica model, when built ahead
   double scale;
+  bool what_if_findings;  // EvalSettings::what_if_findings
 };
 
 void evaluate(const Option& o, const ApiOption& a, const EvalContext& c, OptionResult& r);

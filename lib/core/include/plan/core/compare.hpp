@@ -82,6 +82,9 @@ struct CompareResult {
 
 struct EvalSettings {
   double volume_scale = 1.0;  // multiplies every workload's requests/day
+  // Findings that evaluate the plan again (what a MoE capacity gap's far end would need).
+  // OptionEvaluator turns them off: sweeps, projections and searches show no findings.
+  bool what_if_findings = true;
 };
 
 // Builds the replica model of a self-hosted option: the option's throughput override, else
