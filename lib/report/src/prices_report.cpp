@@ -112,11 +112,11 @@ std::string render_sheet_diff(const PriceSheet& a, const PriceSheet& b, const Sh
       o += fmt::format("{} {}: {} ({})\n", e.kind, e.id, e.status, e.lines.empty() ? "" : e.lines.front());
     }
   }
-  const auto changed = std::count_if(d.entries.begin(), d.entries.end(), [](const auto& e) { return e.status == "changed"; });
-  o += fmt::format("{} changed, {} added, {} removed, {} unchanged\n", changed,
-                   std::count_if(d.entries.begin(), d.entries.end(), [](const auto& e) { return e.status == "added"; }),
-                   std::count_if(d.entries.begin(), d.entries.end(), [](const auto& e) { return e.status == "removed"; }),
-                   d.unchanged);
+  auto count = [&](const char* status) {
+    return std::count_if(d.entries.begin(), d.entries.end(), [&](const auto& e) { return e.status == status; });
+  };
+  o += fmt::format("{} changed, {} added, {} removed, {} unchanged\n", count("changed"), count("added"),
+                   count("removed"), d.unchanged);
   return o;
 }
 
