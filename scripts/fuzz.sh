@@ -33,8 +33,9 @@ declare -A seeds=(
   [price_sheet]="tests/data/sheet-*.yaml pricing/*.yaml tests/bad_inputs/sheet/*.yaml"
   [serving]="tests/data/calib/*.json"
   [calibration]="calib/results/*.yaml tests/data/calib*/*.yaml tests/data/calib*/*/*.yaml"
+  [escape]="tests/data/usage/*.csv tests/bad_inputs/profile/*.yaml"
 )
-targets=${FUZZ_TARGETS:-"profile price_sheet serving calibration"}
+targets=${FUZZ_TARGETS:-"profile price_sheet serving calibration escape"}
 build_targets=()
 for t in $targets; do build_targets+=("fuzz_$t"); done
 cmake --build build-fuzz -j "$jobs" --target "${build_targets[@]}" >/dev/null

@@ -16,7 +16,14 @@ TEST_CASE("json_escape: quotes, backslashes and control characters", "[report][j
   CHECK(json_escape("l1\nl2\r\tx") == "l1\\nl2\\r\\tx");
   CHECK(json_escape(std::string_view("\x01\x1f", 2)) == "\\u0001\\u001f");
   CHECK(json_escape(std::string_view("nul\0end", 7)) == "nul\\u0000end");
-  CHECK(json_escape("\x7f") == "\x7f");                            // DEL is not a control character in JSON
+  // DEL, C1 and bidirectional controls are legal raw in JSON but escaped, so that a document
+  // shown on a terminal carries none of them (escape.hpp).
+  CHECK(json_escape("\x7f") == "\\u007f");
+  CHECK(json_escape("\xC2\x9B" "31m") == "\\u009b31m");              // U+009B, the C1 CSI
+  CHECK(json_escape("\xE2\x80\xAE" "txt") == "\\u202etxt");         // U+202E right-to-left override
+  // Invalid UTF-8 (a lone 0xFF, a truncated sequence) becomes U+FFFD: the document stays UTF-8.
+  CHECK(json_escape("a\xff" "b") == "a\\ufffdb");
+  CHECK(json_escape("\xE2\x82") == "\\ufffd\\ufffd");
   CHECK(json_escape("\xE2\x82\xAC") == "\xE2\x82\xAC");            // UTF-8 passes through
 }
 

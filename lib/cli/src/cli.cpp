@@ -9,6 +9,7 @@
 #include "plan/core/error.hpp"
 #include "plan/core/suggest.hpp"
 #include "plan/io/paths.hpp"
+#include "plan/report/escape.hpp"
 
 #ifndef PLAN_VERSION
 #define PLAN_VERSION "0.0.0"
@@ -126,6 +127,10 @@ int main(int argc, char** argv) {
                  "The date reports treat as today, YYYY-MM-DD (default: $PLAN_TODAY, else the system date); "
                  "a price sheet more than 90 days older than it is reported as old")
       ->type_name("DATE");
+  bool csv_raw = false;
+  app.add_flag("--csv-raw", csv_raw,
+               "Write CSV text cells as they are: without it, a cell starting with = + - @ tab or CR gets a leading ' "
+               "so that a spreadsheet does not run it as a formula (docs/reports.md)");
   app.footer("Exit codes: 0 ok, 1 check failed, 2 bad input, 64 usage, 69 unavailable, 70 internal error, "
              "73 cannot write output. See docs/errors.md.");
 
@@ -154,7 +159,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string unknown = diagnose_unknown_word(app, argc, argv);
-    std::cerr << "plan: error: " << (unknown.empty() ? std::string(e.what()) : unknown) << " (see plan --help)\n";
+    std::cerr << "plan: error: " << report::terminal_cell(unknown.empty() ? std::string(e.what()) : unknown)
+              << " (see plan --help)\n";
     return static_cast<int>(ExitCode::usage_error);
   }
 
@@ -166,6 +172,7 @@ int main(int argc, char** argv) {
   where.executable = io::executable_path();
   where.installed_relative = PLAN_INSTALLED_DATA_DIR;
   where.source_tree = PLAN_SOURCE_DATA_DIR;
+  report::set_csv_formula_guard(!csv_raw);
   reg.globals.data_dir = io::resolve_data_dir(where).path;
   reg.globals.user_dir = io::user_data_dir();
 
@@ -183,13 +190,14 @@ int main(int argc, char** argv) {
     }
     return static_cast<int>(ExitCode::usage_error);
   } catch (const Error& e) {
-    std::cerr << "plan: error: " << e.formatted() << "\n";
+    // Messages quote the user's files: control characters and invalid UTF-8 shown escaped.
+    std::cerr << "plan: error: " << report::terminal_cell(e.formatted()) << "\n";
     return static_cast<int>(e.code());
   } catch (const std::bad_alloc&) {
     std::cerr << "plan: error: out of memory\n";
     return static_cast<int>(ExitCode::internal_error);
   } catch (const std::exception& e) {
-    std::cerr << "plan: error: internal error: " << e.what() << "\n";
+    std::cerr << "plan: error: internal error: " << report::terminal_cell(e.what()) << "\n";
     return static_cast<int>(ExitCode::internal_error);
   }
 }

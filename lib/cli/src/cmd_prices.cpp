@@ -11,6 +11,7 @@
 #include "plan/io/files.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/io/price_import.hpp"
+#include "plan/report/escape.hpp"
 #include "plan/report/prices_report.hpp"
 #include "plan/report/table.hpp"
 
@@ -180,7 +181,7 @@ void setup_prices(CLI::App& app, Registry& reg) {
     // The draft must load as a sheet before it is written.
     io::parse_price_sheet(imp->out, draft.sheet_yaml);
     emit(draft.sheet_yaml, imp->out);
-    for (const auto& f : draft.findings) fmt::print(stderr, "plan: note: {}\n", f);
+    for (const auto& f : draft.findings) fmt::print(stderr, "plan: note: {}\n", report::terminal_cell(f));
     return 0;
   });
 }

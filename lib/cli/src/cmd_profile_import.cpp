@@ -10,6 +10,7 @@
 #include "plan/core/usage.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/io/usage_import.hpp"
+#include "plan/report/escape.hpp"
 #include "plan/report/profile_writer.hpp"
 
 namespace plan::cli {
@@ -50,10 +51,11 @@ int run_import(const Globals& g, const ImportArgs& a) {
   const bool tty = ::isatty(2) != 0;
   if (tty) {
     opt.progress = [](const std::string& file, std::uint64_t done, std::uint64_t total) {
-      std::cerr << fmt::format("\rplan: reading {}: {} of {} MiB", file, done >> 20, total >> 20) << std::flush;
+      std::cerr << fmt::format("\rplan: reading {}: {} of {} MiB", report::terminal_cell(file), done >> 20, total >> 20)
+                << std::flush;
     };
     opt.rows_progress = [](const std::string& db, std::uint64_t rows) {
-      std::cerr << fmt::format("\rplan: reading {}: {} rows", db, rows) << std::flush;
+      std::cerr << fmt::format("\rplan: reading {}: {} rows", report::terminal_cell(db), rows) << std::flush;
     };
   }
   // The sheet first: a bad --prices fails before a long read.
@@ -82,14 +84,14 @@ int run_import(const Globals& g, const ImportArgs& a) {
     for (const auto& b : r.first_bad) {
       const std::string where = b.line > 0 ? fmt::format("line {} col {}", b.line, b.col) : "";
       s.notes.push_back(fmt::format("skipped{}{}: {}", where.empty() ? "" : " at ", where, b.message));
-      std::cerr << fmt::format("plan: warning: {}{}: {} (row skipped)\n", r.path,
-                               b.line > 0 ? fmt::format(":{}:{}", b.line, b.col) : "", b.message);
+      std::cerr << fmt::format("plan: warning: {}{}: {} (row skipped)\n", report::terminal_cell(r.path),
+                               b.line > 0 ? fmt::format(":{}:{}", b.line, b.col) : "", report::terminal_cell(b.message));
     }
     if (r.bad > r.first_bad.size())
-      std::cerr << fmt::format("plan: warning: {}: {} malformed rows skipped in all\n", r.path, r.bad);
+      std::cerr << fmt::format("plan: warning: {}: {} malformed rows skipped in all\n", report::terminal_cell(r.path), r.bad);
     for (const auto& n : r.notes) {
       s.notes.push_back(n);
-      std::cerr << fmt::format("plan: note: {}: {}\n", r.path, n);
+      std::cerr << fmt::format("plan: note: {}: {}\n", report::terminal_cell(r.path), report::terminal_cell(n));
     }
     p.sources.push_back(std::move(s));
   }
@@ -115,8 +117,19 @@ int run_import(const Globals& g, const ImportArgs& a) {
     p.options.push_back(o);
   }
   const std::string text = report::render_imported_profile(p);
-  // Read back with the strict loader before writing: what is written always loads.
-  io::parse_profile(a.out == "-" ? "<imported profile>" : a.out, text);
+  // Read back with the strict loader before writing: what is written always loads. Rows are
+  // checked against the loader's limits as they are read; should a sum of rows still exceed
+  // one, the error names the usage data, not the profile that was never written.
+  try {
+    io::parse_profile("<imported profile>", text);
+  } catch (const Error& e) {
+    std::string files;
+    for (const auto& r : reports) files += (files.empty() ? "" : ", ") + r.path;
+    throw Error(SourceLoc{reports.front().path, 0, 0},
+                fmt::format("the usage data gives a profile the loader rejects: {} (data read from {}; expected "
+                            "figures within the profile's limits, docs/profiles.md)",
+                            e.what(), files));
+  }
   emit(text, a.out);
   return 0;
 }

@@ -8,15 +8,16 @@
 #include "plan/io/loaders.hpp"
 #include "plan/io/uncertainty_loader.hpp"
 #include "plan/io/hf_config.hpp"
+#include "profile_limits.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {
 namespace {
 
-// Above these a figure is a typo, not a workload.
-constexpr double max_tokens_per_day = 1e15;
-constexpr double max_requests_per_day = 1e12;
-constexpr double max_tokens_per_request = 1e8;
+// Above these a figure is a typo, not a workload (shared with the usage importers).
+constexpr double max_tokens_per_day = profile_limits::max_tokens_per_day;
+constexpr double max_requests_per_day = profile_limits::max_requests_per_day;
+constexpr double max_tokens_per_request = profile_limits::max_tokens_per_request;
 constexpr double max_usd = 1e9;
 // compare evaluates every option for every workload: bound the product.
 constexpr std::size_t max_workloads = 1000;

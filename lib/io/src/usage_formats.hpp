@@ -62,6 +62,10 @@ struct FileContext {
   void add(const usage::UsageRecord& r, int line, int col);
 };
 
+// Why a record would give a workload the profile loader rejects (a figure above its limits,
+// profile_limits.hpp), or nullopt: such a record is a malformed row.
+std::optional<std::string> beyond_profile_limits(const usage::UsageRecord& r);
+
 // A finite non-negative number ("12", "3.5", "1e6"); nullopt otherwise. Empty is nullopt.
 std::optional<double> parse_count(std::string_view s);
 // "true"/"false", "1"/"0", "yes"/"no" (any case); empty is false.

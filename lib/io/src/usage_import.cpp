@@ -15,6 +15,7 @@
 #include "plan/core/error.hpp"
 #include "plan/io/files.hpp"
 #include "json_text.hpp"
+#include "profile_limits.hpp"
 #include "usage_formats.hpp"
 
 namespace plan::io {
@@ -324,7 +325,31 @@ void FileContext::bad(int line, int col, std::string message) {
   if (report->first_bad.size() < max_bad_kept) report->first_bad.push_back(BadRow{line, col, std::move(message)});
 }
 
+std::optional<std::string> beyond_profile_limits(const usage::UsageRecord& r) {
+  const double requests = r.requests.value_or(0);
+  const double per_day = r.duration_s > 86400 ? static_cast<double>(r.duration_s) / 86400 : 1;
+  if (r.requests) {
+    if (requests / per_day > profile_limits::max_requests_per_day)
+      return fmt::format("{:.3g} requests in one row (expected at most {:.0e} a day, as a profile takes)", requests,
+                         profile_limits::max_requests_per_day);
+    const double n = std::max(requests, 1.0);
+    for (auto [name, v] : {std::pair{"input_tokens", r.input_tokens}, std::pair{"output_tokens", r.output_tokens}})
+      if (v / n > profile_limits::max_tokens_per_request)
+        return fmt::format("{} {:.3g}{} (expected at most {:.0e} per request, as a profile takes)", name, v,
+                           n > 1 ? fmt::format(" over {:.3g} requests", n) : std::string(),
+                           profile_limits::max_tokens_per_request);
+  }
+  if ((r.input_tokens + r.output_tokens) / per_day > profile_limits::max_tokens_per_day)
+    return fmt::format("{:.3g} tokens in one row (expected at most {:.0e} a day, as a profile takes)",
+                       r.input_tokens + r.output_tokens, profile_limits::max_tokens_per_day);
+  return std::nullopt;
+}
+
 void FileContext::add(const usage::UsageRecord& r, int line, int col) {
+  if (auto why = beyond_profile_limits(r)) {
+    bad(line, col, std::move(*why));
+    return;
+  }
   if (!agg->add(r)) {
     bad(line, col, "timestamp more than ten years from the other rows of its model (expected one usage period)");
     return;

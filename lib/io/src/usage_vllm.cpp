@@ -188,7 +188,10 @@ void read_vllm_metrics(std::vector<FileContext>& files) {
       r.input_tokens = m.prompt;
       r.output_tokens = m.generation;
       r.cached_tokens = std::min(m.cached, m.prompt);
-      b.ctx->agg->add(r);
+      if (auto why = beyond_profile_limits(r))
+        b.ctx->bad(0, 0, fmt::format("model '{}' since {}: {}", model, a.ctx->path, *why));
+      else
+        b.ctx->agg->add(r);
     }
   }
   for (int k = 0; k < 2; ++k) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "plan/core/units.hpp"
+#include "plan/report/escape.hpp"
 #include "plan/report/json.hpp"
 #include "plan/report/table.hpp"
 #include "option_json.hpp"
@@ -272,10 +273,10 @@ std::string render_json(const CompareResult& r) {
 
 std::string render_compare(const CompareResult& r, Format f) {
   switch (f) {
-    case Format::table: return render_table(r);
+    case Format::table: return terminal_text(render_table(r));
     case Format::csv: return render_csv(r);
     case Format::json: return render_json(r);
-    case Format::markdown: return render_markdown(r);
+    case Format::markdown: return terminal_text(render_markdown(r));
   }
   return {};
 }

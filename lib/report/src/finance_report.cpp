@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "plan/core/units.hpp"
+#include "plan/report/escape.hpp"
 #include "plan/report/json.hpp"
 #include "plan/report/table.hpp"
 #include "option_json.hpp"
@@ -461,10 +462,10 @@ std::string render_as(const R& r, Format f, std::string (*csv)(const R&), std::s
   switch (f) {
     case Format::csv: return csv(r);
     case Format::json: return json(r);
-    case Format::markdown: return text(r, true);
+    case Format::markdown: return terminal_text(text(r, true));
     case Format::table: break;
   }
-  return text(r, false);
+  return terminal_text(text(r, false));
 }
 
 }  // namespace

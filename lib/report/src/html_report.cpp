@@ -8,6 +8,7 @@
 #include "plan/core/replica_model.hpp"
 #include "plan/core/units.hpp"
 #include "plan/report/charts.hpp"
+#include "plan/report/escape.hpp"
 #include "plan/report/risk_report.hpp"
 #include "plan/report/recommend_report.hpp"
 #include "plan/report/summary.hpp"
@@ -40,7 +41,7 @@ li.saving { color: #064; } li.extra { color: #822; }
 @media print { body { margin: 0; } section { page-break-inside: avoid; } }
 )";
 
-std::string esc(const std::string& s) { return xml_escape(s); }
+std::string esc(const std::string& s) { return html_escape(s); }
 
 std::string compare_table(const CompareResult& c) {
   std::string out = "<table id=\"compare-table\"><thead><tr><th>option</th><th>kind</th><th>monthly USD</th>"
@@ -156,8 +157,8 @@ std::string summary_section(const ExecutiveSummary& s, const CompareResult& c, c
                      "{:.0f} hours; monthly cost from <code>plan recommend</code>; month 1, totals, savings and payback "
                      "from <code>plan project</code>{}; volumes from <code>plan sweep</code> of the profile's options.</p>\n",
                      esc(c.price_sheet_version), esc(c.price_sheet_path), esc(c.price_sheet_sha256), c.hours_per_month,
-                     p ? fmt::format(" ({} months from {}, {} basis, baseline {})", p->months, p->start, to_string(p->basis),
-                                     p->baseline)
+                     p ? fmt::format(" ({} months from {}, {} basis, baseline {})", p->months, esc(p->start),
+                                     esc(to_string(p->basis)), esc(p->baseline))
                        : std::string());
   return out + "</section>\n";
 }

@@ -3,22 +3,36 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "plan/report/escape.hpp"
+
 namespace plan::report {
 
+// Control characters (C0, DEL, C1) and bidirectional controls as \u escapes, invalid UTF-8
+// as U+FFFD: the document is valid UTF-8 and shows nothing raw on a terminal (escape.hpp).
 std::string json_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
-  for (unsigned char c : s) {
-    switch (c) {
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    const std::size_t n = utf8_sequence(s, i, cp);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    switch (cp) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += static_cast<char>(c);
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
+        else
+          out.append(s.substr(i, n));
     }
+    i += n;
   }
   return out;
 }

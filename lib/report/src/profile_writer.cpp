@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "plan/report/escape.hpp"
+
 namespace plan::report {
 namespace {
 
@@ -20,22 +22,28 @@ std::string num(double v, int decimals = 4) {
   return s == "-0" ? "0" : s;
 }
 
-std::string quoted(const std::string& s) {
+// A double-quoted YAML scalar that reads back as `s`: control characters (C0, DEL, C1), line
+// and paragraph separators, the byte-order mark and bidirectional controls as \u escapes
+// (YAML's own), invalid UTF-8 as U+FFFD (escape.hpp).
+std::string quoted(const std::string& text) {
+  const std::string s = valid_utf8(text);
   std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    out += c;
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    const std::size_t n = utf8_sequence(s, i, cp);
+    if (cp == '"' || cp == '\\') out += '\\';
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
+        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
+    else
+      out.append(s, i, n);
+    i += n;
   }
   return out + "\"";
 }
 
-// Text for a comment: one line, no control characters.
-std::string comment_text(const std::string& s) {
-  std::string out;
-  for (char c : s) out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-  return out;
-}
+// Text for a comment: one line, control characters and invalid UTF-8 shown escaped.
+std::string comment_text(const std::string& s) { return terminal_cell(s); }
 
 // YYYY-MM-DD of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
 std::string date_of(std::int64_t days) {
@@ -96,12 +104,12 @@ std::string render_imported_profile(const ImportedProfile& p) {
   const std::string first = date_of(local_day(s.first_s, p.utc_offset_s));
   const std::string last = date_of(local_day(s.end_s - 1, p.utc_offset_s));
   o += fmt::format("# Period: {} to {} in {} ({} days). Volumes, token means, shares and hourly shapes are\n", first,
-                   last, p.tz_label, num(s.period_days, 0));
+                   last, comment_text(p.tz_label), num(s.period_days, 0));
   o += fmt::format("# over the last {} days of it (--window {}); length percentiles over the whole period.\n",
                    num(s.window_days, 0), p.window_days);
   o += fmt::format("# Workloads are grouped by {}. Hourly shapes: percent of the day's requests (tokens where\n"
                    "# requests are not counted) in each hour of the day in {}, hour 0 first.\n",
-                   p.by_tag ? "tag" : "model", p.tz_label);
+                   p.by_tag ? "tag" : "model", comment_text(p.tz_label));
   o += fmt::format("name: {}\n", quoted(p.name));
   o += fmt::format("description: {}\n", quoted(fmt::format("Measured usage, {} to {}", first, last)));
   o += fmt::format("price_sheet: {}\n", quoted(p.sheet_version));

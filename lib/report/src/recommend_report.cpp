@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "plan/report/escape.hpp"
 #include "plan/report/json.hpp"
 #include "plan/report/table.hpp"
 
@@ -207,15 +208,15 @@ std::string render_recommend(const Recommendation& r, Format f) {
       return out;
     }
     case Format::markdown:
-      return "# " + header(r) + "```\n" + summary(r) + "```\n\n" + plans_table(r).render_markdown() +
-             (excluded(r, "- ").empty() ? "" : "\n## Excluded\n\n" + excluded(r, "- "));
+      return terminal_text("# " + header(r) + "```\n" + summary(r) + "```\n\n" + plans_table(r).render_markdown() +
+             (excluded(r, "- ").empty() ? "" : "\n## Excluded\n\n" + excluded(r, "- ")));
     case Format::table: break;
   }
   std::string out = header(r) + summary(r) + "\nall plans, cheapest feasible first:\n" + plans_table(r).render_text();
   std::string ex = excluded(r, "  ");
   if (!ex.empty()) out += "\nexcluded:\n" + ex;
   out += curve_text(r);
-  return out;
+  return terminal_text(out);
 }
 
 }  // namespace plan::report

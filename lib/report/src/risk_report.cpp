@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "plan/report/escape.hpp"
 #include "plan/report/json.hpp"
 #include "plan/report/svg.hpp"
 #include "plan/report/table.hpp"
@@ -241,10 +242,10 @@ std::string render_risk(const RiskResult& r, Format f) {
   switch (f) {
     case Format::csv: return risk_csv(r);
     case Format::json: return risk_json(r);
-    case Format::markdown: return risk_text(r, true);
+    case Format::markdown: return terminal_text(risk_text(r, true));
     case Format::table: break;
   }
-  return risk_text(r, false);
+  return terminal_text(risk_text(r, false));
 }
 
 }  // namespace plan::report

@@ -1,5 +1,7 @@
 #include "plan/report/svg.hpp"
 
+#include "plan/report/escape.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -154,19 +156,7 @@ std::vector<std::pair<double, int>> legend_flow(const std::vector<std::string>& 
 
 bool LabelBox::intersects(const LabelBox& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
 
-std::string xml_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string xml_escape(const std::string& s) { return html_escape(s); }
 
 std::vector<double> nice_ticks(double lo, double hi, bool log, int target) {
   std::vector<double> t;

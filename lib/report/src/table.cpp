@@ -5,6 +5,8 @@
 #include <iterator>
 #include <fmt/format.h>
 
+#include "plan/report/escape.hpp"
+
 namespace plan::report {
 
 void Table::add_column(std::string header, Align align) {
@@ -34,10 +36,18 @@ std::string pad(const std::string& s, std::size_t w, Align a) {
 }  // namespace
 
 std::string Table::render_text() const {
-  std::vector<std::size_t> w(headers_.size());
-  for (std::size_t c = 0; c < headers_.size(); ++c) {
-    w[c] = width(headers_[c]);
-    for (const auto& r : rows_) w[c] = std::max(w[c], width(r[c]));
+  // Cells are one line each, control characters shown escaped (escape.hpp).
+  std::vector<std::string> heads;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& h : headers_) heads.push_back(terminal_cell(h));
+  for (const auto& r : rows_) {
+    rows.emplace_back();
+    for (const auto& c : r) rows.back().push_back(terminal_cell(c));
+  }
+  std::vector<std::size_t> w(heads.size());
+  for (std::size_t c = 0; c < heads.size(); ++c) {
+    w[c] = width(heads[c]);
+    for (const auto& r : rows) w[c] = std::max(w[c], width(r[c]));
   }
   auto line = [&](const std::vector<std::string>& cells) {
     std::string out;
@@ -48,23 +58,16 @@ std::string Table::render_text() const {
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out + "\n";
   };
-  std::string out = line(headers_);
+  std::string out = line(heads);
   std::vector<std::string> rule;
   for (auto x : w) rule.push_back(std::string(x, '-'));
   out += line(rule);
-  for (const auto& r : rows_) out += line(r);
+  for (const auto& r : rows) out += line(r);
   return out;
 }
 
 std::string Table::render_markdown() const {
-  auto esc = [](const std::string& s) {
-    std::string o;
-    for (char c : s) {
-      if (c == '|') o += "\\|";
-      else o += c;
-    }
-    return o;
-  };
+  const auto esc = [](const std::string& s) { return markdown_cell(s); };
   std::string out = "|";
   for (const auto& h : headers_) out += " " + esc(h) + " |";
   out += "\n|";
@@ -78,7 +81,8 @@ std::string Table::render_markdown() const {
   return out;
 }
 
-std::string csv_field(const std::string& s) {
+std::string csv_field(const std::string& text) {
+  const std::string s = csv_guard(text);
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +21,7 @@
 
 #include "plan/core/error.hpp"
 #include "plan/core/units.hpp"
+#include "plan/report/escape.hpp"
 
 namespace plan::report {
 namespace {
@@ -63,15 +65,38 @@ std::string on_sheet(const std::string& sheet, const std::string& ref) {
   return fmt::format("'{}'!{}", quoted, ref);
 }
 
-// A sheet name Excel accepts (at most 31 characters, none of []:*?/\), unique in `taken`.
+// The first code points of UTF-8 `s` that fit in `bytes` bytes.
+std::string utf8_prefix(const std::string& s, std::size_t bytes) {
+  std::size_t end = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    const std::size_t n = std::max<std::size_t>(utf8_sequence(s, i, cp), 1);
+    if (i + n > bytes) break;
+    end = i += n;
+  }
+  return s.substr(0, end);
+}
+
+// A sheet name Excel accepts (at most 31 characters, none of []:*?/\, no control character,
+// not starting or ending with '), unique in `taken`.
 std::string sheet_name(const std::string& wanted, std::set<std::string>& taken) {
   std::string base;
-  for (char c : wanted) base += std::string("[]:*?/\\").find(c) == std::string::npos ? c : '_';
+  const std::string text = valid_utf8(wanted);
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    const std::size_t n = utf8_sequence(text, i, cp);
+    const bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+    if (control || (cp < 0x80 && std::string("[]:*?/\\").find(static_cast<char>(cp)) != std::string::npos)) base += '_';
+    else base.append(text, i, n);
+    i += n;
+  }
+  while (!base.empty() && base.front() == '\'') base.erase(0, 1);
   if (base.empty()) base = "sheet";
-  std::string name = base.substr(0, 31);
+  std::string name = utf8_prefix(base, 31);
+  while (!name.empty() && name.back() == '\'') name.pop_back();
   for (int k = 2; taken.count(name); ++k) {
     std::string suffix = fmt::format(" ({})", k);
-    name = base.substr(0, 31 - suffix.size()) + suffix;
+    name = utf8_prefix(base, 31 - suffix.size()) + suffix;
   }
   taken.insert(name);
   return name;
@@ -157,8 +182,26 @@ class Book {
   std::string last_name_;
 };
 
+// A formula's cached text value: libxlsxwriter writes it into the XML as it is, so characters
+// XML forbids (C0 but tab, newline and CR; DEL; C1) and invalid UTF-8 become U+FFFD. The
+// spreadsheet recomputes the value anyway.
+std::string xml_chars(const std::string& s) {
+  const std::string v = valid_utf8(s);
+  std::string out;
+  for (std::size_t i = 0; i < v.size();) {
+    char32_t cp = 0;
+    const std::size_t n = utf8_sequence(v, i, cp);
+    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F)) out += "\xEF\xBF\xBD";
+    else out.append(v, i, n);
+    i += n;
+  }
+  return out;
+}
+
+// Text is stored as a string, never a formula; invalid UTF-8 as U+FFFD (escape.hpp), so that
+// the workbook's XML stays well-formed.
 void text(lxw_worksheet* ws, int row, int col, const std::string& s, lxw_format* f = nullptr) {
-  xlsx().worksheet_write_string(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), s.c_str(), f);
+  xlsx().worksheet_write_string(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), valid_utf8(s).c_str(), f);
 }
 void number(lxw_worksheet* ws, int row, int col, double v, lxw_format* f) {
   xlsx().worksheet_write_number(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), v, f);
@@ -444,7 +487,7 @@ std::string sweep_workbook(const Sweep& s) {
     if (pt.cheapest >= 0)
       xlsx().worksheet_write_formula_str(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(n + 1),
                                   fmt::format("=INDEX({},MATCH(MIN({}),{},0))", names, range, range).c_str(), nullptr,
-                                  s.ids[static_cast<std::size_t>(pt.cheapest)].c_str());
+                                  xml_chars(s.ids[static_cast<std::size_t>(pt.cheapest)]).c_str());
     else
       text(ws, row, n + 1, "none");
   }

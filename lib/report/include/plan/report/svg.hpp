@@ -79,6 +79,7 @@ std::string render_svg(const TornadoChart& c);
 
 // "Nice" axis ticks covering [lo, hi]: 1, 2, 5 x 10^k steps (linear) or decades (log).
 std::vector<double> nice_ticks(double lo, double hi, bool log, int target = 6);
+// The HTML and XML escaping rule (escape.hpp, html_escape).
 std::string xml_escape(const std::string& s);
 
 }  // namespace plan::report

@@ -11,9 +11,9 @@ class Table {
  public:
   void add_column(std::string header, Align align = Align::right);
   void add_row(std::vector<std::string> cells);
-  // Columns padded to their widest cell, two spaces apart.
+  // Columns padded to their widest cell, two spaces apart; cells as terminal_cell.
   std::string render_text() const;
-  // GitHub-flavoured Markdown table.
+  // GitHub-flavoured Markdown table; cells as markdown_cell.
   std::string render_markdown() const;
 
  private:
@@ -22,7 +22,8 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// One CSV field, quoted when it holds a comma, quote, CR or LF (RFC 4180).
+// One CSV field, quoted when it holds a comma, quote, CR or LF (RFC 4180); a text field
+// starting with a formula character gets a leading ' (csv_guard, escape.hpp).
 std::string csv_field(const std::string& s);
 // One CSV record terminated by CRLF.
 std::string csv_row(const std::vector<std::string>& fields);
