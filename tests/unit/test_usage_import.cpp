@@ -217,6 +217,29 @@ TEST_CASE("usage import: bad input", "[usage_import]") {
     opt.skip_bad = true;
     CHECK(import_usage({p}, opt, agg)[0].bad == 1);
   }
+  SECTION("a row beyond the profile loader's limits is a malformed row") {
+    // Row 3: 1e308 input tokens in one request (a profile takes at most 1e8 per request);
+    // row 4: a bucket of 2 requests with 3e8 output tokens, 1.5e8 per request, also beyond;
+    // row 5: 2 requests with 1.8e8 input tokens, 9e7 each, within. 4 rows, 2 malformed.
+    auto p = write_temp("limits.csv", "timestamp,model,input_tokens,output_tokens,requests\n"
+                                      "2026-05-01T00:00:00Z,m,1,1,1\n"
+                                      "2026-05-01T01:00:00Z,m,1e308,1,1\n"
+                                      "2026-05-01T02:00:00Z,m,1,3e8,2\n"
+                                      "2026-05-01T03:00:00Z,m,1.8e8,1,2\n");
+    UsageImportOptions opt;
+    opt.source = UsageSource::buckets;
+    CHECK_THROWS_WITH(import_usage({p}, opt, agg), Catch::Contains("2 of 4 rows malformed"));
+    opt.skip_bad = true;
+    usage::Aggregator fresh(0, 28);
+    const auto r = import_usage({p}, opt, fresh);
+    CHECK(r[0].rows == 4);
+    CHECK(r[0].bad == 2);
+    REQUIRE(r[0].first_bad.size() == 2);
+    CHECK(r[0].first_bad[0].line == 3);
+    CHECK_THAT(r[0].first_bad[0].message, Catch::Contains("input_tokens 1e+308 (expected at most 1e+08 per request"));
+    CHECK(r[0].first_bad[1].line == 4);
+    CHECK_THAT(r[0].first_bad[1].message, Catch::Contains("output_tokens 3e+08 over 2 requests"));
+  }
   SECTION("files of different formats") {
     CHECK_THROWS_WITH(import_usage({dir + "requests.csv", dir + "openai-usage.jsonl"}, {}, agg),
                       Catch::Contains("expected files of one format"));
