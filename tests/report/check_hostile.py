@@ -2,11 +2,12 @@
 """Hostile text through every output format (docs/reports.md, "Untrusted text").
 
 A seeded generator fills every string a profile can carry (name, descriptions, workload and
-option ids) and every string of a usage file (model names, tags) with hostile text: markup,
+option ids), the price sheet's version and every string of a usage file (model names, tags)
+with hostile text: markup,
 spreadsheet formulas, terminal control sequences, invalid UTF-8 (usage files; a profile must
 be UTF-8), very long names, right-to-left overrides and Markdown syntax. Then every command
 (compare, recommend, project, breakeven, sweep, risk, report, profile import) runs in every
-format it has, and each format's invariant is checked:
+format it has (and prices show), and each format's invariant is checked:
 
   table, Markdown, stderr  no raw control character but newline and tab, no C1 or bidi
                            control, valid UTF-8; Markdown rows keep their cell count
@@ -118,6 +119,13 @@ class Strings:
         cat = NAMES[(self.seed + slot) % len(NAMES)]
         s = self.rng.choice(CATEGORIES[cat])
         return s + f"#{self.n}"  # unique: ids must differ
+
+
+def make_sheet(seed, benign=False):
+    """tests/data/sheet-finance.yaml with a hostile version (shown in every output)."""
+    version = f"benign-sheet-{seed}" if benign else Strings(seed + 3).get(0)
+    text = open(SHEET, encoding="utf-8").read()
+    return re.sub(r"^version: .*$", lambda m: "version: " + yq(version), text, count=1, flags=re.M)
 
 
 def make_profile(seed, benign=False):
@@ -323,10 +331,10 @@ def check_xlsx(what, path, benign_path):
         fail(f"{what}: workbook formulas differ from the benign profile's ({len(got)} against {len(ref)}): {extra}")
 
 
-def commands(profile, outdir, tag):
+def commands(profile, sheet, outdir, tag):
     """(name, argv, format) for every command and format."""
-    c = []
-    base = ["--prices", SHEET]
+    c = [("prices.show", ["prices", "show", sheet], "table")]
+    base = ["--prices", sheet]
     for fmt in ["table", "csv", "json", "markdown"]:
         c.append((f"compare.{fmt}", ["compare", profile, *base, "--format", fmt], fmt))
         c.append((f"recommend.{fmt}", ["recommend", profile, *base, "--format", fmt], fmt))
@@ -352,10 +360,13 @@ def check_profile_seed(plan, outdir, seed):
     ref = os.path.join(outdir, f"benign-{seed}.yaml")
     open(prof, "w", encoding="utf-8").write(text)
     open(ref, "w", encoding="utf-8").write(benign_text)
-    ids = options + workloads
+    sheet = os.path.join(outdir, f"sheet-hostile-{seed}.yaml")
+    ref_sheet = os.path.join(outdir, f"sheet-benign-{seed}.yaml")
+    open(sheet, "w", encoding="utf-8").write(make_sheet(seed))
+    open(ref_sheet, "w", encoding="utf-8").write(make_sheet(seed, benign=True))
     n = 0
-    for (what, argv, fmt), (_, ref_argv, _) in zip(commands(prof, outdir, f"hostile-{seed}"),
-                                                   commands(ref, outdir, f"benign-{seed}")):
+    for (what, argv, fmt), (_, ref_argv, _) in zip(commands(prof, sheet, outdir, f"hostile-{seed}"),
+                                                   commands(ref, ref_sheet, outdir, f"benign-{seed}")):
         what = f"seed {seed}: {what}"
         p = run([plan, *argv])
         n += 1
@@ -382,7 +393,7 @@ def check_profile_seed(plan, outdir, seed):
             check_html(what, open(argv[-1], encoding="utf-8").read(), open(ref_argv[-1], encoding="utf-8").read(),
                        name)
     # Bad input quoting hostile text: the error line is escaped.
-    p = run([plan, "project", prof, "--prices", SHEET, "--baseline", "x\x1b[2J\u009b" + "\udcff"], ok=(64, 2))
+    p = run([plan, "project", prof, "--prices", sheet, "--baseline", "x\x1b[2J\u009b" + "\udcff"], ok=(64, 2))
     terminal_clean(f"seed {seed}: project --baseline (error line)", p.stderr)
     return n + 1
 
@@ -448,8 +459,10 @@ def check_browser(plan, outdir, seeds):
         text, name, _, _ = make_profile(seed)
         prof = os.path.join(outdir, f"hostile-{seed}.yaml")
         open(prof, "w", encoding="utf-8").write(text)
+        sheet = os.path.join(outdir, f"sheet-hostile-{seed}.yaml")
+        open(sheet, "w", encoding="utf-8").write(make_sheet(seed))
         page = os.path.join(outdir, f"hostile-{seed}.html")
-        run([plan, "report", prof, "--prices", SHEET, "-o", page])
+        run([plan, "report", prof, "--prices", sheet, "-o", page])
         # A control: the same page with a script of ours must show the mark, so that a page
         # without it means no injected script ran (not that none could).
         control = os.path.join(outdir, f"control-{seed}.html")

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "plan/core/units.hpp"
+#include "plan/report/escape.hpp"
 #include "plan/report/table.hpp"
 
 namespace plan::report {
@@ -104,7 +105,7 @@ std::string render_calibration(const Calibration& c) {
                      e.reference_flops_per_s / 1e12, e.reference_source);
   }
   if (c.serving) o += serving_text(c);
-  return o;
+  return terminal_text(o);
 }
 
 std::string render_model_check(const Calibration& c) {

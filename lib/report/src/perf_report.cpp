@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "plan/core/units.hpp"
+#include "plan/report/escape.hpp"
 #include "plan/report/json.hpp"
 #include "plan/report/table.hpp"
 
@@ -102,7 +103,7 @@ std::string render_perf_table(const perf::PerfRunResult& r) {
   } else {
     out += fmt::format("Sources: model {}, GPU {}; {}.\n", r.model_source, r.gpu_source, r.calibration_note);
   }
-  return out;
+  return terminal_text(out);
 }
 
 }  // namespace plan::report

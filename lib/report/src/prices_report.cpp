@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "plan/report/escape.hpp"
 #include "plan/report/table.hpp"
 
 namespace plan::report {
@@ -98,7 +99,7 @@ std::string render_price_sheet(const PriceSheet& s) {
   }
   out += "sources:\n";
   for (const auto& src : s.sources) out += fmt::format("  {}: {} (retrieved {})\n", src.id, src.url, src.retrieved);
-  return out;
+  return terminal_text(out);
 }
 
 std::string render_sheet_diff(const PriceSheet& a, const PriceSheet& b, const SheetDiff& d) {
@@ -117,7 +118,7 @@ std::string render_sheet_diff(const PriceSheet& a, const PriceSheet& b, const Sh
   };
   o += fmt::format("{} changed, {} added, {} removed, {} unchanged\n", count("changed"), count("added"),
                    count("removed"), d.unchanged);
-  return o;
+  return terminal_text(o);
 }
 
 }  // namespace plan::report
