@@ -87,3 +87,10 @@ sys.exit(f'${option} is infeasible but priced: {bad}' if bad else 0)\""
     set_tests_properties(cli.compare.infeasible_no_price_json.${option} PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
   endforeach()
 endif()
+# The same in a sweep: gpt-4o's cell is empty at every volume (it is listed as infeasible);
+# gpt-4.1 at 1M tokens/day: 30.416667M tokens a month, 150/151 input at $2.00 and 1/151
+# output at $8.00 per 1M (pricing/2026-05.yaml:104): 30.2152M x 2 + 0.2014M x 8 = 60.43 +
+# 1.61 = $62.04.
+plan_cli_test(sweep.infeasible_no_price --rc 0
+  --stdout-re "^1000000,30416667,,62\\.04,gpt-4\\.1,gpt-4o"
+  -- sweep tests/data/profile-context-small.yaml --volume 1M..2M --points 2)

@@ -331,7 +331,8 @@ std::string sweep_csv(const Sweep& s) {
     row.push_back(fixed(pt.tokens_per_day * days_per_month, 0));
     std::string infeasible;
     for (std::size_t j = 0; j < s.ids.size(); ++j) {
-      row.push_back(cost_cell(pt.monthly_usd[j]));
+      // An infeasible option has no price at this volume: the cell is empty.
+      row.push_back(pt.feasible[j] ? cost_cell(pt.monthly_usd[j]) : "");
       if (!pt.feasible[j]) infeasible += (infeasible.empty() ? "" : ";") + s.ids[j];
     }
     row.push_back(pt.cheapest >= 0 ? s.ids[static_cast<std::size_t>(pt.cheapest)] : "");
@@ -390,7 +391,7 @@ std::string sweep_json(const Sweep& s) {
     j.key("monthly_usd").begin_object();
     for (std::size_t k = 0; k < s.ids.size(); ++k) {
       j.key(s.ids[k]);
-      if (std::isnan(pt.monthly_usd[k])) j.null();
+      if (std::isnan(pt.monthly_usd[k]) || !pt.feasible[k]) j.null();
       else j.value_fixed(pt.monthly_usd[k], 2);
     }
     j.end_object();
