@@ -57,3 +57,40 @@ foreach(cmd project breakeven recommend)
 endforeach()
 plan_cli_test(sweep.age_91_days --rc 0 --stdout-re "^note: price sheet test-basic .* is 91 days old on 2025-03-02"
   -- --today 2025-03-02 sweep ${PROFILE} --prices ${SHEET} --volume 1M..10M --points 2 --format table)
+
+# An infeasible option has no price. claude-3-haiku in early-chat.yaml is retired (so
+# infeasible): its cost, cost per 1M and cost lines are empty in CSV (after monthly_tokens,
+# the next 13 cells) and null in JSON, never $0.00, so sorting by cost cannot put it first.
+# gpt-4o in profile-context-small.yaml receives 150,000 input tokens against its 128,000
+# context: infeasible, no figure; gpt-4.1 beside it is priced.
+plan_cli_test(compare.infeasible_no_price_csv --rc 0
+  --stdout-re ",claude-3-haiku,api,false,false,[0-9]+,,,,,,,,,,,,,,"
+  -- compare profiles/early-chat.yaml --format csv)
+plan_cli_test(compare.context_too_small_csv --rc 0
+  --stdout-re ",gpt-4o,api,false,false,[0-9]+,,,,,,,,,,,,,,.*accepts at most 128000"
+  --stdout-re ",gpt-4\\.1,api,true,true,[0-9]+,[0-9]+\\.[0-9]{2},[0-9]+\\.[0-9]{4},"
+  -- compare tests/data/profile-context-small.yaml --format csv)
+find_package(Python3 COMPONENTS Interpreter QUIET)
+if(Python3_Interpreter_FOUND)
+  foreach(case "profiles/early-chat.yaml:claude-3-haiku" "tests/data/profile-context-small.yaml:gpt-4o")
+    string(REPLACE ":" ";" parts "${case}")
+    list(GET parts 0 profile)
+    list(GET parts 1 option)
+    add_test(NAME cli.compare.infeasible_no_price_json.${option}
+             COMMAND bash -c "$<TARGET_FILE:plan> compare ${profile} --format json | ${Python3_EXECUTABLE} -c \"
+import json, sys
+o = {x['id']: x for x in json.load(sys.stdin)['options']}['${option}']
+assert not o['feasible'], o
+bad = {k: o[k] for k in ('monthly_cost_usd', 'cost_per_mtok_usd', 'cost_breakdown') if o[k] is not None}
+sys.exit(f'${option} is infeasible but priced: {bad}' if bad else 0)\""
+             WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    set_tests_properties(cli.compare.infeasible_no_price_json.${option} PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+  endforeach()
+endif()
+# The same in a sweep: gpt-4o's cell is empty at every volume (it is listed as infeasible);
+# gpt-4.1 at 1M tokens/day: 30.416667M tokens a month, 150/151 input at $2.00 and 1/151
+# output at $8.00 per 1M (pricing/2026-05.yaml:104): 30.2152M x 2 + 0.2014M x 8 = 60.43 +
+# 1.61 = $62.04.
+plan_cli_test(sweep.infeasible_no_price --rc 0
+  --stdout-re "^1000000,30416667,,62\\.04,gpt-4\\.1,gpt-4o"
+  -- sweep tests/data/profile-context-small.yaml --volume 1M..2M --points 2)

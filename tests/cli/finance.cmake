@@ -139,3 +139,36 @@ plan_cli_test(report.start_months --rc 0 --stdout-re "<!DOCTYPE html>"
 plan_cli_test(project.months_vs_scale --rc 64
   --stderr-exact "plan: error: --months 7 differs from the 6 months of the profile's monthly_volume_scale (expected the same number, or growth_per_month in the profile)"
   -- project tests/data/profile-fin-commit.yaml --prices tests/data/sheet-finance.yaml --months 7)
+
+# Payback that means payback (docs/finance.md "Payback"). profile-buy-vs-rent-in-service.yaml,
+# cash basis, rent-aws-p5 against the owned servers: month 1 the servers' purchase and running
+# costs, 634,000 + 25,056.90 = 659,056.90, against 88,691.73 rented: savings +570,365.17; every
+# later month -63,634.83 (88,691.73 - 25,056.90). Cumulative after month k: 570,365.17 -
+# (k - 1) x 63,634.83: month 9 +61,286.53, month 10 -2,348.30, and below zero to the end. So
+# no payback (the running sum alone said "month 1"), and the month they turn negative: 10.
+plan_cli_test(project.payback_negative_again --rc 0
+  --stdout-re "^payback against owned-h100: none within 48 months: the cumulative savings turn negative again in month 10 \\("
+  -- project tests/data/profile-buy-vs-rent-in-service.yaml --basis cash)
+# profiles/buy-vs-rent.yaml, cash basis: the baseline owned-h100 serves nothing in its 3 months
+# of lead time, so no option's savings against it are computed and none pays back (the AWS
+# fleet, whose savings turn negative and end $2.8M behind, was reported as "month 1").
+plan_cli_test(project.payback_infeasible_baseline --rc 0
+  --stdout-re "^payback against owned-h100: none within 51 months: owned-h100 is infeasible in month 1 \\("
+  -- project profiles/buy-vs-rent.yaml --basis cash)
+add_test(NAME cli.project.payback_not_month_1
+         COMMAND bash -c "out=$($<TARGET_FILE:plan> project profiles/buy-vs-rent.yaml --basis cash) || exit 1; ! grep -E '^payback against owned-h100: month' <<<\"$out\""
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.project.payback_not_month_1 PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+# An option infeasible in every month (fin-b with its data class kept private by policy: the
+# API may not receive it) has no savings and no payback; JSON says why.
+plan_cli_test(project.payback_infeasible_json --rc 0
+  --stdout-re "\"payback_none_reason\": \"api is infeasible in month 1 \\(2025-03\\), and savings of or against an infeasible option are not computed\""
+  --stdout-re "\"savings_vs_baseline\": null"
+  -- project tests/data/profile-fin-private.yaml --prices ${FSHEET} --format json --baseline gpu)
+# Provisioned units: utilisation = mean demand / paid capacity (fin-commit, 3-month term). Flat
+# traffic of 2M input tokens a day = 1,388.89 a minute = 1.38889 units; month 1 (scale 2) needs
+# 2.77778 units, pays 3: 0.9259; month 6 (scale 0.1) 0.138889 of the 1 unit paid: 0.1389.
+plan_cli_test(project.provisioned_utilization --rc 0
+  --stdout-re "^fin-commit,test-finance,on-demand,accrual,1,2025-01,provisioned,managed,2\\.000000,[0-9]+,[0-9]+,.*,3,3,0\\.9259,true"
+  --stdout-re "^fin-commit,test-finance,on-demand,accrual,6,2025-06,provisioned,managed,0\\.100000,[0-9]+,[0-9]+,.*,1,1,0\\.1389,true"
+  -- project ${FIN_C} --prices ${FSHEET} --format csv --baseline on-demand)

@@ -33,3 +33,12 @@ plan_cli_test(profiles.moe_layout_csv --rc 0
   -- compare profiles/open-weight-moe.yaml --format csv)
 plan_cli_test(profiles.moe_layout_json --rc 0 --stdout-re "\"parallel\": \"tp\""
   -- compare profiles/open-weight-moe.yaml --format json)
+
+# A policy class written in capitals (PHI) holds for workloads of class phi: classes compare
+# without regard to case, so Bedrock (whose sheet entry accepts phi) and the API are both
+# kept off the phi traffic by the policy, and no option is feasible.
+plan_cli_test(profiles.policy_class_case --rc 0
+  --stdout-re "bedrock-llama-70b: infeasible: workload 'clinical-notes' has data class 'phi', which the profile's policy keeps on self-hosted GPUs \\(policy.self_hosted_only at tests/data/profile-policy-case.yaml:13\\)"
+  --stdout-re "gpt-4o: infeasible: workload 'clinical-notes' has data class 'phi', which the profile's policy"
+  --stdout-re "no option is feasible"
+  -- compare tests/data/profile-policy-case.yaml)

@@ -107,8 +107,8 @@ def check_summary(plan, profile, html):
     checked += 1
     shown = dict(re.findall(r'<li class="(?:saving|extra)" data-option="([^"]+)" data-savings-usd="([^"]+)"', summary))
     for o in proj["options"]:
-        if o["id"] == best or not o["feasible"]:
-            continue
+        if o["id"] == best or not o["feasible"] or not opt["feasible"]:
+            continue  # savings of or against an option infeasible in some month are not computed
         if o["id"] not in shown:
             fail(f"summary lacks the savings against {o['id']}")
         # Savings = the alternative's horizon total - the recommendation's, both from the JSON.

@@ -280,6 +280,15 @@ def check_compare(plan, args, path):
     for k, r in enumerate(rows):
         row = 4 + k
         assert book.value("Options", f"A{row}") == r["option"], (row, r["option"])
+        if r["feasible"] == "false":
+            # An infeasible option has no price: empty in the CSV and in the workbook.
+            for name in ("monthly_total_usd", "usd_per_mtok", "api_tokens_usd"):
+                got = book.wb["Options"][f"{col_letters(cols[name])}{row}"].value
+                if got not in (None, "") or r["monthly_cost_usd"] != "":
+                    failures.append(f"{r['option']} is infeasible but has a price: workbook {name} {got!r}, "
+                                    f"CSV {r['monthly_cost_usd']!r}")
+            checked += 1
+            continue
         close(f"{r['option']} monthly total", book.value("Options", f"{col_letters(cols['monthly_total_usd'])}{row}"),
               r["monthly_cost_usd"])
         got = book.value("Options", f"{col_letters(cols['usd_per_mtok'])}{row}")

@@ -144,6 +144,15 @@ TEST_CASE("round_cents: half a cent rounds away from zero", "[compare]") {
   CHECK(round_cents(2.675) == Approx(2.68).margin(0.011));
   CHECK(round_cents(0.125) == 0.13);    // 12.5 cents exactly (0.125 is a binary fraction) -> 13
   CHECK(round_cents(-0.125) == -0.13);  // away from zero, not towards +infinity
+  // 32,997.825 is a tie on the decimal value (half a cent), so it rounds away from zero to
+  // 32,997.83; the double nearest it is 32,997.82499999999709 (below the tie), which
+  // std::round(x * 100) took down to .82.
+  CHECK(round_cents(32997.825) == 32997.83);
+  CHECK(round_cents(-32997.825) == -32997.83);
+  CHECK(round_cents(32997.8249) == 32997.82);  // below the tie: down
+  CHECK(round_cents(2429.075) == 2429.08);    // 1,825 x 1.331, the projection's tie in test_finance.cpp
+  CHECK(round_cents(1825.0 * 1.331) == 2429.08);
+  CHECK(round_cents(0.0) == 0.0);
 }
 
 TEST_CASE("finish_totals: the total is the sum of cent-rounded lines", "[compare]") {

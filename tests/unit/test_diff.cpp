@@ -156,6 +156,18 @@ TEST_CASE("diff_results: provenance and throughput from a calibration", "[diff]"
   }
 }
 
+// An infeasible side has no price, so no cost line is compared with it: a retired model
+// read back from compare JSON (cost lines null, read as 0) must not show "0.00 -> 274.05".
+TEST_CASE("diff_results: no cost lines against an infeasible side", "[diff]") {
+  OptionResult a = fleet(), b = fleet();
+  a.feasible = false;
+  a.reasons = {"retired"};
+  a.breakdown = CostBreakdown{};
+  CompareDiff d = diff_one(a, b);
+  for (const auto& why : d.options[0].why) CHECK_THAT(why, !Catch::StartsWith("gpu_compute"));
+  CHECK(d.options[0].change_usd == 0);  // no price on side A: no change computed
+}
+
 TEST_CASE("diff_results: infeasible on both sides for other reasons", "[diff]") {
   OptionResult a = fleet(), b = fleet();
   a.feasible = b.feasible = false;

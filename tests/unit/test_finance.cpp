@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fmt/format.h>
 #include <string>
 
 #include "plan/core/finance.hpp"
@@ -130,6 +131,94 @@ TEST_CASE("break-even follows the replica steps of a self-hosted fleet", "[finan
   CHECK(be.tokens_per_day == Approx(4e6).epsilon(1e-9));
 }
 
+// Builds a projection of one option from its month totals (month i labelled 2026-0i+1).
+static OptionProjection months_of(const std::string& id, const std::vector<double>& totals, std::vector<bool> feasible = {}) {
+  OptionProjection o;
+  o.id = id;
+  for (std::size_t i = 0; i < totals.size(); ++i) {
+    MonthLine m;
+    m.index = static_cast<int>(i);
+    m.month = fmt::format("2026-{:02}", i + 1);
+    m.total = totals[i];
+    m.feasible = feasible.empty() || feasible[i];
+    if (!m.feasible) o.feasible = false;
+    o.months.push_back(m);
+  }
+  return o;
+}
+
+TEST_CASE("payback: the first month from which cumulative savings stay non-negative", "[finance][payback]") {
+  const OptionProjection base = months_of("base", {100, 100, 100, 100});
+  SECTION("savings that cover the costs and then fall below zero again: no payback") {
+    // Savings 100-50 = +50, 100-200 = -100, -100, 100-0 = +100; cumulative +50, -50, -150,
+    // -50: non-negative in month 1, below zero again from month 2 to the end.
+    const Payback pb = payback(months_of("a", {50, 200, 200, 0}), base);
+    CHECK_FALSE(pb.month);
+    REQUIRE(pb.negative_again_month);
+    CHECK(*pb.negative_again_month == 2);
+    CHECK(pb.negative_again_label == "2026-02");
+    CHECK(pb.final_savings_usd == std::optional<double>(-50.0));
+    CHECK(pb.why_none == "the cumulative savings turn negative again in month 2 (2026-02) and stay below zero to the end");
+  }
+  SECTION("savings that dip and recover: payback from the month they stay non-negative") {
+    // Cumulative +50, -50, +50, +150: below zero in month 2 only, so payback in month 3, and
+    // the dip in month 2 is reported.
+    const Payback pb = payback(months_of("a", {50, 200, 0, 0}), base);
+    CHECK(pb.month == std::optional<int>(3));
+    CHECK(pb.label == "2026-03");
+    CHECK(pb.negative_again_month == std::optional<int>(2));
+    CHECK(pb.final_savings_usd == std::optional<double>(150.0));
+  }
+  SECTION("cheaper in every month: month 1") {
+    const Payback pb = payback(months_of("a", {90, 90, 90, 90}), base);
+    CHECK(pb.month == std::optional<int>(1));
+    CHECK_FALSE(pb.negative_again_month);
+  }
+  SECTION("an option infeasible in a month has no payback, however cheap") {
+    // Cumulative savings would be +100 x 4 = +400 (payback in month 1 by the running sum),
+    // but month 3 is infeasible: its savings are not computed, so there is none.
+    const Payback pb = payback(months_of("a", {0, 0, 0, 0}, {true, true, false, true}), base);
+    CHECK_FALSE(pb.month);
+    CHECK(pb.infeasible_month == std::optional<int>(3));
+    CHECK(pb.infeasible_option == "a");
+    CHECK_FALSE(pb.final_savings_usd);
+  }
+  SECTION("against an infeasible baseline: none") {
+    const Payback pb = payback(months_of("a", {90, 90, 90, 90}), months_of("base", {100, 100, 100, 100}, {false, true, true, true}));
+    CHECK_FALSE(pb.month);
+    CHECK(pb.infeasible_month == std::optional<int>(1));
+    CHECK(pb.infeasible_option == "base");
+  }
+}
+
+// An option infeasible in every month (the profile's policy keeps its data class off the
+// API): no savings and no payback, against it or for it. The API costs $1,825 x 1.1^m and
+// the GPU $2,000 (+ $5,000 in month 1), so by the running sum alone the API would "pay back"
+// in month 1 against the GPU (1,825 < 7,000) with 12 months of "savings".
+TEST_CASE("projection: an option infeasible in every month has no savings and no payback", "[finance][payback]") {
+  Fixture f("profile-fin-b.yaml");
+  f.profile.policy.self_hosted_only = {"internal"};
+  f.profile.policy.loc = {"profile-fin-b.yaml", 1, 1};
+  Projection p = project(f.profile, f.sheet, nullptr, "gpu");
+  const auto& api = find(p, "api");
+  CHECK_FALSE(api.feasible);
+  for (const auto& m : api.months) {
+    CHECK_FALSE(m.feasible);
+    CHECK_FALSE(m.savings_vs_baseline);
+    CHECK_FALSE(m.cumulative_savings);
+  }
+  CHECK_FALSE(api.payback.month);
+  CHECK(api.payback.infeasible_month == std::optional<int>(1));
+  CHECK(api.payback.infeasible_option == "api");
+  // And against it: the GPU's savings against the infeasible API are not computed either.
+  Projection q = project(f.profile, f.sheet, nullptr, "api");
+  const auto& gpu = find(q, "gpu");
+  CHECK(gpu.feasible);
+  CHECK_FALSE(gpu.months[0].savings_vs_baseline);
+  CHECK_FALSE(gpu.payback.month);
+  CHECK(gpu.payback.infeasible_option == "api");
+}
+
 TEST_CASE("projection: payback month under growth with a one-time cost", "[finance][projection]") {
   Fixture f("profile-fin-b.yaml");
   Projection p = project(f.profile, f.sheet, nullptr, "api");
@@ -153,11 +242,13 @@ TEST_CASE("projection: payback month under growth with a one-time cost", "[finan
   //  3: 2208.25 - 2000 -> -4959.25     7: 3233.10 - 2000 -> -1685.91
   //  4: 2429.08 - 2000 -> -4530.17     8: 3556.41 - 2000 ->  -129.50
   //  9: 3912.05 - 2000 -> +1782.55: payback in month 9.
-  CHECK(gpu.months[7].cumulative_savings == Approx(-129.50).margin(0.011));
-  CHECK(gpu.months[8].cumulative_savings == Approx(1782.55).margin(0.011));
-  REQUIRE(gpu.payback_month);
-  CHECK(*gpu.payback_month == 9);
-  CHECK_FALSE(api.payback_month);  // the baseline has none
+  CHECK(gpu.months[7].cumulative_savings.value() == Approx(-129.50).margin(0.011));
+  CHECK(gpu.months[8].cumulative_savings.value() == Approx(1782.55).margin(0.011));
+  REQUIRE(gpu.payback.month);
+  CHECK(*gpu.payback.month == 9);
+  CHECK(gpu.payback.label == "2025-11");
+  CHECK_FALSE(gpu.payback.negative_again_month);
+  CHECK_FALSE(api.payback.month);  // the baseline has none
 }
 
 TEST_CASE("projection: cumulative totals equal the hand sum of rounded lines", "[finance][projection]") {
@@ -285,6 +376,12 @@ TEST_CASE("projection: commitments are bought as needed and held for their term"
   }
   // 730 x (2 + 3 + 5 + 3 + 2 + 2) = 730 x 17 = 12,410.00
   CHECK(pt.total == Approx(12410.00));
+  // Utilisation = time-averaged demand / paid capacity. The traffic is flat, so the mean
+  // is the peak: 2M input (and output) tokens a day / 1,440 = 1,388.89 a minute = 1.38889
+  // units at scale 1. Months: 1.38889 / 2 = 0.694444; 2.77778 / 3 = 0.925926;
+  // 4.16667 / 5 = 0.833333; 1.38889 / 3 = 0.462963; 1.38889 / 2 = 0.694444 (twice).
+  const double util[6] = {0.694444, 0.925926, 0.833333, 0.462963, 0.694444, 0.694444};
+  for (int m = 0; m < 6; ++m) CHECK(pt.months[m].utilization == Approx(util[m]).epsilon(1e-5));
 }
 
 TEST_CASE("hybrid options: floor is the cheaper of their two parts", "[finance][hybrid]") {
@@ -338,23 +435,24 @@ TEST_CASE("break-even table: every pair in profile order, or each against one op
     const BreakEvenPair& gpu_api = t.rows[0];
     REQUIRE(gpu_api.be.found);
     CHECK(gpu_api.be.tokens_per_day == Approx(4.383561e6).epsilon(1e-6));
-    REQUIRE(gpu_api.payback_month);
-    CHECK(*gpu_api.payback_month == 9);
-    CHECK(gpu_api.payback_label == "2025-11");
+    REQUIRE(gpu_api.payback.month);
+    CHECK(*gpu_api.payback.month == 9);
+    CHECK(gpu_api.payback.label == "2025-11");
     // cheap against api: no one-time cost and cheaper from the first month, so payback in 1.
     const BreakEvenPair& cheap_api = t.rows[1];
     CHECK(cheap_api.be.a_cheaper_everywhere);
-    REQUIRE(cheap_api.payback_month);
-    CHECK(*cheap_api.payback_month == 1);
-    CHECK(cheap_api.payback_label == "2025-03");
+    REQUIRE(cheap_api.payback.month);
+    CHECK(*cheap_api.payback.month == 1);
+    CHECK(cheap_api.payback.label == "2025-03");
     // gpu against cheap: the GPU ($2,000/month) only wins at 2000 / 0.30 x 1e6 / 30.416667
     // = 219.2M tokens/day; cheap costs 4M x 30.416667 x $0.30/1M = $36.50 in month 1 and
     // at 1.1^11 = 2.853 times that in month 12, so the GPU never pays back.
     const BreakEvenPair& gpu_cheap = t.rows[2];
     REQUIRE(gpu_cheap.be.found);
     CHECK(gpu_cheap.be.tokens_per_day == Approx(730 * 2.739726 / 0.30e-6 / (730.0 / 24.0)).epsilon(1e-6));
-    CHECK_FALSE(gpu_cheap.payback_month);
-    CHECK(gpu_cheap.payback_label.empty());
+    CHECK_FALSE(gpu_cheap.payback.month);
+    CHECK(gpu_cheap.payback.label.empty());
+    CHECK(gpu_cheap.payback.why_none == "the cumulative savings stay below zero to the end");
     // The rows are find_break_even's.
     OptionEvaluator api_e(f.profile, f.sheet, f.opt("api"), nullptr);
     OptionEvaluator gpu_e(f.profile, f.sheet, f.opt("gpu"), nullptr);

@@ -69,6 +69,26 @@ TEST_CASE("hybrid: restricted data never overflows", "[hybrid]") {
   CHECK(mix.hybrid->private_token_share == Approx(1.0));
 }
 
+// Classes compare without regard to case: a policy written INTERNAL holds for workloads of
+// class internal (as a policy written PHI must hold for phi).
+TEST_CASE("hybrid: a policy class holds whatever its case", "[hybrid][data_class]") {
+  Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
+  p.workloads[0].data_class = "internal";
+  p.policy.self_hosted_only = {"INTERNAL"};
+  p.policy.loc = {"policy.yaml", 3, 1};
+  CompareResult c = compare(p, test::basic_sheet(), nullptr);
+  const auto& api = find(c, "api");
+  CHECK_FALSE(api.feasible);
+  REQUIRE_FALSE(api.reasons.empty());
+  CHECK_THAT(api.reasons[0], Catch::Contains("policy.self_hosted_only at policy.yaml:3"));
+  // The sheet's data_classes compare the same way: flat-1 accepts public and internal.
+  p.policy.self_hosted_only.clear();
+  p.workloads[0].data_class = "Internal";
+  CHECK(find(compare(p, test::basic_sheet(), nullptr), "api").feasible);
+  CHECK(same_data_class("PHI", "phi"));
+  CHECK_FALSE(same_data_class("phi", "phi2"));
+}
+
 TEST_CASE("hybrid: policy keeps a class private", "[hybrid]") {
   Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
   p.workloads[0].data_class = "internal";

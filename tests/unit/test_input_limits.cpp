@@ -52,7 +52,7 @@ TEST_CASE("nesting: 64 levels pass, 65 do not; brackets in strings and comments 
   // parses and the complaint is the unknown key.
   std::string ok = "name: x\nextra: " + std::string(63, '[') + std::string(63, ']') + "\n" + body;
   CHECK(error_of(ok) ==
-        "p.yaml:2:1: unknown key 'extra' in profile (expected one of: description, discounts, horizon, name, ops, options, policy, price_sheet, uncertainty, workloads)");
+        "p.yaml:2:1: unknown key 'extra' in profile (expected one of: data_classes, description, discounts, horizon, name, ops, options, policy, price_sheet, uncertainty, workloads)");
   // 64 lists make 65 levels: the 64th '[' (column 8 + 63 = 71) is one too deep.
   std::string deep = "name: x\nextra: " + std::string(64, '[') + std::string(64, ']') + "\n" + body;
   CHECK(error_of(deep) == "p.yaml:2:71: nesting deeper than 64 levels (expected a shallower document)");
@@ -73,7 +73,7 @@ TEST_CASE("aliases are shared, not expanded", "[limits]") {
     prev = c;
   }
   CHECK(error_of(bomb + body) ==
-        "p.yaml:2:1: unknown key 'lol' in profile (expected one of: description, discounts, horizon, name, ops, options, policy, price_sheet, uncertainty, workloads)");
+        "p.yaml:2:1: unknown key 'lol' in profile (expected one of: data_classes, description, discounts, horizon, name, ops, options, policy, price_sheet, uncertainty, workloads)");
 }
 
 TEST_CASE("the same first error with or without an anchor in the text", "[limits]") {

@@ -110,7 +110,7 @@ TEST_CASE("executive_summary: figures are the projection's, savings its differen
   pf.total = 2900;
   // Cumulative savings of fleet against api: month 1: 1000 - 1300 = -300; month 2:
   // -300 + 200 = -100; month 3: -100 + 200 = +100 >= 0 -> payback in month 3.
-  pf.payback_month = 3;
+  pf.payback.month = 3;
   p.options = {pa, pf};
   const ExecutiveSummary s = executive_summary(r, nullptr, &p, nullptr, std::nullopt);
   REQUIRE(s.any_feasible);
@@ -119,7 +119,7 @@ TEST_CASE("executive_summary: figures are the projection's, savings its differen
   CHECK(s.projected);
   CHECK(s.month1_usd == 1300);
   CHECK(s.horizon_total_usd == 2900);
-  CHECK(s.payback_month == 3);
+  CHECK(s.payback.month == 3);
   REQUIRE(s.alternatives.size() == 1);
   CHECK(s.alternatives[0].id == "api");
   CHECK(s.alternatives[0].savings_usd == 100);  // 3,000 - 2,900

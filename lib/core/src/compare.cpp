@@ -28,7 +28,16 @@ std::vector<double*> CostBreakdown::fields() {
           &ops_labour, &monitoring, &storage, &egress};
 }
 
-double round_cents(double usd) { return std::round(usd * 100.0) / 100.0; }
+// Half away from zero on the decimal value, not on the double nearest it: 32,997.825 is
+// stored as 32,997.82499999999709 and would round down. The amount is first taken to whole
+// micro-dollars (integer), where such a tie is exact, then the micro-dollars to cents.
+double round_cents(double usd) {
+  constexpr double max_exact_usd = 9e12;  // micro-dollars within a long long
+  if (!std::isfinite(usd) || std::fabs(usd) > max_exact_usd) return std::round(usd * 100.0) / 100.0;
+  const long long micro = std::llround(std::fabs(usd) * 1e6);
+  const long long cents = (micro + 5000) / 10000;
+  return std::copysign(static_cast<double>(cents) / 100.0, usd);
+}
 
 // Totals are the sum of cent-rounded lines, so a printed total always equals the sum of
 // its printed lines.

@@ -177,6 +177,15 @@ ProvisionedCost provisioned_cost(const std::vector<Workload>& ws, const Provisio
   if (p.output_tokens_per_min_per_unit)
     need = std::max(need, c.peak_output_tokens_per_min / *p.output_tokens_per_min_per_unit);
   c.units_needed = need;
+  double in_per_min = 0, out_per_min = 0;
+  for (const auto& w : ws) {
+    in_per_min += w.requests_per_day * scale * w.input_tokens / minutes_per_day;
+    out_per_min += w.requests_per_day * scale * w.output_tokens / minutes_per_day;
+  }
+  double average = 0;
+  if (p.input_tokens_per_min_per_unit) average = in_per_min / *p.input_tokens_per_min_per_unit;
+  if (p.output_tokens_per_min_per_unit) average = std::max(average, out_per_min / *p.output_tokens_per_min_per_unit);
+  c.average_units_needed = average;
   // A provisioned endpoint has at least one unit; a need beyond any fleet leaves 0.
   const auto units = checked_count(need);
   c.units = units ? std::max(1, *units) : 0;

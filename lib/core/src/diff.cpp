@@ -108,8 +108,9 @@ OptionDiff diff_option(const std::string& id, const OptionResult* a, const Optio
     for (const auto& why : (b->feasible ? a : b)->reasons) d.why.push_back("infeasible: " + why);
   }
   if (d.a_usd && d.b_usd) d.change_usd = static_cast<double>(cents(*d.b_usd) - cents(*d.a_usd)) / 100.0;
+  // Cost lines only where both sides have a price: an infeasible option has none.
   auto la = a->breakdown.lines(), lb = b->breakdown.lines();
-  for (std::size_t k = 0; k < la.size(); ++k) {
+  for (std::size_t k = 0; a->feasible && b->feasible && k < la.size(); ++k) {
     const long long ca = cents(la[k].second), cb = cents(lb[k].second);
     if (ca != cb)
       d.why.push_back(fmt::format("{}: {:.2f} -> {:.2f} ({:+.2f})", la[k].first, static_cast<double>(ca) / 100.0, static_cast<double>(cb) / 100.0,

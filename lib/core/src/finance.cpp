@@ -157,6 +157,8 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
           b.provisioned_units = r.provisioned->usd_per_month / r.provisioned->units * held_blocks;
         }
       }
+      // Provisioned units: time-averaged demand over the units paid for (docs/finance.md).
+      if (r.provisioned && line.paid > 0) line.utilization = r.provisioned->average_units_needed / line.paid;
       if (r.self_hosted && r.self_hosted->owned) {
         // Owned servers: nothing to serve with (and nothing to run) before they arrive; on
         // the cash basis the purchase replaces its amortisation.
@@ -218,26 +220,70 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
   }
   for (auto& op : out.options) {
     long long cum = 0;
+    bool computed = true;
     for (std::size_t m = 0; m < op.months.size(); ++m) {
-      long long s = to_cents(base->months[m].total) - to_cents(op.months[m].total);
+      MonthLine& line = op.months[m];
+      if (!line.feasible || !base->months[m].feasible) {
+        computed = false;  // savings of or against an infeasible option: not computed
+        continue;
+      }
+      const long long s = to_cents(base->months[m].total) - to_cents(line.total);
+      line.savings_vs_baseline = static_cast<double>(s) / 100.0;
       cum += s;
-      op.months[m].savings_vs_baseline = static_cast<double>(s) / 100.0;
-      op.months[m].cumulative_savings = static_cast<double>(cum) / 100.0;
+      if (computed) line.cumulative_savings = static_cast<double>(cum) / 100.0;
     }
-    if (op.id != base->id) op.payback_month = payback_month(op, *base);
+    if (op.id != base->id) op.payback = payback(op, *base);
   }
   if (auto age = sheet_age_finding(sheet)) out.notes.push_back(*age);
   return out;
 }
 
-std::optional<int> payback_month(const OptionProjection& a, const OptionProjection& b) {
-  long long cum = 0;
+Payback payback(const OptionProjection& a, const OptionProjection& b) {
+  Payback out;
   const std::size_t n = std::min(a.months.size(), b.months.size());
+  auto month_text = [&](std::size_t m) { return fmt::format("month {} ({})", m + 1, a.months[m].month); };
   for (std::size_t m = 0; m < n; ++m) {
-    cum += to_cents(b.months[m].total) - to_cents(a.months[m].total);
-    if (cum >= 0) return static_cast<int>(m) + 1;
+    const bool a_ok = a.months[m].feasible, b_ok = b.months[m].feasible;
+    if (a_ok && b_ok) continue;
+    out.infeasible_month = static_cast<int>(m) + 1;
+    out.infeasible_option = a_ok ? b.id : a.id;
+    out.why_none = fmt::format("{} is infeasible in {}, and savings of or against an infeasible option are not "
+                               "computed",
+                               out.infeasible_option, month_text(m));
+    return out;
   }
-  return std::nullopt;
+  if (n == 0) {
+    out.why_none = "the horizon has no months";
+    return out;
+  }
+  long long cum = 0;
+  std::optional<std::size_t> last_negative;  // last month whose cumulative savings are < 0
+  for (std::size_t m = 0; m < n; ++m) {
+    const long long before = cum;
+    cum += to_cents(b.months[m].total) - to_cents(a.months[m].total);
+    if (cum < 0) {
+      last_negative = m;
+      if (m > 0 && before >= 0) {
+        out.negative_again_month = static_cast<int>(m) + 1;
+        out.negative_again_label = a.months[m].month;
+      }
+    }
+  }
+  out.final_savings_usd = static_cast<double>(cum) / 100.0;
+  if (!last_negative) {
+    out.month = 1;
+  } else if (*last_negative + 1 < n) {
+    out.month = static_cast<int>(*last_negative) + 2;
+  }
+  if (out.month) {
+    out.label = a.months[static_cast<std::size_t>(*out.month - 1)].month;
+  } else if (out.negative_again_month) {
+    out.why_none = fmt::format("the cumulative savings turn negative again in {} and stay below zero to the end",
+                               month_text(static_cast<std::size_t>(*out.negative_again_month - 1)));
+  } else {
+    out.why_none = "the cumulative savings stay below zero to the end";
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -287,8 +333,62 @@ BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, do
     return ca - cb;
   };
   int last_not_cheaper = -1;
+  std::vector<char> a_bad(static_cast<std::size_t>(n)), b_bad(static_cast<std::size_t>(n));
+  std::vector<std::string> a_why(static_cast<std::size_t>(n)), b_why(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
-    if (!(diff(volume_at(i)) < 0)) last_not_cheaper = i;
+    const double s = volume_at(i) / today;
+    const OptionResult ra = a(s), rb = b(s);
+    const auto k = static_cast<std::size_t>(i);
+    a_bad[k] = !ra.feasible;
+    b_bad[k] = !rb.feasible;
+    if (!ra.reasons.empty()) a_why[k] = ra.reasons.front();
+    if (!rb.reasons.empty()) b_why[k] = rb.reasons.front();
+    const double ca = cost_of(ra), cb = cost_of(rb);
+    const double d = std::isinf(ca) ? inf : (std::isinf(cb) ? -inf : ca - cb);
+    if (!(d < 0)) last_not_cheaper = i;
+  }
+  // Where either option is infeasible over the examined range: each run of infeasible grid
+  // volumes, its edges refined by bisection (an owned fleet above its servers' capacity, a
+  // rate limit, a fleet beyond any count). A cost there is not a price anyone can pay.
+  for (int side = 0; side < 2; ++side) {
+    const OptionEvaluator& e = side == 0 ? a : b;
+    const auto& bad = side == 0 ? a_bad : b_bad;
+    const auto& why = side == 0 ? a_why : b_why;
+    auto feasible_at = [&](double v) { return e(v / today).feasible; };
+    // The volume between grid points i (state x) and i + 1 (the other state) where it changes.
+    auto edge = [&](int i) {
+      double v0 = volume_at(i), v1 = volume_at(i + 1);
+      const bool f0 = feasible_at(v0);
+      for (int it = 0; it < 60 && (v1 - v0) > 1e-9 * v1; ++it) {
+        const double mid = std::sqrt(v0 * v1);
+        if (feasible_at(mid) == f0) v0 = mid;
+        else v1 = mid;
+      }
+      return v1;
+    };
+    for (int i = 0; i < n;) {
+      if (!bad[static_cast<std::size_t>(i)]) {
+        ++i;
+        continue;
+      }
+      int j = i;
+      while (j + 1 < n && bad[static_cast<std::size_t>(j + 1)]) ++j;
+      if (side == 0) be.a_infeasible_somewhere = true;
+      const std::string& reason = why[static_cast<std::size_t>(i)];
+      const std::string at = fmt::format(" (at {:.4g} tokens/day: {})", volume_at(i), reason);
+      if (i == 0 && j == n - 1)
+        be.notes.push_back(fmt::format("{} is infeasible at every volume examined{}", e.option().id, at));
+      else if (i == 0)
+        be.notes.push_back(fmt::format("{} is infeasible below {:.4g} tokens/day, from the bottom of the examined "
+                                       "range{}", e.option().id, edge(j), at));
+      else if (j == n - 1)
+        be.notes.push_back(fmt::format("{} is infeasible above {:.4g} tokens/day, to the top of the examined range "
+                                       "({:.4g}){}", e.option().id, edge(i - 1), range.to_tokens_per_day, at));
+      else
+        be.notes.push_back(fmt::format("{} is infeasible from {:.4g} to {:.4g} tokens/day{}", e.option().id,
+                                       edge(i - 1), edge(j), at));
+      i = j + 1;
+    }
   }
   auto money = [](const std::optional<double>& v) { return v ? fmt::format("${:.4f}", *v) : std::string("unknown"); };
   if (last_not_cheaper == n - 1) {
@@ -426,8 +526,7 @@ BreakEvenTable break_even_table(const Profile& p, const PriceSheet& sheet, const
       row.be = find_break_even(*evals[i], *evals[j], t.tokens_per_day_today, range);
       row.horizon_months = proj.months;
       const OptionProjection& pa = projection_of(row.be.a);
-      row.payback_month = payback_month(pa, projection_of(row.be.b));
-      if (row.payback_month) row.payback_label = pa.months[static_cast<std::size_t>(*row.payback_month - 1)].month;
+      row.payback = payback(pa, projection_of(row.be.b));
       t.rows.push_back(std::move(row));
     }
   }

@@ -33,8 +33,22 @@ double TrafficShape::peak_factor() const {
   return *std::max_element(weight.begin(), weight.end());
 }
 
+bool same_data_class(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    // ASCII case folding: class names are identifiers, and the locale must not change them.
+    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (fold(a[i]) != fold(b[i])) return false;
+  }
+  return true;
+}
+
+bool has_data_class(const std::vector<std::string>& classes, std::string_view c) {
+  return std::any_of(classes.begin(), classes.end(), [&](const std::string& x) { return same_data_class(x, c); });
+}
+
 std::optional<std::string> air_gapped_exclusion(const Workload& w, const std::string& who) {
-  if (w.data_class != air_gapped_class) return std::nullopt;
+  if (!same_data_class(w.data_class, air_gapped_class)) return std::nullopt;
   return "workload '" + w.id + "' has data class '" + w.data_class + "', which only owned hardware may serve (" + who +
          " may not receive it)";
 }

@@ -94,12 +94,11 @@ std::optional<std::string> token_exclusion(const Profile& p, const PriceSheet& s
                                            const Workload& w) {
   if (auto why = air_gapped_exclusion(w, off.sheet_id)) return why;
   const auto& policy = p.policy.self_hosted_only;
-  if (std::find(policy.begin(), policy.end(), w.data_class) != policy.end())
+  if (has_data_class(policy, w.data_class))
     return fmt::format("workload '{}' has data class '{}', which the profile's policy keeps on self-hosted GPUs "
                        "(policy.self_hosted_only at {}:{})",
                        w.id, w.data_class, p.policy.loc.file, p.policy.loc.line);
-  if (off.data_classes && !off.data_classes->empty() &&
-      std::find(off.data_classes->begin(), off.data_classes->end(), w.data_class) == off.data_classes->end())
+  if (off.data_classes && !off.data_classes->empty() && !has_data_class(*off.data_classes, w.data_class))
     return fmt::format("workload '{}' has data class '{}', which {} may not receive (allowed: {}; {})", w.id,
                        w.data_class, off.sheet_id, fmt::join(*off.data_classes, ", "), sheet.cite(off.line));
   // The context limit is an input limit (the vendors publish max input and max output

@@ -3,6 +3,7 @@
 // are ignored, so that output of later versions, which may add keys, still reads.
 #include <fmt/format.h>
 #include <limits>
+#include <optional>
 
 #include "plan/io/loaders.hpp"
 #include "yaml_strict.hpp"
@@ -49,10 +50,14 @@ OptionResult read_result(const std::string& file, const Node& n, std::size_t i) 
   r.what = m.opt_str("what").value_or("");
   r.feasible = m.opt_bool("feasible").value_or(true);
   r.reasons = m.opt_str_list("reasons");
-  r.monthly_cost_usd = m.num("monthly_cost_usd", Range{-max_usd, max_usd, false});
+  // An infeasible option has no price: its cost and cost lines may be null (read as 0).
+  const Range usd{-max_usd, max_usd, false};
+  r.monthly_cost_usd = r.feasible ? m.num("monthly_cost_usd", usd) : m.opt_num("monthly_cost_usd", usd).value_or(0);
   r.monthly_tokens = m.num("monthly_tokens", Range::non_negative());
-  Map b(file, m.node("cost_breakdown"), fmt::format("cost_breakdown of option '{}'", r.id));
-  auto line = [&](const char* key) { return b.opt_num(key, Range{-max_usd, max_usd, false}).value_or(0); };
+  std::optional<Node> breakdown = r.feasible ? m.node("cost_breakdown") : m.opt_node("cost_breakdown");
+  std::optional<Map> b;
+  if (breakdown) b.emplace(file, *breakdown, fmt::format("cost_breakdown of option '{}'", r.id));
+  auto line = [&](const char* key) { return b ? b->opt_num(key, usd).value_or(0) : 0.0; };
   r.breakdown.api_tokens = line("api_tokens");
   r.breakdown.provisioned_units = line("provisioned_units");
   r.breakdown.gpu_compute = line("gpu_compute");

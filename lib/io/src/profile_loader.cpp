@@ -9,6 +9,7 @@
 #include "plan/io/uncertainty_loader.hpp"
 #include "plan/io/hf_config.hpp"
 #include "profile_limits.hpp"
+#include "plan/core/suggest.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {
@@ -84,6 +85,7 @@ Workload read_workload(const std::string& file, const Node& n, std::size_t i) {
   }
   w.batchable_share = m.opt_num("batchable_share", Range::share()).value_or(0);
   w.data_class = m.opt_str("data_class").value_or("internal");
+  w.data_class_loc = m.has("data_class") ? loc_of(file, m.yaml()["data_class"]) : w.loc;
   w.ttft_p95_ms = m.opt_num("ttft_p95_ms", Range::positive(1e7));
   w.tpot_ms = m.opt_num("tpot_ms", Range::positive(1e6));
   w.models = m.opt_str_list("models");
@@ -482,6 +484,62 @@ void read_hf_models(Profile& p) {
   }
 }
 
+// The declared class nearest to `c` (edit distance, without regard to case).
+const std::string& nearest_class(const std::string& c, const std::vector<std::string>& declared) {
+  auto lower = [](std::string s) {
+    for (char& ch : s) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+    return s;
+  };
+  const std::string lc = lower(c);
+  std::size_t best = 0, best_d = static_cast<std::size_t>(-1);
+  for (std::size_t i = 0; i < declared.size(); ++i) {
+    const std::size_t d = edit_distance(lc, lower(declared[i]));
+    if (d < best_d) {
+      best = i;
+      best_d = d;
+    }
+  }
+  return declared[best];
+}
+
+// Data classes cannot lapse on a spelling: with a declared vocabulary, every workload's and
+// every policy's class must be in it; without one, every policy class must be carried by
+// some workload (a policy that matches nothing protects nothing). Classes compare without
+// regard to case.
+void check_data_classes(const Profile& p) {
+  const auto& declared = p.data_classes;
+  if (!declared.empty()) {
+    for (const auto& w : p.workloads) {
+      if (has_data_class(declared, w.data_class)) continue;
+      throw Error(w.data_class_loc,
+                  fmt::format("workload '{}' has data class '{}'{}, which 'data_classes' does not declare (nearest "
+                              "declared: '{}'; declared: {})",
+                              w.id, w.data_class, w.data_class_loc.line == w.loc.line && w.data_class_loc.col == w.loc.col ? " (the default)" : "",
+                              nearest_class(w.data_class, declared), fmt::join(declared, ", ")));
+    }
+  }
+  const auto& policy = p.policy.self_hosted_only;
+  for (std::size_t i = 0; i < policy.size(); ++i) {
+    const SourceLoc at = i < p.policy.self_hosted_only_locs.size() ? p.policy.self_hosted_only_locs[i] : p.policy.loc;
+    if (!declared.empty()) {
+      if (has_data_class(declared, policy[i])) continue;
+      throw Error(at, fmt::format("policy class '{}' in self_hosted_only is not declared in 'data_classes' (nearest "
+                                  "declared: '{}'; declared: {})",
+                                  policy[i], nearest_class(policy[i], declared), fmt::join(declared, ", ")));
+    }
+    const bool carried = std::any_of(p.workloads.begin(), p.workloads.end(),
+                                     [&](const Workload& w) { return same_data_class(w.data_class, policy[i]); });
+    if (carried) continue;
+    std::vector<std::string> used;
+    for (const auto& w : p.workloads) {
+      if (!has_data_class(used, w.data_class)) used.push_back(w.data_class);
+    }
+    throw Error(at, fmt::format("policy class '{}' in self_hosted_only matches no workload (workloads carry: {}); "
+                                "expected a class a workload carries, or a 'data_classes' list that declares it",
+                                policy[i], fmt::join(used, ", ")));
+  }
+}
+
 }  // namespace
 
 Profile parse_profile(const std::string& file, const std::string& text) {
@@ -557,10 +615,28 @@ Profile parse_profile(const std::string& file, const std::string& text) {
   if (auto pn = top.opt_node("policy")) {
     Map pm(file, *pn, "policy");
     p.policy.loc = pm.loc();
-    p.policy.self_hosted_only = pm.opt_str_list("self_hosted_only");
+    pm.seq("self_hosted_only", [&](const Node& e, std::size_t i) {
+      p.policy.self_hosted_only.push_back(
+          to_string(file, e, fmt::format("item {} of 'self_hosted_only' in policy", i + 1)));
+      p.policy.self_hosted_only_locs.push_back(loc_of(file, e));
+    }, false);
     pm.finish();
   }
+  std::vector<SourceLoc> declared_locs;
+  top.seq("data_classes", [&](const Node& e, std::size_t i) {
+    std::string c = to_string(file, e, fmt::format("item {} of 'data_classes'", i + 1));
+    if (c.empty()) fail(file, e, "an item of 'data_classes' is empty (expected a class name such as phi)");
+    if (has_data_class(p.data_classes, c))
+      fail(file, e, fmt::format("data class '{}' is declared twice in 'data_classes' (classes compare without "
+                                "regard to case)", c));
+    p.data_classes.push_back(std::move(c));
+    declared_locs.push_back(loc_of(file, e));
+  }, false);
+  if (top.has("data_classes") && p.data_classes.empty())
+    throw Error(top.key_loc("data_classes"), "'data_classes' is empty (expected the data classes this profile's "
+                                             "workloads and policy may name, or no 'data_classes' key)");
   top.finish();
+  check_data_classes(p);
   return p;
 }
 

@@ -150,8 +150,10 @@ std::string render_csv(const CompareResult& r) {
     std::vector<std::string> row = {r.profile_name, r.price_sheet_version, fixed(r.hours_per_month, 0), r.currency,
                                     o.id, to_string(o.kind), o.feasible ? "true" : "false",
                                     r.cheapest && *r.cheapest == o.id ? "true" : "false", fixed(o.monthly_tokens, 0),
-                                    fixed(o.monthly_cost_usd, 2), fixed(o.cost_per_mtok_usd, 4)};
-    for (const auto& [name, v] : o.breakdown.lines()) row.push_back(fixed(v, 2));
+                                    o.feasible ? fixed(o.monthly_cost_usd, 2) : "",
+                                    o.feasible ? fixed(o.cost_per_mtok_usd, 4) : ""};
+    // An infeasible option has no price: its cost cells are empty (docs/compare-json.md).
+    for (const auto& [name, v] : o.breakdown.lines()) row.push_back(o.feasible ? fixed(v, 2) : "");
     bool sh = o.self_hosted.has_value();
     bool lat = sh && o.self_hosted->latency_at_peak.has_value();
     row.push_back(sh ? std::to_string(o.self_hosted->replicas) : "");
@@ -192,12 +194,23 @@ std::string render_json(const CompareResult& r) {
     if (!o.model.empty()) j.field("model", o.model);
     j.strings("reasons", o.reasons);
     j.strings("notes", o.notes);
-    j.money("monthly_cost_usd", o.monthly_cost_usd);
-    j.key("cost_per_mtok_usd").value_fixed(o.cost_per_mtok_usd, 4);
+    // An infeasible option has no price: its cost, cost per 1M and cost lines are null.
+    if (o.feasible) {
+      j.money("monthly_cost_usd", o.monthly_cost_usd);
+      j.key("cost_per_mtok_usd").value_fixed(o.cost_per_mtok_usd, 4);
+    } else {
+      j.key("monthly_cost_usd").null();
+      j.key("cost_per_mtok_usd").null();
+    }
     j.field("monthly_tokens", o.monthly_tokens);
-    j.key("cost_breakdown").begin_object();
-    for (const auto& [name, v] : o.breakdown.lines()) j.money(name, v);
-    j.end_object();
+    j.key("cost_breakdown");
+    if (o.feasible) {
+      j.begin_object();
+      for (const auto& [name, v] : o.breakdown.lines()) j.money(name, v);
+      j.end_object();
+    } else {
+      j.null();
+    }
     if (o.token_detail) {
       const auto& t = *o.token_detail;
       j.key("token_cost").begin_object();

@@ -17,6 +17,19 @@ namespace {
 std::string money(double v) { return fixed(v, 2); }
 std::string opt_money(const std::optional<double>& v) { return v ? money(*v) : ""; }
 
+}  // namespace
+
+std::string payback_text(const Payback& p, int horizon_months) {
+  if (!p.month) return fmt::format("none within {} months: {}", horizon_months, p.why_none);
+  std::string out = fmt::format("month {} ({})", *p.month, p.label);
+  if (p.negative_again_month)
+    out += fmt::format("; the cumulative savings were below zero again from month {} ({}) until then",
+                       *p.negative_again_month, p.negative_again_label);
+  return out;
+}
+
+namespace {
+
 // ---------------------------------------------------------------------------------------
 // Projection
 
@@ -33,8 +46,8 @@ std::string projection_csv(const Projection& p) {
       row.push_back(money(m.capital));
       row.push_back(money(m.total));
       row.push_back(money(m.cumulative));
-      row.push_back(money(m.savings_vs_baseline));
-      row.push_back(money(m.cumulative_savings));
+      row.push_back(opt_money(m.savings_vs_baseline));
+      row.push_back(opt_money(m.cumulative_savings));
       row.push_back(opt_money(m.present_value));
       row.push_back(std::to_string(m.needed));
       row.push_back(std::to_string(m.paid));
@@ -92,7 +105,7 @@ std::string projection_text(const Projection& p, bool markdown) {
       if (capital) row.push_back(fmt_money(m.capital));
       row.push_back(fmt_money(m.total));
       row.push_back(fmt_money(m.cumulative));
-      row.push_back(fmt_money(m.savings_vs_baseline));
+      row.push_back(m.savings_vs_baseline ? fmt_money(*m.savings_vs_baseline) : "-");
       row.push_back(m.paid || m.needed ? fmt::format("{}/{}", m.paid, m.needed) : "-");
       row.push_back(o.kind == OptionKind::self_hosted || m.utilization > 0 ? fixed(m.utilization * 100, 1) + "%" : "-");
       t.add_row(row);
@@ -106,17 +119,14 @@ std::string projection_text(const Projection& p, bool markdown) {
     if (capital) total.push_back(fmt_money(o.total_capital));
     total.push_back(fmt_money(o.total));
     total.push_back("");
-    total.push_back(o.months.empty() ? "" : fmt_money(o.months.back().cumulative_savings));
+    total.push_back(o.months.empty() || !o.months.back().cumulative_savings
+                        ? ""
+                        : fmt_money(*o.months.back().cumulative_savings));
     t.add_row(total);
     out += markdown ? t.render_markdown() : t.render_text();
     out += "\n";
     if (o.total_present_value) out += fmt::format("present value: {}\n", fmt_money(*o.total_present_value));
-    if (o.id != p.baseline) {
-      if (o.payback_month)
-        out += fmt::format("payback against {}: month {} ({})\n", p.baseline, *o.payback_month,
-                           o.months[static_cast<std::size_t>(*o.payback_month - 1)].month);
-      else out += fmt::format("payback against {}: not within {} months\n", p.baseline, p.months);
-    }
+    if (o.id != p.baseline) out += fmt::format("payback against {}: {}\n", p.baseline, payback_text(o.payback, p.months));
     if (!o.feasible) out += "infeasible in some months:\n";
     for (const auto& m : o.months) {
       if (!m.feasible)
@@ -151,7 +161,11 @@ std::string projection_json(const Projection& p) {
     j.money("total", o.total);
     j.money("present_value", o.total_present_value);
     j.end_object();
-    j.field("payback_month", o.payback_month);
+    j.field("payback_month", o.payback.month);
+    j.field("payback_negative_again_month", o.payback.negative_again_month);
+    j.key("payback_none_reason");
+    if (o.id != p.baseline && !o.payback.month) j.value(o.payback.why_none);
+    else j.null();
     j.strings("notes", o.notes);
     j.key("months").begin_array();
     for (const auto& m : o.months) {
@@ -197,7 +211,7 @@ std::string breakeven_cell(const BreakEven& be) {
 }
 
 std::string payback_cell(const BreakEvenRow& r) {
-  return r.payback_month ? fmt::format("{} ({})", *r.payback_month, r.payback_label) : "none";
+  return r.payback.month ? fmt::format("{} ({})", *r.payback.month, r.payback.label) : "none";
 }
 
 std::string breakeven_text(const BreakEvenReport& r, bool markdown) {
@@ -228,12 +242,15 @@ std::string breakeven_text(const BreakEvenReport& r, bool markdown) {
     const auto& be = row.be;
     if (!be.found) notes += fmt::format("{} vs {}: no break-even: {}\n", be.a, be.b, be.reason);
     if (be.a_cheaper_everywhere)
-      notes += fmt::format("{} vs {}: {} is cheaper at every volume examined\n", be.a, be.b, be.a);
+      notes += fmt::format("{} vs {}: {} is cheaper at every volume examined{}\n", be.a, be.b, be.a,
+                           be.a_infeasible_somewhere ? ", but cannot serve all of them (where it is infeasible: below)" : "");
     for (const auto& n : be.notes) notes += fmt::format("{} vs {}: {}\n", be.a, be.b, n);
+    if (!row.payback.month || row.payback.negative_again_month)
+      notes += fmt::format("{} vs {}: payback {}\n", be.a, be.b, payback_text(row.payback, row.horizon_months));
   }
   if (!notes.empty()) out += "\n" + notes;
   out += "\nfloor: the cost per 1M tokens an option cannot go below (docs/finance.md); payback: the first month of "
-         "the profile's horizon in which the option's cumulative savings cover its one-time costs\n";
+         "the profile's horizon from which the option's cumulative savings stay at or above zero to its end\n";
   return out;
 }
 
@@ -251,8 +268,8 @@ std::string breakeven_csv(const BreakEvenReport& r) {
     out += csv_row({r.profile_name, r.price_sheet_version, be.a, be.b, v ? "true" : "false",
                     be.a_cheaper_everywhere ? "true" : "false", v ? fixed(be.tokens_per_day, 0) : "",
                     v ? fixed(be.tokens_per_day * days_per_month, 0) : "", per_mtok(be.a_floor_per_mtok),
-                    per_mtok(be.b_floor_per_mtok), row.payback_month ? std::to_string(*row.payback_month) : "",
-                    row.payback_month ? row.payback_label : "", be.reason});
+                    per_mtok(be.b_floor_per_mtok), row.payback.month ? std::to_string(*row.payback.month) : "",
+                    row.payback.month ? row.payback.label : "", be.reason});
   }
   return out;
 }
@@ -279,9 +296,13 @@ std::string breakeven_json(const BreakEvenReport& r) {
     j.field("option_floor_usd_per_mtok", be.a_floor_per_mtok);
     j.field("against_floor_usd_per_mtok", be.b_floor_per_mtok);
     j.field("reason", be.reason);
-    j.field("payback_month", row.payback_month);
+    j.field("payback_month", row.payback.month);
     j.key("payback_month_label");
-    if (row.payback_month) j.value(row.payback_label);
+    if (row.payback.month) j.value(row.payback.label);
+    else j.null();
+    j.field("payback_negative_again_month", row.payback.negative_again_month);
+    j.key("payback_none_reason");
+    if (!row.payback.month) j.value(row.payback.why_none);
     else j.null();
     j.field("horizon_months", row.horizon_months);
     j.strings("notes", be.notes);
@@ -311,7 +332,8 @@ std::string sweep_csv(const Sweep& s) {
     row.push_back(fixed(pt.tokens_per_day * days_per_month, 0));
     std::string infeasible;
     for (std::size_t j = 0; j < s.ids.size(); ++j) {
-      row.push_back(cost_cell(pt.monthly_usd[j]));
+      // An infeasible option has no price at this volume: the cell is empty.
+      row.push_back(pt.feasible[j] ? cost_cell(pt.monthly_usd[j]) : "");
       if (!pt.feasible[j]) infeasible += (infeasible.empty() ? "" : ";") + s.ids[j];
     }
     row.push_back(pt.cheapest >= 0 ? s.ids[static_cast<std::size_t>(pt.cheapest)] : "");
@@ -370,7 +392,7 @@ std::string sweep_json(const Sweep& s) {
     j.key("monthly_usd").begin_object();
     for (std::size_t k = 0; k < s.ids.size(); ++k) {
       j.key(s.ids[k]);
-      if (std::isnan(pt.monthly_usd[k])) j.null();
+      if (std::isnan(pt.monthly_usd[k]) || !pt.feasible[k]) j.null();
       else j.value_fixed(pt.monthly_usd[k], 2);
     }
     j.end_object();

@@ -9,6 +9,7 @@
 #include "plan/core/units.hpp"
 #include "plan/report/charts.hpp"
 #include "plan/report/escape.hpp"
+#include "plan/report/finance_report.hpp"
 #include "plan/report/risk_report.hpp"
 #include "plan/report/recommend_report.hpp"
 #include "plan/report/summary.hpp"
@@ -115,17 +116,12 @@ std::string summary_section(const ExecutiveSummary& s, const CompareResult& c, c
     std::string payback;
     if (s.option == s.baseline)
       payback = "it is the projection's baseline";
-    else if (s.payback_month && p) {
-      std::string label;
-      for (const auto& o : p->options)
-        if (o.id == s.option && *s.payback_month >= 1 && *s.payback_month <= static_cast<int>(o.months.size()))
-          label = o.months[static_cast<std::size_t>(*s.payback_month - 1)].month;
-      payback = fmt::format("month {} ({}) against {}", *s.payback_month, label, s.baseline);
-    } else {
-      payback = fmt::format("no payback within {} months against {}", s.months, s.baseline);
-    }
+    else if (s.payback.month)
+      payback = fmt::format("{} against {}", payback_text(s.payback, s.months), s.baseline);
+    else
+      payback = fmt::format("no payback within {} months against {}: {}", s.months, s.baseline, s.payback.why_none);
     out += fmt::format("<tr data-figure=\"payback\" data-month=\"{}\"><th>payback</th><td colspan=\"2\">{}</td></tr>\n",
-                       s.payback_month && s.option != s.baseline ? std::to_string(*s.payback_month) : "",
+                       s.payback.month && s.option != s.baseline ? std::to_string(*s.payback.month) : "",
                        esc(payback));
   }
   out += "</tbody></table>\n";
@@ -134,6 +130,11 @@ std::string summary_section(const ExecutiveSummary& s, const CompareResult& c, c
     for (const auto& a : s.alternatives) {
       if (!a.feasible) {
         out += fmt::format("<li data-option=\"{}\">{}: infeasible in some month of the horizon</li>\n", esc(a.id), esc(a.id));
+        continue;
+      }
+      if (!s.horizon_feasible) {  // savings of an option infeasible in some month: not computed
+        out += fmt::format("<li data-option=\"{}\">{}: not compared ({} is infeasible in some month of the horizon)</li>\n",
+                           esc(a.id), esc(a.id), esc(s.option));
         continue;
       }
       const bool saves = a.savings_usd >= 0;
@@ -258,7 +259,7 @@ std::string render_html_report(const HtmlReportInput& in) {
     for (const auto& o : p.options)
       out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n", esc(o.id),
                          o.feasible ? usd(o.total) : "- (infeasible in some month)",
-                         o.payback_month ? std::to_string(*o.payback_month) : "-");
+                         o.payback.month ? std::to_string(*o.payback.month) : "-");
     out += "</tbody></table></section>\n";
   }
   if (in.risk) {

@@ -160,8 +160,14 @@ std::string render_json(const Recommendation& r) {
   for (const auto& p : r.plans) {
     j.begin_object();
     j.field("id", p.id).field("description", p.description).field("feasible", p.feasible);
-    j.money("monthly_cost_usd", p.monthly_cost_usd);
-    j.key("cost_per_mtok_usd").value_fixed(p.cost_per_mtok_usd, 4);
+    // An infeasible plan has no price (docs/compare-json.md).
+    if (p.feasible) {
+      j.money("monthly_cost_usd", p.monthly_cost_usd);
+      j.key("cost_per_mtok_usd").value_fixed(p.cost_per_mtok_usd, 4);
+    } else {
+      j.key("monthly_cost_usd").null();
+      j.key("cost_per_mtok_usd").null();
+    }
     j.strings("reasons", p.reasons);
     j.key("assignments").begin_array();
     for (const auto& a : p.assignments) j.begin_object().field("workload", a.workload).field("option", a.option).field("share", a.share).end_object();
@@ -203,7 +209,8 @@ std::string render_recommend(const Recommendation& r, Format f) {
     case Format::csv: {
       std::string out = csv_row({"plan", "feasible", "monthly_cost_usd", "cost_per_mtok_usd", "description"});
       for (const auto& p : r.plans)
-        out += csv_row({p.id, p.feasible ? "true" : "false", fixed(p.monthly_cost_usd, 2), fixed(p.cost_per_mtok_usd, 4),
+        out += csv_row({p.id, p.feasible ? "true" : "false", p.feasible ? fixed(p.monthly_cost_usd, 2) : "",
+                        p.feasible ? fixed(p.cost_per_mtok_usd, 4) : "",
                         p.description});
       return out;
     }

@@ -167,7 +167,7 @@ ExecutiveSummary executive_summary(const Recommendation& r, const Sweep* sweep, 
       sum.horizon_total_usd = o->total;
       sum.horizon_feasible = o->feasible;
       sum.baseline = projection->baseline;
-      sum.payback_month = o->payback_month;
+      sum.payback = o->payback;
       for (const auto& a : projection->options) {
         if (a.id == o->id) continue;
         sum.alternatives.push_back({a.id, a.feasible, a.total, a.total - o->total});

@@ -332,11 +332,14 @@ std::string projection_workbook(const Projection& p) {
       formula(ws, r, c_total, fmt::format("SUM({}:{})", cell(r, c_line0), cell(r, c_capital)), m.total, b.money);
       formula(ws, r, c_cum, i == 0 ? cell(r, c_total) : fmt::format("{}+{}", cell(r - 1, c_cum), cell(r, c_total)),
               m.cumulative, b.money);
-      formula(ws, r, c_save, fmt::format("{}-{}", on_sheet(baseline_sheet, cell(r, c_total)), cell(r, c_total)),
-              m.savings_vs_baseline, b.money);
-      formula(ws, r, c_cum_save,
-              i == 0 ? cell(r, c_save) : fmt::format("{}+{}", cell(r - 1, c_cum_save), cell(r, c_save)),
-              m.cumulative_savings, b.money);
+      // Savings of or against an infeasible month are not computed: the cells stay empty.
+      if (m.savings_vs_baseline)
+        formula(ws, r, c_save, fmt::format("{}-{}", on_sheet(baseline_sheet, cell(r, c_total)), cell(r, c_total)),
+                *m.savings_vs_baseline, b.money);
+      if (m.cumulative_savings)
+        formula(ws, r, c_cum_save,
+                i == 0 ? cell(r, c_save) : fmt::format("{}+{}", cell(r - 1, c_cum_save), cell(r, c_save)),
+                *m.cumulative_savings, b.money);
       if (rate_row >= 0)
         formula(ws, r, c_pv,
                 fmt::format("ROUND({}/(1+{})^(({}-1)/12),2)", cell(r, c_total), rate_ref, cell(r, c_index)),
@@ -379,17 +382,20 @@ std::string projection_workbook(const Projection& p) {
     const bool has_months = p.months > 0;
     formula(summary, r, 3, has_months ? column_sum(c_total) : "0", o.total, b.money);
     formula(summary, r, 4, has_months ? column_sum(c_one_time) : "0", o.total_one_time, b.money);
-    formula(summary, r, 5, fmt::format("{}-{}", cell(baseline_row, 3), cell(r, 3)),
-            p.options[static_cast<std::size_t>(baseline_row - 3)].total - o.total, b.money);
+    const OptionProjection& base = p.options[static_cast<std::size_t>(baseline_row - 3)];
+    if (o.feasible && base.feasible)
+      formula(summary, r, 5, fmt::format("{}-{}", cell(baseline_row, 3), cell(r, 3)), base.total - o.total, b.money);
+    else
+      text(summary, r, 5, "");  // savings of or against an option infeasible in some month: not computed
     int c = 6;
     if (rate_row >= 0) {
       formula(summary, r, c, has_months ? column_sum(c_pv) : "0", o.total_present_value.value_or(0), b.money);
       ++c;
     }
-    if (o.payback_month)
-      number(summary, r, c, *o.payback_month, b.count);
+    if (o.payback.month)
+      number(summary, r, c, *o.payback.month, b.count);
     else
-      text(summary, r, c, "none");
+      text(summary, r, c, o.id == p.baseline ? "" : "none");
     text(summary, r, c + 1, o.feasible ? "true" : "false");
   }
   (void)summary_name;
@@ -439,14 +445,18 @@ std::string compare_workbook(const CompareResult& r) {
     text(ws, row, 1, to_string(o.kind));
     text(ws, row, 2, o.what);
     text(ws, row, 3, o.feasible ? "true" : "false");
-    int c = c_line0;
-    for (const auto& [name, v] : o.breakdown.lines()) number(ws, row, c++, round_cents(v), b.money);
-    formula(ws, row, c_total, fmt::format("SUM({}:{})", cell(row, c_line0), cell(row, c_total - 1)),
-            o.monthly_cost_usd, b.money);
+    // An infeasible option has no price: its cost cells stay empty.
+    if (o.feasible) {
+      int c = c_line0;
+      for (const auto& [name, v] : o.breakdown.lines()) number(ws, row, c++, round_cents(v), b.money);
+      formula(ws, row, c_total, fmt::format("SUM({}:{})", cell(row, c_line0), cell(row, c_total - 1)),
+              o.monthly_cost_usd, b.money);
+    }
     number(ws, row, c_tokens, o.monthly_tokens, b.count);
-    formula(ws, row, c_per_mtok,
-            fmt::format("IF({1}>0,{0}/{1}*1000000,0)", cell(row, c_total), cell(row, c_tokens)), o.cost_per_mtok_usd,
-            b.money4);
+    if (o.feasible)
+      formula(ws, row, c_per_mtok,
+              fmt::format("IF({1}>0,{0}/{1}*1000000,0)", cell(row, c_total), cell(row, c_tokens)), o.cost_per_mtok_usd,
+              b.money4);
     std::string reasons;
     for (const auto& why : o.reasons) reasons += (reasons.empty() ? "" : "; ") + why;
     text(ws, row, c_reasons, reasons);

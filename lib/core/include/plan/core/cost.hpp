@@ -62,6 +62,9 @@ RateCheck check_rate_limits(const std::vector<const Workload*>& ws, const std::v
 struct ProvisionedCost {
   int units = 0;              // 0 when the need is beyond any fleet (see units_needed)
   double units_needed = 0;    // before rounding up
+  // Time-averaged demand in units: the day's mean input (output) tokens per minute over a
+  // unit's, the larger of the two; utilisation is this over the units paid for.
+  double average_units_needed = 0;
   double peak_input_tokens_per_min = 0;
   double peak_output_tokens_per_min = 0;
   double usd_per_month = 0;

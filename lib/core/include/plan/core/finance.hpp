@@ -46,8 +46,11 @@ struct MonthLine {
   double capital = 0;       // cash basis, owned hardware: purchase, loan payment, residual back (< 0); rounded
   double total = 0;         // sum of the rounded lines, one_time and capital
   double cumulative = 0;    // sum of totals so far
-  double savings_vs_baseline = 0;     // baseline total - total
-  double cumulative_savings = 0;      // sum so far
+  // Baseline total - total; nullopt when this option or the baseline is infeasible this
+  // month (savings of or against an infeasible option are not computed).
+  std::optional<double> savings_vs_baseline;
+  // Sum so far; nullopt from the first month whose savings are not computed.
+  std::optional<double> cumulative_savings;
   std::optional<double> present_value;  // total discounted to the start month, rounded
   // Self-hosted and dedicated: replicas this month's traffic needs; provisioned: units.
   int needed = 0;
@@ -57,6 +60,28 @@ struct MonthLine {
   double utilization = 0;  // self-hosted: time-averaged demand / paid capacity
   bool feasible = true;
   std::vector<std::string> reasons;
+};
+
+// Payback of one option against another over a projection (docs/finance.md "Payback"),
+// defined here once and shown as it is by every output (text, CSV, JSON, xlsx, HTML).
+struct Payback {
+  // 1-based: the first month from which the cumulative savings, one-time costs included,
+  // stay >= 0 to the end of the horizon. nullopt: no payback.
+  std::optional<int> month;
+  std::string label;  // YYYY-MM of `month`
+  // 1-based: the last month in which the cumulative savings fell from >= 0 to below zero
+  // (they had covered the costs, then no longer did); nullopt when they never did.
+  std::optional<int> negative_again_month;
+  std::string negative_again_label;
+  // 1-based: the first month in which either option is infeasible. Savings of or against an
+  // infeasible option are not computed, so there is no payback.
+  std::optional<int> infeasible_month;
+  std::string infeasible_option;
+  // Cumulative savings at the end of the horizon; nullopt when not computed.
+  std::optional<double> final_savings_usd;
+  // Why there is none, one clause ("cumulative savings are below zero at the end ..."); empty
+  // when there is a payback month.
+  std::string why_none;
 };
 
 struct OptionProjection {
@@ -71,7 +96,7 @@ struct OptionProjection {
   double total = 0;
   std::optional<double> total_present_value;
   bool feasible = true;  // in every month
-  std::optional<int> payback_month;  // vs the baseline, 1-based; see payback_month()
+  Payback payback;  // against the baseline (none for the baseline itself); see payback()
   std::vector<std::string> notes;
 };
 
@@ -95,10 +120,12 @@ struct Projection {
 Projection project(const Profile& profile, const PriceSheet& sheet, const ReplicaModelProvider* perf,
                    const std::string& baseline, CostBasis basis = CostBasis::accrual);
 
-// First month (1-based) in which the cumulative savings of `a` over `b`, one-time costs
-// included, are at least zero: the month in which the savings have covered a's one-time
-// costs. nullopt when that does not happen within the horizon.
-std::optional<int> payback_month(const OptionProjection& a, const OptionProjection& b);
+// Payback of `a` against `b`, from the two projections' month totals (in cents):
+// the first month from which a's cumulative savings (b's total - a's total, one-time costs
+// included) stay >= 0 to the end of the horizon; none when a or b is infeasible in any month
+// of the horizon (every month enters the cumulative savings), or when the savings end below
+// zero. Where the savings fall below zero again after having been >= 0, that month is given.
+Payback payback(const OptionProjection& a, const OptionProjection& b);
 
 // The cost per 1M tokens an option cannot go below, however much volume it gets:
 // pay-per-token: its blended price at the profile's mix (its marginal price);
@@ -130,7 +157,10 @@ struct BreakEven {
   std::string reason;                 // why there is none
   std::optional<double> a_floor_per_mtok;
   std::optional<double> b_floor_per_mtok;
-  std::vector<std::string> notes;  // feasibility at the break-even volume
+  // Feasibility: the volume ranges where either option is infeasible over the examined
+  // range, then the reasons at the break-even volume.
+  std::vector<std::string> notes;
+  bool a_infeasible_somewhere = false;  // a is infeasible at some volume examined
 };
 
 // Orders the pair so that `a` is the capacity-priced option (or, both alike, the one with
@@ -144,8 +174,7 @@ BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, do
 // of the option that may become cheaper (be.a) against the other under the horizon.
 struct BreakEvenPair {
   BreakEven be;
-  std::optional<int> payback_month;  // of be.a against be.b, 1-based
-  std::string payback_label;         // YYYY-MM of that month
+  Payback payback;  // of be.a against be.b under the profile's horizon
   int horizon_months = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -45,6 +46,7 @@ struct Workload {
   bool cache_write_1h = false;     // cache writes use the 1-hour TTL (default: 5 minutes)
   double batchable_share = 0;      // share of requests that accept 24 h turnaround
   std::string data_class = "internal";
+  SourceLoc data_class_loc;  // the data_class key; the workload's own location when defaulted
   std::optional<double> ttft_p95_ms;
   std::optional<double> tpot_ms;
   // Models that may serve this workload (sheet api/managed model ids or catalog model ids);
@@ -205,8 +207,14 @@ inline constexpr const char* air_gapped_class = "air_gapped";
 // `w` is of the air-gapped class; nullopt otherwise.
 std::optional<std::string> air_gapped_exclusion(const Workload& w, const std::string& who);
 
+// Data classes are compared without regard to case: `PHI`, `Phi` and `phi` are one class.
+bool same_data_class(std::string_view a, std::string_view b);
+// Whether `classes` holds `c` (compared as same_data_class does).
+bool has_data_class(const std::vector<std::string>& classes, std::string_view c);
+
 struct DataPolicy {
   std::vector<std::string> self_hosted_only;  // classes that never leave private GPUs
+  std::vector<SourceLoc> self_hosted_only_locs;  // where each is written (loaded profiles)
   SourceLoc loc;
 };
 
@@ -252,6 +260,8 @@ struct Profile {
   OpsCosts ops;
   SourceLoc ops_loc;  // the profile's ops: block; line 0 when it has none
   DataPolicy policy;
+  // The declared vocabulary of data classes (`data_classes:`); empty when not declared.
+  std::vector<std::string> data_classes;
   std::vector<ProviderDiscount> discounts;
   Horizon horizon;  // defaults when the profile has no horizon: 12 flat months
   bool horizon_given = false;

@@ -12,6 +12,11 @@
 
 namespace plan::report {
 
+// Payback (plan::payback) in words, as every text output shows it: "month 9 (2025-11)",
+// with "; the cumulative savings were below zero again from month N (YYYY-MM)" where they
+// dipped before it, or "none within N months: why".
+std::string payback_text(const Payback& p, int horizon_months);
+
 // The CSV header of a projection, in its documented order.
 std::vector<std::string> projection_csv_header();
 std::string render_projection(const Projection& p, Format f);

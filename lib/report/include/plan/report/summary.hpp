@@ -58,7 +58,7 @@ struct ExecutiveSummary {
   double horizon_total_usd = 0;
   bool horizon_feasible = true;
   std::string baseline;       // the projection's baseline option
-  std::optional<int> payback_month;  // of the recommendation against the baseline, 1-based
+  Payback payback;  // of the recommendation against the baseline (plan::payback)
   std::vector<SummaryAlternative> alternatives;  // projection order, the recommendation left out
   // What would change the answer, one sentence each.
   std::vector<std::string> changes;
