@@ -281,5 +281,5 @@ options:
   Profile p = io::parse_profile("p.yaml", yaml);
   CompareResult c = compare(p, sheet(), nullptr);
   CHECK(has(find(c, "h1").notes, "overflow: workload 'long' (300000 input tokens per request) is priced wholly at the long-context tier"));
-  CHECK(has(find(c, "h2").notes, "overflow: retiring-model retires on 2026-10-15: month 2026-10"));
+  CHECK(has(find(c, "h2").notes, "overflow: retiring-model retires on 2026-10-15: month 4 (2026-10)"));
 }

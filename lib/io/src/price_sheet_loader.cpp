@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -189,6 +190,7 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
   }
 
   std::set<std::string> ids;
+  std::map<std::string, SourceLoc> successor_locs;  // entry id -> where its successor is written
   read_entries(s, top, "api_models", "api model", ids, s.api_models, [&](Map& m, ApiModel& a) {
     a.provider = m.str("provider");
     a.prices = read_token_prices(m);
@@ -196,6 +198,7 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
     a.max_output_tokens = m.opt_num("max_output_tokens", Range::positive(1e9));
     a.retires = read_retires(m);
     a.successor = m.opt_str("successor");
+    if (a.successor) successor_locs[a.id] = m.key_loc("successor");
     a.rate_limits = read_rate_limits(m);
     a.data_classes = m.opt_str_list("data_classes");
     a.source = m.opt_str("source").value_or("");
@@ -212,6 +215,7 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
     o.max_output_tokens = m.opt_num("max_output_tokens", Range::positive(1e9));
     o.retires = read_retires(m);
     o.successor = m.opt_str("successor");
+    if (o.successor) successor_locs[o.id] = m.key_loc("successor");
     if (auto od = m.opt_node("on_demand")) {
       Map p(file, *od, fmt::format("on_demand of '{}'", o.id));
       o.on_demand = read_token_prices(p);
@@ -283,11 +287,11 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
   });
 
   // A successor is an entry of the same section, other than the entry itself.
-  auto check_successor = [&](const std::string& id, const std::optional<std::string>& succ, int line, bool found,
+  auto check_successor = [&](const std::string& id, const std::optional<std::string>& succ, int, bool found,
                              const char* section) {
     if (!succ) return;
     if (*succ == id || !found)
-      throw Error(SourceLoc{file, line, 0},
+      throw Error(successor_locs[id],
                   fmt::format("successor '{}' of '{}' is not another entry of {} in this sheet", *succ, id, section));
   };
   for (const auto& a : s.api_models)
