@@ -18,6 +18,11 @@ plan_cli_test(prices.dec_deepseek_cache_write --rc 0
 plan_cli_test(prices.dec_p4d_spot_median --rc 0
   --stdout-re "^aws-p4d\\.24xlarge +aws +p4d\\.24xlarge +a100-40gb +8 +21\\.9576 +13\\.9211 +- +18\\.1813 "
   -- prices show 2026-12)
+# A fleet on spot pays the median: one p4d.24xlarge, 730 h x 18.1813 x (1 + 0.10 interruption
+# overhead) = 14,599.58 USD/month (at 2026-07's lowest zone, 6.85: 730 x 6.85 x 1.1 = 5,500.55).
+plan_cli_test(compare.dec_p4d_spot --rc 0
+  --stdout-re "^dec2026,2026-12,730,USD,p4dspot,self_hosted,true,[a-z]+,[0-9]+,14599\\.58,"
+  -- compare ${DEC} --format csv)
 
 # Batch traffic costs half. Standard: claude-sonnet-5 M x (2 + 10) = 365.00; gpt-5.6
 # M x (5 + 30) = 1,064.58. All batched: M x (1 + 5) = 182.50; M x (2.50 + 15) = 532.29.
