@@ -34,6 +34,11 @@ plan_cli_test(compare.dec_batch_half --rc 0
   --stdout-re "^dec2026-batch,2026-12,730,USD,sonnet5,api,true,[a-z]+,[0-9]+,182\\.50,"
   --stdout-re "^dec2026-batch,2026-12,730,USD,gpt56,api,true,[a-z]+,[0-9]+,532\\.29,"
   -- compare ${DEC_BATCH} --format csv)
+# The batch price of an entry without its own is cited at its provider's rule (Anthropic: line
+# 144 of the released sheet).
+plan_cli_test(compare.dec_batch_cited --rc 0
+  --stdout-re "sonnet5: batch prices \\(provider's batch rule\\) from pricing/2026-12\\.yaml:144$"
+  -- compare ${DEC_BATCH})
 
 # deepseek-chat left the API on 2026-07-24, before the sheet's 2026-12-06: infeasible, naming
 # its successor.

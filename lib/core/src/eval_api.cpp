@@ -47,6 +47,9 @@ void evaluate(const Option& o, const ApiOption& a, const EvalContext& c, OptionR
     return infeasible(r, why);
   }
   r.provenance.push_back({"token prices", cite_price(c.sheet.cite(off->line), off->discount)});
+  if (off->prices->batch_rule_line > 0)
+    r.provenance.push_back({"batch prices (provider's batch rule)",
+                            cite_price(c.sheet.cite(off->prices->batch_rule_line), off->discount)});
   const ApiModel* m = c.sheet.find_api(off->sheet_id);
   std::string successor_cost;
   if (m->successor && c.what_if_findings &&

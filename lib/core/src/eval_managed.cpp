@@ -79,6 +79,9 @@ void evaluate(const Option& o, const ManagedOption& mo, const EvalContext& c, Op
       auto off = token_offering(o, c.profile, c.sheet, &why);
       if (!off) return infeasible(r, why);
       r.provenance.push_back({"on-demand token prices", cite_price(c.sheet.cite(off->line), off->discount)});
+      if (off->prices->batch_rule_line > 0)
+        r.provenance.push_back({"batch prices (provider's batch rule)",
+                                cite_price(c.sheet.cite(off->prices->batch_rule_line), off->discount)});
       const std::string what = r.what;
       evaluate_token_option(*off, c, r);
       r.what = what;
