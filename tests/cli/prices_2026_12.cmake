@@ -90,11 +90,13 @@ plan_cli_test(prices.lint_clean --rc 0 --stdout-re "^1 sheet linted: 0 errors, 0
 # does not hold the median.
 
 # What 2026-12 changed from 2026-07, with both lines: p4d's spot from the lowest zone to the
-# median, with the range; gpt-5's retirement and successor, and its batch prices by OpenAI's
+# median, with the range (g6.xlarge: zones 0.6685, 0.7068, 0.7366, 0.7973, median (0.7068 +
+# 0.7366) / 2 = 0.7217); gpt-5's retirement and successor, and its batch prices by OpenAI's
 # rule (1.25 x 0.5 = 0.625, 10 x 0.5 = 5).
 plan_cli_test(prices.diff_2026_12 --rc 0
   --stdout-re "^  spot_per_hour: 6\\.85 -> 18\\.1813 \\(pricing/2026-07\\.yaml:714 -> pricing/2026-12\\.yaml:[0-9]+\\)$"
   --stdout-re "^  spot_min_per_hour: none -> 6\\.8507 "
+  --stdout-re "^  spot_per_hour: 0\\.669 -> 0\\.7217 "
   --stdout-re "^  successor: none -> gpt-5\\.6 "
   --stdout-re "^  batch_input_per_mtok: none -> 0\\.625 \\(pricing/2026-07\\.yaml:165 -> "
   -- prices diff 2026-07 2026-12)
