@@ -287,7 +287,7 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
   });
 
   // A successor is an entry of the same section, other than the entry itself.
-  auto check_successor = [&](const std::string& id, const std::optional<std::string>& succ, int, bool found,
+  auto check_successor = [&](const std::string& id, const std::optional<std::string>& succ, bool found,
                              const char* section) {
     if (!succ) return;
     if (*succ == id || !found)
@@ -295,9 +295,9 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
                   fmt::format("successor '{}' of '{}' is not another entry of {} in this sheet", *succ, id, section));
   };
   for (const auto& a : s.api_models)
-    check_successor(a.id, a.successor, a.line, a.successor && s.find_api(*a.successor), "api_models");
+    check_successor(a.id, a.successor, a.successor && s.find_api(*a.successor), "api_models");
   for (const auto& o : s.managed)
-    check_successor(o.id, o.successor, o.line, o.successor && s.find_managed(*o.successor), "managed");
+    check_successor(o.id, o.successor, o.successor && s.find_managed(*o.successor), "managed");
 
   top.finish();
   return s;
