@@ -100,3 +100,13 @@ plan_cli_test(prices.diff_2026_12 --rc 0
   --stdout-re "^  successor: none -> gpt-5\\.6 "
   --stdout-re "^  batch_input_per_mtok: none -> 0\\.625 \\(pricing/2026-07\\.yaml:165 -> "
   -- prices diff 2026-07 2026-12)
+
+# plan risk draws a spot fleet's price from the sheet's zone spread when the profile gives no
+# spot_price: p4d.24xlarge lowest / median / highest 6.8507 / 18.1813 / 18.8658, a multiplier
+# triangular(6.8507 / 18.1813 = 0.376799, 1, 18.8658 / 18.1813 = 1.03765). Its CDF at the mode
+# is (1 - 0.376799) / (1.03765 - 0.376799) = 0.94303, so p10 = 0.376799 + sqrt(0.1 x 0.66085 x
+# 0.623201) = 0.5797, p50 = 0.376799 + sqrt(0.5 x 0.66085 x 0.623201) = 0.8306, p90 = 0.376799
+# + sqrt(0.9 x 0.66085 x 0.623201) = 0.9856.
+plan_cli_test(risk.dec_spot_spread --rc 0
+  --stdout-re "^spot_price +triangular\\(0\\.376799, mode 1, 1\\.03765\\) +0\\.5797 +0\\.8306 +0\\.9856 +spot spread across zones \\(lowest / median / highest\\): aws-p4d\\.24xlarge 6\\.8507 / 18\\.1813 / 18\\.8658 \\(pricing/2026-12\\.yaml:[0-9]+\\)$"
+  -- risk tests/data/profile-dec2026-risk.yaml)
