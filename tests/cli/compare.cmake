@@ -21,7 +21,7 @@ plan_cli_test(compare.missing_file --rc 2
 plan_cli_test(compare.bad_format --rc 64 --stderr-re "plan: error: --format"
   -- compare ${PROFILE} --format xml)
 plan_cli_test(compare.unknown_version --rc 2
-  --stderr-exact "plan: error: unknown price-sheet version 'nope' (expected one of: 2024-12, 2026-05, 2026-07)"
+  --stderr-exact "plan: error: unknown price-sheet version 'nope' (expected one of: 2024-12, 2026-05, 2026-07, 2026-12)"
   -- compare ${PROFILE} --prices nope)
 plan_cli_test(version --rc 0 --stdout-re "^plan [0-9]+\\.[0-9]+\\.[0-9]+$" -- --version)
 plan_cli_test(help --rc 0 --stdout-re "compare" --stdout-re "Exit codes" -- --help)

@@ -3,7 +3,8 @@
 plan_cli_test(prices.list --rc 0
   --stdout-re "^2024-12 +2024-12-01 +.*pricing/2024-12\\.yaml"
   --stdout-re "^2026-05 +2026-05-20 +.*pricing/2026-05\\.yaml$"
-  --stdout-re "^2026-07 +2026-07-24 +.*pricing/2026-07\\.yaml +\\(default\\)"
+  --stdout-re "^2026-07 +2026-07-24 +.*pricing/2026-07\\.yaml$"
+  --stdout-re "^2026-12 +2026-12-06 +.*pricing/2026-12\\.yaml +\\(default\\)"
   -- prices list)
 
 # The sheet's own figures (pricing/2024-12.yaml): gpt-4o-mini 0.15 in / 0.60 out / 0.075 cached,
@@ -27,6 +28,7 @@ plan_cli_test(prices.show_2026_05 --rc 0
 # Every shipped sheet matches pricing/MANIFEST.sha256: editing a released sheet fails here.
 plan_cli_test(prices.verify --rc 0
   --stdout-re "^2024-12\\.yaml: ok$" --stdout-re "^2026-05\\.yaml: ok$" --stdout-re "^2026-07\\.yaml: ok$"
+  --stdout-re "^2026-12\\.yaml: ok$"
   --stdout-re "^hardware/2026-11\\.yaml: ok$"
   -- prices verify)
 # An edited hardware price list fails the same way.

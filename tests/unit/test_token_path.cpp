@@ -205,10 +205,10 @@ options:
   CHECK_FALSE(old.feasible);
   CHECK(has(old.reasons, "old-model was retired on 2026-03-01 ("));
   CHECK(has(old.reasons, "sheet-prices.yaml:47), before price sheet test-prices (effective 2026-07-01)"));
-  // Retires 2026-10-15: month 2026-10 lies in 2026-07 .. 2027-06.
+  // Retires 2026-10-15: month 2026-10 lies in 2026-07 .. 2027-06, its 4th month (07, 08, 09, 10).
   const OptionResult& soon = find(c, "soon");
   CHECK(soon.feasible);
-  CHECK(has(soon.notes, "retiring-model retires on 2026-10-15: month 2026-10 of the 12-month horizon"));
+  CHECK(has(soon.notes, "retiring-model retires on 2026-10-15: month 4 (2026-10) of the 12-month horizon"));
   SECTION("a horizon ending before the retirement says nothing") {
     Profile q = p;
     q.horizon.months = 3;  // 2026-07 .. 2026-09
@@ -281,5 +281,5 @@ options:
   Profile p = io::parse_profile("p.yaml", yaml);
   CompareResult c = compare(p, sheet(), nullptr);
   CHECK(has(find(c, "h1").notes, "overflow: workload 'long' (300000 input tokens per request) is priced wholly at the long-context tier"));
-  CHECK(has(find(c, "h2").notes, "overflow: retiring-model retires on 2026-10-15: month 2026-10"));
+  CHECK(has(find(c, "h2").notes, "overflow: retiring-model retires on 2026-10-15: month 4 (2026-10)"));
 }

@@ -12,6 +12,7 @@
 #include "plan/io/loaders.hpp"
 #include "plan/io/price_import.hpp"
 #include "plan/report/escape.hpp"
+#include "plan/core/price_sheet_lint.hpp"
 #include "plan/report/prices_report.hpp"
 #include "plan/report/table.hpp"
 
@@ -149,6 +150,70 @@ void setup_prices(CLI::App& app, Registry& reg) {
     const PriceSheet b = io::resolve_price_sheet(dif->b, g.pricing_dir());
     emit(report::render_sheet_diff(a, b, diff_sheets(a, b)), "");
     return 0;
+  });
+
+  struct LintOptions {
+    std::string sheet;
+    std::vector<std::string> profiles;
+    std::string profiles_dir;
+  };
+  auto lo = std::make_shared<LintOptions>();
+  auto* lint = prices->add_subcommand(
+      "lint", "Check a sheet's figures for consistency: cache read < input <= cache write, batch prices = the "
+              "provider's batch rule unless the entry says why, spot and reserved <= on demand, input and output "
+              "limits on every per-token entry, a successor for every retiring entry, and no profile option "
+              "retired before the profile's first month. One line per finding, FILE:LINE. Without SHEET every "
+              "sheet is linted: the default strictly, older released sheets' findings as warnings. Exit 1 on any "
+              "error");
+  lint->add_option("sheet", lo->sheet, "A version (see `plan prices list`) or a path; linted strictly");
+  lint->add_option("--profile", lo->profiles, "A profile whose options are checked against the sheet it uses "
+                                              "(repeatable)");
+  lint->add_option("--profiles-dir", lo->profiles_dir, "Every *.yaml profile in DIR, as --profile");
+  reg.add(lint, [lo, &g = reg.globals]() {
+    namespace fs = std::filesystem;
+    std::vector<std::string> profile_paths = lo->profiles;
+    if (!lo->profiles_dir.empty()) {
+      std::error_code ec;
+      if (!fs::is_directory(lo->profiles_dir, ec))
+        throw Error(SourceLoc{lo->profiles_dir, 0, 0}, "profile directory not found (expected a directory of *.yaml)");
+      std::vector<std::string> found;
+      for (const auto& e : fs::directory_iterator(lo->profiles_dir, ec))
+        if (e.path().extension() == ".yaml") found.push_back(e.path().string());
+      std::sort(found.begin(), found.end());
+      profile_paths.insert(profile_paths.end(), found.begin(), found.end());
+    }
+    // The sheets linted, each strict or not.
+    std::vector<std::pair<PriceSheet, bool>> sheets;
+    if (!lo->sheet.empty()) {
+      sheets.emplace_back(io::resolve_price_sheet(lo->sheet, g.pricing_dir()), true);
+    } else {
+      const auto all = io::list_price_sheets(g.pricing_dir());
+      for (std::size_t i = 0; i < all.size(); ++i)
+        sheets.emplace_back(io::resolve_price_sheet(all[i].version, g.pricing_dir()), i + 1 == all.size());
+    }
+    std::vector<Profile> profiles;
+    for (const auto& p : profile_paths) profiles.push_back(io::load_profile(p));
+    std::string out;
+    int errors = 0, warnings = 0;
+    auto print = [&](const std::vector<LintFinding>& fs_, bool strict) {
+      for (const auto& f : fs_) {
+        out += fmt::format("{}:{}: {}: {}: {}\n", f.file, f.line, strict ? "error" : "warning", f.check, f.message);
+        (strict ? errors : warnings)++;
+      }
+    };
+    for (const auto& [sheet, strict] : sheets) {
+      print(lint_price_sheet(sheet), strict);
+      // A profile is checked against the sheet it uses: its pinned version, else the default
+      // (with SHEET given: that sheet).
+      for (const auto& p : profiles) {
+        const bool uses = !lo->sheet.empty() || (p.price_sheet ? *p.price_sheet == sheet.version : strict);
+        if (uses) print(lint_profile(p, sheet), true);
+      }
+    }
+    out += fmt::format("{} sheet{} linted: {} error{}, {} warning{}\n", sheets.size(), sheets.size() == 1 ? "" : "s",
+                       errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+    emit(out, "");
+    return static_cast<int>(errors == 0 ? ExitCode::ok : ExitCode::check_failed);
   });
 
   struct ImportOptions {

@@ -88,24 +88,80 @@ TokenCost scaled(const TokenCost& c, double factor) {
   return s;
 }
 
+std::string horizon_start(const Profile& p, const PriceSheet& sheet) {
+  return p.horizon.start.value_or(sheet.effective_date.substr(0, 7));
+}
+
+std::optional<int> retirement_month(const std::optional<std::string>& retires, const std::string& start, int months) {
+  int y = 0, m = 0, ry = 0, rm = 0;
+  if (!retires || retires->size() < 7 || !parse_year_month(start, y, m) || !parse_year_month(retires->substr(0, 7), ry, rm))
+    return std::nullopt;
+  const int k = (ry - y) * 12 + (rm - m) + 1;
+  if (k < 1 || k > months) return std::nullopt;
+  return k;
+}
+
 std::optional<std::string> retirement_finding(const std::string& id, const std::optional<std::string>& retires,
-                                              const Profile& p, const PriceSheet& sheet) {
-  if (!retires || retires->size() < 7) return std::nullopt;
-  int y = 0, m = 0;
-  const std::string start = p.horizon.start.value_or(sheet.effective_date.substr(0, 7));
-  if (!parse_year_month(start, y, m)) return std::nullopt;
-  const std::string month = retires->substr(0, 7);
-  const std::string last = add_months(y, m, p.horizon.months - 1);
-  if (month < start || month > last) return std::nullopt;
-  return fmt::format("{} retires on {}: month {} of the {}-month horizon ({}); plan a migration before then", id,
-                     *retires, month, p.horizon.months, start);
+                                              const Profile& p, const PriceSheet& sheet,
+                                              const std::string& successor_cost) {
+  const std::string start = horizon_start(p, sheet);
+  const auto k = retirement_month(retires, start, p.horizon.months);
+  if (!k) return std::nullopt;
+  std::string out = fmt::format("{} retires on {}: month {} ({}) of the {}-month horizon from {}; plan a migration "
+                                "before then",
+                                id, *retires, *k, retires->substr(0, 7), p.horizon.months, start);
+  if (!successor_cost.empty()) out += "; " + successor_cost;
+  return out;
 }
 
 std::optional<std::string> retired_reason(const std::string& id, const std::optional<std::string>& retires,
-                                          const PriceSheet& sheet, int line) {
+                                          const PriceSheet& sheet, int line,
+                                          const std::optional<std::string>& successor) {
   if (!retires || *retires > sheet.effective_date) return std::nullopt;
-  return fmt::format("{} was retired on {} ({}), before price sheet {} (effective {}); it is no longer offered", id,
-                     *retires, sheet.cite(line), sheet.version, sheet.effective_date);
+  std::string out = fmt::format("{} was retired on {} ({}), before price sheet {} (effective {}); it is no longer offered",
+                                id, *retires, sheet.cite(line), sheet.version, sheet.effective_date);
+  if (successor) {
+    int succ_line = 0;
+    if (const ApiModel* a = sheet.find_api(*successor)) succ_line = a->line;
+    else if (const ManagedOffering* m = sheet.find_managed(*successor)) succ_line = m->line;
+    out += fmt::format("; its successor is {} ({})", *successor, sheet.cite(succ_line));
+  }
+  return out;
+}
+
+std::optional<SuccessorSwitch> successor_switch(const Option& o, const PriceSheet& sheet, const std::string& start,
+                                                int months) {
+  std::string id;
+  std::optional<std::string> retires, successor;
+  SuccessorSwitch sw{o, 0, ""};
+  if (const ApiOption* a = o.as<ApiOption>()) {
+    const ApiModel* m = sheet.find_api(a->model);
+    if (!m) return std::nullopt;
+    id = m->id;
+    retires = m->retires;
+    successor = m->successor;
+    if (successor) sw.option.as<ApiOption>()->model = *successor;
+  } else if (const ManagedOption* mo = o.as<ManagedOption>()) {
+    const ManagedOffering* m = sheet.find_managed(mo->offering);
+    if (!m || mo->mode != ManagedMode::on_demand) return std::nullopt;
+    id = m->id;
+    retires = m->retires;
+    successor = m->successor;
+    if (successor) sw.option.as<ManagedOption>()->offering = *successor;
+  } else {
+    return std::nullopt;
+  }
+  if (!successor) return std::nullopt;
+  const auto k = retirement_month(retires, start, months);
+  if (!k) return std::nullopt;
+  int line = 0;
+  if (const ApiModel* a = sheet.find_api(*successor)) line = a->line;
+  else if (const ManagedOffering* m = sheet.find_managed(*successor)) line = m->line;
+  sw.month = *k;
+  sw.note = fmt::format("{} retires on {}: from month {} ({}) the projection prices its successor {} ({}) for the "
+                        "same workload",
+                        id, *retires, *k, retires->substr(0, 7), *successor, sheet.cite(line));
+  return sw;
 }
 
 std::array<double, 24> hourly_rate_per_s(const std::vector<Workload>& ws, const PerDay& q, bool peak) {

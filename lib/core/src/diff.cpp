@@ -193,6 +193,7 @@ std::vector<std::string> api_changes(const ApiModel& x, const ApiModel& y, const
   detail::add_token_prices(out, "", x.prices, y.prices, a, x.line, b, y.line);
   add_limits(out, x.context_tokens, y.context_tokens, x.max_output_tokens, y.max_output_tokens, x.retires, y.retires, a,
              x.line, b, y.line);
+  add_text(out, "successor", x.successor, y.successor, a, x.line, b, y.line);
   return out;
 }
 
@@ -237,6 +238,7 @@ std::vector<std::string> managed_changes(const ManagedOffering& x, const Managed
            dy ? std::optional<std::string>(dy->gpu) : std::nullopt, a, x.line, b, y.line);
   add_limits(out, x.context_tokens, y.context_tokens, x.max_output_tokens, y.max_output_tokens, x.retires, y.retires, a,
              x.line, b, y.line);
+  add_text(out, "successor", x.successor, y.successor, a, x.line, b, y.line);
   return out;
 }
 
@@ -247,6 +249,8 @@ std::vector<std::string> instance_changes(const GpuInstance& x, const GpuInstanc
   detail::add_price(out, "reserved_1y_per_hour", x.reserved_1y_per_hour, y.reserved_1y_per_hour, a, x.line, b, y.line);
   detail::add_price(out, "reserved_3y_per_hour", x.reserved_3y_per_hour, y.reserved_3y_per_hour, a, x.line, b, y.line);
   detail::add_price(out, "spot_per_hour", x.spot_per_hour, y.spot_per_hour, a, x.line, b, y.line);
+  detail::add_price(out, "spot_min_per_hour", x.spot_min_per_hour, y.spot_min_per_hour, a, x.line, b, y.line);
+  detail::add_price(out, "spot_max_per_hour", x.spot_max_per_hour, y.spot_max_per_hour, a, x.line, b, y.line);
   add_text(out, "gpu", x.gpu, y.gpu, a, x.line, b, y.line);
   detail::add_price(out, "gpu_count", opt(x.gpu_count), opt(y.gpu_count), a, x.line, b, y.line);
   return out;

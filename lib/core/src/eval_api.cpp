@@ -47,9 +47,33 @@ void evaluate(const Option& o, const ApiOption& a, const EvalContext& c, OptionR
     return infeasible(r, why);
   }
   r.provenance.push_back({"token prices", cite_price(c.sheet.cite(off->line), off->discount)});
+  if (off->prices->batch_rule_line > 0)
+    r.provenance.push_back({"batch prices (provider's batch rule)",
+                            cite_price(c.sheet.cite(off->prices->batch_rule_line), off->discount)});
   const ApiModel* m = c.sheet.find_api(off->sheet_id);
-  if (auto f = retirement_finding(m->id, m->retires, c.profile, c.sheet)) r.notes.push_back(*f);
+  std::string successor_cost;
+  if (m->successor && c.what_if_findings &&
+      retirement_month(m->retires, horizon_start(c.profile, c.sheet), c.profile.horizon.months))
+    successor_cost = successor_cost_text(o, *m->successor, c);
+  if (auto f = retirement_finding(m->id, m->retires, c.profile, c.sheet, successor_cost)) r.notes.push_back(*f);
   evaluate_token_option(*off, c, r);
+}
+
+std::string successor_cost_text(const Option& o, const std::string& successor, const EvalContext& c) {
+  Option so = o;
+  if (ApiOption* a = so.as<ApiOption>()) a->model = successor;
+  else if (ManagedOption* mo = so.as<ManagedOption>()) mo->offering = successor;
+  else return "";
+  std::string why;
+  auto off = token_offering(so, c.profile, c.sheet, &why);
+  if (!off) return fmt::format("its successor {} cannot be priced: {}", successor, why);
+  OptionResult r;
+  r.id = o.id;
+  evaluate_token_option(*off, c, r);
+  std::string out = fmt::format("its successor {} would cost {:.2f} USD/month for the same workload ({})", successor,
+                                r.breakdown.total(), cite_price(c.sheet.cite(off->line), off->discount));
+  if (!r.feasible && !r.reasons.empty()) out += fmt::format(", though it is not feasible: {}", r.reasons.front());
+  return out;
 }
 
 }  // namespace plan::detail

@@ -66,8 +66,12 @@ void evaluate(const Option& o, const ManagedOption& mo, const EvalContext& c, Op
   }
   r.what = fmt::format("{} {} ({})", m->provider, m->model, to_string(mo.mode));
   r.model = mo.fleet.model.empty() ? m->model : mo.fleet.model;
-  if (auto why = retired_reason(m->id, m->retires, c.sheet, m->line)) return infeasible(r, *why);
-  if (auto f = retirement_finding(m->id, m->retires, c.profile, c.sheet)) r.notes.push_back(*f);
+  if (auto why = retired_reason(m->id, m->retires, c.sheet, m->line, m->successor)) return infeasible(r, *why);
+  std::string successor_cost;
+  if (m->successor && mo.mode == ManagedMode::on_demand && c.what_if_findings &&
+      retirement_month(m->retires, horizon_start(c.profile, c.sheet), c.profile.horizon.months))
+    successor_cost = successor_cost_text(o, *m->successor, c);
+  if (auto f = retirement_finding(m->id, m->retires, c.profile, c.sheet, successor_cost)) r.notes.push_back(*f);
   const auto discount = discount_for(c.profile, o, m->provider);
   switch (mo.mode) {
     case ManagedMode::on_demand: {
@@ -75,6 +79,9 @@ void evaluate(const Option& o, const ManagedOption& mo, const EvalContext& c, Op
       auto off = token_offering(o, c.profile, c.sheet, &why);
       if (!off) return infeasible(r, why);
       r.provenance.push_back({"on-demand token prices", cite_price(c.sheet.cite(off->line), off->discount)});
+      if (off->prices->batch_rule_line > 0)
+        r.provenance.push_back({"batch prices (provider's batch rule)",
+                                cite_price(c.sheet.cite(off->prices->batch_rule_line), off->discount)});
       const std::string what = r.what;
       evaluate_token_option(*off, c, r);
       r.what = what;

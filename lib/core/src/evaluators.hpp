@@ -35,6 +35,10 @@ void infeasible(OptionResult& r, std::string why);
 // rate check, context, data classes, accepted models).
 void evaluate_token_option(const TokenOffering& off, const EvalContext& c, OptionResult& r);
 
+// "its successor X would cost N USD/month for the same workload (citation)": the option
+// `o` (an API model or managed on-demand offering) priced on `successor` instead.
+std::string successor_cost_text(const Option& o, const std::string& successor, const EvalContext& c);
+
 // A fleet made ready to size: its plan and the model it owns when none was built ahead.
 struct ReadyFleet {
   FleetPlan plan;

@@ -81,8 +81,16 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
     std::vector<OptionResult> rs;
     rs.reserve(static_cast<std::size_t>(h.months));
     std::vector<int> needed;
+    // An offering that retires within the horizon is replaced by its successor from the
+    // month it retires.
+    const auto sw = successor_switch(o, sheet, out.start, h.months);
+    std::unique_ptr<OptionEvaluator> succ_eval;
+    if (sw) {
+      succ_eval = std::make_unique<OptionEvaluator>(p, sheet, sw->option, perf);
+      op.notes.push_back(sw->note);
+    }
     for (int m = 0; m < h.months; ++m) {
-      rs.push_back(eval(h.volume_scale(m)));
+      rs.push_back(sw && m + 1 >= sw->month ? (*succ_eval)(h.volume_scale(m)) : eval(h.volume_scale(m)));
       const OptionResult& r = rs.back();
       int n = 0;
       if (r.self_hosted) n = r.self_hosted->owned ? r.self_hosted->owned->replicas_needed : r.self_hosted->replicas;

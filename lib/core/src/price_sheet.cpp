@@ -28,6 +28,11 @@ const ApiModel* PriceSheet::find_api(const std::string& id) const { return find_
 const ManagedOffering* PriceSheet::find_managed(const std::string& id) const { return find_by_id(managed, id); }
 const GpuInstance* PriceSheet::find_instance(const std::string& id) const { return find_by_id(gpu_instances, id); }
 
+const BatchRule* PriceSheet::find_batch_rule(const std::string& provider) const {
+  auto it = std::find_if(batch_rules.begin(), batch_rules.end(), [&](const BatchRule& r) { return r.provider == provider; });
+  return it == batch_rules.end() ? nullptr : &*it;
+}
+
 std::string PriceSheet::cite(int line) const { return path + ":" + std::to_string(line); }
 
 const TokenPrices& prices_for_request(const TokenPrices& p, double input_tokens, int* tier_line) {

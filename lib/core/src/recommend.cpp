@@ -141,6 +141,12 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
   });
   if (!rec.plans.empty() && rec.plans[0].feasible) rec.best = 0;
   if (rec.plans.size() > 1 && rec.plans[1].feasible) rec.runner_up = 1;
+  // The recommended option's offering retires within the horizon: say so, with what its
+  // successor would cost (the finding of compare).
+  if (rec.best && rec.plans[*rec.best].result)
+    for (const auto& n : rec.plans[*rec.best].result->notes)
+      if (n.find(" retires on ") != std::string::npos)
+        rec.compare.notes.push_back(fmt::format("{}: {}", rec.plans[*rec.best].id, n));
   if (rec.best && rec.plans[*rec.best].result && rec.plans[*rec.best].result->hybrid) {
     const auto& h = *rec.plans[*rec.best].result->hybrid;
     for (const auto& r : rec.compare.options) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <exception>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <limits>
 #include <memory>
 #include <thread>
@@ -94,6 +95,9 @@ struct OptionModel {
   const Option* option = nullptr;
   detail::RiskTraits traits;
   Distribution throughput = Distribution::fixed(1);
+  // Multiplier of a spot fleet's instance price: the profile's spot_price, else the zone
+  // spread the sheet gives (lowest / median, 1, highest / median, triangular), else 1.
+  Distribution spot_price = Distribution::fixed(1);
   int api_input = -1;  // index into inputs of its provider's price change, -1 none
   double one_time = 0;
   double lo = inf, hi = 0;  // range of effective volumes the draws need
@@ -108,6 +112,7 @@ struct DrawInputs {
   std::optional<double> growth;  // nullopt: the horizon's volume scales
   double gpu_change = 0;
   double throughput_u = 0.5;
+  double spot_price_u = 0.5;
   std::optional<double> spot;
   double peak = 1;
 };
@@ -154,7 +159,7 @@ void Engine::resolve_inputs() {
                        v.loc.file.empty() ? "profile" : fmt::format("{}:{}", v.loc.file, v.loc.line)});
   };
   for (const auto& v : u.inputs)
-    if (v.input != UncertainInput::throughput) add(v);
+    if (v.input != UncertainInput::throughput && v.input != UncertainInput::spot_price) add(v);
 
   // Throughput: the profile's distribution for every fleet, else each fleet's default from
   // its throughput provenance. One uniform per draw drives all fleets (one performance model).
@@ -188,6 +193,45 @@ void Engine::resolve_inputs() {
     in.source = given ? fmt::format("{}:{}", given->loc.file, given->loc.line) : "default from throughput provenance";
     inputs_.push_back(in);
   }
+  // Spot price: the profile's distribution for every spot fleet, else each fleet's from the
+  // spread of its instance's spot price across the region's zones (spot_min_per_hour,
+  // spot_per_hour = the median, spot_max_per_hour). One uniform per draw drives all.
+  const UncertainValue* spot_given = u.find(UncertainInput::spot_price);
+  bool any_spot = false;
+  std::vector<std::string> spreads;
+  for (auto& m : models_) {
+    if (!m.traits.spot || !m.traits.fleet_option) continue;
+    if (spot_given) {
+      m.spot_price = spot_given->dist;
+      any_spot = true;
+      continue;
+    }
+    const Option* fo = p_.find_option(*m.traits.fleet_option);
+    const SelfHostedOption* sh = fo ? fo->as<SelfHostedOption>() : nullptr;
+    const GpuInstance* inst = sh ? s_.find_instance(sh->instance) : nullptr;
+    if (!inst || !inst->spot_per_hour || !inst->spot_min_per_hour || !inst->spot_max_per_hour || *inst->spot_per_hour <= 0 ||
+        !(*inst->spot_min_per_hour < *inst->spot_max_per_hour))
+      continue;
+    const double med = *inst->spot_per_hour;
+    m.spot_price = Distribution::triangular(*inst->spot_min_per_hour / med, 1.0, *inst->spot_max_per_hour / med);
+    any_spot = true;
+    spreads.push_back(fmt::format("{} {:g} / {:g} / {:g} ({})", inst->id, *inst->spot_min_per_hour, med,
+                                  *inst->spot_max_per_hour, s_.cite(inst->line)));
+  }
+  if (spot_given && !any_spot)
+    notes_.push_back("spot_price is uncertain but no option runs a fleet on spot: it changes nothing");
+  if (any_spot) {
+    Input in{"spot_price", UncertainInput::spot_price, "", Distribution::fixed(1), ""};
+    for (const auto& m : models_)
+      if (m.traits.spot && m.spot_price.kind != Distribution::Kind::fixed) {
+        in.dist = m.spot_price;
+        break;
+      }
+    in.source = spot_given ? fmt::format("{}:{}", spot_given->loc.file, spot_given->loc.line)
+                           : fmt::format("spot spread across zones (lowest / median / highest): {}",
+                                         fmt::join(spreads, "; "));
+    inputs_.push_back(in);
+  }
   bool priced_per_token = false;
   for (const auto& m : models_) priced_per_token = priced_per_token || !m.traits.token_provider.empty();
   if (u.find(UncertainInput::api_price_change_per_year) && !priced_per_token)
@@ -209,6 +253,10 @@ DrawInputs Engine::values(const double* u) const {
     const Input& in = inputs_[i];
     if (in.role == UncertainInput::throughput) {
       d.throughput_u = u[i];
+      continue;
+    }
+    if (in.role == UncertainInput::spot_price) {
+      d.spot_price_u = u[i];
       continue;
     }
     const double v = in.dist.quantile(u[i]);
@@ -310,6 +358,10 @@ OptionDraw Engine::option_draw(const OptionModel& m, const DrawInputs& d) const 
   // line read at volume / e is the overflow of that load, times e.
   o.api_scale = m.traits.fleet_option ? e : 1.0;
   o.spot = (m.traits.spot && d.spot) ? (1 + *d.spot) / (1 + m.traits.spot_overhead) : 1.0;
+  if (m.traits.spot && m.spot_price.kind != Distribution::Kind::fixed)
+    o.spot *= std::max(0.0, m.spot_price.quantile(d.spot_price_u));
+  else if (m.traits.spot)
+    o.spot *= m.spot_price.a;
   return o;
 }
 

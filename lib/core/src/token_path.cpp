@@ -40,7 +40,7 @@ std::optional<TokenOffering> token_offering(const Option& o, const Profile& p, c
       if (why) *why = fmt::format("model '{}' is not in price sheet {}", a->model, sheet.version);
       return std::nullopt;
     }
-    if (auto r = retired_reason(m->id, m->retires, sheet, m->line)) {
+    if (auto r = retired_reason(m->id, m->retires, sheet, m->line, m->successor)) {
       if (why) *why = *r;
       return std::nullopt;
     }
@@ -64,7 +64,7 @@ std::optional<TokenOffering> token_offering(const Option& o, const Profile& p, c
       if (why) *why = fmt::format("offering '{}' is not in price sheet {}", mo->offering, sheet.version);
       return std::nullopt;
     }
-    if (auto r = retired_reason(m->id, m->retires, sheet, m->line)) {
+    if (auto r = retired_reason(m->id, m->retires, sheet, m->line, m->successor)) {
       if (why) *why = *r;
       return std::nullopt;
     }

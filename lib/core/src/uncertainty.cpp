@@ -94,6 +94,7 @@ const char* to_string(UncertainInput i) {
     case UncertainInput::throughput: return "throughput";
     case UncertainInput::spot_interruption_overhead: return "spot_interruption_overhead";
     case UncertainInput::peak_to_average: return "peak_to_average";
+    case UncertainInput::spot_price: return "spot_price";
   }
   return "?";
 }

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -37,6 +38,7 @@ TokenPrices read_token_prices(Map& m, Nesting nesting = Nesting::top) {
     throw Error(m.loc(), fmt::format("{} has only one of batch_input_per_mtok and batch_output_per_mtok (expected both or neither)",
                                      m.what()));
   p.batch_with_cache = m.opt_bool("batch_with_cache").value_or(false);
+  if (nesting == Nesting::top) p.batch_note = m.opt_str("batch_note").value_or("");
   if (p.batch_with_cache && !p.batch_input_per_mtok)
     throw Error(m.key_loc("batch_with_cache"),
                 fmt::format("{} sets batch_with_cache without batch prices (expected batch_input_per_mtok and "
@@ -105,6 +107,19 @@ std::vector<RateLimit> read_rate_limits(Map& m) {
   return out;
 }
 
+// Batch prices from the provider's rule where the entry gives none: input and output x (1 -
+// discount), in every long-context tier too.
+void apply_batch_rule(TokenPrices& p, const BatchRule* rule) {
+  if (!rule) return;
+  if (!p.batch_input_per_mtok) {
+    p.batch_input_per_mtok = p.input_per_mtok * (1 - rule->discount);
+    p.batch_output_per_mtok = p.output_per_mtok * (1 - rule->discount);
+    p.batch_with_cache = rule->with_cache;
+    p.batch_rule_line = rule->line;
+  }
+  for (auto& t : p.tiers) apply_batch_rule(t.prices, rule);
+}
+
 void check_source(const PriceSheet& s, Map& m, const std::string& id) {
   if (id.empty()) return;
   auto it = std::find_if(s.sources.begin(), s.sources.end(), [&](const Source& x) { return x.id == id; });
@@ -154,16 +169,40 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
 
   read_sources(file, top, s.sources);
 
+  {
+    std::set<std::string> providers;
+    top.seq("batch_rules", [&](const Node& n, std::size_t i) {
+      Map m(file, n, fmt::format("batch rule {}", i + 1));
+      BatchRule r;
+      r.provider = m.str("provider");
+      if (!providers.insert(r.provider).second)
+        throw Error(m.key_loc("provider"), fmt::format("duplicate batch rule for provider '{}' (expected one per "
+                                                       "provider)", r.provider));
+      r.discount = m.num("discount", Range{0, 1, false});
+      r.with_cache = m.opt_bool("with_cache").value_or(false);
+      r.source = m.str("source");
+      m.opt_str("note");
+      r.line = m.loc().line;
+      m.finish();
+      check_source(s, m, r.source);
+      s.batch_rules.push_back(std::move(r));
+    }, false);
+  }
+
   std::set<std::string> ids;
+  std::map<std::string, SourceLoc> successor_locs;  // entry id -> where its successor is written
   read_entries(s, top, "api_models", "api model", ids, s.api_models, [&](Map& m, ApiModel& a) {
     a.provider = m.str("provider");
     a.prices = read_token_prices(m);
     a.context_tokens = m.opt_num("context_tokens", Range::positive(1e9));
     a.max_output_tokens = m.opt_num("max_output_tokens", Range::positive(1e9));
     a.retires = read_retires(m);
+    a.successor = m.opt_str("successor");
+    if (a.successor) successor_locs[a.id] = m.key_loc("successor");
     a.rate_limits = read_rate_limits(m);
     a.data_classes = m.opt_str_list("data_classes");
     a.source = m.opt_str("source").value_or("");
+    apply_batch_rule(a.prices, s.find_batch_rule(a.provider));
   });
 
   read_entries(s, top, "managed", "managed offering", ids, s.managed, [&](Map& m, ManagedOffering& o) {
@@ -175,10 +214,13 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
     o.context_tokens = m.opt_num("context_tokens", Range::positive(1e9));
     o.max_output_tokens = m.opt_num("max_output_tokens", Range::positive(1e9));
     o.retires = read_retires(m);
+    o.successor = m.opt_str("successor");
+    if (o.successor) successor_locs[o.id] = m.key_loc("successor");
     if (auto od = m.opt_node("on_demand")) {
       Map p(file, *od, fmt::format("on_demand of '{}'", o.id));
       o.on_demand = read_token_prices(p);
       p.finish();
+      apply_batch_rule(*o.on_demand, s.find_batch_rule(o.provider));
     }
     if (auto pt = m.opt_node("provisioned")) {
       Map p(file, *pt, fmt::format("provisioned of '{}'", o.id));
@@ -229,8 +271,33 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
     g.reserved_1y_per_hour = m.opt_num("reserved_1y_per_hour", hourly);
     g.reserved_3y_per_hour = m.opt_num("reserved_3y_per_hour", hourly);
     g.spot_per_hour = m.opt_num("spot_per_hour", hourly);
+    g.spot_min_per_hour = m.opt_num("spot_min_per_hour", hourly);
+    g.spot_max_per_hour = m.opt_num("spot_max_per_hour", hourly);
+    if ((g.spot_min_per_hour || g.spot_max_per_hour) && !g.spot_per_hour)
+      throw Error(m.key_loc(g.spot_min_per_hour ? "spot_min_per_hour" : "spot_max_per_hour"),
+                  fmt::format("{} gives a spot range without spot_per_hour (expected the median as spot_per_hour)",
+                              m.what()));
+    if (g.spot_min_per_hour && *g.spot_min_per_hour > *g.spot_per_hour)
+      throw Error(m.key_loc("spot_min_per_hour"), fmt::format("{}: spot_min_per_hour {} is above spot_per_hour {}",
+                                                              m.what(), *g.spot_min_per_hour, *g.spot_per_hour));
+    if (g.spot_max_per_hour && *g.spot_max_per_hour < *g.spot_per_hour)
+      throw Error(m.key_loc("spot_max_per_hour"), fmt::format("{}: spot_max_per_hour {} is below spot_per_hour {}",
+                                                              m.what(), *g.spot_max_per_hour, *g.spot_per_hour));
     g.source = m.opt_str("source").value_or("");
   });
+
+  // A successor is an entry of the same section, other than the entry itself.
+  auto check_successor = [&](const std::string& id, const std::optional<std::string>& succ, bool found,
+                             const char* section) {
+    if (!succ) return;
+    if (*succ == id || !found)
+      throw Error(successor_locs[id],
+                  fmt::format("successor '{}' of '{}' is not another entry of {} in this sheet", *succ, id, section));
+  };
+  for (const auto& a : s.api_models)
+    check_successor(a.id, a.successor, a.successor && s.find_api(*a.successor), "api_models");
+  for (const auto& o : s.managed)
+    check_successor(o.id, o.successor, o.successor && s.find_managed(*o.successor), "managed");
 
   top.finish();
   return s;

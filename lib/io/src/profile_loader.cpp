@@ -418,6 +418,7 @@ Uncertainty read_uncertainty(const std::string& file, const Node& n, const Horiz
       {UncertainInput::throughput, Range::positive(100)},
       {UncertainInput::spot_interruption_overhead, Range::non_negative(10)},
       {UncertainInput::peak_to_average, Range::positive(24)},
+      {UncertainInput::spot_price, Range::positive(100)},
   };
   for (const Key& k : keys) {
     const char* name = to_string(k.input);

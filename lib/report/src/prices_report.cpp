@@ -13,11 +13,13 @@ namespace {
 std::string opt_price(const std::optional<double>& v, int decimals) { return v ? fixed(*v, decimals) : "-"; }
 
 // What the table of token prices leaves out: 1-hour cache writes, batch with cache, long-context
-// and service tiers (with their lines), the output limit and the retirement date. Empty when
-// the entry has none of them.
+// and service tiers (with their lines), the output limit, the retirement date and successor,
+// and batch prices taken from the provider's batch rule. Empty when the entry has none of them.
 std::string price_extras(const TokenPrices& p, const std::optional<double>& max_output,
-                         const std::optional<std::string>& retires) {
+                         const std::optional<std::string>& retires, const std::optional<std::string>& successor) {
   std::vector<std::string> parts;
+  if (p.batch_rule_line > 0) parts.push_back(fmt::format("batch prices by the provider's batch rule (line {})", p.batch_rule_line));
+  if (!p.batch_note.empty()) parts.push_back("batch: " + p.batch_note);
   if (p.cache_write_1h_per_mtok) parts.push_back(fmt::format("1-hour cache write {}/1M", fixed(*p.cache_write_1h_per_mtok, 3)));
   if (p.batch_with_cache) parts.push_back("batch discount applies to cache prices");
   for (const auto& t : p.tiers)
@@ -28,6 +30,7 @@ std::string price_extras(const TokenPrices& p, const std::optional<double>& max_
                                 fixed(t.prices.output_per_mtok, 3), t.line));
   if (max_output) parts.push_back(fmt::format("max output {:.0f} tokens", *max_output));
   if (retires) parts.push_back("retires " + *retires);
+  if (successor) parts.push_back("successor " + *successor);
   std::string out;
   for (const auto& x : parts) out += (out.empty() ? "" : "; ") + x;
   return out;
@@ -53,7 +56,7 @@ std::string render_price_sheet(const PriceSheet& s) {
     out += t.render_text() + "\n";
     std::string extras;
     for (const auto& a : s.api_models)
-      if (auto e = price_extras(a.prices, a.max_output_tokens, a.retires); !e.empty())
+      if (auto e = price_extras(a.prices, a.max_output_tokens, a.retires, a.successor); !e.empty())
         extras += fmt::format("  {}: {}\n", a.id, e);
     if (!extras.empty()) out += "api models, further prices and limits:\n" + extras + "\n";
   }
@@ -79,8 +82,8 @@ std::string render_price_sheet(const PriceSheet& s) {
     out += t.render_text() + "\n";
     std::string extras;
     for (const auto& m : s.managed) {
-      std::string e = m.on_demand ? price_extras(*m.on_demand, m.max_output_tokens, m.retires)
-                                  : price_extras(TokenPrices{}, m.max_output_tokens, m.retires);
+      std::string e = m.on_demand ? price_extras(*m.on_demand, m.max_output_tokens, m.retires, m.successor)
+                                  : price_extras(TokenPrices{}, m.max_output_tokens, m.retires, m.successor);
       if (m.context_tokens) e = fmt::format("context {:.0f}{}{}", *m.context_tokens, e.empty() ? "" : "; ", e);
       if (!e.empty()) extras += fmt::format("  {}: {}\n", m.id, e);
     }
@@ -96,6 +99,20 @@ std::string render_price_sheet(const PriceSheet& s) {
                  opt_price(g.spot_per_hour, 4), std::to_string(g.line)});
     }
     out += t.render_text() + "\n";
+    std::string spreads;
+    for (const auto& g : s.gpu_instances)
+      if (g.spot_min_per_hour || g.spot_max_per_hour)
+        spreads += fmt::format("  {}: spot {} is the median across zones, lowest {}, highest {}\n", g.id,
+                               opt_price(g.spot_per_hour, 4), opt_price(g.spot_min_per_hour, 4),
+                               opt_price(g.spot_max_per_hour, 4));
+    if (!spreads.empty()) out += "gpu instances, spot across the region's zones:\n" + spreads + "\n";
+  }
+  if (!s.batch_rules.empty()) {
+    out += "batch rules (entries without batch prices of their own):\n";
+    for (const auto& r : s.batch_rules)
+      out += fmt::format("  {}: {:g}% off input and output{} ({}, line {})\n", r.provider, r.discount * 100,
+                         r.with_cache ? ", cache prices included" : "", r.source, r.line);
+    out += "\n";
   }
   out += "sources:\n";
   for (const auto& src : s.sources) out += fmt::format("  {}: {} (retrieved {})\n", src.id, src.url, src.retrieved);

@@ -87,14 +87,33 @@ double price_factor(const std::optional<AppliedDiscount>& d);
 // Every cost line x factor.
 TokenCost scaled(const TokenCost& c, double factor);
 
+// The first month (YYYY-MM) of the profile's horizon: its `start`, else the sheet's month.
+std::string horizon_start(const Profile& p, const PriceSheet& sheet);
+// The month (1-based) of a horizon of `months` months from `start` (YYYY-MM) in which an
+// offering that retires on `retires` (YYYY-MM-DD) stops; nullopt when outside it.
+std::optional<int> retirement_month(const std::optional<std::string>& retires, const std::string& start, int months);
 // A finding when an offering that retires on `retires` (YYYY-MM-DD) stops within the
 // profile's horizon (start: the profile's, else the sheet's month); nullopt otherwise.
+// `successor_cost`, when not empty, is appended ("its successor X would cost ...").
 std::optional<std::string> retirement_finding(const std::string& id, const std::optional<std::string>& retires,
-                                              const Profile& p, const PriceSheet& sheet);
-// Why an offering retired on or before the sheet's effective date is not offered; nullopt
-// when it is still offered.
+                                              const Profile& p, const PriceSheet& sheet,
+                                              const std::string& successor_cost = "");
+// Why an offering retired on or before the sheet's effective date is not offered, naming
+// its successor where the sheet gives one; nullopt when it is still offered.
 std::optional<std::string> retired_reason(const std::string& id, const std::optional<std::string>& retires,
-                                          const PriceSheet& sheet, int line);
+                                          const PriceSheet& sheet, int line,
+                                          const std::optional<std::string>& successor = std::nullopt);
+
+// An option priced on its successor from the month its offering retires (`project`).
+struct SuccessorSwitch {
+  Option option;       // the option with the successor's id in place of the retiring one
+  int month = 0;       // 1-based month of the horizon from which the successor is priced
+  std::string note;    // "gpt-5 retires on 2026-12-11: from month 1 (2026-12) ..."
+};
+// The switch for an API or managed on-demand option whose offering retires within a horizon
+// of `months` months from `start` (YYYY-MM) and names a successor; nullopt otherwise.
+std::optional<SuccessorSwitch> successor_switch(const Option& o, const PriceSheet& sheet, const std::string& start,
+                                                int months);
 
 // Hourly price of an instance under a pricing term; nullopt when the sheet has none.
 std::optional<double> instance_usd_per_hour(const GpuInstance& inst, PricingTerm term);

@@ -32,6 +32,11 @@ struct TokenPrices {
   // The vendor applies the batch discount to cache reads and writes too (Anthropic): batch
   // requests' cached and written input pay the cache prices x batch_input / input.
   bool batch_with_cache = false;
+  // The batch prices come from the provider's batch rule (the sheet's `batch_rules`), not
+  // from the entry: the line of that rule; 0 when the entry gives its own or has none.
+  int batch_rule_line = 0;
+  // Why the entry's own batch prices differ from its provider's rule, where they do.
+  std::string batch_note;
   // Long-context tiers, lowest threshold first: a request whose input exceeds a tier's
   // threshold is priced wholly at that tier (the highest such tier).
   std::vector<ContextTier> tiers;
@@ -74,6 +79,7 @@ struct ApiModel {
   std::optional<double> context_tokens;     // input limit
   std::optional<double> max_output_tokens;  // output limit
   std::optional<std::string> retires;       // ISO date from which it is no longer offered
+  std::optional<std::string> successor;     // id of the entry that replaces it (same section)
   std::vector<RateLimit> rate_limits;
   std::vector<std::string> data_classes;  // classes it may receive; empty = any
   std::string source;
@@ -116,6 +122,7 @@ struct ManagedOffering {
   std::optional<double> context_tokens;     // input limit
   std::optional<double> max_output_tokens;  // output limit
   std::optional<std::string> retires;       // ISO date from which it is no longer offered
+  std::optional<std::string> successor;     // id of the offering that replaces it
   std::vector<std::string> data_classes;
   std::string source;
   int line = 0;
@@ -131,7 +138,22 @@ struct GpuInstance {
   double on_demand_per_hour = 0;
   std::optional<double> reserved_1y_per_hour;
   std::optional<double> reserved_3y_per_hour;
+  // A representative spot level: the median across the region's zones (spot moves daily:
+  // not a quote), with the lowest and highest zone beside it where the sheet gives them.
   std::optional<double> spot_per_hour;
+  std::optional<double> spot_min_per_hour;
+  std::optional<double> spot_max_per_hour;
+  std::string source;
+  int line = 0;
+};
+
+// A provider's documented batch discount: entries of `provider` without batch prices of
+// their own get input and output x (1 - discount) (their long-context tiers too).
+struct BatchRule {
+  std::string provider;
+  double discount = 0.5;
+  // The discount applies on top of the cache prices (see TokenPrices::batch_with_cache).
+  bool with_cache = false;
   std::string source;
   int line = 0;
 };
@@ -143,6 +165,7 @@ struct PriceSheet {
   std::string path;    // file it was read from
   std::string sha256;  // of the file's bytes
   std::vector<Source> sources;
+  std::vector<BatchRule> batch_rules;
   std::vector<ApiModel> api_models;
   std::vector<ManagedOffering> managed;
   std::vector<GpuInstance> gpu_instances;
@@ -153,6 +176,7 @@ struct PriceSheet {
   const ApiModel* find_api(const std::string& id) const;
   const ManagedOffering* find_managed(const std::string& id) const;
   const GpuInstance* find_instance(const std::string& id) const;
+  const BatchRule* find_batch_rule(const std::string& provider) const;
   // "pricing/2024-12.yaml:42" for provenance columns.
   std::string cite(int line) const;
 };

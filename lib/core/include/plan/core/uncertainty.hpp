@@ -48,6 +48,7 @@ enum class UncertainInput {
   throughput,                  // multiplier of self-hosted replica throughput
   spot_interruption_overhead,  // extra instance-hours on spot; replaces each spot fleet's
   peak_to_average,             // multiplier of the traffic's peak-to-average ratio
+  spot_price,                  // multiplier of the sheet's spot price; default each instance's zone spread
 };
 const char* to_string(UncertainInput i);
 
