@@ -65,14 +65,14 @@ plan_cli_test(sweep.age_91_days --rc 0 --stdout-re "^note: price sheet test-basi
 # context: infeasible, no figure; gpt-4.1 beside it is priced.
 plan_cli_test(compare.infeasible_no_price_csv --rc 0
   --stdout-re ",claude-3-haiku,api,false,false,[0-9]+,,,,,,,,,,,,,,"
-  -- compare profiles/early-chat.yaml --format csv)
+  -- compare tests/data/profile-retired-haiku.yaml --format csv)
 plan_cli_test(compare.context_too_small_csv --rc 0
   --stdout-re ",gpt-4o,api,false,false,[0-9]+,,,,,,,,,,,,,,.*accepts at most 128000"
   --stdout-re ",gpt-4\\.1,api,true,true,[0-9]+,[0-9]+\\.[0-9]{2},[0-9]+\\.[0-9]{4},"
   -- compare tests/data/profile-context-small.yaml --format csv)
 find_package(Python3 COMPONENTS Interpreter QUIET)
 if(Python3_Interpreter_FOUND)
-  foreach(case "profiles/early-chat.yaml:claude-3-haiku" "tests/data/profile-context-small.yaml:gpt-4o")
+  foreach(case "tests/data/profile-retired-haiku.yaml:claude-3-haiku" "tests/data/profile-context-small.yaml:gpt-4o")
     string(REPLACE ":" ";" parts "${case}")
     list(GET parts 0 profile)
     list(GET parts 1 option)

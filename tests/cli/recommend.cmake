@@ -10,9 +10,9 @@ plan_cli_test(recommend.json --rc 0 --stdout-re "\"recommended\": \"mix\"" --std
 plan_cli_test(compare.hybrid --rc 0 --stdout-re "^\\* +mix +hybrid +4,453\\.00"
   -- compare tests/data/profile-hybrid.yaml --prices tests/data/sheet-basic.yaml)
 
-# An infeasible plan has no price: the retired claude-3-haiku of early-chat.yaml (and every
+# An infeasible plan has no price: the retired claude-3-haiku of tests/data/profile-retired-haiku.yaml (and every
 # hybrid overflowing to it) has empty cost cells, not 0.00.
 plan_cli_test(recommend.infeasible_no_price --rc 0
   --stdout-re "^claude-3-haiku,false,,,"
   --stdout-re "^hybrid:l4-llama-8b\\+claude-3-haiku,false,,,"
-  -- recommend profiles/early-chat.yaml --format csv)
+  -- recommend tests/data/profile-retired-haiku.yaml --format csv)
