@@ -58,7 +58,7 @@ endforeach()
 plan_cli_test(sweep.age_91_days --rc 0 --stdout-re "^note: price sheet test-basic .* is 91 days old on 2025-03-02"
   -- --today 2025-03-02 sweep ${PROFILE} --prices ${SHEET} --volume 1M..10M --points 2 --format table)
 
-# An infeasible option has no price. claude-3-haiku in early-chat.yaml is retired (so
+# An infeasible option has no price. claude-3-haiku in tests/data/profile-retired-haiku.yaml is retired (so
 # infeasible): its cost, cost per 1M and cost lines are empty in CSV (after monthly_tokens,
 # the next 13 cells) and null in JSON, never $0.00, so sorting by cost cannot put it first.
 # gpt-4o in profile-context-small.yaml receives 150,000 input tokens against its 128,000
