@@ -46,6 +46,11 @@ plan_cli_test(perf.no_scaleout --rc 0
 plan_cli_test(perf.nvl72_dep --rc 0 --stdout-re "^fits +yes" --stdout-re "^GPUs per replica +72 +given"
   --stdout-re "^parallel layout +dep +given"
   -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --input 1000 --output 1000 --concurrency max)
+# A hybrid: experts sliced over 4 GPUs (moe_tp) and split over 18 groups (moe_ep) of the 72.
+plan_cli_test(perf.nvl72_hybrid --rc 0 --stdout-re "^fits +yes" --stdout-re "^experts +4 x 18 +moe_tp x moe_ep"
+  -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --moe-tp 4 --input 1000 --output 1000)
+plan_cli_test(perf.moe_tp_no_gpus --rc 2 --stderr-re "^plan: error: --moe-tp 2 needs --gpus"
+  -- perf --model deepseek-r1 --gpu gb200 --moe-tp 2 --input 1000 --output 1000)
 plan_cli_test(perf.gb300 --rc 0 --stdout-re "^fits +yes"
   -- perf --model glm-5 --gpu gb300 --precision nvfp4 --input 8000 --output 1000)
 # Formats per vendor: NVFP4 is NVIDIA's; MI355X runs the OCP MX formats.

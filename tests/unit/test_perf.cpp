@@ -619,3 +619,30 @@ TEST_CASE("DeepSeek-R1 dep on 72 GB200: at most 4 experts a GPU, hand-worked", "
   // KV: each GPU holds its own sequences: 35,136 B per token / 72.
   CHECK(mp.kv_bytes_per_token == Approx(35136.0 / 72));
 }
+
+TEST_CASE("hybrid expert layout: moe_tp x moe_ep, hand-worked", "[perf][moe]") {
+  const Catalog& c = fixture();
+  const ModelArch& m = *c.find_model("round-moe");
+  const Precision& bf16 = *c.find_precision("bf16");
+  const GpuSpec& gpu = *c.find_gpu("unit-gpu");
+  // dep on 4 GPUs, each expert sliced over 2 (moe_tp 2), the 4 experts split over 2 groups.
+  PerfModel hybrid(m, gpu, bf16, bf16, 4, c.efficiency, Parallel::dep, 2);
+  PerfModel pure(m, gpu, bf16, bf16, 4, c.efficiency, Parallel::dep);
+  CHECK(hybrid.moe_ep() == 2);
+  CHECK(deployment_problem(hybrid, 1000).empty());
+  // Weights: the same 1 / 4 of the experts a GPU (2 experts a group, halved): 1.76e9 + 2.4e8 / 4.
+  CHECK(hybrid.memory(1000).weights_bytes == Approx(1.82e9));
+  CHECK(pure.memory(1000).weights_bytes == Approx(1.82e9));
+  // Decode B = 2, C = 1000: experts touched 1 - 0.75^2 = 0.4375. Balls into 2 groups:
+  // 1 + sqrt(2 x 2 x ln 2 / (2 tokens x 1)) = 2.177, at most the 2 groups: 2, x 0.4375 = 0.875
+  // < 1, so the busiest GPU reads 2.4e8 / 4 x 0.875 = 5.25e7 B of experts beside the 1.76e9 B
+  // of the rest: 1.8125e9 B / 5e11 B/s = 3.625 ms (the FLOPs take 0.02 ms). Over 4 single
+  // GPUs: 1 + sqrt(2 x 4 x ln 4 / 2) = 3.355, x 0.4375 > 1: every local expert, 1.82e9 B, 3.64 ms.
+  CHECK(hybrid.decode_step(2, 1000).linear == Approx(3.625e-3));
+  CHECK(pure.decode_step(2, 1000).linear == Approx(3.64e-3));
+  // moe_tp must divide the GPUs, and layout tp has no expert groups to slice within.
+  CHECK(deployment_problem(PerfModel(m, gpu, bf16, bf16, 4, c.efficiency, Parallel::dep, 3), 1000)
+            .find("moe_tp 3 does not divide the replica's 4 GPUs") == 0);
+  CHECK(deployment_problem(PerfModel(m, gpu, bf16, bf16, 2, c.efficiency, Parallel::tp, 2), 1000)
+            .find("moe_tp 2 slices experts within expert-parallel groups") == 0);
+}

@@ -20,6 +20,7 @@ struct PerfOptions {
   std::string kv_precision;
   int tp = 0;    // --tp; 0: smallest that fits
   int gpus = 0;  // --gpus; 0: smallest that fits
+  int moe_tp = 1;  // --moe-tp
   std::string parallel;  // empty: the layout with most throughput per GPU
   double input_tokens = 0;
   double output_tokens = 0;
@@ -39,6 +40,7 @@ perf::PerfRunRequest request_of(const PerfOptions& o) {
     throw Error(fmt::format("--tp {} and --gpus {} differ (expected one GPU count per replica)", o.tp, o.gpus),
                 ExitCode::usage_error);
   q.tp = o.gpus != 0 ? o.gpus : o.tp;
+  q.moe_tp = o.moe_tp;
   if (!o.parallel.empty()) {
     q.parallel = parse_parallel(o.parallel);
     if (!q.parallel)
@@ -87,6 +89,9 @@ void setup_perf(CLI::App& app, Registry& reg) {
                   "(8, or 72 on an NVL72) over the catalog's inter-node link (default: the smallest power of two, or "
                   "the whole domain, that fits)");
   sub->add_option("--tp", opt->tp, "Same as --gpus (the tensor-parallel degree of layout tp)");
+  sub->add_option("--moe-tp", opt->moe_tp,
+                  "Layouts ep and dep: GPUs each routed expert is sliced over (moe_tp x moe_ep = --gpus; default 1, "
+                  "experts split whole over every GPU)");
   sub->add_option("--parallel", opt->parallel,
                   "Layout of the replica's GPUs: tp (tensor parallel), ep (experts split, attention tensor parallel), "
                   "dep (experts split, attention data parallel); default: the one with most requests/s per GPU");

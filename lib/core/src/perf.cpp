@@ -177,8 +177,9 @@ double expert_imbalance(const ModelArch& m, int g, double tokens) {
 }
 
 PerfModel::PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
-                     const Efficiency& eff, Parallel layout)
-    : model_(&model), gpu_(&gpu), weights_(&weights), kv_(&kv), tp_(tp), eff_(&eff), layout_(layout) {
+                     const Efficiency& eff, Parallel layout, int moe_tp)
+    : model_(&model), gpu_(&gpu), weights_(&weights), kv_(&kv), tp_(tp), eff_(&eff), layout_(layout),
+      moe_tp_(std::max(moe_tp, 1)) {
   if (tp < 1 || tp > max_replica_gpus)
     throw Error(fmt::format("GPU count {} per replica is not supported (expected 1 to {})", tp, max_replica_gpus));
   bw_ = gpu.hbm_gb_per_s * bytes_per_gb * gpu.e_bw.value_or(eff.e_bw.value);
@@ -204,12 +205,14 @@ MemoryPlan PerfModel::memory(double context_tokens) const {
   mp.usable_bytes = gpu_->memory_gib * bytes_per_gib * eff_->mem_utilization.value;
   // Tensor-parallel attention slices every weight over the GPUs (experts sliced or split
   // whole); data-parallel attention keeps a full copy of everything but the routed experts.
-  // Routed experts split whole (ep, dep) put ceil(experts / g) of them on the busiest GPU
-  // (g / experts when g divides them, as on every 2-, 4- or 8-GPU replica of the catalog's models).
+  // Routed experts split whole (ep, dep) over moe_ep groups put ceil(experts / moe_ep) of them
+  // on the busiest group, each sliced over its moe_tp GPUs (1 / g of them when g divides the
+  // experts, as on every 2-, 4- or 8-GPU replica of the catalog's models).
   const double routed = routed_expert_params(m) * weights_->bytes;
   const double rest = weights_bytes(m, *weights_) - routed;
-  const double routed_share =
-      layout_ != Parallel::tp && m.is_moe() ? std::ceil(static_cast<double>(m.experts) / g) / m.experts : 1.0 / g;
+  const double routed_share = layout_ != Parallel::tp && m.is_moe()
+                                  ? std::ceil(static_cast<double>(m.experts) / moe_ep()) / m.experts / moe_tp_
+                                  : 1.0 / g;
   mp.weights_bytes = layout_ == Parallel::dep ? rest + routed * routed_share : rest / g + routed * routed_share;
   mp.overhead_bytes = eff_->overhead_gib_per_gpu.value * bytes_per_gib;
   mp.kv_budget_bytes = mp.usable_bytes - mp.weights_bytes - mp.overhead_bytes;
@@ -256,8 +259,8 @@ double PerfModel::linear_bytes_per_gpu(double tokens) const {
   const double share = experts_touched_share(m, tokens);
   switch (layout_) {
     case Parallel::tp: return (dense + routed * share) / g;
-    case Parallel::ep: return dense / g + routed / g * std::min(1.0, share * expert_imbalance(m, tp_, tokens));
-    case Parallel::dep: return dense + routed / g * std::min(1.0, share * expert_imbalance(m, tp_, tokens));
+    case Parallel::ep: return dense / g + routed / g * std::min(1.0, share * expert_imbalance(m, moe_ep(), tokens));
+    case Parallel::dep: return dense + routed / g * std::min(1.0, share * expert_imbalance(m, moe_ep(), tokens));
   }
   return 0;
 }
@@ -270,8 +273,8 @@ double PerfModel::linear_flops_per_gpu(double tokens, double rank_tokens) const 
   const double dense = 2.0 * (m.params_active - embedding_params(m)) - routed;
   switch (layout_) {
     case Parallel::tp: return (dense + routed) * tokens / g;
-    case Parallel::ep: return dense * tokens / g + routed * tokens / g * expert_imbalance(m, tp_, tokens);
-    case Parallel::dep: return dense * rank_tokens + routed * tokens / g * expert_imbalance(m, tp_, tokens);
+    case Parallel::ep: return dense * tokens / g + routed * tokens / g * expert_imbalance(m, moe_ep(), tokens);
+    case Parallel::dep: return dense * rank_tokens + routed * tokens / g * expert_imbalance(m, moe_ep(), tokens);
   }
   return 0;
 }
@@ -383,9 +386,15 @@ std::string deployment_problem(const PerfModel& pm, double context_tokens) {
   if (pm.layout() != Parallel::tp && !m.is_moe())
     return fmt::format("layout {} splits routed experts, and {} is a dense model (expected tp)",
                        to_string(pm.layout()), m.id);
-  if (pm.layout() != Parallel::tp && m.experts < pm.tp())
+  if (pm.moe_tp() > 1 && pm.layout() == Parallel::tp)
+    return fmt::format("moe_tp {} slices experts within expert-parallel groups, and layout tp has none (expected ep "
+                       "or dep)", pm.moe_tp());
+  if (pm.moe_tp() > 1 && pm.tp() % pm.moe_tp() != 0)
+    return fmt::format("moe_tp {} does not divide the replica's {} GPUs (expected moe_tp x moe_ep = GPUs)",
+                       pm.moe_tp(), pm.tp());
+  if (pm.layout() != Parallel::tp && m.experts < pm.moe_ep())
     return fmt::format("{} has {} experts, fewer than the {} GPUs layout {} splits them over", m.id, m.experts,
-                       pm.tp(), to_string(pm.layout()));
+                       pm.moe_ep(), to_string(pm.layout()));
   if (pm.layout() != Parallel::dep) {
     if (m.heads % pm.tp() != 0)
       return fmt::format("{} has {} attention heads, which TP {} does not divide", m.id, m.heads, pm.tp());

@@ -87,6 +87,7 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.tp_given = req.tp != 0;
   r.parallel = layout;
   r.parallel_given = req.parallel.has_value();
+  r.moe_tp = req.moe_tp;
   // Without a count: the smallest that fits within the GPU's scale-up domain.
   const int most = replica_gpu_counts(*gpu).back();
   if (r.tp == 0) r.tp = smallest_fitting_tp(cat, *m, *gpu, *w, *kv, ctx, most, layout).value_or(most);
@@ -97,7 +98,7 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
     r.calibration_note = applied->note;
   }
   const Catalog& use = applied ? applied->catalog : cat;
-  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.tp, use.efficiency, layout);
+  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.tp, use.efficiency, layout, req.moe_tp);
   r.e_bw = pm.bandwidth_bytes_per_s() / (gpu->hbm_gb_per_s * bytes_per_gb);
   r.e_fl = pm.attention_flops_per_s() / (gpu->bf16_tflops * 1e12);
   r.mem = pm.memory(ctx);
@@ -144,6 +145,10 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
   if (req.tp < 0 || req.tp > max_replica_gpus)
     throw Error(fmt::format("--gpus {} is not a supported GPU count per replica (expected 1 to {})", req.tp,
                             max_replica_gpus));
+  if (req.moe_tp < 1 || req.moe_tp > max_replica_gpus)
+    throw Error(fmt::format("--moe-tp {} is not a GPU count (expected 1 to {})", req.moe_tp, max_replica_gpus));
+  if (req.moe_tp > 1 && req.tp == 0)
+    throw Error(fmt::format("--moe-tp {} needs --gpus (expected the replica's GPUs, moe_tp x moe_ep)", req.moe_tp));
   auto tokens_ok = [](double v) { return std::isfinite(v) && v >= 1 && v <= 1e9; };
   if (!tokens_ok(req.input_tokens) || !tokens_ok(req.output_tokens))
     throw Error(fmt::format("--input {:g} / --output {:g} (expected token counts from 1 to 1e9)", req.input_tokens,
@@ -159,6 +164,7 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
   std::vector<std::string> others;
   for (Parallel p : parallel_layouts) {
     if (p != Parallel::tp && !m->is_moe()) continue;
+    if (p == Parallel::tp && req.moe_tp > 1 && m->is_moe()) continue;  // experts sliced in groups: ep or dep
     PerfRunResult r = run_layout(cat, req, *m, *gpu, *w, *kv, p, calibration);
     if (p != Parallel::tp && r.tp == 1) continue;  // on one GPU every layout is tp
     auto per_gpu = [](const PerfRunResult& x) { return x.fits && x.requests_per_s ? *x.requests_per_s / x.tp : 0.0; };

@@ -124,9 +124,11 @@ struct StepTime {
 // One model on one GPU type, at a precision, on `tp` GPUs in a parallel layout.
 class PerfModel {
  public:
-  // Throws plan::Error when `tp` is not a supported GPU count.
+  // Throws plan::Error when `tp` is not a supported GPU count. `moe_tp` (ep and dep): each
+  // routed expert sliced over moe_tp GPUs, the experts split whole over tp / moe_tp groups
+  // (moe_ep); 1: split whole over every GPU. deployment_problem checks that it divides tp.
   PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
-            const Efficiency& eff, Parallel layout = Parallel::tp);
+            const Efficiency& eff, Parallel layout = Parallel::tp, int moe_tp = 1);
 
   const ModelArch& model() const { return *model_; }
   const GpuSpec& gpu() const { return *gpu_; }
@@ -134,6 +136,9 @@ class PerfModel {
   const Precision& kv() const { return *kv_; }
   int tp() const { return tp_; }  // GPUs in the replica
   Parallel layout() const { return layout_; }
+  int moe_tp() const { return moe_tp_; }
+  // Groups the routed experts are split over whole: tp / moe_tp under ep and dep (at least 1).
+  int moe_ep() const { return std::max(1, tp_ / moe_tp_); }
   const Efficiency& efficiency() const { return *eff_; }
 
   // Memory plan for requests of `context_tokens` (input + output): fits when the weights
@@ -179,6 +184,7 @@ class PerfModel {
   int tp_;
   const Efficiency* eff_;
   Parallel layout_;
+  int moe_tp_ = 1;
   double bw_ = 0;
   double fl_lin_ = 0;
   double fl_attn_ = 0;
