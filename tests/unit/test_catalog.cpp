@@ -134,6 +134,30 @@ TEST_CASE("catalog errors name the place", "[catalog]") {
     text.insert(text.find("max_context: 100"), "experts: 4, top_k: 1, dense_layers: 2, ");
     CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("no MoE layer"));
   }
+  SECTION("linear-attention layers without their heads") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "linear_layers: 1, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("linear_key_heads"));
+  }
+  SECTION("no full-attention layer left beside the linear ones") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "linear_layers: 2, linear_key_heads: 1, linear_value_heads: 1, "
+                                               "linear_key_head_dim: 4, linear_value_head_dim: 4, linear_conv_kernel: 4, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("leaving none of its 2 layers"));
+  }
+  SECTION("an indexer without its sizes, MTP layers without their weights") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "index_topk: 8, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("index_heads"));
+    text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "mtp_layers: 1, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("params_mtp"));
+  }
+  SECTION("unknown vendor") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("interconnect: pcie"), "vendor: acme, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("vendor 'acme' (expected nvidia, amd"));
+  }
   SECTION("bad compute format") {
     std::string text = with_efficiency(std::string(one_model) + one_gpu +
                                        "precisions:\n  - {id: bf16, bytes: 2, compute: tf32}\n");

@@ -259,3 +259,22 @@ TEST_CASE("hf config: KV bytes of GQA, MQA, MLA and sliding windows from shipped
       "max_position_embeddings": 1024})", "mqa");
   CHECK(perf::kv_bytes_per_token(mqa.arch, bytes_of(2)) == 128.0);
 }
+
+TEST_CASE("models add: linear attention, the indexer and MTP layers read back", "[hf]") {
+  for (const char* f : {"Qwen--Qwen3.5-397B-A17B_config.json", "zai-org--GLM-5_config.json"}) {
+    INFO(f);
+    io::HfModel m = io::load_hf_config(configs + f, "m");
+    Catalog c;
+    io::parse_user_models(c, "m.yaml", io::render_user_model(m, configs + f));
+    REQUIRE(c.models.size() == 1);
+    const ModelArch& a = c.models.front();
+    CHECK(a.linear_layers == m.arch.linear_layers);
+    CHECK(a.linear_value_heads == m.arch.linear_value_heads);
+    CHECK(a.linear_conv_kernel == m.arch.linear_conv_kernel);
+    CHECK(a.index_topk == m.arch.index_topk);
+    CHECK(a.index_head_dim == m.arch.index_head_dim);
+    CHECK(a.mtp_layers == m.arch.mtp_layers);
+    CHECK(a.params_mtp == m.arch.params_mtp);
+    CHECK(perf::kv_bytes_per_sequence(a, bytes_of(1), 5000) == perf::kv_bytes_per_sequence(m.arch, bytes_of(1), 5000));
+  }
+}
