@@ -200,3 +200,24 @@ TEST_CASE("the shipped catalog names the Hugging Face repos of its models", "[ca
   CHECK_FALSE(model_name_matches("facebook/opt-125m", m->id, m->hf_ids));
   for (const auto& model : c.models) CHECK_FALSE(model.hf_ids.empty());
 }
+
+TEST_CASE("the models of the measured serving runs each name one catalog entry", "[catalog][calibration]") {
+  // The model_path values of the measured runs in AIConfigurator's silicon sample (the origin of
+  // calib/configs, SOURCES.md there): NVIDIA's quantised checkpoints name the same architecture.
+  Catalog c = io::load_catalog(PLAN_SOURCE_DIR "/calib/catalog.yaml");
+  const std::vector<std::pair<const char*, const char*>> paths = {
+      {"deepseek-ai/DeepSeek-R1", "deepseek-r1"},        {"deepseek-ai/DeepSeek-V3", "deepseek-v3"},
+      {"openai/gpt-oss-120b", "gpt-oss-120b"},           {"meta-llama/Llama-3.1-70B", "llama-3.1-70b"},
+      {"Qwen/Qwen3.5-397B-A17B", "qwen3.5-397b-a17b"},   {"meta-llama/Llama-3.1-8B-Instruct", "llama-3.1-8b"},
+      {"Qwen/Qwen3-235B-A22B-FP8", "qwen3-235b-a22b"},   {"Qwen/Qwen3-32B", "qwen3-32b"},
+      {"zhipuai/GLM-5", "glm-5"},                        {"nvidia/Llama-3.1-8B-Instruct-FP8", "llama-3.1-8b"},
+      {"nvidia/DeepSeek-R1-NVFP4", "deepseek-r1"},       {"nvidia/Qwen3-32B-NVFP4", "qwen3-32b"},
+      {"nvidia/DeepSeek-V3.1-NVFP4", "deepseek-v3.1"}};
+  for (const auto& [path, id] : paths) {
+    INFO(path);
+    std::vector<std::string> matched;
+    for (const auto& m : c.models)
+      if (model_name_matches(path, m.id, m.hf_ids)) matched.push_back(m.id);
+    CHECK(matched == std::vector<std::string>{id});
+  }
+}
