@@ -49,6 +49,9 @@ plan_cli_test(perf.nvl72_dep --rc 0 --stdout-re "^fits +yes" --stdout-re "^GPUs 
 # A hybrid: experts sliced over 4 GPUs (moe_tp) and split over 18 groups (moe_ep) of the 72.
 plan_cli_test(perf.nvl72_hybrid --rc 0 --stdout-re "^fits +yes" --stdout-re "^experts +4 x 18 +moe_tp x moe_ep"
   -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --moe-tp 4 --input 1000 --output 1000)
+# Attention over 64 B200s of 8 servers, experts 8 x 8 (a measured TensorRT-LLM and SGLang layout).
+plan_cli_test(perf.b200_64_hybrid --rc 0 --stdout-re "^fits +yes" --stdout-re "^experts +8 x 8 "
+  -- perf --model deepseek-v3 --gpu b200 --precision fp8 --gpus 64 --parallel ep --moe-tp 8 --input 1000 --output 1000)
 plan_cli_test(perf.moe_tp_no_gpus --rc 2 --stderr-re "^plan: error: --moe-tp 2 needs --gpus"
   -- perf --model deepseek-r1 --gpu gb200 --moe-tp 2 --input 1000 --output 1000)
 plan_cli_test(perf.gb300 --rc 0 --stdout-re "^fits +yes"
