@@ -1,6 +1,8 @@
 // The roofline and serving model, on hand-worked cases.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "catalogs.hpp"
 
 #include "plan/core/perf.hpp"
@@ -645,4 +647,35 @@ TEST_CASE("hybrid expert layout: moe_tp x moe_ep, hand-worked", "[perf][moe]") {
             .find("moe_tp 3 does not divide the replica's 4 GPUs") == 0);
   CHECK(deployment_problem(PerfModel(m, gpu, bf16, bf16, 2, c.efficiency, Parallel::tp, 2), 1000)
             .find("moe_tp 2 slices experts within expert-parallel groups") == 0);
+}
+
+TEST_CASE("property: expert-parallel replicas of any size hold every weight, less a GPU as they grow",
+          "[perf][moe][scale]") {
+  const Catalog& c = shipped();
+  const GpuSpec& gpu = *c.find_gpu("gb300");
+  const Precision& fp8 = *c.find_precision("fp8");
+  for (const ModelArch& m : c.models) {
+    if (!m.is_moe()) continue;
+    const double total = weights_bytes(m, fp8);
+    for (Parallel layout : {Parallel::ep, Parallel::dep}) {
+      double previous = std::numeric_limits<double>::infinity();
+      for (int g = 1; g <= std::min(m.experts, 144); ++g) {
+        INFO(m.id << " " << to_string(layout) << " on " << g);
+        const double per_gpu = PerfModel(m, gpu, fp8, fp8, g, c.efficiency, layout).memory(1000).weights_bytes;
+        // The replica's GPUs together hold at least the whole model (more when g does not
+        // divide the experts, or under dep, which copies all but the experts).
+        CHECK(per_gpu * g >= total * (1 - 1e-12));
+        // Never more on a GPU as the replica grows.
+        CHECK(per_gpu <= previous * (1 + 1e-12));
+        previous = per_gpu;
+        // A hybrid over the same GPUs holds as much a GPU as the experts' whole split, or more.
+        for (int moe_tp = 2; moe_tp <= g; moe_tp *= 2) {
+          if (g % moe_tp != 0) continue;
+          const double hybrid =
+              PerfModel(m, gpu, fp8, fp8, g, c.efficiency, layout, moe_tp).memory(1000).weights_bytes;
+          CHECK(hybrid * g >= total * (1 - 1e-12));
+        }
+      }
+    }
+  }
 }
