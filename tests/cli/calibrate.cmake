@@ -279,7 +279,7 @@ plan_cli_test(compare.calibrated_other_model_tp --rc 0
 # is a real vLLM result of facebook/opt-125m: imported as llama-3.1-8b it is refused and
 # nothing is written; --force imports it and the file says so.
 plan_cli_test(calibrate.import_model_mismatch --rc 2
-  --stderr-re "^plan: error: ${CAL}/vllm_bench_serve\\.json: result file is for model 'facebook/opt-125m', not llama-3\\.1-8b \\(catalog hf_ids: meta-llama/Llama-3\\.1-8B-Instruct, meta-llama/Meta-Llama-3\\.1-8B-Instruct, meta-llama/Llama-3\\.1-8B, meta-llama/Meta-Llama-3\\.1-8B\\). pass --force to import it anyway$"
+  --stderr-re "^plan: error: ${CAL}/vllm_bench_serve\\.json: result file is for model 'facebook/opt-125m', not llama-3\\.1-8b \\(catalog hf_ids: meta-llama/Llama-3\\.1-8B-Instruct, meta-llama/Meta-Llama-3\\.1-8B-Instruct, meta-llama/Llama-3\\.1-8B, meta-llama/Meta-Llama-3\\.1-8B, nvidia/Llama-3\\.1-8B-Instruct-FP8\\). pass --force to import it anyway$"
   --no-file ${CMAKE_BINARY_DIR}/import-mismatch.yaml
   -- calibrate import ${CAL}/vllm_bench_serve.json --model llama-3.1-8b --gpu h100-sxm --precision bf16 --tp 1
      -o ${CMAKE_BINARY_DIR}/import-mismatch.yaml)

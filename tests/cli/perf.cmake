@@ -22,15 +22,61 @@ plan_cli_test(perf.smallest_tp --rc 0 --stdout-re "\"tp\": 2," --stdout-re "\"fi
 plan_cli_test(perf.fp8_kv --rc 0 --stdout-re "\"kv_bytes_per_token\": 65536,"
   -- perf --model llama-3.1-8b --gpu h100-sxm --precision fp8 --input 100 --output 100 --format json)
 plan_cli_test(perf.unknown_model --rc 2
-  --stderr-exact "plan: error: unknown model 'nope' (expected one of: llama-3.1-8b, llama-3.1-70b, mistral-7b, mixtral-8x7b, qwen2.5-7b, qwen2.5-72b, llama-7b, gpt-oss-20b, gpt-oss-120b, deepseek-v3, deepseek-r1, qwen3-8b, qwen3-32b, qwen3-30b-a3b, qwen3-235b-a22b, llama-3.3-70b, llama-4-scout, llama-4-maverick, mixtral-8x22b, gemma-3-27b)"
+  --stderr-exact "plan: error: unknown model 'nope' (expected one of: llama-3.1-8b, llama-3.1-70b, mistral-7b, mixtral-8x7b, qwen2.5-7b, qwen2.5-72b, llama-7b, gpt-oss-20b, gpt-oss-120b, deepseek-v3, deepseek-r1, deepseek-v3.1, deepseek-v3.2, glm-5, qwen3.5-397b-a17b, qwen3-8b, qwen3-32b, qwen3-30b-a3b, qwen3-235b-a22b, llama-3.3-70b, llama-4-scout, llama-4-maverick, mixtral-8x22b, gemma-3-27b)"
   -- perf --model nope --gpu h100-sxm --input 1 --output 1)
 plan_cli_test(perf.unknown_gpu --rc 2 --stderr-re "^plan: error: unknown GPU 'v100' \\(expected one of: a10g, "
   -- perf --model llama-3.1-8b --gpu v100 --input 1 --output 1)
 plan_cli_test(perf.unknown_precision --rc 2 --stderr-re "^plan: error: unknown precision 'fp4' "
   -- perf --model llama-3.1-8b --gpu h100-sxm --precision fp4 --input 1 --output 1)
 plan_cli_test(perf.bad_tp --rc 2
-  --stderr-exact "plan: error: --gpus 3 is not a supported GPU count per replica (expected 1, 2, 4 or 8)"
+  --stderr-exact "plan: error: --gpus 2000 is not a supported GPU count per replica (expected 1 to 1024)"
+  -- perf --model llama-3.1-8b --gpu h100-sxm --tp 2000 --input 1 --output 1)
+# Any count the layout allows: 3 GPUs do not divide Llama 3.1 8B's 32 heads.
+plan_cli_test(perf.odd_tp --rc 0 --stdout-re "^fits +no +llama-3.1-8b has 32 attention heads, which TP 3 does not divide"
   -- perf --model llama-3.1-8b --gpu h100-sxm --tp 3 --input 1 --output 1)
+# Past the NVLink domain of 8, the inter-node link of the catalog (h100-sxm: 50 GB/s a GPU);
+# a GPU without one in the catalog stays within its domain.
+plan_cli_test(perf.two_nodes --rc 0 --stdout-re "^fits +yes" --stdout-re "^GPUs per replica +16 +given"
+  -- perf --model deepseek-r1 --gpu h100-sxm --precision fp8 --gpus 16 --parallel dep --input 1000 --output 200)
+plan_cli_test(perf.no_scaleout --rc 0
+  --stdout-re "^fits +no +16 GPUs exceed l40s's scale-up domain of 8, and the catalog gives no inter-node link"
+  -- perf --model llama-3.1-8b --gpu l40s --gpus 16 --input 100 --output 100)
+# A rack-scale replica: 72 GPUs of one GB200 NVL72 NVLink domain, experts split over all of
+# them (256 / 72: at most 4 a GPU), attention data parallel.
+plan_cli_test(perf.nvl72_dep --rc 0 --stdout-re "^fits +yes" --stdout-re "^GPUs per replica +72 +given"
+  --stdout-re "^parallel layout +dep +given"
+  -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --input 1000 --output 1000 --concurrency max)
+# A hybrid: experts sliced over 4 GPUs (moe_tp) and split over 18 groups (moe_ep) of the 72.
+plan_cli_test(perf.nvl72_hybrid --rc 0 --stdout-re "^fits +yes" --stdout-re "^experts +4 x 18 +moe_tp x moe_ep"
+  -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --moe-tp 4 --input 1000 --output 1000)
+# Attention over 64 B200s of 8 servers, experts 8 x 8 (a measured TensorRT-LLM and SGLang layout).
+plan_cli_test(perf.b200_64_hybrid --rc 0 --stdout-re "^fits +yes" --stdout-re "^experts +8 x 8 "
+  -- perf --model deepseek-v3 --gpu b200 --precision fp8 --gpus 64 --parallel ep --moe-tp 8 --input 1000 --output 1000)
+plan_cli_test(perf.moe_tp_no_gpus --rc 2 --stderr-re "^plan: error: --moe-tp 2 needs --gpus"
+  -- perf --model deepseek-r1 --gpu gb200 --moe-tp 2 --input 1000 --output 1000)
+plan_cli_test(perf.gb300 --rc 0 --stdout-re "^fits +yes"
+  -- perf --model glm-5 --gpu gb300 --precision nvfp4 --input 8000 --output 1000)
+# Formats per vendor: NVFP4 is NVIDIA's; MI355X runs the OCP MX formats.
+plan_cli_test(perf.nvfp4_on_mi355x --rc 0
+  --stdout-re "^fits +no +nvfp4 is a format of nvidia GPUs only, and mi355x is an amd GPU"
+  -- perf --model deepseek-r1 --gpu mi355x --precision nvfp4 --gpus 8 --input 1000 --output 200)
+plan_cli_test(perf.mxfp4_on_mi355x --rc 0 --stdout-re "^fits +yes"
+  -- perf --model deepseek-r1 --gpu mi355x --precision mxfp4 --gpus 8 --input 1000 --output 200)
+plan_cli_test(perf.mxfp6_on_mi355x --rc 0 --stdout-re "^fits +yes"
+  -- perf --model deepseek-r1 --gpu mi355x --precision mxfp6 --gpus 8 --input 1000 --output 200)
+# --model hf:PATH: every config in calib/configs runs on B200 (its quantization_config sets the
+# precision; none: bf16).
+foreach(cfg Qwen--Qwen3-235B-A22B-FP8 Qwen--Qwen3-32B Qwen--Qwen3.5-397B-A17B deepseek-ai--DeepSeek-R1
+        deepseek-ai--DeepSeek-V3 meta-llama--Meta-Llama-3.1-70B meta-llama--Meta-Llama-3.1-8B
+        nvidia--DeepSeek-V3.1-NVFP4 openai--gpt-oss-120b zai-org--GLM-5)
+  plan_cli_test(perf.hf_${cfg} --rc 0 --stdout-re "^fits +(yes|no)"
+    --stdout-re "calib/configs/${cfg}_config.json"
+    -- perf --model hf:calib/configs/${cfg}_config.json --gpu b200 --input 1000 --output 200)
+endforeach()
+plan_cli_test(perf.hf_precision --rc 0 --stdout-re "^fits +yes" --stdout-re "x b200 \\(fp8, KV fp8\\)"
+  -- perf --model hf:calib/configs/deepseek-ai--DeepSeek-R1_config.json --gpu b200 --input 1000 --output 200)
+plan_cli_test(perf.hf_no_file --rc 2 --stderr-re "^plan: error: .*nope/config.json"
+  -- perf --model hf:nope/config.json --gpu b200 --input 1000 --output 200)
 plan_cli_test(perf.bad_concurrency --rc 64 --stderr-re "^plan: error: --concurrency 'lots'"
   -- perf --model llama-3.1-8b --gpu h100-sxm --input 1 --output 1 --concurrency lots)
 
@@ -79,7 +125,7 @@ plan_cli_test(models.add --rc 0 --env XDG_DATA_HOME=${CMAKE_BINARY_DIR}/xdg-mode
   --file-re ${CMAKE_BINARY_DIR}/xdg-models/plan/models/tiny-moe.yaml "experts: 16, top_k: 2, moe_ffn: 128"
   -- models add tests/data/hf/tiny-moe/config.json)
 plan_cli_test(models.unknown_arch --rc 2
-  --stderr-re "^plan: error: tests/data/hf/unknown/config.json:2:3: config.json model_type 'falcon' is not supported \\(expected one of: llama,"
+  --stderr-re "^plan: error: tests/data/hf/unknown/config.json:3:3: config.json describes Mamba-2 state-space layers \\(hybrid_override_pattern\\), a layer structure plan does not model \\(expected: GQA, MQA or MLA"
   -- models add tests/data/hf/unknown/config.json --id unknown)
 plan_cli_test(models.id_taken --rc 64 --env XDG_DATA_HOME=${CMAKE_BINARY_DIR}/xdg-taken
   --stderr-exact "plan: error: model id 'qwen3-8b' is in the catalog already (expected a new id: give --id)"

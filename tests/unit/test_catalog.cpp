@@ -134,6 +134,30 @@ TEST_CASE("catalog errors name the place", "[catalog]") {
     text.insert(text.find("max_context: 100"), "experts: 4, top_k: 1, dense_layers: 2, ");
     CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("no MoE layer"));
   }
+  SECTION("linear-attention layers without their heads") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "linear_layers: 1, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("linear_key_heads"));
+  }
+  SECTION("no full-attention layer left beside the linear ones") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "linear_layers: 2, linear_key_heads: 1, linear_value_heads: 1, "
+                                               "linear_key_head_dim: 4, linear_value_head_dim: 4, linear_conv_kernel: 4, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("leaving none of its 2 layers"));
+  }
+  SECTION("an indexer without its sizes, MTP layers without their weights") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "index_topk: 8, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("index_heads"));
+    text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("max_context: 100"), "mtp_layers: 1, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("params_mtp"));
+  }
+  SECTION("unknown vendor") {
+    std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+    text.insert(text.find("interconnect: pcie"), "vendor: acme, ");
+    CHECK_THROWS_WITH(io::parse_catalog("c.yaml", text), Catch::Contains("vendor 'acme' (expected nvidia, amd"));
+  }
   SECTION("bad compute format") {
     std::string text = with_efficiency(std::string(one_model) + one_gpu +
                                        "precisions:\n  - {id: bf16, bytes: 2, compute: tf32}\n");
@@ -175,4 +199,25 @@ TEST_CASE("the shipped catalog names the Hugging Face repos of its models", "[ca
   CHECK(model_name_matches("meta-llama/Meta-Llama-3.1-8B-Instruct", m->id, m->hf_ids));
   CHECK_FALSE(model_name_matches("facebook/opt-125m", m->id, m->hf_ids));
   for (const auto& model : c.models) CHECK_FALSE(model.hf_ids.empty());
+}
+
+TEST_CASE("the models of the measured serving runs each name one catalog entry", "[catalog][calibration]") {
+  // The model_path values of the measured runs in AIConfigurator's silicon sample (the origin of
+  // calib/configs, SOURCES.md there): NVIDIA's quantised checkpoints name the same architecture.
+  Catalog c = io::load_catalog(PLAN_SOURCE_DIR "/calib/catalog.yaml");
+  const std::vector<std::pair<const char*, const char*>> paths = {
+      {"deepseek-ai/DeepSeek-R1", "deepseek-r1"},        {"deepseek-ai/DeepSeek-V3", "deepseek-v3"},
+      {"openai/gpt-oss-120b", "gpt-oss-120b"},           {"meta-llama/Llama-3.1-70B", "llama-3.1-70b"},
+      {"Qwen/Qwen3.5-397B-A17B", "qwen3.5-397b-a17b"},   {"meta-llama/Llama-3.1-8B-Instruct", "llama-3.1-8b"},
+      {"Qwen/Qwen3-235B-A22B-FP8", "qwen3-235b-a22b"},   {"Qwen/Qwen3-32B", "qwen3-32b"},
+      {"zhipuai/GLM-5", "glm-5"},                        {"nvidia/Llama-3.1-8B-Instruct-FP8", "llama-3.1-8b"},
+      {"nvidia/DeepSeek-R1-NVFP4", "deepseek-r1"},       {"nvidia/Qwen3-32B-NVFP4", "qwen3-32b"},
+      {"nvidia/DeepSeek-V3.1-NVFP4", "deepseek-v3.1"}};
+  for (const auto& [path, id] : paths) {
+    INFO(path);
+    std::vector<std::string> matched;
+    for (const auto& m : c.models)
+      if (model_name_matches(path, m.id, m.hf_ids)) matched.push_back(m.id);
+    CHECK(matched == std::vector<std::string>{id});
+  }
 }

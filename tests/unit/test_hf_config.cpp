@@ -13,6 +13,13 @@ using namespace plan;
 namespace {
 
 const char* const tiny = PLAN_TEST_DATA "/hf/tiny-moe/config.json";
+const std::string configs = PLAN_SOURCE_DIR "/calib/configs/";
+
+Precision bytes_of(double b) {
+  Precision p;
+  p.bytes = b;
+  return p;
+}
 
 }  // namespace
 
@@ -98,8 +105,25 @@ TEST_CASE("hf config: the architectures of the catalog's models", "[hf]") {
 }
 
 TEST_CASE("hf config: errors name the file, the place and what was expected", "[hf]") {
+  // A structure the model does not have is named, at its key (line 3, column 3).
   CHECK_THROWS_WITH(io::load_hf_config(PLAN_TEST_DATA "/hf/unknown/config.json", "u"),
-                    Catch::Contains("model_type 'falcon' is not supported (expected one of: llama, mistral"));
+                    Catch::Contains("describes Mamba-2 state-space layers (hybrid_override_pattern), a layer structure "
+                                    "plan does not model"));
+  try {
+    io::load_hf_config(PLAN_TEST_DATA "/hf/unknown/config.json", "u");
+  } catch (const Error& e) {
+    CHECK(e.loc().line == 3);
+    CHECK(e.loc().col == 3);
+  }
+  // An unknown kind of layer in layer_types, by its index.
+  CHECK_THROWS_WITH(io::parse_hf_config("lt.json", R"({"num_hidden_layers": 2, "hidden_size": 64,
+      "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "max_position_embeddings": 1024,
+      "layer_types": ["full_attention", "mamba"]})", "lt"),
+                    Catch::Contains("layer_types[1] is 'mamba', a layer structure plan does not model"));
+  // A model_type nobody listed is read by its fields.
+  CHECK(io::parse_hf_config("new.json", R"({"model_type": "brand_new", "num_hidden_layers": 2, "hidden_size": 64,
+      "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "max_position_embeddings": 1024})", "n")
+            .arch.layers == 2);
   CHECK_THROWS_WITH(io::parse_hf_config("bad.json", "{\n  \"model_type\": \"llama\",,\n}", "b"),
                     Catch::Contains("not valid JSON"));
   try {
@@ -131,4 +155,126 @@ TEST_CASE("models add: the user entry reads back as the config's architecture", 
   clash.arch.id = "llama-3.1-8b";
   CHECK_THROWS_WITH(io::parse_user_models(shipped, "x.yaml", io::render_user_model(clash, tiny)),
                     Catch::Contains("duplicate model id 'llama-3.1-8b'"));
+}
+
+TEST_CASE("hf config: every config in calib/configs loads, read by its fields", "[hf]") {
+  for (const char* f : {"Qwen--Qwen3-235B-A22B-FP8_config.json", "Qwen--Qwen3-32B_config.json",
+                        "Qwen--Qwen3.5-397B-A17B_config.json", "deepseek-ai--DeepSeek-R1_config.json",
+                        "deepseek-ai--DeepSeek-V3_config.json", "meta-llama--Meta-Llama-3.1-70B_config.json",
+                        "meta-llama--Meta-Llama-3.1-8B_config.json", "nvidia--DeepSeek-V3.1-NVFP4_config.json",
+                        "openai--gpt-oss-120b_config.json", "zai-org--GLM-5_config.json"}) {
+    INFO(f);
+    io::HfModel m = io::load_hf_config(configs + f, "m");
+    CHECK(m.arch.params_total > 0);
+    CHECK(m.arch.params_active <= m.arch.params_total);
+  }
+}
+
+TEST_CASE("hf config: GLM-5, MLA with a sparse-attention indexer and an MTP layer, by hand", "[hf]") {
+  io::HfModel m = io::load_hf_config(configs + "zai-org--GLM-5_config.json", "glm-5");
+  const ModelArch& a = m.arch;
+  CHECK(a.attention == AttentionKind::mla);
+  CHECK(a.is_sparse_attention());
+  CHECK(a.index_topk == 2048);
+  CHECK(a.moe_layers() == 75);  // 78 layers, first_k_dense_replace 3
+  CHECK(a.mtp_layers == 1);
+  // Embeddings 154,880 x 6,144 x 2 (untied) = 1,903,165,440.
+  // MLA per layer: q down 6,144 x 2,048 = 12,582,912; q up 2,048 x 64 heads x (192 + 64) = 33,554,432;
+  // kv down 6,144 x (512 + 64) = 3,538,944; kv up 512 x 64 x (192 + 256) = 14,680,064;
+  // out 64 x 256 x 6,144 = 100,663,296; sum 165,019,648. Indexer: 2,048 x 32 x 128 = 8,388,608
+  // + 6,144 x 128 = 786,432 + 6,144 x 32 = 196,608 = 9,371,648. Per layer 174,391,296, x 78 =
+  // 13,602,521,088. Dense MLPs 3 x (3 x 6,144 x 12,288 = 226,492,416) = 679,477,248.
+  // MoE layer: 256 x (3 x 6,144 x 2,048 = 37,748,736) = 9,663,676,416 + shared 37,748,736
+  // + router 6,144 x 256 = 1,572,864 = 9,702,998,016, x 75 = 727,724,851,200.
+  // Total 1,903,165,440 + 13,602,521,088 + 679,477,248 + 727,724,851,200 = 743,910,014,976
+  // (the model card: 744B).
+  CHECK(a.params_total == 743910014976.0);
+  // Active MoE layer: 8 x 37,748,736 + 37,748,736 + 1,572,864 = 341,311,488, x 75 = 25,598,361,600;
+  // + 1,903,165,440 + 13,602,521,088 + 679,477,248 = 41,783,525,376.
+  CHECK(a.params_active == 41783525376.0);
+  // MTP: one layer 174,391,296 + 9,702,998,016 and the 2 x 6,144 x 6,144 = 75,497,472 projection.
+  CHECK(a.params_mtp == 9952886784.0);
+  // KV per token at fp8: (512 latent + 64 rope + 128 indexer key) x 78 layers x 1 B = 54,912 B.
+  CHECK(perf::kv_bytes_per_token(a, bytes_of(1)) == 54912.0);
+  // Weights at fp8 hold the MTP layer: 743,910,014,976 + 9,952,886,784 = 753,862,901,760 B.
+  Precision fp8 = bytes_of(1);
+  CHECK(perf::weights_bytes(a, fp8) == 753862901760.0);
+  // No quantization_config: bf16.
+  CHECK(m.precision == "bf16");
+}
+
+TEST_CASE("hf config: Qwen3.5, Gated DeltaNet interleaved with gated attention, by hand", "[hf]") {
+  io::HfModel m = io::load_hf_config(configs + "Qwen--Qwen3.5-397B-A17B_config.json", "qwen3.5");
+  const ModelArch& a = m.arch;
+  CHECK(a.layers == 60);
+  CHECK(a.linear_layers == 45);  // layer_types: 3 linear_attention, then full_attention, x 15
+  CHECK(a.attention_layers() == 15);
+  CHECK(a.global_layers() == 15);
+  CHECK(a.experts == 512);
+  CHECK(a.top_k == 10);
+  CHECK(a.expert_ffn() == 1024);
+  CHECK(a.shared_experts == 1);
+  CHECK(a.mtp_layers == 1);
+  // Embeddings 248,320 x 4,096 x 2 = 2,034,237,440. Full attention (output gate doubles Q):
+  // 3 x 4,096 x 32 x 256 = 100,663,296 + K, V 2 x 4,096 x 2 x 256 = 4,194,304 = 104,857,600, x 15 =
+  // 1,572,864,000. Gated DeltaNet: keys 16 x 128 = 2,048, values 64 x 128 = 8,192; in-projections
+  // 4,096 x (2 x 2,048 + 2 x 8,192) = 83,886,080; b, a gates 4,096 x 2 x 64 = 524,288; convolution
+  // (2 x 2,048 + 8,192) x 4 = 49,152; out 8,192 x 4,096 = 33,554,432; 118,013,952, x 45 = 5,310,627,840.
+  // Active MoE layer: 10 x (3 x 4,096 x 1,024 = 12,582,912) = 125,829,120 + shared 12,582,912
+  // + router 4,096 x 512 = 2,097,152 = 140,509,184, x 60 = 8,430,551,040.
+  // Active: 2,034,237,440 + 1,572,864,000 + 5,310,627,840 + 8,430,551,040 = 17,348,280,320 (card: 17B).
+  CHECK(a.params_active == 17348280320.0);
+  // Total MoE layer 512 x 12,582,912 = 6,442,450,944 + 12,582,912 + 2,097,152 = 6,457,131,008, x 60
+  // = 387,427,860,480; total 396,345,589,760 (card: 397B with its vision encoder).
+  CHECK(a.params_total == 396345589760.0);
+  // KV: 15 attention layers x 2 x 2 KV heads x 256 x 2 B = 30,720 B per token; none in linear layers.
+  CHECK(perf::kv_bytes_per_token(a, bytes_of(2)) == 30720.0);
+  // State per linear layer: 64 x 128 x 128 = 1,048,576 + (4 - 1) x (2 x 2,048 + 8,192) = 36,864
+  // = 1,085,440 elements, x 2 B x 45 layers = 97,689,600 B per sequence, whatever its length.
+  CHECK(perf::linear_state_elements_per_layer(a) == 1085440.0);
+  CHECK(perf::linear_state_bytes_per_sequence(a) == 97689600.0);
+  // A sequence of 1,000 tokens: 30,720 x 1,000 + 97,689,600 = 128,409,600 B.
+  CHECK(perf::kv_bytes_per_sequence(a, bytes_of(2), 1000) == 128409600.0);
+}
+
+TEST_CASE("hf config: KV bytes of GQA, MQA, MLA and sliding windows from shipped configs, by hand", "[hf]") {
+  // Llama 3.1 8B, GQA: 32 layers x 2 x 8 KV heads x 128 x 2 B = 131,072 B per token.
+  io::HfModel llama = io::load_hf_config(configs + "meta-llama--Meta-Llama-3.1-8B_config.json", "l");
+  CHECK(perf::kv_bytes_per_token(llama.arch, bytes_of(2)) == 131072.0);
+  // DeepSeek-R1, MLA: (512 + 64) x 61 x 1 B = 35,136 B per token at fp8; its MTP layer:
+  // attention 187,105,280 (q 7,168 x 1,536 + 1,536 x 128 x 192 + 7,168 x 576 + 512 x 128 x 256 +
+  // 128 x 128 x 7,168) + MoE layer 256 x 44,040,192 + 44,040,192 + 7,168 x 256 = 11,320,164,352
+  // + 2 x 7,168^2 = 102,760,448: 11,610,030,080.
+  io::HfModel r1 = io::load_hf_config(configs + "deepseek-ai--DeepSeek-R1_config.json", "r1");
+  CHECK(perf::kv_bytes_per_token(r1.arch, bytes_of(1)) == 35136.0);
+  CHECK(r1.arch.params_mtp == 11610030080.0);
+  // gpt-oss-120b: 18 sliding (128 tokens) and 18 full layers of 2 x 8 x 64 = 1,024 elements. A
+  // sequence of 1,000 tokens: (18 x 1,000 + 18 x 128) x 1,024 x 2 B = 20,304 x 2,048 = 41,582,592 B.
+  io::HfModel oss = io::load_hf_config(configs + "openai--gpt-oss-120b_config.json", "oss");
+  CHECK(oss.arch.local_layers == 18);
+  CHECK(perf::kv_bytes_per_sequence(oss.arch, bytes_of(2), 1000) == 41582592.0);
+  // MQA (one KV head): 2 layers x 2 x 1 x 16 x 2 B = 128 B per token.
+  io::HfModel mqa = io::parse_hf_config("mqa.json", R"({"num_hidden_layers": 2, "hidden_size": 64,
+      "num_attention_heads": 4, "num_key_value_heads": 1, "intermediate_size": 128, "vocab_size": 100,
+      "max_position_embeddings": 1024})", "mqa");
+  CHECK(perf::kv_bytes_per_token(mqa.arch, bytes_of(2)) == 128.0);
+}
+
+TEST_CASE("models add: linear attention, the indexer and MTP layers read back", "[hf]") {
+  for (const char* f : {"Qwen--Qwen3.5-397B-A17B_config.json", "zai-org--GLM-5_config.json"}) {
+    INFO(f);
+    io::HfModel m = io::load_hf_config(configs + f, "m");
+    Catalog c;
+    io::parse_user_models(c, "m.yaml", io::render_user_model(m, configs + f));
+    REQUIRE(c.models.size() == 1);
+    const ModelArch& a = c.models.front();
+    CHECK(a.linear_layers == m.arch.linear_layers);
+    CHECK(a.linear_value_heads == m.arch.linear_value_heads);
+    CHECK(a.linear_conv_kernel == m.arch.linear_conv_kernel);
+    CHECK(a.index_topk == m.arch.index_topk);
+    CHECK(a.index_head_dim == m.arch.index_head_dim);
+    CHECK(a.mtp_layers == m.arch.mtp_layers);
+    CHECK(a.params_mtp == m.arch.params_mtp);
+    CHECK(perf::kv_bytes_per_sequence(a, bytes_of(1), 5000) == perf::kv_bytes_per_sequence(m.arch, bytes_of(1), 5000));
+  }
 }

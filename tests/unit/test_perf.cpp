@@ -1,6 +1,8 @@
 // The roofline and serving model, on hand-worked cases.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "catalogs.hpp"
 
 #include "plan/core/perf.hpp"
@@ -124,7 +126,10 @@ TEST_CASE("tensor-parallel all-reduce cost grows with the degree", "[perf]") {
   CHECK(tp8.comm_s(10) > tp2.comm_s(10));
   PerfModel tp1 = model_of(fixture(), "round", "unit-gpu", "bf16", 1);
   CHECK(tp1.comm_s(10) == 0.0);
-  CHECK_THROWS_AS(model_of(fixture(), "round", "unit-gpu", "bf16", 3), Error);
+  // Any count from 1 to max_replica_gpus is a model (whether the layout allows it is
+  // deployment_problem's question); outside that range it is an error.
+  CHECK_THROWS_AS(model_of(fixture(), "round", "unit-gpu", "bf16", 0), Error);
+  CHECK_THROWS_AS(model_of(fixture(), "round", "unit-gpu", "bf16", 1025), Error);
 }
 
 TEST_CASE("MoE: memory holds every expert, compute uses the active ones", "[perf]") {
@@ -552,5 +557,125 @@ TEST_CASE("catalog MoE entries: the model cards' counts agree with the configs' 
     const double routed = routed_expert_params(m), active = active_routed_params(m);
     CHECK(routed < m.params_total);
     CHECK((m.params_total - routed + active) == Approx(m.params_active).epsilon(0.10));
+  }
+}
+
+TEST_CASE("formats per vendor: NVFP4 on NVIDIA only, the OCP MX formats on MI355X", "[perf][precision]") {
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("deepseek-r1");
+  auto problem = [&](const char* gpu, const char* prec) {
+    const Precision& p = *c.find_precision(prec);
+    return deployment_problem(
+        PerfModel(m, *c.find_gpu(gpu), p, *c.find_precision(p.default_kv), 8, c.efficiency, Parallel::ep), 2000);
+  };
+  // MI355X has FP4 tensor cores, but NVFP4 is NVIDIA's block format.
+  CHECK(problem("mi355x", "nvfp4").find("nvfp4 is a format of nvidia GPUs only, and mi355x is an amd GPU") == 0);
+  CHECK(problem("mi355x", "mxfp4").empty());
+  CHECK(problem("mi355x", "mxfp6").empty());
+  CHECK(problem("b200", "nvfp4").empty());
+  // MXFP6: 6 bits + an 8-bit scale per 32 = 6.25 bits = 0.78125 B; MI355X multiplies it at its
+  // 10,066 dense MXFP6 TFLOPS.
+  CHECK(c.find_precision("mxfp6")->bytes == 0.78125);
+  const Precision& mx6 = *c.find_precision("mxfp6");
+  PerfModel pm(m, *c.find_gpu("mi355x"), mx6, *c.find_precision("bf16"), 8, c.efficiency, Parallel::ep);
+  CHECK(pm.linear_flops_per_s() == Approx(10066e12 * c.efficiency.e_fl_8.value));
+}
+
+TEST_CASE("scale-up domains: NVL72 replicas, the inter-node link past the domain", "[perf][scale]") {
+  const Catalog& c = shipped();
+  // Counts searched: powers of two up to the domain, and the domain.
+  CHECK(replica_gpu_counts(*c.find_gpu("h100-sxm")) == std::vector<int>{1, 2, 4, 8});
+  CHECK(replica_gpu_counts(*c.find_gpu("gb200")) == std::vector<int>{1, 2, 4, 8, 16, 32, 64, 72});
+  // gb300: the NVL72 totals / 72 (nvidia-gb300): 288 GB, 8 TB/s, 15 PF dense FP4.
+  const GpuSpec& gb300 = *c.find_gpu("gb300");
+  CHECK(gb300.memory_gib == 288);
+  CHECK(gb300.hbm_gb_per_s == 8000);
+  CHECK(*gb300.fp4_tflops == 15000);
+  CHECK(gb300.scaleup_gpus == 72);
+  // The link: NVLink within the 72 (900 GB/s a direction), the 800 Gb/s NIC (100 GB/s) past it.
+  CHECK(link_bytes_per_s(gb300, 72) == 900e9);
+  CHECK(link_bytes_per_s(gb300, 144) == 100e9);
+  // h100-sxm: 450 GB/s NVLink within 8, 50 GB/s (400 Gb/s) between servers.
+  CHECK(link_bytes_per_s(*c.find_gpu("h100-sxm"), 8) == 450e9);
+  CHECK(link_bytes_per_s(*c.find_gpu("h100-sxm"), 16) == 50e9);
+  // A GPU without an inter-node link in the catalog stays within its domain.
+  const ModelArch& l8 = *c.find_model("llama-3.1-8b");
+  const Precision& bf16 = *c.find_precision("bf16");
+  PerfModel l40s(l8, *c.find_gpu("l40s"), bf16, bf16, 16, c.efficiency);
+  CHECK(deployment_problem(l40s, 1000).find("16 GPUs exceed l40s's scale-up domain of 8") == 0);
+}
+
+TEST_CASE("DeepSeek-R1 dep on 72 GB200: at most 4 experts a GPU, hand-worked", "[perf][scale][moe]") {
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("deepseek-r1");
+  const Precision& fp8 = *c.find_precision("fp8");
+  PerfModel pm(m, *c.find_gpu("gb200"), fp8, fp8, 72, c.efficiency, Parallel::dep);
+  // Routed experts: 58 MoE layers x 256 x (3 x 7,168 x 2,048 = 44,040,192) = 653,908,770,816 B
+  // at fp8. The rest: 671e9 - 653,908,770,816 = 17,091,229,184 B, whole on every GPU
+  // (data-parallel attention). 256 experts over 72 GPUs: ceil(256 / 72) = 4 on the busiest,
+  // 653,908,770,816 x 4 / 256 = 10,217,324,544 B. Per GPU: 27,308,553,728 B.
+  const MemoryPlan mp = pm.memory(2000);
+  CHECK(mp.weights_bytes == Approx(27308553728.0));
+  CHECK(mp.fits);
+  CHECK(deployment_problem(pm, 2000).empty());
+  // KV: each GPU holds its own sequences: 35,136 B per token / 72.
+  CHECK(mp.kv_bytes_per_token == Approx(35136.0 / 72));
+}
+
+TEST_CASE("hybrid expert layout: moe_tp x moe_ep, hand-worked", "[perf][moe]") {
+  const Catalog& c = fixture();
+  const ModelArch& m = *c.find_model("round-moe");
+  const Precision& bf16 = *c.find_precision("bf16");
+  const GpuSpec& gpu = *c.find_gpu("unit-gpu");
+  // dep on 4 GPUs, each expert sliced over 2 (moe_tp 2), the 4 experts split over 2 groups.
+  PerfModel hybrid(m, gpu, bf16, bf16, 4, c.efficiency, Parallel::dep, 2);
+  PerfModel pure(m, gpu, bf16, bf16, 4, c.efficiency, Parallel::dep);
+  CHECK(hybrid.moe_ep() == 2);
+  CHECK(deployment_problem(hybrid, 1000).empty());
+  // Weights: the same 1 / 4 of the experts a GPU (2 experts a group, halved): 1.76e9 + 2.4e8 / 4.
+  CHECK(hybrid.memory(1000).weights_bytes == Approx(1.82e9));
+  CHECK(pure.memory(1000).weights_bytes == Approx(1.82e9));
+  // Decode B = 2, C = 1000: experts touched 1 - 0.75^2 = 0.4375. Balls into 2 groups:
+  // 1 + sqrt(2 x 2 x ln 2 / (2 tokens x 1)) = 2.177, at most the 2 groups: 2, x 0.4375 = 0.875
+  // < 1, so the busiest GPU reads 2.4e8 / 4 x 0.875 = 5.25e7 B of experts beside the 1.76e9 B
+  // of the rest: 1.8125e9 B / 5e11 B/s = 3.625 ms (the FLOPs take 0.02 ms). Over 4 single
+  // GPUs: 1 + sqrt(2 x 4 x ln 4 / 2) = 3.355, x 0.4375 > 1: every local expert, 1.82e9 B, 3.64 ms.
+  CHECK(hybrid.decode_step(2, 1000).linear == Approx(3.625e-3));
+  CHECK(pure.decode_step(2, 1000).linear == Approx(3.64e-3));
+  // moe_tp must divide the GPUs, and layout tp has no expert groups to slice within.
+  CHECK(deployment_problem(PerfModel(m, gpu, bf16, bf16, 4, c.efficiency, Parallel::dep, 3), 1000)
+            .find("moe_tp 3 does not divide the replica's 4 GPUs") == 0);
+  CHECK(deployment_problem(PerfModel(m, gpu, bf16, bf16, 2, c.efficiency, Parallel::tp, 2), 1000)
+            .find("moe_tp 2 slices experts within expert-parallel groups") == 0);
+}
+
+TEST_CASE("property: expert-parallel replicas of any size hold every weight, less a GPU as they grow",
+          "[perf][moe][scale]") {
+  const Catalog& c = shipped();
+  const GpuSpec& gpu = *c.find_gpu("gb300");
+  const Precision& fp8 = *c.find_precision("fp8");
+  for (const ModelArch& m : c.models) {
+    if (!m.is_moe()) continue;
+    const double total = weights_bytes(m, fp8);
+    for (Parallel layout : {Parallel::ep, Parallel::dep}) {
+      double previous = std::numeric_limits<double>::infinity();
+      for (int g = 1; g <= std::min(m.experts, 144); ++g) {
+        INFO(m.id << " " << to_string(layout) << " on " << g);
+        const double per_gpu = PerfModel(m, gpu, fp8, fp8, g, c.efficiency, layout).memory(1000).weights_bytes;
+        // The replica's GPUs together hold at least the whole model (more when g does not
+        // divide the experts, or under dep, which copies all but the experts).
+        CHECK(per_gpu * g >= total * (1 - 1e-12));
+        // Never more on a GPU as the replica grows.
+        CHECK(per_gpu <= previous * (1 + 1e-12));
+        previous = per_gpu;
+        // A hybrid over the same GPUs holds as much a GPU as the experts' whole split, or more.
+        for (int moe_tp = 2; moe_tp <= g; moe_tp *= 2) {
+          if (g % moe_tp != 0) continue;
+          const double hybrid =
+              PerfModel(m, gpu, fp8, fp8, g, c.efficiency, layout, moe_tp).memory(1000).weights_bytes;
+          CHECK(hybrid * g >= total * (1 - 1e-12));
+        }
+      }
+    }
   }
 }

@@ -163,7 +163,7 @@ TEST_CASE("run_perf: bad requests are errors", "[perf_run]") {
   q.gpu = "nope";
   CHECK_THROWS_AS(run_perf(c, q), Error);
   q = request();
-  q.tp = 3;
+  q.tp = 1025;
   CHECK_THROWS_AS(run_perf(c, q), Error);
   q = request();
   q.output_tokens = 0;
@@ -175,4 +175,19 @@ TEST_CASE("run_perf: bad requests are errors", "[perf_run]") {
   q = request();
   q.concurrency = 0;
   CHECK_THROWS_AS(run_perf(c, q), Error);
+}
+
+TEST_CASE("run_perf: any GPU count the layout allows, up to 1,024", "[perf_run]") {
+  const Catalog& c = test::fixture_catalog();
+  PerfRunRequest q = request();
+  q.tp = 5;  // 10 heads over 5 GPUs, 2 a GPU
+  PerfRunResult r = run_perf(c, q);
+  CHECK(r.fits);
+  CHECK(r.tp == 5);
+  q.tp = 3;
+  r = run_perf(c, q);
+  CHECK_FALSE(r.fits);
+  CHECK(r.reason == "round has 10 attention heads, which TP 3 does not divide");
+  q.tp = 1025;
+  CHECK_THROWS_WITH(run_perf(c, q), Catch::Contains("expected 1 to 1024"));
 }

@@ -7,6 +7,7 @@
 #include "common.hpp"
 #include "plan/core/perf_run.hpp"
 #include "plan/io/catalog_loader.hpp"
+#include "plan/io/hf_config.hpp"
 #include "plan/report/perf_report.hpp"
 
 namespace plan::cli {
@@ -19,6 +20,7 @@ struct PerfOptions {
   std::string kv_precision;
   int tp = 0;    // --tp; 0: smallest that fits
   int gpus = 0;  // --gpus; 0: smallest that fits
+  int moe_tp = 1;  // --moe-tp
   std::string parallel;  // empty: the layout with most throughput per GPU
   double input_tokens = 0;
   double output_tokens = 0;
@@ -38,6 +40,7 @@ perf::PerfRunRequest request_of(const PerfOptions& o) {
     throw Error(fmt::format("--tp {} and --gpus {} differ (expected one GPU count per replica)", o.tp, o.gpus),
                 ExitCode::usage_error);
   q.tp = o.gpus != 0 ? o.gpus : o.tp;
+  q.moe_tp = o.moe_tp;
   if (!o.parallel.empty()) {
     q.parallel = parse_parallel(o.parallel);
     if (!q.parallel)
@@ -73,13 +76,22 @@ void setup_perf(CLI::App& app, Registry& reg) {
   auto opt = std::make_shared<PerfOptions>();
   auto* sub = app.add_subcommand("perf", "Throughput and latency of one replica of a model on a GPU type, from the "
                                          "catalog roofline (calib/catalog.yaml), calibrated by a calibration file when one matches");
-  sub->add_option("--model", opt->model, "Catalog model id, e.g. llama-3.1-8b")->required();
+  sub->add_option("--model", opt->model,
+                  "Catalog model id, e.g. llama-3.1-8b, or hf:PATH/config.json (a Hugging Face config, read by its "
+                  "fields; its quantization_config sets the precision unless --precision is given)")
+      ->required();
   sub->add_option("--gpu", opt->gpu, "Catalog GPU id, e.g. h100-sxm")->required();
-  sub->add_option("--precision", opt->precision, "Weights precision: bf16, fp16, fp8, int8, int4, mxfp4, nvfp4")
-      ->capture_default_str();
+  auto* precision = sub->add_option("--precision", opt->precision,
+                                    "Weights precision: bf16, fp16, fp8, int8, int4, mxfp4, nvfp4")
+                         ->capture_default_str();
   sub->add_option("--kv-precision", opt->kv_precision, "KV-cache precision (default: the weights precision's default)");
-  sub->add_option("--gpus", opt->gpus, "GPUs per replica: 1, 2, 4 or 8 (default: smallest that fits)");
+  sub->add_option("--gpus", opt->gpus, "GPUs per replica: any count the layout allows, up to 1024; past the GPU's scale-up domain "
+                  "(8, or 72 on an NVL72) over the catalog's inter-node link (default: the smallest power of two, or "
+                  "the whole domain, that fits)");
   sub->add_option("--tp", opt->tp, "Same as --gpus (the tensor-parallel degree of layout tp)");
+  sub->add_option("--moe-tp", opt->moe_tp,
+                  "Layouts ep and dep: GPUs each routed expert is sliced over (moe_tp x moe_ep = --gpus; default 1, "
+                  "experts split whole over every GPU)");
   sub->add_option("--parallel", opt->parallel,
                   "Layout of the replica's GPUs: tp (tensor parallel), ep (experts split, attention tensor parallel), "
                   "dep (experts split, attention data parallel); default: the one with most requests/s per GPU");
@@ -90,9 +102,20 @@ void setup_perf(CLI::App& app, Registry& reg) {
   sub->add_option("--rate", opt->rate, "Open-loop arrival rate, requests/s (Poisson), on one replica");
   add_format_option(*sub, opt->format, {"table", "json"});
   sub->add_option("-o,--output-file", opt->out, "Write to FILE atomically instead of standard output");
-  reg.add(sub, [opt, &g = reg.globals]() {
-    const perf::PerfRunRequest q = request_of(*opt);
-    Catalog cat = load_full_catalog(g);
+  reg.add(sub, [opt, precision, &g = reg.globals]() {
+    perf::PerfRunRequest q = request_of(*opt);
+    // hf:PATH (relative to the working directory): the config's architecture joins the catalog
+    // under that id, as `model: hf:PATH` does in a profile.
+    std::vector<ModelArch> extra;
+    if (opt->model.rfind("hf:", 0) == 0) {
+      const std::string path = opt->model.substr(3);
+      if (path.empty())
+        throw Error("--model 'hf:' names no file (expected hf:PATH/config.json)", ExitCode::usage_error);
+      const io::HfModel hf = io::load_hf_config(path, opt->model);
+      extra.push_back(hf.arch);
+      if (precision->count() == 0) q.precision = hf.precision;
+    }
+    Catalog cat = load_full_catalog(g, extra);
     const perf::CalibrationSet cal = load_calibrations(g);
     auto lookup = [&cal, &cat](const std::string& model, const std::string& gpu, const std::string& precision, int tp,
                                Parallel layout, std::vector<std::string>* notes) {

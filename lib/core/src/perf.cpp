@@ -48,10 +48,23 @@ StepTime compose(double lin_mem, double lin_fl, double att_mem, double att_fl, d
 
 bool is_tp_degree(int g) { return std::find(std::begin(tp_degrees), std::end(tp_degrees), g) != std::end(tp_degrees); }
 
+std::vector<int> replica_gpu_counts(const GpuSpec& gpu) {
+  std::vector<int> out;
+  for (int g = 1; g <= std::min(gpu.scaleup_gpus, max_replica_gpus); g *= 2) out.push_back(g);
+  if (out.empty() || out.back() != gpu.scaleup_gpus) out.push_back(std::min(gpu.scaleup_gpus, max_replica_gpus));
+  return out;
+}
+
+double link_bytes_per_s(const GpuSpec& gpu, int g) {
+  const double gb = g > gpu.scaleup_gpus && gpu.scaleout_gb_per_s ? *gpu.scaleout_gb_per_s : gpu.interconnect_gb_per_s;
+  return gb * bytes_per_gb;
+}
+
 bool gpu_has_format(const GpuSpec& gpu, const std::string& compute) {
   if (compute == "fp8") return gpu.fp8_tflops.has_value();
   if (compute == "int8") return gpu.int8_tops.has_value();
   if (compute == "fp4") return gpu.fp4_tflops.has_value();
+  if (compute == "fp6") return gpu.fp6_tflops.has_value();
   return true;
 }
 
@@ -85,16 +98,29 @@ double non_expert_bytes(const ModelArch& m, const Precision& w) {
 
 double weights_bytes(const ModelArch& m, const Precision& w) {
   const double routed = routed_expert_params(m);
-  return routed * w.bytes + (m.params_total - routed) * non_expert_bytes(m, w);
+  return routed * w.bytes + (m.params_total - routed) * non_expert_bytes(m, w) + m.params_mtp * w.bytes;
 }
 
 double kv_elements_per_token_per_layer(const ModelArch& m) {
-  if (m.attention == AttentionKind::mla) return static_cast<double>(m.kv_lora_rank) + m.qk_rope_head_dim;
-  return 2.0 * m.kv_heads * m.head_dim;
+  const double index_key = m.is_sparse_attention() ? m.index_head_dim : 0.0;
+  if (m.attention == AttentionKind::mla) return static_cast<double>(m.kv_lora_rank) + m.qk_rope_head_dim + index_key;
+  return 2.0 * m.kv_heads * m.head_dim + index_key;
 }
 
 double kv_bytes_per_token(const ModelArch& m, const Precision& kv) {
-  return m.layers * kv_elements_per_token_per_layer(m) * kv.bytes;
+  return m.attention_layers() * kv_elements_per_token_per_layer(m) * kv.bytes;
+}
+
+double linear_state_elements_per_layer(const ModelArch& m) {
+  if (m.linear_layers <= 0) return 0.0;
+  const double recurrent = static_cast<double>(m.linear_value_heads) * m.linear_key_head_dim * m.linear_value_head_dim;
+  const double conv_channels = 2.0 * m.linear_key_heads * m.linear_key_head_dim +
+                               static_cast<double>(m.linear_value_heads) * m.linear_value_head_dim;
+  return recurrent + std::max(m.linear_conv_kernel - 1, 0) * conv_channels;
+}
+
+double linear_state_bytes_per_sequence(const ModelArch& m) {
+  return m.linear_layers * linear_state_elements_per_layer(m) * linear_state_bytes;
 }
 
 namespace {
@@ -115,7 +141,8 @@ double prefill_pairs(const ModelArch& m, double n) {
 }  // namespace
 
 double kv_bytes_per_sequence(const ModelArch& m, const Precision& kv, double context) {
-  return kv_token_layers(m, context) * kv_elements_per_token_per_layer(m) * kv.bytes;
+  return kv_token_layers(m, context) * kv_elements_per_token_per_layer(m) * kv.bytes +
+         linear_state_bytes_per_sequence(m);
 }
 
 double kv_share_per_gpu(const ModelArch& m, int g, Parallel layout) {
@@ -123,6 +150,13 @@ double kv_share_per_gpu(const ModelArch& m, int g, Parallel layout) {
   if (layout == Parallel::dep) return 1.0 / g;
   if (m.attention == AttentionKind::mla) return 1.0;
   return std::ceil(static_cast<double>(m.kv_heads) / g) / m.kv_heads;
+}
+
+double linear_state_share_per_gpu(const ModelArch& m, int g, Parallel layout) {
+  g = std::max(g, 1);
+  if (layout == Parallel::dep) return 1.0 / g;
+  if (m.linear_value_heads <= 0) return 1.0;
+  return std::ceil(static_cast<double>(m.linear_value_heads) / g) / m.linear_value_heads;
 }
 
 double kv_bytes_per_token_per_gpu(const ModelArch& m, const Precision& kv, int g, Parallel layout) {
@@ -143,9 +177,11 @@ double expert_imbalance(const ModelArch& m, int g, double tokens) {
 }
 
 PerfModel::PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
-                     const Efficiency& eff, Parallel layout)
-    : model_(&model), gpu_(&gpu), weights_(&weights), kv_(&kv), tp_(tp), eff_(&eff), layout_(layout) {
-  if (!is_tp_degree(tp)) throw Error(fmt::format("GPU count {} per replica is not supported (expected 1, 2, 4 or 8)", tp));
+                     const Efficiency& eff, Parallel layout, int moe_tp)
+    : model_(&model), gpu_(&gpu), weights_(&weights), kv_(&kv), tp_(tp), eff_(&eff), layout_(layout),
+      moe_tp_(std::max(moe_tp, 1)) {
+  if (tp < 1 || tp > max_replica_gpus)
+    throw Error(fmt::format("GPU count {} per replica is not supported (expected 1 to {})", tp, max_replica_gpus));
   bw_ = gpu.hbm_gb_per_s * bytes_per_gb * gpu.e_bw.value_or(eff.e_bw.value);
   // GEMMs run in the weights' compute format when the GPU has tensor cores for it;
   // otherwise (e.g. FP8 weights on an A100, MXFP4 on an H100) weights are dequantised and
@@ -154,6 +190,7 @@ PerfModel::PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision
   if (gemm_below_16bit(gpu, weights)) {
     if (weights.compute == "fp8") tflops = *gpu.fp8_tflops;
     else if (weights.compute == "int8") tflops = *gpu.int8_tops;
+    else if (weights.compute == "fp6") tflops = *gpu.fp6_tflops;
     else tflops = *gpu.fp4_tflops;
   }
   fl_lin_ = tflops * 1e12 * gemm_efficiency(gpu, weights, eff);
@@ -168,15 +205,24 @@ MemoryPlan PerfModel::memory(double context_tokens) const {
   mp.usable_bytes = gpu_->memory_gib * bytes_per_gib * eff_->mem_utilization.value;
   // Tensor-parallel attention slices every weight over the GPUs (experts sliced or split
   // whole); data-parallel attention keeps a full copy of everything but the routed experts.
+  // Routed experts split whole (ep, dep) over moe_ep groups put ceil(experts / moe_ep) of them
+  // on the busiest group, each sliced over its moe_tp GPUs (1 / g of them when g divides the
+  // experts, as on every 2-, 4- or 8-GPU replica of the catalog's models).
   const double routed = routed_expert_params(m) * weights_->bytes;
   const double rest = weights_bytes(m, *weights_) - routed;
-  mp.weights_bytes = layout_ == Parallel::dep ? rest + routed / g : (rest + routed) / g;
+  const double routed_share = layout_ != Parallel::tp && m.is_moe()
+                                  ? std::ceil(static_cast<double>(m.experts) / moe_ep()) / m.experts / moe_tp_
+                                  : 1.0 / g;
+  mp.weights_bytes = layout_ == Parallel::dep ? rest + routed * routed_share : rest / g + routed * routed_share;
   mp.overhead_bytes = eff_->overhead_gib_per_gpu.value * bytes_per_gib;
   mp.kv_budget_bytes = mp.usable_bytes - mp.weights_bytes - mp.overhead_bytes;
   // Mean bytes per token of a request of this context on one GPU (sliding-window layers
   // hold at most their window).
   const double ctx = std::max(context_tokens, 1.0);
-  mp.kv_bytes_per_token = kv_bytes_per_sequence(m, *kv_, ctx) / ctx * kv_share_per_gpu(m, tp_, layout_);
+  const double state = linear_state_bytes_per_sequence(m);
+  mp.kv_bytes_per_token = ((kv_bytes_per_sequence(m, *kv_, ctx) - state) * kv_share_per_gpu(m, tp_, layout_) +
+                           state * linear_state_share_per_gpu(m, tp_, layout_)) /
+                          ctx;
   mp.kv_tokens = mp.kv_budget_bytes > 0 ? std::floor(mp.kv_budget_bytes / mp.kv_bytes_per_token) : 0;
   const double need_tokens = ctx;
   if (mp.kv_budget_bytes <= 0) {
@@ -213,8 +259,8 @@ double PerfModel::linear_bytes_per_gpu(double tokens) const {
   const double share = experts_touched_share(m, tokens);
   switch (layout_) {
     case Parallel::tp: return (dense + routed * share) / g;
-    case Parallel::ep: return dense / g + routed / g * std::min(1.0, share * expert_imbalance(m, tp_, tokens));
-    case Parallel::dep: return dense + routed / g * std::min(1.0, share * expert_imbalance(m, tp_, tokens));
+    case Parallel::ep: return dense / g + routed / g * std::min(1.0, share * expert_imbalance(m, moe_ep(), tokens));
+    case Parallel::dep: return dense + routed / g * std::min(1.0, share * expert_imbalance(m, moe_ep(), tokens));
   }
   return 0;
 }
@@ -227,8 +273,8 @@ double PerfModel::linear_flops_per_gpu(double tokens, double rank_tokens) const 
   const double dense = 2.0 * (m.params_active - embedding_params(m)) - routed;
   switch (layout_) {
     case Parallel::tp: return (dense + routed) * tokens / g;
-    case Parallel::ep: return dense * tokens / g + routed * tokens / g * expert_imbalance(m, tp_, tokens);
-    case Parallel::dep: return dense * rank_tokens + routed * tokens / g * expert_imbalance(m, tp_, tokens);
+    case Parallel::ep: return dense * tokens / g + routed * tokens / g * expert_imbalance(m, moe_ep(), tokens);
+    case Parallel::dep: return dense * rank_tokens + routed * tokens / g * expert_imbalance(m, moe_ep(), tokens);
   }
   return 0;
 }
@@ -251,7 +297,7 @@ double PerfModel::comm_s(double tokens) const {
   if (tp_ <= 1) return 0;
   const ModelArch& m = *model_;
   const double g = tp_;
-  const double link = gpu_->interconnect_gb_per_s * bytes_per_gb * eff_->link_efficiency.value;
+  const double link = link_bytes_per_s(*gpu_, tp_) * eff_->link_efficiency.value;
   if (layout_ == Parallel::dep) {
     // Data-parallel attention: no all-reduce. Each MoE layer sends every token's top_k
     // copies to the GPUs holding its experts and gathers the results back (dispatch and
@@ -329,12 +375,26 @@ std::string deployment_problem(const PerfModel& pm, double context_tokens) {
   if (w.native_only && !gpu_has_format(pm.gpu(), w.compute))
     return fmt::format("{} weights need {} tensor cores, which {} does not have (Blackwell GPUs do)", w.id,
                        w.compute, pm.gpu().id);
+  if (!w.vendor.empty() && pm.gpu().vendor != w.vendor)
+    return fmt::format("{} is a format of {} GPUs only, and {} is {} (expected a format it runs: on AMD Instinct the "
+                       "OCP MX formats mxfp4 and mxfp6)",
+                       w.id, w.vendor, pm.gpu().id,
+                       pm.gpu().vendor.empty() ? std::string("of no stated vendor") : "an " + pm.gpu().vendor + " GPU");
+  if (pm.tp() > pm.gpu().scaleup_gpus && !pm.gpu().scaleout_gb_per_s)
+    return fmt::format("{} GPUs exceed {}'s scale-up domain of {}, and the catalog gives no inter-node link for it "
+                       "(scaleout_gb_per_s)", pm.tp(), pm.gpu().id, pm.gpu().scaleup_gpus);
   if (pm.layout() != Parallel::tp && !m.is_moe())
     return fmt::format("layout {} splits routed experts, and {} is a dense model (expected tp)",
                        to_string(pm.layout()), m.id);
-  if (pm.layout() != Parallel::tp && m.experts < pm.tp())
+  if (pm.moe_tp() > 1 && pm.layout() == Parallel::tp)
+    return fmt::format("moe_tp {} slices experts within expert-parallel groups, and layout tp has none (expected ep "
+                       "or dep)", pm.moe_tp());
+  if (pm.moe_tp() > 1 && pm.tp() % pm.moe_tp() != 0)
+    return fmt::format("moe_tp {} does not divide the replica's {} GPUs (expected moe_tp x moe_ep = GPUs)",
+                       pm.moe_tp(), pm.tp());
+  if (pm.layout() != Parallel::tp && m.experts < pm.moe_ep())
     return fmt::format("{} has {} experts, fewer than the {} GPUs layout {} splits them over", m.id, m.experts,
-                       pm.tp(), to_string(pm.layout()));
+                       pm.moe_ep(), to_string(pm.layout()));
   if (pm.layout() != Parallel::dep) {
     if (m.heads % pm.tp() != 0)
       return fmt::format("{} has {} attention heads, which TP {} does not divide", m.id, m.heads, pm.tp());
@@ -352,7 +412,7 @@ std::string deployment_problem(const PerfModel& pm, double context_tokens) {
 std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu,
                                        const Precision& weights, const Precision& kv, double context_tokens,
                                        int max_gpus, Parallel layout) {
-  for (int g : tp_degrees) {
+  for (int g : replica_gpu_counts(gpu)) {
     if (g > max_gpus) break;
     PerfModel pm(m, gpu, weights, kv, g, cat.efficiency, layout);
     if (deployment_problem(pm, context_tokens).empty()) return g;
@@ -590,8 +650,9 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     std::vector<int> degrees;
     if (f.gpus_per_replica > 0) {
       const int g = f.gpus_per_replica;
-      if (!is_tp_degree(g)) {
-        c.problem = fmt::format("gpus_per_replica {} is not a supported GPU count per replica (expected 1, 2, 4 or 8)", g);
+      if (g > max_replica_gpus) {
+        c.problem = fmt::format("gpus_per_replica {} is not a supported GPU count per replica (expected 1 to {})", g,
+                                max_replica_gpus);
         return c;
       }
       std::string why = deployment_problem(PerfModel(*m, *gpu, *w, kv, g, cat.efficiency, layout), ctx);
@@ -605,14 +666,14 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
       auto found = smallest_fitting_tp(cat, *m, *gpu, *w, kv, ctx, inst.gpu_count, layout);
       if (!found) {
         int g = 1;
-        for (int d : tp_degrees)
+        for (int d : replica_gpu_counts(*gpu))
           if (d <= inst.gpu_count) g = d;
         std::string why = deployment_problem(PerfModel(*m, *gpu, *w, kv, g, cat.efficiency, layout), ctx);
         c.problem = fmt::format("{} ({}{}) does not fit on instance {} ({}x {}): {}", m->id, w->id, tagged(layout),
                                 inst.id, inst.gpu_count, gpu->id, why);
         return c;
       }
-      for (int d : tp_degrees) {
+      for (int d : replica_gpu_counts(*gpu)) {
         if (d < *found || d > inst.gpu_count) continue;
         if (deployment_problem(PerfModel(*m, *gpu, *w, kv, d, cat.efficiency, layout), ctx).empty())
           degrees.push_back(d);
@@ -672,7 +733,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
       int g = f.gpus_per_replica;
       if (g == 0) {
         g = 1;
-        for (int d : tp_degrees)
+        for (int d : replica_gpu_counts(*gpu))
           if (d <= inst.gpu_count) g = d;
       }
       spec_.gpus_per_replica = g;

@@ -77,7 +77,8 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.gpu = gpu->id;
   r.precision = w->id;
   r.kv_precision = kv->id;
-  r.model_source = fmt::format("calib/catalog.yaml:{} ({})", m->line, m->source);
+  // A model read from a config.json (hf:PATH) names that file; a catalog entry its line.
+  r.model_source = m->line > 0 ? fmt::format("calib/catalog.yaml:{} ({})", m->line, m->source) : m->source;
   r.gpu_source = fmt::format("calib/catalog.yaml:{} ({})", gpu->line, gpu->source);
   r.mode = req.mode;
   r.kv_bytes_per_token_total = kv_bytes_per_token(*m, *kv);
@@ -86,7 +87,10 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.tp_given = req.tp != 0;
   r.parallel = layout;
   r.parallel_given = req.parallel.has_value();
-  if (r.tp == 0) r.tp = smallest_fitting_tp(cat, *m, *gpu, *w, *kv, ctx, 8, layout).value_or(8);
+  r.moe_tp = req.moe_tp;
+  // Without a count: the smallest that fits within the GPU's scale-up domain.
+  const int most = replica_gpu_counts(*gpu).back();
+  if (r.tp == 0) r.tp = smallest_fitting_tp(cat, *m, *gpu, *w, *kv, ctx, most, layout).value_or(most);
   std::optional<PerfCalibration> applied;
   if (calibration) applied = calibration(m->id, gpu->id, w->id, r.tp, layout, &r.notes);
   if (applied) {
@@ -94,7 +98,7 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
     r.calibration_note = applied->note;
   }
   const Catalog& use = applied ? applied->catalog : cat;
-  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.tp, use.efficiency, layout);
+  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.tp, use.efficiency, layout, req.moe_tp);
   r.e_bw = pm.bandwidth_bytes_per_s() / (gpu->hbm_gb_per_s * bytes_per_gb);
   r.e_fl = pm.attention_flops_per_s() / (gpu->bf16_tflops * 1e12);
   r.mem = pm.memory(ctx);
@@ -102,9 +106,10 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.fits = r.reason.empty();
   if (!r.fits) {
     if (!r.tp_given)
-      r.reason = layout == Parallel::tp ? "does not fit at any TP up to 8: at TP 8, " + r.reason
-                                        : fmt::format("does not fit on up to 8 GPUs ({}): at 8, {}", to_string(layout),
-                                                      r.reason);
+      r.reason = layout == Parallel::tp
+                     ? fmt::format("does not fit at any TP up to {}: at TP {}, {}", most, most, r.reason)
+                     : fmt::format("does not fit on up to {} GPUs ({}): at {}, {}", most, to_string(layout), most,
+                                   r.reason);
     return r;
   }
   r.max_concurrency = std::min(pm.max_sequences(ctx), static_cast<int>(cat.efficiency.max_batch_seqs.value));
@@ -137,8 +142,13 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
   const std::string kv_id = req.kv_precision.empty() ? w->default_kv : req.kv_precision;
   const Precision* kv = cat.find_precision(kv_id);
   if (!kv) throw Error(fmt::format("unknown KV precision '{}' (expected one of: {})", kv_id, cat.precision_ids()));
-  if (req.tp != 0 && !is_tp_degree(req.tp))
-    throw Error(fmt::format("--gpus {} is not a supported GPU count per replica (expected 1, 2, 4 or 8)", req.tp));
+  if (req.tp < 0 || req.tp > max_replica_gpus)
+    throw Error(fmt::format("--gpus {} is not a supported GPU count per replica (expected 1 to {})", req.tp,
+                            max_replica_gpus));
+  if (req.moe_tp < 1 || req.moe_tp > max_replica_gpus)
+    throw Error(fmt::format("--moe-tp {} is not a GPU count (expected 1 to {})", req.moe_tp, max_replica_gpus));
+  if (req.moe_tp > 1 && req.tp == 0)
+    throw Error(fmt::format("--moe-tp {} needs --gpus (expected the replica's GPUs, moe_tp x moe_ep)", req.moe_tp));
   auto tokens_ok = [](double v) { return std::isfinite(v) && v >= 1 && v <= 1e9; };
   if (!tokens_ok(req.input_tokens) || !tokens_ok(req.output_tokens))
     throw Error(fmt::format("--input {:g} / --output {:g} (expected token counts from 1 to 1e9)", req.input_tokens,
@@ -154,6 +164,7 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
   std::vector<std::string> others;
   for (Parallel p : parallel_layouts) {
     if (p != Parallel::tp && !m->is_moe()) continue;
+    if (p == Parallel::tp && req.moe_tp > 1 && m->is_moe()) continue;  // experts sliced in groups: ep or dep
     PerfRunResult r = run_layout(cat, req, *m, *gpu, *w, *kv, p, calibration);
     if (p != Parallel::tp && r.tp == 1) continue;  // on one GPU every layout is tp
     auto per_gpu = [](const PerfRunResult& x) { return x.fits && x.requests_per_s ? *x.requests_per_s / x.tp : 0.0; };

@@ -57,6 +57,21 @@ ModelArch read_model(const Catalog& c, Map& m) {
   a.sliding_window = m.opt_integer("sliding_window", 1, 1'000'000'000).value_or(0);
   a.local_layers = m.opt_integer("local_layers", 0, max_count).value_or(0);
   a.attention_sinks = m.opt_bool("attention_sinks").value_or(false);
+  a.linear_layers = m.opt_integer("linear_layers", 1, max_count).value_or(0);
+  if (a.linear_layers > 0) {
+    a.linear_key_heads = m.integer("linear_key_heads", 1, max_count);
+    a.linear_value_heads = m.integer("linear_value_heads", 1, max_count);
+    a.linear_key_head_dim = m.integer("linear_key_head_dim", 1, max_count);
+    a.linear_value_head_dim = m.integer("linear_value_head_dim", 1, max_count);
+    a.linear_conv_kernel = m.integer("linear_conv_kernel", 1, max_count);
+  }
+  a.index_topk = m.opt_integer("index_topk", 1, 1'000'000'000).value_or(0);
+  if (a.index_topk > 0) {
+    a.index_heads = m.integer("index_heads", 1, max_count);
+    a.index_head_dim = m.integer("index_head_dim", 1, max_count);
+  }
+  a.mtp_layers = m.opt_integer("mtp_layers", 1, max_count).value_or(0);
+  if (a.mtp_layers > 0) a.params_mtp = m.num("params_mtp", Range::positive(max_params));
   a.hf_ids = m.opt_str_list("hf_ids");
   a.source = m.str("source");
   check_source(c, m, a.source);
@@ -73,6 +88,10 @@ ModelArch read_model(const Catalog& c, Map& m) {
   if ((a.sliding_window > 0) != (a.local_layers > 0))
     throw Error(m.loc(), fmt::format("{} has only one of sliding_window and local_layers (expected both for "
                                      "sliding-window attention, or neither)", m.what()));
+  if (a.local_layers + a.linear_layers >= a.layers && a.linear_layers > 0)
+    throw Error(m.key_loc("linear_layers"), fmt::format("{} has linear_layers {} and local_layers {}, leaving none of "
+                                                        "its {} layers with full attention", m.what(),
+                                                        a.linear_layers, a.local_layers, a.layers));
   if (a.local_layers > a.layers)
     throw Error(m.key_loc("local_layers"), fmt::format("{} has local_layers {} above its {} layers", m.what(),
                                                        a.local_layers, a.layers));
@@ -102,11 +121,18 @@ GpuSpec read_gpu(const Catalog& c, Map& m) {
   g.fp8_tflops = m.opt_num("fp8_tflops", Range::positive(max_figure));
   g.int8_tops = m.opt_num("int8_tops", Range::positive(max_figure));
   g.fp4_tflops = m.opt_num("fp4_tflops", Range::positive(max_figure));
+  g.fp6_tflops = m.opt_num("fp6_tflops", Range::positive(max_figure));
+  g.vendor = m.opt_str("vendor").value_or("");
+  if (!g.vendor.empty() && g.vendor != "nvidia" && g.vendor != "amd" && g.vendor != "intel" && g.vendor != "other")
+    throw Error(m.key_loc("vendor"), fmt::format("{} has vendor '{}' (expected nvidia, amd, intel or other)", m.what(),
+                                                 g.vendor));
   g.interconnect = m.str("interconnect");
   if (g.interconnect != "nvlink" && g.interconnect != "pcie" && g.interconnect != "infinity-fabric")
     throw Error(m.key_loc("interconnect"), fmt::format("{} has interconnect '{}' (expected nvlink, pcie or "
                                                        "infinity-fabric)", m.what(), g.interconnect));
   g.interconnect_gb_per_s = m.num("interconnect_gb_per_s", Range::positive(max_figure));
+  g.scaleup_gpus = m.opt_integer("scaleup_gpus", 1, 4096).value_or(8);
+  g.scaleout_gb_per_s = m.opt_num("scaleout_gb_per_s", Range::positive(max_figure));
   g.e_bw = m.opt_num("e_bw", {0, 1, true});
   g.e_fl_16 = m.opt_num("e_fl_16", {0, 1, true});
   g.e_fl_8 = m.opt_num("e_fl_8", {0, 1, true});
@@ -122,10 +148,14 @@ Precision read_precision(Map& m) {
   p.id = m.str("id");
   p.bytes = m.num("bytes", Range::positive(16));
   p.compute = m.str("compute");
-  if (p.compute != "bf16" && p.compute != "fp8" && p.compute != "int8" && p.compute != "fp4")
-    throw Error(m.key_loc("compute"), fmt::format("{} computes in '{}' (expected bf16, fp8, int8 or fp4)", m.what(),
-                                                  p.compute));
+  if (p.compute != "bf16" && p.compute != "fp8" && p.compute != "int8" && p.compute != "fp4" && p.compute != "fp6")
+    throw Error(m.key_loc("compute"), fmt::format("{} computes in '{}' (expected bf16, fp8, int8, fp6 or fp4)",
+                                                  m.what(), p.compute));
   p.native_only = m.opt_bool("native_only").value_or(false);
+  p.vendor = m.opt_str("vendor").value_or("");
+  if (!p.vendor.empty() && p.vendor != "nvidia" && p.vendor != "amd" && p.vendor != "intel")
+    throw Error(m.key_loc("vendor"), fmt::format("{} has vendor '{}' (expected nvidia, amd or intel)", m.what(),
+                                                 p.vendor));
   p.non_expert_bytes = m.opt_num("non_expert_bytes", Range::positive(16));
   p.default_kv = m.opt_str("default_kv").value_or(p.id);
   p.line = m.loc().line;

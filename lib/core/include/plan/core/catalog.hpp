@@ -51,6 +51,26 @@ struct ModelArch {
   int local_layers = 0;
   // Learned per-head attention-sink logits (gpt-oss): no KV entries, no measurable work.
   bool attention_sinks = false;
+  // Linear-attention layers (Gated DeltaNet: Qwen3-Next, Qwen3.5), interleaved with full
+  // attention: `linear_layers` of the layers keep a fixed recurrent state per sequence, no
+  // per-token KV: linear_value_heads x linear_key_head_dim x linear_value_head_dim, plus the
+  // short convolution's last linear_conv_kernel - 1 inputs of q, k and v.
+  int linear_layers = 0;
+  int linear_key_heads = 0;
+  int linear_value_heads = 0;
+  int linear_key_head_dim = 0;
+  int linear_value_head_dim = 0;
+  int linear_conv_kernel = 0;
+  // Sparse attention stated by the config (DeepSeek Sparse Attention: DeepSeek-V3.2, GLM-5): a
+  // lightning indexer of index_heads x index_head_dim keeps one index_head_dim key per token per
+  // layer beside the KV, and picks the index_topk tokens each query attends to.
+  int index_topk = 0;
+  int index_heads = 0;
+  int index_head_dim = 0;
+  // Multi-token prediction layers (num_nextn_predict_layers) and their weights, held in memory
+  // beside params_total (which, as the model cards count it, leaves them out).
+  int mtp_layers = 0;
+  double params_mtp = 0;
   // Hugging Face repository ids of this architecture ("meta-llama/Llama-3.1-8B-Instruct"),
   // for recognising the model a benchmark result names; may be empty.
   std::vector<std::string> hf_ids;
@@ -61,7 +81,11 @@ struct ModelArch {
   // Layers with a routed-expert MLP: after dense_layers, every moe_every-th one.
   int moe_layers() const;
   int expert_ffn() const { return moe_ffn > 0 ? moe_ffn : ffn; }
-  int global_layers() const { return layers - local_layers; }
+  // Layers that attend to every token of the context (neither sliding-window nor linear).
+  int global_layers() const { return layers - local_layers - linear_layers; }
+  // Layers with softmax attention and a per-token KV cache.
+  int attention_layers() const { return layers - linear_layers; }
+  bool is_sparse_attention() const { return index_topk > 0; }
 };
 
 // True when `name`, the model a benchmark result names (a Hugging Face repository id, a
@@ -85,8 +109,15 @@ struct GpuSpec {
   std::optional<double> fp8_tflops;  // absent: no FP8 tensor cores
   std::optional<double> int8_tops;
   std::optional<double> fp4_tflops;  // absent: no FP4 tensor cores (pre-Blackwell)
+  std::optional<double> fp6_tflops;  // absent: no FP6 tensor cores
+  std::string vendor;                // nvidia | amd | intel | other; empty in test catalogs
   std::string interconnect;            // nvlink | pcie | infinity-fabric
   double interconnect_gb_per_s = 0;    // per GPU, per direction
+  // The scale-up domain: GPUs joined by `interconnect` (an HGX server's 8, an NVL72 rack's 72).
+  int scaleup_gpus = 8;
+  // Per GPU, per direction, between scale-up domains (its NIC: InfiniBand or Ethernet); absent:
+  // the catalog has no inter-node link for it, and a replica stays within one domain.
+  std::optional<double> scaleout_gb_per_s;
   std::optional<double> e_bw;          // overrides the default bandwidth efficiency
   std::optional<double> e_fl_16;       // overrides the default 16-bit GEMM efficiency
   std::optional<double> e_fl_8;        // overrides the default 8-bit GEMM efficiency (also FP4)
@@ -103,6 +134,8 @@ struct Precision {
   // cores for it the weights are dequantised and multiplied in 16 bit, unless native_only.
   std::string compute = "bf16";
   bool native_only = false;      // rejected on a GPU without tensor cores for `compute`
+  // The GPU vendor whose GPUs alone run the format (nvfp4: nvidia); empty: any.
+  std::string vendor;
   // For a mixture of experts: bytes per weight outside the routed experts (gpt-oss's MXFP4
   // keeps attention, router and embeddings in bf16); absent: `bytes` throughout.
   std::optional<double> non_expert_bytes;

@@ -14,9 +14,19 @@
 
 namespace plan::perf {
 
-// The GPU counts a replica may use (tensor-parallel degrees, expert-parallel sizes).
+// The GPU counts of one server's replica (tensor-parallel degrees, expert-parallel sizes).
 inline constexpr int tp_degrees[] = {1, 2, 4, 8};
 bool is_tp_degree(int g);
+// The most GPUs one replica may span (several scale-up domains when the catalog gives the
+// inter-node link).
+inline constexpr int max_replica_gpus = 1024;
+// The GPU counts a replica is searched over when none is given: powers of two up to the GPU's
+// scale-up domain, and the domain itself (1, 2, 4, 8 on an HGX server; ..., 64, 72 on an NVL72).
+std::vector<int> replica_gpu_counts(const GpuSpec& gpu);
+// Bytes/s per GPU per direction of the link a replica of `g` GPUs communicates over: the
+// scale-up interconnect within the domain; past it, the inter-node link (scaleout_gb_per_s),
+// which every exchange is then taken to cross.
+double link_bytes_per_s(const GpuSpec& gpu, int g);
 inline constexpr Parallel parallel_layouts[] = {Parallel::tp, Parallel::ep, Parallel::dep};
 
 // The catalog roofline alone against published offline throughput of mixtures of experts
@@ -44,22 +54,37 @@ double routed_expert_params(const ModelArch& m);
 // The routed-expert weights one token multiplies: top_k experts in each MoE layer.
 double active_routed_params(const ModelArch& m);
 // Bytes of all weights: routed experts at bytes(precision), the rest at the precision's
-// non_expert_bytes when it has one (gpt-oss MXFP4 quantises the experts only).
+// non_expert_bytes when it has one (gpt-oss MXFP4 quantises the experts only); the MTP
+// layers' params_mtp at bytes(precision).
 double weights_bytes(const ModelArch& m, const Precision& weights);
-// KV elements one token adds to one layer: 2 x kv_heads x head_dim (GQA), or
-// kv_lora_rank + qk_rope_head_dim (MLA's compressed latent and rotary key).
+// KV elements one token adds to one attention layer: 2 x kv_heads x head_dim (GQA, MQA), or
+// kv_lora_rank + qk_rope_head_dim (MLA's compressed latent and rotary key); with sparse
+// attention, plus the indexer's index_head_dim key.
 double kv_elements_per_token_per_layer(const ModelArch& m);
-// KV-cache bytes per token of context while every layer keeps it (contexts up to the
-// sliding window), whole model: layers x kv_elements_per_token_per_layer x bytes.
+// KV-cache bytes per token of context while every attention layer keeps it (contexts up to
+// the sliding window), whole model: attention_layers x kv_elements_per_token_per_layer x bytes.
+// Linear-attention layers add no per-token KV (their state is per sequence).
 double kv_bytes_per_token(const ModelArch& m, const Precision& kv);
+// Bytes each sequence's recurrent state takes in the GPU memory, per byte of element.
+inline constexpr double linear_state_bytes = 2.0;  // 16 bit: vLLM keeps it in the model's dtype
+// Elements of one linear-attention layer's state for one sequence: value_heads x key_dim x
+// value_dim (the recurrent state) + (conv_kernel - 1) x (2 x key_heads x key_dim + value_heads
+// x value_dim) (the short convolution's window over q, k and v). 0 without linear layers.
+double linear_state_elements_per_layer(const ModelArch& m);
+// linear_layers x linear_state_elements_per_layer x linear_state_bytes.
+double linear_state_bytes_per_sequence(const ModelArch& m);
 // KV-cache bytes of one sequence of `context` tokens, whole model: global layers keep every
-// token, sliding-window layers at most sliding_window of them.
+// token, sliding-window layers at most sliding_window of them, linear-attention layers their
+// fixed state (linear_state_bytes_per_sequence).
 double kv_bytes_per_sequence(const ModelArch& m, const Precision& kv, double context);
 // Share of a sequence's KV cache one GPU of a replica of `g` GPUs holds: with
 // tensor-parallel attention, ceil(kv_heads / g) / kv_heads (heads split, replicated when g
 // exceeds them; MLA's latent is not split: 1); with data-parallel attention 1 / g (each GPU
 // holds its own sequences).
 double kv_share_per_gpu(const ModelArch& m, int g, Parallel layout = Parallel::tp);
+// Share of a sequence's linear-attention state one GPU holds: ceil(linear_value_heads / g) /
+// linear_value_heads with tensor-parallel attention, 1 / g with data-parallel attention.
+double linear_state_share_per_gpu(const ModelArch& m, int g, Parallel layout = Parallel::tp);
 // kv_bytes_per_token x kv_share_per_gpu.
 double kv_bytes_per_token_per_gpu(const ModelArch& m, const Precision& kv, int g, Parallel layout = Parallel::tp);
 // Expected share of a MoE layer's experts that at least one of `tokens` tokens is routed
@@ -99,9 +124,11 @@ struct StepTime {
 // One model on one GPU type, at a precision, on `tp` GPUs in a parallel layout.
 class PerfModel {
  public:
-  // Throws plan::Error when `tp` is not a supported GPU count.
+  // Throws plan::Error when `tp` is not a supported GPU count. `moe_tp` (ep and dep): each
+  // routed expert sliced over moe_tp GPUs, the experts split whole over tp / moe_tp groups
+  // (moe_ep); 1: split whole over every GPU. deployment_problem checks that it divides tp.
   PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
-            const Efficiency& eff, Parallel layout = Parallel::tp);
+            const Efficiency& eff, Parallel layout = Parallel::tp, int moe_tp = 1);
 
   const ModelArch& model() const { return *model_; }
   const GpuSpec& gpu() const { return *gpu_; }
@@ -109,6 +136,9 @@ class PerfModel {
   const Precision& kv() const { return *kv_; }
   int tp() const { return tp_; }  // GPUs in the replica
   Parallel layout() const { return layout_; }
+  int moe_tp() const { return moe_tp_; }
+  // Groups the routed experts are split over whole: tp / moe_tp under ep and dep (at least 1).
+  int moe_ep() const { return std::max(1, tp_ / moe_tp_); }
   const Efficiency& efficiency() const { return *eff_; }
 
   // Memory plan for requests of `context_tokens` (input + output): fits when the weights
@@ -154,6 +184,7 @@ class PerfModel {
   int tp_;
   const Efficiency* eff_;
   Parallel layout_;
+  int moe_tp_ = 1;
   double bw_ = 0;
   double fl_lin_ = 0;
   double fl_attn_ = 0;
@@ -164,7 +195,7 @@ class PerfModel {
 // (tensor-parallel attention), the context and the memory plan.
 std::string deployment_problem(const PerfModel& pm, double context_tokens);
 
-// Smallest GPU count in {1,2,4,8}, at most `max_gpus`, at which the model fits in `layout`
+// Smallest GPU count of replica_gpu_counts(gpu), at most `max_gpus`, at which the model fits in `layout`
 // for requests of `context_tokens`; nullopt when none does.
 std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu,
                                        const Precision& weights, const Precision& kv, double context_tokens,

@@ -28,6 +28,9 @@ struct PerfRunRequest {
   std::string kv_precision;  // empty: the weights precision's default
   int tp = 0;                // GPUs per replica; 0: the smallest that fits
   std::optional<Parallel> parallel;  // layout; nullopt: the one with most throughput per GPU
+  // ep and dep: each expert sliced over moe_tp GPUs, the experts split over tp / moe_tp groups
+  // (a hybrid of expert and tensor parallelism); needs tp given, and a layout other than tp.
+  int moe_tp = 1;
   double input_tokens = 0;
   double output_tokens = 0;
   PerfRunMode mode = PerfRunMode::concurrency;
@@ -59,6 +62,7 @@ struct PerfRunResult {
   bool tp_given = false;
   Parallel parallel = Parallel::tp;
   bool parallel_given = false;
+  int moe_tp = 1;  // GPUs each routed expert is sliced over (ep, dep); moe_ep = tp / moe_tp
   bool fits = false;
   std::string reason;  // why not, when !fits
   std::vector<std::string> notes;
@@ -83,7 +87,8 @@ struct PerfRunResult {
 // Runs the request on `cat`. Without a layout, every layout the model allows (tp; ep and dep
 // for a mixture of experts) is run at its smallest fitting GPU count (or the one given) and
 // the one with the most requests/s per GPU is reported, with a note naming the others.
-// Throws plan::Error for an unknown model, GPU or precision, a GPU count outside {1, 2, 4, 8}, token counts outside 1..1e9, a concurrency below 1 or a rate
+// Throws plan::Error for an unknown model, GPU or precision, a GPU count outside 1..1024, a
+// moe_tp above 1 without a GPU count, or outside 1..1024, token counts outside 1..1e9, a concurrency below 1 or a rate
 // that is not a finite positive number. A model that does not fit is a result (fits false,
 // with the reason), not an error.
 PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const PerfCalibrationLookup& calibration = {});

@@ -10,9 +10,9 @@
 
 namespace plan::io {
 
-// The model_type values read (Llama, Qwen2/3, Qwen3-MoE, Mistral, Mixtral, DeepSeek-V3,
-// gpt-oss, Llama 4, Gemma 3), comma-separated, for messages.
-std::string supported_hf_model_types();
+// The layer structures a config may describe, for messages. A config is read by its fields,
+// whatever its model_type: docs/performance-model.md, "Any model from its config".
+std::string supported_hf_structures();
 
 struct HfModel {
   ModelArch arch;         // parameter counts computed from the shapes
@@ -20,8 +20,8 @@ struct HfModel {
 };
 
 // Parses config.json text read from `file` into a model with id `id`. Throws plan::Error
-// (file:line:col for malformed JSON, file:0:0 naming the key for a missing or wrong field, and
-// for an unknown model_type a message naming those supported).
+// (file:line:col for malformed JSON, for a wrong field and for a layer structure the model does
+// not have, naming it; file:1:1 naming the key for a missing field).
 HfModel parse_hf_config(const std::string& file, const std::string& text, const std::string& id);
 HfModel load_hf_config(const std::string& path, const std::string& id);
 
