@@ -56,6 +56,9 @@ struct ModelArch {
   std::vector<std::string> hf_ids;
   std::string source;
   int line = 0;
+  // The file the entry was read from: a user catalog file (`plan models add`) or a Hugging
+  // Face config.json (`model: hf:PATH`); empty for the shipped calib/catalog.yaml.
+  std::string file;
 
   bool is_moe() const { return experts > 0; }
   // Layers with a routed-expert MLP: after dense_layers, every moe_every-th one.
@@ -63,6 +66,10 @@ struct ModelArch {
   int expert_ffn() const { return moe_ffn > 0 ? moe_ffn : ffn; }
   int global_layers() const { return layers - local_layers; }
 };
+
+// Where a model entry came from, for citations: "calib/catalog.yaml:LINE" for the shipped
+// catalog, "FILE:LINE" for a user catalog file, the config.json path for an hf: model.
+std::string cite(const ModelArch& m);
 
 // True when `name`, the model a benchmark result names (a Hugging Face repository id, a
 // served model name, or a local path), is `model_id` or one of `hf_ids`. Case-insensitive;
