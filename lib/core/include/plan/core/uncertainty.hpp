@@ -48,6 +48,10 @@ enum class UncertainInput {
   throughput,                  // multiplier of self-hosted replica throughput
   spot_interruption_overhead,  // extra instance-hours on spot; replaces each spot fleet's
   peak_to_average,             // multiplier of the traffic's peak-to-average ratio
+  // One-time changes (steps): from month `at_month` (1-based) on, prices are (1 + change)
+  // times what they would be; in the profile `api_price_change` and `gpu_price_change`.
+  api_price_step,              // pay-per-token prices of every provider
+  gpu_price_step,              // GPU instance prices
 };
 const char* to_string(UncertainInput i);
 
@@ -57,6 +61,8 @@ struct UncertainValue {
   // not named on its own.
   std::string provider;
   Distribution dist;
+  // api_price_step and gpu_price_step: the first month (1-based) at the changed price.
+  int at_month = 1;
   SourceLoc loc;
   // "volume", "api_price_change_per_year[openai]".
   std::string name() const;
