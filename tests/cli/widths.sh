@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Text output fits the terminal: with COLUMNS unset, `plan compare` of every shipped profile
-# has no line over 120 columns (tables split, findings wrapped at 100); with COLUMNS=80,
-# findings wrap at 80 and tables fit 80.
+# Text output fits the terminal: with COLUMNS unset, `plan compare` (and recommend,
+# breakeven, sweep, project, risk) of every shipped profile has no line over 120 columns
+# (tables split, findings wrapped at 100); with COLUMNS=80, compare's findings wrap at 80 and
+# its table fits 80.
 #   widths.sh PLAN
 set -u
 plan=$1
@@ -13,6 +14,17 @@ for p in profiles/*.yaml; do
   w=$(widest <<<"$out")
   [ "$w" -le 120 ] || fail "compare $p: a line of $w columns: $(awk 'length > 120' <<<"$out" | head -2)"
 done
+# The other text reports too (their notes ran to 190-312 columns).
+for cmd in recommend breakeven "sweep --volume 1M..10B --format table" project; do
+  for p in profiles/*.yaml; do
+    out=$("$plan" $cmd "$p") || fail "$cmd $p exited $?"
+    w=$(widest <<<"$out")
+    [ "$w" -le 120 ] || fail "$cmd $p: a line of $w columns: $(awk 'length > 120' <<<"$out" | head -1)"
+  done
+done
+out=$("$plan" risk profiles/b2b-saas-risk.yaml --draws 500) || fail "risk exited $?"
+w=$(widest <<<"$out")
+[ "$w" -le 120 ] || fail "risk: a line of $w columns: $(awk 'length > 120' <<<"$out" | head -1)"
 # The findings of b2b-saas run to 223 columns on one line unwrapped; at COLUMNS=80 its table
 # and findings fit 80 (the table starts at the line of dashes' header, the findings end at
 # "sources:").

@@ -186,3 +186,13 @@ TEST_CASE("table_width and text_width follow COLUMNS, else 120 and 100", "[repor
   if (saved) ::setenv("COLUMNS", keep.c_str(), 1);
   else ::unsetenv("COLUMNS");
 }
+
+TEST_CASE("fit_lines: prose wider than a table is wrapped, tables are not", "[report][table][width]") {
+  ::setenv("COLUMNS", "40", 1);  // tables 40, text 40
+  // 30 columns: kept. 47 columns: wrapped at 40, continuation indented 4 more than the line
+  // (its own indent 2): "  note: aaaa bbbb cccc dddd eeee ffff" is 37; + " gggg" = 42 > 40.
+  const std::string in = "a table line of width thirty..\n  note: aaaa bbbb cccc dddd eeee ffff gggg\nlast";
+  CHECK(fit_lines(in) ==
+        "a table line of width thirty..\n  note: aaaa bbbb cccc dddd eeee ffff\n      gggg\nlast");
+  ::unsetenv("COLUMNS");
+}

@@ -464,7 +464,7 @@ std::string render_as(const R& r, Format f, std::string (*csv)(const R&), std::s
     case Format::markdown: return text(r, true);
     case Format::table: break;
   }
-  return text(r, false);
+  return fit_lines(text(r, false));
 }
 
 }  // namespace

@@ -215,7 +215,7 @@ std::string render_recommend(const Recommendation& r, Format f) {
   std::string ex = excluded(r, "  ");
   if (!ex.empty()) out += "\nexcluded:\n" + ex;
   out += curve_text(r);
-  return out;
+  return fit_lines(out);
 }
 
 }  // namespace plan::report

@@ -277,7 +277,7 @@ std::string render_risk(const RiskResult& r, Format f) {
     case Format::markdown: return risk_text(r, true);
     case Format::table: break;
   }
-  return risk_text(r, false);
+  return fit_lines(risk_text(r, false));
 }
 
 }  // namespace plan::report

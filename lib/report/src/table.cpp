@@ -91,6 +91,29 @@ std::size_t table_width() { return terminal_width().value_or(120); }
 
 std::size_t text_width() { return terminal_width().value_or(100); }
 
+std::string fit_lines(const std::string& text) {
+  const std::size_t limit = table_width(), wrap_at = text_width();
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    const bool newline = end != std::string::npos;
+    if (!newline) end = text.size();
+    const std::string_view line(text.data() + pos, end - pos);
+    if (width(std::string(line)) <= limit) {
+      out.append(line);
+      if (newline) out += '\n';
+    } else {
+      const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
+      const std::string lead(indent, ' ');
+      out += wrap(line.substr(indent), wrap_at, lead, lead + "    ");
+      if (!newline) out.pop_back();
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
 std::string wrap(std::string_view text, std::size_t width_cols, std::string_view first, std::string_view rest) {
   std::string out;
   std::string line(first);
