@@ -44,4 +44,7 @@ grep -qF "calibration file $results/bad-ebw.yaml skipped: line " "$work/compare2
   fail "compare does not name the skipped file: $(cat "$work/compare2.out")"
 "$plan" compare profiles/early-chat.yaml --format json >"$work/compare2.json" 2>&1 || fail "compare json exited $?"
 grep -qF "bad-ebw.yaml skipped" "$work/compare2.json" || fail "the JSON does not carry the finding"
+"$plan" perf --model llama-3.1-8b --gpu h100-sxm --input 100 --output 100 >"$work/perf2.out" 2>&1 || fail "perf exited $?"
+grep -qF "calibration file $results/bad-ebw.yaml skipped: line " "$work/perf2.out" ||
+  fail "perf does not name the skipped file: $(cat "$work/perf2.out")"
 echo ok
