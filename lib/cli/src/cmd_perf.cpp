@@ -8,6 +8,7 @@
 #include "plan/core/perf_run.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/report/perf_report.hpp"
+#include "plan/report/table.hpp"
 
 namespace plan::cli {
 namespace {
@@ -101,7 +102,7 @@ void setup_perf(CLI::App& app, Registry& reg) {
     perf::PerfRunResult r = perf::run_perf(cat, q, lookup);
     for (const auto& [path, why] : cal.skipped())
       r.notes.push_back(fmt::format("calibration file {} skipped: {} (plan calibrate list shows it as invalid)", path, why));
-    emit(opt->format == "json" ? report::render_perf_json(r) : report::render_perf_table(r), opt->out);
+    emit(opt->format == "json" ? report::render_perf_json(r) : report::fit_lines(report::render_perf_table(r)), opt->out);
     return 0;
   });
 }
