@@ -25,6 +25,11 @@ done
 out=$("$plan" risk profiles/b2b-saas-risk.yaml --draws 500) || fail "risk exited $?"
 w=$(widest <<<"$out")
 [ "$w" -le 120 ] || fail "risk: a line of $w columns: $(awk 'length > 120' <<<"$out" | head -1)"
+# Prose (notes, findings) wraps at 100 where tables may take 120: recommend's notes of b2b-saas
+# ran to 229 columns.
+out=$("$plan" recommend profiles/b2b-saas.yaml | grep '^  note: \|^      ') || fail "recommend has no notes"
+w=$(widest <<<"$out")
+[ "$w" -le 100 ] || fail "recommend: a note of $w columns: $(awk 'length > 100' <<<"$out" | head -1)"
 # The findings of b2b-saas run to 223 columns on one line unwrapped; at COLUMNS=80 its table
 # and findings fit 80 (the table starts at the line of dashes' header, the findings end at
 # "sources:").

@@ -188,6 +188,12 @@ TEST_CASE("table_width and text_width follow COLUMNS, else 120 and 100", "[repor
 }
 
 TEST_CASE("fit_lines: prose wider than a table is wrapped, tables are not", "[report][table][width]") {
+  ::unsetenv("COLUMNS");  // tables 120, text 100
+  // A table row of 110 columns (columns two spaces apart) stays; prose of 110 wraps at 100.
+  const std::string row = std::string(50, 'a') + "  " + std::string(58, 'b');
+  CHECK(fit_lines(row + "\n") == row + "\n");
+  const std::string prose = std::string(50, 'a') + " " + std::string(59, 'b');
+  CHECK(fit_lines(prose + "\n") == std::string(50, 'a') + "\n    " + std::string(59, 'b') + "\n");
   ::setenv("COLUMNS", "40", 1);  // tables 40, text 40
   // 30 columns: kept. 47 columns: wrapped at 40, continuation indented 4 more than the line
   // (its own indent 2): "  note: aaaa bbbb cccc dddd eeee ffff" is 37; + " gggg" = 42 > 40.

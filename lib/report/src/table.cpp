@@ -100,7 +100,12 @@ std::string fit_lines(const std::string& text) {
     const bool newline = end != std::string::npos;
     if (!newline) end = text.size();
     const std::string_view line(text.data() + pos, end - pos);
-    if (width(std::string(line)) <= limit) {
+    const std::size_t w = width(std::string(line));
+    // Prose (after its indent, no run of two spaces, which separates table columns) wraps at
+    // the text width; anything wider than a table wraps too.
+    const std::size_t start = std::min(line.find_first_not_of(' '), line.size());
+    const bool prose = line.substr(start).find("  ") == std::string_view::npos;
+    if (w <= limit && !(prose && w > wrap_at)) {
       out.append(line);
       if (newline) out += '\n';
     } else {

@@ -21,8 +21,9 @@ std::size_t text_width();
 // a line stands alone), the first line starting with `first`, the others with `rest`; each
 // line ends with a newline.
 std::string wrap(std::string_view text, std::size_t width, std::string_view first, std::string_view rest);
-// Text output fitted to the terminal: every line wider than table_width() (prose; tables
-// already fit) is wrapped at text_width(), its continuation lines indented four more than it.
+// Text output fitted to the terminal: a prose line (no run of two spaces after its indent,
+// unlike a table row) wider than text_width(), and any line wider than table_width(), is
+// wrapped at text_width(), its continuation lines indented four more than it.
 std::string fit_lines(const std::string& text);
 
 class Table {
