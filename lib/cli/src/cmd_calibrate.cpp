@@ -337,7 +337,14 @@ int run_calibrate(const Globals& g, RunOptions o) {
   std::string path = o.out.empty() ? default_output(g, c, backend) : o.out;
   // What is written must read back (calibrate show, list and plans read it with the same
   // reader): a file the reader would reject is an error here, and nothing is written.
-  (void)io::parse_calibration(path, io::render_calibration(c));
+  try {
+    (void)io::parse_calibration(path, io::render_calibration(c));
+  } catch (const Error& e) {
+    throw Error(fmt::format("the calibration file for {} would not read back, so it was not written: {} (a fault "
+                            "of plan; please report it)",
+                            path, e.what()),
+                ExitCode::internal_error);
+  }
   io::write_calibration(path, c);
   if (path != "-") {
     c.path = path;
