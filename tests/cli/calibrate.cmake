@@ -110,6 +110,14 @@ add_test(NAME cli.calibrate.cpu_to_compare
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.calibrate.cpu_to_compare PROPERTIES ENVIRONMENT "CUDA_VISIBLE_DEVICES=")
 
+# A calibration file that plan writes, plan reads: show, list and compare
+# (tests/cli/calibrate_round_trip.sh).
+add_test(NAME cli.calibrate.round_trip
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/calibrate_round_trip.sh $<TARGET_FILE:plan>
+                 ${CMAKE_BINARY_DIR}/calib-round-trip
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.calibrate.round_trip PROPERTIES ENVIRONMENT "CUDA_VISIBLE_DEVICES=;PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+
 # The CUDA probe on a real device: runs only where the build has the probe and the machine
 # a GPU; elsewhere `plan` exits 69 (no device) and the test is reported as skipped.
 if(PLAN_HAVE_CUDA)

@@ -94,3 +94,16 @@ endif()
 plan_cli_test(sweep.infeasible_no_price --rc 0
   --stdout-re "^1000000,30416667,,62\\.04,gpt-4\\.1,gpt-4o"
   -- sweep tests/data/profile-context-small.yaml --volume 1M..2M --points 2)
+# --scale X multiplies every workload's volume: tests/data/profile-risk.yaml's API at $15 per
+# 1M tokens, 10M tokens/day x 2 x 730 / 24 days = 608.33M tokens, $9,125.00 a month (2 x
+# 4,562.50); the reserved GPU stays $2,000.00. A finding says the volume was scaled.
+plan_cli_test(compare.scale --rc 0
+  --stdout-re "^ +api +api +9,125\\.00 +15\\.0000 "
+  --stdout-re "^\\* +gpu +self_hosted +2,000\\.00 "
+  --stdout-re "^volume: 608\\.33M tokens/month"
+  --stdout-re "^  volume x2 \\(--scale\\): every workload's requests per day is 2 times the profile's$"
+  -- compare tests/data/profile-risk.yaml --prices tests/data/sheet-finance.yaml --scale 2)
+plan_cli_test(recommend.scale --rc 0 --stdout-re "volume x0\\.5 \\(--scale\\)"
+  -- recommend tests/data/profile-risk.yaml --prices tests/data/sheet-finance.yaml --scale 0.5)
+plan_cli_test(compare.scale_range --rc 64 --stderr-re "--scale"
+  -- compare tests/data/profile-risk.yaml --prices tests/data/sheet-finance.yaml --scale 0)

@@ -32,6 +32,9 @@ plan_cli_test(breakeven.none --rc 0 --stdout-re "no break-even: gpu costs \\$0\\
 # Case (b): 730 x 2.739726 / $15 per 1M = 133,333,332 tokens/month / 30.416667 = 4,383,562 tokens/day.
 plan_cli_test(breakeven.csv --rc 0 --stdout-re "^fin-b,test-finance,gpu,api,true,false,4383562,133333332,0\\.000761,15\\.000000,9,2025-11,"
   -- breakeven ${FIN_B} --prices ${FSHEET} --format csv)
+plan_cli_test(breakeven.table --rc 0 --stdout-re "^gpu +api +4\\.38M +133\\.33M "
+  --stdout-re "^over the examined range 1\\.00k to 1\\.00T tokens/day$"
+  -- breakeven ${FIN_B} --prices ${FSHEET})
 plan_cli_test(breakeven.json --rc 0 --stdout-re "\"found\": false" --stdout-re "\"option_floor_usd_per_mtok\": 0\\.625"
   -- breakeven ${FIN_A} --prices ${FSHEET} --format json)
 plan_cli_test(breakeven.against_unknown --rc 64 --stderr-re "^plan: error: --against 'x' is not an option"
@@ -45,7 +48,8 @@ plan_cli_test(sweep.csv --rc 0 --stdout-re "^tokens_per_day,tokens_per_month,api
 plan_cli_test(sweep.crossovers --rc 0 --stdout-re "^tokens_per_day,tokens_per_month,option_a,option_b,cheaper_above"
   --stdout-re "^4383562,133333332,api,gpu,gpu"
   -- sweep ${FIN_B} --prices ${FSHEET} --volume 1M..10M --points 10 --crossovers)
-plan_cli_test(sweep.table --rc 0 --stdout-re "4383562 tokens/day .*: api and gpu cost the same. gpu is cheaper above"
+# Text output gives volumes with SI suffixes (4,383,562 -> 4.38M; 133,333,332 -> 133.33M).
+plan_cli_test(sweep.table --rc 0 --stdout-re "^  4\\.38M tokens/day \\(133\\.33M tokens/month\\): api and gpu cost the same. gpu is cheaper above"
   -- sweep ${FIN_B} --prices ${FSHEET} --volume 1M..10M --points 10 --log --format table)
 plan_cli_test(sweep.bad_volume --rc 64 --stderr-re "^plan: error: --volume '10M\\.\\.1M' is not FROM\\.\\.TO"
   -- sweep ${FIN_B} --prices ${FSHEET} --volume 10M..1M)

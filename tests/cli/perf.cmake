@@ -140,3 +140,10 @@ plan_cli_test(compare.perf_p99_lengths --rc 0
   --stdout-re "short-context: infeasible: .*requests of 120000 tokens exceed mistral-7b's 32768-token context"
   --stdout-re "memory and context checked at a request of 120000 tokens \\(input p99 \\+ output p99"
   -- compare tests/data/profile-perf-p99.yaml --prices ${SHEET})
+
+# Citations name the file a catalog entry came from (tests/cli/provenance.sh).
+add_test(NAME cli.provenance.entry_files
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/provenance.sh $<TARGET_FILE:plan> tests/data/sheet-basic.yaml
+                 ${CMAKE_BINARY_DIR}/provenance-work
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.provenance.entry_files PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")

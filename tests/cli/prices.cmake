@@ -1,10 +1,12 @@
 # plan prices list | show | verify, on the shipped sheets in pricing/.
 
+# Every column has a heading; the default sheet (the newest) is marked in its own column.
 plan_cli_test(prices.list --rc 0
-  --stdout-re "^2024-12 +2024-12-01 +.*pricing/2024-12\\.yaml"
+  --stdout-re "^version +effective +file +default$"
+  --stdout-re "^2024-12 +2024-12-01 +.*pricing/2024-12\\.yaml$"
   --stdout-re "^2026-05 +2026-05-20 +.*pricing/2026-05\\.yaml$"
   --stdout-re "^2026-07 +2026-07-24 +.*pricing/2026-07\\.yaml$"
-  --stdout-re "^2026-12 +2026-12-06 +.*pricing/2026-12\\.yaml +\\(default\\)"
+  --stdout-re "^2026-12 +2026-12-06 +.*pricing/2026-12\\.yaml +yes$"
   -- prices list)
 
 # The sheet's own figures (pricing/2024-12.yaml): gpt-4o-mini 0.15 in / 0.60 out / 0.075 cached,

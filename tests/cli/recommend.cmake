@@ -3,7 +3,8 @@ plan_cli_test(recommend.hybrid --rc 0
   --stdout-re "^recommended: mix at 4,453\\.00 USD/month"
   --stdout-re "saves 803\\.00 USD/month against all traffic on api"
   --stdout-re "saves 1,022\\.00 USD/month against all traffic on gpu"
-  --stdout-re "^ +1 \\* +4453\\.00"
+  --stdout-re "^mix +4,453\\.00 +"
+  --stdout-re "^ +1 \\* +4,453\\.00"
   -- recommend tests/data/profile-hybrid.yaml --prices tests/data/sheet-basic.yaml)
 plan_cli_test(recommend.json --rc 0 --stdout-re "\"recommended\": \"mix\"" --stdout-re "\"replicas\": 1,"
   -- recommend tests/data/profile-hybrid.yaml --prices tests/data/sheet-basic.yaml --format json)

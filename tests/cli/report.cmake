@@ -74,3 +74,8 @@ plan_cli_test(compare.xlsx_stdout --rc 0 --stdout-re "^PK"
 # Without -o the report goes to standard output; nothing is written implicitly.
 plan_cli_test(report.stdout --rc 0 --stdout-re "^<!DOCTYPE html>" --no-file report.html
   -- report tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml)
+
+# --scale 2 in the HTML report: the API's month is 2 x 4,562.50 = 9,125.00 (tests/cli/compare.cmake,
+# compare.scale), and the report says the volume was scaled.
+plan_cli_test(report.scale --rc 0 --stdout-re "volume x2 \\(--scale\\)" --stdout-re "9,125\\.00"
+  -- report tests/data/profile-risk.yaml --prices tests/data/sheet-finance.yaml --scale 2)

@@ -38,3 +38,16 @@ set_tests_properties(cli.risk.threads PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PR
 plan_cli_test(risk.unknown_provider --rc 2
   --stderr-exact "plan: error: tests/data/profile-risk-bad-provider.yaml:12:43: unknown provider 'openai' in api_price_change_per_year (expected 'default' or a provider of price sheet test-finance: test)"
   -- risk tests/data/profile-risk-bad-provider.yaml --prices ${FSHEET})
+
+# --scale 2 doubles the volume: the tornado's volume bar at p10 (0.7 x 2 = 1.4 of today's)
+# is the unscaled bar at p90: 4,562.50 x 1.4 x 10.553678 - 24,000 = 43,411.62
+# (tests/unit/test_risk.cpp, "tornado"). --group: one row per kind asked for.
+plan_cli_test(risk.scale_and_group --rc 0
+  --stdout-re "^volume +0\\.7 +1\\.4 +43,411\\.62 +110,823\\.24 +67,411\\.62$"
+  --stdout-re "^self_hosted +[01]\\.[0-9]{3} +gpu$"
+  --stdout-re "^api +[01]\\.[0-9]{3} +api$"
+  --stdout-re "^note: volume x2 \\(--scale\\)"
+  -- risk tests/data/profile-risk.yaml --prices tests/data/sheet-finance.yaml --draws 2000 --group self_hosted
+     --group api --scale 2)
+plan_cli_test(risk.bad_group --rc 64 --stderr-re "--group: hosted not in"
+  -- risk tests/data/profile-risk.yaml --prices tests/data/sheet-finance.yaml --group hosted)

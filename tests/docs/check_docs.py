@@ -65,9 +65,13 @@ def documents(src):
 def code_lines(text):
     """Lines inside fenced blocks and 4-space indented blocks, continuations joined."""
     lines, fenced, out, pending = text.splitlines(), False, [], ""
+    output = False  # inside the block after an `<!-- example: ... -->` marker: the tool's output
     for i, line in enumerate(lines, 1):
         if line.strip().startswith("```"):
             fenced = not fenced
+            output = fenced and i >= 2 and lines[i - 2].startswith("<!-- example: ")
+            continue
+        if output:
             continue
         if not (fenced or line.startswith("    ")):
             pending = ""

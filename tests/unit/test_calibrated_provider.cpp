@@ -177,6 +177,32 @@ TEST_CASE("calibration set: a probe of the same model sets the fixed cost per st
   CHECK(a->note == "calibrated by same.yaml: e_bw 0.400, e_fl 0.400, t_fixed 3.000 ms (catalog gpu unit-gpu)");
 }
 
+TEST_CASE("calibration set: a reference the probe replaced replaces the catalog's figure", "[calibrated_provider]") {
+  // The device streamed at 1,600 GB/s against the catalog's 1,000 (e_bw 1.6 would not read
+  // back): the probe measured a 2,000 GB/s copy, e_bw 1,600 / 2,000 = 0.8 (bounded_efficiencies).
+  // The plan then models 2,000 GB/s x 0.8 = 1,600 GB/s, what was measured; not 1,000 x 0.8.
+  EfficiencyFit fit;
+  fit.seconds_per_byte = 1.0 / 1.6e12;
+  fit.seconds_per_flop = 1.0 / 4e13;  // 40 TFLOPS of the catalog's 100: e_fl 0.4, kept
+  std::vector<std::string> notes;
+  Calibration c = probe("fast.yaml", "round", 1, "2026-01-01T00:00:00Z", 0.4);
+  c.efficiencies = bounded_efficiencies(fit, 1e12, 1e14, "catalog gpu unit-gpu", 0, [] { return 2e12; }, 5e13, notes);
+  REQUIRE(c.efficiencies->e_bw == Approx(0.8));
+  auto a = CalibrationSet({c}, false).apply(fixture(), round_tp1, nullptr);
+  REQUIRE(a);
+  const GpuSpec& g = *a->catalog.find_gpu("unit-gpu");
+  CHECK(g.hbm_gb_per_s == Approx(2000));
+  CHECK(g.bf16_tflops == Approx(100));  // not replaced
+  CHECK(*g.e_bw * g.hbm_gb_per_s == Approx(1600));
+  // A file relative to the catalog's own figures leaves them as they are, whatever
+  // reference figure it states (hand-made files state others).
+  Calibration plain = probe("plain.yaml", "round", 1, "2026-01-01T00:00:00Z", 0.4);
+  plain.efficiencies->reference_bandwidth_bytes_per_s = 1e10;
+  auto b = CalibrationSet({plain}, false).apply(fixture(), round_tp1, nullptr);
+  REQUIRE(b);
+  CHECK(b->catalog.find_gpu("unit-gpu")->hbm_gb_per_s == Approx(1000));
+}
+
 TEST_CASE("calibration set: a probe of another model keeps the catalog's fixed step cost", "[calibrated_provider]") {
   CalibrationSet set({probe("moe.yaml", "round-moe", 1, "2026-01-01T00:00:00Z", 0.4, 0.009)}, false);
   auto a = set.apply(fixture(), round_tp1, nullptr);

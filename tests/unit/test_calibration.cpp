@@ -98,6 +98,62 @@ TEST_CASE("fit_decode_roofline with only bandwidth-bound points", "[calibration]
   CHECK(e.t_fixed_s == Approx(0.2e-3));
 }
 
+TEST_CASE("bounded_efficiencies replaces a reference that the device outran", "[calibration][fit]") {
+  // The fit: 500 GB/s effective bandwidth (2e-12 s/B), 40 TFLOP/s effective (2.5e-14 s/FLOP).
+  EfficiencyFit f;
+  f.seconds_per_byte = 2e-12;
+  f.seconds_per_flop = 2.5e-14;
+  f.t_fixed_s = 1e-4;
+  std::vector<std::string> notes;
+
+  SECTION("within the references: unchanged, the copy is not measured") {
+    // e_bw = 500 / 1000 = 0.5, e_fl = 40 / 100 = 0.4.
+    bool measured = false;
+    Efficiencies e = bounded_efficiencies(f, 1e12, 1e14, "catalog gpu x", 0, [&] {
+      measured = true;
+      return 9e11;
+    }, 8e13, notes);
+    CHECK(e.e_bw == Approx(0.5));
+    CHECK(*e.e_fl == Approx(0.4));
+    CHECK_FALSE(measured);
+    CHECK(notes.empty());
+    CHECK(e.reference_source == "catalog gpu x");
+  }
+  SECTION("e_bw above 1: the reference bandwidth is the measured copy") {
+    // Against 245 GB/s, e_bw = 500 / 245 = 2.04 (the figure the CPU probe reported). A copy
+    // at 625 GB/s: e_bw = 500 / 625 = 0.8. e_fl against 100 TFLOP/s stays 0.4.
+    Efficiencies e = bounded_efficiencies(f, 2.45e11, 1e14, "catalog gpu x", 0, [] { return 6.25e11; }, 8e13, notes);
+    CHECK(e.e_bw == Approx(0.8));
+    CHECK(e.reference_bandwidth_bytes_per_s == Approx(6.25e11));
+    CHECK(*e.e_fl == Approx(0.4));
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("e_bw 2.04 against the reference bandwidth 245.00 GB/s") != std::string::npos);
+    CHECK(notes[0].find("STREAM-style copy measured on this device, 625.00 GB/s") != std::string::npos);
+    CHECK(e.reference_source.rfind("catalog gpu x; reference bandwidth replaced by a STREAM-style copy", 0) == 0);
+    CHECK(reference_bandwidth_replaced(e));
+    CHECK_FALSE(reference_flops_replaced(e));
+  }
+  SECTION("e_bw above 1 against the copy too: the fit's own bandwidth, e_bw 1") {
+    // Copy 400 GB/s < 500 GB/s effective: reference 500 GB/s, e_bw = 1.
+    Efficiencies e = bounded_efficiencies(f, 2.45e11, 1e14, "measured", 0, [] { return 4e11; }, 8e13, notes);
+    CHECK(e.e_bw == Approx(1.0));
+    CHECK(e.reference_bandwidth_bytes_per_s == Approx(5e11));
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("reached only 400.00 GB/s") != std::string::npos);
+  }
+  SECTION("e_fl above 1: the measured GEMM, else the fit's own rate") {
+    // Against 20 TFLOP/s, e_fl = 40 / 20 = 2. The GEMM at 50 TFLOP/s: e_fl = 40 / 50 = 0.8.
+    Efficiencies e = bounded_efficiencies(f, 1e12, 2e13, "catalog gpu x", 0, nullptr, 5e13, notes);
+    CHECK(*e.e_fl == Approx(0.8));
+    CHECK(e.e_bw == Approx(0.5));
+    // The GEMM at 30 TFLOP/s, below the fit's 40: e_fl = 1 against 40.
+    notes.clear();
+    Efficiencies e2 = bounded_efficiencies(f, 1e12, 2e13, "catalog gpu x", 0, nullptr, 3e13, notes);
+    CHECK(*e2.e_fl == Approx(1.0));
+    CHECK(e2.reference_flops_per_s == Approx(4e13));
+  }
+}
+
 TEST_CASE("fit_decode_roofline holds t_fixed at 0 when it would swallow the bandwidth term", "[calibration][fit]") {
   // With peaks 1 TB/s and 5 TFLOP/s the first point is bandwidth-bound (1 ms vs 0.02 ms)
   // and the others compute-bound (1.01 vs 2 ms, 1.02 vs 4 ms). The compute line through

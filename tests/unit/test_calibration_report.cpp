@@ -2,6 +2,8 @@
 // from calibrations built by hand.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "plan/core/units.hpp"
 #include "plan/report/calibration_report.hpp"
 
@@ -234,13 +236,27 @@ TEST_CASE("render_calibration_list: valid, invalid and forced files", "[report][
   entries[0].file = "a.yaml";
   entries[0].calibration = probed();  // tokens/s of its largest decode batch
   entries[1].file = "b.yaml";
-  entries[1].error = "b.yaml:3:1: bad";
+  entries[1].error = "3:1: bad";
   entries[2].file = "c.yaml";
   entries[2].calibration = forced;    // no efficiencies: "-"
-  CHECK(report::render_calibration_list(entries) ==
-        "file    kind     model                                         gpu   precision  GPUs   e_bw  e_fl  t_fixed ms  tokens/s  created\n"
-        "------  -------  --------------------------------------------  ----  ---------  ----  -----  ----  ----------  --------  --------------------\n"
-        "a.yaml  probe    tiny                                          cpu0  fp32       1 tp  0.800     -      0.5000     500.0  2025-02-01T10:00:00Z\n"
-        "b.yaml  invalid  b.yaml:3:1: bad\n"
-        "c.yaml  import   llama-3-8b (forced: file is for other/model)  l4    bf16       1 tp      -     -           -    1234.6  2025-02-02T00:00:00Z\n");
+  // The invalid file on one line after the table, whose columns it does not widen. The
+  // table is 140 columns (widths 6, 6, 44, 4, 9, 4, 5, 4, 10, 8, 20 and 10 gaps of 2), so at
+  // 120 `created` (the 20 columns that end it) moves to a second table under the file column.
+  const std::string table =
+      "file    kind    model                                         gpu   precision  GPUs   e_bw  e_fl  t_fixed ms  tokens/s\n"
+      "------  ------  --------------------------------------------  ----  ---------  ----  -----  ----  ----------  --------\n"
+      "a.yaml  probe   tiny                                          cpu0  fp32       1 tp  0.800     -      0.5000     500.0\n"
+      "c.yaml  import  llama-3-8b (forced: file is for other/model)  l4    bf16       1 tp      -     -           -    1234.6\n"
+      "\n"
+      "file    created\n"
+      "------  --------------------\n"
+      "a.yaml  2025-02-01T10:00:00Z\n"
+      "c.yaml  2025-02-02T00:00:00Z\n";
+  const char* saved = std::getenv("COLUMNS");
+  const std::string keep = saved ? saved : "";
+  ::unsetenv("COLUMNS");
+  CHECK(report::render_calibration_list(entries) == table + "b.yaml: invalid, not read by plans: 3:1: bad\n");
+  // Only invalid files: no table.
+  CHECK(report::render_calibration_list({entries[1]}) == "b.yaml: invalid, not read by plans: 3:1: bad\n");
+  if (saved) ::setenv("COLUMNS", keep.c_str(), 1);
 }

@@ -149,6 +149,16 @@ TEST_CASE("models add: the user entry reads back as the config's architecture", 
   CHECK(a.moe_ffn == 128);
   CHECK(a.params_total == m.arch.params_total);
   CHECK(a.params_active == m.arch.params_active);
+  // Cited by its own file: render_user_model writes 2 comment lines, `sources:` and its item,
+  // `models:`, so the entry is on line 6.
+  CHECK(a.file == "tiny-moe.yaml");
+  CHECK(cite(a) == "tiny-moe.yaml:6");
+  // The config.json itself, for an hf: model (no line: the whole file describes it).
+  CHECK(cite(m.arch) == tiny);
+  // A shipped entry keeps calib/catalog.yaml.
+  ModelArch shipped_entry;
+  shipped_entry.line = 12;
+  CHECK(cite(shipped_entry) == "calib/catalog.yaml:12");
   // Its id may not repeat a shipped one.
   Catalog shipped = test::shipped_catalog();
   io::HfModel clash = m;

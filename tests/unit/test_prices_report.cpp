@@ -1,6 +1,8 @@
 // `plan prices show` text of lib/report/src/prices_report.cpp, from a sheet built by hand.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "plan/report/prices_report.hpp"
 
 using namespace plan;
@@ -69,7 +71,10 @@ TEST_CASE("render_price_sheet: API, managed and GPU tables with line numbers", "
   s.gpu_instances.push_back(g);
 
   // Prices per 1M tokens with 3 decimals, per hour with 4 (instances) or 2 (units,
-  // endpoints); every table followed by a blank line.
+  // endpoints); every table followed by a blank line. The managed table is 16 + 8 + 11 + 86
+  // + 4 columns and 4 gaps of 2 = 133 wide: at 120 its modes (which would end at 127) and
+  // line move to a second table under the offering column.
+  ::unsetenv("COLUMNS");  // the default width
   CHECK(report::render_price_sheet(s) ==
         "price sheet 2025-01 (effective 2025-01-15, USD), pricing/2025-01.yaml\n"
         "sha256 abc123\n"
@@ -78,10 +83,15 @@ TEST_CASE("render_price_sheet: API, managed and GPU tables with line numbers", "
         "---------  --------  --------  ---------  ---------  --------------  -----------  ------------  -------  ----\n"
         "mini       openai       0.150      0.600      0.075               -            -             -   128000    12\n"
         "\n"
-        "managed offering  provider  model        modes                                                                                   line\n"
-        "----------------  --------  -----------  --------------------------------------------------------------------------------------  ----\n"
-        "bedrock-llama     aws       llama-3-70b  on_demand 0.720/0.720 per 1M; provisioned 1m 21.18/unit-h; provisioned 6m 13.02/unit-h    30\n"
-        "hf-endpoint       hf        llama-3-8b   dedicated 1x a10g 1.30/h                                                                  41\n"
+        "managed offering  provider  model\n"
+        "----------------  --------  -----------\n"
+        "bedrock-llama     aws       llama-3-70b\n"
+        "hf-endpoint       hf        llama-3-8b\n"
+        "\n"
+        "managed offering  modes                                                                                   line\n"
+        "----------------  --------------------------------------------------------------------------------------  ----\n"
+        "bedrock-llama     on_demand 0.720/0.720 per 1M; provisioned 1m 21.18/unit-h; provisioned 6m 13.02/unit-h    30\n"
+        "hf-endpoint       dedicated 1x a10g 1.30/h                                                                  41\n"
         "\n"
         "gpu instance  provider  instance     gpu       GPUs  on-demand/h  reserved 1y/h  reserved 3y/h   spot/h  line\n"
         "------------  --------  -----------  --------  ----  -----------  -------------  -------------  -------  ----\n"

@@ -1,6 +1,9 @@
 // Text tables, Markdown, CSV and number formatting of lib/report/src/table.cpp.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <string>
+
 #include "plan/report/table.hpp"
 
 using namespace plan::report;
@@ -87,6 +90,11 @@ TEST_CASE("fixed, usd and human: locale-independent numbers", "[report][table]")
   CHECK(human(4.56e6) == "4.56M");
   CHECK(human(7.891e9) == "7.89B");
   CHECK(human(2e12) == "2.00T");
+  // The suffix of the value as printed: 999,999 rounds to 1.00M (not "1000.00k"), 999.7 to
+  // 1.00k (not "1000").
+  CHECK(human(999999) == "1.00M");
+  CHECK(human(999.7) == "1.00k");
+  CHECK(human(994999) == "995.00k");
 }
 
 TEST_CASE("human_volume: three significant figures with K, M, B, T", "[report][table][volume]") {
@@ -111,4 +119,86 @@ TEST_CASE("human_volume: three significant figures with K, M, B, T", "[report][t
   CHECK(human_volume(0) == "0");
   // Negative volumes keep their sign: -2,349,063,273 -> -2.35B.
   CHECK(human_volume(-2349063273.0) == "-2.35B");
+}
+
+TEST_CASE("Table::render_text: columns that do not fit move to a second table", "[report][table][width]") {
+  // Widths: id 2 ("id", "aa"), x 10, y 10, z 10. One line of all four: 2 + 3 x (2 + 10) = 38.
+  Table t;
+  t.add_column("id", Align::left);
+  for (const char* h : {"x", "y", "z"}) t.add_column(h);
+  t.add_row({"aa", "1111111111", "2222222222", "3333333333"});
+  CHECK(t.render_text(38) ==
+        "id           x           y           z\n"
+        "--  ----------  ----------  ----------\n"
+        "aa  1111111111  2222222222  3333333333\n");
+  // At 30: id + x + y = 2 + 12 + 12 = 26 fits, z (26 + 12 = 38) moves to a second table that
+  // repeats the key column.
+  CHECK(t.render_text(30) ==
+        "id           x           y\n"
+        "--  ----------  ----------\n"
+        "aa  1111111111  2222222222\n"
+        "\n"
+        "id           z\n"
+        "--  ----------\n"
+        "aa  3333333333\n");
+  // Narrower than the key and one column: each part still holds one column.
+  CHECK(t.render_text(5) ==
+        "id           x\n--  ----------\naa  1111111111\n\n"
+        "id           y\n--  ----------\naa  2222222222\n\n"
+        "id           z\n--  ----------\naa  3333333333\n");
+  // Two key columns: both repeated.
+  t.set_key_columns(2);
+  CHECK(t.render_text(30) ==
+        "id           x           y\n"
+        "--  ----------  ----------\n"
+        "aa  1111111111  2222222222\n"
+        "\n"
+        "id           x           z\n"
+        "--  ----------  ----------\n"
+        "aa  1111111111  3333333333\n");
+}
+
+TEST_CASE("wrap: words to lines of at most the width, continuation indented", "[report][table][width]") {
+  // "  " + "one two three" = 15 columns; at 12: "  one two" (9; + " three" = 15 > 12), then
+  // "      three" (rest "      " + "three" = 11).
+  CHECK(wrap("one two three", 12, "  ", "      ") == "  one two\n      three\n");
+  // Fits: one line.
+  CHECK(wrap("one two three", 15, "  ", "      ") == "  one two three\n");
+  // A word longer than the line stands alone.
+  CHECK(wrap("a verylongwordindeed b", 8, "", "") == "a\nverylongwordindeed\nb\n");
+  // Runs of spaces collapse.
+  CHECK(wrap("a   b", 80, "- ", "  ") == "- a b\n");
+}
+
+TEST_CASE("table_width and text_width follow COLUMNS, else 120 and 100", "[report][table][width]") {
+  const char* saved = std::getenv("COLUMNS");
+  const std::string keep = saved ? saved : "";
+  ::unsetenv("COLUMNS");
+  CHECK(table_width() == 120);
+  CHECK(text_width() == 100);
+  ::setenv("COLUMNS", "80", 1);
+  CHECK(table_width() == 80);
+  CHECK(text_width() == 80);
+  ::setenv("COLUMNS", "12", 1);  // below 40: not a terminal width
+  CHECK(text_width() == 100);
+  ::setenv("COLUMNS", "wide", 1);
+  CHECK(table_width() == 120);
+  if (saved) ::setenv("COLUMNS", keep.c_str(), 1);
+  else ::unsetenv("COLUMNS");
+}
+
+TEST_CASE("fit_lines: prose wider than a table is wrapped, tables are not", "[report][table][width]") {
+  ::unsetenv("COLUMNS");  // tables 120, text 100
+  // A table row of 110 columns (columns two spaces apart) stays; prose of 110 wraps at 100.
+  const std::string row = std::string(50, 'a') + "  " + std::string(58, 'b');
+  CHECK(fit_lines(row + "\n") == row + "\n");
+  const std::string prose = std::string(50, 'a') + " " + std::string(59, 'b');
+  CHECK(fit_lines(prose + "\n") == std::string(50, 'a') + "\n    " + std::string(59, 'b') + "\n");
+  ::setenv("COLUMNS", "40", 1);  // tables 40, text 40
+  // 30 columns: kept. 47 columns: wrapped at 40, continuation indented 4 more than the line
+  // (its own indent 2): "  note: aaaa bbbb cccc dddd eeee ffff" is 37; + " gggg" = 42 > 40.
+  const std::string in = "a table line of width thirty..\n  note: aaaa bbbb cccc dddd eeee ffff gggg\nlast";
+  CHECK(fit_lines(in) ==
+        "a table line of width thirty..\n  note: aaaa bbbb cccc dddd eeee ffff\n      gggg\nlast");
+  ::unsetenv("COLUMNS");
 }

@@ -194,6 +194,72 @@ TEST_CASE("tornado: one-at-a-time swings by hand", "[risk]") {
   CHECK(r.tornado[1].swing_usd == Approx(11124.60).epsilon(1e-6));
 }
 
+TEST_CASE("one-time price changes: a step from a month on", "[risk]") {
+  // 12 flat months. gpu_price_change {at_month: 4, change: -0.2}: months 1-3 at $1,999.99998,
+  // months 4-12 at 0.8 x 1,999.99998 = 1,599.999984; horizon 3 x 1,999.99998 + 9 x 1,599.999984
+  // = 5,999.99994 + 14,399.999856 = 20,399.999796; month 1 unchanged.
+  // api_price_change {at_month: 1, change: -0.2}: every month at 0.8 x 4,562.50 = 3,650;
+  // horizon 12 x 3,650 = 43,800.
+  const Case p = profile("", "  draws: 200\n  gpu_price_change: {at_month: 4, change: -0.2}\n"
+                             "  api_price_change: {at_month: 1, change: -0.2}\n");
+  const RiskResult r = run(p);
+  CHECK(find(r, "gpu").monthly_cost_usd.p50 == Approx(1999.99998));
+  CHECK(find(r, "gpu").horizon_cost_usd.p50 == Approx(20399.999796));
+  CHECK(find(r, "gpu").horizon_cost_usd.p90 == Approx(20399.999796));
+  CHECK(find(r, "api").monthly_cost_usd.p50 == Approx(3650));
+  CHECK(find(r, "api").horizon_cost_usd.p50 == Approx(43800));
+  // Both changes are fixed: no spread, so no tornado bar.
+  CHECK(r.tornado.empty());
+  REQUIRE(r.inputs.size() == 2);
+  CHECK(r.inputs[0].name == "api_price_change[month 1]");
+  CHECK(r.inputs[1].name == "gpu_price_change[month 4]");
+}
+
+TEST_CASE("one-time price change with a distribution; fixed inputs have no tornado bar", "[risk]") {
+  // gpu_price_change {at_month: 1, change: uniform(-0.4, 0)}: p10 -0.36, median -0.2, p90 -0.04.
+  // gpu horizon 12 x 1,999.99998 x (1 + c): at the median 19,199.99981; api 12 x 4,562.50 =
+  // 54,750 (volume fixed at 1). Margin of gpu over api: 54,750 - 24,000 x (1 + c) to the
+  // cent (24,000 x 0.99999999): at p10 54,750 - 15,359.99985 = 39,390.00015, at p90
+  // 54,750 - 23,039.99977 = 31,710.00023; swing 7,679.99992.
+  // volume: 1 (fixed) has no spread and no bar.
+  const Case p = profile("", "  draws: 200\n  volume: 1\n"
+                             "  gpu_price_change: {at_month: 1, change: {dist: uniform, low: -0.4, high: 0}}\n");
+  const RiskResult r = run(p);
+  REQUIRE(r.recommended);
+  CHECK(*r.recommended == "gpu");
+  REQUIRE(r.tornado.size() == 1);
+  CHECK(r.tornado[0].input == "gpu_price_change[month 1]");
+  CHECK(r.tornado[0].low_value == Approx(-0.36));
+  CHECK(r.tornado[0].low_usd == Approx(39390.00015).epsilon(1e-8));
+  CHECK(r.tornado[0].high_usd == Approx(31710.00023).epsilon(1e-8));
+  CHECK(r.tornado[0].swing_usd == Approx(7679.99992).epsilon(1e-7));
+}
+
+TEST_CASE("a step price change is read strictly", "[risk][profile]") {
+  CHECK_THROWS_WITH(profile("", "  gpu_price_change: -0.2\n"), Catch::Contains("gpu_price_change is not a mapping"));
+  CHECK_THROWS_WITH(profile("", "  gpu_price_change: {change: -0.2}\n"), Catch::Contains("at_month"));
+  CHECK_THROWS_WITH(profile("", "  api_price_change: {at_month: 0, change: -0.2}\n"), Catch::Contains("at_month"));
+  CHECK_THROWS_WITH(profile("", "  api_price_change: {at_month: 2, change: -1.5}\n"), Catch::Contains("change"));
+}
+
+TEST_CASE("probability that the cheapest option is of a kind", "[risk]") {
+  // As in "probability that a fixed cost beats a linear one": P(gpu cheapest) = 0.603784.
+  // With one option per kind, the self_hosted group's probability is gpu's, the api group's
+  // api's; a kind with no option (managed) is never cheapest.
+  const Case p = profile("horizon: {months: 1}\n", "  draws: 50000\n  volume: {dist: lognormal, median: 0.5, sigma: 0.5}\n");
+  RiskSettings st;
+  st.groups = {OptionKind::self_hosted, OptionKind::api, OptionKind::managed};
+  const RiskResult r = run(p, st);
+  REQUIRE(r.groups.size() == 3);
+  CHECK(r.groups[0].kind == OptionKind::self_hosted);
+  CHECK(r.groups[0].options == std::vector<std::string>{"gpu"});
+  CHECK(r.groups[0].probability_cheapest == Approx(0.603784).margin(0.01));
+  CHECK(r.groups[1].probability_cheapest == Approx(1 - 0.603784).margin(0.01));
+  CHECK(r.groups[2].options.empty());
+  CHECK(r.groups[2].probability_cheapest == 0);
+  CHECK(r.groups[0].probability_cheapest + r.groups[1].probability_cheapest == Approx(1.0));
+}
+
 TEST_CASE("same seed, same bytes, whatever the thread count", "[risk]") {
   const Case p = profile("horizon: {months: 6, growth_per_month: 0.02}\n",
                       "  draws: 20000\n  seed: 11\n  volume: {dist: lognormal, p10: 0.5, p90: 2}\n"

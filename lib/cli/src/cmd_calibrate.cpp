@@ -11,6 +11,7 @@
 #include <set>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <iostream>
@@ -312,11 +313,38 @@ int run_calibrate(const Globals& g, RunOptions o) {
                          "(that needs --backend cuda at bf16 or fp16{})",
                          spec->id, spec->device == "cpu" ? ", or --backend cpu for a catalog cpu entry" : ""));
   }
-  c.efficiencies = efficiencies_from_fit(fit, ref_bw, ref_fl, ref_source, prefill_rate);
+  // An efficiency above 1 means the reference is wrong for this device: on the CPU the
+  // bandwidth is then measured again as a STREAM-style copy of the bytes a decode step moves
+  // (at most 1 GiB per array); the CUDA probe's own streaming kernels already ran.
+  const double copy_bytes = std::clamp(r.decode.front().bytes * r.layers_run / std::max(1, r.layers), 1048576.0,
+                                       1073741824.0);
+  std::function<double()> measure_copy = [&]() {
+    if (backend != "cpu") return r.stream_bandwidth_bytes_per_s;
+    progress(fmt::format("stream copy, 2 arrays of {:.0f} MiB (the fitted bandwidth exceeds the reference)",
+                         copy_bytes / 1048576.0));
+    return probe::stream_copy_bytes_per_s(std::size_t(copy_bytes), cfg.repeats);
+  };
+  std::vector<std::string> findings;
+  c.efficiencies = bounded_efficiencies(fit, ref_bw, ref_fl, ref_source, prefill_rate, measure_copy,
+                                        r.gemm_flops_per_s, findings);
+  for (const auto& f : findings) {
+    progress(f);
+    r.notes.push_back(f);
+  }
   c.fit = fit;
   c.probe = std::move(r);
 
   std::string path = o.out.empty() ? default_output(g, c, backend) : o.out;
+  // What is written must read back (calibrate show, list and plans read it with the same
+  // reader): a file the reader would reject is an error here, and nothing is written.
+  try {
+    (void)io::parse_calibration(path, io::render_calibration(c));
+  } catch (const Error& e) {
+    throw Error(fmt::format("the calibration file for {} would not read back, so it was not written: {} (a fault "
+                            "of plan; please report it)",
+                            path, e.what()),
+                ExitCode::internal_error);
+  }
   io::write_calibration(path, c);
   if (path != "-") {
     c.path = path;
@@ -475,7 +503,9 @@ int list_calibrate(const Globals& g) {
       try {
         e.calibration = io::load_calibration(f);
       } catch (const Error& err) {
-        e.error = err.formatted();
+        // The file is named at the start of its line: its location is the line and column.
+        const SourceLoc& at = err.loc();
+        e.error = at.line > 0 ? fmt::format("{}:{}: {}", at.line, at.col, err.what()) : std::string(err.what());
       }
       entries.push_back(std::move(e));
     }

@@ -9,6 +9,7 @@
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/hf_config.hpp"
 #include "plan/report/perf_report.hpp"
+#include "plan/report/table.hpp"
 
 namespace plan::cli {
 namespace {
@@ -121,8 +122,10 @@ void setup_perf(CLI::App& app, Registry& reg) {
                                Parallel layout, std::vector<std::string>* notes) {
       return cal.apply(cat, {model, gpu, precision, tp, layout}, notes);
     };
-    const perf::PerfRunResult r = perf::run_perf(cat, q, lookup);
-    emit(opt->format == "json" ? report::render_perf_json(r) : report::render_perf_table(r), opt->out);
+    perf::PerfRunResult r = perf::run_perf(cat, q, lookup);
+    for (const auto& [path, why] : cal.skipped())
+      r.notes.push_back(fmt::format("calibration file {} skipped: {} (plan calibrate list shows it as invalid)", path, why));
+    emit(opt->format == "json" ? report::render_perf_json(r) : report::fit_lines(report::render_perf_table(r)), opt->out);
     return 0;
   });
 }

@@ -100,11 +100,12 @@ void setup_prices(CLI::App& app, Registry& reg) {
     t.add_column("version", report::Align::left);
     t.add_column("effective", report::Align::left);
     t.add_column("file", report::Align::left);
-    t.add_column("", report::Align::left);
+    // The sheet a plan uses when neither the profile nor --prices names one: the newest.
+    t.add_column("default", report::Align::left);
     for (std::size_t i = 0; i < sheets.size(); ++i)
       t.add_row({sheets[i].version, sheets[i].effective_date,
                  "pricing/" + sheets[i].path.substr(sheets[i].path.find_last_of('/') + 1),
-                 i + 1 == sheets.size() ? "(default)" : ""});
+                 i + 1 == sheets.size() ? "yes" : ""});
     emit(t.render_text(), "");
     return 0;
   });

@@ -15,10 +15,13 @@ void setup_recommend(CLI::App& app, Registry& reg) {
                    "Price-sheet version or file (default: the profile's, else the newest)");
   add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown"},
                          "Write to FILE atomically instead of standard output");
+  add_scale_arg(*sub, opt->scale);
   reg.add(sub, [opt, &g = reg.globals]() {
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
+    const std::string scaled = apply_scale(l.profile, opt->scale);
     auto perf = make_replica_provider(g, "", l.profile.models);
     Recommendation r = recommend(l.profile, l.sheet, perf.get());
+    if (!scaled.empty()) r.compare.notes.insert(r.compare.notes.begin(), scaled);
     emit(report::render_recommend(r, to_format(opt->format)), opt->out);
     return 0;
   });

@@ -30,14 +30,17 @@ void setup_report(CLI::App& app, Registry& reg) {
                    "Price-sheet version or file (default: the profile's, else the newest)");
   sub->add_option("-o,--output", opt->out, "HTML file to write atomically (default, or '-': standard output)");
   add_window_args(*sub, opt->window);
+  add_scale_arg(*sub, opt->scale);
   sub->add_option("--points", opt->points, "Volumes in the cost-against-volume chart (100x below to 100x above today)")
       ->check(CLI::Range(10, 5000))
       ->capture_default_str();
   reg.add(sub, [opt, &g = reg.globals]() {
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
     apply_window(l.profile, opt->window);
+    const std::string scaled = apply_scale(l.profile, opt->scale);
     auto perf = make_replica_provider(g, "", l.profile.models);
     Recommendation rec = recommend(l.profile, l.sheet, perf.get());
+    if (!scaled.empty()) rec.compare.notes.insert(rec.compare.notes.begin(), scaled);
 
     std::vector<std::unique_ptr<OptionEvaluator>> evals;
     std::vector<const OptionEvaluator*> ptrs;

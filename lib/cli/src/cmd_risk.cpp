@@ -1,4 +1,5 @@
 // plan risk PROFILE: Monte Carlo over the profile's uncertainty: section.
+#include <algorithm>
 #include <cstdlib>
 #include <fmt/format.h>
 
@@ -14,6 +15,7 @@ struct RiskOptions : ProfileArgs {
   std::optional<int> draws;
   std::optional<std::int64_t> seed;
   std::optional<int> threads;
+  std::vector<std::string> groups;
 };
 
 // --threads, else PLAN_THREADS, else 0 (every core).
@@ -46,20 +48,34 @@ void setup_risk(CLI::App& app, Registry& reg) {
                   "Threads drawing (default: $PLAN_THREADS, else every core); the output does not depend on it")
       ->check(CLI::Range(1, 1024));
   add_report_output_args(*sub, *opt, {"table", "csv", "json", "markdown"});
+  add_scale_arg(*sub, opt->scale);
+  sub->add_option("--group", opt->groups,
+                  "Also give the probability that the cheapest option is of this kind (some option of the kind beats "
+                  "every other): self_hosted, api, managed or hybrid; repeatable")
+      ->check(CLI::IsMember({"self_hosted", "api", "managed", "hybrid"}));
   reg.add(sub, [opt, &g = reg.globals]() {
     RiskSettings st;
     st.threads = thread_count(opt->threads);
     st.draws = opt->draws;
     if (opt->seed) st.seed = static_cast<std::uint64_t>(*opt->seed);
+    for (const auto& k : opt->groups) {
+      const OptionKind kind = k == "api"       ? OptionKind::api
+                              : k == "managed" ? OptionKind::managed
+                              : k == "hybrid"  ? OptionKind::hybrid
+                                               : OptionKind::self_hosted;
+      if (std::find(st.groups.begin(), st.groups.end(), kind) == st.groups.end()) st.groups.push_back(kind);
+    }
     Loaded l = load_profile_and_sheet(g, opt->profile, opt->prices);
     apply_window(l.profile, opt->window);
+    const std::string scaled = apply_scale(l.profile, opt->scale);
     const std::optional<Uncertainty> u = io::load_uncertainty(opt->profile);
     if (!u)
       throw Error(l.profile.loc, "profile has no uncertainty section (expected 'uncertainty:' with the inputs to "
                                  "vary; see docs/risk.md)");
     io::check_uncertainty_providers(*u, l.sheet);
     auto perf = make_replica_provider(g, "", l.profile.models);
-    const RiskResult r = run_risk(l.profile, *u, l.sheet, perf.get(), st);
+    RiskResult r = run_risk(l.profile, *u, l.sheet, perf.get(), st);
+    if (!scaled.empty()) r.notes.insert(r.notes.begin(), scaled);
     emit(report::render_risk(r, to_format(opt->format)), opt->out);
     return 0;
   });

@@ -41,6 +41,18 @@ void apply_window(Profile& p, const WindowArgs& w) {
   }
 }
 
+void add_scale_arg(CLI::App& sub, double& scale) {
+  sub.add_option("--scale", scale, "Multiply every workload's volume (requests per day) by X, e.g. 2 or 0.5")
+      ->check(CLI::Range(1e-6, 1e6));
+}
+
+std::string apply_scale(Profile& p, double scale) {
+  if (scale == 1) return "";
+  for (auto& w : p.workloads) w.requests_per_day *= scale;
+  return fmt::format("volume x{:g} (--scale): every workload's requests per day is {:g} times the profile's", scale,
+                     scale);
+}
+
 CLI::Option* add_format_option(CLI::App& sub, std::string& target, const std::vector<std::string>& choices) {
   std::string list;
   for (const auto& c : choices) list += (list.empty() ? "" : "|") + c;

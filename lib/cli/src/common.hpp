@@ -77,6 +77,7 @@ struct ProfileArgs {
   std::string prices;
   std::string format = "table";
   std::string out;
+  double scale = 1;  // --scale, where the command has it
 };
 // Adds the PROFILE argument (required) and --prices; the help texts are each command's own.
 void add_profile_args(CLI::App& sub, ProfileArgs& a, const std::string& profile_help,
@@ -86,6 +87,13 @@ void add_profile_args(CLI::App& sub, ProfileArgs& a, const std::string& profile_
 void add_report_output_args(CLI::App& sub, ProfileArgs& a, const std::vector<std::string>& formats,
                             const std::string& out_help = "Write to FILE atomically instead of standard output "
                                                           "('-' = stdout)");
+
+// --scale X of the commands that cost a profile (compare, recommend, risk, report): every
+// workload's volume times X, without editing the profile.
+void add_scale_arg(CLI::App& sub, double& scale);
+// Multiplies every workload's requests per day by `scale`; returns the finding that says so
+// ("" when scale is 1), for the command's notes.
+std::string apply_scale(Profile& p, double scale);
 
 // --start and --months of the commands that project over months (project, report, risk):
 // they replace the profile's horizon start and length.

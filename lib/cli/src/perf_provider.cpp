@@ -3,6 +3,7 @@
 // directory's calib/results/ and of the user's ($XDG_DATA_HOME/plan/calib/results/). Which calibration sizes a
 // deployment is perf::CalibrationSet (lib/core).
 #include <filesystem>
+#include <fmt/format.h>
 
 #include "common.hpp"
 #include "plan/io/calibration_io.hpp"
@@ -37,16 +38,22 @@ perf::CalibrationSet load_calibrations(const Globals& g) {
     for (const auto& f : g.calibrations) files.push_back(io::load_calibration(f));
     return perf::CalibrationSet(std::move(files), true);
   }
+  std::vector<std::pair<std::string, std::string>> skipped;
   for (const auto& dir : g.calibration_dirs()) {
     for (const auto& f : io::list_calibrations(dir)) {
       try {
         files.push_back(io::load_calibration(f));
-      } catch (const Error&) {
-        // `plan calibrate list` shows such files as invalid; they never size anything.
+      } catch (const Error& e) {
+        // Never sizes anything; plans say so in a finding, `plan calibrate list` shows it as invalid.
+        const SourceLoc& at = e.loc();
+        skipped.emplace_back(f, at.line > 0 ? fmt::format("line {}:{}: {}", at.line, at.col, e.what())
+                                            : std::string(e.what()));
       }
     }
   }
-  return perf::CalibrationSet(std::move(files), false);
+  perf::CalibrationSet set(std::move(files), false);
+  for (auto& [f, why] : skipped) set.add_skipped(std::move(f), std::move(why));
+  return set;
 }
 
 std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration,

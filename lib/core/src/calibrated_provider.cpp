@@ -3,10 +3,12 @@
 #include "plan/core/calibrated_provider.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "plan/core/serving_fit.hpp"
+#include "plan/core/units.hpp"
 
 namespace plan::perf {
 namespace {
@@ -24,6 +26,12 @@ Catalog probe_catalog(const Catalog& base, const std::string& gpu, const Precisi
   Catalog cat = base;
   for (auto& g : cat.gpus) {
     if (g.id != gpu) continue;
+    // Where the probe found the catalog's figure wrong for the device (an efficiency above 1),
+    // its efficiencies are relative to what it measured instead, and so is the plan.
+    if (reference_bandwidth_replaced(*c.efficiencies))
+      g.hbm_gb_per_s = c.efficiencies->reference_bandwidth_bytes_per_s / bytes_per_gb;
+    if (reference_flops_replaced(*c.efficiencies) && !gemm_below_16bit(g, weights))
+      g.bf16_tflops = c.efficiencies->reference_flops_per_s / 1e12;
     g.e_bw = c.efficiencies->e_bw;
     if (c.efficiencies->e_fl) (gemm_below_16bit(g, weights) ? g.e_fl_8 : g.e_fl_16) = *c.efficiencies->e_fl;
   }
@@ -305,6 +313,15 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option&
       std::move(best), std::vector<std::string>{fmt::format(
                            "layout {} chosen: measured by the serving results {} ({:.2f} requests/s per GPU). {}",
                            deployment(best->spec()), best_file, per_gpu(best->spec()), why)});
+}
+
+std::vector<std::string> CalibratedReplicaModelProvider::findings() const {
+  std::vector<std::string> out;
+  for (const auto& [path, why] : calibrations_.skipped())
+    out.push_back(fmt::format("calibration file {} skipped: {} (plan calibrate list shows it as invalid; nothing "
+                              "is sized by it)",
+                              path, why));
+  return out;
 }
 
 }  // namespace plan::perf

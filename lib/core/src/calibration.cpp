@@ -209,6 +209,74 @@ Efficiencies efficiencies_from_fit(const EfficiencyFit& fit, double reference_ba
   return e;
 }
 
+namespace {
+// How a replaced reference is said in the reference source, which plans read back.
+constexpr const char* kBandwidthReplaced = "; reference bandwidth replaced by";
+constexpr const char* kFlopsReplaced = "; reference FLOP rate replaced by";
+}  // namespace
+
+bool reference_bandwidth_replaced(const Efficiencies& e) {
+  return e.reference_source.find(kBandwidthReplaced) != std::string::npos;
+}
+bool reference_flops_replaced(const Efficiencies& e) {
+  return e.reference_source.find(kFlopsReplaced) != std::string::npos;
+}
+
+Efficiencies bounded_efficiencies(const EfficiencyFit& fit, double reference_bandwidth_bytes_per_s,
+                                  double reference_flops_per_s, std::string reference_source,
+                                  double prefill_flops_per_s, const std::function<double()>& measure_copy,
+                                  double measured_flops_per_s, std::vector<std::string>& notes) {
+  Efficiencies e = efficiencies_from_fit(fit, reference_bandwidth_bytes_per_s, reference_flops_per_s,
+                                         std::move(reference_source), prefill_flops_per_s);
+  if (e.e_bw > 1) {
+    const double effective = e.e_bw * e.reference_bandwidth_bytes_per_s;
+    const double copy = measure_copy ? measure_copy() : 0.0;
+    std::string why = fmt::format("e_bw {:.2f} against the reference bandwidth {:.2f} GB/s means that reference is "
+                                  "wrong for this device",
+                                  e.e_bw, e.reference_bandwidth_bytes_per_s / 1e9);
+    if (copy > 0 && effective <= copy) {
+      e.reference_bandwidth_bytes_per_s = copy;
+      e.reference_source += fmt::format("{} a STREAM-style copy measured on this device ({:.2f} GB/s)",
+                                        kBandwidthReplaced, copy / 1e9);
+      why += fmt::format(": the reference bandwidth is a STREAM-style copy measured on this device, {:.2f} GB/s",
+                         copy / 1e9);
+    } else {
+      e.reference_bandwidth_bytes_per_s = effective;
+      e.reference_source += fmt::format("{} the fit's own effective {:.2f} GB/s{}", kBandwidthReplaced, effective / 1e9,
+                                        copy > 0 ? fmt::format(" (a STREAM-style copy on this device reached "
+                                                               "{:.2f} GB/s, less)",
+                                                               copy / 1e9)
+                                                 : std::string());
+      why += fmt::format("{}: the reference bandwidth is the fit's own effective {:.2f} GB/s, so e_bw is 1",
+                         copy > 0 ? fmt::format(", and a STREAM-style copy on it reached only {:.2f} GB/s", copy / 1e9)
+                                  : std::string(),
+                         effective / 1e9);
+    }
+    e.e_bw = effective / e.reference_bandwidth_bytes_per_s;
+    notes.push_back(why);
+  }
+  if (e.e_fl && *e.e_fl > 1) {
+    const double effective = *e.e_fl * e.reference_flops_per_s;
+    std::string why = fmt::format("e_fl {:.2f} against the reference {:.4g} TFLOPS means that reference is wrong "
+                                  "for this device",
+                                  *e.e_fl, e.reference_flops_per_s / 1e12);
+    if (measured_flops_per_s > 0 && effective <= measured_flops_per_s) {
+      e.reference_flops_per_s = measured_flops_per_s;
+      e.reference_source += fmt::format("{} the GEMM measured on this device ({:.4g} TFLOPS)", kFlopsReplaced,
+                                        measured_flops_per_s / 1e12);
+      why += fmt::format(": the reference is the GEMM measured on this device, {:.4g} TFLOPS",
+                         measured_flops_per_s / 1e12);
+    } else {
+      e.reference_flops_per_s = effective;
+      e.reference_source += fmt::format("{} the fit's own effective {:.4g} TFLOPS", kFlopsReplaced, effective / 1e12);
+      why += fmt::format(": the reference is the fit's own effective {:.4g} TFLOPS, so e_fl is 1", effective / 1e12);
+    }
+    e.e_fl = effective / e.reference_flops_per_s;
+    notes.push_back(why);
+  }
+  return e;
+}
+
 bool calibration_matches(const Calibration& c, const CalibrationKey& key) {
   return c.model == key.model && c.gpu == key.gpu && c.precision == key.precision && c.tp == key.tp &&
          c.parallel == key.parallel;

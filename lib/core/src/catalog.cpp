@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fmt/format.h>
 
 namespace plan {
 namespace {
@@ -67,5 +68,10 @@ bool model_name_matches(const std::string& name, const std::string& model_id, co
 std::string Catalog::model_ids() const { return join_ids(models); }
 std::string Catalog::gpu_ids() const { return join_ids(gpus); }
 std::string Catalog::precision_ids() const { return join_ids(precisions); }
+
+std::string cite(const ModelArch& m) {
+  const std::string& file = m.file.empty() ? std::string("calib/catalog.yaml") : m.file;
+  return m.line > 0 ? fmt::format("{}:{}", file, m.line) : file;
+}
 
 }  // namespace plan

@@ -131,6 +131,8 @@ CompareResult compare(const Profile& p, const PriceSheet& sheet, const ReplicaMo
                                     "overheads and queueing depend on it)",
                                     to_string(w.loc), w.id));
   if (auto age = sheet_age_finding(sheet)) c.notes.insert(c.notes.begin(), *age);
+  if (perf)
+    for (auto& f : perf->findings()) c.notes.push_back(std::move(f));
   const OptionResult* best = nullptr;
   for (const auto& r : c.options) {
     if (r.feasible && (!best || r.monthly_cost_usd < best->monthly_cost_usd)) best = &r;

@@ -77,8 +77,7 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.gpu = gpu->id;
   r.precision = w->id;
   r.kv_precision = kv->id;
-  // A model read from a config.json (hf:PATH) names that file; a catalog entry its line.
-  r.model_source = m->line > 0 ? fmt::format("calib/catalog.yaml:{} ({})", m->line, m->source) : m->source;
+  r.model_source = fmt::format("{} ({})", cite(*m), m->source);
   r.gpu_source = fmt::format("calib/catalog.yaml:{} ({})", gpu->line, gpu->source);
   r.mode = req.mode;
   r.kv_bytes_per_token_total = kv_bytes_per_token(*m, *kv);

@@ -56,6 +56,7 @@ struct Input {
   std::string provider;
   Distribution dist;  // throughput: the first fleet's, for display
   std::string source;
+  int at_month = 1;   // api_price_step and gpu_price_step: first month (1-based) at the changed price
 };
 
 // An option's cost lines at log-spaced effective volumes, evaluated by the compare engine.
@@ -111,6 +112,10 @@ struct DrawInputs {
   double volume = 1;
   std::optional<double> growth;  // nullopt: the horizon's volume scales
   double gpu_change = 0;
+  double gpu_step = 0;       // one-time change of GPU prices
+  int gpu_step_month = 0;    // 0-based month it starts; months_ or later: none
+  double api_step = 0;       // one-time change of pay-per-token prices (every provider)
+  int api_step_month = 0;
   double throughput_u = 0.5;
   double spot_price_u = 0.5;
   std::optional<double> spot;
@@ -156,7 +161,11 @@ void Engine::resolve_inputs() {
   const Uncertainty& u = u_;
   auto add = [&](const UncertainValue& v) {
     inputs_.push_back({v.name(), v.input, v.provider, v.dist,
-                       v.loc.file.empty() ? "profile" : fmt::format("{}:{}", v.loc.file, v.loc.line)});
+                       v.loc.file.empty() ? "profile" : fmt::format("{}:{}", v.loc.file, v.loc.line), v.at_month});
+    if ((v.input == UncertainInput::api_price_step || v.input == UncertainInput::gpu_price_step) &&
+        v.at_month > p_.horizon.months)
+      notes_.push_back(fmt::format("{} starts in month {}, after the horizon's {} months: it changes nothing",
+                                   to_string(v.input), v.at_month, p_.horizon.months));
   };
   for (const auto& v : u.inputs)
     if (v.input != UncertainInput::throughput && v.input != UncertainInput::spot_price) add(v);
@@ -236,6 +245,8 @@ void Engine::resolve_inputs() {
   for (const auto& m : models_) priced_per_token = priced_per_token || !m.traits.token_provider.empty();
   if (u.find(UncertainInput::api_price_change_per_year) && !priced_per_token)
     notes_.push_back("api_price_change_per_year is uncertain but no option pays per token: it changes nothing");
+  if (u.find(UncertainInput::api_price_step) && !priced_per_token)
+    notes_.push_back("api_price_change is uncertain but no option pays per token: it changes nothing");
   // Each pay-per-token provider's price change: its own entry, else the default one.
   for (auto& m : models_) {
     if (m.traits.token_provider.empty()) continue;
@@ -266,7 +277,15 @@ DrawInputs Engine::values(const double* u) const {
       case UncertainInput::gpu_price_change_per_year: d.gpu_change = std::max(-1.0, v); break;
       case UncertainInput::spot_interruption_overhead: d.spot = std::max(0.0, v); break;
       case UncertainInput::peak_to_average: d.peak = std::max(1e-6, v); break;
-      default: break;  // api prices: per option, in cost()
+      case UncertainInput::gpu_price_step:
+        d.gpu_step = std::max(-1.0, v);
+        d.gpu_step_month = in.at_month - 1;
+        break;
+      case UncertainInput::api_price_step:
+        d.api_step = std::max(-1.0, v);
+        d.api_step_month = in.at_month - 1;
+        break;
+      default: break;  // yearly api price trends: per option, in cost()
     }
   }
   return d;
@@ -415,6 +434,8 @@ void Engine::cost(const double* u, double* monthly, double* horizon, unsigned ch
       api_step = std::pow(1 + c, 1.0 / 12);
     }
     double api_f = 1, gpu_f = 1;
+    if (d.gpu_step_month == 0) gpu_f *= 1 + d.gpu_step;
+    if (d.api_step_month == 0 && !m.traits.token_provider.empty()) api_f *= 1 + d.api_step;
     double total = m.one_time;
     bool ok = true, defined = true;
     std::size_t f = 0;
@@ -432,6 +453,9 @@ void Engine::cost(const double* u, double* monthly, double* horizon, unsigned ch
       }
       api_f *= api_step;
       gpu_f *= gpu_step;
+      // A one-time change applies from its month on: the factor for month + 1.
+      if (month + 1 == d.gpu_step_month) gpu_f *= 1 + d.gpu_step;
+      if (month + 1 == d.api_step_month && !m.traits.token_provider.empty()) api_f *= 1 + d.api_step;
     }
     horizon[j] = defined ? total : inf;
     feasible[j] = ok && defined;
@@ -567,6 +591,7 @@ RiskResult Engine::run() {
 
   // Summaries.
   std::vector<long long> cheapest(nopt, 0), ok(nopt, 0);
+  std::vector<long long> group_cheapest(st_.groups.size(), 0);
   for (std::size_t d = 0; d < n; ++d) {
     int best = -1;
     for (std::size_t j = 0; j < nopt; ++j) {
@@ -574,7 +599,20 @@ RiskResult Engine::run() {
       ++ok[j];
       if (best < 0 || horizon[d * nopt + j] < horizon[d * nopt + static_cast<std::size_t>(best)]) best = static_cast<int>(j);
     }
-    if (best >= 0) ++cheapest[static_cast<std::size_t>(best)];
+    if (best < 0) continue;
+    ++cheapest[static_cast<std::size_t>(best)];
+    for (std::size_t g = 0; g < st_.groups.size(); ++g)
+      if (p_.options[static_cast<std::size_t>(best)].kind() == st_.groups[g]) ++group_cheapest[g];
+  }
+  // By kind: the share of draws in which the cheapest feasible option is of that kind, that
+  // is, in which some option of the kind beats every option of the others.
+  for (std::size_t g = 0; g < st_.groups.size(); ++g) {
+    RiskGroup rg;
+    rg.kind = st_.groups[g];
+    for (const auto& o : p_.options)
+      if (o.kind() == rg.kind) rg.options.push_back(o.id);
+    rg.probability_cheapest = static_cast<double>(group_cheapest[g]) / static_cast<double>(n);
+    res.groups.push_back(std::move(rg));
   }
   std::vector<double> col(n);
   for (std::size_t j = 0; j < nopt; ++j) {
@@ -618,6 +656,8 @@ RiskResult Engine::run() {
       bar.input = inputs_[i].name;
       bar.low_value = inputs_[i].dist.quantile(0.1);
       bar.high_value = inputs_[i].dist.quantile(0.9);
+      // An input with no spread (a fixed value) moves nothing: it has no bar.
+      if (bar.low_value == bar.high_value) continue;
       const std::vector<double> lo = eval_point(1 + 2 * i);
       const std::vector<double> hi = eval_point(2 + 2 * i);
       bar.low_usd = lo[q] - lo[r];

@@ -95,11 +95,15 @@ const char* to_string(UncertainInput i) {
     case UncertainInput::spot_interruption_overhead: return "spot_interruption_overhead";
     case UncertainInput::peak_to_average: return "peak_to_average";
     case UncertainInput::spot_price: return "spot_price";
+    case UncertainInput::api_price_step: return "api_price_change";
+    case UncertainInput::gpu_price_step: return "gpu_price_change";
   }
   return "?";
 }
 
 std::string UncertainValue::name() const {
+  if (input == UncertainInput::api_price_step || input == UncertainInput::gpu_price_step)
+    return fmt::format("{}[month {}]", to_string(input), at_month);
   if (provider.empty()) return to_string(input);
   return fmt::format("{}[{}]", to_string(input), provider);
 }

@@ -235,7 +235,11 @@ void parse_user_models(Catalog& c, const std::string& file, const std::string& t
   read_sources(file, top, c.sources);
   std::set<std::string> ids;
   for (const auto& m : c.models) ids.insert(m.id);
-  read_entries(top, "models", "model", c.models, [&](Map& m) { return read_model(c, m); }, ids);
+  read_entries(top, "models", "model", c.models, [&](Map& m) {
+    ModelArch a = read_model(c, m);
+    a.file = file;
+    return a;
+  }, ids);
   top.finish();
 }
 

@@ -169,6 +169,7 @@ HfModel parse_hf_config(const std::string& file, const std::string& text, const 
   a.id = id;
   a.name = id;
   a.source = file;
+  a.file = file;
   a.layers = o.integer("num_hidden_layers");
   a.hidden = o.integer("hidden_size");
   a.heads = o.integer("num_attention_heads");

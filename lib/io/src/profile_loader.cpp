@@ -419,6 +419,8 @@ Uncertainty read_uncertainty(const std::string& file, const Node& n, const Horiz
       {UncertainInput::spot_interruption_overhead, Range::non_negative(10)},
       {UncertainInput::peak_to_average, Range::positive(24)},
       {UncertainInput::spot_price, Range::positive(100)},
+      {UncertainInput::api_price_step, Range{-1, 10, false}},
+      {UncertainInput::gpu_price_step, Range{-1, 10, false}},
   };
   for (const Key& k : keys) {
     const char* name = to_string(k.input);
@@ -452,7 +454,19 @@ Uncertainty read_uncertainty(const std::string& file, const Node& n, const Horiz
     UncertainValue v;
     v.input = k.input;
     v.loc = at;
-    v.dist = read_distribution(file, *node, name, k.range);
+    if (k.input == UncertainInput::api_price_step || k.input == UncertainInput::gpu_price_step) {
+      // A one-time change: {at_month: M, change: number or distribution}.
+      if (!node->IsMap())
+        fail(file, *node, fmt::format("{} is not a mapping (expected {{at_month: M, change: C}}: from month M on, "
+                                      "prices are (1 + C) times; a yearly trend is {}_per_year)",
+                                      name, name));
+      Map sm(file, *node, name);
+      v.at_month = sm.integer("at_month", 1, 600);
+      v.dist = read_distribution(file, sm.node("change"), fmt::format("'change' of {}", name), k.range);
+      sm.finish();
+    } else {
+      v.dist = read_distribution(file, *node, name, k.range);
+    }
     u.inputs.push_back(std::move(v));
   }
   m.finish();
@@ -644,6 +658,12 @@ Profile parse_profile(const std::string& file, const std::string& text) {
 Profile load_profile(const std::string& path) {
   Limits limits;
   return parse_profile(path, read_text_file(path, limits.max_bytes));
+}
+
+std::set<std::string> profile_keys(const std::vector<std::string>& paths) {
+  KeyRecorder rec;
+  for (const auto& p : paths) (void)load_profile(p);
+  return rec.keys();
 }
 
 void check_references(const Profile& p, const PriceSheet& s) {

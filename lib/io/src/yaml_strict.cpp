@@ -371,7 +371,18 @@ SourceLoc Map::key_loc(const char* key) const {
   return loc();
 }
 
+namespace {
+thread_local KeyRecorder* current_recorder = nullptr;
+}  // namespace
+
+KeyRecorder::KeyRecorder() : prev_(current_recorder) { current_recorder = this; }
+KeyRecorder::~KeyRecorder() { current_recorder = prev_; }
+void KeyRecorder::record(const char* key) {
+  if (current_recorder) current_recorder->keys_.insert(key);
+}
+
 std::optional<Node> Map::opt_node(const char* key) {
+  KeyRecorder::record(key);
   known_.insert(key);
   seen_.insert(key);
   Node n = node_[key];

@@ -115,6 +115,23 @@ int to_int(const std::string& file, const Node& n, const std::string& what, int 
 std::string to_string(const std::string& file, const Node& n, const std::string& what);
 bool to_bool(const std::string& file, const Node& n, const std::string& what);
 
+// While one lives, every key a Map on this thread reads (required or optional, present or
+// not) is added to its set: the list of keys a loader accepts, which a test compares with the
+// documentation (docs/profiles.md).
+class KeyRecorder {
+ public:
+  KeyRecorder();
+  ~KeyRecorder();
+  KeyRecorder(const KeyRecorder&) = delete;
+  KeyRecorder& operator=(const KeyRecorder&) = delete;
+  const std::set<std::string>& keys() const { return keys_; }
+  static void record(const char* key);
+
+ private:
+  std::set<std::string> keys_;
+  KeyRecorder* prev_ = nullptr;
+};
+
 class Map {
  public:
   // `what` names the mapping in messages, e.g. "workload 'chat'".

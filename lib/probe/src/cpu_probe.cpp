@@ -117,6 +117,24 @@ double stream_triad_bytes_per_s(std::size_t array_bytes, int repeats) {
   return 3.0 * double(n) * sizeof(double) / median(times);
 }
 
+double stream_copy_bytes_per_s(std::size_t array_bytes, int repeats) {
+  std::size_t n = std::max<std::size_t>(array_bytes / sizeof(double), 1024);
+  std::vector<double> a(n, 0.0), b(n, 1.0);
+  std::vector<double> times;
+  for (int r = 0; r < repeats + 1; ++r) {
+    auto t0 = Clock::now();
+    double* __restrict pa = a.data();
+    const double* __restrict pb = b.data();
+    for (std::size_t i = 0; i < n; ++i) pa[i] = pb[i];
+    double t = seconds_since(t0);
+    if (r > 0) times.push_back(t);  // the first pass faults the pages in
+    b[r % n] = a[(r * 7) % n] + 1.0;  // keeps the passes from being merged
+  }
+  volatile double sink = a[n / 2];
+  (void)sink;
+  return 2.0 * double(n) * sizeof(double) / median(times);
+}
+
 double gemm_flops_per_s(int n, int repeats) {
   std::mt19937 rng(7);
   Mat a = random_matrix(n, n, rng), b = random_matrix(n, n, rng), c(n, n);

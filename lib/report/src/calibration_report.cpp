@@ -179,9 +179,14 @@ std::string render_calibration_list(const std::vector<CalibrationListEntry>& ent
   // GPUs of the deployment and their layout, as compare's GPUs/rep column writes them.
   for (auto h : {"GPUs", "e_bw", "e_fl", "t_fixed ms", "tokens/s"}) t.add_column(h);
   t.add_column("created", Align::left);
+  // Files that do not load are listed after the table, one line each, so that a long error
+  // does not widen its columns.
+  std::string invalid;
   for (const auto& e : entries) {
     if (!e.calibration) {
-      t.add_row({e.file, "invalid", e.error, "", "", "", "", "", "", "", ""});
+      std::string why = e.error;
+      std::replace(why.begin(), why.end(), '\n', ' ');
+      invalid += fmt::format("{}: invalid, not read by plans: {}\n", e.file, why);
       continue;
     }
     const Calibration& c = *e.calibration;
@@ -201,7 +206,10 @@ std::string render_calibration_list(const std::vector<CalibrationListEntry>& ent
     t.add_row({e.file, c.kind, model, c.gpu, c.precision, fmt::format("{} {}", c.tp, to_string(c.parallel)), ebw, efl,
                tfix, tps, c.created});
   }
-  return t.render_text();
+  return (std::any_of(entries.begin(), entries.end(), [](const CalibrationListEntry& e) { return bool(e.calibration); })
+              ? t.render_text()
+              : std::string()) +
+         invalid;
 }
 
 }  // namespace plan::report

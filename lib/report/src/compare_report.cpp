@@ -36,6 +36,7 @@ std::string replica_layout(const SelfHostedDetail& d) {
 
 Table compare_table(const CompareResult& r, bool markdown) {
   Table t;
+  t.set_key_columns(2);  // the cheapest mark and the option
   t.add_column("", Align::left);
   t.add_column("option", Align::left);
   t.add_column("kind", Align::left);
@@ -75,38 +76,49 @@ std::string header_text(const CompareResult& r) {
   return out;
 }
 
-std::string findings_text(const CompareResult& r, const char* bullet) {
+// One item of a list: wrapped at `width` columns (continuation lines indented four more),
+// or on one line when `width` is 0 (Markdown).
+std::string item(const char* bullet, const std::string& text, std::size_t width) {
+  if (width == 0) return fmt::format("{}{}\n", bullet, text);
+  return wrap(text, width, bullet, std::string(bullet) + "    ");
+}
+
+std::string findings_text(const CompareResult& r, const char* bullet, std::size_t width) {
   std::string out;
-  for (const auto& n : r.notes) out += fmt::format("{}{}\n", bullet, n);
+  for (const auto& n : r.notes) out += item(bullet, n, width);
   for (const auto& o : r.options) {
-    for (const auto& why : o.reasons) out += fmt::format("{}{}: infeasible: {}\n", bullet, o.id, why);
-    for (const auto& n : o.notes) out += fmt::format("{}{}: {}\n", bullet, o.id, n);
+    for (const auto& why : o.reasons) out += item(bullet, fmt::format("{}: infeasible: {}", o.id, why), width);
+    for (const auto& n : o.notes) out += item(bullet, fmt::format("{}: {}", o.id, n), width);
   }
   return out;
 }
 
-std::string provenance_text(const CompareResult& r, const char* bullet) {
+std::string provenance_text(const CompareResult& r, const char* bullet, std::size_t width) {
   std::string out;
   for (const auto& o : r.options) {
-    for (const auto& p : o.provenance) out += fmt::format("{}{}: {} from {}\n", bullet, o.id, p.what, p.source);
+    for (const auto& p : o.provenance) out += item(bullet, fmt::format("{}: {} from {}", o.id, p.what, p.source), width);
   }
   return out;
 }
 
 // Owned fleets: their monthly accrual cost line by line (the sources list where each comes
 // from), and what the servers hold against what the traffic needs.
-std::string owned_text(const CompareResult& r, const char* bullet) {
+std::string owned_text(const CompareResult& r, const char* bullet, std::size_t width) {
   std::string out;
   for (const auto& o : r.options) {
     if (!o.self_hosted || !o.self_hosted->owned) continue;
     const auto& d = *o.self_hosted->owned;
     const CostBreakdown& b = o.breakdown;
-    out += fmt::format("{}{}: {} servers x {} {}, {} replicas held, {} needed at peak, {:.2f} kW IT on average\n",
-                       bullet, o.id, d.hardware.servers, d.hardware.gpu_count, d.hardware.gpu, d.replicas_held,
-                       d.replicas_needed, d.power_kw);
-    out += fmt::format("{}{}: amortization {}, energy {}, colocation {}, maintenance {}, ops {} per month (accrual)\n",
-                       bullet, o.id, usd(b.amortization), usd(b.energy), usd(b.colocation), usd(b.maintenance),
-                       usd(b.ops_labour + b.monitoring + b.storage + b.egress));
+    out += item(bullet,
+                fmt::format("{}: {} servers x {} {}, {} replicas held, {} needed at peak, {:.2f} kW IT on average", o.id,
+                            d.hardware.servers, d.hardware.gpu_count, d.hardware.gpu, d.replicas_held,
+                            d.replicas_needed, d.power_kw),
+                width);
+    out += item(bullet,
+                fmt::format("{}: amortization {}, energy {}, colocation {}, maintenance {}, ops {} per month (accrual)",
+                            o.id, usd(b.amortization), usd(b.energy), usd(b.colocation), usd(b.maintenance),
+                            usd(b.ops_labour + b.monitoring + b.storage + b.egress)),
+                width);
   }
   return out;
 }
@@ -118,10 +130,10 @@ std::string cheapest_text(const CompareResult& r) {
 
 std::string render_table(const CompareResult& r) {
   std::string out = header_text(r) + "\n" + compare_table(r, false).render_text() + "\n" + cheapest_text(r);
-  std::string f = findings_text(r, "  ");
+  std::string f = findings_text(r, "  ", text_width());
   if (!f.empty()) out += "\nfindings:\n" + f;
-  if (std::string owned = owned_text(r, "  "); !owned.empty()) out += "\nowned hardware:\n" + owned;
-  out += "\nsources:\n" + provenance_text(r, "  ");
+  if (std::string owned = owned_text(r, "  ", text_width()); !owned.empty()) out += "\nowned hardware:\n" + owned;
+  out += "\nsources:\n" + provenance_text(r, "  ", text_width());
   return out;
 }
 
@@ -131,10 +143,10 @@ std::string render_markdown(const CompareResult& r) {
                      r.price_sheet_version, r.price_sheet_path, r.price_sheet_sha256, r.currency, r.hours_per_month,
                      human(r.monthly_tokens));
   out += compare_table(r, true).render_markdown() + "\n" + cheapest_text(r);
-  std::string f = findings_text(r, "- ");
+  std::string f = findings_text(r, "- ", 0);
   if (!f.empty()) out += "\n## Findings\n\n" + f;
-  if (std::string owned = owned_text(r, "- "); !owned.empty()) out += "\n## Owned hardware\n\n" + owned;
-  out += "\n## Sources\n\n" + provenance_text(r, "- ");
+  if (std::string owned = owned_text(r, "- ", 0); !owned.empty()) out += "\n## Owned hardware\n\n" + owned;
+  out += "\n## Sources\n\n" + provenance_text(r, "- ", 0);
   return out;
 }
 

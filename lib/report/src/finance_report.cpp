@@ -207,7 +207,7 @@ std::string per_mtok(const std::optional<double>& v) { return v ? fixed(*v, 6) :
 std::string breakeven_cell(const BreakEven& be) {
   if (!be.found) return "none";
   if (be.a_cheaper_everywhere) return "always";
-  return fixed(be.tokens_per_day, 0);
+  return human(be.tokens_per_day);
 }
 
 std::string payback_cell(const BreakEvenRow& r) {
@@ -220,8 +220,8 @@ std::string breakeven_text(const BreakEvenReport& r, bool markdown) {
   out += "break-even: the smallest daily volume above which the first option is cheaper and stays cheaper\n";
   for (const auto& n : r.notes) out += fmt::format("note: {}\n", n);
   if (!r.rows.empty())
-    out += fmt::format("over the examined range {:.4g} to {:.4g} tokens/day\n\n", r.rows.front().be.range.from_tokens_per_day,
-                       r.rows.front().be.range.to_tokens_per_day);
+    out += fmt::format("over the examined range {} to {} tokens/day\n\n", human(r.rows.front().be.range.from_tokens_per_day),
+                       human(r.rows.front().be.range.to_tokens_per_day));
   Table t;
   t.add_column("option", Align::left);
   t.add_column("against", Align::left);
@@ -372,8 +372,8 @@ std::string sweep_text(const Sweep& s, bool markdown) {
   out += "\ncrossovers:\n";
   if (s.crossovers.empty()) out += "  none in the examined range\n";
   for (const auto& c : s.crossovers)
-    out += fmt::format("  {:.0f} tokens/day ({} tokens/month): {} and {} cost the same; {} is cheaper above\n",
-                       c.tokens_per_day, human(c.tokens_per_day * days_per_month), c.a, c.b, c.cheaper_above);
+    out += fmt::format("  {} tokens/day ({} tokens/month): {} and {} cost the same; {} is cheaper above\n",
+                       human(c.tokens_per_day), human(c.tokens_per_day * days_per_month), c.a, c.b, c.cheaper_above);
   return out;
 }
 
@@ -487,7 +487,7 @@ std::string render_as(const R& r, Format f, std::string (*csv)(const R&), std::s
     case Format::markdown: return terminal_text(text(r, true));
     case Format::table: break;
   }
-  return terminal_text(text(r, false));
+  return fit_lines(terminal_text(text(r, false)));
 }
 
 }  // namespace

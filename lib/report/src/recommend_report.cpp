@@ -19,7 +19,7 @@ Table plans_table(const Recommendation& r) {
   t.add_column("feasible", Align::left);
   t.add_column("what", Align::left);
   for (const auto& p : r.plans) {
-    t.add_row({p.id, p.feasible ? fixed(p.monthly_cost_usd, 2) : "-", p.feasible ? fixed(p.cost_per_mtok_usd, 4) : "-",
+    t.add_row({p.id, p.feasible ? usd(p.monthly_cost_usd) : "-", p.feasible ? fixed(p.cost_per_mtok_usd, 4) : "-",
                p.feasible ? "yes" : "no", p.description});
   }
   return t;
@@ -132,8 +132,8 @@ std::string curve_text(const Recommendation& r) {
     const auto& pt = h->curve[i];
     if (i % step != 0 && i + 1 != n && pt.replicas != h->replicas) continue;
     t.add_row({std::to_string(pt.replicas) + (pt.replicas == h->replicas ? " *" : ""),
-               pt.feasible ? fixed(pt.monthly_cost_usd, 2) : "-", fixed(pt.private_cost_usd, 2),
-               fixed(pt.overflow_cost_usd, 2), pct(pt.private_token_share)});
+               pt.feasible ? usd(pt.monthly_cost_usd) : "-", usd(pt.private_cost_usd), usd(pt.overflow_cost_usd),
+               pct(pt.private_token_share)});
   }
   return fmt::format("\ncost against private fleet size ({} + {}):\n", h->private_option, h->overflow_option) +
          t.render_text();
@@ -223,7 +223,7 @@ std::string render_recommend(const Recommendation& r, Format f) {
   std::string ex = excluded(r, "  ");
   if (!ex.empty()) out += "\nexcluded:\n" + ex;
   out += curve_text(r);
-  return terminal_text(out);
+  return fit_lines(terminal_text(out));
 }
 
 }  // namespace plan::report

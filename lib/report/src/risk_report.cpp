@@ -71,6 +71,17 @@ std::string risk_json(const RiskResult& r) {
     w.end_object();
   }
   w.end_array();
+  if (!r.groups.empty()) {
+    w.key("groups").begin_array();
+    for (const auto& g : r.groups) {
+      w.begin_object();
+      w.field("kind", to_string(g.kind));
+      w.strings("options", g.options);
+      w.field("probability_cheapest", g.probability_cheapest);
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.field("recommended", r.recommended);
   w.field("runner_up", r.runner_up);
   w.money("median_margin_usd", r.median_margin_usd);
@@ -125,6 +136,14 @@ std::string risk_csv(const RiskResult& r) {
                     money_plain(h.p10), money_plain(h.p50), money_plain(h.p90), money_plain(h.mean),
                     share(o.probability_cheapest), share(o.probability_feasible)});
   }
+  // --group: one row per kind, its options in the option column, joined by '+'.
+  for (const auto& g : r.groups) {
+    std::string ids;
+    for (const auto& id : g.options) ids += (ids.empty() ? "" : "+") + id;
+    out += csv_row({r.profile_name, r.price_sheet_version, std::to_string(r.draws), std::to_string(r.seed), ids,
+                    std::string("group:") + to_string(g.kind), "", "", "", "", "", "", "", "",
+                    share(g.probability_cheapest), ""});
+  }
   return out;
 }
 
@@ -162,6 +181,20 @@ std::string risk_text(const RiskResult& r, bool markdown) {
                fixed(o.probability_feasible, 3)});
   }
   out += render(t);
+  if (!r.groups.empty()) {
+    out += "\n";
+    Table gt;
+    gt.add_column("kind", Align::left);
+    gt.add_column("P(cheapest)");
+    gt.add_column("options", Align::left);
+    for (const auto& g : r.groups) {
+      std::string ids;
+      for (const auto& id : g.options) ids += (ids.empty() ? "" : ", ") + id;
+      gt.add_row({to_string(g.kind), fixed(g.probability_cheapest, 3), ids.empty() ? "(none in the profile)" : ids});
+    }
+    out += render(gt);
+    out += "P(cheapest) of a kind: share of draws in which the cheapest feasible option is of that kind\n";
+  }
   if (r.recommended && r.runner_up) {
     out += fmt::format("\nwith every input at its median, {} is cheapest over the horizon, {} below {}\n",
                        *r.recommended, money_cell(r.median_margin_usd), *r.runner_up);
@@ -245,7 +278,7 @@ std::string render_risk(const RiskResult& r, Format f) {
     case Format::markdown: return terminal_text(risk_text(r, true));
     case Format::table: break;
   }
-  return terminal_text(risk_text(r, false));
+  return fit_lines(terminal_text(risk_text(r, false)));
 }
 
 }  // namespace plan::report

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <iterator>
 #include <fmt/format.h>
 
@@ -35,7 +36,7 @@ std::string pad(const std::string& s, std::size_t w, Align a) {
 }
 }  // namespace
 
-std::string Table::render_text() const {
+std::string Table::render_text(std::size_t max_width) const {
   // Cells are one line each, control characters shown escaped (escape.hpp).
   std::vector<std::string> heads;
   std::vector<std::vector<std::string>> rows;
@@ -44,26 +45,116 @@ std::string Table::render_text() const {
     rows.emplace_back();
     for (const auto& c : r) rows.back().push_back(terminal_cell(c));
   }
-  std::vector<std::size_t> w(heads.size());
-  for (std::size_t c = 0; c < heads.size(); ++c) {
+  const std::size_t n = heads.size();
+  std::vector<std::size_t> w(n);
+  for (std::size_t c = 0; c < n; ++c) {
     w[c] = width(heads[c]);
     for (const auto& r : rows) w[c] = std::max(w[c], width(r[c]));
   }
-  auto line = [&](const std::vector<std::string>& cells) {
+  // The parts: key columns, then as many of the next columns as fit (at least one).
+  const std::size_t keys = std::min(key_columns_, n);
+  std::vector<std::vector<std::size_t>> parts;
+  std::size_t next = keys;
+  do {
+    std::vector<std::size_t> cols;
+    std::size_t used = 0;
+    for (std::size_t c = 0; c < keys; ++c) {
+      used += (cols.empty() ? 0 : 2) + w[c];
+      cols.push_back(c);
+    }
+    const std::size_t first = next;
+    while (next < n && (next == first || used + 2 + w[next] <= max_width)) {
+      used += (cols.empty() ? 0 : 2) + w[next];
+      cols.push_back(next++);
+    }
+    parts.push_back(std::move(cols));
+  } while (next < n);
+  auto line = [&](const std::vector<std::size_t>& cols, auto cell) {
     std::string out;
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      if (c) out += "  ";
-      out += pad(cells[c], w[c], aligns_[c]);
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (i) out += "  ";
+      out += pad(cell(cols[i]), w[cols[i]], aligns_[cols[i]]);
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out + "\n";
   };
-  std::string out = line(heads);
-  std::vector<std::string> rule;
-  for (auto x : w) rule.push_back(std::string(x, '-'));
-  out += line(rule);
-  for (const auto& r : rows) out += line(r);
+  std::string out;
+  for (const auto& cols : parts) {
+    if (!out.empty()) out += "\n";
+    out += line(cols, [&](std::size_t c) { return heads[c]; });
+    out += line(cols, [&](std::size_t c) { return std::string(w[c], '-'); });
+    for (const auto& r : rows) out += line(cols, [&](std::size_t c) { return r[c]; });
+  }
   return out;
+}
+
+std::optional<std::size_t> terminal_width() {
+  const char* env = std::getenv("COLUMNS");
+  if (!env || !*env) return std::nullopt;
+  char* end = nullptr;
+  const long v = std::strtol(env, &end, 10);
+  if (*end != '\0' || v < 40 || v > 100000) return std::nullopt;
+  return static_cast<std::size_t>(v);
+}
+
+std::size_t table_width() { return terminal_width().value_or(120); }
+
+std::size_t text_width() { return terminal_width().value_or(100); }
+
+std::string fit_lines(const std::string& text) {
+  const std::size_t limit = table_width(), wrap_at = text_width();
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    const bool newline = end != std::string::npos;
+    if (!newline) end = text.size();
+    const std::string_view line(text.data() + pos, end - pos);
+    const std::size_t w = width(std::string(line));
+    // Prose (after its indent, no run of two spaces, which separates table columns) wraps at
+    // the text width; anything wider than a table wraps too.
+    const std::size_t start = std::min(line.find_first_not_of(' '), line.size());
+    const bool prose = line.substr(start).find("  ") == std::string_view::npos;
+    if (w <= limit && !(prose && w > wrap_at)) {
+      out.append(line);
+      if (newline) out += '\n';
+    } else {
+      const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
+      const std::string lead(indent, ' ');
+      out += wrap(line.substr(indent), wrap_at, lead, lead + "    ");
+      if (!newline) out.pop_back();
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::string wrap(std::string_view text, std::size_t width_cols, std::string_view first, std::string_view rest) {
+  std::string out;
+  std::string line(first);
+  std::size_t line_w = width(line), prefix_w = line_w;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    while (pos < text.size() && text[pos] == ' ') ++pos;
+    if (pos >= text.size()) break;
+    std::size_t end = text.find(' ', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string word(text.substr(pos, end - pos));
+    const std::size_t ww = width(word);
+    if (line_w > prefix_w && line_w + 1 + ww > width_cols) {
+      out += line + "\n";
+      line = std::string(rest);
+      line_w = prefix_w = width(line);
+    }
+    if (line_w > prefix_w) {
+      line += ' ';
+      ++line_w;
+    }
+    line += word;
+    line_w += ww;
+    pos = end;
+  }
+  return out + line + "\n";
 }
 
 std::string Table::render_markdown() const {
@@ -110,11 +201,17 @@ std::string fixed(double v, int decimals) {
 }
 
 std::string human(double v) {
-  double a = std::fabs(v);
-  if (a >= 1e12) return fmt::format("{:.2f}T", v / 1e12);
-  if (a >= 1e9) return fmt::format("{:.2f}B", v / 1e9);
-  if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
-  if (a >= 1e3) return fmt::format("{:.2f}k", v / 1e3);
+  if (!std::isfinite(v)) return "-";
+  static constexpr struct {
+    double scale;
+    const char* suffix;
+  } steps[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "k"}};
+  // The suffix of the value as printed: 999,999 is "1.00M", not "1000.00k".
+  const double a = std::fabs(v);
+  for (std::size_t i = 0; i < std::size(steps); ++i) {
+    const double scaled = std::round(a / steps[i].scale * 100) / 100;
+    if (scaled >= 1) return fmt::format("{:.2f}{}", v / steps[i].scale, steps[i].suffix);
+  }
   return fmt::format("{:.0f}", v);
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "plan/core/calibration.hpp"
@@ -27,6 +28,9 @@ class CalibrationSet {
 
   const std::vector<Calibration>& files() const { return files_; }
   bool named() const { return named_; }
+  // Files of the calibration directories that could not be read: each its path and why.
+  void add_skipped(std::string path, std::string why) { skipped_.emplace_back(std::move(path), std::move(why)); }
+  const std::vector<std::pair<std::string, std::string>>& skipped() const { return skipped_; }
 
   // What applies to one deployment: serving results imported for exactly this model, GPU,
   // precision, GPU count and layout are fitted (perf::fit_serving, on the replica model of
@@ -43,6 +47,7 @@ class CalibrationSet {
  private:
   std::vector<Calibration> files_;
   bool named_ = false;
+  std::vector<std::pair<std::string, std::string>> skipped_;
 };
 
 // The catalog model for every option, calibrated where a calibration applies. Only
@@ -60,6 +65,8 @@ class CalibratedReplicaModelProvider : public ReplicaModelProvider {
   std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
                                      const WorkloadMix& mix) const override;
   const Catalog& catalog() const { return base_.catalog(); }
+  // One finding per calibration file skipped because it could not be read.
+  std::vector<std::string> findings() const override;
 
  private:
   // The deployment the catalog (or the option) chose, calibrated where a calibration matches it.

@@ -139,6 +139,23 @@ Efficiencies efficiencies_from_fit(const EfficiencyFit& fit, double reference_ba
                                    double reference_flops_per_s, std::string reference_source,
                                    double prefill_flops_per_s);
 
+// Efficiencies of a probe, none above 1. An efficiency above 1 means the reference figure is
+// wrong for the device that was measured (a catalog entry's spec figure, or a streaming
+// kernel that a smaller working set outran), so the reference is replaced: the bandwidth by
+// `measure_copy()` (bytes/s of a STREAM-style copy on the same device; not called when e_bw
+// <= 1), the FLOP rate by `measured_flops_per_s` (the probe's own GEMM); and where the
+// efficiency still exceeds 1, by the fit's own effective figure (efficiency 1). Each
+// replacement is said in the reference source and appended to `notes`, so that the file and
+// `plan calibrate show` carry it. A calibration file's reader accepts what this returns.
+Efficiencies bounded_efficiencies(const EfficiencyFit& fit, double reference_bandwidth_bytes_per_s,
+                                  double reference_flops_per_s, std::string reference_source,
+                                  double prefill_flops_per_s, const std::function<double()>& measure_copy,
+                                  double measured_flops_per_s, std::vector<std::string>& notes);
+// Whether bounded_efficiencies replaced a catalog entry's bandwidth or FLOP rate by what the
+// device reached (said in the reference source): a plan then uses that figure for the entry.
+bool reference_bandwidth_replaced(const Efficiencies& e);
+bool reference_flops_replaced(const Efficiencies& e);
+
 // How the model a result file names was checked against the model it was imported as.
 enum class ModelCheck {
   matched,    // the file names that model (a catalog hf_id, its basename, or the id itself)

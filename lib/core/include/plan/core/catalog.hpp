@@ -76,6 +76,9 @@ struct ModelArch {
   std::vector<std::string> hf_ids;
   std::string source;
   int line = 0;
+  // The file the entry was read from: a user catalog file (`plan models add`) or a Hugging
+  // Face config.json (`model: hf:PATH`); empty for the shipped calib/catalog.yaml.
+  std::string file;
 
   bool is_moe() const { return experts > 0; }
   // Layers with a routed-expert MLP: after dense_layers, every moe_every-th one.
@@ -87,6 +90,10 @@ struct ModelArch {
   int attention_layers() const { return layers - linear_layers; }
   bool is_sparse_attention() const { return index_topk > 0; }
 };
+
+// Where a model entry came from, for citations: "calib/catalog.yaml:LINE" for the shipped
+// catalog, "FILE:LINE" for a user catalog file, the config.json path for an hf: model.
+std::string cite(const ModelArch& m);
 
 // True when `name`, the model a benchmark result names (a Hugging Face repository id, a
 // served model name, or a local path), is `model_id` or one of `hf_ids`. Case-insensitive;

@@ -93,6 +93,9 @@ class ReplicaModelProvider {
   virtual ~ReplicaModelProvider() = default;
   virtual std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
                                              const WorkloadMix& mix) const = 0;
+  // Findings about the provider's inputs as a whole (calibration files it could not read),
+  // which a comparison reports beside its own.
+  virtual std::vector<std::string> findings() const { return {}; }
 };
 
 // A replica with a user-given throughput (tokens/s of input + output), no latency model.

@@ -23,6 +23,7 @@ struct RiskSettings {
   int threads = 0;                      // 0: every core (std::thread::hardware_concurrency)
   int grid_points = 4097;               // log-spaced volumes each option is evaluated at
   int fan_points = 24;                  // months of the cumulative fan (at most; evenly spaced)
+  std::vector<OptionKind> groups;       // kinds whose probability of being cheapest is wanted
 };
 
 // Quantiles of the draws (linear interpolation between order statistics, R's type 7) and
@@ -46,6 +47,14 @@ struct RiskOption {
   double probability_cheapest = 0;  // share of draws in which it is the cheapest feasible over the horizon
   double probability_feasible = 0;  // share of draws in which it is feasible in every month
   std::vector<Quantiles> cumulative_usd;  // at RiskResult::fan_months
+};
+
+// The probability that the cheapest feasible option over the horizon is of one kind: that
+// some option of the kind beats every option of the other kinds.
+struct RiskGroup {
+  OptionKind kind = OptionKind::api;
+  std::vector<std::string> options;  // the profile's options of the kind
+  double probability_cheapest = 0;
 };
 
 // One bar of the tornado: the margin of the recommended option over the runner-up (runner-up
@@ -76,6 +85,7 @@ struct RiskResult {
   int months = 0;
   std::vector<RiskInputSummary> inputs;
   std::vector<RiskOption> options;  // profile order
+  std::vector<RiskGroup> groups;    // RiskSettings::groups, in their order
   std::vector<int> fan_months;      // 1-based months of the cumulative fan
   // The cheapest and second cheapest feasible options over the horizon, every input at its
   // median; the tornado measures the margin between them.

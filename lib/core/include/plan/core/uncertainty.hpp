@@ -49,6 +49,10 @@ enum class UncertainInput {
   spot_interruption_overhead,  // extra instance-hours on spot; replaces each spot fleet's
   peak_to_average,             // multiplier of the traffic's peak-to-average ratio
   spot_price,                  // multiplier of the sheet's spot price; default each instance's zone spread
+  // One-time changes (steps): from month `at_month` (1-based) on, prices are (1 + change)
+  // times what they would be; in the profile `api_price_change` and `gpu_price_change`.
+  api_price_step,              // pay-per-token prices of every provider
+  gpu_price_step,              // GPU instance prices
 };
 const char* to_string(UncertainInput i);
 
@@ -58,6 +62,8 @@ struct UncertainValue {
   // not named on its own.
   std::string provider;
   Distribution dist;
+  // api_price_step and gpu_price_step: the first month (1-based) at the changed price.
+  int at_month = 1;
   SourceLoc loc;
   // "volume", "api_price_change_per_year[openai]".
   std::string name() const;

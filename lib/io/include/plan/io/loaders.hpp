@@ -1,6 +1,7 @@
 #pragma once
 // Readers of the project's input files. Every function throws plan::Error with the file,
 // line and column of the first problem; none returns a partly-read object.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ PriceSheet resolve_price_sheet(const std::string& spec, const std::string& dir);
 // Workload profiles (profiles/*.yaml).
 Profile parse_profile(const std::string& file, const std::string& text);
 Profile load_profile(const std::string& path);
+// The keys the profile loader reads while loading `paths` (every mapping's, sections and
+// options of every kind those files have; without their paths): docs/profiles.md names
+// each (tests/unit/test_profile_keys.cpp).
+std::set<std::string> profile_keys(const std::vector<std::string>& paths);
 
 // Checks that every option of `profile` names entries the sheet has, and throws at the
 // option's key otherwise.

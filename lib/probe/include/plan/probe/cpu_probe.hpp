@@ -14,6 +14,10 @@ namespace plan::probe {
 // write-allocate read is not counted). Bytes per second.
 double stream_triad_bytes_per_s(std::size_t array_bytes, int repeats);
 
+// Median bandwidth of the STREAM copy a[i] = b[i] over two arrays of `array_bytes` bytes
+// each, counting 2 x array_bytes per pass (STREAM's convention). Bytes per second.
+double stream_copy_bytes_per_s(std::size_t array_bytes, int repeats);
+
 // Median FLOP rate of an n x n x n fp32 GEMM (2 n^3 FLOPs per product).
 double gemm_flops_per_s(int n, int repeats);
 

@@ -31,10 +31,11 @@ std::string render_import_summary(const std::string& source_file, const std::vec
 struct CalibrationListEntry {
   std::string file;                        // file name, without the directory
   std::optional<Calibration> calibration;  // absent when the file could not be loaded
-  std::string error;                       // plan::Error::formatted() of the failure
+  std::string error;                       // why it failed: "LINE:COL: message" (the file named apart)
 };
 
-// `plan calibrate list`: one row per file; an invalid file shows its error.
+// `plan calibrate list`: one row per file that loads, then one line per invalid file with its
+// error.
 std::string render_calibration_list(const std::vector<CalibrationListEntry>& entries);
 
 }  // namespace plan::report
