@@ -64,7 +64,10 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
     {"sequence", "s per sequence", "cost per sequence per step on the busiest rank (batch bookkeeping, sampling)"},
     {"weights", "1/efficiency",
      "inverse efficiency of the weight GEMMs' roofline (max of weight reads at spec bandwidth and FLOPs at spec rate)"},
-    {"attention", "1/efficiency", "inverse efficiency of attention's roofline (KV reads at spec bandwidth, FLOPs)"},
+    {"attention_gqa", "1/efficiency",
+     "inverse efficiency of grouped-query attention's roofline (KV reads at spec bandwidth, FLOPs)"},
+    {"attention_mla", "1/efficiency",
+     "inverse efficiency of latent attention's roofline (MLA: compressed KV reads at spec bandwidth, FLOPs)"},
     {"collectives", "x catalog", "scale of the all-reduce / all-to-all time at the catalog's latency and spec link"},
     {"prefill_interference", "1/efficiency",
      "inverse efficiency of the prefill work other requests put between a request's decode steps"},
@@ -72,7 +75,13 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
 
 const std::array<TermInfo, ttft_terms> ttft_term_info = {{
     {"ttft_fixed", "s", "fixed cost of a request's first token (admission, tokenisation, first step)"},
-    {"own_prefill", "1/efficiency", "inverse efficiency of the request's own prefill roofline"},
+    {"ttft_layer", "s per layer", "cost per layer of a prefill step, which engines run without CUDA graphs"},
+    {"own_prefill_linear", "1/efficiency",
+     "inverse efficiency of the request's own prefill: weight GEMMs and collectives at spec"},
+    {"own_prefill_attention_gqa", "1/efficiency",
+     "inverse efficiency of the request's own prefill: causal grouped-query attention at spec"},
+    {"own_prefill_attention_mla", "1/efficiency",
+     "inverse efficiency of the request's own prefill: causal latent attention (MLA, decompressed) at spec"},
     {"queued_prefills", "1/efficiency per request",
      "share of the other in-flight requests' prefill work a new request waits behind"},
     {"decode_per_chunk", "decode steps per chunk",
@@ -175,14 +184,25 @@ Eigen::VectorXd nnls(const Eigen::MatrixXd& a_in, const Eigen::VectorXd& b) {
 }
 
 // Least squares on relative error: each row divided by its measured value, so the fit
-// minimises sum (predicted / measured - 1)^2.
+// minimises sum (predicted / measured - 1)^2; then reweighted (iteratively reweighted least
+// squares, weights 1 / max(|relative error|, 2%)) towards the least absolute relative error,
+// whose optimum is the median the targets are stated in.
+constexpr int irls_rounds = 8;
+constexpr double irls_floor = 0.02;
 template <std::size_t N>
 std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, const std::vector<double>& y) {
-  Eigen::MatrixXd a(static_cast<Eigen::Index>(x.size()), static_cast<Eigen::Index>(N));
-  Eigen::VectorXd b = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(x.size()));
+  const auto rows = static_cast<Eigen::Index>(x.size());
+  Eigen::MatrixXd a(rows, static_cast<Eigen::Index>(N));
   for (std::size_t i = 0; i < x.size(); ++i)
     for (std::size_t j = 0; j < N; ++j) a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = x[i][j] / y[i];
-  const Eigen::VectorXd c = nnls(a, b);
+  Eigen::VectorXd w = Eigen::VectorXd::Ones(rows);
+  Eigen::VectorXd c;
+  for (int round = 0; round < irls_rounds; ++round) {
+    const Eigen::VectorXd sw = w.cwiseSqrt();
+    c = nnls(sw.asDiagonal() * a, sw);
+    const Eigen::VectorXd r = a * c - Eigen::VectorXd::Ones(rows);
+    for (Eigen::Index i = 0; i < rows; ++i) w(i) = 1.0 / std::max(std::abs(r(i)), irls_floor);
+  }
   std::array<double, N> out{};
   for (std::size_t j = 0; j < N; ++j) out[j] = c(static_cast<Eigen::Index>(j));
   return out;
@@ -196,7 +216,7 @@ double decode_step(const TermSet& s, const PreparedRun& r) {
 
 std::array<double, ttft_terms> ttft_features(const PreparedRun& r, double itl) {
   auto x = r.x_ttft;
-  x[3] *= itl;
+  x[ttft_terms - 1] *= itl;
   return x;
 }
 
@@ -331,7 +351,17 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
       finish("duplicate", fmt::format("duplicate of the run on line {}", runs[it->second].line));
       continue;
     }
+    // The same measurement filed under two model names (DeepSeek-V3 and R1 share an
+    // architecture): same system, engine, precision, layout, load and measured figures.
+    const std::string same = fmt::format("{}|{}|{}|{}|tp{} dp{} {} {}|{}|{}|{}|{}|{}", m.system, m.engine, m.version,
+                                         m.precision, m.tp, dp, m.moe_tp, m.moe_ep, m.isl, m.osl, m.concurrency,
+                                         m.ttft_ms, m.tpot_ms);
+    if (const auto it = seen.find(same); it != seen.end()) {
+      finish("duplicate", fmt::format("same measurement as the run on line {} (another model name)", runs[it->second].line));
+      continue;
+    }
     seen.emplace(key, i);
+    seen.emplace(same, i);
     const Precision* w = cat.find_precision(p.precision_id);
     const Precision* kv = cat.find_precision(w->default_kv);
     if (!kv) kv = w;
@@ -361,9 +391,26 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     const StepTime st = pu.decode_step(c, m.isl + m.osl / 2.0);
     const double rank_seqs = p.layout == Parallel::dep ? std::max(c / g, 1.0) : c;
     const double pre_work = pu.prefill_work(m.isl);
-    p.x_tpot = {1.0, static_cast<double>(model->layers), rank_seqs, st.linear, st.attention, st.comm,
-                c / decode_steps(m.osl) * pre_work};
-    p.x_ttft = {1.0, pu.t_pre(m.isl), (c - 1) * pre_work, std::ceil(m.isl / chunk_tokens)};
+    const bool mla = model->attention == AttentionKind::mla;
+    p.x_tpot = {1.0,      static_cast<double>(model->layers), rank_seqs, st.linear, mla ? 0.0 : st.attention,
+                mla ? st.attention : 0.0, st.comm, c / decode_steps(m.osl) * pre_work};
+    const StepTime own = pu.prefill(m.isl);
+    p.x_ttft = {1.0,
+                static_cast<double>(model->layers),
+                own.linear + own.comm,
+                mla ? 0.0 : own.attention,
+                mla ? own.attention : 0.0,
+                (c - 1) * pre_work,
+                std::ceil(m.isl / chunk_tokens)};
+    // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
+    const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];
+    const double spec_ttft = own.total + (c - 1) * pre_work;
+    if (p.ttft_s > artefact_ratio * spec_ttft || p.tpot_s > artefact_ratio * spec_tpot) {
+      finish("artefact", fmt::format("TTFT {:.0f} ms or TPOT {:.1f} ms beyond {:g}x the spec roofline of the same "
+                                     "closed loop ({:.0f} ms, {:.2f} ms)",
+                                     m.ttft_ms, m.tpot_ms, artefact_ratio, spec_ttft * 1e3, spec_tpot * 1e3));
+      continue;
+    }
     out.push_back(std::move(p));
   }
   return out;

@@ -30,9 +30,9 @@ const char* to_string(ModelClass c);
 
 // TPOT terms: decode step t_dec = sum of the first six, plus the prefill work that other
 // requests put between a request's decode steps.
-inline constexpr int tpot_terms = 7;
+inline constexpr int tpot_terms = 8;
 // TTFT terms.
-inline constexpr int ttft_terms = 4;
+inline constexpr int ttft_terms = 7;
 struct TermInfo {
   const char* name;
   const char* unit;
@@ -55,7 +55,7 @@ struct PreparedRun {
   double isl = 0, osl = 0, concurrency = 0;
   double ttft_s = 0, tpot_s = 0;
   std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
-  std::array<double, ttft_terms> x_ttft{};  // x_ttft[3] is the chunk count; times t_dec when predicting
+  std::array<double, ttft_terms> x_ttft{};  // the last is the chunk count; times t_dec when predicting
 };
 
 // "hopper" (H100, H200, GH200, H20), "blackwell" (B200, B300, GB200, GB300, RTX PRO 6000);
@@ -66,7 +66,10 @@ std::string gpu_generation(const std::string& gpu_id);
 // field missing; model, GPU or precision not in the catalog; a layout the model has no term
 // for; a duplicate of an earlier run with the same deployment, lengths and concurrency;
 // a concurrency beyond the sequences the KV cache holds, where TTFT measures the engine's
-// admission queue, not the model).
+// admission queue, not the model; a TTFT or TPOT more than artefact_ratio times the spec
+// roofline of the same closed loop, an efficiency under 10%, which measures warm-up,
+// compilation or stalls rather than serving).
+inline constexpr double artefact_ratio = 10;
 std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<MeasuredRun>& runs);
 
 struct TermSet {
