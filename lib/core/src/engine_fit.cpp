@@ -503,8 +503,8 @@ void attach_cv_errors(std::vector<TermSet>& sets, const std::vector<PreparedRun>
     std::vector<std::pair<double, double>> t, f;
     for (std::size_t i = 0; i < runs.size(); ++i) {
       if (!cv[i] || runs[i].engine != s.engine) continue;
-      const TermSet* owner = find_terms(sets, runs[i].engine, runs[i].generation);
-      if (owner != &s) continue;
+      // A generation's set: the runs it predicts; the engine's "all" set: every run of the engine.
+      if (s.generation != "all" && find_terms(sets, runs[i].engine, runs[i].generation) != &s) continue;
       t.emplace_back(cv[i]->tpot_s, runs[i].tpot_s);
       f.emplace_back(cv[i]->ttft_s, runs[i].ttft_s);
     }
@@ -541,6 +541,36 @@ EngineTerms fit_engine_terms(const Catalog& cat, const std::vector<MeasuredRun>&
   if (prepared) *prepared = prep;
   if (cv_out) *cv_out = cv;
   return t;
+}
+
+std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vector<TermSet>& sets, Engine engine,
+                                              const std::string& model, const std::string& gpu,
+                                              const std::string& precision, int gpus, Parallel layout, double input,
+                                              double output, double concurrency, std::string* why) {
+  MeasuredRun m;
+  m.engine = to_string(engine);
+  m.model_path = model;
+  m.system = gpu;
+  m.precision = precision;
+  m.mode = "agg";
+  m.isl = input;
+  m.osl = output;
+  m.concurrency = concurrency;
+  m.tp = layout == Parallel::dep ? 1 : gpus;
+  m.dp = layout == Parallel::dep ? gpus : 1;
+  m.moe_tp = layout == Parallel::tp ? gpus : 1;
+  m.moe_ep = layout == Parallel::tp ? 1 : gpus;
+  // Nothing measured: figures far below any artefact bound.
+  m.ttft_ms = m.tpot_ms = 1e-12;
+  const auto prep = prepare_runs(cat, {m});
+  const PreparedRun& r = prep.front();
+  if (!r.excluded.empty()) {
+    if (why) *why = r.excluded;
+    return std::nullopt;
+  }
+  auto p = predict(sets, r);
+  if (!p && why) *why = fmt::format("no engine terms for {} on {} GPUs", r.engine, r.generation.empty() ? gpu : r.generation);
+  return p;
 }
 
 }  // namespace plan::perf

@@ -103,7 +103,8 @@ std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path) {
     r.tp = static_cast<int>(number("tp_size", 1));
     r.pp = static_cast<int>(number("pp_size", 1));
     r.dp = static_cast<int>(number("attention_dp_size", 1));
-    r.moe_tp = static_cast<int>(number("moe_tp_size", 1));
+    // Without the expert columns, experts are split like attention (tensor parallel).
+    r.moe_tp = static_cast<int>(number("moe_tp_size", r.tp));
     r.moe_ep = static_cast<int>(number("moe_ep_size", 1));
     r.ttft_ms = number("silicon_ttft_ms", 0);
     r.tpot_ms = number("silicon_tpot_ms", 0);

@@ -116,6 +116,15 @@ ErrorSummary summarise(const std::vector<std::pair<double, double>>& tpot_pred_m
 void attach_cv_errors(std::vector<TermSet>& sets, const std::vector<PreparedRun>& runs,
                       const std::vector<std::optional<Prediction>>& cv);
 
+// The engine terms' TTFT, TPOT and decode step for a closed loop of `concurrency` requests on
+// one replica of catalog ids (model, GPU, precision) in a layout; nullopt, with the reason in
+// `why`, when the deployment is outside what the terms cover (the rules of prepare_runs) or no
+// set exists for the engine.
+std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vector<TermSet>& sets, Engine engine,
+                                              const std::string& model, const std::string& gpu,
+                                              const std::string& precision, int gpus, Parallel layout, double input,
+                                              double output, double concurrency, std::string* why = nullptr);
+
 // The committed result of a fit (calib/engine_terms.json): the sets and the cross-validated
 // summary they were fitted with.
 struct EngineTerms {

@@ -12,7 +12,7 @@ namespace plan::io {
 // Reads a CSV file of measured runs. Required columns: backend, model_path, system,
 // precision, isl, osl, batch_size, tp_size, silicon_ttft_ms, silicon_tpot_ms; optional: id,
 // backend_version, mode (default agg), pp_size, attention_dp_size, moe_tp_size,
-// moe_ep_size (default 1). Throws plan::Error at FILE:LINE:COL for a missing column or a
+// moe_ep_size (default 1, 1, tp_size and 1: experts split like attention). Throws plan::Error at FILE:LINE:COL for a missing column or a
 // value that is not a number.
 std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path);
 
