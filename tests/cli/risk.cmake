@@ -38,3 +38,9 @@ set_tests_properties(cli.risk.threads PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PR
 plan_cli_test(risk.unknown_provider --rc 2
   --stderr-exact "plan: error: tests/data/profile-risk-bad-provider.yaml:12:43: unknown provider 'openai' in api_price_change_per_year (expected 'default' or a provider of price sheet test-finance: test)"
   -- risk tests/data/profile-risk-bad-provider.yaml --prices ${FSHEET})
+# Catalog-sized dense fleets (Llama 3.1 8B and 70B) get the measured spread of dense models
+# (include/plan/core/risk.hpp, spec_throughput_widths): p10 0.73, p90 1.19, median
+# sqrt(0.73 x 1.19) = sqrt(0.8687) = 0.932.
+plan_cli_test(risk.measured_width --rc 0
+  --stdout-re "^throughput\\[l40s-llama-8b\\] +lognormal\\(median 0.932, .* 0.73 +0.932 +1.19 "
+  -- risk profiles/b2b-saas-risk.yaml --draws 500)

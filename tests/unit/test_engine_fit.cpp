@@ -182,3 +182,32 @@ TEST_CASE("the cross-validated error is no worse than the committed summary", "[
   CHECK(committed.cv.tpot_median <= tpot_median + slack);
   CHECK(committed.cv.ttft_median <= ttft_median + slack);
 }
+
+#include "plan/core/risk.hpp"
+
+TEST_CASE("risk's default throughput widths are the measured spread by model class", "[engine][fit][risk]") {
+  // spec_throughput_widths holds the spread of the catalog roofline against the shipped
+  // measured runs, rounded to two decimals: recomputed here from the runs.
+  const Catalog& cat = test::shipped_catalog();
+  const auto prep = prepare_runs(cat, io::read_measured_runs(measured_csv));
+  for (const auto& w : spec_throughput_widths) {
+    INFO(w.model_class);
+    const ModelClass cls = std::string(w.model_class) == "mla"   ? ModelClass::mla
+                           : std::string(w.model_class) == "moe" ? ModelClass::moe
+                                                                 : ModelClass::dense;
+    const auto s = roofline_throughput_spread(cat, prep, cls);
+    CHECK(s.rows == w.runs);
+    CHECK(s.p10 == Approx(w.p10).margin(0.005));
+    CHECK(s.p90 == Approx(w.p90).margin(0.005));
+  }
+  // And the default a catalog-sized (spec) fleet gets: its class's p10 and p90 back.
+  const auto moe = default_throughput(ThroughputProvenance::spec, "moe");
+  REQUIRE(moe);
+  CHECK(moe->quantile(0.1) == Approx(0.54));
+  CHECK(moe->quantile(0.9) == Approx(1.12));
+  const auto other = default_throughput(ThroughputProvenance::spec, "");
+  REQUIRE(other);
+  CHECK(other->quantile(0.1) == Approx(0.70));
+  CHECK(other->quantile(0.9) == Approx(1.00));
+  CHECK_FALSE(default_throughput(ThroughputProvenance::override, "dense"));
+}

@@ -42,31 +42,6 @@ std::string group_of(const perf::PreparedRun& r, const std::string& by) {
   return "all";
 }
 
-// The catalog roofline alone (plan perf --concurrency C in the run's layout): the model
-// before engine terms, for comparison.
-std::optional<perf::Prediction> roofline(const Catalog& cat, const perf::PreparedRun& r) {
-  perf::PerfRunRequest q;
-  q.model = r.model_id;
-  q.gpu = r.gpu_id;
-  q.precision = r.precision_id;
-  q.tp = r.gpus;
-  q.parallel = r.layout;
-  q.input_tokens = r.isl;
-  q.output_tokens = r.osl;
-  q.mode = perf::PerfRunMode::concurrency;
-  q.concurrency = static_cast<int>(r.concurrency);
-  try {
-    const auto res = perf::run_perf(cat, q);
-    if (!res.fits || !res.tpot_ms || !res.ttft_ms) return std::nullopt;
-    perf::Prediction p;
-    p.tpot_s = *res.tpot_ms / 1e3;
-    p.ttft_s = *res.ttft_ms / 1e3;
-    return p;
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-}
-
 std::string pct(double v) { return fmt::format("{:.1f}%", v); }
 
 }  // namespace
@@ -103,7 +78,7 @@ std::string validation_table(const Catalog& cat, const std::vector<perf::Measure
       auto& a = groups[key];
       a.t.emplace_back(pred[i]->tpot_s, r.tpot_s);
       a.f.emplace_back(pred[i]->ttft_s, r.ttft_s);
-      if (const auto rl = roofline(cat, r)) {
+      if (const auto rl = perf::roofline_closed_loop(cat, r)) {
         a.rt.emplace_back(rl->tpot_s, r.tpot_s);
         a.rf.emplace_back(rl->ttft_s, r.ttft_s);
       }

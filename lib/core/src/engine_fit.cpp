@@ -9,6 +9,7 @@
 #include <set>
 
 #include "plan/core/perf.hpp"
+#include "plan/core/perf_run.hpp"
 
 namespace plan::perf {
 
@@ -571,6 +572,45 @@ std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vec
   auto p = predict(sets, r);
   if (!p && why) *why = fmt::format("no engine terms for {} on {} GPUs", r.engine, r.generation.empty() ? gpu : r.generation);
   return p;
+}
+
+std::optional<Prediction> roofline_closed_loop(const Catalog& cat, const PreparedRun& r) {
+  if (!r.excluded.empty()) return std::nullopt;
+  PerfRunRequest q;
+  q.model = r.model_id;
+  q.gpu = r.gpu_id;
+  q.precision = r.precision_id;
+  q.tp = r.gpus;
+  q.parallel = r.layout;
+  q.input_tokens = r.isl;
+  q.output_tokens = r.osl;
+  q.mode = PerfRunMode::concurrency;
+  q.concurrency = static_cast<int>(r.concurrency);
+  try {
+    const auto res = run_perf(cat, q);
+    if (!res.fits || !res.tpot_ms || !res.ttft_ms || !res.itl_ms) return std::nullopt;
+    Prediction p;
+    p.tpot_s = *res.tpot_ms / 1e3;
+    p.ttft_s = *res.ttft_ms / 1e3;
+    p.itl_s = *res.itl_ms / 1e3;
+    return p;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+ThroughputSpread roofline_throughput_spread(const Catalog& cat, const std::vector<PreparedRun>& runs, ModelClass cls) {
+  std::vector<double> ratio;
+  for (const auto& r : runs) {
+    if (!r.excluded.empty() || r.cls != cls) continue;
+    if (const auto p = roofline_closed_loop(cat, r)) ratio.push_back(p->tpot_s / r.tpot_s);
+  }
+  ThroughputSpread s;
+  s.rows = static_cast<int>(ratio.size());
+  if (ratio.empty()) return s;
+  s.p10 = engine_fit_detail::quantile(ratio, 0.1);
+  s.p90 = engine_fit_detail::quantile(ratio, 0.9);
+  return s;
 }
 
 }  // namespace plan::perf

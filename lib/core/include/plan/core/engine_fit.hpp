@@ -125,6 +125,20 @@ std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vec
                                               const std::string& precision, int gpus, Parallel layout, double input,
                                               double output, double concurrency, std::string* why = nullptr);
 
+// The catalog roofline alone for the run's closed loop (run_perf in mode concurrency, in the
+// run's layout and GPU count): the model before engine terms; nullopt when it cannot size it.
+std::optional<Prediction> roofline_closed_loop(const Catalog& cat, const PreparedRun& run);
+
+// The spread of the catalog roofline's throughput against measured runs of one model class:
+// the 10th and 90th percentiles of predicted TPOT / measured TPOT (a replica's throughput at
+// a batch goes as 1 / TPOT, so this is measured throughput over predicted) over the usable
+// runs of that class. `rows` counts them.
+struct ThroughputSpread {
+  int rows = 0;
+  double p10 = 1, p90 = 1;
+};
+ThroughputSpread roofline_throughput_spread(const Catalog& cat, const std::vector<PreparedRun>& runs, ModelClass cls);
+
 // The committed result of a fit (calib/engine_terms.json): the sets and the cross-validated
 // summary they were fitted with.
 struct EngineTerms {
