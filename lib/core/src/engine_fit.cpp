@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <fmt/format.h>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -191,23 +192,52 @@ Eigen::VectorXd nnls(const Eigen::MatrixXd& a_in, const Eigen::VectorXd& b) {
 constexpr int irls_rounds = 8;
 constexpr double irls_floor = 0.02;
 template <std::size_t N>
-std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, const std::vector<double>& y) {
+std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, const std::vector<double>& y,
+                                   const std::array<double, N>& lower, const std::array<double, N>& upper) {
   const auto rows = static_cast<Eigen::Index>(x.size());
-  Eigen::MatrixXd a(rows, static_cast<Eigen::Index>(N));
+  const auto n = static_cast<Eigen::Index>(N);
+  Eigen::MatrixXd a(rows, n);
   for (std::size_t i = 0; i < x.size(); ++i)
     for (std::size_t j = 0; j < N; ++j) a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = x[i][j] / y[i];
-  Eigen::VectorXd w = Eigen::VectorXd::Ones(rows);
-  Eigen::VectorXd c;
-  for (int round = 0; round < irls_rounds; ++round) {
-    const Eigen::VectorXd sw = w.cwiseSqrt();
-    c = nnls(sw.asDiagonal() * a, sw);
-    const Eigen::VectorXd r = a * c - Eigen::VectorXd::Ones(rows);
-    for (Eigen::Index i = 0; i < rows; ++i) w(i) = 1.0 / std::max(std::abs(r(i)), irls_floor);
+  // Terms bounded below by `lower` (an inverse efficiency is at least 1: nothing runs faster
+  // than its spec): c = lower + c', c' >= 0, so the target is 1 - a x lower. A term that
+  // comes out above `upper` is held there and the others fitted again.
+  std::vector<bool> held(N, false);
+  Eigen::VectorXd c = Eigen::VectorXd::Zero(n);
+  for (std::size_t pass = 0; pass <= N; ++pass) {
+    Eigen::VectorXd base(n);
+    for (std::size_t j = 0; j < N; ++j) base(static_cast<Eigen::Index>(j)) = held[j] ? upper[j] : lower[j];
+    Eigen::MatrixXd free_a = a;
+    for (std::size_t j = 0; j < N; ++j)
+      if (held[j]) free_a.col(static_cast<Eigen::Index>(j)).setZero();
+    const Eigen::VectorXd b = Eigen::VectorXd::Ones(rows) - a * base;
+    Eigen::VectorXd w = Eigen::VectorXd::Ones(rows);
+    for (int round = 0; round < irls_rounds; ++round) {
+      const Eigen::VectorXd sw = w.cwiseSqrt();
+      c = base + nnls(sw.asDiagonal() * free_a, sw.cwiseProduct(b));
+      const Eigen::VectorXd r = a * c - Eigen::VectorXd::Ones(rows);
+      for (Eigen::Index i = 0; i < rows; ++i) w(i) = 1.0 / std::max(std::abs(r(i)), irls_floor);
+    }
+    bool again = false;
+    for (std::size_t j = 0; j < N; ++j)
+      if (!held[j] && c(static_cast<Eigen::Index>(j)) > upper[j]) held[j] = again = true;
+    if (!again) break;
   }
   std::array<double, N> out{};
   for (std::size_t j = 0; j < N; ++j) out[j] = c(static_cast<Eigen::Index>(j));
   return out;
 }
+
+// Bounds of the terms: inverse efficiencies of roofline parts from 1 to max_inverse_efficiency
+// (efficiencies of 100% down to 10%, the floor below which a run counts as an artefact);
+// times, counts and the collectives' scale (which overlap can hide) from 0.
+constexpr double max_inverse_efficiency = artefact_ratio;
+constexpr double inf = std::numeric_limits<double>::infinity();
+constexpr double e_max = max_inverse_efficiency;
+constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 1, 0, 1};
+constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, e_max, inf, e_max};
+constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0};
+constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf};
 
 double decode_step(const TermSet& s, const PreparedRun& r) {
   double t = 0;
@@ -236,14 +266,14 @@ TermSet fit_one(const std::vector<PreparedRun>& runs, const std::vector<std::siz
     yt.push_back(runs[i].tpot_s);
   }
   s.deployments = static_cast<int>(deps.size());
-  s.tpot = fit_relative(xt, yt);
+  s.tpot = fit_relative(xt, yt, tpot_lower, tpot_upper);
   std::vector<std::array<double, ttft_terms>> xf;
   std::vector<double> yf;
   for (auto i : idx) {
     xf.push_back(ttft_features(runs[i], decode_step(s, runs[i])));
     yf.push_back(runs[i].ttft_s);
   }
-  s.ttft = fit_relative(xf, yf);
+  s.ttft = fit_relative(xf, yf, ttft_lower, ttft_upper);
   return s;
 }
 
