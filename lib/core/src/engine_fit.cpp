@@ -66,6 +66,11 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
     {"sequence", "s per sequence", "cost per sequence per step on the busiest rank (batch bookkeeping, sampling)"},
     {"weights", "1/efficiency",
      "inverse efficiency of the weight GEMMs' roofline (max of weight reads at spec bandwidth and FLOPs at spec rate)"},
+    {"moe_weights", "1/efficiency",
+     "inverse efficiency of the routed experts' grouped GEMMs on their roofline (weights of the experts touched, "
+     "FLOPs of the tokens routed)"},
+    {"expert_gemm", "s per expert GEMM",
+     "cost of each routed expert's GEMM a GPU runs in a step (tile padding and launch of a group with few tokens)"},
     {"attention_gqa", "1/efficiency",
      "inverse efficiency of grouped-query attention's roofline (KV reads at spec bandwidth, FLOPs)"},
     {"attention_mla", "1/efficiency",
@@ -234,8 +239,8 @@ std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, 
 constexpr double max_inverse_efficiency = artefact_ratio;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double e_max = max_inverse_efficiency;
-constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 1, 0, 1};
-constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, e_max, inf, e_max};
+constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1};
+constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max};
 constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0};
 constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf};
 
@@ -423,8 +428,30 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     const double rank_seqs = p.layout == Parallel::dep ? std::max(c / g, 1.0) : c;
     const double pre_work = pu.prefill_work(m.isl);
     const bool mla = model->attention == AttentionKind::mla;
-    p.x_tpot = {1.0,      static_cast<double>(model->layers), rank_seqs, st.linear, mla ? 0.0 : st.attention,
-                mla ? st.attention : 0.0, st.comm, c / decode_steps(m.osl) * pre_work};
+    // The routed experts' share of the weight GEMMs: the step less that of the same model
+    // without its routed experts; and the expert GEMMs one GPU runs (experts touched per MoE
+    // layer, split over the GPUs under ep and dep).
+    double expert_lin = 0, expert_gemms = 0;
+    if (model->is_moe()) {
+      ModelArch dense = *model;
+      dense.params_total -= routed_expert_params(*model);
+      dense.params_active -= active_routed_params(*model);
+      dense.experts = dense.top_k = 0;
+      const PerfModel pd(dense, unit_gpu, *w, *kv, g, unit, p.layout);
+      expert_lin = std::max(0.0, st.linear - pd.decode_step(c, m.isl + m.osl / 2.0).linear);
+      expert_gemms = model->moe_layers() * model->experts * experts_touched_share(*model, c) /
+                     (p.layout == Parallel::tp ? 1.0 : g);
+    }
+    p.x_tpot = {1.0,
+                static_cast<double>(model->layers),
+                rank_seqs,
+                st.linear - expert_lin,
+                expert_lin,
+                expert_gemms,
+                mla ? 0.0 : st.attention,
+                mla ? st.attention : 0.0,
+                st.comm,
+                c / decode_steps(m.osl) * pre_work};
     const StepTime own = pu.prefill(m.isl);
     p.x_ttft = {1.0,
                 static_cast<double>(model->layers),

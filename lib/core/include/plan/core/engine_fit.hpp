@@ -30,7 +30,7 @@ const char* to_string(ModelClass c);
 
 // TPOT terms: decode step t_dec = sum of the first six, plus the prefill work that other
 // requests put between a request's decode steps.
-inline constexpr int tpot_terms = 8;
+inline constexpr int tpot_terms = 10;
 // TTFT terms.
 inline constexpr int ttft_terms = 7;
 struct TermInfo {
