@@ -88,6 +88,16 @@ std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path) {
         throw Error({path, lineno, cols[it->second]}, fmt::format("{} '{}' is not a number", name, s));
       return v;
     };
+    // GPU counts and layout sizes: whole numbers from 0 to 100,000.
+    auto count = [&](const char* name, double fallback) {
+      const double v = number(name, fallback);
+      if (v < 0 || v > 100000 || v != std::floor(v)) {
+        const auto it = at.find(name);
+        throw Error({path, lineno, cols[it->second]},
+                    fmt::format("{} '{}' is not a count (expected a whole number from 0 to 100000)", name, f[it->second]));
+      }
+      return static_cast<int>(v);
+    };
     perf::MeasuredRun r;
     r.line = lineno;
     r.id = text("id");
@@ -100,12 +110,12 @@ std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path) {
     r.isl = number("isl", 0);
     r.osl = number("osl", 0);
     r.concurrency = number("batch_size", 0);
-    r.tp = static_cast<int>(number("tp_size", 1));
-    r.pp = static_cast<int>(number("pp_size", 1));
-    r.dp = static_cast<int>(number("attention_dp_size", 1));
+    r.tp = count("tp_size", 1);
+    r.pp = count("pp_size", 1);
+    r.dp = count("attention_dp_size", 1);
     // Without the expert columns, experts are split like attention (tensor parallel).
-    r.moe_tp = static_cast<int>(number("moe_tp_size", r.tp));
-    r.moe_ep = static_cast<int>(number("moe_ep_size", 1));
+    r.moe_tp = count("moe_tp_size", r.tp);
+    r.moe_ep = count("moe_ep_size", 1);
     r.ttft_ms = number("silicon_ttft_ms", 0);
     r.tpot_ms = number("silicon_tpot_ms", 0);
     runs.push_back(std::move(r));
