@@ -363,6 +363,13 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     }
     const int g = m.tp * dp;
     p.gpus = g;
+    // GPUs per replica are tp x attention dp = moe_tp x moe_ep; a run where the two differ
+    // does not say how many GPUs it ran on.
+    if (model->is_moe() && m.moe_tp > 0 && m.moe_ep > 0 && m.moe_tp * m.moe_ep != g) {
+      finish("layout", fmt::format("tp {} x attention dp {} is not moe_tp {} x moe_ep {} (GPUs per replica unknown)",
+                                   m.tp, dp, m.moe_tp, m.moe_ep));
+      continue;
+    }
     if (model->is_moe() && g > 1) {
       const int moe_tp = std::max(m.moe_tp, 1), moe_ep = std::max(m.moe_ep, 1);
       if (dp > 1 && m.tp == 1 && moe_ep == g) p.layout = Parallel::dep;
