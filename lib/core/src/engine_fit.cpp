@@ -91,6 +91,8 @@ const std::array<TermInfo, ttft_terms> ttft_term_info = {{
      "inverse efficiency of the request's own prefill: causal latent attention (MLA, decompressed) at spec"},
     {"queued_prefills", "1/efficiency per request",
      "share of the other in-flight requests' prefill work a new request waits behind"},
+    {"decode_per_queued_chunk", "decode steps per chunk",
+     "decode steps of the running batch interleaved with each chunk of the other requests' queued prefills"},
     {"decode_per_chunk", "decode steps per chunk",
      "decode steps of the running batch interleaved with each chunk of the request's prefill"},
 }};
@@ -241,8 +243,8 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double e_max = max_inverse_efficiency;
 constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1};
 constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max};
-constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0};
-constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf};
+constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0};
+constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf};
 
 double decode_step(const TermSet& s, const PreparedRun& r) {
   double t = 0;
@@ -252,6 +254,7 @@ double decode_step(const TermSet& s, const PreparedRun& r) {
 
 std::array<double, ttft_terms> ttft_features(const PreparedRun& r, double itl) {
   auto x = r.x_ttft;
+  x[ttft_terms - 2] *= itl;
   x[ttft_terms - 1] *= itl;
   return x;
 }
@@ -466,6 +469,7 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
                 mla ? 0.0 : own.attention,
                 mla ? own.attention : 0.0,
                 (c - 1) * pre_work,
+                (c - 1) * m.isl / chunk_tokens,
                 std::ceil(m.isl / chunk_tokens)};
     // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
     const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];

@@ -32,7 +32,7 @@ const char* to_string(ModelClass c);
 // requests put between a request's decode steps.
 inline constexpr int tpot_terms = 10;
 // TTFT terms.
-inline constexpr int ttft_terms = 7;
+inline constexpr int ttft_terms = 8;
 struct TermInfo {
   const char* name;
   const char* unit;
@@ -55,7 +55,7 @@ struct PreparedRun {
   double isl = 0, osl = 0, concurrency = 0;
   double ttft_s = 0, tpot_s = 0;
   std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
-  std::array<double, ttft_terms> x_ttft{};  // the last is the chunk count; times t_dec when predicting
+  std::array<double, ttft_terms> x_ttft{};  // the last two are chunk counts; times t_dec when predicting
 };
 
 // "hopper" (H100, H200, GH200, H20), "blackwell" (B200, B300, GB200, GB300, RTX PRO 6000);
