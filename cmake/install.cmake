@@ -12,6 +12,10 @@ install(TARGETS plan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/pricing/ DESTINATION ${PLAN_INSTALL_DATADIR}/pricing
         PATTERN "sources" EXCLUDE)
 install(FILES ${PROJECT_SOURCE_DIR}/calib/catalog.yaml DESTINATION ${PLAN_INSTALL_DATADIR}/calib)
+# The engine terms and the measured runs they were fitted to (plan validate, plan perf --engine),
+# with the runs' license and source note.
+install(FILES ${PROJECT_SOURCE_DIR}/calib/engine_terms.json DESTINATION ${PLAN_INSTALL_DATADIR}/calib)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/calib/measured/ DESTINATION ${PLAN_INSTALL_DATADIR}/calib/measured)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/profiles/ DESTINATION ${PLAN_INSTALL_DATADIR}/profiles)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

@@ -147,3 +147,46 @@ add_test(NAME cli.provenance.entry_files
                  ${CMAKE_BINARY_DIR}/provenance-work
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.provenance.entry_files PROPERTIES ENVIRONMENT "PLAN_DATA_DIR=${PROJECT_SOURCE_DIR}")
+
+# The serving engine: named on self-hosted options, vllm by default, and the plan says which.
+plan_cli_test(compare.engine --rc 0
+  --stdout-re "calib/catalog.yaml: llama-3.1-8b on [a-z0-9-]+, engine vllm \\(default\\)"
+  --stdout-re "calib/catalog.yaml: llama-3.1-8b on [a-z0-9-]+, engine sglang 0.5.10\""
+  --stdout-re "calib/catalog.yaml: llama-3.1-8b on [a-z0-9-]+, engine trtllm 1.2.0\""
+  -- compare tests/data/profile-engine.yaml --prices ${SHEET} --format json)
+plan_cli_test(compare.engine_unknown --rc 2
+  --stderr-exact "plan: error: tests/data/profile-engine-unknown.yaml:24:13: option 'on-sglang' has engine 'llamacpp' (expected vllm, sglang or trtllm, optionally with a version: sglang@0.5.10)"
+  -- compare tests/data/profile-engine-unknown.yaml --prices ${SHEET})
+plan_cli_test(perf.engine --rc 0 --stdout-re "engine sglang$"
+  -- perf --model deepseek-r1 --gpu h200 --engine sglang --input 1000 --output 200)
+# With a closed loop, the engine terms' figures and where they come from.
+plan_cli_test(perf.engine_terms --rc 0 --stdout-re "\"engine\": \"sglang 0.5.10\""
+  --stdout-re "\"engine_terms\": \\{" --stdout-re "\"tpot_ms\": [0-9.]+"
+  --stdout-re "fitted to [0-9]+ measured runs \\(AIConfigurator silicon sample, ai-dynamo/aiconfigurator@095f58a"
+  -- perf --model deepseek-r1 --gpu h200 --precision fp8 --engine sglang@0.5.10 --input 1024 --output 1024
+     --concurrency 32 --format json)
+plan_cli_test(perf.engine_default --rc 0 --stdout-re "\"engine\": \"vllm \\(default\\)\""
+  -- perf --model llama-3.1-8b --gpu h100-sxm --input 1000 --output 200 --format json)
+plan_cli_test(perf.engine_unknown --rc 64
+  --stderr-exact "plan: error: --engine 'ollama' is not an engine (expected vllm, sglang or trtllm, optionally with a version: sglang@0.5.10)"
+  -- perf --model llama-3.1-8b --gpu h100-sxm --engine ollama --input 1 --output 1)
+
+# plan validate: the shipped measured runs, cross-validated, and a user's own runs.
+plan_cli_test(validate.shipped --rc 0
+  --stdout-re "^Predictions: cross-validated, 5 folds grouped by deployment"
+  --stdout-re "^sglang +[0-9]+ " --stdout-re "^trtllm +[0-9]+ " --stdout-re "^vllm +[0-9]+ " --stdout-re "^all +[0-9]+ "
+  -- validate)
+plan_cli_test(validate.by_class --rc 0 --stdout-re "^dense +[0-9]+ " --stdout-re "^mla +[0-9]+ " --stdout-re "^moe +[0-9]+ "
+  -- validate --by class)
+plan_cli_test(validate.own_data --rc 0
+  --stdout-re "^Measured runs: tests/data/measured-runs.csv"
+  --stdout-re "^Runs: 4 \\(4 aggregated\\). predicted 3 \\(75.0% of the aggregated runs\\)"
+  --stdout-re "^3: model nope/nope-7b is not in the catalog$"
+  -- validate --data tests/data/measured-runs.csv --by gpu --excluded)
+plan_cli_test(validate.bad_number --rc 2
+  --stderr-exact "plan: error: tests/data/measured-runs-bad.csv:2:53: isl 'many' is not a number"
+  -- validate --data tests/data/measured-runs-bad.csv)
+# "1e12" starts at column 65: the 64 characters of the fields before it and their commas.
+plan_cli_test(validate.bad_count --rc 2
+  --stderr-exact "plan: error: tests/data/measured-runs-bad-count.csv:2:65: tp_size '1e12' is not a count (expected a whole number from 0 to 100000)"
+  -- validate --data tests/data/measured-runs-bad-count.csv)

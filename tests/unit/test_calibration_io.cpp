@@ -258,6 +258,7 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
     i.precision = "fp16";
     i.tp = 2;
     i.parallel = Parallel::dep;
+    i.engine = "sglang@0.5.10";
     i.serving = io::import_serving(data + "vllm_bench_serve.json");
     i.serving->model_check = ModelCheck::forced;
     Calibration back = io::parse_calibration("imp.yaml", io::render_calibration(i));
@@ -267,6 +268,7 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
     CHECK(back.serving->model_check == ModelCheck::forced);
     CHECK(back.tp == 2);
     CHECK(back.parallel == Parallel::dep);
+    CHECK(back.engine == "sglang@0.5.10");
     CHECK(*back.serving->ttft_p99_ms == Approx(762.4942294094944));
     CHECK(back.serving->source_sha256 == "aecdbccf820c7336d47e06f8aa41291c6d405d32cfd081d2c1c723d6aacf0488");
   }
@@ -291,6 +293,13 @@ TEST_CASE("parse_calibration is strict", "[calibration][file]") {
     bad.replace(bad.find("parallel: tp"), 12, "parallel: pp");
     CHECK(error_of([&] { io::parse_calibration("c.yaml", bad); }) ==
           "c.yaml:11:11: 'parallel' is 'pp' (expected one of: tp, ep, dep)");
+  }
+  SECTION("an unknown engine") {
+    // Line 12, after the layout; column 9, after "engine: ".
+    std::string bad = text;
+    bad.insert(bad.find("parallel: tp\n") + 13, "engine: ollama\n");
+    CHECK(error_of([&] { io::parse_calibration("c.yaml", bad); }) ==
+          "c.yaml:12:9: 'engine' is 'ollama' (expected vllm, sglang or trtllm, optionally name@version)");
   }
   SECTION("an efficiency out of range") {
     std::string bad = text;

@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
   setup_calibrate(app, reg);
   setup_profile(app, reg);
   setup_models(app, reg);
+  setup_validate(app, reg);
   setup_completion(app, reg);
 
   try {

@@ -17,6 +17,7 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "plan/core/engine.hpp"
 #include "plan/core/calibration.hpp"
 #include "plan/core/error.hpp"
 #include "plan/core/serving_fit.hpp"
@@ -64,6 +65,7 @@ struct ImportOptions {
   std::string precision;
   int tp = 1;                    // GPUs of the replica (--gpus, or --tp)
   std::string parallel = "tp";   // their layout
+  std::string engine;            // serving engine that was measured; empty: not recorded
   std::string benchmark;             // GuideLLM: "" (the only one), N (1-based) or "all"
   std::optional<double> input_len;   // mean tokens per request, for files that do not state them
   std::optional<double> output_len;
@@ -395,6 +397,11 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
   (void)bytes_per_element(base.precision);
   base.tp = o.tp;
   base.parallel = checked_layout(load_catalog_if_present(g), o.model, o.parallel);
+  if (!o.engine.empty() && !perf::parse_engine_choice(o.engine))
+    throw Error(fmt::format("--engine '{}' is not an engine (expected {}, optionally with a version: sglang@0.5.10)",
+                            o.engine, perf::engine_names),
+                ExitCode::usage_error);
+  base.engine = o.engine;
 
   const bool all = o.benchmark == "all";
   std::vector<ServingMeasurement> results;
@@ -570,6 +577,9 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
                   "(experts split, attention data parallel); a calibration applies only to replicas of its layout")
       ->check(CLI::IsMember({"tp", "ep", "dep"}))
       ->capture_default_str();
+  imp->add_option("--engine", io_->engine,
+                  "Serving engine that produced the result: vllm, sglang or trtllm, optionally with a version "
+                  "(sglang@0.5.10); recorded in the file");
   imp->add_option("--benchmark-index", io_->benchmark,
                   "For a GuideLLM file of several benchmarks: which one (1-based), or 'all' for one calibration file "
                   "per benchmark (a sweep), fitted together by plans");

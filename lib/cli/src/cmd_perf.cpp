@@ -6,8 +6,11 @@
 
 #include "common.hpp"
 #include "plan/core/perf_run.hpp"
+#include "plan/core/engine_fit.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/hf_config.hpp"
+#include "plan/io/measured_io.hpp"
+#include <filesystem>
 #include "plan/report/perf_report.hpp"
 #include "plan/report/table.hpp"
 
@@ -27,6 +30,7 @@ struct PerfOptions {
   double output_tokens = 0;
   std::string concurrency;  // N or "max"; default 1 when no --rate
   std::optional<double> rate;
+  std::string engine;  // empty: vllm, the default
   std::string format = "table";
   std::string out;
 };
@@ -47,6 +51,14 @@ perf::PerfRunRequest request_of(const PerfOptions& o) {
     if (!q.parallel)
       throw Error(fmt::format("--parallel '{}' is not a layout (expected tp, ep or dep)", o.parallel),
                   ExitCode::usage_error);
+  }
+  if (!o.engine.empty()) {
+    auto e = perf::parse_engine_choice(o.engine);
+    if (!e)
+      throw Error(fmt::format("--engine '{}' is not an engine (expected {}, optionally with a version: sglang@0.5.10)",
+                              o.engine, perf::engine_names),
+                  ExitCode::usage_error);
+    q.engine = *e;
   }
   q.input_tokens = o.input_tokens;
   q.output_tokens = o.output_tokens;
@@ -69,6 +81,34 @@ perf::PerfRunRequest request_of(const PerfOptions& o) {
     q.rate_rps = *o.rate;
   }
   return q;
+}
+
+// The engine terms' closed-loop figures beside the roofline's (docs/performance-model.md,
+// "Engine terms fitted to measured runs").
+void add_engine_terms(const Globals& g, const Catalog& cat, const perf::PerfRunRequest& q, perf::PerfRunResult& r) {
+  if (!r.fits) return;
+  if (q.mode != perf::PerfRunMode::concurrency) {
+    r.engine_terms_source = "fitted to closed loops only; give --concurrency N for their figures";
+    return;
+  }
+  const std::string path = g.calib_dir() + "/engine_terms.json";
+  if (!std::filesystem::exists(path)) {
+    r.engine_terms_source = "none (calib/engine_terms.json is not in the data directory)";
+    return;
+  }
+  const perf::EngineTerms terms = io::read_engine_terms(path);
+  std::string why;
+  const auto p = perf::predict_closed_loop(cat, terms.sets, q.engine.engine, r.model, r.gpu, r.precision, r.tp,
+                                           r.parallel, q.input_tokens, q.output_tokens, q.concurrency, &why);
+  if (!p) {
+    r.engine_terms_source = "none for this deployment: " + why;
+    return;
+  }
+  r.engine_ttft_ms = p->ttft_s * 1e3;
+  r.engine_tpot_ms = p->tpot_s * 1e3;
+  r.engine_itl_ms = p->itl_s * 1e3;
+  r.engine_terms_source = fmt::format("calib/engine_terms.json, {} on {} GPUs: {}", p->set->engine,
+                                      p->set->generation, io::provenance(terms, *p->set));
 }
 
 }  // namespace
@@ -101,6 +141,10 @@ void setup_perf(CLI::App& app, Registry& reg) {
   sub->add_option("--concurrency", opt->concurrency,
                   "Concurrent requests (closed loop), or 'max' for offline saturation (default 1)");
   sub->add_option("--rate", opt->rate, "Open-loop arrival rate, requests/s (Poisson), on one replica");
+  sub->add_option("--engine", opt->engine,
+                  "Serving engine: vllm, sglang or trtllm, optionally with a version (sglang@0.5.10); default vllm. "
+                  "With --concurrency, its terms fitted to measured runs (calib/engine_terms.json) give TTFT and TPOT "
+                  "too");
   add_format_option(*sub, opt->format, {"table", "json"});
   sub->add_option("-o,--output-file", opt->out, "Write to FILE atomically instead of standard output");
   reg.add(sub, [opt, precision, &g = reg.globals]() {
@@ -125,6 +169,7 @@ void setup_perf(CLI::App& app, Registry& reg) {
     perf::PerfRunResult r = perf::run_perf(cat, q, lookup);
     for (const auto& [path, why] : cal.skipped())
       r.notes.push_back(fmt::format("calibration file {} skipped: {} (plan calibrate list shows it as invalid)", path, why));
+    add_engine_terms(g, cat, q, r);
     emit(opt->format == "json" ? report::render_perf_json(r) : report::fit_lines(report::render_perf_table(r)), opt->out);
     return 0;
   });

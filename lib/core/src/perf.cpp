@@ -606,8 +606,11 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
                 fmt::format("unknown precision '{}' (expected one of: {})", f.precision, cat.precision_ids()));
   const Precision& kv = kv_precision_for(cat, o, *w);
   spec_.provenance = ThroughputProvenance::spec;
-  spec_.provenance_source =
-      fmt::format("{}: {} on {}", m->file.empty() ? std::string("calib/catalog.yaml") : cite(*m), m->id, inst.gpu);
+  spec_.model_class = m->attention == AttentionKind::mla ? "mla" : m->is_moe() ? "moe" : "dense";
+  // The engine the replica runs: stated, or vLLM by default, as the plan says.
+  spec_.provenance_source = fmt::format("{}: {} on {}, engine {}",
+                                        m->file.empty() ? std::string("calib/catalog.yaml") : cite(*m), m->id,
+                                        inst.gpu, describe(f.engine));
   spec_.gpus_per_replica = f.gpus_per_replica > 0 ? f.gpus_per_replica : inst.gpu_count;
   const GpuSpec* gpu = cat.find_gpu(inst.gpu);
   if (!gpu) {

@@ -74,6 +74,7 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   const Precision* kv = &kvref;
   PerfRunResult r;
   r.model = m->id;
+  r.engine = describe(req.engine);
   r.gpu = gpu->id;
   r.precision = w->id;
   r.kv_precision = kv->id;

@@ -185,7 +185,7 @@ void Engine::resolve_inputs() {
     if (!fo) continue;
     OptionResult r = evaluate_option(p_, s_, *fo, perf_);
     if (!r.self_hosted || !r.self_hosted->throughput_provenance) continue;
-    if (auto d = default_throughput(*r.self_hosted->throughput_provenance)) {
+    if (auto d = default_throughput(*r.self_hosted->throughput_provenance, r.self_hosted->model_class)) {
       m.throughput = *d;
       any = true;
     }
@@ -698,9 +698,12 @@ double quantile_of(std::vector<double> values, double p) {
   return values[lo] + (values[lo + 1] - values[lo]) * (h - static_cast<double>(lo));
 }
 
-std::optional<Distribution> default_throughput(ThroughputProvenance p) {
+std::optional<Distribution> default_throughput(ThroughputProvenance p, const std::string& model_class) {
   switch (p) {
-    case ThroughputProvenance::spec: return Distribution::lognormal_p10_p90(0.70, 1.00);
+    case ThroughputProvenance::spec:
+      for (const auto& w : spec_throughput_widths)
+        if (model_class == w.model_class) return Distribution::lognormal_p10_p90(w.p10, w.p90);
+      return Distribution::lognormal_p10_p90(0.70, 1.00);
     case ThroughputProvenance::calibrated: return Distribution::lognormal_p10_p90(0.90, 1.10);
     case ThroughputProvenance::override: return std::nullopt;
   }

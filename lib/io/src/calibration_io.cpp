@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "plan/io/calibration_io.hpp"
+
+#include "plan/core/engine.hpp"
 #include "plan/io/files.hpp"
 #include "json_text.hpp"
 #include "yaml_strict.hpp"
@@ -63,6 +65,7 @@ std::string render_calibration(const Calibration& c) {
   o += fmt::format("precision: {}\n", c.precision);
   o += fmt::format("tp: {}\n", c.tp);
   o += fmt::format("parallel: {}\n", to_string(c.parallel));
+  if (!c.engine.empty()) o += fmt::format("engine: {}\n", q(c.engine));
   if (c.probe) {
     const ProbeResult& p = *c.probe;
     o += "device:\n";
@@ -193,6 +196,12 @@ Calibration parse_calibration(const std::string& file, const std::string& text) 
     if (!layout)
       throw Error(loc_of(file, top.node("parallel")), fmt::format("'parallel' is '{}' (expected one of: tp, ep, dep)", v));
     c.parallel = *layout;
+  }
+  if (top.has("engine")) {
+    c.engine = top.str("engine");
+    if (!perf::parse_engine_choice(c.engine))
+      throw Error(loc_of(file, top.node("engine")),
+                  fmt::format("'engine' is '{}' (expected {}, optionally name@version)", c.engine, perf::engine_names));
   }
 
   if (auto dev = top.opt_node("device")) {

@@ -135,6 +135,32 @@ std::optional<OpsCosts> read_option_ops(const std::string& file, Map& m, const s
   return read_ops(om);
 }
 
+// `engine: sglang`, `engine: sglang@0.5.10` or `engine: {name: sglang, version: "0.5.10"}`.
+perf::EngineChoice read_engine(const std::string& file, Map& m, const Node& n, const std::string& id) {
+  std::string text;
+  SourceLoc loc = m.key_loc("engine");
+  if (n.IsMap()) {
+    Map em(file, n, fmt::format("engine of option '{}'", id));
+    text = em.str("name");
+    loc = loc_of(file, n["name"]);
+    if (text.find('@') != std::string::npos)
+      throw Error(loc, fmt::format("engine name '{}' of option '{}' has a version (give it as version:)", text, id));
+    if (auto v = em.opt_str("version")) {
+      if (v->empty()) fail(file, n["version"], fmt::format("empty engine version of option '{}'", id));
+      text += "@" + *v;
+    }
+    em.finish();
+  } else {
+    text = to_string(file, n, "engine");
+    loc = loc_of(file, n);
+  }
+  auto e = perf::parse_engine_choice(text);
+  if (!e)
+    throw Error(loc, fmt::format("option '{}' has engine '{}' (expected {}, optionally with a version: sglang@0.5.10)",
+                                 id, text, perf::engine_names));
+  return *e;
+}
+
 // Keys a fleet may carry (self-hosted options and dedicated endpoints).
 FleetSpec read_fleet(const std::string& file, Map& m, const std::string& id, bool model_required) {
   FleetSpec f;
@@ -147,6 +173,7 @@ FleetSpec read_fleet(const std::string& file, Map& m, const std::string& id, boo
   }
   f.precision = m.opt_str("precision").value_or("bf16");
   f.kv_precision = m.opt_str("kv_precision").value_or("");
+  if (auto en = m.opt_node("engine")) f.engine = read_engine(file, m, *en, id);
   f.tokens_per_second_per_replica = m.opt_num("tokens_per_second_per_replica", Range::positive(1e9));
   f.min_replicas = m.opt_integer("min_replicas", 0, 100000).value_or(1);
   f.ops = read_option_ops(file, m, id);
@@ -276,7 +303,7 @@ Option read_option(const std::string& file, const Node& n, std::size_t i) {
     case OptionKind::api:
       forbid({"owned"}, "self_hosted");
       forbid({"offering", "mode", "instance", "term", "gpus_per_replica", "parallel", "precision", "kv_precision",
-              "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "spot_interruption_overhead"},
+              "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "spot_interruption_overhead"},
              "other kinds");
       o.spec = read_api(m);
       break;
@@ -292,7 +319,7 @@ Option read_option(const std::string& file, const Node& n, std::size_t i) {
       break;
     case OptionKind::hybrid:
       forbid({"model", "offering", "mode", "instance", "owned", "term", "gpus_per_replica", "parallel", "precision", "kv_precision",
-              "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier", "spot_interruption_overhead"},
+              "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier", "spot_interruption_overhead"},
              "the options a hybrid combines");
       o.spec = read_hybrid(m);
       break;

@@ -59,6 +59,18 @@ std::string render_perf_json(const perf::PerfRunResult& r) {
   if (r.calibration_source.empty()) j.null();
   else j.value(r.calibration_source);
   j.field("model_source", r.model_source).field("gpu_source", r.gpu_source);
+  j.field("engine", r.engine);
+  j.key("engine_terms");
+  if (!r.engine_tpot_ms) {
+    j.null();
+  } else {
+    j.begin_object();
+    opt_field(j, "ttft_ms", r.engine_ttft_ms);
+    opt_field(j, "tpot_ms", r.engine_tpot_ms);
+    opt_field(j, "itl_ms", r.engine_itl_ms);
+    j.end_object();
+  }
+  j.field("engine_terms_source", r.engine_terms_source);
   j.key("notes").begin_array();
   for (const auto& n : r.notes) j.value(n);
   j.end_array();
@@ -96,8 +108,13 @@ std::string render_perf_table(const perf::PerfRunResult& r) {
   t.add_row({"output tokens/s", opt(r.output_tokens_per_s, 0), ""});
   t.add_row({"total tokens/s", opt(r.total_tokens_per_s, 0), "input + output"});
   t.add_row({"bound", r.bound ? bound_name(*r.bound) : "-", "decode step"});
-  std::string out = fmt::format("{} on {}x {} ({}, KV {}), mode {}\n", r.model, r.tp, r.gpu, r.precision,
-                                r.kv_precision, perf::to_string(r.mode));
+  if (r.engine_tpot_ms) {
+    t.add_row({"TTFT, engine terms", opt(r.engine_ttft_ms, 1), "ms, closed loop, fitted to measured runs"});
+    t.add_row({"TPOT, engine terms", opt(r.engine_tpot_ms, 2), "ms, closed loop, fitted to measured runs"});
+    t.add_row({"decode step, engine terms", opt(r.engine_itl_ms, 2), "ms"});
+  }
+  std::string out = fmt::format("{} on {}x {} ({}, KV {}), mode {}, engine {}\n", r.model, r.tp, r.gpu, r.precision,
+                                r.kv_precision, perf::to_string(r.mode), r.engine);
   out += t.render_text();
   for (const auto& n : r.notes) out += "note: " + n + "\n";
   if (r.calibration_source.empty()) {
@@ -107,6 +124,7 @@ std::string render_perf_table(const perf::PerfRunResult& r) {
   } else {
     out += fmt::format("Sources: model {}, GPU {}; {}.\n", r.model_source, r.gpu_source, r.calibration_note);
   }
+  if (!r.engine_terms_source.empty()) out += "Engine terms: " + r.engine_terms_source + ".\n";
   return terminal_text(out);
 }
 

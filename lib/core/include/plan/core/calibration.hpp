@@ -201,6 +201,7 @@ struct Calibration {
   std::string precision;
   int tp = 1;            // GPUs of the replica (the file's key `tp`, kept for files written before layouts)
   Parallel parallel = Parallel::tp;  // how those GPUs share the model; absent in the file = tp
+  std::string engine;    // serving engine measured ("sglang", "sglang@0.5.10"); empty: not recorded (vllm)
   std::optional<ProbeResult> probe;
   std::optional<EfficiencyFit> fit;
   std::optional<Efficiencies> efficiencies;

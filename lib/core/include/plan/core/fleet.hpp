@@ -42,6 +42,7 @@ struct SelfHostedDetail {
   std::optional<FleetLatency> latency_at_peak;
   std::optional<ThroughputProvenance> throughput_provenance;  // absent: no replica model
   std::string throughput_source;
+  std::string model_class;  // dense, moe or mla when the catalog model sized the replica (risk widths)
   std::optional<OwnedFleetDetail> owned;
 };
 

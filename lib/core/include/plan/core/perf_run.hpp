@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "plan/core/catalog.hpp"
+#include "plan/core/engine.hpp"
 #include "plan/core/perf.hpp"
 
 namespace plan::perf {
@@ -36,6 +37,7 @@ struct PerfRunRequest {
   PerfRunMode mode = PerfRunMode::concurrency;
   int concurrency = 1;   // requests in the closed loop (mode concurrency)
   double rate_rps = 0;   // arrival rate (mode rate)
+  EngineChoice engine;   // the serving engine; vllm by default
 };
 
 // What a calibration file contributes to a run: the catalog to size with (its GPU's
@@ -82,6 +84,11 @@ struct PerfRunResult {
   std::string model_source, gpu_source; // catalog entries the figures come from
   std::string calibration_source;       // calibration file(s) behind the efficiencies; empty: catalog
   std::string calibration_note;
+  std::string engine;  // describe(EngineChoice): "vllm (default)", "sglang 0.5.10"
+  // The engine terms' closed-loop figures (calib/engine_terms.json), set by the caller that
+  // holds the terms; engine_terms_source says where they come from, or why there are none.
+  std::optional<double> engine_ttft_ms, engine_tpot_ms, engine_itl_ms;
+  std::string engine_terms_source;
 };
 
 // Runs the request on `cat`. Without a layout, every layout the model allows (tp; ep and dep

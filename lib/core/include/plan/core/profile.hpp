@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "plan/core/catalog.hpp"
+#include "plan/core/engine.hpp"
 #include "plan/core/parallel.hpp"
 #include "plan/core/error.hpp"
 
@@ -132,6 +133,7 @@ struct FleetSpec {
   std::optional<Parallel> parallel;  // layout of a replica's GPUs; nullopt = the cheapest that fits and meets targets
   std::string precision = "bf16";
   std::string kv_precision;  // empty = the weights' default
+  perf::EngineChoice engine;  // the serving engine; default vllm (engine.given false)
   std::optional<double> tokens_per_second_per_replica;  // override of the perf model
   int min_replicas = 1;
   bool autoscale = false;  // hourly scaling over the traffic shape

@@ -60,6 +60,7 @@ struct ReplicaSpec {
   std::string capacity_doubt_why;  // where that factor comes from, for the note that uses it
   ThroughputProvenance provenance = ThroughputProvenance::override;
   std::string provenance_source;        // file or catalog entry
+  std::string model_class;              // dense, moe or mla when a catalog model sized it; else empty
 };
 
 class ReplicaModel {

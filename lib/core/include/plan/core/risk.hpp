@@ -113,9 +113,26 @@ double draw_uniform(std::uint64_t seed, std::uint64_t draw, int slot);
 // The p-quantile of values (type 7: h = (n - 1) p, linear between order statistics).
 double quantile_of(std::vector<double> values, double p);
 
+// The measured spread of the catalog roofline's throughput by model class: the 10th and 90th
+// percentiles of measured over predicted throughput (predicted TPOT / measured TPOT) on the
+// shipped measured runs (calib/measured/, docs/performance-model.md, "Engine terms fitted to
+// measured runs"), rounded to two decimals. tests/unit/test_engine_fit.cpp recomputes them
+// from the runs and fails if they drift.
+struct ThroughputWidth {
+  const char* model_class;
+  double p10, p90;
+  int runs;
+};
+inline constexpr ThroughputWidth spec_throughput_widths[] = {
+    {"dense", 0.73, 1.19, 548},
+    {"moe", 0.54, 1.12, 306},
+    {"mla", 0.54, 1.27, 171},
+};
+
 // The default throughput multiplier of a replica whose throughput has provenance `p`
-// (docs/risk.md): spec lognormal p10 0.70 / p90 1.00, calibrated p10 0.90 / p90 1.10,
+// (docs/risk.md): spec, the measured spread of its model class (spec_throughput_widths;
+// lognormal p10 0.70 / p90 1.00 for a class without one); calibrated p10 0.90 / p90 1.10;
 // override none (nullopt).
-std::optional<Distribution> default_throughput(ThroughputProvenance p);
+std::optional<Distribution> default_throughput(ThroughputProvenance p, const std::string& model_class = "");
 
 }  // namespace plan

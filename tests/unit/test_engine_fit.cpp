@@ -1,0 +1,216 @@
+// Engine terms fitted to measured runs (docs/performance-model.md, "Engine terms fitted to
+// measured runs"): the engine input, the rules that leave runs out, the fit itself on runs
+// built from known terms, and the committed result in calib/engine_terms.json.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "catalogs.hpp"
+#include "plan/core/engine_fit.hpp"
+#include "plan/io/files.hpp"
+#include "plan/io/measured_io.hpp"
+
+using namespace plan;
+using namespace plan::perf;
+
+TEST_CASE("engine names, versions and the default", "[engine]") {
+  auto s = parse_engine_choice("sglang@0.5.10");
+  REQUIRE(s);
+  CHECK(s->engine == Engine::sglang);
+  CHECK(s->version == "0.5.10");
+  CHECK(describe(*s) == "sglang 0.5.10");
+  auto t = parse_engine_choice("trtllm");
+  REQUIRE(t);
+  CHECK(t->engine == Engine::trtllm);
+  CHECK(describe(*t) == "trtllm");
+  CHECK_FALSE(parse_engine_choice("ollama"));
+  CHECK_FALSE(parse_engine_choice("sglang@"));
+  CHECK_FALSE(parse_engine_choice("VLLM"));
+  CHECK(describe(EngineChoice{}) == "vllm (default)");
+}
+
+namespace {
+MeasuredRun run(const std::string& engine, double isl, double osl, double c, double ttft_ms, double tpot_ms) {
+  MeasuredRun m;
+  m.line = 2;
+  m.engine = engine;
+  m.model_path = "meta-llama/Llama-3.1-8B-Instruct";
+  m.system = "h100_sxm";
+  m.precision = "";
+  m.mode = "agg";
+  m.isl = isl;
+  m.osl = osl;
+  m.concurrency = c;
+  m.ttft_ms = ttft_ms;
+  m.tpot_ms = tpot_ms;
+  return m;
+}
+}  // namespace
+
+TEST_CASE("the rules that leave measured runs out", "[engine]") {
+  const Catalog& cat = test::shipped_catalog();
+  std::vector<MeasuredRun> runs;
+  runs.push_back(run("vllm", 1024, 1024, 8, 60, 8));        // used
+  runs.push_back(run("vllm", 1024, 1024, 8, 61, 8.1));      // same deployment, lengths, concurrency
+  runs.push_back(run("vllm", 1024, 1024, 100000, 60, 8));   // 100,000 x 2,048 tokens: no 80 GB GPU holds that
+  runs.push_back(run("vllm", 1024, 1024, 4, 600000, 8));    // ten minutes of TTFT for a 1,024-token prompt
+  runs.push_back(run("ollama", 1024, 1024, 8, 60, 8));
+  runs.push_back(run("vllm", 1024, 1024, 8, 60, 8));
+  runs.back().mode = "disagg";
+  runs.push_back(run("vllm", 1024, 1024, 8, 60, 8));
+  runs.back().model_path = "nope/nope-7b";
+  runs.push_back(run("vllm", 1024, 1024, 8, 60, 8));
+  runs.back().tp = 16;
+  const auto p = prepare_runs(cat, runs);
+  REQUIRE(p.size() == runs.size());
+  CHECK(p[0].excluded.empty());
+  CHECK(p[0].model_id == "llama-3.1-8b");
+  CHECK(p[0].gpu_id == "h100-sxm");
+  CHECK(p[0].precision_id == "bf16");  // no precision stated: bf16
+  CHECK(p[0].generation == "hopper");
+  CHECK(p[1].excluded_kind == "duplicate");
+  CHECK(p[2].excluded_kind == "kv-capacity");
+  CHECK(p[3].excluded_kind == "artefact");
+  CHECK(p[4].excluded_kind == "engine");
+  CHECK(p[5].excluded_kind == "disagg");
+  CHECK(p[6].excluded_kind == "model");
+  CHECK(p[7].excluded_kind == "gpus");
+}
+
+TEST_CASE("the fit recovers the terms runs were built from", "[engine]") {
+  // Runs of one engine on one generation whose TPOT and TTFT are exactly what known terms
+  // give (no noise): the non-negative least squares must return those terms.
+  const Catalog& cat = test::shipped_catalog();
+  std::vector<MeasuredRun> runs;
+  const char* models[] = {"meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-70B", "Qwen/Qwen3-32B"};
+  const int gpus[] = {1, 4, 2};
+  for (int d = 0; d < 3; ++d)
+    for (double isl : {1024.0, 8192.0})
+      for (double osl : {128.0, 1024.0})
+        for (double c : {1.0, 8.0, 32.0}) {
+          auto m = run("trtllm", isl, osl, c, 1, 1);
+          m.model_path = models[d];
+          m.precision = "fp8";
+          m.tp = m.moe_tp = gpus[d];
+          runs.push_back(m);
+        }
+  auto prep = prepare_runs(cat, runs);
+  // Terms (TPOT): 2 ms a step, 20 us a layer, 10 us a sequence, weights at 1/1.5 of spec,
+  // GQA attention at 1/2, collectives 1.2x the catalog's, prefill work at 1/1.6. No run has
+  // latent attention (MLA): its term stays at its lower bound, 1.
+  // No mixture of experts either: the expert terms stay at their bounds, 1 and 0.
+  const std::array<double, tpot_terms> tpot = {2e-3, 20e-6, 10e-6, 1.5, 1.0, 0.0, 2.0, 1.0, 1.2, 1.6};
+  // Terms (TTFT): 30 ms, 0.1 ms a layer, own prefill at 1/1.4 (GEMMs) and 1/2.5 (attention),
+  // MLA at its bound (1), half the other requests' prefill work, a quarter of a decode step per
+  // chunk of theirs, 3 decode steps per chunk of its own.
+  const std::array<double, ttft_terms> ttft = {30e-3, 1e-4, 1.4, 2.5, 1.0, 0.5, 0.25, 3.0};
+  std::vector<std::size_t> all;
+  for (std::size_t i = 0; i < prep.size(); ++i) {
+    REQUIRE(prep[i].excluded.empty());
+    double itl = 0;
+    for (int j = 0; j + 1 < tpot_terms; ++j) itl += tpot[j] * prep[i].x_tpot[j];
+    prep[i].tpot_s = itl + tpot[tpot_terms - 1] * prep[i].x_tpot[tpot_terms - 1];
+    prep[i].ttft_s = 0;
+    for (int j = 0; j < ttft_terms; ++j)
+      prep[i].ttft_s += ttft[j] * prep[i].x_ttft[j] * (j >= ttft_terms - 2 ? itl : 1.0);
+    all.push_back(i);
+  }
+  const auto sets = fit_terms(prep, all);
+  const TermSet* s = find_terms(sets, "trtllm", "hopper");
+  REQUIRE(s);
+  CHECK(s->generation == "hopper");
+  CHECK(s->rows == 36);
+  CHECK(s->deployments == 3);
+  for (int j = 0; j < tpot_terms; ++j) CHECK(s->tpot[j] == Approx(tpot[j]).margin(1e-9).epsilon(1e-4));
+  for (int j = 0; j < ttft_terms; ++j) CHECK(s->ttft[j] == Approx(ttft[j]).margin(1e-9).epsilon(1e-4));
+  // And predicts the runs back.
+  const auto p = predict(sets, prep[5]);
+  REQUIRE(p);
+  CHECK(p->tpot_s == Approx(prep[5].tpot_s).epsilon(1e-4));
+  CHECK(p->ttft_s == Approx(prep[5].ttft_s).epsilon(1e-4));
+}
+
+TEST_CASE("error summaries", "[engine]") {
+  // |errors| 10%, 20%, 30%, 40%, 50% (signs mixed): median 30%; p90 at position 0.9 x 4 = 3.6,
+  // 40 + 0.6 x (50 - 40) = 46%.
+  const std::vector<std::pair<double, double>> v = {{1.1, 1}, {0.8, 1}, {1.3, 1}, {0.6, 1}, {1.5, 1}};
+  const auto s = summarise(v, v);
+  CHECK(s.rows == 5);
+  CHECK(s.tpot_median == Approx(30));
+  CHECK(s.tpot_p90 == Approx(46));
+  CHECK(s.ttft_median == Approx(30));
+}
+
+namespace {
+const std::string measured_csv = PLAN_SOURCE_DIR "/calib/measured/silicon_train.csv";
+const std::string committed_terms = PLAN_SOURCE_DIR "/calib/engine_terms.json";
+}  // namespace
+
+TEST_CASE("a re-fit reproduces the committed engine terms", "[engine][fit]") {
+  const Catalog& cat = test::shipped_catalog();
+  const auto runs = io::read_measured_runs(measured_csv);
+  const auto committed = io::read_engine_terms(committed_terms);
+  CHECK(committed.data_sha256 == io::sha256_file(measured_csv));
+  const auto fresh = fit_engine_terms(cat, runs, committed.data, committed.data_sha256, committed.origin);
+  CHECK(fresh.runs == 2643);  // rows of silicon_train.csv
+  CHECK(fresh.used == committed.used);
+  CHECK(fresh.predicted == committed.predicted);
+  REQUIRE(fresh.sets.size() == committed.sets.size());
+  for (std::size_t k = 0; k < fresh.sets.size(); ++k) {
+    const auto& a = fresh.sets[k];
+    const auto& b = committed.sets[k];
+    INFO(a.engine << " " << a.generation);
+    CHECK(a.engine == b.engine);
+    CHECK(a.generation == b.generation);
+    CHECK(a.rows == b.rows);
+    for (int j = 0; j < tpot_terms; ++j) CHECK(a.tpot[j] == Approx(b.tpot[j]).margin(1e-12).epsilon(1e-6));
+    for (int j = 0; j < ttft_terms; ++j) CHECK(a.ttft[j] == Approx(b.ttft[j]).margin(1e-12).epsilon(1e-6));
+  }
+  CHECK(fresh.cv.tpot_median == Approx(committed.cv.tpot_median).epsilon(1e-6));
+  CHECK(fresh.cv.ttft_median == Approx(committed.cv.ttft_median).epsilon(1e-6));
+}
+
+TEST_CASE("the cross-validated error is no worse than the committed summary", "[engine][fit]") {
+  // The bar: the cross-validated summary documented in docs/performance-model.md ("Engine
+  // terms fitted to measured runs"), in percent. A change that makes any of the four more
+  // than 2 points worse fails here.
+  constexpr double tpot_median = 11.1, tpot_p90 = 41.4, ttft_median = 27.8, ttft_p90 = 72.5;
+  constexpr double slack = 2.0;
+  const auto runs = io::read_measured_runs(measured_csv);
+  const auto fresh = fit_engine_terms(test::shipped_catalog(), runs, "", "", "");
+  CHECK(fresh.cv.tpot_median <= tpot_median + slack);
+  CHECK(fresh.cv.tpot_p90 <= tpot_p90 + slack);
+  CHECK(fresh.cv.ttft_median <= ttft_median + slack);
+  CHECK(fresh.cv.ttft_p90 <= ttft_p90 + slack);
+  const auto committed = io::read_engine_terms(committed_terms);
+  CHECK(committed.cv.tpot_median <= tpot_median + slack);
+  CHECK(committed.cv.ttft_median <= ttft_median + slack);
+}
+
+#include "plan/core/risk.hpp"
+
+TEST_CASE("risk's default throughput widths are the measured spread by model class", "[engine][fit][risk]") {
+  // spec_throughput_widths holds the spread of the catalog roofline against the shipped
+  // measured runs, rounded to two decimals: recomputed here from the runs.
+  const Catalog& cat = test::shipped_catalog();
+  const auto prep = prepare_runs(cat, io::read_measured_runs(measured_csv));
+  for (const auto& w : spec_throughput_widths) {
+    INFO(w.model_class);
+    const ModelClass cls = std::string(w.model_class) == "mla"   ? ModelClass::mla
+                           : std::string(w.model_class) == "moe" ? ModelClass::moe
+                                                                 : ModelClass::dense;
+    const auto s = roofline_throughput_spread(cat, prep, cls);
+    CHECK(s.rows == w.runs);
+    CHECK(s.p10 == Approx(w.p10).margin(0.005));
+    CHECK(s.p90 == Approx(w.p90).margin(0.005));
+  }
+  // And the default a catalog-sized (spec) fleet gets: its class's p10 and p90 back.
+  const auto moe = default_throughput(ThroughputProvenance::spec, "moe");
+  REQUIRE(moe);
+  CHECK(moe->quantile(0.1) == Approx(0.54));
+  CHECK(moe->quantile(0.9) == Approx(1.12));
+  const auto other = default_throughput(ThroughputProvenance::spec, "");
+  REQUIRE(other);
+  CHECK(other->quantile(0.1) == Approx(0.70));
+  CHECK(other->quantile(0.9) == Approx(1.00));
+  CHECK_FALSE(default_throughput(ThroughputProvenance::override, "dense"));
+}
