@@ -125,8 +125,8 @@ struct ThroughputWidth {
 };
 inline constexpr ThroughputWidth spec_throughput_widths[] = {
     {"dense", 0.73, 1.19, 548},
-    {"moe", 0.54, 1.12, 306},
-    {"mla", 0.54, 1.27, 171},
+    {"moe", 0.55, 1.08, 413},
+    {"mla", 0.50, 1.23, 203},
 };
 
 // The default throughput multiplier of a replica whose throughput has provenance `p`
