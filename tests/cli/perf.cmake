@@ -45,7 +45,7 @@ plan_cli_test(perf.no_scaleout --rc 0
 # them (256 / 72: at most 4 a GPU), attention data parallel.
 plan_cli_test(perf.nvl72_dep --rc 0 --stdout-re "^fits +yes" --stdout-re "^GPUs per replica +72 +given"
   --stdout-re "^parallel layout +dep +given"
-  -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --input 1000 --output 1000 --concurrency max)
+  -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --engine trtllm --input 1000 --output 1000 --concurrency max)
 # A hybrid: experts sliced over 4 GPUs (moe_tp) and split over 18 groups (moe_ep) of the 72.
 plan_cli_test(perf.nvl72_hybrid --rc 0 --stdout-re "^fits +yes" --stdout-re "^experts +4 x 18 +moe_tp x moe_ep"
   -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --moe-tp 4 --input 1000 --output 1000)
@@ -71,7 +71,7 @@ foreach(cfg Qwen--Qwen3-235B-A22B-FP8 Qwen--Qwen3-32B Qwen--Qwen3.5-397B-A17B de
         nvidia--DeepSeek-V3.1-NVFP4 openai--gpt-oss-120b zai-org--GLM-5)
   plan_cli_test(perf.hf_${cfg} --rc 0 --stdout-re "^fits +(yes|no)"
     --stdout-re "calib/configs/${cfg}_config.json"
-    -- perf --model hf:calib/configs/${cfg}_config.json --gpu b200 --input 1000 --output 200)
+    -- perf --model hf:calib/configs/${cfg}_config.json --gpu b200 --engine sglang --input 1000 --output 200)
 endforeach()
 plan_cli_test(perf.hf_precision --rc 0 --stdout-re "^fits +yes" --stdout-re "x b200 \\(fp8, KV fp8\\)"
   -- perf --model hf:calib/configs/deepseek-ai--DeepSeek-R1_config.json --gpu b200 --input 1000 --output 200)
