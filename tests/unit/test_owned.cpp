@@ -254,8 +254,8 @@ TEST_CASE("buy-versus-rent break-even against an on-demand instance", "[owned][f
   // infeasible, and the notes give that range up to the top of the examined one (1e12).
   CHECK(be.a_infeasible_somewhere);
   REQUIRE_FALSE(be.notes.empty());
-  CHECK_THAT(be.notes[0], Catch::StartsWith("owned is infeasible above 6.912e+08 tokens/day, to the top of the "
-                                            "examined range (1e+12)"));
+  CHECK_THAT(be.notes[0], Catch::StartsWith("owned is infeasible above 691.20M tokens/day, to the top of the "
+                                            "examined range (1.00T)"));
   // Against the $1 per 1M API: 12,323.57 / $1 per 1M = 12,323.57M tokens a month
   // / 30.416667 days = 405.16M tokens/day.
   BreakEven vs_api = find_break_even(api, owned, p.tokens_per_day());

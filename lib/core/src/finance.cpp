@@ -383,18 +383,18 @@ BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, do
       while (j + 1 < n && bad[static_cast<std::size_t>(j + 1)]) ++j;
       if (side == 0) be.a_infeasible_somewhere = true;
       const std::string& reason = why[static_cast<std::size_t>(i)];
-      const std::string at = fmt::format(" (at {:.4g} tokens/day: {})", volume_at(i), reason);
+      const std::string at = fmt::format(" (at {} tokens/day: {})", si_quantity(volume_at(i)), reason);
       if (i == 0 && j == n - 1)
         be.notes.push_back(fmt::format("{} is infeasible at every volume examined{}", e.option().id, at));
       else if (i == 0)
-        be.notes.push_back(fmt::format("{} is infeasible below {:.4g} tokens/day, from the bottom of the examined "
-                                       "range{}", e.option().id, edge(j), at));
+        be.notes.push_back(fmt::format("{} is infeasible below {} tokens/day, from the bottom of the examined "
+                                       "range{}", e.option().id, si_quantity(edge(j)), at));
       else if (j == n - 1)
-        be.notes.push_back(fmt::format("{} is infeasible above {:.4g} tokens/day, to the top of the examined range "
-                                       "({:.4g}){}", e.option().id, edge(i - 1), range.to_tokens_per_day, at));
+        be.notes.push_back(fmt::format("{} is infeasible above {} tokens/day, to the top of the examined range "
+                                       "({}){}", e.option().id, si_quantity(edge(i - 1)), si_quantity(range.to_tokens_per_day), at));
       else
-        be.notes.push_back(fmt::format("{} is infeasible from {:.4g} to {:.4g} tokens/day{}", e.option().id,
-                                       edge(i - 1), edge(j), at));
+        be.notes.push_back(fmt::format("{} is infeasible from {} to {} tokens/day{}", e.option().id,
+                                       si_quantity(edge(i - 1)), si_quantity(edge(j)), at));
       i = j + 1;
     }
   }
@@ -411,10 +411,10 @@ BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, do
       auto per_mtok = [](const OptionResult& r) {
         return r.monthly_tokens > 0 ? r.breakdown.total() / r.monthly_tokens * tokens_per_mtok : 0.0;
       };
-      be.reason = fmt::format("{} is not cheaper than {} at the top of the examined range ({:.4g} tokens/day), where "
+      be.reason = fmt::format("{} is not cheaper than {} at the top of the examined range ({} tokens/day), where "
                               "it costs ${:.4f} per 1M against ${:.4f}, above its full-utilisation floor of {} "
                               "(capacity sized for the peak hour and idle between peaks)",
-                              be.a, be.b, range.to_tokens_per_day, per_mtok(ra), per_mtok(rb), money(be.a_floor_per_mtok));
+                              be.a, be.b, si_quantity(range.to_tokens_per_day), per_mtok(ra), per_mtok(rb), money(be.a_floor_per_mtok));
     }
     return be;
   }
@@ -435,7 +435,7 @@ BreakEven find_break_even(const OptionEvaluator& x, const OptionEvaluator& y, do
   for (const OptionEvaluator* e : {&a, &b}) {
     OptionResult r = (*e)(be.tokens_per_day / today);
     for (const auto& why : r.reasons)
-      be.notes.push_back(fmt::format("{} at {:.4g} tokens/day: infeasible: {}", r.id, be.tokens_per_day, why));
+      be.notes.push_back(fmt::format("{} at {} tokens/day: infeasible: {}", r.id, si_quantity(be.tokens_per_day), why));
   }
   return be;
 }

@@ -1,5 +1,7 @@
 #include "plan/report/table.hpp"
 
+#include "plan/core/units.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -200,20 +202,7 @@ std::string fixed(double v, int decimals) {
   return s;
 }
 
-std::string human(double v) {
-  if (!std::isfinite(v)) return "-";
-  static constexpr struct {
-    double scale;
-    const char* suffix;
-  } steps[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "k"}};
-  // The suffix of the value as printed: 999,999 is "1.00M", not "1000.00k".
-  const double a = std::fabs(v);
-  for (std::size_t i = 0; i < std::size(steps); ++i) {
-    const double scaled = std::round(a / steps[i].scale * 100) / 100;
-    if (scaled >= 1) return fmt::format("{:.2f}{}", v / steps[i].scale, steps[i].suffix);
-  }
-  return fmt::format("{:.0f}", v);
-}
+std::string human(double v) { return si_quantity(v); }
 
 std::string human_volume(double v) {
   if (!std::isfinite(v)) return "-";
