@@ -10,37 +10,27 @@ std::atomic<bool> formula_guard{true};
 
 constexpr const char* replacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Bidirectional embeddings, overrides and isolates: text that reorders what follows it.
-bool is_bidi_control(char32_t cp) { return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069); }
-
 // Escapes for the terminal: control characters (C0 other than those kept, DEL, C1),
 // bidirectional controls and bytes of invalid UTF-8.
 std::string escape_controls(std::string_view s, bool keep_newline_tab) {
   std::string out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    char32_t cp = 0;
-    const std::size_t n = utf8_sequence(s, i, cp);
-    if (n == 0) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
-      ++i;
-      continue;
-    }
-    if (cp < 0x20 || cp == 0x7F) {
-      if (keep_newline_tab && (cp == '\n' || cp == '\t')) out += static_cast<char>(cp);
-      else if (cp == '\n') out += "\\n";
-      else if (cp == '\t') out += "\\t";
-      else if (cp == '\r') out += "\\r";
-      else out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
-    } else if (cp >= 0x80 && cp <= 0x9F) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
-    } else if (is_bidi_control(cp)) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
-    } else {
-      out.append(s.substr(i, n));
-    }
-    i += n;
-  }
+  for_each_code_point(
+      s,
+      [&](char32_t cp, std::string_view bytes) {
+        if (cp < 0x20 || cp == 0x7F) {
+          if (keep_newline_tab && (cp == '\n' || cp == '\t')) out += static_cast<char>(cp);
+          else if (cp == '\n') out += "\\n";
+          else if (cp == '\t') out += "\\t";
+          else if (cp == '\r') out += "\\r";
+          else out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
+        } else if (is_control(cp) || is_bidi_control(cp)) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
+        } else {
+          out.append(bytes);
+        }
+      },
+      [&](unsigned char byte) { out += fmt::format("\\x{:02x}", byte); });
   return out;
 }
 
@@ -71,45 +61,31 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
 std::string valid_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    char32_t cp = 0;
-    const std::size_t n = utf8_sequence(s, i, cp);
-    if (n == 0) {
-      out += replacement;
-      ++i;
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-    }
-  }
+  for_each_code_point(
+      s, [&](char32_t, std::string_view bytes) { out.append(bytes); }, [&](unsigned char) { out += replacement; });
   return out;
 }
 
 std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + s.size() / 8);
-  for (std::size_t i = 0; i < s.size();) {
-    char32_t cp = 0;
-    const std::size_t n = utf8_sequence(s, i, cp);
-    if (n == 0) {
-      out += replacement;
-      ++i;
-      continue;
-    }
-    switch (cp) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default:
-        // XML 1.0 allows tab, newline and CR of C0; the others (and C1, DEL) read as
-        // U+FFFD, so that a standalone SVG stays well-formed.
-        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F)) out += replacement;
-        else out.append(s.substr(i, n));
-    }
-    i += n;
-  }
+  for_each_code_point(
+      s,
+      [&](char32_t cp, std::string_view bytes) {
+        switch (cp) {
+          case '&': out += "&amp;"; break;
+          case '<': out += "&lt;"; break;
+          case '>': out += "&gt;"; break;
+          case '"': out += "&quot;"; break;
+          case '\'': out += "&#39;"; break;
+          default:
+            // XML 1.0 allows tab, newline and CR of C0; the others (and C1, DEL) read as
+            // U+FFFD, so that a standalone SVG stays well-formed.
+            if (is_control(cp) && cp != '\t' && cp != '\n' && cp != '\r') out += replacement;
+            else out.append(bytes);
+        }
+      },
+      [&](unsigned char) { out += replacement; });
   return out;
 }
 

@@ -12,28 +12,21 @@ namespace plan::report {
 std::string json_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
-  for (std::size_t i = 0; i < s.size();) {
-    char32_t cp = 0;
-    const std::size_t n = utf8_sequence(s, i, cp);
-    if (n == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    switch (cp) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
-        else
-          out.append(s.substr(i, n));
-    }
-    i += n;
-  }
+  for_each_code_point(
+      s,
+      [&](char32_t cp, std::string_view bytes) {
+        switch (cp) {
+          case '"': out += "\\\""; break;
+          case '\\': out += "\\\\"; break;
+          case '\n': out += "\\n"; break;
+          case '\r': out += "\\r"; break;
+          case '\t': out += "\\t"; break;
+          default:
+            if (is_control(cp) || is_bidi_control(cp)) out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
+            else out.append(bytes);
+        }
+      },
+      [&](unsigned char) { out += "\\ufffd"; });
   return out;
 }
 

@@ -26,19 +26,17 @@ std::string num(double v, int decimals = 4) {
 // and paragraph separators, the byte-order mark and bidirectional controls as \u escapes
 // (YAML's own), invalid UTF-8 as U+FFFD (escape.hpp).
 std::string quoted(const std::string& text) {
-  const std::string s = valid_utf8(text);
   std::string out = "\"";
-  for (std::size_t i = 0; i < s.size();) {
-    char32_t cp = 0;
-    const std::size_t n = utf8_sequence(s, i, cp);
-    if (cp == '"' || cp == '\\') out += '\\';
-    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
-        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
-    else
-      out.append(s, i, n);
-    i += n;
-  }
+  for_each_code_point(
+      text,
+      [&](char32_t cp, std::string_view bytes) {
+        if (cp == '"' || cp == '\\') out += '\\';
+        if (is_control(cp) || is_bidi_control(cp) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF)
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
+        else
+          out.append(bytes);
+      },
+      [&](unsigned char) { out += "\\ufffd"; });
   return out + "\"";
 }
 

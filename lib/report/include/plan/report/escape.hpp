@@ -48,4 +48,28 @@ std::string valid_utf8(std::string_view s);
 // code point.
 std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp);
 
+// C0 controls, DEL and C1 controls.
+constexpr bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+// Bidirectional embeddings, overrides and isolates: text that reorders what follows it.
+constexpr bool is_bidi_control(char32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// Walks `s` one well-formed UTF-8 sequence at a time: `valid(cp, bytes)` for each, and
+// `invalid(byte)` for each byte that starts none (utf8_sequence).
+template <class Valid, class Invalid>
+void for_each_code_point(std::string_view s, Valid valid, Invalid invalid) {
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    const std::size_t n = utf8_sequence(s, i, cp);
+    if (n == 0) {
+      invalid(static_cast<unsigned char>(s[i]));
+      ++i;
+    } else {
+      valid(cp, s.substr(i, n));
+      i += n;
+    }
+  }
+}
+
 }  // namespace plan::report
