@@ -32,6 +32,14 @@ want requests '^    input_tokens_p99: 20(0[0-9]|1[0-6])$'
 # Dated snapshots mapped to the sheet's ids: gpt-4o and claude-3-haiku are options.
 want requests '^  - id: "gpt-4o"$'
 want requests '^  - id: "claude-3-haiku"$'
+# Each workload is held to its model; claude-3-haiku retired 2026-04-20 (pricing/2026-12.yaml),
+# so its successor claude-haiku-4-5 is an option and accepted.
+want requests '^    models: \["gpt-4o"\]$'
+want requests '^    models: \["claude-3-haiku", "claude-haiku-4-5"\]$'
+want requests '^    # successor of claude-3-haiku, which retired 2026-04-20 \(pricing/2026-12\.yaml:[0-9]+\)$'
+want requests '^  - id: "bedrock-claude-3-haiku"$'
+# gpt-4o has batchable traffic (20%) and batch prices: its options say so.
+want requests '^    # batch prices for the batchable 20% of .gpt-4o-2024-08-06.$'
 want requests '^#     337 rows read, 1 skipped as malformed$'  # 28 x 12 + 1
 grep -q 'plan: warning: tests/data/usage/requests.csv:14:1: timestamp' "$tmp/requests.err" ||
   { echo "FAIL (requests): no warning for the malformed row"; cat "$tmp/requests.err"; fail=1; }
@@ -53,4 +61,42 @@ run vllm $data/vllm-1.prom $data/vllm-2.prom $data/vllm-3.prom
 want vllm '^  - id: "meta-llama-llama-3.1-8b-instruct"$'
 want vllm '^    requests_per_day: 350$'
 want vllm 'counters went down'
+# The open-weight model of the vLLM server is the catalog's llama-3.1-8b: held to it, and offered
+# where the sheet serves it (Bedrock).
+want vllm '^    models: \["llama-3\.1-8b"\]$'
+want vllm '^    offering: "bedrock-llama3\.1-8b"$'
+# --alternatives all adds it self-hosted: 8.03e9 params x 2 bytes = 16.1 GB of bf16 weights; an
+# L4 holds them in 80% of its 24 GB (19.2 GB), and gcp-g2-standard-4 (one L4, 0.70683 USD/h) is
+# the sheet's cheapest on-demand instance. compare then runs on it (run above).
+run vllm-all $data/vllm-1.prom $data/vllm-2.prom $data/vllm-3.prom --alternatives all
+want vllm-all '^  - id: "self-hosted-llama-3\.1-8b"$'
+want vllm-all '^    instance: "gcp-g2-standard-4"$'
+want vllm-all 'bf16 weights \(16\.1 GB\)'
+grep -Eq '^ +self-hosted-llama-3\.1-8b +self_hosted ' "$tmp/vllm-all.out" ||
+  { echo "FAIL (vllm-all): compare has no self-hosted row"; cat "$tmp/vllm-all.out"; fail=1; }
+
+# Each workload keeps its model. 28 days of a request log generated here: each day 1,000
+# gpt-4.1 requests and 1,000 gpt-4o-mini requests at 12:00, 1,000 tokens in and 200 out each.
+awk 'BEGIN {
+  print "timestamp,model,input_tokens,output_tokens";
+  for (d = 1; d <= 28; d++) for (i = 0; i < 1000; i++) {
+    t = sprintf("2026-11-%02dT12:%02d:%02dZ", d, int(i / 60) % 60, i % 60);
+    print t ",gpt-4.1-2025-04-14,1000,200"; print t ",gpt-4o-mini,1000,200" } }' >"$tmp/two-models.csv"
+run two-models "$tmp/two-models.csv"
+want two-models '^    models: \["gpt-4\.1"\]$'
+want two-models '^    models: \["gpt-4o-mini"\]$'
+# same-model alternatives: the sheet's priority tier of each (pricing/2026-12.yaml).
+want two-models '^  - id: "gpt-4\.1-priority"$'
+want two-models '^    # same model \(gpt-4\.1\) at openai, service tier priority$'
+if "$plan" recommend "$tmp/two-models.yaml" >"$tmp/two-models.rec" 2>&1; then
+  # gpt-4.1: 1,000 x (1,000 x 2.00 + 200 x 8.00) / 1e6 = 3.60 USD/day; gpt-4o-mini:
+  # 1,000 x (1,000 x 0.15 + 200 x 0.60) / 1e6 = 0.27 USD/day; x 730/24 days: 109.50 + 8.2125
+  # = 117.7125 USD/month, each workload on its own model.
+  grep -q '^recommended: split at 117\.71 USD/month' "$tmp/two-models.rec" &&
+    grep -q 'workload gpt-4\.1-2025-04-14: 100\.0% of requests on gpt-4\.1$' "$tmp/two-models.rec" &&
+    grep -q 'workload gpt-4o-mini: 100\.0% of requests on gpt-4o-mini$' "$tmp/two-models.rec" ||
+    { echo "FAIL (two-models): recommend moved a workload off its model"; cat "$tmp/two-models.rec"; fail=1; }
+else
+  echo "FAIL (two-models): recommend failed"; cat "$tmp/two-models.rec"; fail=1
+fi
 exit $fail

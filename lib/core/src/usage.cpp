@@ -142,6 +142,49 @@ std::optional<std::string> map_to_sheet_model(std::string_view model, const std:
   return std::nullopt;
 }
 
+// ---- billed against list ----
+
+double list_cost_usd(const BilledTotals& b, const TokenPrices& p) {
+  const double cached = std::min(b.cached, b.input);
+  const double write = std::min(b.cache_write, b.input - cached);
+  const double uncached = b.input - cached - write;
+  const double usd = uncached * p.input_per_mtok + cached * p.cached_input_per_mtok.value_or(p.input_per_mtok) +
+                     write * p.cache_write_per_mtok.value_or(p.input_per_mtok) + b.output * p.output_per_mtok +
+                     b.batch_input * p.batch_input_per_mtok.value_or(p.input_per_mtok) +
+                     b.batch_output * p.batch_output_per_mtok.value_or(p.output_per_mtok);
+  return usd / 1e6;
+}
+
+// ---- offers of one model ----
+
+std::vector<ModelOffer> same_model_offers(const PriceSheet& sheet, const std::string& model) {
+  std::vector<ModelOffer> out;
+  const ApiModel* own = sheet.find_api(model);
+  auto tiers_of = [](const TokenPrices& p) {
+    std::vector<std::string> t;
+    for (const auto& st : p.service_tiers) t.push_back(st.name);
+    return t;
+  };
+  // The loader has applied the providers' batch rules to the entries by now.
+  auto has_batch = [](const TokenPrices& p, const std::string&) {
+    return p.batch_input_per_mtok.has_value() && p.batch_output_per_mtok.has_value();
+  };
+  if (own) out.push_back({own->id, false, own->provider, own->id, tiers_of(own->prices), has_batch(own->prices, own->provider), own->line});
+  const std::string suffix = "-" + model;
+  for (const auto& m : sheet.api_models) {
+    if (m.id == model || m.id.size() <= suffix.size() ||
+        m.id.compare(m.id.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    if (own && m.provider == own->provider) continue;  // "gpt-5.4-mini" is not "mini"
+    out.push_back({m.id, false, m.provider, m.id, tiers_of(m.prices), has_batch(m.prices, m.provider), m.line});
+  }
+  for (const auto& m : sheet.managed) {
+    if (m.model != model || !m.on_demand) continue;
+    out.push_back({m.id, true, m.provider, m.model, tiers_of(*m.on_demand), has_batch(*m.on_demand, m.provider), m.line});
+  }
+  return out;
+}
+
 // ---- Aggregator ----
 
 Aggregator::Aggregator(int utc_offset_s, int window_days) : utc_offset_s_(utc_offset_s), window_days_(window_days) {}
@@ -203,6 +246,20 @@ bool Aggregator::add(const UsageRecord& r) {
     k.input_sketch.add(r.input_tokens);
     k.output_sketch.add(r.output_tokens);
   }
+  if (r.billed_usd) {
+    BilledTotals& b = k.billed;
+    b.usd += *r.billed_usd;
+    b.records += 1;
+    if (r.batch) {
+      b.batch_input += r.input_tokens;
+      b.batch_output += r.output_tokens;
+    } else {
+      b.input += r.input_tokens;
+      b.output += r.output_tokens;
+      b.cached += r.cached_tokens;
+      b.cache_write += r.cache_write_tokens;
+    }
+  }
   k.rows += 1;
   ++records_;
   first_s_ = std::min(first_s_, r.start_s);
@@ -244,6 +301,7 @@ ImportSummary Aggregator::finish() const {
     w.key = name;
     w.requests_known = !k.requests_unknown;
     w.rows = k.rows;
+    if (k.billed.records > 0) w.billed = k.billed;
     w.window_days = s.window_days;
     Hour win, all;
     std::array<double, 24> shape{};

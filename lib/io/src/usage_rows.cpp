@@ -13,7 +13,7 @@
 namespace plan::io::detail {
 namespace {
 
-enum Field { f_timestamp, f_end_time, f_model, f_tag, f_input, f_output, f_cached, f_cache_write, f_batch, f_requests, f_count };
+enum Field { f_timestamp, f_end_time, f_model, f_tag, f_input, f_output, f_cached, f_cache_write, f_batch, f_requests, f_spend, f_count };
 
 struct FieldInfo {
   const char* name;  // as given to --column
@@ -32,6 +32,7 @@ const std::array<FieldInfo, f_count>& fields() {
       {"cache_write_tokens", {"cache_write_tokens", "cache_creation_input_tokens"}},
       {"batch", {"batch", "is_batch"}},
       {"requests", {"requests", "num_requests", "num_model_requests", "request_count"}},
+      {"spend", {"spend", "cost", "cost_usd"}},
   }};
   return f;
 }
@@ -184,6 +185,11 @@ class RowReader {
     if (!count(f_input, r.input_tokens, true) || !count(f_output, r.output_tokens, true) ||
         !count(f_cached, r.cached_tokens, false) || !count(f_cache_write, r.cache_write_tokens, false))
       return;
+    if (idx_[f_spend] >= 0 && !get(f_spend).empty()) {
+      double usd = 0;
+      if (!count(f_spend, usd, false)) return;
+      r.billed_usd = usd;
+    }
     if (metadata_ >= 0 && static_cast<std::size_t>(metadata_) < n_columns)
       r.cached_tokens = litellm_cached_tokens(value(static_cast<std::size_t>(metadata_)));
     if (idx_[f_batch] >= 0) {

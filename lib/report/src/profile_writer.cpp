@@ -140,6 +140,8 @@ std::string render_imported_profile(const ImportedProfile& p) {
     ids.insert(id);
     o += fmt::format("  - id: {}\n", quoted(id));
     o += fmt::format("    # {} {}: {} rows\n", p.by_tag ? "tag" : "model", comment_text(w.key), thousands(w.rows));
+    if (auto n = p.notes.find(w.key); n != p.notes.end())
+      for (const auto& line : n->second) o += fmt::format("    # {}\n", comment_text(line));
     if (w.requests_known) {
       o += fmt::format("    requests_per_day: {}\n", num(w.requests_per_day));
       o += fmt::format("    input_tokens: {}\n", num(w.input_tokens, 2));
@@ -166,6 +168,13 @@ std::string render_imported_profile(const ImportedProfile& p) {
     o += fmt::format("    cached_input_share: {}\n", num(w.cached_input_share));
     if (w.cache_write_share > 0) o += fmt::format("    cache_write_share: {}\n", num(w.cache_write_share));
     o += fmt::format("    batchable_share: {}\n", num(w.batchable_share));
+    if (auto m = p.models.find(w.key); m != p.models.end() && !m->second.empty()) {
+      if (auto why = p.models_why.find(w.key); why != p.models_why.end())
+        for (const auto& line : why->second) o += fmt::format("    # {}\n", comment_text(line));
+      o += "    models: [";
+      for (std::size_t i = 0; i < m->second.size(); ++i) o += (i ? ", " : "") + quoted(m->second[i]);
+      o += "]\n";
+    }
   }
   for (const auto& k : left_out) o += fmt::format("  # {} left out: no tokens in the data\n", comment_text(k));
   o += "options:\n";
@@ -174,11 +183,20 @@ std::string render_imported_profile(const ImportedProfile& p) {
   for (const auto& opt : p.options) {
     std::string seen;
     for (const auto& m : opt.seen) seen += (seen.empty() ? "" : ", ") + m;
-    o += fmt::format("  - id: {}\n", quoted(opt.sheet_id));
+    o += fmt::format("  - id: {}\n", quoted(opt.id.empty() ? opt.sheet_id : opt.id));
     o += fmt::format("    # {}:{}{}\n", comment_text(p.sheet_path), opt.sheet_line,
                      seen.empty() ? "" : "; seen in the data as " + comment_text(seen));
-    o += "    kind: api\n";
-    o += fmt::format("    model: {}\n", quoted(opt.sheet_id));
+    for (const auto& why : opt.why) o += fmt::format("    # {}\n", comment_text(why));
+    o += fmt::format("    kind: {}\n", opt.kind);
+    if (opt.kind == "managed") {
+      o += fmt::format("    offering: {}\n", quoted(opt.sheet_id));
+    } else if (opt.kind == "self_hosted") {
+      o += fmt::format("    instance: {}\n", quoted(opt.sheet_id));
+      o += fmt::format("    model: {}\n", quoted(opt.model));
+    } else {
+      o += fmt::format("    model: {}\n", quoted(opt.sheet_id));
+    }
+    if (!opt.service_tier.empty()) o += fmt::format("    service_tier: {}\n", quoted(opt.service_tier));
   }
   return o;
 }

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "plan/core/price_sheet.hpp"
+
 namespace plan::usage {
 
 // One normalised usage record. Token counts are totals over the record's requests.
@@ -29,7 +31,26 @@ struct UsageRecord {
   // Requests the record stands for: 1 for a request row, N for a bucket; nullopt when the
   // source does not count requests (then the workload is written in tokens-per-day form).
   std::optional<double> requests = 1.0;
+  // What the source says the record cost (LiteLLM's `spend`, a `cost` column), USD; nullopt
+  // when it does not say.
+  std::optional<double> billed_usd;
 };
+
+// The records of a key that carry a billed cost, and their tokens: the list price of the
+// same tokens is compared with what was billed (docs/profiles.md, "Reconciliation").
+struct BilledTotals {
+  double usd = 0;
+  double records = 0;
+  double input = 0, output = 0, cached = 0, cache_write = 0;  // non-batch records
+  double batch_input = 0, batch_output = 0;                   // batch records
+};
+
+// The list price of `b`'s tokens at `p`, USD: uncached input at input_per_mtok, cache reads
+// at cached_input_per_mtok and cache writes at cache_write_per_mtok (each at the input price
+// where the sheet has none), output (reasoning tokens included, as the vendors bill them) at
+// output_per_mtok; batch records' input and output at the batch prices (the standard ones
+// where the sheet has none).
+double list_cost_usd(const BilledTotals& b, const TokenPrices& p);
 
 // Log-bucket histogram of non-negative integer lengths (tokens), fixed size. Values below
 // 128 are counted exactly; above, each power of two is split into 64 buckets, so a bucket
@@ -86,6 +107,7 @@ struct ImportedWorkload {
   std::optional<LengthPercentiles> output_lengths;
   double window_days = 0;  // length of the window the means cover
   double rows = 0;         // records aggregated (whole period)
+  std::optional<BilledTotals> billed;  // whole period; when some record carries a billed cost
 };
 
 // Log-linear least-squares fit of daily totals: ln(total_d) = a + b d.
@@ -117,6 +139,26 @@ std::string workload_id(std::string_view name);
 // ("openai/", "anthropic.") removed, then itself, or itself without a dated snapshot suffix
 // ("-2024-08-06", "-20241022", "@20241022", "-v1:0"), when `sheet_ids` has it.
 std::optional<std::string> map_to_sheet_model(std::string_view model, const std::vector<std::string>& sheet_ids);
+
+// One offer of a model in a price sheet: an API entry or a managed offering's on-demand prices.
+struct ModelOffer {
+  std::string id;        // api_models or managed id
+  bool managed = false;  // a managed offering (kind: managed, offering: id)
+  std::string provider;
+  // The model id an option on this offer serves, as a workload's `models:` names it: the
+  // api_models id for an API entry, the offering's `model` for a managed one.
+  std::string serves;
+  std::vector<std::string> service_tiers;  // names of its service tiers
+  bool batch = false;                      // has batch prices (its own or its provider's rule)
+  int line = 0;
+};
+
+// The offers of the same model as `model` (an api_models id or a catalog model id) across
+// the sheet's providers: the api_models entry `model` itself; api_models entries of another
+// provider whose id is `model` with a provider prefix ("azure-gpt-5.6", "azure-us-gpt-5.6",
+// "vertex-claude-sonnet-5" for "gpt-5.6" and "claude-sonnet-5"); managed offerings with
+// on-demand prices whose `model` is `model`. In sheet order, `model` itself first.
+std::vector<ModelOffer> same_model_offers(const PriceSheet& sheet, const std::string& model);
 
 class Aggregator {
  public:
@@ -156,6 +198,7 @@ class Aggregator {
     double rows = 0;
     LengthSketch input_sketch, output_sketch;
     std::vector<double> hist_bounds[2], hist_counts[2];
+    BilledTotals billed;
   };
   Key& key_for(std::string_view k);
   Hour* hour_for(Key& k, std::int64_t hour);
