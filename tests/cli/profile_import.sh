@@ -56,7 +56,23 @@ run anthropic $data/anthropic-usage.json
 want anthropic '^    tokens_per_day: 3750$'
 want anthropic '^    input_share: 0\.8$'
 run litellm-csv $data/litellm-spend.csv
+# Billed against list: each row 600 uncached x 0.15 + 400 cached x 0.075 + 100 out x 0.60
+# = 180 USD per 1e6 requests = 0.000180 USD (pricing/2026-12.yaml, gpt-4o-mini); 12 rows:
+# 0.002160 USD, LiteLLM's spend 12 x 0.00021 = 0.002520: 0.00021 / 0.00018 - 1 = +16.7%.
+want litellm-csv '^    # billed 0\.002520 USD in the data \(12 rows with a cost\) against 0\.002160 USD at the list prices of gpt-4o-mini \(pricing/2026-12\.yaml:[0-9]+\): \+16\.7%, over 2%'
 run litellm-json $data/litellm-spend.json --source litellm-spend
+want litellm-json '^    # billed 0\.002520 USD .*: \+16\.7%, over 2%'
+# A LiteLLM export 10% over list: 100 rows of 1,000 tokens in and 200 out on gpt-4o-mini, list
+# 1,000 x 0.15 + 200 x 0.60 = 270 USD per 1e6 requests; spend 0.000297 a row (x 1.10):
+# billed 0.02970 against 0.02700 USD, +10.0%, flagged in the profile and on stderr.
+awk 'BEGIN {
+  print "request_id,spend,prompt_tokens,completion_tokens,startTime,model";
+  for (i = 0; i < 100; i++) printf "r%d,0.000297,1000,200,2026-11-%02dT10:00:%02dZ,gpt-4o-mini\n", i, 1 + i % 28, i % 60 }' \
+  >"$tmp/litellm-10.csv"
+run litellm-10 "$tmp/litellm-10.csv"
+want litellm-10 '^    # billed 0\.02970 USD in the data \(100 rows with a cost\) against 0\.02700 USD at the list prices of gpt-4o-mini \(pricing/2026-12\.yaml:[0-9]+\): \+10\.0%, over 2%: a negotiated discount, a wrong price or a billing error$'
+grep -q '^plan: note: model gpt-4o-mini: billed 0\.02970 USD .*+10\.0%, over 2%' "$tmp/litellm-10.err" ||
+  { echo "FAIL (litellm-10): no note of the difference on stderr"; cat "$tmp/litellm-10.err"; fail=1; }
 run vllm $data/vllm-1.prom $data/vllm-2.prom $data/vllm-3.prom
 want vllm '^  - id: "meta-llama-llama-3.1-8b-instruct"$'
 want vllm '^    requests_per_day: 350$'

@@ -57,6 +57,13 @@ Alternatives parse_alternatives(const std::vector<std::string>& given) {
   return alt;
 }
 
+// USD with at least two decimals and four significant digits: 0.002520, 12.35.
+std::string usd(double v) {
+  int decimals = 2;
+  if (v > 0 && v < 1) decimals = std::min(8, std::max(2, 3 - static_cast<int>(std::floor(std::log10(v)))));
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
 std::string percent(double share) {
   std::string s = fmt::format("{:.1f}", 100 * share);
   if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.erase(s.size() - 2);
@@ -224,9 +231,9 @@ int run_import(const Globals& g, const ImportArgs& a) {
           // What the source billed against the list price of the same tokens.
           const double list = usage::list_cost_usd(*w.billed, api->prices);
           const double billed = w.billed->usd;
-          std::string line = fmt::format("billed {:.2f} USD in the data ({} rows with a cost) against {:.2f} USD at the "
+          std::string line = fmt::format("billed {} USD in the data ({} rows with a cost) against {} USD at the "
                                          "list prices of {} ({}:{})",
-                                         billed, w.billed->records, list, *id, sheet.path, api->line);
+                                         usd(billed), w.billed->records, usd(list), *id, sheet.path, api->line);
           if (list > 0) {
             const double diff = billed / list - 1;
             line += fmt::format(": {:+.1f}%", 100 * diff);
