@@ -163,7 +163,18 @@ TEST_CASE("LiteLLM spend logs, CSV export and /spend/logs JSON", "[usage_import]
     UsageImportOptions opt;
     opt.by_tag = true;
     CHECK(import({f}, opt).w("support").rows == 12);  // request_tags' first tag
+    // LiteLLM's spend column: 12 rows of 0.00021 USD, and the tokens they were billed for.
+    REQUIRE(w.billed.has_value());
+    CHECK(w.billed->records == 12);
+    CHECK(w.billed->usd == Approx(0.00252));    // 12 x 0.00021
+    CHECK(w.billed->input == Approx(12000));    // 12 x 1000
+    CHECK(w.billed->cached == Approx(4800));    // 12 x 400
+    CHECK(w.billed->output == Approx(1200));    // 12 x 100
   }
+}
+
+TEST_CASE("usage without a cost column has no billed totals", "[usage_import]") {
+  CHECK_FALSE(import({"requests.csv"}).w("gpt-4o-2024-08-06").billed.has_value());
 }
 
 TEST_CASE("vLLM scrapes: rates from counters, a restart, lengths from the histogram", "[usage_import]") {
