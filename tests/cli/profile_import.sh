@@ -55,6 +55,18 @@ want openai '^    requests_per_day: 1100$'
 run anthropic $data/anthropic-usage.json
 want anthropic '^    tokens_per_day: 3750$'
 want anthropic '^    input_share: 0\.8$'
+# Anthropic cache writes keep their TTL: 300 of 400 written tokens with a 1-hour TTL (75%) give
+# cache_write_ttl 1h, billed at the 1-hour write price; the split is said in a comment.
+cat >"$tmp/anthropic-1h.json" <<'JSON'
+{"data": [{"starting_at": "2026-05-01T08:00:00Z", "ending_at": "2026-05-01T09:00:00Z", "results": [
+ {"uncached_input_tokens": 1000, "cache_creation": {"ephemeral_1h_input_tokens": 300, "ephemeral_5m_input_tokens": 100},
+  "cache_read_input_tokens": 600, "output_tokens": 500, "model": "claude-sonnet-5", "service_tier": "standard"}]}],
+ "has_more": false}
+JSON
+run anthropic-1h "$tmp/anthropic-1h.json"
+want anthropic-1h '^    cache_write_share: 0\.2$'
+want anthropic-1h '^    cache_write_ttl: "1h"$'
+want anthropic-1h '^    # cache writes: 75% with a 1-hour TTL, 25% with 5 minutes'
 run litellm-csv $data/litellm-spend.csv
 # Billed against list: each row 600 uncached x 0.15 + 400 cached x 0.075 + 100 out x 0.60
 # = 180 USD per 1e6 requests = 0.000180 USD (pricing/2026-12.yaml, gpt-4o-mini); 12 rows:

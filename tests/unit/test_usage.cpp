@@ -224,6 +224,12 @@ TEST_CASE("list cost of billed tokens: cache reads, cache writes, output and bat
   // 0.6 x 3.00 + 0.3 x 0.30 + 0.1 x 3.75 + 0.2 x 15.00 = 1.80 + 0.09 + 0.375 + 3.00 = 5.265;
   // batch: 2 x 1.50 + 0.4 x 7.50 = 3.00 + 3.00 = 6.00; total 11.265 USD.
   CHECK(usage::list_cost_usd(b, p) == Approx(11.265));
+  // Half the writes with a 1-hour TTL at 6.00: 0.05 x 3.75 + 0.05 x 6.00 = 0.4875 in place of
+  // 0.1 x 3.75 = 0.375: 11.265 + 0.1125 = 11.3775 USD.
+  p.cache_write_1h_per_mtok = 6.00;
+  usage::BilledTotals b1h = b;
+  b1h.cache_write_1h = 50'000;
+  CHECK(usage::list_cost_usd(b1h, p) == Approx(11.3775));
   // Without cache or batch prices in the sheet, those tokens pay the standard prices:
   // 1.0 x 3.00 + 0.2 x 15.00 + 2 x 3.00 + 0.4 x 15.00 = 3 + 3 + 6 + 6 = 18.00 USD.
   TokenPrices plain;

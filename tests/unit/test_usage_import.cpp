@@ -274,3 +274,22 @@ TEST_CASE("timestamps and format detection", "[usage_import]") {
   CHECK(detect_usage_source("{\"data\":[{\"starting_at\":\"x\"}]}") == UsageSource::anthropic_usage);
   CHECK_FALSE(detect_usage_source("just text"));
 }
+
+TEST_CASE("Anthropic usage report: 1-hour cache writes keep their TTL", "[usage_import]") {
+  // One hourly bucket: 1000 uncached, 300 written with a 1-hour TTL, 100 with 5 minutes,
+  // 600 read, 500 output.
+  const std::string path = write_temp("anthropic-1h.json", R"({"data": [{"starting_at": "2026-05-01T08:00:00Z",
+    "ending_at": "2026-05-01T09:00:00Z", "results": [{"uncached_input_tokens": 1000, "cache_creation":
+    {"ephemeral_1h_input_tokens": 300, "ephemeral_5m_input_tokens": 100}, "cache_read_input_tokens": 600,
+    "output_tokens": 500, "model": "claude-sonnet-5", "service_tier": "standard"}]}], "has_more": false})");
+  usage::Aggregator agg(0, 28);
+  UsageImportOptions opt;
+  opt.source = UsageSource::anthropic_usage;
+  import_usage({path}, opt, agg);
+  const auto s = agg.finish();
+  REQUIRE(s.workloads.size() == 1);
+  const auto& w = s.workloads[0];
+  CHECK(w.cache_write_share == Approx(0.2));      // 400 / 2000 input tokens
+  CHECK(w.cache_write_1h_share == Approx(0.75));  // 300 of the 400 written
+  std::filesystem::remove(path);
+}

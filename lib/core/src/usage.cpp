@@ -147,9 +147,12 @@ std::optional<std::string> map_to_sheet_model(std::string_view model, const std:
 double list_cost_usd(const BilledTotals& b, const TokenPrices& p) {
   const double cached = std::min(b.cached, b.input);
   const double write = std::min(b.cache_write, b.input - cached);
+  const double write_1h = std::min(b.cache_write_1h, write);
   const double uncached = b.input - cached - write;
+  const double write_5m_price = p.cache_write_per_mtok.value_or(p.input_per_mtok);
   const double usd = uncached * p.input_per_mtok + cached * p.cached_input_per_mtok.value_or(p.input_per_mtok) +
-                     write * p.cache_write_per_mtok.value_or(p.input_per_mtok) + b.output * p.output_per_mtok +
+                     (write - write_1h) * write_5m_price + write_1h * p.cache_write_1h_per_mtok.value_or(write_5m_price) +
+                     b.output * p.output_per_mtok +
                      b.batch_input * p.batch_input_per_mtok.value_or(p.input_per_mtok) +
                      b.batch_output * p.batch_output_per_mtok.value_or(p.output_per_mtok);
   return usd / 1e6;
@@ -234,6 +237,7 @@ bool Aggregator::add(const UsageRecord& r) {
   h->output += r.output_tokens;
   h->cached += r.cached_tokens;
   h->cache_write += r.cache_write_tokens;
+  h->cache_write_1h += std::min(r.cache_write_1h_tokens, r.cache_write_tokens);
   if (r.batch) {
     h->batch_requests += requests;
     h->batch_tokens += tokens;
@@ -258,6 +262,7 @@ bool Aggregator::add(const UsageRecord& r) {
       b.output += r.output_tokens;
       b.cached += r.cached_tokens;
       b.cache_write += r.cache_write_tokens;
+      b.cache_write_1h += std::min(r.cache_write_1h_tokens, r.cache_write_tokens);
     }
   }
   k.rows += 1;
@@ -310,7 +315,7 @@ ImportSummary Aggregator::finish() const {
       const std::int64_t hour = k.base_hour + static_cast<std::int64_t>(i);
       auto accumulate = [&h](Hour& t) {
         t.requests += h.requests; t.input += h.input; t.output += h.output; t.cached += h.cached;
-        t.cache_write += h.cache_write; t.batch_requests += h.batch_requests; t.batch_tokens += h.batch_tokens;
+        t.cache_write += h.cache_write; t.cache_write_1h += h.cache_write_1h; t.batch_requests += h.batch_requests; t.batch_tokens += h.batch_tokens;
         t.fine_requests += h.fine_requests; t.fine_tokens += h.fine_tokens;
       };
       accumulate(all);
@@ -333,6 +338,7 @@ ImportSummary Aggregator::finish() const {
     if (mix.input > 0) {
       w.cached_input_share = std::min(1.0, mix.cached / mix.input);
       w.cache_write_share = std::min(1.0 - w.cached_input_share, mix.cache_write / mix.input);
+      if (mix.cache_write > 0) w.cache_write_1h_share = std::min(1.0, mix.cache_write_1h / mix.cache_write);
     }
     if (w.requests_known) {
       if (mix.requests > 0) w.batchable_share = mix.batch_requests / mix.requests;

@@ -166,7 +166,15 @@ std::string render_imported_profile(const ImportedProfile& p) {
       o += "    # no rows of an hour or finer in the window: flat over the day\n";
     }
     o += fmt::format("    cached_input_share: {}\n", num(w.cached_input_share));
-    if (w.cache_write_share > 0) o += fmt::format("    cache_write_share: {}\n", num(w.cache_write_share));
+    if (w.cache_write_share > 0) {
+      o += fmt::format("    cache_write_share: {}\n", num(w.cache_write_share));
+      // One TTL per workload: the one most written tokens have (their write prices differ).
+      if (w.cache_write_1h_share > 0 && w.cache_write_1h_share < 1)
+        o += fmt::format("    # cache writes: {}% with a 1-hour TTL, {}% with 5 minutes; priced at the larger's write "
+                         "price (split the workload to price each at its own)\n",
+                         num(100 * w.cache_write_1h_share, 1), num(100 * (1 - w.cache_write_1h_share), 1));
+      if (w.cache_write_1h_share > 0.5) o += "    cache_write_ttl: \"1h\"\n";
+    }
     o += fmt::format("    batchable_share: {}\n", num(w.batchable_share));
     if (auto m = p.models.find(w.key); m != p.models.end() && !m->second.empty()) {
       if (auto why = p.models_why.find(w.key); why != p.models_why.end())

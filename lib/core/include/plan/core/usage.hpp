@@ -27,6 +27,7 @@ struct UsageRecord {
   double output_tokens = 0;
   double cached_tokens = 0;       // input tokens read from a prompt cache
   double cache_write_tokens = 0;  // input tokens written to a prompt cache
+  double cache_write_1h_tokens = 0;  // of those, written with a 1-hour TTL (Anthropic)
   bool batch = false;             // served by a batch API
   // Requests the record stands for: 1 for a request row, N for a bucket; nullopt when the
   // source does not count requests (then the workload is written in tokens-per-day form).
@@ -42,11 +43,13 @@ struct BilledTotals {
   double usd = 0;
   double records = 0;
   double input = 0, output = 0, cached = 0, cache_write = 0;  // non-batch records
+  double cache_write_1h = 0;  // of cache_write, with a 1-hour TTL
   double batch_input = 0, batch_output = 0;                   // batch records
 };
 
 // The list price of `b`'s tokens at `p`, USD: uncached input at input_per_mtok, cache reads
-// at cached_input_per_mtok and cache writes at cache_write_per_mtok (each at the input price
+// at cached_input_per_mtok and cache writes at cache_write_per_mtok, 1-hour writes at
+// cache_write_1h_per_mtok (each at the input price, a 1-hour write at the 5-minute price,
 // where the sheet has none), output (reasoning tokens included, as the vendors bill them) at
 // output_per_mtok; batch records' input and output at the batch prices (the standard ones
 // where the sheet has none).
@@ -102,6 +105,7 @@ struct ImportedWorkload {
   bool hourly_known = false;        // false when the window has no rows of an hour or finer
   double cached_input_share = 0;
   double cache_write_share = 0;
+  double cache_write_1h_share = 0;  // of the cache writes, those with a 1-hour TTL
   double batchable_share = 0;  // of requests (or tokens when requests are not counted)
   std::optional<LengthPercentiles> input_lengths;
   std::optional<LengthPercentiles> output_lengths;
@@ -186,7 +190,7 @@ class Aggregator {
 
  private:
   struct Hour {
-    double requests = 0, input = 0, output = 0, cached = 0, cache_write = 0;
+    double requests = 0, input = 0, output = 0, cached = 0, cache_write = 0, cache_write_1h = 0;
     double batch_requests = 0, batch_tokens = 0;
     double fine_requests = 0, fine_tokens = 0;  // from rows of an hour or finer (the shape)
   };
