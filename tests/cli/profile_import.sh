@@ -67,6 +67,20 @@ run anthropic-1h "$tmp/anthropic-1h.json"
 want anthropic-1h '^    cache_write_share: 0\.2$'
 want anthropic-1h '^    cache_write_ttl: "1h"$'
 want anthropic-1h '^    # cache writes: 75% with a 1-hour TTL, 25% with 5 minutes'
+# OpenAI responses logged whole: usage.output_tokens (3,000) includes the 2,500 reasoning tokens
+# of output_tokens_details, billed as output, not added again. Two requests a day on o3
+# (pricing/2026-12.yaml: 2.00 in, 0.50 cached, 8.00 out): 800 x 2.00 + 200 x 0.50 + 3,000 x
+# 8.00 = 25,700 USD per 1e6 requests; 2 a day x 730/24 days = 60.83 a month: 1.5634 USD/month
+# (0.35 if only the 500 visible tokens were billed).
+cat >"$tmp/reasoning.jsonl" <<'JSON'
+{"created_at": 1777629600, "model": "o3-2025-04-16", "usage": {"input_tokens": 1000, "input_tokens_details": {"cached_tokens": 200}, "output_tokens": 3000, "output_tokens_details": {"reasoning_tokens": 2500}, "total_tokens": 4000}}
+{"created_at": 1777633200, "model": "o3-2025-04-16", "usage": {"input_tokens": 1000, "input_tokens_details": {"cached_tokens": 200}, "output_tokens": 3000, "output_tokens_details": {"reasoning_tokens": 2500}, "total_tokens": 4000}}
+JSON
+run reasoning "$tmp/reasoning.jsonl"
+want reasoning '^    output_tokens: 3000$'
+want reasoning '^    cached_input_share: 0\.2$'
+grep -Eq '^ +o3 +api +1\.56 ' "$tmp/reasoning.out" ||
+  { echo "FAIL (reasoning): o3 is not 1.56 USD/month"; cat "$tmp/reasoning.out"; fail=1; }
 run litellm-csv $data/litellm-spend.csv
 # Billed against list: each row 600 uncached x 0.15 + 400 cached x 0.075 + 100 out x 0.60
 # = 180 USD per 1e6 requests = 0.000180 USD (pricing/2026-12.yaml, gpt-4o-mini); 12 rows:
