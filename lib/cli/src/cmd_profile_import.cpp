@@ -324,8 +324,10 @@ void setup_profile(CLI::App& app, Registry& reg) {
       "Write a profile from usage data: request logs, hourly buckets, OpenAI or Anthropic usage reports, LiteLLM spend "
       "logs (exported, or read from the proxy's PostgreSQL database, read-only, given as postgresql://USER@HOST/DB) or "
       "vLLM metrics scrapes (docs/profiles.md, \"Importing usage\"). One workload per model (or tag): recent "
-      "volume, token means and length percentiles, hourly shape, cached and batchable shares, fitted growth; options "
-      "are the price sheet's API models for the models seen, so `plan compare OUT.yaml` runs as is.");
+      "volume, token means and length percentiles, hourly shape, cached and batchable shares, fitted growth, and "
+      "`models:` holding it to the model that served it; options are the price sheet's offers of the models seen and "
+      "the --alternatives, so `plan compare OUT.yaml` runs as is; a billed cost in the data (LiteLLM spend) is "
+      "reconciled with the list price.");
   imp->add_option("files", a->files, "Usage files (several files of one format are read together), or a LiteLLM "
                                      "proxy's database as a PostgreSQL connection string (postgresql://... or "
                                      "'host=... dbname=...'; a password is better given in PGPASSWORD or ~/.pgpass)")
