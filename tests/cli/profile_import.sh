@@ -141,4 +141,27 @@ if "$plan" recommend "$tmp/two-models.yaml" >"$tmp/two-models.rec" 2>&1; then
 else
   echo "FAIL (two-models): recommend failed"; cat "$tmp/two-models.rec"; fail=1
 fi
+# --consider gpt-4.1-mini: what-if options outside models:, so the recommendation is unchanged and
+# each saving is said apart. The gpt-4.1 workload alone: gpt-4.1 109.50 USD/month (above);
+# gpt-4o-mini 8.2125 (saves 101.2875); gpt-4.1-mini 1,000 x (1,000 x 0.40 + 200 x 1.60) / 1e6
+# = 0.72 USD/day x 730/24 = 21.90 (saves 87.60). gpt-4.1-mini costs more than gpt-4o-mini for
+# the gpt-4o-mini workload: no what-if for it.
+run consider "$tmp/two-models.csv" --consider gpt-4.1-mini
+want consider '^    models: \["gpt-4\.1"\]$'
+want consider '^    # what-if \(--consider gpt-4\.1-mini\): gpt-4\.1-mini at openai'
+if "$plan" recommend "$tmp/consider.yaml" >"$tmp/consider.rec" 2>&1; then
+  grep -q '^recommended: split at 117\.71 USD/month' "$tmp/consider.rec" &&
+    grep -q '^  if you accept gpt-4o-mini: workload gpt-4\.1-2025-04-14 on gpt-4o-mini at 8\.21 USD/month saves$' "$tmp/consider.rec" &&
+    grep -q '^      101\.29 USD/month against gpt-4\.1 (109\.50 USD/month)' "$tmp/consider.rec" &&
+    grep -q '^  if you accept gpt-4\.1-mini: workload gpt-4\.1-2025-04-14 on gpt-4\.1-mini at 21\.90 USD/month saves$' "$tmp/consider.rec" &&
+    grep -q '^      87\.60 USD/month against gpt-4\.1' "$tmp/consider.rec" &&
+    ! grep -q 'workload gpt-4o-mini on gpt-4\.1-mini' "$tmp/consider.rec" ||
+    { echo "FAIL (consider): what-if savings not reported apart"; cat "$tmp/consider.rec"; fail=1; }
+else
+  echo "FAIL (consider): recommend failed"; cat "$tmp/consider.rec"; fail=1
+fi
+"$plan" profile import "$tmp/two-models.csv" --consider gpt-4.1-mnii >/dev/null 2>"$tmp/consider-bad.err"
+rc=$?
+[ $rc -eq 64 ] && grep -q "^plan: error: --consider 'gpt-4\.1-mnii' is not a model of price sheet 2026-12 .*did you mean 'gpt-4\.1-mini'" "$tmp/consider-bad.err" ||
+  { echo "FAIL (consider-bad): rc $rc"; cat "$tmp/consider-bad.err"; fail=1; }
 exit $fail

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common.hpp"
+#include "plan/core/suggest.hpp"
 #include "plan/core/usage.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/io/usage_import.hpp"
@@ -31,6 +32,7 @@ struct ImportArgs {
   std::string name = "imported";
   std::string out = "-";
   std::vector<std::string> alternatives{"same-model", "successors"};
+  std::vector<std::string> consider;
 };
 
 struct Alternatives {
@@ -288,6 +290,25 @@ int run_import(const Globals& g, const ImportArgs& a) {
       }
     }
   }
+  // Models the user would consider: what-if options, outside every workload's models:.
+  for (const auto& m : a.consider) {
+    const auto offers = usage::same_model_offers(sheet, m);
+    if (offers.empty()) {
+      std::vector<std::string> known = ids;
+      for (const auto& o : sheet.managed) known.push_back(o.model);
+      const auto near = nearest_name(m, known);
+      throw Error(fmt::format("--consider '{}' is not a model of price sheet {} (expected an api_models id or a managed "
+                              "offering's model{})",
+                              m, sheet.version, near ? fmt::format("; did you mean '{}'?", *near) : ""),
+                  ExitCode::usage_error);
+    }
+    for (const auto& off : offers) {
+      auto& o = set.add(off.id, off.managed ? "managed" : "api", off.id, off.line);
+      OptionSet::note(o, fmt::format("what-if (--consider {}): {} at {}; outside the workloads' models, so recommend "
+                                     "gives its saving apart, as \"if you accept {}\"",
+                                     m, off.serves, off.provider, off.serves));
+    }
+  }
   if (set.empty()) {
     p.options_are_whole_sheet = true;
     p.models.clear();
@@ -362,6 +383,11 @@ void setup_profile(CLI::App& app, Registry& reg) {
                   "cheapest instance of the sheet that holds them), all, none; comma-separated or repeated")
       ->capture_default_str()
       ->delimiter(',');
+  imp->add_option("--consider", a->consider,
+                  "A model (api_models id or managed model of the sheet) you would move workloads to: its offers are "
+                  "added as what-if options, outside the workloads' models; recommend reports each saving apart, as "
+                  "\"if you accept MODEL\"; repeatable")
+      ->type_name("MODEL");
   imp->add_option("--prices", a->prices, "Price-sheet version or file for the options; default: the newest");
   imp->add_option("--name", a->name, "Profile name")->capture_default_str();
   imp->add_option("-o,--output", a->out, "Write the profile to FILE atomically ('-' = stdout)")->capture_default_str();
