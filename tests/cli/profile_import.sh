@@ -150,12 +150,12 @@ run consider "$tmp/two-models.csv" --consider gpt-4.1-mini
 want consider '^    models: \["gpt-4\.1"\]$'
 want consider '^    # what-if \(--consider gpt-4\.1-mini\): gpt-4\.1-mini at openai'
 if "$plan" recommend "$tmp/consider.yaml" >"$tmp/consider.rec" 2>&1; then
+  # Prose lines wrap with the terminal's width: compared joined into one line.
+  tr '\n' ' ' <"$tmp/consider.rec" | tr -s ' ' >"$tmp/consider.flat"
   grep -q '^recommended: split at 117\.71 USD/month' "$tmp/consider.rec" &&
-    grep -q '^  if you accept gpt-4o-mini: workload gpt-4\.1-2025-04-14 on gpt-4o-mini at 8\.21 USD/month saves$' "$tmp/consider.rec" &&
-    grep -q '^      101\.29 USD/month against gpt-4\.1 (109\.50 USD/month)' "$tmp/consider.rec" &&
-    grep -q '^  if you accept gpt-4\.1-mini: workload gpt-4\.1-2025-04-14 on gpt-4\.1-mini at 21\.90 USD/month saves$' "$tmp/consider.rec" &&
-    grep -q '^      87\.60 USD/month against gpt-4\.1' "$tmp/consider.rec" &&
-    ! grep -q 'workload gpt-4o-mini on gpt-4\.1-mini' "$tmp/consider.rec" ||
+    grep -q 'if you accept gpt-4o-mini: workload gpt-4\.1-2025-04-14 on gpt-4o-mini at 8\.21 USD/month saves 101\.29 USD/month against gpt-4\.1 (109\.50 USD/month)' "$tmp/consider.flat" &&
+    grep -q 'if you accept gpt-4\.1-mini: workload gpt-4\.1-2025-04-14 on gpt-4\.1-mini at 21\.90 USD/month saves 87\.60 USD/month against gpt-4\.1' "$tmp/consider.flat" &&
+    ! grep -q 'workload gpt-4o-mini on gpt-4\.1-mini' "$tmp/consider.flat" ||
     { echo "FAIL (consider): what-if savings not reported apart"; cat "$tmp/consider.rec"; fail=1; }
 else
   echo "FAIL (consider): recommend failed"; cat "$tmp/consider.rec"; fail=1
