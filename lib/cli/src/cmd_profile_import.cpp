@@ -76,7 +76,7 @@ std::string percent(double share) {
 // workload. See docs/profiles.md, "Alternatives".
 class OptionSet {
  public:
-  report::ImportOption& add(const std::string& id, const std::string& kind, const std::string& sheet_id, int line) {
+  report::ImportOption& add(const std::string& id, report::ImportOptionKind kind, const std::string& sheet_id, int line) {
     auto it = by_id_.find(id);
     if (it == by_id_.end()) {
       order_.push_back(id);
@@ -108,10 +108,10 @@ void add_unique(std::vector<std::string>& v, const std::string& s) {
 }
 
 // The offers of `offers` as options: each at its standard prices and at each service tier.
-void add_same_model(OptionSet& set, const PriceSheet& sheet, const std::vector<usage::ModelOffer>& offers,
+void add_same_model(OptionSet& set, const std::vector<usage::ModelOffer>& offers,
                     const std::string& model, const usage::ImportedWorkload& w, const std::string& skip_id) {
   for (const auto& off : offers) {
-    const std::string kind = off.managed ? "managed" : "api";
+    const auto kind = off.managed ? report::ImportOptionKind::managed : report::ImportOptionKind::api;
     std::string batch;
     if (w.batchable_share > 0 && off.batch)
       batch = fmt::format("; batch prices for the batchable {} of '{}'", percent(w.batchable_share), w.key);
@@ -127,7 +127,6 @@ void add_same_model(OptionSet& set, const PriceSheet& sheet, const std::vector<u
       OptionSet::note(o, fmt::format("same model ({}) at {}, service tier {}{}", model, off.provider, tier, batch));
     }
   }
-  (void)sheet;
 }
 
 // The cheapest on-demand instance of the sheet whose GPUs hold the model's weights at bf16
@@ -222,7 +221,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
       std::vector<std::string>& models_why = p.models_why[w.key];
       if (auto id = usage::map_to_sheet_model(w.key, ids)) {
         const ApiModel* api = sheet.find_api(*id);
-        auto& own = set.add(*id, "api", *id, api->line);
+        auto& own = set.add(*id, report::ImportOptionKind::api, *id, api->line);
         add_unique(own.seen, w.key);
         OptionSet::note(own, fmt::format("the model that served '{}'", w.key));
         const auto offers = usage::same_model_offers(sheet, *id);
@@ -246,13 +245,13 @@ int run_import(const Globals& g, const ImportArgs& a) {
           }
           p.notes[w.key].push_back(line);
         }
-        if (alt.same_model) add_same_model(set, sheet, offers, *id, w, *id);
+        if (alt.same_model) add_same_model(set, offers, *id, w, *id);
         if (alt.successors && api->successor && sheet.find_api(*api->successor)) {
           const ApiModel* next = sheet.find_api(*api->successor);
           const std::string when = api->retires ? fmt::format(" {}", *api->retires) : "";
           const std::string tense = api->retires && !sheet.effective_date.empty() && *api->retires <= sheet.effective_date
                                         ? "retired" : "retires";
-          auto& o = set.add(next->id, "api", next->id, next->line);
+          auto& o = set.add(next->id, report::ImportOptionKind::api, next->id, next->line);
           OptionSet::note(o, fmt::format("successor of {}, which {}{} ({}:{})", *id, tense, when, sheet.path, api->line));
           add_unique(models, next->id);
           models_why.push_back(fmt::format("and its successor {}: {} {}{}", next->id, *id, tense, when));
@@ -274,11 +273,11 @@ int run_import(const Globals& g, const ImportArgs& a) {
       for (const auto& off : offers) add_unique(models, off.serves);
       models_why.push_back(fmt::format("served by {} ({}); held to it, on any offer or fleet (widen to let another model "
                                        "serve it)", arch->id, cite(*arch)));
-      if (alt.same_model) add_same_model(set, sheet, offers, arch->id, w, "");
+      if (alt.same_model) add_same_model(set, offers, arch->id, w, "");
       if (alt.self_hosted || offers.empty()) {
         double weights_gb = 0;
         if (const GpuInstance* inst = cheapest_fitting(sheet, *cat, *arch, &weights_gb)) {
-          auto& o = set.add("self-hosted-" + arch->id, "self_hosted", inst->id, inst->line);
+          auto& o = set.add("self-hosted-" + arch->id, report::ImportOptionKind::self_hosted, inst->id, inst->line);
           o.model = arch->id;
           add_unique(o.seen, w.key);
           OptionSet::note(o, fmt::format("{} self-hosted: {} is the cheapest on-demand instance of the sheet whose GPUs "
@@ -303,7 +302,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
                   ExitCode::usage_error);
     }
     for (const auto& off : offers) {
-      auto& o = set.add(off.id, off.managed ? "managed" : "api", off.id, off.line);
+      auto& o = set.add(off.id, off.managed ? report::ImportOptionKind::managed : report::ImportOptionKind::api, off.id, off.line);
       OptionSet::note(o, fmt::format("what-if (--consider {}): {} at {}; outside the workloads' models, so recommend "
                                      "gives its saving apart, as \"if you accept {}\"",
                                      m, off.serves, off.provider, off.serves));
@@ -313,7 +312,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
     p.options_are_whole_sheet = true;
     p.models.clear();
     p.models_why.clear();
-    for (const auto& m : sheet.api_models) set.add(m.id, "api", m.id, m.line);
+    for (const auto& m : sheet.api_models) set.add(m.id, report::ImportOptionKind::api, m.id, m.line);
   }
   p.options = set.take();
   const std::string text = report::render_imported_profile(p);

@@ -169,21 +169,21 @@ std::vector<ModelOffer> same_model_offers(const PriceSheet& sheet, const std::st
     return t;
   };
   // The loader has applied the providers' batch rules to the entries by now.
-  auto has_batch = [](const TokenPrices& p, const std::string&) {
+  auto has_batch = [](const TokenPrices& p) {
     return p.batch_input_per_mtok.has_value() && p.batch_output_per_mtok.has_value();
   };
-  if (own) out.push_back({own->id, false, own->provider, own->id, tiers_of(own->prices), has_batch(own->prices, own->provider), own->line});
+  if (own) out.push_back({own->id, false, own->provider, own->id, tiers_of(own->prices), has_batch(own->prices), own->line});
   const std::string suffix = "-" + model;
   for (const auto& m : sheet.api_models) {
     if (m.id == model || m.id.size() <= suffix.size() ||
         m.id.compare(m.id.size() - suffix.size(), suffix.size(), suffix) != 0)
       continue;
     if (own && m.provider == own->provider) continue;  // "gpt-5.4-mini" is not "mini"
-    out.push_back({m.id, false, m.provider, m.id, tiers_of(m.prices), has_batch(m.prices, m.provider), m.line});
+    out.push_back({m.id, false, m.provider, m.id, tiers_of(m.prices), has_batch(m.prices), m.line});
   }
   for (const auto& m : sheet.managed) {
     if (m.model != model || !m.on_demand) continue;
-    out.push_back({m.id, true, m.provider, m.model, tiers_of(*m.on_demand), has_batch(*m.on_demand, m.provider), m.line});
+    out.push_back({m.id, true, m.provider, m.model, tiers_of(*m.on_demand), has_batch(*m.on_demand), m.line});
   }
   return out;
 }

@@ -195,14 +195,17 @@ std::string render_imported_profile(const ImportedProfile& p) {
     o += fmt::format("    # {}:{}{}\n", comment_text(p.sheet_path), opt.sheet_line,
                      seen.empty() ? "" : "; seen in the data as " + comment_text(seen));
     for (const auto& why : opt.why) o += fmt::format("    # {}\n", comment_text(why));
-    o += fmt::format("    kind: {}\n", opt.kind);
-    if (opt.kind == "managed") {
-      o += fmt::format("    offering: {}\n", quoted(opt.sheet_id));
-    } else if (opt.kind == "self_hosted") {
-      o += fmt::format("    instance: {}\n", quoted(opt.sheet_id));
-      o += fmt::format("    model: {}\n", quoted(opt.model));
-    } else {
-      o += fmt::format("    model: {}\n", quoted(opt.sheet_id));
+    switch (opt.kind) {
+      case ImportOptionKind::managed:
+        o += fmt::format("    kind: managed\n    offering: {}\n", quoted(opt.sheet_id));
+        break;
+      case ImportOptionKind::self_hosted:
+        o += fmt::format("    kind: self_hosted\n    instance: {}\n", quoted(opt.sheet_id));
+        o += fmt::format("    model: {}\n", quoted(opt.model));
+        break;
+      case ImportOptionKind::api:
+        o += fmt::format("    kind: api\n    model: {}\n", quoted(opt.sheet_id));
+        break;
     }
     if (!opt.service_tier.empty()) o += fmt::format("    service_tier: {}\n", quoted(opt.service_tier));
   }

@@ -24,9 +24,11 @@ struct ImportSource {
 
 // An option of the written profile: an API model of the sheet, a managed offering's
 // on-demand prices, or a self-hosted fleet on an instance of the sheet.
+enum class ImportOptionKind { api, managed, self_hosted };
+
 struct ImportOption {
   std::string id;                  // option id; empty: sheet_id
-  std::string kind = "api";        // api, managed or self_hosted
+  ImportOptionKind kind = ImportOptionKind::api;
   std::string sheet_id;            // api_models id, managed id, or gpu_instances id (self_hosted)
   int sheet_line = 0;              // its line in the sheet
   std::string model;               // self_hosted: the catalog model id
