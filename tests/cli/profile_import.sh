@@ -32,6 +32,14 @@ want requests '^    input_tokens_p99: 20(0[0-9]|1[0-6])$'
 # Dated snapshots mapped to the sheet's ids: gpt-4o and claude-3-haiku are options.
 want requests '^  - id: "gpt-4o"$'
 want requests '^  - id: "claude-3-haiku"$'
+# Each workload is held to its model; claude-3-haiku retired 2026-04-20 (pricing/2026-12.yaml),
+# so its successor claude-haiku-4-5 is an option and accepted.
+want requests '^    models: \["gpt-4o"\]$'
+want requests '^    models: \["claude-3-haiku", "claude-haiku-4-5"\]$'
+want requests '^    # successor of claude-3-haiku, which retired 2026-04-20 \(pricing/2026-12\.yaml:[0-9]+\)$'
+want requests '^  - id: "bedrock-claude-3-haiku"$'
+# gpt-4o has batchable traffic (20%) and batch prices: its options say so.
+want requests '^    # batch prices for the batchable 20% of .gpt-4o-2024-08-06.$'
 want requests '^#     337 rows read, 1 skipped as malformed$'  # 28 x 12 + 1
 grep -q 'plan: warning: tests/data/usage/requests.csv:14:1: timestamp' "$tmp/requests.err" ||
   { echo "FAIL (requests): no warning for the malformed row"; cat "$tmp/requests.err"; fail=1; }
@@ -47,10 +55,113 @@ want openai '^    requests_per_day: 1100$'
 run anthropic $data/anthropic-usage.json
 want anthropic '^    tokens_per_day: 3750$'
 want anthropic '^    input_share: 0\.8$'
+# Anthropic cache writes keep their TTL: 300 of 400 written tokens with a 1-hour TTL (75%) give
+# cache_write_ttl 1h, billed at the 1-hour write price; the split is said in a comment.
+cat >"$tmp/anthropic-1h.json" <<'JSON'
+{"data": [{"starting_at": "2026-05-01T08:00:00Z", "ending_at": "2026-05-01T09:00:00Z", "results": [
+ {"uncached_input_tokens": 1000, "cache_creation": {"ephemeral_1h_input_tokens": 300, "ephemeral_5m_input_tokens": 100},
+  "cache_read_input_tokens": 600, "output_tokens": 500, "model": "claude-sonnet-5", "service_tier": "standard"}]}],
+ "has_more": false}
+JSON
+run anthropic-1h "$tmp/anthropic-1h.json"
+want anthropic-1h '^    cache_write_share: 0\.2$'
+want anthropic-1h '^    cache_write_ttl: "1h"$'
+want anthropic-1h '^    # cache writes: 75% with a 1-hour TTL, 25% with 5 minutes'
+# OpenAI responses logged whole: usage.output_tokens (3,000) includes the 2,500 reasoning tokens
+# of output_tokens_details, billed as output, not added again. Two requests a day on o3
+# (pricing/2026-12.yaml: 2.00 in, 0.50 cached, 8.00 out): 800 x 2.00 + 200 x 0.50 + 3,000 x
+# 8.00 = 25,700 USD per 1e6 requests; 2 a day x 730/24 days = 60.83 a month: 1.5634 USD/month
+# (0.35 if only the 500 visible tokens were billed).
+cat >"$tmp/reasoning.jsonl" <<'JSON'
+{"created_at": 1777629600, "model": "o3-2025-04-16", "usage": {"input_tokens": 1000, "input_tokens_details": {"cached_tokens": 200}, "output_tokens": 3000, "output_tokens_details": {"reasoning_tokens": 2500}, "total_tokens": 4000}}
+{"created_at": 1777633200, "model": "o3-2025-04-16", "usage": {"input_tokens": 1000, "input_tokens_details": {"cached_tokens": 200}, "output_tokens": 3000, "output_tokens_details": {"reasoning_tokens": 2500}, "total_tokens": 4000}}
+JSON
+run reasoning "$tmp/reasoning.jsonl"
+want reasoning '^    output_tokens: 3000$'
+want reasoning '^    cached_input_share: 0\.2$'
+grep -Eq '^ +o3 +api +1\.56 ' "$tmp/reasoning.out" ||
+  { echo "FAIL (reasoning): o3 is not 1.56 USD/month"; cat "$tmp/reasoning.out"; fail=1; }
 run litellm-csv $data/litellm-spend.csv
+# Billed against list: each row 600 uncached x 0.15 + 400 cached x 0.075 + 100 out x 0.60
+# = 180 USD per 1e6 requests = 0.000180 USD (pricing/2026-12.yaml, gpt-4o-mini); 12 rows:
+# 0.002160 USD, LiteLLM's spend 12 x 0.00021 = 0.002520: 0.00021 / 0.00018 - 1 = +16.7%.
+want litellm-csv '^    # billed 0\.002520 USD in the data \(12 rows with a cost\) against 0\.002160 USD at the list prices of gpt-4o-mini \(pricing/2026-12\.yaml:[0-9]+\): \+16\.7%, over 2%'
 run litellm-json $data/litellm-spend.json --source litellm-spend
+want litellm-json '^    # billed 0\.002520 USD .*: \+16\.7%, over 2%'
+# A LiteLLM export 10% over list: 100 rows of 1,000 tokens in and 200 out on gpt-4o-mini, list
+# 1,000 x 0.15 + 200 x 0.60 = 270 USD per 1e6 requests; spend 0.000297 a row (x 1.10):
+# billed 0.02970 against 0.02700 USD, +10.0%, flagged in the profile and on stderr.
+awk 'BEGIN {
+  print "request_id,spend,prompt_tokens,completion_tokens,startTime,model";
+  for (i = 0; i < 100; i++) printf "r%d,0.000297,1000,200,2026-11-%02dT10:00:%02dZ,gpt-4o-mini\n", i, 1 + i % 28, i % 60 }' \
+  >"$tmp/litellm-10.csv"
+run litellm-10 "$tmp/litellm-10.csv"
+want litellm-10 '^    # billed 0\.02970 USD in the data \(100 rows with a cost\) against 0\.02700 USD at the list prices of gpt-4o-mini \(pricing/2026-12\.yaml:[0-9]+\): \+10\.0%, over 2%: a negotiated discount, a wrong price or a billing error$'
+grep -q '^plan: note: model gpt-4o-mini: billed 0\.02970 USD .*+10\.0%, over 2%' "$tmp/litellm-10.err" ||
+  { echo "FAIL (litellm-10): no note of the difference on stderr"; cat "$tmp/litellm-10.err"; fail=1; }
 run vllm $data/vllm-1.prom $data/vllm-2.prom $data/vllm-3.prom
 want vllm '^  - id: "meta-llama-llama-3.1-8b-instruct"$'
 want vllm '^    requests_per_day: 350$'
 want vllm 'counters went down'
+# The open-weight model of the vLLM server is the catalog's llama-3.1-8b: held to it, and offered
+# where the sheet serves it (Bedrock).
+want vllm '^    models: \["llama-3\.1-8b"\]$'
+want vllm '^    offering: "bedrock-llama3\.1-8b"$'
+# --alternatives all adds it self-hosted: 8.03e9 params x 2 bytes = 16.1 GB of bf16 weights; an
+# L4 holds them in 80% of its 24 GB (19.2 GB), and gcp-g2-standard-4 (one L4, 0.70683 USD/h) is
+# the sheet's cheapest on-demand instance. compare then runs on it (run above).
+run vllm-all $data/vllm-1.prom $data/vllm-2.prom $data/vllm-3.prom --alternatives all
+want vllm-all '^  - id: "self-hosted-llama-3\.1-8b"$'
+want vllm-all '^    instance: "gcp-g2-standard-4"$'
+want vllm-all 'bf16 weights \(16\.1 GB\)'
+grep -Eq '^ +self-hosted-llama-3\.1-8b +self_hosted ' "$tmp/vllm-all.out" ||
+  { echo "FAIL (vllm-all): compare has no self-hosted row"; cat "$tmp/vllm-all.out"; fail=1; }
+
+# Each workload keeps its model. 28 days of a request log generated here: each day 1,000
+# gpt-4.1 requests and 1,000 gpt-4o-mini requests at 12:00, 1,000 tokens in and 200 out each.
+awk 'BEGIN {
+  print "timestamp,model,input_tokens,output_tokens";
+  for (d = 1; d <= 28; d++) for (i = 0; i < 1000; i++) {
+    t = sprintf("2026-11-%02dT12:%02d:%02dZ", d, int(i / 60) % 60, i % 60);
+    print t ",gpt-4.1-2025-04-14,1000,200"; print t ",gpt-4o-mini,1000,200" } }' >"$tmp/two-models.csv"
+run two-models "$tmp/two-models.csv"
+want two-models '^    models: \["gpt-4\.1"\]$'
+want two-models '^    models: \["gpt-4o-mini"\]$'
+# same-model alternatives: the sheet's priority tier of each (pricing/2026-12.yaml).
+want two-models '^  - id: "gpt-4\.1-priority"$'
+want two-models '^    # same model \(gpt-4\.1\) at openai, service tier priority$'
+if "$plan" recommend "$tmp/two-models.yaml" >"$tmp/two-models.rec" 2>&1; then
+  # gpt-4.1: 1,000 x (1,000 x 2.00 + 200 x 8.00) / 1e6 = 3.60 USD/day; gpt-4o-mini:
+  # 1,000 x (1,000 x 0.15 + 200 x 0.60) / 1e6 = 0.27 USD/day; x 730/24 days: 109.50 + 8.2125
+  # = 117.7125 USD/month, each workload on its own model.
+  grep -q '^recommended: split at 117\.71 USD/month' "$tmp/two-models.rec" &&
+    grep -q 'workload gpt-4\.1-2025-04-14: 100\.0% of requests on gpt-4\.1$' "$tmp/two-models.rec" &&
+    grep -q 'workload gpt-4o-mini: 100\.0% of requests on gpt-4o-mini$' "$tmp/two-models.rec" ||
+    { echo "FAIL (two-models): recommend moved a workload off its model"; cat "$tmp/two-models.rec"; fail=1; }
+else
+  echo "FAIL (two-models): recommend failed"; cat "$tmp/two-models.rec"; fail=1
+fi
+# --consider gpt-4.1-mini: what-if options outside models:, so the recommendation is unchanged and
+# each saving is said apart. The gpt-4.1 workload alone: gpt-4.1 109.50 USD/month (above);
+# gpt-4o-mini 8.2125 (saves 101.2875); gpt-4.1-mini 1,000 x (1,000 x 0.40 + 200 x 1.60) / 1e6
+# = 0.72 USD/day x 730/24 = 21.90 (saves 87.60). gpt-4.1-mini costs more than gpt-4o-mini for
+# the gpt-4o-mini workload: no what-if for it.
+run consider "$tmp/two-models.csv" --consider gpt-4.1-mini
+want consider '^    models: \["gpt-4\.1"\]$'
+want consider '^    # what-if \(--consider gpt-4\.1-mini\): gpt-4\.1-mini at openai'
+if "$plan" recommend "$tmp/consider.yaml" >"$tmp/consider.rec" 2>&1; then
+  # Prose lines wrap with the terminal's width: compared joined into one line.
+  tr '\n' ' ' <"$tmp/consider.rec" | tr -s ' ' >"$tmp/consider.flat"
+  grep -q '^recommended: split at 117\.71 USD/month' "$tmp/consider.rec" &&
+    grep -q 'if you accept gpt-4o-mini: workload gpt-4\.1-2025-04-14 on gpt-4o-mini at 8\.21 USD/month saves 101\.29 USD/month against gpt-4\.1 (109\.50 USD/month)' "$tmp/consider.flat" &&
+    grep -q 'if you accept gpt-4\.1-mini: workload gpt-4\.1-2025-04-14 on gpt-4\.1-mini at 21\.90 USD/month saves 87\.60 USD/month against gpt-4\.1' "$tmp/consider.flat" &&
+    ! grep -q 'workload gpt-4o-mini on gpt-4\.1-mini' "$tmp/consider.flat" ||
+    { echo "FAIL (consider): what-if savings not reported apart"; cat "$tmp/consider.rec"; fail=1; }
+else
+  echo "FAIL (consider): recommend failed"; cat "$tmp/consider.rec"; fail=1
+fi
+"$plan" profile import "$tmp/two-models.csv" --consider gpt-4.1-mnii >/dev/null 2>"$tmp/consider-bad.err"
+rc=$?
+[ $rc -eq 64 ] && grep -q "^plan: error: --consider 'gpt-4\.1-mnii' is not a model of price sheet 2026-12 .*did you mean 'gpt-4\.1-mini'" "$tmp/consider-bad.err" ||
+  { echo "FAIL (consider-bad): rc $rc"; cat "$tmp/consider-bad.err"; fail=1; }
 exit $fail

@@ -204,3 +204,91 @@ TEST_CASE("names: workload ids, sheet ids and UTC offsets", "[usage]") {
   CHECK_FALSE(parse_utc_offset("Europe/Berlin"));
   CHECK_FALSE(parse_utc_offset("+25:00"));
 }
+
+TEST_CASE("list cost of billed tokens: cache reads, cache writes, output and batch at their prices", "[usage]") {
+  using namespace plan;
+  TokenPrices p;
+  p.input_per_mtok = 3.00;
+  p.output_per_mtok = 15.00;
+  p.cached_input_per_mtok = 0.30;
+  p.cache_write_per_mtok = 3.75;
+  p.batch_input_per_mtok = 1.50;
+  p.batch_output_per_mtok = 7.50;
+  usage::BilledTotals b;
+  b.input = 1'000'000;  // 600k uncached, 300k read, 100k written
+  b.cached = 300'000;
+  b.cache_write = 100'000;
+  b.output = 200'000;  // reasoning tokens included: billed as output
+  b.batch_input = 2'000'000;
+  b.batch_output = 400'000;
+  // 0.6 x 3.00 + 0.3 x 0.30 + 0.1 x 3.75 + 0.2 x 15.00 = 1.80 + 0.09 + 0.375 + 3.00 = 5.265;
+  // batch: 2 x 1.50 + 0.4 x 7.50 = 3.00 + 3.00 = 6.00; total 11.265 USD.
+  CHECK(usage::list_cost_usd(b, p) == Approx(11.265));
+  // Half the writes with a 1-hour TTL at 6.00: 0.05 x 3.75 + 0.05 x 6.00 = 0.4875 in place of
+  // 0.1 x 3.75 = 0.375: 11.265 + 0.1125 = 11.3775 USD.
+  p.cache_write_1h_per_mtok = 6.00;
+  usage::BilledTotals b1h = b;
+  b1h.cache_write_1h = 50'000;
+  CHECK(usage::list_cost_usd(b1h, p) == Approx(11.3775));
+  // Without cache or batch prices in the sheet, those tokens pay the standard prices:
+  // 1.0 x 3.00 + 0.2 x 15.00 + 2 x 3.00 + 0.4 x 15.00 = 3 + 3 + 6 + 6 = 18.00 USD.
+  TokenPrices plain;
+  plain.input_per_mtok = 3.00;
+  plain.output_per_mtok = 15.00;
+  CHECK(usage::list_cost_usd(b, plain) == Approx(18.0));
+}
+
+TEST_CASE("the same model at the sheet's other providers", "[usage]") {
+  using namespace plan;
+  PriceSheet s;
+  auto api = [&](const std::string& id, const std::string& provider, bool batch, std::vector<std::string> tiers) {
+    ApiModel m;
+    m.id = id;
+    m.provider = provider;
+    m.prices.input_per_mtok = 1;
+    m.prices.output_per_mtok = 2;
+    if (batch) {
+      m.prices.batch_input_per_mtok = 0.5;
+      m.prices.batch_output_per_mtok = 1;
+    }
+    for (auto& t : tiers) m.prices.service_tiers.push_back({t, m.prices, 0});
+    m.line = static_cast<int>(s.api_models.size()) + 10;
+    s.api_models.push_back(m);
+  };
+  api("gpt-5.6", "openai", true, {"priority", "flex"});
+  api("gpt-5.6-mini", "openai", true, {});
+  api("azure-gpt-5.6", "azure-openai", false, {"priority"});
+  api("azure-us-gpt-5.6", "azure-openai", false, {});
+  api("claude-sonnet-5", "anthropic", true, {});
+  api("vertex-claude-sonnet-5", "vertex-ai", false, {});
+  ManagedOffering b;
+  b.id = "bedrock-claude-sonnet-5";
+  b.provider = "aws-bedrock";
+  b.model = "claude-sonnet-5";
+  b.on_demand = TokenPrices{};
+  b.line = 99;
+  s.managed.push_back(b);
+  ManagedOffering prov = b;  // provisioned only: no on-demand prices, not an offer
+  prov.id = "bedrock-claude-sonnet-5-pt";
+  prov.on_demand.reset();
+  s.managed.push_back(prov);
+
+  auto ids = [](const std::vector<usage::ModelOffer>& v) {
+    std::vector<std::string> out;
+    for (const auto& o : v) out.push_back(o.id);
+    return out;
+  };
+  const auto gpt = usage::same_model_offers(s, "gpt-5.6");
+  // gpt-5.6-mini is another model; the Azure entries are gpt-5.6 behind a provider prefix.
+  CHECK(ids(gpt) == std::vector<std::string>{"gpt-5.6", "azure-gpt-5.6", "azure-us-gpt-5.6"});
+  CHECK(gpt[0].service_tiers == std::vector<std::string>{"priority", "flex"});
+  CHECK(gpt[0].batch);
+  CHECK_FALSE(gpt[1].batch);
+  CHECK(gpt[1].serves == "azure-gpt-5.6");  // an API option serves its own id
+  const auto claude = usage::same_model_offers(s, "claude-sonnet-5");
+  CHECK(ids(claude) == std::vector<std::string>{"claude-sonnet-5", "vertex-claude-sonnet-5", "bedrock-claude-sonnet-5"});
+  CHECK(claude[2].managed);
+  CHECK(claude[2].serves == "claude-sonnet-5");  // a managed option serves the offering's model
+  // A catalog model with no API entry: only managed offerings of it.
+  CHECK(usage::same_model_offers(s, "llama-3.1-8b").empty());
+}

@@ -163,7 +163,18 @@ TEST_CASE("LiteLLM spend logs, CSV export and /spend/logs JSON", "[usage_import]
     UsageImportOptions opt;
     opt.by_tag = true;
     CHECK(import({f}, opt).w("support").rows == 12);  // request_tags' first tag
+    // LiteLLM's spend column: 12 rows of 0.00021 USD, and the tokens they were billed for.
+    REQUIRE(w.billed.has_value());
+    CHECK(w.billed->records == 12);
+    CHECK(w.billed->usd == Approx(0.00252));    // 12 x 0.00021
+    CHECK(w.billed->input == Approx(12000));    // 12 x 1000
+    CHECK(w.billed->cached == Approx(4800));    // 12 x 400
+    CHECK(w.billed->output == Approx(1200));    // 12 x 100
   }
+}
+
+TEST_CASE("usage without a cost column has no billed totals", "[usage_import]") {
+  CHECK_FALSE(import({"requests.csv"}).w("gpt-4o-2024-08-06").billed.has_value());
 }
 
 TEST_CASE("vLLM scrapes: rates from counters, a restart, lengths from the histogram", "[usage_import]") {
@@ -262,4 +273,23 @@ TEST_CASE("timestamps and format detection", "[usage_import]") {
   CHECK(detect_usage_source("# HELP vllm:num_requests_running x\n") == UsageSource::vllm_metrics);
   CHECK(detect_usage_source("{\"data\":[{\"starting_at\":\"x\"}]}") == UsageSource::anthropic_usage);
   CHECK_FALSE(detect_usage_source("just text"));
+}
+
+TEST_CASE("Anthropic usage report: 1-hour cache writes keep their TTL", "[usage_import]") {
+  // One hourly bucket: 1000 uncached, 300 written with a 1-hour TTL, 100 with 5 minutes,
+  // 600 read, 500 output.
+  const std::string path = write_temp("anthropic-1h.json", R"({"data": [{"starting_at": "2026-05-01T08:00:00Z",
+    "ending_at": "2026-05-01T09:00:00Z", "results": [{"uncached_input_tokens": 1000, "cache_creation":
+    {"ephemeral_1h_input_tokens": 300, "ephemeral_5m_input_tokens": 100}, "cache_read_input_tokens": 600,
+    "output_tokens": 500, "model": "claude-sonnet-5", "service_tier": "standard"}]}], "has_more": false})");
+  usage::Aggregator agg(0, 28);
+  UsageImportOptions opt;
+  opt.source = UsageSource::anthropic_usage;
+  import_usage({path}, opt, agg);
+  const auto s = agg.finish();
+  REQUIRE(s.workloads.size() == 1);
+  const auto& w = s.workloads[0];
+  CHECK(w.cache_write_share == Approx(0.2));      // 400 / 2000 input tokens
+  CHECK(w.cache_write_1h_share == Approx(0.75));  // 300 of the 400 written
+  std::filesystem::remove(path);
 }

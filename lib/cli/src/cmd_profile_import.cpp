@@ -1,12 +1,15 @@
 // plan profile import FILE... -o OUT.yaml: a workload profile from usage data.
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unistd.h>
 
 #include "common.hpp"
+#include "plan/core/suggest.hpp"
 #include "plan/core/usage.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/io/usage_import.hpp"
@@ -28,7 +31,118 @@ struct ImportArgs {
   std::string prices;
   std::string name = "imported";
   std::string out = "-";
+  std::vector<std::string> alternatives{"same-model", "successors"};
+  std::vector<std::string> consider;
 };
+
+struct Alternatives {
+  bool same_model = false, successors = false, self_hosted = false;
+};
+
+Alternatives parse_alternatives(const std::vector<std::string>& given) {
+  Alternatives alt;
+  for (const auto& list : given) {
+    std::size_t start = 0;
+    while (start <= list.size()) {
+      const std::size_t comma = std::min(list.find(',', start), list.size());
+      const std::string a = list.substr(start, comma - start);
+      if (a == "same-model") alt.same_model = true;
+      else if (a == "successors") alt.successors = true;
+      else if (a == "self-hosted") alt.self_hosted = true;
+      else if (a == "all") alt.same_model = alt.successors = alt.self_hosted = true;
+      else if (a != "none")
+        throw Error(fmt::format("--alternatives '{}' is not one of same-model, successors, self-hosted, all, none", a),
+                    ExitCode::usage_error);
+      start = comma + 1;
+    }
+  }
+  return alt;
+}
+
+// USD with at least two decimals and four significant digits: 0.002520, 12.35.
+std::string usd(double v) {
+  int decimals = 2;
+  if (v > 0 && v < 1) decimals = std::min(8, std::max(2, 3 - static_cast<int>(std::floor(std::log10(v)))));
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
+std::string percent(double share) {
+  std::string s = fmt::format("{:.1f}", 100 * share);
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.erase(s.size() - 2);
+  return s + "%";
+}
+
+// The options of an imported profile, by id in the order first added; the `models:` of each
+// workload. See docs/profiles.md, "Alternatives".
+class OptionSet {
+ public:
+  report::ImportOption& add(const std::string& id, report::ImportOptionKind kind, const std::string& sheet_id, int line) {
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) {
+      order_.push_back(id);
+      it = by_id_.emplace(id, report::ImportOption{}).first;
+      it->second.id = id;
+      it->second.kind = kind;
+      it->second.sheet_id = sheet_id;
+      it->second.sheet_line = line;
+    }
+    return it->second;
+  }
+  static void note(report::ImportOption& o, const std::string& why) {
+    if (std::find(o.why.begin(), o.why.end(), why) == o.why.end()) o.why.push_back(why);
+  }
+  bool empty() const { return order_.empty(); }
+  std::vector<report::ImportOption> take() {
+    std::vector<report::ImportOption> out;
+    for (const auto& id : order_) out.push_back(std::move(by_id_[id]));
+    return out;
+  }
+
+ private:
+  std::vector<std::string> order_;
+  std::map<std::string, report::ImportOption> by_id_;
+};
+
+void add_unique(std::vector<std::string>& v, const std::string& s) {
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+}
+
+// The offers of `offers` as options: each at its standard prices and at each service tier.
+void add_same_model(OptionSet& set, const std::vector<usage::ModelOffer>& offers,
+                    const std::string& model, const usage::ImportedWorkload& w, const std::string& skip_id) {
+  for (const auto& off : offers) {
+    const auto kind = off.managed ? report::ImportOptionKind::managed : report::ImportOptionKind::api;
+    std::string batch;
+    if (w.batchable_share > 0 && off.batch)
+      batch = fmt::format("; batch prices for the batchable {} of '{}'", percent(w.batchable_share), w.key);
+    if (off.id != skip_id) {
+      auto& o = set.add(off.id, kind, off.id, off.line);
+      OptionSet::note(o, fmt::format("same model ({}) at {}{}", model, off.provider, batch));
+    } else if (!batch.empty()) {
+      OptionSet::note(set.add(off.id, kind, off.id, off.line), batch.substr(2));
+    }
+    for (const auto& tier : off.service_tiers) {
+      auto& o = set.add(off.id + "-" + tier, kind, off.id, off.line);
+      o.service_tier = tier;
+      OptionSet::note(o, fmt::format("same model ({}) at {}, service tier {}{}", model, off.provider, tier, batch));
+    }
+  }
+}
+
+// The cheapest on-demand instance of the sheet whose GPUs hold the model's weights at bf16
+// with a fifth of their memory left for the KV cache; nullptr when none does.
+const GpuInstance* cheapest_fitting(const PriceSheet& sheet, const Catalog& cat, const ModelArch& m, double* weights_gb) {
+  *weights_gb = (m.params_total + m.params_mtp) * 2 / 1e9;
+  const GpuInstance* best = nullptr;
+  for (const auto& inst : sheet.gpu_instances) {
+    const GpuSpec* gpu = cat.find_gpu(inst.gpu);
+    if (!gpu || inst.on_demand_per_hour <= 0) continue;
+    const double memory_gb = gpu->memory_gib * 1.073741824 * inst.gpu_count;
+    if (*weights_gb > 0.8 * memory_gb) continue;
+    if (!best || inst.on_demand_per_hour < best->on_demand_per_hour) best = &inst;
+  }
+  return best;
+}
 
 int run_import(const Globals& g, const ImportArgs& a) {
   io::UsageImportOptions opt;
@@ -95,27 +209,112 @@ int run_import(const Globals& g, const ImportArgs& a) {
     }
     p.sources.push_back(std::move(s));
   }
-  // Options: the sheet's API models for the models seen.
+  // Options: the sheet's offers of each model seen, and the alternatives asked for.
+  const Alternatives alt = parse_alternatives(a.alternatives);
   std::vector<std::string> ids;
   for (const auto& m : sheet.api_models) ids.push_back(m.id);
-  std::map<std::string, report::ImportOption> by_id;
+  std::optional<Catalog> cat;
+  OptionSet set;
   if (!opt.by_tag) {
     for (const auto& w : summary.workloads) {
+      std::vector<std::string>& models = p.models[w.key];
+      std::vector<std::string>& models_why = p.models_why[w.key];
       if (auto id = usage::map_to_sheet_model(w.key, ids)) {
-        auto& o = by_id[*id];
-        o.sheet_id = *id;
-        o.seen.push_back(w.key);
+        const ApiModel* api = sheet.find_api(*id);
+        auto& own = set.add(*id, report::ImportOptionKind::api, *id, api->line);
+        add_unique(own.seen, w.key);
+        OptionSet::note(own, fmt::format("the model that served '{}'", w.key));
+        const auto offers = usage::same_model_offers(sheet, *id);
+        for (const auto& off : offers) add_unique(models, off.serves);
+        models_why.push_back(fmt::format("served by {}; held to it{} (widen to let another model serve it)", *id,
+                                         offers.size() > 1 ? " and to the same model at the sheet's other offers" : ""));
+        if (w.billed) {
+          // What the source billed against the list price of the same tokens.
+          const double list = usage::list_cost_usd(*w.billed, api->prices);
+          const double billed = w.billed->usd;
+          std::string line = fmt::format("billed {} USD in the data ({} rows with a cost) against {} USD at the "
+                                         "list prices of {} ({}:{})",
+                                         usd(billed), w.billed->records, usd(list), *id, sheet.path, api->line);
+          if (list > 0) {
+            const double diff = billed / list - 1;
+            line += fmt::format(": {:+.1f}%", 100 * diff);
+            if (std::abs(diff) > 0.02) {
+              line += ", over 2%: a negotiated discount, a wrong price or a billing error";
+              std::cerr << fmt::format("plan: note: model {}: {}\n", report::terminal_cell(w.key), report::terminal_cell(line));
+            }
+          }
+          p.notes[w.key].push_back(line);
+        }
+        if (alt.same_model) add_same_model(set, offers, *id, w, *id);
+        if (alt.successors && api->successor && sheet.find_api(*api->successor)) {
+          const ApiModel* next = sheet.find_api(*api->successor);
+          const std::string when = api->retires ? fmt::format(" {}", *api->retires) : "";
+          const std::string tense = api->retires && !sheet.effective_date.empty() && *api->retires <= sheet.effective_date
+                                        ? "retired" : "retires";
+          auto& o = set.add(next->id, report::ImportOptionKind::api, next->id, next->line);
+          OptionSet::note(o, fmt::format("successor of {}, which {}{} ({}:{})", *id, tense, when, sheet.path, api->line));
+          add_unique(models, next->id);
+          models_why.push_back(fmt::format("and its successor {}: {} {}{}", next->id, *id, tense, when));
+        }
+        continue;
+      }
+      // An open-weight model of the catalog (a vLLM server, a self-hosted endpoint behind LiteLLM).
+      if (!cat) cat = load_full_catalog(g);
+      const ModelArch* arch = nullptr;
+      for (const auto& m : cat->models)
+        if (model_name_matches(w.key, m.id, m.hf_ids)) { arch = &m; break; }
+      if (!arch) {
+        p.models.erase(w.key);
+        p.models_why.erase(w.key);
+        continue;
+      }
+      const auto offers = usage::same_model_offers(sheet, arch->id);
+      add_unique(models, arch->id);
+      for (const auto& off : offers) add_unique(models, off.serves);
+      models_why.push_back(fmt::format("served by {} ({}); held to it, on any offer or fleet (widen to let another model "
+                                       "serve it)", arch->id, cite(*arch)));
+      if (alt.same_model) add_same_model(set, offers, arch->id, w, "");
+      if (alt.self_hosted || offers.empty()) {
+        double weights_gb = 0;
+        if (const GpuInstance* inst = cheapest_fitting(sheet, *cat, *arch, &weights_gb)) {
+          auto& o = set.add("self-hosted-" + arch->id, report::ImportOptionKind::self_hosted, inst->id, inst->line);
+          o.model = arch->id;
+          add_unique(o.seen, w.key);
+          OptionSet::note(o, fmt::format("{} self-hosted: {} is the cheapest on-demand instance of the sheet whose GPUs "
+                                         "hold its bf16 weights ({:.1f} GB) in 80% of their memory; compare sizes the fleet",
+                                         arch->id, inst->id, weights_gb));
+          if (!alt.self_hosted)
+            OptionSet::note(o, "added because the sheet has no pay-per-token offer of this model");
+        }
       }
     }
   }
-  if (by_id.empty()) {
+  // Models the user would consider: what-if options, outside every workload's models:.
+  for (const auto& m : a.consider) {
+    const auto offers = usage::same_model_offers(sheet, m);
+    if (offers.empty()) {
+      std::vector<std::string> known = ids;
+      for (const auto& o : sheet.managed) known.push_back(o.model);
+      const auto near = nearest_name(m, known);
+      throw Error(fmt::format("--consider '{}' is not a model of price sheet {} (expected an api_models id or a managed "
+                              "offering's model{})",
+                              m, sheet.version, near ? fmt::format("; did you mean '{}'?", *near) : ""),
+                  ExitCode::usage_error);
+    }
+    for (const auto& off : offers) {
+      auto& o = set.add(off.id, off.managed ? report::ImportOptionKind::managed : report::ImportOptionKind::api, off.id, off.line);
+      OptionSet::note(o, fmt::format("what-if (--consider {}): {} at {}; outside the workloads' models, so recommend "
+                                     "gives its saving apart, as \"if you accept {}\"",
+                                     m, off.serves, off.provider, off.serves));
+    }
+  }
+  if (set.empty()) {
     p.options_are_whole_sheet = true;
-    for (const auto& m : sheet.api_models) by_id[m.id].sheet_id = m.id;
+    p.models.clear();
+    p.models_why.clear();
+    for (const auto& m : sheet.api_models) set.add(m.id, report::ImportOptionKind::api, m.id, m.line);
   }
-  for (auto& [id, o] : by_id) {
-    o.sheet_line = sheet.find_api(id)->line;
-    p.options.push_back(o);
-  }
+  p.options = set.take();
   const std::string text = report::render_imported_profile(p);
   // Read back with the strict loader before writing: what is written always loads. Rows are
   // checked against the loader's limits as they are read; should a sum of rows still exceed
@@ -145,8 +344,10 @@ void setup_profile(CLI::App& app, Registry& reg) {
       "Write a profile from usage data: request logs, hourly buckets, OpenAI or Anthropic usage reports, LiteLLM spend "
       "logs (exported, or read from the proxy's PostgreSQL database, read-only, given as postgresql://USER@HOST/DB) or "
       "vLLM metrics scrapes (docs/profiles.md, \"Importing usage\"). One workload per model (or tag): recent "
-      "volume, token means and length percentiles, hourly shape, cached and batchable shares, fitted growth; options "
-      "are the price sheet's API models for the models seen, so `plan compare OUT.yaml` runs as is.");
+      "volume, token means and length percentiles, hourly shape, cached and batchable shares, fitted growth, and "
+      "`models:` holding it to the model that served it; options are the price sheet's offers of the models seen and "
+      "the --alternatives, so `plan compare OUT.yaml` runs as is; a billed cost in the data (LiteLLM spend) is "
+      "reconciled with the list price.");
   imp->add_option("files", a->files, "Usage files (several files of one format are read together), or a LiteLLM "
                                      "proxy's database as a PostgreSQL connection string (postgresql://... or "
                                      "'host=... dbname=...'; a password is better given in PGPASSWORD or ~/.pgpass)")
@@ -175,6 +376,17 @@ void setup_profile(CLI::App& app, Registry& reg) {
   imp->add_option("--interval", a->interval_s, "vLLM scrapes without sample timestamps: seconds between scrapes, in "
                                                "the order given")
       ->check(CLI::PositiveNumber);
+  imp->add_option("--alternatives", a->alternatives,
+                  "Options added beside the models seen: same-model (the same model at every provider and service tier "
+                  "of the sheet), successors (the successor of a retiring model), self-hosted (open-weight models on the "
+                  "cheapest instance of the sheet that holds them), all, none; comma-separated or repeated")
+      ->capture_default_str()
+      ->delimiter(',');
+  imp->add_option("--consider", a->consider,
+                  "A model (api_models id or managed model of the sheet) you would move workloads to: its offers are "
+                  "added as what-if options, outside the workloads' models; recommend reports each saving apart, as "
+                  "\"if you accept MODEL\"; repeatable")
+      ->type_name("MODEL");
   imp->add_option("--prices", a->prices, "Price-sheet version or file for the options; default: the newest");
   imp->add_option("--name", a->name, "Profile name")->capture_default_str();
   imp->add_option("-o,--output", a->out, "Write the profile to FILE atomically ('-' = stdout)")->capture_default_str();

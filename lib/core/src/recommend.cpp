@@ -135,6 +135,45 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
     if (!split.feasible || groups.size() > 1) rec.plans.push_back(split);
   }
 
+  // What-ifs: each workload held to its models, alone, on the options serving other models.
+  for (const auto& w : p.workloads) {
+    if (w.models.empty()) continue;
+    Profile one = p;
+    one.options.clear();
+    for (const auto& o : p.options)
+      if (!o.as<HybridOption>()) one.options.push_back(o);
+    one.workloads = {w};
+    const CompareResult held = compare(one, sheet, perf);
+    std::vector<std::string> others;
+    for (const auto& r : held.options)
+      if (!r.model.empty() && std::find(w.models.begin(), w.models.end(), r.model) == w.models.end())
+        others.push_back(r.id);
+    if (others.empty()) continue;
+    Profile wide = one;
+    wide.workloads[0].models.clear();
+    std::erase_if(wide.options, [&](const Option& o) {
+      return std::find(others.begin(), others.end(), o.id) == others.end();
+    });
+    const CompareResult c = compare(wide, sheet, perf);
+    const OptionResult* h = nullptr;
+    if (held.cheapest)
+      for (const auto& r : held.options)
+        if (r.id == *held.cheapest) h = &r;
+    // Per other model, its cheapest feasible option, where it costs less than the held one.
+    std::vector<WhatIf> found;
+    for (const auto& r : c.options) {
+      if (!r.feasible || (h && r.monthly_cost_usd >= h->monthly_cost_usd)) continue;
+      auto same = std::find_if(found.begin(), found.end(), [&](const WhatIf& x) { return x.model == r.model; });
+      if (same != found.end() && same->monthly_cost_usd <= r.monthly_cost_usd) continue;
+      WhatIf wi{w.id, r.model, r.id, r.monthly_cost_usd, h ? h->id : "", h ? h->monthly_cost_usd : 0};
+      if (same != found.end()) *same = wi;
+      else found.push_back(wi);
+    }
+    std::stable_sort(found.begin(), found.end(),
+                     [](const WhatIf& a, const WhatIf& b) { return a.monthly_cost_usd < b.monthly_cost_usd; });
+    rec.what_ifs.insert(rec.what_ifs.end(), found.begin(), found.end());
+  }
+
   std::stable_sort(rec.plans.begin(), rec.plans.end(), [](const Plan& a, const Plan& b) {
     if (a.feasible != b.feasible) return a.feasible;
     return a.monthly_cost_usd < b.monthly_cost_usd;

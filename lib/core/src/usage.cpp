@@ -142,6 +142,52 @@ std::optional<std::string> map_to_sheet_model(std::string_view model, const std:
   return std::nullopt;
 }
 
+// ---- billed against list ----
+
+double list_cost_usd(const BilledTotals& b, const TokenPrices& p) {
+  const double cached = std::min(b.cached, b.input);
+  const double write = std::min(b.cache_write, b.input - cached);
+  const double write_1h = std::min(b.cache_write_1h, write);
+  const double uncached = b.input - cached - write;
+  const double write_5m_price = p.cache_write_per_mtok.value_or(p.input_per_mtok);
+  const double usd = uncached * p.input_per_mtok + cached * p.cached_input_per_mtok.value_or(p.input_per_mtok) +
+                     (write - write_1h) * write_5m_price + write_1h * p.cache_write_1h_per_mtok.value_or(write_5m_price) +
+                     b.output * p.output_per_mtok +
+                     b.batch_input * p.batch_input_per_mtok.value_or(p.input_per_mtok) +
+                     b.batch_output * p.batch_output_per_mtok.value_or(p.output_per_mtok);
+  return usd / 1e6;
+}
+
+// ---- offers of one model ----
+
+std::vector<ModelOffer> same_model_offers(const PriceSheet& sheet, const std::string& model) {
+  std::vector<ModelOffer> out;
+  const ApiModel* own = sheet.find_api(model);
+  auto tiers_of = [](const TokenPrices& p) {
+    std::vector<std::string> t;
+    for (const auto& st : p.service_tiers) t.push_back(st.name);
+    return t;
+  };
+  // The loader has applied the providers' batch rules to the entries by now.
+  auto has_batch = [](const TokenPrices& p) {
+    return p.batch_input_per_mtok.has_value() && p.batch_output_per_mtok.has_value();
+  };
+  if (own) out.push_back({own->id, false, own->provider, own->id, tiers_of(own->prices), has_batch(own->prices), own->line});
+  const std::string suffix = "-" + model;
+  for (const auto& m : sheet.api_models) {
+    if (m.id == model || m.id.size() <= suffix.size() ||
+        m.id.compare(m.id.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    if (own && m.provider == own->provider) continue;  // "gpt-5.4-mini" is not "mini"
+    out.push_back({m.id, false, m.provider, m.id, tiers_of(m.prices), has_batch(m.prices), m.line});
+  }
+  for (const auto& m : sheet.managed) {
+    if (m.model != model || !m.on_demand) continue;
+    out.push_back({m.id, true, m.provider, m.model, tiers_of(*m.on_demand), has_batch(*m.on_demand), m.line});
+  }
+  return out;
+}
+
 // ---- Aggregator ----
 
 Aggregator::Aggregator(int utc_offset_s, int window_days) : utc_offset_s_(utc_offset_s), window_days_(window_days) {}
@@ -191,6 +237,7 @@ bool Aggregator::add(const UsageRecord& r) {
   h->output += r.output_tokens;
   h->cached += r.cached_tokens;
   h->cache_write += r.cache_write_tokens;
+  h->cache_write_1h += std::min(r.cache_write_1h_tokens, r.cache_write_tokens);
   if (r.batch) {
     h->batch_requests += requests;
     h->batch_tokens += tokens;
@@ -202,6 +249,21 @@ bool Aggregator::add(const UsageRecord& r) {
   if (r.duration_s == 0 && r.requests && *r.requests == 1.0) {
     k.input_sketch.add(r.input_tokens);
     k.output_sketch.add(r.output_tokens);
+  }
+  if (r.billed_usd) {
+    BilledTotals& b = k.billed;
+    b.usd += *r.billed_usd;
+    b.records += 1;
+    if (r.batch) {
+      b.batch_input += r.input_tokens;
+      b.batch_output += r.output_tokens;
+    } else {
+      b.input += r.input_tokens;
+      b.output += r.output_tokens;
+      b.cached += r.cached_tokens;
+      b.cache_write += r.cache_write_tokens;
+      b.cache_write_1h += std::min(r.cache_write_1h_tokens, r.cache_write_tokens);
+    }
   }
   k.rows += 1;
   ++records_;
@@ -244,6 +306,7 @@ ImportSummary Aggregator::finish() const {
     w.key = name;
     w.requests_known = !k.requests_unknown;
     w.rows = k.rows;
+    if (k.billed.records > 0) w.billed = k.billed;
     w.window_days = s.window_days;
     Hour win, all;
     std::array<double, 24> shape{};
@@ -252,7 +315,7 @@ ImportSummary Aggregator::finish() const {
       const std::int64_t hour = k.base_hour + static_cast<std::int64_t>(i);
       auto accumulate = [&h](Hour& t) {
         t.requests += h.requests; t.input += h.input; t.output += h.output; t.cached += h.cached;
-        t.cache_write += h.cache_write; t.batch_requests += h.batch_requests; t.batch_tokens += h.batch_tokens;
+        t.cache_write += h.cache_write; t.cache_write_1h += h.cache_write_1h; t.batch_requests += h.batch_requests; t.batch_tokens += h.batch_tokens;
         t.fine_requests += h.fine_requests; t.fine_tokens += h.fine_tokens;
       };
       accumulate(all);
@@ -275,6 +338,7 @@ ImportSummary Aggregator::finish() const {
     if (mix.input > 0) {
       w.cached_input_share = std::min(1.0, mix.cached / mix.input);
       w.cache_write_share = std::min(1.0 - w.cached_input_share, mix.cache_write / mix.input);
+      if (mix.cache_write > 0) w.cache_write_1h_share = std::min(1.0, mix.cache_write_1h / mix.cache_write);
     }
     if (w.requests_known) {
       if (mix.requests > 0) w.batchable_share = mix.batch_requests / mix.requests;

@@ -152,6 +152,7 @@ void read_anthropic_usage(FileContext& ctx) {
     rec.output_tokens = *out;
     rec.cached_tokens = *read;
     rec.cache_write_tokens = *w5 + *w1h;
+    rec.cache_write_1h_tokens = *w1h;  // billed at the 1-hour write price
     rec.requests = std::nullopt;  // the report does not count requests
     auto tier = r.find("service_tier");
     rec.batch = tier != r.end() && tier->is_string() && tier->get_ref<const std::string&>() == "batch";

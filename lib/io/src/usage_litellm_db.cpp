@@ -349,7 +349,7 @@ void read_litellm_db(FileContext& ctx, const std::string& conninfo) {
   }
   std::vector<std::string> columns;
   for (const char* c : {"request_id", "startTime", "model", "prompt_tokens", "completion_tokens", "metadata",
-                        "request_tags"})
+                        "request_tags", "spend"})
     if (has(c)) columns.emplace_back(c);
   std::string select;
   std::vector<std::string> names;

@@ -13,7 +13,7 @@
 namespace plan::io::detail {
 namespace {
 
-enum Field { f_timestamp, f_end_time, f_model, f_tag, f_input, f_output, f_cached, f_cache_write, f_batch, f_requests, f_count };
+enum Field { f_timestamp, f_end_time, f_model, f_tag, f_input, f_output, f_cached, f_cache_write, f_batch, f_requests, f_spend, f_count };
 
 struct FieldInfo {
   const char* name;  // as given to --column
@@ -32,6 +32,7 @@ const std::array<FieldInfo, f_count>& fields() {
       {"cache_write_tokens", {"cache_write_tokens", "cache_creation_input_tokens"}},
       {"batch", {"batch", "is_batch"}},
       {"requests", {"requests", "num_requests", "num_model_requests", "request_count"}},
+      {"spend", {"spend", "cost", "cost_usd"}},
   }};
   return f;
 }
@@ -184,6 +185,11 @@ class RowReader {
     if (!count(f_input, r.input_tokens, true) || !count(f_output, r.output_tokens, true) ||
         !count(f_cached, r.cached_tokens, false) || !count(f_cache_write, r.cache_write_tokens, false))
       return;
+    if (idx_[f_spend] >= 0 && !get(f_spend).empty()) {
+      double usd = 0;
+      if (!count(f_spend, usd, false)) return;
+      r.billed_usd = usd;
+    }
     if (metadata_ >= 0 && static_cast<std::size_t>(metadata_) < n_columns)
       r.cached_tokens = litellm_cached_tokens(value(static_cast<std::size_t>(metadata_)));
     if (idx_[f_batch] >= 0) {
@@ -223,6 +229,23 @@ std::string json_text(const nlohmann::json& v) {
   return v.dump();
 }
 
+// An OpenAI response logged whole: its `usage` object's counts read as the row's own columns
+// (Responses: input_tokens, output_tokens, input_tokens_details.cached_tokens; Chat
+// Completions: prompt_tokens, completion_tokens, prompt_tokens_details.cached_tokens). The
+// output count already includes the reasoning tokens (output_tokens_details.reasoning_tokens
+// is a breakdown of it), so reasoning is billed as output and never added twice.
+const nlohmann::json& with_usage_fields(const nlohmann::json& obj, nlohmann::json& scratch) {
+  auto u = obj.find("usage");
+  if (u == obj.end() || !u->is_object()) return obj;
+  scratch = obj;
+  for (const auto& [k, v] : u->items()) {
+    if (v.is_number() && !scratch.contains(k)) scratch[k] = v;
+    if ((k == "input_tokens_details" || k == "prompt_tokens_details") && v.is_object())
+      if (auto c = v.find("cached_tokens"); c != v.end() && !scratch.contains("cached_tokens")) scratch["cached_tokens"] = *c;
+  }
+  return scratch;
+}
+
 // JSON objects (JSONL lines or array elements) as rows: the keys are the columns.
 struct JsonColumns {
   std::vector<std::string> names;
@@ -239,7 +262,9 @@ void read_json_rows(FileContext& ctx, RowReader& reader, JsonColumns& jc,
   auto& values = jc.values;
   auto& mapped = jc.mapped;
   auto& element = jc.element;
-  for (const auto& [line, obj] : rows) {
+  nlohmann::json scratch;
+  for (const auto& [line, given] : rows) {
+    const nlohmann::json* obj = given->is_object() ? &with_usage_fields(*given, scratch) : given;
     ++element;
     if (!obj->is_object()) {
       ctx.bad(line, 1, line == 0 ? fmt::format("element {} is not an object (expected one usage row)", element)

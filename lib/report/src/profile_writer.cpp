@@ -138,6 +138,8 @@ std::string render_imported_profile(const ImportedProfile& p) {
     ids.insert(id);
     o += fmt::format("  - id: {}\n", quoted(id));
     o += fmt::format("    # {} {}: {} rows\n", p.by_tag ? "tag" : "model", comment_text(w.key), thousands(w.rows));
+    if (auto n = p.notes.find(w.key); n != p.notes.end())
+      for (const auto& line : n->second) o += fmt::format("    # {}\n", comment_text(line));
     if (w.requests_known) {
       o += fmt::format("    requests_per_day: {}\n", num(w.requests_per_day));
       o += fmt::format("    input_tokens: {}\n", num(w.input_tokens, 2));
@@ -162,8 +164,23 @@ std::string render_imported_profile(const ImportedProfile& p) {
       o += "    # no rows of an hour or finer in the window: flat over the day\n";
     }
     o += fmt::format("    cached_input_share: {}\n", num(w.cached_input_share));
-    if (w.cache_write_share > 0) o += fmt::format("    cache_write_share: {}\n", num(w.cache_write_share));
+    if (w.cache_write_share > 0) {
+      o += fmt::format("    cache_write_share: {}\n", num(w.cache_write_share));
+      // One TTL per workload: the one most written tokens have (their write prices differ).
+      if (w.cache_write_1h_share > 0 && w.cache_write_1h_share < 1)
+        o += fmt::format("    # cache writes: {}% with a 1-hour TTL, {}% with 5 minutes; priced at the larger's write "
+                         "price (split the workload to price each at its own)\n",
+                         num(100 * w.cache_write_1h_share, 1), num(100 * (1 - w.cache_write_1h_share), 1));
+      if (w.cache_write_1h_share > 0.5) o += "    cache_write_ttl: \"1h\"\n";
+    }
     o += fmt::format("    batchable_share: {}\n", num(w.batchable_share));
+    if (auto m = p.models.find(w.key); m != p.models.end() && !m->second.empty()) {
+      if (auto why = p.models_why.find(w.key); why != p.models_why.end())
+        for (const auto& line : why->second) o += fmt::format("    # {}\n", comment_text(line));
+      o += "    models: [";
+      for (std::size_t i = 0; i < m->second.size(); ++i) o += (i ? ", " : "") + quoted(m->second[i]);
+      o += "]\n";
+    }
   }
   for (const auto& k : left_out) o += fmt::format("  # {} left out: no tokens in the data\n", comment_text(k));
   o += "options:\n";
@@ -172,11 +189,23 @@ std::string render_imported_profile(const ImportedProfile& p) {
   for (const auto& opt : p.options) {
     std::string seen;
     for (const auto& m : opt.seen) seen += (seen.empty() ? "" : ", ") + m;
-    o += fmt::format("  - id: {}\n", quoted(opt.sheet_id));
+    o += fmt::format("  - id: {}\n", quoted(opt.id.empty() ? opt.sheet_id : opt.id));
     o += fmt::format("    # {}:{}{}\n", comment_text(p.sheet_path), opt.sheet_line,
                      seen.empty() ? "" : "; seen in the data as " + comment_text(seen));
-    o += "    kind: api\n";
-    o += fmt::format("    model: {}\n", quoted(opt.sheet_id));
+    for (const auto& why : opt.why) o += fmt::format("    # {}\n", comment_text(why));
+    switch (opt.kind) {
+      case ImportOptionKind::managed:
+        o += fmt::format("    kind: managed\n    offering: {}\n", quoted(opt.sheet_id));
+        break;
+      case ImportOptionKind::self_hosted:
+        o += fmt::format("    kind: self_hosted\n    instance: {}\n", quoted(opt.sheet_id));
+        o += fmt::format("    model: {}\n", quoted(opt.model));
+        break;
+      case ImportOptionKind::api:
+        o += fmt::format("    kind: api\n    model: {}\n", quoted(opt.sheet_id));
+        break;
+    }
+    if (!opt.service_tier.empty()) o += fmt::format("    service_tier: {}\n", quoted(opt.service_tier));
   }
   return o;
 }

@@ -87,6 +87,19 @@ std::vector<RecommendLine> summary_lines(const Recommendation& r) {
     if (a.share <= 0) continue;
     out.push_back({K::workload, "", fmt::format("workload {}: {} of requests on {}", a.workload, pct(a.share), a.option)});
   }
+  // Savings that need another model: said apart, never recommended.
+  for (const auto& w : r.what_ifs) {
+    if (w.held_option.empty())
+      out.push_back({K::note, fmt::format("if you accept {}: ", w.model),
+                     fmt::format("workload {} on {} at {} USD/month (no option within its models serves it)", w.workload,
+                                 w.option, usd(w.monthly_cost_usd))});
+    else
+      out.push_back({K::note, fmt::format("if you accept {}: ", w.model),
+                     fmt::format("workload {} on {} at {} USD/month saves {} USD/month against {} ({} USD/month), "
+                                 "alone; add {} to its models to let recommend move it",
+                                 w.workload, w.option, usd(w.monthly_cost_usd), usd(w.held_cost_usd - w.monthly_cost_usd),
+                                 w.held_option, usd(w.held_cost_usd), w.model)});
+  }
   return out;
 }
 
@@ -189,6 +202,19 @@ std::string render_json(const Recommendation& r) {
       }
       j.end_array();
       j.end_object();
+    }
+    j.end_object();
+  }
+  j.end_array();
+  j.key("what_if").begin_array();
+  for (const auto& w : r.what_ifs) {
+    j.begin_object().field("workload", w.workload).field("model", w.model).field("option", w.option);
+    j.money("monthly_cost_usd", w.monthly_cost_usd);
+    if (w.held_option.empty()) {
+      j.key("held_option").null();
+      j.key("held_cost_usd").null();
+    } else {
+      j.field("held_option", w.held_option).money("held_cost_usd", w.held_cost_usd);
     }
     j.end_object();
   }

@@ -26,6 +26,18 @@ struct Plan {
   std::optional<OptionResult> result;  // for single-option and hybrid plans
 };
 
+// A workload held to its models (`models:`) that an option serving another model of the
+// profile would serve for less, the workload alone: the saving "if you accept" that model.
+// Never part of the recommendation.
+struct WhatIf {
+  std::string workload;
+  std::string model;        // the model it would move to
+  std::string option;       // the cheapest option serving another model
+  double monthly_cost_usd = 0;
+  std::string held_option;  // the cheapest option within its models; empty: none is feasible
+  double held_cost_usd = 0;
+};
+
 struct Recommendation {
   CompareResult compare;                // the declared options
   std::vector<Plan> plans;              // every candidate, cheapest feasible first
@@ -34,6 +46,7 @@ struct Recommendation {
   // For a hybrid recommendation: the cost of its two pure parts.
   std::optional<double> pure_private_usd;
   std::optional<double> pure_overflow_usd;
+  std::vector<WhatIf> what_ifs;  // in workload order
 };
 
 // Evaluates the declared options, a hybrid for every pair of a self-hosted option and a

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "plan/core/price_sheet.hpp"
+
 namespace plan::usage {
 
 // One normalised usage record. Token counts are totals over the record's requests.
@@ -25,11 +27,33 @@ struct UsageRecord {
   double output_tokens = 0;
   double cached_tokens = 0;       // input tokens read from a prompt cache
   double cache_write_tokens = 0;  // input tokens written to a prompt cache
+  double cache_write_1h_tokens = 0;  // of those, written with a 1-hour TTL (Anthropic)
   bool batch = false;             // served by a batch API
   // Requests the record stands for: 1 for a request row, N for a bucket; nullopt when the
   // source does not count requests (then the workload is written in tokens-per-day form).
   std::optional<double> requests = 1.0;
+  // What the source says the record cost (LiteLLM's `spend`, a `cost` column), USD; nullopt
+  // when it does not say.
+  std::optional<double> billed_usd;
 };
+
+// The records of a key that carry a billed cost, and their tokens: the list price of the
+// same tokens is compared with what was billed (docs/profiles.md, "Reconciliation").
+struct BilledTotals {
+  double usd = 0;
+  double records = 0;
+  double input = 0, output = 0, cached = 0, cache_write = 0;  // non-batch records
+  double cache_write_1h = 0;  // of cache_write, with a 1-hour TTL
+  double batch_input = 0, batch_output = 0;                   // batch records
+};
+
+// The list price of `b`'s tokens at `p`, USD: uncached input at input_per_mtok, cache reads
+// at cached_input_per_mtok and cache writes at cache_write_per_mtok, 1-hour writes at
+// cache_write_1h_per_mtok (each at the input price, a 1-hour write at the 5-minute price,
+// where the sheet has none), output (reasoning tokens included, as the vendors bill them) at
+// output_per_mtok; batch records' input and output at the batch prices (the standard ones
+// where the sheet has none).
+double list_cost_usd(const BilledTotals& b, const TokenPrices& p);
 
 // Log-bucket histogram of non-negative integer lengths (tokens), fixed size. Values below
 // 128 are counted exactly; above, each power of two is split into 64 buckets, so a bucket
@@ -81,11 +105,13 @@ struct ImportedWorkload {
   bool hourly_known = false;        // false when the window has no rows of an hour or finer
   double cached_input_share = 0;
   double cache_write_share = 0;
+  double cache_write_1h_share = 0;  // of the cache writes, those with a 1-hour TTL
   double batchable_share = 0;  // of requests (or tokens when requests are not counted)
   std::optional<LengthPercentiles> input_lengths;
   std::optional<LengthPercentiles> output_lengths;
   double window_days = 0;  // length of the window the means cover
   double rows = 0;         // records aggregated (whole period)
+  std::optional<BilledTotals> billed;  // whole period; when some record carries a billed cost
 };
 
 // Log-linear least-squares fit of daily totals: ln(total_d) = a + b d.
@@ -118,6 +144,26 @@ std::string workload_id(std::string_view name);
 // ("-2024-08-06", "-20241022", "@20241022", "-v1:0"), when `sheet_ids` has it.
 std::optional<std::string> map_to_sheet_model(std::string_view model, const std::vector<std::string>& sheet_ids);
 
+// One offer of a model in a price sheet: an API entry or a managed offering's on-demand prices.
+struct ModelOffer {
+  std::string id;        // api_models or managed id
+  bool managed = false;  // a managed offering (kind: managed, offering: id)
+  std::string provider;
+  // The model id an option on this offer serves, as a workload's `models:` names it: the
+  // api_models id for an API entry, the offering's `model` for a managed one.
+  std::string serves;
+  std::vector<std::string> service_tiers;  // names of its service tiers
+  bool batch = false;                      // has batch prices (its own or its provider's rule)
+  int line = 0;
+};
+
+// The offers of the same model as `model` (an api_models id or a catalog model id) across
+// the sheet's providers: the api_models entry `model` itself; api_models entries of another
+// provider whose id is `model` with a provider prefix ("azure-gpt-5.6", "azure-us-gpt-5.6",
+// "vertex-claude-sonnet-5" for "gpt-5.6" and "claude-sonnet-5"); managed offerings with
+// on-demand prices whose `model` is `model`. In sheet order, `model` itself first.
+std::vector<ModelOffer> same_model_offers(const PriceSheet& sheet, const std::string& model);
+
 class Aggregator {
  public:
   // The longest period a key may span: ten years of hours. Beyond, a timestamp is wrong
@@ -144,7 +190,7 @@ class Aggregator {
 
  private:
   struct Hour {
-    double requests = 0, input = 0, output = 0, cached = 0, cache_write = 0;
+    double requests = 0, input = 0, output = 0, cached = 0, cache_write = 0, cache_write_1h = 0;
     double batch_requests = 0, batch_tokens = 0;
     double fine_requests = 0, fine_tokens = 0;  // from rows of an hour or finer (the shape)
   };
@@ -156,6 +202,7 @@ class Aggregator {
     double rows = 0;
     LengthSketch input_sketch, output_sketch;
     std::vector<double> hist_bounds[2], hist_counts[2];
+    BilledTotals billed;
   };
   Key& key_for(std::string_view k);
   Hour* hour_for(Key& k, std::int64_t hour);

@@ -2,6 +2,7 @@
 // The profile YAML of `plan profile import`: workloads measured from usage data, options
 // from the price sheet, and comments naming where every figure came from. The strict
 // profile loader reads it back (docs/profiles.md).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,19 @@ struct ImportSource {
   std::string read_at;  // without the password, there is no sha256, and this is when it was read)
 };
 
-// An option of the written profile: an API model of the sheet.
+// An option of the written profile: an API model of the sheet, a managed offering's
+// on-demand prices, or a self-hosted fleet on an instance of the sheet.
+enum class ImportOptionKind { api, managed, self_hosted };
+
 struct ImportOption {
-  std::string sheet_id;            // api_models id
+  std::string id;                  // option id; empty: sheet_id
+  ImportOptionKind kind = ImportOptionKind::api;
+  std::string sheet_id;            // api_models id, managed id, or gpu_instances id (self_hosted)
   int sheet_line = 0;              // its line in the sheet
+  std::string model;               // self_hosted: the catalog model id
+  std::string service_tier;        // api / managed: a service tier of the entry; empty: standard
   std::vector<std::string> seen;   // the data's model names that map to it
+  std::vector<std::string> why;    // why it is there, one comment line each
 };
 
 struct ImportedProfile {
@@ -40,6 +49,12 @@ struct ImportedProfile {
   bool options_are_whole_sheet = false;  // no model seen is on the sheet: every API model
   std::vector<ImportSource> sources;
   usage::ImportSummary summary;
+  // Per workload key: the models that may serve it (written as `models:`), and why, one
+  // comment line each. A key without an entry accepts any model.
+  std::map<std::string, std::vector<std::string>> models;
+  std::map<std::string, std::vector<std::string>> models_why;
+  // Per workload key: comment lines after its rows (billed cost against list prices).
+  std::map<std::string, std::vector<std::string>> notes;
 };
 
 // Renders the profile. Workloads without any tokens are left out (named in a comment);
