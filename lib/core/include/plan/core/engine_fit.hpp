@@ -52,6 +52,7 @@ struct PreparedRun {
   ModelClass cls = ModelClass::dense;
   Parallel layout = Parallel::tp;
   int gpus = 1;
+  int moe_tp = 1;  // ep, dep: GPUs each routed expert is sliced over (moe_ep = gpus / moe_tp)
   double isl = 0, osl = 0, concurrency = 0;
   double ttft_s = 0, tpot_s = 0;
   std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
@@ -132,7 +133,8 @@ std::optional<Prediction> roofline_closed_loop(const Catalog& cat, const Prepare
 // The spread of the catalog roofline's throughput against measured runs of one model class:
 // the 10th and 90th percentiles of predicted TPOT / measured TPOT (a replica's throughput at
 // a batch goes as 1 / TPOT, so this is measured throughput over predicted) over the usable
-// runs of that class. `rows` counts them.
+// runs of that class on replicas of 1, 2, 4 or 8 GPUs (one server: the replicas a
+// catalog-sized fleet in `plan compare` uses). `rows` counts them.
 struct ThroughputSpread {
   int rows = 0;
   double p10 = 1, p90 = 1;
