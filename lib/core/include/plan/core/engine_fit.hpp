@@ -65,7 +65,8 @@ std::string gpu_generation(const std::string& gpu_id);
 
 // Maps runs onto `cat` and states, for each one left out, why (in this order: not agg; a
 // field missing; model, GPU or precision not in the catalog; a layout the model has no term
-// for; a duplicate of an earlier run with the same deployment, lengths and concurrency;
+// for (pipeline parallel, tp and attention dp both above 1, tp x dp != moe_tp x moe_ep) or a
+// replica beyond max_replica_gpus; a layout the perf model refuses (deployment_problem); a duplicate of an earlier run with the same deployment, lengths and concurrency;
 // a concurrency beyond the sequences the KV cache holds, where TTFT measures the engine's
 // admission queue, not the model; a TTFT or TPOT more than artefact_ratio times the spec
 // roofline of the same closed loop, an efficiency under 10%, which measures warm-up,
