@@ -259,3 +259,39 @@ TEST_CASE("risk's default throughput widths are the measured spread by model cla
   CHECK(other->quantile(0.9) == Approx(1.00));
   CHECK_FALSE(default_throughput(ThroughputProvenance::override, "dense"));
 }
+
+TEST_CASE("plan perf's engine terms take the layout's moe_tp", "[engine][fit]") {
+  // predict_closed_loop for a hybrid ep replica (16 GPUs, experts 4 x 4) is the prediction of
+  // the measured run in those CSV columns (tp 16, moe_tp 4, moe_ep 4), not of moe_tp 1; and a
+  // tp split the heads do not allow (12 GPUs, 128 heads), which the runs read as dep, is refused.
+  const Catalog& cat = test::shipped_catalog();
+  const auto terms = io::read_engine_terms(committed_terms);
+  MeasuredRun m;
+  m.engine = "trtllm";
+  m.model_path = "deepseek-r1";
+  m.system = "b200";
+  m.precision = "nvfp4";
+  m.mode = "agg";
+  m.isl = m.osl = 1024;
+  m.concurrency = 64;
+  m.tp = 16;
+  m.moe_tp = m.moe_ep = 4;
+  m.ttft_ms = m.tpot_ms = 1e-12;
+  const auto prep = prepare_runs(cat, {m});
+  REQUIRE(prep.front().excluded.empty());
+  const auto direct = predict(terms.sets, prep.front());
+  REQUIRE(direct);
+  const auto hybrid = predict_closed_loop(cat, terms.sets, Engine::trtllm, "deepseek-r1", "b200", "nvfp4", 16,
+                                          Parallel::ep, 1024, 1024, 64, nullptr, 4);
+  const auto flat = predict_closed_loop(cat, terms.sets, Engine::trtllm, "deepseek-r1", "b200", "nvfp4", 16,
+                                        Parallel::ep, 1024, 1024, 64, nullptr, 1);
+  REQUIRE(hybrid);
+  REQUIRE(flat);
+  CHECK(hybrid->tpot_s == Approx(direct->tpot_s));
+  CHECK(hybrid->ttft_s == Approx(direct->ttft_s));
+  CHECK(hybrid->tpot_s != Approx(flat->tpot_s));
+  std::string why;
+  CHECK_FALSE(predict_closed_loop(cat, terms.sets, Engine::trtllm, "deepseek-r1", "gb200", "nvfp4", 12, Parallel::tp,
+                                  1024, 1024, 8, &why));
+  CHECK(why == "layout tp on 12 GPUs is not one the measured runs map to");
+}

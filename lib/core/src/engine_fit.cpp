@@ -628,7 +628,7 @@ EngineTerms fit_engine_terms(const Catalog& cat, const std::vector<MeasuredRun>&
 std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vector<TermSet>& sets, Engine engine,
                                               const std::string& model, const std::string& gpu,
                                               const std::string& precision, int gpus, Parallel layout, double input,
-                                              double output, double concurrency, std::string* why) {
+                                              double output, double concurrency, std::string* why, int moe_tp) {
   MeasuredRun m;
   m.engine = to_string(engine);
   m.model_path = model;
@@ -640,14 +640,18 @@ std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vec
   m.concurrency = concurrency;
   m.tp = layout == Parallel::dep ? 1 : gpus;
   m.dp = layout == Parallel::dep ? gpus : 1;
-  m.moe_tp = layout == Parallel::tp ? gpus : 1;
-  m.moe_ep = layout == Parallel::tp ? 1 : gpus;
+  m.moe_tp = layout == Parallel::tp ? gpus : moe_tp;
+  m.moe_ep = layout == Parallel::tp ? 1 : std::max(gpus / std::max(moe_tp, 1), 1);
   // Nothing measured: figures far below any artefact bound.
   m.ttft_ms = m.tpot_ms = 1e-12;
   const auto prep = prepare_runs(cat, {m});
   const PreparedRun& r = prep.front();
   if (!r.excluded.empty()) {
     if (why) *why = r.excluded;
+    return std::nullopt;
+  }
+  if (r.layout != layout) {  // a tp split the heads do not allow, which the runs read as dep
+    if (why) *why = fmt::format("layout {} on {} GPUs is not one the measured runs map to", to_string(layout), gpus);
     return std::nullopt;
   }
   auto p = predict(sets, r);

@@ -119,13 +119,15 @@ void attach_cv_errors(std::vector<TermSet>& sets, const std::vector<PreparedRun>
                       const std::vector<std::optional<Prediction>>& cv);
 
 // The engine terms' TTFT, TPOT and decode step for a closed loop of `concurrency` requests on
-// one replica of catalog ids (model, GPU, precision) in a layout; nullopt, with the reason in
+// one replica of catalog ids (model, GPU, precision) in a layout (under ep and dep, each routed
+// expert sliced over `moe_tp` GPUs); nullopt, with the reason in
 // `why`, when the deployment is outside what the terms cover (the rules of prepare_runs) or no
 // set exists for the engine.
 std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vector<TermSet>& sets, Engine engine,
                                               const std::string& model, const std::string& gpu,
                                               const std::string& precision, int gpus, Parallel layout, double input,
-                                              double output, double concurrency, std::string* why = nullptr);
+                                              double output, double concurrency, std::string* why = nullptr,
+                                              int moe_tp = 1);
 
 // The catalog roofline alone for the run's closed loop (run_perf in mode concurrency, in the
 // run's layout and GPU count): the model before engine terms; nullopt when it cannot size it.
