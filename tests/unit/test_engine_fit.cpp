@@ -59,7 +59,7 @@ TEST_CASE("the rules that leave measured runs out", "[engine]") {
   runs.push_back(run("vllm", 1024, 1024, 8, 60, 8));
   runs.back().model_path = "nope/nope-7b";
   runs.push_back(run("vllm", 1024, 1024, 8, 60, 8));
-  runs.back().tp = 16;
+  runs.back().tp = 2048;  // beyond max_replica_gpus (1,024)
   const auto p = prepare_runs(cat, runs);
   REQUIRE(p.size() == runs.size());
   CHECK(p[0].excluded.empty());
@@ -74,6 +74,51 @@ TEST_CASE("the rules that leave measured runs out", "[engine]") {
   CHECK(p[5].excluded_kind == "disagg");
   CHECK(p[6].excluded_kind == "model");
   CHECK(p[7].excluded_kind == "gpus");
+}
+
+TEST_CASE("measured layouts map onto the perf model's layouts", "[engine]") {
+  // The CSV's columns tp_size, attention_dp_size, moe_tp_size, moe_ep_size: attention dp > 1
+  // is dep (GPUs = dp); else moe_ep > 1 is ep (GPUs = tp, experts sliced over moe_tp); else tp;
+  // a tp count that does not divide the heads is dep with every expert sliced over the replica.
+  const Catalog& cat = test::shipped_catalog();
+  auto r1 = [](int tp, int dp, int moe_tp, int moe_ep) {
+    MeasuredRun m = run("trtllm", 1024, 1024, 8, 1, 0.1);  // far below any artefact bound
+    m.model_path = "deepseek-ai/DeepSeek-R1";
+    m.system = "b200_sxm";
+    m.precision = "fp4";
+    m.tp = tp;
+    m.dp = dp;
+    m.moe_tp = moe_tp;
+    m.moe_ep = moe_ep;
+    return m;
+  };
+  std::vector<MeasuredRun> runs;
+  runs.push_back(r1(16, 1, 4, 4));  // 16 GPUs over two servers, experts 4 x 4
+  runs.push_back(r1(1, 8, 1, 8));   // attention dp 8, experts split 8 ways
+  runs.push_back(r1(1, 64, 8, 8));  // 64 GPUs: attention dp 64, experts 8 x 8
+  runs.push_back(r1(8, 1, 8, 1));   // experts sliced over 8: tp
+  runs.push_back(r1(1, 1, 2, 1));   // 1 GPU by tp x dp, 2 by moe_tp x moe_ep: unknown
+  runs.push_back(r1(2, 2, 2, 2));   // tp 2 x attention dp 2: no term
+  runs.push_back(r1(12, 1, 12, 1)); // 12 GPUs do not divide 128 MLA heads: dep, moe_tp 12
+  runs.back().system = "gb200";
+  const auto p = prepare_runs(cat, runs);
+  REQUIRE(p.size() == runs.size());
+  for (std::size_t i = 0; i < 4; ++i) {
+    INFO(p[i].excluded);
+    CHECK(p[i].excluded.empty());
+  }
+  CHECK((p[0].layout == Parallel::ep && p[0].gpus == 16 && p[0].moe_tp == 4));
+  CHECK((p[1].layout == Parallel::dep && p[1].gpus == 8 && p[1].moe_tp == 1));
+  CHECK((p[2].layout == Parallel::dep && p[2].gpus == 64 && p[2].moe_tp == 8));
+  CHECK((p[3].layout == Parallel::tp && p[3].gpus == 8 && p[3].moe_tp == 1));
+  CHECK(p[4].excluded_kind == "layout");
+  CHECK(p[5].excluded_kind == "layout");
+  INFO(p[6].excluded);
+  CHECK((p[6].layout == Parallel::dep && p[6].gpus == 12 && p[6].moe_tp == 12));
+  // Expert GEMMs per GPU per step split over the moe_ep groups: 16 GPUs at moe_tp 4 run a
+  // quarter of the step's expert GEMMs (4 groups), 8 GPUs at moe_ep 8 an eighth: at the same
+  // load and model, 16/4 ep holds 8/4 = 2x the GEMMs per GPU of dep 8.
+  CHECK(p[0].x_tpot[5] == Approx(2 * p[1].x_tpot[5]));
 }
 
 TEST_CASE("the fit recovers the terms runs were built from", "[engine]") {
@@ -173,7 +218,7 @@ TEST_CASE("the cross-validated error is no worse than the committed summary", "[
   // The bar: the cross-validated summary documented in docs/performance-model.md ("Engine
   // terms fitted to measured runs"), in percent. A change that makes any of the four more
   // than 2 points worse fails here.
-  constexpr double tpot_median = 13.3, tpot_p90 = 51.3, ttft_median = 27.6, ttft_p90 = 70.3;
+  constexpr double tpot_median = 13.7, tpot_p90 = 45.4, ttft_median = 33.0, ttft_p90 = 74.2;
   constexpr double slack = 2.0;
   const auto runs = io::read_measured_runs(measured_csv);
   const auto fresh = fit_engine_terms(test::shipped_catalog(), runs, "", "", "");
@@ -206,11 +251,47 @@ TEST_CASE("risk's default throughput widths are the measured spread by model cla
   // And the default a catalog-sized (spec) fleet gets: its class's p10 and p90 back.
   const auto moe = default_throughput(ThroughputProvenance::spec, "moe");
   REQUIRE(moe);
-  CHECK(moe->quantile(0.1) == Approx(0.55));
-  CHECK(moe->quantile(0.9) == Approx(1.08));
+  CHECK(moe->quantile(0.1) == Approx(0.54));
+  CHECK(moe->quantile(0.9) == Approx(1.07));
   const auto other = default_throughput(ThroughputProvenance::spec, "");
   REQUIRE(other);
   CHECK(other->quantile(0.1) == Approx(0.70));
   CHECK(other->quantile(0.9) == Approx(1.00));
   CHECK_FALSE(default_throughput(ThroughputProvenance::override, "dense"));
+}
+
+TEST_CASE("plan perf's engine terms take the layout's moe_tp", "[engine][fit]") {
+  // predict_closed_loop for a hybrid ep replica (16 GPUs, experts 4 x 4) is the prediction of
+  // the measured run in those CSV columns (tp 16, moe_tp 4, moe_ep 4), not of moe_tp 1; and a
+  // tp split the heads do not allow (12 GPUs, 128 heads), which the runs read as dep, is refused.
+  const Catalog& cat = test::shipped_catalog();
+  const auto terms = io::read_engine_terms(committed_terms);
+  MeasuredRun m;
+  m.engine = "trtllm";
+  m.model_path = "deepseek-r1";
+  m.system = "b200";
+  m.precision = "nvfp4";
+  m.mode = "agg";
+  m.isl = m.osl = 1024;
+  m.concurrency = 64;
+  m.tp = 16;
+  m.moe_tp = m.moe_ep = 4;
+  m.ttft_ms = m.tpot_ms = 1e-12;
+  const auto prep = prepare_runs(cat, {m});
+  REQUIRE(prep.front().excluded.empty());
+  const auto direct = predict(terms.sets, prep.front());
+  REQUIRE(direct);
+  const auto hybrid = predict_closed_loop(cat, terms.sets, Engine::trtllm, "deepseek-r1", "b200", "nvfp4", 16,
+                                          Parallel::ep, 1024, 1024, 64, nullptr, 4);
+  const auto flat = predict_closed_loop(cat, terms.sets, Engine::trtllm, "deepseek-r1", "b200", "nvfp4", 16,
+                                        Parallel::ep, 1024, 1024, 64, nullptr, 1);
+  REQUIRE(hybrid);
+  REQUIRE(flat);
+  CHECK(hybrid->tpot_s == Approx(direct->tpot_s));
+  CHECK(hybrid->ttft_s == Approx(direct->ttft_s));
+  CHECK(hybrid->tpot_s != Approx(flat->tpot_s));
+  std::string why;
+  CHECK_FALSE(predict_closed_loop(cat, terms.sets, Engine::trtllm, "deepseek-r1", "gb200", "nvfp4", 12, Parallel::tp,
+                                  1024, 1024, 8, &why));
+  CHECK(why == "layout tp on 12 GPUs is not one the measured runs map to");
 }

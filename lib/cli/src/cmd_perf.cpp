@@ -99,7 +99,7 @@ void add_engine_terms(const Globals& g, const Catalog& cat, const perf::PerfRunR
   const perf::EngineTerms terms = io::read_engine_terms(path);
   std::string why;
   const auto p = perf::predict_closed_loop(cat, terms.sets, q.engine.engine, r.model, r.gpu, r.precision, r.tp,
-                                           r.parallel, q.input_tokens, q.output_tokens, q.concurrency, &why);
+                                           r.parallel, q.input_tokens, q.output_tokens, q.concurrency, &why, r.moe_tp);
   if (!p) {
     r.engine_terms_source = "none for this deployment: " + why;
     return;

@@ -364,32 +364,45 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
       finish("layout", fmt::format("pipeline parallel (pp {}) has no term", m.pp));
       continue;
     }
+    // GPUs per replica: tp x attention dp, which must be moe_tp x moe_ep where a MoE run gives
+    // them (a run where the two differ does not say how many GPUs it ran on). The layout:
+    // attention dp > 1 is dep (tp 1, experts moe_tp x moe_ep); else moe_ep > 1 is ep (experts
+    // sliced over moe_tp, split over moe_ep groups); else tp. A tp run whose GPUs do not divide
+    // the attention heads (TRT-LLM's MLA rows at tp 12..52 on an NVL72) cannot be a head split:
+    // it reads as attention data parallel with every expert sliced over the replica (dep,
+    // moe_tp = GPUs).
     const int g = m.tp * dp;
     p.gpus = g;
-    // GPUs per replica are tp x attention dp = moe_tp x moe_ep; a run where the two differ
-    // does not say how many GPUs it ran on.
     if (model->is_moe() && m.moe_tp > 0 && m.moe_ep > 0 && m.moe_tp * m.moe_ep != g) {
       finish("layout", fmt::format("tp {} x attention dp {} is not moe_tp {} x moe_ep {} (GPUs per replica unknown)",
                                    m.tp, dp, m.moe_tp, m.moe_ep));
       continue;
     }
+    if (g < 1 || g > max_replica_gpus) {
+      finish("gpus", fmt::format("a replica of {} GPUs (the model places 1 to {})", g, max_replica_gpus));
+      continue;
+    }
     if (model->is_moe() && g > 1) {
       const int moe_tp = std::max(m.moe_tp, 1), moe_ep = std::max(m.moe_ep, 1);
-      if (dp > 1 && m.tp == 1 && moe_ep == g) p.layout = Parallel::dep;
-      else if (dp == 1 && moe_ep == g) p.layout = Parallel::ep;
-      else if (dp == 1 && moe_tp == g) p.layout = Parallel::tp;
-      else if (m.moe_tp == 0 && m.moe_ep == 0 && dp == 1) p.layout = Parallel::tp;
-      else {
+      if (dp > 1 && m.tp == 1) {
+        p.layout = Parallel::dep;
+        p.moe_tp = moe_tp;
+      } else if (dp == 1 && moe_ep > 1) {
+        p.layout = Parallel::ep;
+        p.moe_tp = moe_tp;
+      } else if (dp == 1 && moe_ep == 1) {
+        p.layout = Parallel::tp;
+        if (model->heads % g != 0) {
+          p.layout = Parallel::dep;
+          p.moe_tp = g;
+        }
+      } else {
         finish("layout", fmt::format("layout tp {} x attention dp {} with experts moe_tp {} x moe_ep {} has no term", m.tp, dp,
                            m.moe_tp, m.moe_ep));
         continue;
       }
     } else if (dp > 1) {
       finish("layout", fmt::format("data-parallel attention (dp {}) on a dense model has no term", dp));
-      continue;
-    }
-    if (!is_tp_degree(g)) {
-      finish("gpus", fmt::format("a replica of {} GPUs (the model places 1, 2, 4 or 8)", g));
       continue;
     }
     const std::string key = fmt::format("{}|{}|{}|{}", p.deployment, m.isl, m.osl, m.concurrency);
@@ -412,7 +425,7 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     const Precision* kv = cat.find_precision(w->default_kv);
     if (!kv) kv = w;
     const GpuSpec& gpu = *cat.find_gpu(p.gpu_id);
-    const PerfModel pm(*model, gpu, *w, *kv, g, cat.efficiency, p.layout);
+    const PerfModel pm(*model, gpu, *w, *kv, g, cat.efficiency, p.layout, p.moe_tp);
     const double ctx = m.isl + m.osl;
     if (auto why = deployment_problem(pm, ctx); !why.empty()) {
       finish("deployment", why);
@@ -432,7 +445,7 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     Efficiency unit = cat.efficiency;
     unit.e_bw.value = unit.e_fl_16.value = unit.e_fl_8.value = unit.link_efficiency.value = 1;
     unit.step_overhead_ms.value = unit.layer_overhead_us.value = 0;
-    const PerfModel pu(*model, unit_gpu, *w, *kv, g, unit, p.layout);
+    const PerfModel pu(*model, unit_gpu, *w, *kv, g, unit, p.layout, p.moe_tp);
     const double c = m.concurrency;
     const StepTime st = pu.decode_step(c, m.isl + m.osl / 2.0);
     const double rank_seqs = p.layout == Parallel::dep ? std::max(c / g, 1.0) : c;
@@ -447,10 +460,10 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
       dense.params_total -= routed_expert_params(*model);
       dense.params_active -= active_routed_params(*model);
       dense.experts = dense.top_k = 0;
-      const PerfModel pd(dense, unit_gpu, *w, *kv, g, unit, p.layout);
+      const PerfModel pd(dense, unit_gpu, *w, *kv, g, unit, p.layout, p.moe_tp);
       expert_lin = std::max(0.0, st.linear - pd.decode_step(c, m.isl + m.osl / 2.0).linear);
       expert_gemms = model->moe_layers() * model->experts * experts_touched_share(*model, c) /
-                     (p.layout == Parallel::tp ? 1.0 : g);
+                     (p.layout == Parallel::tp ? 1.0 : pu.moe_ep());
     }
     p.x_tpot = {1.0,
                 static_cast<double>(model->layers),
@@ -615,7 +628,7 @@ EngineTerms fit_engine_terms(const Catalog& cat, const std::vector<MeasuredRun>&
 std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vector<TermSet>& sets, Engine engine,
                                               const std::string& model, const std::string& gpu,
                                               const std::string& precision, int gpus, Parallel layout, double input,
-                                              double output, double concurrency, std::string* why) {
+                                              double output, double concurrency, std::string* why, int moe_tp) {
   MeasuredRun m;
   m.engine = to_string(engine);
   m.model_path = model;
@@ -627,14 +640,18 @@ std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vec
   m.concurrency = concurrency;
   m.tp = layout == Parallel::dep ? 1 : gpus;
   m.dp = layout == Parallel::dep ? gpus : 1;
-  m.moe_tp = layout == Parallel::tp ? gpus : 1;
-  m.moe_ep = layout == Parallel::tp ? 1 : gpus;
+  m.moe_tp = layout == Parallel::tp ? gpus : moe_tp;
+  m.moe_ep = layout == Parallel::tp ? 1 : std::max(gpus / std::max(moe_tp, 1), 1);
   // Nothing measured: figures far below any artefact bound.
   m.ttft_ms = m.tpot_ms = 1e-12;
   const auto prep = prepare_runs(cat, {m});
   const PreparedRun& r = prep.front();
   if (!r.excluded.empty()) {
     if (why) *why = r.excluded;
+    return std::nullopt;
+  }
+  if (r.layout != layout) {  // a tp split the heads do not allow, which the runs read as dep
+    if (why) *why = fmt::format("layout {} on {} GPUs is not one the measured runs map to", to_string(layout), gpus);
     return std::nullopt;
   }
   auto p = predict(sets, r);
@@ -650,6 +667,7 @@ std::optional<Prediction> roofline_closed_loop(const Catalog& cat, const Prepare
   q.precision = r.precision_id;
   q.tp = r.gpus;
   q.parallel = r.layout;
+  q.moe_tp = r.moe_tp;
   q.input_tokens = r.isl;
   q.output_tokens = r.osl;
   q.mode = PerfRunMode::concurrency;
@@ -670,7 +688,7 @@ std::optional<Prediction> roofline_closed_loop(const Catalog& cat, const Prepare
 ThroughputSpread roofline_throughput_spread(const Catalog& cat, const std::vector<PreparedRun>& runs, ModelClass cls) {
   std::vector<double> ratio;
   for (const auto& r : runs) {
-    if (!r.excluded.empty() || r.cls != cls) continue;
+    if (!r.excluded.empty() || r.cls != cls || !is_tp_degree(r.gpus)) continue;
     if (const auto p = roofline_closed_loop(cat, r)) ratio.push_back(p->tpot_s / r.tpot_s);
   }
   ThroughputSpread s;

@@ -52,6 +52,7 @@ struct PreparedRun {
   ModelClass cls = ModelClass::dense;
   Parallel layout = Parallel::tp;
   int gpus = 1;
+  int moe_tp = 1;  // ep, dep: GPUs each routed expert is sliced over (moe_ep = gpus / moe_tp)
   double isl = 0, osl = 0, concurrency = 0;
   double ttft_s = 0, tpot_s = 0;
   std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
@@ -64,7 +65,8 @@ std::string gpu_generation(const std::string& gpu_id);
 
 // Maps runs onto `cat` and states, for each one left out, why (in this order: not agg; a
 // field missing; model, GPU or precision not in the catalog; a layout the model has no term
-// for; a duplicate of an earlier run with the same deployment, lengths and concurrency;
+// for (pipeline parallel, tp and attention dp both above 1, tp x dp != moe_tp x moe_ep) or a
+// replica beyond max_replica_gpus; a layout the perf model refuses (deployment_problem); a duplicate of an earlier run with the same deployment, lengths and concurrency;
 // a concurrency beyond the sequences the KV cache holds, where TTFT measures the engine's
 // admission queue, not the model; a TTFT or TPOT more than artefact_ratio times the spec
 // roofline of the same closed loop, an efficiency under 10%, which measures warm-up,
@@ -117,13 +119,15 @@ void attach_cv_errors(std::vector<TermSet>& sets, const std::vector<PreparedRun>
                       const std::vector<std::optional<Prediction>>& cv);
 
 // The engine terms' TTFT, TPOT and decode step for a closed loop of `concurrency` requests on
-// one replica of catalog ids (model, GPU, precision) in a layout; nullopt, with the reason in
+// one replica of catalog ids (model, GPU, precision) in a layout (under ep and dep, each routed
+// expert sliced over `moe_tp` GPUs); nullopt, with the reason in
 // `why`, when the deployment is outside what the terms cover (the rules of prepare_runs) or no
 // set exists for the engine.
 std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vector<TermSet>& sets, Engine engine,
                                               const std::string& model, const std::string& gpu,
                                               const std::string& precision, int gpus, Parallel layout, double input,
-                                              double output, double concurrency, std::string* why = nullptr);
+                                              double output, double concurrency, std::string* why = nullptr,
+                                              int moe_tp = 1);
 
 // The catalog roofline alone for the run's closed loop (run_perf in mode concurrency, in the
 // run's layout and GPU count): the model before engine terms; nullopt when it cannot size it.
@@ -132,7 +136,8 @@ std::optional<Prediction> roofline_closed_loop(const Catalog& cat, const Prepare
 // The spread of the catalog roofline's throughput against measured runs of one model class:
 // the 10th and 90th percentiles of predicted TPOT / measured TPOT (a replica's throughput at
 // a batch goes as 1 / TPOT, so this is measured throughput over predicted) over the usable
-// runs of that class. `rows` counts them.
+// runs of that class on replicas of 1, 2, 4 or 8 GPUs (one server: the replicas a
+// catalog-sized fleet in `plan compare` uses). `rows` counts them.
 struct ThroughputSpread {
   int rows = 0;
   double p10 = 1, p90 = 1;

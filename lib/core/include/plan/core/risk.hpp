@@ -125,7 +125,7 @@ struct ThroughputWidth {
 };
 inline constexpr ThroughputWidth spec_throughput_widths[] = {
     {"dense", 0.73, 1.19, 548},
-    {"moe", 0.55, 1.08, 413},
+    {"moe", 0.54, 1.07, 445},
     {"mla", 0.50, 1.23, 203},
 };
 
