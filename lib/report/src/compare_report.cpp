@@ -207,13 +207,7 @@ std::string render_json(const CompareResult& r) {
     j.strings("reasons", o.reasons);
     j.strings("notes", o.notes);
     // An infeasible option has no price: its cost, cost per 1M and cost lines are null.
-    if (o.feasible) {
-      j.money("monthly_cost_usd", o.monthly_cost_usd);
-      j.key("cost_per_mtok_usd").value_fixed(o.cost_per_mtok_usd, 4);
-    } else {
-      j.key("monthly_cost_usd").null();
-      j.key("cost_per_mtok_usd").null();
-    }
+    price_fields(j, o.feasible, o.monthly_cost_usd, o.cost_per_mtok_usd);
     j.field("monthly_tokens", o.monthly_tokens);
     j.key("cost_breakdown");
     if (o.feasible) {

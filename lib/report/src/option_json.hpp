@@ -16,4 +16,16 @@ void begin_option_object(JsonWriter& j, const Option& o) {
   j.field("feasible", o.feasible);
 }
 
+// The price of a plan: monthly cost and cost per 1M tokens, both null where it is infeasible
+// (an infeasible plan has no price; docs/compare-json.md).
+inline void price_fields(JsonWriter& j, bool feasible, double monthly_cost_usd, double cost_per_mtok_usd) {
+  if (feasible) {
+    j.money("monthly_cost_usd", monthly_cost_usd);
+    j.key("cost_per_mtok_usd").value_fixed(cost_per_mtok_usd, 4);
+  } else {
+    j.key("monthly_cost_usd").null();
+    j.key("cost_per_mtok_usd").null();
+  }
+}
+
 }  // namespace plan::report

@@ -1,5 +1,7 @@
 #include "plan/report/recommend_report.hpp"
 
+#include "option_json.hpp"
+
 #include <fmt/format.h>
 
 #include "plan/report/escape.hpp"
@@ -173,14 +175,7 @@ std::string render_json(const Recommendation& r) {
   for (const auto& p : r.plans) {
     j.begin_object();
     j.field("id", p.id).field("description", p.description).field("feasible", p.feasible);
-    // An infeasible plan has no price (docs/compare-json.md).
-    if (p.feasible) {
-      j.money("monthly_cost_usd", p.monthly_cost_usd);
-      j.key("cost_per_mtok_usd").value_fixed(p.cost_per_mtok_usd, 4);
-    } else {
-      j.key("monthly_cost_usd").null();
-      j.key("cost_per_mtok_usd").null();
-    }
+    price_fields(j, p.feasible, p.monthly_cost_usd, p.cost_per_mtok_usd);
     j.strings("reasons", p.reasons);
     j.key("assignments").begin_array();
     for (const auto& a : p.assignments) j.begin_object().field("workload", a.workload).field("option", a.option).field("share", a.share).end_object();
