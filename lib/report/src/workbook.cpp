@@ -4,7 +4,7 @@
 
 #include <xlsxwriter.h>
 
-#include "plan/core/system_library.hpp"
+#include "plan/core/base/system_library.hpp"
 
 #include <unistd.h>
 
@@ -19,8 +19,8 @@
 
 #include <fmt/format.h>
 
-#include "plan/core/error.hpp"
-#include "plan/core/units.hpp"
+#include "plan/core/base/error.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/report/escape.hpp"
 
 namespace plan::report {
