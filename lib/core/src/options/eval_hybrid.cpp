@@ -7,6 +7,7 @@
 #include <map>
 
 #include "options/evaluators.hpp"
+#include "plan/core/options/fleet_search.hpp"
 #include "plan/core/options/hybrid.hpp"
 
 namespace plan {
@@ -30,6 +31,62 @@ double private_token_share(const std::vector<Lane>& lanes, const Split& split) {
     all += (lanes[i].interactive_per_day + lanes[i].batch_per_day) * tpr;
   }
   return all > 0 ? served / all : 0.0;
+}
+
+// Each workload's share of requests, and the batch share, that `split` keeps private.
+void set_private_shares(const std::vector<Lane>& lanes, const Split& split, HybridDetail& d) {
+  double batch_all = 0, batch_private = 0;
+  for (std::size_t i = 0; i < lanes.size(); ++i) {
+    batch_all += lanes[i].batch_per_day;
+    batch_private += split.lanes[i].private_batch;
+    const double all = lanes[i].interactive_per_day + lanes[i].batch_per_day;
+    const double priv_rq = split.lanes[i].private_interactive + split.lanes[i].private_batch;
+    d.workload_private_share.emplace_back(lanes[i].w->id, all > 0 ? priv_rq / all : 0.0);
+  }
+  d.batch_private_share = batch_all > 0 ? batch_private / batch_all : 0;
+}
+
+// The private capacity's known gap to measurements (a mixture of experts sized from the
+// catalog alone): the same fleet of k replicas at capacity_doubt times less capacity, and
+// what the overflow then costs.
+std::string capacity_doubt_note(const ReplicaSpec& spec, const std::vector<Lane>& lanes, const ReplicaModel& model,
+                                int k, const TokenOffering& off, bool batch_fills_idle, double overflow_now_usd) {
+  const double dd = spec.capacity_doubt;
+  const std::string head = fmt::format("private capacity from the catalog alone: {}", spec.capacity_doubt_why);
+  const Split worse = split_traffic(lanes, model.fleet_capacity(k) / dd, batch_fills_idle);
+  if (!worse.fits)
+    return fmt::format("{}. With {:.2f}x less capacity per replica these {} private replicas would not "
+                       "serve the traffic kept private ({}); a serving result measured on this deployment "
+                       "(plan calibrate import) settles it",
+                       head, dd, k, worse.why_not);
+  const TokenCosting worse_tokens = price_tokens(off, lanes, &worse);
+  return fmt::format("{}. With {:.2f}x less capacity per replica these {} private replicas would serve "
+                     "{:.1f}% of tokens and the overflow would cost {:.2f} USD/month ({:.2f} now); a "
+                     "serving result measured on this deployment (plan calibrate import) settles it",
+                     head, dd, k, private_token_share(lanes, worse) * 100, worse_tokens.cost.total(), overflow_now_usd);
+}
+
+// The profile's lanes; a workload the overflow may not receive stays private (its rule
+// recorded in d.restricted_workloads).
+std::vector<Lane> hybrid_lanes(const Profile& p, const EvalContext& c, const TokenOffering& off, HybridDetail& d) {
+  std::vector<Lane> lanes = lanes_of(p.workloads, c.scale);
+  for (auto& l : lanes) {
+    if (auto rule = token_exclusion(p, c.sheet, off, *l.w)) {
+      l.private_only = true;
+      d.restricted_workloads.push_back(*rule);
+    }
+  }
+  return lanes;
+}
+
+// What the chosen split does, in words.
+void add_split_notes(const HybridDetail& d, const std::string& overflow_id, OptionResult& r) {
+  r.notes.push_back(fmt::format("{} private replicas serve {:.1f}% of tokens; overflow to {} costs {:.2f} USD/month",
+                                d.replicas, d.private_token_share * 100, overflow_id, d.overflow_cost_usd));
+  if (d.overflow_model != d.private_model && d.private_token_share < 1.0)
+    r.notes.push_back(fmt::format("overflow goes to a different model: {} (private fleet: {})", d.overflow_model,
+                                  d.private_model));
+  for (const auto& rule : d.restricted_workloads) r.notes.push_back("kept private: " + rule);
 }
 
 }  // namespace
@@ -78,13 +135,7 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   const int per_instance = fp.replicas_per_instance();
 
   // Lanes: a workload the overflow may not receive stays private.
-  std::vector<Lane> lanes = lanes_of(p.workloads, c.scale);
-  for (auto& l : lanes) {
-    if (auto rule = token_exclusion(p, c.sheet, *off, *l.w)) {
-      l.private_only = true;
-      d.restricted_workloads.push_back(*rule);
-    }
-  }
+  const std::vector<Lane> lanes = hybrid_lanes(p, c, *off, d);
   std::vector<Lane> all_private = lanes;
   for (auto& l : all_private) l.private_only = true;
 
@@ -107,7 +158,6 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   }
 
   std::map<int, Point> points;  // every fleet size evaluated
-  const Point* best = nullptr;
   auto evaluate_k = [&](int k) -> const Point& {
     if (auto it = points.find(k); it != points.end()) return it->second;
     Point x;
@@ -121,73 +171,14 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
     x.pt.overflow_cost_usd = x.tokens.cost.total();
     x.pt.monthly_cost_usd = x.pt.private_cost_usd + x.pt.overflow_cost_usd;
     x.pt.private_token_share = private_token_share(lanes, x.split);
-    const Point& stored = points.emplace(k, std::move(x)).first->second;
-    // The cheapest feasible fleet; of equal costs, the smallest.
-    const HybridPoint& pt = stored.pt;
-    if (pt.feasible && (!best || pt.monthly_cost_usd < best->pt.monthly_cost_usd - 1e-9 ||
-                        (pt.monthly_cost_usd <= best->pt.monthly_cost_usd + 1e-9 && k < best->pt.replicas)))
-      best = &stored;
-    return stored;
+    return points.emplace(k, std::move(x)).first->second;
   };
-
-  // Candidates. Instances are bought whole, so a fleet that leaves its last instance part
-  // empty costs as much as the full one and serves less: only full instances, and the
-  // bounds, can be cheapest. Candidate i is fleet size cand(i).
-  const int first_full = (k_lo / per_instance + 1) * per_instance;
-  const int n_full = first_full < k_hi ? (k_hi - 1 - first_full) / per_instance + 1 : 0;
-  const int n = 2 + n_full;  // k_lo, the full fleets strictly between, k_hi
-  auto cand = [&](int i) { return i <= 0 ? k_lo : i >= n - 1 ? k_hi : first_full + (i - 1) * per_instance; };
-  if (k_lo == k_hi) {
-    evaluate_k(k_lo);
-  } else if (n <= 200) {
-    for (int i = 0; i < n; ++i) evaluate_k(cand(i));
-  } else {
-    // Cost against fleet size is near-convex (a price per instance; overflow falling as
-    // capacity grows), and feasibility only improves with K: a coarse pass of about 100
-    // candidates, then a pattern search that halves its step around the best. Coarse
-    // candidates sit on multiples of a power of two, so evaluations at other volumes
-    // (sweeps, projections) reuse the fleet capacities cached in the replica model.
-    int step = 1;
-    while (step * 100 < n) step *= 2;
-    int centre = 0;
-    auto better = [&](int i, int than) {
-      const HybridPoint& a = evaluate_k(cand(i)).pt;
-      const HybridPoint& b = evaluate_k(cand(than)).pt;
-      if (a.feasible != b.feasible) return a.feasible;
-      return a.monthly_cost_usd < b.monthly_cost_usd - 1e-9;
-    };
-    auto index_of = [&](int k) { return (k - first_full) / per_instance + 1; };
-    const int coarse = step * per_instance;
-    for (int k = (k_lo / coarse + 1) * coarse; k < k_hi; k += coarse)
-      if (better(index_of(k), centre)) centre = index_of(k);
-    if (better(n - 1, centre)) centre = n - 1;
-    for (int half = step / 2; half >= 1; half /= 2) {
-      for (bool moved = true; moved;) {
-        moved = false;
-        for (int i : {centre - half, centre + half}) {
-          if (i < 0 || i > n - 1 || !better(i, centre)) continue;
-          centre = i;
-          moved = true;
-        }
-      }
-    }
-  }
-  // The smallest fleet that costs the same as the best full one (its last instance part
-  // empty): overflow only grows as replicas are removed, so bisect below it.
-  if (best && per_instance > 1 && best->pt.replicas > k_lo) {
-    int lo = std::max(k_lo, best->pt.replicas - per_instance);
-    int hi = best->pt.replicas;
-    evaluate_k(lo);
-    if (best->pt.replicas != lo) {
-      while (hi - lo > 1) {
-        const int mid = lo + (hi - lo) / 2;
-        evaluate_k(mid);
-        (best->pt.replicas == mid ? hi : lo) = mid;
-      }
-    }
-  }
+  const std::optional<int> chosen = search_fleet_size(k_lo, k_hi, per_instance, [&](int k) {
+    const HybridPoint& pt = evaluate_k(k).pt;
+    return FleetSizeCost{pt.feasible, pt.monthly_cost_usd};
+  });
   for (const auto& [k, x] : points) d.curve.push_back(x.pt);
-  if (!best) {
+  if (!chosen) {
     const Point& last = points.rbegin()->second;
     infeasible(r, last.why_not.empty() ? fmt::format("no private fleet of {} to {} replicas serves the traffic", k_lo, k_hi)
                                        : fmt::format("with {} private replicas: {}", last.pt.replicas, last.why_not));
@@ -195,22 +186,15 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
     return;
   }
 
-  const int k = best->pt.replicas;
+  const Point* best = &points.at(*chosen);
+  const int k = *chosen;
   FleetCosting fc = cost_fleet(fp, k, best->split, mix, true);
   for (auto& n2 : fc.notes) r.notes.push_back(std::move(n2));
   for (auto& e : fc.reasons) infeasible(r, std::move(e));
   d.replicas = k;
   d.private_token_share = best->pt.private_token_share;
   d.overflow_cost_usd = best->pt.overflow_cost_usd;
-  double batch_all = 0, batch_private = 0;
-  for (std::size_t i = 0; i < lanes.size(); ++i) {
-    batch_all += lanes[i].batch_per_day;
-    batch_private += best->split.lanes[i].private_batch;
-    const double all = lanes[i].interactive_per_day + lanes[i].batch_per_day;
-    const double priv_rq = best->split.lanes[i].private_interactive + best->split.lanes[i].private_batch;
-    d.workload_private_share.emplace_back(lanes[i].w->id, all > 0 ? priv_rq / all : 0.0);
-  }
-  d.batch_private_share = batch_all > 0 ? batch_private / batch_all : 0;
+  set_private_shares(lanes, best->split, d);
   d.private_utilization = fc.detail.utilization;
   d.private_capacity_requests_per_s = best->split.capacity_rps;
 
@@ -219,31 +203,9 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   for (const auto& note : best->tokens.notes) r.notes.push_back("overflow: " + note);
   r.breakdown.api_tokens = best->tokens.cost.total();
   add_fleet_lines(fc, r);
-  r.notes.push_back(fmt::format("{} private replicas serve {:.1f}% of tokens; overflow to {} costs {:.2f} USD/month",
-                                k, d.private_token_share * 100, over->id, d.overflow_cost_usd));
-  if (d.overflow_model != d.private_model && d.private_token_share < 1.0)
-    r.notes.push_back(fmt::format("overflow goes to a different model: {} (private fleet: {})", d.overflow_model,
-                                  d.private_model));
-  for (const auto& rule : d.restricted_workloads) r.notes.push_back("kept private: " + rule);
-  // The private capacity's known gap to measurements (a mixture of experts sized from the
-  // catalog alone): the same fleet at d times less capacity, and what the overflow then costs.
-  if (const double dd = spec.capacity_doubt; c.what_if_findings && dd > 1.0) {
-    const std::string head = fmt::format("private capacity from the catalog alone: {}", spec.capacity_doubt_why);
-    const Split worse = split_traffic(lanes, fp.model->fleet_capacity(k) / dd, h.batch_fills_idle);
-    const TokenCosting worse_tokens = price_tokens(*off, lanes, &worse);
-    if (!worse.fits) {
-      r.notes.push_back(fmt::format("{}. With {:.2f}x less capacity per replica these {} private replicas would not "
-                                    "serve the traffic kept private ({}); a serving result measured on this deployment "
-                                    "(plan calibrate import) settles it",
-                                    head, dd, k, worse.why_not));
-    } else {
-      r.notes.push_back(fmt::format("{}. With {:.2f}x less capacity per replica these {} private replicas would serve "
-                                    "{:.1f}% of tokens and the overflow would cost {:.2f} USD/month ({:.2f} now); a "
-                                    "serving result measured on this deployment (plan calibrate import) settles it",
-                                    head, dd, k, private_token_share(lanes, worse) * 100, worse_tokens.cost.total(),
-                                    d.overflow_cost_usd));
-    }
-  }
+  add_split_notes(d, over->id, r);
+  if (const double dd = spec.capacity_doubt; c.what_if_findings && dd > 1.0)
+    r.notes.push_back(capacity_doubt_note(spec, lanes, *fp.model, k, *off, h.batch_fills_idle, d.overflow_cost_usd));
   r.hybrid = d;
 }
 
