@@ -144,6 +144,18 @@ class Engine {
   // Month-1 and horizon cost of every option, and cumulative cost at the fan months.
   void cost(const double* u, double* monthly, double* horizon, unsigned char* feasible, float* fan) const;
 
+  // The steps of run().
+  void prepare_models(RiskResult& res);
+  // Each option's volume range over the draws `uni` and the tornado's points `oat` (k inputs
+  // a row): reduced per thread, then combined (min and max do not depend on the order).
+  void widen_all(const std::vector<double>& uni, const std::vector<double>& oat, std::size_t n, int threads);
+  // The draws' per-option costs, summarised: quantiles, the chance of being cheapest (by
+  // option and by group) and of being feasible.
+  void summarise_draws(const std::vector<double>& monthly, const std::vector<double>& horizon,
+                       const std::vector<unsigned char>& feasible, const std::vector<float>& fan, std::size_t n,
+                       RiskResult& res) const;
+  void describe_inputs(RiskResult& res) const;
+
   const Profile& p_;
   const Uncertainty& u_;
   const PriceSheet& s_;
@@ -483,6 +495,104 @@ Quantiles quantiles_of(std::vector<double>& v) {
   return q;
 }
 
+void Engine::prepare_models(RiskResult& res) {
+  for (const auto& o : p_.options) {
+    OptionModel m;
+    m.option = &o;
+    m.traits = std::visit([&](const auto& k) { return detail::risk_traits(k, o, p_, s_); }, o.spec);
+    for (const auto& ot : o.one_time) m.one_time += ot.usd;
+    models_.push_back(std::move(m));
+  }
+  resolve_inputs();
+  for (int m = 0; m < months_; ++m) base_log_scale_.push_back(std::log(std::max(p_.horizon.volume_scale(m), 1e-300)));
+  const int fan_n = std::min(months_, std::max(1, st_.fan_points));
+  for (int f = 0; f < fan_n; ++f) fan_.push_back((f + 1) * months_ / fan_n - 1);
+  for (int f : fan_) res.fan_months.push_back(f + 1);
+}
+
+void Engine::widen_all(const std::vector<double>& uni, const std::vector<double>& oat, std::size_t n, int threads) {
+  const std::size_t k = inputs_.size();
+  std::vector<std::vector<std::pair<double, double>>> part;
+  const std::size_t t = static_cast<std::size_t>(std::max(1, std::min<int>(threads, static_cast<int>(std::max<std::size_t>(n, 1)))));
+  part.assign(t, {});
+  parallel_for(t, threads, [&](std::size_t b, std::size_t e) {
+    for (std::size_t w = b; w < e; ++w) {
+      Engine local = *this;
+      for (std::size_t d = n * w / t; d < n * (w + 1) / t; ++d) local.widen(&uni[d * k]);
+      for (const auto& m : local.models_) part[w].push_back({m.lo, m.hi});
+    }
+  });
+  for (std::size_t row = 0; row < 1 + 2 * k; ++row) widen(&oat[row * k]);
+  for (const auto& pw : part)
+    for (std::size_t j = 0; j < pw.size(); ++j) {
+      models_[j].lo = std::min(models_[j].lo, pw[j].first);
+      models_[j].hi = std::max(models_[j].hi, pw[j].second);
+    }
+}
+
+void Engine::summarise_draws(const std::vector<double>& monthly, const std::vector<double>& horizon,
+                             const std::vector<unsigned char>& feasible, const std::vector<float>& fan, std::size_t n,
+                             RiskResult& res) const {
+  const std::size_t nopt = p_.options.size();
+  const std::size_t nf = fan_.size();
+  std::vector<long long> cheapest(nopt, 0), ok(nopt, 0);
+  std::vector<long long> group_cheapest(st_.groups.size(), 0);
+  for (std::size_t d = 0; d < n; ++d) {
+    int best = -1;
+    for (std::size_t j = 0; j < nopt; ++j) {
+      if (!feasible[d * nopt + j]) continue;
+      ++ok[j];
+      if (best < 0 || horizon[d * nopt + j] < horizon[d * nopt + static_cast<std::size_t>(best)]) best = static_cast<int>(j);
+    }
+    if (best < 0) continue;
+    ++cheapest[static_cast<std::size_t>(best)];
+    for (std::size_t g = 0; g < st_.groups.size(); ++g)
+      if (p_.options[static_cast<std::size_t>(best)].kind() == st_.groups[g]) ++group_cheapest[g];
+  }
+  // By kind: the share of draws in which the cheapest feasible option is of that kind, that
+  // is, in which some option of the kind beats every option of the others.
+  for (std::size_t g = 0; g < st_.groups.size(); ++g) {
+    RiskGroup rg;
+    rg.kind = st_.groups[g];
+    for (const auto& o : p_.options)
+      if (o.kind() == rg.kind) rg.options.push_back(o.id);
+    rg.probability_cheapest = static_cast<double>(group_cheapest[g]) / static_cast<double>(n);
+    res.groups.push_back(std::move(rg));
+  }
+  std::vector<double> col(n);
+  for (std::size_t j = 0; j < nopt; ++j) {
+    RiskOption ro;
+    ro.id = p_.options[j].id;
+    ro.kind = p_.options[j].kind();
+    for (std::size_t d = 0; d < n; ++d) col[d] = monthly[d * nopt + j];
+    ro.monthly_cost_usd = quantiles_of(col);
+    for (std::size_t d = 0; d < n; ++d) col[d] = horizon[d * nopt + j];
+    ro.horizon_cost_usd = quantiles_of(col);
+    for (std::size_t f = 0; f < nf; ++f) {
+      for (std::size_t d = 0; d < n; ++d) col[d] = fan[(d * nopt + j) * nf + f];
+      ro.cumulative_usd.push_back(quantiles_of(col));
+    }
+    ro.probability_cheapest = static_cast<double>(cheapest[j]) / static_cast<double>(n);
+    ro.probability_feasible = static_cast<double>(ok[j]) / static_cast<double>(n);
+    res.options.push_back(std::move(ro));
+  }
+}
+
+void Engine::describe_inputs(RiskResult& res) const {
+  for (const auto& in : inputs_) {
+    if (in.role == UncertainInput::throughput) {
+      for (const auto& m : models_) {
+        if (!m.traits.fleet_option || m.throughput.kind == Distribution::Kind::fixed) continue;
+        res.inputs.push_back({fmt::format("throughput[{}]", m.option->id), m.throughput.describe(), in.source,
+                              m.throughput.quantile(0.1), m.throughput.quantile(0.5), m.throughput.quantile(0.9)});
+      }
+      continue;
+    }
+    res.inputs.push_back({in.name, in.dist.describe(), in.source, in.dist.quantile(0.1), in.dist.quantile(0.5),
+                          in.dist.quantile(0.9)});
+  }
+}
+
 RiskResult Engine::run() {
   const Uncertainty& u = u_;
   RiskResult res;
@@ -499,18 +609,7 @@ RiskResult Engine::run() {
                 ExitCode::usage_error);
   const int threads = st_.threads > 0 ? st_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
-  for (const auto& o : p_.options) {
-    OptionModel m;
-    m.option = &o;
-    m.traits = std::visit([&](const auto& k) { return detail::risk_traits(k, o, p_, s_); }, o.spec);
-    for (const auto& ot : o.one_time) m.one_time += ot.usd;
-    models_.push_back(std::move(m));
-  }
-  resolve_inputs();
-  for (int m = 0; m < months_; ++m) base_log_scale_.push_back(std::log(std::max(p_.horizon.volume_scale(m), 1e-300)));
-  const int fan_n = std::min(months_, std::max(1, st_.fan_points));
-  for (int f = 0; f < fan_n; ++f) fan_.push_back((f + 1) * months_ / fan_n - 1);
-  for (int f : fan_) res.fan_months.push_back(f + 1);
+  prepare_models(res);
 
   const std::size_t k = inputs_.size();
   // The draws' uniforms, and the one-at-a-time points of the tornado (row 0: medians).
@@ -524,26 +623,7 @@ RiskResult Engine::run() {
     oat[(1 + 2 * i) * k + i] = 0.1;
     oat[(2 + 2 * i) * k + i] = 0.9;
   }
-  // Volume range each option needs: reduced per thread, then combined (min and max do not
-  // depend on the order).
-  {
-    std::vector<std::vector<std::pair<double, double>>> part;
-    const std::size_t t = static_cast<std::size_t>(std::max(1, std::min<int>(threads, static_cast<int>(std::max<std::size_t>(n, 1)))));
-    part.assign(t, {});
-    parallel_for(t, threads, [&](std::size_t b, std::size_t e) {
-      for (std::size_t w = b; w < e; ++w) {
-        Engine local = *this;
-        for (std::size_t d = n * w / t; d < n * (w + 1) / t; ++d) local.widen(&uni[d * k]);
-        for (const auto& m : local.models_) part[w].push_back({m.lo, m.hi});
-      }
-    });
-    for (std::size_t row = 0; row < 1 + 2 * k; ++row) widen(&oat[row * k]);
-    for (const auto& pw : part)
-      for (std::size_t j = 0; j < pw.size(); ++j) {
-        models_[j].lo = std::min(models_[j].lo, pw[j].first);
-        models_[j].hi = std::max(models_[j].hi, pw[j].second);
-      }
-  }
+  widen_all(uni, oat, n, threads);
   tabulate(threads);
   res.grid_points = models_.empty() ? 0 : models_.front().table.n;
   for (const auto& m : models_) res.grid_max_step = std::max(res.grid_max_step, m.table.expm1_step);
@@ -589,62 +669,9 @@ RiskResult Engine::run() {
     res.break_even = spread;
   }
 
-  // Summaries.
-  std::vector<long long> cheapest(nopt, 0), ok(nopt, 0);
-  std::vector<long long> group_cheapest(st_.groups.size(), 0);
-  for (std::size_t d = 0; d < n; ++d) {
-    int best = -1;
-    for (std::size_t j = 0; j < nopt; ++j) {
-      if (!feasible[d * nopt + j]) continue;
-      ++ok[j];
-      if (best < 0 || horizon[d * nopt + j] < horizon[d * nopt + static_cast<std::size_t>(best)]) best = static_cast<int>(j);
-    }
-    if (best < 0) continue;
-    ++cheapest[static_cast<std::size_t>(best)];
-    for (std::size_t g = 0; g < st_.groups.size(); ++g)
-      if (p_.options[static_cast<std::size_t>(best)].kind() == st_.groups[g]) ++group_cheapest[g];
-  }
-  // By kind: the share of draws in which the cheapest feasible option is of that kind, that
-  // is, in which some option of the kind beats every option of the others.
-  for (std::size_t g = 0; g < st_.groups.size(); ++g) {
-    RiskGroup rg;
-    rg.kind = st_.groups[g];
-    for (const auto& o : p_.options)
-      if (o.kind() == rg.kind) rg.options.push_back(o.id);
-    rg.probability_cheapest = static_cast<double>(group_cheapest[g]) / static_cast<double>(n);
-    res.groups.push_back(std::move(rg));
-  }
-  std::vector<double> col(n);
-  for (std::size_t j = 0; j < nopt; ++j) {
-    RiskOption ro;
-    ro.id = p_.options[j].id;
-    ro.kind = p_.options[j].kind();
-    for (std::size_t d = 0; d < n; ++d) col[d] = monthly[d * nopt + j];
-    ro.monthly_cost_usd = quantiles_of(col);
-    for (std::size_t d = 0; d < n; ++d) col[d] = horizon[d * nopt + j];
-    ro.horizon_cost_usd = quantiles_of(col);
-    for (std::size_t f = 0; f < nf; ++f) {
-      for (std::size_t d = 0; d < n; ++d) col[d] = fan[(d * nopt + j) * nf + f];
-      ro.cumulative_usd.push_back(quantiles_of(col));
-    }
-    ro.probability_cheapest = static_cast<double>(cheapest[j]) / static_cast<double>(n);
-    ro.probability_feasible = static_cast<double>(ok[j]) / static_cast<double>(n);
-    res.options.push_back(std::move(ro));
-  }
+  summarise_draws(monthly, horizon, feasible, fan, n, res);
 
-  // Inputs, with their quantiles.
-  for (const auto& in : inputs_) {
-    if (in.role == UncertainInput::throughput) {
-      for (const auto& m : models_) {
-        if (!m.traits.fleet_option || m.throughput.kind == Distribution::Kind::fixed) continue;
-        res.inputs.push_back({fmt::format("throughput[{}]", m.option->id), m.throughput.describe(), in.source,
-                              m.throughput.quantile(0.1), m.throughput.quantile(0.5), m.throughput.quantile(0.9)});
-      }
-      continue;
-    }
-    res.inputs.push_back({in.name, in.dist.describe(), in.source, in.dist.quantile(0.1), in.dist.quantile(0.5),
-                          in.dist.quantile(0.9)});
-  }
+  describe_inputs(res);
 
   // Tornado: one input at a time at its p10 and p90.
   if (pair) {
