@@ -90,7 +90,7 @@ void BM_FitServing(benchmark::State& state) {
   std::vector<plan::Calibration> files;
   auto add = [&](double rps, std::optional<double> tpot_ms) {
     plan::Calibration c;
-    c.kind = "import";
+    c.kind = plan::CalibrationKind::import;
     plan::ServingMeasurement s;
     s.mean_input_tokens = in;
     s.mean_output_tokens = out;

@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string text(reinterpret_cast<const char*>(data), size);
   try {
     plan::Calibration c;
-    c.kind = "import";
+    c.kind = plan::CalibrationKind::import;
     c.path = "fuzz.yaml";
     c.serving = plan::io::parse_serving("fuzz.json", text);
     const plan::Catalog& cat = catalog();

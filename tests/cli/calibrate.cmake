@@ -12,6 +12,20 @@ plan_cli_test(calibrate.no_cuda_device --rc 69 --env CUDA_VISIBLE_DEVICES= --std
   --no-file ${CMAKE_BINARY_DIR}/calib-no-cuda.yaml
   -- calibrate run --backend cuda --model tiny -o ${CMAKE_BINARY_DIR}/calib-no-cuda.yaml)
 
+# A probe module that does not load: the dynamic loader's reason, with --backend cuda an
+# error, without --backend a notice before measuring the CPU (not "no CUDA device found").
+if(PLAN_HAVE_CUDA)
+  set(NO_MODULE /nonexistent/libplan_probe_cuda.so)
+  plan_cli_test(calibrate.cuda_module_missing --rc 69 --env PLAN_CUDA_PROBE=${NO_MODULE}
+    --stderr-re "^plan: error: the CUDA probe needs /nonexistent/libplan_probe_cuda\\.so \\(install the CUDA runtime and cuBLAS, or use --backend cpu\\): .*No such file or directory$"
+    --no-file ${CMAKE_BINARY_DIR}/calib-no-module.yaml
+    -- calibrate run --backend cuda --model tiny -o ${CMAKE_BINARY_DIR}/calib-no-module.yaml)
+  plan_cli_test(calibrate.cuda_module_missing_notice --rc 0 --env PLAN_CUDA_PROBE=${NO_MODULE}
+    --stderr-re "^plan: notice: the CUDA probe needs /nonexistent/libplan_probe_cuda\\.so .*No such file or directory. measuring the CPU \\(--backend cpu\\)$"
+    -- calibrate run --model tiny --context 512 --batch 1,2 --prefill-tokens 32 --repeats 2 --warmup 1
+       --stream-mib 16 -o ${CMAKE_BINARY_DIR}/calib-no-module-cpu.yaml)
+endif()
+
 # The CPU probe end to end on the tiny model (small sizes: well under a few seconds).
 plan_cli_test(calibrate.cpu_run --rc 0 --env CUDA_VISIBLE_DEVICES=
   --stdout-re "^efficiencies: e_bw [0-9.]+, e_fl [0-9.]+"

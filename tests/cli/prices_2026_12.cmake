@@ -65,6 +65,18 @@ plan_cli_test(project.dec_gpt5_successor --rc 0
   --stdout-re "\"total\": 12774\\.96"
   -- project ${DEC} --format json)
 
+# No horizon start: the first month is today's. With --today 2026-01-15 the horizon is
+# 2026-01 .. 2026-12, and gpt-5's retirement (2026-12-11) falls in its 12th month, both in
+# the finding of compare and in the switch of project (not month 1 of the sheet's 2026-12).
+set(DEC_NOSTART tests/data/profile-dec2026-nostart.yaml)
+plan_cli_test(compare.dec_gpt5_today --rc 0
+  --stdout-re "gpt-5 retires on 2026-12-11: month 12 \\(2026-12\\) of the 12-month horizon from 2026-01. plan a migration"
+  -- --today 2026-01-15 compare ${DEC_NOSTART} --format json)
+plan_cli_test(project.dec_gpt5_today --rc 0
+  --stdout-re "gpt-5 retires on 2026-12-11: from month 12 \\(2026-12\\) the projection prices its successor"
+  --stdout-re "\"start\": \"2026-01\""
+  -- --today 2026-01-15 project ${DEC_NOSTART} --format json)
+
 # plan prices lint: every shipped sheet, the default strictly, with the shipped profiles.
 plan_cli_test(prices.lint_shipped --rc 0
   --stdout-re "^4 sheets linted: 0 errors, [0-9]+ warnings$"

@@ -19,7 +19,7 @@ const Catalog& fixture() { return test::fixture_catalog(); }
 Calibration probe(const std::string& path, const std::string& model, int tp, const std::string& created,
                   double e_bw, double t_fixed_s = 0.003) {
   Calibration c;
-  c.kind = "probe";
+  c.kind = CalibrationKind::probe;
   c.path = path;
   c.model = model;
   c.gpu = "unit-gpu";
@@ -40,7 +40,7 @@ Calibration probe(const std::string& path, const std::string& model, int tp, con
 // memory-bound time only (tests/unit/test_serving_fit.cpp works the case by hand).
 Calibration serving_import(const std::string& path) {
   Calibration c;
-  c.kind = "import";
+  c.kind = CalibrationKind::import;
   c.path = path;
   c.model = "round";
   c.gpu = "unit-gpu";
@@ -48,7 +48,7 @@ Calibration serving_import(const std::string& path) {
   c.tp = 1;
   c.created = "2026-01-01T00:00:00Z";
   ServingMeasurement s;
-  s.tool = "vllm-bench-serve";
+  s.tool = ServingFormat::vllm_serve;
   s.mean_input_tokens = 100;
   s.mean_output_tokens = 100;
   s.requests_per_s = 0.1;

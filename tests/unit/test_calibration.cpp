@@ -3,6 +3,7 @@
 
 #include "plan/core/serving/calibration.hpp"
 #include "plan/core/base/error.hpp"
+#include "plan/core/data/catalog.hpp"
 #include "plan/probe/cpu_probe.hpp"
 
 using namespace plan;
@@ -205,4 +206,75 @@ TEST_CASE("run_cpu_probe measures the tiny model end to end", "[calibration][pro
     cfg.precision = "fp16";
     CHECK_THROWS_AS(probe::run_cpu_probe(cfg), Error);
   }
+}
+
+TEST_CASE("probe_reference: the catalog entry's figures when it is of the probe's kind", "[calibration]") {
+  ProbeResult r;
+  r.stream_bandwidth_bytes_per_s = 100e9;
+  r.gemm_flops_per_s = 50e12;
+  GpuSpec gpu;
+  gpu.id = "h100";
+  gpu.line = 42;
+  gpu.hbm_gb_per_s = 3350;
+  gpu.bf16_tflops = 989;
+  GpuSpec cpu = gpu;
+  cpu.id = "xeon";
+  cpu.device = DeviceKind::cpu;
+  cpu.hbm_gb_per_s = 200;
+  cpu.bf16_tflops = 3;  // the fp32 peak, for a CPU entry
+  SECTION("a GPU probed with CUDA at bf16: 3,350 GB/s and 989 TFLOPS") {
+    const ProbeReference ref = probe_reference(r, ProbeBackend::cuda, "bf16", &gpu, "cat.yaml");
+    CHECK(ref.bandwidth_bytes_per_s == Approx(3350e9));
+    CHECK(ref.flops_per_s == Approx(989e12));
+    CHECK(ref.source == "catalog gpu h100 (cat.yaml line 42: 3350 GB/s, 989 TFLOPS bf16)");
+    CHECK(ref.not_catalog_why.empty());
+    CHECK(probe_reference(r, ProbeBackend::cuda, "fp16", &gpu, "cat.yaml").flops_per_s == Approx(989e12));
+  }
+  SECTION("a GPU probed with CUDA at fp32: the device's own figures, and why") {
+    const ProbeReference ref = probe_reference(r, ProbeBackend::cuda, "fp32", &gpu, "cat.yaml");
+    CHECK(ref.bandwidth_bytes_per_s == Approx(100e9));
+    CHECK(ref.flops_per_s == Approx(50e12));
+    CHECK(ref.source == "measured on this device: triad streaming kernel, large GEMM");
+    CHECK(ref.not_catalog_why == "efficiencies are relative to this device's own measurements, not to catalog gpu "
+                                 "h100 (that needs --backend cuda at bf16 or fp16)");
+  }
+  SECTION("a catalog CPU entry probed on the CPU: 200 GB/s, 3 TFLOPS fp32") {
+    const ProbeReference ref = probe_reference(r, ProbeBackend::cpu, "fp32", &cpu, "cat.yaml");
+    CHECK(ref.bandwidth_bytes_per_s == Approx(200e9));
+    CHECK(ref.flops_per_s == Approx(3e12));
+    CHECK(ref.source == "catalog gpu xeon (cat.yaml line 42: 200 GB/s, 3 TFLOPS fp32)");
+  }
+  SECTION("a catalog CPU entry probed with CUDA, a GPU probed on the CPU, no entry") {
+    const ProbeReference c = probe_reference(r, ProbeBackend::cuda, "bf16", &cpu, "cat.yaml");
+    CHECK(c.bandwidth_bytes_per_s == Approx(100e9));
+    CHECK(c.not_catalog_why == "efficiencies are relative to this device's own measurements, not to catalog gpu "
+                               "xeon (that needs --backend cuda at bf16 or fp16, or --backend cpu for a catalog cpu "
+                               "entry)");
+    const ProbeReference g = probe_reference(r, ProbeBackend::cpu, "fp32", &gpu, "cat.yaml");
+    CHECK(g.source == "measured on this device: STREAM triad streaming kernel, large GEMM");
+    CHECK(g.flops_per_s == Approx(50e12));
+    CHECK_FALSE(g.not_catalog_why.empty());
+    const ProbeReference none = probe_reference(r, ProbeBackend::cpu, "fp32", nullptr, "cat.yaml");
+    CHECK(none.bandwidth_bytes_per_s == Approx(100e9));
+    CHECK(none.not_catalog_why.empty());
+  }
+}
+
+TEST_CASE("probe_prefill_flops_per_s: the whole model's prefill FLOPs over the prefill time", "[calibration]") {
+  // layers 2, hidden 4, heads 2, kv_heads 1, head_dim 2, ffn 8, vocab 10. Per layer: q 4x2x2
+  // = 16, k and v 2x4x1x2 = 16, o 2x2x4 = 16, MLP 3x4x8 = 96: 144; head 10 x 4 = 40.
+  // 3 tokens: 2 x (2 x 144) x 3 = 1,728; head 2 x 40 = 80; attention 4 x 2 layers x 2 heads
+  // x 2 x (3 x 4 / 2 = 6 pairs) = 192. 2,000 FLOPs in 0.5 s: 4,000 FLOP/s.
+  TransformerShape s;
+  s.layers = 2;
+  s.hidden = 4;
+  s.heads = 2;
+  s.kv_heads = 1;
+  s.head_dim = 2;
+  s.ffn = 8;
+  s.vocab = 10;
+  ProbeResult r;
+  r.prefill_tokens = 3;
+  r.prefill_s = 0.5;
+  CHECK(probe_prefill_flops_per_s(s, r) == Approx(4000));
 }

@@ -25,7 +25,7 @@ std::string error_of(const std::function<void()>& f) {
 
 Calibration probe_calibration() {
   Calibration c;
-  c.kind = "probe";
+  c.kind = CalibrationKind::probe;
   c.created = "2026-11-22T05:00:00Z";
   c.host = "box";
   c.probe_version = "plan 0.1.0";
@@ -75,7 +75,7 @@ Calibration probe_calibration() {
 
 TEST_CASE("import_serving reads vllm bench serve --save-result", "[calibration][import]") {
   ServingMeasurement s = io::import_serving(data + "vllm_bench_serve.json");
-  CHECK(s.tool == "vllm-bench-serve");
+  CHECK(s.tool == ServingFormat::vllm_serve);
   CHECK(s.source_sha256 == "aecdbccf820c7336d47e06f8aa41291c6d405d32cfd081d2c1c723d6aacf0488");
   CHECK(s.tool_model == "facebook/opt-125m");
   CHECK(s.tool_tokenizer == "facebook/opt-125m");
@@ -122,7 +122,7 @@ TEST_CASE("import_serving reads the model a GuideLLM file names", "[calibration]
 
 TEST_CASE("import_serving reads vllm bench throughput --output-json", "[calibration][import]") {
   ServingMeasurement s = io::import_serving(data + "vllm_bench_throughput.json");
-  CHECK(s.tool == "vllm-bench-throughput");
+  CHECK(s.tool == ServingFormat::vllm_throughput);
   CHECK(*s.duration_s == 40);
   CHECK(*s.requests == 1000);
   CHECK(*s.requests_per_s == 25);
@@ -133,7 +133,7 @@ TEST_CASE("import_serving reads vllm bench throughput --output-json", "[calibrat
 TEST_CASE("import_serving reads GuideLLM benchmarks.json", "[calibration][import]") {
   SECTION("first benchmark") {
     ServingMeasurement s = io::import_serving(data + "guidellm_benchmarks.json", 1);
-    CHECK(s.tool == "guidellm");
+    CHECK(s.tool == ServingFormat::guidellm);
     CHECK(*s.requests_per_s == 0.5);
     CHECK(*s.concurrency == 1.0);
     CHECK(*s.ttft_p50_ms == 175.0);
@@ -217,7 +217,7 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
   Calibration c = probe_calibration();
   std::string text = io::render_calibration(c);
   Calibration r = io::parse_calibration("mem.yaml", text);
-  CHECK(r.kind == "probe");
+  CHECK(r.kind == CalibrationKind::probe);
   CHECK(r.gpu == "H100 \"SXM\"");
   CHECK(r.precision == "bf16");
   REQUIRE(r.probe.has_value());
@@ -249,7 +249,7 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
 
   SECTION("an import") {
     Calibration i;
-    i.kind = "import";
+    i.kind = CalibrationKind::import;
     i.created = "2026-11-22T05:00:00Z";
     i.host = "h";
     i.probe_version = "plan 0.1.0";

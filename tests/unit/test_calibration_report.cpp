@@ -13,7 +13,7 @@ namespace {
 Calibration imported() {
   Calibration c;
   c.path = "calib/results/x.yaml";
-  c.kind = "import";
+  c.kind = CalibrationKind::import;
   c.created = "2025-02-01T10:00:00Z";
   c.host = "h1";
   c.probe_version = "plan 0.3.0";
@@ -22,7 +22,7 @@ Calibration imported() {
   c.precision = "bf16";
   c.tp = 1;
   ServingMeasurement s;
-  s.tool = "vllm-bench-serve";
+  s.tool = ServingFormat::vllm_serve;
   s.source_file = "bench.json";
   s.source_sha256 = "ff00";
   s.tool_model = "meta-llama/Llama-3.1-8B-Instruct";
@@ -38,7 +38,7 @@ Calibration imported() {
 
 Calibration probed() {
   Calibration c;
-  c.kind = "probe";
+  c.kind = CalibrationKind::probe;
   c.created = "2025-02-01T10:00:00Z";
   c.host = "h1";
   c.probe_version = "plan 0.3.0";

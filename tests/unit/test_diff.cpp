@@ -28,6 +28,62 @@ TEST_CASE("price_changes names the price lines an option uses", "[diff]") {
   CHECK(price_changes(*p.find_option("api"), a, a).empty());
 }
 
+TEST_CASE("add_option_reasons and add_price_reasons put the causes first", "[diff]") {
+  const Profile p = io::load_profile(data("profile-fin-b.yaml"));
+  const PriceSheet a = io::load_price_sheet(data("sheet-finance.yaml"));
+  const PriceSheet b = io::load_price_sheet(data("sheet-finance-b.yaml"));
+  // B: the api option on another model, the gpu option unchanged.
+  Profile q = p;
+  std::get<ApiOption>(q.options[0].spec).model = "other-model";
+  CompareDiff d;
+  d.options = {{"api", {}, {}, 0, {"input: 1.00 -> 2.00 (+1.00)"}}, {"gpu", {}, {}, 0, {}}, {"only-b", {}, {}, 0, {"only in B"}}};
+  add_option_reasons(d, p, q);
+  CHECK(d.options[0].why ==
+        std::vector<std::string>{"option model: flat-15 -> other-model", "input: 1.00 -> 2.00 (+1.00)"});
+  CHECK(d.options[1].why.empty());
+  CHECK(d.options[2].why == std::vector<std::string>{"only in B"});
+  // One profile under sheets a and b: flat-15's input 15 -> 12 (line 16), before the rest.
+  add_price_reasons(d, p, a, p, b);
+  REQUIRE(d.options[0].why.size() == 3);
+  CHECK_THAT(d.options[0].why[0], Catch::StartsWith("input_per_mtok: 15 -> 12 ("));
+  CHECK(d.options[0].why[1] == "option model: flat-15 -> other-model");
+  // gpu-2000 reserved 2.739726 -> 3.00 (line 40).
+  REQUIRE(d.options[1].why.size() == 1);
+  CHECK_THAT(d.options[1].why[0], Catch::StartsWith("reserved_1y_per_hour: 2.739726 -> 3 ("));
+  // The same sheet file on both sides: nothing added.
+  CompareDiff same;
+  same.options = {{"api", {}, {}, 0, {}}};
+  add_price_reasons(same, p, a, p, a);
+  CHECK(same.options[0].why.empty());
+}
+
+TEST_CASE("diff_sheets: changed, added and removed entries by kind", "[diff]") {
+  const PriceSheet a = io::load_price_sheet(data("sheet-finance.yaml"));
+  PriceSheet b = io::load_price_sheet(data("sheet-finance-b.yaml"));
+  // sheet-finance-b.yaml changes flat-15's input (15 -> 12) and gpu-2000's reserved price;
+  // blended-030, pt-fin and gpu-2.50 are the same. Here B also loses blended-030 and gains
+  // a copy of flat-15 as flat-15-new.
+  b.api_models.erase(b.api_models.begin());
+  ApiModel copy = b.api_models.front();
+  copy.id = "flat-15-new";
+  b.api_models.push_back(copy);
+  const SheetDiff d = diff_sheets(a, b);
+  REQUIRE(d.entries.size() == 4);
+  CHECK(d.entries[0].kind == SheetEntryKind::api_model);
+  CHECK(d.entries[0].id == "blended-030");
+  CHECK(d.entries[0].status == EntryStatus::removed);
+  CHECK(d.entries[1].id == "flat-15");
+  CHECK(d.entries[1].status == EntryStatus::changed);
+  CHECK(d.entries[2].id == "flat-15-new");
+  CHECK(d.entries[2].status == EntryStatus::added);
+  CHECK(d.entries[3].kind == SheetEntryKind::gpu_instance);
+  CHECK(d.entries[3].id == "gpu-2000");
+  CHECK(d.entries[3].status == EntryStatus::changed);
+  CHECK(d.unchanged == 2);  // pt-fin, gpu-2.50
+  CHECK(std::string(to_string(SheetEntryKind::managed_offering)) == "managed offering");
+  CHECK(std::string(to_string(EntryStatus::added)) == "added");
+}
+
 TEST_CASE("diff_results: cost lines, change and volume", "[diff]") {
   CompareResult a, b;
   a.price_sheet_version = "x";

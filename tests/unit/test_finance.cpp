@@ -39,7 +39,7 @@ TEST_CASE("horizon and one-time costs are read from the profile", "[finance][pro
   Fixture f("profile-fin-b.yaml");
   CHECK(f.profile.horizon_given);
   CHECK(f.profile.horizon.months == 12);
-  CHECK(*f.profile.horizon.start == "2025-03");
+  CHECK(*f.profile.horizon.start == YearMonth{2025, 3});
   // 1.1^3 = 1.331
   CHECK(f.profile.horizon.volume_scale(3) == Approx(1.331));
   REQUIRE(f.opt("gpu").one_time.size() == 1);
@@ -71,16 +71,6 @@ TEST_CASE("horizon is validated", "[finance][profile]") {
         "p.yaml", "name: x\nworkloads:\n  - {id: a, tokens_per_day: 1000, input_share: 0.5}\n"
                   "options:\n  - {id: api, kind: api, model: m, one_time: {migraton: 5}}\n"));
   }
-}
-
-TEST_CASE("year-month arithmetic", "[finance]") {
-  int y = 0, m = 0;
-  CHECK(parse_year_month("2025-03", y, m));
-  CHECK(y == 2025);
-  CHECK(m == 3);
-  CHECK_FALSE(parse_year_month("2025-3", y, m));
-  CHECK_FALSE(parse_year_month("2025-00", y, m));
-  CHECK(add_months(2025, 11, 3) == "2026-02");
 }
 
 TEST_CASE("break-even case (a): no break-even when the GPU costs more per 1M even fully used", "[finance][breakeven]") {

@@ -205,3 +205,17 @@ TEST_CASE("hybrid: the fleet search finds the cheapest size that trying every si
     CHECK(mix.hybrid->replicas == at);
   }
 }
+
+TEST_CASE("plan_kind: the option's kind, or split, from the plan's fields, not its id", "[recommend]") {
+  Plan split;
+  split.id = "anything";
+  split.shape = PlanShape::split;
+  CHECK(std::string(plan_kind(split)) == "split");
+  Plan one;
+  one.id = "split";  // an option may be called so: its kind still comes from its result
+  one.result = OptionResult{};
+  one.result->kind = OptionKind::api;
+  CHECK(std::string(plan_kind(one)) == "api");
+  one.result->kind = OptionKind::hybrid;
+  CHECK(std::string(plan_kind(one)) == "hybrid");
+}

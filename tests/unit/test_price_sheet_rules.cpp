@@ -9,6 +9,7 @@
 #include "plan/core/finance/finance.hpp"
 #include "plan/core/options/price_sheet_lint.hpp"
 #include "plan/core/finance/risk.hpp"
+#include "plan/core/options/cost.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/io/uncertainty_loader.hpp"
 
@@ -140,6 +141,51 @@ TEST_CASE("a retiring option names its successor's cost; project switches to it"
   CHECK(po.total == Approx(1155.82));
   CHECK(has(po.notes, "old retires on 2027-02-10: from month 3 (2027-02) the projection prices its successor new "
                       "(t.yaml:8) for the same workload"));
+}
+
+TEST_CASE("with today set and no horizon start, the retirement finding and project share the first month",
+          "[price_sheet][finance]") {
+  // The sheet is effective 2026-12-01; the profile has no horizon start, so its first month is
+  // today's. Before horizon_start was shared, the finding counted from the sheet's month
+  // (2026-12) while project counted from today's.
+  PriceSheet s = parse(succ_sheet);
+  Profile p = io::parse_profile("s.yaml", succ_profile);
+  p.horizon.start.reset();
+  p.options.pop_back();  // gone: retired before the sheet, not what this case is about
+  SECTION("today 2027-01-20: old (retires 2027-02-10) stops in month 2 of 2027-01 .. 2027-06") {
+    // 2027-02 is the 2nd month of 2027-01 .. 2027-06. Counting from the sheet's 2026-12 it
+    // would be month 3 (2026-12, 2027-01, 2027-02).
+    s.today = Date{2027, 1, 20};
+    REQUIRE(horizon_start(p, s) == YearMonth{2027, 1});
+    const OptionResult o = compare(p, s, nullptr).options[0];
+    CHECK(has(o.notes, "old retires on 2027-02-10: month 2 (2027-02) of the 6-month horizon from 2027-01; plan a "
+                       "migration before then"));
+    const Projection pr = project(p, s, nullptr, "");
+    CHECK(pr.start == "2027-01");
+    // Month 1 at old's M x 3 = 91.25, month 2 on at new's M x 8 = 243.33.
+    CHECK(pr.options[0].months[0].total == Approx(91.25));
+    CHECK(pr.options[0].months[1].total == Approx(243.33));
+    CHECK(has(pr.options[0].notes, "old retires on 2027-02-10: from month 2 (2027-02) the projection prices"));
+  }
+  SECTION("today 2026-09-01, before the sheet: the horizon 2026-09 .. 2027-02 holds the retirement in month 6") {
+    // 2027-02 minus 2026-09 is 5 months: month 6, the horizon's last. From the sheet's
+    // 2026-12 it would be month 3.
+    s.today = Date{2026, 9, 1};
+    const OptionResult o = compare(p, s, nullptr).options[0];
+    CHECK(has(o.notes, "old retires on 2027-02-10: month 6 (2027-02) of the 6-month horizon from 2026-09"));
+  }
+  SECTION("today 2027-03-05: the retirement is before the horizon 2027-03 .. 2027-08: no finding") {
+    // Counting from the sheet's 2026-12 it was month 3 of 2026-12 .. 2027-05 and was reported.
+    s.today = Date{2027, 3, 5};
+    const OptionResult o = compare(p, s, nullptr).options[0];
+    CHECK_FALSE(has(o.notes, "old retires on"));
+  }
+  SECTION("without today, the sheet's month: month 3 of 2026-12 .. 2027-05") {
+    s.today.reset();
+    REQUIRE(horizon_start(p, s) == YearMonth{2026, 12});
+    const OptionResult o = compare(p, s, nullptr).options[0];
+    CHECK(has(o.notes, "old retires on 2027-02-10: month 3 (2027-02) of the 6-month horizon from 2026-12"));
+  }
 }
 
 TEST_CASE("risk draws a spot fleet's price from the zones' spread", "[risk][price_sheet]") {

@@ -18,7 +18,7 @@ const Catalog& shipped() { return test::shipped_catalog(); }
 
 Calibration import_of(const std::string& path, ServingMeasurement s) {
   Calibration c;
-  c.kind = "import";
+  c.kind = CalibrationKind::import;
   c.path = path;
   c.serving = std::move(s);
   return c;
@@ -27,7 +27,7 @@ Calibration import_of(const std::string& path, ServingMeasurement s) {
 // A latency run (vLLM bench serve / GuideLLM): mean TPOT, requests/s and token counts.
 ServingMeasurement latency_run(double in, double out, double rps, double tpot_ms) {
   ServingMeasurement s;
-  s.tool = "vllm-bench-serve";
+  s.tool = ServingFormat::vllm_serve;
   s.mean_input_tokens = in;
   s.mean_output_tokens = out;
   s.requests_per_s = rps;
@@ -39,7 +39,7 @@ ServingMeasurement latency_run(double in, double out, double rps, double tpot_ms
 // An offline run (vLLM bench throughput): requests/s only.
 ServingMeasurement offline_run(double in, double out, double rps) {
   ServingMeasurement s;
-  s.tool = "vllm-bench-throughput";
+  s.tool = ServingFormat::vllm_throughput;
   s.mean_input_tokens = in;
   s.mean_output_tokens = out;
   s.requests_per_s = rps;

@@ -254,12 +254,12 @@ options:
 )");
   PriceSheet s = sheet();
   // 2026-07-01 -> 2026-12-01: 31 (Jul) + 31 + 30 + 31 + 30 (Nov) = 153 days.
-  s.today = "2026-12-01";
+  s.today = Date::parse("2026-12-01");
   CHECK(has(compare(p, s, nullptr).notes, "sheet-prices.yaml) is 153 days old on 2026-12-01 (effective 2026-07-01)"));
   // 2026-07-01 -> 2026-09-29: 31 (Jul) + 31 (Aug) + 28 = 90 days: not more than 90.
-  s.today = "2026-09-29";
+  s.today = Date::parse("2026-09-29");
   CHECK_FALSE(has(compare(p, s, nullptr).notes, "days old"));
-  s.today = "2026-09-30";  // 91 days
+  s.today = Date::parse("2026-09-30");  // 91 days
   CHECK(has(compare(p, s, nullptr).notes, "is 91 days old"));
 }
 

@@ -132,7 +132,7 @@ namespace {
 
 Calibration published(const char* what, double in, double out, double rps, std::optional<double> tpot_ms) {
   Calibration c;
-  c.kind = "import";
+  c.kind = CalibrationKind::import;
   c.path = what;
   ServingMeasurement s;
   s.mean_input_tokens = in;

@@ -122,8 +122,8 @@ int main(int argc, char** argv) {
                "Size self-hosted options from the catalog alone, ignoring calibration results")
       ->excludes(cal);
   const char* env_today = std::getenv("PLAN_TODAY");
-  reg.globals.today = env_today ? env_today : "";
-  app.add_option("--today", reg.globals.today,
+  reg.globals.today_arg = env_today ? env_today : "";
+  app.add_option("--today", reg.globals.today_arg,
                  "The date reports treat as today, YYYY-MM-DD (default: $PLAN_TODAY, else the system date); "
                  "a price sheet more than 90 days older than it is reported as old")
       ->type_name("DATE");
@@ -178,12 +178,14 @@ int main(int argc, char** argv) {
   reg.globals.user_dir = io::user_data_dir();
 
   try {
-    if (reg.globals.today.empty()) {
+    if (reg.globals.today_arg.empty()) {
       const auto ymd = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
-      reg.globals.today = fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
-                                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    } else if (!is_iso_date(reg.globals.today)) {
-      throw Error(fmt::format("--today (or PLAN_TODAY) is '{}' (expected a date YYYY-MM-DD)", reg.globals.today),
+      reg.globals.today = Date{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+                               static_cast<int>(static_cast<unsigned>(ymd.day()))};
+    } else if (auto given = Date::parse(reg.globals.today_arg)) {
+      reg.globals.today = *given;
+    } else {
+      throw Error(fmt::format("--today (or PLAN_TODAY) is '{}' (expected a date YYYY-MM-DD)", reg.globals.today_arg),
                   ExitCode::usage_error);
     }
     for (auto& [sub, action] : reg.actions) {

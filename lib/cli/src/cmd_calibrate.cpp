@@ -28,9 +28,9 @@
 #include "plan/core/data/catalog.hpp"
 #include "plan/probe/cpu_probe.hpp"
 #include "plan/report/calibration_report.hpp"
+#include "plan/report/escape.hpp"
 #ifdef PLAN_HAVE_CUDA_PROBE
-#include <dlfcn.h>
-
+#include "plan/core/base/system_library.hpp"
 #include "plan/probe/cuda_module.hpp"
 #endif
 
@@ -196,35 +196,34 @@ std::string show_calibration(const Calibration& c, const Catalog* cat = nullptr)
 }
 
 #ifdef PLAN_HAVE_CUDA_PROBE
-// Loads the CUDA probe module once; throws ExitCode::unavailable when it cannot be loaded
-// (e.g. no CUDA runtime on this machine). The module is $PLAN_CUDA_PROBE when set, else the
-// installed one beside the executable (<prefix>/lib/plan/), else the one of the build tree.
-const probe::CudaProbeApi& cuda_probe() {
-  static const probe::CudaProbeApi* api = nullptr;
-  if (api) return *api;
+// The CUDA probe module: $PLAN_CUDA_PROBE when set, else the installed one beside the
+// executable (<prefix>/lib/plan/), else the one of the build tree.
+std::string cuda_probe_path() {
   const char* env = std::getenv("PLAN_CUDA_PROBE");
-  const std::string path = env && *env ? std::string(env)
-                                       : io::installed_file(io::executable_path(), PLAN_INSTALLED_CUDA_PROBE_MODULE)
-                                             .value_or(PLAN_CUDA_PROBE_MODULE);
-  void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    const char* why = ::dlerror();
-    throw Error(fmt::format("cannot load the CUDA probe {}: {} (expected the CUDA runtime and cuBLAS, or --backend cpu)",
-                            path, why ? why : "unknown error"),
-                ExitCode::unavailable);
-  }
-  auto entry = reinterpret_cast<const probe::CudaProbeApi* (*)()>(::dlsym(h, "plan_cuda_probe_api"));
-  if (!entry) throw Error(fmt::format("{} is not a plan CUDA probe (no plan_cuda_probe_api)", path), ExitCode::unavailable);
-  api = entry();
+  return env && *env ? std::string(env)
+                     : io::installed_file(io::executable_path(), PLAN_INSTALLED_CUDA_PROBE_MODULE)
+                           .value_or(PLAN_CUDA_PROBE_MODULE);
+}
+
+// The CUDA probe module, loaded on first use; throws ExitCode::unavailable with the dynamic
+// loader's own reason when it cannot be loaded (e.g. no CUDA runtime or cuBLAS here).
+const probe::CudaProbeApi& cuda_probe() {
+  static SystemLibrary module(cuda_probe_path(), "the CUDA runtime and cuBLAS, or use --backend cpu", "the CUDA probe");
+  static const probe::CudaProbeApi* api = nullptr;
+  if (!api) api = module.get<const probe::CudaProbeApi*()>("plan_cuda_probe_api")();
   return *api;
 }
 
-bool cuda_device_present() noexcept {
+// Whether the CUDA probe loads and sees a device; when not, `why` says which of the two
+// failed (the loader's error, or no device).
+bool cuda_device_present(std::string& why) {
   try {
-    return cuda_probe().device_present();
-  } catch (...) {
-    return false;
+    if (cuda_probe().device_present()) return true;
+    why = "no CUDA device found";
+  } catch (const Error& e) {
+    why = e.what();
   }
+  return false;
 }
 #endif
 
@@ -232,10 +231,11 @@ int run_calibrate(const Globals& g, RunOptions o) {
   std::string backend = o.backend;
   if (backend.empty()) {
 #ifdef PLAN_HAVE_CUDA_PROBE
-    if (cuda_device_present()) {
+    std::string why;
+    if (cuda_device_present(why)) {
       backend = "cuda";
     } else {
-      std::cerr << "plan: notice: no CUDA device found; measuring the CPU (--backend cpu)\n";
+      std::cerr << "plan: notice: " << report::terminal_cell(why) << "; measuring the CPU (--backend cpu)\n";
       backend = "cpu";
     }
 #else
@@ -277,7 +277,7 @@ int run_calibrate(const Globals& g, RunOptions o) {
   }
 
   Calibration c;
-  c.kind = "probe";
+  c.kind = CalibrationKind::probe;
   c.created = utc_now();
   c.host = host_name();
   c.probe_version = std::string("plan ") + PLAN_VERSION;
@@ -293,28 +293,11 @@ int run_calibrate(const Globals& g, RunOptions o) {
                                   "(top_k {} + shared {}) x expert_ffn {} = {}; efficiencies are per GPU",
                                   m->top_k, m->shared_experts, m->expert_ffn(), cfg.shape.ffn));
   EfficiencyFit fit = fit_decode_roofline(r.decode, r.stream_bandwidth_bytes_per_s, r.gemm_flops_per_s);
-  double prefill_rate = prefill_flops(cfg.shape, cfg.shape.layers, r.prefill_tokens) / r.prefill_s;
-  // Efficiencies are relative to the catalog entry's spec figures when --gpu names one of
-  // the same kind (a GPU probed with CUDA at a tensor-core precision, or a catalog CPU entry
-  // probed on the CPU); otherwise to what this device's own streaming kernel and large GEMM
-  // reached, which the performance model does not use.
-  double ref_bw = r.stream_bandwidth_bytes_per_s, ref_fl = r.gemm_flops_per_s;
-  std::string ref_source = fmt::format("measured on this device: {} streaming kernel, large GEMM",
-                                       backend == "cuda" ? "triad" : "STREAM triad");
+  const double prefill_rate = probe_prefill_flops_per_s(cfg.shape, r);
   const GpuSpec* spec = cat && !o.gpu.empty() ? cat->find_gpu(o.gpu) : nullptr;
-  const bool gpu_match = spec && spec->device == "gpu" && backend == "cuda" &&
-                         (cfg.precision == "bf16" || cfg.precision == "fp16");
-  const bool cpu_match = spec && spec->device == "cpu" && backend == "cpu";
-  if (gpu_match || cpu_match) {
-    ref_bw = spec->hbm_gb_per_s * bytes_per_gb;
-    ref_fl = spec->bf16_tflops * 1e12;
-    ref_source = fmt::format("catalog gpu {} (calib/catalog.yaml line {}: {} GB/s, {} TFLOPS {})", spec->id, spec->line,
-                             spec->hbm_gb_per_s, spec->bf16_tflops, cpu_match ? "fp32" : "bf16");
-  } else if (spec) {
-    progress(fmt::format("efficiencies are relative to this device's own measurements, not to catalog gpu {} "
-                         "(that needs --backend cuda at bf16 or fp16{})",
-                         spec->id, spec->device == "cpu" ? ", or --backend cpu for a catalog cpu entry" : ""));
-  }
+  const ProbeReference ref = probe_reference(r, backend == "cuda" ? ProbeBackend::cuda : ProbeBackend::cpu,
+                                             cfg.precision, spec, "calib/catalog.yaml");
+  if (!ref.not_catalog_why.empty()) progress(ref.not_catalog_why);
   // An efficiency above 1 means the reference is wrong for this device: on the CPU the
   // bandwidth is then measured again as a STREAM-style copy of the bytes a decode step moves
   // (at most 1 GiB per array); the CUDA probe's own streaming kernels already ran.
@@ -327,8 +310,8 @@ int run_calibrate(const Globals& g, RunOptions o) {
     return probe::stream_copy_bytes_per_s(std::size_t(copy_bytes), cfg.repeats);
   };
   std::vector<std::string> findings;
-  c.efficiencies = bounded_efficiencies(fit, ref_bw, ref_fl, ref_source, prefill_rate, measure_copy,
-                                        r.gemm_flops_per_s, findings);
+  c.efficiencies = bounded_efficiencies(fit, ref.bandwidth_bytes_per_s, ref.flops_per_s, ref.source, prefill_rate,
+                                        measure_copy, r.gemm_flops_per_s, findings);
   for (const auto& f : findings) {
     progress(f);
     r.notes.push_back(f);
@@ -387,7 +370,7 @@ void check_result_model(const std::optional<Catalog>& cat, const ImportOptions& 
 
 int import_calibrate(const Globals& g, const ImportOptions& o) {
   Calibration base;
-  base.kind = "import";
+  base.kind = CalibrationKind::import;
   base.created = utc_now();
   base.host = host_name();
   base.probe_version = std::string("plan ") + PLAN_VERSION;
@@ -442,7 +425,7 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
     };
     supply(s.mean_input_tokens, o.input_len, "--input-len");
     supply(s.mean_output_tokens, o.output_len, "--output-len");
-    if (s.tool == "vllm-bench-throughput" && s.mean_input_tokens && s.mean_output_tokens && s.requests_per_s)
+    if (s.tool == ServingFormat::vllm_throughput && s.mean_input_tokens && s.mean_output_tokens && s.requests_per_s)
       s.output_tokens_per_s = *s.requests_per_s * *s.mean_output_tokens;
     c.serving = s;
     files.push_back(std::move(c));
@@ -451,7 +434,8 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
   // Paths: one file, or with `all` one per benchmark (in -o DIRECTORY when given).
   for (std::size_t i = 0; i < files.size(); ++i) {
     Calibration& c = files[i];
-    const std::string source = all ? fmt::format("{}-b{}", c.serving->tool, i + 1) : c.serving->tool;
+    const std::string tool = serving_format_name(c.serving->tool);
+    const std::string source = all ? fmt::format("{}-b{}", tool, i + 1) : tool;
     if (!all) {
       c.path = o.out.empty() ? default_output(g, c, source) : o.out;
     } else if (o.out.empty()) {

@@ -24,33 +24,6 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Adds the price lines behind each option's change when the two sheets differ.
-void add_price_reasons(CompareDiff& d, const Profile& pa, const PriceSheet& sa, const Profile& pb,
-                       const PriceSheet& sb) {
-  if (sa.sha256 == sb.sha256) return;
-  for (auto& od : d.options) {
-    const Option* oa = pa.find_option(od.id);
-    const Option* ob = pb.find_option(od.id);
-    if (!oa || !ob) continue;
-    auto changes = price_changes(*oa, sa, sb);
-    od.why.insert(od.why.begin(), changes.begin(), changes.end());
-  }
-}
-// Adds the option settings that differ between two profiles.
-void add_option_reasons(CompareDiff& d, const Profile& pa, const Profile& pb) {
-  for (auto& od : d.options) {
-    const Option* a = pa.find_option(od.id);
-    const Option* b = pb.find_option(od.id);
-    if (!a || !b) continue;
-    std::vector<std::string> why;
-    auto cmp = [&](const char* what, const std::string& x, const std::string& y) {
-      if (x != y) why.push_back(fmt::format("option {}: {} -> {}", what, x, y));
-    };
-    cmp("kind", to_string(a->kind()), to_string(b->kind()));
-    for (const auto& c : option_settings(*a, *b)) cmp(c.key.c_str(), c.before, c.after);
-    od.why.insert(od.why.begin(), why.begin(), why.end());
-  }
-}
 }  // namespace
 
 void setup_diff(CLI::App& app, Registry& reg) {

@@ -1,15 +1,13 @@
 // plan prices list | show VERSION | verify | import SPEC -o FILE: the versioned price sheets.
 #include <algorithm>
-#include <cctype>
-#include <cstdint>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <map>
 
 #include "common.hpp"
 #include "plan/io/files.hpp"
 #include "plan/io/loaders.hpp"
+#include "plan/io/manifest.hpp"
 #include "plan/io/price_import.hpp"
 #include "plan/report/escape.hpp"
 #include "plan/core/options/price_sheet_lint.hpp"
@@ -19,70 +17,24 @@
 namespace plan::cli {
 namespace {
 
-// pricing/MANIFEST.sha256, in sha256sum's format: "HEX  FILENAME" per line ('*' before the
-// name, sha256sum's binary marker, is accepted). Blank lines and lines starting '#' are skipped.
-std::map<std::string, std::string> read_manifest(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(SourceLoc{path, 0, 0}, "cannot open file (expected the price-sheet manifest)");
-  // One line per released sheet: a manifest this large is not one.
-  constexpr std::uintmax_t max_manifest_bytes = 1u << 20;
-  std::error_code ec;
-  if (std::filesystem::file_size(path, ec) > max_manifest_bytes && !ec)
-    throw Error(SourceLoc{path, 0, 0}, fmt::format("file is larger than {} bytes (expected a manifest of one line per sheet)",
-                                                   max_manifest_bytes));
-  std::map<std::string, std::string> out;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    auto bad = [&](const std::string& what) {
-      return Error(SourceLoc{path, n, 1}, fmt::format("{} (expected \"SHA256  FILENAME\", 64 hex digits, two spaces)", what));
-    };
-    if (line.size() < 67 || line[64] != ' ' || (line[65] != ' ' && line[65] != '*')) throw bad("malformed manifest line");
-    std::string hex = line.substr(0, 64);
-    if (!std::all_of(hex.begin(), hex.end(), [](unsigned char c) { return std::isxdigit(c) != 0; }))
-      throw bad("checksum is not hexadecimal");
-    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    std::string name = line.substr(66);
-    if (name.empty() || name.find('/') != std::string::npos) throw bad(fmt::format("file name '{}' is not a plain file name", name));
-    if (!out.emplace(name, hex).second) throw bad(fmt::format("file '{}' is listed twice", name));
-  }
-  return out;
-}
-
-// Compares every sheet in `dir` with the manifest. Returns the report, each line's file name
-// preceded by `prefix`, and whether all match.
-std::pair<std::string, bool> verify_sheets(const std::string& dir, const std::string& prefix = "") {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw Error(SourceLoc{dir, 0, 0}, "price-sheet directory not found");
-  auto manifest = read_manifest(dir + "/MANIFEST.sha256");
-  std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.path().extension() == ".yaml") files.push_back(e.path().filename().string());
-  }
-  for (const auto& [name, hex] : manifest) {
-    if (std::find(files.begin(), files.end(), name) == files.end()) files.push_back(name);
-  }
-  std::sort(files.begin(), files.end());
+// The `plan prices verify` lines of one directory, each file name preceded by `prefix`, and
+// whether every file matches the manifest.
+std::pair<std::string, bool> render_verification(const std::vector<io::SheetVerification>& files,
+                                                 const std::string& prefix = "") {
   std::string out;
   bool all_ok = true;
-  for (const auto& name : files) {
-    const std::string path = dir + "/" + name;
-    auto it = manifest.find(name);
+  for (const auto& v : files) {
     std::string status;
-    if (it == manifest.end()) {
-      status = "NOT IN MANIFEST";
-    } else if (!fs::exists(path, ec)) {
-      status = "MISSING";
-    } else {
-      std::string got = io::sha256_file(path);
-      status = got == it->second ? "ok" : fmt::format("CHANGED (manifest {}, file {})", it->second, got);
+    switch (v.check) {
+      case io::SheetCheck::ok: status = "ok"; break;
+      case io::SheetCheck::changed:
+        status = fmt::format("CHANGED (manifest {}, file {})", v.manifest_sha256, v.file_sha256);
+        break;
+      case io::SheetCheck::missing: status = "MISSING"; break;
+      case io::SheetCheck::not_in_manifest: status = "NOT IN MANIFEST"; break;
     }
-    all_ok = all_ok && status == "ok";
-    out += fmt::format("{}{}: {}\n", prefix, name, status);
+    all_ok = all_ok && v.check == io::SheetCheck::ok;
+    out += fmt::format("{}{}: {}\n", prefix, v.file, status);
   }
   return {out, all_ok};
 }
@@ -123,12 +75,12 @@ void setup_prices(CLI::App& app, Registry& reg) {
                 "against pricing/hardware/MANIFEST.sha256: one line per file, ok / CHANGED / NOT IN MANIFEST / "
                 "MISSING; exit 1 unless all are ok");
   reg.add(verify, [&g = reg.globals]() {
-    auto [report, all_ok] = verify_sheets(g.pricing_dir());
+    auto [report, all_ok] = render_verification(io::verify_sheets(g.pricing_dir()));
     // Hardware price lists (owned servers) are released and never edited, like sheets.
     const std::string hardware = g.pricing_dir() + "/hardware";
     std::error_code ec;
     if (std::filesystem::is_directory(hardware, ec)) {
-      auto [hw_report, hw_ok] = verify_sheets(hardware, "hardware/");
+      auto [hw_report, hw_ok] = render_verification(io::verify_sheets(hardware), "hardware/");
       report += hw_report;
       all_ok = all_ok && hw_ok;
     }

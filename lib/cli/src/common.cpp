@@ -24,11 +24,10 @@ void add_window_args(CLI::App& sub, WindowArgs& w) {
 
 void apply_window(Profile& p, const WindowArgs& w) {
   if (!w.start.empty()) {
-    int year = 0, month = 0;
-    if (!parse_year_month(w.start, year, month))
+    p.horizon.start = YearMonth::parse(w.start);
+    if (!p.horizon.start)
       throw Error(fmt::format("--start '{}' is not a month (expected YYYY-MM, month 01 to 12)", w.start),
                   ExitCode::usage_error);
-    p.horizon.start = w.start;
   }
   if (w.months > 0) {
     if (!p.horizon.monthly_volume_scale.empty() &&

@@ -25,7 +25,8 @@ struct Globals {
   std::optional<std::string> user_dir;  // the user's own files ($XDG_DATA_HOME/plan); none without HOME
   std::vector<std::string> calibrations;  // --calibration: use these files instead of calib/results/
   bool no_calibration = false;            // --no-calibration: catalog figures only
-  std::string today;                      // --today / PLAN_TODAY, else the system date (YYYY-MM-DD)
+  std::string today_arg;                  // --today / PLAN_TODAY as given (YYYY-MM-DD), or empty
+  Date today;                             // today_arg parsed, else the system date
   std::string pricing_dir() const { return data_dir + "/pricing"; }
   std::string calib_dir() const { return data_dir + "/calib"; }
   // Directories of calibration results, read in this order: the data directory's, then the user's.

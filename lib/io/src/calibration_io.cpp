@@ -56,7 +56,7 @@ std::string render_calibration(const Calibration& c) {
   std::string o;
   o += "# plan calibration file (format: docs/calibration.md)\n";
   o += fmt::format("format_version: {}\n", c.format_version);
-  o += fmt::format("kind: {}\n", c.kind);
+  o += fmt::format("kind: {}\n", to_string(c.kind));
   o += fmt::format("created: {}\n", q(c.created));
   o += fmt::format("host: {}\n", q(c.host));
   o += fmt::format("probe_version: {}\n", q(c.probe_version));
@@ -121,7 +121,7 @@ std::string render_calibration(const Calibration& c) {
   if (c.serving) {
     const ServingMeasurement& s = *c.serving;
     o += "serving:\n";
-    o += fmt::format("  tool: {}\n", s.tool);
+    o += fmt::format("  tool: {}\n", serving_format_name(s.tool));
     o += fmt::format("  source_file: {}\n", q(s.source_file));
     o += fmt::format("  source_sha256: {}\n", s.source_sha256);
     if (s.tool_model) o += fmt::format("  model_in_file: {}\n", q(*s.tool_model));
@@ -176,7 +176,8 @@ Calibration parse_calibration(const std::string& file, const std::string& text) 
   Calibration c;
   c.path = file;
   c.format_version = top.integer("format_version", 1, 1);
-  c.kind = one_of(file, top, "kind", {"probe", "import"});
+  c.kind = one_of(file, top, "kind", {"probe", "import"}) == "import" ? CalibrationKind::import
+                                                                     : CalibrationKind::probe;
   c.created = top.str("created");
   c.host = top.str("host");
   c.probe_version = top.str("probe_version");
@@ -274,7 +275,8 @@ Calibration parse_calibration(const std::string& file, const std::string& text) 
   if (auto sn = top.opt_node("serving")) {
     Map m(file, *sn, "'serving'");
     ServingMeasurement s;
-    s.tool = one_of(file, m, "tool", {"vllm-bench-serve", "vllm-bench-throughput", "guidellm"});
+    s.tool = *serving_format_from_name(
+        one_of(file, m, "tool", {"vllm-bench-serve", "vllm-bench-throughput", "guidellm"}));
     s.source_file = m.str("source_file");
     s.source_sha256 = m.str("source_sha256");
     if (s.source_sha256.size() != 64 || s.source_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
@@ -307,9 +309,9 @@ Calibration parse_calibration(const std::string& file, const std::string& text) 
   top.finish();
 
   // What each kind must hold.
-  if (c.kind == "probe" && !(c.probe && c.fit && c.efficiencies))
+  if (c.kind == CalibrationKind::probe && !(c.probe && c.fit && c.efficiencies))
     throw Error(top.loc(), "a 'probe' calibration lacks device, measurement, fit or efficiencies (expected all four)");
-  if (c.kind == "import" && !c.serving)
+  if (c.kind == CalibrationKind::import && !c.serving)
     throw Error(top.loc(), "an 'import' calibration lacks 'serving' (expected the imported measurement)");
   return c;
 }
@@ -350,15 +352,6 @@ std::optional<Calibration> find_calibration(const std::string& dir, const Calibr
 
 // ---------------------------------------------------------------------------------------
 // Importers.
-
-const char* serving_format_name(ServingFormat f) {
-  switch (f) {
-    case ServingFormat::vllm_serve: return "vllm-bench-serve";
-    case ServingFormat::vllm_throughput: return "vllm-bench-throughput";
-    case ServingFormat::guidellm: return "guidellm";
-  }
-  return "?";
-}
 
 namespace {
 
@@ -437,7 +430,7 @@ std::optional<std::string> opt_name(const json& root, std::initializer_list<cons
 
 ServingMeasurement parse_vllm_serve(const std::string& file, std::string_view text, const json& root) {
   ServingMeasurement s;
-  s.tool = serving_format_name(ServingFormat::vllm_serve);
+  s.tool = ServingFormat::vllm_serve;
   Fields f(file, text, root, "");
   s.duration_s = f.req({"duration"});
   double completed = f.req({"completed"});
@@ -480,7 +473,7 @@ ServingMeasurement parse_vllm_serve(const std::string& file, std::string_view te
 
 ServingMeasurement parse_vllm_throughput(const std::string& file, std::string_view text, const json& root) {
   ServingMeasurement s;
-  s.tool = serving_format_name(ServingFormat::vllm_throughput);
+  s.tool = ServingFormat::vllm_throughput;
   Fields f(file, text, root, "");
   s.duration_s = f.req({"elapsed_time"});
   s.requests = f.req({"num_requests"});
@@ -513,7 +506,7 @@ ServingMeasurement parse_guidellm(const std::string& file, std::string_view text
     throw Error(json_key_loc(file, text, "benchmarks"),
                 fmt::format("malformed GuideLLM benchmark {} (expected each benchmark to be a mapping with 'metrics')", i));
   ServingMeasurement s;
-  s.tool = serving_format_name(ServingFormat::guidellm);
+  s.tool = ServingFormat::guidellm;
   std::string prefix = fmt::format("benchmarks[{}].metrics", i - 1);
   Fields f(file, text, b.at("metrics"), prefix);
   auto ok = [](const char* metric, const char* stat) { return std::vector<std::string>{metric, "successful", stat}; };
@@ -576,8 +569,10 @@ ServingMeasurement parse_root(const std::string& file, std::string_view text, co
                 "`vllm bench throughput --output-json` JSON with elapsed_time and tokens_per_second, or a GuideLLM "
                 "benchmarks.json with a 'benchmarks' list)");
   }
-  if (guidellm_index && s.tool != serving_format_name(ServingFormat::guidellm))
-    throw Error(SourceLoc{file, 0, 0}, fmt::format("--benchmark-index applies to GuideLLM files, and this is a {} result", s.tool),
+  if (guidellm_index && s.tool != ServingFormat::guidellm)
+    throw Error(SourceLoc{file, 0, 0},
+                fmt::format("--benchmark-index applies to GuideLLM files, and this is a {} result",
+                            serving_format_name(s.tool)),
                 ExitCode::usage_error);
   return s;
 }

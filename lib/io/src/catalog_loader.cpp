@@ -112,9 +112,10 @@ GpuSpec read_gpu(const Catalog& c, Map& m) {
   GpuSpec g;
   g.id = m.str("id");
   g.name = m.opt_str("name").value_or(g.id);
-  g.device = m.opt_str("device").value_or("gpu");
-  if (g.device != "gpu" && g.device != "cpu")
-    throw Error(m.key_loc("device"), fmt::format("{} has device '{}' (expected gpu or cpu)", m.what(), g.device));
+  const std::string device = m.opt_str("device").value_or("gpu");
+  if (device != "gpu" && device != "cpu")
+    throw Error(m.key_loc("device"), fmt::format("{} has device '{}' (expected gpu or cpu)", m.what(), device));
+  g.device = device == "cpu" ? DeviceKind::cpu : DeviceKind::gpu;
   g.memory_gib = m.num("memory_gib", Range::positive(max_figure));
   g.hbm_gb_per_s = m.num("hbm_gb_per_s", Range::positive(max_figure));
   g.bf16_tflops = m.num("bf16_tflops", Range::positive(max_figure));

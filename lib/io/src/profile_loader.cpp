@@ -345,10 +345,9 @@ Horizon read_horizon(const std::string& file, const Node& n) {
   h.loc = m.loc();
   h.months = m.opt_integer("months", 1, 600).value_or(12);
   if (auto s = m.opt_str("start")) {
-    int y = 0, mo = 0;
-    if (!parse_year_month(*s, y, mo))
+    h.start = YearMonth::parse(*s);
+    if (!h.start)
       throw Error(m.key_loc("start"), fmt::format("'start' in horizon is '{}' (expected YYYY-MM, month 01 to 12)", *s));
-    h.start = *s;
   }
   if (m.has("growth_per_month") && m.has("monthly_volume_scale"))
     throw Error(m.key_loc("monthly_volume_scale"),

@@ -42,7 +42,8 @@ std::string probe_text(const Calibration& c) {
 
 std::string serving_text(const Calibration& c) {
   const ServingMeasurement& s = *c.serving;
-  std::string o = fmt::format("imported {} result {} (sha256 {})\n", s.tool, s.source_file, s.source_sha256);
+  std::string o = fmt::format("imported {} result {} (sha256 {})\n", serving_format_name(s.tool), s.source_file,
+                              s.source_sha256);
   if (s.tool_model) o += fmt::format("model in file: {}\n", *s.tool_model);
   if (s.tool_tokenizer) o += fmt::format("tokenizer in file: {}\n", *s.tool_tokenizer);
   o += render_model_check(c);
@@ -83,8 +84,8 @@ std::string serving_text(const Calibration& c) {
 }  // namespace
 
 std::string render_calibration(const Calibration& c) {
-  std::string o = fmt::format("calibration {} ({}, created {} on {}, {})\n", c.path.empty() ? "-" : c.path, c.kind,
-                              c.created, c.host, c.probe_version);
+  std::string o = fmt::format("calibration {} ({}, created {} on {}, {})\n", c.path.empty() ? "-" : c.path,
+                              to_string(c.kind), c.created, c.host, c.probe_version);
   o += fmt::format("model {}, gpu {}, precision {}, tp {}, parallel {}\n", c.model, c.gpu, c.precision, c.tp,
                    to_string(c.parallel));
   if (c.probe) o += probe_text(c);
@@ -203,8 +204,8 @@ std::string render_calibration_list(const std::vector<CalibrationListEntry>& ent
     if (c.serving && c.serving->model_check == ModelCheck::forced)
       model += fmt::format(" (forced: file is for {})",
                            c.serving->tool_model.value_or(c.serving->tool_tokenizer.value_or("?")));
-    t.add_row({e.file, c.kind, model, c.gpu, c.precision, fmt::format("{} {}", c.tp, to_string(c.parallel)), ebw, efl,
-               tfix, tps, c.created});
+    t.add_row({e.file, to_string(c.kind), model, c.gpu, c.precision, fmt::format("{} {}", c.tp, to_string(c.parallel)),
+               ebw, efl, tfix, tps, c.created});
   }
   return (std::any_of(entries.begin(), entries.end(), [](const CalibrationListEntry& e) { return bool(e.calibration); })
               ? t.render_text()

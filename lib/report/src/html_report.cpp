@@ -172,7 +172,7 @@ std::string recommendation_card(const Recommendation& r) {
     const Plan& b = r.plans[*r.best];
     out += fmt::format("<div class=\"head\"><b>{}</b><span class=\"kind\">{}</span><span class=\"cost\">{} USD/month</span>"
                        "</div>\n",
-                       esc(b.id), esc(b.result ? to_string(b.result->kind) : (b.id == "split" ? "split" : "hybrid")),
+                       esc(b.id), esc(plan_kind(b)),
                        usd(b.monthly_cost_usd));
   } else {
     out += "<div class=\"head\"><b>No feasible plan</b></div>\n";

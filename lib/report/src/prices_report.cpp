@@ -123,18 +123,19 @@ std::string render_sheet_diff(const PriceSheet& a, const PriceSheet& b, const Sh
   std::string o = fmt::format("plan prices diff: A = {} ({}, effective {}), B = {} ({}, effective {})\n", a.version,
                               a.path, a.effective_date, b.version, b.path, b.effective_date);
   for (const auto& e : d.entries) {
-    if (e.status == "changed") {
-      o += fmt::format("{} {}: changed\n", e.kind, e.id);
+    if (e.status == EntryStatus::changed) {
+      o += fmt::format("{} {}: changed\n", to_string(e.kind), e.id);
       for (const auto& l : e.lines) o += fmt::format("  {}\n", l);
     } else {
-      o += fmt::format("{} {}: {} ({})\n", e.kind, e.id, e.status, e.lines.empty() ? "" : e.lines.front());
+      o += fmt::format("{} {}: {} ({})\n", to_string(e.kind), e.id, to_string(e.status),
+                       e.lines.empty() ? "" : e.lines.front());
     }
   }
-  auto count = [&](const char* status) {
+  auto count = [&](EntryStatus status) {
     return std::count_if(d.entries.begin(), d.entries.end(), [&](const auto& e) { return e.status == status; });
   };
-  o += fmt::format("{} changed, {} added, {} removed, {} unchanged\n", count("changed"), count("added"),
-                   count("removed"), d.unchanged);
+  o += fmt::format("{} changed, {} added, {} removed, {} unchanged\n", count(EntryStatus::changed),
+                   count(EntryStatus::added), count(EntryStatus::removed), d.unchanged);
   return terminal_text(o);
 }
 

@@ -54,11 +54,6 @@ const OptionProjection* find(const Projection& p, const std::string& id) {
   return nullptr;
 }
 
-std::string plan_kind(const Plan& p) {
-  if (p.result) return to_string(p.result->kind);
-  return p.id == "split" ? "split" : "hybrid";
-}
-
 // The sentences of "what would change the answer".
 std::vector<std::string> changes(const ExecutiveSummary& sum, const Recommendation& r, const Sweep* sweep,
                                  const Projection* projection, const RiskResult* risk,

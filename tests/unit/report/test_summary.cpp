@@ -131,6 +131,7 @@ TEST_CASE("executive_summary: figures are the projection's, savings its differen
 
   // A recommended plan that is not among the projected options has no horizon figures.
   r.plans[0].id = "split";
+  r.plans[0].shape = PlanShape::split;
   const ExecutiveSummary split = executive_summary(r, nullptr, &p, nullptr, std::nullopt);
   CHECK(split.kind == "split");
   CHECK_FALSE(split.projected);

@@ -69,6 +69,8 @@ std::string Catalog::model_ids() const { return join_ids(models); }
 std::string Catalog::gpu_ids() const { return join_ids(gpus); }
 std::string Catalog::precision_ids() const { return join_ids(precisions); }
 
+const char* to_string(DeviceKind d) { return d == DeviceKind::cpu ? "cpu" : "gpu"; }
+
 std::string cite(const ModelArch& m) {
   const std::string& file = m.file.empty() ? std::string("calib/catalog.yaml") : m.file;
   return m.line > 0 ? fmt::format("{}:{}", file, m.line) : file;

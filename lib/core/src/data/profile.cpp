@@ -126,21 +126,4 @@ double Horizon::volume_scale(int m) const {
   return std::pow(1.0 + growth_per_month, m);
 }
 
-bool parse_year_month(const std::string& s, int& year, int& month) {
-  if (s.size() != 7 || s[4] != '-') return false;
-  for (std::size_t i = 0; i < 7; ++i) {
-    if (i != 4 && (s[i] < '0' || s[i] > '9')) return false;
-  }
-  year = std::stoi(s.substr(0, 4));
-  month = std::stoi(s.substr(5, 2));
-  return year >= 1900 && month >= 1 && month <= 12;
-}
-
-std::string add_months(int year, int month, int months) {
-  int idx = year * 12 + (month - 1) + months;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", idx / 12, idx % 12 + 1);
-  return buf;
-}
-
 }  // namespace plan

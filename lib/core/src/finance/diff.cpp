@@ -258,7 +258,7 @@ std::vector<std::string> instance_changes(const GpuInstance& x, const GpuInstanc
 
 // One kind of entry: A's entries in order (changed or removed), then those only B has.
 template <class Entry, class Changes>
-void diff_entries(const char* kind, const std::vector<Entry>& xs, const std::vector<Entry>& ys, const PriceSheet& a,
+void diff_entries(SheetEntryKind kind, const std::vector<Entry>& xs, const std::vector<Entry>& ys, const PriceSheet& a,
                   const PriceSheet& b, Changes changes, SheetDiff& d) {
   auto find = [](const std::vector<Entry>& v, const std::string& id) -> const Entry* {
     for (const auto& e : v)
@@ -269,22 +269,40 @@ void diff_entries(const char* kind, const std::vector<Entry>& xs, const std::vec
     if (const Entry* y = find(ys, x.id)) {
       auto lines = changes(x, *y, a, b);
       if (lines.empty()) ++d.unchanged;
-      else d.entries.push_back({kind, x.id, "changed", std::move(lines)});
+      else d.entries.push_back({kind, x.id, EntryStatus::changed, std::move(lines)});
     } else {
-      d.entries.push_back({kind, x.id, "removed", {a.cite(x.line)}});
+      d.entries.push_back({kind, x.id, EntryStatus::removed, {a.cite(x.line)}});
     }
   }
   for (const auto& y : ys)
-    if (!find(xs, y.id)) d.entries.push_back({kind, y.id, "added", {b.cite(y.line)}});
+    if (!find(xs, y.id)) d.entries.push_back({kind, y.id, EntryStatus::added, {b.cite(y.line)}});
 }
 
 }  // namespace
 
+const char* to_string(SheetEntryKind k) {
+  switch (k) {
+    case SheetEntryKind::api_model: return "api model";
+    case SheetEntryKind::managed_offering: return "managed offering";
+    case SheetEntryKind::gpu_instance: return "gpu instance";
+  }
+  return "?";
+}
+
+const char* to_string(EntryStatus s) {
+  switch (s) {
+    case EntryStatus::changed: return "changed";
+    case EntryStatus::added: return "added";
+    case EntryStatus::removed: return "removed";
+  }
+  return "?";
+}
+
 SheetDiff diff_sheets(const PriceSheet& a, const PriceSheet& b) {
   SheetDiff d;
-  diff_entries("api model", a.api_models, b.api_models, a, b, api_changes, d);
-  diff_entries("managed offering", a.managed, b.managed, a, b, managed_changes, d);
-  diff_entries("gpu instance", a.gpu_instances, b.gpu_instances, a, b, instance_changes, d);
+  diff_entries(SheetEntryKind::api_model, a.api_models, b.api_models, a, b, api_changes, d);
+  diff_entries(SheetEntryKind::managed_offering, a.managed, b.managed, a, b, managed_changes, d);
+  diff_entries(SheetEntryKind::gpu_instance, a.gpu_instances, b.gpu_instances, a, b, instance_changes, d);
   return d;
 }
 
@@ -329,6 +347,33 @@ std::vector<SettingChange> option_settings(const Option& a, const Option& b) {
   for (std::size_t i = 0; i < sa.size(); ++i)
     if (sa[i].second != sb[i].second) out.push_back({sa[i].first, sa[i].second, sb[i].second});
   return out;
+}
+
+void add_price_reasons(CompareDiff& d, const Profile& pa, const PriceSheet& sa, const Profile& pb,
+                       const PriceSheet& sb) {
+  if (sa.sha256 == sb.sha256) return;
+  for (auto& od : d.options) {
+    const Option* oa = pa.find_option(od.id);
+    const Option* ob = pb.find_option(od.id);
+    if (!oa || !ob) continue;
+    auto changes = price_changes(*oa, sa, sb);
+    od.why.insert(od.why.begin(), changes.begin(), changes.end());
+  }
+}
+
+void add_option_reasons(CompareDiff& d, const Profile& pa, const Profile& pb) {
+  for (auto& od : d.options) {
+    const Option* a = pa.find_option(od.id);
+    const Option* b = pb.find_option(od.id);
+    if (!a || !b) continue;
+    std::vector<std::string> why;
+    auto cmp = [&](const std::string& what, const std::string& x, const std::string& y) {
+      if (x != y) why.push_back(fmt::format("option {}: {} -> {}", what, x, y));
+    };
+    cmp("kind", to_string(a->kind()), to_string(b->kind()));
+    for (const auto& c : option_settings(*a, *b)) cmp(c.key, c.before, c.after);
+    od.why.insert(od.why.begin(), why.begin(), why.end());
+  }
 }
 
 }  // namespace plan

@@ -54,15 +54,14 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
   out.months = h.months;
   out.discount_rate_per_year = h.discount_rate_per_year;
   out.tokens_per_day_today = p.tokens_per_day();
-  int year = 0, month = 0;
   // Without a start month: the current month (the sheet's "today", which --today or
   // PLAN_TODAY pins), else the month of the sheet's effective date.
-  const std::string& fallback = sheet.today.empty() ? sheet.effective_date : sheet.today;
-  std::string start = h.start.value_or(fallback.substr(0, std::min<std::size_t>(7, fallback.size())));
-  if (!parse_year_month(start, year, month))
+  const auto start = horizon_start(p, sheet);
+  if (!start)
     throw Error(h.loc, fmt::format("projection start '{}' is not a month (expected horizon start: YYYY-MM, or a "
-                                   "date YYYY-MM-DD for today)", start));
-  out.start = add_months(year, month, 0);
+                                   "date YYYY-MM-DD for today)",
+                                   sheet.effective_date.substr(0, std::min<std::size_t>(7, sheet.effective_date.size()))));
+  out.start = start->str();
   out.baseline = baseline.empty() ? p.options.front().id : baseline;
   if (!p.find_option(out.baseline)) {
     std::vector<std::string> ids;
@@ -82,7 +81,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
     std::vector<int> needed;
     // An offering that retires within the horizon is replaced by its successor from the
     // month it retires.
-    const auto sw = successor_switch(o, sheet, out.start, h.months);
+    const auto sw = successor_switch(o, sheet, *start, h.months);
     std::unique_ptr<OptionEvaluator> succ_eval;
     if (sw) {
       succ_eval = std::make_unique<OptionEvaluator>(p, sheet, sw->option, perf);
@@ -128,7 +127,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       if (last_expiry > h.months)
         op.notes.push_back(fmt::format("commitments run to {} ({} months beyond the horizon); those months are owed "
                                        "but not shown",
-                                       add_months(year, month, last_expiry - 1), last_expiry - h.months));
+                                       start->plus(last_expiry - 1).str(), last_expiry - h.months));
     } else {
       paid_blocks = needed_blocks;
     }
@@ -140,7 +139,7 @@ Projection project(const Profile& p, const PriceSheet& sheet, const ReplicaModel
       const OptionResult& r = rs[static_cast<std::size_t>(m)];
       MonthLine line;
       line.index = m;
-      line.month = add_months(year, month, m);
+      line.month = start->plus(m).str();
       line.volume_scale = h.volume_scale(m);
       line.tokens = r.monthly_tokens;
       line.requests = r.monthly_requests;

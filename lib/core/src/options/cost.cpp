@@ -88,28 +88,36 @@ TokenCost scaled(const TokenCost& c, double factor) {
   return s;
 }
 
-std::string horizon_start(const Profile& p, const PriceSheet& sheet) {
-  return p.horizon.start.value_or(sheet.effective_date.substr(0, 7));
+std::optional<YearMonth> horizon_start(const Profile& p, const PriceSheet& sheet) {
+  if (p.horizon.start) return p.horizon.start;
+  if (sheet.today) return sheet.today->year_month();
+  if (auto effective = Date::parse(sheet.effective_date)) return effective->year_month();
+  return std::nullopt;
 }
 
-std::optional<int> retirement_month(const std::optional<std::string>& retires, const std::string& start, int months) {
-  int y = 0, m = 0, ry = 0, rm = 0;
-  if (!retires || retires->size() < 7 || !parse_year_month(start, y, m) || !parse_year_month(retires->substr(0, 7), ry, rm))
-    return std::nullopt;
-  const int k = (ry - y) * 12 + (rm - m) + 1;
+std::optional<int> retirement_month(const std::optional<std::string>& retires, YearMonth start, int months) {
+  const auto day = retires ? Date::parse(*retires) : std::nullopt;
+  if (!day) return std::nullopt;
+  const int k = day->year_month().months_since(start) + 1;
   if (k < 1 || k > months) return std::nullopt;
   return k;
+}
+
+bool retires_within_horizon(const std::optional<std::string>& retires, const Profile& p, const PriceSheet& sheet) {
+  const auto start = horizon_start(p, sheet);
+  return start && retirement_month(retires, *start, p.horizon.months);
 }
 
 std::optional<std::string> retirement_finding(const std::string& id, const std::optional<std::string>& retires,
                                               const Profile& p, const PriceSheet& sheet,
                                               const std::string& successor_cost) {
-  const std::string start = horizon_start(p, sheet);
-  const auto k = retirement_month(retires, start, p.horizon.months);
+  const auto start = horizon_start(p, sheet);
+  if (!start) return std::nullopt;
+  const auto k = retirement_month(retires, *start, p.horizon.months);
   if (!k) return std::nullopt;
   std::string out = fmt::format("{} retires on {}: month {} ({}) of the {}-month horizon from {}; plan a migration "
                                 "before then",
-                                id, *retires, *k, retires->substr(0, 7), p.horizon.months, start);
+                                id, *retires, *k, retires->substr(0, 7), p.horizon.months, start->str());
   if (!successor_cost.empty()) out += "; " + successor_cost;
   return out;
 }
@@ -129,8 +137,7 @@ std::optional<std::string> retired_reason(const std::string& id, const std::opti
   return out;
 }
 
-std::optional<SuccessorSwitch> successor_switch(const Option& o, const PriceSheet& sheet, const std::string& start,
-                                                int months) {
+std::optional<SuccessorSwitch> successor_switch(const Option& o, const PriceSheet& sheet, YearMonth start, int months) {
   std::string id;
   std::optional<std::string> retires, successor;
   SuccessorSwitch sw{o, 0, ""};

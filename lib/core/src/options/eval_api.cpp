@@ -53,7 +53,7 @@ void evaluate(const Option& o, const ApiOption& a, const EvalContext& c, OptionR
   const ApiModel* m = c.sheet.find_api(off->sheet_id);
   std::string successor_cost;
   if (m->successor && c.what_if_findings &&
-      retirement_month(m->retires, horizon_start(c.profile, c.sheet), c.profile.horizon.months))
+      retires_within_horizon(m->retires, c.profile, c.sheet))
     successor_cost = successor_cost_text(o, *m->successor, c);
   if (auto f = retirement_finding(m->id, m->retires, c.profile, c.sheet, successor_cost)) r.notes.push_back(*f);
   evaluate_token_option(*off, c, r);

@@ -69,7 +69,7 @@ void evaluate(const Option& o, const ManagedOption& mo, const EvalContext& c, Op
   if (auto why = retired_reason(m->id, m->retires, c.sheet, m->line, m->successor)) return infeasible(r, *why);
   std::string successor_cost;
   if (m->successor && mo.mode == ManagedMode::on_demand && c.what_if_findings &&
-      retirement_month(m->retires, horizon_start(c.profile, c.sheet), c.profile.horizon.months))
+      retires_within_horizon(m->retires, c.profile, c.sheet))
     successor_cost = successor_cost_text(o, *m->successor, c);
   if (auto f = retirement_finding(m->id, m->retires, c.profile, c.sheet, successor_cost)) r.notes.push_back(*f);
   const auto discount = discount_for(c.profile, o, m->provider);

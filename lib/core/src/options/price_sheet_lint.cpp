@@ -98,7 +98,9 @@ std::vector<LintFinding> lint_price_sheet(const PriceSheet& sheet) { return Lint
 
 std::vector<LintFinding> lint_profile(const Profile& profile, const PriceSheet& sheet) {
   std::vector<LintFinding> out;
-  const std::string first_day = horizon_start(profile, sheet) + "-01";
+  const auto start = horizon_start(profile, sheet);
+  if (!start) return out;
+  const std::string first_day = start->str() + "-01";
   for (const auto& o : profile.options) {
     std::string id;
     std::optional<std::string> retires, successor;

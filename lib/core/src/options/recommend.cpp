@@ -35,6 +35,11 @@ Plan plan_of(const OptionResult& r, const Profile& p) {
 
 }  // namespace
 
+const char* plan_kind(const Plan& p) {
+  if (p.result) return to_string(p.result->kind);
+  return p.shape == PlanShape::split ? "split" : "hybrid";
+}
+
 Recommendation recommend(const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf) {
   Recommendation rec;
   rec.compare = compare(p, sheet, perf);
@@ -78,6 +83,7 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
   if (p.workloads.size() > 1) {
     Plan split;
     split.id = "split";
+    split.shape = PlanShape::split;
     split.description = "each workload on its own cheapest feasible option";
     Profile base = p;
     base.options.clear();

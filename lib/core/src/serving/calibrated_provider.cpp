@@ -74,7 +74,7 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
   // (all-to-alls, expert imbalance, attention split) that do not describe this one.
   std::vector<std::string> other_layout;
   for (const auto& c : files_) {
-    if (c.kind != "import" || !c.serving) continue;
+    if (c.kind != CalibrationKind::import || !c.serving) continue;
     if (calibration_matches(c, key)) {
       imports.push_back(c);
       names.push_back(c.path);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "plan/core/base/error.hpp"
+#include "plan/core/base/units.hpp"
 
 namespace plan {
 
@@ -308,6 +309,52 @@ std::optional<ModelCheck> model_check_from_string(const std::string& s) {
     if (s == to_string(c)) return c;
   }
   return std::nullopt;
+}
+
+const char* serving_format_name(ServingFormat f) {
+  switch (f) {
+    case ServingFormat::vllm_serve: return "vllm-bench-serve";
+    case ServingFormat::vllm_throughput: return "vllm-bench-throughput";
+    case ServingFormat::guidellm: return "guidellm";
+  }
+  return "?";
+}
+
+std::optional<ServingFormat> serving_format_from_name(const std::string& s) {
+  for (ServingFormat f : {ServingFormat::vllm_serve, ServingFormat::vllm_throughput, ServingFormat::guidellm}) {
+    if (s == serving_format_name(f)) return f;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(CalibrationKind k) { return k == CalibrationKind::import ? "import" : "probe"; }
+
+ProbeReference probe_reference(const ProbeResult& r, ProbeBackend backend, const std::string& precision,
+                               const GpuSpec* spec, const std::string& catalog_file) {
+  const bool cuda = backend == ProbeBackend::cuda;
+  ProbeReference ref{r.stream_bandwidth_bytes_per_s, r.gemm_flops_per_s,
+                     fmt::format("measured on this device: {} streaming kernel, large GEMM",
+                                 cuda ? "triad" : "STREAM triad"),
+                     ""};
+  if (!spec) return ref;
+  const bool gpu_match = spec->device == DeviceKind::gpu && cuda && (precision == "bf16" || precision == "fp16");
+  const bool cpu_match = spec->device == DeviceKind::cpu && !cuda;
+  if (gpu_match || cpu_match) {
+    ref.bandwidth_bytes_per_s = spec->hbm_gb_per_s * bytes_per_gb;
+    ref.flops_per_s = spec->bf16_tflops * 1e12;
+    ref.source = fmt::format("catalog gpu {} ({} line {}: {} GB/s, {} TFLOPS {})", spec->id, catalog_file, spec->line,
+                             spec->hbm_gb_per_s, spec->bf16_tflops, cpu_match ? "fp32" : "bf16");
+  } else {
+    ref.not_catalog_why = fmt::format("efficiencies are relative to this device's own measurements, not to catalog "
+                                      "gpu {} (that needs --backend cuda at bf16 or fp16{})",
+                                      spec->id,
+                                      spec->device == DeviceKind::cpu ? ", or --backend cpu for a catalog cpu entry" : "");
+  }
+  return ref;
+}
+
+double probe_prefill_flops_per_s(const TransformerShape& shape, const ProbeResult& r) {
+  return prefill_flops(shape, shape.layers, r.prefill_tokens) / r.prefill_s;
 }
 
 }  // namespace plan

@@ -537,12 +537,12 @@ bool ServingModel::meets(double rps, int n, std::optional<double> ttft_s) const 
 
 double ServingModel::stable_wait_s() const { return mu_ > 0 ? batch_ / mu_ : 0.0; }
 
-int ServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
+std::optional<int> ServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
   if (rps <= 0) return 0;
-  if (mu_ <= 0) return -1;
-  if (ttft_s && t_pre_ > *ttft_s) return -1;  // even an idle replica is too slow
+  if (mu_ <= 0) return std::nullopt;
+  if (ttft_s && t_pre_ > *ttft_s) return std::nullopt;  // even an idle replica is too slow
   const double need = rps / mu_;
-  if (need >= max_replicas) return -1;
+  if (need >= max_replicas) return std::nullopt;
   // Fewer than ceil(need) replicas cannot keep up. From there, grow the step geometrically
   // until the targets are met, then bisect: latency falls as replicas are added, so this
   // takes O(log n) evaluations.
@@ -550,7 +550,7 @@ int ServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
   int hi = lo + 1;
   int step = 1;
   while (!meets(rps, hi, ttft_s)) {
-    if (hi >= max_replicas) return -1;
+    if (hi >= max_replicas) return std::nullopt;
     lo = hi;
     step *= 2;
     hi = std::min(max_replicas, lo + step);
@@ -786,9 +786,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
 std::optional<int> CatalogReplicaModel::replicas_for(double rps) const {
   if (rps <= 0) return 0;
   if (!serving_ || !spec_.feasible) return std::nullopt;
-  const int n = serving_->replicas_for(rps, ttft_target_s_);
-  if (n < 0) return std::nullopt;
-  return n;
+  return serving_->replicas_for(rps, ttft_target_s_);
 }
 
 bool CatalogReplicaModel::serves(double rps, int replicas) const {

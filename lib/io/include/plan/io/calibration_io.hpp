@@ -28,10 +28,6 @@ std::vector<std::string> list_calibrations(const std::string& dir);
 std::optional<Calibration> find_calibration(const std::string& dir, const CalibrationKey& key,
                                             std::vector<std::string>* skipped = nullptr);
 
-// Serving-benchmark formats this reader understands.
-enum class ServingFormat { vllm_serve, vllm_throughput, guidellm };
-const char* serving_format_name(ServingFormat f);
-
 // Reads a benchmark result and recognises its format by its keys:
 //  - `vllm bench serve --save-result` JSON (request_throughput, mean_ttft_ms, ...),
 //  - `vllm bench throughput --output-json` JSON (elapsed_time, tokens_per_second, ...),

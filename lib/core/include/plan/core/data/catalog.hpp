@@ -104,12 +104,16 @@ bool model_name_matches(const std::string& name, const std::string& model_id, co
 
 // One GPU's peak figures (dense, no sparsity). Memory in GiB as the vendor's "GB" for HBM
 // (an A100 80GB reports 81,920 MiB), bandwidths in GB/s (1e9 bytes/s), FLOPS in TFLOPS.
+// What a catalog device entry describes: a GPU, or a host processor described so that
+// CPU-probe calibrations can be related to it.
+enum class DeviceKind { gpu, cpu };
+const char* to_string(DeviceKind d);  // "gpu" | "cpu", as the catalog writes it
+
 struct GpuSpec {
   std::string id;
   std::string name;
-  // "gpu", or "cpu" for a host processor described so that CPU-probe calibrations can be
-  // related to it; for a CPU, bf16_tflops holds the peak of the format its probe runs (fp32).
-  std::string device = "gpu";
+  // For a CPU, bf16_tflops holds the peak of the format its probe runs (fp32).
+  DeviceKind device = DeviceKind::gpu;
   double memory_gib = 0;
   double hbm_gb_per_s = 0;
   double bf16_tflops = 0;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "plan/core/base/error.hpp"
+#include "plan/core/base/dates.hpp"
 
 namespace plan {
 
@@ -169,9 +170,9 @@ struct PriceSheet {
   std::vector<ApiModel> api_models;
   std::vector<ManagedOffering> managed;
   std::vector<GpuInstance> gpu_instances;
-  // The date the sheet is used on (YYYY-MM-DD), set by the caller; empty = not known, and
-  // the sheet's age is then not reported.
-  std::string today;
+  // The date the sheet is used on, set by the caller; nullopt = not known, and the sheet's
+  // age is then not reported and a horizon without a start begins in the sheet's month.
+  std::optional<Date> today;
 
   const ApiModel* find_api(const std::string& id) const;
   const ManagedOffering* find_managed(const std::string& id) const;
@@ -181,8 +182,6 @@ struct PriceSheet {
   std::string cite(int line) const;
 };
 
-// Days from ISO date `from` to `to` (YYYY-MM-DD); nullopt unless both are valid dates.
-std::optional<long> days_between(const std::string& from, const std::string& to);
 // True when `s` is a valid YYYY-MM-DD date.
 bool is_iso_date(const std::string& s);
 

@@ -13,6 +13,7 @@
 #include "plan/core/data/engine.hpp"
 #include "plan/core/data/parallel.hpp"
 #include "plan/core/base/error.hpp"
+#include "plan/core/base/dates.hpp"
 
 namespace plan {
 
@@ -224,9 +225,9 @@ struct DataPolicy {
 // Month index m runs from 0 (the start month) to months - 1.
 struct Horizon {
   int months = 12;
-  // First month, YYYY-MM. Absent: the projection starts in the current month (the price
-  // sheet's `today`), else in the month of the sheet's effective date.
-  std::optional<std::string> start;
+  // First month. Absent: the projection starts in the current month (the price sheet's
+  // `today`), else in the month of the sheet's effective date (horizon_start, cost.hpp).
+  std::optional<YearMonth> start;
   // Compound growth: month m has (1 + growth_per_month)^m times today's volume.
   double growth_per_month = 0;
   // Explicit multipliers of today's volume, one per month; when given, growth is unused.
@@ -238,11 +239,6 @@ struct Horizon {
   // Multiplier of today's volume in month m (0-based).
   double volume_scale(int m) const;
 };
-
-// Year and month of a "YYYY-MM" string; false when it is not one (month 01..12, year 1900..9999).
-bool parse_year_month(const std::string& s, int& year, int& month);
-// "YYYY-MM" of `months` after (year, month).
-std::string add_months(int year, int month, int months);
 
 // A negotiated fraction off a provider's list prices.
 struct ProviderDiscount {

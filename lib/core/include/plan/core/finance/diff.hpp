@@ -37,10 +37,19 @@ CompareDiff diff_results(const CompareResult& a, const CompareResult& b);
 
 // One entry of a price sheet (an API model, a managed offering or a GPU instance) that
 // differs between two sheets.
+enum class SheetEntryKind { api_model, managed_offering, gpu_instance };
+const char* to_string(SheetEntryKind k);  // "api model" | "managed offering" | "gpu instance"
+enum class EntryStatus {
+  changed,  // in both sheets, some figure differs
+  added,    // only in B
+  removed,  // only in A
+};
+const char* to_string(EntryStatus s);  // "changed" | "added" | "removed"
+
 struct SheetEntryChange {
-  std::string kind;    // "api model", "managed offering", "gpu instance"
+  SheetEntryKind kind = SheetEntryKind::api_model;
   std::string id;
-  std::string status;  // "changed", "added" (only in B), "removed" (only in A)
+  EntryStatus status = EntryStatus::changed;
   // Changed: "what: a -> b (a.yaml:LINE -> b.yaml:LINE)" per figure that differs. Added or
   // removed: the entry's place in the sheet that has it.
   std::vector<std::string> lines;
@@ -70,5 +79,14 @@ struct SettingChange {
 };
 // The settings that differ between two options, in option_settings order.
 std::vector<SettingChange> option_settings(const Option& a, const Option& b);
+
+// Puts first in each option's reasons the price lines behind its change (price_changes of the
+// option in profile A under sheet A against the same option in B under sheet B); nothing when
+// the two sheets are the same file (same sha256). Options in only one profile are left as they are.
+void add_price_reasons(CompareDiff& d, const Profile& pa, const PriceSheet& sa, const Profile& pb,
+                       const PriceSheet& sb);
+// Puts first in each option's reasons the settings that differ between profile A's option and
+// profile B's of the same id: "option KEY: A -> B", the kind first.
+void add_option_reasons(CompareDiff& d, const Profile& pa, const Profile& pb);
 
 }  // namespace plan

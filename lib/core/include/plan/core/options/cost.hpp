@@ -87,13 +87,18 @@ double price_factor(const std::optional<AppliedDiscount>& d);
 // Every cost line x factor.
 TokenCost scaled(const TokenCost& c, double factor);
 
-// The first month (YYYY-MM) of the profile's horizon: its `start`, else the sheet's month.
-std::string horizon_start(const Profile& p, const PriceSheet& sheet);
-// The month (1-based) of a horizon of `months` months from `start` (YYYY-MM) in which an
-// offering that retires on `retires` (YYYY-MM-DD) stops; nullopt when outside it.
-std::optional<int> retirement_month(const std::optional<std::string>& retires, const std::string& start, int months);
+// The first month of the profile's horizon, the one rule that the projection, the findings
+// on retirements, risk and lint share: the horizon's `start`, else the month of the sheet's
+// `today` (the date the tool runs on), else the month of the sheet's effective date;
+// nullopt when none is known (no start, no today, an effective date that is not a date).
+std::optional<YearMonth> horizon_start(const Profile& p, const PriceSheet& sheet);
+// The month (1-based) of a horizon of `months` months from `start` in which an offering that
+// retires on `retires` (YYYY-MM-DD) stops; nullopt when outside it.
+std::optional<int> retirement_month(const std::optional<std::string>& retires, YearMonth start, int months);
+// True when an offering that retires on `retires` stops within the profile's horizon.
+bool retires_within_horizon(const std::optional<std::string>& retires, const Profile& p, const PriceSheet& sheet);
 // A finding when an offering that retires on `retires` (YYYY-MM-DD) stops within the
-// profile's horizon (start: the profile's, else the sheet's month); nullopt otherwise.
+// profile's horizon (from horizon_start); nullopt otherwise.
 // `successor_cost`, when not empty, is appended ("its successor X would cost ...").
 std::optional<std::string> retirement_finding(const std::string& id, const std::optional<std::string>& retires,
                                               const Profile& p, const PriceSheet& sheet,
@@ -111,9 +116,8 @@ struct SuccessorSwitch {
   std::string note;    // "gpt-5 retires on 2026-12-11: from month 1 (2026-12) ..."
 };
 // The switch for an API or managed on-demand option whose offering retires within a horizon
-// of `months` months from `start` (YYYY-MM) and names a successor; nullopt otherwise.
-std::optional<SuccessorSwitch> successor_switch(const Option& o, const PriceSheet& sheet, const std::string& start,
-                                                int months);
+// of `months` months from `start` and names a successor; nullopt otherwise.
+std::optional<SuccessorSwitch> successor_switch(const Option& o, const PriceSheet& sheet, YearMonth start, int months);
 
 // Hourly price of an instance under a pricing term; nullopt when the sheet has none.
 std::optional<double> instance_usd_per_hour(const GpuInstance& inst, PricingTerm term);

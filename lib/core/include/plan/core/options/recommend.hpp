@@ -15,8 +15,13 @@ struct Assignment {
   double share = 1.0;  // of the workload's requests
 };
 
+// What a plan is: one option (declared, or a hybrid recommend builds, with its result), or
+// each workload on its own cheapest option.
+enum class PlanShape { option, split };
+
 struct Plan {
   std::string id;           // option id, "hybrid:<private>+<overflow>", or "split"
+  PlanShape shape = PlanShape::option;
   std::string description;  // what it is, for people
   bool feasible = true;
   double monthly_cost_usd = 0;
@@ -37,6 +42,9 @@ struct WhatIf {
   std::string held_option;  // the cheapest option within its models; empty: none is feasible
   double held_cost_usd = 0;
 };
+
+// A plan's kind for people: its option's kind (api, managed, self_hosted, hybrid), or "split".
+const char* plan_kind(const Plan& p);
 
 struct Recommendation {
   CompareResult compare;                // the declared options

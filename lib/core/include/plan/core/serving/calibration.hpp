@@ -13,6 +13,8 @@
 
 namespace plan {
 
+struct GpuSpec;
+
 struct ModelArch;
 
 // Shape of a decoder-only transformer with grouped-query attention and a gated (SwiGLU)
@@ -151,6 +153,29 @@ Efficiencies bounded_efficiencies(const EfficiencyFit& fit, double reference_ban
                                   double reference_flops_per_s, std::string reference_source,
                                   double prefill_flops_per_s, const std::function<double()>& measure_copy,
                                   double measured_flops_per_s, std::vector<std::string>& notes);
+// The backend a probe ran on.
+enum class ProbeBackend { cpu, cuda };
+
+// The figures a probe's efficiencies are relative to, and where they come from.
+struct ProbeReference {
+  double bandwidth_bytes_per_s = 0;
+  double flops_per_s = 0;
+  std::string source;
+  // Set when a catalog entry was named (`--gpu`) that the probe cannot be related to: why the
+  // device's own figures are used instead (for a progress line); empty otherwise.
+  std::string not_catalog_why;
+};
+// The reference of a probe: the catalog entry's spec figures (hbm_gb_per_s, bf16_tflops,
+// cited as `catalog_file` line N) when `spec` is of the probe's kind - a catalog GPU probed
+// with CUDA at bf16 or fp16, or a catalog CPU entry probed on the CPU (its figure is fp32) -
+// else what the probe's own streaming kernel and large GEMM reached, which the performance
+// model does not use. `spec`: the entry --gpu names, or null.
+ProbeReference probe_reference(const ProbeResult& r, ProbeBackend backend, const std::string& precision,
+                               const GpuSpec* spec, const std::string& catalog_file);
+// FLOP/s of a probe's prefill: prefill_flops of the whole model (all `shape.layers`) at the
+// probe's prefill tokens over its prefill time (scaled to the whole model like decode).
+double probe_prefill_flops_per_s(const TransformerShape& shape, const ProbeResult& r);
+
 // Whether bounded_efficiencies replaced a catalog entry's bandwidth or FLOP rate by what the
 // device reached (said in the reference source): a plan then uses that figure for the entry.
 bool reference_bandwidth_replaced(const Efficiencies& e);
@@ -165,9 +190,15 @@ enum class ModelCheck {
 const char* to_string(ModelCheck c);
 std::optional<ModelCheck> model_check_from_string(const std::string& s);
 
+// The serving benchmarks whose results are imported.
+enum class ServingFormat { vllm_serve, vllm_throughput, guidellm };
+// "vllm-bench-serve" | "vllm-bench-throughput" | "guidellm", as calibration files name it.
+const char* serving_format_name(ServingFormat f);
+std::optional<ServingFormat> serving_format_from_name(const std::string& s);
+
 // Figures measured by a serving benchmark (vLLM, GuideLLM) and imported as a calibration.
 struct ServingMeasurement {
-  std::string tool;             // vllm-bench-serve | vllm-bench-throughput | guidellm
+  ServingFormat tool = ServingFormat::vllm_serve;
   std::string source_file;      // file name as given
   std::string source_sha256;
   std::optional<std::string> tool_model;      // the model the file names
@@ -190,9 +221,13 @@ struct ServingMeasurement {
 };
 
 // A calibration file's content (docs/calibration.md).
+// What made a calibration file: `plan calibrate run` (a probe) or `plan calibrate import`.
+enum class CalibrationKind { probe, import };
+const char* to_string(CalibrationKind k);  // "probe" | "import", as the file writes it
+
 struct Calibration {
   int format_version = 1;
-  std::string kind;      // probe | import
+  CalibrationKind kind = CalibrationKind::probe;
   std::string created;   // UTC, ISO 8601
   std::string host;
   std::string probe_version;

@@ -256,8 +256,8 @@ class ServingModel {
   // nullopt when the fleet cannot keep up.
   std::optional<FleetLatency> latency(double rps, int replicas) const;
   // Smallest replica count meeting the TTFT p95 target (when given) and the TPOT target
-  // (when given) at `rps`; 0 for no traffic, -1 when no count can.
-  int replicas_for(double rps, std::optional<double> ttft_p95_target_s) const;
+  // (when given) at `rps`; 0 for no traffic, nullopt when no count can.
+  std::optional<int> replicas_for(double rps, std::optional<double> ttft_p95_target_s) const;
   // Whether `n` replicas meet the targets at `rps` (true for no traffic). Without a TTFT
   // target, the p95 queueing wait is held to stable_wait_s().
   bool meets(double rps, int n, std::optional<double> ttft_s) const;
