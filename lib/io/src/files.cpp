@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -98,12 +99,63 @@ std::string sha256_file(const std::string& path) {
   return s.hex();
 }
 
-void write_file_atomic(const std::string& path, std::string_view content) {
-  if (path == "-") {
+namespace {
+
+// Writes all of `content` to fd; false (errno set) on failure.
+bool write_all(int fd, std::string_view content) {
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// A path that is not a regular file (a device such as /dev/null or /dev/stdout, a pipe, a
+// socket) is written in place: replacing it by renaming a temporary file over it would put a
+// regular file where the device or pipe was.
+void write_in_place(const std::string& path, std::string_view content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    throw Error(SourceLoc{path, 0, 0}, fmt::format("cannot open output: {}", std::strerror(errno)),
+                ExitCode::cannot_create);
+  const bool ok = write_all(fd, content);
+  const int err = errno;
+  ::close(fd);
+  if (!ok)
+    throw Error(SourceLoc{path, 0, 0}, fmt::format("cannot write output: {}", std::strerror(err)),
+                ExitCode::cannot_create);
+}
+
+}  // namespace
+
+void write_file_atomic(const std::string& path_in, std::string_view content) {
+  if (path_in == "-") {
     std::cout.write(content.data(), static_cast<std::streamsize>(content.size()));
     std::cout.flush();
     if (!std::cout) throw Error("cannot write to standard output", ExitCode::cannot_create);
     return;
+  }
+  std::string path = path_in;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode))
+      throw Error(SourceLoc{path, 0, 0}, "is a directory (expected a file to write)", ExitCode::cannot_create);
+    return write_in_place(path, content);
+  }
+  // A symbolic link to a file: the file it points to is replaced, the link kept.
+  struct stat lst {};
+  if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+    if (char* real = ::realpath(path.c_str(), nullptr)) {
+      path = real;
+      std::free(real);
+    }
   }
   auto slash = path.find_last_of('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
@@ -120,17 +172,7 @@ void write_file_atomic(const std::string& path, std::string_view content) {
     ::unlink(tmp.c_str());
     throw Error(SourceLoc{path, 0, 0}, fmt::format("{}: {}", what, std::strerror(err)), ExitCode::cannot_create);
   };
-  const char* p = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write output file");
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
+  if (!write_all(fd, content)) fail("cannot write output file");
   if (::fchmod(fd, 0644) != 0) fail("cannot set output file mode");
   if (::fsync(fd) != 0) fail("cannot flush output file");
   if (::close(fd) != 0) {
