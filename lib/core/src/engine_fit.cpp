@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -371,7 +372,18 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     // the attention heads (TRT-LLM's MLA rows at tp 12..52 on an NVL72) cannot be a head split:
     // it reads as attention data parallel with every expert sliced over the replica (dep,
     // moe_tp = GPUs).
-    const int g = m.tp * dp;
+    int g = m.tp * dp;
+    // vLLM with data-parallel attention and no expert parallelism shards the experts over one
+    // tensor-parallel group of all dp x tp GPUs ("the expert layers will by default form a (DP x
+    // TP) sized tensor parallel group", vLLM's data parallel deployment guide); such runs give tp
+    // and the experts' moe_tp = dp x tp but no attention_dp_size. Their attention dp is
+    // moe_tp x moe_ep / tp.
+    int run_dp = dp;
+    if (p.engine == "vllm" && model->is_moe() && dp == 1 && m.moe_tp > 0 && m.moe_ep > 0 && m.tp >= 1 &&
+        m.moe_tp * m.moe_ep > m.tp && (m.moe_tp * m.moe_ep) % m.tp == 0) {
+      run_dp = m.moe_tp * m.moe_ep / m.tp;
+      g = m.moe_tp * m.moe_ep;
+    }
     p.gpus = g;
     if (model->is_moe() && m.moe_tp > 0 && m.moe_ep > 0 && m.moe_tp * m.moe_ep != g) {
       finish("layout", fmt::format("tp {} x attention dp {} is not moe_tp {} x moe_ep {} (GPUs per replica unknown)",
@@ -384,20 +396,20 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     }
     if (model->is_moe() && g > 1) {
       const int moe_tp = std::max(m.moe_tp, 1), moe_ep = std::max(m.moe_ep, 1);
-      if (dp > 1 && m.tp == 1) {
+      if (run_dp > 1 && m.tp == 1) {
         p.layout = Parallel::dep;
         p.moe_tp = moe_tp;
-      } else if (dp == 1 && moe_ep > 1) {
+      } else if (run_dp == 1 && moe_ep > 1) {
         p.layout = Parallel::ep;
         p.moe_tp = moe_tp;
-      } else if (dp == 1 && moe_ep == 1) {
+      } else if (run_dp == 1 && moe_ep == 1) {
         p.layout = Parallel::tp;
         if (model->heads % g != 0) {
           p.layout = Parallel::dep;
           p.moe_tp = g;
         }
       } else {
-        finish("layout", fmt::format("layout tp {} x attention dp {} with experts moe_tp {} x moe_ep {} has no term", m.tp, dp,
+        finish("layout", fmt::format("layout tp {} x attention dp {} with experts moe_tp {} x moe_ep {} has no term", m.tp, run_dp,
                            m.moe_tp, m.moe_ep));
         continue;
       }
@@ -407,6 +419,7 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     }
     const std::string key = fmt::format("{}|{}|{}|{}", p.deployment, m.isl, m.osl, m.concurrency);
     if (const auto it = seen.find(key); it != seen.end()) {
+      p.twin = it->second;
       finish("duplicate", fmt::format("duplicate of the run on line {}", runs[it->second].line));
       continue;
     }
@@ -416,6 +429,7 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
                                          m.precision, m.tp, dp, m.moe_tp, m.moe_ep, m.isl, m.osl, m.concurrency,
                                          m.ttft_ms, m.tpot_ms);
     if (const auto it = seen.find(same); it != seen.end()) {
+      p.twin = it->second;
       finish("duplicate", fmt::format("same measurement as the run on line {} (another model name)", runs[it->second].line));
       continue;
     }
@@ -540,26 +554,66 @@ std::optional<Prediction> predict(const std::vector<TermSet>& sets, const Prepar
   return p;
 }
 
-std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds) {
+namespace {
+// FNV-1a, 64 bits: a hash that is the same on every platform, so that the partitions are.
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+}  // namespace
+
+std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds, int repeats) {
   std::set<std::string> deps;
   for (const auto& r : runs)
     if (r.excluded.empty()) deps.insert(r.deployment);
-  std::map<std::string, int> fold;
-  int k = 0;
-  for (const auto& d : deps) fold[d] = k++ % folds;
-  std::vector<std::optional<Prediction>> out(runs.size());
-  for (int f = 0; f < folds; ++f) {
-    std::vector<std::size_t> train;
-    for (std::size_t i = 0; i < runs.size(); ++i)
-      if (runs[i].excluded.empty() && fold[runs[i].deployment] != f) train.push_back(i);
-    const auto sets = fit_terms(runs, train);
-    for (std::size_t i = 0; i < runs.size(); ++i)
-      if (runs[i].excluded.empty() && fold[runs[i].deployment] == f) {
-        out[i] = predict(sets, runs[i]);
-        if (out[i]) out[i]->set = nullptr;  // the fold's sets go out of scope
-      }
+  std::vector<std::vector<Prediction>> preds(runs.size());
+  for (int rep = 0; rep < repeats; ++rep) {
+    // Partition rep: deployments in the order of a hash of (deployment, rep), the i-th in fold i mod k.
+    std::vector<std::pair<std::uint64_t, std::string>> order;
+    for (const auto& d : deps) order.emplace_back(fnv1a(fmt::format("{}#{}", d, rep)), d);
+    std::sort(order.begin(), order.end());
+    std::map<std::string, int> fold;
+    int k = 0;
+    for (const auto& hd : order) fold[hd.second] = k++ % folds;
+    for (int f = 0; f < folds; ++f) {
+      std::vector<std::size_t> train;
+      for (std::size_t i = 0; i < runs.size(); ++i)
+        if (runs[i].excluded.empty() && fold[runs[i].deployment] != f) train.push_back(i);
+      const auto sets = fit_terms(runs, train);
+      for (std::size_t i = 0; i < runs.size(); ++i)
+        if (runs[i].excluded.empty() && fold[runs[i].deployment] == f)
+          if (auto p = predict(sets, runs[i])) {
+            p->set = nullptr;  // the fold's sets go out of scope
+            preds[i].push_back(*p);
+          }
+    }
   }
+  // Each run's prediction: the median, part by part, of its predictions in the partitions.
+  std::vector<std::optional<Prediction>> out(runs.size());
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (preds[i].empty()) continue;
+    std::vector<double> t, f, d;
+    for (const auto& p : preds[i]) t.push_back(p.tpot_s), f.push_back(p.ttft_s), d.push_back(p.itl_s);
+    Prediction p;
+    p.tpot_s = median(t);
+    p.ttft_s = median(f);
+    p.itl_s = median(d);
+    out[i] = p;
+  }
+  predict_duplicates(runs, out);
   return out;
+}
+
+void predict_duplicates(const std::vector<PreparedRun>& runs, std::vector<std::optional<Prediction>>& pred) {
+  for (std::size_t i = 0; i < runs.size() && i < pred.size(); ++i)
+    if (runs[i].excluded_kind == "duplicate" && runs[i].twin < pred.size() && pred[runs[i].twin])
+      pred[i] = pred[runs[i].twin];
 }
 
 ErrorSummary summarise(const std::vector<std::pair<double, double>>& tpot_pred_meas,

@@ -53,6 +53,8 @@ struct PreparedRun {
   Parallel layout = Parallel::tp;
   int gpus = 1;
   int moe_tp = 1;  // ep, dep: GPUs each routed expert is sliced over (moe_ep = gpus / moe_tp)
+  // A duplicate: the index (in prepare_runs's result) of the run it repeats; npos otherwise.
+  std::size_t twin = static_cast<std::size_t>(-1);
   double isl = 0, osl = 0, concurrency = 0;
   double ttft_s = 0, tpot_s = 0;
   std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
@@ -101,10 +103,20 @@ std::vector<TermSet> fit_terms(const std::vector<PreparedRun>& runs, const std::
 const TermSet* find_terms(const std::vector<TermSet>& sets, const std::string& engine, const std::string& generation);
 std::optional<Prediction> predict(const std::vector<TermSet>& sets, const PreparedRun& run);
 
-// k-fold cross-validation grouped by deployment (deployments in sorted order, the i-th in
-// fold i mod k): each usable run predicted by the terms fitted on the other folds.
+// k-fold cross-validation grouped by deployment, repeated over `repeats` partitions: in
+// partition r the deployments are ordered by a hash (FNV-1a) of (deployment, r) and the i-th
+// goes to fold i mod k, so every run of a deployment sits in one fold. In each partition every
+// usable run is predicted by the terms fitted on the other folds; its prediction is the median,
+// part by part, of its predictions in the partitions (each one made without its deployment).
+// Repeating makes the figures depend less on which deployments happen to share a fold.
+// A duplicate (the same measurement filed again) is not fitted twice; it is given its twin's
+// prediction, so that every aggregated row is either predicted or left out by a rule.
 inline constexpr int cv_folds = 5;
-std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds = cv_folds);
+inline constexpr int cv_repeats = 5;
+std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds = cv_folds,
+                                                      int repeats = cv_repeats);
+// Gives each duplicate its twin's prediction (where the twin has one).
+void predict_duplicates(const std::vector<PreparedRun>& runs, std::vector<std::optional<Prediction>>& pred);
 
 // Median and 90th percentile of |predicted/measured - 1| in percent.
 struct ErrorSummary {
