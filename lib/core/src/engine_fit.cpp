@@ -66,10 +66,11 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
     {"layer", "s per layer", "cost per layer per step (kernel launches and synchronisation)"},
     {"sequence", "s per sequence", "cost per sequence per step on the busiest rank (batch bookkeeping, sampling)"},
     {"weights", "1/efficiency",
-     "inverse efficiency of the weight GEMMs' roofline (max of weight reads at spec bandwidth and FLOPs at spec rate)"},
+     "inverse efficiency of the weight GEMMs' roofline (max of weight reads at spec bandwidth and FLOPs at spec rate), "
+     "16-bit kernels (bf16, or weights dequantised on the fly)"},
     {"moe_weights", "1/efficiency",
      "inverse efficiency of the routed experts' grouped GEMMs on their roofline (weights of the experts touched, "
-     "FLOPs of the tokens routed)"},
+     "FLOPs of the tokens routed), 16-bit kernels"},
     {"expert_gemm", "s per expert GEMM",
      "cost of each routed expert's GEMM a GPU runs in a step (tile padding and launch of a group with few tokens)"},
     {"attention_gqa", "1/efficiency",
@@ -77,6 +78,11 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
     {"attention_mla", "1/efficiency",
      "inverse efficiency of latent attention's roofline (MLA: compressed KV reads at spec bandwidth, FLOPs)"},
     {"collectives", "x catalog", "scale of the all-reduce / all-to-all time at the catalog's latency and spec link"},
+    {"moe_weights_scaled", "1/efficiency",
+     "inverse efficiency of the routed experts' grouped GEMMs in a block-scaled 8- or 4-bit format the GPU's tensor "
+     "cores run (FP8, NVFP4, MXFP4 on Blackwell), on their roofline"},
+    {"weights_scaled", "1/efficiency",
+     "inverse efficiency of the other weight GEMMs in a block-scaled 8- or 4-bit format the GPU's tensor cores run"},
     {"prefill_interference", "1/efficiency",
      "inverse efficiency of the prefill work other requests put between a request's decode steps"},
 }};
@@ -85,7 +91,7 @@ const std::array<TermInfo, ttft_terms> ttft_term_info = {{
     {"ttft_fixed", "s", "fixed cost of a request's first token (admission, tokenisation, first step)"},
     {"ttft_layer", "s per layer", "cost per layer of a prefill step, which engines run without CUDA graphs"},
     {"own_prefill_linear", "1/efficiency",
-     "inverse efficiency of the request's own prefill: weight GEMMs and collectives at spec"},
+     "inverse efficiency of the request's own prefill: weight GEMMs (16-bit kernels) and collectives at spec"},
     {"own_prefill_attention_gqa", "1/efficiency",
      "inverse efficiency of the request's own prefill: causal grouped-query attention at spec"},
     {"own_prefill_attention_mla", "1/efficiency",
@@ -96,6 +102,9 @@ const std::array<TermInfo, ttft_terms> ttft_term_info = {{
      "decode steps of the running batch interleaved with each chunk of the other requests' queued prefills"},
     {"decode_per_chunk", "decode steps per chunk",
      "decode steps of the running batch interleaved with each chunk of the request's prefill"},
+    {"own_prefill_linear_scaled", "1/efficiency",
+     "inverse efficiency of the request's own prefill GEMMs and collectives in a block-scaled 8- or 4-bit format the "
+     "GPU's tensor cores run"},
 }};
 
 namespace engine_fit_detail {
@@ -242,10 +251,10 @@ std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, 
 constexpr double max_inverse_efficiency = artefact_ratio;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double e_max = max_inverse_efficiency;
-constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1};
-constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max};
-constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0};
-constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf};
+constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 1};
+constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max, e_max, e_max};
+constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0, 1};
+constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf, e_max};
 
 double decode_step(const TermSet& s, const PreparedRun& r) {
   double t = 0;
@@ -255,8 +264,8 @@ double decode_step(const TermSet& s, const PreparedRun& r) {
 
 std::array<double, ttft_terms> ttft_features(const PreparedRun& r, double itl) {
   auto x = r.x_ttft;
-  x[ttft_terms - 2] *= itl;
-  x[ttft_terms - 1] *= itl;
+  x[6] *= itl;
+  x[7] *= itl;
   return x;
 }
 
@@ -479,25 +488,32 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
       expert_gemms = model->moe_layers() * model->experts * experts_touched_share(*model, c) /
                      (p.layout == Parallel::tp ? 1.0 : pu.moe_ep());
     }
+    // The weight GEMMs run block-scaled 8- or 4-bit kernels where the GPU's tensor cores take
+    // the format (FP8 on Hopper and Blackwell, FP4 on Blackwell), else 16-bit ones (bf16, or
+    // weights dequantised on the fly: MXFP4 on Hopper): other kernels, other efficiencies.
+    const bool scaled = w->compute != "bf16" && gpu_has_format(gpu, w->compute);
     p.x_tpot = {1.0,
                 static_cast<double>(model->layers),
                 rank_seqs,
-                st.linear - expert_lin,
-                expert_lin,
+                scaled ? 0.0 : st.linear - expert_lin,
+                scaled ? 0.0 : expert_lin,
                 expert_gemms,
                 mla ? 0.0 : st.attention,
                 mla ? st.attention : 0.0,
                 st.comm,
+                scaled ? expert_lin : 0.0,
+                scaled ? st.linear - expert_lin : 0.0,
                 c / decode_steps(m.osl) * pre_work};
     const StepTime own = pu.prefill(m.isl);
     p.x_ttft = {1.0,
                 static_cast<double>(model->layers),
-                own.linear + own.comm,
+                scaled ? 0.0 : own.linear + own.comm,
                 mla ? 0.0 : own.attention,
                 mla ? own.attention : 0.0,
                 (c - 1) * pre_work,
                 (c - 1) * m.isl / chunk_tokens,
-                std::ceil(m.isl / chunk_tokens)};
+                std::ceil(m.isl / chunk_tokens),
+                scaled ? own.linear + own.comm : 0.0};
     // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
     const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];
     const double spec_ttft = own.total + (c - 1) * pre_work;

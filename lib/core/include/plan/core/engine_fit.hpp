@@ -28,11 +28,15 @@ struct MeasuredRun {
 enum class ModelClass { dense, moe, mla };
 const char* to_string(ModelClass c);
 
-// TPOT terms: decode step t_dec = sum of the first six, plus the prefill work that other
-// requests put between a request's decode steps.
-inline constexpr int tpot_terms = 10;
-// TTFT terms.
-inline constexpr int ttft_terms = 8;
+// TPOT terms: decode step t_dec = sum of all but the last, plus the prefill work that other
+// requests put between a request's decode steps (the last). The weight GEMMs' inverse
+// efficiencies are separate for 16-bit kernels (bf16, or weights dequantised on the fly) and
+// for block-scaled 8- or 4-bit kernels the GPU's tensor cores run (FP8, NVFP4; MXFP4 on
+// Blackwell), for the routed experts and for the other weights.
+inline constexpr int tpot_terms = 12;
+// TTFT terms ([6] and [7] are counts of decode steps; the own prefill's GEMMs split by kernel
+// as TPOT's weights are).
+inline constexpr int ttft_terms = 9;
 struct TermInfo {
   const char* name;
   const char* unit;
@@ -58,7 +62,7 @@ struct PreparedRun {
   double isl = 0, osl = 0, concurrency = 0;
   double ttft_s = 0, tpot_s = 0;
   std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
-  std::array<double, ttft_terms> x_ttft{};  // the last two are chunk counts; times t_dec when predicting
+  std::array<double, ttft_terms> x_ttft{};  // [6], [7] chunk counts: times t_dec when predicting
 };
 
 // "hopper" (H100, H200, GH200, H20), "blackwell" (B200, B300, GB200, GB300, RTX PRO 6000);
