@@ -53,15 +53,22 @@ std::string validation_table(const Catalog& cat, const std::vector<perf::Measure
   std::string out;
   int agg = 0;
   std::map<std::string, int> reasons;
-  for (const auto& r : prep) {
+  int duplicates = 0;
+  for (std::size_t i = 0; i < prep.size(); ++i) {
+    const auto& r = prep[i];
     if (r.excluded_kind != "disagg") ++agg;
-    if (!r.excluded.empty() && r.excluded_kind != "disagg") ++reasons[r.excluded_kind];
+    if (!r.excluded.empty() && r.excluded_kind != "disagg" && !pred[i]) ++reasons[r.excluded_kind];
+    if (!r.excluded.empty() && pred[i]) ++duplicates;
   }
   int predicted = 0;
   for (const auto& p : pred)
     if (p) ++predicted;
   out += fmt::format("Runs: {} ({} aggregated); predicted {} ({:.1f}% of the aggregated runs)\n", runs.size(), agg,
                      predicted, agg > 0 ? 100.0 * predicted / agg : 0.0);
+  if (duplicates > 0)
+    out += fmt::format("Of those, {} repeat an earlier run's deployment, lengths and concurrency (the same measurement "
+                       "filed again): fitted once, each given its twin's prediction\n",
+                       duplicates);
   if (!reasons.empty()) {
     out += "Aggregated runs left out, by rule:";
     for (const auto& [k, n] : reasons) out += fmt::format(" {} {};", k, n);
@@ -96,8 +103,22 @@ std::string validation_table(const Catalog& cat, const std::vector<perf::Measure
   for (const auto& [key, a] : groups)
     if (key != "all") line(key, a);
   if (groups.count("all")) line("all", groups["all"]);
+  if (duplicates > 0) {
+    Acc d;
+    for (std::size_t i = 0; i < prep.size(); ++i) {
+      if (!pred[i] || !prep[i].excluded.empty()) continue;
+      d.t.emplace_back(pred[i]->tpot_s, prep[i].tpot_s);
+      d.f.emplace_back(pred[i]->ttft_s, prep[i].ttft_s);
+      if (const auto rl = perf::roofline_closed_loop(cat, prep[i])) {
+        d.rt.emplace_back(rl->tpot_s, prep[i].tpot_s);
+        d.rf.emplace_back(rl->ttft_s, prep[i].ttft_s);
+      }
+    }
+    line("distinct", d);
+  }
   out += "\n|error| of predicted against measured; 'roof': the catalog roofline alone (plan perf --concurrency C) on "
          "the runs it can size\n";
+  if (duplicates > 0) out += "'distinct': each measurement once (duplicates left out), as the fit weighs them\n";
   if (list_rows) {
     out += "\nline,engine,model,gpu,precision,layout,gpus,isl,osl,concurrency,tpot_ms,tpot_pred_ms,ttft_ms,ttft_pred_ms\n";
     for (std::size_t i = 0; i < prep.size(); ++i) {
@@ -165,6 +186,7 @@ void setup_validate(CLI::App& app, Registry& reg) {
       const auto prep = perf::prepare_runs(cat, runs);
       std::vector<std::optional<perf::Prediction>> pred(prep.size());
       for (std::size_t i = 0; i < prep.size(); ++i) pred[i] = perf::predict(terms.sets, prep[i]);
+      perf::predict_duplicates(prep, pred);
       out += fmt::format("Measured runs: {}\nPredictions: engine terms of calib/engine_terms.json (fitted to {} "
                          "measured runs, {})\n",
                          opt->data, terms.used, terms.origin);

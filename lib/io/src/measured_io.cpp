@@ -136,7 +136,7 @@ std::string engine_terms_json(const perf::EngineTerms& t) {
   j["origin"] = t.origin;
   j["method"] =
       "non-negative least squares on relative error (Eigen), one set per engine and GPU generation (and per engine "
-      "over every generation as the fallback); 5-fold cross-validation grouped by deployment";
+      "over every generation as the fallback); 5-fold cross-validation grouped by deployment, repeated over 5 partitions (each run's prediction the median of its 5)";
   j["runs"] = t.runs;
   j["used"] = t.used;
   j["predicted"] = t.predicted;

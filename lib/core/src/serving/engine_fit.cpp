@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -65,10 +66,11 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
     {"layer", "s per layer", "cost per layer per step (kernel launches and synchronisation)"},
     {"sequence", "s per sequence", "cost per sequence per step on the busiest rank (batch bookkeeping, sampling)"},
     {"weights", "1/efficiency",
-     "inverse efficiency of the weight GEMMs' roofline (max of weight reads at spec bandwidth and FLOPs at spec rate)"},
+     "inverse efficiency of the weight GEMMs' roofline (max of weight reads at spec bandwidth and FLOPs at spec rate), "
+     "16-bit kernels (bf16, or weights dequantised on the fly)"},
     {"moe_weights", "1/efficiency",
      "inverse efficiency of the routed experts' grouped GEMMs on their roofline (weights of the experts touched, "
-     "FLOPs of the tokens routed)"},
+     "FLOPs of the tokens routed), 16-bit kernels"},
     {"expert_gemm", "s per expert GEMM",
      "cost of each routed expert's GEMM a GPU runs in a step (tile padding and launch of a group with few tokens)"},
     {"attention_gqa", "1/efficiency",
@@ -76,6 +78,11 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
     {"attention_mla", "1/efficiency",
      "inverse efficiency of latent attention's roofline (MLA: compressed KV reads at spec bandwidth, FLOPs)"},
     {"collectives", "x catalog", "scale of the all-reduce / all-to-all time at the catalog's latency and spec link"},
+    {"moe_weights_scaled", "1/efficiency",
+     "inverse efficiency of the routed experts' grouped GEMMs in a block-scaled 8- or 4-bit format the GPU's tensor "
+     "cores run (FP8, NVFP4, MXFP4 on Blackwell), on their roofline"},
+    {"weights_scaled", "1/efficiency",
+     "inverse efficiency of the other weight GEMMs in a block-scaled 8- or 4-bit format the GPU's tensor cores run"},
     {"prefill_interference", "1/efficiency",
      "inverse efficiency of the prefill work other requests put between a request's decode steps"},
 }};
@@ -84,7 +91,7 @@ const std::array<TermInfo, ttft_terms> ttft_term_info = {{
     {"ttft_fixed", "s", "fixed cost of a request's first token (admission, tokenisation, first step)"},
     {"ttft_layer", "s per layer", "cost per layer of a prefill step, which engines run without CUDA graphs"},
     {"own_prefill_linear", "1/efficiency",
-     "inverse efficiency of the request's own prefill: weight GEMMs and collectives at spec"},
+     "inverse efficiency of the request's own prefill: weight GEMMs (16-bit kernels) and collectives at spec"},
     {"own_prefill_attention_gqa", "1/efficiency",
      "inverse efficiency of the request's own prefill: causal grouped-query attention at spec"},
     {"own_prefill_attention_mla", "1/efficiency",
@@ -95,6 +102,9 @@ const std::array<TermInfo, ttft_terms> ttft_term_info = {{
      "decode steps of the running batch interleaved with each chunk of the other requests' queued prefills"},
     {"decode_per_chunk", "decode steps per chunk",
      "decode steps of the running batch interleaved with each chunk of the request's prefill"},
+    {"own_prefill_linear_scaled", "1/efficiency",
+     "inverse efficiency of the request's own prefill GEMMs and collectives in a block-scaled 8- or 4-bit format the "
+     "GPU's tensor cores run"},
 }};
 
 namespace engine_fit_detail {
@@ -241,10 +251,10 @@ std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, 
 constexpr double max_inverse_efficiency = artefact_ratio;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double e_max = max_inverse_efficiency;
-constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1};
-constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max};
-constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0};
-constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf};
+constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 1};
+constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max, e_max, e_max};
+constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0, 1};
+constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf, e_max};
 
 double decode_step(const TermSet& s, const PreparedRun& r) {
   double t = 0;
@@ -254,8 +264,8 @@ double decode_step(const TermSet& s, const PreparedRun& r) {
 
 std::array<double, ttft_terms> ttft_features(const PreparedRun& r, double itl) {
   auto x = r.x_ttft;
-  x[ttft_terms - 2] *= itl;
-  x[ttft_terms - 1] *= itl;
+  x[6] *= itl;
+  x[7] *= itl;
   return x;
 }
 
@@ -371,7 +381,18 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     // the attention heads (TRT-LLM's MLA rows at tp 12..52 on an NVL72) cannot be a head split:
     // it reads as attention data parallel with every expert sliced over the replica (dep,
     // moe_tp = GPUs).
-    const int g = m.tp * dp;
+    int g = m.tp * dp;
+    // vLLM with data-parallel attention and no expert parallelism shards the experts over one
+    // tensor-parallel group of all dp x tp GPUs ("the expert layers will by default form a (DP x
+    // TP) sized tensor parallel group", vLLM's data parallel deployment guide); such runs give tp
+    // and the experts' moe_tp = dp x tp but no attention_dp_size. Their attention dp is
+    // moe_tp x moe_ep / tp.
+    int run_dp = dp;
+    if (p.engine == "vllm" && model->is_moe() && dp == 1 && m.moe_tp > 0 && m.moe_ep > 0 && m.tp >= 1 &&
+        m.moe_tp * m.moe_ep > m.tp && (m.moe_tp * m.moe_ep) % m.tp == 0) {
+      run_dp = m.moe_tp * m.moe_ep / m.tp;
+      g = m.moe_tp * m.moe_ep;
+    }
     p.gpus = g;
     if (model->is_moe() && m.moe_tp > 0 && m.moe_ep > 0 && m.moe_tp * m.moe_ep != g) {
       finish("layout", fmt::format("tp {} x attention dp {} is not moe_tp {} x moe_ep {} (GPUs per replica unknown)",
@@ -384,20 +405,20 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     }
     if (model->is_moe() && g > 1) {
       const int moe_tp = std::max(m.moe_tp, 1), moe_ep = std::max(m.moe_ep, 1);
-      if (dp > 1 && m.tp == 1) {
+      if (run_dp > 1 && m.tp == 1) {
         p.layout = Parallel::dep;
         p.moe_tp = moe_tp;
-      } else if (dp == 1 && moe_ep > 1) {
+      } else if (run_dp == 1 && moe_ep > 1) {
         p.layout = Parallel::ep;
         p.moe_tp = moe_tp;
-      } else if (dp == 1 && moe_ep == 1) {
+      } else if (run_dp == 1 && moe_ep == 1) {
         p.layout = Parallel::tp;
         if (model->heads % g != 0) {
           p.layout = Parallel::dep;
           p.moe_tp = g;
         }
       } else {
-        finish("layout", fmt::format("layout tp {} x attention dp {} with experts moe_tp {} x moe_ep {} has no term", m.tp, dp,
+        finish("layout", fmt::format("layout tp {} x attention dp {} with experts moe_tp {} x moe_ep {} has no term", m.tp, run_dp,
                            m.moe_tp, m.moe_ep));
         continue;
       }
@@ -407,6 +428,7 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
     }
     const std::string key = fmt::format("{}|{}|{}|{}", p.deployment, m.isl, m.osl, m.concurrency);
     if (const auto it = seen.find(key); it != seen.end()) {
+      p.twin = it->second;
       finish("duplicate", fmt::format("duplicate of the run on line {}", runs[it->second].line));
       continue;
     }
@@ -416,6 +438,7 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
                                          m.precision, m.tp, dp, m.moe_tp, m.moe_ep, m.isl, m.osl, m.concurrency,
                                          m.ttft_ms, m.tpot_ms);
     if (const auto it = seen.find(same); it != seen.end()) {
+      p.twin = it->second;
       finish("duplicate", fmt::format("same measurement as the run on line {} (another model name)", runs[it->second].line));
       continue;
     }
@@ -465,25 +488,32 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
       expert_gemms = model->moe_layers() * model->experts * experts_touched_share(*model, c) /
                      (p.layout == Parallel::tp ? 1.0 : pu.moe_ep());
     }
+    // The weight GEMMs run block-scaled 8- or 4-bit kernels where the GPU's tensor cores take
+    // the format (FP8 on Hopper and Blackwell, FP4 on Blackwell), else 16-bit ones (bf16, or
+    // weights dequantised on the fly: MXFP4 on Hopper): other kernels, other efficiencies.
+    const bool scaled = w->compute != "bf16" && gpu_has_format(gpu, w->compute);
     p.x_tpot = {1.0,
                 static_cast<double>(model->layers),
                 rank_seqs,
-                st.linear - expert_lin,
-                expert_lin,
+                scaled ? 0.0 : st.linear - expert_lin,
+                scaled ? 0.0 : expert_lin,
                 expert_gemms,
                 mla ? 0.0 : st.attention,
                 mla ? st.attention : 0.0,
                 st.comm,
+                scaled ? expert_lin : 0.0,
+                scaled ? st.linear - expert_lin : 0.0,
                 c / decode_steps(m.osl) * pre_work};
     const StepTime own = pu.prefill(m.isl);
     p.x_ttft = {1.0,
                 static_cast<double>(model->layers),
-                own.linear + own.comm,
+                scaled ? 0.0 : own.linear + own.comm,
                 mla ? 0.0 : own.attention,
                 mla ? own.attention : 0.0,
                 (c - 1) * pre_work,
                 (c - 1) * m.isl / chunk_tokens,
-                std::ceil(m.isl / chunk_tokens)};
+                std::ceil(m.isl / chunk_tokens),
+                scaled ? own.linear + own.comm : 0.0};
     // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
     const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];
     const double spec_ttft = own.total + (c - 1) * pre_work;
@@ -540,26 +570,66 @@ std::optional<Prediction> predict(const std::vector<TermSet>& sets, const Prepar
   return p;
 }
 
-std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds) {
+namespace {
+// FNV-1a, 64 bits: a hash that is the same on every platform, so that the partitions are.
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+}  // namespace
+
+std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds, int repeats) {
   std::set<std::string> deps;
   for (const auto& r : runs)
     if (r.excluded.empty()) deps.insert(r.deployment);
-  std::map<std::string, int> fold;
-  int k = 0;
-  for (const auto& d : deps) fold[d] = k++ % folds;
-  std::vector<std::optional<Prediction>> out(runs.size());
-  for (int f = 0; f < folds; ++f) {
-    std::vector<std::size_t> train;
-    for (std::size_t i = 0; i < runs.size(); ++i)
-      if (runs[i].excluded.empty() && fold[runs[i].deployment] != f) train.push_back(i);
-    const auto sets = fit_terms(runs, train);
-    for (std::size_t i = 0; i < runs.size(); ++i)
-      if (runs[i].excluded.empty() && fold[runs[i].deployment] == f) {
-        out[i] = predict(sets, runs[i]);
-        if (out[i]) out[i]->set = nullptr;  // the fold's sets go out of scope
-      }
+  std::vector<std::vector<Prediction>> preds(runs.size());
+  for (int rep = 0; rep < repeats; ++rep) {
+    // Partition rep: deployments in the order of a hash of (deployment, rep), the i-th in fold i mod k.
+    std::vector<std::pair<std::uint64_t, std::string>> order;
+    for (const auto& d : deps) order.emplace_back(fnv1a(fmt::format("{}#{}", d, rep)), d);
+    std::sort(order.begin(), order.end());
+    std::map<std::string, int> fold;
+    int k = 0;
+    for (const auto& hd : order) fold[hd.second] = k++ % folds;
+    for (int f = 0; f < folds; ++f) {
+      std::vector<std::size_t> train;
+      for (std::size_t i = 0; i < runs.size(); ++i)
+        if (runs[i].excluded.empty() && fold[runs[i].deployment] != f) train.push_back(i);
+      const auto sets = fit_terms(runs, train);
+      for (std::size_t i = 0; i < runs.size(); ++i)
+        if (runs[i].excluded.empty() && fold[runs[i].deployment] == f)
+          if (auto p = predict(sets, runs[i])) {
+            p->set = nullptr;  // the fold's sets go out of scope
+            preds[i].push_back(*p);
+          }
+    }
   }
+  // Each run's prediction: the median, part by part, of its predictions in the partitions.
+  std::vector<std::optional<Prediction>> out(runs.size());
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (preds[i].empty()) continue;
+    std::vector<double> t, f, d;
+    for (const auto& p : preds[i]) t.push_back(p.tpot_s), f.push_back(p.ttft_s), d.push_back(p.itl_s);
+    Prediction p;
+    p.tpot_s = median(t);
+    p.ttft_s = median(f);
+    p.itl_s = median(d);
+    out[i] = p;
+  }
+  predict_duplicates(runs, out);
   return out;
+}
+
+void predict_duplicates(const std::vector<PreparedRun>& runs, std::vector<std::optional<Prediction>>& pred) {
+  for (std::size_t i = 0; i < runs.size() && i < pred.size(); ++i)
+    if (runs[i].excluded_kind == "duplicate" && runs[i].twin < pred.size() && pred[runs[i].twin])
+      pred[i] = pred[runs[i].twin];
 }
 
 ErrorSummary summarise(const std::vector<std::pair<double, double>>& tpot_pred_meas,

@@ -28,11 +28,15 @@ struct MeasuredRun {
 enum class ModelClass { dense, moe, mla };
 const char* to_string(ModelClass c);
 
-// TPOT terms: decode step t_dec = sum of the first six, plus the prefill work that other
-// requests put between a request's decode steps.
-inline constexpr int tpot_terms = 10;
-// TTFT terms.
-inline constexpr int ttft_terms = 8;
+// TPOT terms: decode step t_dec = sum of all but the last, plus the prefill work that other
+// requests put between a request's decode steps (the last). The weight GEMMs' inverse
+// efficiencies are separate for 16-bit kernels (bf16, or weights dequantised on the fly) and
+// for block-scaled 8- or 4-bit kernels the GPU's tensor cores run (FP8, NVFP4; MXFP4 on
+// Blackwell), for the routed experts and for the other weights.
+inline constexpr int tpot_terms = 12;
+// TTFT terms ([6] and [7] are counts of decode steps; the own prefill's GEMMs split by kernel
+// as TPOT's weights are).
+inline constexpr int ttft_terms = 9;
 struct TermInfo {
   const char* name;
   const char* unit;
@@ -53,10 +57,12 @@ struct PreparedRun {
   Parallel layout = Parallel::tp;
   int gpus = 1;
   int moe_tp = 1;  // ep, dep: GPUs each routed expert is sliced over (moe_ep = gpus / moe_tp)
+  // A duplicate: the index (in prepare_runs's result) of the run it repeats; npos otherwise.
+  std::size_t twin = static_cast<std::size_t>(-1);
   double isl = 0, osl = 0, concurrency = 0;
   double ttft_s = 0, tpot_s = 0;
   std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
-  std::array<double, ttft_terms> x_ttft{};  // the last two are chunk counts; times t_dec when predicting
+  std::array<double, ttft_terms> x_ttft{};  // [6], [7] chunk counts: times t_dec when predicting
 };
 
 // "hopper" (H100, H200, GH200, H20), "blackwell" (B200, B300, GB200, GB300, RTX PRO 6000);
@@ -101,10 +107,20 @@ std::vector<TermSet> fit_terms(const std::vector<PreparedRun>& runs, const std::
 const TermSet* find_terms(const std::vector<TermSet>& sets, const std::string& engine, const std::string& generation);
 std::optional<Prediction> predict(const std::vector<TermSet>& sets, const PreparedRun& run);
 
-// k-fold cross-validation grouped by deployment (deployments in sorted order, the i-th in
-// fold i mod k): each usable run predicted by the terms fitted on the other folds.
+// k-fold cross-validation grouped by deployment, repeated over `repeats` partitions: in
+// partition r the deployments are ordered by a hash (FNV-1a) of (deployment, r) and the i-th
+// goes to fold i mod k, so every run of a deployment sits in one fold. In each partition every
+// usable run is predicted by the terms fitted on the other folds; its prediction is the median,
+// part by part, of its predictions in the partitions (each one made without its deployment).
+// Repeating makes the figures depend less on which deployments happen to share a fold.
+// A duplicate (the same measurement filed again) is not fitted twice; it is given its twin's
+// prediction, so that every aggregated row is either predicted or left out by a rule.
 inline constexpr int cv_folds = 5;
-std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds = cv_folds);
+inline constexpr int cv_repeats = 5;
+std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds = cv_folds,
+                                                      int repeats = cv_repeats);
+// Gives each duplicate its twin's prediction (where the twin has one).
+void predict_duplicates(const std::vector<PreparedRun>& runs, std::vector<std::optional<Prediction>>& pred);
 
 // Median and 90th percentile of |predicted/measured - 1| in percent.
 struct ErrorSummary {
