@@ -214,17 +214,20 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make_in_layout(con
                                                                              const WorkloadMix& mix) const {
   auto model = base_.make(option, instance, mix);
   const FleetSpec* fleet = option.fleet();
-  // Only what the catalog roofline sized; the TP it chose is part of the match.
-  if (!fleet || model->spec().provenance != ThroughputProvenance::spec || !base_.catalog().find_model(fleet->model) || !model->spec().fits)
-    return model;
+  // Only what the catalog roofline or the engine terms sized (a calibration of this deployment
+  // comes first); the TP chosen is part of the match.
+  const bool modelled = model->spec().provenance == ThroughputProvenance::spec ||
+                        model->spec().provenance == ThroughputProvenance::engine;
+  if (!fleet || !modelled || !base_.catalog().find_model(fleet->model) || !model->spec().fits) return model;
   const int first = model->spec().gpus_per_replica;
   // The layout the option names, else the one the catalog chose (a dense model has only tp):
   // part of the match, like the GPU count.
   const Parallel layout = fleet->parallel.value_or(model->spec().parallel.value_or(Parallel::tp));
   std::vector<int> degrees{first};
   if (fleet->gpus_per_replica == 0)
-    for (int d : tp_degrees)
-      if (d > first && d <= instance.gpu_count) degrees.push_back(d);
+    if (const GpuSpec* gpu = base_.catalog().find_gpu(instance.gpu))
+      for (int d : replica_gpu_counts(*gpu))
+        if (d > first && d <= instance.gpu_count) degrees.push_back(d);
   std::unique_ptr<ReplicaModel> fallback;
   std::vector<std::string> first_notes;
   for (int tp : degrees) {
@@ -307,8 +310,10 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option&
                     : was_measured
                         ? fmt::format("{} gives {:.2f} requests/s per GPU, calibrated", deployment(was), per_gpu(was))
                         : fmt::format("{}, the catalog's choice, has no measurement here ({:.2f} requests/s per GPU "
-                                      "from catalog figures)",
-                                      deployment(was), per_gpu(was));
+                                      "from {})",
+                                      deployment(was), per_gpu(was),
+                                      was.provenance == ThroughputProvenance::engine ? "engine terms"
+                                                                                     : "catalog figures");
   return std::make_unique<NotedReplicaModel>(
       std::move(best), std::vector<std::string>{fmt::format(
                            "layout {} chosen: measured by the serving results {} ({:.2f} requests/s per GPU). {}",
