@@ -329,3 +329,19 @@ TEST_CASE("under dep the engine's sequence limit holds per attention-DP rank", "
   const PerfModel ep(m, g, fp8, fp8, 8, c.efficiency, Parallel::ep);
   CHECK(ServingModel(ep, 100, 100).max_batch() == 256);
 }
+
+TEST_CASE("the coverage read from the deployments alone is the coverage of every run", "[deployment][engine]") {
+  // read_measured_deployments keeps one row per deployment and skips the figures: the
+  // coverage it gives must be the one the full reader's rows give.
+  const std::string csv = PLAN_SOURCE_DIR "/calib/measured/silicon_train.csv";
+  const auto full = engine_coverage(shipped(), io::read_measured_runs(csv));
+  const auto fast = engine_coverage(shipped(), io::read_measured_deployments(csv));
+  CHECK(fast.deployments == full.deployments);
+  // No run of vLLM on Hopper has latent attention: DeepSeek-R1 on H200 with vLLM is not covered.
+  CHECK_FALSE(full.covers("vllm", "hopper", ModelClass::mla));
+  CHECK(full.covers("vllm", "hopper", ModelClass::dense));
+  // TensorRT-LLM has 5 (DeepSeek-R1 and V3 on H200 in several layouts), SGLang 2 (under 3).
+  CHECK(full.covers("trtllm", "hopper", ModelClass::mla));
+  CHECK(full.of("sglang", "hopper", ModelClass::mla) == 2);
+  CHECK_FALSE(full.covers("sglang", "hopper", ModelClass::mla));
+}

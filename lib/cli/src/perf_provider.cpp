@@ -78,7 +78,7 @@ std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, co
     const std::string runs_path = g.data_dir + "/" + t->data;
     if (std::filesystem::exists(runs_path, ec)) {
       terms = std::move(t);
-      coverage = std::make_shared<const perf::EngineCoverage>(perf::engine_coverage(cat, io::read_measured_runs(runs_path)));
+      coverage = std::make_shared<const perf::EngineCoverage>(perf::engine_coverage(cat, io::read_measured_deployments(runs_path)));
     }
   }
   return std::make_unique<perf::CalibratedReplicaModelProvider>(std::move(cat), load_calibrations(use),
