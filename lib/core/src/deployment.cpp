@@ -59,6 +59,7 @@ DeploymentChoice choose_deployment(const Catalog& cat, const DeploymentRequest& 
         if (g <= req.max_gpus) c.largest = g;
       for (int g : replica_gpu_counts(gpu)) {
         if (g > req.max_gpus) break;
+        if (g < req.min_gpus) continue;
         if (problem_at(layout, g).empty()) c.fitting.push_back(g);
       }
       if (c.fitting.empty()) c.fit_problem = problem_at(layout, c.largest);

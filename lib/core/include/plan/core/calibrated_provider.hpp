@@ -54,7 +54,7 @@ class CalibrationSet {
 // replicas the catalog roofline or the engine terms sized (provenance "spec" or "engine") are
 // calibrated, on the roofline: a calibration of the deployment comes before the engine terms; the TP and the
 // layout the catalog chose (or the option named) are part of the match. When the option leaves the TP to the model and the
-// calibrated replica misses the latency targets, larger degrees the instance allows are
+// calibrated replica misses the latency targets, larger degrees the instance allows are (choose_deployment from that degree up)
 // tried, each with the calibration that matches it. When the option leaves a mixture of
 // experts' layout open, serving results measured in another layout or GPU count the
 // instance allows are tried too, and a measured deployment is chosen over one sized from

@@ -41,6 +41,7 @@ struct DeploymentRequest {
   double context_tokens = 0;  // the longest request the replica must hold
   int gpus = 0;               // the GPU count given; 0: searched
   int max_gpus = 0;           // the most GPUs a searched replica may take (an instance's GPUs, the scale-up domain)
+  int min_gpus = 0;           // searched counts below this are not tried (a count already chosen)
   std::vector<Parallel> layouts;  // to try, in order: the one given, or default_layouts(model)
   int moe_tp = 1;                 // ep, dep: GPUs each routed expert is sliced over
 };
