@@ -6,9 +6,9 @@
 #include <optional>
 #include <vector>
 
-#include "plan/core/deployment.hpp"
-#include "plan/core/perf.hpp"
-#include "plan/core/serving_fit.hpp"
+#include "plan/core/serving/deployment.hpp"
+#include "plan/core/serving/perf.hpp"
+#include "plan/core/serving/serving_fit.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/measured_io.hpp"
 

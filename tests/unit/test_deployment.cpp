@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "catalogs.hpp"
-#include "plan/core/calibrated_provider.hpp"
-#include "plan/core/deployment.hpp"
-#include "plan/core/risk.hpp"
+#include "plan/core/serving/calibrated_provider.hpp"
+#include "plan/core/serving/deployment.hpp"
+#include "plan/core/finance/risk.hpp"
 #include "plan/io/measured_io.hpp"
 
 using namespace plan;

@@ -11,7 +11,7 @@
 #include "plan/io/paths.hpp"
 #include "plan/io/hf_config.hpp"
 #include "plan/io/measured_io.hpp"
-#include "plan/core/deployment.hpp"
+#include "plan/core/serving/deployment.hpp"
 
 namespace plan::cli {
 

@@ -1,7 +1,7 @@
 // Reads pricing/hardware/*.yaml. The format is documented in docs/pricing.md "Owned hardware".
 #include "plan/io/hardware_loader.hpp"
 
-#include "plan/core/perf.hpp"
+#include "plan/core/serving/perf.hpp"
 
 #include <algorithm>
 #include <filesystem>

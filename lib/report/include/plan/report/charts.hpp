@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/compare.hpp"
-#include "plan/core/finance.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/finance/finance.hpp"
 
 namespace plan::report {
 
