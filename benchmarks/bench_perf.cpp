@@ -6,9 +6,11 @@
 #include <optional>
 #include <vector>
 
+#include "plan/core/serving/deployment.hpp"
 #include "plan/core/serving/perf.hpp"
 #include "plan/core/serving/serving_fit.hpp"
 #include "plan/io/catalog_loader.hpp"
+#include "plan/io/measured_io.hpp"
 
 namespace {
 
@@ -58,6 +60,25 @@ void BM_EvaluateReplica(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_EvaluateReplica);
+
+// The same option sized by vLLM's Hopper engine terms (calib/engine_terms.json): the layout
+// and GPU count chosen on the terms' closed-loop figures, the operating batch by bisection on
+// TPOT(C), the fleet at 20 requests/s and its latency.
+void BM_EvaluateReplicaEngineTerms(benchmark::State& state) {
+  const auto& cat = catalog();
+  static const plan::perf::EngineTerms terms = plan::io::read_engine_terms(PLAN_SOURCE_DIR "/calib/engine_terms.json");
+  const auto o = option();
+  const auto inst = instance();
+  const auto m = mix();
+  for (auto _ : state) {
+    plan::perf::CatalogReplicaModel model(cat, o, inst, m, &terms);
+    int n = model.replicas_for(20.0).value_or(-1);
+    auto lat = model.latency(20.0, n);
+    benchmark::DoNotOptimize(n);
+    benchmark::DoNotOptimize(lat);
+  }
+}
+BENCHMARK(BM_EvaluateReplicaEngineTerms);
 
 // Fleet sizes for 10,000 arrival rates from 0.01 to 10,000 requests/s (log-spaced), on one
 // replica model.

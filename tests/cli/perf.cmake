@@ -42,9 +42,14 @@ plan_cli_test(perf.no_scaleout --rc 0
   --stdout-re "^fits +no +16 GPUs exceed l40s's scale-up domain of 8, and the catalog gives no inter-node link"
   -- perf --model llama-3.1-8b --gpu l40s --gpus 16 --input 100 --output 100)
 # A rack-scale replica: 72 GPUs of one GB200 NVL72 NVLink domain, experts split over all of
-# them (256 / 72: at most 4 a GPU), attention data parallel.
+# them (256 / 72: at most 4 a GPU), attention data parallel. Every GPU is an attention-DP rank
+# with its own scheduler of 256 sequences: 256 x 72 = 18,432 for the replica. The KV cache
+# holds more: per GPU 186 GiB x 0.90 = 167.4 GiB usable, less 1.5 GiB overhead and the weights
+# (the 17.1B parameters outside the routed experts, replicated, and 4 of each layer's 256
+# experts, 653.9B / 64 = 10.2B: 27.3B x 2 B = 50.9 GiB) leaves 115 GiB, 1.76M tokens of 70,272 B
+# (MLA latent 576 x 61 layers x 2 B), 878 sequences of 2,000 tokens a GPU, 63,200 in all.
 plan_cli_test(perf.nvl72_dep --rc 0 --stdout-re "^fits +yes" --stdout-re "^GPUs per replica +72 +given"
-  --stdout-re "^parallel layout +dep +given"
+  --stdout-re "^parallel layout +dep +given" --stdout-re "^max concurrent sequences +18432 "
   -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --engine trtllm --input 1000 --output 1000 --concurrency max)
 # A hybrid: experts sliced over 4 GPUs (moe_tp) and split over 18 groups (moe_ep) of the 72.
 plan_cli_test(perf.nvl72_hybrid --rc 0 --stdout-re "^fits +yes" --stdout-re "^experts +4 x 18 +moe_tp x moe_ep"
@@ -81,8 +86,10 @@ plan_cli_test(perf.bad_concurrency --rc 64 --stderr-re "^plan: error: --concurre
   -- perf --model llama-3.1-8b --gpu h100-sxm --input 1 --output 1 --concurrency lots)
 
 set(PERF_PROFILE tests/data/profile-perf.yaml)
-plan_cli_test(compare.perf_table --rc 0 --stdout-re "^ +small +self_hosted .* spec +yes$"
-  --stdout-re "^ +big-on-one +self_hosted .* no$" --stdout-re "^ +big-on-eight +self_hosted .* 2 .* spec +yes$"
+# H100s: vLLM's Hopper terms size the replicas that fit (engine), the roofline says why the
+# others do not (spec).
+plan_cli_test(compare.perf_table --rc 0 --stdout-re "^ +small +self_hosted .* engine +yes$"
+  --stdout-re "^ +big-on-one +self_hosted .* no$" --stdout-re "^ +big-on-eight +self_hosted .* 2 .* engine +yes$"
   --stdout-re "big-on-one: infeasible: llama-3.1-70b \\(bf16\\) does not fit on instance gpu-2.50"
   --stdout-re "fixed +self_hosted .* override +yes$"
   -- compare ${PERF_PROFILE} --prices ${SHEET})
@@ -118,7 +125,7 @@ plan_cli_test(perf.bad_parallel --rc 64 --stderr-exact "plan: error: --parallel 
   -- perf --model qwen3-8b --gpu h100-sxm --parallel pp --input 100 --output 100)
 
 # Any model from its config.json: hf: in a profile, and plan models add.
-plan_cli_test(compare.hf_model --rc 0 --stdout-re "tiny +self_hosted .* spec +yes$"
+plan_cli_test(compare.hf_model --rc 0 --stdout-re "tiny +self_hosted .* engine +yes$"
   -- compare tests/data/profile-hf.yaml --prices ${SHEET})
 plan_cli_test(models.add --rc 0 --env XDG_DATA_HOME=${CMAKE_BINARY_DIR}/xdg-models
   --stdout-re "tiny-moe \\(4 layers, 0\\.00748B parameters"
@@ -136,7 +143,7 @@ plan_cli_test(models.id_taken --rc 64 --env XDG_DATA_HOME=${CMAKE_BINARY_DIR}/xd
 # needs 4 GPUs per replica (2 with the means, compare.perf_table), and Mistral 7B's
 # 32,768-token context rules it out.
 plan_cli_test(compare.perf_p99_lengths --rc 0
-  --stdout-re "^[*] +big-on-eight +self_hosted .* 4 tp +[0-9.]+% .* spec +yes$"
+  --stdout-re "^[*] +big-on-eight +self_hosted .* 4 tp +[0-9.]+% .* engine +yes$"
   --stdout-re "short-context: infeasible: .*requests of 120000 tokens exceed mistral-7b's 32768-token context"
   --stdout-re "memory and context checked at a request of 120000 tokens \\(input p99 \\+ output p99"
   -- compare tests/data/profile-perf-p99.yaml --prices ${SHEET})
@@ -190,3 +197,25 @@ plan_cli_test(validate.bad_number --rc 2
 plan_cli_test(validate.bad_count --rc 2
   --stderr-exact "plan: error: tests/data/measured-runs-bad-count.csv:2:65: tp_size '1e12' is not a count (expected a whole number from 0 to 100000)"
   -- validate --data tests/data/measured-runs-bad-count.csv)
+
+# plan compare on a profile with engine: the engine terms size a fleet where they cover the
+# engine, the GPU's generation and the model (vLLM and SGLang on H100s), the catalog roofline
+# elsewhere (A100s: no measured runs of that generation), and the source says which.
+plan_cli_test(compare.engine_terms --rc 0
+  --stdout-re "^[*]? +on-h100 +self_hosted .* engine +yes$"
+  --stdout-re "^ +on-h100-sglang +self_hosted .* engine +yes$"
+  --stdout-re "^ +on-a100 +self_hosted .* spec +yes$"
+  --stdout-re "on-h100: replica throughput \\(engine\\) from engine terms: vllm/hopper, fitted to [0-9]+ measured runs"
+  --stdout-re "on-h100-sglang: replica throughput \\(engine\\) from engine terms: sglang/hopper, fitted to [0-9]+"
+  --stdout-re "on-a100: replica throughput \\(spec\\) from catalog roofline, calib/catalog.yaml: llama-3.1-8b on"
+  --stdout-re "on-a100: sized by the catalog roofline: no engine terms for vllm \\(default\\) on 1x a100-80gb-sxm"
+  -- compare tests/data/profile-engine-terms.yaml)
+plan_cli_test(compare.engine_terms_json --rc 0
+  --stdout-re "\"throughput_provenance\": \"engine\""
+  --stdout-re "\"throughput_source\": \"engine terms: vllm/hopper, fitted to [0-9]+ measured runs \\(AIConfigurator"
+  -- compare tests/data/profile-engine-terms.yaml --format json)
+# moe_tp on a self-hosted option: 8 GPUs under dep, experts sliced over 2 and split over 4.
+plan_cli_test(compare.moe_tp --rc 0
+  --stdout-re "^[*]? +hybrid +self_hosted .* 8 dep .* yes$"
+  --stdout-re "hybrid: qwen3-235b-a22b on 8x h200 \\(fp8, dep, experts 2 x 4 \\(moe_tp x moe_ep\\)\\)"
+  -- compare tests/data/profile-moe-tp.yaml)

@@ -19,8 +19,9 @@ plan_cli_test(profiles.regulated_phi --rc 0
 # H100, and DeepSeek-R1 is planned on one 8x H200 node.
 plan_cli_test(profiles.moe_plans --rc 0
   --stdout-re "l4-gpt-oss-120b: infeasible: gpt-oss-120b \\(mxfp4, tp\\) does not fit on instance aws-g6.xlarge \\(1x l4\\): weights need 60\\.8 GiB per GPU"
-  --stdout-re "^ +h100-gpt-oss-120b +self_hosted .* spec +yes$"
+  --stdout-re "^ +h100-gpt-oss-120b +self_hosted .* engine +yes$"
   --stdout-re "^ +h200x8-deepseek-r1 +self_hosted .* spec +yes$"
+  --stdout-re "h200x8-deepseek-r1: sized by the catalog roofline: no engine terms for vllm \\(default\\) on 8x h200"
   --stdout-re "h200x8-deepseek-r1: layout (tp|ep|dep) chosen"
   -- compare profiles/open-weight-moe.yaml)
 

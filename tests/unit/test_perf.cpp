@@ -306,7 +306,8 @@ TEST_CASE("catalog replica model for compare", "[perf]") {
   CHECK(on_eight.spec().gpus_per_replica == 2);
   CHECK(on_eight.spec().provenance == ThroughputProvenance::spec);
   // No engine in the option: vLLM, the default, which the source says.
-  CHECK(on_eight.spec().provenance_source == "calib/catalog.yaml: llama-3.1-70b on h100-sxm, engine vllm (default)");
+  CHECK(on_eight.spec().provenance_source ==
+        "catalog roofline, calib/catalog.yaml: llama-3.1-70b on h100-sxm, engine vllm (default)");
   auto n = on_eight.replicas_for(5.0);
   REQUIRE(n);
   CHECK(*n >= 1);

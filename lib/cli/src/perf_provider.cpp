@@ -10,6 +10,8 @@
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/paths.hpp"
 #include "plan/io/hf_config.hpp"
+#include "plan/io/measured_io.hpp"
+#include "plan/core/serving/deployment.hpp"
 
 namespace plan::cli {
 
@@ -63,7 +65,24 @@ std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, co
   if (!std::filesystem::exists(path, ec)) return nullptr;  // options then need an explicit throughput
   Globals use = g;
   if (!calibration.empty()) use.calibrations = {calibration};
-  return std::make_unique<perf::CalibratedReplicaModelProvider>(load_full_catalog(g, extra), load_calibrations(use));
+  // The engine terms fitted to measured runs size the deployments they cover; without the
+  // file every replica is sized by the catalog roofline.
+  // A term set covers the model classes its measured runs hold (the file it names, in the
+  // data directory); without that file, none.
+  Catalog cat = load_full_catalog(g, extra);
+  std::shared_ptr<const perf::EngineTerms> terms;
+  std::shared_ptr<const perf::EngineCoverage> coverage;
+  const std::string terms_path = g.calib_dir() + "/engine_terms.json";
+  if (std::filesystem::exists(terms_path, ec)) {
+    auto t = std::make_shared<const perf::EngineTerms>(io::read_engine_terms(terms_path));
+    const std::string runs_path = g.data_dir + "/" + t->data;
+    if (std::filesystem::exists(runs_path, ec)) {
+      terms = std::move(t);
+      coverage = std::make_shared<const perf::EngineCoverage>(perf::engine_coverage(cat, io::read_measured_deployments(runs_path)));
+    }
+  }
+  return std::make_unique<perf::CalibratedReplicaModelProvider>(std::move(cat), load_calibrations(use),
+                                                                std::move(terms), std::move(coverage));
 }
 
 }  // namespace plan::cli

@@ -1,6 +1,8 @@
 // Reads pricing/hardware/*.yaml. The format is documented in docs/pricing.md "Owned hardware".
 #include "plan/io/hardware_loader.hpp"
 
+#include "plan/core/serving/perf.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
@@ -37,7 +39,7 @@ HardwareList parse_hardware_list(const std::string& file, const std::string& tex
       fail(file, m.node("kind"), fmt::format("'kind' of owned hardware '{}' is '{}' (expected server or workstation)",
                                              e.id, e.kind));
     e.gpu = m.str("gpu");
-    e.gpu_count = m.integer("gpu_count", 1, 64);
+    e.gpu_count = m.integer("gpu_count", 1, perf::max_replica_gpus);  // up to rack-scale systems (NVL72)
     e.purchase_usd = m.opt_num("purchase_usd", Range::positive(1e8));
     e.power_kw = m.num("power_kw", Range::positive(1000));
     e.source = m.str("source");

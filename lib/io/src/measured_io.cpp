@@ -3,7 +3,10 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <fstream>
+#include <charconv>
 #include <map>
+#include <set>
+#include <string_view>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -121,6 +124,102 @@ std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path) {
     runs.push_back(std::move(r));
   }
   return runs;
+}
+
+std::vector<perf::MeasuredRun> read_measured_deployments(const std::string& path) {
+  using namespace measured_io_detail;
+  // Read at once into a string of the file's size (every plan that sizes a fleet reads it).
+  std::string text;
+  {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) throw Error({path, 0, 0}, "cannot read the file");
+    text.resize(static_cast<std::size_t>(in.tellg()));
+    in.seekg(0);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  std::string_view rest(text);
+  auto next_line = [&rest]() {
+    const auto nl = rest.find('\n');
+    std::string_view l = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    return l;
+  };
+  std::vector<int> cols;
+  const auto header = split_csv(std::string(next_line()), cols);
+  // The columns that name a deployment; -1 when absent (then the reader's defaults).
+  auto index = [&](const char* name) {
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (header[i] == name) return static_cast<int>(i);
+    return -1;
+  };
+  const int c_engine = index("backend"), c_version = index("backend_version"), c_model = index("model_path"),
+            c_system = index("system"), c_precision = index("precision"), c_mode = index("mode"),
+            c_tp = index("tp_size"), c_pp = index("pp_size"), c_dp = index("attention_dp_size"),
+            c_moe_tp = index("moe_tp_size"), c_moe_ep = index("moe_ep_size");
+  if (c_engine < 0 || c_model < 0 || c_system < 0)
+    throw Error({path, 1, 1}, "missing column backend, model_path or system (expected the measured-run columns)");
+  std::vector<perf::MeasuredRun> out;
+  std::set<std::string, std::less<>> seen;
+  std::vector<std::string_view> f;
+  int lineno = 1;
+  while (!rest.empty()) {
+    const std::string_view l = next_line();
+    ++lineno;
+    if (l.empty()) continue;
+    // The shipped runs quote no field; a quoted record is read by the full reader.
+    if (l.find('"') != std::string_view::npos) {
+      std::vector<int> c;
+      const auto fields = split_csv(std::string(l), c);
+      perf::MeasuredRun r;
+      auto at = [&](int i) { return i >= 0 && static_cast<std::size_t>(i) < fields.size() ? fields[i] : std::string(); };
+      auto count = [&](int i, int def) {
+        int v = def;
+        const std::string x = at(i);
+        std::from_chars(x.data(), x.data() + x.size(), v);
+        return v;
+      };
+      r.line = lineno;
+      r.engine = at(c_engine), r.version = at(c_version), r.model_path = at(c_model), r.system = at(c_system);
+      r.precision = at(c_precision), r.mode = at(c_mode);
+      r.tp = count(c_tp, 1), r.pp = count(c_pp, 1), r.dp = count(c_dp, 1), r.moe_tp = count(c_moe_tp, r.tp);
+      r.moe_ep = count(c_moe_ep, 1);
+      const std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{} {} {} {} {}", r.engine, r.version, r.model_path,
+                                          r.system, r.precision, r.mode, r.tp, r.pp, r.dp, r.moe_tp, r.moe_ep);
+      if (seen.insert(key).second) out.push_back(std::move(r));
+      continue;
+    }
+    f.clear();
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= l.size(); ++i)
+      if (i == l.size() || l[i] == ',') {
+        f.push_back(l.substr(start, i - start));
+        start = i + 1;
+      }
+    auto at = [&](int i) { return i >= 0 && static_cast<std::size_t>(i) < f.size() ? f[i] : std::string_view(); };
+    // The key: the deployment columns as they stand (the integers' text included).
+    std::string key;
+    for (int i : {c_engine, c_version, c_model, c_system, c_precision, c_mode, c_tp, c_pp, c_dp, c_moe_tp, c_moe_ep}) {
+      key += at(i);
+      key += '|';
+    }
+    if (!seen.insert(key).second) continue;
+    auto count = [&](int i, int def) {
+      int v = def;
+      const std::string_view x = at(i);
+      if (!x.empty()) std::from_chars(x.data(), x.data() + x.size(), v);
+      return v;
+    };
+    perf::MeasuredRun r;
+    r.line = lineno;
+    r.engine = at(c_engine), r.version = at(c_version), r.model_path = at(c_model), r.system = at(c_system);
+    r.precision = at(c_precision), r.mode = at(c_mode);
+    r.tp = count(c_tp, 1), r.pp = count(c_pp, 1), r.dp = count(c_dp, 1), r.moe_tp = count(c_moe_tp, r.tp);
+    r.moe_ep = count(c_moe_ep, 1);
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 std::string provenance(const perf::EngineTerms& t, const perf::TermSet& s) {

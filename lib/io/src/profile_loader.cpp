@@ -9,6 +9,7 @@
 #include "plan/io/uncertainty_loader.hpp"
 #include "plan/io/hf_config.hpp"
 #include "profile_limits.hpp"
+#include "plan/core/serving/perf.hpp"
 #include "plan/core/base/suggest.hpp"
 #include "yaml_strict.hpp"
 
@@ -165,11 +166,28 @@ perf::EngineChoice read_engine(const std::string& file, Map& m, const Node& n, c
 FleetSpec read_fleet(const std::string& file, Map& m, const std::string& id, bool model_required) {
   FleetSpec f;
   f.model = model_required ? m.str("model") : m.opt_str("model").value_or("");
-  f.gpus_per_replica = m.opt_integer("gpus_per_replica", 1, 64).value_or(0);
+  // As many GPUs as `plan perf --gpus` takes: rack-scale replicas (a GB200/GB300 NVL72 domain
+  // of 72) and beyond, over the catalog's inter-node link.
+  f.gpus_per_replica = m.opt_integer("gpus_per_replica", 1, perf::max_replica_gpus).value_or(0);
   if (auto p = m.opt_str("parallel")) {
     f.parallel = parse_parallel(*p);
     if (!f.parallel)
       throw Error(m.key_loc("parallel"), fmt::format("option '{}' has parallel '{}' (expected tp, ep or dep)", id, *p));
+  }
+  // ep, dep: GPUs each routed expert is sliced over; moe_tp x moe_ep = gpus_per_replica.
+  f.moe_tp = m.opt_integer("moe_tp", 1, perf::max_replica_gpus).value_or(1);
+  if (f.moe_tp > 1) {
+    if (f.gpus_per_replica == 0)
+      throw Error(m.key_loc("moe_tp"), fmt::format("option '{}' has moe_tp {} but no gpus_per_replica (expected "
+                                                   "gpus_per_replica = moe_tp x moe_ep)", id, f.moe_tp));
+    if (f.gpus_per_replica % f.moe_tp != 0)
+      throw Error(m.key_loc("moe_tp"), fmt::format("option '{}' has moe_tp {}, which does not divide gpus_per_replica "
+                                                   "{} (expected a divisor: moe_tp x moe_ep = gpus_per_replica)",
+                                                   id, f.moe_tp, f.gpus_per_replica));
+    if (f.parallel == Parallel::tp)
+      throw Error(m.key_loc("moe_tp"), fmt::format("option '{}' has moe_tp {} with parallel tp (expected parallel ep "
+                                                   "or dep: under tp every expert is sliced over all the GPUs)",
+                                                   id, f.moe_tp));
   }
   f.precision = m.opt_str("precision").value_or("bf16");
   f.kv_precision = m.opt_str("kv_precision").value_or("");
@@ -222,7 +240,7 @@ OwnedHardware read_owned(const std::string& file, const Node& n, const std::stri
     h.purchase_usd = m.opt_num("purchase_usd", Range::positive(1e8)).value_or(0);
   } else {
     h.gpu = m.str("gpu");
-    h.gpu_count = m.integer("gpu_count", 1, 64);
+    h.gpu_count = m.integer("gpu_count", 1, perf::max_replica_gpus);
     h.purchase_usd = m.num("purchase_usd", Range::positive(1e8));
     h.power_kw = m.num("power_kw", Range::positive(1000));
   }
@@ -302,8 +320,8 @@ Option read_option(const std::string& file, const Node& n, std::size_t i) {
   switch (kind) {
     case OptionKind::api:
       forbid({"owned"}, "self_hosted");
-      forbid({"offering", "mode", "instance", "term", "gpus_per_replica", "parallel", "precision", "kv_precision",
-              "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "spot_interruption_overhead"},
+      forbid({"offering", "mode", "instance", "term", "gpus_per_replica", "parallel", "moe_tp", "precision",
+              "kv_precision", "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "spot_interruption_overhead"},
              "other kinds");
       o.spec = read_api(m);
       break;
@@ -318,7 +336,8 @@ Option read_option(const std::string& file, const Node& n, std::size_t i) {
       o.spec = read_self_hosted(file, m, o.id);
       break;
     case OptionKind::hybrid:
-      forbid({"model", "offering", "mode", "instance", "owned", "term", "gpus_per_replica", "parallel", "precision", "kv_precision",
+      forbid({"model", "offering", "mode", "instance", "owned", "term", "gpus_per_replica", "parallel", "moe_tp",
+              "precision", "kv_precision",
               "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier", "spot_interruption_overhead"},
              "the options a hybrid combines");
       o.spec = read_hybrid(m);

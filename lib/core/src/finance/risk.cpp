@@ -197,7 +197,8 @@ void Engine::resolve_inputs() {
     if (!fo) continue;
     OptionResult r = evaluate_option(p_, s_, *fo, perf_);
     if (!r.self_hosted || !r.self_hosted->throughput_provenance) continue;
-    if (auto d = default_throughput(*r.self_hosted->throughput_provenance, r.self_hosted->model_class)) {
+    if (auto d = default_throughput(*r.self_hosted->throughput_provenance, r.self_hosted->model_class,
+                                        r.self_hosted->throughput_cv_error_pct)) {
       m.throughput = *d;
       any = true;
     }
@@ -725,8 +726,16 @@ double quantile_of(std::vector<double> values, double p) {
   return values[lo] + (values[lo + 1] - values[lo]) * (h - static_cast<double>(lo));
 }
 
-std::optional<Distribution> default_throughput(ThroughputProvenance p, const std::string& model_class) {
+std::optional<Distribution> default_throughput(ThroughputProvenance p, const std::string& model_class,
+                                               double cv_median_pct) {
   switch (p) {
+    case ThroughputProvenance::engine:
+      if (cv_median_pct > 0) {
+        // 0.6745: the median of |Z| for a standard normal Z; 1.2816: its 90th percentile.
+        const double sigma = std::log1p(cv_median_pct / 100.0) / 0.6745;
+        return Distribution::lognormal_p10_p90(std::exp(-1.2816 * sigma), std::exp(1.2816 * sigma));
+      }
+      [[fallthrough]];
     case ThroughputProvenance::spec:
       for (const auto& w : spec_throughput_widths)
         if (model_class == w.model_class) return Distribution::lognormal_p10_p90(w.p10, w.p90);

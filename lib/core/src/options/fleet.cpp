@@ -60,6 +60,7 @@ FleetCosting cost_fleet(const FleetPlan& plan, int replicas, const Split& split,
   d.throughput_provenance = spec.provenance;
   d.throughput_source = spec.provenance_source;
   d.model_class = spec.model_class;
+  d.throughput_cv_error_pct = spec.cv_error_pct;
   d.replica_tokens_per_s = spec.capacity_requests_per_s * mix.tokens_per_request();
   const double mean_rps = split.private_requests_per_day / seconds_per_day;
   // Replica-hours per day the fleet runs, for utilisation.

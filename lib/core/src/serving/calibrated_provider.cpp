@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <map>
+
+#include "plan/core/serving/deployment.hpp"
 #include "plan/core/serving/serving_fit.hpp"
 #include "plan/core/base/units.hpp"
 
@@ -214,42 +217,75 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make_in_layout(con
                                                                              const WorkloadMix& mix) const {
   auto model = base_.make(option, instance, mix);
   const FleetSpec* fleet = option.fleet();
-  // Only what the catalog roofline sized; the TP it chose is part of the match.
-  if (!fleet || model->spec().provenance != ThroughputProvenance::spec || !base_.catalog().find_model(fleet->model) || !model->spec().fits)
-    return model;
+  // Only what the catalog roofline or the engine terms sized (a calibration of this deployment
+  // comes first); the TP chosen is part of the match.
+  const bool modelled = model->spec().provenance == ThroughputProvenance::spec ||
+                        model->spec().provenance == ThroughputProvenance::engine;
+  if (!fleet || !modelled || !base_.catalog().find_model(fleet->model) || !model->spec().fits) return model;
   const int first = model->spec().gpus_per_replica;
   // The layout the option names, else the one the catalog chose (a dense model has only tp):
   // part of the match, like the GPU count.
   const Parallel layout = fleet->parallel.value_or(model->spec().parallel.value_or(Parallel::tp));
-  std::vector<int> degrees{first};
-  if (fleet->gpus_per_replica == 0)
-    for (int d : tp_degrees)
-      if (d > first && d <= instance.gpu_count) degrees.push_back(d);
-  std::unique_ptr<ReplicaModel> fallback;
+  const Catalog& cat = base_.catalog();
+  const ModelArch* arch = cat.find_model(fleet->model);
+  const GpuSpec* gpu = cat.find_gpu(instance.gpu);
+  const Precision* w = cat.find_precision(fleet->precision);
+  const Precision* kv =
+      w ? cat.find_precision(fleet->kv_precision.empty() ? w->kv_default() : fleet->kv_precision) : nullptr;
   std::vector<std::string> first_notes;
-  for (int tp : degrees) {
+  auto apply_at = [&](int tp, std::vector<std::string>* notes) {
+    return calibrations_.apply(cat, {fleet->model, instance.gpu, fleet->precision, tp, layout}, notes);
+  };
+  // No calibration of the deployment chosen: it stands (with notes on files that matched but
+  // could not be used).
+  if (!gpu || !w || !kv || !apply_at(first, &first_notes)) {
+    if (!first_notes.empty()) return std::make_unique<NotedReplicaModel>(std::move(model), first_notes);
+    return model;
+  }
+  // From that count up (the option's count only, when it gives one), the first that the
+  // calibrated model says meets the targets: choose_deployment, each count with the
+  // calibration that matches it.
+  DeploymentRequest req;
+  req.model = arch;
+  req.gpu = gpu;
+  req.weights = w;
+  req.kv = kv;
+  req.context_tokens = mix.fit_tokens();
+  req.gpus = fleet->gpus_per_replica > 0 ? first : 0;
+  req.max_gpus = instance.gpu_count;
+  req.min_gpus = first;
+  req.layouts = {layout};
+  req.moe_tp = fleet->moe_tp;
+  std::map<int, std::unique_ptr<CalibratedReplicaModel>> built;
+  auto score = [&](Parallel, int tp) {
+    DeploymentScore sc;
     std::vector<std::string> notes;
-    auto applied = calibrations_.apply(base_.catalog(), {fleet->model, instance.gpu, fleet->precision, tp, layout},
-                                        &notes);
-    if (tp == first) first_notes = notes;
+    auto applied = apply_at(tp, &notes);
     if (!applied) {
-      if (tp == first) break;
-      continue;
+      sc.problem = "no calibration applies";
+      return sc;
     }
     Option at = option;
     at.fleet()->gpus_per_replica = tp;
     // The calibration is for this layout, so a MoE replica keeps it rather than the catalog
     // choosing again on calibrated figures (a dense model has only tp).
-    if (!at.fleet()->parallel && base_.catalog().find_model(fleet->model)->is_moe()) at.fleet()->parallel = layout;
+    if (!at.fleet()->parallel && arch->is_moe()) at.fleet()->parallel = layout;
     auto cal = std::make_unique<CalibratedReplicaModel>(std::move(*applied), at, instance, mix, notes);
-    if (cal->spec().feasible) {
-      if (tp != first)
-        cal->add_note(fmt::format("TP {} chosen: with the calibration, TP {} misses the latency targets", tp, first));
-      return cal;
-    }
-    if (!fallback) fallback = std::move(cal);
+    sc.meets = cal->spec().feasible;
+    sc.capacity_rps = cal->spec().capacity_requests_per_s;
+    if (!sc.meets) sc.problem = cal->spec().reasons.empty() ? "misses the latency targets" : cal->spec().reasons[0];
+    built[tp] = std::move(cal);
+    return sc;
+  };
+  const DeploymentChoice choice = choose_deployment(cat, req, score);
+  if (const LayoutChoice* c = choice.chosen(); c && c->meets && built.count(c->gpus)) {
+    auto cal = std::move(built[c->gpus]);
+    if (c->gpus != first)
+      cal->add_note(fmt::format("TP {} chosen: with the calibration, TP {} misses the latency targets", c->gpus, first));
+    return cal;
   }
-  if (fallback) return fallback;
+  // None meets them: the calibrated model of the smallest count, with its reasons.
+  if (!built.empty()) return std::move(built.begin()->second);
   if (!first_notes.empty()) return std::make_unique<NotedReplicaModel>(std::move(model), first_notes);
   return model;
 }
@@ -307,8 +343,10 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option&
                     : was_measured
                         ? fmt::format("{} gives {:.2f} requests/s per GPU, calibrated", deployment(was), per_gpu(was))
                         : fmt::format("{}, the catalog's choice, has no measurement here ({:.2f} requests/s per GPU "
-                                      "from catalog figures)",
-                                      deployment(was), per_gpu(was));
+                                      "from {})",
+                                      deployment(was), per_gpu(was),
+                                      was.provenance == ThroughputProvenance::engine ? "engine terms"
+                                                                                     : "catalog figures");
   return std::make_unique<NotedReplicaModel>(
       std::move(best), std::vector<std::string>{fmt::format(
                            "layout {} chosen: measured by the serving results {} ({:.2f} requests/s per GPU). {}",

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 #include <limits>
 
+#include "plan/core/serving/deployment.hpp"
 #include "plan/core/serving/queueing.hpp"
 #include "plan/core/base/units.hpp"
 
@@ -17,7 +18,6 @@ constexpr double activation_bytes = 2.0;
 // The quantiles a FleetLatency reports.
 constexpr double p50 = 0.50, p95 = 0.95, p99 = 0.99;
 // Upper end of the replica search; a fleet beyond this is reported as infeasible.
-constexpr int max_replicas = 1'000'000;
 
 double embedding_params(const ModelArch& m) {
   // The input embedding is a gather of B rows, not a streamed matrix; with tied
@@ -431,7 +431,7 @@ ServingModel::ServingModel(const PerfModel& pm, double input_tokens, double outp
   steps_ = decode_steps(out_);
   const double ctx = in_ + out_;
   max_batch_ = pm.max_sequences(ctx);
-  const int engine_cap = static_cast<int>(pm.efficiency().max_batch_seqs.value);
+  const int engine_cap = engine_batch_limit(pm);  // max_batch_seqs, per attention-DP rank under dep
   max_batch_ = std::min(max_batch_, engine_cap);
   if (batch_cap > 0) max_batch_ = std::min(max_batch_, batch_cap);
   t_pre_ = pm.t_pre(in_);
@@ -537,272 +537,30 @@ bool ServingModel::meets(double rps, int n, std::optional<double> ttft_s) const 
 
 double ServingModel::stable_wait_s() const { return mu_ > 0 ? batch_ / mu_ : 0.0; }
 
-std::optional<int> ServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
-  if (rps <= 0) return 0;
-  if (mu_ <= 0) return std::nullopt;
-  if (ttft_s && t_pre_ > *ttft_s) return std::nullopt;  // even an idle replica is too slow
-  const double need = rps / mu_;
-  if (need >= max_replicas) return std::nullopt;
-  // Fewer than ceil(need) replicas cannot keep up. From there, grow the step geometrically
-  // until the targets are met, then bisect: latency falls as replicas are added, so this
-  // takes O(log n) evaluations.
+std::optional<int> smallest_replicas(double need, const std::function<bool(int)>& meets) {
+  if (!(need < most_replicas)) return std::nullopt;
+  // Fewer than ceil(need) replicas cannot keep up.
   int lo = std::max(0, static_cast<int>(std::ceil(need)) - 1);  // fails (or 0)
   int hi = lo + 1;
   int step = 1;
-  while (!meets(rps, hi, ttft_s)) {
-    if (hi >= max_replicas) return std::nullopt;
+  while (!meets(hi)) {
+    if (hi >= most_replicas) return std::nullopt;
     lo = hi;
     step *= 2;
-    hi = std::min(max_replicas, lo + step);
+    hi = std::min(most_replicas, lo + step);
   }
   while (hi - lo > 1) {
-    int mid = lo + (hi - lo) / 2;
-    if (meets(rps, mid, ttft_s)) hi = mid;
-    else lo = mid;
+    const int mid = lo + (hi - lo) / 2;
+    (meets(mid) ? hi : lo) = mid;
   }
   return hi;
 }
 
-// ---------------------------------------------------------------------------------------
-// Catalog-based replica model
-
-namespace {
-
-const Precision& kv_precision_for(const Catalog& cat, const Option& o, const Precision& weights) {
-  const FleetSpec& f = *o.fleet();
-  std::string id = !f.kv_precision.empty() ? f.kv_precision : weights.kv_default();
-  const Precision* p = cat.find_precision(id);
-  if (!p)
-    throw Error(o.loc_of(f.kv_precision.empty() ? "precision" : "kv_precision"),
-                fmt::format("unknown KV precision '{}' (expected one of: {})", id, cat.precision_ids()));
-  return *p;
-}
-
-}  // namespace
-
-CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, const GpuInstance& inst,
-                                         const WorkloadMix& mix) {
-  static const FleetSpec no_fleet;
-  const FleetSpec& f = o.fleet() ? *o.fleet() : no_fleet;
-  const ModelArch* m = cat.find_model(f.model);
-  if (!m && !o.as<SelfHostedOption>()) {
-    // A managed endpoint names its model as the provider does; without a catalog entry it
-    // is not sized, but the rest of the comparison goes on.
-    spec_.provenance = ThroughputProvenance::spec;
-    spec_.provenance_source = "calib/catalog.yaml";
-    spec_.feasible = false;
-    spec_.fits = false;
-    spec_.reasons.push_back(fmt::format("model '{}' is not in calib/catalog.yaml: give tokens_per_second_per_replica "
-                                        "for this endpoint", f.model));
-    return;
-  }
-  if (!m)
-    throw Error(o.loc_of("model"), fmt::format("model '{}' is not in calib/catalog.yaml and option '{}' gives no "
-                                               "tokens_per_second_per_replica (expected one of: {})",
-                                               f.model, o.id, cat.model_ids()));
-  const Precision* w = cat.find_precision(f.precision);
-  if (!w)
-    throw Error(o.loc_of("precision"),
-                fmt::format("unknown precision '{}' (expected one of: {})", f.precision, cat.precision_ids()));
-  const Precision& kv = kv_precision_for(cat, o, *w);
-  spec_.provenance = ThroughputProvenance::spec;
-  spec_.model_class = m->attention == AttentionKind::mla ? "mla" : m->is_moe() ? "moe" : "dense";
-  // The engine the replica runs: stated, or vLLM by default, as the plan says.
-  spec_.provenance_source = fmt::format("{}: {} on {}, engine {}",
-                                        m->file.empty() ? std::string("calib/catalog.yaml") : cite(*m), m->id,
-                                        inst.gpu, describe(f.engine));
-  spec_.gpus_per_replica = f.gpus_per_replica > 0 ? f.gpus_per_replica : inst.gpu_count;
-  const GpuSpec* gpu = cat.find_gpu(inst.gpu);
-  if (!gpu) {
-    spec_.feasible = false;
-    spec_.fits = false;
-    spec_.reasons.push_back(fmt::format("GPU '{}' of instance {} is not in the catalog (expected one of: {})", inst.gpu,
-                                        inst.id, cat.gpu_ids()));
-    return;
-  }
-  // Memory fit and the context limit are checked at the longest request a workload sends
-  // (its p99 lengths where the profile gives them), not the mix's mean.
-  const double ctx = mix.fit_tokens();
-  if (mix.long_request_from_p99)
-    spec_.notes.push_back(fmt::format("memory and context checked at a request of {:.0f} tokens (input p99 + output "
-                                      "p99 of the profile's lengths)", ctx));
-  std::optional<double> tpot_s;
-  if (mix.tpot_ms) tpot_s = *mix.tpot_ms / 1e3;
-  if (mix.ttft_p95_ms) ttft_target_s_ = *mix.ttft_p95_ms / 1e3;
-  // The layouts to try: the one given, or tp and (for a mixture of experts) ep and dep.
-  std::vector<Parallel> layouts;
-  if (f.parallel) layouts.push_back(*f.parallel);
-  else
-    for (Parallel p : parallel_layouts)
-      if (p == Parallel::tp || m->is_moe()) layouts.push_back(p);
-  // One layout: the smallest GPU count that meets the targets, among those that fit (the one
-  // given, or every count the instance allows from the smallest that fits).
-  struct Choice {
-    Parallel layout = Parallel::tp;
-    int gpus = 0;               // 0: nothing fits
-    bool meets = false;
-    std::string problem;        // why not, when !meets
-    double capacity_per_gpu = 0;
-  };
-  // Messages name the layout when there is a choice of layouts (or one was given); a dense
-  // model's read as they always have.
-  const bool name_layout = layouts.size() > 1 || f.parallel.has_value();
-  auto tagged = [&](Parallel layout) { return name_layout ? fmt::format(", {}", to_string(layout)) : std::string(); };
-  auto choose = [&](Parallel layout) {
-    Choice c;
-    c.layout = layout;
-    std::vector<int> degrees;
-    if (f.gpus_per_replica > 0) {
-      const int g = f.gpus_per_replica;
-      if (g > max_replica_gpus) {
-        c.problem = fmt::format("gpus_per_replica {} is not a supported GPU count per replica (expected 1 to {})", g,
-                                max_replica_gpus);
-        return c;
-      }
-      std::string why = deployment_problem(PerfModel(*m, *gpu, *w, kv, g, cat.efficiency, layout), ctx);
-      if (!why.empty()) {
-        c.problem = fmt::format("{} ({}{}) does not fit at gpus_per_replica {} on {}: {}", m->id, w->id,
-                                tagged(layout), g, gpu->id, why);
-        return c;
-      }
-      degrees.push_back(g);
-    } else {
-      auto found = smallest_fitting_tp(cat, *m, *gpu, *w, kv, ctx, inst.gpu_count, layout);
-      if (!found) {
-        int g = 1;
-        for (int d : replica_gpu_counts(*gpu))
-          if (d <= inst.gpu_count) g = d;
-        std::string why = deployment_problem(PerfModel(*m, *gpu, *w, kv, g, cat.efficiency, layout), ctx);
-        c.problem = fmt::format("{} ({}{}) does not fit on instance {} ({}x {}): {}", m->id, w->id, tagged(layout),
-                                inst.id, inst.gpu_count, gpu->id, why);
-        return c;
-      }
-      for (int d : replica_gpu_counts(*gpu)) {
-        if (d < *found || d > inst.gpu_count) continue;
-        if (deployment_problem(PerfModel(*m, *gpu, *w, kv, d, cat.efficiency, layout), ctx).empty())
-          degrees.push_back(d);
-      }
-    }
-    c.gpus = degrees.front();
-    std::string first_problem;
-    for (int d : degrees) {
-      PerfModel pm(*m, *gpu, *w, kv, d, cat.efficiency, layout);
-      ServingModel sm(pm, mix.input_tokens, mix.output_tokens, tpot_s);
-      std::string why;
-      if (sm.batch() <= 0)
-        why = fmt::format("TPOT target {:.1f} ms is below one decode step of {} on {}x {}{} ({:.1f} ms at batch 1)",
-                          *mix.tpot_ms, m->id, d, gpu->id, tagged(layout), pm.t_dec(1, sm.mean_context()) * 1e3);
-      else if (ttft_target_s_ && sm.prefill_s() > *ttft_target_s_)
-        why = fmt::format("TTFT p95 target {:.0f} ms is below the prefill time of {:.0f} input tokens ({:.1f} ms at TP "
-                          "{}{})", *mix.ttft_p95_ms, mix.input_tokens, sm.prefill_s() * 1e3, d, tagged(layout));
-      if (why.empty()) {
-        c.gpus = d;
-        c.meets = true;
-        c.capacity_per_gpu = sm.capacity_rps() / d;
-        if (d != degrees.front())
-          c.problem = fmt::format("TP {} chosen{}: TP {} fits but misses the latency targets ({})", d, tagged(layout),
-                                  degrees.front(), first_problem);
-        return c;
-      }
-      if (first_problem.empty()) first_problem = why;
-    }
-    c.problem = degrees.size() > 1 ? fmt::format("{} (nor at TP {} to {} on this instance)", first_problem,
-                                                 degrees[1], degrees.back())
-                                   : first_problem;
-    return c;
-  };
-  std::vector<Choice> choices;
-  for (Parallel p : layouts) {
-    Choice c = choose(p);
-    // On one GPU every layout is tp: keep one.
-    if (p != Parallel::tp && c.gpus == 1 && layouts.size() > 1) continue;
-    choices.push_back(std::move(c));
-  }
-  // The cheapest: the most SLA-bound requests/s per GPU among the layouts that meet the
-  // targets (replicas cost in proportion to their GPUs); else the first that fits, with its
-  // reason; else the first layout's reason.
-  const Choice* pick = nullptr;
-  for (const auto& c : choices)
-    if (c.meets && (!pick || c.capacity_per_gpu > pick->capacity_per_gpu)) pick = &c;
-  if (!pick) {
-    for (const auto& c : choices)
-      if (c.gpus > 0) {
-        pick = &c;
-        break;
-      }
-    if (!pick) {
-      spec_.feasible = false;
-      spec_.fits = false;
-      const Choice& c = choices.front();
-      int g = f.gpus_per_replica;
-      if (g == 0) {
-        g = 1;
-        for (int d : replica_gpu_counts(*gpu))
-          if (d <= inst.gpu_count) g = d;
-      }
-      spec_.gpus_per_replica = g;
-      spec_.parallel = c.layout;
-      spec_.reasons.push_back(c.problem);
-      return;
-    }
-    perf_.emplace(*m, *gpu, *w, kv, pick->gpus, cat.efficiency, pick->layout);
-    serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
-    spec_.gpus_per_replica = pick->gpus;
-    spec_.parallel = pick->layout;
-    spec_.feasible = false;
-    spec_.reasons.push_back(pick->problem);
-    return;
-  }
-  perf_.emplace(*m, *gpu, *w, kv, pick->gpus, cat.efficiency, pick->layout);
-  serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
-  spec_.gpus_per_replica = pick->gpus;
-  spec_.parallel = pick->layout;
-  if (!pick->problem.empty()) spec_.notes.push_back(pick->problem);
-  if (choices.size() > 1) {
-    std::vector<std::string> alt;
-    for (const auto& c : choices)
-      alt.push_back(c.meets ? fmt::format("{} {:.3g} requests/s per GPU on {}", to_string(c.layout),
-                                          c.capacity_per_gpu, c.gpus)
-                            : fmt::format("{} does not meet the targets", to_string(c.layout)));
-    spec_.notes.push_back(fmt::format("layout {} chosen, the most requests/s per GPU: {}", to_string(pick->layout),
-                                      fmt::join(alt, "; ")));
-  }
-  spec_.capacity_requests_per_s = serving_->capacity_rps();
-  if (m->is_moe()) {
-    spec_.capacity_doubt = moe_catalog_over_measured_high;
-    spec_.capacity_doubt_why = fmt::format(
-        "the catalog's figures for a mixture of experts ran {:.2f}x to {:.2f}x the published throughput of such "
-        "deployments at saturation (docs/performance-model.md, \"The models of 2025-26\")",
-        moe_catalog_over_measured_low, moe_catalog_over_measured_high);
-  }
-  const StepTime st = perf_->decode_step(serving_->batch(), serving_->mean_context());
-  spec_.notes.push_back(fmt::format("{} on {}x {} ({}{}): operating batch {}, decode step {:.1f} ms ({}-bound), "
-                                    "prefill of {:.0f} tokens {:.1f} ms",
-                                    m->id, pick->gpus, gpu->id, w->id, tagged(pick->layout), serving_->batch(),
-                                    st.total * 1e3, st.memory_bound() ? "memory" : "compute", mix.input_tokens,
-                                    serving_->prefill_s() * 1e3));
-}
-
-std::optional<int> CatalogReplicaModel::replicas_for(double rps) const {
+std::optional<int> ServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
   if (rps <= 0) return 0;
-  if (!serving_ || !spec_.feasible) return std::nullopt;
-  return serving_->replicas_for(rps, ttft_target_s_);
-}
-
-bool CatalogReplicaModel::serves(double rps, int replicas) const {
-  if (rps <= 0) return replicas >= 0;
-  if (!serving_ || !spec_.feasible || replicas <= 0) return false;
-  return serving_->meets(rps, replicas, ttft_target_s_);
-}
-
-std::optional<FleetLatency> CatalogReplicaModel::latency(double rps, int replicas) const {
-  if (!serving_ || !spec_.feasible) return std::nullopt;
-  return serving_->latency(rps, replicas);
-}
-
-std::unique_ptr<ReplicaModel> CatalogReplicaModelProvider::make(const Option& option, const GpuInstance& instance,
-                                                                const WorkloadMix& mix) const {
-  return std::make_unique<CatalogReplicaModel>(cat_, option, instance, mix);
+  if (mu_ <= 0) return std::nullopt;
+  if (ttft_s && t_pre_ > *ttft_s) return std::nullopt;  // even an idle replica is too slow
+  return smallest_replicas(rps / mu_, [&](int n) { return meets(rps, n, ttft_s); });
 }
 
 }  // namespace plan::perf

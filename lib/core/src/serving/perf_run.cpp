@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <map>
+
+#include "plan/core/serving/deployment.hpp"
 #include "plan/core/base/error.hpp"
 #include "plan/core/base/units.hpp"
 
@@ -63,10 +66,11 @@ void run_closed_loop(const PerfModel& pm, const ServingModel& sm, PerfRunResult&
   r.bound = bound_of(pm.decode_step(b, c));
 }
 
-// One layout: the deployment at the given GPU count (or the smallest that fits), run in
-// the request's mode.
+// One layout at `gpus` GPUs (the count given, or the one choose_deployment chose), run in
+// the request's mode. `most`: the largest count searched, for the reason a searched replica
+// does not fit.
 PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const ModelArch& mref, const GpuSpec& gref,
-                         const Precision& wref, const Precision& kvref, Parallel layout,
+                         const Precision& wref, const Precision& kvref, Parallel layout, int gpus, int most,
                          const PerfCalibrationLookup& calibration) {
   const ModelArch* m = &mref;
   const GpuSpec* gpu = &gref;
@@ -83,14 +87,11 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.mode = req.mode;
   r.kv_bytes_per_token_total = kv_bytes_per_token(*m, *kv);
   const double ctx = req.input_tokens + req.output_tokens;
-  r.tp = req.tp;
+  r.tp = gpus;
   r.tp_given = req.tp != 0;
   r.parallel = layout;
   r.parallel_given = req.parallel.has_value();
   r.moe_tp = req.moe_tp;
-  // Without a count: the smallest that fits within the GPU's scale-up domain.
-  const int most = replica_gpu_counts(*gpu).back();
-  if (r.tp == 0) r.tp = smallest_fitting_tp(cat, *m, *gpu, *w, *kv, ctx, most, layout).value_or(most);
   std::optional<PerfCalibration> applied;
   if (calibration) applied = calibration(m->id, gpu->id, w->id, r.tp, layout, &r.notes);
   if (applied) {
@@ -112,11 +113,13 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
                                    r.reason);
     return r;
   }
-  r.max_concurrency = std::min(pm.max_sequences(ctx), static_cast<int>(cat.efficiency.max_batch_seqs.value));
+  // The engine's max_batch_seqs holds per scheduler: per attention-DP rank under dep.
+  r.max_concurrency = std::min(pm.max_sequences(ctx), engine_batch_limit(pm));
   const int concurrency = req.mode == PerfRunMode::concurrency ? req.concurrency : 0;  // 0: no cap
   if (concurrency > r.max_concurrency) {
-    r.notes.push_back(fmt::format("concurrency {} limited to {} (KV cache and max_batch_seqs)", concurrency,
-                                  r.max_concurrency));
+    r.notes.push_back(fmt::format("concurrency {} limited to {} (KV cache and max_batch_seqs{})", concurrency,
+                                  r.max_concurrency,
+                                  layout == Parallel::dep ? fmt::format(" x {} attention-DP ranks", r.tp) : ""));
   }
   const ServingModel sm(pm, req.input_tokens, req.output_tokens, std::nullopt, concurrency);
   r.prefill_ms = sm.prefill_s() * 1e3;
@@ -158,24 +161,51 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
   if (req.mode == PerfRunMode::rate && !(req.rate_rps > 0 && std::isfinite(req.rate_rps)))
     throw Error(fmt::format("--rate {:g} (expected a finite rate above 0 requests/s)", req.rate_rps));
 
-  if (req.parallel) return run_layout(cat, req, *m, *gpu, *w, *kv, *req.parallel, calibration);
-  // No layout given: each the model allows, the most requests/s per GPU wins.
-  std::optional<PerfRunResult> best;
-  std::vector<std::string> others;
-  for (Parallel p : parallel_layouts) {
-    if (p != Parallel::tp && !m->is_moe()) continue;
-    if (p == Parallel::tp && req.moe_tp > 1 && m->is_moe()) continue;  // experts sliced in groups: ep or dep
-    PerfRunResult r = run_layout(cat, req, *m, *gpu, *w, *kv, p, calibration);
-    if (p != Parallel::tp && r.tp == 1) continue;  // on one GPU every layout is tp
-    auto per_gpu = [](const PerfRunResult& x) { return x.fits && x.requests_per_s ? *x.requests_per_s / x.tp : 0.0; };
-    if (r.fits && r.requests_per_s)
-      others.push_back(fmt::format("{} on {} GPUs {:.3g} requests/s", to_string(p), r.tp, *r.requests_per_s));
-    if (!best || per_gpu(r) > per_gpu(*best)) best = std::move(r);
+  // The deployment: choose_deployment (deployment.hpp), as fleet sizing chooses it. Without
+  // latency targets every count that fits meets them, so each layout runs at the smallest
+  // count that fits within the GPU's scale-up domain (or the count given), and without a
+  // layout given the one with the most requests/s per GPU is reported.
+  DeploymentRequest dr;
+  dr.model = m;
+  dr.gpu = gpu;
+  dr.weights = w;
+  dr.kv = kv;
+  dr.context_tokens = req.input_tokens + req.output_tokens;
+  dr.gpus = req.tp;
+  const int most = replica_gpu_counts(*gpu).back();
+  dr.max_gpus = most;
+  dr.moe_tp = req.moe_tp;
+  if (req.parallel) {
+    dr.layouts = {*req.parallel};
+  } else {
+    for (Parallel p : default_layouts(*m))
+      if (!(p == Parallel::tp && req.moe_tp > 1 && m->is_moe())) dr.layouts.push_back(p);  // experts sliced in groups
   }
-  if (m->is_moe() && best->fits && others.size() > 1)
-    best->notes.push_back(fmt::format("layout {} chosen, the most requests/s per GPU of: {}", to_string(best->parallel),
-                                      fmt::join(others, "; ")));
-  return *best;
+  std::map<std::pair<Parallel, int>, PerfRunResult> runs;
+  auto score = [&](Parallel p, int g) {
+    PerfRunResult r = run_layout(cat, req, *m, *gpu, *w, *kv, p, g, most, calibration);
+    DeploymentScore s;
+    s.meets = r.fits && r.requests_per_s.has_value();
+    s.capacity_rps = r.requests_per_s.value_or(0);
+    s.problem = r.reason;
+    runs.emplace(std::make_pair(p, g), std::move(r));
+    return s;
+  };
+  const DeploymentChoice choice = choose_deployment(cat, dr, score);
+  auto result_of = [&](const LayoutChoice& c) {
+    if (c.gpus > 0) return runs.at({c.layout, c.gpus});
+    return run_layout(cat, req, *m, *gpu, *w, *kv, c.layout, c.largest, most, calibration);
+  };
+  const LayoutChoice* pick = choice.chosen();
+  PerfRunResult best = result_of(pick ? *pick : choice.layouts.front());
+  std::vector<std::string> others;
+  for (const auto& c : choice.layouts)
+    if (c.meets)
+      others.push_back(fmt::format("{} on {} GPUs {:.3g} requests/s", to_string(c.layout), c.gpus, c.score.capacity_rps));
+  if (!req.parallel && m->is_moe() && best.fits && others.size() > 1)
+    best.notes.push_back(fmt::format("layout {} chosen, the most requests/s per GPU of: {}", to_string(best.parallel),
+                                     fmt::join(others, "; ")));
+  return best;
 }
 
 }  // namespace plan::perf

@@ -78,12 +78,14 @@ const char* to_string(ThroughputProvenance p) {
     case ThroughputProvenance::override: return "override";
     case ThroughputProvenance::spec: return "spec";
     case ThroughputProvenance::calibrated: return "calibrated";
+    case ThroughputProvenance::engine: return "engine";
   }
   return "?";
 }
 
 std::optional<ThroughputProvenance> throughput_provenance_from(const std::string& s) {
-  for (auto p : {ThroughputProvenance::override, ThroughputProvenance::spec, ThroughputProvenance::calibrated})
+  for (auto p : {ThroughputProvenance::override, ThroughputProvenance::spec, ThroughputProvenance::calibrated,
+                 ThroughputProvenance::engine})
     if (s == to_string(p)) return p;
   return std::nullopt;
 }

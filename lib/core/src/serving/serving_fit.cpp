@@ -258,7 +258,10 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
         skip("the model does not fit this deployment at its request length");
         continue;
       }
-      x.obs.batch = sm.max_batch();
+      // An offline run of N requests never has more than N in flight: the batch is the
+      // replica's limit (KV cache, max_batch_seqs per scheduler) or N, whichever is smaller.
+      x.obs.batch = s.requests && *s.requests >= 1 ? std::min<double>(sm.max_batch(), std::floor(*s.requests))
+                                                   : sm.max_batch();
       x.obs.figure = "output tok/s";
       x.obs.measured = x.obs.requests_per_s * x.obs.output_tokens;
     }

@@ -16,6 +16,11 @@ namespace plan::io {
 // value that is not a number.
 std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path);
 
+// The distinct deployments of a measured-runs file (one MeasuredRun per distinct backend,
+// version, model_path, system, precision, mode and layout sizes; the figures and lengths are
+// not read): what perf::engine_coverage counts, read in one pass without the number columns.
+std::vector<perf::MeasuredRun> read_measured_deployments(const std::string& path);
+
 // JSON text of the committed terms: every term with its value, unit, meaning, row count and
 // cross-validated error, and the provenance line reports show.
 std::string engine_terms_json(const perf::EngineTerms& t);

@@ -132,6 +132,7 @@ struct FleetSpec {
   PricingTerm pricing = PricingTerm::on_demand;
   int gpus_per_replica = 0;  // 0 = derive (whole instance, or smallest fitting TP)
   std::optional<Parallel> parallel;  // layout of a replica's GPUs; nullopt = the cheapest that fits and meets targets
+  int moe_tp = 1;  // ep, dep: GPUs each routed expert is sliced over (moe_tp x moe_ep = gpus_per_replica)
   std::string precision = "bf16";
   std::string kv_precision;  // empty = the weights' default
   perf::EngineChoice engine;  // the serving engine; default vllm (engine.given false)

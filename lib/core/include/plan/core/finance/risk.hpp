@@ -132,7 +132,11 @@ inline constexpr ThroughputWidth spec_throughput_widths[] = {
 // The default throughput multiplier of a replica whose throughput has provenance `p`
 // (docs/risk.md): spec, the measured spread of its model class (spec_throughput_widths;
 // lognormal p10 0.70 / p90 1.00 for a class without one); calibrated p10 0.90 / p90 1.10;
-// override none (nullopt).
-std::optional<Distribution> default_throughput(ThroughputProvenance p, const std::string& model_class = "");
+// engine, the engine terms' cross-validated median TPOT error m (`cv_median_pct`, of the term
+// set that sized it) read as a lognormal centred on 1 whose median |ln X| is ln(1 + m):
+// sigma = ln(1 + m) / 0.6745, p10 / p90 = exp(-/+ 1.2816 sigma) (the spec widths of its class
+// when m is not known); override none (nullopt).
+std::optional<Distribution> default_throughput(ThroughputProvenance p, const std::string& model_class = "",
+                                               double cv_median_pct = 0);
 
 }  // namespace plan

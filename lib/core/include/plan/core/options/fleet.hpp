@@ -43,6 +43,7 @@ struct SelfHostedDetail {
   std::optional<ThroughputProvenance> throughput_provenance;  // absent: no replica model
   std::string throughput_source;
   std::string model_class;  // dense, moe or mla when the catalog model sized the replica (risk widths)
+  double throughput_cv_error_pct = 0;  // engine terms: their cross-validated median TPOT error (risk widths)
   std::optional<OwnedFleetDetail> owned;
 };
 

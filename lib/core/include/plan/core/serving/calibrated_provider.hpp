@@ -51,17 +51,21 @@ class CalibrationSet {
 };
 
 // The catalog model for every option, calibrated where a calibration applies. Only
-// replicas the catalog roofline sized (provenance "spec") are calibrated; the TP and the
+// replicas the catalog roofline or the engine terms sized (provenance "spec" or "engine") are
+// calibrated, on the roofline: a calibration of the deployment comes before the engine terms; the TP and the
 // layout the catalog chose (or the option named) are part of the match. When the option leaves the TP to the model and the
-// calibrated replica misses the latency targets, larger degrees the instance allows are
+// calibrated replica misses the latency targets, larger degrees the instance allows are (choose_deployment from that degree up)
 // tried, each with the calibration that matches it. When the option leaves a mixture of
 // experts' layout open, serving results measured in another layout or GPU count the
 // instance allows are tried too, and a measured deployment is chosen over one sized from
 // the catalog alone (a note says which and why).
 class CalibratedReplicaModelProvider : public ReplicaModelProvider {
  public:
-  CalibratedReplicaModelProvider(Catalog cat, CalibrationSet calibrations)
-      : base_(std::move(cat)), calibrations_(std::move(calibrations)) {}
+  // `terms`: the engine terms that size what no calibration applies to (may be null).
+  CalibratedReplicaModelProvider(Catalog cat, CalibrationSet calibrations,
+                                 std::shared_ptr<const EngineTerms> terms = nullptr,
+                                 std::shared_ptr<const EngineCoverage> coverage = nullptr)
+      : base_(std::move(cat), std::move(terms), std::move(coverage)), calibrations_(std::move(calibrations)) {}
   std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
                                      const WorkloadMix& mix) const override;
   const Catalog& catalog() const { return base_.catalog(); }

@@ -4,6 +4,8 @@
 // serving model on top of it (operating batch, capacity, queueing, fleet size).
 // Formulas and the sources of every default: docs/performance-model.md.
 // Times are in seconds, sizes in bytes, unless a name says otherwise.
+#include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +15,14 @@
 #include "plan/core/serving/replica_model.hpp"
 
 namespace plan::perf {
+
+// The most replicas any fleet is sized to.
+inline constexpr int most_replicas = 1'000'000;
+// The smallest replica count n >= ceil(need) for which meets(n) holds, where meets is
+// monotone in n (latency falls as replicas are added): the step grows geometrically from
+// ceil(need) until meets holds, then bisects, so O(log n) calls. nullopt when need or the
+// count reaches most_replicas.
+std::optional<int> smallest_replicas(double need, const std::function<bool(int)>& meets);
 
 // The GPU counts of one server's replica (tensor-parallel degrees, expert-parallel sizes).
 inline constexpr int tp_degrees[] = {1, 2, 4, 8};
@@ -223,7 +233,8 @@ struct Load {
 class ServingModel {
  public:
   // `tpot_target_s` bounds the operating batch through the TPOT at capacity (see
-  // tpot_at_capacity_s), as do the KV budget, the engine's max_batch_seqs and `batch_cap`
+  // tpot_at_capacity_s), as do the KV budget, the engine's max_batch_seqs (per attention-DP
+  // rank under dep: engine_batch_limit in deployment.hpp) and `batch_cap`
   // when > 0 (e.g. a closed loop of that many requests).
   ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
                std::optional<double> tpot_target_s = std::nullopt, int batch_cap = 0);
@@ -278,11 +289,20 @@ class ServingModel {
   double pre_work_ = 0;
 };
 
-// The catalog-based ReplicaModel used by `plan compare` for self-hosted options.
+struct EngineTerms;
+struct EngineCoverage;
+class EngineServingModel;
+
+// The catalog-based ReplicaModel used by `plan compare` for self-hosted options: the
+// deployment chosen by choose_deployment (deployment.hpp), sized by the engine terms where
+// `terms` cover it (the option's engine, the GPU's generation, the model), else by the
+// catalog roofline. Implemented in deployment.cpp.
 class CatalogReplicaModel : public ReplicaModel {
  public:
   // Throws plan::Error at the option's key when its model or precision is not in the catalog.
-  CatalogReplicaModel(const Catalog& cat, const Option& option, const GpuInstance& instance, const WorkloadMix& mix);
+  CatalogReplicaModel(const Catalog& cat, const Option& option, const GpuInstance& instance, const WorkloadMix& mix,
+                      const EngineTerms* terms = nullptr, const EngineCoverage* coverage = nullptr);
+  ~CatalogReplicaModel() override;
   const ReplicaSpec& spec() const override { return spec_; }
   std::optional<int> replicas_for(double requests_per_s) const override;
   std::optional<FleetLatency> latency(double requests_per_s, int replicas) const override;
@@ -291,20 +311,28 @@ class CatalogReplicaModel : public ReplicaModel {
 
  private:
   ReplicaSpec spec_;
-  std::optional<PerfModel> perf_;
+  std::unique_ptr<PerfModel> perf_;
   std::optional<ServingModel> serving_;
+  std::shared_ptr<const EngineServingModel> engine_;
   std::optional<double> ttft_target_s_;
 };
 
 class CatalogReplicaModelProvider : public ReplicaModelProvider {
  public:
-  explicit CatalogReplicaModelProvider(Catalog cat) : cat_(std::move(cat)) {}
+  // `terms`: the engine terms (calib/engine_terms.json) that size the deployments they cover;
+  // `coverage`: the model classes their measured runs hold (null: every class).
+  explicit CatalogReplicaModelProvider(Catalog cat, std::shared_ptr<const EngineTerms> terms = nullptr,
+                                       std::shared_ptr<const EngineCoverage> coverage = nullptr)
+      : cat_(std::move(cat)), terms_(std::move(terms)), coverage_(std::move(coverage)) {}
   std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
                                      const WorkloadMix& mix) const override;
   const Catalog& catalog() const { return cat_; }
+  const EngineTerms* engine_terms() const { return terms_.get(); }
 
  private:
   Catalog cat_;
+  std::shared_ptr<const EngineTerms> terms_;
+  std::shared_ptr<const EngineCoverage> coverage_;
 };
 
 }  // namespace plan::perf

@@ -38,11 +38,12 @@ struct FleetLatency {
   double tpot_ms = 0;
 };
 
-// Where a replica's throughput comes from: the user's override, the catalog's spec figures,
-// or a calibration file.
-enum class ThroughputProvenance { override, spec, calibrated };
+// Where a replica's throughput comes from: the user's override, the catalog's spec figures
+// (the roofline), a calibration file, or the engine terms fitted to measured runs
+// (calib/engine_terms.json).
+enum class ThroughputProvenance { override, spec, calibrated, engine };
 const char* to_string(ThroughputProvenance p);
-// The provenance named `s` ("override", "spec", "calibrated"); nullopt for another name.
+// The provenance named `s` ("override", "spec", "calibrated", "engine"); nullopt for another name.
 std::optional<ThroughputProvenance> throughput_provenance_from(const std::string& s);
 
 struct ReplicaSpec {
@@ -61,6 +62,7 @@ struct ReplicaSpec {
   ThroughputProvenance provenance = ThroughputProvenance::override;
   std::string provenance_source;        // file or catalog entry
   std::string model_class;              // dense, moe or mla when a catalog model sized it; else empty
+  double cv_error_pct = 0;              // engine terms: the set's cross-validated median TPOT error, percent
 };
 
 class ReplicaModel {

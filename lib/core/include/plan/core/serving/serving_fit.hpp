@@ -59,7 +59,7 @@ struct ServingFit {
 //    T = t_dec(B, I + O/2) + r x T x prefill_work(I), the model's TPOT with prefills
 //    interleaved;
 //  - an offline run (vLLM bench throughput) at rate r: the engine runs at its batch limit
-//    B (KV cache, max_batch_seqs) and B / r = B x prefill_work(I) + (O - 1) x t_dec(B, I + O/2)
+//    B (KV cache, max_batch_seqs per scheduler; at most the run's recorded request count) and B / r = B x prefill_work(I) + (O - 1) x t_dec(B, I + O/2)
 //    (the prefill emits the first token; perf::decode_steps);
 //  - a latency run one request at a time (concurrency at most 1: vLLM's --max-concurrency 1,
 //    GuideLLM's synchronous profile) also gives its mean TTFT = t_pre(I), the prefill on an

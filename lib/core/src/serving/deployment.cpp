@@ -1,0 +1,585 @@
+// One deployment chooser for `plan perf` and fleet sizing, the serving model on the engine
+// terms, and the catalog replica model that sizes self-hosted fleets with either.
+#include "plan/core/serving/deployment.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <set>
+
+#include "plan/core/base/error.hpp"
+#include "plan/core/serving/queueing.hpp"
+
+namespace plan::perf {
+namespace {
+
+// The quantiles a FleetLatency reports.
+constexpr double q50 = 0.50, q95 = 0.95, q99 = 0.99;
+// Upper end of the replica search; a fleet beyond this is reported as infeasible.
+
+}  // namespace
+
+int engine_batch_limit(const PerfModel& pm) {
+  const int per_scheduler = static_cast<int>(pm.efficiency().max_batch_seqs.value);
+  return pm.layout() == Parallel::dep ? per_scheduler * pm.tp() : per_scheduler;
+}
+
+std::vector<Parallel> default_layouts(const ModelArch& m) {
+  std::vector<Parallel> out;
+  for (Parallel p : parallel_layouts)
+    if (p == Parallel::tp || m.is_moe()) out.push_back(p);
+  return out;
+}
+
+DeploymentChoice choose_deployment(const Catalog& cat, const DeploymentRequest& req, const DeploymentScorer& score) {
+  const ModelArch& m = *req.model;
+  const GpuSpec& gpu = *req.gpu;
+  auto problem_at = [&](Parallel layout, int g) {
+    return deployment_problem(PerfModel(m, gpu, *req.weights, *req.kv, g, cat.efficiency, layout, req.moe_tp),
+                              req.context_tokens);
+  };
+  DeploymentChoice out;
+  for (Parallel layout : req.layouts) {
+    LayoutChoice c;
+    c.layout = layout;
+    if (req.gpus > 0) {
+      c.largest = req.gpus;
+      if (req.gpus > max_replica_gpus) {
+        c.fit_problem = fmt::format("{} is not a supported GPU count per replica (expected 1 to {})", req.gpus,
+                                    max_replica_gpus);
+      } else {
+        c.fit_problem = problem_at(layout, req.gpus);
+        if (c.fit_problem.empty()) c.fitting.push_back(req.gpus);
+      }
+    } else {
+      c.largest = 1;
+      for (int g : replica_gpu_counts(gpu))
+        if (g <= req.max_gpus) c.largest = g;
+      for (int g : replica_gpu_counts(gpu)) {
+        if (g > req.max_gpus) break;
+        if (g < req.min_gpus) continue;
+        if (problem_at(layout, g).empty()) c.fitting.push_back(g);
+      }
+      if (c.fitting.empty()) c.fit_problem = problem_at(layout, c.largest);
+    }
+    if (!c.fitting.empty()) {
+      c.gpus = c.fitting.front();
+      for (int g : c.fitting) {
+        DeploymentScore s = score(layout, g);
+        if (s.meets) {
+          c.gpus = g;
+          c.meets = true;
+          c.score = std::move(s);
+          break;
+        }
+        if (c.first_problem.empty()) c.first_problem = s.problem;
+        if (g == c.fitting.front()) c.score = s;
+      }
+    }
+    // On one GPU every layout is tp: keep one.
+    if (layout != Parallel::tp && c.gpus == 1 && req.layouts.size() > 1) continue;
+    out.layouts.push_back(std::move(c));
+  }
+  for (std::size_t i = 0; i < out.layouts.size(); ++i) {
+    const auto& c = out.layouts[i];
+    if (c.meets && (out.pick < 0 || c.capacity_per_gpu() > out.chosen()->capacity_per_gpu()))
+      out.pick = static_cast<int>(i);
+  }
+  if (out.pick < 0)
+    for (std::size_t i = 0; i < out.layouts.size(); ++i)
+      if (out.layouts[i].gpus > 0) {
+        out.pick = static_cast<int>(i);
+        break;
+      }
+  return out;
+}
+
+std::string engine_terms_provenance(const EngineTerms& terms, const TermSet& set) {
+  return fmt::format("engine terms: {}/{}, fitted to {} measured runs ({}), cross-validated median error {:.1f}% "
+                     "(TPOT), {:.1f}% (TTFT)",
+                     set.engine, set.generation, set.rows, terms.origin, set.cv_tpot_median, set.cv_ttft_median);
+}
+
+ModelClass model_class_of(const ModelArch& m) {
+  return m.attention == AttentionKind::mla ? ModelClass::mla : m.is_moe() ? ModelClass::moe : ModelClass::dense;
+}
+
+namespace {
+std::string coverage_key(const std::string& engine, const std::string& generation, ModelClass cls) {
+  return engine + "|" + generation + "|" + to_string(cls);
+}
+
+// The catalog model a run's model_path names: its id, a name of its hf_ids, or either with a
+// quantised checkpoint's suffix taken off ("nvidia/Llama-3.1-8B-Instruct-FP8").
+const ModelArch* run_model(const Catalog& cat, const std::string& path) {
+  if (const auto* m = cat.find_model(path)) return m;
+  for (const auto& m : cat.models)
+    if (model_name_matches(path, m.id, m.hf_ids)) return &m;
+  for (const char* suffix : {"-FP8", "-NVFP4", "-FP4", "-fp8", "-nvfp4"}) {
+    const std::string s = suffix;
+    if (path.size() > s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0) {
+      const std::string base = path.substr(0, path.size() - s.size());
+      for (const auto& m : cat.models)
+        if (model_name_matches(base, m.id, m.hf_ids)) return &m;
+    }
+  }
+  return nullptr;
+}
+
+// The measured runs' system names for catalog GPU ids.
+std::string run_gpu(const std::string& system) {
+  if (system == "h100_sxm") return "h100-sxm";
+  if (system == "h200_sxm") return "h200";
+  if (system == "b200_sxm") return "b200";
+  if (system == "b300_sxm") return "b300";
+  return system;
+}
+}  // namespace
+
+int EngineCoverage::of(const std::string& engine, const std::string& generation, ModelClass cls) const {
+  const auto it = deployments.find(coverage_key(engine, generation, cls));
+  return it == deployments.end() ? 0 : it->second;
+}
+
+bool EngineCoverage::covers(const std::string& engine, const std::string& generation, ModelClass cls) const {
+  return of(engine, generation, cls) >= min_deployments;
+}
+
+EngineCoverage engine_coverage(const Catalog& cat, const std::vector<MeasuredRun>& runs) {
+  EngineCoverage c;
+  std::map<std::string, const ModelArch*> models;
+  std::set<std::string> seen;
+  for (const auto& r : runs) {
+    if (!r.mode.empty() && r.mode != "agg") continue;
+    const auto engine = parse_engine(r.engine);
+    if (!engine) continue;
+    const std::string generation = gpu_generation(run_gpu(r.system));
+    if (generation.empty()) continue;
+    auto [it, fresh] = models.emplace(r.model_path, nullptr);
+    if (fresh) it->second = run_model(cat, r.model_path);
+    if (!it->second) continue;
+    const std::string deployment = fmt::format("{}|{}|{}|{}|{}|{} {} {} {} {}", r.model_path, r.system, r.engine,
+                                               r.version, r.precision, r.tp, r.pp, r.dp, r.moe_tp, r.moe_ep);
+    if (!seen.insert(deployment).second) continue;
+    ++c.deployments[coverage_key(to_string(*engine), generation, model_class_of(*it->second))];
+  }
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------
+// Serving on the engine terms
+
+std::optional<EngineServingModel> EngineServingModel::make(const EngineDeployment& d, double input_tokens,
+                                                           double output_tokens, int max_batch,
+                                                           std::optional<double> tpot_target_s, std::string* why) {
+  auto fail = [&](std::string w) -> std::optional<EngineServingModel> {
+    if (why) *why = std::move(w);
+    return std::nullopt;
+  };
+  if (!d.terms || !d.cat) return fail("no engine terms loaded");
+  const std::string generation = gpu_generation(d.gpu);
+  if (generation.empty()) return fail(fmt::format("the measured runs cover no GPU of {}'s generation", d.gpu));
+  if (max_batch <= 0) return fail("the KV cache holds no request");
+  if (d.coverage) {
+    const ModelArch* m = d.cat->find_model(d.model);
+    const ModelClass cls = m ? model_class_of(*m) : ModelClass::dense;
+    if (!d.coverage->covers(to_string(d.engine), generation, cls))
+      return fail(fmt::format("the measured runs hold {} deployment{} of {} models on {} with {} (at least {} needed)",
+                              d.coverage->of(to_string(d.engine), generation, cls),
+                              d.coverage->of(to_string(d.engine), generation, cls) == 1 ? "" : "s",
+                              cls == ModelClass::mla ? "latent-attention (MLA)"
+                              : cls == ModelClass::moe ? "mixture-of-experts"
+                                                       : "dense",
+                              generation, to_string(d.engine), min_deployments));
+  }
+  EngineServingModel e;
+  e.steps_ = decode_steps(std::max(output_tokens, 1.0));
+  e.tpot_target_ = tpot_target_s;
+  auto predict_at = [&](int c, std::string* reason) -> const Prediction* {
+    if (auto it = e.at_.find(c); it != e.at_.end()) return &it->second;
+    auto p = predict_closed_loop(*d.cat, d.terms->sets, d.engine, d.model, d.gpu, d.precision, d.gpus, d.layout,
+                                 input_tokens, output_tokens, c, reason, d.moe_tp);
+    if (!p) return nullptr;
+    return &e.at_.emplace(c, *p).first->second;
+  };
+  std::string reason;
+  const Prediction* one = predict_at(1, &reason);
+  if (!one) return fail(reason);
+  if (!one->set || one->set->generation != generation)
+    return fail(fmt::format("no {} terms fitted on {} GPUs", to_string(d.engine), generation));
+  e.set_ = one->set;
+  e.ttft1_ = one->ttft_s;
+  // The largest batch the terms cover (they leave out loops beyond the KV cache), at most max_batch.
+  int hi = max_batch;
+  if (!predict_at(hi, nullptr)) {
+    int lo = 1;
+    while (hi - lo > 1) {
+      const int mid = lo + (hi - lo) / 2;
+      (predict_at(mid, nullptr) ? lo : hi) = mid;
+    }
+    hi = lo;
+  }
+  // The operating batch: the largest whose TPOT meets the target (TPOT rises with the batch).
+  int b = hi;
+  if (tpot_target_s) {
+    if (one->tpot_s > *tpot_target_s) {
+      b = 0;
+    } else {
+      int lo = 1;
+      while (lo < hi) {
+        const int mid = lo + (hi - lo + 1) / 2;
+        if (predict_at(mid, nullptr)->tpot_s <= *tpot_target_s) lo = mid;
+        else hi = mid - 1;
+      }
+      b = lo;
+    }
+  }
+  e.batch_ = b;
+  if (b <= 0) return e;
+  // The batches where the terms are evaluated for interpolation: powers of two up to B, and B.
+  for (int c = 1; c < b; c *= 2) predict_at(c, nullptr);
+  const Prediction& at_b = *predict_at(b, nullptr);
+  e.mu_ = b / (at_b.ttft_s + e.steps_ * at_b.tpot_s);
+  // Only the batches up to B take part in what follows.
+  e.at_.erase(e.at_.upper_bound(b), e.at_.end());
+  return e;
+}
+
+namespace {
+template <class F>
+double interpolate(const std::map<int, Prediction>& at, double b, F field) {
+  if (at.empty()) return 0;
+  if (b <= at.begin()->first) return field(at.begin()->second);
+  auto hi = at.lower_bound(static_cast<int>(std::ceil(b)));
+  if (hi == at.end()) return field(std::prev(at.end())->second);
+  if (hi->first == b || hi == at.begin()) return field(hi->second);
+  auto lo = std::prev(hi);
+  const double t = (b - lo->first) / (hi->first - lo->first);
+  return field(lo->second) + t * (field(hi->second) - field(lo->second));
+}
+}  // namespace
+
+double EngineServingModel::tpot_at(double b) const {
+  return interpolate(at_, b, [](const Prediction& p) { return p.tpot_s; });
+}
+double EngineServingModel::ttft_at(double b) const {
+  return interpolate(at_, b, [](const Prediction& p) { return p.ttft_s; });
+}
+double EngineServingModel::itl_at(double b) const {
+  return interpolate(at_, b, [](const Prediction& p) { return p.itl_s; });
+}
+
+Load EngineServingModel::at_rate(double rps) const {
+  Load l;
+  if (batch_ <= 0 || mu_ <= 0) {
+    l.stable = false;
+    return l;
+  }
+  // Little's law on the replica: b = rps x (TTFT(b) + S x TPOT(b)); the right side rises with
+  // b, so the iteration from below rises to the solution (capped at the operating batch).
+  double b = std::max(rps * (ttft_at(1) + steps_ * tpot_at(1)), 1e-9);
+  for (int i = 0; i < 50; ++i) {
+    double next = std::min(rps * (ttft_at(std::max(b, 1.0)) + steps_ * tpot_at(std::max(b, 1.0))),
+                           static_cast<double>(batch_));
+    if (std::abs(next - b) <= 1e-9 * std::max(1.0, b)) {
+      b = next;
+      break;
+    }
+    b = next;
+  }
+  l.batch = b;
+  l.itl_s = itl_at(std::max(b, 1.0));
+  l.tpot_s = tpot_at(std::max(b, 1.0));
+  l.stable = rps < mu_;
+  return l;
+}
+
+std::optional<FleetLatency> EngineServingModel::latency(double rps, int replicas) const {
+  if (replicas <= 0 || mu_ <= 0) return std::nullopt;
+  if (rps <= 0) {
+    FleetLatency f;
+    f.ttft_p50_ms = f.ttft_p95_ms = f.ttft_p99_ms = ttft1_ * 1e3;
+    f.tpot_ms = tpot_at(1) * 1e3;
+    return f;
+  }
+  const Load l = at_rate(rps / replicas);
+  if (!l.stable) return std::nullopt;
+  const long slots = static_cast<long>(replicas) * batch_;
+  const double mu_slot = mu_ / batch_;
+  const double pw = queueing::erlang_c(slots, rps / mu_slot);
+  const double own = ttft_at(std::max(l.batch, 1.0));
+  FleetLatency f;
+  f.ttft_p50_ms = (queueing::wait_quantile_given(pw, slots, rps, mu_slot, q50) + own) * 1e3;
+  f.ttft_p95_ms = (queueing::wait_quantile_given(pw, slots, rps, mu_slot, q95) + own) * 1e3;
+  f.ttft_p99_ms = (queueing::wait_quantile_given(pw, slots, rps, mu_slot, q99) + own) * 1e3;
+  f.tpot_ms = l.tpot_s * 1e3;
+  if (!std::isfinite(f.ttft_p99_ms)) return std::nullopt;
+  return f;
+}
+
+bool EngineServingModel::meets(double rps, int n, std::optional<double> ttft_s) const {
+  auto f = latency(rps, n);
+  if (!f) return false;
+  if (ttft_s && f->ttft_p95_ms > *ttft_s * 1e3 * (1 + 1e-12)) return false;
+  if (tpot_target_ && f->tpot_ms > *tpot_target_ * 1e3 * (1 + 1e-12)) return false;
+  // As ServingModel::meets: without a TTFT target the p95 wait for a slot is held to B / mu.
+  if (!ttft_s) {
+    const Load l = at_rate(rps / n);
+    if (f->ttft_p95_ms - ttft_at(std::max(l.batch, 1.0)) * 1e3 > stable_wait_s() * 1e3 * (1 + 1e-12)) return false;
+  }
+  return true;
+}
+
+std::optional<int> EngineServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
+  if (rps <= 0) return 0;
+  if (mu_ <= 0) return std::nullopt;
+  if (ttft_s && ttft1_ > *ttft_s) return std::nullopt;  // even an idle replica is too slow
+  return smallest_replicas(rps / mu_, [&](int n) { return meets(rps, n, ttft_s); });
+}
+
+// ---------------------------------------------------------------------------------------
+// Catalog-based replica model
+
+namespace {
+
+const Precision& kv_precision_for(const Catalog& cat, const Option& o, const Precision& weights) {
+  const FleetSpec& f = *o.fleet();
+  std::string id = !f.kv_precision.empty() ? f.kv_precision : weights.kv_default();
+  const Precision* p = cat.find_precision(id);
+  if (!p)
+    throw Error(o.loc_of(f.kv_precision.empty() ? "precision" : "kv_precision"),
+                fmt::format("unknown KV precision '{}' (expected one of: {})", id, cat.precision_ids()));
+  return *p;
+}
+
+}  // namespace
+
+CatalogReplicaModel::~CatalogReplicaModel() = default;
+
+CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, const GpuInstance& inst,
+                                         const WorkloadMix& mix, const EngineTerms* terms,
+                                         const EngineCoverage* coverage) {
+  static const FleetSpec no_fleet;
+  const FleetSpec& f = o.fleet() ? *o.fleet() : no_fleet;
+  const ModelArch* m = cat.find_model(f.model);
+  if (!m && !o.as<SelfHostedOption>()) {
+    // A managed endpoint names its model as the provider does; without a catalog entry it
+    // is not sized, but the rest of the comparison goes on.
+    spec_.provenance = ThroughputProvenance::spec;
+    spec_.provenance_source = "calib/catalog.yaml";
+    spec_.feasible = false;
+    spec_.fits = false;
+    spec_.reasons.push_back(fmt::format("model '{}' is not in calib/catalog.yaml: give tokens_per_second_per_replica "
+                                        "for this endpoint", f.model));
+    return;
+  }
+  if (!m)
+    throw Error(o.loc_of("model"), fmt::format("model '{}' is not in calib/catalog.yaml and option '{}' gives no "
+                                               "tokens_per_second_per_replica (expected one of: {})",
+                                               f.model, o.id, cat.model_ids()));
+  const Precision* w = cat.find_precision(f.precision);
+  if (!w)
+    throw Error(o.loc_of("precision"),
+                fmt::format("unknown precision '{}' (expected one of: {})", f.precision, cat.precision_ids()));
+  const Precision& kv = kv_precision_for(cat, o, *w);
+  spec_.provenance = ThroughputProvenance::spec;
+  spec_.model_class = m->attention == AttentionKind::mla ? "mla" : m->is_moe() ? "moe" : "dense";
+  // The engine the replica runs: stated, or vLLM by default, as the plan says.
+  const std::string deployment_source =
+      fmt::format("{}: {} on {}, engine {}", m->file.empty() ? std::string("calib/catalog.yaml") : cite(*m), m->id,
+                  inst.gpu, describe(f.engine));
+  spec_.provenance_source = "catalog roofline, " + deployment_source;
+  spec_.gpus_per_replica = f.gpus_per_replica > 0 ? f.gpus_per_replica : inst.gpu_count;
+  const GpuSpec* gpu = cat.find_gpu(inst.gpu);
+  if (!gpu) {
+    spec_.feasible = false;
+    spec_.fits = false;
+    spec_.reasons.push_back(fmt::format("GPU '{}' of instance {} is not in the catalog (expected one of: {})", inst.gpu,
+                                        inst.id, cat.gpu_ids()));
+    return;
+  }
+  // Memory fit and the context limit are checked at the longest request a workload sends
+  // (its p99 lengths where the profile gives them), not the mix's mean.
+  const double ctx = mix.fit_tokens();
+  if (mix.long_request_from_p99)
+    spec_.notes.push_back(fmt::format("memory and context checked at a request of {:.0f} tokens (input p99 + output "
+                                      "p99 of the profile's lengths)", ctx));
+  std::optional<double> tpot_s;
+  if (mix.tpot_ms) tpot_s = *mix.tpot_ms / 1e3;
+  if (mix.ttft_p95_ms) ttft_target_s_ = *mix.ttft_p95_ms / 1e3;
+
+  DeploymentRequest req;
+  req.model = m;
+  req.gpu = gpu;
+  req.weights = w;
+  req.kv = &kv;
+  req.context_tokens = ctx;
+  req.gpus = f.gpus_per_replica;
+  req.max_gpus = inst.gpu_count;
+  if (f.parallel) req.layouts = {*f.parallel};
+  else
+    for (Parallel p : default_layouts(*m))
+      if (!(p == Parallel::tp && f.moe_tp > 1)) req.layouts.push_back(p);  // experts sliced in groups: ep or dep
+  req.moe_tp = f.moe_tp;
+  // Messages name the layout when there is a choice of layouts (or one was given); a dense
+  // model's read as they always have.
+  const bool name_layout = req.layouts.size() > 1 || f.parallel.has_value();
+  auto tagged = [&](Parallel layout) { return name_layout ? fmt::format(", {}", to_string(layout)) : std::string(); };
+
+  // The serving model of one deployment: the engine terms where they cover it, else the
+  // catalog roofline.
+  struct Serving {
+    std::unique_ptr<PerfModel> pm;
+    std::optional<ServingModel> roofline;
+    std::optional<EngineServingModel> engine;
+    std::string engine_why;
+    int batch() const { return engine ? engine->batch() : roofline->batch(); }
+    double prefill_s() const { return engine ? engine->prefill_s() : roofline->prefill_s(); }
+    double capacity_rps() const { return engine ? engine->capacity_rps() : roofline->capacity_rps(); }
+    double tpot_one_s() const { return engine ? engine->tpot_at(1) : pm->t_dec(1, roofline->mean_context()); }
+  };
+  auto serve = [&](Parallel layout, int d) {
+    Serving s;
+    s.pm = std::make_unique<PerfModel>(*m, *gpu, *w, kv, d, cat.efficiency, layout, f.moe_tp);
+    const int max_batch = std::min(s.pm->max_sequences(mix.input_tokens + std::max(mix.output_tokens, 1.0)),
+                                   engine_batch_limit(*s.pm));
+    if (terms) {
+      EngineDeployment ed{&cat, terms, coverage, f.engine.engine, m->id, gpu->id, w->id, d, layout, f.moe_tp};
+      s.engine = EngineServingModel::make(ed, mix.input_tokens, mix.output_tokens, max_batch, tpot_s, &s.engine_why);
+    }
+    if (!s.engine) s.roofline.emplace(*s.pm, mix.input_tokens, mix.output_tokens, tpot_s);
+    return s;
+  };
+  auto score = [&](Parallel layout, int d) {
+    const Serving s = serve(layout, d);
+    DeploymentScore sc;
+    if (s.batch() <= 0)
+      sc.problem = fmt::format("TPOT target {:.1f} ms is below one decode step of {} on {}x {}{} ({:.1f} ms at batch 1)",
+                               *mix.tpot_ms, m->id, d, gpu->id, tagged(layout), s.tpot_one_s() * 1e3);
+    else if (ttft_target_s_ && s.prefill_s() > *ttft_target_s_)
+      sc.problem = fmt::format("TTFT p95 target {:.0f} ms is below the prefill time of {:.0f} input tokens ({:.1f} ms "
+                               "at TP {}{})",
+                               *mix.ttft_p95_ms, mix.input_tokens, s.prefill_s() * 1e3, d, tagged(layout));
+    sc.meets = sc.problem.empty();
+    if (sc.meets) sc.capacity_rps = s.capacity_rps();
+    return sc;
+  };
+  const DeploymentChoice choice = choose_deployment(cat, req, score);
+  // A layout's reason: why nothing fits, or why no count meets the targets.
+  auto reason = [&](const LayoutChoice& c) -> std::string {
+    if (c.gpus == 0) {
+      if (f.gpus_per_replica > max_replica_gpus) return "gpus_per_replica " + c.fit_problem;
+      if (f.gpus_per_replica > 0)
+        return fmt::format("{} ({}{}) does not fit at gpus_per_replica {} on {}: {}", m->id, w->id, tagged(c.layout),
+                           f.gpus_per_replica, gpu->id, c.fit_problem);
+      return fmt::format("{} ({}{}) does not fit on instance {} ({}x {}): {}", m->id, w->id, tagged(c.layout), inst.id,
+                         inst.gpu_count, gpu->id, c.fit_problem);
+    }
+    if (c.meets)
+      return c.gpus != c.fitting.front()
+                 ? fmt::format("TP {} chosen{}: TP {} fits but misses the latency targets ({})", c.gpus,
+                               tagged(c.layout), c.fitting.front(), c.first_problem)
+                 : std::string();
+    return c.fitting.size() > 1 ? fmt::format("{} (nor at TP {} to {} on this instance)", c.first_problem,
+                                              c.fitting[1], c.fitting.back())
+                                : c.first_problem;
+  };
+  const LayoutChoice* pick = choice.chosen();
+  if (!pick) {
+    spec_.feasible = false;
+    spec_.fits = false;
+    const LayoutChoice& c = choice.layouts.front();
+    spec_.gpus_per_replica = c.largest;
+    spec_.parallel = c.layout;
+    spec_.reasons.push_back(reason(c));
+    return;
+  }
+  Serving s = serve(pick->layout, pick->gpus);
+  perf_ = std::move(s.pm);
+  spec_.gpus_per_replica = pick->gpus;
+  spec_.parallel = pick->layout;
+  if (s.engine) {
+    engine_ = std::make_shared<EngineServingModel>(std::move(*s.engine));
+    spec_.provenance = ThroughputProvenance::engine;
+    spec_.cv_error_pct = engine_->set().cv_tpot_median;
+    spec_.provenance_source = engine_terms_provenance(*terms, engine_->set()) + "; " + deployment_source;
+  } else {
+    serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
+    if (terms && !s.engine_why.empty())
+      spec_.notes.push_back(fmt::format("sized by the catalog roofline: no engine terms for {} on {}x {} ({}): {}",
+                                        describe(f.engine), pick->gpus, gpu->id, to_string(pick->layout),
+                                        s.engine_why));
+  }
+  if (!pick->meets) {
+    spec_.feasible = false;
+    spec_.reasons.push_back(reason(*pick));
+    return;
+  }
+  if (const std::string why = reason(*pick); !why.empty()) spec_.notes.push_back(why);
+  if (choice.layouts.size() > 1) {
+    std::vector<std::string> alt;
+    for (const auto& c : choice.layouts)
+      alt.push_back(c.meets ? fmt::format("{} {:.3g} requests/s per GPU on {}", to_string(c.layout),
+                                          c.capacity_per_gpu(), c.gpus)
+                            : fmt::format("{} does not meet the targets", to_string(c.layout)));
+    spec_.notes.push_back(fmt::format("layout {} chosen, the most requests/s per GPU: {}", to_string(pick->layout),
+                                      fmt::join(alt, "; ")));
+  }
+  // A hybrid expert layout: each routed expert sliced over moe_tp GPUs, split over moe_ep groups.
+  const std::string experts =
+      f.moe_tp > 1 ? fmt::format(", experts {} x {} (moe_tp x moe_ep)", f.moe_tp, pick->gpus / f.moe_tp) : "";
+  if (engine_) {
+    spec_.capacity_requests_per_s = engine_->capacity_rps();
+    const double b = engine_->batch();
+    spec_.notes.push_back(fmt::format("{} on {}x {} ({}{}{}), engine terms {}/{}: operating batch {}, TPOT {:.1f} ms "
+                                      "and TTFT {:.1f} ms in a closed loop of {} requests of {:.0f} + {:.0f} tokens, "
+                                      "TTFT {:.1f} ms alone",
+                                      m->id, pick->gpus, gpu->id, w->id, tagged(pick->layout), experts,
+                                      engine_->set().engine,
+                                      engine_->set().generation, engine_->batch(), engine_->tpot_at(b) * 1e3,
+                                      engine_->ttft_at(b) * 1e3, engine_->batch(), mix.input_tokens,
+                                      mix.output_tokens, engine_->prefill_s() * 1e3));
+    return;
+  }
+  spec_.capacity_requests_per_s = serving_->capacity_rps();
+  if (m->is_moe()) {
+    spec_.capacity_doubt = moe_catalog_over_measured_high;
+    spec_.capacity_doubt_why = fmt::format(
+        "the catalog's figures for a mixture of experts ran {:.2f}x to {:.2f}x the published throughput of such "
+        "deployments at saturation (docs/performance-model.md, \"The models of 2025-26\")",
+        moe_catalog_over_measured_low, moe_catalog_over_measured_high);
+  }
+  const StepTime st = perf_->decode_step(serving_->batch(), serving_->mean_context());
+  spec_.notes.push_back(fmt::format("{} on {}x {} ({}{}{}): operating batch {}, decode step {:.1f} ms ({}-bound), "
+                                    "prefill of {:.0f} tokens {:.1f} ms",
+                                    m->id, pick->gpus, gpu->id, w->id, tagged(pick->layout), experts, serving_->batch(),
+                                    st.total * 1e3, st.memory_bound() ? "memory" : "compute", mix.input_tokens,
+                                    serving_->prefill_s() * 1e3));
+}
+
+std::optional<int> CatalogReplicaModel::replicas_for(double rps) const {
+  if (rps <= 0) return 0;
+  if (!spec_.feasible || (!serving_ && !engine_)) return std::nullopt;
+  return engine_ ? engine_->replicas_for(rps, ttft_target_s_) : serving_->replicas_for(rps, ttft_target_s_);
+}
+
+bool CatalogReplicaModel::serves(double rps, int replicas) const {
+  if (rps <= 0) return replicas >= 0;
+  if (!spec_.feasible || (!serving_ && !engine_) || replicas <= 0) return false;
+  return engine_ ? engine_->meets(rps, replicas, ttft_target_s_) : serving_->meets(rps, replicas, ttft_target_s_);
+}
+
+std::optional<FleetLatency> CatalogReplicaModel::latency(double rps, int replicas) const {
+  if (!spec_.feasible) return std::nullopt;
+  if (engine_) return engine_->latency(rps, replicas);
+  if (!serving_) return std::nullopt;
+  return serving_->latency(rps, replicas);
+}
+
+std::unique_ptr<ReplicaModel> CatalogReplicaModelProvider::make(const Option& option, const GpuInstance& instance,
+                                                                const WorkloadMix& mix) const {
+  return std::make_unique<CatalogReplicaModel>(cat_, option, instance, mix, terms_.get(), coverage_.get());
+}
+
+}  // namespace plan::perf

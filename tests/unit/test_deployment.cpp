@@ -1,0 +1,350 @@
+// The deployment chooser shared by plan perf and fleet sizing, and fleets sized by the engine
+// terms (docs/performance-model.md, "Choosing a deployment" and "Fleets sized by the engine
+// terms").
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <memory>
+
+#include "catalogs.hpp"
+#include "plan/core/serving/calibrated_provider.hpp"
+#include "plan/core/serving/deployment.hpp"
+#include "plan/core/finance/risk.hpp"
+#include "plan/io/measured_io.hpp"
+
+using namespace plan;
+using namespace plan::perf;
+
+namespace {
+
+const Catalog& shipped() { return test::shipped_catalog(); }
+
+// A term set with three terms and every other at 0, so that its figures can be worked by hand:
+// TPOT(C) = step + sequence x C (the per-sequence feature is the sequences on the busiest rank,
+// C under tp), TTFT(C) = ttft_fixed.
+constexpr double step_s = 0.010, per_seq_s = 1e-4, ttft_fixed_s = 0.100;
+std::shared_ptr<EngineTerms> hand_terms() {
+  auto t = std::make_shared<EngineTerms>();
+  t->origin = "hand-made runs";
+  TermSet s;
+  s.engine = "vllm";
+  s.generation = "hopper";
+  s.rows = 10;
+  s.deployments = 3;
+  s.cv_tpot_median = 12.0;
+  s.cv_ttft_median = 20.0;
+  s.tpot[0] = step_s;     // step
+  s.tpot[2] = per_seq_s;  // sequence
+  s.ttft[0] = ttft_fixed_s;
+  t->sets.push_back(s);
+  return t;
+}
+
+Option llama_8b() {
+  Option o;
+  o.id = "x";
+  o.spec = SelfHostedOption{};
+  o.fleet()->model = "llama-3.1-8b";
+  return o;
+}
+
+GpuInstance instance(const std::string& gpu, int count) {
+  GpuInstance i;
+  i.id = gpu + "-x" + std::to_string(count);
+  i.gpu = gpu;
+  i.gpu_count = count;
+  return i;
+}
+
+}  // namespace
+
+TEST_CASE("choose_deployment: the smallest count that meets the targets, the layout with most requests/s per GPU",
+          "[deployment]") {
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("llama-3.1-8b");
+  const GpuSpec& gpu = *c.find_gpu("h100-sxm");
+  const Precision& w = *c.find_precision("bf16");
+  DeploymentRequest req;
+  req.model = &m;
+  req.gpu = &gpu;
+  req.weights = &w;
+  req.kv = &w;
+  req.context_tokens = 2000;
+  req.max_gpus = 8;
+  req.layouts = default_layouts(m);
+  REQUIRE(req.layouts.size() == 1);  // dense: tp only
+  // Fits on 1 GPU (16 GB of weights on 80 GB): counts 1, 2, 4, 8 are tried in order; a scorer
+  // that meets the targets only from 4 GPUs up gets 4, with the first miss kept for the note.
+  std::vector<int> asked;
+  auto from_four = [&](Parallel, int g) {
+    asked.push_back(g);
+    DeploymentScore s;
+    s.meets = g >= 4;
+    s.capacity_rps = g;
+    if (!s.meets) s.problem = "slow at " + std::to_string(g);
+    return s;
+  };
+  const auto d = choose_deployment(c, req, from_four);
+  REQUIRE(d.chosen());
+  CHECK(d.chosen()->gpus == 4);
+  CHECK(d.chosen()->fitting == std::vector<int>{1, 2, 4, 8});
+  CHECK(asked == std::vector<int>{1, 2, 4});
+  CHECK(d.chosen()->first_problem == "slow at 1");
+  // A count given is the only one tried.
+  req.gpus = 2;
+  const auto given = choose_deployment(c, req, from_four);
+  REQUIRE(given.chosen());
+  CHECK(given.chosen()->gpus == 2);
+  CHECK_FALSE(given.chosen()->meets);
+  // A mixture of experts: tp, ep and dep; the most requests/s per GPU wins (dep here: 3 per GPU
+  // against 1 and 2).
+  const ModelArch& moe = *c.find_model("qwen3-30b-a3b");
+  req.model = &moe;
+  req.gpus = 2;
+  req.layouts = default_layouts(moe);
+  REQUIRE(req.layouts.size() == 3);
+  auto by_layout = [](Parallel p, int g) {
+    DeploymentScore s;
+    s.meets = true;
+    s.capacity_rps = g * (p == Parallel::tp ? 1.0 : p == Parallel::ep ? 2.0 : 3.0);
+    return s;
+  };
+  const auto m3 = choose_deployment(c, req, by_layout);
+  REQUIRE(m3.chosen());
+  CHECK(m3.chosen()->layout == Parallel::dep);
+  CHECK(m3.chosen()->capacity_per_gpu() == Approx(3.0));
+  // Past max_replica_gpus nothing fits, with the reason.
+  req.gpus = 2000;
+  const auto too_many = choose_deployment(c, req, by_layout);
+  CHECK_FALSE(too_many.chosen());
+  CHECK(too_many.layouts.front().fit_problem.find("not a supported GPU count") != std::string::npos);
+}
+
+TEST_CASE("a replica on the engine terms: Little's law on the closed loop", "[deployment][engine]") {
+  const auto terms = hand_terms();
+  EngineDeployment d{&shipped(), terms.get(), nullptr, Engine::vllm, "llama-3.1-8b", "h100-sxm", "bf16", 1, Parallel::tp, 1};
+  // Requests of 1000 + 101 tokens: S = 100 decode steps after the first token.
+  // Without a TPOT target the operating batch is the most the replica holds, 256 here:
+  // TPOT(256) = 0.010 + 1e-4 x 256 = 0.0356 s, TTFT = 0.100 s,
+  // mu = 256 / (0.100 + 100 x 0.0356) = 256 / 3.66 = 69.945 requests/s.
+  auto open = EngineServingModel::make(d, 1000, 101, 256, std::nullopt);
+  REQUIRE(open);
+  CHECK(open->batch() == 256);
+  CHECK(open->capacity_rps() == Approx(256.0 / 3.66));
+  CHECK(open->prefill_s() == Approx(0.100));
+  // Between evaluated batches (powers of two) TPOT is interpolated; TPOT is linear in C here,
+  // so at 3: 0.010 + 3e-4 = 0.0103 s exactly.
+  CHECK(open->tpot_at(3) == Approx(0.0103));
+  // A TPOT target of 20.05 ms: the largest C with 0.010 + 1e-4 C <= 0.02005 is 100 (TPOT
+  // 0.0200 s); mu = 100 / (0.100 + 100 x 0.0200) = 100 / 2.1 = 47.619 requests/s.
+  auto held = EngineServingModel::make(d, 1000, 101, 256, 0.02005);
+  REQUIRE(held);
+  CHECK(held->batch() == 100);
+  CHECK(held->capacity_rps() == Approx(100.0 / 2.1));
+  // A fleet at 10 x mu needs at least 10 replicas (and a few more for the queue to stay stable).
+  const std::optional<int> n_for = held->replicas_for(10 * 100.0 / 2.1, std::nullopt);
+  REQUIRE(n_for);
+  const int n = *n_for;
+  CHECK(n >= 10);
+  auto lat = held->latency(10 * 100.0 / 2.1, n);
+  REQUIRE(lat);
+  CHECK(lat->tpot_ms <= 20.05);
+  // A target below one step (10 ms at C = 1 is 10.1 ms): no batch meets it.
+  auto none = EngineServingModel::make(d, 1000, 101, 256, 0.010);
+  REQUIRE(none);
+  CHECK(none->batch() == 0);
+  // Terms of another engine, or a GPU generation without runs, do not cover the deployment.
+  std::string why;
+  d.engine = Engine::sglang;
+  CHECK_FALSE(EngineServingModel::make(d, 1000, 101, 256, std::nullopt, &why));
+  CHECK(why.find("sglang") != std::string::npos);
+  d.engine = Engine::vllm;
+  d.gpu = "a100-80gb-sxm";
+  CHECK_FALSE(EngineServingModel::make(d, 1000, 101, 256, std::nullopt, &why));
+  CHECK(why.find("generation") != std::string::npos);
+}
+
+TEST_CASE("fleets are sized by the engine terms where they cover the deployment", "[deployment][engine]") {
+  const Catalog& c = shipped();
+  const auto terms = hand_terms();
+  CatalogReplicaModelProvider provider(c, terms);
+  WorkloadMix mix;
+  mix.input_tokens = 1000;
+  mix.output_tokens = 101;
+  mix.tpot_ms = 20.05;
+  // vLLM (the default) on one H100: the terms size it, 47.619 requests/s per replica (worked
+  // above), where the catalog roofline gives another figure.
+  Option o = llama_8b();
+  auto on_h100 = provider.make(o, instance("h100-sxm", 1), mix);
+  const ReplicaSpec& s = on_h100->spec();
+  REQUIRE(s.feasible);
+  CHECK(s.provenance == ThroughputProvenance::engine);
+  CHECK(s.capacity_requests_per_s == Approx(100.0 / 2.1));
+  CHECK(s.cv_error_pct == Approx(12.0));
+  CHECK(s.provenance_source.rfind("engine terms: vllm/hopper, fitted to 10 measured runs (hand-made runs), "
+                                  "cross-validated median error 12.0% (TPOT), 20.0% (TTFT); calib/catalog.yaml",
+                                  0) == 0);
+  CatalogReplicaModelProvider roofline(c);
+  auto old = roofline.make(o, instance("h100-sxm", 1), mix);
+  CHECK(old->spec().provenance == ThroughputProvenance::spec);
+  CHECK(old->spec().provenance_source.rfind("catalog roofline, ", 0) == 0);
+  CHECK(old->spec().capacity_requests_per_s != Approx(100.0 / 2.1));
+  // SGLang has no set here: the catalog roofline, and a note saying why.
+  o.fleet()->engine = *parse_engine_choice("sglang");
+  auto sglang = provider.make(o, instance("h100-sxm", 1), mix);
+  CHECK(sglang->spec().provenance == ThroughputProvenance::spec);
+  CHECK(sglang->spec().capacity_requests_per_s == Approx(old->spec().capacity_requests_per_s));
+  bool noted = false;
+  for (const auto& n : sglang->spec().notes) noted = noted || n.find("no engine terms for sglang") != std::string::npos;
+  CHECK(noted);
+  // An A100 (no measured runs of its generation): the catalog roofline.
+  o.fleet()->engine = {};
+  auto a100 = provider.make(o, instance("a100-80gb-sxm", 1), mix);
+  CHECK(a100->spec().provenance == ThroughputProvenance::spec);
+}
+
+TEST_CASE("the committed engine terms size a fleet of an H100 server", "[deployment][engine]") {
+  const auto terms = std::make_shared<EngineTerms>(io::read_engine_terms(PLAN_SOURCE_DIR "/calib/engine_terms.json"));
+  const TermSet* hopper = find_terms(terms->sets, "vllm", "hopper");
+  REQUIRE(hopper);
+  REQUIRE(hopper->generation == "hopper");
+  CatalogReplicaModelProvider provider(shipped(), terms);
+  WorkloadMix mix;
+  mix.input_tokens = 1000;
+  mix.output_tokens = 200;
+  Option o = llama_8b();
+  o.fleet()->gpus_per_replica = 1;
+  auto m = provider.make(o, instance("h100-sxm", 8), mix);
+  const ReplicaSpec& s = m->spec();
+  REQUIRE(s.feasible);
+  CHECK(s.provenance == ThroughputProvenance::engine);
+  CHECK(s.provenance_source.rfind(engine_terms_provenance(*terms, *hopper), 0) == 0);
+  // The capacity is mu(B) = B / (TTFT(B) + 199 x TPOT(B)) at the operating batch B, from the
+  // terms' own closed-loop figures (no TPOT target: B is the most the replica holds, 256).
+  const auto p = predict_closed_loop(shipped(), terms->sets, Engine::vllm, "llama-3.1-8b", "h100-sxm", "bf16", 1,
+                                     Parallel::tp, 1000, 200, 256);
+  REQUIRE(p);
+  CHECK(s.capacity_requests_per_s == Approx(256.0 / (p->ttft_s + 199.0 * p->tpot_s)));
+}
+
+TEST_CASE("a calibration of the deployment comes before the engine terms", "[deployment][engine]") {
+  // A probe calibration of h100-sxm bf16 at TP 1 applies to llama-3.1-8b on one H100.
+  Calibration cal;
+  cal.path = "probe.yaml";
+  cal.kind = CalibrationKind::probe;
+  cal.model = "llama-3.1-8b";
+  cal.gpu = "h100-sxm";
+  cal.precision = "bf16";
+  cal.tp = 1;
+  Efficiencies e;
+  e.e_bw = 0.8;
+  e.t_fixed_s = 0.004;
+  e.reference_source = "catalog gpu h100-sxm";
+  cal.efficiencies = e;
+  CalibratedReplicaModelProvider provider(shipped(), CalibrationSet({cal}, true), hand_terms());
+  WorkloadMix mix;
+  mix.input_tokens = 1000;
+  mix.output_tokens = 101;
+  auto m = provider.make(llama_8b(), instance("h100-sxm", 1), mix);
+  CHECK(m->spec().provenance == ThroughputProvenance::calibrated);
+  CHECK(m->spec().provenance_source == "probe.yaml");
+}
+
+TEST_CASE("risk widths of a fleet sized by the engine terms", "[deployment][risk]") {
+  // CV median TPOT error 15%: sigma = ln(1.15) / 0.6745 = 0.207208; p10 = exp(-1.2816 x
+  // 0.207208) = 0.76677, p90 = exp(1.2816 x 0.207208) = 1.30416.
+  const auto d = default_throughput(ThroughputProvenance::engine, "dense", 15.0);
+  REQUIRE(d);
+  CHECK(d->quantile(0.1) == Approx(0.76677).margin(1e-4));
+  CHECK(d->quantile(0.9) == Approx(1.30416).margin(1e-4));
+  // Without the error: the spec widths of the class (MoE p10 0.52 of the measured spread,
+  // docs/risk.md, spec_throughput_widths).
+  const auto spec = default_throughput(ThroughputProvenance::engine, "moe");
+  REQUIRE(spec);
+  CHECK(spec->quantile(0.1) == Approx(0.52));
+}
+
+TEST_CASE("a term set covers the model classes its measured runs hold", "[deployment][engine]") {
+  const Catalog& c = shipped();
+  auto run = [](const std::string& engine, const std::string& model, const std::string& system, int tp) {
+    MeasuredRun r;
+    r.engine = engine;
+    r.model_path = model;
+    r.system = system;
+    r.mode = "agg";
+    r.tp = tp;
+    return r;
+  };
+  // Three distinct dense deployments of vLLM on Hopper (tp 1, 2, 4), one repeated (the same
+  // deployment at another load: counted once), one MoE deployment, one disaggregated run (left
+  // out) and one on a GPU of no generation with runs (left out).
+  const std::vector<MeasuredRun> runs = {
+      run("vllm", "meta-llama/Llama-3.1-8B-Instruct", "h100_sxm", 1),
+      run("vllm", "meta-llama/Llama-3.1-8B-Instruct", "h100_sxm", 1),
+      run("vllm", "meta-llama/Llama-3.1-8B-Instruct", "h100_sxm", 2),
+      run("vllm", "meta-llama/Llama-3.1-8B-Instruct", "h200_sxm", 4),
+      run("vllm", "Qwen/Qwen3-235B-A22B-FP8", "h200_sxm", 8),
+      [&] {
+        auto r = run("vllm", "meta-llama/Llama-3.1-8B-Instruct", "h100_sxm", 8);
+        r.mode = "disagg";
+        return r;
+      }(),
+      run("vllm", "meta-llama/Llama-3.1-8B-Instruct", "a100_sxm", 1),
+  };
+  const auto cov = engine_coverage(c, runs);
+  CHECK(cov.of("vllm", "hopper", ModelClass::dense) == 3);
+  CHECK(cov.covers("vllm", "hopper", ModelClass::dense));
+  CHECK(cov.of("vllm", "hopper", ModelClass::moe) == 1);
+  CHECK_FALSE(cov.covers("vllm", "hopper", ModelClass::moe));
+  CHECK_FALSE(cov.covers("vllm", "hopper", ModelClass::mla));
+  CHECK_FALSE(cov.covers("sglang", "hopper", ModelClass::dense));
+  // A deployment of a class the runs do not hold is sized by the roofline, with the reason.
+  const auto terms = hand_terms();
+  CatalogReplicaModelProvider provider(c, terms, std::make_shared<EngineCoverage>(cov));
+  WorkloadMix mix;
+  mix.input_tokens = 1000;
+  mix.output_tokens = 101;
+  auto dense = provider.make(llama_8b(), instance("h100-sxm", 1), mix);
+  CHECK(dense->spec().provenance == ThroughputProvenance::engine);
+  Option moe = llama_8b();
+  moe.fleet()->model = "qwen3-30b-a3b";
+  auto m = provider.make(moe, instance("h100-sxm", 1), mix);
+  CHECK(m->spec().provenance == ThroughputProvenance::spec);
+  bool noted = false;
+  for (const auto& n : m->spec().notes)
+    noted = noted || n.find("the measured runs hold 1 deployment of mixture-of-experts models on hopper with vllm "
+                            "(at least 3 needed)") != std::string::npos;
+  CHECK(noted);
+}
+
+TEST_CASE("under dep the engine's sequence limit holds per attention-DP rank", "[deployment]") {
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("qwen3-235b-a22b");
+  const GpuSpec& g = *c.find_gpu("h200");
+  const Precision& fp8 = *c.find_precision("fp8");
+  // max_batch_seqs 256 (calib/catalog.yaml): one scheduler under tp and ep, one per GPU under dep.
+  CHECK(engine_batch_limit(PerfModel(m, g, fp8, fp8, 8, c.efficiency, Parallel::tp)) == 256);
+  CHECK(engine_batch_limit(PerfModel(m, g, fp8, fp8, 8, c.efficiency, Parallel::ep)) == 256);
+  CHECK(engine_batch_limit(PerfModel(m, g, fp8, fp8, 8, c.efficiency, Parallel::dep)) == 256 * 8);
+  // The serving model's batch limit: 2,048 under dep at 100 + 100 tokens, where the KV cache
+  // holds far more (91.6 GiB a GPU / 96,256 B a token / 200 tokens: 5,100 sequences a GPU).
+  const PerfModel dep(m, g, fp8, fp8, 8, c.efficiency, Parallel::dep);
+  CHECK(ServingModel(dep, 100, 100).max_batch() == 2048);
+  const PerfModel ep(m, g, fp8, fp8, 8, c.efficiency, Parallel::ep);
+  CHECK(ServingModel(ep, 100, 100).max_batch() == 256);
+}
+
+TEST_CASE("the coverage read from the deployments alone is the coverage of every run", "[deployment][engine]") {
+  // read_measured_deployments keeps one row per deployment and skips the figures: the
+  // coverage it gives must be the one the full reader's rows give.
+  const std::string csv = PLAN_SOURCE_DIR "/calib/measured/silicon_train.csv";
+  const auto full = engine_coverage(shipped(), io::read_measured_runs(csv));
+  const auto fast = engine_coverage(shipped(), io::read_measured_deployments(csv));
+  CHECK(fast.deployments == full.deployments);
+  // No run of vLLM on Hopper has latent attention: DeepSeek-R1 on H200 with vLLM is not covered.
+  CHECK_FALSE(full.covers("vllm", "hopper", ModelClass::mla));
+  CHECK(full.covers("vllm", "hopper", ModelClass::dense));
+  // TensorRT-LLM has 5 (DeepSeek-R1 and V3 on H200 in several layouts), SGLang 2 (under 3).
+  CHECK(full.covers("trtllm", "hopper", ModelClass::mla));
+  CHECK(full.of("sglang", "hopper", ModelClass::mla) == 2);
+  CHECK_FALSE(full.covers("sglang", "hopper", ModelClass::mla));
+}
