@@ -223,6 +223,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
         const ApiModel* api = sheet.find_api(*id);
         auto& own = set.add(*id, report::ImportOptionKind::api, *id, api->line);
         add_unique(own.seen, w.key);
+        p.current_option[w.key] = *id;
         OptionSet::note(own, fmt::format("the model that served '{}'", w.key));
         const auto offers = usage::same_model_offers(sheet, *id);
         for (const auto& off : offers) add_unique(models, off.serves);
@@ -244,6 +245,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
             }
           }
           p.notes[w.key].push_back(line);
+          p.billed[w.key] = {billed, summary.period_days, list};
         }
         if (alt.same_model) add_same_model(set, offers, *id, w, *id);
         if (alt.successors && api->successor && sheet.find_api(*api->successor)) {
