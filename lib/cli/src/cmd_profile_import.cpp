@@ -176,6 +176,16 @@ int run_import(const Globals& g, const ImportArgs& a) {
   PriceSheet sheet = io::resolve_price_sheet(a.prices, g.pricing_dir());
 
   usage::Aggregator agg(*offset, a.window_days);
+  {
+    // Billed records above a long-context threshold of the sheet are priced at its tier.
+    std::vector<double> thresholds;
+    for (const auto& m : sheet.api_models)
+      for (const auto& t : m.prices.tiers) thresholds.push_back(t.above_input_tokens);
+    for (const auto& m : sheet.managed)
+      if (m.on_demand)
+        for (const auto& t : m.on_demand->tiers) thresholds.push_back(t.above_input_tokens);
+    agg.set_context_thresholds(std::move(thresholds));
+  }
   auto reports = io::import_usage(a.files, opt, agg);
   if (tty) std::cerr << "\r\033[K";
   usage::ImportSummary summary = agg.finish();
