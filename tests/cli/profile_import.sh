@@ -38,6 +38,10 @@ want requests '^    models: \["gpt-4o"\]$'
 want requests '^    models: \["claude-3-haiku", "claude-haiku-4-5"\]$'
 want requests '^    # successor of claude-3-haiku, which retired 2026-04-20 \(pricing/2026-12\.yaml:[0-9]+\)$'
 want requests '^  - id: "bedrock-claude-3-haiku"$'
+# A managed offering's successor too: bedrock-claude-3-haiku retired 2026-09-10, successor
+# bedrock-claude-haiku-4-5 (pricing/2026-12.yaml), an option whose model is already accepted.
+want requests '^  - id: "bedrock-claude-haiku-4-5"$'
+want requests '^    # successor of bedrock-claude-3-haiku, which retired 2026-09-10 \(pricing/2026-12\.yaml:[0-9]+\)$'
 # gpt-4o has batchable traffic (20%) and batch prices: its options say so.
 want requests '^    # batch prices for the batchable 20% of .gpt-4o-2024-08-06.$'
 want requests '^#     337 rows read, 1 skipped as malformed$'  # 28 x 12 + 1

@@ -129,6 +129,28 @@ void add_same_model(OptionSet& set, const std::vector<usage::ModelOffer>& offers
   }
 }
 
+// The successors of the retiring managed offerings among `offers` (a Bedrock model's next
+// version), as options, their models added to the workload's.
+void add_managed_successors(OptionSet& set, const PriceSheet& sheet, const std::vector<usage::ModelOffer>& offers,
+                            std::vector<std::string>& models, std::vector<std::string>& models_why) {
+  for (const auto& off : offers) {
+    const ManagedOffering* m = off.managed ? sheet.find_managed(off.id) : nullptr;
+    if (!m || !m->successor) continue;
+    const ManagedOffering* next = sheet.find_managed(*m->successor);
+    if (!next || !next->on_demand) continue;
+    const std::string when = m->retires ? fmt::format(" {}", *m->retires) : "";
+    const std::string tense =
+        m->retires && !sheet.effective_date.empty() && *m->retires <= sheet.effective_date ? "retired" : "retires";
+    auto& o = set.add(next->id, report::ImportOptionKind::managed, next->id, next->line);
+    OptionSet::note(o, fmt::format("successor of {}, which {}{} ({}:{})", m->id, tense, when, sheet.path, m->line));
+    if (std::find(models.begin(), models.end(), next->model) == models.end()) {
+      models.push_back(next->model);
+      models_why.push_back(fmt::format("and {}, the model of {}, successor of {}: {} {}{}", next->model, next->id, m->id,
+                                       m->id, tense, when));
+    }
+  }
+}
+
 // The cheapest on-demand instance of the sheet whose GPUs hold the model's weights at bf16
 // with a fifth of their memory left for the KV cache; nullptr when none does.
 const GpuInstance* cheapest_fitting(const PriceSheet& sheet, const Catalog& cat, const ModelArch& m, double* weights_gb) {
@@ -268,6 +290,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
           add_unique(models, next->id);
           models_why.push_back(fmt::format("and its successor {}: {} {}{}", next->id, *id, tense, when));
         }
+        if (alt.successors) add_managed_successors(set, sheet, offers, models, models_why);
         continue;
       }
       // An open-weight model of the catalog (a vLLM server, a self-hosted endpoint behind LiteLLM).
@@ -286,6 +309,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
       models_why.push_back(fmt::format("served by {} ({}); held to it, on any offer or fleet (widen to let another model "
                                        "serve it)", arch->id, cite(*arch)));
       if (alt.same_model) add_same_model(set, offers, arch->id, w, "");
+      if (alt.successors) add_managed_successors(set, sheet, offers, models, models_why);
       if (alt.self_hosted || offers.empty()) {
         double weights_gb = 0;
         if (const GpuInstance* inst = cheapest_fitting(sheet, *cat, *arch, &weights_gb)) {
