@@ -231,4 +231,45 @@ if "$plan" report "$tmp/decide.yaml" -o "$tmp/decide.html" 2>"$tmp/decide.html.e
 else
   echo "FAIL (decide): report failed"; cat "$tmp/decide.html.err"; fail=1
 fi
+# Reconciliation with an OpenAI cost export (--costs). Usage API pages: 28 daily buckets from
+# 2026-11-01 of 1,000 gpt-4.1 requests, 1,000,000 input tokens (200,000 cached) and 250,000
+# output. List (pricing/2026-12.yaml gpt-4.1: 2.00 in, 0.50 cached, 8.00 out): 0.8 x 2.00 +
+# 0.2 x 0.50 + 0.25 x 8.00 = 3.70 USD a day, 103.60 over 28 days. The cost export bills 1.44
+# input + 0.09 cached + 1.80 output = 3.33 a day, 93.24 over the 28 days: 93.24 / 103.60 - 1 =
+# -10.0%, flagged. Its bucket of the day before the usage is left out, and a tool-call line
+# item of no model is named. Recommend: today 3.70 x 730/24 = 112.54 USD/month at list,
+# x 0.9 = 101.29 at the billed rate.
+T0=1793491200  # 2026-11-01T00:00:00Z
+awk -v t0=$T0 'BEGIN { printf "{\"object\": \"page\", \"data\": [";
+  for (d = 0; d < 28; d++) printf "%s{\"object\": \"bucket\", \"start_time\": %d, \"end_time\": %d, \"results\": [{\"object\": \"organization.usage.completions.result\", \"input_tokens\": 1000000, \"output_tokens\": 250000, \"input_cached_tokens\": 200000, \"num_model_requests\": 1000, \"model\": \"gpt-4.1-2025-04-14\", \"batch\": false}]}", (d ? ", " : ""), t0 + d * 86400, t0 + (d + 1) * 86400;
+  print "], \"has_more\": false}" }' >"$tmp/oa-usage.json"
+cost_page() {  # cost_page LINE-ITEM-FIELD: 29 daily buckets of costs, the first the day before the usage
+  awk -v t0=$T0 -v li="$1" 'BEGIN { printf "{\"object\": \"page\", \"data\": [";
+    for (d = -1; d < 28; d++) { printf "%s{\"object\": \"bucket\", \"start_time\": %d, \"end_time\": %d, \"results\": [", (d > -1 ? ", " : ""), t0 + d * 86400, t0 + (d + 1) * 86400;
+      split("1.44 0.09 1.80", v, " "); split("input|cached input|output", n, "|");
+      for (k = 1; k <= 3; k++) { item = li == "" ? "\"gpt-4.1-2025-04-14, " n[k] "\"" : li;
+        printf "%s{\"object\": \"organization.costs.result\", \"amount\": {\"value\": %s, \"currency\": \"usd\"}, \"line_item\": %s, \"project_id\": \"proj_a\"}", (k > 1 ? ", " : ""), v[k], item }
+      if (d == 0) printf ", {\"object\": \"organization.costs.result\", \"amount\": {\"value\": 0.50, \"currency\": \"usd\"}, \"line_item\": \"web search tool calls\", \"project_id\": \"proj_a\"}";
+      printf "]}" }
+    print "], \"has_more\": false}" }'
+}
+cost_page "" >"$tmp/oa-costs.json"
+run oa-costs "$tmp/oa-usage.json" --costs "$tmp/oa-costs.json"
+want oa-costs '^    # billed 93\.24 USD in the cost export .*oa-costs\.json \(line items of gpt-4\.1\) against 103\.60 USD at the list prices of gpt-4\.1 \(pricing/2026-12\.yaml:[0-9]+\) for the usage data.s tokens: -10\.0%, over 2%: a negotiated discount, a wrong price or a billing error$'
+want oa-costs '^    billed_usd: 93\.24$'
+want oa-costs '^    billed_list_usd: 103\.6$'
+want oa-costs '^#     cost export: 28 daily buckets in the usage period \(1 outside, left out\), 93\.74 USD; line items of no workload: web search tool calls'
+grep -q '^plan: note: model gpt-4\.1-2025-04-14: billed 93\.24 USD .*-10\.0%, over 2%' "$tmp/oa-costs.err" ||
+  { echo "FAIL (oa-costs): no note of the difference on stderr"; cat "$tmp/oa-costs.err"; fail=1; }
+COLUMNS=400 "$plan" recommend "$tmp/oa-costs.yaml" >"$tmp/oa-costs.rec" 2>&1
+grep -q '^  gpt-4\.1-2025-04-14: today on gpt-4\.1 at 112\.54 USD/month at list price, 101\.29 USD/month at the rate billed in the data (-10\.0%)' "$tmp/oa-costs.rec" &&
+  grep -q '^  gpt-4\.1-2025-04-14: billed 93\.24 USD over 28 days in the data (101\.29 USD/month) against 103\.60 USD at list price for the same tokens: -10\.0%, over 2%' "$tmp/oa-costs.rec" ||
+  { echo "FAIL (oa-costs): recommend's reconciliation"; cat "$tmp/oa-costs.rec"; fail=1; }
+# An export not grouped by line_item cannot be split per model: one error line, exit 2, no profile.
+cost_page null >"$tmp/oa-costs-total.json"
+"$plan" profile import "$tmp/oa-usage.json" --costs "$tmp/oa-costs-total.json" -o "$tmp/oa-total.yaml" 2>"$tmp/oa-total.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/oa-total.yaml" ] &&
+  grep -q "^plan: error: .*oa-costs-total\.json:1:1: bucket 1, result 1 has no line_item (expected an export fetched with group_by=line_item" "$tmp/oa-total.err" ||
+  { echo "FAIL (oa-costs-total): rc $rc"; cat "$tmp/oa-total.err"; fail=1; }
 exit $fail

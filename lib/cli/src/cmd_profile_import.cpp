@@ -33,6 +33,7 @@ struct ImportArgs {
   std::string out = "-";
   std::vector<std::string> alternatives{"same-model", "successors"};
   std::vector<std::string> consider;
+  std::vector<std::string> costs;  // OpenAI cost exports
 };
 
 struct Alternatives {
@@ -164,6 +165,71 @@ const GpuInstance* cheapest_fitting(const PriceSheet& sheet, const Catalog& cat,
     if (!best || inst.on_demand_per_hour < best->on_demand_per_hour) best = &inst;
   }
   return best;
+}
+
+// Billed cost from OpenAI cost exports against the list price of the usage data's tokens, per
+// sheet model: written as each workload's billed_* keys and a comment, flagged over 2%.
+void reconcile_cost_exports(const std::vector<std::string>& files, const PriceSheet& sheet,
+                            const usage::ImportSummary& summary, const std::vector<std::string>& ids,
+                            report::ImportedProfile& p) {
+  // The workloads of each sheet model.
+  std::map<std::string, std::vector<const usage::ImportedWorkload*>> by_model;
+  for (const auto& w : summary.workloads)
+    if (auto id = usage::map_to_sheet_model(w.key, ids)) by_model[*id].push_back(&w);
+  for (const auto& file : files) {
+    const io::CostExport c = io::read_openai_costs(file, summary.first_s, summary.end_s);
+    auto note = [&](const std::string& text) {
+      std::cerr << fmt::format("plan: note: {}: {}\n", report::terminal_cell(file), report::terminal_cell(text));
+      p.sources.push_back({file, "openai-costs", c.sha256, c.buckets + c.outside, 0, {text}, "", ""});
+    };
+    // Daily buckets must cover the usage period, or the billed cost is of other days' tokens.
+    if (c.buckets == 0 || c.first_s > summary.first_s || c.end_s < summary.end_s) {
+      note(fmt::format("not reconciled: its buckets do not cover the usage period (expected daily costs for every day "
+                       "of the usage data)"));
+      continue;
+    }
+    std::map<std::string, double> billed;  // per sheet model
+    std::vector<std::string> unmatched;
+    for (const auto& [model, cost] : c.usd_by_model) {
+      auto id = usage::map_to_sheet_model(model, ids);
+      if (id && by_model.count(*id)) billed[*id] += cost;
+      else unmatched.push_back(fmt::format("{} ({} USD)", model, usd(cost)));
+    }
+    std::vector<std::string> lines;
+    for (const auto& [id, billed_usd] : billed) {
+      const auto& ws = by_model[id];
+      if (ws.size() != 1) {
+        lines.push_back(fmt::format("{}: {} workloads of the data map to it; billed cost not split", id, ws.size()));
+        continue;
+      }
+      const usage::ImportedWorkload& w = *ws[0];
+      const ApiModel* api = sheet.find_api(id);
+      const double list = usage::list_cost_usd(w.all_tokens, api->prices);
+      std::string line = fmt::format("billed {} USD in the cost export {} (line items of {}) against {} USD at the list "
+                                     "prices of {} ({}:{}) for the usage data's tokens",
+                                     usd(billed_usd), file, id, usd(list), id, sheet.path, api->line);
+      if (list > 0) {
+        const double diff = billed_usd / list - 1;
+        line += fmt::format(": {:+.1f}%", 100 * diff);
+        if (std::abs(diff) > 0.02) {
+          line += ", over 2%: a negotiated discount, a wrong price or a billing error";
+          std::cerr << fmt::format("plan: note: model {}: {}\n", report::terminal_cell(w.key), report::terminal_cell(line));
+        }
+      }
+      p.notes[w.key].push_back(line);
+      p.billed[w.key] = {billed_usd, summary.period_days, list};
+    }
+    std::string summary_line = fmt::format("cost export: {} daily buckets in the usage period ({} outside, left out), "
+                                           "{} USD",
+                                           c.buckets, c.outside, usd(c.usd));
+    if (!unmatched.empty()) {
+      std::string list;
+      for (const auto& u : unmatched) list += (list.empty() ? "" : ", ") + u;
+      summary_line += "; line items of no workload: " + list;
+    }
+    p.sources.push_back({file, "openai-costs", c.sha256, c.buckets + c.outside, 0, {summary_line}, "", ""});
+    for (const auto& l : lines) std::cerr << fmt::format("plan: note: {}: {}\n", report::terminal_cell(file), l);
+  }
 }
 
 int run_import(const Globals& g, const ImportArgs& a) {
@@ -325,6 +391,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
       }
     }
   }
+  if (!a.costs.empty()) reconcile_cost_exports(a.costs, sheet, summary, ids, p);
   // Models the user would consider: what-if options, outside every workload's models:.
   for (const auto& m : a.consider) {
     const auto offers = usage::same_model_offers(sheet, m);
@@ -423,6 +490,11 @@ void setup_profile(CLI::App& app, Registry& reg) {
                   "added as what-if options, outside the workloads' models; recommend reports each saving apart, as "
                   "\"if you accept MODEL\"; repeatable")
       ->type_name("MODEL");
+  imp->add_option("--costs", a->costs,
+                  "An OpenAI organization costs export (JSON of /v1/organization/costs fetched with group_by=line_item) "
+                  "for the same period: each model's billed cost is reconciled with the list price of its tokens in the "
+                  "usage data; repeatable")
+      ->type_name("FILE");
   imp->add_option("--prices", a->prices, "Price-sheet version or file for the options; default: the newest");
   imp->add_option("--name", a->name, "Profile name")->capture_default_str();
   imp->add_option("-o,--output", a->out, "Write the profile to FILE atomically ('-' = stdout)")->capture_default_str();
