@@ -196,6 +196,7 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
     WorkloadDecision d;
     d.workload = w.id;
     d.billed = w.billed;
+    d.any_model = w.models.empty();
     if (h) {
       d.same_model_option = h->id;
       d.same_model_usd = h->monthly_cost_usd;

@@ -177,9 +177,10 @@ std::vector<RecommendLine> decision_lines(const Recommendation& r) {
           today += fmt::format(", {} USD/month at the rate billed in the data ({:+.1f}%)", usd(*w.today_usd * (1 + *diff)),
                                100 * *diff);
     }
+    const char* within = w.any_model ? "of any model" : "within its models";
     std::string same = w.same_model_option.empty()
-                           ? "no option within its models is feasible"
-                           : fmt::format("cheapest within its models: {} at {} USD/month", w.same_model_option,
+                           ? fmt::format("no option {} is feasible", within)
+                           : fmt::format("cheapest {}: {} at {} USD/month", within, w.same_model_option,
                                          usd(w.same_model_usd));
     std::string other = w.other_option.empty()
                             ? "no other model of the profile costs less"

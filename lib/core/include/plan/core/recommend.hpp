@@ -47,6 +47,7 @@ struct WorkloadDecision {
   std::optional<double> today_usd;      // nullopt: not given, or infeasible there
   std::vector<std::string> today_reasons;  // why infeasible there
   std::optional<Workload::Billed> billed;  // what the usage data billed (the profile's billed_*)
+  bool any_model = false;               // it has no models: (then same_model_* is any option)
   std::string same_model_option;        // cheapest within its models; empty: none feasible
   double same_model_usd = 0;
   std::string other_option, other_model;  // cheapest serving another model; empty: none cheaper
