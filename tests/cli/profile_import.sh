@@ -38,6 +38,10 @@ want requests '^    models: \["gpt-4o"\]$'
 want requests '^    models: \["claude-3-haiku", "claude-haiku-4-5"\]$'
 want requests '^    # successor of claude-3-haiku, which retired 2026-04-20 \(pricing/2026-12\.yaml:[0-9]+\)$'
 want requests '^  - id: "bedrock-claude-3-haiku"$'
+# A managed offering's successor too: bedrock-claude-3-haiku retired 2026-09-10, successor
+# bedrock-claude-haiku-4-5 (pricing/2026-12.yaml), an option whose model is already accepted.
+want requests '^  - id: "bedrock-claude-haiku-4-5"$'
+want requests '^    # successor of bedrock-claude-3-haiku, which retired 2026-09-10 \(pricing/2026-12\.yaml:[0-9]+\)$'
 # gpt-4o has batchable traffic (20%) and batch prices: its options say so.
 want requests '^    # batch prices for the batchable 20% of .gpt-4o-2024-08-06.$'
 want requests '^#     337 rows read, 1 skipped as malformed$'  # 28 x 12 + 1
@@ -164,4 +168,108 @@ fi
 rc=$?
 [ $rc -eq 64 ] && grep -q "^plan: error: --consider 'gpt-4\.1-mnii' is not a model of price sheet 2026-12 .*did you mean 'gpt-4\.1-mini'" "$tmp/consider-bad.err" ||
   { echo "FAIL (consider-bad): rc $rc"; cat "$tmp/consider-bad.err"; fail=1; }
+# The decision summary. 28 days of a request log with a cost column, generated here: each day 100
+# o3 requests of 1,000 tokens in and 400 out, billed 0.00494 USD each, and 100 gpt-4o-mini
+# requests of 1,000 in and 200 out, billed 0.00027 (pricing/2026-12.yaml).
+# o3 at list: 1,000 x 2.00 + 400 x 8.00 = 5,200 USD per 1e6 requests = 0.0052 a request;
+#   100 a day x 730/24 days = 15.8167 USD/month today; its flex tier (1.00 in, 4.00 out) half:
+#   7.9083, the cheapest within its models (o3 and its successor gpt-5.6 at 5.00/30.00).
+# gpt-4o-mini: 1,000 x 0.15 + 200 x 0.60 = 270 per 1e6 = 0.82125 USD/month, already cheapest.
+# Today 15.8167 + 0.8213 = 16.64; recommended 7.9083 + 0.8213 = 8.73; saves 7.9083 = 7.91 USD/month,
+#   7.9083 / 16.6379 = 47.5%.
+# Billed o3: 2,800 rows x 0.00494 = 13.832 USD against 2,800 x 0.0052 = 14.56 at list: -5.0%,
+#   over 2%; over 28 days = 13.832 / 28 x 730/24 = 15.03 USD/month, and today's 15.8167 at the
+#   billed rate (x 0.95) is 15.03 too. gpt-4o-mini: 2,800 x 0.00027 = 0.756 = list, +0.0%.
+# The o3 workload on gpt-4o-mini: 1,000 x 0.15 + 400 x 0.60 = 390 per 1e6 = 1.18625 = 1.19 USD/month.
+awk 'BEGIN {
+  print "timestamp,model,input_tokens,output_tokens,cost";
+  for (d = 1; d <= 28; d++) for (i = 0; i < 100; i++) {
+    t = sprintf("2026-11-%02dT12:%02d:%02dZ", d, int(i / 60) % 60, i % 60);
+    print t ",o3-2025-04-16,1000,400,0.00494"; print t ",gpt-4o-mini,1000,200,0.00027" } }' >"$tmp/decide.csv"
+run decide "$tmp/decide.csv"
+want decide '^    billed_usd: 13\.832$'
+want decide '^    billed_days: 28$'
+want decide '^    billed_list_usd: 14\.56$'
+want decide '^    current_option: "o3"'
+want decide '^    current_option: "gpt-4o-mini"'
+if COLUMNS=400 "$plan" recommend "$tmp/decide.yaml" >"$tmp/decide.rec" 2>&1; then
+  for re in \
+    '^  o3-2025-04-16: today on o3 at 15\.82 USD/month at list price, 15\.03 USD/month at the rate billed in the data \(-5\.0%\); cheapest within its models: o3-flex at 7\.91 USD/month; with another model: gpt-4o-mini at 1\.19 USD/month, if you accept gpt-4o-mini$' \
+    '^  o3-2025-04-16: billed 13\.83 USD over 28 days in the data \(15\.03 USD/month\) against 14\.56 USD at list price for the same tokens: -5\.0%, over 2%: a negotiated discount, a wrong price or a billing error$' \
+    '^  gpt-4o-mini: today on gpt-4o-mini at 0\.82 USD/month at list price, 0\.82 USD/month at the rate billed in the data \(\+0\.0%\); cheapest within its models: gpt-4o-mini at 0\.82 USD/month; no other model of the profile costs less$' \
+    '^  gpt-4o-mini: billed 0\.76 USD over 28 days in the data \(0\.82 USD/month\) against 0\.76 USD at list price for the same tokens: \+0\.0%$' \
+    '^  do: move o3-2025-04-16 from o3 to o3-flex: saves 7\.91 USD/month \(16\.64 to 8\.73 USD/month at list price, 47\.5%\)$'; do
+    grep -Eq -- "$re" "$tmp/decide.rec" || { echo "FAIL (decide): no line /$re/"; cat "$tmp/decide.rec"; fail=1; }
+  done
+  # The decision ends with its one line of what to do.
+  awk '/^decision/ {d = 1} d && /^$/ {exit} d {last = $0} END {exit !(last ~ /^  do: /)}' "$tmp/decide.rec" ||
+    { echo "FAIL (decide): the decision does not end with do:"; cat "$tmp/decide.rec"; fail=1; }
+else
+  echo "FAIL (decide): recommend failed"; cat "$tmp/decide.rec"; fail=1
+fi
+"$plan" recommend "$tmp/decide.yaml" --format json >"$tmp/decide.json" 2>&1 &&
+  python3 - "$tmp/decide.json" <<'PY' || { echo "FAIL (decide): JSON decision"; cat "$tmp/decide.json"; fail=1; }
+import json, sys
+d = json.load(open(sys.argv[1]))["decision"]
+assert d["today_monthly_cost_usd"] == 16.64 and d["recommended_monthly_cost_usd"] == 8.73, d
+assert d["saving_monthly_usd"] == 7.91, d
+assert d["moves"] == [{"workload": "o3-2025-04-16", "option": "o3-flex", "share": 1}], d["moves"]
+w = {x["workload"]: x for x in d["workloads"]}
+o3 = w["o3-2025-04-16"]
+assert o3["today_option"] == "o3" and o3["today_monthly_cost_usd"] == 15.82, o3
+assert o3["billed"]["usd"] == 13.83 and o3["billed"]["list_usd"] == 14.56 and o3["billed"]["flagged"] is True, o3
+assert o3["billed"]["difference"] == -0.05, o3
+assert o3["same_model_option"] == "o3-flex" and o3["same_model_monthly_cost_usd"] == 7.91, o3
+assert o3["other_model"] == "gpt-4o-mini" and o3["other_monthly_cost_usd"] == 1.19, o3
+assert w["gpt-4o-mini"]["billed"]["flagged"] is False, w
+PY
+# The same decision at the top of the HTML report, before its summary.
+if "$plan" report "$tmp/decide.yaml" -o "$tmp/decide.html" 2>"$tmp/decide.html.err"; then
+  grep -q '<p class="action"><b>Do:</b> move o3-2025-04-16 from o3 to o3-flex: saves 7\.91 USD/month' "$tmp/decide.html" &&
+    [ "$(grep -n '<section id="decision">' "$tmp/decide.html" | cut -d: -f1)" -lt "$(grep -n '<section id="summary">' "$tmp/decide.html" | cut -d: -f1)" ] ||
+    { echo "FAIL (decide): HTML report has no decision at its top"; grep -n '<section' "$tmp/decide.html"; fail=1; }
+else
+  echo "FAIL (decide): report failed"; cat "$tmp/decide.html.err"; fail=1
+fi
+# Reconciliation with an OpenAI cost export (--costs). Usage API pages: 28 daily buckets from
+# 2026-11-01 of 1,000 gpt-4.1 requests, 1,000,000 input tokens (200,000 cached) and 250,000
+# output. List (pricing/2026-12.yaml gpt-4.1: 2.00 in, 0.50 cached, 8.00 out): 0.8 x 2.00 +
+# 0.2 x 0.50 + 0.25 x 8.00 = 3.70 USD a day, 103.60 over 28 days. The cost export bills 1.44
+# input + 0.09 cached + 1.80 output = 3.33 a day, 93.24 over the 28 days: 93.24 / 103.60 - 1 =
+# -10.0%, flagged. Its bucket of the day before the usage is left out, and a tool-call line
+# item of no model is named. Recommend: today 3.70 x 730/24 = 112.54 USD/month at list,
+# x 0.9 = 101.29 at the billed rate.
+T0=1793491200  # 2026-11-01T00:00:00Z
+awk -v t0=$T0 'BEGIN { printf "{\"object\": \"page\", \"data\": [";
+  for (d = 0; d < 28; d++) printf "%s{\"object\": \"bucket\", \"start_time\": %d, \"end_time\": %d, \"results\": [{\"object\": \"organization.usage.completions.result\", \"input_tokens\": 1000000, \"output_tokens\": 250000, \"input_cached_tokens\": 200000, \"num_model_requests\": 1000, \"model\": \"gpt-4.1-2025-04-14\", \"batch\": false}]}", (d ? ", " : ""), t0 + d * 86400, t0 + (d + 1) * 86400;
+  print "], \"has_more\": false}" }' >"$tmp/oa-usage.json"
+cost_page() {  # cost_page LINE-ITEM-FIELD: 29 daily buckets of costs, the first the day before the usage
+  awk -v t0=$T0 -v li="$1" 'BEGIN { printf "{\"object\": \"page\", \"data\": [";
+    for (d = -1; d < 28; d++) { printf "%s{\"object\": \"bucket\", \"start_time\": %d, \"end_time\": %d, \"results\": [", (d > -1 ? ", " : ""), t0 + d * 86400, t0 + (d + 1) * 86400;
+      split("1.44 0.09 1.80", v, " "); split("input|cached input|output", n, "|");
+      for (k = 1; k <= 3; k++) { item = li == "" ? "\"gpt-4.1-2025-04-14, " n[k] "\"" : li;
+        printf "%s{\"object\": \"organization.costs.result\", \"amount\": {\"value\": %s, \"currency\": \"usd\"}, \"line_item\": %s, \"project_id\": \"proj_a\"}", (k > 1 ? ", " : ""), v[k], item }
+      if (d == 0) printf ", {\"object\": \"organization.costs.result\", \"amount\": {\"value\": 0.50, \"currency\": \"usd\"}, \"line_item\": \"web search tool calls\", \"project_id\": \"proj_a\"}";
+      printf "]}" }
+    print "], \"has_more\": false}" }'
+}
+cost_page "" >"$tmp/oa-costs.json"
+run oa-costs "$tmp/oa-usage.json" --costs "$tmp/oa-costs.json"
+want oa-costs '^    # billed 93\.24 USD in the cost export .*oa-costs\.json \(line items of gpt-4\.1\) against 103\.60 USD at the list prices of gpt-4\.1 \(pricing/2026-12\.yaml:[0-9]+\) for the usage data.s tokens: -10\.0%, over 2%: a negotiated discount, a wrong price or a billing error$'
+want oa-costs '^    billed_usd: 93\.24$'
+want oa-costs '^    billed_list_usd: 103\.6$'
+want oa-costs '^#     cost export: 28 daily buckets in the usage period \(1 outside, left out\), 93\.74 USD; line items of no workload: web search tool calls'
+grep -q '^plan: note: model gpt-4\.1-2025-04-14: billed 93\.24 USD .*-10\.0%, over 2%' "$tmp/oa-costs.err" ||
+  { echo "FAIL (oa-costs): no note of the difference on stderr"; cat "$tmp/oa-costs.err"; fail=1; }
+COLUMNS=400 "$plan" recommend "$tmp/oa-costs.yaml" >"$tmp/oa-costs.rec" 2>&1
+grep -q '^  gpt-4\.1-2025-04-14: today on gpt-4\.1 at 112\.54 USD/month at list price, 101\.29 USD/month at the rate billed in the data (-10\.0%)' "$tmp/oa-costs.rec" &&
+  grep -q '^  gpt-4\.1-2025-04-14: billed 93\.24 USD over 28 days in the data (101\.29 USD/month) against 103\.60 USD at list price for the same tokens: -10\.0%, over 2%' "$tmp/oa-costs.rec" ||
+  { echo "FAIL (oa-costs): recommend's reconciliation"; cat "$tmp/oa-costs.rec"; fail=1; }
+# An export not grouped by line_item cannot be split per model: one error line, exit 2, no profile.
+cost_page null >"$tmp/oa-costs-total.json"
+"$plan" profile import "$tmp/oa-usage.json" --costs "$tmp/oa-costs-total.json" -o "$tmp/oa-total.yaml" 2>"$tmp/oa-total.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/oa-total.yaml" ] &&
+  grep -q "^plan: error: .*oa-costs-total\.json:1:1: bucket 1, result 1 has no line_item (expected an export fetched with group_by=line_item" "$tmp/oa-total.err" ||
+  { echo "FAIL (oa-costs-total): rc $rc"; cat "$tmp/oa-total.err"; fail=1; }
 exit $fail

@@ -33,6 +33,7 @@ struct ImportArgs {
   std::string out = "-";
   std::vector<std::string> alternatives{"same-model", "successors"};
   std::vector<std::string> consider;
+  std::vector<std::string> costs;  // OpenAI cost exports
 };
 
 struct Alternatives {
@@ -129,6 +130,28 @@ void add_same_model(OptionSet& set, const std::vector<usage::ModelOffer>& offers
   }
 }
 
+// The successors of the retiring managed offerings among `offers` (a Bedrock model's next
+// version), as options, their models added to the workload's.
+void add_managed_successors(OptionSet& set, const PriceSheet& sheet, const std::vector<usage::ModelOffer>& offers,
+                            std::vector<std::string>& models, std::vector<std::string>& models_why) {
+  for (const auto& off : offers) {
+    const ManagedOffering* m = off.managed ? sheet.find_managed(off.id) : nullptr;
+    if (!m || !m->successor) continue;
+    const ManagedOffering* next = sheet.find_managed(*m->successor);
+    if (!next || !next->on_demand) continue;
+    const std::string when = m->retires ? fmt::format(" {}", *m->retires) : "";
+    const std::string tense =
+        m->retires && !sheet.effective_date.empty() && *m->retires <= sheet.effective_date ? "retired" : "retires";
+    auto& o = set.add(next->id, report::ImportOptionKind::managed, next->id, next->line);
+    OptionSet::note(o, fmt::format("successor of {}, which {}{} ({}:{})", m->id, tense, when, sheet.path, m->line));
+    if (std::find(models.begin(), models.end(), next->model) == models.end()) {
+      models.push_back(next->model);
+      models_why.push_back(fmt::format("and {}, the model of {}, successor of {}: {} {}{}", next->model, next->id, m->id,
+                                       m->id, tense, when));
+    }
+  }
+}
+
 // The cheapest on-demand instance of the sheet whose GPUs hold the model's weights at bf16
 // with a fifth of their memory left for the KV cache; nullptr when none does.
 const GpuInstance* cheapest_fitting(const PriceSheet& sheet, const Catalog& cat, const ModelArch& m, double* weights_gb) {
@@ -142,6 +165,71 @@ const GpuInstance* cheapest_fitting(const PriceSheet& sheet, const Catalog& cat,
     if (!best || inst.on_demand_per_hour < best->on_demand_per_hour) best = &inst;
   }
   return best;
+}
+
+// Billed cost from OpenAI cost exports against the list price of the usage data's tokens, per
+// sheet model: written as each workload's billed_* keys and a comment, flagged over 2%.
+void reconcile_cost_exports(const std::vector<std::string>& files, const PriceSheet& sheet,
+                            const usage::ImportSummary& summary, const std::vector<std::string>& ids,
+                            report::ImportedProfile& p) {
+  // The workloads of each sheet model.
+  std::map<std::string, std::vector<const usage::ImportedWorkload*>> by_model;
+  for (const auto& w : summary.workloads)
+    if (auto id = usage::map_to_sheet_model(w.key, ids)) by_model[*id].push_back(&w);
+  for (const auto& file : files) {
+    const io::CostExport c = io::read_openai_costs(file, summary.first_s, summary.end_s);
+    auto note = [&](const std::string& text) {
+      std::cerr << fmt::format("plan: note: {}: {}\n", report::terminal_cell(file), report::terminal_cell(text));
+      p.sources.push_back({file, "openai-costs", c.sha256, c.buckets + c.outside, 0, {text}, "", ""});
+    };
+    // Daily buckets must cover the usage period, or the billed cost is of other days' tokens.
+    if (c.buckets == 0 || c.first_s > summary.first_s || c.end_s < summary.end_s) {
+      note(fmt::format("not reconciled: its buckets do not cover the usage period (expected daily costs for every day "
+                       "of the usage data)"));
+      continue;
+    }
+    std::map<std::string, double> billed;  // per sheet model
+    std::vector<std::string> unmatched;
+    for (const auto& [model, cost] : c.usd_by_model) {
+      auto id = usage::map_to_sheet_model(model, ids);
+      if (id && by_model.count(*id)) billed[*id] += cost;
+      else unmatched.push_back(fmt::format("{} ({} USD)", model, usd(cost)));
+    }
+    std::vector<std::string> lines;
+    for (const auto& [id, billed_usd] : billed) {
+      const auto& ws = by_model[id];
+      if (ws.size() != 1) {
+        lines.push_back(fmt::format("{}: {} workloads of the data map to it; billed cost not split", id, ws.size()));
+        continue;
+      }
+      const usage::ImportedWorkload& w = *ws[0];
+      const ApiModel* api = sheet.find_api(id);
+      const double list = usage::list_cost_usd(w.all_tokens, api->prices);
+      std::string line = fmt::format("billed {} USD in the cost export {} (line items of {}) against {} USD at the list "
+                                     "prices of {} ({}:{}) for the usage data's tokens",
+                                     usd(billed_usd), file, id, usd(list), id, sheet.path, api->line);
+      if (list > 0) {
+        const double diff = billed_usd / list - 1;
+        line += fmt::format(": {:+.1f}%", 100 * diff);
+        if (std::abs(diff) > 0.02) {
+          line += ", over 2%: a negotiated discount, a wrong price or a billing error";
+          std::cerr << fmt::format("plan: note: model {}: {}\n", report::terminal_cell(w.key), report::terminal_cell(line));
+        }
+      }
+      p.notes[w.key].push_back(line);
+      p.billed[w.key] = {billed_usd, summary.period_days, list};
+    }
+    std::string summary_line = fmt::format("cost export: {} daily buckets in the usage period ({} outside, left out), "
+                                           "{} USD",
+                                           c.buckets, c.outside, usd(c.usd));
+    if (!unmatched.empty()) {
+      std::string list;
+      for (const auto& u : unmatched) list += (list.empty() ? "" : ", ") + u;
+      summary_line += "; line items of no workload: " + list;
+    }
+    p.sources.push_back({file, "openai-costs", c.sha256, c.buckets + c.outside, 0, {summary_line}, "", ""});
+    for (const auto& l : lines) std::cerr << fmt::format("plan: note: {}: {}\n", report::terminal_cell(file), l);
+  }
 }
 
 int run_import(const Globals& g, const ImportArgs& a) {
@@ -176,6 +264,16 @@ int run_import(const Globals& g, const ImportArgs& a) {
   PriceSheet sheet = io::resolve_price_sheet(a.prices, g.pricing_dir());
 
   usage::Aggregator agg(*offset, a.window_days);
+  {
+    // Billed records above a long-context threshold of the sheet are priced at its tier.
+    std::vector<double> thresholds;
+    for (const auto& m : sheet.api_models)
+      for (const auto& t : m.prices.tiers) thresholds.push_back(t.above_input_tokens);
+    for (const auto& m : sheet.managed)
+      if (m.on_demand)
+        for (const auto& t : m.on_demand->tiers) thresholds.push_back(t.above_input_tokens);
+    agg.set_context_thresholds(std::move(thresholds));
+  }
   auto reports = io::import_usage(a.files, opt, agg);
   if (tty) std::cerr << "\r\033[K";
   usage::ImportSummary summary = agg.finish();
@@ -223,6 +321,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
         const ApiModel* api = sheet.find_api(*id);
         auto& own = set.add(*id, report::ImportOptionKind::api, *id, api->line);
         add_unique(own.seen, w.key);
+        p.current_option[w.key] = *id;
         OptionSet::note(own, fmt::format("the model that served '{}'", w.key));
         const auto offers = usage::same_model_offers(sheet, *id);
         for (const auto& off : offers) add_unique(models, off.serves);
@@ -244,6 +343,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
             }
           }
           p.notes[w.key].push_back(line);
+          p.billed[w.key] = {billed, summary.period_days, list};
         }
         if (alt.same_model) add_same_model(set, offers, *id, w, *id);
         if (alt.successors && api->successor && sheet.find_api(*api->successor)) {
@@ -256,6 +356,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
           add_unique(models, next->id);
           models_why.push_back(fmt::format("and its successor {}: {} {}{}", next->id, *id, tense, when));
         }
+        if (alt.successors) add_managed_successors(set, sheet, offers, models, models_why);
         continue;
       }
       // An open-weight model of the catalog (a vLLM server, a self-hosted endpoint behind LiteLLM).
@@ -274,6 +375,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
       models_why.push_back(fmt::format("served by {} ({}); held to it, on any offer or fleet (widen to let another model "
                                        "serve it)", arch->id, cite(*arch)));
       if (alt.same_model) add_same_model(set, offers, arch->id, w, "");
+      if (alt.successors) add_managed_successors(set, sheet, offers, models, models_why);
       if (alt.self_hosted || offers.empty()) {
         double weights_gb = 0;
         if (const GpuInstance* inst = cheapest_fitting(sheet, *cat, *arch, &weights_gb)) {
@@ -289,6 +391,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
       }
     }
   }
+  if (!a.costs.empty()) reconcile_cost_exports(a.costs, sheet, summary, ids, p);
   // Models the user would consider: what-if options, outside every workload's models:.
   for (const auto& m : a.consider) {
     const auto offers = usage::same_model_offers(sheet, m);
@@ -387,6 +490,11 @@ void setup_profile(CLI::App& app, Registry& reg) {
                   "added as what-if options, outside the workloads' models; recommend reports each saving apart, as "
                   "\"if you accept MODEL\"; repeatable")
       ->type_name("MODEL");
+  imp->add_option("--costs", a->costs,
+                  "An OpenAI organization costs export (JSON of /v1/organization/costs fetched with group_by=line_item) "
+                  "for the same period: each model's billed cost is reconciled with the list price of its tokens in the "
+                  "usage data; repeatable")
+      ->type_name("FILE");
   imp->add_option("--prices", a->prices, "Price-sheet version or file for the options; default: the newest");
   imp->add_option("--name", a->name, "Profile name")->capture_default_str();
   imp->add_option("-o,--output", a->out, "Write the profile to FILE atomically ('-' = stdout)")->capture_default_str();

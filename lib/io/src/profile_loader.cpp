@@ -93,6 +93,25 @@ Workload read_workload(const std::string& file, const Node& n, std::size_t i) {
   if (m.has("models") && w.models.empty())
     throw Error(m.key_loc("models"), fmt::format("'models' in workload '{}' is empty (expected the ids of the models "
                                                  "that may serve it, or no 'models' key for any model)", w.id));
+  if (auto c = m.opt_str("current_option")) {
+    w.current_option = *c;
+    w.current_option_loc = m.key_loc("current_option");
+  }
+  if (auto usd = m.opt_num("billed_usd", Range::non_negative(max_usd))) {
+    Workload::Billed b;
+    b.usd = *usd;
+    if (!m.has("billed_days"))
+      throw Error(m.key_loc("billed_usd"), fmt::format("workload '{}' gives billed_usd without billed_days (expected the "
+                                                       "days the billed cost covers)", w.id));
+    b.days = m.num("billed_days", Range::positive(36600));
+    b.list_usd = m.opt_num("billed_list_usd", Range::non_negative(max_usd));
+    w.billed = b;
+  } else {
+    for (const char* k : {"billed_days", "billed_list_usd"})
+      if (m.has(k))
+        throw Error(m.key_loc(k), fmt::format("workload '{}' gives {} without billed_usd (expected billed_usd beside it)",
+                                              w.id, k));
+  }
   m.opt_str("description");
   m.finish();
   return w;
@@ -639,6 +658,11 @@ Profile parse_profile(const std::string& file, const std::string& text) {
     p.options.push_back(std::move(o));
   });
   if (p.options.empty()) throw Error(top.key_loc("options"), "profile has no options (expected at least one)");
+  for (const auto& w : p.workloads)
+    if (!w.current_option.empty() && !p.find_option(w.current_option))
+      throw Error(w.current_option_loc, fmt::format("current_option '{}' of workload '{}' is not an option of the profile "
+                                                    "(expected the id of the option that serves it today)",
+                                                    w.current_option, w.id));
   read_hf_models(p);
   for (const auto& o : p.options) {
     const HybridOption* h = o.as<HybridOption>();

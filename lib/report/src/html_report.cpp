@@ -197,6 +197,20 @@ std::string recommendation_card(const Recommendation& r) {
   return out + "</div></section>\n";
 }
 
+// The decision summary of a profile with models: or current_option, at the top: per
+// workload, then the one line of what to do.
+std::string decision_section(const Recommendation& r) {
+  const auto lines = recommend_decision_lines(r);
+  if (lines.empty()) return "";
+  std::string out = "<section id=\"decision\"><h2>Decision</h2>\n<ul class=\"decision\">\n";
+  std::string act;
+  for (const auto& l : lines) {
+    if (l.kind == RecommendLine::Kind::action) act = "<p class=\"action\"><b>Do:</b> " + esc(l.text) + "</p>\n";
+    else out += "<li><b>" + esc(l.label) + "</b>" + esc(l.text) + "</li>\n";
+  }
+  return out + "</ul>\n" + act + "</section>\n";
+}
+
 }  // namespace
 
 std::string render_html_report(const HtmlReportInput& in) {
@@ -213,6 +227,7 @@ std::string render_html_report(const HtmlReportInput& in) {
       esc(in.tool_version));
 
   const std::optional<double> tpr = tokens_per_request(*in.profile);
+  out += decision_section(rec);
   out += summary_section(executive_summary(rec, in.sweep, in.projection, in.risk, tpr), c, in.projection);
   out += recommendation_card(rec);
   out += "<section id=\"comparison\"><h2>Options compared</h2>\n" + compare_table(c) + "</section>\n";

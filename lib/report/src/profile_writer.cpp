@@ -140,6 +140,10 @@ std::string render_imported_profile(const ImportedProfile& p) {
     o += fmt::format("    # {} {}: {} rows\n", p.by_tag ? "tag" : "model", comment_text(w.key), thousands(w.rows));
     if (auto n = p.notes.find(w.key); n != p.notes.end())
       for (const auto& line : n->second) o += fmt::format("    # {}\n", comment_text(line));
+    if (auto b = p.billed.find(w.key); b != p.billed.end()) {
+      o += fmt::format("    billed_usd: {}\n    billed_days: {}\n", num(b->second.usd, 6), num(b->second.days, 2));
+      if (b->second.list_usd) o += fmt::format("    billed_list_usd: {}\n", num(*b->second.list_usd, 6));
+    }
     if (w.requests_known) {
       o += fmt::format("    requests_per_day: {}\n", num(w.requests_per_day));
       o += fmt::format("    input_tokens: {}\n", num(w.input_tokens, 2));
@@ -181,6 +185,9 @@ std::string render_imported_profile(const ImportedProfile& p) {
       for (std::size_t i = 0; i < m->second.size(); ++i) o += (i ? ", " : "") + quoted(m->second[i]);
       o += "]\n";
     }
+    if (auto c = p.current_option.find(w.key); c != p.current_option.end())
+      o += fmt::format("    current_option: {}  # the option that served it: recommend prices today's cost there\n",
+                       quoted(c->second));
   }
   for (const auto& k : left_out) o += fmt::format("  # {} left out: no tokens in the data\n", comment_text(k));
   o += "options:\n";

@@ -2,8 +2,11 @@
 
 #include "option_json.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "plan/core/base/units.hpp"
 #include "plan/report/escape.hpp"
 #include "plan/report/json.hpp"
 #include "plan/report/table.hpp"
@@ -105,13 +108,115 @@ std::vector<RecommendLine> summary_lines(const Recommendation& r) {
   return out;
 }
 
+// Billed against list price: the difference as a share of list, nullopt without a list price.
+std::optional<double> billed_difference(const Workload::Billed& b) {
+  if (!b.list_usd || *b.list_usd <= 0) return std::nullopt;
+  return b.usd / *b.list_usd - 1;
+}
+
+constexpr double reconcile_flag = 0.02;  // a billed cost further than this from list is flagged
+
+double billed_monthly(const Workload::Billed& b) { return b.usd / b.days * days_per_month; }
+
+std::string share_list(const std::vector<Assignment>& to) {
+  std::string out;
+  for (const auto& a : to)
+    out += (out.empty() ? "" : " + ") + (a.share < 1 ? pct(a.share) + " " : std::string()) + a.option;
+  return out;
+}
+
+// The one line of what to do, and the saving against today.
+std::string action(const Recommendation& r) {
+  const Decision& d = *r.decision;
+  if (!r.best) return "nothing: no plan can serve the profile as it is (see excluded)";
+  const Plan& b = r.plans[*r.best];
+  std::string moves;
+  for (const auto& w : d.workloads) {
+    std::vector<Assignment> to;
+    for (const auto& m : d.moves)
+      if (m.workload == w.workload) to.push_back(m);
+    if (to.empty()) continue;
+    moves += (moves.empty() ? "" : ", ") +
+             (w.today_option.empty() ? fmt::format("put {} on {}", w.workload, share_list(to))
+                                     : fmt::format("move {} from {} to {}", w.workload, w.today_option, share_list(to)));
+  }
+  if (!d.today_usd) {
+    std::vector<std::string> unknown;
+    for (const auto& w : d.workloads)
+      if (!w.today_usd) unknown.push_back(w.workload);
+    return fmt::format("{}: {} at {} USD/month; the saving is not known: no cost today for {} (no current_option, "
+                       "or infeasible there)",
+                       moves.empty() ? "adopt " + b.id : moves, b.id, usd(b.monthly_cost_usd), fmt::join(unknown, ", "));
+  }
+  const double saving = *d.today_usd - b.monthly_cost_usd;
+  if (moves.empty())
+    return fmt::format("keep every workload where it is: today's options are the cheapest within their models ({} "
+                       "USD/month)",
+                       usd(*d.today_usd));
+  if (saving <= 0)
+    return fmt::format("{}: costs {} USD/month more than today ({} to {} USD/month at list price): today's options are "
+                       "outside the workloads' models",
+                       moves, usd(-saving), usd(*d.today_usd), usd(b.monthly_cost_usd));
+  return fmt::format("{}: saves {} USD/month ({} to {} USD/month at list price, {})", moves, usd(saving),
+                     usd(*d.today_usd), usd(b.monthly_cost_usd), pct(saving / *d.today_usd));
+}
+
+std::vector<RecommendLine> decision_lines(const Recommendation& r) {
+  using K = RecommendLine::Kind;
+  std::vector<RecommendLine> out;
+  if (!r.decision) return out;
+  for (const auto& w : r.decision->workloads) {
+    std::string today;
+    if (w.today_option.empty()) today = "today: not given (no current_option)";
+    else if (!w.today_usd)
+      today = fmt::format("today on {}: infeasible ({})", w.today_option, fmt::join(w.today_reasons, "; "));
+    else {
+      today = fmt::format("today on {} at {} USD/month at list price", w.today_option, usd(*w.today_usd));
+      if (w.billed)
+        if (auto diff = billed_difference(*w.billed))
+          today += fmt::format(", {} USD/month at the rate billed in the data ({:+.1f}%)", usd(*w.today_usd * (1 + *diff)),
+                               100 * *diff);
+    }
+    const char* within = w.any_model ? "of any model" : "within its models";
+    std::string same = w.same_model_option.empty()
+                           ? fmt::format("no option {} is feasible", within)
+                           : fmt::format("cheapest {}: {} at {} USD/month", within, w.same_model_option,
+                                         usd(w.same_model_usd));
+    std::string other = w.other_option.empty()
+                            ? "no other model of the profile costs less"
+                            : fmt::format("with another model: {} at {} USD/month, if you accept {}", w.other_option,
+                                          usd(w.other_usd), w.other_model);
+    out.push_back({K::decision, fmt::format("{}: ", w.workload), fmt::format("{}; {}; {}", today, same, other)});
+    if (w.billed) {
+      const auto& b = *w.billed;
+      std::string line = fmt::format("billed {} USD over {} days in the data ({} USD/month)", usd(b.usd),
+                                     fixed(b.days, b.days == std::floor(b.days) ? 0 : 1), usd(billed_monthly(b)));
+      if (auto diff = billed_difference(b)) {
+        line += fmt::format(" against {} USD at list price for the same tokens: {:+.1f}%", usd(*b.list_usd), 100 * *diff);
+        if (std::abs(*diff) > reconcile_flag) line += ", over 2%: a negotiated discount, a wrong price or a billing error";
+      }
+      out.push_back({K::decision, fmt::format("{}: ", w.workload), line});
+    }
+  }
+  out.push_back({K::action, "do: ", action(r)});
+  return out;
+}
+
+std::string decision_text(const Recommendation& r) {
+  const auto lines = decision_lines(r);
+  if (lines.empty()) return "";
+  std::string out = "\ndecision (each workload alone, at list price; today = its current_option):\n";
+  for (const auto& l : lines) out += "  " + l.label + l.text + "\n";
+  return out;
+}
+
 std::string summary(const Recommendation& r) {
-  if (!r.best) return "no feasible plan: every option is excluded (see below)\n";
+  if (!r.best) return "no feasible plan: every option is excluded (see below)\n" + decision_text(r);
   const Plan& b = r.plans[*r.best];
   std::string out = fmt::format("recommended: {} at {} USD/month ({} USD per 1M tokens)\n", b.id, usd(b.monthly_cost_usd),
                                 fixed(b.cost_per_mtok_usd, 4));
   for (const auto& l : summary_lines(r)) out += "  " + l.label + l.text + "\n";
-  return out;
+  return out + decision_text(r);
 }
 
 std::string header(const Recommendation& r) {
@@ -152,6 +257,53 @@ std::string curve_text(const Recommendation& r) {
   }
   return fmt::format("\ncost against private fleet size ({} + {}):\n", h->private_option, h->overflow_option) +
          t.render_text();
+}
+
+void decision_json(JsonWriter& j, const Recommendation& r) {
+  const Decision& d = *r.decision;
+  j.key("decision").begin_object();
+  j.money("today_monthly_cost_usd", d.today_usd);
+  j.money("recommended_monthly_cost_usd",
+          r.best ? std::optional<double>(r.plans[*r.best].monthly_cost_usd) : std::nullopt);
+  j.money("saving_monthly_usd", d.today_usd && r.best
+                                    ? std::optional<double>(*d.today_usd - r.plans[*r.best].monthly_cost_usd)
+                                    : std::nullopt);
+  j.field("action", action(r));
+  j.key("moves").begin_array();
+  for (const auto& a : d.moves)
+    j.begin_object().field("workload", a.workload).field("option", a.option).field("share", a.share).end_object();
+  j.end_array();
+  j.key("workloads").begin_array();
+  for (const auto& w : d.workloads) {
+    j.begin_object().field("workload", w.workload);
+    j.key("today_option");
+    if (w.today_option.empty()) j.null();
+    else j.value(w.today_option);
+    j.money("today_monthly_cost_usd", w.today_usd);
+    j.key("billed");
+    if (!w.billed) {
+      j.null();
+    } else {
+      const auto& b = *w.billed;
+      const auto diff = billed_difference(b);
+      j.begin_object().money("usd", b.usd).field("days", b.days).money("monthly_usd", billed_monthly(b));
+      j.money("list_usd", b.list_usd);
+      j.key("difference");
+      if (diff) j.value_fixed(*diff, 4);
+      else j.null();
+      j.field("flagged", diff && std::abs(*diff) > reconcile_flag);
+      j.end_object();
+    }
+    j.key("same_model_option");
+    if (w.same_model_option.empty()) j.null().key("same_model_monthly_cost_usd").null();
+    else j.value(w.same_model_option).money("same_model_monthly_cost_usd", w.same_model_usd);
+    j.key("other_model");
+    if (w.other_option.empty()) j.null().key("other_option").null().key("other_monthly_cost_usd").null();
+    else j.value(w.other_model).field("other_option", w.other_option).money("other_monthly_cost_usd", w.other_usd);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
 }
 
 std::string render_json(const Recommendation& r) {
@@ -214,6 +366,7 @@ std::string render_json(const Recommendation& r) {
     j.end_object();
   }
   j.end_array();
+  if (r.decision) decision_json(j, r);
   j.end_object();
   return j.str();
 }
@@ -223,6 +376,8 @@ std::string render_json(const Recommendation& r) {
 std::string render_recommend_summary(const Recommendation& r) { return summary(r); }
 
 std::vector<RecommendLine> recommend_summary_lines(const Recommendation& r) { return summary_lines(r); }
+
+std::vector<RecommendLine> recommend_decision_lines(const Recommendation& r) { return decision_lines(r); }
 
 std::string render_recommend(const Recommendation& r, Format f) {
   switch (f) {

@@ -238,6 +238,65 @@ TEST_CASE("list cost of billed tokens: cache reads, cache writes, output and bat
   CHECK(usage::list_cost_usd(b, plain) == Approx(18.0));
 }
 
+TEST_CASE("list cost of billed tokens: batch cache reads and writes at the batch cache prices", "[usage]") {
+  using namespace plan;
+  TokenPrices p;
+  p.input_per_mtok = 3.00;
+  p.output_per_mtok = 15.00;
+  p.cached_input_per_mtok = 0.30;
+  p.cache_write_per_mtok = 3.75;
+  p.batch_input_per_mtok = 1.50;
+  p.batch_output_per_mtok = 7.50;
+  usage::BilledTotals b;
+  b.batch_input = 1'000'000;  // 500k plain, 400k read, 100k written
+  b.batch_cached = 400'000;
+  b.batch_cache_write = 100'000;
+  b.batch_output = 100'000;
+  // An entry that applies the batch discount to its cache prices (Anthropic), batch / list =
+  // 1.50 / 3.00 = 0.5: 0.5 x 1.50 + 0.4 x 0.30 x 0.5 + 0.1 x 3.75 x 0.5 + 0.1 x 7.50
+  // = 0.75 + 0.06 + 0.1875 + 0.75 = 1.7475 USD.
+  p.batch_with_cache = true;
+  CHECK(usage::list_cost_usd(b, p) == Approx(1.7475));
+  // One that does not (OpenAI): all batch input at the batch input price,
+  // 1.0 x 1.50 + 0.1 x 7.50 = 2.25 USD.
+  p.batch_with_cache = false;
+  CHECK(usage::list_cost_usd(b, p) == Approx(2.25));
+}
+
+TEST_CASE("list cost of billed tokens: requests above a long-context threshold at its tier", "[usage]") {
+  using namespace plan;
+  TokenPrices p;
+  p.input_per_mtok = 3.00;
+  p.output_per_mtok = 15.00;
+  ContextTier t;
+  t.above_input_tokens = 200'000;
+  t.prices.input_per_mtok = 6.00;
+  t.prices.output_per_mtok = 22.50;
+  p.tiers.push_back(t);
+  Aggregator a(0, 28);
+  // Thresholds of the whole sheet: 128k is another entry's, a band priced at this entry's
+  // standard prices.
+  a.set_context_thresholds({200'000, 128'000, 200'000});
+  auto billed = [](std::int64_t t, double in, double out) {
+    UsageRecord r = request(t, in, out);
+    r.billed_usd = 1.0;
+    return r;
+  };
+  a.add(billed(t0, 250'000, 1'000));
+  a.add(billed(t0 + hour, 150'000, 1'000));
+  a.add(billed(t0 + 2 * hour, 1'000, 100));
+  auto s = a.finish();
+  REQUIRE(s.workloads.size() == 1);
+  REQUIRE(s.workloads[0].billed);
+  // 250k in: at the tier, 0.25 x 6.00 + 0.001 x 22.50 = 1.5225; 150k (above 128k, below 200k):
+  // 0.15 x 3.00 + 0.001 x 15.00 = 0.465; 1k: 0.001 x 3.00 + 0.0001 x 15.00 = 0.0045;
+  // 1.992 USD (1.2345 if all were at the standard prices).
+  CHECK(usage::list_cost_usd(*s.workloads[0].billed, p) == Approx(1.992));
+  CHECK(s.workloads[0].billed->usd == Approx(3.0));
+  // Every record's tokens, billed or not, are kept the same way.
+  CHECK(usage::list_cost_usd(s.workloads[0].all_tokens, p) == Approx(1.992));
+}
+
 TEST_CASE("the same model at the sheet's other providers", "[usage]") {
   using namespace plan;
   PriceSheet s;

@@ -144,18 +144,52 @@ std::optional<std::string> map_to_sheet_model(std::string_view model, const std:
 
 // ---- billed against list ----
 
-double list_cost_usd(const BilledTotals& b, const TokenPrices& p) {
+namespace {
+
+double tokens_cost_usd(const BilledTokens& b, const TokenPrices& p) {
   const double cached = std::min(b.cached, b.input);
   const double write = std::min(b.cache_write, b.input - cached);
   const double write_1h = std::min(b.cache_write_1h, write);
   const double uncached = b.input - cached - write;
+  const double read_price = p.cached_input_per_mtok.value_or(p.input_per_mtok);
   const double write_5m_price = p.cache_write_per_mtok.value_or(p.input_per_mtok);
-  const double usd = uncached * p.input_per_mtok + cached * p.cached_input_per_mtok.value_or(p.input_per_mtok) +
-                     (write - write_1h) * write_5m_price + write_1h * p.cache_write_1h_per_mtok.value_or(write_5m_price) +
-                     b.output * p.output_per_mtok +
-                     b.batch_input * p.batch_input_per_mtok.value_or(p.input_per_mtok) +
-                     b.batch_output * p.batch_output_per_mtok.value_or(p.output_per_mtok);
+  double usd = uncached * p.input_per_mtok + cached * read_price + (write - write_1h) * write_5m_price +
+               write_1h * p.cache_write_1h_per_mtok.value_or(write_5m_price) + b.output * p.output_per_mtok;
+  const bool has_batch = p.batch_input_per_mtok && p.batch_output_per_mtok;
+  if (!has_batch) {
+    // No batch prices: batch requests are billed as interactive ones (as token_cost does).
+    const double b_cached = std::min(b.batch_cached, b.batch_input);
+    const double b_write = std::min(b.batch_cache_write, b.batch_input - b_cached);
+    usd += (b.batch_input - b_cached - b_write) * p.input_per_mtok + b_cached * read_price +
+           b_write * write_5m_price + b.batch_output * p.output_per_mtok;
+  } else if (p.batch_with_cache && p.input_per_mtok > 0) {
+    const double ratio = *p.batch_input_per_mtok / p.input_per_mtok;
+    const double b_cached = std::min(b.batch_cached, b.batch_input);
+    const double b_write = std::min(b.batch_cache_write, b.batch_input - b_cached);
+    usd += (b.batch_input - b_cached - b_write) * *p.batch_input_per_mtok + b_cached * read_price * ratio +
+           b_write * write_5m_price * ratio + b.batch_output * *p.batch_output_per_mtok;
+  } else {
+    usd += b.batch_input * *p.batch_input_per_mtok + b.batch_output * *p.batch_output_per_mtok;
+  }
   return usd / 1e6;
+}
+
+}  // namespace
+
+BilledTokens& BilledTotals::band(double threshold) {
+  if (threshold <= 0) return *this;
+  auto it = std::lower_bound(above.begin(), above.end(), threshold,
+                             [](const auto& x, double t) { return x.first < t; });
+  if (it == above.end() || it->first != threshold) it = above.insert(it, {threshold, BilledTokens{}});
+  return it->second;
+}
+
+double list_cost_usd(const BilledTotals& b, const TokenPrices& p) {
+  double usd = tokens_cost_usd(b, p);
+  // A band's requests are above its threshold and at or below the next: half a token above
+  // the threshold selects the tier they all fall in.
+  for (const auto& [threshold, tokens] : b.above) usd += tokens_cost_usd(tokens, prices_for_request(p, threshold + 0.5));
+  return usd;
 }
 
 // ---- offers of one model ----
@@ -191,6 +225,13 @@ std::vector<ModelOffer> same_model_offers(const PriceSheet& sheet, const std::st
 // ---- Aggregator ----
 
 Aggregator::Aggregator(int utc_offset_s, int window_days) : utc_offset_s_(utc_offset_s), window_days_(window_days) {}
+
+void Aggregator::set_context_thresholds(std::vector<double> thresholds) {
+  std::erase_if(thresholds, [](double t) { return !(t > 0); });
+  std::sort(thresholds.begin(), thresholds.end());
+  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+  thresholds_ = std::move(thresholds);
+}
 
 Aggregator::Key& Aggregator::key_for(std::string_view k) {
   for (auto& [name, key] : recent_)
@@ -250,13 +291,12 @@ bool Aggregator::add(const UsageRecord& r) {
     k.input_sketch.add(r.input_tokens);
     k.output_sketch.add(r.output_tokens);
   }
-  if (r.billed_usd) {
-    BilledTotals& b = k.billed;
-    b.usd += *r.billed_usd;
-    b.records += 1;
+  auto count_tokens = [&](BilledTokens& b) {
     if (r.batch) {
       b.batch_input += r.input_tokens;
       b.batch_output += r.output_tokens;
+      b.batch_cached += r.cached_tokens;
+      b.batch_cache_write += r.cache_write_tokens;
     } else {
       b.input += r.input_tokens;
       b.output += r.output_tokens;
@@ -264,6 +304,20 @@ bool Aggregator::add(const UsageRecord& r) {
       b.cache_write += r.cache_write_tokens;
       b.cache_write_1h += std::min(r.cache_write_1h_tokens, r.cache_write_tokens);
     }
+  };
+  // The highest long-context threshold the record's input per request exceeds (0: none).
+  double threshold = 0;
+  if (!thresholds_.empty()) {
+    const double per_request = r.input_tokens / std::max(1.0, r.requests.value_or(1.0));
+    for (double t : thresholds_)
+      if (per_request > t) threshold = t;
+  }
+  k.all.records += 1;
+  count_tokens(k.all.band(threshold));
+  if (r.billed_usd) {
+    k.billed.usd += *r.billed_usd;
+    k.billed.records += 1;
+    count_tokens(k.billed.band(threshold));
   }
   k.rows += 1;
   ++records_;
@@ -307,6 +361,7 @@ ImportSummary Aggregator::finish() const {
     w.requests_known = !k.requests_unknown;
     w.rows = k.rows;
     if (k.billed.records > 0) w.billed = k.billed;
+    w.all_tokens = k.all;
     w.window_days = s.window_days;
     Hour win, all;
     std::array<double, 24> shape{};

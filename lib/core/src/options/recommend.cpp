@@ -33,6 +33,46 @@ Plan plan_of(const OptionResult& r, const Profile& p) {
   return pl;
 }
 
+// Today's total (workloads grouped by current_option, a group costed for its combined
+// traffic) and the moves from today to the recommended plan.
+void decide_moves(Decision& d, const Recommendation& rec, const Profile& p, const PriceSheet& sheet,
+                  const ReplicaModelProvider* perf) {
+  const bool all_known = std::all_of(d.workloads.begin(), d.workloads.end(),
+                                     [](const WorkloadDecision& x) { return x.today_usd.has_value(); });
+  if (all_known && !d.workloads.empty()) {
+    std::vector<std::pair<std::string, std::vector<Workload>>> groups;  // in workload order
+    for (const auto& w : p.workloads) {
+      auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == w.current_option; });
+      if (g == groups.end()) g = groups.insert(groups.end(), {w.current_option, {}});
+      g->second.push_back(w);
+      g->second.back().models.clear();
+    }
+    double total = 0;
+    bool feasible = true;
+    for (const auto& [id, ws] : groups) {
+      if (ws.size() == 1) {
+        for (const auto& x : d.workloads)
+          if (x.workload == ws[0].id) total += *x.today_usd;
+        continue;
+      }
+      Profile grp = p;
+      grp.workloads = ws;
+      const OptionResult r = evaluate_option(grp, sheet, *p.find_option(id), perf);
+      feasible = feasible && r.feasible;
+      total += r.monthly_cost_usd;
+    }
+    if (feasible) d.today_usd = total;
+  }
+  if (!rec.best) return;
+  for (const auto& w : p.workloads) {
+    std::vector<Assignment> to;
+    for (const auto& a : rec.plans[*rec.best].assignments)
+      if (a.workload == w.id && a.share > 0) to.push_back(a);
+    if (to.size() == 1 && to[0].option == w.current_option) continue;
+    d.moves.insert(d.moves.end(), to.begin(), to.end());
+  }
+}
+
 }  // namespace
 
 const char* plan_kind(const Plan& p) {
@@ -141,30 +181,56 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
     if (!split.feasible || groups.size() > 1) rec.plans.push_back(split);
   }
 
-  // What-ifs: each workload held to its models, alone, on the options serving other models.
+  // What-ifs: each workload held to its models, alone, on the options serving other models;
+  // and the decision's figures per workload (today, cheapest within its models, cheapest
+  // with another model).
+  const bool decide = std::any_of(p.workloads.begin(), p.workloads.end(),
+                                  [](const Workload& w) { return !w.models.empty() || !w.current_option.empty(); });
+  if (decide) rec.decision.emplace();
   for (const auto& w : p.workloads) {
-    if (w.models.empty()) continue;
+    if (w.models.empty() && !decide) continue;
     Profile one = p;
     one.options.clear();
     for (const auto& o : p.options)
       if (!o.as<HybridOption>()) one.options.push_back(o);
     one.workloads = {w};
     const CompareResult held = compare(one, sheet, perf);
+    const OptionResult* h = nullptr;
+    if (held.cheapest)
+      for (const auto& r : held.options)
+        if (r.id == *held.cheapest) h = &r;
+    WorkloadDecision d;
+    d.workload = w.id;
+    d.billed = w.billed;
+    d.any_model = w.models.empty();
+    if (h) {
+      d.same_model_option = h->id;
+      d.same_model_usd = h->monthly_cost_usd;
+    }
+    if (!w.current_option.empty()) {
+      d.today_option = w.current_option;
+      Profile today = p;
+      today.workloads = {w};
+      today.workloads[0].models.clear();
+      const OptionResult r = evaluate_option(today, sheet, *p.find_option(w.current_option), perf);
+      if (r.feasible) d.today_usd = r.monthly_cost_usd;
+      else d.today_reasons = r.reasons;
+    }
     std::vector<std::string> others;
-    for (const auto& r : held.options)
-      if (!r.model.empty() && std::find(w.models.begin(), w.models.end(), r.model) == w.models.end())
-        others.push_back(r.id);
-    if (others.empty()) continue;
+    if (!w.models.empty())
+      for (const auto& r : held.options)
+        if (!r.model.empty() && std::find(w.models.begin(), w.models.end(), r.model) == w.models.end())
+          others.push_back(r.id);
+    if (others.empty()) {
+      if (rec.decision) rec.decision->workloads.push_back(std::move(d));
+      continue;
+    }
     Profile wide = one;
     wide.workloads[0].models.clear();
     std::erase_if(wide.options, [&](const Option& o) {
       return std::find(others.begin(), others.end(), o.id) == others.end();
     });
     const CompareResult c = compare(wide, sheet, perf);
-    const OptionResult* h = nullptr;
-    if (held.cheapest)
-      for (const auto& r : held.options)
-        if (r.id == *held.cheapest) h = &r;
     // Per other model, its cheapest feasible option, where it costs less than the held one.
     std::vector<WhatIf> found;
     for (const auto& r : c.options) {
@@ -177,6 +243,12 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
     }
     std::stable_sort(found.begin(), found.end(),
                      [](const WhatIf& a, const WhatIf& b) { return a.monthly_cost_usd < b.monthly_cost_usd; });
+    if (!found.empty()) {
+      d.other_option = found.front().option;
+      d.other_model = found.front().model;
+      d.other_usd = found.front().monthly_cost_usd;
+    }
+    if (rec.decision) rec.decision->workloads.push_back(std::move(d));
     rec.what_ifs.insert(rec.what_ifs.end(), found.begin(), found.end());
   }
 
@@ -192,6 +264,7 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
     for (const auto& n : rec.plans[*rec.best].result->notes)
       if (n.find(" retires on ") != std::string::npos)
         rec.compare.notes.push_back(fmt::format("{}: {}", rec.plans[*rec.best].id, n));
+  if (rec.decision) decide_moves(*rec.decision, rec, p, sheet, perf);
   if (rec.best && rec.plans[*rec.best].result && rec.plans[*rec.best].result->hybrid) {
     const auto& h = *rec.plans[*rec.best].result->hybrid;
     for (const auto& r : rec.compare.options) {

@@ -5,6 +5,7 @@
 // usage::Aggregator. Formats and their columns: docs/profiles.md, "Importing usage".
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,6 +64,24 @@ constexpr double max_bad_share = 0.01;
 // more than max_bad_share malformed rows in a file (unless skip_bad).
 std::vector<UsageFileReport> import_usage(const std::vector<std::string>& files, const UsageImportOptions& opt,
                                           usage::Aggregator& agg);
+
+// An OpenAI organization costs export (docs/profiles.md, "Reconciliation"), its daily
+// buckets that overlap [from_s, to_s) summed per model of their line items.
+struct CostExport {
+  std::string path;
+  std::string sha256;
+  std::map<std::string, double> usd_by_model;  // cost_line_item_model of each line item: USD
+  double usd = 0;                              // all counted buckets
+  std::uint64_t buckets = 0;                   // counted (overlapping the period)
+  std::uint64_t outside = 0;                   // outside the period, left out
+  std::int64_t first_s = 0, end_s = 0;         // span of the counted buckets
+};
+// Throws plan::Error (FILE:LINE:1) for a document that is not a costs page, a result without
+// amount or line_item (an export not grouped by line_item), or a currency other than usd.
+CostExport read_openai_costs(const std::string& path, std::int64_t from_s, std::int64_t to_s);
+// The model of a cost line item: the text before its first comma, trimmed and lowercased
+// ("gpt-4.1-2025-04-14, cached input" -> "gpt-4.1-2025-04-14").
+std::string cost_line_item_model(std::string_view line_item);
 
 // Whether FILE is a PostgreSQL connection string rather than a file: a URI
 // (postgresql://, postgres://) or key=value pairs starting with host=, hostaddr=, dbname=,

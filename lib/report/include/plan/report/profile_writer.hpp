@@ -3,6 +3,7 @@
 // from the price sheet, and comments naming where every figure came from. The strict
 // profile loader reads it back (docs/profiles.md).
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,16 @@ struct ImportedProfile {
   std::map<std::string, std::vector<std::string>> models_why;
   // Per workload key: comment lines after its rows (billed cost against list prices).
   std::map<std::string, std::vector<std::string>> notes;
+  // Per workload key: the option that served it (written as `current_option`).
+  std::map<std::string, std::string> current_option;
+  // Per workload key: what the data billed over `days`, and the list price of the same tokens
+  // (written as billed_usd, billed_days, billed_list_usd).
+  struct Billed {
+    double usd = 0;
+    double days = 0;
+    std::optional<double> list_usd;
+  };
+  std::map<std::string, Billed> billed;
 };
 
 // Renders the profile. Workloads without any tokens are left out (named in a comment);

@@ -19,11 +19,18 @@ std::string render_recommend_summary(const Recommendation& r);
 // format prints before it ("why: ", "note: ", or none), so that the HTML report's card
 // lists the same statements. Empty when no plan is feasible.
 struct RecommendLine {
-  enum class Kind { what, reason, note, workload };
+  enum class Kind { what, reason, note, workload, decision, action };
   Kind kind;
   std::string label;
   std::string text;
 };
 std::vector<RecommendLine> recommend_summary_lines(const Recommendation& r);
+
+// The decision summary of a profile with `models:` or `current_option` (docs/profiles.md,
+// "From usage to a decision"): per workload, today's cost against what the data billed, the
+// cheapest option within its models and the cheapest with another model; the reconciliation
+// of billed cost with list price; and last, labelled "do: ", one line of what to do and the
+// monthly saving. Empty when the recommendation has no decision.
+std::vector<RecommendLine> recommend_decision_lines(const Recommendation& r);
 
 }  // namespace plan::report

@@ -54,6 +54,19 @@ struct Workload {
   // Models that may serve this workload (sheet api/managed model ids or catalog model ids);
   // empty = any model, with compare and recommend saying when options serve different ones.
   std::vector<std::string> models;
+  // The option that serves it today (`current_option`, written by a usage import): recommend
+  // prices it there as "today" and says what moving it would save. Empty: not given.
+  std::string current_option;
+  SourceLoc current_option_loc;
+  // What the source billed for it (`billed_usd` over `billed_days`) and the list price of
+  // the same tokens at the import's sheet (`billed_list_usd`), when the usage data carried
+  // costs: recommend reconciles them (docs/profiles.md, "Reconciliation").
+  struct Billed {
+    double usd = 0;
+    double days = 0;
+    std::optional<double> list_usd;
+  };
+  std::optional<Billed> billed;
   SourceLoc loc;
   // Given in the tokens-per-day form without tokens_per_request: the default 1,000 tokens
   // per request was assumed (compare says so).

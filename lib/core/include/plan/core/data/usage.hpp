@@ -37,14 +37,24 @@ struct UsageRecord {
   std::optional<double> billed_usd;
 };
 
-// The records of a key that carry a billed cost, and their tokens: the list price of the
-// same tokens is compared with what was billed (docs/profiles.md, "Reconciliation").
-struct BilledTotals {
-  double usd = 0;
-  double records = 0;
+// Tokens of some records, by the price line they are billed on.
+struct BilledTokens {
   double input = 0, output = 0, cached = 0, cache_write = 0;  // non-batch records
   double cache_write_1h = 0;  // of cache_write, with a 1-hour TTL
   double batch_input = 0, batch_output = 0;                   // batch records
+  double batch_cached = 0, batch_cache_write = 0;             // of batch_input
+};
+
+// The records of a key that carry a billed cost, and their tokens: the list price of the
+// same tokens is compared with what was billed (docs/profiles.md, "Reconciliation").
+// Records whose input per request exceeds a long-context threshold given to the Aggregator
+// are counted apart in `above`, by the highest such threshold, so that each is priced at the
+// tier its requests fall in; the base fields hold the others.
+struct BilledTotals : BilledTokens {
+  double usd = 0;
+  double records = 0;
+  std::vector<std::pair<double, BilledTokens>> above;  // ascending thresholds
+  BilledTokens& band(double threshold);  // the tokens above `threshold` (0: the base)
 };
 
 // The list price of `b`'s tokens at `p`, USD: uncached input at input_per_mtok, cache reads
@@ -52,7 +62,10 @@ struct BilledTotals {
 // cache_write_1h_per_mtok (each at the input price, a 1-hour write at the 5-minute price,
 // where the sheet has none), output (reasoning tokens included, as the vendors bill them) at
 // output_per_mtok; batch records' input and output at the batch prices (the standard ones
-// where the sheet has none).
+// where the sheet has none), their cache reads and writes as the planner bills them
+// (token_cost, cost.cpp): at the cache prices x batch input / input where the entry applies
+// the batch discount to cache prices (batch_with_cache), else at the batch input price. The
+// tokens of `above` at the long-context tier of `p` their requests fall in.
 double list_cost_usd(const BilledTotals& b, const TokenPrices& p);
 
 // Log-bucket histogram of non-negative integer lengths (tokens), fixed size. Values below
@@ -112,6 +125,9 @@ struct ImportedWorkload {
   double window_days = 0;  // length of the window the means cover
   double rows = 0;         // records aggregated (whole period)
   std::optional<BilledTotals> billed;  // whole period; when some record carries a billed cost
+  // Every record's tokens over the whole period (usd 0): what a cost export that bills the
+  // model for the period is reconciled with.
+  BilledTotals all_tokens;
 };
 
 // Log-linear least-squares fit of daily totals: ln(total_d) = a + b d.
@@ -185,6 +201,10 @@ class Aggregator {
   void add_length_histogram(std::string_view key, bool output, const std::vector<double>& upper_bounds,
                             const std::vector<double>& cumulative);
 
+  // Long-context thresholds (input tokens per request) of the sheet's tiers: billed records
+  // above one are counted apart (BilledTotals::above). Call before the first add.
+  void set_context_thresholds(std::vector<double> thresholds);
+
   std::uint64_t records() const { return records_; }
   ImportSummary finish() const;
 
@@ -203,12 +223,14 @@ class Aggregator {
     LengthSketch input_sketch, output_sketch;
     std::vector<double> hist_bounds[2], hist_counts[2];
     BilledTotals billed;
+    BilledTotals all;  // every record's tokens
   };
   Key& key_for(std::string_view k);
   Hour* hour_for(Key& k, std::int64_t hour);
 
   int utc_offset_s_;
   int window_days_;
+  std::vector<double> thresholds_;  // ascending
   std::map<std::string, Key, std::less<>> keys_;
   // The keys seen last, checked before the map: logs interleave a few models row by row.
   static constexpr std::size_t recent_keys = 8;

@@ -46,6 +46,32 @@ struct WhatIf {
 // A plan's kind for people: its option's kind (api, managed, self_hosted, hybrid), or "split".
 const char* plan_kind(const Plan& p);
 
+// The decision for one workload (a profile with `models:` or `current_option`): what it
+// costs today, the cheapest option within its models and the cheapest with any other model
+// of the profile, each for the workload alone, at list price (less the profile's discounts).
+struct WorkloadDecision {
+  std::string workload;
+  std::string today_option;             // current_option; empty: not given
+  std::optional<double> today_usd;      // nullopt: not given, or infeasible there
+  std::vector<std::string> today_reasons;  // why infeasible there
+  std::optional<Workload::Billed> billed;  // what the usage data billed (the profile's billed_*)
+  bool any_model = false;               // it has no models: (then same_model_* is any option)
+  std::string same_model_option;        // cheapest within its models; empty: none feasible
+  double same_model_usd = 0;
+  std::string other_option, other_model;  // cheapest serving another model; empty: none cheaper
+  double other_usd = 0;
+};
+
+struct Decision {
+  std::vector<WorkloadDecision> workloads;  // in profile order
+  // Today: every workload on its current_option, an option chosen by several serving their
+  // combined traffic; nullopt when a workload has no current_option or is infeasible there.
+  std::optional<double> today_usd;
+  // Per workload of the recommended plan whose options differ from today's: the workload and
+  // its new options with shares.
+  std::vector<Assignment> moves;
+};
+
 struct Recommendation {
   CompareResult compare;                // the declared options
   std::vector<Plan> plans;              // every candidate, cheapest feasible first
@@ -55,6 +81,7 @@ struct Recommendation {
   std::optional<double> pure_private_usd;
   std::optional<double> pure_overflow_usd;
   std::vector<WhatIf> what_ifs;  // in workload order
+  std::optional<Decision> decision;  // when a workload has models: or current_option
 };
 
 // Evaluates the declared options, a hybrid for every pair of a self-hosted option and a
