@@ -13,6 +13,7 @@
 #include "plan/core/engine.hpp"
 #include "plan/core/parallel.hpp"
 #include "plan/core/error.hpp"
+#include "plan/core/search_space.hpp"
 
 namespace plan {
 
@@ -165,8 +166,11 @@ struct ManagedOption {
 
 // GPU instances running the model: rented (`instance`), or owned servers (`fleet.owned`).
 struct SelfHostedOption {
-  std::string instance;  // sheet gpu_instances id; empty when the fleet is owned
+  std::string instance;  // sheet gpu_instances id; empty when the fleet is owned or searched
   FleetSpec fleet;
+  // Open choices (a list or `auto`): the option is the cheapest feasible point of this space
+  // (search.hpp); nullopt for an option written out in full.
+  std::optional<SearchSpace> search{};
 };
 
 // A self-hosted option's fleet serves up to its SLA-bound capacity each hour and the rest
