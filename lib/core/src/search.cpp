@@ -3,6 +3,7 @@
 #include "plan/core/search.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <map>
@@ -106,6 +107,23 @@ SearchPoint point_of(const Candidate& c, const OptionResult& r, const PriceSheet
     }
   }
   return pt;
+}
+
+// No fleet of this point costs less (USD/month): the replicas needed at the mean request
+// rate, at the replica's SLA-bound capacity (a fleet of k replicas serves at most k times
+// it: queueing only lowers it), and at least min_replicas; whole instances at the
+// (discounted) hourly price, all month. An autoscaled fleet may run fewer at night: its bound
+// is the mean rate's GPUs alone, at the price per GPU-hour. Instance hours only: spot
+// overhead and ops only add to the cost.
+double lower_bound(double rate, const ReplicaSpec& spec, const FleetSpec& f, const GpuInstance& inst,
+                   double usd_per_instance_hour) {
+  const double need = rate / spec.capacity_requests_per_s;
+  if (f.autoscale)
+    return need * spec.gpus_per_replica * usd_per_instance_hour / inst.gpu_count * hours_per_month;
+  // Relative slack so that rounding in `need` never rounds it past the count that serves it.
+  const double replicas = std::max(static_cast<double>(f.min_replicas), std::ceil(need * (1 - 1e-9)));
+  const double per_instance = std::max(1, inst.gpu_count / std::max(1, spec.gpus_per_replica));
+  return std::ceil(replicas / per_instance * (1 - 1e-12)) * usd_per_instance_hour * hours_per_month;
 }
 
 }  // namespace
@@ -254,12 +272,8 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
               c.option.as<SelfHostedOption>()->fleet.pricing = term;
               c.instance = inst;
               c.model = model;
-              // GPUs needed at the mean rate, at the replica's SLA-bound capacity, at the
-              // (discounted) price per GPU-hour: no fleet of this point costs less.
-              const double usd_per_gpu_hour =
-                  *price * price_factor(discount_for(p, c.option, inst->provider)) / inst->gpu_count;
-              c.lower_bound = rate / spec.capacity_requests_per_s * spec.gpus_per_replica * usd_per_gpu_hour *
-                              hours_per_month;
+              c.lower_bound = lower_bound(rate, spec, f, *inst,
+                                          *price * price_factor(discount_for(p, c.option, inst->provider)));
               candidates.push_back(std::move(c));
             }
           }
