@@ -307,13 +307,20 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
     }
     ++res.counts.feasible;
     Ranked x{c.index, point_of(c, r, sheet)};
+    // Cheapest first; at the same cost, the most tokens/s per GPU (headroom), then the order searched.
     auto at = std::upper_bound(ranked.begin(), ranked.end(), x, [](const Ranked& a, const Ranked& b) {
-      return a.point.monthly_usd != b.point.monthly_usd ? a.point.monthly_usd < b.point.monthly_usd : a.index < b.index;
+      if (a.point.monthly_usd != b.point.monthly_usd) return a.point.monthly_usd < b.point.monthly_usd;
+      if (a.point.tokens_per_s_per_gpu != b.point.tokens_per_s_per_gpu)
+        return a.point.tokens_per_s_per_gpu > b.point.tokens_per_s_per_gpu;
+      return a.index < b.index;
     });
     ranked.insert(at, std::move(x));
     if (settings.top > 0 && ranked.size() > settings.top) ranked.pop_back();
   }
   for (auto& x : ranked) res.ranked.push_back(std::move(x.point));
+  if (engines.size() > 1)
+    res.notes.push_back("the engines searched size fleets alike: the catalog roofline sizes a fleet whatever its "
+                        "engine (the fitted engine terms apply to plan perf), so engines tie at equal cost");
   if (res.reasons.empty() && res.ranked.empty()) res.reasons = first_reasons;
   if (instances.empty())
     res.reasons.push_back(fmt::format("no instance of price sheet {} is within the option's limits", sheet.version));
@@ -362,8 +369,12 @@ OptionResult evaluate_searched(const Profile& p, const PriceSheet& sheet, const 
     const SearchPoint& next = sr.ranked[1];
     why += fmt::format("; the runner-up, {} {} in {} ({}, {}), costs {:.2f} USD/month", next.instance,
                        term_name(next.term), next.layout, next.precision, next.engine, next.monthly_usd);
+    if (next.monthly_usd == best.monthly_usd)
+      why += fmt::format(" too, with {:.1f} tokens/s per GPU against {:.1f}", next.tokens_per_s_per_gpu,
+                         best.tokens_per_s_per_gpu);
   }
   r.notes.insert(r.notes.begin(), why + " (plan search lists the ranking)");
+  for (const auto& n : sr.notes) r.notes.push_back(n);
   return r;
 }
 
