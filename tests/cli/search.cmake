@@ -53,5 +53,5 @@ plan_cli_test(search.compare_deepseek --rc 0
   --stdout-re "^   deepseek-r1-cheapest +self_hosted +19,826\\.80 "
   --stdout-re "chosen by search: lambda-gpu_4x_b200_sxm6 on_demand \\(lambda\\), 4 GPUs in tp4, fp8, vllm: the cheapest of"
   --stdout-re "the engines searched size fleets alike"
-  --stdout-re "1770 points; 1626 do not fit"
+  --stdout-re "1770 points. 1626 do not fit"
   -- compare tests/data/profile-search-deepseek.yaml)
