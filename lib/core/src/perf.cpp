@@ -426,16 +426,37 @@ std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, c
 double decode_steps(double output_tokens) { return std::max(output_tokens - 1.0, 1.0); }
 
 ServingModel::ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
-                           std::optional<double> tpot_target_s, int batch_cap)
+                           std::optional<double> tpot_target_s, int batch_cap, PrefixCache cache)
     : pm_(&pm), in_(input_tokens), out_(std::max(output_tokens, 1.0)), tpot_target_(tpot_target_s) {
   steps_ = decode_steps(out_);
   const double ctx = in_ + out_;
   max_batch_ = pm.max_sequences(ctx);
+  if (cache.hit_share > 0 && in_ > 0 && max_batch_ > 0) {
+    // The prefixes are held once per replica in the KV room one request leaves; what does
+    // not fit is not cached, so the hit share falls in proportion. The rest of the room holds
+    // the running sequences at their full context (a sequence's own copy of its prefix is
+    // not credited: a lower bound on the batch).
+    const double kv_tokens = pm.memory(ctx).kv_tokens;
+    const double room = std::max(0.0, kv_tokens - ctx);
+    held_ = std::min(std::max(cache.prefix_tokens, 0.0), room);
+    hit_ = cache.prefix_tokens > 0 ? cache.hit_share * held_ / cache.prefix_tokens : cache.hit_share;
+    max_batch_ = static_cast<int>(std::min(std::floor((kv_tokens - held_) / ctx), static_cast<double>(max_batch_)));
+  }
   const int engine_cap = static_cast<int>(pm.efficiency().max_batch_seqs.value);
   max_batch_ = std::min(max_batch_, engine_cap);
   if (batch_cap > 0) max_batch_ = std::min(max_batch_, batch_cap);
   t_pre_ = pm.t_pre(in_);
   pre_work_ = pm.prefill_work(in_);
+  if (hit_ > 0) {
+    // The cached tokens are not computed again; the rest attend to the whole prompt. Batched
+    // prefill work is linear in the tokens but for attention, which is the sum over positions:
+    // work(I) - work(hI) counts exactly the positions past the cached prefix. An idle prefill
+    // pays its step's weight reads and fixed cost whatever the tokens: at least the time of a
+    // prompt of the uncached tokens alone.
+    const double cached = hit_ * in_;
+    pre_work_ = pm.prefill_work(in_) - pm.prefill_work(cached);
+    t_pre_ = std::max(pm.t_pre(in_) - pm.t_pre(cached), pm.t_pre(in_ - cached));
+  }
   if (max_batch_ <= 0) return;
   // Largest B whose TPOT at capacity meets the target. The TPOT a request sees at the
   // replica's capacity, not the decode step alone, is what the target bounds, so that the
@@ -629,6 +650,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   std::optional<double> tpot_s;
   if (mix.tpot_ms) tpot_s = *mix.tpot_ms / 1e3;
   if (mix.ttft_p95_ms) ttft_target_s_ = *mix.ttft_p95_ms / 1e3;
+  const PrefixCache cache{mix.cached_input_share, mix.shared_prefix_tokens};
   // The layouts to try: the one given, or tp and (for a mixture of experts) ep and dep.
   std::vector<Parallel> layouts;
   if (f.parallel) layouts.push_back(*f.parallel);
@@ -687,7 +709,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     std::string first_problem;
     for (int d : degrees) {
       PerfModel pm(*m, *gpu, *w, kv, d, cat.efficiency, layout);
-      ServingModel sm(pm, mix.input_tokens, mix.output_tokens, tpot_s);
+      ServingModel sm(pm, mix.input_tokens, mix.output_tokens, tpot_s, 0, cache);
       std::string why;
       if (sm.batch() <= 0)
         why = fmt::format("TPOT target {:.1f} ms is below one decode step of {} on {}x {}{} ({:.1f} ms at batch 1)",
@@ -746,7 +768,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
       return;
     }
     perf_.emplace(*m, *gpu, *w, kv, pick->gpus, cat.efficiency, pick->layout);
-    serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
+    serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s, 0, cache);
     spec_.gpus_per_replica = pick->gpus;
     spec_.parallel = pick->layout;
     spec_.feasible = false;
@@ -754,7 +776,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     return;
   }
   perf_.emplace(*m, *gpu, *w, kv, pick->gpus, cat.efficiency, pick->layout);
-  serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
+  serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s, 0, cache);
   spec_.gpus_per_replica = pick->gpus;
   spec_.parallel = pick->layout;
   if (!pick->problem.empty()) spec_.notes.push_back(pick->problem);
@@ -781,6 +803,12 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
                                     m->id, pick->gpus, gpu->id, w->id, tagged(pick->layout), serving_->batch(),
                                     st.total * 1e3, st.memory_bound() ? "memory" : "compute", mix.input_tokens,
                                     serving_->prefill_s() * 1e3));
+  if (cache.hit_share > 0)
+    spec_.notes.push_back(fmt::format(
+        "prefix cache: {:.1f}% of input tokens read from it ({:.1f}% asked; {:.0f} of {:.0f} prefix tokens held in the KV "
+        "cache), so prefill computes {:.0f} of {:.0f} input tokens; the prefixes held leave a batch of at most {}",
+        serving_->cache_hit_share() * 100, cache.hit_share * 100, serving_->cache_tokens_held(), cache.prefix_tokens,
+        mix.input_tokens * (1 - serving_->cache_hit_share()), mix.input_tokens, serving_->max_batch()));
 }
 
 std::optional<int> CatalogReplicaModel::replicas_for(double rps) const {

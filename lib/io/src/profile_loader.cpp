@@ -73,6 +73,7 @@ Workload read_workload(const std::string& file, const Node& n, std::size_t i) {
   if (auto p = m.opt_num("peak_to_average", Range{1, 24, false})) w.traffic = TrafficShape::from_peak_to_average(*p);
   w.cached_input_share = m.opt_num("cached_input_share", Range::share()).value_or(0);
   w.cache_write_share = m.opt_num("cache_write_share", Range::share()).value_or(0);
+  w.shared_prefix_tokens = m.opt_num("shared_prefix_tokens", Range::non_negative(max_tokens_per_request));
   if (w.cached_input_share + w.cache_write_share > 1 + 1e-12)
     throw Error(m.key_loc("cache_write_share"),
                 fmt::format("workload '{}': cached_input_share + cache_write_share is {} (expected at most 1)", w.id,

@@ -46,6 +46,10 @@ struct Workload {
   double cached_input_share = 0;   // share of input tokens read from the prompt cache
   double cache_write_share = 0;    // share of input tokens written to the prompt cache
   bool cache_write_1h = false;     // cache writes use the 1-hour TTL (default: 5 minutes)
+  // Tokens of the prompt prefixes the cached input reads (a system prompt, shared documents):
+  // what a self-hosted replica's prefix cache must hold. Absent: cached_input_share x
+  // input_tokens, one prefix (docs/performance-model.md, "Prefix caching").
+  std::optional<double> shared_prefix_tokens;
   double batchable_share = 0;      // share of requests that accept 24 h turnaround
   std::string data_class = "internal";
   SourceLoc data_class_loc;  // the data_class key; the workload's own location when defaulted
