@@ -55,3 +55,11 @@ plan_cli_test(search.compare_deepseek --rc 0
   --stdout-re "the engines searched size fleets alike"
   --stdout-re "1770 points. 1626 do not fit"
   -- compare tests/data/profile-search-deepseek.yaml)
+# The HTML report draws every feasible point of the open option (281: the --top 0 search of
+# the table above), the Pareto front, and the TPOT target (40 ms: 25.0 tokens/s per user).
+plan_cli_test(search.report_chart --rc 0
+  --stdout-re "<section id=\"search\"><h2>Cheapest ways to serve: open choices searched</h2>"
+  --stdout-re "<g class=\"series\" data-name=\"feasible points \\(281\\)\">"
+  --stdout-re "data-name=\"Pareto front"
+  --stdout-re "TPOT target 40 ms \\(25\\.0 tokens/s per user\\)"
+  -- report ${SEARCH_PROFILE})

@@ -231,3 +231,19 @@ options:
     CHECK_THAT(e.formatted(), Catch::Contains("t.yaml:5:69: unknown instance 'nope'"));
   }
 }
+
+TEST_CASE("the Pareto front of cost against speed per user", "[search]") {
+  // (tokens/s per user, USD per 1M): a (10, 1), b (20, 2), c (15, 3), d (30, 2), e (30, 5), f: no TPOT.
+  // c is beaten by b (faster and cheaper); b by d (as cheap, faster); e by d. Front: a, d.
+  auto pt = [](std::optional<double> speed, double usd) {
+    SearchPoint p;
+    p.tokens_per_s_per_user = speed;
+    p.usd_per_mtok = usd;
+    return p;
+  };
+  const std::vector<SearchPoint> v{pt(10, 1), pt(20, 2), pt(15, 3), pt(30, 2), pt(30, 5), pt(std::nullopt, 0.5)};
+  const auto front = pareto_front(v);
+  REQUIRE(front.size() == 2);
+  CHECK(front[0] == &v[0]);
+  CHECK(front[1] == &v[3]);
+}

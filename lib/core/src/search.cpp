@@ -327,6 +327,23 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
   return res;
 }
 
+std::vector<const SearchPoint*> pareto_front(const std::vector<SearchPoint>& points) {
+  std::vector<const SearchPoint*> v;
+  for (const auto& p : points)
+    if (p.tokens_per_s_per_user) v.push_back(&p);
+  // Fastest first (cheapest first among equals): a point is on the front when it is cheaper
+  // than every point at least as fast before it.
+  std::stable_sort(v.begin(), v.end(), [](const SearchPoint* a, const SearchPoint* b) {
+    if (*a->tokens_per_s_per_user != *b->tokens_per_s_per_user) return *a->tokens_per_s_per_user > *b->tokens_per_s_per_user;
+    return a->usd_per_mtok < b->usd_per_mtok;
+  });
+  std::vector<const SearchPoint*> front;
+  for (const SearchPoint* p : v)
+    if (front.empty() || p->usd_per_mtok < front.back()->usd_per_mtok) front.push_back(p);
+  std::reverse(front.begin(), front.end());
+  return front;
+}
+
 std::string search_provenance(const SearchResult& r) {
   const auto& n = r.counts;
   std::string s = fmt::format("a search of {}: {} points; {} do not fit, {} miss the targets on one replica, {} have "

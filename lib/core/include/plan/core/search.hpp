@@ -75,6 +75,10 @@ bool has_open_choices(const Option& o);
 SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Option& o, const ReplicaModelProvider* perf,
                            const SearchSettings& s = {});
 
+// The points no other point beats on both USD per 1M tokens and tokens/s per user (lower cost,
+// faster decode), by tokens/s per user ascending; points without a TPOT are left out.
+std::vector<const SearchPoint*> pareto_front(const std::vector<SearchPoint>& points);
+
 // One line for the provenance of the chosen point: what was searched, how many points were
 // feasible, and the point chosen.
 std::string search_provenance(const SearchResult& r);
