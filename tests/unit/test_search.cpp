@@ -247,3 +247,37 @@ TEST_CASE("the Pareto front of cost against speed per user", "[search]") {
   CHECK(front[0] == &v[0]);
   CHECK(front[1] == &v[3]);
 }
+
+TEST_CASE("the lower bound holds with autoscaling, min_replicas and a discount", "[search][property]") {
+  const PriceSheet sheet = io::load_price_sheet(PLAN_SOURCE_DIR "/pricing/2026-12.yaml");
+  perf::CatalogReplicaModelProvider perf(test::shipped_catalog());
+  for (int variant = 0; variant < 3; ++variant) {
+    Profile p = io::load_profile(PLAN_TEST_DATA "/profile-search-llama.yaml");
+    Option& open = p.options.front();
+    auto& sh = *open.as<SelfHostedOption>();
+    if (variant == 0) {
+      sh.fleet.autoscale = true;
+      sh.search->terms = {PricingTerm::on_demand, PricingTerm::spot};
+      p.workloads.front().traffic = TrafficShape::from_peak_to_average(3);
+    } else if (variant == 1) {
+      sh.fleet.min_replicas = 3;
+    } else {
+      p.discounts.push_back({"lambda", 0.5, {}});
+      p.workloads.front().requests_per_day *= 20;  // several replicas
+    }
+    INFO("variant " << variant);
+    SearchSettings full;
+    full.top = 0;
+    full.prune = false;
+    const SearchResult all = search_option(p, sheet, open, &perf, full);
+    REQUIRE(all.ranked.size() >= 5);
+    SearchSettings pruned;
+    pruned.top = 5;
+    const SearchResult r = search_option(p, sheet, open, &perf, pruned);
+    REQUIRE(r.ranked.size() == 5);
+    for (std::size_t i = 0; i < 5; ++i) {
+      CHECK(r.ranked[i].instance == all.ranked[i].instance);
+      CHECK(r.ranked[i].monthly_usd == all.ranked[i].monthly_usd);
+    }
+  }
+}
