@@ -6,8 +6,8 @@
 #include <cmath>
 #include <string>
 
-#include "plan/core/compare.hpp"
-#include "plan/core/perf.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/serving/perf.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/loaders.hpp"
 

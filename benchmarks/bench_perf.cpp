@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
-#include "plan/core/perf.hpp"
-#include "plan/core/serving_fit.hpp"
+#include "plan/core/serving/perf.hpp"
+#include "plan/core/serving/serving_fit.hpp"
 #include "plan/io/catalog_loader.hpp"
 
 namespace {

@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "plan/core/perf.hpp"
-#include "plan/core/risk.hpp"
+#include "plan/core/serving/perf.hpp"
+#include "plan/core/finance/risk.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/io/uncertainty_loader.hpp"

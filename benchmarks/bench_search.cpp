@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "plan/core/perf.hpp"
-#include "plan/core/search.hpp"
+#include "plan/core/serving/perf.hpp"
+#include "plan/core/options/search.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/loaders.hpp"
 

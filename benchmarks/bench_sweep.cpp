@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/finance.hpp"
+#include "plan/core/finance/finance.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/report/finance_report.hpp"
 

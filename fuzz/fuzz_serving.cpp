@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "plan/core/error.hpp"
-#include "plan/core/serving_fit.hpp"
+#include "plan/core/base/error.hpp"
+#include "plan/core/serving/serving_fit.hpp"
 #include "plan/io/calibration_io.hpp"
 #include "plan/io/catalog_loader.hpp"
 

@@ -53,7 +53,7 @@ plan_cli_test(risk.bad_group --rc 64 --stderr-re "--group: hosted not in"
   -- risk tests/data/profile-risk.yaml --prices tests/data/sheet-finance.yaml --group hosted)
 
 # Catalog-sized dense fleets (Llama 3.1 8B and 70B) get the measured spread of dense models
-# (include/plan/core/risk.hpp, spec_throughput_widths): p10 0.73, p90 1.19, median
+# (include/plan/core/finance/risk.hpp, spec_throughput_widths): p10 0.73, p90 1.19, median
 # sqrt(0.73 x 1.19) = sqrt(0.8687) = 0.932.
 plan_cli_test(risk.measured_width --rc 0
   --stdout-re "^throughput\\[l40s-llama-8b\\] +lognormal\\(median 0.932, .* 0.73 +0.932 +1.19 "

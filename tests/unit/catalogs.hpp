@@ -1,6 +1,6 @@
 #pragma once
 // Catalogs the unit tests share, each loaded once.
-#include "plan/core/catalog.hpp"
+#include "plan/core/data/catalog.hpp"
 #include "plan/io/catalog_loader.hpp"
 
 namespace plan::test {

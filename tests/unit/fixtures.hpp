@@ -3,7 +3,7 @@
 // result by id.
 #include <catch2/catch.hpp>
 
-#include "plan/core/compare.hpp"
+#include "plan/core/options/compare.hpp"
 #include "plan/io/loaders.hpp"
 
 namespace plan::test {

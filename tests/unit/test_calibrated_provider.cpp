@@ -1,4 +1,4 @@
-// Which calibration sizes a deployment (perf::CalibrationSet, lib/core/src/calibrated_provider.cpp)
+// Which calibration sizes a deployment (perf::CalibrationSet, lib/core/src/serving/calibrated_provider.cpp)
 // and the provider that builds calibrated replicas, on hand-built calibrations over the
 // fixture catalog (tests/data/catalog-test.yaml: model 'round', 10 layers, on 'unit-gpu',
 // every efficiency 0.5, 1 ms per step + 100 us per layer).
@@ -6,7 +6,7 @@
 
 #include "catalogs.hpp"
 
-#include "plan/core/calibrated_provider.hpp"
+#include "plan/core/serving/calibrated_provider.hpp"
 
 using namespace plan;
 using namespace plan::perf;

@@ -1,8 +1,8 @@
 // Calibration model (lib/core calibration.cpp) and the CPU probe (lib/probe).
 #include <catch2/catch.hpp>
 
-#include "plan/core/calibration.hpp"
-#include "plan/core/error.hpp"
+#include "plan/core/serving/calibration.hpp"
+#include "plan/core/base/error.hpp"
 #include "plan/probe/cpu_probe.hpp"
 
 using namespace plan;

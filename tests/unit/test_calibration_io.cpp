@@ -5,7 +5,7 @@
 #include <functional>
 #include <sstream>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 #include "plan/io/calibration_io.hpp"
 
 using namespace plan;

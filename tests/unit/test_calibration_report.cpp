@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "plan/core/units.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/report/calibration_report.hpp"
 
 using namespace plan;

@@ -1,9 +1,9 @@
-// Cost formulas of lib/core/src/cost.cpp and compare.cpp, pinned by hand arithmetic.
+// Cost formulas of lib/core/src/options/cost.cpp and compare.cpp, pinned by hand arithmetic.
 #include <catch2/catch.hpp>
 
-#include "plan/core/compare.hpp"
-#include "plan/core/cost.hpp"
-#include "plan/core/units.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/options/cost.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;

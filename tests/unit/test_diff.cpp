@@ -1,9 +1,9 @@
-// Diffs (lib/core/src/diff.cpp) and the compare-JSON reader (lib/io/src/compare_json_loader.cpp).
+// Diffs (lib/core/src/finance/diff.cpp) and the compare-JSON reader (lib/io/src/compare_json_loader.cpp).
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "plan/core/diff.hpp"
+#include "plan/core/finance/diff.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/report/compare_report.hpp"
 

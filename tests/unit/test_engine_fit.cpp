@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "catalogs.hpp"
-#include "plan/core/engine_fit.hpp"
+#include "plan/core/serving/engine_fit.hpp"
 #include "plan/io/files.hpp"
 #include "plan/io/measured_io.hpp"
 
@@ -231,7 +231,7 @@ TEST_CASE("the cross-validated error is no worse than the committed summary", "[
   CHECK(committed.cv.ttft_median <= ttft_median + slack);
 }
 
-#include "plan/core/risk.hpp"
+#include "plan/core/finance/risk.hpp"
 
 TEST_CASE("risk's default throughput widths are the measured spread by model class", "[engine][fit][risk]") {
   // spec_throughput_widths holds the spread of the catalog roofline against the shipped

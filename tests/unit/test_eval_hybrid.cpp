@@ -1,11 +1,11 @@
-// Hybrid options (lib/core/src/eval_hybrid.cpp): the private fleet is costed as its
+// Hybrid options (lib/core/src/options/eval_hybrid.cpp): the private fleet is costed as its
 // self-hosted option is, and overflow as its pay-per-token option is. Expected values by hand.
 #include <catch2/catch.hpp>
 
 #include "catalogs.hpp"
-#include "plan/core/compare.hpp"
-#include "plan/core/perf.hpp"
-#include "plan/core/recommend.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/serving/perf.hpp"
+#include "plan/core/options/recommend.hpp"
 #include "fixtures.hpp"
 #include "plan/io/loaders.hpp"
 

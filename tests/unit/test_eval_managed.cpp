@@ -1,8 +1,8 @@
-// Managed options (lib/core/src/eval_managed.cpp): provisioned units sized with checked
+// Managed options (lib/core/src/options/eval_managed.cpp): provisioned units sized with checked
 // arithmetic. Expected values by hand.
 #include <catch2/catch.hpp>
 
-#include "plan/core/compare.hpp"
+#include "plan/core/options/compare.hpp"
 #include "fixtures.hpp"
 #include "plan/io/loaders.hpp"
 

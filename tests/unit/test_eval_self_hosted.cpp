@@ -1,11 +1,11 @@
-// Self-hosted options (lib/core/src/eval_self_hosted.cpp) and what compare says about the
+// Self-hosted options (lib/core/src/options/eval_self_hosted.cpp) and what compare says about the
 // models options serve.
 #include <catch2/catch.hpp>
 
 #include "catalogs.hpp"
-#include "plan/core/compare.hpp"
-#include "plan/core/finance.hpp"
-#include "plan/core/perf.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/finance/finance.hpp"
+#include "plan/core/serving/perf.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;

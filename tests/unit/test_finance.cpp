@@ -1,4 +1,4 @@
-// Finance (lib/core/src/finance.cpp): projections, commitments, payback, break-even and
+// Finance (lib/core/src/finance/finance.cpp): projections, commitments, payback, break-even and
 // sweeps, pinned by hand arithmetic on the fixtures in tests/data/ (sheet-finance.yaml,
 // profile-fin-*.yaml). A month is 730 h = 30.416667 days.
 #include <catch2/catch.hpp>
@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <string>
 
-#include "plan/core/finance.hpp"
-#include "plan/core/units.hpp"
+#include "plan/core/finance/finance.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;

@@ -1,9 +1,9 @@
-// The fleet path (lib/core/src/fleet.cpp) and the traffic split (traffic.cpp). By hand.
+// The fleet path (lib/core/src/options/fleet.cpp) and the traffic split (traffic.cpp). By hand.
 #include <catch2/catch.hpp>
 
-#include "plan/core/compare.hpp"
-#include "plan/core/fleet.hpp"
-#include "plan/core/traffic.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/options/fleet.hpp"
+#include "plan/core/data/traffic.hpp"
 #include "fixtures.hpp"
 #include "plan/io/loaders.hpp"
 

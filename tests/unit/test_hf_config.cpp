@@ -4,7 +4,7 @@
 
 #include "catalogs.hpp"
 
-#include "plan/core/perf.hpp"
+#include "plan/core/serving/perf.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/hf_config.hpp"
 

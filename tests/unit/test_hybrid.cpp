@@ -1,10 +1,10 @@
-// Hybrid plans (lib/core/src/hybrid.cpp) and recommendations (recommend.cpp), by hand.
+// Hybrid plans (lib/core/src/options/hybrid.cpp) and recommendations (recommend.cpp), by hand.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
-#include "plan/core/compare.hpp"
-#include "plan/core/recommend.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/options/recommend.hpp"
 #include "fixtures.hpp"
 #include "plan/io/loaders.hpp"
 

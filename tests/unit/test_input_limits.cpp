@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/compare.hpp"
+#include "plan/core/options/compare.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/report/compare_report.hpp"
 

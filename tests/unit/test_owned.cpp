@@ -1,4 +1,4 @@
-// Owned hardware (lib/core/src/owned.cpp, and the owned fleet in fleet.cpp, eval_self_hosted.cpp
+// Owned hardware (lib/core/src/options/owned.cpp, and the owned fleet in fleet.cpp, eval_self_hosted.cpp
 // and finance.cpp): annuity payment, monthly accrual, power with utilisation, cash months,
 // lead time, break-even against rented instances, the air-gapped data class. Every expected
 // figure is worked by hand in the comment beside it. A month is 730 h.
@@ -7,9 +7,9 @@
 #include <string>
 
 #include "fixtures.hpp"
-#include "plan/core/finance.hpp"
-#include "plan/core/owned.hpp"
-#include "plan/core/units.hpp"
+#include "plan/core/finance/finance.hpp"
+#include "plan/core/options/owned.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/io/hardware_loader.hpp"
 #include "plan/io/loaders.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "catalogs.hpp"
 
-#include "plan/core/perf.hpp"
+#include "plan/core/serving/perf.hpp"
 
 using namespace plan;
 using namespace plan::perf;

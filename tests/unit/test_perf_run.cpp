@@ -3,8 +3,8 @@
 
 #include "catalogs.hpp"
 
-#include "plan/core/error.hpp"
-#include "plan/core/perf_run.hpp"
+#include "plan/core/base/error.hpp"
+#include "plan/core/serving/perf_run.hpp"
 
 using namespace plan;
 using namespace plan::perf;

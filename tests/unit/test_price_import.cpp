@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <set>
 
-#include "plan/core/price_sheet.hpp"
+#include "plan/core/data/price_sheet.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/io/price_import.hpp"
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;

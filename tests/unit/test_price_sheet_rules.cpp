@@ -1,14 +1,14 @@
 // Price-sheet keys of 2026-12 and after: provider batch rules, successors, spot spreads
-// (lib/io/src/price_sheet_loader.cpp), `plan prices lint` (lib/core/src/price_sheet_lint.cpp),
+// (lib/io/src/price_sheet_loader.cpp), `plan prices lint` (lib/core/src/options/price_sheet_lint.cpp),
 // successors in compare and project, and spot spreads in `plan risk`. Figures by hand.
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "plan/core/compare.hpp"
-#include "plan/core/finance.hpp"
-#include "plan/core/price_sheet_lint.hpp"
-#include "plan/core/risk.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/finance/finance.hpp"
+#include "plan/core/options/price_sheet_lint.hpp"
+#include "plan/core/finance/risk.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/io/uncertainty_loader.hpp"
 

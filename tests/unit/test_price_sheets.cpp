@@ -3,7 +3,7 @@
 // the source rows as quoted in the comments, with the arithmetic applied to them.
 #include <catch2/catch.hpp>
 
-#include "plan/core/price_sheet.hpp"
+#include "plan/core/data/price_sheet.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;

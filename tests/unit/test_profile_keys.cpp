@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 #include "plan/io/loaders.hpp"
 
 namespace {

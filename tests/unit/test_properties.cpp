@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <random>
 
-#include "plan/core/compare.hpp"
-#include "plan/core/finance.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/finance/finance.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "plan/core/queueing.hpp"
+#include "plan/core/serving/queueing.hpp"
 
 using namespace plan::queueing;
 

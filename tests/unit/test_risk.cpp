@@ -1,4 +1,4 @@
-// The risk engine (lib/core/src/risk.cpp) and its distributions (uncertainty.cpp), against
+// The risk engine (lib/core/src/finance/risk.cpp) and its distributions (uncertainty.cpp), against
 // closed forms worked out by hand on tests/data/sheet-finance.yaml:
 //   flat-15: $15 per 1M tokens in and out; 10M tokens/day x 730/24 days = 304.1667M
 //   tokens/month -> $4,562.50 per month at today's volume.
@@ -9,7 +9,7 @@
 #include <cmath>
 #include <string>
 
-#include "plan/core/risk.hpp"
+#include "plan/core/finance/risk.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/io/uncertainty_loader.hpp"
 #include "plan/report/risk_report.hpp"

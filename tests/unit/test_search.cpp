@@ -1,11 +1,11 @@
-// The search over a self-hosted option's open choices (lib/core/src/search.cpp) and the
+// The search over a self-hosted option's open choices (lib/core/src/options/search.cpp) and the
 // loader's open keys (lib/io/src/profile_loader.cpp).
 #include <catch2/catch.hpp>
 
 #include "catalogs.hpp"
-#include "plan/core/compare.hpp"
-#include "plan/core/perf.hpp"
-#include "plan/core/search.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/serving/perf.hpp"
+#include "plan/core/options/search.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;

@@ -4,8 +4,8 @@
 
 #include "catalogs.hpp"
 
-#include "plan/core/calibrated_provider.hpp"
-#include "plan/core/serving_fit.hpp"
+#include "plan/core/serving/calibrated_provider.hpp"
+#include "plan/core/serving/serving_fit.hpp"
 
 using namespace plan;
 using namespace plan::perf;

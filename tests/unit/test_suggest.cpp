@@ -1,7 +1,7 @@
-// lib/core/src/suggest.cpp: edit distance and the nearest known name.
+// lib/core/src/base/suggest.cpp: edit distance and the nearest known name.
 #include <catch2/catch.hpp>
 
-#include "plan/core/suggest.hpp"
+#include "plan/core/base/suggest.hpp"
 
 using namespace plan;
 

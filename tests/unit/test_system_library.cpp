@@ -1,11 +1,11 @@
-// SystemLibrary (plan/core/system_library.hpp): a library loaded when first needed, with one
+// SystemLibrary (plan/core/base/system_library.hpp): a library loaded when first needed, with one
 // clear error when it or a symbol is missing.
 #include <catch2/catch.hpp>
 
 #include <cstring>
 
-#include "plan/core/error.hpp"
-#include "plan/core/system_library.hpp"
+#include "plan/core/base/error.hpp"
+#include "plan/core/base/system_library.hpp"
 
 using plan::Error;
 using plan::ExitCode;

@@ -1,4 +1,4 @@
-// The pay-per-token path (lib/core/src/token_path.cpp, cost.cpp) on the price model's
+// The pay-per-token path (lib/core/src/options/token_path.cpp, cost.cpp) on the price model's
 // refinements: long-context tiers, cache-write TTLs, batch with cache, service tiers, input
 // and output limits, retirement, negotiated discounts and the sheet's age. The sheet is
 // tests/data/sheet-prices.yaml; every expected figure is worked out by hand beside it.
@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures.hpp"
-#include "plan/core/compare.hpp"
-#include "plan/core/cost.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/options/cost.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;

@@ -1,9 +1,9 @@
-// The usage aggregator (lib/core/src/usage.cpp): hand-built records with known answers.
+// The usage aggregator (lib/core/src/data/usage.cpp): hand-built records with known answers.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
-#include "plan/core/usage.hpp"
+#include "plan/core/data/usage.hpp"
 
 using namespace plan::usage;
 

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 #include "plan/io/usage_import.hpp"
 
 using namespace plan;

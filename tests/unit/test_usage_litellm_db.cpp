@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 #include "plan/io/usage_import.hpp"
 
 using namespace plan;

@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/perf.hpp"
-#include "plan/core/serving_fit.hpp"
+#include "plan/core/serving/perf.hpp"
+#include "plan/core/serving/serving_fit.hpp"
 
 using namespace plan;
 using namespace plan::perf;

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <fmt/format.h>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 
 namespace plan::probe::detail {
 namespace {

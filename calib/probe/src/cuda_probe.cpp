@@ -11,9 +11,9 @@
 
 #include "cuda_check.hpp"
 #include "kernels.hpp"
-#include "plan/core/error.hpp"
-#include "plan/core/probe_run.hpp"
-#include "plan/core/units.hpp"
+#include "plan/core/base/error.hpp"
+#include "plan/core/serving/probe_run.hpp"
+#include "plan/core/base/units.hpp"
 
 namespace plan::probe {
 namespace {

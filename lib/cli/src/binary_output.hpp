@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 
 namespace plan::cli {
 

@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "common.hpp"
-#include "plan/core/error.hpp"
-#include "plan/core/suggest.hpp"
+#include "plan/core/base/error.hpp"
+#include "plan/core/base/suggest.hpp"
 #include "plan/io/paths.hpp"
 #include "plan/report/escape.hpp"
 

@@ -1,6 +1,6 @@
 // plan breakeven PROFILE: break-even daily volume and payback month for each pair of options.
 #include "common.hpp"
-#include "plan/core/finance.hpp"
+#include "plan/core/finance/finance.hpp"
 #include "plan/report/finance_report.hpp"
 
 #include <fmt/format.h>

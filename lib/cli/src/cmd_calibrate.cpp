@@ -17,15 +17,15 @@
 #include <iostream>
 
 #include "common.hpp"
-#include "plan/core/engine.hpp"
-#include "plan/core/calibration.hpp"
-#include "plan/core/error.hpp"
-#include "plan/core/serving_fit.hpp"
-#include "plan/core/units.hpp"
+#include "plan/core/data/engine.hpp"
+#include "plan/core/serving/calibration.hpp"
+#include "plan/core/base/error.hpp"
+#include "plan/core/serving/serving_fit.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/io/calibration_io.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/paths.hpp"
-#include "plan/core/catalog.hpp"
+#include "plan/core/data/catalog.hpp"
 #include "plan/probe/cpu_probe.hpp"
 #include "plan/report/calibration_report.hpp"
 #ifdef PLAN_HAVE_CUDA_PROBE

@@ -1,7 +1,7 @@
 // plan compare PROFILE: every option of a profile side by side.
 #include "common.hpp"
 #include "binary_output.hpp"
-#include "plan/core/compare.hpp"
+#include "plan/core/options/compare.hpp"
 #include "plan/report/workbook.hpp"
 
 namespace plan::cli {

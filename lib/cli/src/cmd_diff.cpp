@@ -3,8 +3,8 @@
 //   plan diff PROFILE --prices-a V --prices-b V  one profile under two price sheets
 //   plan diff A.yaml B.yaml                      two profiles (each with its own sheet)
 #include "common.hpp"
-#include "plan/core/compare.hpp"
-#include "plan/core/diff.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/finance/diff.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/report/finance_report.hpp"
 

@@ -12,7 +12,7 @@
 #include "plan/io/loaders.hpp"
 #include "plan/io/price_import.hpp"
 #include "plan/report/escape.hpp"
-#include "plan/core/price_sheet_lint.hpp"
+#include "plan/core/options/price_sheet_lint.hpp"
 #include "plan/report/prices_report.hpp"
 #include "plan/report/table.hpp"
 

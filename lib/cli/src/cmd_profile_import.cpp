@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "common.hpp"
-#include "plan/core/suggest.hpp"
-#include "plan/core/usage.hpp"
+#include "plan/core/base/suggest.hpp"
+#include "plan/core/data/usage.hpp"
 #include "plan/io/loaders.hpp"
 #include "plan/io/usage_import.hpp"
 #include "plan/report/escape.hpp"

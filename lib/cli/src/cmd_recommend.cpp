@@ -1,6 +1,6 @@
 // plan recommend PROFILE: the cheapest feasible plan, including hybrids, with reasons.
 #include "common.hpp"
-#include "plan/core/recommend.hpp"
+#include "plan/core/options/recommend.hpp"
 #include "plan/report/recommend_report.hpp"
 
 namespace plan::cli {

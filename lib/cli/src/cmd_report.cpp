@@ -1,10 +1,10 @@
 // plan report PROFILE [-o report.html]: one self-contained HTML page with a summary, the
 // recommendation, the comparison and charts, on standard output unless -o names a file.
 #include "common.hpp"
-#include "plan/core/finance.hpp"
-#include "plan/core/recommend.hpp"
-#include "plan/core/risk.hpp"
-#include "plan/core/search.hpp"
+#include "plan/core/finance/finance.hpp"
+#include "plan/core/options/recommend.hpp"
+#include "plan/core/finance/risk.hpp"
+#include "plan/core/options/search.hpp"
 #include "plan/io/uncertainty_loader.hpp"
 #include "plan/report/html_report.hpp"
 

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "common.hpp"
-#include "plan/core/risk.hpp"
+#include "plan/core/finance/risk.hpp"
 #include "plan/io/uncertainty_loader.hpp"
 #include "plan/report/risk_report.hpp"
 

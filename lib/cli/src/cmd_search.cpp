@@ -1,7 +1,7 @@
 // plan search PROFILE: the ranked points of each self-hosted option with open choices.
 #include "common.hpp"
-#include "plan/core/search.hpp"
-#include "plan/core/units.hpp"
+#include "plan/core/options/search.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/report/search_report.hpp"
 
 namespace plan::cli {

@@ -2,7 +2,7 @@
 // and the volumes where two options cost the same.
 #include "common.hpp"
 #include "binary_output.hpp"
-#include "plan/core/finance.hpp"
+#include "plan/core/finance/finance.hpp"
 #include "plan/report/charts.hpp"
 #include "plan/report/finance_report.hpp"
 #include "plan/report/workbook.hpp"

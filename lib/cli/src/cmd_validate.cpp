@@ -8,8 +8,8 @@
 #include <optional>
 
 #include "common.hpp"
-#include "plan/core/engine_fit.hpp"
-#include "plan/core/perf_run.hpp"
+#include "plan/core/serving/engine_fit.hpp"
+#include "plan/core/serving/perf_run.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/files.hpp"
 #include "plan/io/measured_io.hpp"

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/calibrated_provider.hpp"
-#include "plan/core/calibration.hpp"
-#include "plan/core/catalog.hpp"
-#include "plan/core/price_sheet.hpp"
-#include "plan/core/profile.hpp"
-#include "plan/core/replica_model.hpp"
+#include "plan/core/serving/calibrated_provider.hpp"
+#include "plan/core/serving/calibration.hpp"
+#include "plan/core/data/catalog.hpp"
+#include "plan/core/data/price_sheet.hpp"
+#include "plan/core/data/profile.hpp"
+#include "plan/core/serving/replica_model.hpp"
 #include "plan/io/calibration_io.hpp"
 #include "plan/report/compare_report.hpp"
 

@@ -6,7 +6,7 @@
 
 #include "plan/io/calibration_io.hpp"
 
-#include "plan/core/engine.hpp"
+#include "plan/core/data/engine.hpp"
 #include "plan/io/files.hpp"
 #include "json_text.hpp"
 #include "yaml_strict.hpp"

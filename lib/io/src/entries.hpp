@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/price_sheet.hpp"
+#include "plan/core/data/price_sheet.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 
 namespace plan::io {
 namespace {

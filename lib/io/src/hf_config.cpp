@@ -146,50 +146,11 @@ std::optional<LayerKinds> layer_kinds_of(const Obj& o) {
   return k;
 }
 
-}  // namespace
-
-std::string supported_hf_structures() {
-  return "GQA, MQA or MLA attention (with a DeepSeek Sparse Attention indexer), sliding windows, Gated DeltaNet "
-         "linear attention, dense or mixture-of-experts MLPs (shared experts, dense leading layers), MTP layers";
-}
-
-HfModel parse_hf_config(const std::string& file, const std::string& text, const std::string& id) {
-  const json root = parse_json_text(file, text, "config.json", "a JSON object");
-  if (!root.is_object()) throw Error(SourceLoc{file, 1, 1}, "config.json is not a JSON object (expected one)");
-  // Multimodal configs (Llama 4, Gemma 3, Qwen3.5) keep the language model under text_config.
-  const bool nested = root.contains("text_config") && root.at("text_config").is_object();
-  const json& c = nested ? root.at("text_config") : root;
-  Obj o{file, text, c};
-  for (const Unsupported& u : unsupported_keys)
-    if (o.has(u.key))
-      throw Error(o.loc(u.key), fmt::format("config.json describes {}, a layer structure plan does not model "
-                                            "(expected: {})", u.structure, supported_hf_structures()));
-  HfModel out;
-  ModelArch& a = out.arch;
-  a.id = id;
-  a.name = id;
-  a.source = file;
-  a.file = file;
-  a.layers = o.integer("num_hidden_layers");
-  a.hidden = o.integer("hidden_size");
-  a.heads = o.integer("num_attention_heads");
-  // Multi-query attention (one KV head) is grouped-query attention with kv_heads 1.
-  a.kv_heads = o.opt_integer("num_key_value_heads", o.opt_bool("multi_query", false) ? 1 : a.heads);
-  a.head_dim = o.opt_integer("head_dim", a.heads > 0 ? a.hidden / a.heads : 0);
-  a.vocab = o.integer("vocab_size");
-  a.max_context = o.integer("max_position_embeddings");
-  // Gemma ties its embeddings by default; a config states it otherwise.
-  const std::string type = c.value("model_type", root.value("model_type", std::string()));
-  a.tied_embeddings = o.opt_bool("tie_word_embeddings",
-                                 root.is_object() && root.contains("tie_word_embeddings") && root.at("tie_word_embeddings").is_boolean()
-                                     ? root.at("tie_word_embeddings").get<bool>()
-                                     : type.rfind("gemma", 0) == 0);
-  if (a.layers < 1 || a.hidden < 1 || a.heads < 1 || a.kv_heads < 1 || a.head_dim < 1 || a.vocab < 1)
-    throw Error(SourceLoc{file, 1, 1}, "config.json has a zero layer count, width, head count or vocabulary "
-                                       "(expected positive shapes)");
-
+// Mixtures of experts, from any of the expert-count fields; returns the intermediate size of
+// all shared experts together.
+int read_experts(const Obj& o, const json& c, const std::string& file, ModelArch& a) {
   // Mixtures of experts: any of the expert-count fields.
-  int shared_width = 0;  // intermediate size of all shared experts together
+  int shared_width = 0;
   const char* experts_key = o.first_of({"n_routed_experts", "num_local_experts", "num_experts"});
   if (experts_key && o.integer(experts_key) > 0) {
     a.experts = o.integer(experts_key);
@@ -234,7 +195,12 @@ HfModel parse_hf_config(const std::string& file, const std::string& text, const 
   if (a.is_moe() && a.moe_layers() < 1)
     throw Error(SourceLoc{file, 1, 1}, "config.json leaves no MoE layer (first_k_dense_replace or the step too large)");
 
-  // Attention: MLA when the config has a KV latent rank, else grouped-query (MQA, MHA).
+  return shared_width;
+}
+
+// Attention: MLA when the config has a KV latent rank, else grouped-query (MQA, MHA), and a
+// sparse-attention indexer when stated.
+void read_attention(const Obj& o, ModelArch& a) {
   if (o.has("kv_lora_rank")) {
     a.attention = AttentionKind::mla;
     a.kv_lora_rank = o.integer("kv_lora_rank");
@@ -257,6 +223,10 @@ HfModel parse_hf_config(const std::string& file, const std::string& text, const 
                                        "positive sizes for sparse attention)");
   }
 
+}
+
+// Which layers are linear, sliding-window or chunked, and attention sinks.
+void read_layer_kinds(const Obj& o, const json& c, const std::string& type, ModelArch& a) {
   // Layer kinds: layer_types when listed; else linear attention every layer but each
   // full_attention_interval-th, sliding windows by sliding_window_pattern or on every layer.
   const std::optional<LayerKinds> kinds = layer_kinds_of(o);
@@ -302,7 +272,10 @@ HfModel parse_hf_config(const std::string& file, const std::string& text, const 
   }
   a.attention_sinks = type == "gpt_oss" || o.has("sinks") || o.opt_bool("attention_sinks", false);
 
-  // Parameter counts (norms, biases and 1-D gates left out).
+}
+
+// Parameter counts (norms, biases and 1-D gates left out), MTP layers included apart.
+void count_parameters(const Obj& o, int shared_width, ModelArch& a) {
   const double d = a.hidden, h = a.heads;
   double attn = 0;
   if (a.attention == AttentionKind::mla) {
@@ -341,6 +314,57 @@ HfModel parse_hf_config(const std::string& file, const std::string& text, const 
     const double mlp = a.is_moe() ? a.experts * expert + shared + router : dense_mlp;
     a.params_mtp = a.mtp_layers * (attn + mlp + 2.0 * d * d);
   }
+}
+
+}  // namespace
+
+std::string supported_hf_structures() {
+  return "GQA, MQA or MLA attention (with a DeepSeek Sparse Attention indexer), sliding windows, Gated DeltaNet "
+         "linear attention, dense or mixture-of-experts MLPs (shared experts, dense leading layers), MTP layers";
+}
+
+HfModel parse_hf_config(const std::string& file, const std::string& text, const std::string& id) {
+  const json root = parse_json_text(file, text, "config.json", "a JSON object");
+  if (!root.is_object()) throw Error(SourceLoc{file, 1, 1}, "config.json is not a JSON object (expected one)");
+  // Multimodal configs (Llama 4, Gemma 3, Qwen3.5) keep the language model under text_config.
+  const bool nested = root.contains("text_config") && root.at("text_config").is_object();
+  const json& c = nested ? root.at("text_config") : root;
+  Obj o{file, text, c};
+  for (const Unsupported& u : unsupported_keys)
+    if (o.has(u.key))
+      throw Error(o.loc(u.key), fmt::format("config.json describes {}, a layer structure plan does not model "
+                                            "(expected: {})", u.structure, supported_hf_structures()));
+  HfModel out;
+  ModelArch& a = out.arch;
+  a.id = id;
+  a.name = id;
+  a.source = file;
+  a.file = file;
+  a.layers = o.integer("num_hidden_layers");
+  a.hidden = o.integer("hidden_size");
+  a.heads = o.integer("num_attention_heads");
+  // Multi-query attention (one KV head) is grouped-query attention with kv_heads 1.
+  a.kv_heads = o.opt_integer("num_key_value_heads", o.opt_bool("multi_query", false) ? 1 : a.heads);
+  a.head_dim = o.opt_integer("head_dim", a.heads > 0 ? a.hidden / a.heads : 0);
+  a.vocab = o.integer("vocab_size");
+  a.max_context = o.integer("max_position_embeddings");
+  // Gemma ties its embeddings by default; a config states it otherwise.
+  const std::string type = c.value("model_type", root.value("model_type", std::string()));
+  a.tied_embeddings = o.opt_bool("tie_word_embeddings",
+                                 root.is_object() && root.contains("tie_word_embeddings") && root.at("tie_word_embeddings").is_boolean()
+                                     ? root.at("tie_word_embeddings").get<bool>()
+                                     : type.rfind("gemma", 0) == 0);
+  if (a.layers < 1 || a.hidden < 1 || a.heads < 1 || a.kv_heads < 1 || a.head_dim < 1 || a.vocab < 1)
+    throw Error(SourceLoc{file, 1, 1}, "config.json has a zero layer count, width, head count or vocabulary "
+                                       "(expected positive shapes)");
+
+  const int shared_width = read_experts(o, c, file, a);  // intermediate size of all shared experts together
+
+  read_attention(o, a);
+
+  read_layer_kinds(o, c, type, a);
+
+  count_parameters(o, shared_width, a);
   out.precision = precision_of(file, text, root);
   return out;
 }

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 
 namespace plan::io {
 

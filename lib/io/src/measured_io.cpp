@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 
 namespace plan::io {
 namespace measured_io_detail {

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 
 namespace plan::io {
 namespace fs = std::filesystem;

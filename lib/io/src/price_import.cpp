@@ -16,8 +16,8 @@
 #include <sstream>
 #include <utility>
 
-#include "plan/core/error.hpp"
-#include "plan/core/price_sheet.hpp"
+#include "plan/core/base/error.hpp"
+#include "plan/core/data/price_sheet.hpp"
 #include "plan/io/files.hpp"
 #include "json_text.hpp"
 #include "yaml_strict.hpp"

@@ -9,7 +9,7 @@
 #include "plan/io/uncertainty_loader.hpp"
 #include "plan/io/hf_config.hpp"
 #include "profile_limits.hpp"
-#include "plan/core/suggest.hpp"
+#include "plan/core/base/suggest.hpp"
 #include "yaml_strict.hpp"
 
 namespace plan::io {

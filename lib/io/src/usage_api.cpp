@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 #include "usage_formats.hpp"
 
 namespace plan::io::detail {

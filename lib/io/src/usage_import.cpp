@@ -12,7 +12,7 @@
 #include <future>
 #include <sys/stat.h>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 #include "plan/io/files.hpp"
 #include "json_text.hpp"
 #include "profile_limits.hpp"

@@ -18,8 +18,8 @@
 #include <fmt/format.h>
 #include <memory>
 
-#include "plan/core/error.hpp"
-#include "plan/core/system_library.hpp"
+#include "plan/core/base/error.hpp"
+#include "plan/core/base/system_library.hpp"
 #include "usage_formats.hpp"
 
 namespace plan::io {

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <unordered_map>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 #include "usage_formats.hpp"
 
 namespace plan::io::detail {

@@ -13,7 +13,7 @@
 #include <map>
 #include <sys/stat.h>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 #include "usage_formats.hpp"
 
 namespace plan::io::detail {

@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "plan/core/error.hpp"
+#include "plan/core/base/error.hpp"
 
 namespace plan::io {
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "plan/core/cost.hpp"
-#include "plan/core/units.hpp"
+#include "plan/core/options/cost.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/report/summary.hpp"
 #include "plan/report/svg.hpp"
 #include "plan/report/table.hpp"

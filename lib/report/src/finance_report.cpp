@@ -4,7 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "plan/core/units.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/report/escape.hpp"
 #include "plan/report/json.hpp"
 #include "plan/report/table.hpp"

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 #include <optional>
 
-#include "plan/core/replica_model.hpp"
-#include "plan/core/units.hpp"
+#include "plan/core/serving/replica_model.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/report/charts.hpp"
 #include "plan/report/escape.hpp"
 #include "plan/report/finance_report.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // JSON fields shared by the reports' per-option objects. Private to plan_report.
-#include "plan/core/profile.hpp"
+#include "plan/core/data/profile.hpp"
 #include "plan/report/json.hpp"
 
 namespace plan::report {

@@ -1,6 +1,6 @@
 #include "plan/report/table.hpp"
 
-#include "plan/core/units.hpp"
+#include "plan/core/base/units.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 
 #include <xlsxwriter.h>
 
-#include "plan/core/system_library.hpp"
+#include "plan/core/base/system_library.hpp"
 
 #include <unistd.h>
 
@@ -19,8 +19,8 @@
 
 #include <fmt/format.h>
 
-#include "plan/core/error.hpp"
-#include "plan/core/units.hpp"
+#include "plan/core/base/error.hpp"
+#include "plan/core/base/units.hpp"
 #include "plan/report/escape.hpp"
 
 namespace plan::report {
@@ -246,13 +246,39 @@ struct InputRows {
 }  // namespace
 
 // --- plan project ---------------------------------------------------------------------
-std::string projection_workbook(const Projection& p) {
-  Book b;
-  lxw_worksheet* summary = b.sheet("Summary");
-  const std::string summary_name = b.last_name();
-  lxw_worksheet* inputs = b.sheet("Inputs");
-  const std::string inputs_name = b.last_name();
+namespace {
 
+// Where things sit on a projection's option sheets: one row per month, in the same rows on
+// every sheet so savings can refer to the baseline's row of the same month.
+struct ProjectionLayout {
+  int n_lines = 0;
+  int first_row = 3, last_row = 0;
+  int c_month = 0, c_index = 1, c_scale = 2, c_tokens = 3, c_requests = 4, c_line0 = 5;
+  int c_one_time = 0, c_capital = 0, c_total = 0, c_cum = 0, c_save = 0, c_cum_save = 0, c_pv = 0;
+  int c_needed = 0, c_paid = 0, c_util = 0, c_feasible = 0;
+  int rate_row = -1;        // on the Inputs sheet; -1 without a discount rate
+  std::string rate_ref;     // that cell, on its sheet
+  std::string baseline_sheet;
+
+  ProjectionLayout(const Projection& p, int rate) : rate_row(rate) {
+    n_lines = static_cast<int>(CostBreakdown{}.lines().size());
+    last_row = first_row + p.months - 1;
+    c_one_time = c_line0 + n_lines;
+    c_capital = c_one_time + 1;
+    c_total = c_capital + 1;
+    c_cum = c_total + 1;
+    c_save = c_cum + 1;
+    c_cum_save = c_save + 1;
+    c_pv = c_cum_save + 1;
+    c_needed = c_pv + (rate_row >= 0 ? 1 : 0);
+    c_paid = c_needed + 1;
+    c_util = c_paid + 1;
+    c_feasible = c_util + 1;
+  }
+};
+
+// The Inputs sheet; returns the row of the discount rate, or -1.
+int projection_inputs(Book& b, lxw_worksheet* inputs, const Projection& p) {
   text(inputs, 0, 0, "plan project: inputs", b.bold);
   InputRows in{inputs, b};
   in.add("profile", p.profile_name);
@@ -275,90 +301,72 @@ std::string projection_workbook(const Projection& p) {
                  "cumulative sums, savings and present values are formulas over them and this sheet");
   widths(inputs, 0, 0, 24);
   widths(inputs, 1, 1, 16);
+  return rate_row;
+}
 
-  // Option sheets: one row per month, in the same rows on every sheet so savings can refer
-  // to the baseline's row of the same month.
+// One option's sheet: its months, with totals, cumulative sums, savings and present values
+// as formulas.
+void projection_option_sheet(Book& b, lxw_worksheet* ws, const Projection& p, const OptionProjection& o,
+                             const ProjectionLayout& L) {
   const auto line_names = CostBreakdown{}.lines();
-  const int n_lines = static_cast<int>(line_names.size());
-  const int first_row = 3;
-  const int last_row = first_row + p.months - 1;
-  // Columns.
-  const int c_month = 0, c_index = 1, c_scale = 2, c_tokens = 3, c_requests = 4, c_line0 = 5;
-  const int c_one_time = c_line0 + n_lines, c_capital = c_one_time + 1, c_total = c_capital + 1, c_cum = c_total + 1, c_save = c_cum + 1,
-            c_cum_save = c_save + 1, c_pv = c_cum_save + 1;
-  const int c_needed = c_pv + (rate_row >= 0 ? 1 : 0), c_paid = c_needed + 1, c_util = c_paid + 1,
-            c_feasible = c_util + 1;
+  text(ws, 0, 0, fmt::format("{} ({}, {})", o.id, to_string(o.kind), o.what), b.bold);
+  text(ws, 1, 0, fmt::format("USD; month = {:.0f} hours; savings against {}", hours_per_month, p.baseline));
+  std::vector<std::string> cols = {"month", "month number", "volume scale", "tokens", "requests"};
+  for (const auto& [name, v] : line_names) cols.push_back(std::string(name) + "_usd");
+  for (const char* c : {"one_time_usd", "capital_usd", "total_usd", "cumulative_usd", "savings_vs_baseline_usd",
+                        "cumulative_savings_usd"})
+    cols.push_back(c);
+  if (L.rate_row >= 0) cols.push_back("present_value_usd");
+  for (const char* c : {"needed", "paid", "utilization", "feasible"}) cols.push_back(c);
+  header(ws, 2, cols, b.bold);
+  xlsx().worksheet_freeze_panes(ws, 3, 1);
+  widths(ws, 0, 0, 10);
+  widths(ws, 1, L.c_feasible, 14);
 
-  std::vector<std::string> option_sheets;
-  std::vector<lxw_worksheet*> option_ws;
-  std::string baseline_sheet;
-  for (const auto& o : p.options) {
-    option_ws.push_back(b.sheet(o.id));
-    option_sheets.push_back(b.last_name());
-    if (o.id == p.baseline) baseline_sheet = b.last_name();
+  for (std::size_t i = 0; i < o.months.size(); ++i) {
+    const MonthLine& m = o.months[i];
+    const int r = L.first_row + static_cast<int>(i);
+    date_or_text(b, ws, r, L.c_month, m.month);
+    number(ws, r, L.c_index, m.index + 1, b.count);
+    number(ws, r, L.c_scale, m.volume_scale, b.ratio);
+    number(ws, r, L.c_tokens, m.tokens, b.count);
+    number(ws, r, L.c_requests, m.requests, b.count);
+    int c = L.c_line0;
+    for (const auto& [name, v] : m.breakdown.lines()) number(ws, r, c++, v, b.money);
+    number(ws, r, L.c_one_time, m.one_time, b.money);
+    number(ws, r, L.c_capital, m.capital, b.money);
+    formula(ws, r, L.c_total, fmt::format("SUM({}:{})", cell(r, L.c_line0), cell(r, L.c_capital)), m.total, b.money);
+    formula(ws, r, L.c_cum, i == 0 ? cell(r, L.c_total) : fmt::format("{}+{}", cell(r - 1, L.c_cum), cell(r, L.c_total)),
+            m.cumulative, b.money);
+    // Savings of or against an infeasible month are not computed: the cells stay empty.
+    if (m.savings_vs_baseline)
+      formula(ws, r, L.c_save, fmt::format("{}-{}", on_sheet(L.baseline_sheet, cell(r, L.c_total)), cell(r, L.c_total)),
+              *m.savings_vs_baseline, b.money);
+    if (m.cumulative_savings)
+      formula(ws, r, L.c_cum_save,
+              i == 0 ? cell(r, L.c_save) : fmt::format("{}+{}", cell(r - 1, L.c_cum_save), cell(r, L.c_save)),
+              *m.cumulative_savings, b.money);
+    if (L.rate_row >= 0)
+      formula(ws, r, L.c_pv,
+              fmt::format("ROUND({}/(1+{})^(({}-1)/12),2)", cell(r, L.c_total), L.rate_ref, cell(r, L.c_index)),
+              m.present_value.value_or(0), b.money);
+    number(ws, r, L.c_needed, m.needed, b.count);
+    number(ws, r, L.c_paid, m.paid, b.count);
+    number(ws, r, L.c_util, m.utilization, b.ratio);
+    text(ws, r, L.c_feasible, m.feasible ? "true" : "false");
   }
-  if (baseline_sheet.empty() && !option_sheets.empty()) baseline_sheet = option_sheets.front();
-  const std::string rate_ref = rate_row >= 0 ? on_sheet(inputs_name, cell(rate_row, 1, true)) : "";
+}
 
-  for (std::size_t k = 0; k < p.options.size(); ++k) {
-    const auto& o = p.options[k];
-    lxw_worksheet* ws = option_ws[k];
-    text(ws, 0, 0, fmt::format("{} ({}, {})", o.id, to_string(o.kind), o.what), b.bold);
-    text(ws, 1, 0, fmt::format("USD; month = {:.0f} hours; savings against {}", hours_per_month, p.baseline));
-    std::vector<std::string> cols = {"month", "month number", "volume scale", "tokens", "requests"};
-    for (const auto& [name, v] : line_names) cols.push_back(std::string(name) + "_usd");
-    for (const char* c : {"one_time_usd", "capital_usd", "total_usd", "cumulative_usd", "savings_vs_baseline_usd",
-                          "cumulative_savings_usd"})
-      cols.push_back(c);
-    if (rate_row >= 0) cols.push_back("present_value_usd");
-    for (const char* c : {"needed", "paid", "utilization", "feasible"}) cols.push_back(c);
-    header(ws, 2, cols, b.bold);
-    xlsx().worksheet_freeze_panes(ws, 3, 1);
-    widths(ws, 0, 0, 10);
-    widths(ws, 1, c_feasible, 14);
-
-    for (std::size_t i = 0; i < o.months.size(); ++i) {
-      const MonthLine& m = o.months[i];
-      const int r = first_row + static_cast<int>(i);
-      date_or_text(b, ws, r, c_month, m.month);
-      number(ws, r, c_index, m.index + 1, b.count);
-      number(ws, r, c_scale, m.volume_scale, b.ratio);
-      number(ws, r, c_tokens, m.tokens, b.count);
-      number(ws, r, c_requests, m.requests, b.count);
-      int c = c_line0;
-      for (const auto& [name, v] : m.breakdown.lines()) number(ws, r, c++, v, b.money);
-      number(ws, r, c_one_time, m.one_time, b.money);
-      number(ws, r, c_capital, m.capital, b.money);
-      formula(ws, r, c_total, fmt::format("SUM({}:{})", cell(r, c_line0), cell(r, c_capital)), m.total, b.money);
-      formula(ws, r, c_cum, i == 0 ? cell(r, c_total) : fmt::format("{}+{}", cell(r - 1, c_cum), cell(r, c_total)),
-              m.cumulative, b.money);
-      // Savings of or against an infeasible month are not computed: the cells stay empty.
-      if (m.savings_vs_baseline)
-        formula(ws, r, c_save, fmt::format("{}-{}", on_sheet(baseline_sheet, cell(r, c_total)), cell(r, c_total)),
-                *m.savings_vs_baseline, b.money);
-      if (m.cumulative_savings)
-        formula(ws, r, c_cum_save,
-                i == 0 ? cell(r, c_save) : fmt::format("{}+{}", cell(r - 1, c_cum_save), cell(r, c_save)),
-                *m.cumulative_savings, b.money);
-      if (rate_row >= 0)
-        formula(ws, r, c_pv,
-                fmt::format("ROUND({}/(1+{})^(({}-1)/12),2)", cell(r, c_total), rate_ref, cell(r, c_index)),
-                m.present_value.value_or(0), b.money);
-      number(ws, r, c_needed, m.needed, b.count);
-      number(ws, r, c_paid, m.paid, b.count);
-      number(ws, r, c_util, m.utilization, b.ratio);
-      text(ws, r, c_feasible, m.feasible ? "true" : "false");
-    }
-  }
-
-  // Summary: one row per option, every money figure a formula over its sheet.
+// The Summary sheet: one row per option, every money figure a formula over its sheet.
+void projection_summary(Book& b, lxw_worksheet* summary, const Projection& p,
+                        const std::vector<std::string>& option_sheets, const ProjectionLayout& L) {
   text(summary, 0, 0, fmt::format("plan project: {}, price sheet {}; {} months from {}; baseline {}", p.profile_name,
                                   p.price_sheet_version, p.months, p.start, p.baseline),
        b.bold);
   text(summary, 1, 0, "USD; month = 730 hours; figures are formulas over the option sheets");
   std::vector<std::string> cols = {"option", "kind", "what", "horizon_total_usd", "one_time_usd",
                                    "savings_vs_baseline_usd"};
-  if (rate_row >= 0) cols.push_back("present_value_usd");
+  if (L.rate_row >= 0) cols.push_back("present_value_usd");
   cols.push_back("payback_month");
   cols.push_back("feasible");
   header(summary, 2, cols, b.bold);
@@ -368,28 +376,28 @@ std::string projection_workbook(const Projection& p) {
   widths(summary, 3, 8, 18);
   int baseline_row = 3;
   for (std::size_t k = 0; k < p.options.size(); ++k)
-    if (option_sheets[k] == baseline_sheet) baseline_row = 3 + static_cast<int>(k);
+    if (option_sheets[k] == L.baseline_sheet) baseline_row = 3 + static_cast<int>(k);
   for (std::size_t k = 0; k < p.options.size(); ++k) {
     const auto& o = p.options[k];
     const int r = 3 + static_cast<int>(k);
     const std::string& sh = option_sheets[k];
     auto column_sum = [&](int col) {
-      return fmt::format("SUM({})", on_sheet(sh, cell(first_row, col) + ":" + cell(last_row, col)));
+      return fmt::format("SUM({})", on_sheet(sh, cell(L.first_row, col) + ":" + cell(L.last_row, col)));
     };
     text(summary, r, 0, o.id);
     text(summary, r, 1, to_string(o.kind));
     text(summary, r, 2, o.what);
     const bool has_months = p.months > 0;
-    formula(summary, r, 3, has_months ? column_sum(c_total) : "0", o.total, b.money);
-    formula(summary, r, 4, has_months ? column_sum(c_one_time) : "0", o.total_one_time, b.money);
+    formula(summary, r, 3, has_months ? column_sum(L.c_total) : "0", o.total, b.money);
+    formula(summary, r, 4, has_months ? column_sum(L.c_one_time) : "0", o.total_one_time, b.money);
     const OptionProjection& base = p.options[static_cast<std::size_t>(baseline_row - 3)];
     if (o.feasible && base.feasible)
       formula(summary, r, 5, fmt::format("{}-{}", cell(baseline_row, 3), cell(r, 3)), base.total - o.total, b.money);
     else
       text(summary, r, 5, "");  // savings of or against an option infeasible in some month: not computed
     int c = 6;
-    if (rate_row >= 0) {
-      formula(summary, r, c, has_months ? column_sum(c_pv) : "0", o.total_present_value.value_or(0), b.money);
+    if (L.rate_row >= 0) {
+      formula(summary, r, c, has_months ? column_sum(L.c_pv) : "0", o.total_present_value.value_or(0), b.money);
       ++c;
     }
     if (o.payback.month)
@@ -398,7 +406,28 @@ std::string projection_workbook(const Projection& p) {
       text(summary, r, c, o.id == p.baseline ? "" : "none");
     text(summary, r, c + 1, o.feasible ? "true" : "false");
   }
-  (void)summary_name;
+}
+
+}  // namespace
+
+std::string projection_workbook(const Projection& p) {
+  Book b;
+  lxw_worksheet* summary = b.sheet("Summary");
+  lxw_worksheet* inputs = b.sheet("Inputs");
+  const std::string inputs_name = b.last_name();
+  ProjectionLayout L(p, projection_inputs(b, inputs, p));
+
+  std::vector<std::string> option_sheets;
+  std::vector<lxw_worksheet*> option_ws;
+  for (const auto& o : p.options) {
+    option_ws.push_back(b.sheet(o.id));
+    option_sheets.push_back(b.last_name());
+    if (o.id == p.baseline) L.baseline_sheet = b.last_name();
+  }
+  if (L.baseline_sheet.empty() && !option_sheets.empty()) L.baseline_sheet = option_sheets.front();
+  if (L.rate_row >= 0) L.rate_ref = on_sheet(inputs_name, cell(L.rate_row, 1, true));
+  for (std::size_t k = 0; k < p.options.size(); ++k) projection_option_sheet(b, option_ws[k], p, p.options[k], L);
+  projection_summary(b, summary, p, option_sheets, L);
   return b.finish();
 }
 

@@ -3,7 +3,7 @@
 // no other command pays for loading the CUDA runtime and cuBLAS at start-up.
 #include <string>
 
-#include "plan/core/calibration.hpp"
+#include "plan/core/serving/calibration.hpp"
 
 namespace plan::probe {
 

@@ -1,6 +1,6 @@
 #pragma once
 // The CUDA probe's host-side API. Plain C++: no CUDA header leaks out of plan_probe_cuda.
-#include "plan/core/calibration.hpp"
+#include "plan/core/serving/calibration.hpp"
 
 namespace plan::probe {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/calibration.hpp"
+#include "plan/core/serving/calibration.hpp"
 
 namespace plan::io {
 

@@ -3,7 +3,7 @@
 // defaults). Throws plan::Error with the file, line and column of the first problem.
 #include <string>
 
-#include "plan/core/catalog.hpp"
+#include "plan/core/data/catalog.hpp"
 
 namespace plan::io {
 

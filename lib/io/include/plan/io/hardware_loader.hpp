@@ -4,8 +4,8 @@
 // they name. Throws plan::Error with file, line and column.
 #include <string>
 
-#include "plan/core/hardware.hpp"
-#include "plan/core/profile.hpp"
+#include "plan/core/data/hardware.hpp"
+#include "plan/core/data/profile.hpp"
 
 namespace plan::io {
 

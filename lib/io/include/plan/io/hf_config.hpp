@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/catalog.hpp"
+#include "plan/core/data/catalog.hpp"
 
 namespace plan::io {
 

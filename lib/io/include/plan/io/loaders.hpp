@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/compare.hpp"
-#include "plan/core/price_sheet.hpp"
-#include "plan/core/profile.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/data/price_sheet.hpp"
+#include "plan/core/data/profile.hpp"
 
 namespace plan::io {
 

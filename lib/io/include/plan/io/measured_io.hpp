@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/engine_fit.hpp"
+#include "plan/core/serving/engine_fit.hpp"
 
 namespace plan::io {
 

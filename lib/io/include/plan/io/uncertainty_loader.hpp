@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "plan/core/price_sheet.hpp"
-#include "plan/core/uncertainty.hpp"
+#include "plan/core/data/price_sheet.hpp"
+#include "plan/core/data/uncertainty.hpp"
 
 namespace plan::io {
 

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "plan/core/usage.hpp"
+#include "plan/core/data/usage.hpp"
 
 namespace plan::io {
 

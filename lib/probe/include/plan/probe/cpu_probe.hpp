@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "plan/core/calibration.hpp"
+#include "plan/core/serving/calibration.hpp"
 
 namespace plan::probe {
 

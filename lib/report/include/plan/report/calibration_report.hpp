@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/calibration.hpp"
-#include "plan/core/serving_fit.hpp"
+#include "plan/core/serving/calibration.hpp"
+#include "plan/core/serving/serving_fit.hpp"
 
 namespace plan::report {
 

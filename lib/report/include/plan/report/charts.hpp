@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/compare.hpp"
-#include "plan/core/finance.hpp"
-#include "plan/core/search.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/finance/finance.hpp"
+#include "plan/core/options/search.hpp"
 
 namespace plan::report {
 

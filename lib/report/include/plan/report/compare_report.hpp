@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 
-#include "plan/core/compare.hpp"
+#include "plan/core/options/compare.hpp"
 
 namespace plan::report {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/diff.hpp"
-#include "plan/core/finance.hpp"
+#include "plan/core/finance/diff.hpp"
+#include "plan/core/finance/finance.hpp"
 #include "plan/report/compare_report.hpp"
 
 namespace plan::report {

@@ -1,10 +1,10 @@
 #pragma once
 #include <string>
 
-#include "plan/core/finance.hpp"
-#include "plan/core/recommend.hpp"
-#include "plan/core/risk.hpp"
-#include "plan/core/search.hpp"
+#include "plan/core/finance/finance.hpp"
+#include "plan/core/options/recommend.hpp"
+#include "plan/core/finance/risk.hpp"
+#include "plan/core/options/search.hpp"
 
 namespace plan::report {
 

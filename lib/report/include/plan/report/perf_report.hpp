@@ -3,7 +3,7 @@
 // line, or one JSON object. Fields are documented in docs/performance-model.md.
 #include <string>
 
-#include "plan/core/perf_run.hpp"
+#include "plan/core/serving/perf_run.hpp"
 
 namespace plan::report {
 

@@ -3,8 +3,8 @@
 // the sheet's sources.
 #include <string>
 
-#include "plan/core/diff.hpp"
-#include "plan/core/price_sheet.hpp"
+#include "plan/core/finance/diff.hpp"
+#include "plan/core/data/price_sheet.hpp"
 
 namespace plan::report {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/usage.hpp"
+#include "plan/core/data/usage.hpp"
 
 namespace plan::report {
 

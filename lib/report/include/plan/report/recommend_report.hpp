@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/recommend.hpp"
+#include "plan/core/options/recommend.hpp"
 #include "plan/report/compare_report.hpp"
 
 namespace plan::report {

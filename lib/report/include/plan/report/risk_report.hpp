@@ -3,7 +3,7 @@
 // quantiles, the probability each option is cheapest, and the tornado; SVG fan and tornado charts for the HTML report.
 #include <string>
 
-#include "plan/core/risk.hpp"
+#include "plan/core/finance/risk.hpp"
 #include "plan/report/compare_report.hpp"
 
 namespace plan::report {

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/search.hpp"
+#include "plan/core/options/search.hpp"
 #include "plan/report/compare_report.hpp"
 
 namespace plan::report {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "plan/core/finance.hpp"
-#include "plan/core/recommend.hpp"
-#include "plan/core/risk.hpp"
+#include "plan/core/finance/finance.hpp"
+#include "plan/core/options/recommend.hpp"
+#include "plan/core/finance/risk.hpp"
 
 namespace plan::report {
 

@@ -10,8 +10,8 @@
 // file cannot be written.
 #include <string>
 
-#include "plan/core/compare.hpp"
-#include "plan/core/finance.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/finance/finance.hpp"
 
 namespace plan::report {
 

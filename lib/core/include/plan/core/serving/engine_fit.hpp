@@ -1,0 +1,168 @@
+#pragma once
+// Engine terms fitted to measured serving runs: a closed-loop model of TPOT and TTFT whose
+// terms have physical meaning (a per-step cost, a per-layer cost, a per-sequence cost, the
+// inverse efficiencies of the roofline's weight, attention and prefill parts, a scale of the
+// collectives), fitted by non-negative least squares on relative error (Eigen), one set per
+// engine and GPU generation, cross-validated with folds grouped by deployment.
+// docs/performance-model.md, "Engine terms fitted to measured runs".
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/core/data/catalog.hpp"
+#include "plan/core/data/engine.hpp"
+#include "plan/core/data/parallel.hpp"
+
+namespace plan::perf {
+
+// One measured run, as the columns of calib/measured/silicon_train.csv name it.
+struct MeasuredRun {
+  int line = 0;  // in its file
+  std::string id, engine, version, model_path, system, precision, mode;
+  double isl = 0, osl = 0, concurrency = 0;
+  int tp = 1, pp = 1, dp = 1, moe_tp = 1, moe_ep = 1;
+  double ttft_ms = 0, tpot_ms = 0;
+};
+
+enum class ModelClass { dense, moe, mla };
+const char* to_string(ModelClass c);
+
+// TPOT terms: decode step t_dec = sum of the first six, plus the prefill work that other
+// requests put between a request's decode steps.
+inline constexpr int tpot_terms = 10;
+// TTFT terms.
+inline constexpr int ttft_terms = 8;
+struct TermInfo {
+  const char* name;
+  const char* unit;
+  const char* meaning;
+};
+extern const std::array<TermInfo, tpot_terms> tpot_term_info;
+extern const std::array<TermInfo, ttft_terms> ttft_term_info;
+
+// A measured run mapped onto the catalog, with the features the terms multiply.
+struct PreparedRun {
+  std::size_t index = 0;    // in the runs given to prepare_runs
+  std::string deployment;   // model|system|engine|version|precision|layout: CV folds group by it
+  std::string excluded;     // why the run is left out; empty when it is used
+  std::string excluded_kind;  // disagg, incomplete, engine, model, gpu, precision, layout, gpus, duplicate,
+                              // deployment, kv-capacity
+  std::string model_id, gpu_id, precision_id, engine, generation;
+  ModelClass cls = ModelClass::dense;
+  Parallel layout = Parallel::tp;
+  int gpus = 1;
+  int moe_tp = 1;  // ep, dep: GPUs each routed expert is sliced over (moe_ep = gpus / moe_tp)
+  double isl = 0, osl = 0, concurrency = 0;
+  double ttft_s = 0, tpot_s = 0;
+  std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
+  std::array<double, ttft_terms> x_ttft{};  // the last two are chunk counts; times t_dec when predicting
+};
+
+// "hopper" (H100, H200, GH200, H20), "blackwell" (B200, B300, GB200, GB300, RTX PRO 6000);
+// empty for GPUs the measured runs do not cover.
+std::string gpu_generation(const std::string& gpu_id);
+
+// Maps runs onto `cat` and states, for each one left out, why (in this order: not agg; a
+// field missing; model, GPU or precision not in the catalog; a layout the model has no term
+// for (pipeline parallel, tp and attention dp both above 1, tp x dp != moe_tp x moe_ep) or a
+// replica beyond max_replica_gpus; a layout the perf model refuses (deployment_problem); a duplicate of an earlier run with the same deployment, lengths and concurrency;
+// a concurrency beyond the sequences the KV cache holds, where TTFT measures the engine's
+// admission queue, not the model; a TTFT or TPOT more than artefact_ratio times the spec
+// roofline of the same closed loop, an efficiency under 10%, which measures warm-up,
+// compilation or stalls rather than serving).
+inline constexpr double artefact_ratio = 10;
+std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<MeasuredRun>& runs);
+
+struct TermSet {
+  std::string engine;      // vllm, sglang, trtllm
+  std::string generation;  // hopper, blackwell, or "all" (the engine's runs of every generation)
+  int rows = 0;
+  int deployments = 0;
+  std::array<double, tpot_terms> tpot{};
+  std::array<double, ttft_terms> ttft{};
+  // Cross-validated median |error| over the rows this set predicts, in percent.
+  double cv_tpot_median = 0, cv_ttft_median = 0;
+};
+
+struct Prediction {
+  double tpot_s = 0;
+  double ttft_s = 0;
+  double itl_s = 0;  // the decode step alone
+  const TermSet* set = nullptr;
+};
+
+// Fits one TermSet per engine and generation with at least min_deployments deployments
+// among `use` (indices into `runs`, usable runs only), and one per engine over every
+// generation ("all") as the fallback.
+inline constexpr int min_deployments = 3;
+std::vector<TermSet> fit_terms(const std::vector<PreparedRun>& runs, const std::vector<std::size_t>& use);
+// The set for the run's engine and generation, else the engine's "all" set; null when none.
+const TermSet* find_terms(const std::vector<TermSet>& sets, const std::string& engine, const std::string& generation);
+std::optional<Prediction> predict(const std::vector<TermSet>& sets, const PreparedRun& run);
+
+// k-fold cross-validation grouped by deployment (deployments in sorted order, the i-th in
+// fold i mod k): each usable run predicted by the terms fitted on the other folds.
+inline constexpr int cv_folds = 5;
+std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds = cv_folds);
+
+// Median and 90th percentile of |predicted/measured - 1| in percent.
+struct ErrorSummary {
+  int rows = 0;
+  double tpot_median = 0, tpot_p90 = 0, ttft_median = 0, ttft_p90 = 0;
+};
+ErrorSummary summarise(const std::vector<std::pair<double, double>>& tpot_pred_meas,
+                       const std::vector<std::pair<double, double>>& ttft_pred_meas);
+
+// Fills each set's cv_tpot_median / cv_ttft_median from cross-validated predictions.
+void attach_cv_errors(std::vector<TermSet>& sets, const std::vector<PreparedRun>& runs,
+                      const std::vector<std::optional<Prediction>>& cv);
+
+// The engine terms' TTFT, TPOT and decode step for a closed loop of `concurrency` requests on
+// one replica of catalog ids (model, GPU, precision) in a layout (under ep and dep, each routed
+// expert sliced over `moe_tp` GPUs); nullopt, with the reason in
+// `why`, when the deployment is outside what the terms cover (the rules of prepare_runs) or no
+// set exists for the engine.
+std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vector<TermSet>& sets, Engine engine,
+                                              const std::string& model, const std::string& gpu,
+                                              const std::string& precision, int gpus, Parallel layout, double input,
+                                              double output, double concurrency, std::string* why = nullptr,
+                                              int moe_tp = 1);
+
+// The catalog roofline alone for the run's closed loop (run_perf in mode concurrency, in the
+// run's layout and GPU count): the model before engine terms; nullopt when it cannot size it.
+std::optional<Prediction> roofline_closed_loop(const Catalog& cat, const PreparedRun& run);
+
+// The spread of the catalog roofline's throughput against measured runs of one model class:
+// the 10th and 90th percentiles of predicted TPOT / measured TPOT (a replica's throughput at
+// a batch goes as 1 / TPOT, so this is measured throughput over predicted) over the usable
+// runs of that class on replicas of 1, 2, 4 or 8 GPUs (one server: the replicas a
+// catalog-sized fleet in `plan compare` uses). `rows` counts them.
+struct ThroughputSpread {
+  int rows = 0;
+  double p10 = 1, p90 = 1;
+};
+ThroughputSpread roofline_throughput_spread(const Catalog& cat, const std::vector<PreparedRun>& runs, ModelClass cls);
+
+// The committed result of a fit (calib/engine_terms.json): the sets and the cross-validated
+// summary they were fitted with.
+struct EngineTerms {
+  std::string data;        // the measured runs, as a path relative to the data directory
+  std::string data_sha256; // of that file
+  std::string origin;      // where the runs come from
+  int runs = 0;            // rows in the file
+  int used = 0;            // rows not excluded
+  int predicted = 0;       // rows the cross-validation predicted
+  ErrorSummary cv;         // over the predicted rows
+  std::vector<TermSet> sets;
+};
+
+// The whole fit: prepares the runs, cross-validates, fits every set on all usable runs and
+// attaches each set's cross-validated error. `cv` (optional) receives the cross-validated
+// predictions, one per run. `data`, `sha256` and `origin` are recorded as given.
+EngineTerms fit_engine_terms(const Catalog& cat, const std::vector<MeasuredRun>& runs, const std::string& data,
+                             const std::string& sha256, const std::string& origin,
+                             std::vector<PreparedRun>* prepared = nullptr,
+                             std::vector<std::optional<Prediction>>* cv = nullptr);
+
+}  // namespace plan::perf

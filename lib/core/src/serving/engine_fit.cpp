@@ -1,0 +1,702 @@
+#include "plan/core/serving/engine_fit.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "plan/core/serving/perf.hpp"
+#include "plan/core/serving/perf_run.hpp"
+
+namespace plan::perf {
+
+const char* to_string(Engine e) {
+  switch (e) {
+    case Engine::vllm: return "vllm";
+    case Engine::sglang: return "sglang";
+    case Engine::trtllm: return "trtllm";
+  }
+  return "vllm";
+}
+
+std::optional<Engine> parse_engine(std::string_view name) {
+  if (name == "vllm") return Engine::vllm;
+  if (name == "sglang") return Engine::sglang;
+  if (name == "trtllm" || name == "tensorrt-llm") return Engine::trtllm;
+  return std::nullopt;
+}
+
+std::optional<EngineChoice> parse_engine_choice(std::string_view text) {
+  EngineChoice c;
+  c.given = true;
+  const auto at = text.find('@');
+  const auto e = parse_engine(text.substr(0, at));
+  if (!e) return std::nullopt;
+  c.engine = *e;
+  if (at != std::string_view::npos) {
+    c.version = std::string(text.substr(at + 1));
+    if (c.version.empty()) return std::nullopt;
+  }
+  return c;
+}
+
+std::string describe(const EngineChoice& e) {
+  std::string s = to_string(e.engine);
+  if (!e.version.empty()) s += " " + e.version;
+  if (!e.given) s += " (default)";
+  return s;
+}
+
+const char* to_string(ModelClass c) {
+  switch (c) {
+    case ModelClass::dense: return "dense";
+    case ModelClass::moe: return "moe";
+    case ModelClass::mla: return "mla";
+  }
+  return "dense";
+}
+
+const std::array<TermInfo, tpot_terms> tpot_term_info = {{
+    {"step", "s", "fixed cost of every forward step (scheduling, sampling, launch)"},
+    {"layer", "s per layer", "cost per layer per step (kernel launches and synchronisation)"},
+    {"sequence", "s per sequence", "cost per sequence per step on the busiest rank (batch bookkeeping, sampling)"},
+    {"weights", "1/efficiency",
+     "inverse efficiency of the weight GEMMs' roofline (max of weight reads at spec bandwidth and FLOPs at spec rate)"},
+    {"moe_weights", "1/efficiency",
+     "inverse efficiency of the routed experts' grouped GEMMs on their roofline (weights of the experts touched, "
+     "FLOPs of the tokens routed)"},
+    {"expert_gemm", "s per expert GEMM",
+     "cost of each routed expert's GEMM a GPU runs in a step (tile padding and launch of a group with few tokens)"},
+    {"attention_gqa", "1/efficiency",
+     "inverse efficiency of grouped-query attention's roofline (KV reads at spec bandwidth, FLOPs)"},
+    {"attention_mla", "1/efficiency",
+     "inverse efficiency of latent attention's roofline (MLA: compressed KV reads at spec bandwidth, FLOPs)"},
+    {"collectives", "x catalog", "scale of the all-reduce / all-to-all time at the catalog's latency and spec link"},
+    {"prefill_interference", "1/efficiency",
+     "inverse efficiency of the prefill work other requests put between a request's decode steps"},
+}};
+
+const std::array<TermInfo, ttft_terms> ttft_term_info = {{
+    {"ttft_fixed", "s", "fixed cost of a request's first token (admission, tokenisation, first step)"},
+    {"ttft_layer", "s per layer", "cost per layer of a prefill step, which engines run without CUDA graphs"},
+    {"own_prefill_linear", "1/efficiency",
+     "inverse efficiency of the request's own prefill: weight GEMMs and collectives at spec"},
+    {"own_prefill_attention_gqa", "1/efficiency",
+     "inverse efficiency of the request's own prefill: causal grouped-query attention at spec"},
+    {"own_prefill_attention_mla", "1/efficiency",
+     "inverse efficiency of the request's own prefill: causal latent attention (MLA, decompressed) at spec"},
+    {"queued_prefills", "1/efficiency per request",
+     "share of the other in-flight requests' prefill work a new request waits behind"},
+    {"decode_per_queued_chunk", "decode steps per chunk",
+     "decode steps of the running batch interleaved with each chunk of the other requests' queued prefills"},
+    {"decode_per_chunk", "decode steps per chunk",
+     "decode steps of the running batch interleaved with each chunk of the request's prefill"},
+}};
+
+namespace engine_fit_detail {
+
+// Tokens a chunked prefill step takes: vLLM's max_num_batched_tokens for its server, SGLang's
+// chunked_prefill_size and TensorRT-LLM's max_num_tokens all default to 8,192 on the GPUs
+// the measured runs use.
+constexpr double chunk_tokens = 8192;
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+const ModelArch* find_model(const Catalog& cat, const std::string& path) {
+  if (const auto* m = cat.find_model(path)) return m;
+  for (const auto& m : cat.models)
+    if (model_name_matches(path, m.id, m.hf_ids)) return &m;
+  // Quantised checkpoints of the same architecture: "nvidia/Llama-3.1-8B-Instruct-FP8".
+  std::string base = path;
+  for (const char* suffix : {"-FP8", "-NVFP4", "-FP4", "-fp8", "-nvfp4"}) {
+    const std::string s = suffix;
+    if (base.size() > s.size() && base.compare(base.size() - s.size(), s.size(), s) == 0) {
+      base = base.substr(0, base.size() - s.size());
+      break;
+    }
+  }
+  if (base != path)
+    for (const auto& m : cat.models)
+      if (model_name_matches(base, m.id, m.hf_ids)) return &m;
+  return nullptr;
+}
+
+std::string gpu_id(const Catalog& cat, const std::string& system) {
+  static const std::map<std::string, std::string> systems = {
+      {"h100_sxm", "h100-sxm"}, {"h200_sxm", "h200"}, {"b200_sxm", "b200"},
+      {"b300_sxm", "b300"},     {"gb200", "gb200"},   {"gb300", "gb300"},
+  };
+  const auto it = systems.find(system);
+  const std::string id = it != systems.end() ? it->second : system;
+  return cat.find_gpu(id) ? id : std::string();
+}
+
+std::string precision_id(const Catalog& cat, const std::string& precision, const std::string& model_path) {
+  std::string p = lower(precision);
+  if (p.empty()) p = "bf16";
+  // fp4 is NVFP4, except for gpt-oss, which ships MXFP4.
+  if (p == "fp4") p = lower(model_path).find("gpt-oss") != std::string::npos ? "mxfp4" : "nvfp4";
+  return cat.find_precision(p) ? p : std::string();
+}
+
+// Solves min |A x - b| with x >= 0 (Lawson and Hanson's active set), columns scaled to unit
+// norm first so that terms in seconds and terms in counts weigh alike.
+Eigen::VectorXd nnls(const Eigen::MatrixXd& a_in, const Eigen::VectorXd& b) {
+  const Eigen::Index n = a_in.cols();
+  Eigen::VectorXd scale = a_in.colwise().norm().transpose();
+  for (Eigen::Index j = 0; j < n; ++j)
+    if (scale(j) <= 0) scale(j) = 1;
+  const Eigen::MatrixXd a = a_in * scale.cwiseInverse().asDiagonal();
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(n);
+  std::vector<bool> passive(static_cast<std::size_t>(n), false);
+  const double tol = 1e-10;
+  for (int outer = 0; outer < 3 * n; ++outer) {
+    const Eigen::VectorXd w = a.transpose() * (b - a * x);
+    Eigen::Index best = -1;
+    double wmax = tol;
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (!passive[static_cast<std::size_t>(j)] && w(j) > wmax) wmax = w(j), best = j;
+    if (best < 0) break;
+    passive[static_cast<std::size_t>(best)] = true;
+    for (int inner = 0; inner < 3 * n; ++inner) {
+      std::vector<Eigen::Index> cols;
+      for (Eigen::Index j = 0; j < n; ++j)
+        if (passive[static_cast<std::size_t>(j)]) cols.push_back(j);
+      Eigen::MatrixXd ap(a.rows(), static_cast<Eigen::Index>(cols.size()));
+      for (std::size_t k = 0; k < cols.size(); ++k) ap.col(static_cast<Eigen::Index>(k)) = a.col(cols[k]);
+      const Eigen::VectorXd zp = ap.colPivHouseholderQr().solve(b);
+      Eigen::VectorXd z = Eigen::VectorXd::Zero(n);
+      for (std::size_t k = 0; k < cols.size(); ++k) z(cols[k]) = zp(static_cast<Eigen::Index>(k));
+      bool all_positive = true;
+      for (auto j : cols)
+        if (z(j) <= tol) all_positive = false;
+      if (all_positive) {
+        x = z;
+        break;
+      }
+      double alpha = 1;
+      for (auto j : cols)
+        if (z(j) <= tol) alpha = std::min(alpha, x(j) / (x(j) - z(j)));
+      x += alpha * (z - x);
+      for (auto j : cols)
+        if (x(j) <= tol) passive[static_cast<std::size_t>(j)] = false, x(j) = 0;
+    }
+  }
+  return x.cwiseQuotient(scale);
+}
+
+// Least squares on relative error: each row divided by its measured value, so the fit
+// minimises sum (predicted / measured - 1)^2; then reweighted (iteratively reweighted least
+// squares, weights 1 / max(|relative error|, 2%)) towards the least absolute relative error,
+// whose optimum is the median the targets are stated in.
+constexpr int irls_rounds = 8;
+constexpr double irls_floor = 0.02;
+template <std::size_t N>
+std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, const std::vector<double>& y,
+                                   const std::array<double, N>& lower, const std::array<double, N>& upper) {
+  const auto rows = static_cast<Eigen::Index>(x.size());
+  const auto n = static_cast<Eigen::Index>(N);
+  Eigen::MatrixXd a(rows, n);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t j = 0; j < N; ++j) a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = x[i][j] / y[i];
+  // Terms bounded below by `lower` (an inverse efficiency is at least 1: nothing runs faster
+  // than its spec): c = lower + c', c' >= 0, so the target is 1 - a x lower. A term that
+  // comes out above `upper` is held there and the others fitted again.
+  std::vector<bool> held(N, false);
+  Eigen::VectorXd c = Eigen::VectorXd::Zero(n);
+  for (std::size_t pass = 0; pass <= N; ++pass) {
+    Eigen::VectorXd base(n);
+    for (std::size_t j = 0; j < N; ++j) base(static_cast<Eigen::Index>(j)) = held[j] ? upper[j] : lower[j];
+    Eigen::MatrixXd free_a = a;
+    for (std::size_t j = 0; j < N; ++j)
+      if (held[j]) free_a.col(static_cast<Eigen::Index>(j)).setZero();
+    const Eigen::VectorXd b = Eigen::VectorXd::Ones(rows) - a * base;
+    Eigen::VectorXd w = Eigen::VectorXd::Ones(rows);
+    for (int round = 0; round < irls_rounds; ++round) {
+      const Eigen::VectorXd sw = w.cwiseSqrt();
+      c = base + nnls(sw.asDiagonal() * free_a, sw.cwiseProduct(b));
+      const Eigen::VectorXd r = a * c - Eigen::VectorXd::Ones(rows);
+      for (Eigen::Index i = 0; i < rows; ++i) w(i) = 1.0 / std::max(std::abs(r(i)), irls_floor);
+    }
+    bool again = false;
+    for (std::size_t j = 0; j < N; ++j)
+      if (!held[j] && c(static_cast<Eigen::Index>(j)) > upper[j]) held[j] = again = true;
+    if (!again) break;
+  }
+  std::array<double, N> out{};
+  for (std::size_t j = 0; j < N; ++j) out[j] = c(static_cast<Eigen::Index>(j));
+  return out;
+}
+
+// Bounds of the terms: inverse efficiencies of roofline parts from 1 to max_inverse_efficiency
+// (efficiencies of 100% down to 10%, the floor below which a run counts as an artefact);
+// times, counts and the collectives' scale (which overlap can hide) from 0.
+constexpr double max_inverse_efficiency = artefact_ratio;
+constexpr double inf = std::numeric_limits<double>::infinity();
+constexpr double e_max = max_inverse_efficiency;
+constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1};
+constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max};
+constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0};
+constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf};
+
+double decode_step(const TermSet& s, const PreparedRun& r) {
+  double t = 0;
+  for (int j = 0; j < tpot_terms - 1; ++j) t += s.tpot[static_cast<std::size_t>(j)] * r.x_tpot[static_cast<std::size_t>(j)];
+  return t;
+}
+
+std::array<double, ttft_terms> ttft_features(const PreparedRun& r, double itl) {
+  auto x = r.x_ttft;
+  x[ttft_terms - 2] *= itl;
+  x[ttft_terms - 1] *= itl;
+  return x;
+}
+
+TermSet fit_one(const std::vector<PreparedRun>& runs, const std::vector<std::size_t>& idx, const std::string& engine,
+                const std::string& generation) {
+  TermSet s;
+  s.engine = engine;
+  s.generation = generation;
+  s.rows = static_cast<int>(idx.size());
+  std::set<std::string> deps;
+  std::vector<std::array<double, tpot_terms>> xt;
+  std::vector<double> yt;
+  for (auto i : idx) {
+    deps.insert(runs[i].deployment);
+    xt.push_back(runs[i].x_tpot);
+    yt.push_back(runs[i].tpot_s);
+  }
+  s.deployments = static_cast<int>(deps.size());
+  s.tpot = fit_relative(xt, yt, tpot_lower, tpot_upper);
+  std::vector<std::array<double, ttft_terms>> xf;
+  std::vector<double> yf;
+  for (auto i : idx) {
+    xf.push_back(ttft_features(runs[i], decode_step(s, runs[i])));
+    yf.push_back(runs[i].ttft_s);
+  }
+  s.ttft = fit_relative(xf, yf, ttft_lower, ttft_upper);
+  return s;
+}
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const auto hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+}  // namespace engine_fit_detail
+
+std::string gpu_generation(const std::string& gpu_id) {
+  static const std::set<std::string> hopper = {"h100-sxm", "h100-pcie", "h200", "gh200", "h20"};
+  static const std::set<std::string> blackwell = {"b200", "b300", "gb200", "gb300", "rtx-pro-6000"};
+  if (hopper.count(gpu_id)) return "hopper";
+  if (blackwell.count(gpu_id)) return "blackwell";
+  return {};
+}
+
+std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<MeasuredRun>& runs) {
+  using namespace engine_fit_detail;
+  std::vector<PreparedRun> out;
+  out.reserve(runs.size());
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const MeasuredRun& m = runs[i];
+    PreparedRun p;
+    p.index = i;
+    p.isl = m.isl;
+    p.osl = m.osl;
+    p.concurrency = m.concurrency;
+    p.ttft_s = m.ttft_ms / 1e3;
+    p.tpot_s = m.tpot_ms / 1e3;
+    const int dp = std::max(m.dp, 1);
+    p.deployment = fmt::format("{}|{}|{}|{}|{}|tp{} pp{} dp{} moe_tp{} moe_ep{}", m.model_path, m.system, m.engine,
+                               m.version, m.precision, m.tp, m.pp, dp, m.moe_tp, m.moe_ep);
+    const auto engine = parse_engine(lower(m.engine));
+    if (engine) p.engine = to_string(*engine);
+    auto finish = [&](const char* kind, std::string why) {
+      p.excluded_kind = kind;
+      p.excluded = std::move(why);
+      out.push_back(std::move(p));
+    };
+    if (!m.mode.empty() && m.mode != "agg") {
+      finish("disagg", fmt::format("mode {} (separate prefill and decode pools)", m.mode));
+      continue;
+    }
+    if (!(m.ttft_ms > 0) || !(m.tpot_ms > 0) || !(m.isl >= 1) || !(m.osl >= 2) || !(m.concurrency >= 1)) {
+      finish("incomplete", "TTFT, TPOT, lengths (output of at least 2 tokens) or concurrency missing");
+      continue;
+    }
+    if (!engine) {
+      finish("engine", fmt::format("engine '{}' is not {}", m.engine, engine_names));
+      continue;
+    }
+    const ModelArch* model = find_model(cat, m.model_path);
+    if (!model) {
+      finish("model", fmt::format("model {} is not in the catalog", m.model_path));
+      continue;
+    }
+    p.model_id = model->id;
+    p.gpu_id = gpu_id(cat, m.system);
+    if (p.gpu_id.empty()) {
+      finish("gpu", fmt::format("GPU system {} is not in the catalog", m.system));
+      continue;
+    }
+    p.generation = gpu_generation(p.gpu_id);
+    p.precision_id = precision_id(cat, m.precision, m.model_path);
+    if (p.precision_id.empty()) {
+      finish("precision", fmt::format("precision {} is not in the catalog", m.precision));
+      continue;
+    }
+    p.cls = model->attention == AttentionKind::mla ? ModelClass::mla
+            : model->is_moe()                      ? ModelClass::moe
+                                                   : ModelClass::dense;
+    if (m.pp > 1) {
+      finish("layout", fmt::format("pipeline parallel (pp {}) has no term", m.pp));
+      continue;
+    }
+    // GPUs per replica: tp x attention dp, which must be moe_tp x moe_ep where a MoE run gives
+    // them (a run where the two differ does not say how many GPUs it ran on). The layout:
+    // attention dp > 1 is dep (tp 1, experts moe_tp x moe_ep); else moe_ep > 1 is ep (experts
+    // sliced over moe_tp, split over moe_ep groups); else tp. A tp run whose GPUs do not divide
+    // the attention heads (TRT-LLM's MLA rows at tp 12..52 on an NVL72) cannot be a head split:
+    // it reads as attention data parallel with every expert sliced over the replica (dep,
+    // moe_tp = GPUs).
+    const int g = m.tp * dp;
+    p.gpus = g;
+    if (model->is_moe() && m.moe_tp > 0 && m.moe_ep > 0 && m.moe_tp * m.moe_ep != g) {
+      finish("layout", fmt::format("tp {} x attention dp {} is not moe_tp {} x moe_ep {} (GPUs per replica unknown)",
+                                   m.tp, dp, m.moe_tp, m.moe_ep));
+      continue;
+    }
+    if (g < 1 || g > max_replica_gpus) {
+      finish("gpus", fmt::format("a replica of {} GPUs (the model places 1 to {})", g, max_replica_gpus));
+      continue;
+    }
+    if (model->is_moe() && g > 1) {
+      const int moe_tp = std::max(m.moe_tp, 1), moe_ep = std::max(m.moe_ep, 1);
+      if (dp > 1 && m.tp == 1) {
+        p.layout = Parallel::dep;
+        p.moe_tp = moe_tp;
+      } else if (dp == 1 && moe_ep > 1) {
+        p.layout = Parallel::ep;
+        p.moe_tp = moe_tp;
+      } else if (dp == 1 && moe_ep == 1) {
+        p.layout = Parallel::tp;
+        if (model->heads % g != 0) {
+          p.layout = Parallel::dep;
+          p.moe_tp = g;
+        }
+      } else {
+        finish("layout", fmt::format("layout tp {} x attention dp {} with experts moe_tp {} x moe_ep {} has no term", m.tp, dp,
+                           m.moe_tp, m.moe_ep));
+        continue;
+      }
+    } else if (dp > 1) {
+      finish("layout", fmt::format("data-parallel attention (dp {}) on a dense model has no term", dp));
+      continue;
+    }
+    const std::string key = fmt::format("{}|{}|{}|{}", p.deployment, m.isl, m.osl, m.concurrency);
+    if (const auto it = seen.find(key); it != seen.end()) {
+      finish("duplicate", fmt::format("duplicate of the run on line {}", runs[it->second].line));
+      continue;
+    }
+    // The same measurement filed under two model names (DeepSeek-V3 and R1 share an
+    // architecture): same system, engine, precision, layout, load and measured figures.
+    const std::string same = fmt::format("{}|{}|{}|{}|tp{} dp{} {} {}|{}|{}|{}|{}|{}", m.system, m.engine, m.version,
+                                         m.precision, m.tp, dp, m.moe_tp, m.moe_ep, m.isl, m.osl, m.concurrency,
+                                         m.ttft_ms, m.tpot_ms);
+    if (const auto it = seen.find(same); it != seen.end()) {
+      finish("duplicate", fmt::format("same measurement as the run on line {} (another model name)", runs[it->second].line));
+      continue;
+    }
+    seen.emplace(key, i);
+    seen.emplace(same, i);
+    const Precision* w = cat.find_precision(p.precision_id);
+    const Precision* kv = cat.find_precision(w->default_kv);
+    if (!kv) kv = w;
+    const GpuSpec& gpu = *cat.find_gpu(p.gpu_id);
+    const PerfModel pm(*model, gpu, *w, *kv, g, cat.efficiency, p.layout, p.moe_tp);
+    const double ctx = m.isl + m.osl;
+    if (auto why = deployment_problem(pm, ctx); !why.empty()) {
+      finish("deployment", why);
+      continue;
+    }
+    const double seqs = std::floor(pm.memory(ctx).kv_tokens / ctx);
+    if (m.concurrency > seqs) {
+      finish("kv-capacity", fmt::format("concurrency {} beyond the {} sequences of {} tokens the KV cache holds (catalog memory plan)",
+                         m.concurrency, seqs, ctx));
+      continue;
+    }
+    // Features: the roofline's parts at spec rates (efficiencies 1, no fixed costs).
+    GpuSpec unit_gpu = gpu;
+    unit_gpu.e_bw.reset();
+    unit_gpu.e_fl_16.reset();
+    unit_gpu.e_fl_8.reset();
+    Efficiency unit = cat.efficiency;
+    unit.e_bw.value = unit.e_fl_16.value = unit.e_fl_8.value = unit.link_efficiency.value = 1;
+    unit.step_overhead_ms.value = unit.layer_overhead_us.value = 0;
+    const PerfModel pu(*model, unit_gpu, *w, *kv, g, unit, p.layout, p.moe_tp);
+    const double c = m.concurrency;
+    const StepTime st = pu.decode_step(c, m.isl + m.osl / 2.0);
+    const double rank_seqs = p.layout == Parallel::dep ? std::max(c / g, 1.0) : c;
+    const double pre_work = pu.prefill_work(m.isl);
+    const bool mla = model->attention == AttentionKind::mla;
+    // The routed experts' share of the weight GEMMs: the step less that of the same model
+    // without its routed experts; and the expert GEMMs one GPU runs (experts touched per MoE
+    // layer, split over the GPUs under ep and dep).
+    double expert_lin = 0, expert_gemms = 0;
+    if (model->is_moe()) {
+      ModelArch dense = *model;
+      dense.params_total -= routed_expert_params(*model);
+      dense.params_active -= active_routed_params(*model);
+      dense.experts = dense.top_k = 0;
+      const PerfModel pd(dense, unit_gpu, *w, *kv, g, unit, p.layout, p.moe_tp);
+      expert_lin = std::max(0.0, st.linear - pd.decode_step(c, m.isl + m.osl / 2.0).linear);
+      expert_gemms = model->moe_layers() * model->experts * experts_touched_share(*model, c) /
+                     (p.layout == Parallel::tp ? 1.0 : pu.moe_ep());
+    }
+    p.x_tpot = {1.0,
+                static_cast<double>(model->layers),
+                rank_seqs,
+                st.linear - expert_lin,
+                expert_lin,
+                expert_gemms,
+                mla ? 0.0 : st.attention,
+                mla ? st.attention : 0.0,
+                st.comm,
+                c / decode_steps(m.osl) * pre_work};
+    const StepTime own = pu.prefill(m.isl);
+    p.x_ttft = {1.0,
+                static_cast<double>(model->layers),
+                own.linear + own.comm,
+                mla ? 0.0 : own.attention,
+                mla ? own.attention : 0.0,
+                (c - 1) * pre_work,
+                (c - 1) * m.isl / chunk_tokens,
+                std::ceil(m.isl / chunk_tokens)};
+    // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
+    const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];
+    const double spec_ttft = own.total + (c - 1) * pre_work;
+    if (p.ttft_s > artefact_ratio * spec_ttft || p.tpot_s > artefact_ratio * spec_tpot) {
+      finish("artefact", fmt::format("TTFT {:.0f} ms or TPOT {:.1f} ms beyond {:g}x the spec roofline of the same "
+                                     "closed loop ({:.0f} ms, {:.2f} ms)",
+                                     m.ttft_ms, m.tpot_ms, artefact_ratio, spec_ttft * 1e3, spec_tpot * 1e3));
+      continue;
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<TermSet> fit_terms(const std::vector<PreparedRun>& runs, const std::vector<std::size_t>& use) {
+  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> groups;
+  for (auto i : use) {
+    const auto& r = runs[i];
+    if (!r.excluded.empty()) continue;
+    groups[{r.engine, r.generation}].push_back(i);
+    groups[{r.engine, "all"}].push_back(i);
+  }
+  std::vector<TermSet> sets;
+  for (const auto& [key, idx] : groups) {
+    std::set<std::string> deps;
+    for (auto i : idx) deps.insert(runs[i].deployment);
+    if (static_cast<int>(deps.size()) < min_deployments || idx.size() < static_cast<std::size_t>(tpot_terms + ttft_terms))
+      continue;
+    sets.push_back(engine_fit_detail::fit_one(runs, idx, key.first, key.second));
+  }
+  return sets;
+}
+
+const TermSet* find_terms(const std::vector<TermSet>& sets, const std::string& engine, const std::string& generation) {
+  const TermSet* fallback = nullptr;
+  for (const auto& s : sets) {
+    if (s.engine != engine) continue;
+    if (s.generation == generation) return &s;
+    if (s.generation == "all") fallback = &s;
+  }
+  return fallback;
+}
+
+std::optional<Prediction> predict(const std::vector<TermSet>& sets, const PreparedRun& run) {
+  if (!run.excluded.empty()) return std::nullopt;
+  const TermSet* s = find_terms(sets, run.engine, run.generation);
+  if (!s) return std::nullopt;
+  Prediction p;
+  p.set = s;
+  p.itl_s = engine_fit_detail::decode_step(*s, run);
+  p.tpot_s = p.itl_s + s->tpot[tpot_terms - 1] * run.x_tpot[tpot_terms - 1];
+  const auto x = engine_fit_detail::ttft_features(run, p.itl_s);
+  for (int j = 0; j < ttft_terms; ++j) p.ttft_s += s->ttft[static_cast<std::size_t>(j)] * x[static_cast<std::size_t>(j)];
+  return p;
+}
+
+std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds) {
+  std::set<std::string> deps;
+  for (const auto& r : runs)
+    if (r.excluded.empty()) deps.insert(r.deployment);
+  std::map<std::string, int> fold;
+  int k = 0;
+  for (const auto& d : deps) fold[d] = k++ % folds;
+  std::vector<std::optional<Prediction>> out(runs.size());
+  for (int f = 0; f < folds; ++f) {
+    std::vector<std::size_t> train;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      if (runs[i].excluded.empty() && fold[runs[i].deployment] != f) train.push_back(i);
+    const auto sets = fit_terms(runs, train);
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      if (runs[i].excluded.empty() && fold[runs[i].deployment] == f) {
+        out[i] = predict(sets, runs[i]);
+        if (out[i]) out[i]->set = nullptr;  // the fold's sets go out of scope
+      }
+  }
+  return out;
+}
+
+ErrorSummary summarise(const std::vector<std::pair<double, double>>& tpot_pred_meas,
+                       const std::vector<std::pair<double, double>>& ttft_pred_meas) {
+  auto errors = [](const std::vector<std::pair<double, double>>& v) {
+    std::vector<double> e;
+    for (const auto& [p, m] : v) e.push_back(std::abs(p / m - 1.0) * 100.0);
+    return e;
+  };
+  const auto et = errors(tpot_pred_meas), ef = errors(ttft_pred_meas);
+  ErrorSummary s;
+  s.rows = static_cast<int>(tpot_pred_meas.size());
+  s.tpot_median = engine_fit_detail::quantile(et, 0.5);
+  s.tpot_p90 = engine_fit_detail::quantile(et, 0.9);
+  s.ttft_median = engine_fit_detail::quantile(ef, 0.5);
+  s.ttft_p90 = engine_fit_detail::quantile(ef, 0.9);
+  return s;
+}
+
+void attach_cv_errors(std::vector<TermSet>& sets, const std::vector<PreparedRun>& runs,
+                      const std::vector<std::optional<Prediction>>& cv) {
+  for (auto& s : sets) {
+    std::vector<std::pair<double, double>> t, f;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (!cv[i] || runs[i].engine != s.engine) continue;
+      // A generation's set: the runs it predicts; the engine's "all" set: every run of the engine.
+      if (s.generation != "all" && find_terms(sets, runs[i].engine, runs[i].generation) != &s) continue;
+      t.emplace_back(cv[i]->tpot_s, runs[i].tpot_s);
+      f.emplace_back(cv[i]->ttft_s, runs[i].ttft_s);
+    }
+    const auto sum = summarise(t, f);
+    s.cv_tpot_median = sum.tpot_median;
+    s.cv_ttft_median = sum.ttft_median;
+  }
+}
+
+EngineTerms fit_engine_terms(const Catalog& cat, const std::vector<MeasuredRun>& runs, const std::string& data,
+                             const std::string& sha256, const std::string& origin, std::vector<PreparedRun>* prepared,
+                             std::vector<std::optional<Prediction>>* cv_out) {
+  EngineTerms t;
+  t.data = data;
+  t.data_sha256 = sha256;
+  t.origin = origin;
+  t.runs = static_cast<int>(runs.size());
+  const auto prep = prepare_runs(cat, runs);
+  const auto cv = cross_validate(prep);
+  std::vector<std::size_t> all;
+  std::vector<std::pair<double, double>> tp, tf;
+  for (std::size_t i = 0; i < prep.size(); ++i) {
+    if (!prep[i].excluded.empty()) continue;
+    ++t.used;
+    all.push_back(i);
+    if (!cv[i]) continue;
+    ++t.predicted;
+    tp.emplace_back(cv[i]->tpot_s, prep[i].tpot_s);
+    tf.emplace_back(cv[i]->ttft_s, prep[i].ttft_s);
+  }
+  t.cv = summarise(tp, tf);
+  t.sets = fit_terms(prep, all);
+  attach_cv_errors(t.sets, prep, cv);
+  if (prepared) *prepared = prep;
+  if (cv_out) *cv_out = cv;
+  return t;
+}
+
+std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vector<TermSet>& sets, Engine engine,
+                                              const std::string& model, const std::string& gpu,
+                                              const std::string& precision, int gpus, Parallel layout, double input,
+                                              double output, double concurrency, std::string* why, int moe_tp) {
+  MeasuredRun m;
+  m.engine = to_string(engine);
+  m.model_path = model;
+  m.system = gpu;
+  m.precision = precision;
+  m.mode = "agg";
+  m.isl = input;
+  m.osl = output;
+  m.concurrency = concurrency;
+  m.tp = layout == Parallel::dep ? 1 : gpus;
+  m.dp = layout == Parallel::dep ? gpus : 1;
+  m.moe_tp = layout == Parallel::tp ? gpus : moe_tp;
+  m.moe_ep = layout == Parallel::tp ? 1 : std::max(gpus / std::max(moe_tp, 1), 1);
+  // Nothing measured: figures far below any artefact bound.
+  m.ttft_ms = m.tpot_ms = 1e-12;
+  const auto prep = prepare_runs(cat, {m});
+  const PreparedRun& r = prep.front();
+  if (!r.excluded.empty()) {
+    if (why) *why = r.excluded;
+    return std::nullopt;
+  }
+  if (r.layout != layout) {  // a tp split the heads do not allow, which the runs read as dep
+    if (why) *why = fmt::format("layout {} on {} GPUs is not one the measured runs map to", to_string(layout), gpus);
+    return std::nullopt;
+  }
+  auto p = predict(sets, r);
+  if (!p && why) *why = fmt::format("no engine terms for {} on {} GPUs", r.engine, r.generation.empty() ? gpu : r.generation);
+  return p;
+}
+
+std::optional<Prediction> roofline_closed_loop(const Catalog& cat, const PreparedRun& r) {
+  if (!r.excluded.empty()) return std::nullopt;
+  PerfRunRequest q;
+  q.model = r.model_id;
+  q.gpu = r.gpu_id;
+  q.precision = r.precision_id;
+  q.tp = r.gpus;
+  q.parallel = r.layout;
+  q.moe_tp = r.moe_tp;
+  q.input_tokens = r.isl;
+  q.output_tokens = r.osl;
+  q.mode = PerfRunMode::concurrency;
+  q.concurrency = static_cast<int>(r.concurrency);
+  try {
+    const auto res = run_perf(cat, q);
+    if (!res.fits || !res.tpot_ms || !res.ttft_ms || !res.itl_ms) return std::nullopt;
+    Prediction p;
+    p.tpot_s = *res.tpot_ms / 1e3;
+    p.ttft_s = *res.ttft_ms / 1e3;
+    p.itl_s = *res.itl_ms / 1e3;
+    return p;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+ThroughputSpread roofline_throughput_spread(const Catalog& cat, const std::vector<PreparedRun>& runs, ModelClass cls) {
+  std::vector<double> ratio;
+  for (const auto& r : runs) {
+    if (!r.excluded.empty() || r.cls != cls || !is_tp_degree(r.gpus)) continue;
+    if (const auto p = roofline_closed_loop(cat, r)) ratio.push_back(p->tpot_s / r.tpot_s);
+  }
+  ThroughputSpread s;
+  s.rows = static_cast<int>(ratio.size());
+  if (ratio.empty()) return s;
+  s.p10 = engine_fit_detail::quantile(ratio, 0.1);
+  s.p90 = engine_fit_detail::quantile(ratio, 0.9);
+  return s;
+}
+
+}  // namespace plan::perf

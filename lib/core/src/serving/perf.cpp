@@ -1,0 +1,838 @@
+#include "plan/core/serving/perf.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <limits>
+
+#include "plan/core/serving/queueing.hpp"
+#include "plan/core/base/units.hpp"
+
+namespace plan::perf {
+namespace {
+
+// Activations exchanged by the all-reduces are 16-bit in every engine we model.
+constexpr double activation_bytes = 2.0;
+// The quantiles a FleetLatency reports.
+constexpr double p50 = 0.50, p95 = 0.95, p99 = 0.99;
+// Upper end of the replica search; a fleet beyond this is reported as infeasible.
+constexpr int max_replicas = 1'000'000;
+
+double embedding_params(const ModelArch& m) {
+  // The input embedding is a gather of B rows, not a streamed matrix; with tied
+  // embeddings the same table is the output projection and is streamed as such.
+  return m.tied_embeddings ? 0.0 : static_cast<double>(m.vocab) * m.hidden;
+}
+
+double attention_width(const ModelArch& m) { return static_cast<double>(m.heads) * m.head_dim; }
+
+// A step from its parts. Weight GEMMs and attention are separate kernels, each bounded by
+// its own roofline (the larger of its memory and compute times); `share` is the part of the
+// weight GEMMs, all-reduces and fixed cost that falls to this request (batched prefill).
+StepTime compose(double lin_mem, double lin_fl, double att_mem, double att_fl, double comm, double fixed,
+                 double share = 1.0) {
+  StepTime s;
+  const bool lin_memory = lin_mem >= lin_fl, att_memory = att_mem >= att_fl;
+  s.linear = (lin_memory ? lin_mem : lin_fl) * share;
+  s.attention = att_memory ? att_mem : att_fl;
+  s.memory = (lin_memory ? s.linear : 0) + (att_memory ? s.attention : 0);
+  s.compute = (lin_memory ? 0 : s.linear) + (att_memory ? 0 : s.attention);
+  s.comm = comm;
+  s.fixed = fixed;
+  s.total = s.linear + s.attention + s.comm + s.fixed;
+  return s;
+}
+
+}  // namespace
+
+bool is_tp_degree(int g) { return std::find(std::begin(tp_degrees), std::end(tp_degrees), g) != std::end(tp_degrees); }
+
+std::vector<int> replica_gpu_counts(const GpuSpec& gpu) {
+  std::vector<int> out;
+  for (int g = 1; g <= std::min(gpu.scaleup_gpus, max_replica_gpus); g *= 2) out.push_back(g);
+  if (out.empty() || out.back() != gpu.scaleup_gpus) out.push_back(std::min(gpu.scaleup_gpus, max_replica_gpus));
+  return out;
+}
+
+double link_bytes_per_s(const GpuSpec& gpu, int g) {
+  const double gb = g > gpu.scaleup_gpus && gpu.scaleout_gb_per_s ? *gpu.scaleout_gb_per_s : gpu.interconnect_gb_per_s;
+  return gb * bytes_per_gb;
+}
+
+bool gpu_has_format(const GpuSpec& gpu, const std::string& compute) {
+  if (compute == "fp8") return gpu.fp8_tflops.has_value();
+  if (compute == "int8") return gpu.int8_tops.has_value();
+  if (compute == "fp4") return gpu.fp4_tflops.has_value();
+  if (compute == "fp6") return gpu.fp6_tflops.has_value();
+  return true;
+}
+
+bool gemm_below_16bit(const GpuSpec& gpu, const Precision& weights) {
+  return weights.compute != "bf16" && gpu_has_format(gpu, weights.compute);
+}
+
+double gemm_efficiency(const GpuSpec& gpu, const Precision& weights, const Efficiency& eff) {
+  return gemm_below_16bit(gpu, weights) ? gpu.e_fl_8.value_or(eff.e_fl_8.value)
+                                        : gpu.e_fl_16.value_or(eff.e_fl_16.value);
+}
+
+double fixed_step_seconds(const ModelArch& m, const Efficiency& eff) {
+  return eff.step_overhead_ms.value / 1e3 + m.layers * eff.layer_overhead_us.value / 1e6;
+}
+
+double routed_expert_params(const ModelArch& m) {
+  return m.is_moe() ? static_cast<double>(m.moe_layers()) * m.experts * 3.0 * m.hidden * m.expert_ffn() : 0.0;
+}
+
+double active_routed_params(const ModelArch& m) {
+  return m.is_moe() ? static_cast<double>(m.moe_layers()) * m.top_k * 3.0 * m.hidden * m.expert_ffn() : 0.0;
+}
+
+namespace {
+// Bytes per weight outside the routed experts.
+double non_expert_bytes(const ModelArch& m, const Precision& w) {
+  return m.is_moe() && w.non_expert_bytes ? *w.non_expert_bytes : w.bytes;
+}
+}  // namespace
+
+double weights_bytes(const ModelArch& m, const Precision& w) {
+  const double routed = routed_expert_params(m);
+  return routed * w.bytes + (m.params_total - routed) * non_expert_bytes(m, w) + m.params_mtp * w.bytes;
+}
+
+double kv_elements_per_token_per_layer(const ModelArch& m) {
+  const double index_key = m.is_sparse_attention() ? m.index_head_dim : 0.0;
+  if (m.attention == AttentionKind::mla) return static_cast<double>(m.kv_lora_rank) + m.qk_rope_head_dim + index_key;
+  return 2.0 * m.kv_heads * m.head_dim + index_key;
+}
+
+double kv_bytes_per_token(const ModelArch& m, const Precision& kv) {
+  return m.attention_layers() * kv_elements_per_token_per_layer(m) * kv.bytes;
+}
+
+double linear_state_elements_per_layer(const ModelArch& m) {
+  if (m.linear_layers <= 0) return 0.0;
+  const double recurrent = static_cast<double>(m.linear_value_heads) * m.linear_key_head_dim * m.linear_value_head_dim;
+  const double conv_channels = 2.0 * m.linear_key_heads * m.linear_key_head_dim +
+                               static_cast<double>(m.linear_value_heads) * m.linear_value_head_dim;
+  return recurrent + std::max(m.linear_conv_kernel - 1, 0) * conv_channels;
+}
+
+double linear_state_bytes_per_sequence(const ModelArch& m) {
+  return m.linear_layers * linear_state_elements_per_layer(m) * linear_state_bytes;
+}
+
+namespace {
+// Token-layers of KV a sequence of `context` tokens keeps: every token in a global layer,
+// at most the window in a sliding-window layer.
+double kv_token_layers(const ModelArch& m, double context) {
+  const double local = m.sliding_window > 0 ? std::min(context, static_cast<double>(m.sliding_window)) : context;
+  return m.global_layers() * context + m.local_layers * local;
+}
+
+// (query, key) pairs a causal prefill of n tokens attends to, summed over layers: n^2 / 2 in
+// a global layer; in a sliding-window layer of window w, n^2 / 2 up to w, then w per token.
+double prefill_pairs(const ModelArch& m, double n) {
+  const double w = m.sliding_window;
+  const double local = (m.sliding_window <= 0 || n <= w) ? n * n / 2.0 : w * w / 2.0 + (n - w) * w;
+  return m.global_layers() * n * n / 2.0 + m.local_layers * local;
+}
+}  // namespace
+
+double kv_bytes_per_sequence(const ModelArch& m, const Precision& kv, double context) {
+  return kv_token_layers(m, context) * kv_elements_per_token_per_layer(m) * kv.bytes +
+         linear_state_bytes_per_sequence(m);
+}
+
+double kv_share_per_gpu(const ModelArch& m, int g, Parallel layout) {
+  g = std::max(g, 1);
+  if (layout == Parallel::dep) return 1.0 / g;
+  if (m.attention == AttentionKind::mla) return 1.0;
+  return std::ceil(static_cast<double>(m.kv_heads) / g) / m.kv_heads;
+}
+
+double linear_state_share_per_gpu(const ModelArch& m, int g, Parallel layout) {
+  g = std::max(g, 1);
+  if (layout == Parallel::dep) return 1.0 / g;
+  if (m.linear_value_heads <= 0) return 1.0;
+  return std::ceil(static_cast<double>(m.linear_value_heads) / g) / m.linear_value_heads;
+}
+
+double kv_bytes_per_token_per_gpu(const ModelArch& m, const Precision& kv, int g, Parallel layout) {
+  return kv_bytes_per_token(m, kv) * kv_share_per_gpu(m, g, layout);
+}
+
+double experts_touched_share(const ModelArch& m, double tokens) {
+  if (!m.is_moe() || m.top_k >= m.experts) return 1.0;
+  if (tokens <= 0) return 0.0;
+  const double miss = 1.0 - static_cast<double>(m.top_k) / m.experts;
+  return 1.0 - std::pow(miss, tokens);
+}
+
+double expert_imbalance(const ModelArch& m, int g, double tokens) {
+  if (!m.is_moe() || g <= 1 || tokens <= 0) return 1.0;
+  const double assignments = tokens * m.top_k;
+  return std::min(static_cast<double>(g), 1.0 + std::sqrt(2.0 * g * std::log(static_cast<double>(g)) / assignments));
+}
+
+PerfModel::PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
+                     const Efficiency& eff, Parallel layout, int moe_tp)
+    : model_(&model), gpu_(&gpu), weights_(&weights), kv_(&kv), tp_(tp), eff_(&eff), layout_(layout),
+      moe_tp_(std::max(moe_tp, 1)) {
+  if (tp < 1 || tp > max_replica_gpus)
+    throw Error(fmt::format("GPU count {} per replica is not supported (expected 1 to {})", tp, max_replica_gpus));
+  bw_ = gpu.hbm_gb_per_s * bytes_per_gb * gpu.e_bw.value_or(eff.e_bw.value);
+  // GEMMs run in the weights' compute format when the GPU has tensor cores for it;
+  // otherwise (e.g. FP8 weights on an A100, MXFP4 on an H100) weights are dequantised and
+  // multiplied in 16 bit.
+  double tflops = gpu.bf16_tflops;
+  if (gemm_below_16bit(gpu, weights)) {
+    if (weights.compute == "fp8") tflops = *gpu.fp8_tflops;
+    else if (weights.compute == "int8") tflops = *gpu.int8_tops;
+    else if (weights.compute == "fp6") tflops = *gpu.fp6_tflops;
+    else tflops = *gpu.fp4_tflops;
+  }
+  fl_lin_ = tflops * 1e12 * gemm_efficiency(gpu, weights, eff);
+  // Attention (QK^T, softmax, AV) runs in 16 bit in the engines modelled.
+  fl_attn_ = gpu.bf16_tflops * 1e12 * gpu.e_fl_16.value_or(eff.e_fl_16.value);
+}
+
+MemoryPlan PerfModel::memory(double context_tokens) const {
+  MemoryPlan mp;
+  const ModelArch& m = *model_;
+  const double g = tp_;
+  mp.usable_bytes = gpu_->memory_gib * bytes_per_gib * eff_->mem_utilization.value;
+  // Tensor-parallel attention slices every weight over the GPUs (experts sliced or split
+  // whole); data-parallel attention keeps a full copy of everything but the routed experts.
+  // Routed experts split whole (ep, dep) over moe_ep groups put ceil(experts / moe_ep) of them
+  // on the busiest group, each sliced over its moe_tp GPUs (1 / g of them when g divides the
+  // experts, as on every 2-, 4- or 8-GPU replica of the catalog's models).
+  const double routed = routed_expert_params(m) * weights_->bytes;
+  const double rest = weights_bytes(m, *weights_) - routed;
+  const double routed_share = layout_ != Parallel::tp && m.is_moe()
+                                  ? std::ceil(static_cast<double>(m.experts) / moe_ep()) / m.experts / moe_tp_
+                                  : 1.0 / g;
+  mp.weights_bytes = layout_ == Parallel::dep ? rest + routed * routed_share : rest / g + routed * routed_share;
+  mp.overhead_bytes = eff_->overhead_gib_per_gpu.value * bytes_per_gib;
+  mp.kv_budget_bytes = mp.usable_bytes - mp.weights_bytes - mp.overhead_bytes;
+  // Mean bytes per token of a request of this context on one GPU (sliding-window layers
+  // hold at most their window).
+  const double ctx = std::max(context_tokens, 1.0);
+  const double state = linear_state_bytes_per_sequence(m);
+  mp.kv_bytes_per_token = ((kv_bytes_per_sequence(m, *kv_, ctx) - state) * kv_share_per_gpu(m, tp_, layout_) +
+                           state * linear_state_share_per_gpu(m, tp_, layout_)) /
+                          ctx;
+  mp.kv_tokens = mp.kv_budget_bytes > 0 ? std::floor(mp.kv_budget_bytes / mp.kv_bytes_per_token) : 0;
+  const double need_tokens = ctx;
+  if (mp.kv_budget_bytes <= 0) {
+    mp.reason = fmt::format("weights need {:.1f} GiB per GPU at {} GPUs ({}) plus {:.1f} GiB overhead, above the "
+                            "{:.1f} GiB usable on one {} ({:.0f} GiB x {:.2f})",
+                            mp.weights_bytes / bytes_per_gib, tp_, to_string(layout_),
+                            mp.overhead_bytes / bytes_per_gib, mp.usable_bytes / bytes_per_gib, gpu_->id,
+                            gpu_->memory_gib, eff_->mem_utilization.value);
+  } else if (mp.kv_tokens < need_tokens) {
+    mp.reason = fmt::format("the KV cache left after the weights holds {:.0f} tokens per replica at {} GPUs ({}), "
+                            "fewer than one request's {:.0f}",
+                            mp.kv_tokens, tp_, to_string(layout_), need_tokens);
+  } else {
+    mp.fits = true;
+  }
+  return mp;
+}
+
+int PerfModel::max_sequences(double context_tokens) const {
+  const MemoryPlan mp = memory(context_tokens);
+  if (!mp.fits) return 0;
+  const double seqs = std::floor(mp.kv_tokens / std::max(context_tokens, 1.0));
+  if (!(seqs >= 0)) return 0;  // NaN from a degenerate catalog entry: no room
+  return static_cast<int>(std::min(seqs, static_cast<double>(std::numeric_limits<int>::max() / 2)));
+}
+
+double PerfModel::linear_bytes_per_gpu(double tokens) const {
+  const ModelArch& m = *model_;
+  const double g = tp_;
+  const double routed = routed_expert_params(m) * weights_->bytes;
+  // The input embedding is a gather of a few rows, not a streamed matrix (with tied
+  // embeddings the one table is streamed as the output projection).
+  const double dense = weights_bytes(m, *weights_) - routed - embedding_params(m) * non_expert_bytes(m, *weights_);
+  const double share = experts_touched_share(m, tokens);
+  switch (layout_) {
+    case Parallel::tp: return (dense + routed * share) / g;
+    case Parallel::ep: return dense / g + routed / g * std::min(1.0, share * expert_imbalance(m, moe_ep(), tokens));
+    case Parallel::dep: return dense + routed / g * std::min(1.0, share * expert_imbalance(m, moe_ep(), tokens));
+  }
+  return 0;
+}
+
+double PerfModel::linear_flops_per_gpu(double tokens, double rank_tokens) const {
+  const ModelArch& m = *model_;
+  const double g = tp_;
+  // 2 FLOPs per multiply-accumulate over every weight a token passes through.
+  const double routed = 2.0 * active_routed_params(m);
+  const double dense = 2.0 * (m.params_active - embedding_params(m)) - routed;
+  switch (layout_) {
+    case Parallel::tp: return (dense + routed) * tokens / g;
+    case Parallel::ep: return dense * tokens / g + routed * tokens / g * expert_imbalance(m, moe_ep(), tokens);
+    case Parallel::dep: return dense * rank_tokens + routed * tokens / g * expert_imbalance(m, moe_ep(), tokens);
+  }
+  return 0;
+}
+
+double PerfModel::attention_pair_flops(bool decode) const {
+  const ModelArch& m = *model_;
+  if (m.attention == AttentionKind::mla) {
+    // Decode absorbs the up-projections: scores over the kv_lora_rank + rope latent, values
+    // over the kv_lora_rank latent. Prefill decompresses to qk_nope + rope keys and v_head_dim
+    // values per head (DeepSeek-V2 paper, section 2.1; vLLM and SGLang do the same).
+    if (decode) return 2.0 * m.heads * (2.0 * m.kv_lora_rank + m.qk_rope_head_dim);
+    return 2.0 * m.heads * (static_cast<double>(m.qk_nope_head_dim) + m.qk_rope_head_dim + m.v_head_dim);
+  }
+  return 4.0 * attention_width(m);
+}
+
+double PerfModel::fixed_step_s() const { return fixed_step_seconds(*model_, *eff_); }
+
+double PerfModel::comm_s(double tokens) const {
+  if (tp_ <= 1) return 0;
+  const ModelArch& m = *model_;
+  const double g = tp_;
+  const double link = link_bytes_per_s(*gpu_, tp_) * eff_->link_efficiency.value;
+  if (layout_ == Parallel::dep) {
+    // Data-parallel attention: no all-reduce. Each MoE layer sends every token's top_k
+    // copies to the GPUs holding its experts and gathers the results back (dispatch and
+    // combine all-to-alls); each GPU sends the (g-1)/g remote share of its tokens / g.
+    const double latency_s = (eff_->allreduce_base_us.value + (g - 1) * eff_->allreduce_hop_us.value) / 1e6;
+    const double message = tokens / g * m.top_k * m.hidden * activation_bytes * (g - 1) / g;
+    return 2.0 * m.moe_layers() * (latency_s + message / link);
+  }
+  // Tensor-parallel attention (tp, ep): two all-reduces per layer (after attention and after
+  // the MLP; with experts split whole, the all-reduce also combines their outputs). Ring
+  // all-reduce: latency grows with the 2(g-1) ring steps; each GPU moves 2(g-1)/g of the
+  // message.
+  const double latency_s = (eff_->allreduce_base_us.value + 2.0 * (g - 1) * eff_->allreduce_hop_us.value) / 1e6;
+  const double message = tokens * m.hidden * activation_bytes;
+  return 2.0 * m.layers * (latency_s + 2.0 * (g - 1) / g * message / link);
+}
+
+namespace {
+// Tokens on the busiest data-parallel rank when `tokens` tokens (or sequences) spread over g
+// ranks: tokens / g, and at least one while there is one.
+double rank_share(double tokens, int g) { return std::max(tokens / g, std::min(tokens, 1.0)); }
+}  // namespace
+
+StepTime PerfModel::decode_step(double batch, double context) const {
+  const ModelArch& m = *model_;
+  const double g = tp_;
+  const bool dp = layout_ == Parallel::dep;
+  const double lin_mem = linear_bytes_per_gpu(batch) / bw_;
+  const double lin_fl = linear_flops_per_gpu(batch, rank_share(batch, tp_)) / fl_lin_;
+  // Attention: each sequence reads its KV (the GPU's share of it); with data-parallel
+  // attention the busiest rank reads its own sequences whole.
+  const double seqs = dp ? rank_share(batch, tp_) : batch;
+  const double share = dp ? 1.0 : kv_share_per_gpu(m, tp_, layout_);
+  const double att_mem = seqs * kv_bytes_per_sequence(m, *kv_, context) * share / bw_;
+  const double att_fl = attention_pair_flops(true) * kv_token_layers(m, context) * (dp ? seqs : batch / g) / fl_attn_;
+  return compose(lin_mem, lin_fl, att_mem, att_fl, comm_s(batch), fixed_step_s());
+}
+
+StepTime PerfModel::prefill(double n) const {
+  const ModelArch& m = *model_;
+  const double g = tp_;
+  const bool dp = layout_ == Parallel::dep;
+  const double vh = static_cast<double>(m.vocab) * m.hidden;
+  // The output projection runs for the last position only. One prompt sits on one
+  // data-parallel rank, which runs its dense layers and attention alone.
+  const double out_proj_saved = 2.0 * vh * std::max(n - 1.0, 0.0) / (dp ? 1.0 : g);
+  const double lin_mem = linear_bytes_per_gpu(n) / bw_;
+  const double lin_fl = std::max(0.0, linear_flops_per_gpu(n, n) - out_proj_saved) / fl_lin_;
+  const double att_fl = attention_pair_flops(false) * prefill_pairs(m, n) / (dp ? 1.0 : g) / fl_attn_;
+  const double share = dp ? 1.0 : kv_share_per_gpu(m, tp_, layout_);
+  const double att_mem = kv_bytes_per_sequence(m, *kv_, n) * share / bw_;  // KV written once
+  return compose(lin_mem, lin_fl, att_mem, att_fl, comm_s(n), fixed_step_s());
+}
+
+StepTime PerfModel::prefill_work_parts(double n) const {
+  if (n <= 0) return {};
+  const ModelArch& m = *model_;
+  // A prefill step carries up to P = max(n, prefill_batch_tokens) prompt tokens: the
+  // weight GEMMs, the fixed cost and the all-reduces of P tokens are shared pro rata;
+  // attention is per prompt (spread over the GPUs: heads, or data-parallel ranks).
+  const double p = std::max(n, eff_->prefill_batch_tokens.value);
+  const double g = tp_;
+  const double lin_mem = linear_bytes_per_gpu(p) / bw_;
+  const double lin_fl = linear_flops_per_gpu(p, p / g) / fl_lin_;
+  const double share = n / p;
+  const double att_fl = attention_pair_flops(false) * prefill_pairs(m, n) / g / fl_attn_;
+  const double kv_share = layout_ == Parallel::dep ? 1.0 / g : kv_share_per_gpu(m, tp_, layout_);
+  const double att_mem = kv_bytes_per_sequence(m, *kv_, n) * kv_share / bw_;
+  return compose(lin_mem, lin_fl, att_mem, att_fl, comm_s(p) * share, fixed_step_s() * share, share);
+}
+
+std::string deployment_problem(const PerfModel& pm, double context_tokens) {
+  const ModelArch& m = pm.model();
+  const Precision& w = pm.weights();
+  if (w.native_only && !gpu_has_format(pm.gpu(), w.compute))
+    return fmt::format("{} weights need {} tensor cores, which {} does not have (Blackwell GPUs do)", w.id,
+                       w.compute, pm.gpu().id);
+  if (!w.vendor.empty() && pm.gpu().vendor != w.vendor)
+    return fmt::format("{} is a format of {} GPUs only, and {} is {} (expected a format it runs: on AMD Instinct the "
+                       "OCP MX formats mxfp4 and mxfp6)",
+                       w.id, w.vendor, pm.gpu().id,
+                       pm.gpu().vendor.empty() ? std::string("of no stated vendor") : "an " + pm.gpu().vendor + " GPU");
+  if (pm.tp() > pm.gpu().scaleup_gpus && !pm.gpu().scaleout_gb_per_s)
+    return fmt::format("{} GPUs exceed {}'s scale-up domain of {}, and the catalog gives no inter-node link for it "
+                       "(scaleout_gb_per_s)", pm.tp(), pm.gpu().id, pm.gpu().scaleup_gpus);
+  if (pm.layout() != Parallel::tp && !m.is_moe())
+    return fmt::format("layout {} splits routed experts, and {} is a dense model (expected tp)",
+                       to_string(pm.layout()), m.id);
+  if (pm.moe_tp() > 1 && pm.layout() == Parallel::tp)
+    return fmt::format("moe_tp {} slices experts within expert-parallel groups, and layout tp has none (expected ep "
+                       "or dep)", pm.moe_tp());
+  if (pm.moe_tp() > 1 && pm.tp() % pm.moe_tp() != 0)
+    return fmt::format("moe_tp {} does not divide the replica's {} GPUs (expected moe_tp x moe_ep = GPUs)",
+                       pm.moe_tp(), pm.tp());
+  if (pm.layout() != Parallel::tp && m.experts < pm.moe_ep())
+    return fmt::format("{} has {} experts, fewer than the {} GPUs layout {} splits them over", m.id, m.experts,
+                       pm.moe_ep(), to_string(pm.layout()));
+  if (pm.layout() != Parallel::dep) {
+    if (m.heads % pm.tp() != 0)
+      return fmt::format("{} has {} attention heads, which TP {} does not divide", m.id, m.heads, pm.tp());
+    if (m.attention == AttentionKind::gqa && m.kv_heads % pm.tp() != 0 && pm.tp() % m.kv_heads != 0)
+      return fmt::format("{} has {} KV heads, which neither divide nor are divided by TP {}", m.id, m.kv_heads,
+                         pm.tp());
+  }
+  if (context_tokens > m.max_context)
+    return fmt::format("requests of {:.0f} tokens exceed {}'s {:.0f}-token context", context_tokens, m.id,
+                       m.max_context);
+  MemoryPlan mp = pm.memory(context_tokens);
+  return mp.fits ? std::string() : mp.reason;
+}
+
+std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu,
+                                       const Precision& weights, const Precision& kv, double context_tokens,
+                                       int max_gpus, Parallel layout) {
+  for (int g : replica_gpu_counts(gpu)) {
+    if (g > max_gpus) break;
+    PerfModel pm(m, gpu, weights, kv, g, cat.efficiency, layout);
+    if (deployment_problem(pm, context_tokens).empty()) return g;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------
+// Serving
+
+double decode_steps(double output_tokens) { return std::max(output_tokens - 1.0, 1.0); }
+
+ServingModel::ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
+                           std::optional<double> tpot_target_s, int batch_cap, PrefixCache cache)
+    : pm_(&pm), in_(input_tokens), out_(std::max(output_tokens, 1.0)), tpot_target_(tpot_target_s) {
+  steps_ = decode_steps(out_);
+  const double ctx = in_ + out_;
+  max_batch_ = pm.max_sequences(ctx);
+  if (cache.hit_share > 0 && in_ > 0 && max_batch_ > 0) {
+    // The prefixes are held once per replica in the KV room one request leaves; what does
+    // not fit is not cached, so the hit share falls in proportion. The rest of the room holds
+    // the running sequences at their full context (a sequence's own copy of its prefix is
+    // not credited: a lower bound on the batch).
+    const double kv_tokens = pm.memory(ctx).kv_tokens;
+    const double room = std::max(0.0, kv_tokens - ctx);
+    held_ = std::min(std::max(cache.prefix_tokens, 0.0), room);
+    hit_ = cache.prefix_tokens > 0 ? cache.hit_share * held_ / cache.prefix_tokens : cache.hit_share;
+    max_batch_ = static_cast<int>(std::min(std::floor((kv_tokens - held_) / ctx), static_cast<double>(max_batch_)));
+  }
+  const int engine_cap = static_cast<int>(pm.efficiency().max_batch_seqs.value);
+  max_batch_ = std::min(max_batch_, engine_cap);
+  if (batch_cap > 0) max_batch_ = std::min(max_batch_, batch_cap);
+  t_pre_ = pm.t_pre(in_);
+  pre_work_ = pm.prefill_work(in_);
+  if (hit_ > 0) {
+    // The cached tokens are not computed again; the rest attend to the whole prompt. Batched
+    // prefill work is linear in the tokens but for attention, which is the sum over positions:
+    // work(I) - work(hI) counts exactly the positions past the cached prefix. An idle prefill
+    // pays its step's weight reads and fixed cost whatever the tokens: at least the time of a
+    // prompt of the uncached tokens alone.
+    const double cached = hit_ * in_;
+    pre_work_ = pm.prefill_work(in_) - pm.prefill_work(cached);
+    t_pre_ = std::max(pm.t_pre(in_) - pm.t_pre(cached), pm.t_pre(in_ - cached));
+  }
+  if (max_batch_ <= 0) return;
+  // Largest B whose TPOT at capacity meets the target. The TPOT a request sees at the
+  // replica's capacity, not the decode step alone, is what the target bounds, so that the
+  // capacity used for sizing, utilisation and floors keeps the target. It rises with B
+  // (t_dec and the prefill stalls both grow), so bisect.
+  int lo = 0, hi = max_batch_;
+  if (!tpot_target_) {
+    lo = max_batch_;
+  } else {
+    while (lo < hi) {
+      int mid = lo + (hi - lo + 1) / 2;
+      if (tpot_at_capacity_s(mid) <= *tpot_target_) lo = mid;
+      else hi = mid - 1;
+    }
+  }
+  batch_ = lo;
+  if (batch_ > 0) mu_ = capacity_at(batch_);
+}
+
+double ServingModel::capacity_at(int batch) const {
+  if (batch <= 0) return 0;
+  return batch / (batch * pre_work_ + steps_ * pm_->t_dec(batch, mean_context()));
+}
+
+double ServingModel::tpot_at_capacity_s(int batch) const {
+  // At rate mu(B) the replica spends mu x prefill_work(I) of each second on prefills and
+  // decodes in the rest, so TPOT = t_dec / (1 - mu x prefill_work)
+  // = t_dec x (B pw + S t_dec) / (S t_dec) = t_dec + B pw / S, what at_rate reports there.
+  return pm_->t_dec(std::max(batch, 1), mean_context()) + std::max(batch, 1) * pre_work_ / steps_;
+}
+
+Load ServingModel::at_rate(double rps) const {
+  Load l;
+  const double c = mean_context();
+  // Share of the replica's time spent on prefills; decode runs in the rest.
+  const double decode_share = 1.0 - rps * pre_work_;
+  if (batch_ <= 0 || decode_share <= 0) {
+    l.stable = false;
+    return l;
+  }
+  // TPOT, as vllm bench serve measures it, is (e2e - TTFT) / (O - 1): the S = O - 1 decode
+  // steps after the prefill's first token, each stretched by the prefills that interrupt
+  // decoding, TPOT(B) = t_dec(B) / decode_share. Little's law: B = rps x (t_pre + S x TPOT(B)).
+  // t_dec grows with B, so the fixed-point iteration rises monotonically to the solution.
+  double b = std::max(rps * (t_pre_ + steps_ * pm_->t_dec(1, c) / decode_share), 1e-9);
+  for (int i = 0; i < 50; ++i) {
+    double next = rps * (t_pre_ + steps_ * pm_->t_dec(std::max(b, 1.0), c) / decode_share);
+    if (next > batch_) {
+      next = batch_;
+    }
+    if (std::abs(next - b) <= 1e-9 * std::max(1.0, b)) {
+      b = next;
+      break;
+    }
+    b = next;
+  }
+  l.batch = b;
+  l.itl_s = pm_->t_dec(std::max(b, 1.0), c);
+  l.tpot_s = l.itl_s / decode_share;
+  l.stable = rps < mu_;
+  return l;
+}
+
+std::optional<FleetLatency> ServingModel::latency(double rps, int replicas) const {
+  if (replicas <= 0 || mu_ <= 0) return std::nullopt;
+  if (rps <= 0) {
+    FleetLatency f;
+    f.ttft_p50_ms = f.ttft_p95_ms = f.ttft_p99_ms = t_pre_ * 1e3;
+    f.tpot_ms = pm_->t_dec(1, mean_context()) * 1e3;
+    return f;
+  }
+  const double per_replica = rps / replicas;
+  Load l = at_rate(per_replica);
+  if (!l.stable) return std::nullopt;
+  // Servers: every decode slot of every replica; a slot serves one request at a time.
+  const long slots = static_cast<long>(replicas) * batch_;
+  const double mu_slot = mu_ / batch_;
+  const double pw = queueing::erlang_c(slots, rps / mu_slot);
+  FleetLatency f;
+  f.ttft_p50_ms = (queueing::wait_quantile_given(pw, slots, rps, mu_slot, p50) + t_pre_) * 1e3;
+  f.ttft_p95_ms = (queueing::wait_quantile_given(pw, slots, rps, mu_slot, p95) + t_pre_) * 1e3;
+  f.ttft_p99_ms = (queueing::wait_quantile_given(pw, slots, rps, mu_slot, p99) + t_pre_) * 1e3;
+  f.tpot_ms = l.tpot_s * 1e3;
+  if (!std::isfinite(f.ttft_p99_ms)) return std::nullopt;
+  return f;
+}
+
+bool ServingModel::meets(double rps, int n, std::optional<double> ttft_s) const {
+  auto f = latency(rps, n);
+  if (!f) return false;
+  if (ttft_s && f->ttft_p95_ms > *ttft_s * 1e3 * (1 + 1e-12)) return false;
+  if (tpot_target_ && f->tpot_ms > *tpot_target_ * 1e3 * (1 + 1e-12)) return false;
+  // Without a TTFT target, traffic is still held to a stable load: the p95 wait for a decode
+  // slot is at most the time a request holds one (B / mu, its own service time). A queue
+  // run closer to saturation has waits that grow without bound as the load nears capacity.
+  if (!ttft_s && f->ttft_p95_ms - t_pre_ * 1e3 > stable_wait_s() * 1e3 * (1 + 1e-12)) return false;
+  return true;
+}
+
+double ServingModel::stable_wait_s() const { return mu_ > 0 ? batch_ / mu_ : 0.0; }
+
+int ServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
+  if (rps <= 0) return 0;
+  if (mu_ <= 0) return -1;
+  if (ttft_s && t_pre_ > *ttft_s) return -1;  // even an idle replica is too slow
+  const double need = rps / mu_;
+  if (need >= max_replicas) return -1;
+  // Fewer than ceil(need) replicas cannot keep up. From there, grow the step geometrically
+  // until the targets are met, then bisect: latency falls as replicas are added, so this
+  // takes O(log n) evaluations.
+  int lo = std::max(0, static_cast<int>(std::ceil(need)) - 1);  // fails (or 0)
+  int hi = lo + 1;
+  int step = 1;
+  while (!meets(rps, hi, ttft_s)) {
+    if (hi >= max_replicas) return -1;
+    lo = hi;
+    step *= 2;
+    hi = std::min(max_replicas, lo + step);
+  }
+  while (hi - lo > 1) {
+    int mid = lo + (hi - lo) / 2;
+    if (meets(rps, mid, ttft_s)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+// ---------------------------------------------------------------------------------------
+// Catalog-based replica model
+
+namespace {
+
+const Precision& kv_precision_for(const Catalog& cat, const Option& o, const Precision& weights) {
+  const FleetSpec& f = *o.fleet();
+  std::string id = !f.kv_precision.empty() ? f.kv_precision : weights.kv_default();
+  const Precision* p = cat.find_precision(id);
+  if (!p)
+    throw Error(o.loc_of(f.kv_precision.empty() ? "precision" : "kv_precision"),
+                fmt::format("unknown KV precision '{}' (expected one of: {})", id, cat.precision_ids()));
+  return *p;
+}
+
+}  // namespace
+
+CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, const GpuInstance& inst,
+                                         const WorkloadMix& mix) {
+  static const FleetSpec no_fleet;
+  const FleetSpec& f = o.fleet() ? *o.fleet() : no_fleet;
+  const ModelArch* m = cat.find_model(f.model);
+  if (!m && !o.as<SelfHostedOption>()) {
+    // A managed endpoint names its model as the provider does; without a catalog entry it
+    // is not sized, but the rest of the comparison goes on.
+    spec_.provenance = ThroughputProvenance::spec;
+    spec_.provenance_source = "calib/catalog.yaml";
+    spec_.feasible = false;
+    spec_.fits = false;
+    spec_.reasons.push_back(fmt::format("model '{}' is not in calib/catalog.yaml: give tokens_per_second_per_replica "
+                                        "for this endpoint", f.model));
+    return;
+  }
+  if (!m)
+    throw Error(o.loc_of("model"), fmt::format("model '{}' is not in calib/catalog.yaml and option '{}' gives no "
+                                               "tokens_per_second_per_replica (expected one of: {})",
+                                               f.model, o.id, cat.model_ids()));
+  const Precision* w = cat.find_precision(f.precision);
+  if (!w)
+    throw Error(o.loc_of("precision"),
+                fmt::format("unknown precision '{}' (expected one of: {})", f.precision, cat.precision_ids()));
+  const Precision& kv = kv_precision_for(cat, o, *w);
+  spec_.provenance = ThroughputProvenance::spec;
+  spec_.model_class = m->attention == AttentionKind::mla ? "mla" : m->is_moe() ? "moe" : "dense";
+  // The engine the replica runs: stated, or vLLM by default, as the plan says.
+  spec_.provenance_source = fmt::format("{}: {} on {}, engine {}",
+                                        m->file.empty() ? std::string("calib/catalog.yaml") : cite(*m), m->id,
+                                        inst.gpu, describe(f.engine));
+  spec_.gpus_per_replica = f.gpus_per_replica > 0 ? f.gpus_per_replica : inst.gpu_count;
+  const GpuSpec* gpu = cat.find_gpu(inst.gpu);
+  if (!gpu) {
+    spec_.feasible = false;
+    spec_.fits = false;
+    spec_.reasons.push_back(fmt::format("GPU '{}' of instance {} is not in the catalog (expected one of: {})", inst.gpu,
+                                        inst.id, cat.gpu_ids()));
+    return;
+  }
+  // Memory fit and the context limit are checked at the longest request a workload sends
+  // (its p99 lengths where the profile gives them), not the mix's mean.
+  const double ctx = mix.fit_tokens();
+  if (mix.long_request_from_p99)
+    spec_.notes.push_back(fmt::format("memory and context checked at a request of {:.0f} tokens (input p99 + output "
+                                      "p99 of the profile's lengths)", ctx));
+  std::optional<double> tpot_s;
+  if (mix.tpot_ms) tpot_s = *mix.tpot_ms / 1e3;
+  if (mix.ttft_p95_ms) ttft_target_s_ = *mix.ttft_p95_ms / 1e3;
+  const PrefixCache cache{mix.cached_input_share, mix.shared_prefix_tokens};
+  // The layouts to try: the one given, or tp and (for a mixture of experts) ep and dep.
+  std::vector<Parallel> layouts;
+  if (f.parallel) layouts.push_back(*f.parallel);
+  else
+    for (Parallel p : parallel_layouts)
+      if (p == Parallel::tp || m->is_moe()) layouts.push_back(p);
+  // One layout: the smallest GPU count that meets the targets, among those that fit (the one
+  // given, or every count the instance allows from the smallest that fits).
+  struct Choice {
+    Parallel layout = Parallel::tp;
+    int gpus = 0;               // 0: nothing fits
+    bool meets = false;
+    std::string problem;        // why not, when !meets
+    double capacity_per_gpu = 0;
+  };
+  // Messages name the layout when there is a choice of layouts (or one was given); a dense
+  // model's read as they always have.
+  const bool name_layout = layouts.size() > 1 || f.parallel.has_value();
+  auto tagged = [&](Parallel layout) { return name_layout ? fmt::format(", {}", to_string(layout)) : std::string(); };
+  auto choose = [&](Parallel layout) {
+    Choice c;
+    c.layout = layout;
+    std::vector<int> degrees;
+    if (f.gpus_per_replica > 0) {
+      const int g = f.gpus_per_replica;
+      if (g > max_replica_gpus) {
+        c.problem = fmt::format("gpus_per_replica {} is not a supported GPU count per replica (expected 1 to {})", g,
+                                max_replica_gpus);
+        return c;
+      }
+      std::string why = deployment_problem(PerfModel(*m, *gpu, *w, kv, g, cat.efficiency, layout), ctx);
+      if (!why.empty()) {
+        c.problem = fmt::format("{} ({}{}) does not fit at gpus_per_replica {} on {}: {}", m->id, w->id,
+                                tagged(layout), g, gpu->id, why);
+        return c;
+      }
+      degrees.push_back(g);
+    } else {
+      auto found = smallest_fitting_tp(cat, *m, *gpu, *w, kv, ctx, inst.gpu_count, layout);
+      if (!found) {
+        int g = 1;
+        for (int d : replica_gpu_counts(*gpu))
+          if (d <= inst.gpu_count) g = d;
+        std::string why = deployment_problem(PerfModel(*m, *gpu, *w, kv, g, cat.efficiency, layout), ctx);
+        c.problem = fmt::format("{} ({}{}) does not fit on instance {} ({}x {}): {}", m->id, w->id, tagged(layout),
+                                inst.id, inst.gpu_count, gpu->id, why);
+        return c;
+      }
+      for (int d : replica_gpu_counts(*gpu)) {
+        if (d < *found || d > inst.gpu_count) continue;
+        if (deployment_problem(PerfModel(*m, *gpu, *w, kv, d, cat.efficiency, layout), ctx).empty())
+          degrees.push_back(d);
+      }
+    }
+    c.gpus = degrees.front();
+    std::string first_problem;
+    for (int d : degrees) {
+      PerfModel pm(*m, *gpu, *w, kv, d, cat.efficiency, layout);
+      ServingModel sm(pm, mix.input_tokens, mix.output_tokens, tpot_s, 0, cache);
+      std::string why;
+      if (sm.batch() <= 0)
+        why = fmt::format("TPOT target {:.1f} ms is below one decode step of {} on {}x {}{} ({:.1f} ms at batch 1)",
+                          *mix.tpot_ms, m->id, d, gpu->id, tagged(layout), pm.t_dec(1, sm.mean_context()) * 1e3);
+      else if (ttft_target_s_ && sm.prefill_s() > *ttft_target_s_)
+        why = fmt::format("TTFT p95 target {:.0f} ms is below the prefill time of {:.0f} input tokens ({:.1f} ms at TP "
+                          "{}{})", *mix.ttft_p95_ms, mix.input_tokens, sm.prefill_s() * 1e3, d, tagged(layout));
+      if (why.empty()) {
+        c.gpus = d;
+        c.meets = true;
+        c.capacity_per_gpu = sm.capacity_rps() / d;
+        if (d != degrees.front())
+          c.problem = fmt::format("TP {} chosen{}: TP {} fits but misses the latency targets ({})", d, tagged(layout),
+                                  degrees.front(), first_problem);
+        return c;
+      }
+      if (first_problem.empty()) first_problem = why;
+    }
+    c.problem = degrees.size() > 1 ? fmt::format("{} (nor at TP {} to {} on this instance)", first_problem,
+                                                 degrees[1], degrees.back())
+                                   : first_problem;
+    return c;
+  };
+  std::vector<Choice> choices;
+  for (Parallel p : layouts) {
+    Choice c = choose(p);
+    // On one GPU every layout is tp: keep one.
+    if (p != Parallel::tp && c.gpus == 1 && layouts.size() > 1) continue;
+    choices.push_back(std::move(c));
+  }
+  // The cheapest: the most SLA-bound requests/s per GPU among the layouts that meet the
+  // targets (replicas cost in proportion to their GPUs); else the first that fits, with its
+  // reason; else the first layout's reason.
+  const Choice* pick = nullptr;
+  for (const auto& c : choices)
+    if (c.meets && (!pick || c.capacity_per_gpu > pick->capacity_per_gpu)) pick = &c;
+  if (!pick) {
+    for (const auto& c : choices)
+      if (c.gpus > 0) {
+        pick = &c;
+        break;
+      }
+    if (!pick) {
+      spec_.feasible = false;
+      spec_.fits = false;
+      const Choice& c = choices.front();
+      int g = f.gpus_per_replica;
+      if (g == 0) {
+        g = 1;
+        for (int d : replica_gpu_counts(*gpu))
+          if (d <= inst.gpu_count) g = d;
+      }
+      spec_.gpus_per_replica = g;
+      spec_.parallel = c.layout;
+      spec_.reasons.push_back(c.problem);
+      return;
+    }
+    perf_.emplace(*m, *gpu, *w, kv, pick->gpus, cat.efficiency, pick->layout);
+    serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s, 0, cache);
+    spec_.gpus_per_replica = pick->gpus;
+    spec_.parallel = pick->layout;
+    spec_.feasible = false;
+    spec_.reasons.push_back(pick->problem);
+    return;
+  }
+  perf_.emplace(*m, *gpu, *w, kv, pick->gpus, cat.efficiency, pick->layout);
+  serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s, 0, cache);
+  spec_.gpus_per_replica = pick->gpus;
+  spec_.parallel = pick->layout;
+  if (!pick->problem.empty()) spec_.notes.push_back(pick->problem);
+  if (choices.size() > 1) {
+    std::vector<std::string> alt;
+    for (const auto& c : choices)
+      alt.push_back(c.meets ? fmt::format("{} {:.3g} requests/s per GPU on {}", to_string(c.layout),
+                                          c.capacity_per_gpu, c.gpus)
+                            : fmt::format("{} does not meet the targets", to_string(c.layout)));
+    spec_.notes.push_back(fmt::format("layout {} chosen, the most requests/s per GPU: {}", to_string(pick->layout),
+                                      fmt::join(alt, "; ")));
+  }
+  spec_.capacity_requests_per_s = serving_->capacity_rps();
+  if (m->is_moe()) {
+    spec_.capacity_doubt = moe_catalog_over_measured_high;
+    spec_.capacity_doubt_why = fmt::format(
+        "the catalog's figures for a mixture of experts ran {:.2f}x to {:.2f}x the published throughput of such "
+        "deployments at saturation (docs/performance-model.md, \"The models of 2025-26\")",
+        moe_catalog_over_measured_low, moe_catalog_over_measured_high);
+  }
+  const StepTime st = perf_->decode_step(serving_->batch(), serving_->mean_context());
+  spec_.notes.push_back(fmt::format("{} on {}x {} ({}{}): operating batch {}, decode step {:.1f} ms ({}-bound), "
+                                    "prefill of {:.0f} tokens {:.1f} ms",
+                                    m->id, pick->gpus, gpu->id, w->id, tagged(pick->layout), serving_->batch(),
+                                    st.total * 1e3, st.memory_bound() ? "memory" : "compute", mix.input_tokens,
+                                    serving_->prefill_s() * 1e3));
+  if (cache.hit_share > 0)
+    spec_.notes.push_back(fmt::format(
+        "prefix cache: {:.1f}% of input tokens read from it ({:.1f}% asked; {:.0f} of {:.0f} prefix tokens held in the KV "
+        "cache), so prefill computes {:.0f} of {:.0f} input tokens; the prefixes held leave a batch of at most {}",
+        serving_->cache_hit_share() * 100, cache.hit_share * 100, serving_->cache_tokens_held(), cache.prefix_tokens,
+        mix.input_tokens * (1 - serving_->cache_hit_share()), mix.input_tokens, serving_->max_batch()));
+}
+
+std::optional<int> CatalogReplicaModel::replicas_for(double rps) const {
+  if (rps <= 0) return 0;
+  if (!serving_ || !spec_.feasible) return std::nullopt;
+  const int n = serving_->replicas_for(rps, ttft_target_s_);
+  if (n < 0) return std::nullopt;
+  return n;
+}
+
+bool CatalogReplicaModel::serves(double rps, int replicas) const {
+  if (rps <= 0) return replicas >= 0;
+  if (!serving_ || !spec_.feasible || replicas <= 0) return false;
+  return serving_->meets(rps, replicas, ttft_target_s_);
+}
+
+std::optional<FleetLatency> CatalogReplicaModel::latency(double rps, int replicas) const {
+  if (!serving_ || !spec_.feasible) return std::nullopt;
+  return serving_->latency(rps, replicas);
+}
+
+std::unique_ptr<ReplicaModel> CatalogReplicaModelProvider::make(const Option& option, const GpuInstance& instance,
+                                                                const WorkloadMix& mix) const {
+  return std::make_unique<CatalogReplicaModel>(cat_, option, instance, mix);
+}
+
+}  // namespace plan::perf

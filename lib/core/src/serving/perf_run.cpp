@@ -1,0 +1,181 @@
+#include "plan/core/serving/perf_run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "plan/core/base/error.hpp"
+#include "plan/core/base/units.hpp"
+
+namespace plan::perf {
+
+const char* to_string(PerfRunMode m) {
+  switch (m) {
+    case PerfRunMode::concurrency: return "concurrency";
+    case PerfRunMode::max: return "max";
+    case PerfRunMode::rate: return "rate";
+  }
+  return "concurrency";
+}
+
+namespace {
+
+StepBound bound_of(const StepTime& s) { return s.memory_bound() ? StepBound::memory : StepBound::compute; }
+
+// An open Poisson stream of `rps` on one replica: at_rate's steady state and the M/M/c
+// queue's TTFT percentiles.
+void run_rate(const PerfModel& pm, const ServingModel& sm, double rps, PerfRunResult& r) {
+  const Load l = sm.at_rate(rps);
+  const auto f = sm.latency(rps, 1);
+  r.stable = l.stable && f.has_value();
+  if (!r.stable) {
+    r.notes.push_back(fmt::format("{:g} requests/s exceeds the replica's capacity of {:.2f} requests/s", rps,
+                                  sm.capacity_rps()));
+    r.requests_per_s = sm.capacity_rps();
+  } else {
+    r.batch = l.batch;
+    r.ttft_ms = f->ttft_p50_ms;
+    r.ttft_p95_ms = f->ttft_p95_ms;
+    r.ttft_p99_ms = f->ttft_p99_ms;
+    r.tpot_ms = f->tpot_ms;
+    r.itl_ms = l.itl_s * 1e3;
+    r.requests_per_s = rps;
+  }
+  r.bound = bound_of(pm.decode_step(std::max(l.batch, 1.0), sm.mean_context()));
+}
+
+// A closed loop of the serving model's operating batch B (a concurrency, or the most the
+// replica holds). Every request's lifetime is its prefill, then S = decode_steps(O) decode
+// steps, during which the other B - 1 requests each run their prefill once:
+// TPOT = t_dec(B) + (B - 1) x prefill_work(I) / S. The batch turns over at capacity_rps().
+// (An open stream at that capacity sees B prefills per lifetime, not B - 1: arrivals there
+// do not wait for a slot to free; see ServingModel::tpot_at_capacity_s.)
+void run_closed_loop(const PerfModel& pm, const ServingModel& sm, PerfRunResult& r) {
+  const int b = sm.batch();
+  const double c = sm.mean_context();
+  r.batch = b;
+  const double itl = pm.t_dec(b, c);
+  r.itl_ms = itl * 1e3;
+  r.tpot_ms = (itl + (b - 1) * pm.prefill_work(sm.input_tokens()) / sm.decode_steps_per_request()) * 1e3;
+  r.ttft_ms = sm.prefill_s() * 1e3;
+  r.requests_per_s = sm.capacity_rps();
+  r.bound = bound_of(pm.decode_step(b, c));
+}
+
+// One layout: the deployment at the given GPU count (or the smallest that fits), run in
+// the request's mode.
+PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const ModelArch& mref, const GpuSpec& gref,
+                         const Precision& wref, const Precision& kvref, Parallel layout,
+                         const PerfCalibrationLookup& calibration) {
+  const ModelArch* m = &mref;
+  const GpuSpec* gpu = &gref;
+  const Precision* w = &wref;
+  const Precision* kv = &kvref;
+  PerfRunResult r;
+  r.model = m->id;
+  r.engine = describe(req.engine);
+  r.gpu = gpu->id;
+  r.precision = w->id;
+  r.kv_precision = kv->id;
+  r.model_source = fmt::format("{} ({})", cite(*m), m->source);
+  r.gpu_source = fmt::format("calib/catalog.yaml:{} ({})", gpu->line, gpu->source);
+  r.mode = req.mode;
+  r.kv_bytes_per_token_total = kv_bytes_per_token(*m, *kv);
+  const double ctx = req.input_tokens + req.output_tokens;
+  r.tp = req.tp;
+  r.tp_given = req.tp != 0;
+  r.parallel = layout;
+  r.parallel_given = req.parallel.has_value();
+  r.moe_tp = req.moe_tp;
+  // Without a count: the smallest that fits within the GPU's scale-up domain.
+  const int most = replica_gpu_counts(*gpu).back();
+  if (r.tp == 0) r.tp = smallest_fitting_tp(cat, *m, *gpu, *w, *kv, ctx, most, layout).value_or(most);
+  std::optional<PerfCalibration> applied;
+  if (calibration) applied = calibration(m->id, gpu->id, w->id, r.tp, layout, &r.notes);
+  if (applied) {
+    r.calibration_source = applied->source;
+    r.calibration_note = applied->note;
+  }
+  const Catalog& use = applied ? applied->catalog : cat;
+  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.tp, use.efficiency, layout, req.moe_tp);
+  r.e_bw = pm.bandwidth_bytes_per_s() / (gpu->hbm_gb_per_s * bytes_per_gb);
+  r.e_fl = pm.attention_flops_per_s() / (gpu->bf16_tflops * 1e12);
+  r.mem = pm.memory(ctx);
+  r.reason = deployment_problem(pm, ctx);
+  r.fits = r.reason.empty();
+  if (!r.fits) {
+    if (!r.tp_given)
+      r.reason = layout == Parallel::tp
+                     ? fmt::format("does not fit at any TP up to {}: at TP {}, {}", most, most, r.reason)
+                     : fmt::format("does not fit on up to {} GPUs ({}): at {}, {}", most, to_string(layout), most,
+                                   r.reason);
+    return r;
+  }
+  r.max_concurrency = std::min(pm.max_sequences(ctx), static_cast<int>(cat.efficiency.max_batch_seqs.value));
+  const int concurrency = req.mode == PerfRunMode::concurrency ? req.concurrency : 0;  // 0: no cap
+  if (concurrency > r.max_concurrency) {
+    r.notes.push_back(fmt::format("concurrency {} limited to {} (KV cache and max_batch_seqs)", concurrency,
+                                  r.max_concurrency));
+  }
+  const ServingModel sm(pm, req.input_tokens, req.output_tokens, std::nullopt, concurrency);
+  r.prefill_ms = sm.prefill_s() * 1e3;
+  if (req.mode == PerfRunMode::rate) run_rate(pm, sm, req.rate_rps, r);
+  else run_closed_loop(pm, sm, r);
+  if (r.requests_per_s) {
+    r.output_tokens_per_s = *r.requests_per_s * req.output_tokens;
+    r.total_tokens_per_s = *r.requests_per_s * ctx;
+  }
+  return r;
+}
+
+}  // namespace
+
+PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const PerfCalibrationLookup& calibration) {
+  const ModelArch* m = cat.find_model(req.model);
+  if (!m) throw Error(fmt::format("unknown model '{}' (expected one of: {})", req.model, cat.model_ids()));
+  const GpuSpec* gpu = cat.find_gpu(req.gpu);
+  if (!gpu) throw Error(fmt::format("unknown GPU '{}' (expected one of: {})", req.gpu, cat.gpu_ids()));
+  const Precision* w = cat.find_precision(req.precision);
+  if (!w)
+    throw Error(fmt::format("unknown precision '{}' (expected one of: {})", req.precision, cat.precision_ids()));
+  const std::string kv_id = req.kv_precision.empty() ? w->default_kv : req.kv_precision;
+  const Precision* kv = cat.find_precision(kv_id);
+  if (!kv) throw Error(fmt::format("unknown KV precision '{}' (expected one of: {})", kv_id, cat.precision_ids()));
+  if (req.tp < 0 || req.tp > max_replica_gpus)
+    throw Error(fmt::format("--gpus {} is not a supported GPU count per replica (expected 1 to {})", req.tp,
+                            max_replica_gpus));
+  if (req.moe_tp < 1 || req.moe_tp > max_replica_gpus)
+    throw Error(fmt::format("--moe-tp {} is not a GPU count (expected 1 to {})", req.moe_tp, max_replica_gpus));
+  if (req.moe_tp > 1 && req.tp == 0)
+    throw Error(fmt::format("--moe-tp {} needs --gpus (expected the replica's GPUs, moe_tp x moe_ep)", req.moe_tp));
+  auto tokens_ok = [](double v) { return std::isfinite(v) && v >= 1 && v <= 1e9; };
+  if (!tokens_ok(req.input_tokens) || !tokens_ok(req.output_tokens))
+    throw Error(fmt::format("--input {:g} / --output {:g} (expected token counts from 1 to 1e9)", req.input_tokens,
+                            req.output_tokens));
+  if (req.mode == PerfRunMode::concurrency && req.concurrency < 1)
+    throw Error(fmt::format("--concurrency {} (expected an integer from 1 to 1000000, or max)", req.concurrency));
+  if (req.mode == PerfRunMode::rate && !(req.rate_rps > 0 && std::isfinite(req.rate_rps)))
+    throw Error(fmt::format("--rate {:g} (expected a finite rate above 0 requests/s)", req.rate_rps));
+
+  if (req.parallel) return run_layout(cat, req, *m, *gpu, *w, *kv, *req.parallel, calibration);
+  // No layout given: each the model allows, the most requests/s per GPU wins.
+  std::optional<PerfRunResult> best;
+  std::vector<std::string> others;
+  for (Parallel p : parallel_layouts) {
+    if (p != Parallel::tp && !m->is_moe()) continue;
+    if (p == Parallel::tp && req.moe_tp > 1 && m->is_moe()) continue;  // experts sliced in groups: ep or dep
+    PerfRunResult r = run_layout(cat, req, *m, *gpu, *w, *kv, p, calibration);
+    if (p != Parallel::tp && r.tp == 1) continue;  // on one GPU every layout is tp
+    auto per_gpu = [](const PerfRunResult& x) { return x.fits && x.requests_per_s ? *x.requests_per_s / x.tp : 0.0; };
+    if (r.fits && r.requests_per_s)
+      others.push_back(fmt::format("{} on {} GPUs {:.3g} requests/s", to_string(p), r.tp, *r.requests_per_s));
+    if (!best || per_gpu(r) > per_gpu(*best)) best = std::move(r);
+  }
+  if (m->is_moe() && best->fits && others.size() > 1)
+    best->notes.push_back(fmt::format("layout {} chosen, the most requests/s per GPU of: {}", to_string(best->parallel),
+                                      fmt::join(others, "; ")));
+  return *best;
+}
+
+}  // namespace plan::perf
