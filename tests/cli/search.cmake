@@ -63,3 +63,7 @@ plan_cli_test(search.report_chart --rc 0
   --stdout-re "data-name=\"Pareto front"
   --stdout-re "TPOT target 40 ms \\(25\\.0 tokens/s per user\\)"
   -- report ${SEARCH_PROFILE})
+# 'nope' is item 2 of line 11: four spaces, "precision: [fp8, " (17 characters), so column 22.
+plan_cli_test(search.unknown_precision --rc 2
+  --stderr-exact "plan: error: tests/data/search-bad-precision.yaml:11:22: unknown precision 'nope' (expected one of: bf16, fp16, fp8, int8, int4, mxfp4, mxfp6, nvfp4)"
+  -- search tests/data/search-bad-precision.yaml)

@@ -164,6 +164,11 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
     for (const auto& pr : cat->precisions) precisions.push_back(pr.id);
   } else if (!sp.precisions.values.empty()) {
     precisions = sp.precisions.values;
+    // A listed precision the catalog lacks is an error at its item.
+    for (std::size_t i = 0; cat && i < precisions.size(); ++i)
+      if (!cat->find_precision(precisions[i]))
+        throw Error(i < sp.precisions.locs.size() ? sp.precisions.locs[i] : o.loc_of("precision"),
+                    fmt::format("unknown precision '{}' (expected one of: {})", precisions[i], cat->precision_ids()));
   } else {
     precisions.push_back(f.precision);
   }
