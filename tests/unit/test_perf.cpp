@@ -681,3 +681,53 @@ TEST_CASE("property: expert-parallel replicas of any size hold every weight, les
     }
   }
 }
+
+TEST_CASE("prefix cache: prefill work and KV room at a 50% hit rate, hand-worked", "[perf][cache]") {
+  PerfModel pm = model_of(fixture(), "round", "unit-gpu", "bf16", 1);
+  // I = 1000, O = 100: context 1,100; the KV cache holds 164,748 tokens (memory plan above).
+  // Half the input cached, one prefix of 500 tokens (the default, 0.5 x 1000).
+  ServingModel sm(pm, 1000, 100, 8e-3, 0, PrefixCache{0.5, 500});
+  CHECK(sm.cache_hit_share() == 0.5);
+  CHECK(sm.cache_tokens_held() == 500.0);
+  // Batched prefill work: work(1000) - work(500). work(1000) = 40 linear + 0.4 attention + 2
+  // fixed = 42.4 ms; work(500) shares a 1000-token step half: 20 linear + 1 fixed, and its
+  // own attention 4 x 10 x 1000 x 500^2 / 2 = 5e9 FLOPs / 5e13 = 0.1 ms: 21.1 ms. So 21.3 ms:
+  // 20 ms for the 500 new tokens, 0.3 ms of their attention over all 1000, 1 ms fixed.
+  CHECK(sm.prefill_work_s() == Approx(21.3e-3));
+  // Idle prefill: max(t_pre(1000) - t_pre(500), t_pre(500)). t_pre(500): linear
+  // ((2e9 - 2e6) x 500 + 2e6) / 5e13 = 19.98004 ms + 0.1 attention + 2 fixed = 22.08004 ms;
+  // t_pre(1000) = 42.36004 ms (above), so the difference is 20.28 ms: 22.08004 ms.
+  CHECK(sm.prefill_s() == Approx(22.08004e-3));
+  // TPOT at capacity = 6 + 0.084 B + B x 21.3 / 99 = 6 + 0.2991515 B ms <= 8: B = 6 (3 uncached).
+  CHECK(sm.batch() == 6);
+  // KV room: 50,000 prefix tokens held leave (164,748 - 50,000) / 1,100 = 104.3 -> 104
+  // sequences (149 without a cache), and every prefix fits: the hit share stays 0.5.
+  ServingModel big(pm, 1000, 100, std::nullopt, 0, PrefixCache{0.5, 50000});
+  CHECK(big.max_batch() == 104);
+  CHECK(big.cache_hit_share() == 0.5);
+  // 200,000 prefix tokens exceed the room one request leaves (164,748 - 1,100 = 163,648):
+  // 163,648 held, hit share 0.5 x 163,648 / 200,000 = 0.40912, one sequence.
+  ServingModel over(pm, 1000, 100, std::nullopt, 0, PrefixCache{0.5, 200000});
+  CHECK(over.cache_tokens_held() == 163648.0);
+  CHECK(over.cache_hit_share() == Approx(0.40912));
+  CHECK(over.max_batch() == 1);
+  // No cache: as before.
+  ServingModel none(pm, 1000, 100, 8e-3);
+  CHECK(none.cache_hit_share() == 0.0);
+  CHECK(none.prefill_work_s() == Approx(42.4e-3));
+}
+
+TEST_CASE("prefix cache: the mix's cached share and prefix tokens", "[perf][cache]") {
+  // a: 100 requests x 1,000 input, 60% cached, no prefix given (0.6 x 1000 = 600 tokens);
+  // b: 300 requests x 200 input, no cache; c: 100 x 1,000, 20% cached, 4,000 prefix tokens.
+  // Cached input: 100 x 1000 x 0.6 + 100 x 1000 x 0.2 = 80,000 of 100,000 + 60,000 + 100,000
+  // = 260,000 input tokens: 0.307692. Prefixes held: 600 + 4,000 = 4,600.
+  Workload a, b, c;
+  a.requests_per_day = 100, a.input_tokens = 1000, a.output_tokens = 10, a.cached_input_share = 0.6;
+  b.requests_per_day = 300, b.input_tokens = 200, b.output_tokens = 10;
+  c.requests_per_day = 100, c.input_tokens = 1000, c.output_tokens = 10, c.cached_input_share = 0.2;
+  c.shared_prefix_tokens = 4000;
+  const WorkloadMix mix = WorkloadMix::of({a, b, c});
+  CHECK(mix.cached_input_share == Approx(80000.0 / 260000.0));
+  CHECK(mix.shared_prefix_tokens == 4600.0);
+}

@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
   setup_profile(app, reg);
   setup_models(app, reg);
   setup_validate(app, reg);
+  setup_search(app, reg);
   setup_completion(app, reg);
 
   try {

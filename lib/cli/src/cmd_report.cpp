@@ -4,6 +4,7 @@
 #include "plan/core/finance/finance.hpp"
 #include "plan/core/options/recommend.hpp"
 #include "plan/core/finance/risk.hpp"
+#include "plan/core/options/search.hpp"
 #include "plan/io/uncertainty_loader.hpp"
 #include "plan/report/html_report.hpp"
 
@@ -60,7 +61,15 @@ void setup_report(CLI::App& app, Registry& reg) {
       risk = run_risk(l.profile, *u, l.sheet, perf.get(), {});
     }
 
+    // Every feasible point of the options with open choices, for their cost-speed chart.
+    std::vector<SearchResult> searches;
+    SearchSettings every;
+    every.top = 0;
+    for (const auto& o : l.profile.options)
+      if (has_open_choices(o)) searches.push_back(search_option(l.profile, l.sheet, o, perf.get(), every));
+
     report::HtmlReportInput in;
+    in.searches = &searches;
     in.risk = risk ? &*risk : nullptr;
     in.profile = &l.profile;
     in.recommendation = &rec;

@@ -56,6 +56,7 @@ void setup_calibrate(CLI::App& app, Registry& reg);
 void setup_profile(CLI::App& app, Registry& reg);
 void setup_models(CLI::App& app, Registry& reg);
 void setup_validate(CLI::App& app, Registry& reg);
+void setup_search(CLI::App& app, Registry& reg);
 // Last: it reads the command tree the others built.
 void setup_completion(CLI::App& app, Registry& reg);
 

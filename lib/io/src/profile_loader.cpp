@@ -74,6 +74,7 @@ Workload read_workload(const std::string& file, const Node& n, std::size_t i) {
   if (auto p = m.opt_num("peak_to_average", Range{1, 24, false})) w.traffic = TrafficShape::from_peak_to_average(*p);
   w.cached_input_share = m.opt_num("cached_input_share", Range::share()).value_or(0);
   w.cache_write_share = m.opt_num("cache_write_share", Range::share()).value_or(0);
+  w.shared_prefix_tokens = m.opt_num("shared_prefix_tokens", Range::non_negative(max_tokens_per_request));
   if (w.cached_input_share + w.cache_write_share > 1 + 1e-12)
     throw Error(m.key_loc("cache_write_share"),
                 fmt::format("workload '{}': cached_input_share + cache_write_share is {} (expected at most 1)", w.id,
@@ -181,14 +182,23 @@ perf::EngineChoice read_engine(const std::string& file, Map& m, const Node& n, c
   return *e;
 }
 
+// Whether `key` is written as a list or `auto` (an open choice, read by read_open_choices).
+bool is_open(Map& m, const char* key) {
+  if (!m.has(key)) return false;
+  const Node n = m.yaml()[key];
+  return n.IsSequence() || (n.IsScalar() && !n.quoted() && n.Scalar() == "auto");
+}
+
 // Keys a fleet may carry (self-hosted options and dedicated endpoints).
 FleetSpec read_fleet(const std::string& file, Map& m, const std::string& id, bool model_required) {
   FleetSpec f;
   f.model = model_required ? m.str("model") : m.opt_str("model").value_or("");
   // As many GPUs as `plan perf --gpus` takes: rack-scale replicas (a GB200/GB300 NVL72 domain
   // of 72) and beyond, over the catalog's inter-node link.
-  f.gpus_per_replica = m.opt_integer("gpus_per_replica", 1, perf::max_replica_gpus).value_or(0);
-  if (auto p = m.opt_str("parallel")) {
+  if (!is_open(m, "gpus_per_replica"))
+    f.gpus_per_replica = m.opt_integer("gpus_per_replica", 1, perf::max_replica_gpus).value_or(0);
+  if (is_open(m, "parallel")) {
+  } else if (auto p = m.opt_str("parallel")) {
     f.parallel = parse_parallel(*p);
     if (!f.parallel)
       throw Error(m.key_loc("parallel"), fmt::format("option '{}' has parallel '{}' (expected tp, ep or dep)", id, *p));
@@ -208,9 +218,12 @@ FleetSpec read_fleet(const std::string& file, Map& m, const std::string& id, boo
                                                    "or dep: under tp every expert is sliced over all the GPUs)",
                                                    id, f.moe_tp));
   }
-  f.precision = m.opt_str("precision").value_or("bf16");
+  if (!is_open(m, "precision")) f.precision = m.opt_str("precision").value_or("bf16");
   f.kv_precision = m.opt_str("kv_precision").value_or("");
-  if (auto en = m.opt_node("engine")) f.engine = read_engine(file, m, *en, id);
+  if (is_open(m, "engine")) {
+  } else if (auto en = m.opt_node("engine")) {
+    f.engine = read_engine(file, m, *en, id);
+  }
   f.tokens_per_second_per_replica = m.opt_num("tokens_per_second_per_replica", Range::positive(1e9));
   f.min_replicas = m.opt_integer("min_replicas", 0, 100000).value_or(1);
   f.ops = read_option_ops(file, m, id);
@@ -282,17 +295,112 @@ OwnedHardware read_owned(const std::string& file, const Node& n, const std::stri
   return h;
 }
 
+// The items of an open key: `auto` (any = true), or a non-empty list of distinct scalars,
+// each read by `item`.
+template <class T, class F>
+OpenChoice<T> read_open(const std::string& file, Map& m, const char* key, const std::string& id, F item) {
+  OpenChoice<T> c;
+  auto n = m.opt_node(key);
+  if (!n) return c;
+  if (n->IsScalar()) {
+    if (!n->quoted() && n->Scalar() == "auto") c.any = true;
+    else c.values.push_back(item(*n, std::string(key)));
+    c.locs.push_back(loc_of(file, *n));
+    return c;
+  }
+  if (!n->IsSequence() || n->size() == 0)
+    fail(file, *n, fmt::format("'{}' of option '{}' is not a value, a non-empty list or auto", key, id));
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < n->size(); ++i) {
+    const Node e = (*n)[i];
+    const std::string what = fmt::format("item {} of '{}' in option '{}'", i + 1, key, id);
+    if (!e.IsScalar()) fail(file, e, fmt::format("{} is not a single value", what));
+    if (!seen.insert(e.Scalar()).second) fail(file, e, fmt::format("{} repeats '{}'", what, e.Scalar()));
+    if (!e.quoted() && e.Scalar() == "auto")
+      fail(file, e, fmt::format("{} is auto (expected auto alone, not in a list)", what));
+    c.values.push_back(item(e, what));
+    c.locs.push_back(loc_of(file, e));
+  }
+  return c;
+}
+
+// Open choices of a self-hosted option (docs/profiles.md "Open choices"); nullopt when the
+// option writes every key out.
+std::optional<SearchSpace> read_open_choices(const std::string& file, Map& m, const std::string& id) {
+  const char* open_keys[] = {"instance", "gpu", "precision", "engine", "gpus_per_replica", "parallel"};
+  const char* limit_keys[] = {"gpu", "clouds", "regions", "terms"};
+  bool any = false;
+  for (const char* k : open_keys) any = any || is_open(m, k);
+  for (const char* k : limit_keys) any = any || m.has(k);
+  if (!any) return std::nullopt;
+  SearchSpace s;
+  s.loc = m.loc();
+  auto text = [&](const Node& e, const std::string& what) { return to_string(file, e, what); };
+  s.instances = read_open<std::string>(file, m, "instance", id, text);
+  s.gpus = read_open<std::string>(file, m, "gpu", id, text);
+  if (is_open(m, "precision")) s.precisions = read_open<std::string>(file, m, "precision", id, text);
+  if (is_open(m, "engine"))
+    s.engines = read_open<perf::EngineChoice>(file, m, "engine", id, [&](const Node& e, const std::string& what) {
+      auto c = perf::parse_engine_choice(to_string(file, e, what));
+      if (!c) fail(file, e, fmt::format("{} is '{}' (expected {})", what, e.Scalar(), perf::engine_names));
+      c->given = true;
+      return *c;
+    });
+  if (is_open(m, "gpus_per_replica"))
+    s.gpus_per_replica = read_open<int>(file, m, "gpus_per_replica", id,
+                                        [&](const Node& e, const std::string& what) { return to_int(file, e, what, 1, 64); });
+  if (is_open(m, "parallel"))
+    s.parallels = read_open<Parallel>(file, m, "parallel", id, [&](const Node& e, const std::string& what) {
+      auto p = parse_parallel(to_string(file, e, what));
+      if (!p) fail(file, e, fmt::format("{} is '{}' (expected tp, ep or dep)", what, e.Scalar()));
+      return *p;
+    });
+  auto list = [&](const char* key) {
+    OpenChoice<std::string> c = read_open<std::string>(file, m, key, id, text);
+    if (c.any) fail(file, m.yaml()[key], fmt::format("'{}' of option '{}' is auto (expected a list; leave it out for any)", key, id));
+    return c.values;
+  };
+  s.clouds = list("clouds");
+  s.regions = list("regions");
+  if (m.has("terms") && m.has("term"))
+    throw Error(m.key_loc("terms"), fmt::format("option '{}' gives both term and terms (expected one)", id));
+  auto terms = read_open<PricingTerm>(file, m, "terms", id, [&](const Node& e, const std::string& what) {
+    const std::string t = to_string(file, e, what);
+    if (t == "on_demand") return PricingTerm::on_demand;
+    if (t == "1y" || t == "reserved_1y") return PricingTerm::reserved_1y;
+    if (t == "3y" || t == "reserved_3y") return PricingTerm::reserved_3y;
+    if (t == "spot") return PricingTerm::spot;
+    fail(file, e, fmt::format("{} is '{}' (expected on_demand, 1y, 3y or spot)", what, t));
+  });
+  if (terms.any) {
+    s.terms = {PricingTerm::on_demand, PricingTerm::reserved_1y, PricingTerm::reserved_3y, PricingTerm::spot};
+  } else {
+    s.terms = terms.values;
+  }
+  return s;
+}
+
 SelfHostedOption read_self_hosted(const std::string& file, Map& m, const std::string& id) {
   SelfHostedOption o;
   std::optional<OwnedHardware> owned;
+  if (!m.has("owned")) o.search = read_open_choices(file, m, id);
   if (auto on = m.opt_node("owned")) {
     for (const char* key : {"instance", "term", "autoscale", "spot_interruption_overhead"})
       if (m.has(key))
         throw Error(m.key_loc(key), fmt::format("'{}' does not apply to option '{}', which owns its servers (expected "
                                                 "'owned' or rented-instance keys, not both)", key, id));
     owned = read_owned(file, *on, id);
-  } else {
+  } else if (!o.search) {
     o.instance = m.str("instance");
+  } else if (!o.search->instances.open()) {
+    if (!m.has("instance") && !o.search->gpus.open())
+      throw Error(m.loc(), fmt::format("option '{}' has open choices but no instance or gpu (expected instance: auto, a "
+                                       "list of instances, or gpu:)", id));
+    if (m.has("instance")) {
+      o.search->instances.values.push_back(m.str("instance"));
+      o.search->instances.locs.push_back(loc_of(file, m.yaml()["instance"]));
+    }
+    else o.search->instances.any = true;
   }
   o.fleet = read_fleet(file, m, id, true);
   o.fleet.owned = std::move(owned);
@@ -301,6 +409,7 @@ SelfHostedOption read_self_hosted(const std::string& file, Map& m, const std::st
                                                 {"reserved_1y", PricingTerm::reserved_1y},
                                                 {"reserved_3y", PricingTerm::reserved_3y},
                                                 {"spot", PricingTerm::spot}}, PricingTerm::on_demand);
+  if (o.search && o.search->terms.empty()) o.search->terms.push_back(f.pricing);
   f.autoscale = m.opt_bool("autoscale").value_or(false);
   f.spot_interruption_overhead = m.opt_num("spot_interruption_overhead", Range::share()).value_or(0.10);
   if (f.autoscale && (f.pricing == PricingTerm::reserved_1y || f.pricing == PricingTerm::reserved_3y))
@@ -340,13 +449,18 @@ Option read_option(const std::string& file, const Node& n, std::size_t i) {
     case OptionKind::api:
       forbid({"owned"}, "self_hosted");
       forbid({"offering", "mode", "instance", "term", "gpus_per_replica", "parallel", "moe_tp", "precision",
-              "kv_precision", "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "spot_interruption_overhead"},
+              "kv_precision", "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "spot_interruption_overhead",
+              "gpu", "clouds", "regions", "terms"},
              "other kinds");
       o.spec = read_api(m);
       break;
     case OptionKind::managed:
-      forbid({"instance", "owned"}, "self_hosted");
+      forbid({"instance", "owned", "gpu", "clouds", "regions", "terms"}, "self_hosted");
       forbid({"autoscale", "spot_interruption_overhead"}, "self_hosted");
+      for (const char* key : {"precision", "engine", "gpus_per_replica", "parallel"})
+        if (is_open(m, key))
+          throw Error(m.key_loc(key), fmt::format("'{}' of option '{}' is a list or auto (expected one value: open "
+                                                  "choices apply to self_hosted options)", key, o.id));
       o.spec = read_managed(file, m, o.id);
       break;
     case OptionKind::self_hosted:
@@ -357,7 +471,8 @@ Option read_option(const std::string& file, const Node& n, std::size_t i) {
     case OptionKind::hybrid:
       forbid({"model", "offering", "mode", "instance", "owned", "term", "gpus_per_replica", "parallel", "moe_tp",
               "precision", "kv_precision",
-              "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier", "spot_interruption_overhead"},
+              "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier", "spot_interruption_overhead",
+              "gpu", "clouds", "regions", "terms"},
              "the options a hybrid combines");
       o.spec = read_hybrid(m);
       break;
@@ -676,6 +791,11 @@ Profile parse_profile(const std::string& file, const std::string& text) {
                   fmt::format("'private' of hybrid option '{}' is '{}', which owns its servers (expected a self_hosted "
                               "option renting instances: a hybrid sizes its fleet, an owned fleet is fixed)",
                               o.id, h->private_option));
+    if (priv->as<SelfHostedOption>()->search)
+      throw Error(o.loc_of("private"),
+                  fmt::format("'private' of hybrid option '{}' is '{}', which has open choices (expected a self_hosted "
+                              "option written out in full: plan search finds the point to write)",
+                              o.id, h->private_option));
     const Option* over = p.find_option(h->overflow_option);
     if (!over || !over->pay_per_token())
       throw Error(o.loc_of("overflow"),
@@ -757,7 +877,17 @@ void check_references(const Profile& p, const PriceSheet& s) {
         if (!s.find_managed(m->offering))
           throw Error(o.loc_of("offering"), fmt::format("unknown offering '{}' (expected a managed id of price sheet {})", m->offering, s.version));
     } else if (const SelfHostedOption* sh = o.as<SelfHostedOption>()) {
-        if (!sh->fleet.owned && !s.find_instance(sh->instance))
+        if (sh->search) {
+          // Each listed instance, at its item of the list.
+          const auto& listed = sh->search->instances.values;
+          for (std::size_t i = 0; i < listed.size(); ++i)
+            if (!s.find_instance(listed[i])) {
+              const auto& locs = sh->search->instances.locs;
+              const SourceLoc at = i < locs.size() ? locs[i] : o.loc_of("instance");
+              throw Error(at, fmt::format("unknown instance '{}' (expected a gpu_instances id of price sheet {})",
+                                          listed[i], s.version));
+            }
+        } else if (!sh->fleet.owned && !s.find_instance(sh->instance))
           throw Error(o.loc_of("instance"), fmt::format("unknown instance '{}' (expected a gpu_instances id of price sheet {})", sh->instance, s.version));
     }  // a hybrid's parts are options checked on their own
   }

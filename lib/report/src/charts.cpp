@@ -104,4 +104,34 @@ std::string latency_svg(const Profile& p, const CompareResult& cr, bool ttft) {
   return render_svg(c);
 }
 
+std::string search_pareto_svg(const Profile& p, const SearchResult& r) {
+  LineChart c;
+  c.title = fmt::format("Option {}: cost against speed per user, every feasible point", r.option_id);
+  c.x_label = "tokens/s per user (1000 / TPOT at peak)";
+  c.y_label = "USD per 1M tokens";
+  c.y_min = 0;
+  Series all;
+  all.name = fmt::format("feasible points ({})", r.ranked.size());
+  all.scatter = true;
+  for (const auto& pt : r.ranked)
+    if (pt.tokens_per_s_per_user && pt.usd_per_mtok > 0) all.points.emplace_back(*pt.tokens_per_s_per_user, pt.usd_per_mtok);
+  Series front;
+  front.name = "Pareto front (no point both cheaper and faster)";
+  for (const SearchPoint* pt : pareto_front(r.ranked))
+    if (pt->usd_per_mtok > 0) front.points.emplace_back(*pt->tokens_per_s_per_user, pt->usd_per_mtok);
+  // The TPOT target as a vertical series (not a marker: the axis then reaches it even when
+  // every point decodes faster), from 0 to the dearest point.
+  double top = 0;
+  for (const auto& [x, y] : all.points) top = std::max(top, y);
+  c.series = {std::move(all), std::move(front)};
+  const auto mix = WorkloadMix::of(p.workloads);
+  if (mix.tpot_ms && top > 0) {
+    Series target;
+    target.name = fmt::format("TPOT target {:.0f} ms ({:.1f} tokens/s per user)", *mix.tpot_ms, 1e3 / *mix.tpot_ms);
+    target.points = {{1e3 / *mix.tpot_ms, 0.0}, {1e3 / *mix.tpot_ms, top}};
+    c.series.push_back(std::move(target));
+  }
+  return render_svg(c);
+}
+
 }  // namespace plan::report

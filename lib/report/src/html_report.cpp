@@ -322,6 +322,23 @@ std::string render_html_report(const HtmlReportInput& in) {
            figure("chart-tpot", latency_svg(*in.profile, c, false), "Time per output token at the peak hour.") +
            "</section>\n";
   }
+  if (in.searches) {
+    std::string figs;
+    for (std::size_t i = 0; i < in.searches->size(); ++i) {
+      const SearchResult& r = (*in.searches)[i];
+      if (r.ranked.empty()) continue;
+      const auto mix = WorkloadMix::of(in.profile->workloads);
+      std::string caption = fmt::format(
+          "Each feasible point of option {} (plan search): {} of {} points searched. The line joins the points no "
+          "other point beats on both cost and speed per user",
+          r.option_id, r.ranked.size(), r.counts.points);
+      if (mix.tpot_ms) caption += fmt::format("; the vertical line is the TPOT target ({:.0f} ms: {:.1f} tokens/s per user)",
+                                              *mix.tpot_ms, 1e3 / *mix.tpot_ms);
+      if (mix.ttft_p95_ms) caption += fmt::format("; every point meets the TTFT p95 target of {:.0f} ms", *mix.ttft_p95_ms);
+      figs += figure("chart-search-" + std::to_string(i + 1), search_pareto_svg(*in.profile, r), caption + ".");
+    }
+    if (!figs.empty()) out += "<section id=\"search\"><h2>Cheapest ways to serve: open choices searched</h2>\n" + figs + "</section>\n";
+  }
   out += "<section id=\"provenance\"><h2>Assumptions and provenance</h2>\n<ul>\n";
   out += fmt::format("<li>Prices: sheet {} (<code>{}</code>), sha256 <code>{}</code>.</li>\n", esc(c.price_sheet_version),
                      esc(c.price_sheet_path), esc(c.price_sheet_sha256));

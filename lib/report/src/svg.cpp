@@ -270,11 +270,16 @@ std::string render_svg(const LineChart& c) {
       pen = true;
       pts.emplace_back(px, py);
     }
-    out += fmt::format("<g class=\"series\" data-name=\"{}\"><path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>",
-                       xml_escape(c.series[i].name), d, st.colour,
-                       *st.dash ? fmt::format(" stroke-dasharray=\"{}\"", st.dash) : "");
-    // Markers at up to 12 evenly spaced points, so the series is identifiable in grey.
-    std::size_t every = std::max<std::size_t>(1, pts.size() / 12);
+    if (c.series[i].scatter) {
+      out += fmt::format("<g class=\"series\" data-name=\"{}\">", xml_escape(c.series[i].name));
+    } else {
+      out += fmt::format("<g class=\"series\" data-name=\"{}\"><path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>",
+                         xml_escape(c.series[i].name), d, st.colour,
+                         *st.dash ? fmt::format(" stroke-dasharray=\"{}\"", st.dash) : "");
+    }
+    // Markers at up to 12 evenly spaced points, so the series is identifiable in grey; a
+    // scatter's at every point.
+    std::size_t every = c.series[i].scatter ? 1 : std::max<std::size_t>(1, pts.size() / 12);
     for (std::size_t k = 0; k < pts.size(); k += every) out += marker_svg(st.marker, pts[k].first, pts[k].second, st.colour);
     out += "</g>\n";
   }

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "options/evaluators.hpp"
+#include "plan/core/options/search.hpp"
 #include "plan/core/base/units.hpp"
 
 namespace plan {
@@ -87,6 +88,7 @@ OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Op
 OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Option& o,
                              const ReplicaModelProvider* perf, const ReplicaModel* prebuilt,
                              const EvalSettings& settings) {
+  if (has_open_choices(o)) return detail::evaluate_searched(p, sheet, o, perf, settings);
   OptionResult r;
   r.id = o.id;
   r.kind = o.kind();
@@ -101,7 +103,19 @@ OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Op
 
 OptionEvaluator::OptionEvaluator(const Profile& p, const PriceSheet& sheet, const Option& o,
                                  const ReplicaModelProvider* perf)
-    : profile_(&p), sheet_(&sheet), option_(&o), perf_(perf), model_(build_replica_model(p, sheet, o, perf)) {}
+    : profile_(&p), sheet_(&sheet), option_(&o), perf_(perf) {
+  // Open choices: the point searched at today's volume is the option at every volume.
+  if (has_open_choices(o)) {
+    SearchSettings s;
+    s.top = 1;
+    auto found = search_option(p, sheet, o, perf, s);
+    if (!found.ranked.empty()) {
+      resolved_ = std::make_unique<Option>(std::move(found.ranked.front().option));
+      option_ = resolved_.get();
+    }
+  }
+  model_ = build_replica_model(p, sheet, *option_, perf);
+}
 
 OptionResult OptionEvaluator::operator()(double volume_scale) const {
   EvalSettings s;

@@ -408,6 +408,8 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   std::optional<double> tpot_s;
   if (mix.tpot_ms) tpot_s = *mix.tpot_ms / 1e3;
   if (mix.ttft_p95_ms) ttft_target_s_ = *mix.ttft_p95_ms / 1e3;
+  // The prompt cache of a roofline-sized replica (docs/performance-model.md, "Prefix caching").
+  const PrefixCache cache{mix.cached_input_share, mix.shared_prefix_tokens};
 
   DeploymentRequest req;
   req.model = m;
@@ -448,7 +450,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
       EngineDeployment ed{&cat, terms, coverage, f.engine.engine, m->id, gpu->id, w->id, d, layout, f.moe_tp};
       s.engine = EngineServingModel::make(ed, mix.input_tokens, mix.output_tokens, max_batch, tpot_s, &s.engine_why);
     }
-    if (!s.engine) s.roofline.emplace(*s.pm, mix.input_tokens, mix.output_tokens, tpot_s);
+    if (!s.engine) s.roofline.emplace(*s.pm, mix.input_tokens, mix.output_tokens, tpot_s, 0, cache);
     return s;
   };
   auto score = [&](Parallel layout, int d) {
@@ -505,7 +507,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     spec_.cv_error_pct = engine_->set().cv_tpot_median;
     spec_.provenance_source = engine_terms_provenance(*terms, engine_->set()) + "; " + deployment_source;
   } else {
-    serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s);
+    serving_.emplace(*perf_, mix.input_tokens, mix.output_tokens, tpot_s, 0, cache);
     if (terms && !s.engine_why.empty())
       spec_.notes.push_back(fmt::format("sized by the catalog roofline: no engine terms for {} on {}x {} ({}): {}",
                                         describe(f.engine), pick->gpus, gpu->id, to_string(pick->layout),
@@ -556,6 +558,12 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
                                     m->id, pick->gpus, gpu->id, w->id, tagged(pick->layout), experts, serving_->batch(),
                                     st.total * 1e3, st.memory_bound() ? "memory" : "compute", mix.input_tokens,
                                     serving_->prefill_s() * 1e3));
+  if (cache.hit_share > 0)
+    spec_.notes.push_back(fmt::format(
+        "prefix cache: {:.1f}% of input tokens read from it ({:.1f}% asked; {:.0f} of {:.0f} prefix tokens held in the KV "
+        "cache), so prefill computes {:.0f} of {:.0f} input tokens; the prefixes held leave a batch of at most {}",
+        serving_->cache_hit_share() * 100, cache.hit_share * 100, serving_->cache_tokens_held(), cache.prefix_tokens,
+        mix.input_tokens * (1 - serving_->cache_hit_share()), mix.input_tokens, serving_->max_batch()));
 }
 
 std::optional<int> CatalogReplicaModel::replicas_for(double rps) const {

@@ -426,16 +426,37 @@ std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, c
 double decode_steps(double output_tokens) { return std::max(output_tokens - 1.0, 1.0); }
 
 ServingModel::ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
-                           std::optional<double> tpot_target_s, int batch_cap)
+                           std::optional<double> tpot_target_s, int batch_cap, PrefixCache cache)
     : pm_(&pm), in_(input_tokens), out_(std::max(output_tokens, 1.0)), tpot_target_(tpot_target_s) {
   steps_ = decode_steps(out_);
   const double ctx = in_ + out_;
   max_batch_ = pm.max_sequences(ctx);
+  if (cache.hit_share > 0 && in_ > 0 && max_batch_ > 0) {
+    // The prefixes are held once per replica in the KV room one request leaves; what does
+    // not fit is not cached, so the hit share falls in proportion. The rest of the room holds
+    // the running sequences at their full context (a sequence's own copy of its prefix is
+    // not credited: a lower bound on the batch).
+    const double kv_tokens = pm.memory(ctx).kv_tokens;
+    const double room = std::max(0.0, kv_tokens - ctx);
+    held_ = std::min(std::max(cache.prefix_tokens, 0.0), room);
+    hit_ = cache.prefix_tokens > 0 ? cache.hit_share * held_ / cache.prefix_tokens : cache.hit_share;
+    max_batch_ = static_cast<int>(std::min(std::floor((kv_tokens - held_) / ctx), static_cast<double>(max_batch_)));
+  }
   const int engine_cap = engine_batch_limit(pm);  // max_batch_seqs, per attention-DP rank under dep
   max_batch_ = std::min(max_batch_, engine_cap);
   if (batch_cap > 0) max_batch_ = std::min(max_batch_, batch_cap);
   t_pre_ = pm.t_pre(in_);
   pre_work_ = pm.prefill_work(in_);
+  if (hit_ > 0) {
+    // The cached tokens are not computed again; the rest attend to the whole prompt. Batched
+    // prefill work is linear in the tokens but for attention, which is the sum over positions:
+    // work(I) - work(hI) counts exactly the positions past the cached prefix. An idle prefill
+    // pays its step's weight reads and fixed cost whatever the tokens: at least the time of a
+    // prompt of the uncached tokens alone.
+    const double cached = hit_ * in_;
+    pre_work_ = pm.prefill_work(in_) - pm.prefill_work(cached);
+    t_pre_ = std::max(pm.t_pre(in_) - pm.t_pre(cached), pm.t_pre(in_ - cached));
+  }
   if (max_batch_ <= 0) return;
   // Largest B whose TPOT at capacity meets the target. The TPOT a request sees at the
   // replica's capacity, not the decode step alone, is what the target bounds, so that the

@@ -10,8 +10,12 @@ namespace plan {
 WorkloadMix WorkloadMix::of(const std::vector<Workload>& workloads) {
   WorkloadMix mix;
   double requests = 0;
+  double cached = 0;
   for (const auto& w : workloads) {
     requests += w.requests_per_day;
+    cached += w.requests_per_day * w.input_tokens * w.cached_input_share;
+    if (w.cached_input_share > 0)
+      mix.shared_prefix_tokens += w.shared_prefix_tokens.value_or(w.cached_input_share * w.input_tokens);
     mix.input_tokens += w.requests_per_day * w.input_tokens;
     mix.output_tokens += w.requests_per_day * w.output_tokens;
     if (w.ttft_p95_ms) mix.ttft_p95_ms = std::min(mix.ttft_p95_ms.value_or(*w.ttft_p95_ms), *w.ttft_p95_ms);
@@ -19,6 +23,7 @@ WorkloadMix WorkloadMix::of(const std::vector<Workload>& workloads) {
     mix.long_request_tokens = std::max(mix.long_request_tokens, w.long_request_tokens());
     if (w.input_tokens_p99 || w.output_tokens_p99) mix.long_request_from_p99 = true;
   }
+  if (mix.input_tokens > 0) mix.cached_input_share = cached / mix.input_tokens;
   if (requests > 0) {
     mix.input_tokens /= requests;
     mix.output_tokens /= requests;

@@ -6,6 +6,7 @@
 
 #include "plan/core/options/compare.hpp"
 #include "plan/core/finance/finance.hpp"
+#include "plan/core/options/search.hpp"
 
 namespace plan::report {
 
@@ -24,6 +25,9 @@ std::string cumulative_tco_svg(const Projection& p);
 std::string hourly_capacity_svg(const Profile& profile, const std::vector<const OptionResult*>& fleets);
 
 // TTFT p95 (or TPOT) at peak of each self-hosted option against the target.
+// A search's feasible points: USD per 1M tokens against tokens/s per user (1000 / TPOT), the
+// Pareto front as a line, the TPOT target as a vertical line.
+std::string search_pareto_svg(const Profile& profile, const SearchResult& r);
 std::string latency_svg(const Profile& profile, const CompareResult& c, bool ttft);
 
 }  // namespace plan::report

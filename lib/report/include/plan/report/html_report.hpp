@@ -4,6 +4,7 @@
 #include "plan/core/finance/finance.hpp"
 #include "plan/core/options/recommend.hpp"
 #include "plan/core/finance/risk.hpp"
+#include "plan/core/options/search.hpp"
 
 namespace plan::report {
 
@@ -13,6 +14,8 @@ struct HtmlReportInput {
   const Sweep* sweep = nullptr;
   const Projection* projection = nullptr;
   const RiskResult* risk = nullptr;  // when the profile has an uncertainty: section
+  // Every feasible point of each option with open choices (plan search, --top 0).
+  const std::vector<SearchResult>* searches = nullptr;
   std::string tool_version;
 };
 

@@ -13,6 +13,7 @@ struct Series {
   std::vector<std::pair<double, double>> points;  // (x, y); a y that is not finite breaks the line
   // Optional (low, high) per point: a translucent band in the series' colour (a fan chart).
   std::vector<std::pair<double, double>> band;
+  bool scatter = false;  // a marker at every point and no line (search points)
 };
 
 struct VMarker {

@@ -14,6 +14,7 @@
 #include "plan/core/data/parallel.hpp"
 #include "plan/core/base/error.hpp"
 #include "plan/core/base/dates.hpp"
+#include "plan/core/data/search_space.hpp"
 
 namespace plan {
 
@@ -46,6 +47,10 @@ struct Workload {
   double cached_input_share = 0;   // share of input tokens read from the prompt cache
   double cache_write_share = 0;    // share of input tokens written to the prompt cache
   bool cache_write_1h = false;     // cache writes use the 1-hour TTL (default: 5 minutes)
+  // Tokens of the prompt prefixes the cached input reads (a system prompt, shared documents):
+  // what a self-hosted replica's prefix cache must hold. Absent: cached_input_share x
+  // input_tokens, one prefix (docs/performance-model.md, "Prefix caching").
+  std::optional<double> shared_prefix_tokens;
   double batchable_share = 0;      // share of requests that accept 24 h turnaround
   std::string data_class = "internal";
   SourceLoc data_class_loc;  // the data_class key; the workload's own location when defaulted
@@ -180,8 +185,11 @@ struct ManagedOption {
 
 // GPU instances running the model: rented (`instance`), or owned servers (`fleet.owned`).
 struct SelfHostedOption {
-  std::string instance;  // sheet gpu_instances id; empty when the fleet is owned
+  std::string instance;  // sheet gpu_instances id; empty when the fleet is owned or searched
   FleetSpec fleet;
+  // Open choices (a list or `auto`): the option is the cheapest feasible point of this space
+  // (search.hpp); nullopt for an option written out in full.
+  std::optional<SearchSpace> search{};
 };
 
 // A self-hosted option's fleet serves up to its SLA-bound capacity each hour and the rest

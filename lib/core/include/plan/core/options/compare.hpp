@@ -129,6 +129,7 @@ class OptionEvaluator {
   const PriceSheet* sheet_;
   const Option* option_;
   const ReplicaModelProvider* perf_;
+  std::unique_ptr<Option> resolved_;  // an option with open choices: its cheapest point (search.hpp)
   std::unique_ptr<ReplicaModel> model_;
 };
 

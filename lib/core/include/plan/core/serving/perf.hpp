@@ -230,14 +230,23 @@ struct Load {
   double tpot_s = 0;   // time per output token, including stalls for other requests' prefills
 };
 
+// A replica's prompt cache (docs/performance-model.md, "Prefix caching"): the share of input
+// tokens the workload reads from it, and the prefix tokens it must hold in the KV cache.
+struct PrefixCache {
+  double hit_share = 0;
+  double prefix_tokens = 0;
+};
+
 class ServingModel {
  public:
   // `tpot_target_s` bounds the operating batch through the TPOT at capacity (see
   // tpot_at_capacity_s), as do the KV budget, the engine's max_batch_seqs (per attention-DP
   // rank under dep: engine_batch_limit in deployment.hpp) and `batch_cap`
   // when > 0 (e.g. a closed loop of that many requests).
+  // With `cache`, the prefixes held take KV room from the batch, and the cached input tokens
+  // are not prefilled again; the hit share is at most what the room holds.
   ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
-               std::optional<double> tpot_target_s = std::nullopt, int batch_cap = 0);
+               std::optional<double> tpot_target_s = std::nullopt, int batch_cap = 0, PrefixCache cache = {});
 
   const PerfModel& perf() const { return *pm_; }
   double input_tokens() const { return in_; }
@@ -261,6 +270,12 @@ class ServingModel {
   double capacity_rps() const { return mu_; }
   // TTFT of a request on an idle replica.
   double prefill_s() const { return t_pre_; }
+  // Replica time one request's prefill takes in batched prefills (after the prefix cache).
+  double prefill_work_s() const { return pre_work_; }
+  // The prefix cache: the share of input tokens read from it (the workload's, times the
+  // share of its prefixes the KV room holds), and the prefix tokens held. 0 without one.
+  double cache_hit_share() const { return hit_; }
+  double cache_tokens_held() const { return held_; }
   // Steady state of one replica receiving `rps` requests/s.
   Load at_rate(double rps) const;
   // Latency of `replicas` replicas sharing `rps` (M/M/c over replicas x batch slots).
@@ -287,6 +302,8 @@ class ServingModel {
   double mu_ = 0;
   double t_pre_ = 0;
   double pre_work_ = 0;
+  double hit_ = 0;
+  double held_ = 0;
 };
 
 struct EngineTerms;

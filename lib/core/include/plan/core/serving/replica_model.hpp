@@ -25,6 +25,12 @@ struct WorkloadMix {
   // of the workloads' long_request_tokens(); 0 = input_tokens + output_tokens.
   double long_request_tokens = 0;
   bool long_request_from_p99 = false;  // some workload gave its length percentiles
+  // Prefix caching on a replica (docs/performance-model.md, "Prefix caching"): the share of
+  // input tokens the workloads read from the prompt cache (weighted by input tokens), and
+  // the prefix tokens a replica's cache holds for them (the workloads' shared_prefix_tokens,
+  // summed: each its own prefixes).
+  double cached_input_share = 0;
+  double shared_prefix_tokens = 0;
 
   static WorkloadMix of(const std::vector<Workload>& workloads);
   double tokens_per_request() const { return input_tokens + output_tokens; }

@@ -1,0 +1,71 @@
+# plan search: Llama 3.3 70B at 50M tokens/day (20,000 requests of 2,000 + 500 tokens), TTFT
+# p95 1 s, TPOT 40 ms, over every instance of sheet 2026-12 (tests/data/profile-search-llama.yaml).
+set(SEARCH_PROFILE tests/data/profile-search-llama.yaml)
+# The cheapest point is one GH200 on Lambda on demand: 2.29 USD/h (pricing/2026-12.yaml:1166)
+# x 730 h = 1,671.70 USD/month; per 1M tokens 1,671.70 / (50M x 730 / 24 / 1e6 = 1,520.83)
+# = 1.0992. The runner-up is one H100 (aws-p5.4xlarge) at spot: 2.6295 x 730 x 1.10 (spot
+# interruption overhead) = 2,111.49.
+plan_cli_test(search.table --rc 0
+  --stdout-re "^   1  lambda  lambda-gpu_1x_gh200 +on_demand +1  tp1 +fp8 +vllm +1 +1,671\\.70 +1\\.0992 "
+  --stdout-re "^   2  aws +aws-p5\\.4xlarge +spot +1  tp1 +fp8 +vllm +1 +2,111\\.49"
+  -- search ${SEARCH_PROFILE} --option open --top 5)
+# The same options written out by hand and compared: none is cheaper than the search's first
+# point (gh200-fp8 is that point: 1,671.70; p5-spot-fp8 the runner-up; the 8-GPU H100
+# instance 88.49 x 730 = 64,597.70 on demand and 38.86438 x 730 = 28,371.00 for 3 years).
+plan_cli_test(search.compare_written_out --rc 0
+  --stdout-re "^\\* +open +self_hosted +1,671\\.70 "
+  --stdout-re "^   gh200-fp8 +self_hosted +1,671\\.70 "
+  --stdout-re "^   p5-spot-fp8 +self_hosted +2,111\\.49 "
+  --stdout-re "^   h100x8-fp8 +self_hosted +64,597\\.70 "
+  --stdout-re "^   h100x8-fp8-3y +self_hosted +28,371\\.00 "
+  --stdout-re "chosen by search: lambda-gpu_1x_gh200 on_demand \\(lambda\\), 1 GPUs in tp1, fp8, vllm"
+  --stdout-re "open: point \\(the cheapest feasible\\) from a search of 52 instances of price sheet 2026-12"
+  -- compare ${SEARCH_PROFILE})
+# Every column in JSON, for each ranked point.
+plan_cli_test(search.json --rc 0
+  --stdout-re "\"monthly_usd\": 1671\\.70"
+  --stdout-re "\"cloud\": \"lambda\"" --stdout-re "\"instance\": \"lambda-gpu_1x_gh200\"" --stdout-re "\"term\": \"on_demand\""
+  --stdout-re "\"gpus\": 1" --stdout-re "\"layout\": \"tp1\"" --stdout-re "\"precision\": \"fp8\""
+  --stdout-re "\"engine\": \"vllm\"" --stdout-re "\"replicas\": 1" --stdout-re "\"usd_per_mtok\": 1\\.099"
+  --stdout-re "\"ttft_p95_ms\": [0-9]" --stdout-re "\"tpot_ms\": [0-9]" --stdout-re "\"tokens_per_s_per_gpu\": [0-9]"
+  --stdout-re "\"tokens_per_s_per_user\": [0-9]" --stdout-re "\"feasible\": [0-9]+"
+  --stdout-re "\"price_source\": \"pricing/2026-12\\.yaml:1166\""
+  -- search ${SEARCH_PROFILE} --format json --top 3)
+plan_cli_test(search.csv --rc 0
+  --stdout-re "^option,rank,cloud,instance,term,GPUs,layout,precision,engine,replicas,USD/month,USD/1M tokens,TTFT p95 ms,TPOT ms,tokens/s/GPU,tokens/s/user,price_source"
+  --stdout-re "^open,1,lambda,lambda-gpu_1x_gh200,on_demand,1,tp1,fp8,vllm,1,1671\\.70,1\\.0992,"
+  -- search ${SEARCH_PROFILE} --format csv --top 2)
+plan_cli_test(search.unknown_option --rc 64
+  --stderr-exact "plan: error: --option 'nope' is not an option of tests/data/profile-search-llama.yaml"
+  -- search ${SEARCH_PROFILE} --option nope)
+plan_cli_test(search.closed_option --rc 64
+  --stderr-re "^plan: error: option 'gh200-fp8' has no open choices"
+  -- search ${SEARCH_PROFILE} --option gh200-fp8)
+# The profile's first key is on line 2 (line 1 is a comment).
+plan_cli_test(search.no_open_option --rc 2
+  --stderr-re "^plan: error: tests/data/profile-basic\\.yaml:2:1: profile has no self_hosted option with open choices"
+  -- search tests/data/profile-basic.yaml --prices tests/data/sheet-basic.yaml)
+# DeepSeek-R1 with instance, engine, layout and GPUs per replica left open: compare plans the
+# chosen point and says why. The cheapest is one replica on Lambda's 4x B200 at 27.16 USD/h
+# (pricing/2026-12.yaml:1164) x 730 = 19,826.80 USD/month; the engines that fit there tie at
+# that cost, and of equal costs the point with the most tokens/s per GPU comes first: under
+# the fitted engine terms (blackwell sets of each engine) TensorRT-LLM's, with vLLM the
+# runner-up at the same cost.
+plan_cli_test(search.compare_deepseek --rc 0
+  --stdout-re "^   deepseek-r1-cheapest +self_hosted +19,826\\.80 "
+  --stdout-re "chosen by search: lambda-gpu_4x_b200_sxm6 on_demand \\(lambda\\), 4 GPUs in tp4, fp8, trtllm: the cheapest of"
+  --stdout-re "the runner-up, lambda-gpu_4x_b200_sxm6 on_demand in tp4 \\(fp8, vllm\\), costs 19826\\.80 USD/month too"
+  --stdout-re "1770 points. 1626 do not fit"
+  -- compare tests/data/profile-search-deepseek.yaml)
+# The HTML report draws every feasible point of the open option (281: the --top 0 search of
+# the table above), the Pareto front, and the TPOT target (40 ms: 25.0 tokens/s per user).
+plan_cli_test(search.report_chart --rc 0
+  --stdout-re "<section id=\"search\"><h2>Cheapest ways to serve: open choices searched</h2>"
+  --stdout-re "<g class=\"series\" data-name=\"feasible points \\(281\\)\">"
+  --stdout-re "data-name=\"Pareto front"
+  --stdout-re "TPOT target 40 ms \\(25\\.0 tokens/s per user\\)"
+  -- report ${SEARCH_PROFILE})
+# 'nope' is item 2 of line 11: four spaces, "precision: [fp8, " (17 characters), so column 22.
+plan_cli_test(search.unknown_precision --rc 2
+  --stderr-exact "plan: error: tests/data/search-bad-precision.yaml:11:22: unknown precision 'nope' (expected one of: bf16, fp16, fp8, int8, int4, mxfp4, mxfp6, nvfp4)"
+  -- search tests/data/search-bad-precision.yaml)
