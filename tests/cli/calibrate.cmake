@@ -266,7 +266,7 @@ plan_cli_test(compare.calibrated_serving --rc 0
      --calibration ${SERVING}/llama-3.1-8b-a100-80gb-sxm-bf16-tp1-throughput.yaml
      compare tests/data/profile-calibrated.yaml)
 plan_cli_test(compare.calibration_not_matching --rc 0
-  --stdout-re "^  a100: no --calibration file is for llama-3\\.1-8b on a100-80gb-sxm \\(bf16, 1 GPU, layout tp\\): catalog figures$"
+  --stdout-re "^  a100: no --calibration file is for llama-3\\.1-8b on a100-80gb-sxm \\(bf16, 1 GPU, layout tp\\): not calibrated, sized as its throughput source says$"
   -- --calibration tests/data/calib-home/calib/results/tiny-example.yaml compare tests/data/profile-calibrated.yaml)
 plan_cli_test(compare.calibration_missing_file --rc 2
   --stderr-re "^plan: error: .*nope\\.yaml"

@@ -231,7 +231,7 @@ TEST_CASE("calibration set: nothing matches", "[calibrated_provider]") {
   SECTION("files named by the user: a note says catalog figures are used") {
     CHECK_FALSE(CalibrationSet({other_gpu}, true).apply(fixture(), round_tp1, &notes));
     REQUIRE(notes.size() == 1);
-    CHECK(notes[0] == "no --calibration file is for round on unit-gpu (bf16, 1 GPU, layout tp): catalog figures");
+    CHECK(notes[0] == "no --calibration file is for round on unit-gpu (bf16, 1 GPU, layout tp): not calibrated, sized as its throughput source says");
   }
   SECTION("a model, GPU or precision the catalog lacks") {
     CalibrationSet set({probe("a.yaml", "round", 1, "2026-01-01T00:00:00Z", 0.4)}, true);

@@ -126,7 +126,7 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
   }
   if (!best) {
     if (named_ && imports.empty() && other_layout.empty() && notes)
-      notes->push_back(fmt::format("no --calibration file is for {} on {} ({}, {} GPU{}, layout {}): catalog figures",
+      notes->push_back(fmt::format("no --calibration file is for {} on {} ({}, {} GPU{}, layout {}): not calibrated, sized as its throughput source says",
                                    key.model, key.gpu, key.precision, key.tp, key.tp == 1 ? "" : "s",
                                    to_string(key.parallel)));
     return std::nullopt;

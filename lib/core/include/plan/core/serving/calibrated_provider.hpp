@@ -23,7 +23,8 @@ class CalibrationSet {
  public:
   CalibrationSet() = default;
   // `named`: the files were named by the user (--calibration), so a deployment that none
-  // of them is for gets a note saying it runs on catalog figures.
+  // of them is for gets a note saying it is not calibrated (its throughput source, engine
+  // terms or the catalog roofline, says what sized it).
   CalibrationSet(std::vector<Calibration> files, bool named) : files_(std::move(files)), named_(named) {}
 
   const std::vector<Calibration>& files() const { return files_; }
