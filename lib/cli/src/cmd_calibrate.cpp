@@ -227,7 +227,9 @@ bool cuda_device_present(std::string& why) {
 }
 #endif
 
-int run_calibrate(const Globals& g, RunOptions o) {
+// The backend to measure: the one asked for, else the CUDA probe when a device is present,
+// else the CPU; a CUDA backend this build or machine cannot run is an error.
+std::string choose_backend(const RunOptions& o) {
   std::string backend = o.backend;
   if (backend.empty()) {
 #ifdef PLAN_HAVE_CUDA_PROBE
@@ -251,9 +253,12 @@ int run_calibrate(const Globals& g, RunOptions o) {
                 ExitCode::unavailable);
 #endif
   }
-  std::optional<Catalog> cat = load_catalog_if_present(g);
-  // Before anything runs: ep and dep need a mixture of experts.
-  const Parallel layout = checked_layout(cat, o.model, o.parallel);
+  return backend;
+}
+
+// The probe's configuration from the options: the model's shape, the precision (bf16 on
+// CUDA, fp32 on the CPU unless asked) and the measurement sizes.
+ProbeConfig probe_config(const std::optional<Catalog>& cat, const RunOptions& o, const std::string& backend) {
   ProbeConfig cfg;
   cfg.shape = resolve_model(cat, o.model, o.shape);
   cfg.precision = o.precision.empty() ? (backend == "cuda" ? "bf16" : "fp32") : o.precision;
@@ -266,7 +271,11 @@ int run_calibrate(const Globals& g, RunOptions o) {
   cfg.warmup = o.warmup;
   cfg.stream_array_bytes = o.stream_mib * 1048576.0;
   cfg.progress = progress;
+  return cfg;
+}
 
+// Runs the probe on the chosen backend.
+ProbeResult run_probe(const ProbeConfig& cfg, const std::string& backend) {
   ProbeResult r;
   if (backend == "cuda") {
 #ifdef PLAN_HAVE_CUDA_PROBE
@@ -275,7 +284,13 @@ int run_calibrate(const Globals& g, RunOptions o) {
   } else {
     r = probe::run_cpu_probe(cfg);
   }
+  return r;
+}
 
+// The calibration's identity: when and where it was measured, the model, device, precision
+// and the layout of the deployment it is for.
+Calibration calibration_header(const ProbeConfig& cfg, const ProbeResult& r, const RunOptions& o,
+                               const Parallel& layout) {
   Calibration c;
   c.kind = CalibrationKind::probe;
   c.created = utc_now();
@@ -288,6 +303,13 @@ int run_calibrate(const Globals& g, RunOptions o) {
   // efficiencies are per GPU and apply in every layout, docs/calibration.md).
   c.tp = 1;
   c.parallel = layout;
+  return c;
+}
+
+// Fits the measured efficiencies into c, bounded by the reference device (measuring a copy
+// bandwidth again on the CPU when the fit exceeds it), and records the findings in r's notes.
+void fit_efficiencies(Calibration& c, ProbeResult& r, const ProbeConfig& cfg, const std::optional<Catalog>& cat,
+                      const RunOptions& o, const std::string& backend) {
   if (const ModelArch* m = cat ? cat->find_model(o.model) : nullptr; m && m->is_moe() && o.shape.empty())
     r.notes.push_back(fmt::format("mixture of experts: measured as one token's path, attention and a gated MLP of "
                                   "(top_k {} + shared {}) x expert_ffn {} = {}; efficiencies are per GPU",
@@ -317,8 +339,11 @@ int run_calibrate(const Globals& g, RunOptions o) {
     r.notes.push_back(f);
   }
   c.fit = fit;
-  c.probe = std::move(r);
+}
 
+// Writes the calibration to --out (or its default path) once it is known to read back, and
+// shows what was written.
+void write_checked(const Globals& g, Calibration& c, const RunOptions& o, const std::string& backend) {
   std::string path = o.out.empty() ? default_output(g, c, backend) : o.out;
   // What is written must read back (calibrate show, list and plans read it with the same
   // reader): a file the reader would reject is an error here, and nothing is written.
@@ -335,6 +360,19 @@ int run_calibrate(const Globals& g, RunOptions o) {
     c.path = path;
     emit(show_calibration(c) + fmt::format("wrote {}\n", path), "");
   }
+}
+
+int run_calibrate(const Globals& g, RunOptions o) {
+  const std::string backend = choose_backend(o);
+  std::optional<Catalog> cat = load_catalog_if_present(g);
+  // Before anything runs: ep and dep need a mixture of experts.
+  const Parallel layout = checked_layout(cat, o.model, o.parallel);
+  const ProbeConfig cfg = probe_config(cat, o, backend);
+  ProbeResult r = run_probe(cfg, backend);
+  Calibration c = calibration_header(cfg, r, o, layout);
+  fit_efficiencies(c, r, cfg, cat, o, backend);
+  c.probe = std::move(r);
+  write_checked(g, c, o, backend);
   return 0;
 }
 

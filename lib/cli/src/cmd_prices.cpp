@@ -39,12 +39,8 @@ std::pair<std::string, bool> render_verification(const std::vector<io::SheetVeri
   return {out, all_ok};
 }
 
-}  // namespace
-
-void setup_prices(CLI::App& app, Registry& reg) {
-  auto* prices = app.add_subcommand("prices", "List and show the versioned price sheets in pricing/");
-  prices->require_subcommand(1);
-
+// `plan prices list`: the sheets' versions, oldest first, and which is the default.
+void setup_prices_list(CLI::App* prices, Registry& reg) {
   auto* list = prices->add_subcommand("list", "List price-sheet versions, oldest first; the last is the default");
   reg.add(list, [&g = reg.globals]() {
     auto sheets = io::list_price_sheets(g.pricing_dir());
@@ -61,7 +57,10 @@ void setup_prices(CLI::App& app, Registry& reg) {
     emit(t.render_text(), "");
     return 0;
   });
+}
 
+// `plan prices show VERSION`: every price of one sheet.
+void setup_prices_show(CLI::App* prices, Registry& reg) {
   auto version = std::make_shared<std::string>();
   auto* show = prices->add_subcommand("show", "Show every price of one sheet, with its line numbers and sources");
   show->add_option("version", *version, "Version (see `plan prices list`) or path to a sheet")->required();
@@ -69,7 +68,10 @@ void setup_prices(CLI::App& app, Registry& reg) {
     emit(report::render_price_sheet(io::resolve_price_sheet(*version, g.pricing_dir())), "");
     return 0;
   });
+}
 
+// `plan prices verify`: every sheet and hardware price list against its manifest.
+void setup_prices_verify(CLI::App* prices, Registry& reg) {
   auto* verify = prices->add_subcommand(
       "verify", "Check every sheet's sha256 against pricing/MANIFEST.sha256, and every hardware price list's "
                 "against pricing/hardware/MANIFEST.sha256: one line per file, ok / CHANGED / NOT IN MANIFEST / "
@@ -87,11 +89,15 @@ void setup_prices(CLI::App& app, Registry& reg) {
     emit(report, "");
     return static_cast<int>(all_ok ? ExitCode::ok : ExitCode::check_failed);
   });
+}
 
-  struct DiffOptions {
-    std::string a, b;
-  };
-  auto dif = std::make_shared<DiffOptions>();
+struct PriceDiffOptions {
+  std::string a, b;
+};
+
+// `plan prices diff A B`: what differs between two sheets.
+void setup_prices_diff(CLI::App* prices, Registry& reg) {
+  auto dif = std::make_shared<PriceDiffOptions>();
   auto* diff = prices->add_subcommand(
       "diff", "Every price and limit that differs between two sheets (versions or paths), entry by entry, with "
               "the line of each figure in both sheets; entries added and removed; e.g. `plan prices diff 2026-05 "
@@ -104,13 +110,17 @@ void setup_prices(CLI::App& app, Registry& reg) {
     emit(report::render_sheet_diff(a, b, diff_sheets(a, b)), "");
     return 0;
   });
+}
 
-  struct LintOptions {
-    std::string sheet;
-    std::vector<std::string> profiles;
-    std::string profiles_dir;
-  };
-  auto lo = std::make_shared<LintOptions>();
+struct PriceLintOptions {
+  std::string sheet;
+  std::vector<std::string> profiles;
+  std::string profiles_dir;
+};
+
+// `plan prices lint [SHEET]`: a sheet's figures, and profiles' options, checked for consistency.
+void setup_prices_lint(CLI::App* prices, Registry& reg) {
+  auto lo = std::make_shared<PriceLintOptions>();
   auto* lint = prices->add_subcommand(
       "lint", "Check a sheet's figures for consistency: cache read < input <= cache write, batch prices = the "
               "provider's batch rule unless the entry says why, spot and reserved <= on demand, input and output "
@@ -168,12 +178,16 @@ void setup_prices(CLI::App& app, Registry& reg) {
     emit(out, "");
     return static_cast<int>(errors == 0 ? ExitCode::ok : ExitCode::check_failed);
   });
+}
 
-  struct ImportOptions {
-    std::string spec;
-    std::string out;
-  };
-  auto imp = std::make_shared<ImportOptions>();
+struct PriceImportOptions {
+  std::string spec;
+  std::string out;
+};
+
+// `plan prices import SPEC -o FILE`: a draft sheet from upstream price files.
+void setup_prices_import(CLI::App* prices, Registry& reg) {
+  auto imp = std::make_shared<PriceImportOptions>();
   auto* import_cmd = prices->add_subcommand(
       "import", "Build a draft price sheet from upstream price files (LiteLLM JSON, Cyclenerd's GCP list, "
                 "SkyPilot-format CSV, AWS family files) as an import spec names them; every figure's source "
@@ -202,6 +216,20 @@ void setup_prices(CLI::App& app, Registry& reg) {
     for (const auto& f : draft.findings) fmt::print(stderr, "plan: note: {}\n", report::terminal_cell(f));
     return 0;
   });
+}
+
+}  // namespace
+
+void setup_prices(CLI::App& app, Registry& reg) {
+  auto* prices = app.add_subcommand("prices", "List and show the versioned price sheets in pricing/");
+  prices->require_subcommand(1);
+
+  setup_prices_list(prices, reg);
+  setup_prices_show(prices, reg);
+  setup_prices_verify(prices, reg);
+  setup_prices_diff(prices, reg);
+  setup_prices_lint(prices, reg);
+  setup_prices_import(prices, reg);
 }
 
 }  // namespace plan::cli

@@ -232,7 +232,9 @@ void reconcile_cost_exports(const std::vector<std::string>& files, const PriceSh
   }
 }
 
-int run_import(const Globals& g, const ImportArgs& a) {
+// The reader's options from the command line: the source, grouping, bad-row handling and
+// --column mappings.
+io::UsageImportOptions usage_import_options(const ImportArgs& a) {
   io::UsageImportOptions opt;
   opt.source = *io::parse_usage_source(a.source);
   opt.by_tag = a.by == "tag";
@@ -245,11 +247,11 @@ int run_import(const Globals& g, const ImportArgs& a) {
                   ExitCode::usage_error);
     opt.columns.emplace_back(c.substr(0, eq), c.substr(eq + 1));
   }
-  auto offset = usage::parse_utc_offset(a.tz);
-  if (!offset)
-    throw Error(fmt::format("--tz '{}' is not a UTC offset (expected UTC, +HH:MM or -HH:MM; zone names such as "
-                            "Europe/Berlin are not read: give the offset that holds for most of the period)", a.tz),
-                ExitCode::usage_error);
+  return opt;
+}
+
+// On a terminal, the reader reports its progress on stderr; whether it does.
+bool show_read_progress(io::UsageImportOptions& opt) {
   const bool tty = ::isatty(2) != 0;
   if (tty) {
     opt.progress = [](const std::string& file, std::uint64_t done, std::uint64_t total) {
@@ -260,37 +262,22 @@ int run_import(const Globals& g, const ImportArgs& a) {
       std::cerr << fmt::format("\rplan: reading {}: {} rows", report::terminal_cell(db), rows) << std::flush;
     };
   }
-  // The sheet first: a bad --prices fails before a long read.
-  PriceSheet sheet = io::resolve_price_sheet(a.prices, g.pricing_dir());
+  return tty;
+}
 
-  usage::Aggregator agg(*offset, a.window_days);
-  {
-    // Billed records above a long-context threshold of the sheet are priced at its tier.
-    std::vector<double> thresholds;
-    for (const auto& m : sheet.api_models)
-      for (const auto& t : m.prices.tiers) thresholds.push_back(t.above_input_tokens);
-    for (const auto& m : sheet.managed)
-      if (m.on_demand)
-        for (const auto& t : m.on_demand->tiers) thresholds.push_back(t.above_input_tokens);
-    agg.set_context_thresholds(std::move(thresholds));
-  }
-  auto reports = io::import_usage(a.files, opt, agg);
-  if (tty) std::cerr << "\r\033[K";
-  usage::ImportSummary summary = agg.finish();
-  if (summary.workloads.empty() ||
-      std::none_of(summary.workloads.begin(), summary.workloads.end(),
-                   [](const usage::ImportedWorkload& w) { return w.tokens_per_day > 0 || w.input_tokens + w.output_tokens > 0; }))
-    throw Error(SourceLoc{reports.front().path, 0, 0}, "no tokens in the usage data (expected rows with input or output tokens)");
+// Billed records above a long-context threshold of the sheet are priced at its tier.
+void set_sheet_thresholds(usage::Aggregator& agg, const PriceSheet& sheet) {
+  std::vector<double> thresholds;
+  for (const auto& m : sheet.api_models)
+    for (const auto& t : m.prices.tiers) thresholds.push_back(t.above_input_tokens);
+  for (const auto& m : sheet.managed)
+    if (m.on_demand)
+      for (const auto& t : m.on_demand->tiers) thresholds.push_back(t.above_input_tokens);
+  agg.set_context_thresholds(std::move(thresholds));
+}
 
-  report::ImportedProfile p;
-  p.name = a.name;
-  p.tz_label = a.tz;
-  p.utc_offset_s = *offset;
-  p.window_days = a.window_days;
-  p.by_tag = opt.by_tag;
-  p.sheet_version = sheet.version;
-  p.sheet_path = sheet.path;
-  p.summary = summary;
+// The files read, as the profile's sources; their skipped rows and notes also go to stderr.
+void record_sources(report::ImportedProfile& p, const std::vector<io::UsageFileReport>& reports) {
   for (const auto& r : reports) {
     report::ImportSource s{r.path, io::to_string(r.source), r.sha256, r.rows, r.bad, {}, r.table, r.read_at};
     for (const auto& b : r.first_bad) {
@@ -307,93 +294,101 @@ int run_import(const Globals& g, const ImportArgs& a) {
     }
     p.sources.push_back(std::move(s));
   }
-  // Options: the sheet's offers of each model seen, and the alternatives asked for.
-  const Alternatives alt = parse_alternatives(a.alternatives);
-  std::vector<std::string> ids;
-  for (const auto& m : sheet.api_models) ids.push_back(m.id);
-  std::optional<Catalog> cat;
-  OptionSet set;
-  if (!opt.by_tag) {
-    for (const auto& w : summary.workloads) {
-      std::vector<std::string>& models = p.models[w.key];
-      std::vector<std::string>& models_why = p.models_why[w.key];
-      if (auto id = usage::map_to_sheet_model(w.key, ids)) {
-        const ApiModel* api = sheet.find_api(*id);
-        auto& own = set.add(*id, report::ImportOptionKind::api, *id, api->line);
-        add_unique(own.seen, w.key);
-        p.current_option[w.key] = *id;
-        OptionSet::note(own, fmt::format("the model that served '{}'", w.key));
-        const auto offers = usage::same_model_offers(sheet, *id);
-        for (const auto& off : offers) add_unique(models, off.serves);
-        models_why.push_back(fmt::format("served by {}; held to it{} (widen to let another model serve it)", *id,
-                                         offers.size() > 1 ? " and to the same model at the sheet's other offers" : ""));
-        if (w.billed) {
-          // What the source billed against the list price of the same tokens.
-          const double list = usage::list_cost_usd(*w.billed, api->prices);
-          const double billed = w.billed->usd;
-          std::string line = fmt::format("billed {} USD in the data ({} rows with a cost) against {} USD at the "
-                                         "list prices of {} ({}:{})",
-                                         usd(billed), w.billed->records, usd(list), *id, sheet.path, api->line);
-          if (list > 0) {
-            const double diff = billed / list - 1;
-            line += fmt::format(": {:+.1f}%", 100 * diff);
-            if (std::abs(diff) > 0.02) {
-              line += ", over 2%: a negotiated discount, a wrong price or a billing error";
-              std::cerr << fmt::format("plan: note: model {}: {}\n", report::terminal_cell(w.key), report::terminal_cell(line));
-            }
-          }
-          p.notes[w.key].push_back(line);
-          p.billed[w.key] = {billed, summary.period_days, list};
-        }
-        if (alt.same_model) add_same_model(set, offers, *id, w, *id);
-        if (alt.successors && api->successor && sheet.find_api(*api->successor)) {
-          const ApiModel* next = sheet.find_api(*api->successor);
-          const std::string when = api->retires ? fmt::format(" {}", *api->retires) : "";
-          const std::string tense = api->retires && !sheet.effective_date.empty() && *api->retires <= sheet.effective_date
-                                        ? "retired" : "retires";
-          auto& o = set.add(next->id, report::ImportOptionKind::api, next->id, next->line);
-          OptionSet::note(o, fmt::format("successor of {}, which {}{} ({}:{})", *id, tense, when, sheet.path, api->line));
-          add_unique(models, next->id);
-          models_why.push_back(fmt::format("and its successor {}: {} {}{}", next->id, *id, tense, when));
-        }
-        if (alt.successors) add_managed_successors(set, sheet, offers, models, models_why);
-        continue;
-      }
-      // An open-weight model of the catalog (a vLLM server, a self-hosted endpoint behind LiteLLM).
-      if (!cat) cat = load_full_catalog(g);
-      const ModelArch* arch = nullptr;
-      for (const auto& m : cat->models)
-        if (model_name_matches(w.key, m.id, m.hf_ids)) { arch = &m; break; }
-      if (!arch) {
-        p.models.erase(w.key);
-        p.models_why.erase(w.key);
-        continue;
-      }
-      const auto offers = usage::same_model_offers(sheet, arch->id);
-      add_unique(models, arch->id);
-      for (const auto& off : offers) add_unique(models, off.serves);
-      models_why.push_back(fmt::format("served by {} ({}); held to it, on any offer or fleet (widen to let another model "
-                                       "serve it)", arch->id, cite(*arch)));
-      if (alt.same_model) add_same_model(set, offers, arch->id, w, "");
-      if (alt.successors) add_managed_successors(set, sheet, offers, models, models_why);
-      if (alt.self_hosted || offers.empty()) {
-        double weights_gb = 0;
-        if (const GpuInstance* inst = cheapest_fitting(sheet, *cat, *arch, &weights_gb)) {
-          auto& o = set.add("self-hosted-" + arch->id, report::ImportOptionKind::self_hosted, inst->id, inst->line);
-          o.model = arch->id;
-          add_unique(o.seen, w.key);
-          OptionSet::note(o, fmt::format("{} self-hosted: {} is the cheapest on-demand instance of the sheet whose GPUs "
-                                         "hold its bf16 weights ({:.1f} GB) in 80% of their memory; compare sizes the fleet",
-                                         arch->id, inst->id, weights_gb));
-          if (!alt.self_hosted)
-            OptionSet::note(o, "added because the sheet has no pay-per-token offer of this model");
-        }
-      }
+}
+
+// What the source billed a workload against the list price of the same tokens: a note of
+// the workload (and of stderr when over 2%) and its billed_* figures.
+void record_billed(report::ImportedProfile& p, const usage::ImportedWorkload& w, const ApiModel& api,
+                   const std::string& id, const PriceSheet& sheet, const usage::ImportSummary& summary) {
+  const double list = usage::list_cost_usd(*w.billed, api.prices);
+  const double billed = w.billed->usd;
+  std::string line = fmt::format("billed {} USD in the data ({} rows with a cost) against {} USD at the "
+                                 "list prices of {} ({}:{})",
+                                 usd(billed), w.billed->records, usd(list), id, sheet.path, api.line);
+  if (list > 0) {
+    const double diff = billed / list - 1;
+    line += fmt::format(": {:+.1f}%", 100 * diff);
+    if (std::abs(diff) > 0.02) {
+      line += ", over 2%: a negotiated discount, a wrong price or a billing error";
+      std::cerr << fmt::format("plan: note: model {}: {}\n", report::terminal_cell(w.key), report::terminal_cell(line));
     }
   }
-  if (!a.costs.empty()) reconcile_cost_exports(a.costs, sheet, summary, ids, p);
-  // Models the user would consider: what-if options, outside every workload's models:.
-  for (const auto& m : a.consider) {
+  p.notes[w.key].push_back(line);
+  p.billed[w.key] = {billed, summary.period_days, list};
+}
+
+// The options of a workload served by the sheet's model `id`: that model, its other offers
+// and its successors as asked; the workload's models: and their reasons.
+void add_sheet_model_options(OptionSet& set, report::ImportedProfile& p, const usage::ImportedWorkload& w,
+                             const std::string& id, const PriceSheet& sheet, const usage::ImportSummary& summary,
+                             const Alternatives& alt) {
+  std::vector<std::string>& models = p.models[w.key];
+  std::vector<std::string>& models_why = p.models_why[w.key];
+  const ApiModel* api = sheet.find_api(id);
+  auto& own = set.add(id, report::ImportOptionKind::api, id, api->line);
+  add_unique(own.seen, w.key);
+  p.current_option[w.key] = id;
+  OptionSet::note(own, fmt::format("the model that served '{}'", w.key));
+  const auto offers = usage::same_model_offers(sheet, id);
+  for (const auto& off : offers) add_unique(models, off.serves);
+  models_why.push_back(fmt::format("served by {}; held to it{} (widen to let another model serve it)", id,
+                                   offers.size() > 1 ? " and to the same model at the sheet's other offers" : ""));
+  if (w.billed) record_billed(p, w, *api, id, sheet, summary);
+  if (alt.same_model) add_same_model(set, offers, id, w, id);
+  if (alt.successors && api->successor && sheet.find_api(*api->successor)) {
+    const ApiModel* next = sheet.find_api(*api->successor);
+    const std::string when = api->retires ? fmt::format(" {}", *api->retires) : "";
+    const std::string tense = api->retires && !sheet.effective_date.empty() && *api->retires <= sheet.effective_date
+                                  ? "retired" : "retires";
+    auto& o = set.add(next->id, report::ImportOptionKind::api, next->id, next->line);
+    OptionSet::note(o, fmt::format("successor of {}, which {}{} ({}:{})", id, tense, when, sheet.path, api->line));
+    add_unique(models, next->id);
+    models_why.push_back(fmt::format("and its successor {}: {} {}{}", next->id, id, tense, when));
+  }
+  if (alt.successors) add_managed_successors(set, sheet, offers, models, models_why);
+}
+
+// The options of a workload served by an open-weight model of the catalog (a vLLM server, a
+// self-hosted endpoint behind LiteLLM): its offers, successors and a self-hosted fleet as
+// asked. A model outside the catalog gets no models: and no options.
+void add_catalog_model_options(OptionSet& set, report::ImportedProfile& p, const usage::ImportedWorkload& w,
+                               const Catalog& cat, const PriceSheet& sheet, const Alternatives& alt) {
+  const ModelArch* arch = nullptr;
+  for (const auto& m : cat.models)
+    if (model_name_matches(w.key, m.id, m.hf_ids)) { arch = &m; break; }
+  if (!arch) {
+    p.models.erase(w.key);
+    p.models_why.erase(w.key);
+    return;
+  }
+  std::vector<std::string>& models = p.models[w.key];
+  std::vector<std::string>& models_why = p.models_why[w.key];
+  const auto offers = usage::same_model_offers(sheet, arch->id);
+  add_unique(models, arch->id);
+  for (const auto& off : offers) add_unique(models, off.serves);
+  models_why.push_back(fmt::format("served by {} ({}); held to it, on any offer or fleet (widen to let another model "
+                                   "serve it)", arch->id, cite(*arch)));
+  if (alt.same_model) add_same_model(set, offers, arch->id, w, "");
+  if (alt.successors) add_managed_successors(set, sheet, offers, models, models_why);
+  if (alt.self_hosted || offers.empty()) {
+    double weights_gb = 0;
+    if (const GpuInstance* inst = cheapest_fitting(sheet, cat, *arch, &weights_gb)) {
+      auto& o = set.add("self-hosted-" + arch->id, report::ImportOptionKind::self_hosted, inst->id, inst->line);
+      o.model = arch->id;
+      add_unique(o.seen, w.key);
+      OptionSet::note(o, fmt::format("{} self-hosted: {} is the cheapest on-demand instance of the sheet whose GPUs "
+                                     "hold its bf16 weights ({:.1f} GB) in 80% of their memory; compare sizes the fleet",
+                                     arch->id, inst->id, weights_gb));
+      if (!alt.self_hosted)
+        OptionSet::note(o, "added because the sheet has no pay-per-token offer of this model");
+    }
+  }
+}
+
+// Models the user would consider: what-if options, outside every workload's models:.
+void add_considered(OptionSet& set, const std::vector<std::string>& consider, const PriceSheet& sheet,
+                    const std::vector<std::string>& ids) {
+  for (const auto& m : consider) {
     const auto offers = usage::same_model_offers(sheet, m);
     if (offers.empty()) {
       std::vector<std::string> known = ids;
@@ -411,17 +406,12 @@ int run_import(const Globals& g, const ImportArgs& a) {
                                      m, off.serves, off.provider, off.serves));
     }
   }
-  if (set.empty()) {
-    p.options_are_whole_sheet = true;
-    p.models.clear();
-    p.models_why.clear();
-    for (const auto& m : sheet.api_models) set.add(m.id, report::ImportOptionKind::api, m.id, m.line);
-  }
-  p.options = set.take();
-  const std::string text = report::render_imported_profile(p);
-  // Read back with the strict loader before writing: what is written always loads. Rows are
-  // checked against the loader's limits as they are read; should a sum of rows still exceed
-  // one, the error names the usage data, not the profile that was never written.
+}
+
+// Read back with the strict loader before writing: what is written always loads. Rows are
+// checked against the loader's limits as they are read; should a sum of rows still exceed
+// one, the error names the usage data, not the profile that was never written.
+void check_reads_back(const std::string& text, const std::vector<io::UsageFileReport>& reports) {
   try {
     io::parse_profile("<imported profile>", text);
   } catch (const Error& e) {
@@ -432,6 +422,66 @@ int run_import(const Globals& g, const ImportArgs& a) {
                             "figures within the profile's limits, docs/profiles.md)",
                             e.what(), files));
   }
+}
+
+int run_import(const Globals& g, const ImportArgs& a) {
+  io::UsageImportOptions opt = usage_import_options(a);
+  auto offset = usage::parse_utc_offset(a.tz);
+  if (!offset)
+    throw Error(fmt::format("--tz '{}' is not a UTC offset (expected UTC, +HH:MM or -HH:MM; zone names such as "
+                            "Europe/Berlin are not read: give the offset that holds for most of the period)", a.tz),
+                ExitCode::usage_error);
+  const bool tty = show_read_progress(opt);
+  // The sheet first: a bad --prices fails before a long read.
+  PriceSheet sheet = io::resolve_price_sheet(a.prices, g.pricing_dir());
+
+  usage::Aggregator agg(*offset, a.window_days);
+  set_sheet_thresholds(agg, sheet);
+  auto reports = io::import_usage(a.files, opt, agg);
+  if (tty) std::cerr << "\r\033[K";
+  usage::ImportSummary summary = agg.finish();
+  if (summary.workloads.empty() ||
+      std::none_of(summary.workloads.begin(), summary.workloads.end(),
+                   [](const usage::ImportedWorkload& w) { return w.tokens_per_day > 0 || w.input_tokens + w.output_tokens > 0; }))
+    throw Error(SourceLoc{reports.front().path, 0, 0}, "no tokens in the usage data (expected rows with input or output tokens)");
+
+  report::ImportedProfile p;
+  p.name = a.name;
+  p.tz_label = a.tz;
+  p.utc_offset_s = *offset;
+  p.window_days = a.window_days;
+  p.by_tag = opt.by_tag;
+  p.sheet_version = sheet.version;
+  p.sheet_path = sheet.path;
+  p.summary = summary;
+  record_sources(p, reports);
+  // Options: the sheet's offers of each model seen, and the alternatives asked for.
+  const Alternatives alt = parse_alternatives(a.alternatives);
+  std::vector<std::string> ids;
+  for (const auto& m : sheet.api_models) ids.push_back(m.id);
+  std::optional<Catalog> cat;
+  OptionSet set;
+  if (!opt.by_tag) {
+    for (const auto& w : summary.workloads) {
+      if (auto id = usage::map_to_sheet_model(w.key, ids)) {
+        add_sheet_model_options(set, p, w, *id, sheet, summary, alt);
+        continue;
+      }
+      if (!cat) cat = load_full_catalog(g);
+      add_catalog_model_options(set, p, w, *cat, sheet, alt);
+    }
+  }
+  if (!a.costs.empty()) reconcile_cost_exports(a.costs, sheet, summary, ids, p);
+  add_considered(set, a.consider, sheet, ids);
+  if (set.empty()) {
+    p.options_are_whole_sheet = true;
+    p.models.clear();
+    p.models_why.clear();
+    for (const auto& m : sheet.api_models) set.add(m.id, report::ImportOptionKind::api, m.id, m.line);
+  }
+  p.options = set.take();
+  const std::string text = report::render_imported_profile(p);
+  check_reads_back(text, reports);
   emit(text, a.out);
   return 0;
 }

@@ -168,6 +168,115 @@ std::string one_of(const std::string& file, Map& m, const char* key, std::initia
   throw Error(loc_of(file, m.node(key)), fmt::format("'{}' is '{}' (expected one of: {})", key, v, list));
 }
 
+// The device and measurement sections of a probe calibration.
+ProbeResult read_probe(const std::string& file, Map& top, const Node& dev) {
+  ProbeResult p;
+  Map m(file, dev, "'device'");
+  p.backend = one_of(file, m, "backend", {"cuda", "cpu"});
+  p.device_name = m.str("name");
+  p.device_memory_bytes = m.num("memory_bytes", Range::non_negative());
+  p.driver_version = m.str("driver_version");
+  p.runtime_version = m.str("runtime_version");
+  m.finish();
+
+  Map ms(file, top.node("measurement"), "'measurement'");
+  p.precision = ms.str("precision");
+  p.layers = ms.integer("layers", 1, 100000);
+  p.layers_run = ms.integer("layers_run", 1, p.layers);
+  p.context = ms.integer("context", 1, 100000000);
+  p.repeats = ms.integer("repeats", 1, 1000000);
+  p.stream_bandwidth_bytes_per_s = ms.num("stream_bandwidth_gb_per_s", Range::positive()) * 1e9;
+  p.gemm_flops_per_s = ms.num("gemm_tflops", Range::positive()) * 1e12;
+  {
+    Map pf(file, ms.node("prefill"), "'prefill' in 'measurement'");
+    p.prefill_tokens = pf.integer("tokens", 1, 100000000);
+    p.prefill_s = pf.num("seconds", Range::positive());
+    p.prefill_tokens_per_s = pf.num("tokens_per_s", Range::positive());
+    pf.finish();
+  }
+  ms.seq("decode", [&](const Node& node, std::size_t i) {
+    Map dm(file, node, fmt::format("decode point {}", i + 1));
+    DecodePoint dp;
+    dp.batch = dm.integer("batch", 1, 1000000);
+    dp.step_s = dm.num("step_ms", Range::positive()) / 1e3;
+    dp.tokens_per_s = dm.num("tokens_per_s", Range::positive());
+    dp.bytes = dm.num("bytes", Range::positive());
+    dp.flops = dm.num("flops", Range::positive());
+    dm.finish();
+    p.decode.push_back(dp);
+  });
+  if (p.decode.empty()) throw Error(ms.key_loc("decode"), "'decode' in 'measurement' is empty (expected at least one batch size)");
+  p.notes = ms.opt_str_list("notes");
+  ms.finish();
+  return p;
+}
+
+// The decode roofline fitted to a probe's measurements.
+EfficiencyFit read_fit(const std::string& file, const Node& node) {
+  Map m(file, node, "'fit'");
+  EfficiencyFit f;
+  f.method = m.str("method");
+  f.t_fixed_s = m.num("t_fixed_ms", Range::non_negative()) / 1e3;
+  f.seconds_per_byte = 1.0 / (m.num("effective_bandwidth_gb_per_s", Range::positive()) * 1e9);
+  if (auto tf = m.opt_num("effective_tflops", Range::positive())) f.seconds_per_flop = 1.0 / (*tf * 1e12);
+  f.points = m.integer("points", 1, 1000000);
+  f.bandwidth_bound_points = m.integer("bandwidth_bound_points", 0, f.points);
+  f.compute_bound_points = m.integer("compute_bound_points", 0, f.points);
+  f.rms_residual_s = m.num("rms_residual_ms", Range::non_negative()) / 1e3;
+  m.finish();
+  return f;
+}
+
+// The efficiencies plans use, with the reference device they are relative to.
+Efficiencies read_efficiencies(const std::string& file, const Node& node) {
+  Map m(file, node, "'efficiencies'");
+  Efficiencies e;
+  e.e_bw = m.num("e_bw", Range{0, 1.5, true});
+  e.e_fl = m.opt_num("e_fl", Range{0, 1.5, true});
+  e.t_fixed_s = m.num("t_fixed_ms", Range::non_negative()) / 1e3;
+  e.reference_bandwidth_bytes_per_s = m.num("reference_bandwidth_gb_per_s", Range::positive()) * 1e9;
+  e.reference_flops_per_s = m.num("reference_tflops", Range::non_negative()) * 1e12;
+  e.reference_source = m.str("reference_source");
+  m.finish();
+  return e;
+}
+
+// An imported serving benchmark: its tool and source file, throughput and latency statistics.
+ServingMeasurement read_serving(const std::string& file, const Node& node) {
+  Map m(file, node, "'serving'");
+  ServingMeasurement s;
+  s.tool = *serving_format_from_name(
+      one_of(file, m, "tool", {"vllm-bench-serve", "vllm-bench-throughput", "guidellm"}));
+  s.source_file = m.str("source_file");
+  s.source_sha256 = m.str("source_sha256");
+  if (s.source_sha256.size() != 64 || s.source_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw Error(loc_of(file, m.node("source_sha256")), "'source_sha256' is not 64 lower-case hex digits (expected a sha256)");
+  s.tool_model = m.opt_str("model_in_file");
+  s.tool_tokenizer = m.opt_str("tokenizer_in_file");
+  if (m.has("model_check")) {
+    std::string v = one_of(file, m, "model_check", {"matched", "forced", "unchecked"});
+    s.model_check = model_check_from_string(v);
+  }
+  auto nn = Range::non_negative();
+  s.duration_s = m.opt_num("duration_s", nn);
+  s.requests = m.opt_num("requests", nn);
+  s.concurrency = m.opt_num("concurrency", nn);
+  s.request_rate = m.opt_num("request_rate_per_s", nn);
+  s.mean_input_tokens = m.opt_num("mean_input_tokens", nn);
+  s.mean_output_tokens = m.opt_num("mean_output_tokens", nn);
+  s.requests_per_s = m.opt_num("requests_per_s", nn);
+  s.output_tokens_per_s = m.opt_num("output_tokens_per_s", nn);
+  s.total_tokens_per_s = m.opt_num("total_tokens_per_s", nn);
+  read_stats(m, "ttft_ms", {{"mean", &s.ttft_mean_ms}, {"p50", &s.ttft_p50_ms}, {"p90", &s.ttft_p90_ms},
+                            {"p95", &s.ttft_p95_ms}, {"p99", &s.ttft_p99_ms}});
+  read_stats(m, "tpot_ms", {{"mean", &s.tpot_mean_ms}, {"p50", &s.tpot_p50_ms}, {"p90", &s.tpot_p90_ms},
+                            {"p95", &s.tpot_p95_ms}, {"p99", &s.tpot_p99_ms}});
+  read_stats(m, "itl_ms", {{"mean", &s.itl_mean_ms}, {"p50", &s.itl_p50_ms}, {"p99", &s.itl_p99_ms}});
+  read_stats(m, "e2el_ms", {{"mean", &s.e2el_mean_ms}, {"p50", &s.e2el_p50_ms}, {"p99", &s.e2el_p99_ms}});
+  m.finish();
+  return s;
+}
+
 }  // namespace
 
 Calibration parse_calibration(const std::string& file, const std::string& text) {
@@ -205,107 +314,10 @@ Calibration parse_calibration(const std::string& file, const std::string& text) 
                   fmt::format("'engine' is '{}' (expected {}, optionally name@version)", c.engine, perf::engine_names));
   }
 
-  if (auto dev = top.opt_node("device")) {
-    ProbeResult p;
-    Map m(file, *dev, "'device'");
-    p.backend = one_of(file, m, "backend", {"cuda", "cpu"});
-    p.device_name = m.str("name");
-    p.device_memory_bytes = m.num("memory_bytes", Range::non_negative());
-    p.driver_version = m.str("driver_version");
-    p.runtime_version = m.str("runtime_version");
-    m.finish();
-
-    Map ms(file, top.node("measurement"), "'measurement'");
-    p.precision = ms.str("precision");
-    p.layers = ms.integer("layers", 1, 100000);
-    p.layers_run = ms.integer("layers_run", 1, p.layers);
-    p.context = ms.integer("context", 1, 100000000);
-    p.repeats = ms.integer("repeats", 1, 1000000);
-    p.stream_bandwidth_bytes_per_s = ms.num("stream_bandwidth_gb_per_s", Range::positive()) * 1e9;
-    p.gemm_flops_per_s = ms.num("gemm_tflops", Range::positive()) * 1e12;
-    {
-      Map pf(file, ms.node("prefill"), "'prefill' in 'measurement'");
-      p.prefill_tokens = pf.integer("tokens", 1, 100000000);
-      p.prefill_s = pf.num("seconds", Range::positive());
-      p.prefill_tokens_per_s = pf.num("tokens_per_s", Range::positive());
-      pf.finish();
-    }
-    ms.seq("decode", [&](const Node& node, std::size_t i) {
-      Map dm(file, node, fmt::format("decode point {}", i + 1));
-      DecodePoint dp;
-      dp.batch = dm.integer("batch", 1, 1000000);
-      dp.step_s = dm.num("step_ms", Range::positive()) / 1e3;
-      dp.tokens_per_s = dm.num("tokens_per_s", Range::positive());
-      dp.bytes = dm.num("bytes", Range::positive());
-      dp.flops = dm.num("flops", Range::positive());
-      dm.finish();
-      p.decode.push_back(dp);
-    });
-    if (p.decode.empty()) throw Error(ms.key_loc("decode"), "'decode' in 'measurement' is empty (expected at least one batch size)");
-    p.notes = ms.opt_str_list("notes");
-    ms.finish();
-    c.probe = std::move(p);
-  }
-  if (auto fn = top.opt_node("fit")) {
-    Map m(file, *fn, "'fit'");
-    EfficiencyFit f;
-    f.method = m.str("method");
-    f.t_fixed_s = m.num("t_fixed_ms", Range::non_negative()) / 1e3;
-    f.seconds_per_byte = 1.0 / (m.num("effective_bandwidth_gb_per_s", Range::positive()) * 1e9);
-    if (auto tf = m.opt_num("effective_tflops", Range::positive())) f.seconds_per_flop = 1.0 / (*tf * 1e12);
-    f.points = m.integer("points", 1, 1000000);
-    f.bandwidth_bound_points = m.integer("bandwidth_bound_points", 0, f.points);
-    f.compute_bound_points = m.integer("compute_bound_points", 0, f.points);
-    f.rms_residual_s = m.num("rms_residual_ms", Range::non_negative()) / 1e3;
-    m.finish();
-    c.fit = f;
-  }
-  if (auto en = top.opt_node("efficiencies")) {
-    Map m(file, *en, "'efficiencies'");
-    Efficiencies e;
-    e.e_bw = m.num("e_bw", Range{0, 1.5, true});
-    e.e_fl = m.opt_num("e_fl", Range{0, 1.5, true});
-    e.t_fixed_s = m.num("t_fixed_ms", Range::non_negative()) / 1e3;
-    e.reference_bandwidth_bytes_per_s = m.num("reference_bandwidth_gb_per_s", Range::positive()) * 1e9;
-    e.reference_flops_per_s = m.num("reference_tflops", Range::non_negative()) * 1e12;
-    e.reference_source = m.str("reference_source");
-    m.finish();
-    c.efficiencies = e;
-  }
-  if (auto sn = top.opt_node("serving")) {
-    Map m(file, *sn, "'serving'");
-    ServingMeasurement s;
-    s.tool = *serving_format_from_name(
-        one_of(file, m, "tool", {"vllm-bench-serve", "vllm-bench-throughput", "guidellm"}));
-    s.source_file = m.str("source_file");
-    s.source_sha256 = m.str("source_sha256");
-    if (s.source_sha256.size() != 64 || s.source_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
-      throw Error(loc_of(file, m.node("source_sha256")), "'source_sha256' is not 64 lower-case hex digits (expected a sha256)");
-    s.tool_model = m.opt_str("model_in_file");
-    s.tool_tokenizer = m.opt_str("tokenizer_in_file");
-    if (m.has("model_check")) {
-      std::string v = one_of(file, m, "model_check", {"matched", "forced", "unchecked"});
-      s.model_check = model_check_from_string(v);
-    }
-    auto nn = Range::non_negative();
-    s.duration_s = m.opt_num("duration_s", nn);
-    s.requests = m.opt_num("requests", nn);
-    s.concurrency = m.opt_num("concurrency", nn);
-    s.request_rate = m.opt_num("request_rate_per_s", nn);
-    s.mean_input_tokens = m.opt_num("mean_input_tokens", nn);
-    s.mean_output_tokens = m.opt_num("mean_output_tokens", nn);
-    s.requests_per_s = m.opt_num("requests_per_s", nn);
-    s.output_tokens_per_s = m.opt_num("output_tokens_per_s", nn);
-    s.total_tokens_per_s = m.opt_num("total_tokens_per_s", nn);
-    read_stats(m, "ttft_ms", {{"mean", &s.ttft_mean_ms}, {"p50", &s.ttft_p50_ms}, {"p90", &s.ttft_p90_ms},
-                              {"p95", &s.ttft_p95_ms}, {"p99", &s.ttft_p99_ms}});
-    read_stats(m, "tpot_ms", {{"mean", &s.tpot_mean_ms}, {"p50", &s.tpot_p50_ms}, {"p90", &s.tpot_p90_ms},
-                              {"p95", &s.tpot_p95_ms}, {"p99", &s.tpot_p99_ms}});
-    read_stats(m, "itl_ms", {{"mean", &s.itl_mean_ms}, {"p50", &s.itl_p50_ms}, {"p99", &s.itl_p99_ms}});
-    read_stats(m, "e2el_ms", {{"mean", &s.e2el_mean_ms}, {"p50", &s.e2el_p50_ms}, {"p99", &s.e2el_p99_ms}});
-    m.finish();
-    c.serving = std::move(s);
-  }
+  if (auto dev = top.opt_node("device")) c.probe = read_probe(file, top, *dev);
+  if (auto fn = top.opt_node("fit")) c.fit = read_fit(file, *fn);
+  if (auto en = top.opt_node("efficiencies")) c.efficiencies = read_efficiencies(file, *en);
+  if (auto sn = top.opt_node("serving")) c.serving = read_serving(file, *sn);
   top.finish();
 
   // What each kind must hold.

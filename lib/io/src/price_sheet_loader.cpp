@@ -152,6 +152,147 @@ void read_entries(PriceSheet& s, Map& top, const char* key, const char* what, st
   }, false);
 }
 
+// The batch_rules: at most one per provider, each citing a listed source.
+void read_batch_rules(const std::string& file, Map& top, PriceSheet& s) {
+  std::set<std::string> providers;
+  top.seq("batch_rules", [&](const Node& n, std::size_t i) {
+    Map m(file, n, fmt::format("batch rule {}", i + 1));
+    BatchRule r;
+    r.provider = m.str("provider");
+    if (!providers.insert(r.provider).second)
+      throw Error(m.key_loc("provider"), fmt::format("duplicate batch rule for provider '{}' (expected one per "
+                                                     "provider)", r.provider));
+    r.discount = m.num("discount", Range{0, 1, false});
+    r.with_cache = m.opt_bool("with_cache").value_or(false);
+    r.source = m.str("source");
+    m.opt_str("note");
+    r.line = m.loc().line;
+    m.finish();
+    check_source(s, m, r.source);
+    s.batch_rules.push_back(std::move(r));
+  }, false);
+}
+
+// An api_models entry after its id; where its successor is written goes to successor_locs.
+void read_api_model(Map& m, ApiModel& a, const PriceSheet& s, std::map<std::string, SourceLoc>& successor_locs) {
+  a.provider = m.str("provider");
+  a.prices = read_token_prices(m);
+  a.context_tokens = m.opt_num("context_tokens", Range::positive(1e9));
+  a.max_output_tokens = m.opt_num("max_output_tokens", Range::positive(1e9));
+  a.retires = read_retires(m);
+  a.successor = m.opt_str("successor");
+  if (a.successor) successor_locs[a.id] = m.key_loc("successor");
+  a.rate_limits = read_rate_limits(m);
+  a.data_classes = m.opt_str_list("data_classes");
+  a.source = m.opt_str("source").value_or("");
+  apply_batch_rule(a.prices, s.find_batch_rule(a.provider));
+}
+
+// The provisioned throughput of managed offering o: units' rates and the price of each term.
+Provisioned read_provisioned(const std::string& file, const Node& node, const ManagedOffering& o, const PriceSheet& s) {
+  Map p(file, node, fmt::format("provisioned of '{}'", o.id));
+  Provisioned prov;
+  prov.input_tokens_per_min_per_unit = p.opt_num("input_tokens_per_min_per_unit", Range::positive(max_tokens_per_min));
+  prov.output_tokens_per_min_per_unit = p.opt_num("output_tokens_per_min_per_unit", Range::positive(max_tokens_per_min));
+  prov.source = p.opt_str("source").value_or("");
+  std::set<std::string> terms;
+  p.seq("terms", [&](const Node& tn, std::size_t j) {
+    Map t(file, tn, fmt::format("term {} of '{}'", j + 1, o.id));
+    ProvisionedTerm term;
+    term.term = t.str("term");
+    term.usd_per_unit_hour = t.num("usd_per_unit_hour", Range::positive(max_usd_per_hour));
+    term.months = t.opt_integer("months", 0, 120).value_or(0);
+    term.line = t.loc().line;
+    t.finish();
+    if (!terms.insert(term.term).second)
+      throw Error(t.key_loc("term"), fmt::format("duplicate term '{}' in '{}' (expected each term once)", term.term, o.id));
+    prov.terms.push_back(term);
+  });
+  p.finish();
+  check_source(s, p, prov.source);
+  return prov;
+}
+
+// The dedicated endpoint of managed offering o: its GPUs and hourly price.
+DedicatedEndpoint read_dedicated(const std::string& file, const Node& node, const ManagedOffering& o, const PriceSheet& s) {
+  Map d(file, node, fmt::format("dedicated of '{}'", o.id));
+  DedicatedEndpoint e;
+  e.gpu = d.str("gpu");
+  e.gpu_count = d.integer("gpu_count", 1, 64);
+  e.usd_per_hour = d.num("usd_per_hour", Range::positive(max_usd_per_hour));
+  e.source = d.opt_str("source").value_or("");
+  d.finish();
+  check_source(s, d, e.source);
+  return e;
+}
+
+// A managed entry after its id: on-demand, provisioned and dedicated prices, at least one.
+void read_managed_offering(const std::string& file, Map& m, ManagedOffering& o, const PriceSheet& s,
+                           std::map<std::string, SourceLoc>& successor_locs) {
+  o.provider = m.str("provider");
+  o.model = m.str("model");
+  o.source = m.opt_str("source").value_or("");
+  o.data_classes = m.opt_str_list("data_classes");
+  o.rate_limits = read_rate_limits(m);
+  o.context_tokens = m.opt_num("context_tokens", Range::positive(1e9));
+  o.max_output_tokens = m.opt_num("max_output_tokens", Range::positive(1e9));
+  o.retires = read_retires(m);
+  o.successor = m.opt_str("successor");
+  if (o.successor) successor_locs[o.id] = m.key_loc("successor");
+  if (auto od = m.opt_node("on_demand")) {
+    Map p(file, *od, fmt::format("on_demand of '{}'", o.id));
+    o.on_demand = read_token_prices(p);
+    p.finish();
+    apply_batch_rule(*o.on_demand, s.find_batch_rule(o.provider));
+  }
+  if (auto pt = m.opt_node("provisioned")) o.provisioned = read_provisioned(file, *pt, o, s);
+  if (auto dn = m.opt_node("dedicated")) o.dedicated = read_dedicated(file, *dn, o, s);
+  if (!o.on_demand && !o.provisioned && !o.dedicated)
+    throw Error(m.loc(), fmt::format("managed offering '{}' has no prices (expected on_demand, provisioned or dedicated)", o.id));
+}
+
+// A gpu_instances entry after its id: hourly prices, a spot range around the spot price.
+void read_gpu_instance(Map& m, GpuInstance& g) {
+  g.provider = m.str("provider");
+  g.instance = m.str("instance");
+  g.gpu = m.str("gpu");
+  g.gpu_count = m.integer("gpu_count", 1, 64);
+  g.region = m.opt_str("region").value_or("");
+  auto hourly = Range::positive(max_usd_per_hour);
+  g.on_demand_per_hour = m.num("on_demand_per_hour", hourly);
+  g.reserved_1y_per_hour = m.opt_num("reserved_1y_per_hour", hourly);
+  g.reserved_3y_per_hour = m.opt_num("reserved_3y_per_hour", hourly);
+  g.spot_per_hour = m.opt_num("spot_per_hour", hourly);
+  g.spot_min_per_hour = m.opt_num("spot_min_per_hour", hourly);
+  g.spot_max_per_hour = m.opt_num("spot_max_per_hour", hourly);
+  if ((g.spot_min_per_hour || g.spot_max_per_hour) && !g.spot_per_hour)
+    throw Error(m.key_loc(g.spot_min_per_hour ? "spot_min_per_hour" : "spot_max_per_hour"),
+                fmt::format("{} gives a spot range without spot_per_hour (expected the median as spot_per_hour)",
+                            m.what()));
+  if (g.spot_min_per_hour && *g.spot_min_per_hour > *g.spot_per_hour)
+    throw Error(m.key_loc("spot_min_per_hour"), fmt::format("{}: spot_min_per_hour {} is above spot_per_hour {}",
+                                                            m.what(), *g.spot_min_per_hour, *g.spot_per_hour));
+  if (g.spot_max_per_hour && *g.spot_max_per_hour < *g.spot_per_hour)
+    throw Error(m.key_loc("spot_max_per_hour"), fmt::format("{}: spot_max_per_hour {} is below spot_per_hour {}",
+                                                            m.what(), *g.spot_max_per_hour, *g.spot_per_hour));
+  g.source = m.opt_str("source").value_or("");
+}
+
+// A successor is an entry of the same section, other than the entry itself.
+void check_successors(const PriceSheet& s, std::map<std::string, SourceLoc>& successor_locs) {
+  auto check_successor = [&](const std::string& id, const std::optional<std::string>& succ, bool found,
+                             const char* section) {
+    if (!succ) return;
+    if (*succ == id || !found)
+      throw Error(successor_locs[id],
+                  fmt::format("successor '{}' of '{}' is not another entry of {} in this sheet", *succ, id, section));
+  };
+  for (const auto& a : s.api_models)
+    check_successor(a.id, a.successor, a.successor && s.find_api(*a.successor), "api_models");
+  for (const auto& o : s.managed)
+    check_successor(o.id, o.successor, o.successor && s.find_managed(*o.successor), "managed");
+}
+
 }  // namespace
 
 PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
@@ -169,135 +310,20 @@ PriceSheet parse_price_sheet(const std::string& file, const std::string& text) {
 
   read_sources(file, top, s.sources);
 
-  {
-    std::set<std::string> providers;
-    top.seq("batch_rules", [&](const Node& n, std::size_t i) {
-      Map m(file, n, fmt::format("batch rule {}", i + 1));
-      BatchRule r;
-      r.provider = m.str("provider");
-      if (!providers.insert(r.provider).second)
-        throw Error(m.key_loc("provider"), fmt::format("duplicate batch rule for provider '{}' (expected one per "
-                                                       "provider)", r.provider));
-      r.discount = m.num("discount", Range{0, 1, false});
-      r.with_cache = m.opt_bool("with_cache").value_or(false);
-      r.source = m.str("source");
-      m.opt_str("note");
-      r.line = m.loc().line;
-      m.finish();
-      check_source(s, m, r.source);
-      s.batch_rules.push_back(std::move(r));
-    }, false);
-  }
+  read_batch_rules(file, top, s);
 
   std::set<std::string> ids;
   std::map<std::string, SourceLoc> successor_locs;  // entry id -> where its successor is written
-  read_entries(s, top, "api_models", "api model", ids, s.api_models, [&](Map& m, ApiModel& a) {
-    a.provider = m.str("provider");
-    a.prices = read_token_prices(m);
-    a.context_tokens = m.opt_num("context_tokens", Range::positive(1e9));
-    a.max_output_tokens = m.opt_num("max_output_tokens", Range::positive(1e9));
-    a.retires = read_retires(m);
-    a.successor = m.opt_str("successor");
-    if (a.successor) successor_locs[a.id] = m.key_loc("successor");
-    a.rate_limits = read_rate_limits(m);
-    a.data_classes = m.opt_str_list("data_classes");
-    a.source = m.opt_str("source").value_or("");
-    apply_batch_rule(a.prices, s.find_batch_rule(a.provider));
-  });
+  read_entries(s, top, "api_models", "api model", ids, s.api_models,
+               [&](Map& m, ApiModel& a) { read_api_model(m, a, s, successor_locs); });
 
-  read_entries(s, top, "managed", "managed offering", ids, s.managed, [&](Map& m, ManagedOffering& o) {
-    o.provider = m.str("provider");
-    o.model = m.str("model");
-    o.source = m.opt_str("source").value_or("");
-    o.data_classes = m.opt_str_list("data_classes");
-    o.rate_limits = read_rate_limits(m);
-    o.context_tokens = m.opt_num("context_tokens", Range::positive(1e9));
-    o.max_output_tokens = m.opt_num("max_output_tokens", Range::positive(1e9));
-    o.retires = read_retires(m);
-    o.successor = m.opt_str("successor");
-    if (o.successor) successor_locs[o.id] = m.key_loc("successor");
-    if (auto od = m.opt_node("on_demand")) {
-      Map p(file, *od, fmt::format("on_demand of '{}'", o.id));
-      o.on_demand = read_token_prices(p);
-      p.finish();
-      apply_batch_rule(*o.on_demand, s.find_batch_rule(o.provider));
-    }
-    if (auto pt = m.opt_node("provisioned")) {
-      Map p(file, *pt, fmt::format("provisioned of '{}'", o.id));
-      Provisioned prov;
-      prov.input_tokens_per_min_per_unit = p.opt_num("input_tokens_per_min_per_unit", Range::positive(max_tokens_per_min));
-      prov.output_tokens_per_min_per_unit = p.opt_num("output_tokens_per_min_per_unit", Range::positive(max_tokens_per_min));
-      prov.source = p.opt_str("source").value_or("");
-      std::set<std::string> terms;
-      p.seq("terms", [&](const Node& tn, std::size_t j) {
-        Map t(file, tn, fmt::format("term {} of '{}'", j + 1, o.id));
-        ProvisionedTerm term;
-        term.term = t.str("term");
-        term.usd_per_unit_hour = t.num("usd_per_unit_hour", Range::positive(max_usd_per_hour));
-        term.months = t.opt_integer("months", 0, 120).value_or(0);
-        term.line = t.loc().line;
-        t.finish();
-        if (!terms.insert(term.term).second)
-          throw Error(t.key_loc("term"), fmt::format("duplicate term '{}' in '{}' (expected each term once)", term.term, o.id));
-        prov.terms.push_back(term);
-      });
-      p.finish();
-      check_source(s, p, prov.source);
-      o.provisioned = prov;
-    }
-    if (auto dn = m.opt_node("dedicated")) {
-      Map d(file, *dn, fmt::format("dedicated of '{}'", o.id));
-      DedicatedEndpoint e;
-      e.gpu = d.str("gpu");
-      e.gpu_count = d.integer("gpu_count", 1, 64);
-      e.usd_per_hour = d.num("usd_per_hour", Range::positive(max_usd_per_hour));
-      e.source = d.opt_str("source").value_or("");
-      d.finish();
-      check_source(s, d, e.source);
-      o.dedicated = e;
-    }
-    if (!o.on_demand && !o.provisioned && !o.dedicated)
-      throw Error(m.loc(), fmt::format("managed offering '{}' has no prices (expected on_demand, provisioned or dedicated)", o.id));
-  });
+  read_entries(s, top, "managed", "managed offering", ids, s.managed,
+               [&](Map& m, ManagedOffering& o) { read_managed_offering(file, m, o, s, successor_locs); });
 
-  read_entries(s, top, "gpu_instances", "GPU instance", ids, s.gpu_instances, [&](Map& m, GpuInstance& g) {
-    g.provider = m.str("provider");
-    g.instance = m.str("instance");
-    g.gpu = m.str("gpu");
-    g.gpu_count = m.integer("gpu_count", 1, 64);
-    g.region = m.opt_str("region").value_or("");
-    auto hourly = Range::positive(max_usd_per_hour);
-    g.on_demand_per_hour = m.num("on_demand_per_hour", hourly);
-    g.reserved_1y_per_hour = m.opt_num("reserved_1y_per_hour", hourly);
-    g.reserved_3y_per_hour = m.opt_num("reserved_3y_per_hour", hourly);
-    g.spot_per_hour = m.opt_num("spot_per_hour", hourly);
-    g.spot_min_per_hour = m.opt_num("spot_min_per_hour", hourly);
-    g.spot_max_per_hour = m.opt_num("spot_max_per_hour", hourly);
-    if ((g.spot_min_per_hour || g.spot_max_per_hour) && !g.spot_per_hour)
-      throw Error(m.key_loc(g.spot_min_per_hour ? "spot_min_per_hour" : "spot_max_per_hour"),
-                  fmt::format("{} gives a spot range without spot_per_hour (expected the median as spot_per_hour)",
-                              m.what()));
-    if (g.spot_min_per_hour && *g.spot_min_per_hour > *g.spot_per_hour)
-      throw Error(m.key_loc("spot_min_per_hour"), fmt::format("{}: spot_min_per_hour {} is above spot_per_hour {}",
-                                                              m.what(), *g.spot_min_per_hour, *g.spot_per_hour));
-    if (g.spot_max_per_hour && *g.spot_max_per_hour < *g.spot_per_hour)
-      throw Error(m.key_loc("spot_max_per_hour"), fmt::format("{}: spot_max_per_hour {} is below spot_per_hour {}",
-                                                              m.what(), *g.spot_max_per_hour, *g.spot_per_hour));
-    g.source = m.opt_str("source").value_or("");
-  });
+  read_entries(s, top, "gpu_instances", "GPU instance", ids, s.gpu_instances,
+               [&](Map& m, GpuInstance& g) { read_gpu_instance(m, g); });
 
-  // A successor is an entry of the same section, other than the entry itself.
-  auto check_successor = [&](const std::string& id, const std::optional<std::string>& succ, bool found,
-                             const char* section) {
-    if (!succ) return;
-    if (*succ == id || !found)
-      throw Error(successor_locs[id],
-                  fmt::format("successor '{}' of '{}' is not another entry of {} in this sheet", *succ, id, section));
-  };
-  for (const auto& a : s.api_models)
-    check_successor(a.id, a.successor, a.successor && s.find_api(*a.successor), "api_models");
-  for (const auto& o : s.managed)
-    check_successor(o.id, o.successor, o.successor && s.find_managed(*o.successor), "managed");
+  check_successors(s, successor_locs);
 
   top.finish();
   return s;

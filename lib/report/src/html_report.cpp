@@ -211,6 +211,155 @@ std::string decision_section(const Recommendation& r) {
   return out + "</ul>\n" + act + "</section>\n";
 }
 
+// The cost-against-volume chart and the volumes at which the cheapest option changes.
+std::string html_cost_volume(const HtmlReportInput& in, const CompareResult& c, std::optional<double> tpr) {
+  std::string out;
+  double projected = 0;
+  if (in.projection && !in.projection->options.empty() && !in.projection->options.front().months.empty())
+    projected = in.projection->tokens_per_day_today * in.projection->options.front().months.back().volume_scale;
+  out += "<section id=\"cost-volume\"><h2>Cost against volume</h2>\n" +
+         figure("chart-cost-volume", cost_vs_volume_svg(*in.sweep, c.monthly_tokens / days_per_month, projected),
+                "Monthly cost of each feasible option as the profile's daily volume scales (same mix and shape). "
+                "Dashed vertical lines: today's volume, the volume at the end of the horizon, and the volumes "
+                "X1, X2, ... at which the cheapest option changes (the table below).");
+  const auto changes = cheapest_changes(*in.sweep);
+  if (!changes.empty()) {
+    out += fmt::format("<p>Volumes at which the cheapest option changes ({} of the {} crossovers of pairs of options; "
+                       "at the others the cheapest option stays the same).</p>\n",
+                       changes.size(), in.sweep->crossovers.size());
+    out += "<table id=\"crossovers\"><thead><tr><th>mark</th><th>daily volume</th><th>x today's</th>"
+           "<th>cheapest below</th><th>cheapest above</th></tr></thead><tbody>\n";
+    int n = 0;
+    const double today = c.monthly_tokens / days_per_month;
+    for (const auto& x : changes)
+      out += fmt::format("<tr data-tokens-per-day=\"{}\"><td>X{}</td><td>{}{}</td><td class=\"num\">{}</td><td>{}</td>"
+                         "<td>{}</td></tr>\n",
+                         fixed(x.tokens_per_day, 0), ++n, esc(volume_per_day_text(x.tokens_per_day, tpr)),
+                         x.at_crossover ? "" : " (feasibility)", fmt::format("{:.3g}", x.tokens_per_day / today),
+                         esc(x.from), esc(x.to));
+    out += "</tbody></table>\n";
+  } else {
+    out += "<p>The cheapest option is the same at every volume swept.</p>\n";
+  }
+  out += "</section>\n";
+  return out;
+}
+
+// The cumulative cost over the horizon: chart and totals with payback months.
+std::string html_tco(const Projection& p) {
+  std::string out;
+  out += "<section id=\"tco\"><h2>Cumulative cost over the horizon</h2>\n" +
+         figure("chart-tco", cumulative_tco_svg(p),
+                fmt::format("Cumulative cost month by month from {} for {} months, with the profile's growth, "
+                            "commitments and one-time costs (plan project).",
+                            p.start, p.months));
+  out += "<table id=\"tco-totals\"><thead><tr><th>option</th><th>total USD over the horizon</th><th>payback month "
+         "against " + esc(p.baseline) + "</th></tr></thead><tbody>\n";
+  for (const auto& o : p.options)
+    out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n", esc(o.id),
+                       o.feasible ? usd(o.total) : "- (infeasible in some month)",
+                       o.payback.month ? std::to_string(*o.payback.month) : "-");
+  out += "</tbody></table></section>\n";
+  return out;
+}
+
+// The cost under uncertainty: the fan and tornado charts and each option's percentiles.
+std::string html_risk(const RiskResult& r) {
+  std::string out;
+  out += "<section id=\"risk\"><h2>Under uncertainty</h2>\n" +
+         figure("chart-fan", risk_fan_svg(r),
+                fmt::format("Cumulative cost over the horizon in {} draws of the profile's uncertain inputs (seed {}): "
+                            "line, the median; band, p10 to p90 (plan risk, docs/risk.md). At most five options, "
+                            "those with the lowest median total among the options feasible in most draws.",
+                            r.draws, r.seed));
+  const std::string tornado = risk_tornado_svg(r);
+  if (!tornado.empty())
+    out += figure("chart-tornado", tornado,
+                  fmt::format("Margin of {} over {} over the horizon with one input at its p10 and at its p90, the "
+                              "others at their medians; the longest bars are what the choice hinges on. Solid line: "
+                              "every input at its median; dashed line: no margin (the two cost the same).",
+                              *r.recommended, *r.runner_up));
+  out += "<table id=\"risk-options\"><thead><tr><th>option</th><th>horizon p10</th><th>median</th><th>p90</th>"
+         "<th>probability cheapest</th></tr></thead><tbody>\n";
+  for (const auto& o : r.options)
+    out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td></tr>\n",
+                       esc(o.id), usd(o.horizon_cost_usd.p10), usd(o.horizon_cost_usd.p50), usd(o.horizon_cost_usd.p90),
+                       fixed(o.probability_cheapest, 3));
+  out += "</tbody></table></section>\n";
+  return out;
+}
+
+// The traffic shape with each fleet's private capacity, when there is a fleet or a workload.
+std::string html_hourly(const HtmlReportInput& in, const Recommendation& rec) {
+  std::string out;
+  if (const auto fleets = fleet_options(rec); !fleets.empty() || !in.profile->workloads.empty()) {
+    bool flat_factor = false;
+    for (const auto& w : in.profile->workloads) flat_factor = flat_factor || (!w.traffic.hourly_given && w.traffic.peak_to_average);
+    std::string caption = "Average demand in each hour of the day (all workloads), as the profile gives it";
+    if (flat_factor)
+      caption += "; the profile gives a flat peak factor (peak_to_average) rather than an hourly shape for some "
+                 "workloads, so their hours are drawn flat, with the average and the peak the fleets are sized for "
+                 "drawn as lines";
+    caption += fleets.empty() ? "." : ". Lines: the private capacity of each self-hosted and hybrid option (replicas "
+                                      "x SLA-bound tokens/s of a replica).";
+    out += "<section id=\"hourly\"><h2>Traffic shape and private capacity</h2>\n" +
+           figure("chart-hourly", hourly_capacity_svg(*in.profile, fleets), caption) + "</section>\n";
+  }
+  return out;
+}
+
+// The latency at peak against targets, when an option has it.
+std::string html_latency(const HtmlReportInput& in, const CompareResult& c) {
+  std::string out;
+  bool any_latency = false;
+  for (const auto& o : c.options) any_latency = any_latency || (o.self_hosted && o.self_hosted->latency_at_peak);
+  if (any_latency) {
+    out += "<section id=\"latency\"><h2>Latency at peak against targets</h2>\n" +
+           figure("chart-ttft", latency_svg(*in.profile, c, true), "TTFT p95 at the peak hour (queueing + prefill).") +
+           figure("chart-tpot", latency_svg(*in.profile, c, false), "Time per output token at the peak hour.") +
+           "</section>\n";
+  }
+  return out;
+}
+
+// The Pareto charts of the options searched (plan search).
+std::string html_search(const HtmlReportInput& in) {
+  std::string out;
+  std::string figs;
+  for (std::size_t i = 0; i < in.searches->size(); ++i) {
+    const SearchResult& r = (*in.searches)[i];
+    if (r.ranked.empty()) continue;
+    const auto mix = WorkloadMix::of(in.profile->workloads);
+    std::string caption = fmt::format(
+        "Each feasible point of option {} (plan search): {} of {} points searched. The line joins the points no "
+        "other point beats on both cost and speed per user",
+        r.option_id, r.ranked.size(), r.counts.points);
+    if (mix.tpot_ms) caption += fmt::format("; the vertical line is the TPOT target ({:.0f} ms: {:.1f} tokens/s per user)",
+                                            *mix.tpot_ms, 1e3 / *mix.tpot_ms);
+    if (mix.ttft_p95_ms) caption += fmt::format("; every point meets the TTFT p95 target of {:.0f} ms", *mix.ttft_p95_ms);
+    figs += figure("chart-search-" + std::to_string(i + 1), search_pareto_svg(*in.profile, r), caption + ".");
+  }
+  if (!figs.empty()) out += "<section id=\"search\"><h2>Cheapest ways to serve: open choices searched</h2>\n" + figs + "</section>\n";
+  return out;
+}
+
+// The assumptions and the provenance of every figure.
+std::string html_provenance(const CompareResult& c) {
+  std::string out;
+  out += "<section id=\"provenance\"><h2>Assumptions and provenance</h2>\n<ul>\n";
+  out += fmt::format("<li>Prices: sheet {} (<code>{}</code>), sha256 <code>{}</code>.</li>\n", esc(c.price_sheet_version),
+                     esc(c.price_sheet_path), esc(c.price_sheet_sha256));
+  out += fmt::format("<li>A month is {:.0f} hours (8760 / 12); daily figures x {:.4f} days.</li>\n", hours_per_month,
+                     days_per_month);
+  out += "<li>Money is rounded to the cent when shown; totals are sums of the rounded lines.</li>\n";
+  for (const auto& o : c.options)
+    for (const auto& pv : o.provenance)
+      out += fmt::format("<li>{}: {} from <code>{}</code></li>\n", esc(o.id), esc(pv.what), esc(pv.source));
+  out += "</ul></section>\n</body>\n</html>\n";
+  return out;
+}
+
 }  // namespace
 
 std::string render_html_report(const HtmlReportInput& in) {
@@ -232,123 +381,13 @@ std::string render_html_report(const HtmlReportInput& in) {
   out += recommendation_card(rec);
   out += "<section id=\"comparison\"><h2>Options compared</h2>\n" + compare_table(c) + "</section>\n";
 
-  if (in.sweep) {
-    double projected = 0;
-    if (in.projection && !in.projection->options.empty() && !in.projection->options.front().months.empty())
-      projected = in.projection->tokens_per_day_today * in.projection->options.front().months.back().volume_scale;
-    out += "<section id=\"cost-volume\"><h2>Cost against volume</h2>\n" +
-           figure("chart-cost-volume", cost_vs_volume_svg(*in.sweep, c.monthly_tokens / days_per_month, projected),
-                  "Monthly cost of each feasible option as the profile's daily volume scales (same mix and shape). "
-                  "Dashed vertical lines: today's volume, the volume at the end of the horizon, and the volumes "
-                  "X1, X2, ... at which the cheapest option changes (the table below).");
-    const auto changes = cheapest_changes(*in.sweep);
-    if (!changes.empty()) {
-      out += fmt::format("<p>Volumes at which the cheapest option changes ({} of the {} crossovers of pairs of options; "
-                         "at the others the cheapest option stays the same).</p>\n",
-                         changes.size(), in.sweep->crossovers.size());
-      out += "<table id=\"crossovers\"><thead><tr><th>mark</th><th>daily volume</th><th>x today's</th>"
-             "<th>cheapest below</th><th>cheapest above</th></tr></thead><tbody>\n";
-      int n = 0;
-      const double today = c.monthly_tokens / days_per_month;
-      for (const auto& x : changes)
-        out += fmt::format("<tr data-tokens-per-day=\"{}\"><td>X{}</td><td>{}{}</td><td class=\"num\">{}</td><td>{}</td>"
-                           "<td>{}</td></tr>\n",
-                           fixed(x.tokens_per_day, 0), ++n, esc(volume_per_day_text(x.tokens_per_day, tpr)),
-                           x.at_crossover ? "" : " (feasibility)", fmt::format("{:.3g}", x.tokens_per_day / today),
-                           esc(x.from), esc(x.to));
-      out += "</tbody></table>\n";
-    } else {
-      out += "<p>The cheapest option is the same at every volume swept.</p>\n";
-    }
-    out += "</section>\n";
-  }
-  if (in.projection) {
-    const Projection& p = *in.projection;
-    out += "<section id=\"tco\"><h2>Cumulative cost over the horizon</h2>\n" +
-           figure("chart-tco", cumulative_tco_svg(p),
-                  fmt::format("Cumulative cost month by month from {} for {} months, with the profile's growth, "
-                              "commitments and one-time costs (plan project).",
-                              p.start, p.months));
-    out += "<table id=\"tco-totals\"><thead><tr><th>option</th><th>total USD over the horizon</th><th>payback month "
-           "against " + esc(p.baseline) + "</th></tr></thead><tbody>\n";
-    for (const auto& o : p.options)
-      out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n", esc(o.id),
-                         o.feasible ? usd(o.total) : "- (infeasible in some month)",
-                         o.payback.month ? std::to_string(*o.payback.month) : "-");
-    out += "</tbody></table></section>\n";
-  }
-  if (in.risk) {
-    const RiskResult& r = *in.risk;
-    out += "<section id=\"risk\"><h2>Under uncertainty</h2>\n" +
-           figure("chart-fan", risk_fan_svg(r),
-                  fmt::format("Cumulative cost over the horizon in {} draws of the profile's uncertain inputs (seed {}): "
-                              "line, the median; band, p10 to p90 (plan risk, docs/risk.md). At most five options, "
-                              "those with the lowest median total among the options feasible in most draws.",
-                              r.draws, r.seed));
-    const std::string tornado = risk_tornado_svg(r);
-    if (!tornado.empty())
-      out += figure("chart-tornado", tornado,
-                    fmt::format("Margin of {} over {} over the horizon with one input at its p10 and at its p90, the "
-                                "others at their medians; the longest bars are what the choice hinges on. Solid line: "
-                                "every input at its median; dashed line: no margin (the two cost the same).",
-                                *r.recommended, *r.runner_up));
-    out += "<table id=\"risk-options\"><thead><tr><th>option</th><th>horizon p10</th><th>median</th><th>p90</th>"
-           "<th>probability cheapest</th></tr></thead><tbody>\n";
-    for (const auto& o : r.options)
-      out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                         "<td class=\"num\">{}</td></tr>\n",
-                         esc(o.id), usd(o.horizon_cost_usd.p10), usd(o.horizon_cost_usd.p50), usd(o.horizon_cost_usd.p90),
-                         fixed(o.probability_cheapest, 3));
-    out += "</tbody></table></section>\n";
-  }
-  if (const auto fleets = fleet_options(rec); !fleets.empty() || !in.profile->workloads.empty()) {
-    bool flat_factor = false;
-    for (const auto& w : in.profile->workloads) flat_factor = flat_factor || (!w.traffic.hourly_given && w.traffic.peak_to_average);
-    std::string caption = "Average demand in each hour of the day (all workloads), as the profile gives it";
-    if (flat_factor)
-      caption += "; the profile gives a flat peak factor (peak_to_average) rather than an hourly shape for some "
-                 "workloads, so their hours are drawn flat, with the average and the peak the fleets are sized for "
-                 "drawn as lines";
-    caption += fleets.empty() ? "." : ". Lines: the private capacity of each self-hosted and hybrid option (replicas "
-                                      "x SLA-bound tokens/s of a replica).";
-    out += "<section id=\"hourly\"><h2>Traffic shape and private capacity</h2>\n" +
-           figure("chart-hourly", hourly_capacity_svg(*in.profile, fleets), caption) + "</section>\n";
-  }
-  bool any_latency = false;
-  for (const auto& o : c.options) any_latency = any_latency || (o.self_hosted && o.self_hosted->latency_at_peak);
-  if (any_latency) {
-    out += "<section id=\"latency\"><h2>Latency at peak against targets</h2>\n" +
-           figure("chart-ttft", latency_svg(*in.profile, c, true), "TTFT p95 at the peak hour (queueing + prefill).") +
-           figure("chart-tpot", latency_svg(*in.profile, c, false), "Time per output token at the peak hour.") +
-           "</section>\n";
-  }
-  if (in.searches) {
-    std::string figs;
-    for (std::size_t i = 0; i < in.searches->size(); ++i) {
-      const SearchResult& r = (*in.searches)[i];
-      if (r.ranked.empty()) continue;
-      const auto mix = WorkloadMix::of(in.profile->workloads);
-      std::string caption = fmt::format(
-          "Each feasible point of option {} (plan search): {} of {} points searched. The line joins the points no "
-          "other point beats on both cost and speed per user",
-          r.option_id, r.ranked.size(), r.counts.points);
-      if (mix.tpot_ms) caption += fmt::format("; the vertical line is the TPOT target ({:.0f} ms: {:.1f} tokens/s per user)",
-                                              *mix.tpot_ms, 1e3 / *mix.tpot_ms);
-      if (mix.ttft_p95_ms) caption += fmt::format("; every point meets the TTFT p95 target of {:.0f} ms", *mix.ttft_p95_ms);
-      figs += figure("chart-search-" + std::to_string(i + 1), search_pareto_svg(*in.profile, r), caption + ".");
-    }
-    if (!figs.empty()) out += "<section id=\"search\"><h2>Cheapest ways to serve: open choices searched</h2>\n" + figs + "</section>\n";
-  }
-  out += "<section id=\"provenance\"><h2>Assumptions and provenance</h2>\n<ul>\n";
-  out += fmt::format("<li>Prices: sheet {} (<code>{}</code>), sha256 <code>{}</code>.</li>\n", esc(c.price_sheet_version),
-                     esc(c.price_sheet_path), esc(c.price_sheet_sha256));
-  out += fmt::format("<li>A month is {:.0f} hours (8760 / 12); daily figures x {:.4f} days.</li>\n", hours_per_month,
-                     days_per_month);
-  out += "<li>Money is rounded to the cent when shown; totals are sums of the rounded lines.</li>\n";
-  for (const auto& o : c.options)
-    for (const auto& pv : o.provenance)
-      out += fmt::format("<li>{}: {} from <code>{}</code></li>\n", esc(o.id), esc(pv.what), esc(pv.source));
-  out += "</ul></section>\n</body>\n</html>\n";
+  if (in.sweep) out += html_cost_volume(in, c, tpr);
+  if (in.projection) out += html_tco(*in.projection);
+  if (in.risk) out += html_risk(*in.risk);
+  out += html_hourly(in, rec);
+  out += html_latency(in, c);
+  if (in.searches) out += html_search(in);
+  out += html_provenance(c);
   return out;
 }
 

@@ -82,13 +82,9 @@ std::string lengths_comment(const char* what, const std::optional<usage::LengthP
                      num(l->p50, 0), num(l->p90, 0), num(l->p99, 0), thousands(l->samples));
 }
 
-}  // namespace
-
-std::string render_imported_profile(const ImportedProfile& p) {
-  const auto& s = p.summary;
+// The header comments: each source read, with its rows and notes.
+std::string render_sources(const ImportedProfile& p) {
   std::string o;
-  o += "# Imported by `plan profile import` from usage data (docs/profiles.md, \"Importing usage\").\n";
-  o += "# Sources:\n";
   for (const auto& src : p.sources) {
     if (!src.read_at.empty())
       o += fmt::format("#   {} ({}), table {}, database, read at {}\n", comment_text(src.path), src.format,
@@ -99,6 +95,13 @@ std::string render_imported_profile(const ImportedProfile& p) {
                      thousands(static_cast<double>(src.skipped)));
     for (const auto& n : src.notes) o += fmt::format("#     {}\n", comment_text(n));
   }
+  return o;
+}
+
+// The period and grouping comments, name, description, price sheet and the fitted growth.
+std::string render_period(const ImportedProfile& p) {
+  const auto& s = p.summary;
+  std::string o;
   const std::string first = date_of(local_day(s.first_s, p.utc_offset_s));
   const std::string last = date_of(local_day(s.end_s - 1, p.utc_offset_s));
   o += fmt::format("# Period: {} to {} in {} ({} days). Volumes, token means, shares and hourly shapes are\n", first,
@@ -124,72 +127,71 @@ std::string render_imported_profile(const ImportedProfile& p) {
     o += fmt::format("# No growth fitted: the data spans {} days (a fit needs at least {}).\n", num(s.period_days, 0),
                      usage::Aggregator::min_growth_days);
   }
-  o += "workloads:\n";
-  std::set<std::string> ids;
-  std::vector<std::string> left_out;
-  for (const auto& w : s.workloads) {
-    const bool has_tokens = w.requests_known ? (w.input_tokens + w.output_tokens > 0) : (w.input_share > 0 || w.tokens_per_day > 0);
-    if (!has_tokens) {
-      left_out.push_back(w.key);
-      continue;
-    }
-    std::string id = usage::workload_id(w.key);
-    for (int n = 2; ids.count(id); ++n) id = fmt::format("{}-{}", usage::workload_id(w.key), n);
-    ids.insert(id);
-    o += fmt::format("  - id: {}\n", quoted(id));
-    o += fmt::format("    # {} {}: {} rows\n", p.by_tag ? "tag" : "model", comment_text(w.key), thousands(w.rows));
-    if (auto n = p.notes.find(w.key); n != p.notes.end())
-      for (const auto& line : n->second) o += fmt::format("    # {}\n", comment_text(line));
-    if (auto b = p.billed.find(w.key); b != p.billed.end()) {
-      o += fmt::format("    billed_usd: {}\n    billed_days: {}\n", num(b->second.usd, 6), num(b->second.days, 2));
-      if (b->second.list_usd) o += fmt::format("    billed_list_usd: {}\n", num(*b->second.list_usd, 6));
-    }
-    if (w.requests_known) {
-      o += fmt::format("    requests_per_day: {}\n", num(w.requests_per_day));
-      o += fmt::format("    input_tokens: {}\n", num(w.input_tokens, 2));
-      o += fmt::format("    output_tokens: {}\n", num(w.output_tokens, 2));
-    } else {
-      o += "    # the source counts tokens, not requests: tokens-per-day form, 1000 tokens per request assumed\n";
-      o += fmt::format("    tokens_per_day: {}\n", num(w.tokens_per_day));
-      o += fmt::format("    input_share: {}\n", num(w.input_share));
-    }
-    o += lengths_comment("input", w.input_lengths);
-    o += lengths_comment("output", w.output_lengths);
-    // The 99th percentiles are read back: memory fit and the context limit use them.
-    if (w.input_lengths) o += fmt::format("    input_tokens_p99: {}\n", num(w.input_lengths->p99, 0));
-    if (w.output_lengths) o += fmt::format("    output_tokens_p99: {}\n", num(w.output_lengths->p99, 0));
-    if (w.hourly_known) {
-      double day = 0;
-      for (double v : w.hourly) day += v;
-      o += "    hourly: [";
-      for (std::size_t h = 0; h < 24; ++h) o += (h ? ", " : "") + num(100 * w.hourly[h] / day, 2);
-      o += "]\n";
-    } else {
-      o += "    # no rows of an hour or finer in the window: flat over the day\n";
-    }
-    o += fmt::format("    cached_input_share: {}\n", num(w.cached_input_share));
-    if (w.cache_write_share > 0) {
-      o += fmt::format("    cache_write_share: {}\n", num(w.cache_write_share));
-      // One TTL per workload: the one most written tokens have (their write prices differ).
-      if (w.cache_write_1h_share > 0 && w.cache_write_1h_share < 1)
-        o += fmt::format("    # cache writes: {}% with a 1-hour TTL, {}% with 5 minutes; priced at the larger's write "
-                         "price (split the workload to price each at its own)\n",
-                         num(100 * w.cache_write_1h_share, 1), num(100 * (1 - w.cache_write_1h_share), 1));
-      if (w.cache_write_1h_share > 0.5) o += "    cache_write_ttl: \"1h\"\n";
-    }
-    o += fmt::format("    batchable_share: {}\n", num(w.batchable_share));
-    if (auto m = p.models.find(w.key); m != p.models.end() && !m->second.empty()) {
-      if (auto why = p.models_why.find(w.key); why != p.models_why.end())
-        for (const auto& line : why->second) o += fmt::format("    # {}\n", comment_text(line));
-      o += "    models: [";
-      for (std::size_t i = 0; i < m->second.size(); ++i) o += (i ? ", " : "") + quoted(m->second[i]);
-      o += "]\n";
-    }
-    if (auto c = p.current_option.find(w.key); c != p.current_option.end())
-      o += fmt::format("    current_option: {}  # the option that served it: recommend prices today's cost there\n",
-                       quoted(c->second));
+  return o;
+}
+
+// One workload's entry, `id` its unique id: volumes, lengths, hourly shape, cache and batch
+// shares, billed figures, models: and current option, each with its comments.
+std::string render_workload(const ImportedProfile& p, const usage::ImportedWorkload& w, const std::string& id) {
+  std::string o;
+  o += fmt::format("  - id: {}\n", quoted(id));
+  o += fmt::format("    # {} {}: {} rows\n", p.by_tag ? "tag" : "model", comment_text(w.key), thousands(w.rows));
+  if (auto n = p.notes.find(w.key); n != p.notes.end())
+    for (const auto& line : n->second) o += fmt::format("    # {}\n", comment_text(line));
+  if (auto b = p.billed.find(w.key); b != p.billed.end()) {
+    o += fmt::format("    billed_usd: {}\n    billed_days: {}\n", num(b->second.usd, 6), num(b->second.days, 2));
+    if (b->second.list_usd) o += fmt::format("    billed_list_usd: {}\n", num(*b->second.list_usd, 6));
   }
-  for (const auto& k : left_out) o += fmt::format("  # {} left out: no tokens in the data\n", comment_text(k));
+  if (w.requests_known) {
+    o += fmt::format("    requests_per_day: {}\n", num(w.requests_per_day));
+    o += fmt::format("    input_tokens: {}\n", num(w.input_tokens, 2));
+    o += fmt::format("    output_tokens: {}\n", num(w.output_tokens, 2));
+  } else {
+    o += "    # the source counts tokens, not requests: tokens-per-day form, 1000 tokens per request assumed\n";
+    o += fmt::format("    tokens_per_day: {}\n", num(w.tokens_per_day));
+    o += fmt::format("    input_share: {}\n", num(w.input_share));
+  }
+  o += lengths_comment("input", w.input_lengths);
+  o += lengths_comment("output", w.output_lengths);
+  // The 99th percentiles are read back: memory fit and the context limit use them.
+  if (w.input_lengths) o += fmt::format("    input_tokens_p99: {}\n", num(w.input_lengths->p99, 0));
+  if (w.output_lengths) o += fmt::format("    output_tokens_p99: {}\n", num(w.output_lengths->p99, 0));
+  if (w.hourly_known) {
+    double day = 0;
+    for (double v : w.hourly) day += v;
+    o += "    hourly: [";
+    for (std::size_t h = 0; h < 24; ++h) o += (h ? ", " : "") + num(100 * w.hourly[h] / day, 2);
+    o += "]\n";
+  } else {
+    o += "    # no rows of an hour or finer in the window: flat over the day\n";
+  }
+  o += fmt::format("    cached_input_share: {}\n", num(w.cached_input_share));
+  if (w.cache_write_share > 0) {
+    o += fmt::format("    cache_write_share: {}\n", num(w.cache_write_share));
+    // One TTL per workload: the one most written tokens have (their write prices differ).
+    if (w.cache_write_1h_share > 0 && w.cache_write_1h_share < 1)
+      o += fmt::format("    # cache writes: {}% with a 1-hour TTL, {}% with 5 minutes; priced at the larger's write "
+                       "price (split the workload to price each at its own)\n",
+                       num(100 * w.cache_write_1h_share, 1), num(100 * (1 - w.cache_write_1h_share), 1));
+    if (w.cache_write_1h_share > 0.5) o += "    cache_write_ttl: \"1h\"\n";
+  }
+  o += fmt::format("    batchable_share: {}\n", num(w.batchable_share));
+  if (auto m = p.models.find(w.key); m != p.models.end() && !m->second.empty()) {
+    if (auto why = p.models_why.find(w.key); why != p.models_why.end())
+      for (const auto& line : why->second) o += fmt::format("    # {}\n", comment_text(line));
+    o += "    models: [";
+    for (std::size_t i = 0; i < m->second.size(); ++i) o += (i ? ", " : "") + quoted(m->second[i]);
+    o += "]\n";
+  }
+  if (auto c = p.current_option.find(w.key); c != p.current_option.end())
+    o += fmt::format("    current_option: {}  # the option that served it: recommend prices today's cost there\n",
+                     quoted(c->second));
+  return o;
+}
+
+// The options: list, each with its sheet line, where it was seen and why it is there.
+std::string render_options(const ImportedProfile& p) {
+  std::string o;
   o += "options:\n";
   if (p.options_are_whole_sheet)
     o += "  # None of the models seen is an API model of the sheet: every API model of it is listed.\n";
@@ -214,6 +216,34 @@ std::string render_imported_profile(const ImportedProfile& p) {
     }
     if (!opt.service_tier.empty()) o += fmt::format("    service_tier: {}\n", quoted(opt.service_tier));
   }
+  return o;
+}
+
+}  // namespace
+
+std::string render_imported_profile(const ImportedProfile& p) {
+  const auto& s = p.summary;
+  std::string o;
+  o += "# Imported by `plan profile import` from usage data (docs/profiles.md, \"Importing usage\").\n";
+  o += "# Sources:\n";
+  o += render_sources(p);
+  o += render_period(p);
+  o += "workloads:\n";
+  std::set<std::string> ids;
+  std::vector<std::string> left_out;
+  for (const auto& w : s.workloads) {
+    const bool has_tokens = w.requests_known ? (w.input_tokens + w.output_tokens > 0) : (w.input_share > 0 || w.tokens_per_day > 0);
+    if (!has_tokens) {
+      left_out.push_back(w.key);
+      continue;
+    }
+    std::string id = usage::workload_id(w.key);
+    for (int n = 2; ids.count(id); ++n) id = fmt::format("{}-{}", usage::workload_id(w.key), n);
+    ids.insert(id);
+    o += render_workload(p, w, id);
+  }
+  for (const auto& k : left_out) o += fmt::format("  # {} left out: no tokens in the data\n", comment_text(k));
+  o += render_options(p);
   return o;
 }
 
