@@ -498,6 +498,26 @@ void describe_roofline_replica(const ReplicaSizing& z, const LayoutChoice& pick,
         mix.input_tokens * (1 - serving.cache_hit_share()), mix.input_tokens, serving.max_batch()));
 }
 
+// What the deployment chooser sizes: the replica's model, GPU, precisions and context, its GPU
+// counts, and the layouts to try (the one given, else the model's own).
+DeploymentRequest deployment_request(const FleetSpec& f, const GpuInstance& inst, const ModelArch* m,
+                                     const GpuSpec* gpu, const Precision* w, const Precision& kv, double ctx) {
+  DeploymentRequest req;
+  req.model = m;
+  req.gpu = gpu;
+  req.weights = w;
+  req.kv = &kv;
+  req.context_tokens = ctx;
+  req.gpus = f.gpus_per_replica;
+  req.max_gpus = inst.gpu_count;
+  if (f.parallel) req.layouts = {*f.parallel};
+  else
+    for (Parallel p : default_layouts(*m))
+      if (!(p == Parallel::tp && f.moe_tp > 1)) req.layouts.push_back(p);  // experts sliced in groups: ep or dep
+  req.moe_tp = f.moe_tp;
+  return req;
+}
+
 }  // namespace
 
 CatalogReplicaModel::~CatalogReplicaModel() = default;
@@ -556,19 +576,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   // The prompt cache of a roofline-sized replica (docs/performance-model.md, "Prefix caching").
   const PrefixCache cache{mix.cached_input_share, mix.shared_prefix_tokens};
 
-  DeploymentRequest req;
-  req.model = m;
-  req.gpu = gpu;
-  req.weights = w;
-  req.kv = &kv;
-  req.context_tokens = ctx;
-  req.gpus = f.gpus_per_replica;
-  req.max_gpus = inst.gpu_count;
-  if (f.parallel) req.layouts = {*f.parallel};
-  else
-    for (Parallel p : default_layouts(*m))
-      if (!(p == Parallel::tp && f.moe_tp > 1)) req.layouts.push_back(p);  // experts sliced in groups: ep or dep
-  req.moe_tp = f.moe_tp;
+  const DeploymentRequest req = deployment_request(f, inst, m, gpu, w, kv, ctx);
   const ReplicaSizing z{cat, f, inst, mix, terms, coverage, m, gpu, w, &kv, tpot_s, ttft_target_s_, cache,
                         req.layouts.size() > 1 || f.parallel.has_value()};
   auto score = [&](Parallel layout, int d) { return score_replica(z, layout, d); };
