@@ -73,19 +73,9 @@ void decide_moves(Decision& d, const Recommendation& rec, const Profile& p, cons
   }
 }
 
-}  // namespace
-
-const char* plan_kind(const Plan& p) {
-  if (p.result) return to_string(p.result->kind);
-  return p.shape == PlanShape::split ? "split" : "hybrid";
-}
-
-Recommendation recommend(const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf) {
-  Recommendation rec;
-  rec.compare = compare(p, sheet, perf);
-  for (const auto& r : rec.compare.options) rec.plans.push_back(plan_of(r, p));
-
-  // Hybrids the profile does not declare.
+// The hybrids the profile does not declare (a self-hosted private fleet with each pay-per-token
+// overflow), kept as plans where each costs less than either part alone.
+void add_undeclared_hybrids(Recommendation& rec, const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf) {
   for (const auto& priv : p.options) {
     // An owned fleet is fixed, a hybrid sizes its private fleet: no hybrid of owned servers.
     if (!priv.as<SelfHostedOption>() || priv.fleet()->owned) continue;
@@ -117,73 +107,76 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
       rec.plans.push_back(plan_of(r, p));
     }
   }
+}
 
-  // Each workload on its own cheapest feasible option; an option chosen by several
-  // workloads then serves their combined traffic, with one fleet and one set of fixed costs.
-  if (p.workloads.size() > 1) {
-    Plan split;
-    split.id = "split";
-    split.shape = PlanShape::split;
-    split.description = "each workload on its own cheapest feasible option";
-    Profile base = p;
-    base.options.clear();
-    for (const auto& o : p.options) {
-      if (!o.as<HybridOption>()) base.options.push_back(o);
-    }
-    struct Group {
-      const Option* option;
-      std::vector<Workload> workloads;
-      OptionResult alone;  // the option's result for its first workload alone
-    };
-    std::vector<Group> groups;  // in workload order
-    for (const auto& w : p.workloads) {
-      Profile one = base;
-      one.workloads = {w};
-      CompareResult c = compare(one, sheet, perf);
-      if (!c.cheapest) {
-        split.feasible = false;
-        split.reasons.push_back(fmt::format("no option can serve workload '{}' on its own", w.id));
-        continue;
-      }
-      split.assignments.push_back({w.id, *c.cheapest, 1.0});
-      auto g = std::find_if(groups.begin(), groups.end(), [&](const Group& x) { return x.option->id == *c.cheapest; });
-      if (g == groups.end()) {
-        auto o = std::find_if(base.options.begin(), base.options.end(), [&](const Option& x) { return x.id == *c.cheapest; });
-        auto r = std::find_if(c.options.begin(), c.options.end(), [&](const OptionResult& x) { return x.id == *c.cheapest; });
-        groups.push_back({&*o, {}, *r});
-        g = std::prev(groups.end());
-      }
-      g->workloads.push_back(w);
-    }
-    double tokens = 0;
-    for (const auto& [option, workloads, alone] : groups) {
-      OptionResult r = alone;
-      if (workloads.size() > 1) {
-        Profile grp = base;
-        grp.workloads = workloads;
-        r = evaluate_option(grp, sheet, *option, perf);
-      }
-      if (!r.feasible) {
-        std::vector<std::string> ids;
-        for (const auto& w : workloads) ids.push_back(w.id);
-        split.feasible = false;
-        split.reasons.push_back(fmt::format("workloads {} together on {}: {}", fmt::join(ids, ", "), option->id,
-                                            fmt::join(r.reasons, "; ")));
-        continue;
-      }
-      split.monthly_cost_usd += r.monthly_cost_usd;
-      tokens += r.monthly_tokens;
-    }
-    split.cost_per_mtok_usd = tokens > 0 ? split.monthly_cost_usd / tokens * tokens_per_mtok : 0;
-    if (std::any_of(groups.begin(), groups.end(), [](const Group& g) { return g.workloads.size() > 1; }))
-      split.reasons.push_back("an option chosen by several workloads is sized and costed for their combined traffic");
-    // A split that puts every workload on one option is that option.
-    if (!split.feasible || groups.size() > 1) rec.plans.push_back(split);
+// Each workload on its own cheapest feasible option; an option chosen by several
+// workloads then serves their combined traffic, with one fleet and one set of fixed costs.
+// Only for several workloads.
+void add_split_plan(Recommendation& rec, const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf) {
+  Plan split;
+  split.id = "split";
+  split.shape = PlanShape::split;
+  split.description = "each workload on its own cheapest feasible option";
+  Profile base = p;
+  base.options.clear();
+  for (const auto& o : p.options) {
+    if (!o.as<HybridOption>()) base.options.push_back(o);
   }
+  struct Group {
+    const Option* option;
+    std::vector<Workload> workloads;
+    OptionResult alone;  // the option's result for its first workload alone
+  };
+  std::vector<Group> groups;  // in workload order
+  for (const auto& w : p.workloads) {
+    Profile one = base;
+    one.workloads = {w};
+    CompareResult c = compare(one, sheet, perf);
+    if (!c.cheapest) {
+      split.feasible = false;
+      split.reasons.push_back(fmt::format("no option can serve workload '{}' on its own", w.id));
+      continue;
+    }
+    split.assignments.push_back({w.id, *c.cheapest, 1.0});
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const Group& x) { return x.option->id == *c.cheapest; });
+    if (g == groups.end()) {
+      auto o = std::find_if(base.options.begin(), base.options.end(), [&](const Option& x) { return x.id == *c.cheapest; });
+      auto r = std::find_if(c.options.begin(), c.options.end(), [&](const OptionResult& x) { return x.id == *c.cheapest; });
+      groups.push_back({&*o, {}, *r});
+      g = std::prev(groups.end());
+    }
+    g->workloads.push_back(w);
+  }
+  double tokens = 0;
+  for (const auto& [option, workloads, alone] : groups) {
+    OptionResult r = alone;
+    if (workloads.size() > 1) {
+      Profile grp = base;
+      grp.workloads = workloads;
+      r = evaluate_option(grp, sheet, *option, perf);
+    }
+    if (!r.feasible) {
+      std::vector<std::string> ids;
+      for (const auto& w : workloads) ids.push_back(w.id);
+      split.feasible = false;
+      split.reasons.push_back(fmt::format("workloads {} together on {}: {}", fmt::join(ids, ", "), option->id,
+                                          fmt::join(r.reasons, "; ")));
+      continue;
+    }
+    split.monthly_cost_usd += r.monthly_cost_usd;
+    tokens += r.monthly_tokens;
+  }
+  split.cost_per_mtok_usd = tokens > 0 ? split.monthly_cost_usd / tokens * tokens_per_mtok : 0;
+  if (std::any_of(groups.begin(), groups.end(), [](const Group& g) { return g.workloads.size() > 1; }))
+    split.reasons.push_back("an option chosen by several workloads is sized and costed for their combined traffic");
+  // A split that puts every workload on one option is that option.
+  if (!split.feasible || groups.size() > 1) rec.plans.push_back(split);
+}
 
-  // What-ifs: each workload held to its models, alone, on the options serving other models;
-  // and the decision's figures per workload (today, cheapest within its models, cheapest
-  // with another model).
+// What-ifs: each workload held to its models, alone, on the options serving other models;
+// and the decision's figures per workload (today, cheapest within its models, cheapest
+// with another model).
+void add_what_ifs(Recommendation& rec, const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf) {
   const bool decide = std::any_of(p.workloads.begin(), p.workloads.end(),
                                   [](const Workload& w) { return !w.models.empty() || !w.current_option.empty(); });
   if (decide) rec.decision.emplace();
@@ -251,7 +244,11 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
     if (rec.decision) rec.decision->workloads.push_back(std::move(d));
     rec.what_ifs.insert(rec.what_ifs.end(), found.begin(), found.end());
   }
+}
 
+// Plans ranked (feasible first, then by monthly cost), the best and runner-up picked, and the
+// figures that go with the best: retirement notes, the decision's moves, pure-option costs.
+void rank_plans(Recommendation& rec, const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf) {
   std::stable_sort(rec.plans.begin(), rec.plans.end(), [](const Plan& a, const Plan& b) {
     if (a.feasible != b.feasible) return a.feasible;
     return a.monthly_cost_usd < b.monthly_cost_usd;
@@ -272,6 +269,23 @@ Recommendation recommend(const Profile& p, const PriceSheet& sheet, const Replic
       if (r.id == h.overflow_option && r.feasible) rec.pure_overflow_usd = r.monthly_cost_usd;
     }
   }
+}
+
+}  // namespace
+
+const char* plan_kind(const Plan& p) {
+  if (p.result) return to_string(p.result->kind);
+  return p.shape == PlanShape::split ? "split" : "hybrid";
+}
+
+Recommendation recommend(const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf) {
+  Recommendation rec;
+  rec.compare = compare(p, sheet, perf);
+  for (const auto& r : rec.compare.options) rec.plans.push_back(plan_of(r, p));
+  add_undeclared_hybrids(rec, p, sheet, perf);
+  if (p.workloads.size() > 1) add_split_plan(rec, p, sheet, perf);
+  add_what_ifs(rec, p, sheet, perf);
+  rank_plans(rec, p, sheet, perf);
   return rec;
 }
 

@@ -126,24 +126,9 @@ double lower_bound(double rate, const ReplicaSpec& spec, const FleetSpec& f, con
   return std::ceil(replicas / per_instance * (1 - 1e-12)) * usd_per_instance_hour * hours_per_month;
 }
 
-}  // namespace
-
-bool has_open_choices(const Option& o) {
-  const SelfHostedOption* sh = o.as<SelfHostedOption>();
-  return sh && sh->search.has_value();
-}
-
-SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Option& o, const ReplicaModelProvider* perf,
-                           const SearchSettings& settings) {
-  SearchResult res;
-  res.option_id = o.id;
-  const SelfHostedOption& sh = *o.as<SelfHostedOption>();
-  const SearchSpace& sp = *sh.search;
-  const FleetSpec& f = sh.fleet;
-  const Catalog* cat = catalog_of(perf);
-  const ModelArch* arch = cat ? cat->find_model(f.model) : nullptr;
-
-  // Instances: the listed ones in their order, else the sheet's; then the limits.
+// The instances searched: the listed ones in their order, else the sheet's; then the limits
+// (GPUs, clouds, regions).
+std::vector<const GpuInstance*> search_instances(const SearchSpace& sp, const PriceSheet& sheet) {
   std::vector<const GpuInstance*> instances;
   auto admit = [&](const GpuInstance& inst) {
     if (!sp.gpus.values.empty() && !listed(sp.gpus.values, inst.gpu)) return;
@@ -157,8 +142,12 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
   } else {
     for (const auto& inst : sheet.gpu_instances) admit(inst);
   }
-  res.space = describe_space(sp, f, instances.size(), sheet);
+  return instances;
+}
 
+// The precisions searched: every one in the catalog, the listed ones, or the option's own.
+std::vector<std::string> search_precisions(const SearchSpace& sp, const FleetSpec& f, const Catalog* cat,
+                                           const Option& o) {
   std::vector<std::string> precisions;
   if (sp.precisions.any && cat) {
     for (const auto& pr : cat->precisions) precisions.push_back(pr.id);
@@ -172,6 +161,11 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
   } else {
     precisions.push_back(f.precision);
   }
+  return precisions;
+}
+
+// The engines searched: every engine, the listed ones, or the option's own.
+std::vector<perf::EngineChoice> search_engines(const SearchSpace& sp, const FleetSpec& f) {
   std::vector<perf::EngineChoice> engines;
   if (sp.engines.any) {
     for (auto e : {perf::Engine::vllm, perf::Engine::sglang, perf::Engine::trtllm}) {
@@ -185,6 +179,12 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
   } else {
     engines.push_back(f.engine);
   }
+  return engines;
+}
+
+// The layouts searched: every layout (only tp for a dense model), the listed ones, or the
+// option's own.
+std::vector<std::optional<Parallel>> search_layouts(const SearchSpace& sp, const FleetSpec& f, const ModelArch* arch) {
   std::vector<std::optional<Parallel>> layouts;
   if (sp.parallels.any) {
     for (Parallel l : perf::parallel_layouts)
@@ -194,98 +194,146 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
   } else {
     layouts.push_back(f.parallel);
   }
-  auto gpu_counts = [&](const GpuInstance& inst) {
-    std::vector<int> out;
-    if (sp.gpus_per_replica.any) {
-      const GpuSpec* gpu = cat ? cat->find_gpu(inst.gpu) : nullptr;
-      std::vector<int> all = gpu ? perf::replica_gpu_counts(*gpu) : std::vector<int>(std::begin(perf::tp_degrees), std::end(perf::tp_degrees));
-      for (int g : all)
-        if (g <= inst.gpu_count && inst.gpu_count % g == 0) out.push_back(g);
-    } else if (!sp.gpus_per_replica.values.empty()) {
-      out = sp.gpus_per_replica.values;
-    } else {
-      out.push_back(f.gpus_per_replica);
-    }
-    return out;
-  };
+  return layouts;
+}
 
-  const double rate = p.requests_per_day() * settings.volume_scale / seconds_per_day;
-  // One replica model per deployment: it does not depend on the term, the instance's price
-  // or its region, only on what runs on the GPUs.
+// The GPUs per replica searched on an instance: every count the GPU takes that divides the
+// instance, the listed ones, or the option's own.
+std::vector<int> search_gpu_counts(const SearchSpace& sp, const FleetSpec& f, const Catalog* cat,
+                                   const GpuInstance& inst) {
+  std::vector<int> out;
+  if (sp.gpus_per_replica.any) {
+    const GpuSpec* gpu = cat ? cat->find_gpu(inst.gpu) : nullptr;
+    std::vector<int> all = gpu ? perf::replica_gpu_counts(*gpu) : std::vector<int>(std::begin(perf::tp_degrees), std::end(perf::tp_degrees));
+    for (int g : all)
+      if (g <= inst.gpu_count && inst.gpu_count % g == 0) out.push_back(g);
+  } else if (!sp.gpus_per_replica.values.empty()) {
+    out = sp.gpus_per_replica.values;
+  } else {
+    out.push_back(f.gpus_per_replica);
+  }
+  return out;
+}
+
+// What enumerating the points reads: the profile, the sheet, the option searched and its space,
+// and the request rate the fleets are bounded at.
+struct SearchInputs {
+  const Profile& p;
+  const PriceSheet& sheet;
+  const Option& o;
+  const ReplicaModelProvider* perf;
+  const SearchSpace& sp;
+  const FleetSpec& f;
+  double rate = 0;  // requests/s
+};
+
+// The candidates found so far, with one replica model per deployment: it does not depend on
+// the term, the instance's price or its region, only on what runs on the GPUs.
+struct CandidatePool {
   using Key = std::tuple<std::string, int, std::string, std::string, int, int>;
   std::map<Key, std::unique_ptr<ReplicaModel>> models;
   std::vector<Candidate> candidates;
-  std::vector<std::string> first_reasons;
-  auto note_reasons = [&](const std::vector<std::string>& why) {
-    if (first_reasons.empty()) first_reasons = why;
-  };
+  std::vector<std::string> first_reasons;  // of the first point that failed
   std::size_t index = 0;
+  void note_reasons(const std::vector<std::string>& why) {
+    if (first_reasons.empty()) first_reasons = why;
+  }
+};
+
+// One deployment point (instance, precision, engine, GPUs, layout): counted, checked for a
+// replica that fits and meets the targets, then a candidate per pricing term with a price.
+void add_point(const SearchInputs& in, const GpuInstance* inst, const std::string& precision,
+               const perf::EngineChoice& engine, int g, const std::optional<Parallel>& layout, SearchResult& res,
+               CandidatePool& pool) {
+  const Profile& p = in.p;
+  const SearchSpace& sp = in.sp;
+  std::size_t& index = pool.index;
+  auto note_reasons = [&](const std::vector<std::string>& why) { pool.note_reasons(why); };
+  Option point = in.o;
+  SelfHostedOption& psh = *point.as<SelfHostedOption>();
+  psh.search.reset();
+  psh.instance = inst->id;
+  psh.fleet.precision = precision;
+  psh.fleet.engine = engine;
+  psh.fleet.gpus_per_replica = g;
+  psh.fleet.parallel = layout;
+  const std::size_t terms = sp.terms.size();
+  res.counts.points += terms;
+  if (g > 0 && (g > inst->gpu_count || inst->gpu_count % g != 0)) {
+    res.counts.no_fit += terms;
+    note_reasons({fmt::format("a replica needs {} GPUs but instance {} has {} (replicas do not span instances)",
+                              g, inst->id, inst->gpu_count)});
+    return;
+  }
+  const CandidatePool::Key key{inst->gpu, inst->gpu_count, precision, engine_text(engine), g,
+                               layout ? static_cast<int>(*layout) : -1};
+  auto it = pool.models.find(key);
+  if (it == pool.models.end()) it = pool.models.emplace(key, build_replica_model(p, in.sheet, point, in.perf)).first;
+  const ReplicaModel* model = it->second.get();
+  if (!model) {
+    res.counts.no_fit += terms;
+    note_reasons({"no throughput for this replica: set tokens_per_second_per_replica or use a catalog model"});
+    return;
+  }
+  const ReplicaSpec& spec = model->spec();
+  if (!spec.fits) {
+    res.counts.no_fit += terms;
+    note_reasons(spec.reasons);
+    return;
+  }
+  if (!spec.feasible || spec.capacity_requests_per_s <= 0) {
+    res.counts.misses_targets += terms;
+    note_reasons(spec.reasons);
+    return;
+  }
+  for (PricingTerm term : sp.terms) {
+    const auto price = instance_usd_per_hour(*inst, term);
+    if (!price) {
+      ++res.counts.no_price;
+      ++index;
+      continue;
+    }
+    Candidate c;
+    c.index = index++;
+    c.option = point;
+    c.option.as<SelfHostedOption>()->fleet.pricing = term;
+    c.instance = inst;
+    c.model = model;
+    c.lower_bound = lower_bound(in.rate, spec, in.f, *inst,
+                                *price * price_factor(discount_for(p, c.option, inst->provider)));
+    pool.candidates.push_back(std::move(c));
+  }
+}
+
+// Every point of the space, in the order searched, into the pool; the counts in `res`.
+void enumerate_points(const SearchInputs& in, const std::vector<const GpuInstance*>& instances,
+                      const Catalog* cat, const ModelArch* arch, SearchResult& res, CandidatePool& pool) {
+  const std::vector<std::string> precisions = search_precisions(in.sp, in.f, cat, in.o);
+  const std::vector<perf::EngineChoice> engines = search_engines(in.sp, in.f);
+  const std::vector<std::optional<Parallel>> layouts = search_layouts(in.sp, in.f, arch);
   for (const GpuInstance* inst : instances) {
     for (const std::string& precision : precisions) {
       for (const auto& engine : engines) {
-        for (int g : gpu_counts(*inst)) {
+        for (int g : search_gpu_counts(in.sp, in.f, cat, *inst)) {
           for (const auto& layout : layouts) {
             // On one GPU every layout is tp: the others are the same point.
-            if (g == 1 && layout && *layout != Parallel::tp && sp.parallels.any) continue;
-            Option point = o;
-            SelfHostedOption& psh = *point.as<SelfHostedOption>();
-            psh.search.reset();
-            psh.instance = inst->id;
-            psh.fleet.precision = precision;
-            psh.fleet.engine = engine;
-            psh.fleet.gpus_per_replica = g;
-            psh.fleet.parallel = layout;
-            const std::size_t terms = sp.terms.size();
-            res.counts.points += terms;
-            if (g > 0 && (g > inst->gpu_count || inst->gpu_count % g != 0)) {
-              res.counts.no_fit += terms;
-              note_reasons({fmt::format("a replica needs {} GPUs but instance {} has {} (replicas do not span instances)",
-                                        g, inst->id, inst->gpu_count)});
-              continue;
-            }
-            const Key key{inst->gpu, inst->gpu_count, precision, engine_text(engine), g,
-                          layout ? static_cast<int>(*layout) : -1};
-            auto it = models.find(key);
-            if (it == models.end()) it = models.emplace(key, build_replica_model(p, sheet, point, perf)).first;
-            const ReplicaModel* model = it->second.get();
-            if (!model) {
-              res.counts.no_fit += terms;
-              note_reasons({"no throughput for this replica: set tokens_per_second_per_replica or use a catalog model"});
-              continue;
-            }
-            const ReplicaSpec& spec = model->spec();
-            if (!spec.fits) {
-              res.counts.no_fit += terms;
-              note_reasons(spec.reasons);
-              continue;
-            }
-            if (!spec.feasible || spec.capacity_requests_per_s <= 0) {
-              res.counts.misses_targets += terms;
-              note_reasons(spec.reasons);
-              continue;
-            }
-            for (PricingTerm term : sp.terms) {
-              const auto price = instance_usd_per_hour(*inst, term);
-              if (!price) {
-                ++res.counts.no_price;
-                ++index;
-                continue;
-              }
-              Candidate c;
-              c.index = index++;
-              c.option = point;
-              c.option.as<SelfHostedOption>()->fleet.pricing = term;
-              c.instance = inst;
-              c.model = model;
-              c.lower_bound = lower_bound(rate, spec, f, *inst,
-                                          *price * price_factor(discount_for(p, c.option, inst->provider)));
-              candidates.push_back(std::move(c));
-            }
+            if (g == 1 && layout && *layout != Parallel::tp && in.sp.parallels.any) continue;
+            add_point(in, inst, precision, engine, g, layout, res, pool);
           }
         }
       }
     }
   }
+}
+
+// The candidates costed in order of their lower bounds, the cheapest `top` kept ranked; with
+// pruning, a candidate whose lower bound is above the last kept is not costed.
+void rank_candidates(const SearchInputs& in, const SearchSettings& settings, CandidatePool& pool, SearchResult& res) {
+  const Profile& p = in.p;
+  const PriceSheet& sheet = in.sheet;
+  const ReplicaModelProvider* perf = in.perf;
+  auto& candidates = pool.candidates;
+  auto note_reasons = [&](const std::vector<std::string>& why) { pool.note_reasons(why); };
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.lower_bound < b.lower_bound; });
 
@@ -323,7 +371,32 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
     if (settings.top > 0 && ranked.size() > settings.top) ranked.pop_back();
   }
   for (auto& x : ranked) res.ranked.push_back(std::move(x.point));
-  if (res.reasons.empty() && res.ranked.empty()) res.reasons = first_reasons;
+}
+
+}  // namespace
+
+bool has_open_choices(const Option& o) {
+  const SelfHostedOption* sh = o.as<SelfHostedOption>();
+  return sh && sh->search.has_value();
+}
+
+SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Option& o, const ReplicaModelProvider* perf,
+                           const SearchSettings& settings) {
+  SearchResult res;
+  res.option_id = o.id;
+  const SelfHostedOption& sh = *o.as<SelfHostedOption>();
+  const SearchSpace& sp = *sh.search;
+  const FleetSpec& f = sh.fleet;
+  const Catalog* cat = catalog_of(perf);
+  const ModelArch* arch = cat ? cat->find_model(f.model) : nullptr;
+
+  const std::vector<const GpuInstance*> instances = search_instances(sp, sheet);
+  res.space = describe_space(sp, f, instances.size(), sheet);
+  const SearchInputs in{p, sheet, o, perf, sp, f, p.requests_per_day() * settings.volume_scale / seconds_per_day};
+  CandidatePool pool;
+  enumerate_points(in, instances, cat, arch, res, pool);
+  rank_candidates(in, settings, pool, res);
+  if (res.reasons.empty() && res.ranked.empty()) res.reasons = pool.first_reasons;
   if (instances.empty())
     res.reasons.push_back(fmt::format("no instance of price sheet {} is within the option's limits", sheet.version));
   return res;

@@ -353,6 +353,171 @@ const Precision& kv_precision_for(const Catalog& cat, const Option& o, const Pre
   return *p;
 }
 
+// What sizing one catalog replica reads: the catalog entries of its model, GPU and
+// precisions, the fleet, the instance, the workload mix and its latency targets.
+struct ReplicaSizing {
+  const Catalog& cat;
+  const FleetSpec& f;
+  const GpuInstance& inst;
+  const WorkloadMix& mix;
+  const EngineTerms* terms;
+  const EngineCoverage* coverage;
+  const ModelArch* m;
+  const GpuSpec* gpu;
+  const Precision* w;
+  const Precision* kv;
+  std::optional<double> tpot_s;
+  std::optional<double> ttft_target_s;
+  PrefixCache cache;
+  // Messages name the layout when there is a choice of layouts (or one was given); a dense
+  // model's read as they always have.
+  bool name_layout = false;
+  std::string tagged(Parallel layout) const {
+    return name_layout ? fmt::format(", {}", to_string(layout)) : std::string();
+  }
+};
+
+// The serving model of one deployment: the engine terms where they cover it, else the
+// catalog roofline.
+struct ReplicaServing {
+  std::unique_ptr<PerfModel> pm;
+  std::optional<ServingModel> roofline;
+  std::optional<EngineServingModel> engine;
+  std::string engine_why;
+  int batch() const { return engine ? engine->batch() : roofline->batch(); }
+  double prefill_s() const { return engine ? engine->prefill_s() : roofline->prefill_s(); }
+  double capacity_rps() const { return engine ? engine->capacity_rps() : roofline->capacity_rps(); }
+  double tpot_one_s() const { return engine ? engine->tpot_at(1) : pm->t_dec(1, roofline->mean_context()); }
+};
+
+// The serving model of the replica in `layout` on `d` GPUs.
+ReplicaServing serve_replica(const ReplicaSizing& z, Parallel layout, int d) {
+  const FleetSpec& f = z.f;
+  const WorkloadMix& mix = z.mix;
+  ReplicaServing s;
+  s.pm = std::make_unique<PerfModel>(*z.m, *z.gpu, *z.w, *z.kv, d, z.cat.efficiency, layout, f.moe_tp);
+  const int max_batch = std::min(s.pm->max_sequences(mix.input_tokens + std::max(mix.output_tokens, 1.0)),
+                                 engine_batch_limit(*s.pm));
+  if (z.terms) {
+    EngineDeployment ed{&z.cat, z.terms, z.coverage, f.engine.engine, z.m->id, z.gpu->id, z.w->id, d, layout, f.moe_tp};
+    s.engine = EngineServingModel::make(ed, mix.input_tokens, mix.output_tokens, max_batch, z.tpot_s, &s.engine_why);
+  }
+  if (!s.engine) s.roofline.emplace(*s.pm, mix.input_tokens, mix.output_tokens, z.tpot_s, 0, z.cache);
+  return s;
+}
+
+// Whether the replica in `layout` on `d` GPUs meets the latency targets, and its capacity.
+DeploymentScore score_replica(const ReplicaSizing& z, Parallel layout, int d) {
+  const WorkloadMix& mix = z.mix;
+  const ReplicaServing s = serve_replica(z, layout, d);
+  DeploymentScore sc;
+  if (s.batch() <= 0)
+    sc.problem = fmt::format("TPOT target {:.1f} ms is below one decode step of {} on {}x {}{} ({:.1f} ms at batch 1)",
+                             *mix.tpot_ms, z.m->id, d, z.gpu->id, z.tagged(layout), s.tpot_one_s() * 1e3);
+  else if (z.ttft_target_s && s.prefill_s() > *z.ttft_target_s)
+    sc.problem = fmt::format("TTFT p95 target {:.0f} ms is below the prefill time of {:.0f} input tokens ({:.1f} ms "
+                             "at TP {}{})",
+                             *mix.ttft_p95_ms, mix.input_tokens, s.prefill_s() * 1e3, d, z.tagged(layout));
+  sc.meets = sc.problem.empty();
+  if (sc.meets) sc.capacity_rps = s.capacity_rps();
+  return sc;
+}
+
+// A layout's reason: why nothing fits, or why no count meets the targets (empty when its
+// smallest fitting count meets them).
+std::string layout_reason(const ReplicaSizing& z, const LayoutChoice& c) {
+  const FleetSpec& f = z.f;
+  if (c.gpus == 0) {
+    if (f.gpus_per_replica > max_replica_gpus) return "gpus_per_replica " + c.fit_problem;
+    if (f.gpus_per_replica > 0)
+      return fmt::format("{} ({}{}) does not fit at gpus_per_replica {} on {}: {}", z.m->id, z.w->id, z.tagged(c.layout),
+                         f.gpus_per_replica, z.gpu->id, c.fit_problem);
+    return fmt::format("{} ({}{}) does not fit on instance {} ({}x {}): {}", z.m->id, z.w->id, z.tagged(c.layout),
+                       z.inst.id, z.inst.gpu_count, z.gpu->id, c.fit_problem);
+  }
+  if (c.meets)
+    return c.gpus != c.fitting.front()
+               ? fmt::format("TP {} chosen{}: TP {} fits but misses the latency targets ({})", c.gpus,
+                             z.tagged(c.layout), c.fitting.front(), c.first_problem)
+               : std::string();
+  return c.fitting.size() > 1 ? fmt::format("{} (nor at TP {} to {} on this instance)", c.first_problem,
+                                            c.fitting[1], c.fitting.back())
+                              : c.first_problem;
+}
+
+// The note on the chosen layout against the others, where there was a choice.
+std::optional<std::string> layout_choice_note(const DeploymentChoice& choice, const LayoutChoice& pick) {
+  if (choice.layouts.size() <= 1) return std::nullopt;
+  std::vector<std::string> alt;
+  for (const auto& c : choice.layouts)
+    alt.push_back(c.meets ? fmt::format("{} {:.3g} requests/s per GPU on {}", to_string(c.layout),
+                                        c.capacity_per_gpu(), c.gpus)
+                          : fmt::format("{} does not meet the targets", to_string(c.layout)));
+  return fmt::format("layout {} chosen, the most requests/s per GPU: {}", to_string(pick.layout),
+                     fmt::join(alt, "; "));
+}
+
+// The note on a replica sized by the engine terms: its operating point in a closed loop.
+std::string engine_replica_note(const ReplicaSizing& z, const LayoutChoice& pick, const std::string& experts,
+                                const EngineServingModel& e) {
+  const WorkloadMix& mix = z.mix;
+  const double b = e.batch();
+  return fmt::format("{} on {}x {} ({}{}{}), engine terms {}/{}: operating batch {}, TPOT {:.1f} ms "
+                     "and TTFT {:.1f} ms in a closed loop of {} requests of {:.0f} + {:.0f} tokens, "
+                     "TTFT {:.1f} ms alone",
+                     z.m->id, pick.gpus, z.gpu->id, z.w->id, z.tagged(pick.layout), experts, e.set().engine,
+                     e.set().generation, e.batch(), e.tpot_at(b) * 1e3, e.ttft_at(b) * 1e3, e.batch(),
+                     mix.input_tokens, mix.output_tokens, e.prefill_s() * 1e3);
+}
+
+// A replica sized by the catalog roofline: its capacity, the doubt on a mixture of experts'
+// figures, and notes on its operating point and prompt cache.
+void describe_roofline_replica(const ReplicaSizing& z, const LayoutChoice& pick, const std::string& experts,
+                               const PerfModel& perf, const ServingModel& serving, ReplicaSpec& spec) {
+  const WorkloadMix& mix = z.mix;
+  const PrefixCache& cache = z.cache;
+  spec.capacity_requests_per_s = serving.capacity_rps();
+  if (z.m->is_moe()) {
+    spec.capacity_doubt = moe_catalog_over_measured_high;
+    spec.capacity_doubt_why = fmt::format(
+        "the catalog's figures for a mixture of experts ran {:.2f}x to {:.2f}x the published throughput of such "
+        "deployments at saturation (docs/performance-model.md, \"The models of 2025-26\")",
+        moe_catalog_over_measured_low, moe_catalog_over_measured_high);
+  }
+  const StepTime st = perf.decode_step(serving.batch(), serving.mean_context());
+  spec.notes.push_back(fmt::format("{} on {}x {} ({}{}{}): operating batch {}, decode step {:.1f} ms ({}-bound), "
+                                   "prefill of {:.0f} tokens {:.1f} ms",
+                                   z.m->id, pick.gpus, z.gpu->id, z.w->id, z.tagged(pick.layout), experts,
+                                   serving.batch(), st.total * 1e3, st.memory_bound() ? "memory" : "compute",
+                                   mix.input_tokens, serving.prefill_s() * 1e3));
+  if (cache.hit_share > 0)
+    spec.notes.push_back(fmt::format(
+        "prefix cache: {:.1f}% of input tokens read from it ({:.1f}% asked; {:.0f} of {:.0f} prefix tokens held in the KV "
+        "cache), so prefill computes {:.0f} of {:.0f} input tokens; the prefixes held leave a batch of at most {}",
+        serving.cache_hit_share() * 100, cache.hit_share * 100, serving.cache_tokens_held(), cache.prefix_tokens,
+        mix.input_tokens * (1 - serving.cache_hit_share()), mix.input_tokens, serving.max_batch()));
+}
+
+// What the deployment chooser sizes: the replica's model, GPU, precisions and context, its GPU
+// counts, and the layouts to try (the one given, else the model's own).
+DeploymentRequest deployment_request(const FleetSpec& f, const GpuInstance& inst, const ModelArch* m,
+                                     const GpuSpec* gpu, const Precision* w, const Precision& kv, double ctx) {
+  DeploymentRequest req;
+  req.model = m;
+  req.gpu = gpu;
+  req.weights = w;
+  req.kv = &kv;
+  req.context_tokens = ctx;
+  req.gpus = f.gpus_per_replica;
+  req.max_gpus = inst.gpu_count;
+  if (f.parallel) req.layouts = {*f.parallel};
+  else
+    for (Parallel p : default_layouts(*m))
+      if (!(p == Parallel::tp && f.moe_tp > 1)) req.layouts.push_back(p);  // experts sliced in groups: ep or dep
+  req.moe_tp = f.moe_tp;
+  return req;
+}
+
 }  // namespace
 
 CatalogReplicaModel::~CatalogReplicaModel() = default;
@@ -411,82 +576,12 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   // The prompt cache of a roofline-sized replica (docs/performance-model.md, "Prefix caching").
   const PrefixCache cache{mix.cached_input_share, mix.shared_prefix_tokens};
 
-  DeploymentRequest req;
-  req.model = m;
-  req.gpu = gpu;
-  req.weights = w;
-  req.kv = &kv;
-  req.context_tokens = ctx;
-  req.gpus = f.gpus_per_replica;
-  req.max_gpus = inst.gpu_count;
-  if (f.parallel) req.layouts = {*f.parallel};
-  else
-    for (Parallel p : default_layouts(*m))
-      if (!(p == Parallel::tp && f.moe_tp > 1)) req.layouts.push_back(p);  // experts sliced in groups: ep or dep
-  req.moe_tp = f.moe_tp;
-  // Messages name the layout when there is a choice of layouts (or one was given); a dense
-  // model's read as they always have.
-  const bool name_layout = req.layouts.size() > 1 || f.parallel.has_value();
-  auto tagged = [&](Parallel layout) { return name_layout ? fmt::format(", {}", to_string(layout)) : std::string(); };
-
-  // The serving model of one deployment: the engine terms where they cover it, else the
-  // catalog roofline.
-  struct Serving {
-    std::unique_ptr<PerfModel> pm;
-    std::optional<ServingModel> roofline;
-    std::optional<EngineServingModel> engine;
-    std::string engine_why;
-    int batch() const { return engine ? engine->batch() : roofline->batch(); }
-    double prefill_s() const { return engine ? engine->prefill_s() : roofline->prefill_s(); }
-    double capacity_rps() const { return engine ? engine->capacity_rps() : roofline->capacity_rps(); }
-    double tpot_one_s() const { return engine ? engine->tpot_at(1) : pm->t_dec(1, roofline->mean_context()); }
-  };
-  auto serve = [&](Parallel layout, int d) {
-    Serving s;
-    s.pm = std::make_unique<PerfModel>(*m, *gpu, *w, kv, d, cat.efficiency, layout, f.moe_tp);
-    const int max_batch = std::min(s.pm->max_sequences(mix.input_tokens + std::max(mix.output_tokens, 1.0)),
-                                   engine_batch_limit(*s.pm));
-    if (terms) {
-      EngineDeployment ed{&cat, terms, coverage, f.engine.engine, m->id, gpu->id, w->id, d, layout, f.moe_tp};
-      s.engine = EngineServingModel::make(ed, mix.input_tokens, mix.output_tokens, max_batch, tpot_s, &s.engine_why);
-    }
-    if (!s.engine) s.roofline.emplace(*s.pm, mix.input_tokens, mix.output_tokens, tpot_s, 0, cache);
-    return s;
-  };
-  auto score = [&](Parallel layout, int d) {
-    const Serving s = serve(layout, d);
-    DeploymentScore sc;
-    if (s.batch() <= 0)
-      sc.problem = fmt::format("TPOT target {:.1f} ms is below one decode step of {} on {}x {}{} ({:.1f} ms at batch 1)",
-                               *mix.tpot_ms, m->id, d, gpu->id, tagged(layout), s.tpot_one_s() * 1e3);
-    else if (ttft_target_s_ && s.prefill_s() > *ttft_target_s_)
-      sc.problem = fmt::format("TTFT p95 target {:.0f} ms is below the prefill time of {:.0f} input tokens ({:.1f} ms "
-                               "at TP {}{})",
-                               *mix.ttft_p95_ms, mix.input_tokens, s.prefill_s() * 1e3, d, tagged(layout));
-    sc.meets = sc.problem.empty();
-    if (sc.meets) sc.capacity_rps = s.capacity_rps();
-    return sc;
-  };
+  const DeploymentRequest req = deployment_request(f, inst, m, gpu, w, kv, ctx);
+  const ReplicaSizing z{cat, f, inst, mix, terms, coverage, m, gpu, w, &kv, tpot_s, ttft_target_s_, cache,
+                        req.layouts.size() > 1 || f.parallel.has_value()};
+  auto score = [&](Parallel layout, int d) { return score_replica(z, layout, d); };
   const DeploymentChoice choice = choose_deployment(cat, req, score);
-  // A layout's reason: why nothing fits, or why no count meets the targets.
-  auto reason = [&](const LayoutChoice& c) -> std::string {
-    if (c.gpus == 0) {
-      if (f.gpus_per_replica > max_replica_gpus) return "gpus_per_replica " + c.fit_problem;
-      if (f.gpus_per_replica > 0)
-        return fmt::format("{} ({}{}) does not fit at gpus_per_replica {} on {}: {}", m->id, w->id, tagged(c.layout),
-                           f.gpus_per_replica, gpu->id, c.fit_problem);
-      return fmt::format("{} ({}{}) does not fit on instance {} ({}x {}): {}", m->id, w->id, tagged(c.layout), inst.id,
-                         inst.gpu_count, gpu->id, c.fit_problem);
-    }
-    if (c.meets)
-      return c.gpus != c.fitting.front()
-                 ? fmt::format("TP {} chosen{}: TP {} fits but misses the latency targets ({})", c.gpus,
-                               tagged(c.layout), c.fitting.front(), c.first_problem)
-                 : std::string();
-    return c.fitting.size() > 1 ? fmt::format("{} (nor at TP {} to {} on this instance)", c.first_problem,
-                                              c.fitting[1], c.fitting.back())
-                                : c.first_problem;
-  };
+  auto reason = [&](const LayoutChoice& c) { return layout_reason(z, c); };
   const LayoutChoice* pick = choice.chosen();
   if (!pick) {
     spec_.feasible = false;
@@ -497,7 +592,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     spec_.reasons.push_back(reason(c));
     return;
   }
-  Serving s = serve(pick->layout, pick->gpus);
+  ReplicaServing s = serve_replica(z, pick->layout, pick->gpus);
   perf_ = std::move(s.pm);
   spec_.gpus_per_replica = pick->gpus;
   spec_.parallel = pick->layout;
@@ -519,51 +614,16 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     return;
   }
   if (const std::string why = reason(*pick); !why.empty()) spec_.notes.push_back(why);
-  if (choice.layouts.size() > 1) {
-    std::vector<std::string> alt;
-    for (const auto& c : choice.layouts)
-      alt.push_back(c.meets ? fmt::format("{} {:.3g} requests/s per GPU on {}", to_string(c.layout),
-                                          c.capacity_per_gpu(), c.gpus)
-                            : fmt::format("{} does not meet the targets", to_string(c.layout)));
-    spec_.notes.push_back(fmt::format("layout {} chosen, the most requests/s per GPU: {}", to_string(pick->layout),
-                                      fmt::join(alt, "; ")));
-  }
+  if (auto note = layout_choice_note(choice, *pick)) spec_.notes.push_back(*note);
   // A hybrid expert layout: each routed expert sliced over moe_tp GPUs, split over moe_ep groups.
   const std::string experts =
       f.moe_tp > 1 ? fmt::format(", experts {} x {} (moe_tp x moe_ep)", f.moe_tp, pick->gpus / f.moe_tp) : "";
   if (engine_) {
     spec_.capacity_requests_per_s = engine_->capacity_rps();
-    const double b = engine_->batch();
-    spec_.notes.push_back(fmt::format("{} on {}x {} ({}{}{}), engine terms {}/{}: operating batch {}, TPOT {:.1f} ms "
-                                      "and TTFT {:.1f} ms in a closed loop of {} requests of {:.0f} + {:.0f} tokens, "
-                                      "TTFT {:.1f} ms alone",
-                                      m->id, pick->gpus, gpu->id, w->id, tagged(pick->layout), experts,
-                                      engine_->set().engine,
-                                      engine_->set().generation, engine_->batch(), engine_->tpot_at(b) * 1e3,
-                                      engine_->ttft_at(b) * 1e3, engine_->batch(), mix.input_tokens,
-                                      mix.output_tokens, engine_->prefill_s() * 1e3));
+    spec_.notes.push_back(engine_replica_note(z, *pick, experts, *engine_));
     return;
   }
-  spec_.capacity_requests_per_s = serving_->capacity_rps();
-  if (m->is_moe()) {
-    spec_.capacity_doubt = moe_catalog_over_measured_high;
-    spec_.capacity_doubt_why = fmt::format(
-        "the catalog's figures for a mixture of experts ran {:.2f}x to {:.2f}x the published throughput of such "
-        "deployments at saturation (docs/performance-model.md, \"The models of 2025-26\")",
-        moe_catalog_over_measured_low, moe_catalog_over_measured_high);
-  }
-  const StepTime st = perf_->decode_step(serving_->batch(), serving_->mean_context());
-  spec_.notes.push_back(fmt::format("{} on {}x {} ({}{}{}): operating batch {}, decode step {:.1f} ms ({}-bound), "
-                                    "prefill of {:.0f} tokens {:.1f} ms",
-                                    m->id, pick->gpus, gpu->id, w->id, tagged(pick->layout), experts, serving_->batch(),
-                                    st.total * 1e3, st.memory_bound() ? "memory" : "compute", mix.input_tokens,
-                                    serving_->prefill_s() * 1e3));
-  if (cache.hit_share > 0)
-    spec_.notes.push_back(fmt::format(
-        "prefix cache: {:.1f}% of input tokens read from it ({:.1f}% asked; {:.0f} of {:.0f} prefix tokens held in the KV "
-        "cache), so prefill computes {:.0f} of {:.0f} input tokens; the prefixes held leave a batch of at most {}",
-        serving_->cache_hit_share() * 100, cache.hit_share * 100, serving_->cache_tokens_held(), cache.prefix_tokens,
-        mix.input_tokens * (1 - serving_->cache_hit_share()), mix.input_tokens, serving_->max_batch()));
+  describe_roofline_replica(z, *pick, experts, *perf_, *serving_, spec_);
 }
 
 std::optional<int> CatalogReplicaModel::replicas_for(double rps) const {

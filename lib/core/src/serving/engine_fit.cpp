@@ -314,214 +314,244 @@ std::string gpu_generation(const std::string& gpu_id) {
   return {};
 }
 
+namespace {
+using namespace engine_fit_detail;
+
+// Why a run is left out of the fit: the kind (empty when it is kept) and the reason.
+struct Exclusion {
+  std::string kind;
+  std::string why;
+  explicit operator bool() const { return !kind.empty(); }
+};
+
+// The run's own figures and its deployment key, before any check.
+PreparedRun run_identity(const MeasuredRun& m, std::size_t i) {
+  PreparedRun p;
+  p.index = i;
+  p.isl = m.isl;
+  p.osl = m.osl;
+  p.concurrency = m.concurrency;
+  p.ttft_s = m.ttft_ms / 1e3;
+  p.tpot_s = m.tpot_ms / 1e3;
+  const int dp = std::max(m.dp, 1);
+  p.deployment = fmt::format("{}|{}|{}|{}|{}|tp{} pp{} dp{} moe_tp{} moe_ep{}", m.model_path, m.system, m.engine,
+                             m.version, m.precision, m.tp, m.pp, dp, m.moe_tp, m.moe_ep);
+  return p;
+}
+
+// The checks of mode, completeness and catalog entries (engine, model, GPU, precision), filling
+// in the ids as they resolve; `model` is set once the model is found.
+Exclusion screen_run(const Catalog& cat, const MeasuredRun& m, PreparedRun& p, const ModelArch*& model) {
+  const auto engine = parse_engine(lower(m.engine));
+  if (engine) p.engine = to_string(*engine);
+  if (!m.mode.empty() && m.mode != "agg")
+    return {"disagg", fmt::format("mode {} (separate prefill and decode pools)", m.mode)};
+  if (!(m.ttft_ms > 0) || !(m.tpot_ms > 0) || !(m.isl >= 1) || !(m.osl >= 2) || !(m.concurrency >= 1))
+    return {"incomplete", "TTFT, TPOT, lengths (output of at least 2 tokens) or concurrency missing"};
+  if (!engine) return {"engine", fmt::format("engine '{}' is not {}", m.engine, engine_names)};
+  model = find_model(cat, m.model_path);
+  if (!model) return {"model", fmt::format("model {} is not in the catalog", m.model_path)};
+  p.model_id = model->id;
+  p.gpu_id = gpu_id(cat, m.system);
+  if (p.gpu_id.empty()) return {"gpu", fmt::format("GPU system {} is not in the catalog", m.system)};
+  p.generation = gpu_generation(p.gpu_id);
+  p.precision_id = precision_id(cat, m.precision, m.model_path);
+  if (p.precision_id.empty()) return {"precision", fmt::format("precision {} is not in the catalog", m.precision)};
+  p.cls = model->attention == AttentionKind::mla ? ModelClass::mla
+          : model->is_moe()                      ? ModelClass::moe
+                                                 : ModelClass::dense;
+  if (m.pp > 1) return {"layout", fmt::format("pipeline parallel (pp {}) has no term", m.pp)};
+  return {};
+}
+
+// The replica's GPUs and parallel layout (p.gpus, p.layout, p.moe_tp) read from the run's
+// tp, attention dp, moe_tp and moe_ep.
+Exclusion place_replica(const MeasuredRun& m, const ModelArch& model, PreparedRun& p) {
+  const int dp = std::max(m.dp, 1);
+  // GPUs per replica: tp x attention dp, which must be moe_tp x moe_ep where a MoE run gives
+  // them (a run where the two differ does not say how many GPUs it ran on). The layout:
+  // attention dp > 1 is dep (tp 1, experts moe_tp x moe_ep); else moe_ep > 1 is ep (experts
+  // sliced over moe_tp, split over moe_ep groups); else tp. A tp run whose GPUs do not divide
+  // the attention heads (TRT-LLM's MLA rows at tp 12..52 on an NVL72) cannot be a head split:
+  // it reads as attention data parallel with every expert sliced over the replica (dep,
+  // moe_tp = GPUs).
+  int g = m.tp * dp;
+  // vLLM with data-parallel attention and no expert parallelism shards the experts over one
+  // tensor-parallel group of all dp x tp GPUs ("the expert layers will by default form a (DP x
+  // TP) sized tensor parallel group", vLLM's data parallel deployment guide); such runs give tp
+  // and the experts' moe_tp = dp x tp but no attention_dp_size. Their attention dp is
+  // moe_tp x moe_ep / tp.
+  int run_dp = dp;
+  if (p.engine == "vllm" && model.is_moe() && dp == 1 && m.moe_tp > 0 && m.moe_ep > 0 && m.tp >= 1 &&
+      m.moe_tp * m.moe_ep > m.tp && (m.moe_tp * m.moe_ep) % m.tp == 0) {
+    run_dp = m.moe_tp * m.moe_ep / m.tp;
+    g = m.moe_tp * m.moe_ep;
+  }
+  p.gpus = g;
+  if (model.is_moe() && m.moe_tp > 0 && m.moe_ep > 0 && m.moe_tp * m.moe_ep != g)
+    return {"layout", fmt::format("tp {} x attention dp {} is not moe_tp {} x moe_ep {} (GPUs per replica unknown)",
+                                  m.tp, dp, m.moe_tp, m.moe_ep)};
+  if (g < 1 || g > max_replica_gpus)
+    return {"gpus", fmt::format("a replica of {} GPUs (the model places 1 to {})", g, max_replica_gpus)};
+  if (model.is_moe() && g > 1) {
+    const int moe_tp = std::max(m.moe_tp, 1), moe_ep = std::max(m.moe_ep, 1);
+    if (run_dp > 1 && m.tp == 1) {
+      p.layout = Parallel::dep;
+      p.moe_tp = moe_tp;
+    } else if (run_dp == 1 && moe_ep > 1) {
+      p.layout = Parallel::ep;
+      p.moe_tp = moe_tp;
+    } else if (run_dp == 1 && moe_ep == 1) {
+      p.layout = Parallel::tp;
+      if (model.heads % g != 0) {
+        p.layout = Parallel::dep;
+        p.moe_tp = g;
+      }
+    } else {
+      return {"layout", fmt::format("layout tp {} x attention dp {} with experts moe_tp {} x moe_ep {} has no term",
+                                    m.tp, run_dp, m.moe_tp, m.moe_ep)};
+    }
+  } else if (dp > 1) {
+    return {"layout", fmt::format("data-parallel attention (dp {}) on a dense model has no term", dp)};
+  }
+  return {};
+}
+
+// A repeat of an earlier kept run (same deployment and load, or the same measurement under
+// another model name) sets p.twin; a new run is recorded in `seen` for the runs after it.
+Exclusion find_twin(const std::vector<MeasuredRun>& runs, std::size_t i, PreparedRun& p,
+                    std::map<std::string, std::size_t>& seen) {
+  const MeasuredRun& m = runs[i];
+  const int dp = std::max(m.dp, 1);
+  const std::string key = fmt::format("{}|{}|{}|{}", p.deployment, m.isl, m.osl, m.concurrency);
+  if (const auto it = seen.find(key); it != seen.end()) {
+    p.twin = it->second;
+    return {"duplicate", fmt::format("duplicate of the run on line {}", runs[it->second].line)};
+  }
+  // The same measurement filed under two model names (DeepSeek-V3 and R1 share an
+  // architecture): same system, engine, precision, layout, load and measured figures.
+  const std::string same = fmt::format("{}|{}|{}|{}|tp{} dp{} {} {}|{}|{}|{}|{}|{}", m.system, m.engine, m.version,
+                                       m.precision, m.tp, dp, m.moe_tp, m.moe_ep, m.isl, m.osl, m.concurrency,
+                                       m.ttft_ms, m.tpot_ms);
+  if (const auto it = seen.find(same); it != seen.end()) {
+    p.twin = it->second;
+    return {"duplicate", fmt::format("same measurement as the run on line {} (another model name)", runs[it->second].line)};
+  }
+  seen.emplace(key, i);
+  seen.emplace(same, i);
+  return {};
+}
+
+// The run's weight and KV-cache precisions (the KV cache defaults to the weights' format).
+std::pair<const Precision*, const Precision*> run_precisions(const Catalog& cat, const PreparedRun& p) {
+  const Precision* w = cat.find_precision(p.precision_id);
+  const Precision* kv = cat.find_precision(w->default_kv);
+  if (!kv) kv = w;
+  return {w, kv};
+}
+
+// Whether the catalog's memory plan places the deployment and holds the run's concurrency.
+Exclusion check_memory(const Catalog& cat, const MeasuredRun& m, const ModelArch& model, const PreparedRun& p) {
+  const auto [w, kv] = run_precisions(cat, p);
+  const GpuSpec& gpu = *cat.find_gpu(p.gpu_id);
+  const PerfModel pm(model, gpu, *w, *kv, p.gpus, cat.efficiency, p.layout, p.moe_tp);
+  const double ctx = m.isl + m.osl;
+  if (auto why = deployment_problem(pm, ctx); !why.empty()) return {"deployment", why};
+  const double seqs = std::floor(pm.memory(ctx).kv_tokens / ctx);
+  if (m.concurrency > seqs)
+    return {"kv-capacity",
+            fmt::format("concurrency {} beyond the {} sequences of {} tokens the KV cache holds (catalog memory plan)",
+                        m.concurrency, seqs, ctx)};
+  return {};
+}
+
+// The fit's features (p.x_tpot, p.x_ttft): the roofline's parts at spec rates (efficiencies 1,
+// no fixed costs); a run beyond artefact_ratio x that spec roofline is an artefact.
+Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch& model, PreparedRun& p) {
+  const auto [w, kv] = run_precisions(cat, p);
+  const GpuSpec& gpu = *cat.find_gpu(p.gpu_id);
+  const int g = p.gpus;
+  GpuSpec unit_gpu = gpu;
+  unit_gpu.e_bw.reset();
+  unit_gpu.e_fl_16.reset();
+  unit_gpu.e_fl_8.reset();
+  Efficiency unit = cat.efficiency;
+  unit.e_bw.value = unit.e_fl_16.value = unit.e_fl_8.value = unit.link_efficiency.value = 1;
+  unit.step_overhead_ms.value = unit.layer_overhead_us.value = 0;
+  const PerfModel pu(model, unit_gpu, *w, *kv, g, unit, p.layout, p.moe_tp);
+  const double c = m.concurrency;
+  const StepTime st = pu.decode_step(c, m.isl + m.osl / 2.0);
+  const double rank_seqs = p.layout == Parallel::dep ? std::max(c / g, 1.0) : c;
+  const double pre_work = pu.prefill_work(m.isl);
+  const bool mla = model.attention == AttentionKind::mla;
+  // The routed experts' share of the weight GEMMs: the step less that of the same model
+  // without its routed experts; and the expert GEMMs one GPU runs (experts touched per MoE
+  // layer, split over the GPUs under ep and dep).
+  double expert_lin = 0, expert_gemms = 0;
+  if (model.is_moe()) {
+    ModelArch dense = model;
+    dense.params_total -= routed_expert_params(model);
+    dense.params_active -= active_routed_params(model);
+    dense.experts = dense.top_k = 0;
+    const PerfModel pd(dense, unit_gpu, *w, *kv, g, unit, p.layout, p.moe_tp);
+    expert_lin = std::max(0.0, st.linear - pd.decode_step(c, m.isl + m.osl / 2.0).linear);
+    expert_gemms = model.moe_layers() * model.experts * experts_touched_share(model, c) /
+                   (p.layout == Parallel::tp ? 1.0 : pu.moe_ep());
+  }
+  // The weight GEMMs run block-scaled 8- or 4-bit kernels where the GPU's tensor cores take
+  // the format (FP8 on Hopper and Blackwell, FP4 on Blackwell), else 16-bit ones (bf16, or
+  // weights dequantised on the fly: MXFP4 on Hopper): other kernels, other efficiencies.
+  const bool scaled = w->compute != "bf16" && gpu_has_format(gpu, w->compute);
+  p.x_tpot = {1.0,
+              static_cast<double>(model.layers),
+              rank_seqs,
+              scaled ? 0.0 : st.linear - expert_lin,
+              scaled ? 0.0 : expert_lin,
+              expert_gemms,
+              mla ? 0.0 : st.attention,
+              mla ? st.attention : 0.0,
+              st.comm,
+              scaled ? expert_lin : 0.0,
+              scaled ? st.linear - expert_lin : 0.0,
+              c / decode_steps(m.osl) * pre_work};
+  const StepTime own = pu.prefill(m.isl);
+  p.x_ttft = {1.0,
+              static_cast<double>(model.layers),
+              scaled ? 0.0 : own.linear + own.comm,
+              mla ? 0.0 : own.attention,
+              mla ? own.attention : 0.0,
+              (c - 1) * pre_work,
+              (c - 1) * m.isl / chunk_tokens,
+              std::ceil(m.isl / chunk_tokens),
+              scaled ? own.linear + own.comm : 0.0};
+  // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
+  const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];
+  const double spec_ttft = own.total + (c - 1) * pre_work;
+  if (p.ttft_s > artefact_ratio * spec_ttft || p.tpot_s > artefact_ratio * spec_tpot)
+    return {"artefact", fmt::format("TTFT {:.0f} ms or TPOT {:.1f} ms beyond {:g}x the spec roofline of the same "
+                                    "closed loop ({:.0f} ms, {:.2f} ms)",
+                                    m.ttft_ms, m.tpot_ms, artefact_ratio, spec_ttft * 1e3, spec_tpot * 1e3)};
+  return {};
+}
+
+}  // namespace
+
 std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<MeasuredRun>& runs) {
-  using namespace engine_fit_detail;
   std::vector<PreparedRun> out;
   out.reserve(runs.size());
   std::map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const MeasuredRun& m = runs[i];
-    PreparedRun p;
-    p.index = i;
-    p.isl = m.isl;
-    p.osl = m.osl;
-    p.concurrency = m.concurrency;
-    p.ttft_s = m.ttft_ms / 1e3;
-    p.tpot_s = m.tpot_ms / 1e3;
-    const int dp = std::max(m.dp, 1);
-    p.deployment = fmt::format("{}|{}|{}|{}|{}|tp{} pp{} dp{} moe_tp{} moe_ep{}", m.model_path, m.system, m.engine,
-                               m.version, m.precision, m.tp, m.pp, dp, m.moe_tp, m.moe_ep);
-    const auto engine = parse_engine(lower(m.engine));
-    if (engine) p.engine = to_string(*engine);
-    auto finish = [&](const char* kind, std::string why) {
-      p.excluded_kind = kind;
-      p.excluded = std::move(why);
-      out.push_back(std::move(p));
-    };
-    if (!m.mode.empty() && m.mode != "agg") {
-      finish("disagg", fmt::format("mode {} (separate prefill and decode pools)", m.mode));
-      continue;
-    }
-    if (!(m.ttft_ms > 0) || !(m.tpot_ms > 0) || !(m.isl >= 1) || !(m.osl >= 2) || !(m.concurrency >= 1)) {
-      finish("incomplete", "TTFT, TPOT, lengths (output of at least 2 tokens) or concurrency missing");
-      continue;
-    }
-    if (!engine) {
-      finish("engine", fmt::format("engine '{}' is not {}", m.engine, engine_names));
-      continue;
-    }
-    const ModelArch* model = find_model(cat, m.model_path);
-    if (!model) {
-      finish("model", fmt::format("model {} is not in the catalog", m.model_path));
-      continue;
-    }
-    p.model_id = model->id;
-    p.gpu_id = gpu_id(cat, m.system);
-    if (p.gpu_id.empty()) {
-      finish("gpu", fmt::format("GPU system {} is not in the catalog", m.system));
-      continue;
-    }
-    p.generation = gpu_generation(p.gpu_id);
-    p.precision_id = precision_id(cat, m.precision, m.model_path);
-    if (p.precision_id.empty()) {
-      finish("precision", fmt::format("precision {} is not in the catalog", m.precision));
-      continue;
-    }
-    p.cls = model->attention == AttentionKind::mla ? ModelClass::mla
-            : model->is_moe()                      ? ModelClass::moe
-                                                   : ModelClass::dense;
-    if (m.pp > 1) {
-      finish("layout", fmt::format("pipeline parallel (pp {}) has no term", m.pp));
-      continue;
-    }
-    // GPUs per replica: tp x attention dp, which must be moe_tp x moe_ep where a MoE run gives
-    // them (a run where the two differ does not say how many GPUs it ran on). The layout:
-    // attention dp > 1 is dep (tp 1, experts moe_tp x moe_ep); else moe_ep > 1 is ep (experts
-    // sliced over moe_tp, split over moe_ep groups); else tp. A tp run whose GPUs do not divide
-    // the attention heads (TRT-LLM's MLA rows at tp 12..52 on an NVL72) cannot be a head split:
-    // it reads as attention data parallel with every expert sliced over the replica (dep,
-    // moe_tp = GPUs).
-    int g = m.tp * dp;
-    // vLLM with data-parallel attention and no expert parallelism shards the experts over one
-    // tensor-parallel group of all dp x tp GPUs ("the expert layers will by default form a (DP x
-    // TP) sized tensor parallel group", vLLM's data parallel deployment guide); such runs give tp
-    // and the experts' moe_tp = dp x tp but no attention_dp_size. Their attention dp is
-    // moe_tp x moe_ep / tp.
-    int run_dp = dp;
-    if (p.engine == "vllm" && model->is_moe() && dp == 1 && m.moe_tp > 0 && m.moe_ep > 0 && m.tp >= 1 &&
-        m.moe_tp * m.moe_ep > m.tp && (m.moe_tp * m.moe_ep) % m.tp == 0) {
-      run_dp = m.moe_tp * m.moe_ep / m.tp;
-      g = m.moe_tp * m.moe_ep;
-    }
-    p.gpus = g;
-    if (model->is_moe() && m.moe_tp > 0 && m.moe_ep > 0 && m.moe_tp * m.moe_ep != g) {
-      finish("layout", fmt::format("tp {} x attention dp {} is not moe_tp {} x moe_ep {} (GPUs per replica unknown)",
-                                   m.tp, dp, m.moe_tp, m.moe_ep));
-      continue;
-    }
-    if (g < 1 || g > max_replica_gpus) {
-      finish("gpus", fmt::format("a replica of {} GPUs (the model places 1 to {})", g, max_replica_gpus));
-      continue;
-    }
-    if (model->is_moe() && g > 1) {
-      const int moe_tp = std::max(m.moe_tp, 1), moe_ep = std::max(m.moe_ep, 1);
-      if (run_dp > 1 && m.tp == 1) {
-        p.layout = Parallel::dep;
-        p.moe_tp = moe_tp;
-      } else if (run_dp == 1 && moe_ep > 1) {
-        p.layout = Parallel::ep;
-        p.moe_tp = moe_tp;
-      } else if (run_dp == 1 && moe_ep == 1) {
-        p.layout = Parallel::tp;
-        if (model->heads % g != 0) {
-          p.layout = Parallel::dep;
-          p.moe_tp = g;
-        }
-      } else {
-        finish("layout", fmt::format("layout tp {} x attention dp {} with experts moe_tp {} x moe_ep {} has no term", m.tp, run_dp,
-                           m.moe_tp, m.moe_ep));
-        continue;
-      }
-    } else if (dp > 1) {
-      finish("layout", fmt::format("data-parallel attention (dp {}) on a dense model has no term", dp));
-      continue;
-    }
-    const std::string key = fmt::format("{}|{}|{}|{}", p.deployment, m.isl, m.osl, m.concurrency);
-    if (const auto it = seen.find(key); it != seen.end()) {
-      p.twin = it->second;
-      finish("duplicate", fmt::format("duplicate of the run on line {}", runs[it->second].line));
-      continue;
-    }
-    // The same measurement filed under two model names (DeepSeek-V3 and R1 share an
-    // architecture): same system, engine, precision, layout, load and measured figures.
-    const std::string same = fmt::format("{}|{}|{}|{}|tp{} dp{} {} {}|{}|{}|{}|{}|{}", m.system, m.engine, m.version,
-                                         m.precision, m.tp, dp, m.moe_tp, m.moe_ep, m.isl, m.osl, m.concurrency,
-                                         m.ttft_ms, m.tpot_ms);
-    if (const auto it = seen.find(same); it != seen.end()) {
-      p.twin = it->second;
-      finish("duplicate", fmt::format("same measurement as the run on line {} (another model name)", runs[it->second].line));
-      continue;
-    }
-    seen.emplace(key, i);
-    seen.emplace(same, i);
-    const Precision* w = cat.find_precision(p.precision_id);
-    const Precision* kv = cat.find_precision(w->default_kv);
-    if (!kv) kv = w;
-    const GpuSpec& gpu = *cat.find_gpu(p.gpu_id);
-    const PerfModel pm(*model, gpu, *w, *kv, g, cat.efficiency, p.layout, p.moe_tp);
-    const double ctx = m.isl + m.osl;
-    if (auto why = deployment_problem(pm, ctx); !why.empty()) {
-      finish("deployment", why);
-      continue;
-    }
-    const double seqs = std::floor(pm.memory(ctx).kv_tokens / ctx);
-    if (m.concurrency > seqs) {
-      finish("kv-capacity", fmt::format("concurrency {} beyond the {} sequences of {} tokens the KV cache holds (catalog memory plan)",
-                         m.concurrency, seqs, ctx));
-      continue;
-    }
-    // Features: the roofline's parts at spec rates (efficiencies 1, no fixed costs).
-    GpuSpec unit_gpu = gpu;
-    unit_gpu.e_bw.reset();
-    unit_gpu.e_fl_16.reset();
-    unit_gpu.e_fl_8.reset();
-    Efficiency unit = cat.efficiency;
-    unit.e_bw.value = unit.e_fl_16.value = unit.e_fl_8.value = unit.link_efficiency.value = 1;
-    unit.step_overhead_ms.value = unit.layer_overhead_us.value = 0;
-    const PerfModel pu(*model, unit_gpu, *w, *kv, g, unit, p.layout, p.moe_tp);
-    const double c = m.concurrency;
-    const StepTime st = pu.decode_step(c, m.isl + m.osl / 2.0);
-    const double rank_seqs = p.layout == Parallel::dep ? std::max(c / g, 1.0) : c;
-    const double pre_work = pu.prefill_work(m.isl);
-    const bool mla = model->attention == AttentionKind::mla;
-    // The routed experts' share of the weight GEMMs: the step less that of the same model
-    // without its routed experts; and the expert GEMMs one GPU runs (experts touched per MoE
-    // layer, split over the GPUs under ep and dep).
-    double expert_lin = 0, expert_gemms = 0;
-    if (model->is_moe()) {
-      ModelArch dense = *model;
-      dense.params_total -= routed_expert_params(*model);
-      dense.params_active -= active_routed_params(*model);
-      dense.experts = dense.top_k = 0;
-      const PerfModel pd(dense, unit_gpu, *w, *kv, g, unit, p.layout, p.moe_tp);
-      expert_lin = std::max(0.0, st.linear - pd.decode_step(c, m.isl + m.osl / 2.0).linear);
-      expert_gemms = model->moe_layers() * model->experts * experts_touched_share(*model, c) /
-                     (p.layout == Parallel::tp ? 1.0 : pu.moe_ep());
-    }
-    // The weight GEMMs run block-scaled 8- or 4-bit kernels where the GPU's tensor cores take
-    // the format (FP8 on Hopper and Blackwell, FP4 on Blackwell), else 16-bit ones (bf16, or
-    // weights dequantised on the fly: MXFP4 on Hopper): other kernels, other efficiencies.
-    const bool scaled = w->compute != "bf16" && gpu_has_format(gpu, w->compute);
-    p.x_tpot = {1.0,
-                static_cast<double>(model->layers),
-                rank_seqs,
-                scaled ? 0.0 : st.linear - expert_lin,
-                scaled ? 0.0 : expert_lin,
-                expert_gemms,
-                mla ? 0.0 : st.attention,
-                mla ? st.attention : 0.0,
-                st.comm,
-                scaled ? expert_lin : 0.0,
-                scaled ? st.linear - expert_lin : 0.0,
-                c / decode_steps(m.osl) * pre_work};
-    const StepTime own = pu.prefill(m.isl);
-    p.x_ttft = {1.0,
-                static_cast<double>(model->layers),
-                scaled ? 0.0 : own.linear + own.comm,
-                mla ? 0.0 : own.attention,
-                mla ? own.attention : 0.0,
-                (c - 1) * pre_work,
-                (c - 1) * m.isl / chunk_tokens,
-                std::ceil(m.isl / chunk_tokens),
-                scaled ? own.linear + own.comm : 0.0};
-    // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
-    const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];
-    const double spec_ttft = own.total + (c - 1) * pre_work;
-    if (p.ttft_s > artefact_ratio * spec_ttft || p.tpot_s > artefact_ratio * spec_tpot) {
-      finish("artefact", fmt::format("TTFT {:.0f} ms or TPOT {:.1f} ms beyond {:g}x the spec roofline of the same "
-                                     "closed loop ({:.0f} ms, {:.2f} ms)",
-                                     m.ttft_ms, m.tpot_ms, artefact_ratio, spec_ttft * 1e3, spec_tpot * 1e3));
-      continue;
+    PreparedRun p = run_identity(m, i);
+    const ModelArch* model = nullptr;
+    Exclusion ex = screen_run(cat, m, p, model);
+    if (!ex) ex = place_replica(m, *model, p);
+    if (!ex) ex = find_twin(runs, i, p, seen);
+    if (!ex) ex = check_memory(cat, m, *model, p);
+    if (!ex) ex = set_features(cat, m, *model, p);
+    if (ex) {
+      p.excluded_kind = std::move(ex.kind);
+      p.excluded = std::move(ex.why);
     }
     out.push_back(std::move(p));
   }

@@ -201,96 +201,90 @@ double rms_relative(const std::vector<ServingObservation>& obs, double ServingOb
   return obs.empty() ? 0 : std::sqrt(sq / double(obs.size()));
 }
 
-}  // namespace
+// One imported file's serving measurement, read into the fit's measurements (and a first-token
+// measurement where it ran one request at a time); a file the fit cannot use gets a note
+// saying why.
+void read_measurement(const Calibration& c, const PerfModel& base, ServingFit& fit, std::vector<Measurement>& ms) {
+  const ServingMeasurement& s = *c.serving;
+  Measurement x;
+  x.obs.source = c.path;
+  auto skip = [&](const std::string& why) { fit.notes.push_back(fmt::format("{} not used: {}", c.path, why)); };
+  if (!s.mean_input_tokens || !s.mean_output_tokens || !(*s.mean_input_tokens >= 1) || !(*s.mean_output_tokens >= 1)) {
+    skip("it does not give the mean input and output tokens per request (import it with --input-len and --output-len)");
+    return;
+  }
+  if (!s.requests_per_s || !(*s.requests_per_s > 0)) {
+    skip("it gives no completed requests per second");
+    return;
+  }
+  // Beyond these the model's arithmetic overflows; no real run comes near them.
+  auto sane = [](double v, double max) { return std::isfinite(v) && v <= max; };
+  if (!sane(*s.mean_input_tokens, 1e7) || !sane(*s.mean_output_tokens, 1e7) || !sane(*s.requests_per_s, 1e9) ||
+      (s.tpot_mean_ms && !sane(*s.tpot_mean_ms, 1e7)) || (s.output_tokens_per_s && !sane(*s.output_tokens_per_s, 1e12)) ||
+      (s.ttft_mean_ms && !sane(*s.ttft_mean_ms, 1e9))) {
+    skip("its figures are out of range (more than 1e7 tokens per request, 1e9 requests/s or 1e7 ms per token)");
+    return;
+  }
+  x.obs.input_tokens = *s.mean_input_tokens;
+  x.obs.output_tokens = *s.mean_output_tokens;
+  x.obs.requests_per_s = *s.requests_per_s;
+  if (s.tpot_mean_ms && *s.tpot_mean_ms > 0) {
+    x.kind = Measurement::Kind::latency;
+    x.tpot_s = *s.tpot_mean_ms / 1e3;
+    const double out_rate = s.output_tokens_per_s.value_or(x.obs.requests_per_s * x.obs.output_tokens);
+    x.obs.batch = std::max(1.0, out_rate * x.tpot_s);
+    if (x.obs.batch > 1e6) {
+      skip(fmt::format("it implies {:.3g} sequences decoding at once (output tok/s x TPOT)", x.obs.batch));
+      return;
+    }
+    x.obs.figure = "TPOT ms";
+    x.obs.measured = *s.tpot_mean_ms;
+  } else {
+    x.kind = Measurement::Kind::offline;
+    ServingModel sm(base, x.obs.input_tokens, x.obs.output_tokens);
+    if (sm.max_batch() <= 0) {
+      skip("the model does not fit this deployment at its request length");
+      return;
+    }
+    // An offline run of N requests never has more than N in flight: the batch is the
+    // replica's limit (KV cache, max_batch_seqs per scheduler) or N, whichever is smaller.
+    x.obs.batch = s.requests && *s.requests >= 1 ? std::min<double>(sm.max_batch(), std::floor(*s.requests))
+                                                 : sm.max_batch();
+    x.obs.figure = "output tok/s";
+    x.obs.measured = x.obs.requests_per_s * x.obs.output_tokens;
+  }
+  x.obs.catalog = predict(base, x);
+  ms.push_back(x);
+  // One request at a time: each prompt meets an idle replica, so TTFT is its prefill.
+  if (x.kind == Measurement::Kind::latency && s.concurrency && *s.concurrency <= 1.0 && s.ttft_mean_ms &&
+      *s.ttft_mean_ms > 0) {
+    Measurement t = x;
+    t.kind = Measurement::Kind::first_token;
+    t.obs.figure = "TTFT ms";
+    t.obs.batch = 1;
+    t.obs.measured = *s.ttft_mean_ms;
+    t.obs.catalog = predict(base, t);
+    ms.push_back(t);
+  }
+}
 
-ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu, const Precision& weights,
-                       const Precision& kv, int tp, const std::vector<Calibration>& imports, Parallel layout) {
-  ServingFit fit;
-  const PerfModel base(m, gpu, weights, kv, tp, cat.efficiency, layout);
-  // Requests of one token: what fails here (the layout, the heads split, the weights) fails
-  // for every measurement.
-  if (std::string why = deployment_problem(base, 1.0); !why.empty()) {
-    fit.problem = fmt::format("{} on {} GPU{} of {} in layout {} cannot be modelled: {}", m.id, tp, tp == 1 ? "" : "s",
-                              gpu.id, to_string(layout), why);
-    return fit;
-  }
-  std::vector<Measurement> ms;
-  for (const auto& c : imports) {
-    if (!c.serving) continue;
-    const ServingMeasurement& s = *c.serving;
-    Measurement x;
-    x.obs.source = c.path;
-    auto skip = [&](const std::string& why) { fit.notes.push_back(fmt::format("{} not used: {}", c.path, why)); };
-    if (!s.mean_input_tokens || !s.mean_output_tokens || !(*s.mean_input_tokens >= 1) || !(*s.mean_output_tokens >= 1)) {
-      skip("it does not give the mean input and output tokens per request (import it with --input-len and --output-len)");
-      continue;
-    }
-    if (!s.requests_per_s || !(*s.requests_per_s > 0)) {
-      skip("it gives no completed requests per second");
-      continue;
-    }
-    // Beyond these the model's arithmetic overflows; no real run comes near them.
-    auto sane = [](double v, double max) { return std::isfinite(v) && v <= max; };
-    if (!sane(*s.mean_input_tokens, 1e7) || !sane(*s.mean_output_tokens, 1e7) || !sane(*s.requests_per_s, 1e9) ||
-        (s.tpot_mean_ms && !sane(*s.tpot_mean_ms, 1e7)) || (s.output_tokens_per_s && !sane(*s.output_tokens_per_s, 1e12)) ||
-        (s.ttft_mean_ms && !sane(*s.ttft_mean_ms, 1e9))) {
-      skip("its figures are out of range (more than 1e7 tokens per request, 1e9 requests/s or 1e7 ms per token)");
-      continue;
-    }
-    x.obs.input_tokens = *s.mean_input_tokens;
-    x.obs.output_tokens = *s.mean_output_tokens;
-    x.obs.requests_per_s = *s.requests_per_s;
-    if (s.tpot_mean_ms && *s.tpot_mean_ms > 0) {
-      x.kind = Measurement::Kind::latency;
-      x.tpot_s = *s.tpot_mean_ms / 1e3;
-      const double out_rate = s.output_tokens_per_s.value_or(x.obs.requests_per_s * x.obs.output_tokens);
-      x.obs.batch = std::max(1.0, out_rate * x.tpot_s);
-      if (x.obs.batch > 1e6) {
-        skip(fmt::format("it implies {:.3g} sequences decoding at once (output tok/s x TPOT)", x.obs.batch));
-        continue;
-      }
-      x.obs.figure = "TPOT ms";
-      x.obs.measured = *s.tpot_mean_ms;
-    } else {
-      x.kind = Measurement::Kind::offline;
-      ServingModel sm(base, x.obs.input_tokens, x.obs.output_tokens);
-      if (sm.max_batch() <= 0) {
-        skip("the model does not fit this deployment at its request length");
-        continue;
-      }
-      // An offline run of N requests never has more than N in flight: the batch is the
-      // replica's limit (KV cache, max_batch_seqs per scheduler) or N, whichever is smaller.
-      x.obs.batch = s.requests && *s.requests >= 1 ? std::min<double>(sm.max_batch(), std::floor(*s.requests))
-                                                   : sm.max_batch();
-      x.obs.figure = "output tok/s";
-      x.obs.measured = x.obs.requests_per_s * x.obs.output_tokens;
-    }
-    x.obs.catalog = predict(base, x);
-    ms.push_back(x);
-    // One request at a time: each prompt meets an idle replica, so TTFT is its prefill.
-    if (x.kind == Measurement::Kind::latency && s.concurrency && *s.concurrency <= 1.0 && s.ttft_mean_ms &&
-        *s.ttft_mean_ms > 0) {
-      Measurement t = x;
-      t.kind = Measurement::Kind::first_token;
-      t.obs.figure = "TTFT ms";
-      t.obs.batch = 1;
-      t.obs.measured = *s.ttft_mean_ms;
-      t.obs.catalog = predict(base, t);
-      ms.push_back(t);
-    }
-  }
-  if (ms.empty()) {
-    fit.problem = "no usable serving measurement";
-    return fit;
-  }
-
-  const double e_fl = gemm_efficiency(gpu, weights, cat.efficiency);
+// The time scales found by iterating: each round solves the equations at the catalog
+// scaled by the last round's scales, until the scales repeat (stable) or 30 rounds.
+struct ScaleSearch {
   TimeScales s;
   Solution sol;
   int iterations = 0;
   bool stable = false;
   std::array<bool, 3> identified{};
-  for (iterations = 1; iterations <= 30; ++iterations) {
+};
+
+ScaleSearch search_scales(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu, const Precision& weights,
+                          const Precision& kv, int tp, Parallel layout, const std::vector<Measurement>& ms, double e_fl) {
+  ScaleSearch r;
+  TimeScales& s = r.s;
+  Solution& sol = r.sol;
+  std::array<bool, 3>& identified = r.identified;
+  for (r.iterations = 1; r.iterations <= 30; ++r.iterations) {
     const Catalog scaled = scaled_catalog(cat, gpu.id, s);
     const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency, layout);
     std::vector<Equation> eqs;
@@ -307,19 +301,15 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
                       std::abs(sol.s.fixed - s.fixed) <= 1e-12 * s.fixed;
     s = sol.s;
     if (same) {
-      stable = true;
+      r.stable = true;
       break;
     }
   }
-  if (!sol.ok) {
-    fit.problem = "the measurements need times no positive scaling of the catalog model gives, or efficiencies above "
-                  "100% of the spec figures (check the model, GPU, precision, GPU count and "
-                  "layout the files were imported with)";
-    for (auto& x : ms) fit.observations.push_back(x.obs);
-    return fit;
-  }
-  fit.ok = true;
-  fit.scales = s;
+  return r;
+}
+
+// The terms the solution fitted, and each term held at the catalog with why.
+void name_terms(const Solution& sol, const std::array<bool, 3>& identified, ServingFit& fit) {
   std::array<bool, 3> free{};
   for (const auto& g : sol.groups) {
     fit.fitted.push_back(group_name(g));
@@ -334,6 +324,45 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
                                          "was not positive or its columns not independent"
                                        : "too few measurements to fit it as well"));
   }
+}
+
+}  // namespace
+
+ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu, const Precision& weights,
+                       const Precision& kv, int tp, const std::vector<Calibration>& imports, Parallel layout) {
+  ServingFit fit;
+  const PerfModel base(m, gpu, weights, kv, tp, cat.efficiency, layout);
+  // Requests of one token: what fails here (the layout, the heads split, the weights) fails
+  // for every measurement.
+  if (std::string why = deployment_problem(base, 1.0); !why.empty()) {
+    fit.problem = fmt::format("{} on {} GPU{} of {} in layout {} cannot be modelled: {}", m.id, tp, tp == 1 ? "" : "s",
+                              gpu.id, to_string(layout), why);
+    return fit;
+  }
+  std::vector<Measurement> ms;
+  for (const auto& c : imports)
+    if (c.serving) read_measurement(c, base, fit, ms);
+  if (ms.empty()) {
+    fit.problem = "no usable serving measurement";
+    return fit;
+  }
+
+  const double e_fl = gemm_efficiency(gpu, weights, cat.efficiency);
+  ScaleSearch search = search_scales(cat, m, gpu, weights, kv, tp, layout, ms, e_fl);
+  const TimeScales& s = search.s;
+  const Solution& sol = search.sol;
+  const int iterations = search.iterations;
+  const bool stable = search.stable;
+  if (!sol.ok) {
+    fit.problem = "the measurements need times no positive scaling of the catalog model gives, or efficiencies above "
+                  "100% of the spec figures (check the model, GPU, precision, GPU count and "
+                  "layout the files were imported with)";
+    for (auto& x : ms) fit.observations.push_back(x.obs);
+    return fit;
+  }
+  fit.ok = true;
+  fit.scales = s;
+  name_terms(sol, search.identified, fit);
   const Catalog scaled = scaled_catalog(cat, gpu.id, s);
   const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency, layout);
   for (auto& x : ms) {
