@@ -11,7 +11,7 @@ packages=(
   libcli11-dev libyaml-dev nlohmann-json3-dev libfmt-dev libeigen3-dev catch2 libbenchmark-dev
   libxlsxwriter-dev
   libpq-dev postgresql
-  clang libclang-rt-14-dev python3 python3-openpyxl
+  clang clang-tidy libclang-rt-14-dev python3 python3-openpyxl
   help2man dpkg-dev zsh
   locales
   chromium
