@@ -29,6 +29,28 @@ bool select_service_tier(TokenOffering& off, const TokenPrices& list, const std:
   return false;
 }
 
+// The fields an API model and a managed offering give a token offering alike: the entry,
+// the model it serves, its limits and data classes, the option's rate tier, service tier and
+// discount. False with `why` when the service tier is not listed.
+template <class Entry>
+bool fill_offering(TokenOffering& off, const Entry& m, const std::string& model, const TokenPrices& list,
+                   const std::optional<std::string>& rate_tier, const std::optional<std::string>& service_tier,
+                   const Profile& p, const Option& o, const PriceSheet& sheet, std::string* why) {
+  off.sheet_id = m.id;
+  off.label = m.provider + " " + model;
+  off.model = model;
+  off.provider = m.provider;
+  off.sheet_path = sheet.path;
+  off.limits = &m.rate_limits;
+  off.tier = rate_tier;
+  off.context_tokens = m.context_tokens;
+  off.max_output_tokens = m.max_output_tokens;
+  off.data_classes = &m.data_classes;
+  if (!select_service_tier(off, list, service_tier, m.line, why)) return false;
+  off.discount = discount_for(p, o, m.provider);
+  return true;
+}
+
 }  // namespace
 
 std::optional<TokenOffering> token_offering(const Option& o, const Profile& p, const PriceSheet& sheet,
@@ -44,18 +66,7 @@ std::optional<TokenOffering> token_offering(const Option& o, const Profile& p, c
       if (why) *why = *r;
       return std::nullopt;
     }
-    off.sheet_id = m->id;
-    off.label = m->provider + " " + m->id;
-    off.model = m->id;
-    off.provider = m->provider;
-    off.sheet_path = sheet.path;
-    off.limits = &m->rate_limits;
-    off.tier = a->tier;
-    off.context_tokens = m->context_tokens;
-    off.max_output_tokens = m->max_output_tokens;
-    off.data_classes = &m->data_classes;
-    if (!select_service_tier(off, m->prices, a->service_tier, m->line, why)) return std::nullopt;
-    off.discount = discount_for(p, o, m->provider);
+    if (!fill_offering(off, *m, m->id, m->prices, a->tier, a->service_tier, p, o, sheet, why)) return std::nullopt;
     return off;
   }
   if (const ManagedOption* mo = o.as<ManagedOption>()) {
@@ -72,18 +83,8 @@ std::optional<TokenOffering> token_offering(const Option& o, const Profile& p, c
       if (why) *why = fmt::format("offering {} has no on-demand prices", m->id);
       return std::nullopt;
     }
-    off.sheet_id = m->id;
-    off.label = m->provider + " " + m->model;
-    off.model = m->model;
-    off.provider = m->provider;
-    off.sheet_path = sheet.path;
-    off.limits = &m->rate_limits;
-    off.tier = mo->tier;
-    off.context_tokens = m->context_tokens;
-    off.max_output_tokens = m->max_output_tokens;
-    off.data_classes = &m->data_classes;
-    if (!select_service_tier(off, *m->on_demand, mo->service_tier, m->line, why)) return std::nullopt;
-    off.discount = discount_for(p, o, m->provider);
+    if (!fill_offering(off, *m, m->model, *m->on_demand, mo->tier, mo->service_tier, p, o, sheet, why))
+      return std::nullopt;
     return off;
   }
   if (why) *why = fmt::format("option '{}' is not billed per token", o.id);
