@@ -22,4 +22,11 @@ inline const OptionResult& find(const CompareResult& c, const std::string& id) {
   return c.options.front();
 }
 
+// Whether any line of `v` contains `part` (notes, reasons, findings).
+inline bool has(const std::vector<std::string>& v, const std::string& part) {
+  for (const auto& s : v)
+    if (s.find(part) != std::string::npos) return true;
+  return false;
+}
+
 }  // namespace plan::test

@@ -8,16 +8,11 @@
 #include "plan/io/loaders.hpp"
 
 using namespace plan;
+using plan::test::has;
 using plan::test::basic_sheet;
 using plan::test::find;
 
 namespace {
-bool has(const std::vector<std::string>& v, const std::string& part) {
-  for (const auto& s : v)
-    if (s.find(part) != std::string::npos) return true;
-  return false;
-}
-
 // 1,000,000 tokens a day, half input: 15,208,333.33 input and output tokens a month.
 const std::string profile = R"(name: t
 workloads:

@@ -9,16 +9,11 @@
 #include "plan/io/loaders.hpp"
 
 using namespace plan;
+using plan::test::has;
 using plan::test::basic_sheet;
 using plan::test::find;
 
 namespace {
-bool has(const std::vector<std::string>& v, const std::string& part) {
-  for (const auto& s : v)
-    if (s.find(part) != std::string::npos) return true;
-  return false;
-}
-
 OptionResult run(const std::string& workload, const std::string& option) {
   const Profile p = io::parse_profile("p.yaml", "name: t\nworkloads:\n  - " + workload + "\noptions:\n  - " + option + "\n");
   return compare(p, basic_sheet(), nullptr).options.front();

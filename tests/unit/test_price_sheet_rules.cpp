@@ -13,7 +13,10 @@
 #include "plan/io/loaders.hpp"
 #include "plan/io/uncertainty_loader.hpp"
 
+#include "fixtures.hpp"
+
 using namespace plan;
+using plan::test::has;
 
 namespace {
 
@@ -25,12 +28,6 @@ sources:
 )";
 
 PriceSheet parse(const std::string& body) { return io::parse_price_sheet("t.yaml", head + body); }
-
-bool has(const std::vector<std::string>& v, const std::string& s) {
-  for (const auto& x : v)
-    if (x.find(s) != std::string::npos) return true;
-  return false;
-}
 
 }  // namespace
 

@@ -24,7 +24,7 @@ std::string read_all(const std::string& path) {
 // The profiles that load: every shipped one, and the test fixtures that are not bad inputs.
 std::vector<std::string> loadable_profiles() {
   std::vector<std::string> out;
-  for (const std::string dir : {std::string(PLAN_SOURCE_DIR) + "/profiles", std::string(PLAN_TEST_DATA)}) {
+  for (const std::string& dir : {std::string(PLAN_SOURCE_DIR) + "/profiles", std::string(PLAN_TEST_DATA)}) {
     for (const auto& e : std::filesystem::directory_iterator(dir)) {
       const std::string name = e.path().filename().string();
       if (e.path().extension() != ".yaml") continue;

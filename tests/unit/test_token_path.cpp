@@ -11,6 +11,7 @@
 #include "plan/io/loaders.hpp"
 
 using namespace plan;
+using plan::test::has;
 using plan::test::find;
 
 namespace {
@@ -23,12 +24,6 @@ const PriceSheet& sheet() {
 OptionResult run(const std::string& yaml, const std::string& option) {
   Profile p = io::parse_profile("p.yaml", yaml);
   return find(compare(p, sheet(), nullptr), option);
-}
-
-bool has(const std::vector<std::string>& v, const std::string& part) {
-  for (const auto& s : v)
-    if (s.find(part) != std::string::npos) return true;
-  return false;
 }
 
 }  // namespace

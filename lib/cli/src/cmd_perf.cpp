@@ -162,9 +162,9 @@ void setup_perf(CLI::App& app, Registry& reg) {
     }
     Catalog cat = load_full_catalog(g, extra);
     const perf::CalibrationSet cal = load_calibrations(g);
-    auto lookup = [&cal, &cat](const std::string& model, const std::string& gpu, const std::string& precision, int tp,
+    auto lookup = [&cal, &cat](const std::string& model, const std::string& gpu, const std::string& weights, int tp,
                                Parallel layout, std::vector<std::string>* notes) {
-      return cal.apply(cat, {model, gpu, precision, tp, layout}, notes);
+      return cal.apply(cat, {model, gpu, weights, tp, layout}, notes);
     };
     perf::PerfRunResult r = perf::run_perf(cat, q, lookup);
     for (const auto& [path, why] : cal.skipped())

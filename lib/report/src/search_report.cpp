@@ -8,16 +8,6 @@
 namespace plan::report {
 namespace {
 
-std::string term_text(PricingTerm t) {
-  switch (t) {
-    case PricingTerm::on_demand: return "on_demand";
-    case PricingTerm::reserved_1y: return "1y";
-    case PricingTerm::reserved_3y: return "3y";
-    case PricingTerm::spot: return "spot";
-  }
-  return "?";
-}
-
 std::string opt_fixed(const std::optional<double>& v, int decimals) { return v ? fixed(*v, decimals) : "-"; }
 
 const char* const columns[] = {"rank",     "cloud",      "instance",    "term",     "GPUs",
@@ -28,7 +18,7 @@ std::vector<std::string> cells(const SearchPoint& p, std::size_t rank, bool text
   return {std::to_string(rank),
           p.cloud,
           p.instance,
-          term_text(p.term),
+          term_key(p.term),
           std::to_string(p.gpus),
           p.layout,
           p.precision,
@@ -116,7 +106,7 @@ std::string render_json(const SearchReportHeader& h, const std::vector<SearchRes
       w.field("instance", p.instance);
       w.field("region", p.region);
       w.field("gpu", p.gpu);
-      w.field("term", term_text(p.term));
+      w.field("term", term_key(p.term));
       w.field("gpus", p.gpus);
       w.field("gpus_per_replica", p.gpus_per_replica);
       w.field("layout", p.layout);

@@ -82,6 +82,16 @@ const char* to_string(PricingTerm t) {
   return "?";
 }
 
+const char* term_key(PricingTerm t) {
+  switch (t) {
+    case PricingTerm::on_demand: return "on_demand";
+    case PricingTerm::reserved_1y: return "1y";
+    case PricingTerm::reserved_3y: return "3y";
+    case PricingTerm::spot: return "spot";
+  }
+  return "?";
+}
+
 const FleetSpec* Option::fleet() const {
   if (const auto* s = as<SelfHostedOption>()) return &s->fleet;
   if (const auto* m = as<ManagedOption>(); m && m->mode == ManagedMode::dedicated) return &m->fleet;

@@ -30,16 +30,6 @@ bool listed(const std::vector<T>& v, const T& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-std::string term_name(PricingTerm t) {
-  switch (t) {
-    case PricingTerm::on_demand: return "on_demand";
-    case PricingTerm::reserved_1y: return "1y";
-    case PricingTerm::reserved_3y: return "3y";
-    case PricingTerm::spot: return "spot";
-  }
-  return "?";
-}
-
 std::string engine_text(const perf::EngineChoice& e) {
   return e.version.empty() ? perf::to_string(e.engine) : fmt::format("{}@{}", perf::to_string(e.engine), e.version);
 }
@@ -64,7 +54,7 @@ std::string describe_space(const SearchSpace& sp, const FleetSpec& f, std::size_
   };
   auto same = [](const auto& x) { return fmt::format("{}", x); };
   std::vector<std::string> terms;
-  for (auto t : sp.terms) terms.push_back(term_name(t));
+  for (auto t : sp.terms) terms.push_back(term_key(t));
   std::string where = fmt::format("{} instances of price sheet {}", instances, sheet.version);
   std::vector<std::string> limits;
   if (!sp.clouds.empty()) limits.push_back(fmt::format("clouds {}", fmt::join(sp.clouds, ", ")));
@@ -455,12 +445,12 @@ OptionResult evaluate_searched(const Profile& p, const PriceSheet& sheet, const 
   OptionResult r = evaluate_option(p, sheet, best.option, perf, nullptr, settings);
   r.provenance.insert(r.provenance.begin(), {"point (the cheapest feasible)", search_provenance(sr)});
   std::string why = fmt::format("chosen by search: {} {} ({}), {} GPUs in {}, {}, {}: the cheapest of {} feasible points costed",
-                                best.instance, term_name(best.term), best.cloud, best.gpus, best.layout, best.precision,
+                                best.instance, term_key(best.term), best.cloud, best.gpus, best.layout, best.precision,
                                 best.engine, sr.counts.feasible);
   if (sr.ranked.size() > 1) {
     const SearchPoint& next = sr.ranked[1];
     why += fmt::format("; the runner-up, {} {} in {} ({}, {}), costs {:.2f} USD/month", next.instance,
-                       term_name(next.term), next.layout, next.precision, next.engine, next.monthly_usd);
+                       term_key(next.term), next.layout, next.precision, next.engine, next.monthly_usd);
     if (next.monthly_usd == best.monthly_usd)
       why += fmt::format(" too, with {:.1f} tokens/s per GPU against {:.1f}", next.tokens_per_s_per_gpu,
                          best.tokens_per_s_per_gpu);

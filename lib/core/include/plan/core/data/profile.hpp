@@ -94,6 +94,8 @@ const char* to_string(ManagedMode m);
 
 enum class PricingTerm { on_demand, reserved_1y, reserved_3y, spot };
 const char* to_string(PricingTerm t);
+// The name a profile's `terms:` list uses: on_demand, 1y, 3y, spot.
+const char* term_key(PricingTerm t);
 
 // Self-hosting costs beyond the GPUs. Applied to every self-hosted option unless the
 // option carries its own.
