@@ -8,6 +8,7 @@ plan_cli_test(perf.disagg_table --rc 0 --stdout-re "^fits +yes"
   --stdout-re "^prefill pool +1 x 8 GPUs tp +8 GPUs" --stdout-re "^decode pool +2 x 8 GPUs dep +16 GPUs"
   --stdout-re "^KV transfer +0.90 +ms, 287.8 MB over 8 links of 50 GB/s x 0.8"
   --stdout-re "^note: KV transfer over scale-out NIC"
+  --stdout-re "^note: disaggregated term for sglang: decode step x [0-9.]+ \\(fitted to [0-9]+ measured"
   -- perf --model deepseek-r1 --gpu h200 --precision fp8 --engine sglang --serving disaggregated
      --prefill-workers 1 --prefill-gpus 8 --prefill-parallel tp --decode-workers 2 --decode-gpus 8
      --decode-parallel dep --input 8192 --output 1024 --concurrency 128)
@@ -49,6 +50,8 @@ plan_cli_test(perf.disagg_bad_workers --rc 64
 plan_cli_test(validate.disagg --rc 0 --stdout-re "^Runs: 919 disaggregated. predicted [0-9]+"
   --stdout-re "^Disaggregated runs left out, by rule: .*workers 755"
   --stdout-re "^all +[0-9]+ " --stdout-re "^mla +[0-9]+ "
+  --stdout-re "^Disaggregated terms fitted to every predicted run:"
+  --stdout-re "^  trtllm: decode step x [0-9.]+ \\([0-9]+ runs, [0-9]+ deployments\\)"
   -- validate --mode disagg --by class)
 plan_cli_test(validate.disagg_write_terms --rc 64
   --stderr-exact "plan: error: --write-terms fits the aggregated runs (expected no --mode disagg)"

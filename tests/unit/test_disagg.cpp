@@ -1,6 +1,8 @@
 // Disaggregated prefill/decode serving, on hand-worked cases.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "catalogs.hpp"
 
 #include "plan/core/serving/disagg.hpp"
@@ -182,4 +184,39 @@ TEST_CASE("disaggregated runs without worker counts are left out by rule", "[dis
   CHECK(q.excluded_kind.empty());
   CHECK(q.request.prefill.gpus == 8);
   CHECK(q.result.fits);
+}
+
+TEST_CASE("disaggregated term: the decode step scaled, fitted as the median ratio per engine", "[disagg]") {
+  // The first case's loop with the decode step x 2: decode 2 s, 2 = x (1 + x/2 + 2),
+  // x^2 + 6x - 4 = 0, x = -3 + sqrt(13) = 0.605551/s; TPOT 20 ms.
+  DisaggTerms twice;
+  twice.engine = "sglang";
+  twice.decode_scale = 2;
+  const auto l = solve_with_terms(timing(1, 1, 1, 0, 0.01, 2, 100, 64), twice, 2);
+  REQUIRE(l);
+  CHECK(l->throughput_rps == Approx(0.605551).epsilon(1e-5));
+  CHECK(l->tpot_s == Approx(0.02));
+  // Fit: sglang runs of three deployments measured at 1.2, 1.5 and 2 x the predicted TPOT of
+  // 10 ms: the scale is the median ratio, 1.5. trtllm with two deployments (fewer than
+  // min_deployments = 3) gets none.
+  std::vector<MeasuredDisaggRun> runs;
+  std::vector<DisaggPrediction> preds;
+  const std::pair<const char*, double> rows[] = {{"sglang", 1.2}, {"sglang", 1.5}, {"sglang", 2.0},
+                                                 {"trtllm", 1.1}, {"trtllm", 1.3}};
+  for (const auto& [engine, ratio] : rows) {
+    MeasuredDisaggRun r;
+    r.run.tpot_ms = 10 * ratio;
+    runs.push_back(r);
+    DisaggPrediction p;
+    p.engine = engine;
+    p.deployment = fmt::format("{}-{}", engine, ratio);
+    p.result.unfitted.tpot_s = 0.01;
+    preds.push_back(p);
+  }
+  const auto sets = fit_disagg_terms(runs, preds, {0, 1, 2, 3, 4});
+  REQUIRE(sets.size() == 1);
+  CHECK(sets[0].engine == "sglang");
+  CHECK(sets[0].decode_scale == Approx(1.5));
+  CHECK(sets[0].rows == 3);
+  CHECK(sets[0].deployments == 3);
 }

@@ -67,24 +67,35 @@ std::string disagg_validation_table(const Catalog& cat, const std::vector<perf::
   std::string out;
   std::map<std::string, int> reasons;
   struct Acc {
-    std::vector<std::pair<double, double>> t, f, rt, rf;
+    std::vector<std::pair<double, double>> t, f, ut, uf, rt, rf;
   };
   std::map<std::string, Acc> groups;
   std::vector<perf::DisaggPrediction> preds;
   int predicted = 0;
   for (const auto& r : runs) {
     preds.push_back(perf::predict_disagg_run(cat, &sets, r));
-    const auto& p = preds.back();
-    if (!p.excluded_kind.empty()) {
-      ++reasons[p.excluded_kind];
-      continue;
-    }
-    ++predicted;
+    if (!preds.back().excluded_kind.empty()) ++reasons[preds.back().excluded_kind];
+    else ++predicted;
+  }
+  const auto cv = perf::cross_validate_disagg(runs, preds);
+  std::vector<std::size_t> all;
+  for (std::size_t i = 0; i < preds.size(); ++i)
+    if (preds[i].excluded_kind.empty()) all.push_back(i);
+  std::string fitted;
+  for (const auto& t : perf::fit_disagg_terms(runs, preds, all))
+    fitted += fmt::format("  {}: decode step x {:.3g} ({} runs, {} deployments)\n", t.engine, t.decode_scale, t.rows,
+                          t.deployments);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto& p = preds[i];
+    const auto& r = runs[i];
+    if (!p.excluded_kind.empty() || !cv[i]) continue;
     const auto roof = perf::predict_disagg_run(cat, nullptr, r);
     for (const std::string& key : {std::string("all"), disagg_group_of(p, r, by)}) {
       auto& a = groups[key];
-      a.t.emplace_back(p.result.load.tpot_s, r.run.tpot_ms / 1e3);
-      a.f.emplace_back(p.result.load.ttft_s, r.run.ttft_ms / 1e3);
+      a.t.emplace_back(cv[i]->tpot_s, r.run.tpot_ms / 1e3);
+      a.f.emplace_back(cv[i]->ttft_s, r.run.ttft_ms / 1e3);
+      a.ut.emplace_back(p.result.unfitted.tpot_s, r.run.tpot_ms / 1e3);
+      a.uf.emplace_back(p.result.unfitted.ttft_s, r.run.ttft_ms / 1e3);
       if (roof.excluded_kind.empty()) {
         a.rt.emplace_back(roof.result.load.tpot_s, r.run.tpot_ms / 1e3);
         a.rf.emplace_back(roof.result.load.ttft_s, r.run.ttft_ms / 1e3);
@@ -98,20 +109,24 @@ std::string disagg_validation_table(const Catalog& cat, const std::vector<perf::
     for (const auto& [k, n] : reasons) out += fmt::format(" {} {};", k, n);
     out.back() = '\n';
   }
-  out += fmt::format("\n{:<14} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>5} {:>15} {:>8} {:>15} {:>8}\n", by, "runs",
-                     "TPOT median", "p90", "TTFT median", "p90", "roof", "roof TPOT med", "p90", "roof TTFT med", "p90");
+  if (!fitted.empty()) out += "Disaggregated terms fitted to every predicted run:\n" + fitted;
+  out += fmt::format("\n{:<14} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>13} {:>13}   {:>5} {:>13} {:>13}\n", by, "runs",
+                     "TPOT median", "p90", "TTFT median", "p90", "unfit TPOT", "unfit TTFT", "roof", "roof TPOT",
+                     "roof TTFT");
   auto line = [&](const std::string& key, const Acc& a) {
     const auto s = perf::summarise(a.t, a.f);
+    const auto u = perf::summarise(a.ut, a.uf);
     const auto r = perf::summarise(a.rt, a.rf);
-    out += fmt::format("{:<14} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>5} {:>15} {:>8} {:>15} {:>8}\n", key, s.rows,
-                       pct(s.tpot_median), pct(s.tpot_p90), pct(s.ttft_median), pct(s.ttft_p90), r.rows,
-                       pct(r.tpot_median), pct(r.tpot_p90), pct(r.ttft_median), pct(r.ttft_p90));
+    out += fmt::format("{:<14} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>13} {:>13}   {:>5} {:>13} {:>13}\n", key, s.rows,
+                       pct(s.tpot_median), pct(s.tpot_p90), pct(s.ttft_median), pct(s.ttft_p90), pct(u.tpot_median),
+                       pct(u.ttft_median), r.rows, pct(r.tpot_median), pct(r.ttft_median));
   };
   for (const auto& [key, a] : groups)
     if (key != "all") line(key, a);
   if (groups.count("all")) line("all", groups["all"]);
-  out += "\n|error| of predicted against measured: prefill pool queue + prefill + KV transfer (TTFT), the decode "
-         "pool's step at its batch (TPOT); 'roof': both pools on the catalog roofline alone\n";
+  out += "\n|error| of predicted against measured (medians and 90th percentiles): cross-validated, 5 folds grouped by "
+         "deployment (the disaggregated terms fitted without the run's deployment); 'unfit': the loop on the engine "
+         "terms alone, no disaggregated term; 'roof': both pools on the catalog roofline alone\n";
   if (list_rows) {
     out += "\nline,engine,model,gpu,precision,prefill,decode,isl,osl,concurrency,decode_batch,tpot_ms,tpot_pred_ms,"
            "ttft_ms,ttft_pred_ms,prefill_wait_ms,prefill_ms,kv_transfer_ms\n";
@@ -119,7 +134,8 @@ std::string disagg_validation_table(const Catalog& cat, const std::vector<perf::
       const auto& p = preds[i];
       if (!p.excluded_kind.empty()) continue;
       const auto& r = runs[i].run;
-      const auto& l = p.result.load;
+      if (!cv[i]) continue;
+      const auto& l = *cv[i];
       auto pool = [](const perf::PoolSpec& s) { return fmt::format("{}x{}{}", s.workers, s.gpus, to_string(s.layout)); };
       out += fmt::format("{},{},{},{},{},{},{},{},{},{},{:.2f},{:.3f},{:.3f},{:.1f},{:.1f},{:.1f},{:.1f},{:.3f}\n",
                          r.line, p.engine, p.model_id, p.gpu_id, p.precision_id, pool(p.request.prefill),

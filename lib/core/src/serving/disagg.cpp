@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <memory>
 #include <map>
 
 #include "plan/core/base/error.hpp"
@@ -162,7 +163,14 @@ std::string check_pool(const char* what, const PoolSpec& p) {
 
 }  // namespace
 
-DisaggResult run_disagg(const Catalog& cat, const std::vector<TermSet>* sets, const DisaggRequest& q) {
+std::optional<DisaggLoad> solve_with_terms(const DisaggTiming& timing, const DisaggTerms& terms, int concurrency) {
+  DisaggTiming t = timing;
+  t.decode_step_s = [step = timing.decode_step_s, k = terms.decode_scale](double b) { return k * step(b); };
+  return solve_disagg_loop(t, concurrency);
+}
+
+DisaggResult run_disagg(const Catalog& cat, const std::vector<TermSet>* sets, const DisaggRequest& q,
+                        const std::vector<DisaggTerms>* terms) {
   const ModelArch* m = cat.find_model(q.model);
   if (!m) throw Error(fmt::format("unknown model '{}' (expected one of: {})", q.model, cat.model_ids()));
   const GpuSpec* gpu = cat.find_gpu(q.gpu);
@@ -216,26 +224,37 @@ DisaggResult run_disagg(const Catalog& cat, const std::vector<TermSet>* sets, co
   }
   // Decode: the step of a worker's batch, by the engine terms where they cover the batches
   // from 1 to the worker's slots, else the roofline at the mean context I + O/2.
-  std::function<double(double)> step;
+  // The step is evaluated at batches 1, 1.25, 1.25^2, ... and the slots, and interpolated
+  // linearly between them (the solver asks for many batches).
+  std::vector<double> grid;
+  for (double b = 1; b < r.decode.slots; b *= 1.25) grid.push_back(b);
+  grid.push_back(r.decode.slots);
+  auto table = std::make_shared<std::vector<std::pair<double, double>>>();
   why.clear();
   const auto e1 = engine_at(cat, sets, q, q.decode, 1, &why);
   std::string why_top;
   const auto etop = e1 ? engine_at(cat, sets, q, q.decode, r.decode.slots, &why_top) : std::nullopt;
+  const double ctx = in + out / 2;
   if (e1 && etop) {
     r.decode.source = fmt::format("engine terms {}/{}", e1->set->engine, e1->set->generation);
-    auto cache = std::make_shared<std::map<double, double>>();
-    step = [&cat, sets, q, pool = q.decode, cache, pd_ptr = &pd, ctx = in + out / 2](double b) {
-      if (auto it = cache->find(b); it != cache->end()) return it->second;
-      const auto p = engine_at(cat, sets, q, pool, b, nullptr);
-      const double v = p ? p->itl_s : pd_ptr->t_dec(b, ctx);
-      cache->emplace(b, v);
-      return v;
-    };
+    for (double b : grid) {
+      const auto p = engine_at(cat, sets, q, q.decode, b, nullptr);
+      table->emplace_back(b, p ? p->itl_s : pd.t_dec(b, ctx));
+    }
   } else {
     r.decode.source = "catalog roofline";
     r.decode.why_roofline = e1 ? fmt::format("at a batch of {}: {}", r.decode.slots, why_top) : why;
-    step = [&pd, ctx = in + out / 2](double b) { return pd.t_dec(b, ctx); };
+    for (double b : grid) table->emplace_back(b, pd.t_dec(b, ctx));
   }
+  std::function<double(double)> step = [table](double b) {
+    const auto& t = *table;
+    if (b <= t.front().first) return t.front().second;
+    if (b >= t.back().first) return t.back().second;
+    const auto hi = std::lower_bound(t.begin(), t.end(), std::pair{b, 0.0},
+                                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    const auto lo = std::prev(hi);
+    return lo->second + (b - lo->first) / (hi->first - lo->first) * (hi->second - lo->second);
+  };
   r.decode.step_at_one_s = step(1);
 
   // The KV transfer.
@@ -268,8 +287,22 @@ DisaggResult run_disagg(const Catalog& cat, const std::vector<TermSet>* sets, co
   const auto load = solve_disagg_loop(t, q.concurrency);
   if (!load) return fail("the closed loop has no finite operating point");
   r.load = *load;
+  r.unfitted = *load;
+  r.timing = t;
   r.fits = true;
-  r.output_tokens_per_s = load->throughput_rps * out;
+  if (terms)
+    for (const auto& dt : *terms)
+      if (dt.engine == to_string(q.engine)) {
+        if (auto fitted = solve_with_terms(t, dt, q.concurrency)) {
+          r.load = *fitted;
+          r.notes.push_back(fmt::format(
+              "disaggregated term for {}: decode step x {:.3g} (fitted to {} measured disaggregated runs, {} "
+              "deployments)",
+              dt.engine, dt.decode_scale, dt.rows, dt.deployments));
+        }
+        break;
+      }
+  r.output_tokens_per_s = r.load.throughput_rps * out;
   r.output_tokens_per_s_per_gpu = r.output_tokens_per_s / (r.prefill_gpus + r.decode_gpus);
   r.notes.push_back(describe_pool("prefill", q.prefill) + ", sized by " + r.prefill.source);
   r.notes.push_back(describe_pool("decode", q.decode) + ", sized by " + r.decode.source);
@@ -387,6 +420,75 @@ DisaggPrediction predict_disagg_run(const Catalog& cat, const std::vector<TermSe
     return leave("fit", e.what());
   }
   if (!out.result.fits) return leave("fit", out.result.reason);
+  return out;
+}
+
+namespace {
+
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0;
+  const std::size_t n = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n), v.end());
+  double m = v[n];
+  if (v.size() % 2 == 0) m = 0.5 * (m + *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n)));
+  return m;
+}
+
+}  // namespace
+
+std::vector<DisaggTerms> fit_disagg_terms(const std::vector<MeasuredDisaggRun>& runs,
+                                          const std::vector<DisaggPrediction>& preds,
+                                          const std::vector<std::size_t>& use) {
+  std::map<std::string, std::vector<std::size_t>> by_engine;
+  for (std::size_t i : use)
+    if (preds[i].excluded_kind.empty()) by_engine[preds[i].engine].push_back(i);
+  std::vector<DisaggTerms> out;
+  for (const auto& [engine, rows] : by_engine) {
+    std::map<std::string, int> deployments;
+    for (std::size_t i : rows) ++deployments[preds[i].deployment];
+    if (static_cast<int>(deployments.size()) < min_deployments) continue;
+    DisaggTerms t;
+    t.engine = engine;
+    t.rows = static_cast<int>(rows.size());
+    t.deployments = static_cast<int>(deployments.size());
+    std::vector<double> logs;
+    for (std::size_t i : rows)
+      logs.push_back(std::log(runs[i].run.tpot_ms / 1e3 / preds[i].result.unfitted.tpot_s));
+    t.decode_scale = std::exp(median_of(logs));
+    out.push_back(t);
+  }
+  return out;
+}
+
+std::vector<std::optional<DisaggLoad>> cross_validate_disagg(const std::vector<MeasuredDisaggRun>& runs,
+                                                             const std::vector<DisaggPrediction>& preds,
+                                                             int folds) {
+  std::vector<std::optional<DisaggLoad>> out(preds.size());
+  std::vector<int> fold(preds.size(), -1);
+  for (std::size_t i = 0; i < preds.size(); ++i)
+    if (preds[i].excluded_kind.empty()) fold[i] = static_cast<int>(fnv1a(preds[i].deployment) % folds);
+  for (int f = 0; f < folds; ++f) {
+    std::vector<std::size_t> train;
+    for (std::size_t i = 0; i < preds.size(); ++i)
+      if (fold[i] >= 0 && fold[i] != f) train.push_back(i);
+    const auto terms = fit_disagg_terms(runs, preds, train);
+    for (std::size_t i = 0; i < preds.size(); ++i) {
+      if (fold[i] != f) continue;
+      const auto it = std::find_if(terms.begin(), terms.end(),
+                                   [&](const DisaggTerms& t) { return t.engine == preds[i].engine; });
+      out[i] = it == terms.end() ? std::optional<DisaggLoad>(preds[i].result.unfitted)
+                                 : solve_with_terms(preds[i].result.timing, *it, preds[i].request.concurrency);
+    }
+  }
   return out;
 }
 

@@ -84,6 +84,17 @@ struct PoolFigures {
   double step_at_one_s = 0;  // decode pool: the step at batch 1
 };
 
+// The term of the disaggregated model fitted to measured disaggregated runs, one per engine:
+// the inverse efficiency of a decode worker's step against the decode step the engine terms
+// (fitted to aggregated replicas) give for the same GPUs and batch. A decode worker runs
+// only decode steps, at batches the aggregated runs seldom reach, and receives KV caches
+// while it decodes.
+struct DisaggTerms {
+  std::string engine;
+  double decode_scale = 1;
+  int rows = 0, deployments = 0;
+};
+
 struct DisaggResult {
   bool fits = false;
   std::string reason;  // why not, when !fits
@@ -98,7 +109,12 @@ struct DisaggResult {
   double output_tokens_per_s = 0;
   double output_tokens_per_s_per_gpu = 0;
   std::vector<std::string> notes;
+  DisaggTiming timing;  // what the loop was solved with (before any DisaggTerms)
+  DisaggLoad unfitted;  // the loop without DisaggTerms (= load when none applied)
 };
+
+// The loop of `timing` with the decode step x decode_scale.
+std::optional<DisaggLoad> solve_with_terms(const DisaggTiming& timing, const DisaggTerms& terms, int concurrency);
 
 // Sizes both pools and solves the closed loop. Each pool is sized by the engine terms
 // (`sets`, may be null) where they cover its deployment, else by the catalog roofline. The
@@ -108,7 +124,8 @@ struct DisaggResult {
 // (min(prefill GPUs, decode GPUs) links at once); at the catalog's link_efficiency.
 // Throws plan::Error for an unknown model, GPU or precision; a pool that does not fit is a
 // result (fits false, with the reason).
-DisaggResult run_disagg(const Catalog& cat, const std::vector<TermSet>* sets, const DisaggRequest& req);
+DisaggResult run_disagg(const Catalog& cat, const std::vector<TermSet>* sets, const DisaggRequest& req,
+                        const std::vector<DisaggTerms>* terms = nullptr);
 
 // A measured disaggregated run (mode disagg of calib/measured/silicon_train.csv).
 struct MeasuredPool {
@@ -132,5 +149,18 @@ struct DisaggPrediction {
 };
 DisaggPrediction predict_disagg_run(const Catalog& cat, const std::vector<TermSet>* sets,
                                     const MeasuredDisaggRun& run);
+
+// Fits one DisaggTerms per engine with at least min_deployments deployments among `use`
+// (indices of predicted runs): decode_scale = exp(median of log(measured / predicted TPOT)),
+// the predictions those of the loop without the term.
+std::vector<DisaggTerms> fit_disagg_terms(const std::vector<MeasuredDisaggRun>& runs,
+                                          const std::vector<DisaggPrediction>& preds,
+                                          const std::vector<std::size_t>& use);
+// k-fold cross-validation grouped by deployment (FNV-1a of the deployment key, modulo k):
+// each predicted run solved with the terms fitted on the other folds; nullopt for runs left
+// out, or whose engine has no terms in its training folds (then: the unfitted loop).
+std::vector<std::optional<DisaggLoad>> cross_validate_disagg(const std::vector<MeasuredDisaggRun>& runs,
+                                                             const std::vector<DisaggPrediction>& preds,
+                                                             int folds = cv_folds);
 
 }  // namespace plan::perf
