@@ -161,6 +161,65 @@ std::string check_pool(const char* what, const PoolSpec& p) {
   return {};
 }
 
+// The decode worker's step at b sequences, evaluated at batches 1, 1.25, 1.25^2, ... and the
+// slots and interpolated linearly between them (the solver asks for many batches): by the
+// engine terms where they cover every batch up to the slots, else the catalog roofline.
+// Sets r.decode.source and why_roofline.
+std::function<double(double)> decode_step_table(const Catalog& cat, const std::vector<TermSet>* sets,
+                                                const DisaggRequest& q, const PerfModel& pd, DisaggResult& r) {
+  const double in = q.input_tokens, out = std::max(q.output_tokens, 1.0);
+  std::vector<double> grid;
+  for (double b = 1; b < r.decode.slots; b *= 1.25) grid.push_back(b);
+  grid.push_back(r.decode.slots);
+  auto table = std::make_shared<std::vector<std::pair<double, double>>>();
+  std::string why;
+  const auto e1 = engine_at(cat, sets, q, q.decode, 1, &why);
+  std::string why_top;
+  const auto etop = e1 ? engine_at(cat, sets, q, q.decode, r.decode.slots, &why_top) : std::nullopt;
+  const double ctx = in + out / 2;
+  if (e1 && etop) {
+    r.decode.source = fmt::format("engine terms {}/{}", e1->set->engine, e1->set->generation);
+    for (double b : grid) {
+      const auto p = engine_at(cat, sets, q, q.decode, b, nullptr);
+      table->emplace_back(b, p ? p->itl_s : pd.t_dec(b, ctx));
+    }
+  } else {
+    r.decode.source = "catalog roofline";
+    r.decode.why_roofline = e1 ? fmt::format("at a batch of {}: {}", r.decode.slots, why_top) : why;
+    for (double b : grid) table->emplace_back(b, pd.t_dec(b, ctx));
+  }
+  return [table](double b) {
+    const auto& t = *table;
+    if (b <= t.front().first) return t.front().second;
+    if (b >= t.back().first) return t.back().second;
+    const auto hi = std::lower_bound(t.begin(), t.end(), std::pair{b, 0.0},
+                                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    const auto lo = std::prev(hi);
+    return lo->second + (b - lo->first) / (hi->first - lo->first) * (hi->second - lo->second);
+  };
+}
+
+// The link a request's KV cache crosses (r.link, link_gb_per_s, links, link_efficiency);
+// the reason when there is none.
+std::string choose_link(const Catalog& cat, const GpuSpec& gpu, const DisaggRequest& q, DisaggResult& r) {
+  const int gpus = r.prefill_gpus + r.decode_gpus;
+  if (gpus <= gpu.scaleup_gpus) {
+    r.link = fmt::format("{} (both pools in one scale-up domain of {} GPUs)", gpu.interconnect, gpu.scaleup_gpus);
+    r.link_gb_per_s = gpu.interconnect_gb_per_s;
+  } else if (gpu.scaleout_gb_per_s) {
+    r.link = fmt::format("scale-out NIC (the pools' {} GPUs span more than one scale-up domain of {})", gpus,
+                         gpu.scaleup_gpus);
+    r.link_gb_per_s = *gpu.scaleout_gb_per_s;
+  } else {
+    return fmt::format("the pools' {} GPUs span more than one scale-up domain of {} and the catalog gives no "
+                       "scale-out link for {} (scaleout_gb_per_s)",
+                       gpus, gpu.scaleup_gpus, gpu.id);
+  }
+  r.links = q.prefill.layout == Parallel::dep ? 1 : std::min(q.prefill.gpus, q.decode.gpus);
+  r.link_efficiency = cat.efficiency.link_efficiency.value;
+  return {};
+}
+
 }  // namespace
 
 std::optional<DisaggLoad> solve_with_terms(const DisaggTiming& timing, const DisaggTerms& terms, int concurrency) {
@@ -224,55 +283,12 @@ DisaggResult run_disagg(const Catalog& cat, const std::vector<TermSet>* sets, co
   }
   // Decode: the step of a worker's batch, by the engine terms where they cover the batches
   // from 1 to the worker's slots, else the roofline at the mean context I + O/2.
-  // The step is evaluated at batches 1, 1.25, 1.25^2, ... and the slots, and interpolated
-  // linearly between them (the solver asks for many batches).
-  std::vector<double> grid;
-  for (double b = 1; b < r.decode.slots; b *= 1.25) grid.push_back(b);
-  grid.push_back(r.decode.slots);
-  auto table = std::make_shared<std::vector<std::pair<double, double>>>();
-  why.clear();
-  const auto e1 = engine_at(cat, sets, q, q.decode, 1, &why);
-  std::string why_top;
-  const auto etop = e1 ? engine_at(cat, sets, q, q.decode, r.decode.slots, &why_top) : std::nullopt;
-  const double ctx = in + out / 2;
-  if (e1 && etop) {
-    r.decode.source = fmt::format("engine terms {}/{}", e1->set->engine, e1->set->generation);
-    for (double b : grid) {
-      const auto p = engine_at(cat, sets, q, q.decode, b, nullptr);
-      table->emplace_back(b, p ? p->itl_s : pd.t_dec(b, ctx));
-    }
-  } else {
-    r.decode.source = "catalog roofline";
-    r.decode.why_roofline = e1 ? fmt::format("at a batch of {}: {}", r.decode.slots, why_top) : why;
-    for (double b : grid) table->emplace_back(b, pd.t_dec(b, ctx));
-  }
-  std::function<double(double)> step = [table](double b) {
-    const auto& t = *table;
-    if (b <= t.front().first) return t.front().second;
-    if (b >= t.back().first) return t.back().second;
-    const auto hi = std::lower_bound(t.begin(), t.end(), std::pair{b, 0.0},
-                                     [](const auto& x, const auto& y) { return x.first < y.first; });
-    const auto lo = std::prev(hi);
-    return lo->second + (b - lo->first) / (hi->first - lo->first) * (hi->second - lo->second);
-  };
+  std::function<double(double)> step = decode_step_table(cat, sets, q, pd, r);
   r.decode.step_at_one_s = step(1);
 
   // The KV transfer.
   r.kv_bytes_per_request = kv_bytes_per_token(*m, *kv) * in;
-  if (r.prefill_gpus + r.decode_gpus <= gpu->scaleup_gpus) {
-    r.link = fmt::format("{} (both pools in one scale-up domain of {} GPUs)", gpu->interconnect, gpu->scaleup_gpus);
-    r.link_gb_per_s = gpu->interconnect_gb_per_s;
-  } else if (gpu->scaleout_gb_per_s) {
-    r.link = fmt::format("scale-out NIC (the pools' {} GPUs span more than one scale-up domain of {})",
-                         r.prefill_gpus + r.decode_gpus, gpu->scaleup_gpus);
-    r.link_gb_per_s = *gpu->scaleout_gb_per_s;
-  } else {
-    return fail(fmt::format("the pools' {} GPUs span more than one scale-up domain of {} and the catalog gives no "
-                            "scale-out link for {} (scaleout_gb_per_s)",
-                            r.prefill_gpus + r.decode_gpus, gpu->scaleup_gpus, gpu->id));
-  }
-  r.links = q.prefill.layout == Parallel::dep ? 1 : std::min(q.prefill.gpus, q.decode.gpus);
-  r.link_efficiency = cat.efficiency.link_efficiency.value;
+  if (auto why_link = choose_link(cat, *gpu, q, r); !why_link.empty()) return fail(why_link);
   const double kv_s = r.kv_bytes_per_request / (r.links * r.link_gb_per_s * 1e9 * r.link_efficiency);
 
   DisaggTiming t;
