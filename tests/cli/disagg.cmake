@@ -56,3 +56,15 @@ plan_cli_test(validate.disagg --rc 0 --stdout-re "^Runs: 919 disaggregated. pred
 plan_cli_test(validate.disagg_write_terms --rc 64
   --stderr-exact "plan: error: --write-terms fits the aggregated runs (expected no --mode disagg)"
   -- validate --mode disagg --write-terms /dev/null)
+# A user's own disaggregated runs (two rows of the shipped file): predicted with the term fitted
+# to the shipped runs; the first, 10.4 s of TTFT for 1,024 tokens at a concurrency of 36, is an
+# artefact by rule.
+plan_cli_test(validate.disagg_own_data --rc 0
+  --stdout-re "^Runs: 2 disaggregated. predicted 1 "
+  --stdout-re "^Disaggregated runs left out, by rule: artefact 1"
+  --stdout-re "^Disaggregated terms fitted to the shipped runs:"
+  --stdout-re "^3,trtllm,deepseek-v3,gb300,fp8,1x4dep,4x8ep,8192,1024,36,"
+  -- validate --mode disagg --data tests/data/measured-disagg.csv --rows)
+plan_cli_test(validate.disagg_bad_count --rc 2
+  --stderr-exact "plan: error: tests/data/measured-disagg-bad.csv:2:323: decode_num_workers 'two' is not a number"
+  -- validate --mode disagg --data tests/data/measured-disagg-bad.csv)

@@ -63,7 +63,8 @@ std::string disagg_group_of(const perf::DisaggPrediction& p, const perf::Measure
 // by the catalog roofline alone.
 std::string disagg_validation_table(const Catalog& cat, const std::vector<perf::TermSet>& sets,
                                     const std::vector<perf::MeasuredDisaggRun>& runs, const std::string& by,
-                                    bool list_rows, bool list_excluded) {
+                                    bool list_rows, bool list_excluded,
+                                    const std::vector<perf::DisaggTerms>* given_terms = nullptr) {
   std::string out;
   std::map<std::string, int> reasons;
   struct Acc {
@@ -77,12 +78,24 @@ std::string disagg_validation_table(const Catalog& cat, const std::vector<perf::
     if (!preds.back().excluded_kind.empty()) ++reasons[preds.back().excluded_kind];
     else ++predicted;
   }
-  const auto cv = perf::cross_validate_disagg(runs, preds);
+  // The shipped runs: cross-validated; a user's own: the terms fitted to the shipped runs.
+  std::vector<std::optional<perf::DisaggLoad>> cv(preds.size());
+  if (given_terms) {
+    for (std::size_t i = 0; i < preds.size(); ++i) {
+      if (!preds[i].excluded_kind.empty()) continue;
+      cv[i] = preds[i].result.unfitted;
+      for (const auto& t : *given_terms)
+        if (t.engine == preds[i].engine)
+          cv[i] = perf::solve_with_terms(preds[i].result.timing, t, preds[i].request.concurrency);
+    }
+  } else {
+    cv = perf::cross_validate_disagg(runs, preds);
+  }
   std::vector<std::size_t> all;
   for (std::size_t i = 0; i < preds.size(); ++i)
     if (preds[i].excluded_kind.empty()) all.push_back(i);
   std::string fitted;
-  for (const auto& t : perf::fit_disagg_terms(runs, preds, all))
+  for (const auto& t : given_terms ? *given_terms : perf::fit_disagg_terms(runs, preds, all))
     fitted += fmt::format("  {}: decode step x {:.3g} ({} runs, {} deployments)\n", t.engine, t.decode_scale, t.rows,
                           t.deployments);
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -109,7 +122,10 @@ std::string disagg_validation_table(const Catalog& cat, const std::vector<perf::
     for (const auto& [k, n] : reasons) out += fmt::format(" {} {};", k, n);
     out.back() = '\n';
   }
-  if (!fitted.empty()) out += "Disaggregated terms fitted to every predicted run:\n" + fitted;
+  if (!fitted.empty())
+    out += std::string(given_terms ? "Disaggregated terms fitted to the shipped runs:\n"
+                                   : "Disaggregated terms fitted to every predicted run:\n") +
+           fitted;
   out += fmt::format("\n{:<14} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>13} {:>13}   {:>5} {:>13} {:>13}\n", by, "runs",
                      "TPOT median", "p90", "TTFT median", "p90", "unfit TPOT", "unfit TTFT", "roof", "roof TPOT",
                      "roof TTFT");
@@ -124,9 +140,12 @@ std::string disagg_validation_table(const Catalog& cat, const std::vector<perf::
   for (const auto& [key, a] : groups)
     if (key != "all") line(key, a);
   if (groups.count("all")) line("all", groups["all"]);
-  out += "\n|error| of predicted against measured (medians and 90th percentiles): cross-validated, 5 folds grouped by "
-         "deployment (the disaggregated terms fitted without the run's deployment); 'unfit': the loop on the engine "
-         "terms alone, no disaggregated term; 'roof': both pools on the catalog roofline alone\n";
+  out += given_terms ? "\n|error| of predicted against measured (medians and 90th percentiles), with the terms fitted to "
+                      "the shipped runs"
+                    : "\n|error| of predicted against measured (medians and 90th percentiles): cross-validated, 5 folds "
+                      "grouped by deployment (the disaggregated terms fitted without the run's deployment)";
+  out += "; 'unfit': the loop on the engine terms alone, no disaggregated term; 'roof': both pools on the catalog "
+         "roofline alone\n";
   if (list_rows) {
     out += "\nline,engine,model,gpu,precision,prefill,decode,isl,osl,concurrency,decode_batch,tpot_ms,tpot_pred_ms,"
            "ttft_ms,ttft_pred_ms,prefill_wait_ms,prefill_ms,kv_transfer_ms\n";
@@ -285,11 +304,24 @@ void setup_validate(CLI::App& app, Registry& reg) {
       const std::string data = opt->data.empty() ? shipped : opt->data;
       const auto runs = io::read_measured_disagg_runs(data);
       out += fmt::format("Measured runs: {}{}\nPredictions: the disaggregated model on the engine terms of "
-                         "calib/engine_terms.json (fitted to {} aggregated runs, {}); no disaggregated run is fitted\n",
+                         "calib/engine_terms.json (fitted to {} aggregated runs, {}) and the decode-step term fitted to the shipped "
+                         "disaggregated runs{}\n",
                          opt->data.empty() ? shipped_runs : opt->data,
                          opt->data.empty() ? fmt::format(" ({})", shipped_origin) : std::string(), terms.used,
-                         terms.origin);
-      out += disagg_validation_table(cat, terms.sets, runs, opt->by, opt->rows, opt->excluded);
+                         terms.origin, opt->data.empty() ? " (cross-validated by deployment)" : "");
+      std::optional<std::vector<perf::DisaggTerms>> shipped_terms;
+      if (!opt->data.empty()) {
+        const auto shipped_disagg = io::read_measured_disagg_runs(shipped);
+        std::vector<perf::DisaggPrediction> preds;
+        std::vector<std::size_t> use;
+        for (const auto& r : shipped_disagg) {
+          preds.push_back(perf::predict_disagg_run(cat, &terms.sets, r));
+          if (preds.back().excluded_kind.empty()) use.push_back(preds.size() - 1);
+        }
+        shipped_terms = perf::fit_disagg_terms(shipped_disagg, preds, use);
+      }
+      out += disagg_validation_table(cat, terms.sets, runs, opt->by, opt->rows, opt->excluded,
+                                     shipped_terms ? &*shipped_terms : nullptr);
       emit(out, opt->out);
       return 0;
     }
