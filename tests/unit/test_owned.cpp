@@ -142,11 +142,11 @@ TEST_CASE("an owned fleet in compare: fixed servers, accrual lines, utilisation"
   CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const OptionResult& o = test::find(c, "owned");
   REQUIRE(o.feasible);
-  REQUIRE(o.self_hosted);
-  REQUIRE(o.self_hosted->owned);
-  CHECK(o.self_hosted->utilization == Approx(0.4));
-  CHECK(o.self_hosted->replicas == 8);               // every replica the server holds runs
-  CHECK(o.self_hosted->owned->replicas_needed == 4);  // 3,200 / 1,000 rounded up
+  REQUIRE(fleet_detail(o));
+  REQUIRE(fleet_detail(o)->owned);
+  CHECK(fleet_detail(o)->utilization == Approx(0.4));
+  CHECK(fleet_detail(o)->replicas == 8);               // every replica the server holds runs
+  CHECK(fleet_detail(o)->owned->replicas_needed == 4);  // 3,200 / 1,000 rounded up
   CHECK(o.breakdown.gpu_compute == 0);
   CHECK(o.breakdown.amortization == Approx(6666.666667));
   CHECK(o.breakdown.energy == Approx(647.802));

@@ -118,8 +118,8 @@ TEST_CASE("compare plans the cheapest point and says what was searched", "[searc
   REQUIRE(r.feasible);
   // other on demand: 876.00 (one 1y: 1,095.00; spot not searched).
   CHECK(r.monthly_cost_usd == Approx(876.00));
-  REQUIRE(r.self_hosted);
-  CHECK(r.self_hosted->instance == "other");
+  REQUIRE(fleet_detail(r));
+  CHECK(fleet_detail(r)->instance == "other");
   REQUIRE(!r.provenance.empty());
   CHECK_THAT(r.provenance.front().source, Catch::Contains("6 points"));
   CHECK_THAT(r.provenance.front().source, Catch::Contains("2 of them feasible"));

@@ -182,7 +182,7 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
     const Point& last = points.rbegin()->second;
     infeasible(r, last.why_not.empty() ? fmt::format("no private fleet of {} to {} replicas serves the traffic", k_lo, k_hi)
                                        : fmt::format("with {} private replicas: {}", last.pt.replicas, last.why_not));
-    r.hybrid = d;
+    std::get<HybridResult>(r.detail).hybrid = d;
     return;
   }
 
@@ -198,15 +198,14 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   d.private_utilization = fc.detail.utilization;
   d.private_capacity_requests_per_s = best->split.capacity_rps;
 
-  r.token_detail = best->tokens.cost;
-  r.rate_check = best->tokens.rate_check;
+  set_tokens(r, best->tokens.cost, best->tokens.rate_check);
   for (const auto& note : best->tokens.notes) r.notes.push_back("overflow: " + note);
   r.breakdown.api_tokens = best->tokens.cost.total();
   add_fleet_lines(fc, r);
   add_split_notes(d, over->id, r);
   if (const double dd = spec.capacity_doubt; c.what_if_findings && dd > 1.0)
     r.notes.push_back(capacity_doubt_note(spec, lanes, *fp.model, k, *off, h.batch_fills_idle, d.overflow_cost_usd));
-  r.hybrid = d;
+  std::get<HybridResult>(r.detail).hybrid = d;
 }
 
 }  // namespace detail
@@ -215,6 +214,26 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
 namespace plan::detail {
 
 // A hybrid commits what its private fleet commits.
+ResultDetail empty_detail(const HybridOption&) { return HybridResult{}; }
+
+std::optional<HeldCapacity> held_capacity(const HybridResult& d) { return fleet_held(d.fleet); }
+
+// The private fleet: the replicas the search chose and the capacity it gave the split.
+std::optional<FleetCapacity> fleet_capacity(const HybridResult& d, double tokens_per_request) {
+  if (d.hybrid) return FleetCapacity{d.hybrid->replicas, d.hybrid->private_capacity_requests_per_s * tokens_per_request};
+  return fleet_serving(d.fleet);
+}
+
+CapacityNeed capacity_need(const HybridResult& d) { return d.fleet ? fleet_need(*d.fleet) : CapacityNeed{}; }
+
+void price_month(const HybridResult& d, const MonthTerms& t, MonthLine& line, CostBreakdown& b) {
+  if (d.fleet) fleet_month(*d.fleet, t, line, b);
+}
+
+bool cost_defined(const HybridResult& d, const CostBreakdown& b) { return d.tokens || fleet_cost_defined(d.fleet, b); }
+
+ProjectionTraits projection_traits(const HybridOption&) { return {}; }
+
 int commitment_months(const HybridOption& h, const Option&, const PriceSheet& sheet, const Profile* profile) {
   const Option* priv = profile ? profile->find_option(h.private_option) : nullptr;
   const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;

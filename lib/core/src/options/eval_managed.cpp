@@ -38,7 +38,7 @@ void evaluate_provisioned(const Option& o, const ManagedOption& mo, const Manage
                                      where("unit_output_tokens_per_min", mo.unit_output_tokens_per_min)));
   }
   pc.usd_per_month *= price_factor(discount);
-  r.provisioned = pc;
+  std::get<ManagedResult>(r.detail).provisioned = pc;
   r.breakdown.provisioned_units = pc.usd_per_month;
   r.provenance.push_back({fmt::format("model-unit price (term {})", it->term), cite_price(c.sheet.cite(it->line), discount)});
   if (it->months > 0) r.notes.push_back(fmt::format("commits to {} months of {} units", it->months, pc.units));
@@ -144,6 +144,41 @@ const ProvisionedTerm* provisioned_term(const ManagedOption& mo, const PriceShee
 
 }  // namespace
 
+ResultDetail empty_detail(const ManagedOption&) { return ManagedResult{}; }
+
+std::optional<HeldCapacity> held_capacity(const ManagedResult& d) {
+  if (d.fleet) return fleet_held(d.fleet);
+  if (d.provisioned) return HeldCapacity{"provisioned units", d.provisioned->units};
+  return std::nullopt;
+}
+
+std::optional<FleetCapacity> fleet_capacity(const ManagedResult& d, double) { return fleet_serving(d.fleet); }
+
+// A dedicated endpoint: its fleet; provisioned: units, each a committed block.
+CapacityNeed capacity_need(const ManagedResult& d) {
+  if (d.fleet) return fleet_need(*d.fleet);
+  if (d.provisioned) return {d.provisioned->units, d.provisioned->units};
+  return {};
+}
+
+void price_month(const ManagedResult& d, const MonthTerms& t, MonthLine& line, CostBreakdown& b) {
+  if (d.fleet) return fleet_month(*d.fleet, t, line, b);
+  if (!d.provisioned) return;
+  const ProvisionedCost& pc = *d.provisioned;
+  if (t.commitment_months > 0 && t.held_blocks > t.needed_blocks && pc.units > 0) {
+    line.paid = t.held_blocks;
+    b.provisioned_units = pc.usd_per_month / pc.units * t.held_blocks;
+  }
+  // Provisioned units: time-averaged demand over the units paid for (docs/finance.md).
+  if (line.paid > 0) line.utilization = pc.average_units_needed / line.paid;
+}
+
+bool cost_defined(const ManagedResult& d, const CostBreakdown& b) {
+  return d.tokens || d.provisioned || fleet_cost_defined(d.fleet, b);
+}
+
+ProjectionTraits projection_traits(const ManagedOption&) { return {"units are", false}; }
+
 int commitment_months(const ManagedOption& mo, const Option&, const PriceSheet& sheet, const Profile*) {
   const ProvisionedTerm* t = provisioned_term(mo, sheet);
   return t ? t->months : 0;
@@ -156,7 +191,7 @@ std::optional<double> floor_cost_per_mtok(const ManagedOption& mo, const OptionE
       // Units are bought whole: at a very large volume the rounding up no longer counts.
       const double monthly_tokens_today = tokens_per_day_today * days_per_month;
       OptionResult r = e(1e15 / monthly_tokens_today);
-      if (!r.provisioned || r.monthly_tokens <= 0) return std::nullopt;
+      if (!provisioned_cost(r) || r.monthly_tokens <= 0) return std::nullopt;
       return r.breakdown.provisioned_units / r.monthly_tokens * tokens_per_mtok;
     }
     case ManagedMode::dedicated: return fleet_floor_cost_per_mtok(e.option(), e);

@@ -137,6 +137,74 @@ RiskTraits risk_traits(const HybridOption&, const Option& o, const Profile& p, c
 // The traits every fleet has: its option and spot billing.
 RiskTraits fleet_risk_traits(const Option& o, const FleetSpec& f);
 
+// The empty detail of a result of each kind (compare.hpp, ResultDetail).
+ResultDetail empty_detail(const ApiOption&);
+ResultDetail empty_detail(const ManagedOption&);
+ResultDetail empty_detail(const SelfHostedOption&);
+ResultDetail empty_detail(const HybridOption&);
+
+// What the shared costing steps leave in a result of any kind: per-token prices and their
+// rate check, a fleet. Each is kept where the result's kind has a place for it.
+void set_tokens(OptionResult& r, const TokenCost& t, const std::optional<RateCheck>& rc);
+void set_fleet(OptionResult& r, const SelfHostedDetail& d);
+
+// The capacity a result holds and its fleet's serving capacity (compare.hpp), per kind.
+std::optional<HeldCapacity> held_capacity(const ApiResult&);
+std::optional<HeldCapacity> held_capacity(const ManagedResult&);
+std::optional<HeldCapacity> held_capacity(const SelfHostedResult&);
+std::optional<HeldCapacity> held_capacity(const HybridResult&);
+std::optional<FleetCapacity> fleet_capacity(const ApiResult&, double tokens_per_request);
+std::optional<FleetCapacity> fleet_capacity(const ManagedResult&, double tokens_per_request);
+std::optional<FleetCapacity> fleet_capacity(const SelfHostedResult&, double tokens_per_request);
+std::optional<FleetCapacity> fleet_capacity(const HybridResult&, double tokens_per_request);
+// A fleet's: its replicas (owned hardware: those the traffic needs) and their tokens/s.
+std::optional<HeldCapacity> fleet_held(const std::optional<SelfHostedDetail>& f);
+std::optional<FleetCapacity> fleet_serving(const std::optional<SelfHostedDetail>& f);
+
+// What a projection asks of one month's result, per kind (finance.cpp, docs/finance.md
+// "Commitments").
+struct CapacityNeed {
+  int needed = 0;  // replicas (owned: those the traffic needs) or provisioned units
+  int blocks = 0;  // committed blocks: instances of a fleet, else units
+};
+CapacityNeed capacity_need(const ApiResult&);
+CapacityNeed capacity_need(const ManagedResult&);
+CapacityNeed capacity_need(const SelfHostedResult&);
+CapacityNeed capacity_need(const HybridResult&);
+CapacityNeed fleet_need(const SelfHostedDetail& f);
+// The month's terms: commitment, blocks held and needed, the month, the cost basis.
+struct MonthTerms {
+  int commitment_months = 0;
+  int held_blocks = 0;
+  int needed_blocks = 0;
+  int month = 0;
+  CostBasis basis = CostBasis::accrual;
+};
+// Capacity paid (blocks held beyond need are paid for), utilisation, and owned servers'
+// service and cash capital, into the month's line and its cost lines `b`.
+void price_month(const ApiResult&, const MonthTerms& t, MonthLine& line, CostBreakdown& b);
+void price_month(const ManagedResult&, const MonthTerms& t, MonthLine& line, CostBreakdown& b);
+void price_month(const SelfHostedResult&, const MonthTerms& t, MonthLine& line, CostBreakdown& b);
+void price_month(const HybridResult&, const MonthTerms& t, MonthLine& line, CostBreakdown& b);
+void fleet_month(const SelfHostedDetail& f, const MonthTerms& t, MonthLine& line, CostBreakdown& b);
+// Whether an infeasible result still has a cost (cost_defined in finance.hpp).
+bool cost_defined(const ApiResult&, const CostBreakdown& b);
+bool cost_defined(const ManagedResult&, const CostBreakdown& b);
+bool cost_defined(const SelfHostedResult&, const CostBreakdown& b);
+bool cost_defined(const HybridResult&, const CostBreakdown& b);
+bool fleet_cost_defined(const std::optional<SelfHostedDetail>& f, const CostBreakdown& b);
+
+// What a projection asks of an option's kind: what its committed blocks are, and whether
+// its utilisation is shown even at zero.
+struct ProjectionTraits {
+  const char* committed = "instances are";
+  bool utilization_always = false;
+};
+ProjectionTraits projection_traits(const ApiOption&);
+ProjectionTraits projection_traits(const ManagedOption&);
+ProjectionTraits projection_traits(const SelfHostedOption&);
+ProjectionTraits projection_traits(const HybridOption&);
+
 // Formatting shared by the price_changes of each kind (diff.cpp).
 void add_price(std::vector<std::string>& out, const char* what, std::optional<double> a, std::optional<double> b,
                const PriceSheet& sa, int la, const PriceSheet& sb, int lb);

@@ -19,12 +19,12 @@ Plan plan_of(const OptionResult& r, const Profile& p) {
   pl.cost_per_mtok_usd = r.cost_per_mtok_usd;
   pl.reasons = r.reasons;
   for (const auto& w : p.workloads) {
-    if (r.hybrid) {
+    if (hybrid_detail(r)) {
       double share = 0;
-      for (const auto& [id, s] : r.hybrid->workload_private_share)
+      for (const auto& [id, s] : hybrid_detail(r)->workload_private_share)
         if (id == w.id) share = s;
-      pl.assignments.push_back({w.id, r.hybrid->private_option, share});
-      pl.assignments.push_back({w.id, r.hybrid->overflow_option, 1.0 - share});
+      pl.assignments.push_back({w.id, hybrid_detail(r)->private_option, share});
+      pl.assignments.push_back({w.id, hybrid_detail(r)->overflow_option, 1.0 - share});
     } else {
       pl.assignments.push_back({w.id, r.id, 1.0});
     }
@@ -95,7 +95,7 @@ void add_undeclared_hybrids(Recommendation& rec, const Profile& p, const PriceSh
       // is the private option alone, and one that costs no less than either part alone (its
       // fleet held at the private option's min_replicas) is worse than that part: none is a
       // plan of its own.
-      if (r.feasible && r.hybrid && (r.hybrid->replicas == 0 || r.hybrid->overflow_cost_usd <= 0)) continue;
+      if (r.feasible && hybrid_detail(r) && (hybrid_detail(r)->replicas == 0 || hybrid_detail(r)->overflow_cost_usd <= 0)) continue;
       auto alone = [&](const std::string& id) -> std::optional<double> {
         for (const auto& x : rec.compare.options)
           if (x.id == id && x.feasible) return x.monthly_cost_usd;
@@ -262,8 +262,8 @@ void rank_plans(Recommendation& rec, const Profile& p, const PriceSheet& sheet, 
       if (n.find(" retires on ") != std::string::npos)
         rec.compare.notes.push_back(fmt::format("{}: {}", rec.plans[*rec.best].id, n));
   if (rec.decision) decide_moves(*rec.decision, rec, p, sheet, perf);
-  if (rec.best && rec.plans[*rec.best].result && rec.plans[*rec.best].result->hybrid) {
-    const auto& h = *rec.plans[*rec.best].result->hybrid;
+  if (rec.best && rec.plans[*rec.best].result && hybrid_detail(*rec.plans[*rec.best].result)) {
+    const auto& h = *hybrid_detail(*rec.plans[*rec.best].result);
     for (const auto& r : rec.compare.options) {
       if (r.id == h.private_option && r.feasible) rec.pure_private_usd = r.monthly_cost_usd;
       if (r.id == h.overflow_option && r.feasible) rec.pure_overflow_usd = r.monthly_cost_usd;

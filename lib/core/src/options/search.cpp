@@ -84,7 +84,7 @@ SearchPoint point_of(const Candidate& c, const OptionResult& r, const PriceSheet
   pt.monthly_usd = r.monthly_cost_usd;
   pt.usd_per_mtok = r.cost_per_mtok_usd;
   pt.price_source = sheet.cite(c.instance->line);
-  if (const auto& d = r.self_hosted) {
+  if (const SelfHostedDetail* d = fleet_detail(r)) {
     pt.gpus = d->gpus;
     pt.gpus_per_replica = d->gpus_per_replica;
     pt.layout = fmt::format("{}{}", to_string(d->parallel.value_or(Parallel::tp)), d->gpus_per_replica);
@@ -427,9 +427,7 @@ OptionResult evaluate_searched(const Profile& p, const PriceSheet& sheet, const 
   ss.volume_scale = settings.volume_scale;
   const SearchResult sr = search_option(p, sheet, o, perf, ss);
   if (sr.ranked.empty()) {
-    OptionResult r;
-    r.id = o.id;
-    r.kind = o.kind();
+    OptionResult r = empty_result(o);
     r.model = o.as<SelfHostedOption>()->fleet.model;
     r.what = fmt::format("searched {}", r.model);
     r.monthly_tokens = p.tokens_per_day() * settings.volume_scale * days_per_month;
