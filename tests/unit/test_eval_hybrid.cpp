@@ -71,7 +71,7 @@ options:
   CHECK(hybrid_detail(mix)->min_replicas == 8);
   CHECK(mix.monthly_cost_usd == Approx(14600.00));
   SECTION("a fixed fleet below min_replicas is raised to it") {
-    p.options[2].as<HybridOption>()->replicas = 2;
+    std::get<HybridOption>(p.options[2].spec).replicas = 2;
     OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[2], nullptr);
     REQUIRE(hybrid_detail(r));
     CHECK(hybrid_detail(r)->replicas == 8);
@@ -111,7 +111,7 @@ options:
   REQUIRE(rate_check(mix));
   CHECK(rate_check(mix)->peak_requests_per_min == Approx(30000.0));
   SECTION("a fleet too small for the limit is infeasible and names the limit") {
-    p.options[2].as<HybridOption>()->replicas = 400;  // overflow 600/s = 36,000/min
+    std::get<HybridOption>(p.options[2].spec).replicas = 400;  // overflow 600/s = 36,000/min
     OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[2], nullptr);
     CHECK_FALSE(r.feasible);
     REQUIRE_FALSE(r.reasons.empty());

@@ -116,7 +116,7 @@ TEST_CASE("hybrid: batch requests fill idle private capacity first", "[hybrid]")
   batch.batchable_share = 1.0;
   batch.traffic = TrafficShape::flat();
   p.workloads.push_back(batch);
-  p.options[2].as<HybridOption>()->replicas = 1;
+  std::get<HybridOption>(p.options[2].spec).replicas = 1;
   CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& mix = find(c, "mix");
   REQUIRE(hybrid_detail(mix));
@@ -124,7 +124,7 @@ TEST_CASE("hybrid: batch requests fill idle private capacity first", "[hybrid]")
   CHECK(hybrid_detail(mix)->batch_private_share == Approx(43200.0 / 60000.0));
   SECTION("without filling idle capacity, all batch goes to the API") {
     // 60,000 x 30.41667 x 0.001 = $1,825.00
-    p.options[2].as<HybridOption>()->batch_fills_idle = false;
+    std::get<HybridOption>(p.options[2].spec).batch_fills_idle = false;
     CompareResult c2 = compare(p, test::basic_sheet(), nullptr);
     CHECK(find(c2, "mix").breakdown.api_tokens == Approx(1825.00));
   }
@@ -184,7 +184,7 @@ TEST_CASE("hybrid: the fleet search finds the cheapest size that trying every si
     INFO(k.instance << " x" << k.scale);
     Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
     p.workloads[0].requests_per_day *= k.scale;
-    p.options[1].as<SelfHostedOption>()->instance = k.instance;
+    std::get<SelfHostedOption>(p.options[1].spec).instance = k.instance;
     p.options[1].fleet()->gpus_per_replica = 1;
     CompareResult c = compare(p, test::basic_sheet(), nullptr);
     const auto& mix = find(c, "mix");
@@ -194,7 +194,7 @@ TEST_CASE("hybrid: the fleet search finds the cheapest size that trying every si
     int at = -1;
     for (int n = 0; n <= k_hi; ++n) {
       Option fixed = p.options[2];
-      fixed.as<HybridOption>()->replicas = n;
+      std::get<HybridOption>(fixed.spec).replicas = n;
       OptionResult r = evaluate_option(p, test::basic_sheet(), fixed, nullptr);
       if (r.feasible && r.monthly_cost_usd < cheapest - 1e-9) {
         cheapest = r.monthly_cost_usd;

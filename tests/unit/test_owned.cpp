@@ -292,7 +292,7 @@ TEST_CASE("owned block: the reader's rules", "[owned][profile]") {
   CHECK(h.servers == 3);
   CHECK(*h.financing_rate_per_year == 0.06);
   CHECK(h.lead_time_months == 4);
-  CHECK(ok.options[0].as<SelfHostedOption>()->instance.empty());
+  CHECK(std::get<SelfHostedOption>(ok.options[0].spec).instance.empty());
   CHECK_THROWS_WITH(parse("{id: o, kind: self_hosted, instance: gpu-2.50, model: m, owned: " + owned_yaml() + "}"),
                     Catch::Contains("'instance' does not apply to option 'o', which owns its servers"));
   CHECK_THROWS_WITH(parse("{id: o, kind: self_hosted, model: m, owned: " + owned_yaml(", facility_per_month: 10") + "}"),

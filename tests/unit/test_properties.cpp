@@ -177,11 +177,11 @@ TEST_CASE("costing invariants over generated profiles", "[property]") {
     // replicas, it is its overflow option.
     const OptionResult* mix = find(c, "mix");
     const OptionResult* gpu = find(c, "gpu");
-    const HybridOption& h = *p.options.back().as<HybridOption>();
+    const HybridOption& h = std::get<HybridOption>(p.options.back().spec);
     const OptionResult* over = find(c, h.overflow_option);
     if (mix && hybrid_detail(*mix) && gpu && gpu->feasible) {
       Option all = p.options.back();
-      all.as<HybridOption>()->replicas = hybrid_detail(*mix)->full_replicas;
+      std::get<HybridOption>(all.spec).replicas = hybrid_detail(*mix)->full_replicas;
       const OptionResult r = evaluate_option(p, sheet, all, nullptr);
       if (hybrid_detail(r) && hybrid_detail(r)->private_token_share > 1 - 1e-12) {
         ++hybrids_all_private;
@@ -194,7 +194,7 @@ TEST_CASE("costing invariants over generated profiles", "[property]") {
     if (mix && hybrid_detail(*mix) && hybrid_detail(*mix)->restricted_workloads.empty() && over &&
         gpu_option.fleet()->min_replicas == 0) {
       Option none = p.options.back();
-      none.as<HybridOption>()->replicas = 0;
+      std::get<HybridOption>(none.spec).replicas = 0;
       const OptionResult r = evaluate_option(p, sheet, none, nullptr);
       ++hybrids_empty;
       CHECK(r.feasible == over->feasible);

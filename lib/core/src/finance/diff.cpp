@@ -371,7 +371,7 @@ void add_option_reasons(CompareDiff& d, const Profile& pa, const Profile& pb) {
     auto cmp = [&](const std::string& what, const std::string& x, const std::string& y) {
       if (x != y) why.push_back(fmt::format("option {}: {} -> {}", what, x, y));
     };
-    cmp("kind", to_string(a->kind()), to_string(b->kind()));
+    cmp("kind", to_string(kind_label(*a)), to_string(kind_label(*b)));
     for (const auto& c : option_settings(*a, *b)) cmp(c.key, c.before, c.after);
     od.why.insert(od.why.begin(), why.begin(), why.end());
   }

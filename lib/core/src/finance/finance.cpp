@@ -198,7 +198,7 @@ OptionProjection project_option(const Profile& p, const PriceSheet& sheet, const
   const Horizon& h = p.horizon;
   OptionProjection op;
   op.id = o.id;
-  op.kind = o.kind();
+  op.kind = kind_label(o);
   op.commitment_months = commitment_months(o, sheet, &p);
   op.utilization_always = projection_traits(o).utilization_always;
   OptionMonths om;

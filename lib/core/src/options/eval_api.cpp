@@ -60,9 +60,7 @@ void evaluate(const Option& o, const ApiOption& a, const EvalContext& c, OptionR
 
 std::string successor_cost_text(const Option& o, const std::string& successor, const EvalContext& c) {
   Option so = o;
-  if (ApiOption* a = so.as<ApiOption>()) a->model = successor;
-  else if (ManagedOption* mo = so.as<ManagedOption>()) mo->offering = successor;
-  else return "";
+  if (!std::visit([&](auto& k) { return bill_by(k, successor); }, so.spec)) return "";
   std::string why;
   auto off = token_offering(so, c.profile, c.sheet, &why);
   if (!off) return fmt::format("its successor {} cannot be priced: {}", successor, why);
@@ -82,6 +80,39 @@ namespace plan::detail {
 int commitment_months(const ApiOption&, const Option&, const PriceSheet&, const Profile*) { return 0; }
 
 ResultDetail empty_detail(const ApiOption&) { return ApiResult{}; }
+
+std::optional<TokenOffering> token_offering(const ApiOption& a, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why) {
+  const ApiModel* m = sheet.find_api(a.model);
+  if (!m) {
+    if (why) *why = fmt::format("model '{}' is not in price sheet {}", a.model, sheet.version);
+    return std::nullopt;
+  }
+  if (auto r = retired_reason(m->id, m->retires, sheet, m->line, m->successor)) {
+    if (why) *why = *r;
+    return std::nullopt;
+  }
+  TokenOffering off;
+  if (!fill_offering(off, *m, m->id, m->prices, a.tier, a.service_tier, p, o, sheet, why)) return std::nullopt;
+  return off;
+}
+
+std::optional<TokenEntry> token_entry(const ApiOption& a, const PriceSheet& sheet) {
+  const ApiModel* m = sheet.find_api(a.model);
+  if (!m) return std::nullopt;
+  return TokenEntry{m->id, m->retires, m->successor, m->line, true};
+}
+
+bool bill_by(ApiOption& k, const std::string& entry) {
+  k.model = entry;
+  return true;
+}
+
+bool hybrid_private(const ApiOption&) { return false; }
+
+std::optional<std::pair<std::string, std::string>> parts_of(const ApiOption&) { return std::nullopt; }
+
+std::string rented_instance(const ApiOption&) { return {}; }
 
 std::optional<HeldCapacity> held_capacity(const ApiResult&) { return std::nullopt; }
 

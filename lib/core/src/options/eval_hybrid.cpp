@@ -95,7 +95,7 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   const Profile& p = c.profile;
   const Option* priv = p.find_option(h.private_option);
   const Option* over = p.find_option(h.overflow_option);
-  const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;
+  const SelfHostedOption* sh = priv ? std::get_if<SelfHostedOption>(&priv->spec) : nullptr;
   if (!sh || !over || !over->pay_per_token())
     return infeasible(r, "hybrid option names options the profile does not have");
   if (sh->fleet.owned)
@@ -216,6 +216,24 @@ namespace plan::detail {
 // A hybrid commits what its private fleet commits.
 ResultDetail empty_detail(const HybridOption&) { return HybridResult{}; }
 
+std::optional<TokenOffering> token_offering(const HybridOption&, const Option& o, const Profile&, const PriceSheet&,
+                                            std::string* why) {
+  if (why) *why = fmt::format("option '{}' is not billed per token", o.id);
+  return std::nullopt;
+}
+
+std::optional<TokenEntry> token_entry(const HybridOption&, const PriceSheet&) { return std::nullopt; }
+
+bool bill_by(HybridOption&, const std::string&) { return false; }
+
+bool hybrid_private(const HybridOption&) { return false; }
+
+std::optional<std::pair<std::string, std::string>> parts_of(const HybridOption& h) {
+  return std::pair{h.private_option, h.overflow_option};
+}
+
+std::string rented_instance(const HybridOption&) { return {}; }
+
 std::optional<HeldCapacity> held_capacity(const HybridResult& d) { return fleet_held(d.fleet); }
 
 // The private fleet: the replicas the search chose and the capacity it gave the split.
@@ -236,7 +254,7 @@ ProjectionTraits projection_traits(const HybridOption&) { return {}; }
 
 int commitment_months(const HybridOption& h, const Option&, const PriceSheet& sheet, const Profile* profile) {
   const Option* priv = profile ? profile->find_option(h.private_option) : nullptr;
-  const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;
+  const SelfHostedOption* sh = priv ? std::get_if<SelfHostedOption>(&priv->spec) : nullptr;
   return sh ? commitment_months(*sh, *priv, sheet, profile) : 0;
 }
 
@@ -245,7 +263,7 @@ int commitment_months(const HybridOption& h, const Option&, const PriceSheet& sh
 std::optional<double> floor_cost_per_mtok(const HybridOption& h, const OptionEvaluator& e, double tokens_per_day_today) {
   const Option* priv = e.profile().find_option(h.private_option);
   const Option* over = e.profile().find_option(h.overflow_option);
-  if (!priv || !over || priv->as<HybridOption>() || over->as<HybridOption>()) return std::nullopt;
+  if (!priv || !over || std::get_if<HybridOption>(&priv->spec) || std::get_if<HybridOption>(&over->spec)) return std::nullopt;
   auto fp = plan::floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *priv, e.perf()), tokens_per_day_today);
   auto fo = plan::floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *over, e.perf()), tokens_per_day_today);
   if (fp && fo) return std::min(*fp, *fo);
@@ -270,7 +288,7 @@ namespace plan::detail {
 std::unique_ptr<ReplicaModel> replica_model(const HybridOption& h, const Option&, const Profile& p,
                                             const PriceSheet& sheet, const ReplicaModelProvider* perf) {
   const Option* priv = p.find_option(h.private_option);
-  const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;
+  const SelfHostedOption* sh = priv ? std::get_if<SelfHostedOption>(&priv->spec) : nullptr;
   return sh ? replica_model(*sh, *priv, p, sheet, perf) : nullptr;
 }
 

@@ -146,6 +146,45 @@ const ProvisionedTerm* provisioned_term(const ManagedOption& mo, const PriceShee
 
 ResultDetail empty_detail(const ManagedOption&) { return ManagedResult{}; }
 
+// Its on-demand prices, whatever the option's mode.
+std::optional<TokenOffering> token_offering(const ManagedOption& mo, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why) {
+  const ManagedOffering* m = sheet.find_managed(mo.offering);
+  if (!m) {
+    if (why) *why = fmt::format("offering '{}' is not in price sheet {}", mo.offering, sheet.version);
+    return std::nullopt;
+  }
+  if (auto r = retired_reason(m->id, m->retires, sheet, m->line, m->successor)) {
+    if (why) *why = *r;
+    return std::nullopt;
+  }
+  if (!m->on_demand) {
+    if (why) *why = fmt::format("offering {} has no on-demand prices", m->id);
+    return std::nullopt;
+  }
+  TokenOffering off;
+  if (!fill_offering(off, *m, m->model, *m->on_demand, mo.tier, mo.service_tier, p, o, sheet, why))
+    return std::nullopt;
+  return off;
+}
+
+std::optional<TokenEntry> token_entry(const ManagedOption& mo, const PriceSheet& sheet) {
+  const ManagedOffering* m = sheet.find_managed(mo.offering);
+  if (!m) return std::nullopt;
+  return TokenEntry{m->id, m->retires, m->successor, m->line, mo.mode == ManagedMode::on_demand};
+}
+
+bool bill_by(ManagedOption& k, const std::string& entry) {
+  k.offering = entry;
+  return true;
+}
+
+bool hybrid_private(const ManagedOption&) { return false; }
+
+std::optional<std::pair<std::string, std::string>> parts_of(const ManagedOption&) { return std::nullopt; }
+
+std::string rented_instance(const ManagedOption&) { return {}; }
+
 std::optional<HeldCapacity> held_capacity(const ManagedResult& d) {
   if (d.fleet) return fleet_held(d.fleet);
   if (d.provisioned) return HeldCapacity{"provisioned units", d.provisioned->units};
@@ -249,7 +288,7 @@ std::unique_ptr<ReplicaModel> replica_model(const ManagedOption& mo, const Optio
   if (!m || !m->dedicated) return nullptr;
   const GpuInstance inst = dedicated_instance(*m);
   Option so = o;
-  if (mo.fleet.model.empty()) so.as<ManagedOption>()->fleet.model = m->model;
+  if (mo.fleet.model.empty()) std::get<ManagedOption>(so.spec).fleet.model = m->model;
   return make_replica_model(so, inst, WorkloadMix::of(p.workloads), perf);
 }
 

@@ -223,6 +223,23 @@ namespace plan::detail {
 
 ResultDetail empty_detail(const SelfHostedOption&) { return SelfHostedResult{}; }
 
+std::optional<TokenOffering> token_offering(const SelfHostedOption&, const Option& o, const Profile&,
+                                            const PriceSheet&, std::string* why) {
+  if (why) *why = fmt::format("option '{}' is not billed per token", o.id);
+  return std::nullopt;
+}
+
+std::optional<TokenEntry> token_entry(const SelfHostedOption&, const PriceSheet&) { return std::nullopt; }
+
+bool bill_by(SelfHostedOption&, const std::string&) { return false; }
+
+// An owned fleet is fixed, a hybrid sizes its private fleet: no hybrid of owned servers.
+bool hybrid_private(const SelfHostedOption& s) { return !s.fleet.owned; }
+
+std::optional<std::pair<std::string, std::string>> parts_of(const SelfHostedOption&) { return std::nullopt; }
+
+std::string rented_instance(const SelfHostedOption& s) { return s.instance; }
+
 std::optional<HeldCapacity> fleet_held(const std::optional<SelfHostedDetail>& f) {
   if (!f) return std::nullopt;
   return HeldCapacity{"replicas", f->replicas};
@@ -296,9 +313,9 @@ int commitment_months(const SelfHostedOption& s, const Option&, const PriceSheet
 
 std::optional<double> fleet_floor_cost_per_mtok(const Option& o, const OptionEvaluator& e) {
   OptionResult r = e(1.0);
-  const SelfHostedDetail* f = fleet_detail(r);
-  if (!f || f->replica_tokens_per_s <= 0 || f->gpus_per_replica <= 0) return std::nullopt;
-  const auto& d = *f;
+  const SelfHostedDetail* fleet = fleet_detail(r);
+  if (!fleet || fleet->replica_tokens_per_s <= 0 || fleet->gpus_per_replica <= 0) return std::nullopt;
+  const auto& d = *fleet;
   const int per_instance = std::max(1, d.gpus_per_instance / d.gpus_per_replica);
   double usd_per_hour = d.usd_per_instance_hour;
   if (const FleetSpec* f = o.fleet(); f && f->pricing == PricingTerm::spot) usd_per_hour *= 1.0 + f->spot_interruption_overhead;

@@ -205,6 +205,62 @@ ProjectionTraits projection_traits(const ManagedOption&);
 ProjectionTraits projection_traits(const SelfHostedOption&);
 ProjectionTraits projection_traits(const HybridOption&);
 
+// The offering of an option billed per token (token_offering in token_path.hpp), per kind;
+// nullopt with `why` for an entry not in the sheet, retired or without on-demand prices, or a
+// kind not billed per token.
+std::optional<TokenOffering> token_offering(const ApiOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why);
+std::optional<TokenOffering> token_offering(const ManagedOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why);
+std::optional<TokenOffering> token_offering(const SelfHostedOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why);
+std::optional<TokenOffering> token_offering(const HybridOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why);
+// The fields an API model or a managed offering gives an offering (token_path.cpp).
+bool fill_offering(TokenOffering& off, const ApiModel& m, const std::string& model, const TokenPrices& list,
+                   const std::optional<std::string>& rate_tier, const std::optional<std::string>& service_tier,
+                   const Profile& p, const Option& o, const PriceSheet& sheet, std::string* why);
+bool fill_offering(TokenOffering& off, const ManagedOffering& m, const std::string& model, const TokenPrices& list,
+                   const std::optional<std::string>& rate_tier, const std::optional<std::string>& service_tier,
+                   const Profile& p, const Option& o, const PriceSheet& sheet, std::string* why);
+
+// The price-sheet entry an option is billed by per token, with its retirement (successor
+// switch, lint); nullopt for kinds without one or an entry not in the sheet.
+struct TokenEntry {
+  std::string id;
+  std::optional<std::string> retires, successor;
+  int line = 0;
+  bool on_demand = true;  // billed per token by this option (a managed offering: its mode)
+};
+std::optional<TokenEntry> token_entry(const ApiOption&, const PriceSheet& sheet);
+std::optional<TokenEntry> token_entry(const ManagedOption&, const PriceSheet& sheet);
+std::optional<TokenEntry> token_entry(const SelfHostedOption&, const PriceSheet& sheet);
+std::optional<TokenEntry> token_entry(const HybridOption&, const PriceSheet& sheet);
+// The option billed by another entry of the same kind (its successor), all else alike; false
+// (and no change) for kinds not billed by a sheet entry per token.
+bool bill_by(ApiOption& k, const std::string& entry);
+bool bill_by(ManagedOption& k, const std::string& entry);
+bool bill_by(SelfHostedOption& k, const std::string& entry);
+bool bill_by(HybridOption& k, const std::string& entry);
+
+// What recommend asks of a kind: whether the option may be a hybrid's private fleet (rented
+// self-hosted), and the options it is made of (a hybrid: private and overflow).
+bool hybrid_private(const ApiOption&);
+bool hybrid_private(const ManagedOption&);
+bool hybrid_private(const SelfHostedOption&);
+bool hybrid_private(const HybridOption&);
+std::optional<std::pair<std::string, std::string>> parts_of(const ApiOption&);
+std::optional<std::pair<std::string, std::string>> parts_of(const ManagedOption&);
+std::optional<std::pair<std::string, std::string>> parts_of(const SelfHostedOption&);
+std::optional<std::pair<std::string, std::string>> parts_of(const HybridOption&);
+
+// The sheet instance whose spot prices bill the option's own fleet (risk's spot draws);
+// empty for kinds without rented instances.
+std::string rented_instance(const ApiOption&);
+std::string rented_instance(const ManagedOption&);
+std::string rented_instance(const SelfHostedOption&);
+std::string rented_instance(const HybridOption&);
+
 // Formatting shared by the price_changes of each kind (diff.cpp).
 void add_price(std::vector<std::string>& out, const char* what, std::optional<double> a, std::optional<double> b,
                const PriceSheet& sa, int la, const PriceSheet& sb, int lb);

@@ -5,10 +5,16 @@
 #include <fmt/ranges.h>
 #include <iterator>
 
+#include "options/evaluators.hpp"
 #include "plan/core/base/units.hpp"
 
 namespace plan {
 namespace {
+
+// The options a hybrid is made of (private, overflow); nullopt for other kinds.
+std::optional<std::pair<std::string, std::string>> parts_of(const Option& o) {
+  return std::visit([](const auto& k) { return detail::parts_of(k); }, o.spec);
+}
 
 Plan plan_of(const OptionResult& r, const Profile& p) {
   Plan pl;
@@ -77,13 +83,11 @@ void decide_moves(Decision& d, const Recommendation& rec, const Profile& p, cons
 // overflow), kept as plans where each costs less than either part alone.
 void add_undeclared_hybrids(Recommendation& rec, const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf) {
   for (const auto& priv : p.options) {
-    // An owned fleet is fixed, a hybrid sizes its private fleet: no hybrid of owned servers.
-    if (!priv.as<SelfHostedOption>() || priv.fleet()->owned) continue;
+    if (!std::visit([](const auto& k) { return detail::hybrid_private(k); }, priv.spec)) continue;
     for (const auto& over : p.options) {
       if (!over.pay_per_token()) continue;
       bool declared = std::any_of(p.options.begin(), p.options.end(), [&](const Option& o) {
-        const HybridOption* h = o.as<HybridOption>();
-        return h && h->private_option == priv.id && h->overflow_option == over.id;
+        return parts_of(o) == std::pair{priv.id, over.id};
       });
       if (declared) continue;
       Option h;
@@ -120,7 +124,7 @@ void add_split_plan(Recommendation& rec, const Profile& p, const PriceSheet& she
   Profile base = p;
   base.options.clear();
   for (const auto& o : p.options) {
-    if (!o.as<HybridOption>()) base.options.push_back(o);
+    if (!parts_of(o)) base.options.push_back(o);
   }
   struct Group {
     const Option* option;
@@ -185,7 +189,7 @@ void add_what_ifs(Recommendation& rec, const Profile& p, const PriceSheet& sheet
     Profile one = p;
     one.options.clear();
     for (const auto& o : p.options)
-      if (!o.as<HybridOption>()) one.options.push_back(o);
+      if (!parts_of(o)) one.options.push_back(o);
     one.workloads = {w};
     const CompareResult held = compare(one, sheet, perf);
     const OptionResult* h = nullptr;
