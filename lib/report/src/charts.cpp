@@ -88,9 +88,10 @@ std::string latency_svg(const Profile& p, const CompareResult& cr, bool ttft) {
   c.part_names = {ttft ? "TTFT p95 at peak" : "TPOT at peak"};
   std::vector<double> v;
   for (const auto& o : cr.options) {
-    if (!o.feasible || !fleet_detail(o) || !fleet_detail(o)->latency_at_peak) continue;
+    const SelfHostedDetail* f = fleet_detail(o);
+    if (!o.feasible || !f || !f->latency_at_peak) continue;
     c.categories.push_back(o.id);
-    v.push_back(ttft ? fleet_detail(o)->latency_at_peak->ttft_p95_ms : fleet_detail(o)->latency_at_peak->tpot_ms);
+    v.push_back(ttft ? f->latency_at_peak->ttft_p95_ms : f->latency_at_peak->tpot_ms);
   }
   c.parts = {v};
   auto mix = WorkloadMix::of(p.workloads);

@@ -24,8 +24,9 @@ namespace {
 std::string or_dash(bool has, const std::string& s) { return has ? s : "-"; }
 
 std::string latency_cell(const OptionResult& o, bool ttft) {
-  if (!fleet_detail(o) || !fleet_detail(o)->latency_at_peak) return "-";
-  const auto& l = *fleet_detail(o)->latency_at_peak;
+  const SelfHostedDetail* f = fleet_detail(o);
+  if (!f || !f->latency_at_peak) return "-";
+  const auto& l = *f->latency_at_peak;
   return fixed(ttft ? l.ttft_p95_ms : l.tpot_ms, 1);
 }
 
@@ -51,16 +52,17 @@ Table compare_table(const CompareResult& r, bool markdown) {
   t.add_column("throughput", Align::left);
   t.add_column("feasible", Align::left);
   for (const auto& o : r.options) {
-    bool sh = (fleet_detail(o) != nullptr) && o.feasible;
+    const SelfHostedDetail* f = fleet_detail(o);
+    bool sh = f != nullptr && o.feasible;
     t.add_row({r.cheapest && *r.cheapest == o.id ? "*" : "", o.id, to_string(o.kind),
                o.feasible ? (markdown ? fixed(o.monthly_cost_usd, 2) : usd(o.monthly_cost_usd)) : "-",
                o.feasible ? fixed(o.cost_per_mtok_usd, 4) : "-",
-               or_dash(sh, sh ? std::to_string(fleet_detail(o)->replicas) : ""),
-               or_dash(sh, sh ? std::to_string(fleet_detail(o)->gpus) : ""),
-               or_dash(sh, sh ? replica_layout(*fleet_detail(o)) : ""),
-               or_dash(sh, sh ? fixed(fleet_detail(o)->utilization * 100, 1) + "%" : ""),
+               or_dash(sh, sh ? std::to_string(f->replicas) : ""),
+               or_dash(sh, sh ? std::to_string(f->gpus) : ""),
+               or_dash(sh, sh ? replica_layout(*f) : ""),
+               or_dash(sh, sh ? fixed(f->utilization * 100, 1) + "%" : ""),
                latency_cell(o, true), latency_cell(o, false),
-               fleet_detail(o) ? provenance_text(fleet_detail(o)->throughput_provenance, "-") : "-",
+               f ? provenance_text(f->throughput_provenance, "-") : "-",
                o.feasible ? "yes" : "no"});
   }
   return t;
@@ -166,16 +168,17 @@ std::string render_csv(const CompareResult& r) {
                                     o.feasible ? fixed(o.cost_per_mtok_usd, 4) : ""};
     // An infeasible option has no price: its cost cells are empty (docs/compare-json.md).
     for (const auto& [name, v] : o.breakdown.lines()) row.push_back(o.feasible ? fixed(v, 2) : "");
-    bool sh = (fleet_detail(o) != nullptr);
-    bool lat = sh && fleet_detail(o)->latency_at_peak.has_value();
-    row.push_back(sh ? std::to_string(fleet_detail(o)->replicas) : "");
-    row.push_back(sh ? std::to_string(fleet_detail(o)->gpus) : "");
-    row.push_back(sh ? std::to_string(fleet_detail(o)->gpus_per_replica) : "");
-    row.push_back(sh && fleet_detail(o)->parallel ? to_string(*fleet_detail(o)->parallel) : "");
-    row.push_back(sh ? fixed(fleet_detail(o)->utilization, 4) : "");
-    row.push_back(lat ? fixed(fleet_detail(o)->latency_at_peak->ttft_p95_ms, 1) : "");
-    row.push_back(lat ? fixed(fleet_detail(o)->latency_at_peak->tpot_ms, 1) : "");
-    row.push_back(sh ? provenance_text(fleet_detail(o)->throughput_provenance, "") : "");
+    const SelfHostedDetail* f = fleet_detail(o);
+    bool sh = f != nullptr;
+    bool lat = sh && f->latency_at_peak.has_value();
+    row.push_back(sh ? std::to_string(f->replicas) : "");
+    row.push_back(sh ? std::to_string(f->gpus) : "");
+    row.push_back(sh ? std::to_string(f->gpus_per_replica) : "");
+    row.push_back(sh && f->parallel ? to_string(*f->parallel) : "");
+    row.push_back(sh ? fixed(f->utilization, 4) : "");
+    row.push_back(lat ? fixed(f->latency_at_peak->ttft_p95_ms, 1) : "");
+    row.push_back(lat ? fixed(f->latency_at_peak->tpot_ms, 1) : "");
+    row.push_back(sh ? provenance_text(f->throughput_provenance, "") : "");
     std::string reasons;
     for (const auto& why : o.reasons) reasons += (reasons.empty() ? "" : "; ") + why;
     row.push_back(reasons);

@@ -50,19 +50,20 @@ std::string compare_table(const CompareResult& c) {
                     "<th>TPOT ms</th><th>throughput from</th><th>feasible</th></tr></thead><tbody>\n";
   for (const auto& o : c.options) {
     bool best = c.cheapest && *c.cheapest == o.id;
-    bool sh = fleet_detail(o) && o.feasible;
-    bool lat = sh && fleet_detail(o)->latency_at_peak;
+    const SelfHostedDetail* f = fleet_detail(o);
+    bool sh = f && o.feasible;
+    bool lat = sh && f->latency_at_peak;
     out += fmt::format(
         "<tr class=\"{}\" data-option=\"{}\" data-monthly-cost-usd=\"{}\"><td>{}{}</td><td>{}</td><td class=\"num\">{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
         best ? "best" : (o.feasible ? "" : "infeasible"), esc(o.id), o.feasible ? fixed(o.monthly_cost_usd, 2) : "",
         esc(o.id), best ? " (cheapest)" : "", to_string(o.kind), o.feasible ? usd(o.monthly_cost_usd) : "-",
-        o.feasible ? fixed(o.cost_per_mtok_usd, 4) : "-", sh ? std::to_string(fleet_detail(o)->replicas) : "-",
-        sh ? std::to_string(fleet_detail(o)->gpus) : "-", sh ? fixed(fleet_detail(o)->utilization * 100, 1) + "%" : "-",
-        lat ? fixed(fleet_detail(o)->latency_at_peak->ttft_p95_ms, 1) : "-",
-        lat ? fixed(fleet_detail(o)->latency_at_peak->tpot_ms, 1) : "-",
-        fleet_detail(o) ? esc(provenance_text(fleet_detail(o)->throughput_provenance, "-")) : "-",
+        o.feasible ? fixed(o.cost_per_mtok_usd, 4) : "-", sh ? std::to_string(f->replicas) : "-",
+        sh ? std::to_string(f->gpus) : "-", sh ? fixed(f->utilization * 100, 1) + "%" : "-",
+        lat ? fixed(f->latency_at_peak->ttft_p95_ms, 1) : "-",
+        lat ? fixed(f->latency_at_peak->tpot_ms, 1) : "-",
+        f ? esc(provenance_text(f->throughput_provenance, "-")) : "-",
         o.feasible ? "yes" : esc("no: " + (o.reasons.empty() ? std::string() : o.reasons.front())));
   }
   return out + "</tbody></table>\n";

@@ -196,9 +196,9 @@ void Engine::resolve_inputs() {
     const Option* fo = p_.find_option(*m.traits.fleet_option);
     if (!fo) continue;
     OptionResult r = evaluate_option(p_, s_, *fo, perf_);
-    if (!fleet_detail(r) || !fleet_detail(r)->throughput_provenance) continue;
-    if (auto d = default_throughput(*fleet_detail(r)->throughput_provenance, fleet_detail(r)->model_class,
-                                        fleet_detail(r)->throughput_cv_error_pct)) {
+    const SelfHostedDetail* f = fleet_detail(r);
+    if (!f || !f->throughput_provenance) continue;
+    if (auto d = default_throughput(*f->throughput_provenance, f->model_class, f->throughput_cv_error_pct)) {
       m.throughput = *d;
       any = true;
     }

@@ -25,12 +25,12 @@ Plan plan_of(const OptionResult& r, const Profile& p) {
   pl.cost_per_mtok_usd = r.cost_per_mtok_usd;
   pl.reasons = r.reasons;
   for (const auto& w : p.workloads) {
-    if (hybrid_detail(r)) {
+    if (const HybridDetail* h = hybrid_detail(r)) {
       double share = 0;
-      for (const auto& [id, s] : hybrid_detail(r)->workload_private_share)
+      for (const auto& [id, s] : h->workload_private_share)
         if (id == w.id) share = s;
-      pl.assignments.push_back({w.id, hybrid_detail(r)->private_option, share});
-      pl.assignments.push_back({w.id, hybrid_detail(r)->overflow_option, 1.0 - share});
+      pl.assignments.push_back({w.id, h->private_option, share});
+      pl.assignments.push_back({w.id, h->overflow_option, 1.0 - share});
     } else {
       pl.assignments.push_back({w.id, r.id, 1.0});
     }
@@ -99,7 +99,8 @@ void add_undeclared_hybrids(Recommendation& rec, const Profile& p, const PriceSh
       // is the private option alone, and one that costs no less than either part alone (its
       // fleet held at the private option's min_replicas) is worse than that part: none is a
       // plan of its own.
-      if (r.feasible && hybrid_detail(r) && (hybrid_detail(r)->replicas == 0 || hybrid_detail(r)->overflow_cost_usd <= 0)) continue;
+      const HybridDetail* hd = hybrid_detail(r);
+      if (r.feasible && hd && (hd->replicas == 0 || hd->overflow_cost_usd <= 0)) continue;
       auto alone = [&](const std::string& id) -> std::optional<double> {
         for (const auto& x : rec.compare.options)
           if (x.id == id && x.feasible) return x.monthly_cost_usd;
