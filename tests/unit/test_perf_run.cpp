@@ -191,3 +191,32 @@ TEST_CASE("run_perf: any GPU count the layout allows, up to 1,024", "[perf_run]"
   q.tp = 1025;
   CHECK_THROWS_WITH(run_perf(c, q), Catch::Contains("expected 1 to 1024"));
 }
+
+TEST_CASE("run_perf: each figure cites the file its catalog entry came from", "[perf_run]") {
+  Catalog c = test::fixture_catalog();
+  PerfRunRequest q = request();
+  q.concurrency = 1;
+  // 'round' is at line 5 and 'unit-gpu' at line 17 of tests/data/catalog-test.yaml, both with
+  // source 'fixture'.
+  const std::string fixture = PLAN_TEST_DATA "/catalog-test.yaml";
+  SECTION("a catalog file other than a data directory's: that file") {
+    PerfRunResult r = run_perf(c, q);
+    CHECK(r.model_source == fixture + ":5 (fixture)");
+    CHECK(r.gpu_source == fixture + ":17 (fixture)");
+    CHECK(r.efficiency_source == fixture);
+  }
+  SECTION("a data directory's catalog (no file of its own): calib/catalog.yaml") {
+    for (auto& m : c.models) m.file.clear();
+    for (auto& g : c.gpus) g.file.clear();
+    PerfRunResult r = run_perf(c, q);
+    CHECK(r.model_source == "calib/catalog.yaml:5 (fixture)");
+    CHECK(r.gpu_source == "calib/catalog.yaml:17 (fixture)");
+    CHECK(r.efficiency_source == "calib/catalog.yaml");
+  }
+  SECTION("a user-catalog model: its own file") {
+    for (auto& m : c.models)
+      if (m.id == "round") m.file = "/home/u/.local/share/plan/models/round.yaml";
+    PerfRunResult r = run_perf(c, q);
+    CHECK(r.model_source == "/home/u/.local/share/plan/models/round.yaml:5 (fixture)");
+  }
+}

@@ -171,18 +171,9 @@ TransformerShape resolve_model(const std::optional<Catalog>& cat, const std::str
                           cat ? cat->model_ids() + ", " : std::string()));
 }
 
-// The layout named by --parallel; ep and dep split routed experts, so they need a model the
-// catalog knows as a mixture of experts.
+// The layout named by --parallel, for `model` (ep and dep need a mixture of experts).
 Parallel checked_layout(const std::optional<Catalog>& cat, const std::string& model, const std::string& name) {
-  const Parallel p = *parse_parallel(name);
-  if (p == Parallel::tp) return p;
-  const ModelArch* m = cat ? cat->find_model(model) : nullptr;
-  if (!m || !m->is_moe())
-    throw Error(fmt::format("--parallel {} splits routed experts, and {} is {} (expected --parallel tp, or a "
-                            "mixture-of-experts catalog model)",
-                            name, model, m ? "a dense model" : "not a catalog model"),
-                ExitCode::usage_error);
-  return p;
+  return checked_layout(cat ? cat->find_model(model) : nullptr, model, *parse_parallel(name));
 }
 
 void progress(const std::string& line) { std::cerr << "plan: calibrate: " << line << "\n" << std::flush; }
@@ -229,39 +220,36 @@ bool cuda_device_present(std::string& why) {
 
 // The backend to measure: the one asked for, else the CUDA probe when a device is present,
 // else the CPU; a CUDA backend this build or machine cannot run is an error.
-std::string choose_backend(const RunOptions& o) {
-  std::string backend = o.backend;
-  if (backend.empty()) {
+ProbeBackend choose_backend(const RunOptions& o) {
+  if (o.backend.empty()) {
 #ifdef PLAN_HAVE_CUDA_PROBE
     std::string why;
     if (cuda_device_present(why)) {
-      backend = "cuda";
-    } else {
-      std::cerr << "plan: notice: " << report::terminal_cell(why) << "; measuring the CPU (--backend cpu)\n";
-      backend = "cpu";
+      cuda_probe().require_device();
+      return ProbeBackend::cuda;
     }
+    std::cerr << "plan: notice: " << report::terminal_cell(why) << "; measuring the CPU (--backend cpu)\n";
 #else
     std::cerr << "plan: notice: this build has no CUDA probe; measuring the CPU (--backend cpu)\n";
-    backend = "cpu";
 #endif
+    return ProbeBackend::cpu;
   }
-  if (backend == "cuda") {
+  if (o.backend == "cpu") return ProbeBackend::cpu;
 #ifdef PLAN_HAVE_CUDA_PROBE
-    cuda_probe().require_device();
+  cuda_probe().require_device();
 #else
-    throw Error("this build has no CUDA probe (expected a build with a CUDA compiler, or --backend cpu)",
-                ExitCode::unavailable);
+  throw Error("this build has no CUDA probe (expected a build with a CUDA compiler, or --backend cpu)",
+              ExitCode::unavailable);
 #endif
-  }
-  return backend;
+  return ProbeBackend::cuda;
 }
 
 // The probe's configuration from the options: the model's shape, the precision (bf16 on
 // CUDA, fp32 on the CPU unless asked) and the measurement sizes.
-ProbeConfig probe_config(const std::optional<Catalog>& cat, const RunOptions& o, const std::string& backend) {
+ProbeConfig probe_config(const std::optional<Catalog>& cat, const RunOptions& o, ProbeBackend backend) {
   ProbeConfig cfg;
   cfg.shape = resolve_model(cat, o.model, o.shape);
-  cfg.precision = o.precision.empty() ? (backend == "cuda" ? "bf16" : "fp32") : o.precision;
+  cfg.precision = o.precision.empty() ? (backend == ProbeBackend::cuda ? "bf16" : "fp32") : o.precision;
   (void)bytes_per_element(cfg.precision);
   cfg.batches = o.batches;
   cfg.context = o.context;
@@ -275,9 +263,9 @@ ProbeConfig probe_config(const std::optional<Catalog>& cat, const RunOptions& o,
 }
 
 // Runs the probe on the chosen backend.
-ProbeResult run_probe(const ProbeConfig& cfg, const std::string& backend) {
+ProbeResult run_probe(const ProbeConfig& cfg, ProbeBackend backend) {
   ProbeResult r;
-  if (backend == "cuda") {
+  if (backend == ProbeBackend::cuda) {
 #ifdef PLAN_HAVE_CUDA_PROBE
     r = cuda_probe().run(cfg, 0);
 #endif
@@ -309,7 +297,7 @@ Calibration calibration_header(const ProbeConfig& cfg, const ProbeResult& r, con
 // Fits the measured efficiencies into c, bounded by the reference device (measuring a copy
 // bandwidth again on the CPU when the fit exceeds it), and records the findings in r's notes.
 void fit_efficiencies(Calibration& c, ProbeResult& r, const ProbeConfig& cfg, const std::optional<Catalog>& cat,
-                      const RunOptions& o, const std::string& backend) {
+                      const RunOptions& o, ProbeBackend backend) {
   if (const ModelArch* m = cat ? cat->find_model(o.model) : nullptr; m && m->is_moe() && o.shape.empty())
     r.notes.push_back(fmt::format("mixture of experts: measured as one token's path, attention and a gated MLP of "
                                   "(top_k {} + shared {}) x expert_ffn {} = {}; efficiencies are per GPU",
@@ -317,8 +305,8 @@ void fit_efficiencies(Calibration& c, ProbeResult& r, const ProbeConfig& cfg, co
   EfficiencyFit fit = fit_decode_roofline(r.decode, r.stream_bandwidth_bytes_per_s, r.gemm_flops_per_s);
   const double prefill_rate = probe_prefill_flops_per_s(cfg.shape, r);
   const GpuSpec* spec = cat && !o.gpu.empty() ? cat->find_gpu(o.gpu) : nullptr;
-  const ProbeReference ref = probe_reference(r, backend == "cuda" ? ProbeBackend::cuda : ProbeBackend::cpu,
-                                             cfg.precision, spec, "calib/catalog.yaml");
+  const ProbeReference ref = probe_reference(r, backend,
+                                             cfg.precision, spec);
   if (!ref.not_catalog_why.empty()) progress(ref.not_catalog_why);
   // An efficiency above 1 means the reference is wrong for this device: on the CPU the
   // bandwidth is then measured again as a STREAM-style copy of the bytes a decode step moves
@@ -326,7 +314,7 @@ void fit_efficiencies(Calibration& c, ProbeResult& r, const ProbeConfig& cfg, co
   const double copy_bytes = std::clamp(r.decode.front().bytes * r.layers_run / std::max(1, r.layers), 1048576.0,
                                        1073741824.0);
   std::function<double()> measure_copy = [&]() {
-    if (backend != "cpu") return r.stream_bandwidth_bytes_per_s;
+    if (backend != ProbeBackend::cpu) return r.stream_bandwidth_bytes_per_s;
     progress(fmt::format("stream copy, 2 arrays of {:.0f} MiB (the fitted bandwidth exceeds the reference)",
                          copy_bytes / 1048576.0));
     return probe::stream_copy_bytes_per_s(std::size_t(copy_bytes), cfg.repeats);
@@ -343,8 +331,8 @@ void fit_efficiencies(Calibration& c, ProbeResult& r, const ProbeConfig& cfg, co
 
 // Writes the calibration to --out (or its default path) once it is known to read back, and
 // shows what was written.
-void write_checked(const Globals& g, Calibration& c, const RunOptions& o, const std::string& backend) {
-  std::string path = o.out.empty() ? default_output(g, c, backend) : o.out;
+void write_checked(const Globals& g, Calibration& c, const RunOptions& o, ProbeBackend backend) {
+  std::string path = o.out.empty() ? default_output(g, c, to_string(backend)) : o.out;
   // What is written must read back (calibrate show, list and plans read it with the same
   // reader): a file the reader would reject is an error here, and nothing is written.
   try {
@@ -363,7 +351,7 @@ void write_checked(const Globals& g, Calibration& c, const RunOptions& o, const 
 }
 
 int run_calibrate(const Globals& g, RunOptions o) {
-  const std::string backend = choose_backend(o);
+  const ProbeBackend backend = choose_backend(o);
   std::optional<Catalog> cat = load_catalog_if_present(g);
   // Before anything runs: ep and dep need a mixture of experts.
   const Parallel layout = checked_layout(cat, o.model, o.parallel);
@@ -374,36 +362,6 @@ int run_calibrate(const Globals& g, RunOptions o) {
   c.probe = std::move(r);
   write_checked(g, c, o, backend);
   return 0;
-}
-
-// Checks the model a result file names against --model: a catalog model by its id and
-// hf_ids, any other name by itself. A file that names another model is an error unless
-// --force is given; the outcome is recorded in the measurement.
-void check_result_model(const std::optional<Catalog>& cat, const ImportOptions& o, ServingMeasurement& s) {
-  if (!s.tool_model && !s.tool_tokenizer) {
-    s.model_check = ModelCheck::unchecked;
-    return;
-  }
-  const ModelArch* m = cat ? cat->find_model(o.model) : nullptr;
-  const std::vector<std::string> none;
-  const std::vector<std::string>& ids = m ? m->hf_ids : none;
-  auto matches = [&](const std::optional<std::string>& name) {
-    return name && model_name_matches(*name, o.model, ids);
-  };
-  if (matches(s.tool_model) || matches(s.tool_tokenizer)) {
-    s.model_check = ModelCheck::matched;
-    return;
-  }
-  if (o.force) {
-    s.model_check = ModelCheck::forced;
-    return;
-  }
-  std::string known = !m ? std::string("not a catalog model, so only its own name is accepted")
-                          : ids.empty() ? std::string("catalog hf_ids: none")
-                                        : fmt::format("catalog hf_ids: {}", fmt::join(ids, ", "));
-  throw Error(SourceLoc{o.file, 0, 0},
-              fmt::format("result file is for model '{}', not {} ({}); pass --force to import it anyway",
-                          s.tool_model ? *s.tool_model : *s.tool_tokenizer, o.model, known));
 }
 
 int import_calibrate(const Globals& g, const ImportOptions& o) {
@@ -446,7 +404,7 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
 
   // Before anything is written: the model each result names must be the one imported.
   std::optional<Catalog> cat = load_catalog_if_present(g);
-  for (auto& s : results) check_result_model(cat, o, s);
+  for (auto& s : results) check_result_model(cat ? cat->find_model(o.model) : nullptr, o.model, o.force, o.file, s);
 
   std::vector<Calibration> files;
   for (auto& s : results) {

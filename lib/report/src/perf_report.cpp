@@ -53,7 +53,7 @@ std::string render_perf_json(const perf::PerfRunResult& r) {
   else j.value(bound_name(*r.bound));
   j.field("stable", r.stable);
   j.field("e_bw", r.e_bw).field("e_fl_16", r.e_fl);
-  j.field("source", "calib/catalog.yaml");
+  j.field("source", r.efficiency_source);
   j.field("provenance", r.calibration_source.empty() ? "spec" : "calibrated");
   j.key("calibration");
   if (r.calibration_source.empty()) j.null();
@@ -118,9 +118,9 @@ std::string render_perf_table(const perf::PerfRunResult& r) {
   out += t.render_text();
   for (const auto& n : r.notes) out += "note: " + n + "\n";
   if (r.calibration_source.empty()) {
-    out += fmt::format("Sources: model {}, GPU {}, efficiencies calib/catalog.yaml (e_bw {:g}, e_fl {:g}); "
+    out += fmt::format("Sources: model {}, GPU {}, efficiencies {} (e_bw {:g}, e_fl {:g}); "
                        "spec-derived, not measured.\n",
-                       r.model_source, r.gpu_source, r.e_bw, r.e_fl);
+                       r.model_source, r.gpu_source, r.efficiency_source, r.e_bw, r.e_fl);
   } else {
     out += fmt::format("Sources: model {}, GPU {}; {}.\n", r.model_source, r.gpu_source, r.calibration_note);
   }

@@ -83,7 +83,8 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.precision = w->id;
   r.kv_precision = kv->id;
   r.model_source = fmt::format("{} ({})", cite(*m), m->source);
-  r.gpu_source = fmt::format("calib/catalog.yaml:{} ({})", gpu->line, gpu->source);
+  r.gpu_source = fmt::format("{} ({})", cite(*gpu), gpu->source);
+  r.efficiency_source = catalog_file(*gpu);
   r.mode = req.mode;
   r.kv_bytes_per_token_total = kv_bytes_per_token(*m, *kv);
   const double ctx = req.input_tokens + req.output_tokens;

@@ -82,6 +82,7 @@ struct PerfRunResult {
   double e_fl = 0;                      // 16-bit attention FLOP efficiency applied
   bool stable = true;                   // the replica keeps up with the rate
   std::string model_source, gpu_source; // catalog entries the figures come from
+  std::string efficiency_source;        // the catalog file of the GPU entry and the default efficiencies
   std::string calibration_source;       // calibration file(s) behind the efficiencies; empty: catalog
   std::string calibration_note;
   std::string engine;  // describe(EngineChoice): "vllm (default)", "sglang 0.5.10"
