@@ -114,7 +114,7 @@ std::string default_output(const Globals& g, const Calibration& c, const std::st
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error(SourceLoc{dir, 0, 0}, "cannot create directory: " + ec.message(), ExitCode::cannot_create);
   return fmt::format("{}/{}-{}-{}-{}{}-{}-{}.yaml", dir, slug(c.model), slug(c.gpu), c.precision, to_string(c.parallel),
-                     c.tp, source, stamp);
+                     c.gpus_per_replica, source, stamp);
 }
 
 // "layers=80,hidden=8192,heads=64,kv_heads=8,head_dim=128,ffn=28672,vocab=128256".
@@ -289,7 +289,7 @@ Calibration calibration_header(const ProbeConfig& cfg, const ProbeResult& r, con
   c.precision = cfg.precision;
   // The probe runs one device; the layout is that of the deployment it is for (its
   // efficiencies are per GPU and apply in every layout, docs/calibration.md).
-  c.tp = 1;
+  c.gpus_per_replica = 1;
   c.parallel = layout;
   return c;
 }
@@ -374,7 +374,7 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
   base.gpu = o.gpu;
   base.precision = o.precision;
   (void)bytes_per_element(base.precision);
-  base.tp = o.tp;
+  base.gpus_per_replica = o.tp;
   base.parallel = checked_layout(load_catalog_if_present(g), o.model, o.parallel);
   if (!o.engine.empty() && !perf::parse_engine_choice(o.engine))
     throw Error(fmt::format("--engine '{}' is not an engine (expected {}, optionally with a version: sglang@0.5.10)",
@@ -441,7 +441,7 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
       std::filesystem::create_directories(o.out, ec);
       if (ec) throw Error(SourceLoc{o.out, 0, 0}, "cannot create directory: " + ec.message(), ExitCode::cannot_create);
       c.path = fmt::format("{}/{}-{}-{}-{}{}-{}.yaml", o.out, slug(c.model), slug(c.gpu), c.precision,
-                           to_string(c.parallel), c.tp, source);
+                           to_string(c.parallel), c.gpus_per_replica, source);
     }
   }
   // All or nothing: files already written are removed when a later one fails.

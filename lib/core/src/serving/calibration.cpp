@@ -280,8 +280,8 @@ Efficiencies bounded_efficiencies(const EfficiencyFit& fit, double reference_ban
 }
 
 bool calibration_matches(const Calibration& c, const CalibrationKey& key) {
-  return c.model == key.model && c.gpu == key.gpu && c.precision == key.precision && c.tp == key.tp &&
-         c.parallel == key.parallel;
+  return c.model == key.model && c.gpu == key.gpu && c.precision == key.precision &&
+         c.gpus_per_replica == key.gpus_per_replica && c.parallel == key.parallel;
 }
 
 TransformerShape probe_shape(const ModelArch& m) {

@@ -765,7 +765,7 @@ std::optional<Prediction> roofline_closed_loop(const Catalog& cat, const Prepare
   q.model = r.model_id;
   q.gpu = r.gpu_id;
   q.precision = r.precision_id;
-  q.tp = r.gpus;
+  q.gpus_per_replica = r.gpus;
   q.parallel = r.layout;
   q.moe_tp = r.moe_tp;
   q.input_tokens = r.isl;

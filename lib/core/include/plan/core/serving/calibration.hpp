@@ -247,7 +247,7 @@ struct Calibration {
   std::string model;
   std::string gpu;       // catalog GPU name, or the device name for probes without catalog match
   std::string precision;
-  int tp = 1;            // GPUs of the replica (the file's key `tp`, kept for files written before layouts)
+  int gpus_per_replica = 1;  // GPUs of the replica (the file's key `tp`, kept for files written before layouts)
   Parallel parallel = Parallel::tp;  // how those GPUs share the model; absent in the file = tp
   std::string engine;    // serving engine measured ("sglang", "sglang@0.5.10"); empty: not recorded (vllm)
   std::optional<ProbeResult> probe;
@@ -262,7 +262,7 @@ struct CalibrationKey {
   std::string model;      // catalog model id
   std::string gpu;        // catalog GPU id
   std::string precision;  // weight precision
-  int tp = 1;             // GPUs of the replica
+  int gpus_per_replica = 1;  // GPUs of the replica
   Parallel parallel = Parallel::tp;  // layout of the replica
 };
 // True when `c` was measured for exactly this model, GPU, precision, GPU count and layout.
