@@ -36,68 +36,20 @@ struct ImportArgs {
   std::vector<std::string> costs;  // OpenAI cost exports
 };
 
-// Billed cost from OpenAI cost exports against the list price of the usage data's tokens, per
-// sheet model: written as each workload's billed_* keys and a comment, flagged over 2%.
+// Each OpenAI cost export reconciled with the list price of the usage data's tokens, per
+// sheet model (usage::reconcile_cost_export): a source of the profile, and notes on stderr.
 void reconcile_cost_exports(const std::vector<std::string>& files, const PriceSheet& sheet,
-                            const usage::ImportSummary& summary, const std::vector<std::string>& ids,
+                            const usage::ImportSummary& summary, usage::ImportedOptions& set,
                             report::ImportedProfile& p) {
-  // The workloads of each sheet model.
-  std::map<std::string, std::vector<const usage::ImportedWorkload*>> by_model;
-  for (const auto& w : summary.workloads)
-    if (auto id = usage::map_to_sheet_model(w.key, ids)) by_model[*id].push_back(&w);
   for (const auto& file : files) {
     const io::CostExport c = io::read_openai_costs(file, summary.first_s, summary.end_s);
-    auto note = [&](const std::string& text) {
-      std::cerr << fmt::format("plan: note: {}: {}\n", report::terminal_cell(file), report::terminal_cell(text));
-      p.sources.push_back({file, "openai-costs", c.sha256, c.buckets + c.outside, 0, {text}, "", ""});
-    };
-    // Daily buckets must cover the usage period, or the billed cost is of other days' tokens.
-    if (c.buckets == 0 || c.first_s > summary.first_s || c.end_s < summary.end_s) {
-      note(fmt::format("not reconciled: its buckets do not cover the usage period (expected daily costs for every day "
-                       "of the usage data)"));
-      continue;
-    }
-    std::map<std::string, double> billed;  // per sheet model
-    std::vector<std::string> unmatched;
-    for (const auto& [model, cost] : c.usd_by_model) {
-      auto id = usage::map_to_sheet_model(model, ids);
-      if (id && by_model.count(*id)) billed[*id] += cost;
-      else unmatched.push_back(fmt::format("{} ({} USD)", model, usage::usd_text(cost)));
-    }
-    std::vector<std::string> lines;
-    for (const auto& [id, billed_usd] : billed) {
-      const auto& ws = by_model[id];
-      if (ws.size() != 1) {
-        lines.push_back(fmt::format("{}: {} workloads of the data map to it; billed cost not split", id, ws.size()));
-        continue;
-      }
-      const usage::ImportedWorkload& w = *ws[0];
-      const ApiModel* api = sheet.find_api(id);
-      const double list = usage::list_cost_usd(w.all_tokens, api->prices);
-      std::string line = fmt::format("billed {} USD in the cost export {} (line items of {}) against {} USD at the list "
-                                     "prices of {} ({}:{}) for the usage data's tokens",
-                                     usage::usd_text(billed_usd), file, id, usage::usd_text(list), id, sheet.path, api->line);
-      if (list > 0) {
-        const double diff = billed_usd / list - 1;
-        line += fmt::format(": {:+.1f}%", 100 * diff);
-        if (std::abs(diff) > 0.02) {
-          line += ", over 2%: a negotiated discount, a wrong price or a billing error";
-          std::cerr << fmt::format("plan: note: model {}: {}\n", report::terminal_cell(w.key), report::terminal_cell(line));
-        }
-      }
-      p.notes[w.key].push_back(line);
-      p.billed[w.key] = {billed_usd, summary.period_days, list};
-    }
-    std::string summary_line = fmt::format("cost export: {} daily buckets in the usage period ({} outside, left out), "
-                                           "{} USD",
-                                           c.buckets, c.outside, usage::usd_text(c.usd));
-    if (!unmatched.empty()) {
-      std::string list;
-      for (const auto& u : unmatched) list += (list.empty() ? "" : ", ") + u;
-      summary_line += "; line items of no workload: " + list;
-    }
-    p.sources.push_back({file, "openai-costs", c.sha256, c.buckets + c.outside, 0, {summary_line}, "", ""});
-    for (const auto& l : lines) std::cerr << fmt::format("plan: note: {}: {}\n", report::terminal_cell(file), l);
+    const usage::CostReconciliation r = usage::reconcile_cost_export(set, c, sheet, summary);
+    if (!r.covered)
+      std::cerr << fmt::format("plan: note: {}: {}\n", report::terminal_cell(file), report::terminal_cell(r.summary));
+    for (const auto& [key, line] : r.attention)
+      std::cerr << fmt::format("plan: note: model {}: {}\n", report::terminal_cell(key), report::terminal_cell(line));
+    p.sources.push_back({file, "openai-costs", c.sha256, c.buckets + c.outside, 0, {r.summary}, "", ""});
+    for (const auto& l : r.lines) std::cerr << fmt::format("plan: note: {}: {}\n", report::terminal_cell(file), l);
   }
 }
 
@@ -214,8 +166,6 @@ int run_import(const Globals& g, const ImportArgs& a) {
   record_sources(p, reports);
   // Options: the sheet's offers of each model seen, and the alternatives asked for.
   const usage::ImportAlternatives alt = usage::parse_alternatives(a.alternatives);
-  std::vector<std::string> ids;
-  for (const auto& m : sheet.api_models) ids.push_back(m.id);
   std::optional<Catalog> cat;
   usage::ImportedOptions set;
   if (!opt.by_tag)
@@ -225,9 +175,7 @@ int run_import(const Globals& g, const ImportArgs& a) {
     });
   for (const auto& [key, line] : set.attention)
     std::cerr << fmt::format("plan: note: model {}: {}\n", report::terminal_cell(key), report::terminal_cell(line));
-  p.notes = std::move(set.notes);
-  p.billed = std::move(set.billed);
-  if (!a.costs.empty()) reconcile_cost_exports(a.costs, sheet, summary, ids, p);
+  reconcile_cost_exports(a.costs, sheet, summary, set, p);
   usage::add_considered(set, a.consider, sheet);
   usage::finish_options(set, sheet);
   p.options = std::move(set.options);
@@ -235,6 +183,8 @@ int run_import(const Globals& g, const ImportArgs& a) {
   p.models = std::move(set.models);
   p.models_why = std::move(set.models_why);
   p.current_option = std::move(set.current_option);
+  p.notes = std::move(set.notes);
+  p.billed = std::move(set.billed);
   const std::string text = report::render_imported_profile(p);
   check_reads_back(text, reports);
   emit(text, a.out);

@@ -273,3 +273,56 @@ TEST_CASE("usd_text: two decimals, four significant figures below 1", "[usage_op
   CHECK(usd_text(0.5) == "0.5000");        // floor(log10 0.5) = -1: 3 + 1 = 4 decimals
   CHECK(usd_text(0) == "0.00");
 }
+
+TEST_CASE("reconcile_cost_export: a cost export's line items against the list price of the data's tokens",
+          "[usage_options]") {
+  const PriceSheet s = sheet();
+  ImportSummary sum;
+  sum.first_s = 1000;
+  sum.end_s = 2000;
+  sum.period_days = 28;
+  ImportedWorkload w = workload("gpt-x");
+  w.all_tokens.input = 1e6;   // 1M input at 2 USD = 2.00
+  w.all_tokens.output = 1e6;  // 1M output at 8 USD = 8.00: list 10.00 USD
+  sum.workloads = {w};
+  CostExport c;
+  c.path = "costs.json";
+  c.buckets = 30;
+  c.outside = 2;
+  c.first_s = 1000;
+  c.end_s = 2000;
+  c.usd = 12.5;
+  c.usd_by_model = {{"gpt-x-2025-01-01", 9.0}, {"dall-e-3", 3.5}};
+  ImportedOptions o;
+  SECTION("buckets that cover the period") {
+    const CostReconciliation r = reconcile_cost_export(o, c, s, sum);
+    CHECK(r.covered);
+    CHECK(r.summary == "cost export: 30 daily buckets in the usage period (2 outside, left out), 12.50 USD; line items "
+                       "of no workload: dall-e-3 (3.50 USD)");
+    CHECK(r.lines.empty());
+    // 9.00 billed against 10.00 list: 9 / 10 - 1 = -10.0%.
+    const std::string line = "billed 9.00 USD in the cost export costs.json (line items of gpt-x) against 10.00 USD at "
+                             "the list prices of gpt-x (pricing/2026-05.yaml:10) for the usage data's tokens: -10.0%, "
+                             "over 2%: a negotiated discount, a wrong price or a billing error";
+    CHECK(o.notes.at("gpt-x") == std::vector<std::string>{line});
+    REQUIRE(r.attention.size() == 1);
+    CHECK(r.attention[0].second == line);
+    CHECK(o.billed.at("gpt-x").usd == Approx(9.0));
+    CHECK(o.billed.at("gpt-x").days == Approx(28));
+    CHECK(*o.billed.at("gpt-x").list_usd == Approx(10.0));
+  }
+  SECTION("buckets that start after the data: not reconciled") {
+    c.first_s = 1001;
+    const CostReconciliation r = reconcile_cost_export(o, c, s, sum);
+    CHECK_FALSE(r.covered);
+    CHECK(r.summary.rfind("not reconciled: its buckets do not cover the usage period", 0) == 0);
+    CHECK(o.notes.empty());
+    CHECK(o.billed.empty());
+  }
+  SECTION("two workloads of one sheet model: named, not split") {
+    sum.workloads.push_back(workload("openai/gpt-x"));
+    const CostReconciliation r = reconcile_cost_export(o, c, s, sum);
+    CHECK(r.lines == std::vector<std::string>{"gpt-x: 2 workloads of the data map to it; billed cost not split"});
+    CHECK(o.billed.empty());
+  }
+}

@@ -237,6 +237,56 @@ void finish_options(ImportedOptions& out, const PriceSheet& sheet) {
   for (const auto& m : sheet.api_models) out.add(m.id, ImportOptionKind::api, m.id, m.line);
 }
 
+CostReconciliation reconcile_cost_export(ImportedOptions& out, const CostExport& c, const PriceSheet& sheet,
+                                         const ImportSummary& summary) {
+  CostReconciliation r;
+  // Daily buckets must cover the usage period, or the billed cost is of other days' tokens.
+  if (c.buckets == 0 || c.first_s > summary.first_s || c.end_s < summary.end_s) {
+    r.summary = "not reconciled: its buckets do not cover the usage period (expected daily costs for every day of the "
+                "usage data)";
+    return r;
+  }
+  r.covered = true;
+  const std::vector<std::string> ids = api_ids(sheet);
+  std::map<std::string, std::vector<const ImportedWorkload*>> by_model;  // the workloads of each sheet model
+  for (const auto& w : summary.workloads)
+    if (auto id = map_to_sheet_model(w.key, ids)) by_model[*id].push_back(&w);
+  std::map<std::string, double> billed;  // per sheet model
+  std::string unmatched;
+  for (const auto& [model, cost] : c.usd_by_model) {
+    auto id = map_to_sheet_model(model, ids);
+    if (id && by_model.count(*id)) billed[*id] += cost;
+    else unmatched += fmt::format("{}{} ({} USD)", unmatched.empty() ? "" : ", ", model, usd_text(cost));
+  }
+  for (const auto& [id, billed_usd] : billed) {
+    const auto& ws = by_model[id];
+    if (ws.size() != 1) {
+      r.lines.push_back(fmt::format("{}: {} workloads of the data map to it; billed cost not split", id, ws.size()));
+      continue;
+    }
+    const ImportedWorkload& w = *ws[0];
+    const ApiModel* api = sheet.find_api(id);
+    const double list = list_cost_usd(w.all_tokens, api->prices);
+    std::string line = fmt::format("billed {} USD in the cost export {} (line items of {}) against {} USD at the list "
+                                   "prices of {} ({}:{}) for the usage data's tokens",
+                                   usd_text(billed_usd), c.path, id, usd_text(list), id, sheet.path, api->line);
+    if (list > 0) {
+      const double diff = billed_usd / list - 1;
+      line += fmt::format(": {:+.1f}%", 100 * diff);
+      if (std::abs(diff) > 0.02) {
+        line += ", over 2%: a negotiated discount, a wrong price or a billing error";
+        r.attention.emplace_back(w.key, line);
+      }
+    }
+    out.notes[w.key].push_back(line);
+    out.billed[w.key] = {billed_usd, summary.period_days, list};
+  }
+  r.summary = fmt::format("cost export: {} daily buckets in the usage period ({} outside, left out), {} USD", c.buckets,
+                          c.outside, usd_text(c.usd));
+  if (!unmatched.empty()) r.summary += "; line items of no workload: " + unmatched;
+  return r;
+}
+
 const GpuInstance* cheapest_fitting_instance(const PriceSheet& sheet, const Catalog& cat, const ModelArch& m,
                                              double* weights_gb) {
   *weights_gb = (m.params_total + m.params_mtp) * 2 / 1e9;

@@ -4,6 +4,7 @@
 // successors, a self-hosted fleet), what-if models, and each workload's `models:` with the
 // reason for each line (docs/profiles.md, "Alternatives"). No files and no printing: the
 // CLI reads the data, and plan_report writes the profile.
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -82,6 +83,34 @@ void add_workload_options(ImportedOptions& out, const ImportSummary& summary, co
 // Models the user would consider (`--consider`): each offer of each as a what-if option,
 // outside every workload's `models:`. Throws a usage error for a model not on the sheet.
 void add_considered(ImportedOptions& out, const std::vector<std::string>& consider, const PriceSheet& sheet);
+
+// An OpenAI organization costs export (read by plan_io), over the usage data's period.
+struct CostExport {
+  std::string path;
+  std::string sha256;
+  std::map<std::string, double> usd_by_model;  // cost_line_item_model of each line item: USD
+  double usd = 0;                              // all counted buckets
+  std::uint64_t buckets = 0;                   // counted (overlapping the period)
+  std::uint64_t outside = 0;                   // outside the period, left out
+  std::int64_t first_s = 0, end_s = 0;         // span of the counted buckets
+};
+
+// What a cost export says against the usage data's tokens.
+struct CostReconciliation {
+  bool covered = false;  // its buckets cover the usage period; else nothing is reconciled
+  // Covered: the export's buckets and total, and its line items of no workload; else why not.
+  std::string summary;
+  std::vector<std::string> lines;  // one per sheet model of the data the export bills
+  std::vector<std::pair<std::string, std::string>> attention;  // (key, line): over 2%
+};
+
+// Reconciles `c` with the list price of the tokens of each workload served by a sheet model:
+// the line items of a model (by map_to_sheet_model) are its billed cost, compared with
+// list_cost_usd of the workload's tokens over the whole period; a note of the workload and
+// its `billed` figures in `out` (replacing a billed cost from the data). A model that more
+// than one workload maps to is named, not split.
+CostReconciliation reconcile_cost_export(ImportedOptions& out, const CostExport& c, const PriceSheet& sheet,
+                                         const ImportSummary& summary);
 
 // When no option was added: every API model of the sheet, and no `models:`.
 void finish_options(ImportedOptions& out, const PriceSheet& sheet);
