@@ -63,7 +63,7 @@ struct ImportOptions {
   std::string model;
   std::string gpu;
   std::string precision;
-  int tp = 1;                    // GPUs of the replica (--gpus, or --tp)
+  int gpus_per_replica = 1;      // GPUs of the replica (--gpus, or --tp)
   std::string parallel = "tp";   // their layout
   std::string engine;            // serving engine that was measured; empty: not recorded
   std::string benchmark;             // GuideLLM: "" (the only one), N (1-based) or "all"
@@ -374,7 +374,7 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
   base.gpu = o.gpu;
   base.precision = o.precision;
   (void)bytes_per_element(base.precision);
-  base.gpus_per_replica = o.tp;
+  base.gpus_per_replica = o.gpus_per_replica;
   base.parallel = checked_layout(load_catalog_if_present(g), o.model, o.parallel);
   if (!o.engine.empty() && !perf::parse_engine_choice(o.engine))
     throw Error(fmt::format("--engine '{}' is not an engine (expected {}, optionally with a version: sglang@0.5.10)",
@@ -549,7 +549,8 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
   imp->add_option("--model", io_->model, "Model that was served")->required();
   imp->add_option("--gpu", io_->gpu, "GPU it was served on (catalog name)")->required();
   imp->add_option("--precision", io_->precision, "Weight precision: fp32, fp16, bf16, fp8, int8, int4")->required();
-  imp->add_option("--gpus,--tp", io_->tp, "GPUs of the replica that was measured (--tp: the same, for tensor parallel)")
+  imp->add_option("--gpus,--tp", io_->gpus_per_replica,
+                  "GPUs of the replica that was measured (--tp: the same, for tensor parallel)")
       ->required()
       ->check(CLI::Range(1, 64));
   imp->add_option("--parallel", io_->parallel,
