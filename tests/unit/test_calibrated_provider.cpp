@@ -24,7 +24,7 @@ Calibration probe(const std::string& path, const std::string& model, int tp, con
   c.model = model;
   c.gpu = "unit-gpu";
   c.precision = "bf16";
-  c.tp = tp;
+  c.gpus_per_replica = tp;
   c.created = created;
   Efficiencies e;
   e.e_bw = e_bw;
@@ -45,7 +45,7 @@ Calibration serving_import(const std::string& path) {
   c.model = "round";
   c.gpu = "unit-gpu";
   c.precision = "bf16";
-  c.tp = 1;
+  c.gpus_per_replica = 1;
   c.created = "2026-01-01T00:00:00Z";
   ServingMeasurement s;
   s.tool = ServingFormat::vllm_serve;
@@ -304,7 +304,7 @@ namespace {
 Calibration moe_import(const std::string& path, Parallel layout) {
   Calibration c = serving_import(path);
   c.model = "round-moe";
-  c.tp = 2;
+  c.gpus_per_replica = 2;
   c.parallel = layout;
   return c;
 }

@@ -217,21 +217,22 @@ TEST_CASE("probe_reference: the catalog entry's figures when it is of the probe'
   gpu.line = 42;
   gpu.hbm_gb_per_s = 3350;
   gpu.bf16_tflops = 989;
+  gpu.file = "cat.yaml";  // a catalog other than the shipped one: cited by its own file
   GpuSpec cpu = gpu;
   cpu.id = "xeon";
   cpu.device = DeviceKind::cpu;
   cpu.hbm_gb_per_s = 200;
   cpu.bf16_tflops = 3;  // the fp32 peak, for a CPU entry
   SECTION("a GPU probed with CUDA at bf16: 3,350 GB/s and 989 TFLOPS") {
-    const ProbeReference ref = probe_reference(r, ProbeBackend::cuda, "bf16", &gpu, "cat.yaml");
+    const ProbeReference ref = probe_reference(r, ProbeBackend::cuda, "bf16", &gpu);
     CHECK(ref.bandwidth_bytes_per_s == Approx(3350e9));
     CHECK(ref.flops_per_s == Approx(989e12));
     CHECK(ref.source == "catalog gpu h100 (cat.yaml line 42: 3350 GB/s, 989 TFLOPS bf16)");
     CHECK(ref.not_catalog_why.empty());
-    CHECK(probe_reference(r, ProbeBackend::cuda, "fp16", &gpu, "cat.yaml").flops_per_s == Approx(989e12));
+    CHECK(probe_reference(r, ProbeBackend::cuda, "fp16", &gpu).flops_per_s == Approx(989e12));
   }
   SECTION("a GPU probed with CUDA at fp32: the device's own figures, and why") {
-    const ProbeReference ref = probe_reference(r, ProbeBackend::cuda, "fp32", &gpu, "cat.yaml");
+    const ProbeReference ref = probe_reference(r, ProbeBackend::cuda, "fp32", &gpu);
     CHECK(ref.bandwidth_bytes_per_s == Approx(100e9));
     CHECK(ref.flops_per_s == Approx(50e12));
     CHECK(ref.source == "measured on this device: triad streaming kernel, large GEMM");
@@ -239,22 +240,22 @@ TEST_CASE("probe_reference: the catalog entry's figures when it is of the probe'
                                  "h100 (that needs --backend cuda at bf16 or fp16)");
   }
   SECTION("a catalog CPU entry probed on the CPU: 200 GB/s, 3 TFLOPS fp32") {
-    const ProbeReference ref = probe_reference(r, ProbeBackend::cpu, "fp32", &cpu, "cat.yaml");
+    const ProbeReference ref = probe_reference(r, ProbeBackend::cpu, "fp32", &cpu);
     CHECK(ref.bandwidth_bytes_per_s == Approx(200e9));
     CHECK(ref.flops_per_s == Approx(3e12));
     CHECK(ref.source == "catalog gpu xeon (cat.yaml line 42: 200 GB/s, 3 TFLOPS fp32)");
   }
   SECTION("a catalog CPU entry probed with CUDA, a GPU probed on the CPU, no entry") {
-    const ProbeReference c = probe_reference(r, ProbeBackend::cuda, "bf16", &cpu, "cat.yaml");
+    const ProbeReference c = probe_reference(r, ProbeBackend::cuda, "bf16", &cpu);
     CHECK(c.bandwidth_bytes_per_s == Approx(100e9));
     CHECK(c.not_catalog_why == "efficiencies are relative to this device's own measurements, not to catalog gpu "
                                "xeon (that needs --backend cuda at bf16 or fp16, or --backend cpu for a catalog cpu "
                                "entry)");
-    const ProbeReference g = probe_reference(r, ProbeBackend::cpu, "fp32", &gpu, "cat.yaml");
+    const ProbeReference g = probe_reference(r, ProbeBackend::cpu, "fp32", &gpu);
     CHECK(g.source == "measured on this device: STREAM triad streaming kernel, large GEMM");
     CHECK(g.flops_per_s == Approx(50e12));
     CHECK_FALSE(g.not_catalog_why.empty());
-    const ProbeReference none = probe_reference(r, ProbeBackend::cpu, "fp32", nullptr, "cat.yaml");
+    const ProbeReference none = probe_reference(r, ProbeBackend::cpu, "fp32", nullptr);
     CHECK(none.bandwidth_bytes_per_s == Approx(100e9));
     CHECK(none.not_catalog_why.empty());
   }

@@ -244,7 +244,7 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
     old.erase(old.find("parallel: tp\n"), 13);
     Calibration o = io::parse_calibration("old.yaml", old);
     CHECK(o.parallel == Parallel::tp);
-    CHECK(o.tp == 1);
+    CHECK(o.gpus_per_replica == 1);
   }
 
   SECTION("an import") {
@@ -256,7 +256,7 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
     i.model = "opt-125m";
     i.gpu = "l4";
     i.precision = "fp16";
-    i.tp = 2;
+    i.gpus_per_replica = 2;
     i.parallel = Parallel::dep;
     i.engine = "sglang@0.5.10";
     i.serving = io::import_serving(data + "vllm_bench_serve.json");
@@ -266,7 +266,7 @@ TEST_CASE("calibration files round-trip through render and parse", "[calibration
     CHECK(back.serving->tool_model == "facebook/opt-125m");
     CHECK(back.serving->tool_tokenizer == "facebook/opt-125m");
     CHECK(back.serving->model_check == ModelCheck::forced);
-    CHECK(back.tp == 2);
+    CHECK(back.gpus_per_replica == 2);
     CHECK(back.parallel == Parallel::dep);
     CHECK(back.engine == "sglang@0.5.10");
     CHECK(*back.serving->ttft_p99_ms == Approx(762.4942294094944));

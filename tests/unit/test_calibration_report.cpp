@@ -20,7 +20,7 @@ Calibration imported() {
   c.model = "llama-3-8b";
   c.gpu = "l4";
   c.precision = "bf16";
-  c.tp = 1;
+  c.gpus_per_replica = 1;
   ServingMeasurement s;
   s.tool = ServingFormat::vllm_serve;
   s.source_file = "bench.json";

@@ -1,5 +1,6 @@
 // calib/catalog.yaml and its strict reader.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "plan/io/catalog_loader.hpp"
 
@@ -74,6 +75,26 @@ TEST_CASE("a minimal catalog parses", "[catalog]") {
   REQUIRE(c.models.size() == 1);
   CHECK(c.models[0].kv_heads == 1);
   CHECK(c.precisions[0].default_kv == "bf16");
+}
+
+TEST_CASE("catalog entries carry their file; a data directory's catalog is cited as calib/catalog.yaml",
+          "[catalog]") {
+  const std::string text = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+  // Another file: each model and GPU entry carries it, and cite() names it.
+  Catalog c = io::parse_catalog("/tmp/my-catalog.yaml", text);
+  CHECK(c.models[0].file == "/tmp/my-catalog.yaml");
+  CHECK(c.gpus[0].file == "/tmp/my-catalog.yaml");
+  CHECK(cite(c.gpus[0]) == fmt::format("/tmp/my-catalog.yaml:{}", c.gpus[0].line));
+  CHECK(catalog_file(c.models[0]) == "/tmp/my-catalog.yaml");
+  // A data directory's catalog, wherever the directory is: cited by the relative name.
+  for (const char* path : {"calib/catalog.yaml", "/usr/share/plan/calib/catalog.yaml"}) {
+    Catalog d = io::parse_catalog(path, text);
+    CHECK(d.models[0].file.empty());
+    CHECK(catalog_file(d.gpus[0]) == "calib/catalog.yaml");
+  }
+  CHECK(io::is_data_dir_catalog("/x/calib/catalog.yaml"));
+  CHECK_FALSE(io::is_data_dir_catalog("/x/mycalib/catalog.yaml"));  // not the calib/ folder
+  CHECK_FALSE(io::is_data_dir_catalog("/x/calib/catalog.yaml.bak"));
 }
 
 TEST_CASE("catalog errors name the place", "[catalog]") {

@@ -234,7 +234,7 @@ TEST_CASE("a calibration of the deployment comes before the engine terms", "[dep
   cal.model = "llama-3.1-8b";
   cal.gpu = "h100-sxm";
   cal.precision = "bf16";
-  cal.tp = 1;
+  cal.gpus_per_replica = 1;
   Efficiencies e;
   e.e_bw = 0.8;
   e.t_fixed_s = 0.004;

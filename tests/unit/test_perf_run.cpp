@@ -38,8 +38,8 @@ TEST_CASE("run_perf: closed loop", "[perf_run]") {
   PerfRunResult r = run_perf(c, q);
   REQUIRE(r.fits);
   CHECK(r.mode == PerfRunMode::concurrency);
-  CHECK(r.tp == 1);
-  CHECK_FALSE(r.tp_given);
+  CHECK(r.gpus_per_replica == 1);
+  CHECK_FALSE(r.gpus_given);
   CHECK(r.max_concurrency == 149);
   CHECK(r.kv_bytes_per_token_total == 40000.0);  // 2 x 10 layers x 10 heads x 100 x 2 B
   REQUIRE(r.batch);
@@ -125,7 +125,7 @@ TEST_CASE("run_perf: a model that does not fit is a result", "[perf_run]") {
   PerfRunResult r = run_perf(test::fixture_catalog(), q);
   CHECK_FALSE(r.fits);
   // No degree fits, so the report is at TP 8, which does not divide 10 heads.
-  CHECK(r.tp == 8);
+  CHECK(r.gpus_per_replica == 8);
   CHECK(r.reason == "does not fit at any TP up to 8: at TP 8, round has 10 attention heads, which TP 8 does not divide");
   CHECK_FALSE(r.tpot_ms);
   CHECK_FALSE(r.requests_per_s);
@@ -163,7 +163,7 @@ TEST_CASE("run_perf: bad requests are errors", "[perf_run]") {
   q.gpu = "nope";
   CHECK_THROWS_AS(run_perf(c, q), Error);
   q = request();
-  q.tp = 1025;
+  q.gpus_per_replica = 1025;
   CHECK_THROWS_AS(run_perf(c, q), Error);
   q = request();
   q.output_tokens = 0;
@@ -180,14 +180,43 @@ TEST_CASE("run_perf: bad requests are errors", "[perf_run]") {
 TEST_CASE("run_perf: any GPU count the layout allows, up to 1,024", "[perf_run]") {
   const Catalog& c = test::fixture_catalog();
   PerfRunRequest q = request();
-  q.tp = 5;  // 10 heads over 5 GPUs, 2 a GPU
+  q.gpus_per_replica = 5;  // 10 heads over 5 GPUs, 2 a GPU
   PerfRunResult r = run_perf(c, q);
   CHECK(r.fits);
-  CHECK(r.tp == 5);
-  q.tp = 3;
+  CHECK(r.gpus_per_replica == 5);
+  q.gpus_per_replica = 3;
   r = run_perf(c, q);
   CHECK_FALSE(r.fits);
   CHECK(r.reason == "round has 10 attention heads, which TP 3 does not divide");
-  q.tp = 1025;
+  q.gpus_per_replica = 1025;
   CHECK_THROWS_WITH(run_perf(c, q), Catch::Contains("expected 1 to 1024"));
+}
+
+TEST_CASE("run_perf: each figure cites the file its catalog entry came from", "[perf_run]") {
+  Catalog c = test::fixture_catalog();
+  PerfRunRequest q = request();
+  q.concurrency = 1;
+  // 'round' is at line 5 and 'unit-gpu' at line 17 of tests/data/catalog-test.yaml, both with
+  // source 'fixture'.
+  const std::string fixture = PLAN_TEST_DATA "/catalog-test.yaml";
+  SECTION("a catalog file other than a data directory's: that file") {
+    PerfRunResult r = run_perf(c, q);
+    CHECK(r.model_source == fixture + ":5 (fixture)");
+    CHECK(r.gpu_source == fixture + ":17 (fixture)");
+    CHECK(r.efficiency_source == fixture);
+  }
+  SECTION("a data directory's catalog (no file of its own): calib/catalog.yaml") {
+    for (auto& m : c.models) m.file.clear();
+    for (auto& g : c.gpus) g.file.clear();
+    PerfRunResult r = run_perf(c, q);
+    CHECK(r.model_source == "calib/catalog.yaml:5 (fixture)");
+    CHECK(r.gpu_source == "calib/catalog.yaml:17 (fixture)");
+    CHECK(r.efficiency_source == "calib/catalog.yaml");
+  }
+  SECTION("a user-catalog model: its own file") {
+    for (auto& m : c.models)
+      if (m.id == "round") m.file = "/home/u/.local/share/plan/models/round.yaml";
+    PerfRunResult r = run_perf(c, q);
+    CHECK(r.model_source == "/home/u/.local/share/plan/models/round.yaml:5 (fixture)");
+  }
 }

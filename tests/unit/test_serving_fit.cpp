@@ -230,7 +230,7 @@ TEST_CASE("fit_serving_deployment: the deployment the first file names, or none"
   c.model = "round";
   c.gpu = "unit-gpu";
   c.precision = "bf16";
-  c.tp = 1;
+  c.gpus_per_replica = 1;
   SECTION("a catalog deployment: the same fit as fit_serving with the weights' default KV precision") {
     auto f = fit_serving_deployment(fixture(), {c});
     REQUIRE(f);
@@ -249,7 +249,7 @@ TEST_CASE("fit_serving_deployment: the deployment the first file names, or none"
     other.precision = "no-such-precision";
     CHECK_FALSE(fit_serving_deployment(fixture(), {other}));
     other = c;
-    other.tp = 3;  // not a tensor-parallel degree
+    other.gpus_per_replica = 3;  // not a tensor-parallel degree
     CHECK_FALSE(fit_serving_deployment(fixture(), {other}));
   }
 }
@@ -338,7 +338,7 @@ TEST_CASE("serving fit: MoE deployments of the shipped catalog round-trip their 
     file.model = k.model;
     file.gpu = k.gpu;
     file.precision = k.prec;
-    file.tp = k.gpus;
+    file.gpus_per_replica = k.gpus;
     file.parallel = k.layout;
     double measured = 0;
     if (k.offline) {

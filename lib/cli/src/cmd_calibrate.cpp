@@ -63,7 +63,7 @@ struct ImportOptions {
   std::string model;
   std::string gpu;
   std::string precision;
-  int tp = 1;                    // GPUs of the replica (--gpus, or --tp)
+  int gpus_per_replica = 1;      // GPUs of the replica (--gpus, or --tp)
   std::string parallel = "tp";   // their layout
   std::string engine;            // serving engine that was measured; empty: not recorded
   std::string benchmark;             // GuideLLM: "" (the only one), N (1-based) or "all"
@@ -114,7 +114,7 @@ std::string default_output(const Globals& g, const Calibration& c, const std::st
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error(SourceLoc{dir, 0, 0}, "cannot create directory: " + ec.message(), ExitCode::cannot_create);
   return fmt::format("{}/{}-{}-{}-{}{}-{}-{}.yaml", dir, slug(c.model), slug(c.gpu), c.precision, to_string(c.parallel),
-                     c.tp, source, stamp);
+                     c.gpus_per_replica, source, stamp);
 }
 
 // "layers=80,hidden=8192,heads=64,kv_heads=8,head_dim=128,ffn=28672,vocab=128256".
@@ -171,18 +171,9 @@ TransformerShape resolve_model(const std::optional<Catalog>& cat, const std::str
                           cat ? cat->model_ids() + ", " : std::string()));
 }
 
-// The layout named by --parallel; ep and dep split routed experts, so they need a model the
-// catalog knows as a mixture of experts.
+// The layout named by --parallel, for `model` (ep and dep need a mixture of experts).
 Parallel checked_layout(const std::optional<Catalog>& cat, const std::string& model, const std::string& name) {
-  const Parallel p = *parse_parallel(name);
-  if (p == Parallel::tp) return p;
-  const ModelArch* m = cat ? cat->find_model(model) : nullptr;
-  if (!m || !m->is_moe())
-    throw Error(fmt::format("--parallel {} splits routed experts, and {} is {} (expected --parallel tp, or a "
-                            "mixture-of-experts catalog model)",
-                            name, model, m ? "a dense model" : "not a catalog model"),
-                ExitCode::usage_error);
-  return p;
+  return checked_layout(cat ? cat->find_model(model) : nullptr, model, *parse_parallel(name));
 }
 
 void progress(const std::string& line) { std::cerr << "plan: calibrate: " << line << "\n" << std::flush; }
@@ -229,39 +220,36 @@ bool cuda_device_present(std::string& why) {
 
 // The backend to measure: the one asked for, else the CUDA probe when a device is present,
 // else the CPU; a CUDA backend this build or machine cannot run is an error.
-std::string choose_backend(const RunOptions& o) {
-  std::string backend = o.backend;
-  if (backend.empty()) {
+ProbeBackend choose_backend(const RunOptions& o) {
+  if (o.backend.empty()) {
 #ifdef PLAN_HAVE_CUDA_PROBE
     std::string why;
     if (cuda_device_present(why)) {
-      backend = "cuda";
-    } else {
-      std::cerr << "plan: notice: " << report::terminal_cell(why) << "; measuring the CPU (--backend cpu)\n";
-      backend = "cpu";
+      cuda_probe().require_device();
+      return ProbeBackend::cuda;
     }
+    std::cerr << "plan: notice: " << report::terminal_cell(why) << "; measuring the CPU (--backend cpu)\n";
 #else
     std::cerr << "plan: notice: this build has no CUDA probe; measuring the CPU (--backend cpu)\n";
-    backend = "cpu";
 #endif
+    return ProbeBackend::cpu;
   }
-  if (backend == "cuda") {
+  if (o.backend == "cpu") return ProbeBackend::cpu;
 #ifdef PLAN_HAVE_CUDA_PROBE
-    cuda_probe().require_device();
+  cuda_probe().require_device();
 #else
-    throw Error("this build has no CUDA probe (expected a build with a CUDA compiler, or --backend cpu)",
-                ExitCode::unavailable);
+  throw Error("this build has no CUDA probe (expected a build with a CUDA compiler, or --backend cpu)",
+              ExitCode::unavailable);
 #endif
-  }
-  return backend;
+  return ProbeBackend::cuda;
 }
 
 // The probe's configuration from the options: the model's shape, the precision (bf16 on
 // CUDA, fp32 on the CPU unless asked) and the measurement sizes.
-ProbeConfig probe_config(const std::optional<Catalog>& cat, const RunOptions& o, const std::string& backend) {
+ProbeConfig probe_config(const std::optional<Catalog>& cat, const RunOptions& o, ProbeBackend backend) {
   ProbeConfig cfg;
   cfg.shape = resolve_model(cat, o.model, o.shape);
-  cfg.precision = o.precision.empty() ? (backend == "cuda" ? "bf16" : "fp32") : o.precision;
+  cfg.precision = o.precision.empty() ? (backend == ProbeBackend::cuda ? "bf16" : "fp32") : o.precision;
   (void)bytes_per_element(cfg.precision);
   cfg.batches = o.batches;
   cfg.context = o.context;
@@ -275,9 +263,9 @@ ProbeConfig probe_config(const std::optional<Catalog>& cat, const RunOptions& o,
 }
 
 // Runs the probe on the chosen backend.
-ProbeResult run_probe(const ProbeConfig& cfg, const std::string& backend) {
+ProbeResult run_probe(const ProbeConfig& cfg, ProbeBackend backend) {
   ProbeResult r;
-  if (backend == "cuda") {
+  if (backend == ProbeBackend::cuda) {
 #ifdef PLAN_HAVE_CUDA_PROBE
     r = cuda_probe().run(cfg, 0);
 #endif
@@ -301,7 +289,7 @@ Calibration calibration_header(const ProbeConfig& cfg, const ProbeResult& r, con
   c.precision = cfg.precision;
   // The probe runs one device; the layout is that of the deployment it is for (its
   // efficiencies are per GPU and apply in every layout, docs/calibration.md).
-  c.tp = 1;
+  c.gpus_per_replica = 1;
   c.parallel = layout;
   return c;
 }
@@ -309,7 +297,7 @@ Calibration calibration_header(const ProbeConfig& cfg, const ProbeResult& r, con
 // Fits the measured efficiencies into c, bounded by the reference device (measuring a copy
 // bandwidth again on the CPU when the fit exceeds it), and records the findings in r's notes.
 void fit_efficiencies(Calibration& c, ProbeResult& r, const ProbeConfig& cfg, const std::optional<Catalog>& cat,
-                      const RunOptions& o, const std::string& backend) {
+                      const RunOptions& o, ProbeBackend backend) {
   if (const ModelArch* m = cat ? cat->find_model(o.model) : nullptr; m && m->is_moe() && o.shape.empty())
     r.notes.push_back(fmt::format("mixture of experts: measured as one token's path, attention and a gated MLP of "
                                   "(top_k {} + shared {}) x expert_ffn {} = {}; efficiencies are per GPU",
@@ -317,8 +305,8 @@ void fit_efficiencies(Calibration& c, ProbeResult& r, const ProbeConfig& cfg, co
   EfficiencyFit fit = fit_decode_roofline(r.decode, r.stream_bandwidth_bytes_per_s, r.gemm_flops_per_s);
   const double prefill_rate = probe_prefill_flops_per_s(cfg.shape, r);
   const GpuSpec* spec = cat && !o.gpu.empty() ? cat->find_gpu(o.gpu) : nullptr;
-  const ProbeReference ref = probe_reference(r, backend == "cuda" ? ProbeBackend::cuda : ProbeBackend::cpu,
-                                             cfg.precision, spec, "calib/catalog.yaml");
+  const ProbeReference ref = probe_reference(r, backend,
+                                             cfg.precision, spec);
   if (!ref.not_catalog_why.empty()) progress(ref.not_catalog_why);
   // An efficiency above 1 means the reference is wrong for this device: on the CPU the
   // bandwidth is then measured again as a STREAM-style copy of the bytes a decode step moves
@@ -326,7 +314,7 @@ void fit_efficiencies(Calibration& c, ProbeResult& r, const ProbeConfig& cfg, co
   const double copy_bytes = std::clamp(r.decode.front().bytes * r.layers_run / std::max(1, r.layers), 1048576.0,
                                        1073741824.0);
   std::function<double()> measure_copy = [&]() {
-    if (backend != "cpu") return r.stream_bandwidth_bytes_per_s;
+    if (backend != ProbeBackend::cpu) return r.stream_bandwidth_bytes_per_s;
     progress(fmt::format("stream copy, 2 arrays of {:.0f} MiB (the fitted bandwidth exceeds the reference)",
                          copy_bytes / 1048576.0));
     return probe::stream_copy_bytes_per_s(std::size_t(copy_bytes), cfg.repeats);
@@ -343,8 +331,8 @@ void fit_efficiencies(Calibration& c, ProbeResult& r, const ProbeConfig& cfg, co
 
 // Writes the calibration to --out (or its default path) once it is known to read back, and
 // shows what was written.
-void write_checked(const Globals& g, Calibration& c, const RunOptions& o, const std::string& backend) {
-  std::string path = o.out.empty() ? default_output(g, c, backend) : o.out;
+void write_checked(const Globals& g, Calibration& c, const RunOptions& o, ProbeBackend backend) {
+  std::string path = o.out.empty() ? default_output(g, c, to_string(backend)) : o.out;
   // What is written must read back (calibrate show, list and plans read it with the same
   // reader): a file the reader would reject is an error here, and nothing is written.
   try {
@@ -363,7 +351,7 @@ void write_checked(const Globals& g, Calibration& c, const RunOptions& o, const 
 }
 
 int run_calibrate(const Globals& g, RunOptions o) {
-  const std::string backend = choose_backend(o);
+  const ProbeBackend backend = choose_backend(o);
   std::optional<Catalog> cat = load_catalog_if_present(g);
   // Before anything runs: ep and dep need a mixture of experts.
   const Parallel layout = checked_layout(cat, o.model, o.parallel);
@@ -376,36 +364,6 @@ int run_calibrate(const Globals& g, RunOptions o) {
   return 0;
 }
 
-// Checks the model a result file names against --model: a catalog model by its id and
-// hf_ids, any other name by itself. A file that names another model is an error unless
-// --force is given; the outcome is recorded in the measurement.
-void check_result_model(const std::optional<Catalog>& cat, const ImportOptions& o, ServingMeasurement& s) {
-  if (!s.tool_model && !s.tool_tokenizer) {
-    s.model_check = ModelCheck::unchecked;
-    return;
-  }
-  const ModelArch* m = cat ? cat->find_model(o.model) : nullptr;
-  const std::vector<std::string> none;
-  const std::vector<std::string>& ids = m ? m->hf_ids : none;
-  auto matches = [&](const std::optional<std::string>& name) {
-    return name && model_name_matches(*name, o.model, ids);
-  };
-  if (matches(s.tool_model) || matches(s.tool_tokenizer)) {
-    s.model_check = ModelCheck::matched;
-    return;
-  }
-  if (o.force) {
-    s.model_check = ModelCheck::forced;
-    return;
-  }
-  std::string known = !m ? std::string("not a catalog model, so only its own name is accepted")
-                          : ids.empty() ? std::string("catalog hf_ids: none")
-                                        : fmt::format("catalog hf_ids: {}", fmt::join(ids, ", "));
-  throw Error(SourceLoc{o.file, 0, 0},
-              fmt::format("result file is for model '{}', not {} ({}); pass --force to import it anyway",
-                          s.tool_model ? *s.tool_model : *s.tool_tokenizer, o.model, known));
-}
-
 int import_calibrate(const Globals& g, const ImportOptions& o) {
   Calibration base;
   base.kind = CalibrationKind::import;
@@ -416,7 +374,7 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
   base.gpu = o.gpu;
   base.precision = o.precision;
   (void)bytes_per_element(base.precision);
-  base.tp = o.tp;
+  base.gpus_per_replica = o.gpus_per_replica;
   base.parallel = checked_layout(load_catalog_if_present(g), o.model, o.parallel);
   if (!o.engine.empty() && !perf::parse_engine_choice(o.engine))
     throw Error(fmt::format("--engine '{}' is not an engine (expected {}, optionally with a version: sglang@0.5.10)",
@@ -446,7 +404,7 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
 
   // Before anything is written: the model each result names must be the one imported.
   std::optional<Catalog> cat = load_catalog_if_present(g);
-  for (auto& s : results) check_result_model(cat, o, s);
+  for (auto& s : results) check_result_model(cat ? cat->find_model(o.model) : nullptr, o.model, o.force, o.file, s);
 
   std::vector<Calibration> files;
   for (auto& s : results) {
@@ -483,7 +441,7 @@ int import_calibrate(const Globals& g, const ImportOptions& o) {
       std::filesystem::create_directories(o.out, ec);
       if (ec) throw Error(SourceLoc{o.out, 0, 0}, "cannot create directory: " + ec.message(), ExitCode::cannot_create);
       c.path = fmt::format("{}/{}-{}-{}-{}{}-{}.yaml", o.out, slug(c.model), slug(c.gpu), c.precision,
-                           to_string(c.parallel), c.tp, source);
+                           to_string(c.parallel), c.gpus_per_replica, source);
     }
   }
   // All or nothing: files already written are removed when a later one fails.
@@ -591,7 +549,8 @@ void setup_calibrate(CLI::App& app, Registry& reg) {
   imp->add_option("--model", io_->model, "Model that was served")->required();
   imp->add_option("--gpu", io_->gpu, "GPU it was served on (catalog name)")->required();
   imp->add_option("--precision", io_->precision, "Weight precision: fp32, fp16, bf16, fp8, int8, int4")->required();
-  imp->add_option("--gpus,--tp", io_->tp, "GPUs of the replica that was measured (--tp: the same, for tensor parallel)")
+  imp->add_option("--gpus,--tp", io_->gpus_per_replica,
+                  "GPUs of the replica that was measured (--tp: the same, for tensor parallel)")
       ->required()
       ->check(CLI::Range(1, 64));
   imp->add_option("--parallel", io_->parallel,

@@ -99,7 +99,7 @@ perf::PerfRunRequest request_of(const PerfOptions& o) {
   if (o.tp != 0 && o.gpus != 0 && o.tp != o.gpus)
     throw Error(fmt::format("--tp {} and --gpus {} differ (expected one GPU count per replica)", o.tp, o.gpus),
                 ExitCode::usage_error);
-  q.tp = o.gpus != 0 ? o.gpus : o.tp;
+  q.gpus_per_replica = o.gpus != 0 ? o.gpus : o.tp;
   q.moe_tp = o.moe_tp;
   if (!o.parallel.empty()) {
     q.parallel = parse_parallel(o.parallel);
@@ -153,8 +153,9 @@ void add_engine_terms(const Globals& g, const Catalog& cat, const perf::PerfRunR
   }
   const perf::EngineTerms terms = io::read_engine_terms(path);
   std::string why;
-  const auto p = perf::predict_closed_loop(cat, terms.sets, q.engine.engine, r.model, r.gpu, r.precision, r.tp,
-                                           r.parallel, q.input_tokens, q.output_tokens, q.concurrency, &why, r.moe_tp);
+  const auto p = perf::predict_closed_loop(cat, terms.sets, q.engine.engine, r.model, r.gpu, r.precision,
+                                           r.gpus_per_replica, r.parallel, q.input_tokens, q.output_tokens,
+                                           q.concurrency, &why, r.moe_tp);
   if (!p) {
     r.engine_terms_source = "none for this deployment: " + why;
     return;
@@ -264,9 +265,9 @@ void setup_perf(CLI::App& app, Registry& reg) {
     }
     Catalog cat = load_full_catalog(g, extra);
     const perf::CalibrationSet cal = load_calibrations(g);
-    auto lookup = [&cal, &cat](const std::string& model, const std::string& gpu, const std::string& weights, int tp,
+    auto lookup = [&cal, &cat](const std::string& model, const std::string& gpu, const std::string& weights, int gpus,
                                Parallel layout, std::vector<std::string>* notes) {
-      return cal.apply(cat, {model, gpu, weights, tp, layout}, notes);
+      return cal.apply(cat, {model, gpu, weights, gpus, layout}, notes);
     };
     perf::PerfRunResult r = perf::run_perf(cat, q, lookup);
     for (const auto& [path, why] : cal.skipped())

@@ -63,7 +63,7 @@ std::string render_calibration(const Calibration& c) {
   o += fmt::format("model: {}\n", q(c.model));
   o += fmt::format("gpu: {}\n", q(c.gpu));
   o += fmt::format("precision: {}\n", c.precision);
-  o += fmt::format("tp: {}\n", c.tp);
+  o += fmt::format("tp: {}\n", c.gpus_per_replica);
   o += fmt::format("parallel: {}\n", to_string(c.parallel));
   if (!c.engine.empty()) o += fmt::format("engine: {}\n", q(c.engine));
   if (c.probe) {
@@ -298,7 +298,7 @@ Calibration parse_calibration(const std::string& file, const std::string& text) 
   } catch (const Error& e) {
     throw Error(loc_of(file, top.node("precision")), e.what());
   }
-  c.tp = top.integer("tp", 1, 64);
+  c.gpus_per_replica = top.integer("tp", 1, 64);
   // Files written before layouts have no `parallel`: their replicas were tensor parallel.
   if (top.has("parallel")) {
     const std::string v = top.str("parallel");

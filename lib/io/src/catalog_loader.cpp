@@ -192,6 +192,13 @@ void read_entries(Map& top, const char* key, const char* what, std::vector<T>& o
 
 }  // namespace
 
+bool is_data_dir_catalog(const std::string& path) {
+  const std::string name = shipped_catalog_file;
+  return path == name ||
+         (path.size() > name.size() && path.compare(path.size() - name.size(), name.size(), name) == 0 &&
+          path[path.size() - name.size() - 1] == '/');
+}
+
 Catalog parse_catalog(const std::string& file, const std::string& text) {
   Document doc = parse_document(file, text);
   Map top(file, doc.root, "catalog");
@@ -225,6 +232,12 @@ Catalog parse_catalog(const std::string& file, const std::string& text) {
     e.finish();
   }
   top.finish();
+  // Entries carry their file, except those of a data directory's calib/catalog.yaml, which
+  // citations name by that relative path (catalog.hpp, shipped_catalog_file).
+  if (!is_data_dir_catalog(file)) {
+    for (auto& m : c.models) m.file = file;
+    for (auto& g : c.gpus) g.file = file;
+  }
   return c;
 }
 

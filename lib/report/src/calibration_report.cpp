@@ -86,8 +86,8 @@ std::string serving_text(const Calibration& c) {
 std::string render_calibration(const Calibration& c) {
   std::string o = fmt::format("calibration {} ({}, created {} on {}, {})\n", c.path.empty() ? "-" : c.path,
                               to_string(c.kind), c.created, c.host, c.probe_version);
-  o += fmt::format("model {}, gpu {}, precision {}, tp {}, parallel {}\n", c.model, c.gpu, c.precision, c.tp,
-                   to_string(c.parallel));
+  o += fmt::format("model {}, gpu {}, precision {}, tp {}, parallel {}\n", c.model, c.gpu, c.precision,
+                   c.gpus_per_replica, to_string(c.parallel));
   if (c.probe) o += probe_text(c);
   if (c.fit) {
     const EfficiencyFit& f = *c.fit;
@@ -131,7 +131,7 @@ std::string render_serving_fit(const std::vector<Calibration>& files, const std:
   if (!fit)
     return fmt::format("\nnot used for planning: {} on {} ({}, TP {}) is not a deployment of calib/catalog.yaml (its "
                        "model, GPU, precision or TP is not there)\n",
-                       c.model, c.gpu, c.precision, c.tp);
+                       c.model, c.gpu, c.precision, c.gpus_per_replica);
   const perf::ServingFit& f = *fit;
   std::string o = "\nagainst the catalog model of this deployment:\n";
   Table t;
@@ -152,7 +152,7 @@ std::string render_serving_fit(const std::vector<Calibration>& files, const std:
   for (const auto& h : f.held) o += "held at the catalog's value: " + h + "\n";
   o += fmt::format("plans for {} on {}x {} ({}, layout {}) use these scales; all files for the same deployment "
                    "are fitted together\n",
-                   c.model, c.tp, c.gpu, c.precision, to_string(c.parallel));
+                   c.model, c.gpus_per_replica, c.gpu, c.precision, to_string(c.parallel));
   return o;
 }
 
@@ -170,7 +170,7 @@ std::string render_import_summary(const std::string& source_file, const std::vec
   }
   const Calibration& c = files.front();
   return fmt::format("imported {} benchmarks of {} (sha256 {}) for {} on {}x {} ({})\n", files.size(), source_file,
-                     c.serving->source_sha256, c.model, c.tp, c.gpu, c.precision) +
+                     c.serving->source_sha256, c.model, c.gpus_per_replica, c.gpu, c.precision) +
          t.render_text() + render_model_check(c);
 }
 
@@ -204,8 +204,8 @@ std::string render_calibration_list(const std::vector<CalibrationListEntry>& ent
     if (c.serving && c.serving->model_check == ModelCheck::forced)
       model += fmt::format(" (forced: file is for {})",
                            c.serving->tool_model.value_or(c.serving->tool_tokenizer.value_or("?")));
-    t.add_row({e.file, to_string(c.kind), model, c.gpu, c.precision, fmt::format("{} {}", c.tp, to_string(c.parallel)),
-               ebw, efl, tfix, tps, c.created});
+    t.add_row({e.file, to_string(c.kind), model, c.gpu, c.precision,
+               fmt::format("{} {}", c.gpus_per_replica, to_string(c.parallel)), ebw, efl, tfix, tps, c.created});
   }
   return (std::any_of(entries.begin(), entries.end(), [](const CalibrationListEntry& e) { return bool(e.calibration); })
               ? t.render_text()

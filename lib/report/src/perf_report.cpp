@@ -26,7 +26,8 @@ std::string render_perf_json(const perf::PerfRunResult& r) {
   JsonWriter j;
   j.begin_object();
   j.field("model", r.model).field("gpu", r.gpu).field("precision", r.precision).field("kv_precision", r.kv_precision);
-  j.field("tp", r.tp).field("gpus", r.tp).field("parallel", to_string(r.parallel)).field("moe_tp", r.moe_tp);
+  j.field("tp", r.gpus_per_replica).field("gpus", r.gpus_per_replica);
+  j.field("parallel", to_string(r.parallel)).field("moe_tp", r.moe_tp);
   j.field("fits", r.fits);
   j.key("reason");
   if (r.fits) j.null();
@@ -53,7 +54,7 @@ std::string render_perf_json(const perf::PerfRunResult& r) {
   else j.value(bound_name(*r.bound));
   j.field("stable", r.stable);
   j.field("e_bw", r.e_bw).field("e_fl_16", r.e_fl);
-  j.field("source", "calib/catalog.yaml");
+  j.field("source", r.efficiency_source);
   j.field("provenance", r.calibration_source.empty() ? "spec" : "calibrated");
   j.key("calibration");
   if (r.calibration_source.empty()) j.null();
@@ -86,10 +87,10 @@ std::string render_perf_table(const perf::PerfRunResult& r) {
   t.add_column("value", Align::right);
   t.add_column("", Align::left);
   t.add_row({"fits", r.fits ? "yes" : "no", r.fits ? "" : r.reason});
-  t.add_row({"GPUs per replica", std::to_string(r.tp), r.tp_given ? "given" : "smallest that fits"});
+  t.add_row({"GPUs per replica", std::to_string(r.gpus_per_replica), r.gpus_given ? "given" : "smallest that fits"});
   t.add_row({"parallel layout", to_string(r.parallel), r.parallel_given ? "given" : "most requests/s per GPU"});
   if (r.moe_tp > 1)
-    t.add_row({"experts", fmt::format("{} x {}", r.moe_tp, std::max(1, r.tp / r.moe_tp)),
+    t.add_row({"experts", fmt::format("{} x {}", r.moe_tp, std::max(1, r.gpus_per_replica / r.moe_tp)),
                "moe_tp x moe_ep: each expert sliced over moe_tp GPUs, split over moe_ep groups"});
   t.add_row({"weights per GPU", fixed(r.mem.weights_bytes / bytes_per_gib, 2), "GiB"});
   t.add_row({"KV cache per GPU", fixed(std::max(0.0, r.mem.kv_budget_bytes) / bytes_per_gib, 2), "GiB"});
@@ -113,14 +114,14 @@ std::string render_perf_table(const perf::PerfRunResult& r) {
     t.add_row({"TPOT, engine terms", opt(r.engine_tpot_ms, 2), "ms, closed loop, fitted to measured runs"});
     t.add_row({"decode step, engine terms", opt(r.engine_itl_ms, 2), "ms"});
   }
-  std::string out = fmt::format("{} on {}x {} ({}, KV {}), mode {}, engine {}\n", r.model, r.tp, r.gpu, r.precision,
-                                r.kv_precision, perf::to_string(r.mode), r.engine);
+  std::string out = fmt::format("{} on {}x {} ({}, KV {}), mode {}, engine {}\n", r.model, r.gpus_per_replica, r.gpu,
+                                r.precision, r.kv_precision, perf::to_string(r.mode), r.engine);
   out += t.render_text();
   for (const auto& n : r.notes) out += "note: " + n + "\n";
   if (r.calibration_source.empty()) {
-    out += fmt::format("Sources: model {}, GPU {}, efficiencies calib/catalog.yaml (e_bw {:g}, e_fl {:g}); "
+    out += fmt::format("Sources: model {}, GPU {}, efficiencies {} (e_bw {:g}, e_fl {:g}); "
                        "spec-derived, not measured.\n",
-                       r.model_source, r.gpu_source, r.e_bw, r.e_fl);
+                       r.model_source, r.gpu_source, r.efficiency_source, r.e_bw, r.e_fl);
   } else {
     out += fmt::format("Sources: model {}, GPU {}; {}.\n", r.model_source, r.gpu_source, r.calibration_note);
   }

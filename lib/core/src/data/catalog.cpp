@@ -71,9 +71,17 @@ std::string Catalog::precision_ids() const { return join_ids(precisions); }
 
 const char* to_string(DeviceKind d) { return d == DeviceKind::cpu ? "cpu" : "gpu"; }
 
+std::string catalog_file(const ModelArch& m) { return m.file.empty() ? std::string(shipped_catalog_file) : m.file; }
+std::string catalog_file(const GpuSpec& g) { return g.file.empty() ? std::string(shipped_catalog_file) : g.file; }
+
 std::string cite(const ModelArch& m) {
-  const std::string& file = m.file.empty() ? std::string("calib/catalog.yaml") : m.file;
+  const std::string file = catalog_file(m);
   return m.line > 0 ? fmt::format("{}:{}", file, m.line) : file;
+}
+
+std::string cite(const GpuSpec& g) {
+  const std::string file = catalog_file(g);
+  return g.line > 0 ? fmt::format("{}:{}", file, g.line) : file;
 }
 
 }  // namespace plan

@@ -81,15 +81,16 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
     if (calibration_matches(c, key)) {
       imports.push_back(c);
       names.push_back(c.path);
-    } else if (c.model == key.model && c.gpu == key.gpu && c.precision == key.precision && c.tp == key.tp) {
+    } else if (c.model == key.model && c.gpu == key.gpu && c.precision == key.precision &&
+               c.gpus_per_replica == key.gpus_per_replica) {
       other_layout.push_back(fmt::format("{} (layout {})", c.path, to_string(c.parallel)));
     }
   }
   if (imports.empty() && !other_layout.empty() && notes)
     notes->push_back(fmt::format("serving results {} not applied: measured in another layout than this replica's {} "
                                  "({} GPU{}); a serving result applies only to the layout it was measured in",
-                                 fmt::join(other_layout, ", "), to_string(key.parallel), key.tp,
-                                 key.tp == 1 ? "" : "s"));
+                                 fmt::join(other_layout, ", "), to_string(key.parallel), key.gpus_per_replica,
+                                 key.gpus_per_replica == 1 ? "" : "s"));
   if (!imports.empty()) {
     if (notes) {
       for (const auto& c : imports) {
@@ -100,7 +101,7 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
                                        key.model));
       }
     }
-    ServingFit fit = fit_serving(base, *m, *gpu, *w, *kv, key.tp, imports, key.parallel);
+    ServingFit fit = fit_serving(base, *m, *gpu, *w, *kv, key.gpus_per_replica, imports, key.parallel);
     if (notes)
       for (const auto& n : fit.notes) notes->push_back(n);
     if (fit.ok) {
@@ -116,19 +117,20 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
   // else TP 1), then another model; within each the same layout first (a probe's kernels
   // run on one GPU, so its efficiencies hold in every layout), then the newest.
   auto rank = [&](const Calibration& c) {
-    return (c.model == key.model ? 4 : 0) + (c.tp == key.tp ? 2 : 0) + (c.parallel == key.parallel ? 1 : 0);
+    return (c.model == key.model ? 4 : 0) + (c.gpus_per_replica == key.gpus_per_replica ? 2 : 0) +
+           (c.parallel == key.parallel ? 1 : 0);
   };
   const Calibration* best = nullptr;
   for (const auto& c : files_) {
     if (!relative_to_catalog(c) || c.gpu != key.gpu || c.precision != key.precision) continue;
-    if (c.tp != key.tp && c.tp != 1) continue;
+    if (c.gpus_per_replica != key.gpus_per_replica && c.gpus_per_replica != 1) continue;
     if (!best || rank(c) > rank(*best) || (rank(c) == rank(*best) && c.created >= best->created)) best = &c;
   }
   if (!best) {
     if (named_ && imports.empty() && other_layout.empty() && notes)
       notes->push_back(fmt::format("no --calibration file is for {} on {} ({}, {} GPU{}, layout {}): not calibrated, sized as its throughput source says",
-                                   key.model, key.gpu, key.precision, key.tp, key.tp == 1 ? "" : "s",
-                                   to_string(key.parallel)));
+                                   key.model, key.gpu, key.precision, key.gpus_per_replica,
+                                   key.gpus_per_replica == 1 ? "" : "s", to_string(key.parallel)));
     return std::nullopt;
   }
   const Efficiencies& e = *best->efficiencies;
@@ -146,9 +148,9 @@ std::optional<PerfCalibration> CalibrationSet::apply(const Catalog& base, const 
                        same_model ? std::string()
                                   : fmt::format("; probed with {}, so the fixed cost per step is the catalog's",
                                                 best->model),
-                       best->tp == key.tp ? std::string()
+                       best->gpus_per_replica == key.gpus_per_replica ? std::string()
                                           : fmt::format("; measured at TP {}, all-reduces at TP {} from the catalog",
-                                                        best->tp, key.tp),
+                                                        best->gpus_per_replica, key.gpus_per_replica),
                        best->parallel == key.parallel
                            ? std::string()
                            : fmt::format("; recorded for layout {}: per-GPU efficiencies, so applied to layout {} with "
@@ -316,12 +318,14 @@ std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option&
   std::vector<std::pair<int, Parallel>> tried;
   for (const Calibration& c : calibrations_.files()) {
     if (!c.serving || c.model != fleet->model || c.gpu != instance.gpu || c.precision != fleet->precision) continue;
-    if (c.tp > instance.gpu_count || (fleet->gpus_per_replica > 0 && c.tp != fleet->gpus_per_replica)) continue;
-    if (chosen->spec().gpus_per_replica == c.tp && chosen->spec().parallel == c.parallel) continue;
-    if (std::find(tried.begin(), tried.end(), std::make_pair(c.tp, c.parallel)) != tried.end()) continue;
-    tried.emplace_back(c.tp, c.parallel);
+    if (c.gpus_per_replica > instance.gpu_count ||
+        (fleet->gpus_per_replica > 0 && c.gpus_per_replica != fleet->gpus_per_replica))
+      continue;
+    if (chosen->spec().gpus_per_replica == c.gpus_per_replica && chosen->spec().parallel == c.parallel) continue;
+    if (std::find(tried.begin(), tried.end(), std::make_pair(c.gpus_per_replica, c.parallel)) != tried.end()) continue;
+    tried.emplace_back(c.gpus_per_replica, c.parallel);
     Option at = option;
-    at.fleet()->gpus_per_replica = c.tp;
+    at.fleet()->gpus_per_replica = c.gpus_per_replica;
     at.fleet()->parallel = c.parallel;
     auto candidate = make_in_layout(at, instance, mix);
     if (candidate->spec().provenance != ThroughputProvenance::calibrated || !candidate->spec().feasible) continue;

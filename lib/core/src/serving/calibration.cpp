@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "plan/core/base/error.hpp"
 #include "plan/core/base/units.hpp"
@@ -279,8 +280,8 @@ Efficiencies bounded_efficiencies(const EfficiencyFit& fit, double reference_ban
 }
 
 bool calibration_matches(const Calibration& c, const CalibrationKey& key) {
-  return c.model == key.model && c.gpu == key.gpu && c.precision == key.precision && c.tp == key.tp &&
-         c.parallel == key.parallel;
+  return c.model == key.model && c.gpu == key.gpu && c.precision == key.precision &&
+         c.gpus_per_replica == key.gpus_per_replica && c.parallel == key.parallel;
 }
 
 TransformerShape probe_shape(const ModelArch& m) {
@@ -330,7 +331,7 @@ std::optional<ServingFormat> serving_format_from_name(const std::string& s) {
 const char* to_string(CalibrationKind k) { return k == CalibrationKind::import ? "import" : "probe"; }
 
 ProbeReference probe_reference(const ProbeResult& r, ProbeBackend backend, const std::string& precision,
-                               const GpuSpec* spec, const std::string& catalog_file) {
+                               const GpuSpec* spec) {
   const bool cuda = backend == ProbeBackend::cuda;
   ProbeReference ref{r.stream_bandwidth_bytes_per_s, r.gemm_flops_per_s,
                      fmt::format("measured on this device: {} streaming kernel, large GEMM",
@@ -342,7 +343,7 @@ ProbeReference probe_reference(const ProbeResult& r, ProbeBackend backend, const
   if (gpu_match || cpu_match) {
     ref.bandwidth_bytes_per_s = spec->hbm_gb_per_s * bytes_per_gb;
     ref.flops_per_s = spec->bf16_tflops * 1e12;
-    ref.source = fmt::format("catalog gpu {} ({} line {}: {} GB/s, {} TFLOPS {})", spec->id, catalog_file, spec->line,
+    ref.source = fmt::format("catalog gpu {} ({} line {}: {} GB/s, {} TFLOPS {})", spec->id, catalog_file(*spec), spec->line,
                              spec->hbm_gb_per_s, spec->bf16_tflops, cpu_match ? "fp32" : "bf16");
   } else {
     ref.not_catalog_why = fmt::format("efficiencies are relative to this device's own measurements, not to catalog "
@@ -355,6 +356,43 @@ ProbeReference probe_reference(const ProbeResult& r, ProbeBackend backend, const
 
 double probe_prefill_flops_per_s(const TransformerShape& shape, const ProbeResult& r) {
   return prefill_flops(shape, shape.layers, r.prefill_tokens) / r.prefill_s;
+}
+
+const char* to_string(ProbeBackend b) { return b == ProbeBackend::cuda ? "cuda" : "cpu"; }
+
+void check_result_model(const ModelArch* m, const std::string& model, bool force, const std::string& file,
+                        ServingMeasurement& s) {
+  if (!s.tool_model && !s.tool_tokenizer) {
+    s.model_check = ModelCheck::unchecked;
+    return;
+  }
+  const std::vector<std::string> none;
+  const std::vector<std::string>& ids = m ? m->hf_ids : none;
+  auto matches = [&](const std::optional<std::string>& name) { return name && model_name_matches(*name, model, ids); };
+  if (matches(s.tool_model) || matches(s.tool_tokenizer)) {
+    s.model_check = ModelCheck::matched;
+    return;
+  }
+  if (force) {
+    s.model_check = ModelCheck::forced;
+    return;
+  }
+  std::string known = !m ? std::string("not a catalog model, so only its own name is accepted")
+                          : ids.empty() ? std::string("catalog hf_ids: none")
+                                        : fmt::format("catalog hf_ids: {}", fmt::join(ids, ", "));
+  throw Error(SourceLoc{file, 0, 0},
+              fmt::format("result file is for model '{}', not {} ({}); pass --force to import it anyway",
+                          s.tool_model ? *s.tool_model : *s.tool_tokenizer, model, known));
+}
+
+Parallel checked_layout(const ModelArch* m, const std::string& model, Parallel p) {
+  if (p == Parallel::tp) return p;
+  if (!m || !m->is_moe())
+    throw Error(fmt::format("--parallel {} splits routed experts, and {} is {} (expected --parallel tp, or a "
+                            "mixture-of-experts catalog model)",
+                            to_string(p), model, m ? "a dense model" : "not a catalog model"),
+                ExitCode::usage_error);
+  return p;
 }
 
 }  // namespace plan

@@ -552,7 +552,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   spec_.model_class = m->attention == AttentionKind::mla ? "mla" : m->is_moe() ? "moe" : "dense";
   // The engine the replica runs: stated, or vLLM by default, as the plan says.
   const std::string deployment_source =
-      fmt::format("{}: {} on {}, engine {}", m->file.empty() ? std::string("calib/catalog.yaml") : cite(*m), m->id,
+      fmt::format("{}: {} on {}, engine {}", m->file.empty() ? catalog_file(*m) : cite(*m), m->id,
                   inst.gpu, describe(f.engine));
   spec_.provenance_source = "catalog roofline, " + deployment_source;
   spec_.gpus_per_replica = f.gpus_per_replica > 0 ? f.gpus_per_replica : inst.gpu_count;

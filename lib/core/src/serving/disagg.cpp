@@ -441,14 +441,6 @@ DisaggPrediction predict_disagg_run(const Catalog& cat, const std::vector<TermSe
 
 namespace {
 
-std::uint64_t fnv1a(const std::string& s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 double median_of(std::vector<double> v) {
   if (v.empty()) return 0;

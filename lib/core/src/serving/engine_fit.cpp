@@ -600,14 +600,11 @@ std::optional<Prediction> predict(const std::vector<TermSet>& sets, const Prepar
   return p;
 }
 
-namespace {
-// FNV-1a, 64 bits: a hash that is the same on every platform, so that the partitions are.
 std::uint64_t fnv1a(const std::string& s) {
   std::uint64_t h = 14695981039346656037ull;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
   return h;
 }
-}  // namespace
 
 std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds, int repeats) {
   std::set<std::string> deps;
@@ -765,7 +762,7 @@ std::optional<Prediction> roofline_closed_loop(const Catalog& cat, const Prepare
   q.model = r.model_id;
   q.gpu = r.gpu_id;
   q.precision = r.precision_id;
-  q.tp = r.gpus;
+  q.gpus_per_replica = r.gpus;
   q.parallel = r.layout;
   q.moe_tp = r.moe_tp;
   q.input_tokens = r.isl;

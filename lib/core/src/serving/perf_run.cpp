@@ -83,30 +83,31 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.precision = w->id;
   r.kv_precision = kv->id;
   r.model_source = fmt::format("{} ({})", cite(*m), m->source);
-  r.gpu_source = fmt::format("calib/catalog.yaml:{} ({})", gpu->line, gpu->source);
+  r.gpu_source = fmt::format("{} ({})", cite(*gpu), gpu->source);
+  r.efficiency_source = catalog_file(*gpu);
   r.mode = req.mode;
   r.kv_bytes_per_token_total = kv_bytes_per_token(*m, *kv);
   const double ctx = req.input_tokens + req.output_tokens;
-  r.tp = gpus;
-  r.tp_given = req.tp != 0;
+  r.gpus_per_replica = gpus;
+  r.gpus_given = req.gpus_per_replica != 0;
   r.parallel = layout;
   r.parallel_given = req.parallel.has_value();
   r.moe_tp = req.moe_tp;
   std::optional<PerfCalibration> applied;
-  if (calibration) applied = calibration(m->id, gpu->id, w->id, r.tp, layout, &r.notes);
+  if (calibration) applied = calibration(m->id, gpu->id, w->id, r.gpus_per_replica, layout, &r.notes);
   if (applied) {
     r.calibration_source = applied->source;
     r.calibration_note = applied->note;
   }
   const Catalog& use = applied ? applied->catalog : cat;
-  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.tp, use.efficiency, layout, req.moe_tp);
+  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.gpus_per_replica, use.efficiency, layout, req.moe_tp);
   r.e_bw = pm.bandwidth_bytes_per_s() / (gpu->hbm_gb_per_s * bytes_per_gb);
   r.e_fl = pm.attention_flops_per_s() / (gpu->bf16_tflops * 1e12);
   r.mem = pm.memory(ctx);
   r.reason = deployment_problem(pm, ctx);
   r.fits = r.reason.empty();
   if (!r.fits) {
-    if (!r.tp_given)
+    if (!r.gpus_given)
       r.reason = layout == Parallel::tp
                      ? fmt::format("does not fit at any TP up to {}: at TP {}, {}", most, most, r.reason)
                      : fmt::format("does not fit on up to {} GPUs ({}): at {}, {}", most, to_string(layout), most,
@@ -119,7 +120,8 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   if (concurrency > r.max_concurrency) {
     r.notes.push_back(fmt::format("concurrency {} limited to {} (KV cache and max_batch_seqs{})", concurrency,
                                   r.max_concurrency,
-                                  layout == Parallel::dep ? fmt::format(" x {} attention-DP ranks", r.tp) : ""));
+                                  layout == Parallel::dep ? fmt::format(" x {} attention-DP ranks", r.gpus_per_replica)
+                                                          : ""));
   }
   const ServingModel sm(pm, req.input_tokens, req.output_tokens, std::nullopt, concurrency);
   r.prefill_ms = sm.prefill_s() * 1e3;
@@ -145,12 +147,12 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
   const std::string kv_id = req.kv_precision.empty() ? w->default_kv : req.kv_precision;
   const Precision* kv = cat.find_precision(kv_id);
   if (!kv) throw Error(fmt::format("unknown KV precision '{}' (expected one of: {})", kv_id, cat.precision_ids()));
-  if (req.tp < 0 || req.tp > max_replica_gpus)
-    throw Error(fmt::format("--gpus {} is not a supported GPU count per replica (expected 1 to {})", req.tp,
-                            max_replica_gpus));
+  if (req.gpus_per_replica < 0 || req.gpus_per_replica > max_replica_gpus)
+    throw Error(fmt::format("--gpus {} is not a supported GPU count per replica (expected 1 to {})",
+                            req.gpus_per_replica, max_replica_gpus));
   if (req.moe_tp < 1 || req.moe_tp > max_replica_gpus)
     throw Error(fmt::format("--moe-tp {} is not a GPU count (expected 1 to {})", req.moe_tp, max_replica_gpus));
-  if (req.moe_tp > 1 && req.tp == 0)
+  if (req.moe_tp > 1 && req.gpus_per_replica == 0)
     throw Error(fmt::format("--moe-tp {} needs --gpus (expected the replica's GPUs, moe_tp x moe_ep)", req.moe_tp));
   auto tokens_ok = [](double v) { return std::isfinite(v) && v >= 1 && v <= 1e9; };
   if (!tokens_ok(req.input_tokens) || !tokens_ok(req.output_tokens))
@@ -171,7 +173,7 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
   dr.weights = w;
   dr.kv = kv;
   dr.context_tokens = req.input_tokens + req.output_tokens;
-  dr.gpus = req.tp;
+  dr.gpus = req.gpus_per_replica;
   const int most = replica_gpu_counts(*gpu).back();
   dr.max_gpus = most;
   dr.moe_tp = req.moe_tp;

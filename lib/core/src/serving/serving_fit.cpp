@@ -392,10 +392,10 @@ std::optional<ServingFit> fit_serving_deployment(const Catalog& cat, const std::
   const ModelArch* m = cat.find_model(c.model);
   const GpuSpec* gpu = cat.find_gpu(c.gpu);
   const Precision* w = cat.find_precision(c.precision);
-  if (!m || !gpu || !w || !is_tp_degree(c.tp)) return std::nullopt;
+  if (!m || !gpu || !w || !is_tp_degree(c.gpus_per_replica)) return std::nullopt;
   const Precision* kv = cat.find_precision(w->kv_default());
   if (!kv) return std::nullopt;
-  return fit_serving(cat, *m, *gpu, *w, *kv, c.tp, imports, c.parallel);
+  return fit_serving(cat, *m, *gpu, *w, *kv, c.gpus_per_replica, imports, c.parallel);
 }
 
 }  // namespace plan::perf

@@ -7,6 +7,9 @@
 
 namespace plan::io {
 
+// Each model and GPU entry carries `file` (cited by cite(), catalog.hpp), except when `file` is
+// a data directory's calib/catalog.yaml: those are cited as calib/catalog.yaml, relative to
+// the data directory, like the price sheets under pricing/.
 Catalog parse_catalog(const std::string& file, const std::string& text);
 Catalog load_catalog(const std::string& path);
 
@@ -15,5 +18,8 @@ Catalog load_catalog(const std::string& path);
 // adds nothing.
 void parse_user_models(Catalog& c, const std::string& file, const std::string& text);
 void add_user_models(Catalog& c, const std::string& dir);
+
+// Whether `path` is a data directory's catalog: "calib/catalog.yaml" or ".../calib/catalog.yaml".
+bool is_data_dir_catalog(const std::string& path);
 
 }  // namespace plan::io

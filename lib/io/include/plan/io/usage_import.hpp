@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "plan/core/data/usage.hpp"
+#include "plan/core/data/usage_options.hpp"
 
 namespace plan::io {
 
@@ -67,15 +68,7 @@ std::vector<UsageFileReport> import_usage(const std::vector<std::string>& files,
 
 // An OpenAI organization costs export (docs/profiles.md, "Reconciliation"), its daily
 // buckets that overlap [from_s, to_s) summed per model of their line items.
-struct CostExport {
-  std::string path;
-  std::string sha256;
-  std::map<std::string, double> usd_by_model;  // cost_line_item_model of each line item: USD
-  double usd = 0;                              // all counted buckets
-  std::uint64_t buckets = 0;                   // counted (overlapping the period)
-  std::uint64_t outside = 0;                   // outside the period, left out
-  std::int64_t first_s = 0, end_s = 0;         // span of the counted buckets
-};
+using CostExport = usage::CostExport;  // the export as read; reconciled by usage::reconcile_cost_export
 // Throws plan::Error (FILE:LINE:1) for a document that is not a costs page, a result without
 // amount or line_item (an export not grouped by line_item), or a currency other than usd.
 CostExport read_openai_costs(const std::string& path, std::int64_t from_s, std::int64_t to_s);

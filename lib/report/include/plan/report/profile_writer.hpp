@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "plan/core/data/usage.hpp"
+#include "plan/core/data/usage_options.hpp"
 
 namespace plan::report {
 
@@ -23,20 +24,9 @@ struct ImportSource {
   std::string read_at;  // without the password, there is no sha256, and this is when it was read)
 };
 
-// An option of the written profile: an API model of the sheet, a managed offering's
-// on-demand prices, or a self-hosted fleet on an instance of the sheet.
-enum class ImportOptionKind { api, managed, self_hosted };
-
-struct ImportOption {
-  std::string id;                  // option id; empty: sheet_id
-  ImportOptionKind kind = ImportOptionKind::api;
-  std::string sheet_id;            // api_models id, managed id, or gpu_instances id (self_hosted)
-  int sheet_line = 0;              // its line in the sheet
-  std::string model;               // self_hosted: the catalog model id
-  std::string service_tier;        // api / managed: a service tier of the entry; empty: standard
-  std::vector<std::string> seen;   // the data's model names that map to it
-  std::vector<std::string> why;    // why it is there, one comment line each
-};
+// An option of the written profile (built by usage::add_workload_options).
+using ImportOptionKind = usage::ImportOptionKind;
+using ImportOption = usage::ImportOption;
 
 struct ImportedProfile {
   std::string name = "imported";
@@ -60,11 +50,7 @@ struct ImportedProfile {
   std::map<std::string, std::string> current_option;
   // Per workload key: what the data billed over `days`, and the list price of the same tokens
   // (written as billed_usd, billed_days, billed_list_usd).
-  struct Billed {
-    double usd = 0;
-    double days = 0;
-    std::optional<double> list_usd;
-  };
+  using Billed = usage::BilledFigures;
   std::map<std::string, Billed> billed;
 };
 

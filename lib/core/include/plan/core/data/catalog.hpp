@@ -76,8 +76,9 @@ struct ModelArch {
   std::vector<std::string> hf_ids;
   std::string source;
   int line = 0;
-  // The file the entry was read from: a user catalog file (`plan models add`) or a Hugging
-  // Face config.json (`model: hf:PATH`); empty for the shipped calib/catalog.yaml.
+  // The file the entry was read from: a user catalog file (`plan models add`), a Hugging Face
+  // config.json (`model: hf:PATH`) or a catalog file given elsewhere; empty for a data
+  // directory's calib/catalog.yaml and for entries built in code.
   std::string file;
 
   bool is_moe() const { return experts > 0; }
@@ -91,9 +92,15 @@ struct ModelArch {
   bool is_sparse_attention() const { return index_topk > 0; }
 };
 
+// The shipped catalog as citations name it (relative to the data directory): the file of an
+// entry whose `file` is empty.
+inline constexpr const char* shipped_catalog_file = "calib/catalog.yaml";
+
 // Where a model entry came from, for citations: "calib/catalog.yaml:LINE" for the shipped
 // catalog, "FILE:LINE" for a user catalog file, the config.json path for an hf: model.
 std::string cite(const ModelArch& m);
+// The file alone: `m.file`, or calib/catalog.yaml.
+std::string catalog_file(const ModelArch& m);
 
 // True when `name`, the model a benchmark result names (a Hugging Face repository id, a
 // served model name, or a local path), is `model_id` or one of `hf_ids`. Case-insensitive;
@@ -135,7 +142,15 @@ struct GpuSpec {
   std::string source;
   std::string note;
   int line = 0;
+  // The file the entry was read from when it is not a data directory's calib/catalog.yaml (a
+  // catalog file given elsewhere); empty for that one and for entries built in code.
+  std::string file;
 };
+
+// Where a device entry came from: "FILE:LINE", FILE being calib/catalog.yaml for the shipped
+// catalog; and the file alone.
+std::string cite(const GpuSpec& g);
+std::string catalog_file(const GpuSpec& g);
 
 // A numeric format for weights or the KV cache.
 struct Precision {

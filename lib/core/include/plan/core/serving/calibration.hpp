@@ -155,6 +155,7 @@ Efficiencies bounded_efficiencies(const EfficiencyFit& fit, double reference_ban
                                   double measured_flops_per_s, std::vector<std::string>& notes);
 // The backend a probe ran on.
 enum class ProbeBackend { cpu, cuda };
+const char* to_string(ProbeBackend b);  // "cpu" | "cuda", as --backend names it
 
 // The figures a probe's efficiencies are relative to, and where they come from.
 struct ProbeReference {
@@ -166,12 +167,12 @@ struct ProbeReference {
   std::string not_catalog_why;
 };
 // The reference of a probe: the catalog entry's spec figures (hbm_gb_per_s, bf16_tflops,
-// cited as `catalog_file` line N) when `spec` is of the probe's kind - a catalog GPU probed
+// cited as its catalog file, line N) when `spec` is of the probe's kind - a catalog GPU probed
 // with CUDA at bf16 or fp16, or a catalog CPU entry probed on the CPU (its figure is fp32) -
 // else what the probe's own streaming kernel and large GEMM reached, which the performance
 // model does not use. `spec`: the entry --gpu names, or null.
 ProbeReference probe_reference(const ProbeResult& r, ProbeBackend backend, const std::string& precision,
-                               const GpuSpec* spec, const std::string& catalog_file);
+                               const GpuSpec* spec);
 // FLOP/s of a probe's prefill: prefill_flops of the whole model (all `shape.layers`) at the
 // probe's prefill tokens over its prefill time (scaled to the whole model like decode).
 double probe_prefill_flops_per_s(const TransformerShape& shape, const ProbeResult& r);
@@ -220,6 +221,18 @@ struct ServingMeasurement {
   std::optional<double> e2el_mean_ms, e2el_p50_ms, e2el_p99_ms;
 };
 
+// Checks the model a serving result names (`tool_model`, else `tool_tokenizer`) against
+// `model`, the one it is imported as; `m`: that model's catalog entry, whose id and hf_ids
+// match, or null, when only the name itself matches. Sets `s.model_check`: matched; forced,
+// for another model with `force`; unchecked, when the file names no model. Another model
+// without `force` is an input error at `file`.
+void check_result_model(const ModelArch* m, const std::string& model, bool force, const std::string& file,
+                        ServingMeasurement& s);
+
+// `p` as the layout of a replica of `model`: ep and dep split routed experts, so they need
+// `m`, the model's catalog entry, to be a mixture of experts; else a usage error.
+Parallel checked_layout(const ModelArch* m, const std::string& model, Parallel p);
+
 // A calibration file's content (docs/calibration.md).
 // What made a calibration file: `plan calibrate run` (a probe) or `plan calibrate import`.
 enum class CalibrationKind { probe, import };
@@ -234,7 +247,7 @@ struct Calibration {
   std::string model;
   std::string gpu;       // catalog GPU name, or the device name for probes without catalog match
   std::string precision;
-  int tp = 1;            // GPUs of the replica (the file's key `tp`, kept for files written before layouts)
+  int gpus_per_replica = 1;  // GPUs of the replica (the file's key `tp`, kept for files written before layouts)
   Parallel parallel = Parallel::tp;  // how those GPUs share the model; absent in the file = tp
   std::string engine;    // serving engine measured ("sglang", "sglang@0.5.10"); empty: not recorded (vllm)
   std::optional<ProbeResult> probe;
@@ -249,7 +262,7 @@ struct CalibrationKey {
   std::string model;      // catalog model id
   std::string gpu;        // catalog GPU id
   std::string precision;  // weight precision
-  int tp = 1;             // GPUs of the replica
+  int gpus_per_replica = 1;  // GPUs of the replica
   Parallel parallel = Parallel::tp;  // layout of the replica
 };
 // True when `c` was measured for exactly this model, GPU, precision, GPU count and layout.

@@ -107,6 +107,10 @@ std::vector<TermSet> fit_terms(const std::vector<PreparedRun>& runs, const std::
 const TermSet* find_terms(const std::vector<TermSet>& sets, const std::string& engine, const std::string& generation);
 std::optional<Prediction> predict(const std::vector<TermSet>& sets, const PreparedRun& run);
 
+// FNV-1a, 64 bits: a hash that is the same on every platform, so that the cross-validation
+// partitions (a deployment's fold) are.
+std::uint64_t fnv1a(const std::string& s);
+
 // k-fold cross-validation grouped by deployment, repeated over `repeats` partitions: in
 // partition r the deployments are ordered by a hash (FNV-1a) of (deployment, r) and the i-th
 // goes to fold i mod k, so every run of a deployment sits in one fold. In each partition every

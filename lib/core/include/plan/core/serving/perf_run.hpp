@@ -27,10 +27,11 @@ struct PerfRunRequest {
   std::string gpu;           // catalog GPU id
   std::string precision = "bf16";
   std::string kv_precision;  // empty: the weights precision's default
-  int tp = 0;                // GPUs per replica; 0: the smallest that fits
+  int gpus_per_replica = 0;  // GPUs per replica; 0: the smallest that fits
   std::optional<Parallel> parallel;  // layout; nullopt: the one with most throughput per GPU
-  // ep and dep: each expert sliced over moe_tp GPUs, the experts split over tp / moe_tp groups
-  // (a hybrid of expert and tensor parallelism); needs tp given, and a layout other than tp.
+  // ep and dep: each expert sliced over moe_tp GPUs, the experts split over gpus_per_replica /
+  // moe_tp groups (a hybrid of expert and tensor parallelism); needs gpus_per_replica given,
+  // and a layout other than tp.
   int moe_tp = 1;
   double input_tokens = 0;
   double output_tokens = 0;
@@ -50,7 +51,7 @@ struct PerfCalibration {
 // Finds the calibration for a deployment (model, GPU and precision ids, GPU count, layout);
 // nullopt when none applies. Appends to `notes` why matching files were not used.
 using PerfCalibrationLookup = std::function<std::optional<PerfCalibration>(
-    const std::string& model, const std::string& gpu, const std::string& precision, int tp, Parallel layout,
+    const std::string& model, const std::string& gpu, const std::string& precision, int gpus_per_replica, Parallel layout,
     std::vector<std::string>* notes)>;
 
 enum class StepBound { memory, compute };
@@ -60,11 +61,11 @@ enum class StepBound { memory, compute };
 struct PerfRunResult {
   std::string model, gpu, precision, kv_precision;  // catalog ids
   PerfRunMode mode = PerfRunMode::concurrency;
-  int tp = 0;  // GPUs per replica
-  bool tp_given = false;
+  int gpus_per_replica = 0;  // GPUs per replica
+  bool gpus_given = false;  // gpus_per_replica was asked for
   Parallel parallel = Parallel::tp;
   bool parallel_given = false;
-  int moe_tp = 1;  // GPUs each routed expert is sliced over (ep, dep); moe_ep = tp / moe_tp
+  int moe_tp = 1;  // GPUs each routed expert is sliced over (ep, dep); moe_ep = gpus_per_replica / moe_tp
   bool fits = false;
   std::string reason;  // why not, when !fits
   std::vector<std::string> notes;
@@ -82,6 +83,7 @@ struct PerfRunResult {
   double e_fl = 0;                      // 16-bit attention FLOP efficiency applied
   bool stable = true;                   // the replica keeps up with the rate
   std::string model_source, gpu_source; // catalog entries the figures come from
+  std::string efficiency_source;        // the catalog file of the GPU entry and the default efficiencies
   std::string calibration_source;       // calibration file(s) behind the efficiencies; empty: catalog
   std::string calibration_note;
   std::string engine;  // describe(EngineChoice): "vllm (default)", "sglang 0.5.10"
