@@ -3,7 +3,10 @@
 // terms").
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <unistd.h>
 
 #include "catalogs.hpp"
 #include "plan/core/serving/calibrated_provider.hpp"
@@ -17,6 +20,15 @@ using namespace plan::perf;
 namespace {
 
 const Catalog& shipped() { return test::shipped_catalog(); }
+
+std::string fresh_dir(const std::string& name) {
+  const auto d = std::filesystem::temp_directory_path() /
+                 ("plan-test-deployment-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d.string();
+}
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // A term set with three terms and every other at 0, so that its figures can be worked by hand:
 // TPOT(C) = step + sequence x C (the per-sequence feature is the sequences on the busiest rank,
@@ -347,4 +359,38 @@ TEST_CASE("the coverage read from the deployments alone is the coverage of every
   CHECK(full.covers("trtllm", "hopper", ModelClass::mla));
   CHECK(full.of("sglang", "hopper", ModelClass::mla) == 2);
   CHECK_FALSE(full.covers("sglang", "hopper", ModelClass::mla));
+  // What a plan reads: the counts stored in calib/engine_terms.json when it was written, the
+  // same as a count of the runs now.
+  const auto committed = io::read_engine_terms(PLAN_SOURCE_DIR "/calib/engine_terms.json");
+  REQUIRE(committed.coverage);
+  CHECK(committed.coverage->deployments == full.deployments);
+}
+
+TEST_CASE("the engine terms file keeps the coverage counts", "[deployment][engine]") {
+  // Written and read back: the same counts. A file without the section reads as nullopt (the
+  // caller counts the runs itself); a key not of the form engine|generation|class is refused.
+  EngineTerms t;
+  t.data = "runs.csv";
+  EngineCoverage c;
+  c.deployments[coverage_key("vllm", "hopper", ModelClass::moe)] = 4;
+  c.deployments[coverage_key("trtllm", "blackwell", ModelClass::mla)] = 2;
+  t.coverage = c;
+  const std::string dir = fresh_dir("coverage");
+  const std::string with = dir + "/with.json";
+  write_text(with, io::engine_terms_json(t));
+  const auto back = io::read_engine_terms(with);
+  REQUIRE(back.coverage);
+  CHECK(back.coverage->deployments == c.deployments);
+  CHECK(back.coverage->of("vllm", "hopper", ModelClass::moe) == 4);
+  CHECK(back.coverage->covers("vllm", "hopper", ModelClass::moe));  // 4 >= 3
+  CHECK_FALSE(back.coverage->covers("trtllm", "blackwell", ModelClass::mla));  // 2 < 3
+  t.coverage.reset();
+  const std::string without = dir + "/without.json";
+  write_text(without, io::engine_terms_json(t));
+  CHECK_FALSE(io::read_engine_terms(without).coverage);
+  std::string bad = io::engine_terms_json(t);
+  bad.replace(bad.find("\"sets\""), 0, "\"coverage\": {\"deployments\": {\"vllm|moe\": 3}},\n  ");
+  const std::string bad_path = dir + "/bad.json";
+  write_text(bad_path, bad);
+  CHECK_THROWS_WITH(io::read_engine_terms(bad_path), Catch::Contains("coverage key 'vllm|moe'"));
 }

@@ -66,19 +66,23 @@ std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, co
   Globals use = g;
   if (!calibration.empty()) use.calibrations = {calibration};
   // The engine terms fitted to measured runs size the deployments they cover; without the
-  // file every replica is sized by the catalog roofline.
-  // A term set covers the model classes its measured runs hold (the file it names, in the
-  // data directory); without that file, none.
+  // file every replica is sized by the catalog roofline. A term set covers the model classes
+  // its measured runs hold: counted when the terms were written (the file's coverage
+  // section); a terms file without that section has them counted from the runs file it names
+  // (in the data directory), and without that file its terms size nothing.
   Catalog cat = load_full_catalog(g, extra);
   std::shared_ptr<const perf::EngineTerms> terms;
   std::shared_ptr<const perf::EngineCoverage> coverage;
   const std::string terms_path = g.calib_dir() + "/engine_terms.json";
   if (std::filesystem::exists(terms_path, ec)) {
     auto t = std::make_shared<const perf::EngineTerms>(io::read_engine_terms(terms_path));
-    const std::string runs_path = g.data_dir + "/" + t->data;
-    if (std::filesystem::exists(runs_path, ec)) {
+    if (t->coverage) {
+      coverage = std::shared_ptr<const perf::EngineCoverage>(t, &*t->coverage);
       terms = std::move(t);
-      coverage = std::make_shared<const perf::EngineCoverage>(perf::engine_coverage(cat, io::read_measured_deployments(runs_path)));
+    } else if (const std::string runs_path = g.data_dir + "/" + t->data; std::filesystem::exists(runs_path, ec)) {
+      coverage = std::make_shared<const perf::EngineCoverage>(
+          perf::engine_coverage(cat, io::read_measured_deployments(runs_path)));
+      terms = std::move(t);
     }
   }
   return std::make_unique<perf::CalibratedReplicaModelProvider>(std::move(cat), load_calibrations(use),

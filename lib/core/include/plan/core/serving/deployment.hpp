@@ -79,20 +79,6 @@ DeploymentChoice choose_deployment(const Catalog& cat, const DeploymentRequest& 
 // X% (TPOT), Y% (TTFT)": the provenance of a figure the set gives.
 std::string engine_terms_provenance(const EngineTerms& terms, const TermSet& set);
 
-// Which model classes (dense, MoE, MLA) each engine and GPU generation's measured runs hold:
-// distinct deployments (model, system, engine version, precision, layout) of aggregated runs
-// whose model the catalog knows, counted per engine, generation and class. A term set says
-// nothing of a class it saw no run of (its attention term for that class stays at its
-// bound), so a deployment of such a class is not covered by it.
-struct EngineCoverage {
-  std::map<std::string, int> deployments;  // key: "engine|generation|class"
-  int of(const std::string& engine, const std::string& generation, ModelClass cls) const;
-  // At least min_deployments deployments of the class on that engine and generation.
-  bool covers(const std::string& engine, const std::string& generation, ModelClass cls) const;
-};
-EngineCoverage engine_coverage(const Catalog& cat, const std::vector<MeasuredRun>& runs);
-ModelClass model_class_of(const ModelArch& m);
-
 // Engine terms for one deployment, when they cover it: the engine, the GPU's generation and
 // the model (the rules of prepare_runs); the set must be the generation's own, not the
 // engine's fallback over every generation. `why` says why not otherwise.
