@@ -52,10 +52,11 @@ DeploymentChoice choose_deployment(const Catalog& cat, const DeploymentRequest& 
         if (c.fit_problem.empty()) c.fitting.push_back(req.gpus);
       }
     } else {
+      const std::vector<int> counts = req.counts.empty() ? replica_gpu_counts(gpu) : req.counts;
       c.largest = 1;
-      for (int g : replica_gpu_counts(gpu))
+      for (int g : counts)
         if (g <= req.max_gpus) c.largest = g;
-      for (int g : replica_gpu_counts(gpu)) {
+      for (int g : counts) {
         if (g > req.max_gpus) break;
         if (g < req.min_gpus) continue;
         if (problem_at(layout, g).empty()) c.fitting.push_back(g);

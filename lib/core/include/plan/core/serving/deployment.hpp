@@ -42,6 +42,7 @@ struct DeploymentRequest {
   int gpus = 0;               // the GPU count given; 0: searched
   int max_gpus = 0;           // the most GPUs a searched replica may take (an instance's GPUs, the scale-up domain)
   int min_gpus = 0;           // searched counts below this are not tried (a count already chosen)
+  std::vector<int> counts;    // searched: the counts to try, ascending; empty: replica_gpu_counts(gpu)
   std::vector<Parallel> layouts;  // to try, in order: the one given, or default_layouts(model)
   int moe_tp = 1;                 // ep, dep: GPUs each routed expert is sliced over
 };
@@ -68,8 +69,8 @@ struct DeploymentChoice {
 };
 
 // For each layout the request allows, the GPU counts that fit (deployment_problem empty): the
-// one given, or every count of replica_gpu_counts(gpu) up to max_gpus from the smallest that
-// fits; `score` is asked about them in order and the first that meets the targets is the
+// one given, or every count of req.counts (else replica_gpu_counts(gpu)) up to max_gpus from
+// the smallest that fits; `score` is asked about them in order and the first that meets the targets is the
 // layout's choice. The deployment chosen is the layout with the most requests/s per GPU among
 // those that meet the targets; else the first layout that fits (with its reason); else none.
 using DeploymentScorer = std::function<DeploymentScore(Parallel layout, int gpus)>;
