@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "plan/core/base/error.hpp"
+#include "plan/core/serving/engine_cache.hpp"
 #include "plan/core/serving/queueing.hpp"
 
 namespace plan::perf {
@@ -106,7 +107,8 @@ std::string engine_terms_provenance(const EngineTerms& terms, const TermSet& set
 
 std::optional<EngineServingModel> EngineServingModel::make(const EngineDeployment& d, double input_tokens,
                                                            double output_tokens, int max_batch,
-                                                           std::optional<double> tpot_target_s, std::string* why) {
+                                                           std::optional<double> tpot_target_s, std::string* why,
+                                                           double cached_share) {
   auto fail = [&](std::string w) -> std::optional<EngineServingModel> {
     if (why) *why = std::move(w);
     return std::nullopt;
@@ -132,8 +134,11 @@ std::optional<EngineServingModel> EngineServingModel::make(const EngineDeploymen
   e.tpot_target_ = tpot_target_s;
   auto predict_at = [&](int c, std::string* reason) -> const Prediction* {
     if (auto it = e.at_.find(c); it != e.at_.end()) return &it->second;
-    auto p = predict_closed_loop(*d.cat, d.terms->sets, d.engine, d.model, d.gpu, d.precision, d.gpus, d.layout,
-                                 input_tokens, output_tokens, c, reason, d.moe_tp);
+    auto p = cached_share > 0
+                 ? predict_closed_loop_cached(*d.cat, d.terms->sets, d.engine, d.model, d.gpu, d.precision, d.gpus,
+                                              d.layout, input_tokens, output_tokens, c, cached_share, reason, d.moe_tp)
+                 : predict_closed_loop(*d.cat, d.terms->sets, d.engine, d.model, d.gpu, d.precision, d.gpus,
+                                       d.layout, input_tokens, output_tokens, c, reason, d.moe_tp);
     if (!p) return nullptr;
     return &e.at_.emplace(c, *p).first->second;
   };
@@ -318,6 +323,7 @@ struct ReplicaServing {
   std::optional<ServingModel> roofline;
   std::optional<EngineServingModel> engine;
   std::string engine_why;
+  CacheRoom room;  // the prompt cache's KV room and hit share, on the engine terms
   int batch() const { return engine ? engine->batch() : roofline->batch(); }
   double prefill_s() const { return engine ? engine->prefill_s() : roofline->prefill_s(); }
   double capacity_rps() const { return engine ? engine->capacity_rps() : roofline->capacity_rps(); }
@@ -330,11 +336,13 @@ ReplicaServing serve_replica(const ReplicaSizing& z, Parallel layout, int d) {
   const WorkloadMix& mix = z.mix;
   ReplicaServing s;
   s.pm = std::make_unique<PerfModel>(*z.m, *z.gpu, *z.w, *z.kv, d, z.cat.efficiency, layout, f.moe_tp);
-  const int max_batch = std::min(s.pm->max_sequences(mix.input_tokens + std::max(mix.output_tokens, 1.0)),
-                                 engine_batch_limit(*s.pm));
   if (z.terms) {
+    // The prompt cache's prefixes take KV room from the batch, as on the roofline.
+    s.room = cache_room(*s.pm, mix.input_tokens, std::max(mix.output_tokens, 1.0), z.cache);
+    const int max_batch = std::min(s.room.max_batch, engine_batch_limit(*s.pm));
     EngineDeployment ed{&z.cat, z.terms, z.coverage, f.engine.engine, z.m->id, z.gpu->id, z.w->id, d, layout, f.moe_tp};
-    s.engine = EngineServingModel::make(ed, mix.input_tokens, mix.output_tokens, max_batch, z.tpot_s, &s.engine_why);
+    s.engine = EngineServingModel::make(ed, mix.input_tokens, mix.output_tokens, max_batch, z.tpot_s, &s.engine_why,
+                                        s.room.hit_share);
   }
   if (!s.engine) s.roofline.emplace(*s.pm, mix.input_tokens, mix.output_tokens, z.tpot_s, 0, z.cache);
   return s;
@@ -402,6 +410,16 @@ std::string engine_replica_note(const ReplicaSizing& z, const LayoutChoice& pick
                      z.m->id, pick.gpus, z.gpu->id, z.w->id, z.tagged(pick.layout), experts, e.set().engine,
                      e.set().generation, e.batch(), e.tpot_at(b) * 1e3, e.ttft_at(b) * 1e3, e.batch(),
                      mix.input_tokens, mix.output_tokens, e.prefill_s() * 1e3);
+}
+
+// The note on a prompt cache of a replica sized by the engine terms.
+std::string engine_cache_note(const ReplicaSizing& z, const CacheRoom& room, int max_batch) {
+  const WorkloadMix& mix = z.mix;
+  return fmt::format("prefix cache: {:.1f}% of input tokens read from it ({:.1f}% asked; {:.0f} of {:.0f} prefix tokens "
+                     "held in the KV cache), so the engine terms' prefill counts {:.0f} of {:.0f} input tokens; the "
+                     "prefixes held leave a batch of at most {}",
+                     room.hit_share * 100, z.cache.hit_share * 100, room.held_tokens, z.cache.prefix_tokens,
+                     mix.input_tokens * (1 - room.hit_share), mix.input_tokens, max_batch);
 }
 
 // A replica sized by the catalog roofline: its capacity, the doubt on a mixture of experts'
@@ -527,6 +545,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     return;
   }
   ReplicaServing s = serve_replica(z, pick->layout, pick->gpus);
+  const CacheRoom room = s.room;
   perf_ = std::move(s.pm);
   spec_.gpus_per_replica = pick->gpus;
   spec_.parallel = pick->layout;
@@ -555,6 +574,8 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   if (engine_) {
     spec_.capacity_requests_per_s = engine_->capacity_rps();
     spec_.notes.push_back(engine_replica_note(z, *pick, experts, *engine_));
+    if (cache.hit_share > 0)
+      spec_.notes.push_back(engine_cache_note(z, room, std::min(room.max_batch, engine_batch_limit(*perf_))));
     return;
   }
   describe_roofline_replica(z, *pick, experts, *perf_, *serving_, spec_);

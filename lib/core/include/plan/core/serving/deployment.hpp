@@ -105,10 +105,12 @@ struct EngineDeployment {
 // figures are interpolated linearly.
 class EngineServingModel {
  public:
-  // nullopt when the terms do not cover the deployment (`why` says why).
+  // nullopt when the terms do not cover the deployment (`why` says why). `cached_share`: the
+  // share of input tokens read from a prompt cache, not prefilled again
+  // (predict_closed_loop_cached); its KV room is the caller's to take from `max_batch`.
   static std::optional<EngineServingModel> make(const EngineDeployment& d, double input_tokens, double output_tokens,
                                                 int max_batch, std::optional<double> tpot_target_s,
-                                                std::string* why = nullptr);
+                                                std::string* why = nullptr, double cached_share = 0);
 
   const TermSet& set() const { return *set_; }
   int batch() const { return batch_; }
