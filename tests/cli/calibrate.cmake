@@ -118,7 +118,7 @@ plan_cli_test(perf.calibrated_other_layout --rc 0
 # Hopper); one that asks for 2 GPUs keeps those figures.
 plan_cli_test(compare.calibrated_open_layout --rc 0
   --stdout-re "^\\*? +open +self_hosted .* 8 dep .* calibrated +yes$"
-  --stdout-re "^  open: layout dep on 8 GPUs chosen: measured by the serving results ${LAYOUT} \\(25\\.00 requests/s per GPU\\)\\. (tp|ep|dep) on 2 GPUs, the catalog's choice, has no measurement here \\([0-9.]+ requests/s per GPU from engine terms\\)$"
+  --stdout-re "^  open: layout dep on 8 GPUs chosen: measured by the serving results ${LAYOUT} \\(25\\.00 requests/s per GPU\\)\\. (tp|ep|dep) on 2 GPUs, chosen on the engine terms, has no measurement here \\([0-9.]+ requests/s per GPU from the engine terms\\)$"
   --stdout-re "^ +two-gpus +self_hosted .* 2 (tp|ep|dep) .* engine +yes$"
   -- --calibration ${LAYOUT} compare tests/data/profile-moe-open-layout.yaml)
 plan_cli_test(calibrate.import_dense_layout --rc 64

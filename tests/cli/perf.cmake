@@ -166,10 +166,24 @@ plan_cli_test(compare.engine_unknown --rc 2
   -- compare tests/data/profile-engine-unknown.yaml --prices ${SHEET})
 plan_cli_test(perf.engine --rc 0 --stdout-re "engine sglang$"
   -- perf --model deepseek-r1 --gpu h200 --engine sglang --input 1000 --output 200)
-# With a closed loop, the engine terms' figures and where they come from.
-plan_cli_test(perf.engine_terms --rc 0 --stdout-re "\"engine\": \"sglang 0.5.10\""
-  --stdout-re "\"engine_terms\": \\{" --stdout-re "\"tpot_ms\": [0-9.]+"
-  --stdout-re "fitted to [0-9]+ measured runs \\(AIConfigurator silicon sample, ai-dynamo/aiconfigurator@095f58a"
+# The engine terms size the run where they cover it (TensorRT-LLM's Hopper runs hold 5
+# DeepSeek deployments), the roofline's figures beside them, and the provenance says which.
+plan_cli_test(perf.engine_terms --rc 0 --stdout-re "\"engine\": \"trtllm\""
+  --stdout-re "\"sized_by\": \"engine terms\"" --stdout-re "\"provenance\": \"engine\""
+  --stdout-re "\"engine_terms\": \\{" --stdout-re "\"roofline\": \\{" --stdout-re "\"tpot_ms\": [0-9.]+"
+  --stdout-re "\"engine_terms_source\": \"engine terms: trtllm/hopper, fitted to [0-9]+ measured runs \\(AIConfigurator silicon sample, ai-dynamo/aiconfigurator@095f58a"
+  -- perf --model deepseek-r1 --gpu h200 --precision fp8 --engine trtllm --input 1024 --output 1024
+     --concurrency 32 --format json)
+plan_cli_test(perf.engine_terms_table --rc 0 --stdout-re "^requests/s, catalog roofline +[0-9.]+ +capacity"
+  --stdout-re "^Sized by the engine terms: trtllm/hopper, fitted to [0-9]+ measured runs"
+  --stdout-re "^Sources: model calib/catalog.yaml:[0-9]+ .*. the catalog roofline beside it: efficiencies"
+  -- perf --model deepseek-r1 --gpu h200 --precision fp8 --engine trtllm --input 1024 --output 1024
+     --concurrency 32)
+# SGLang's Hopper runs hold 2 MLA deployments, under the 3 the rule needs: the roofline, and why.
+plan_cli_test(perf.engine_terms_not_covered --rc 0 --stdout-re "\"engine\": \"sglang 0.5.10\""
+  --stdout-re "\"sized_by\": \"catalog roofline\"" --stdout-re "\"engine_terms\": null"
+  --stdout-re "\"roofline\": null"
+  --stdout-re "not used, the catalog roofline sizes the run: the measured runs hold 2 deployments of latent-attention \\(MLA\\) models on hopper with sglang \\(at least 3 needed\\)"
   -- perf --model deepseek-r1 --gpu h200 --precision fp8 --engine sglang@0.5.10 --input 1024 --output 1024
      --concurrency 32 --format json)
 plan_cli_test(perf.engine_default --rc 0 --stdout-re "\"engine\": \"vllm \\(default\\)\""

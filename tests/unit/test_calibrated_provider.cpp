@@ -3,6 +3,7 @@
 // fixture catalog (tests/data/catalog-test.yaml: model 'round', 10 layers, on 'unit-gpu',
 // every efficiency 0.5, 1 ms per step + 100 us per layer).
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "catalogs.hpp"
 
@@ -387,5 +388,90 @@ TEST_CASE("calibrated provider: the replica's layout is part of the match", "[ca
     auto before = spec_only.make(moe_option(Parallel::dep), instance(2), mix());
     auto after = p.make(moe_option(Parallel::dep), instance(2), mix());
     CHECK(after->spec().capacity_requests_per_s < before->spec().capacity_requests_per_s);
+  }
+}
+
+TEST_CASE("calibrated provider: a measured deployment is chosen by the deployment chooser",
+          "[calibrated_provider][moe]") {
+  // Left open on an instance of 4, the catalog roofline chooses dep on 2 GPUs for round-moe.
+  auto at = [](const std::string& path, Parallel layout, int gpus) {
+    Calibration c = moe_import(path, layout);
+    c.gpus_per_replica = gpus;
+    return c;
+  };
+  auto per_gpu = [](const ReplicaModel& m) {
+    return m.spec().capacity_requests_per_s / m.spec().gpus_per_replica;
+  };
+  auto given = [](Parallel layout, int gpus) {
+    Option o = moe_option(layout);
+    o.fleet()->gpus_per_replica = gpus;
+    return o;
+  };
+  {
+    CatalogReplicaModelProvider spec_only(fixture());
+    auto m = spec_only.make(moe_option(std::nullopt), instance(4), mix());
+    REQUIRE(m->spec().parallel);
+    REQUIRE(*m->spec().parallel == Parallel::dep);
+    REQUIRE(m->spec().gpus_per_replica == 2);
+  }
+  SECTION("a measured deployment before one chosen without a measurement") {
+    CalibratedReplicaModelProvider p(fixture(), CalibrationSet({at("ep2.yaml", Parallel::ep, 2)}, false));
+    auto m = p.make(moe_option(std::nullopt), instance(4), mix());
+    REQUIRE(m->spec().provenance == ThroughputProvenance::calibrated);
+    CHECK(*m->spec().parallel == Parallel::ep);
+    CHECK(m->spec().gpus_per_replica == 2);
+    CHECK_THAT(m->spec().notes.back(),
+               Catch::StartsWith("layout ep on 2 GPUs chosen: measured by the serving results ep2.yaml ("));
+    CHECK_THAT(m->spec().notes.back(),
+               Catch::Contains("dep on 2 GPUs, chosen on the catalog roofline, has no measurement here ("));
+    CHECK_THAT(m->spec().notes.back(), Catch::EndsWith(" requests/s per GPU from catalog figures)"));
+  }
+  SECTION("between layouts: the most requests/s per GPU, each measured deployment sized by its own file") {
+    const CalibrationSet set({at("dep2.yaml", Parallel::dep, 2), at("ep2.yaml", Parallel::ep, 2)}, false);
+    CalibratedReplicaModelProvider p(fixture(), set);
+    auto m = p.make(moe_option(std::nullopt), instance(4), mix());
+    REQUIRE(m->spec().provenance == ThroughputProvenance::calibrated);
+    REQUIRE(m->spec().parallel);
+    CHECK(m->spec().gpus_per_replica == 2);
+    // Each deployment as an option that gives its layout and count is sized.
+    auto on_dep = p.make(given(Parallel::dep, 2), instance(4), mix());
+    auto on_ep = p.make(given(Parallel::ep, 2), instance(4), mix());
+    REQUIRE(per_gpu(*on_dep) != Approx(per_gpu(*on_ep)));
+    if (per_gpu(*on_dep) > per_gpu(*on_ep)) {
+      // The roofline's own choice, calibrated by dep2.yaml, serves more: kept, with the other's figure.
+      CHECK(*m->spec().parallel == Parallel::dep);
+      CHECK(m->spec().provenance_source == "dep2.yaml");
+      CHECK(m->spec().notes.back() ==
+            fmt::format("dep on 2 GPUs kept: the serving results ep2.yaml (ep on 2 GPUs) give {:.2f} requests/s per "
+                        "GPU, below its {:.2f}",
+                        per_gpu(*on_ep), per_gpu(*on_dep)));
+    } else {
+      CHECK(*m->spec().parallel == Parallel::ep);
+      CHECK(m->spec().provenance_source == "ep2.yaml");
+    }
+  }
+  SECTION("within a layout: the smallest measured count that meets the targets") {
+    const CalibrationSet set({at("dep4.yaml", Parallel::dep, 4), at("dep2.yaml", Parallel::dep, 2)}, false);
+    CalibratedReplicaModelProvider p(fixture(), set);
+    auto m = p.make(moe_option(std::nullopt), instance(4), mix());
+    REQUIRE(m->spec().provenance == ThroughputProvenance::calibrated);
+    CHECK(m->spec().gpus_per_replica == 2);
+    CHECK(m->spec().provenance_source == "dep2.yaml");
+  }
+  SECTION("a count the option gives: only deployments measured at it") {
+    const CalibrationSet set({at("dep4.yaml", Parallel::dep, 4), at("dep2.yaml", Parallel::dep, 2)}, false);
+    CalibratedReplicaModelProvider p(fixture(), set);
+    Option o = moe_option(std::nullopt);
+    o.fleet()->gpus_per_replica = 4;
+    auto m = p.make(o, instance(4), mix());
+    REQUIRE(m->spec().provenance == ThroughputProvenance::calibrated);
+    CHECK(m->spec().gpus_per_replica == 4);
+    CHECK(m->spec().provenance_source == "dep4.yaml");
+  }
+  SECTION("measured on more GPUs than the instance has: not a candidate") {
+    const CalibrationSet set({at("dep4.yaml", Parallel::dep, 4)}, false);
+    CalibratedReplicaModelProvider p(fixture(), set);
+    auto m = p.make(moe_option(std::nullopt), instance(2), mix());
+    CHECK(m->spec().provenance == ThroughputProvenance::spec);
   }
 }

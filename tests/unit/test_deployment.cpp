@@ -3,7 +3,10 @@
 // terms").
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <unistd.h>
 
 #include "catalogs.hpp"
 #include "plan/core/serving/calibrated_provider.hpp"
@@ -17,6 +20,15 @@ using namespace plan::perf;
 namespace {
 
 const Catalog& shipped() { return test::shipped_catalog(); }
+
+std::string fresh_dir(const std::string& name) {
+  const auto d = std::filesystem::temp_directory_path() /
+                 ("plan-test-deployment-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d.string();
+}
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // A term set with three terms and every other at 0, so that its figures can be worked by hand:
 // TPOT(C) = step + sequence x C (the per-sequence feature is the sequences on the busiest rank,
@@ -347,4 +359,111 @@ TEST_CASE("the coverage read from the deployments alone is the coverage of every
   CHECK(full.covers("trtllm", "hopper", ModelClass::mla));
   CHECK(full.of("sglang", "hopper", ModelClass::mla) == 2);
   CHECK_FALSE(full.covers("sglang", "hopper", ModelClass::mla));
+  // What a plan reads: the counts stored in calib/engine_terms.json when it was written, the
+  // same as a count of the runs now.
+  const auto committed = io::read_engine_terms(PLAN_SOURCE_DIR "/calib/engine_terms.json");
+  REQUIRE(committed.coverage);
+  CHECK(committed.coverage->deployments == full.deployments);
+}
+
+TEST_CASE("the engine terms file keeps the coverage counts", "[deployment][engine]") {
+  // Written and read back: the same counts. A file without the section reads as nullopt (the
+  // caller counts the runs itself); a key not of the form engine|generation|class is refused.
+  EngineTerms t;
+  t.data = "runs.csv";
+  EngineCoverage c;
+  c.deployments[coverage_key("vllm", "hopper", ModelClass::moe)] = 4;
+  c.deployments[coverage_key("trtllm", "blackwell", ModelClass::mla)] = 2;
+  t.coverage = c;
+  const std::string dir = fresh_dir("coverage");
+  const std::string with = dir + "/with.json";
+  write_text(with, io::engine_terms_json(t));
+  const auto back = io::read_engine_terms(with);
+  REQUIRE(back.coverage);
+  CHECK(back.coverage->deployments == c.deployments);
+  CHECK(back.coverage->of("vllm", "hopper", ModelClass::moe) == 4);
+  CHECK(back.coverage->covers("vllm", "hopper", ModelClass::moe));  // 4 >= 3
+  CHECK_FALSE(back.coverage->covers("trtllm", "blackwell", ModelClass::mla));  // 2 < 3
+  t.coverage.reset();
+  const std::string without = dir + "/without.json";
+  write_text(without, io::engine_terms_json(t));
+  CHECK_FALSE(io::read_engine_terms(without).coverage);
+  std::string bad = io::engine_terms_json(t);
+  bad.replace(bad.find("\"sets\""), 0, "\"coverage\": {\"deployments\": {\"vllm|moe\": 3}},\n  ");
+  const std::string bad_path = dir + "/bad.json";
+  write_text(bad_path, bad);
+  CHECK_THROWS_WITH(io::read_engine_terms(bad_path), Catch::Contains("coverage key 'vllm|moe'"));
+}
+
+#include "plan/core/serving/engine_cache.hpp"
+
+TEST_CASE("a replica on the engine terms with a prompt cache, hand-worked", "[deployment][engine][cache]") {
+  // The fixture model 'round' on the fixture GPU, named as a Hopper GPU so that a vLLM Hopper
+  // set applies. The terms' features are the roofline's parts at spec rates (efficiencies 1,
+  // no fixed costs): the prefill work of I tokens in a 1000-token step is its share of the
+  // step's weight GEMMs, max(2e9 B / 1e12 B/s = 2 ms, 2e9 x 1000 FLOPs / 1e14 = 20 ms) = 20 ms,
+  // plus its attention, max(4 x 10 x 1000 x I^2 / 2 / 1e14, I x 40,000 B / 1e12):
+  //   work(1000) = 20 + 0.2 = 20.2 ms; work(500) = 10 + 0.05 = 10.05 ms.
+  Catalog c = test::fixture_catalog();
+  for (auto& g : c.gpus)
+    if (g.id == "unit-gpu") g.id = "h100-sxm";
+  // Terms: a 10 ms step and the prefill work other requests put between decode steps at
+  // efficiency 1 (TPOT); 100 ms fixed and the queued prefills at efficiency 1 (TTFT).
+  auto terms = std::make_shared<EngineTerms>();
+  terms->origin = "hand-made runs";
+  TermSet s;
+  s.engine = "vllm";
+  s.generation = "hopper";
+  s.tpot[0] = 0.010;
+  s.tpot[tpot_terms - 1] = 1.0;  // prefill_interference
+  s.ttft[0] = 0.100;
+  s.ttft[5] = 1.0;  // queued_prefills
+  REQUIRE(std::string(tpot_term_info[tpot_terms - 1].name) == "prefill_interference");
+  REQUIRE(std::string(ttft_term_info[5].name) == "queued_prefills");
+  terms->sets.push_back(s);
+  const EngineDeployment d{&c, terms.get(), nullptr, Engine::vllm, "round", "h100-sxm", "bf16", 1, Parallel::tp, 1};
+  // A closed loop of 10 requests of 1000 + 101 tokens (S = 100 decode steps):
+  //   without a cache, TPOT(10) = 0.010 + 10 / 100 x 0.0202 = 0.01202 s, TTFT(10) = 0.100 +
+  //   9 x 0.0202 = 0.2818 s, mu = 10 / (0.2818 + 100 x 0.01202) = 10 / 1.4838 = 6.739453;
+  //   half the input cached, the prefill work past the prefix is 20.2 - 10.05 = 10.15 ms:
+  //   TPOT(10) = 0.010 + 0.1 x 0.01015 = 0.011015 s, TTFT(10) = 0.100 + 9 x 0.01015 = 0.19135 s,
+  //   mu = 10 / (0.19135 + 1.1015) = 10 / 1.29285 = 7.734849.
+  auto plain = EngineServingModel::make(d, 1000, 101, 10, std::nullopt);
+  REQUIRE(plain);
+  CHECK(plain->tpot_at(10) == Approx(0.01202));
+  CHECK(plain->ttft_at(10) == Approx(0.2818));
+  CHECK(plain->capacity_rps() == Approx(10.0 / 1.4838));
+  std::string why;
+  auto cached = EngineServingModel::make(d, 1000, 101, 10, std::nullopt, &why, 0.5);
+  REQUIRE(cached);
+  CHECK(cached->batch() == 10);
+  CHECK(cached->tpot_at(10) == Approx(0.011015));
+  CHECK(cached->ttft_at(10) == Approx(0.19135));
+  CHECK(cached->capacity_rps() == Approx(10.0 / 1.29285));
+  // The decode step is the full prompt's: 10 ms either way.
+  CHECK(cached->itl_at(10) == Approx(0.010));
+
+  // Through fleet sizing, a prefix of 50,000 tokens: the KV cache holds 164,748 tokens
+  // (test_perf_run.cpp), so the room one request leaves holds all of it (the hit share stays
+  // 0.5) and the batch is (164,748 - 50,000) / 1,101 = 104.2 -> 104 (149 without it). At
+  // B = 104: TPOT = 0.010 + 1.04 x 0.01015 = 0.020556 s, TTFT = 0.100 + 103 x 0.01015 =
+  // 1.14545 s, mu = 104 / (1.14545 + 2.0556) = 104 / 3.20105 = 32.4894 requests/s.
+  CatalogReplicaModelProvider provider(c, terms);
+  WorkloadMix mix;
+  mix.input_tokens = 1000;
+  mix.output_tokens = 101;
+  mix.cached_input_share = 0.5;
+  mix.shared_prefix_tokens = 50000;
+  Option o = llama_8b();
+  o.fleet()->model = "round";
+  auto m = provider.make(o, instance("h100-sxm", 1), mix);
+  REQUIRE(m->spec().feasible);
+  CHECK(m->spec().provenance == ThroughputProvenance::engine);
+  CHECK(m->spec().capacity_requests_per_s == Approx(104.0 / 3.20105));
+  bool noted = false;
+  for (const auto& n : m->spec().notes)
+    noted = noted || n == "prefix cache: 50.0% of input tokens read from it (50.0% asked; 50000 of 50000 prefix "
+                          "tokens held in the KV cache), so the engine terms' prefill counts 500 of 1000 input "
+                          "tokens; the prefixes held leave a batch of at most 104";
+  CHECK(noted);
 }

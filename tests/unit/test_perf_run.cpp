@@ -220,3 +220,132 @@ TEST_CASE("run_perf: each figure cites the file its catalog entry came from", "[
     CHECK(r.model_source == "/home/u/.local/share/plan/models/round.yaml:5 (fixture)");
   }
 }
+
+#include "plan/core/serving/deployment.hpp"
+
+namespace {
+
+// A term set whose figures can be worked by hand (as in test_deployment.cpp): every term 0 but
+// three, so TPOT(C) = 0.010 + 1e-4 x C s (the per-sequence feature is the sequences on the
+// busiest rank, C under tp), the decode step alone the same, and TTFT(C) = 0.100 s.
+EngineTerms hand_terms() {
+  EngineTerms t;
+  t.origin = "hand-made runs";
+  TermSet s;
+  s.engine = "vllm";
+  s.generation = "hopper";
+  s.rows = 10;
+  s.deployments = 3;
+  s.cv_tpot_median = 12.0;
+  s.cv_ttft_median = 20.0;
+  s.tpot[0] = 0.010;  // step
+  s.tpot[2] = 1e-4;   // sequence
+  s.ttft[0] = 0.100;
+  t.sets.push_back(s);
+  return t;
+}
+
+// Llama 3.1 8B on an H100 (a dense model: tp only; it fits on 1 GPU), 1000 + 101 tokens:
+// S = 100 decode steps after the first token. The replica holds 256 sequences (vLLM's
+// max_num_seqs; the KV cache holds more at 1,101 tokens).
+PerfRunRequest llama_request() {
+  PerfRunRequest q;
+  q.model = "llama-3.1-8b";
+  q.gpu = "h100-sxm";
+  q.input_tokens = 1000;
+  q.output_tokens = 101;
+  q.concurrency = 64;
+  return q;
+}
+
+}  // namespace
+
+TEST_CASE("run_perf: the engine terms size the run where they cover it, the roofline beside", "[perf_run][engine]") {
+  const Catalog& c = test::shipped_catalog();
+  const EngineTerms terms = hand_terms();
+  const PerfRunResult roof = run_perf(c, llama_request());
+  REQUIRE(roof.fits);
+  REQUIRE(roof.requests_per_s);
+  CHECK_FALSE(roof.engine_sized);
+  CHECK_FALSE(roof.roofline);
+
+  SECTION("a closed loop of 64") {
+    const PerfRunResult r = run_perf(c, llama_request(), {}, &terms);
+    REQUIRE(r.fits);
+    CHECK(r.engine_sized);
+    CHECK(r.gpus_per_replica == 1);
+    // At C = 64: TPOT = 0.010 + 0.0064 = 16.4 ms, TTFT 100 ms; Little's law on the loop,
+    // mu = 64 / (0.100 + 100 x 0.0164) = 64 / 1.74 = 36.7816 requests/s, x 101 = 3,714.94
+    // output tokens/s.
+    CHECK(*r.batch == 64.0);
+    CHECK(*r.tpot_ms == Approx(16.4));
+    CHECK(*r.itl_ms == Approx(16.4));
+    CHECK(*r.ttft_ms == Approx(100.0));
+    CHECK(*r.prefill_ms == Approx(100.0));
+    CHECK(*r.requests_per_s == Approx(64.0 / 1.74));
+    CHECK(*r.output_tokens_per_s == Approx(64.0 / 1.74 * 101));
+    CHECK(*r.engine_requests_per_s == Approx(64.0 / 1.74));
+    CHECK(r.engine_terms_source == "engine terms: vllm/hopper, fitted to 10 measured runs (hand-made runs), "
+                                   "cross-validated median error 12.0% (TPOT), 20.0% (TTFT)");
+    // The roofline's own figures, beside: those of the run without terms.
+    REQUIRE(r.roofline);
+    CHECK(*r.roofline->requests_per_s == Approx(*roof.requests_per_s));
+    CHECK(*r.roofline->tpot_ms == Approx(*roof.tpot_ms));
+    CHECK(*r.roofline->requests_per_s != Approx(64.0 / 1.74));
+  }
+  SECTION("offline saturation: the most the replica holds") {
+    PerfRunRequest q = llama_request();
+    q.mode = PerfRunMode::max;
+    const PerfRunResult r = run_perf(c, q, {}, &terms);
+    REQUIRE(r.engine_sized);
+    // B = 256: TPOT = 0.010 + 0.0256 = 35.6 ms; mu = 256 / (0.100 + 3.56) = 69.945 requests/s.
+    CHECK(*r.batch == 256.0);
+    CHECK(*r.tpot_ms == Approx(35.6));
+    CHECK(*r.requests_per_s == Approx(256.0 / 3.66));
+  }
+  SECTION("an open stream of 10 requests/s") {
+    PerfRunRequest q = llama_request();
+    q.mode = PerfRunMode::rate;
+    q.rate_rps = 10;
+    const PerfRunResult r = run_perf(c, q, {}, &terms);
+    REQUIRE(r.engine_sized);
+    REQUIRE(r.stable);
+    // The mean batch solves b = 10 x (0.100 + 100 x (0.010 + 1e-4 b)) = 11 + 0.1 b: b = 11 / 0.9
+    // = 12.2222, TPOT = 0.010 + 1e-4 x 12.2222 = 11.2222 ms (TPOT linear in C: the
+    // interpolation is exact). 10 requests/s against 256 slots of 69.945 / 256 = 0.2732 each
+    // (36.6 erlangs on 256 servers): no wait, so TTFT p95 is TTFT(b) = 100 ms.
+    CHECK(*r.batch == Approx(11.0 / 0.9));
+    CHECK(*r.tpot_ms == Approx(10.0 + 0.1 * 11.0 / 0.9));
+    CHECK(*r.ttft_p95_ms == Approx(100.0));
+    CHECK(*r.requests_per_s == Approx(10.0));
+    // Beyond the terms' capacity of 69.945: not stable, a note with their capacity.
+    q.rate_rps = 100;
+    const PerfRunResult over = run_perf(c, q, {}, &terms);
+    CHECK_FALSE(over.stable);
+    REQUIRE_FALSE(over.notes.empty());
+    CHECK(over.notes.back() == "100 requests/s exceeds the replica's capacity of 69.95 requests/s");
+  }
+  SECTION("a class the measured runs hold too few deployments of: the roofline, and why") {
+    EngineCoverage few;
+    few.deployments[coverage_key("vllm", "hopper", ModelClass::dense)] = 2;
+    const PerfRunResult r = run_perf(c, llama_request(), {}, &terms, &few);
+    CHECK_FALSE(r.engine_sized);
+    CHECK_FALSE(r.roofline);
+    CHECK_FALSE(r.engine_requests_per_s);
+    CHECK(*r.requests_per_s == Approx(*roof.requests_per_s));
+    CHECK(r.engine_terms_source == "not used, the catalog roofline sizes the run: the measured runs hold 2 "
+                                   "deployments of dense models on hopper with vllm (at least 3 needed)");
+  }
+  SECTION("a calibration of the deployment comes first, the terms' figures beside it") {
+    PerfCalibrationLookup lookup = [&](const std::string&, const std::string&, const std::string&, int, Parallel,
+                                       std::vector<std::string>*) -> std::optional<PerfCalibration> {
+      return PerfCalibration{c, "calib/results/x.yaml", "fitted to x"};
+    };
+    const PerfRunResult r = run_perf(c, llama_request(), lookup, &terms);
+    CHECK_FALSE(r.engine_sized);
+    CHECK(r.calibration_source == "calib/results/x.yaml");
+    CHECK(*r.requests_per_s == Approx(*roof.requests_per_s));  // the calibrated catalog is the shipped one here
+    CHECK(*r.engine_requests_per_s == Approx(64.0 / 1.74));
+    CHECK(r.engine_terms_source.find("beside the calibrated roofline") != std::string::npos);
+  }
+}

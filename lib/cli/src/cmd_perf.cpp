@@ -1,4 +1,5 @@
-// plan perf: what one replica of a model does on a GPU type, from the catalog roofline.
+// plan perf: what one replica of a model does on a GPU type, from the engine terms or the
+// catalog roofline.
 // The run is perf::run_perf (lib/core), the rendering report::render_perf_* (lib/report).
 #include <cstdlib>
 #include <fmt/format.h>
@@ -138,41 +139,13 @@ perf::PerfRunRequest request_of(const PerfOptions& o) {
   return q;
 }
 
-// The engine terms' closed-loop figures beside the roofline's (docs/performance-model.md,
-// "Engine terms fitted to measured runs").
-void add_engine_terms(const Globals& g, const Catalog& cat, const perf::PerfRunRequest& q, perf::PerfRunResult& r) {
-  if (!r.fits) return;
-  if (q.mode != perf::PerfRunMode::concurrency) {
-    r.engine_terms_source = "fitted to closed loops only; give --concurrency N for their figures";
-    return;
-  }
-  const std::string path = g.calib_dir() + "/engine_terms.json";
-  if (!std::filesystem::exists(path)) {
-    r.engine_terms_source = "none (calib/engine_terms.json is not in the data directory)";
-    return;
-  }
-  const perf::EngineTerms terms = io::read_engine_terms(path);
-  std::string why;
-  const auto p = perf::predict_closed_loop(cat, terms.sets, q.engine.engine, r.model, r.gpu, r.precision,
-                                           r.gpus_per_replica, r.parallel, q.input_tokens, q.output_tokens,
-                                           q.concurrency, &why, r.moe_tp);
-  if (!p) {
-    r.engine_terms_source = "none for this deployment: " + why;
-    return;
-  }
-  r.engine_ttft_ms = p->ttft_s * 1e3;
-  r.engine_tpot_ms = p->tpot_s * 1e3;
-  r.engine_itl_ms = p->itl_s * 1e3;
-  r.engine_terms_source = fmt::format("calib/engine_terms.json, {} on {} GPUs: {}", p->set->engine,
-                                      p->set->generation, io::provenance(terms, *p->set));
-}
-
 }  // namespace
 
 void setup_perf(CLI::App& app, Registry& reg) {
   auto opt = std::make_shared<PerfOptions>();
   auto* sub = app.add_subcommand("perf", "Throughput and latency of one replica of a model on a GPU type, from the "
-                                         "catalog roofline (calib/catalog.yaml), calibrated by a calibration file when one matches");
+                                         "engine terms fitted to measured runs where they cover it, else the catalog "
+                                         "roofline (calib/catalog.yaml), calibrated by a calibration file when one matches");
   sub->add_option("--model", opt->model,
                   "Catalog model id, e.g. llama-3.1-8b, or hf:PATH/config.json (a Hugging Face config, read by its "
                   "fields; its quantization_config sets the precision unless --precision is given)")
@@ -199,8 +172,8 @@ void setup_perf(CLI::App& app, Registry& reg) {
   sub->add_option("--rate", opt->rate, "Open-loop arrival rate, requests/s (Poisson), on one replica");
   sub->add_option("--engine", opt->engine,
                   "Serving engine: vllm, sglang or trtllm, optionally with a version (sglang@0.5.10); default vllm. "
-                  "With --concurrency, its terms fitted to measured runs (calib/engine_terms.json) give TTFT and TPOT "
-                  "too");
+                  "Its terms fitted to measured runs (calib/engine_terms.json) size the replica where they cover it, "
+                  "the catalog roofline beside them");
   sub->add_option("--serving", opt->serving,
                   "aggregated (one replica serves prefill and decode; the default) or disaggregated (a prefill pool "
                   "and a decode pool, the KV cache moved between them; give each pool's --*-workers, --*-gpus and "
@@ -269,10 +242,12 @@ void setup_perf(CLI::App& app, Registry& reg) {
                                Parallel layout, std::vector<std::string>* notes) {
       return cal.apply(cat, {model, gpu, weights, gpus, layout}, notes);
     };
-    perf::PerfRunResult r = perf::run_perf(cat, q, lookup);
+    // The engine terms size the run where they cover it, as they size fleets.
+    const EngineTermsFile terms = load_engine_terms(g, cat);
+    perf::PerfRunResult r = perf::run_perf(cat, q, lookup, terms.terms.get(), terms.coverage.get());
+    if (!terms.terms && r.fits) r.engine_terms_source = "none (calib/engine_terms.json is not in the data directory)";
     for (const auto& [path, why] : cal.skipped())
       r.notes.push_back(fmt::format("calibration file {} skipped: {} (plan calibrate list shows it as invalid)", path, why));
-    add_engine_terms(g, cat, q, r);
     emit(opt->format == "json" ? report::render_perf_json(r) : report::fit_lines(report::render_perf_table(r)), opt->out);
     return 0;
   });

@@ -130,6 +130,13 @@ perf::CalibrationSet load_calibrations(const Globals& g);
 Catalog load_full_catalog(const Globals& g, const std::vector<ModelArch>& extra = {});
 std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration,
                                                             const std::vector<ModelArch>& extra = {});
+// calib/engine_terms.json of the data directory and the model classes its sets cover; both
+// null when the file is not there (every replica is then sized by the catalog roofline).
+struct EngineTermsFile {
+  std::shared_ptr<const perf::EngineTerms> terms;
+  std::shared_ptr<const perf::EngineCoverage> coverage;
+};
+EngineTermsFile load_engine_terms(const Globals& g, const Catalog& cat);
 // calib/catalog.yaml under the data directory.
 std::string catalog_path(const Globals& g);
 

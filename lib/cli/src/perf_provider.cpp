@@ -58,6 +58,28 @@ perf::CalibrationSet load_calibrations(const Globals& g) {
   return set;
 }
 
+EngineTermsFile load_engine_terms(const Globals& g, const Catalog& cat) {
+  // The engine terms fitted to measured runs size the deployments they cover; without the
+  // file every replica is sized by the catalog roofline. A term set covers the model classes
+  // its measured runs hold: counted when the terms were written (the file's coverage
+  // section); a terms file without that section has them counted from the runs file it names
+  // (in the data directory), and without that file its terms size nothing.
+  EngineTermsFile out;
+  std::error_code ec;
+  const std::string terms_path = g.calib_dir() + "/engine_terms.json";
+  if (!std::filesystem::exists(terms_path, ec)) return out;
+  auto t = std::make_shared<const perf::EngineTerms>(io::read_engine_terms(terms_path));
+  if (t->coverage) {
+    out.coverage = std::shared_ptr<const perf::EngineCoverage>(t, &*t->coverage);
+    out.terms = std::move(t);
+  } else if (const std::string runs_path = g.data_dir + "/" + t->data; std::filesystem::exists(runs_path, ec)) {
+    out.coverage = std::make_shared<const perf::EngineCoverage>(
+        perf::engine_coverage(cat, io::read_measured_deployments(runs_path)));
+    out.terms = std::move(t);
+  }
+  return out;
+}
+
 std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, const std::string& calibration,
                                                             const std::vector<ModelArch>& extra) {
   const std::string path = catalog_path(g);
@@ -65,24 +87,10 @@ std::unique_ptr<ReplicaModelProvider> make_replica_provider(const Globals& g, co
   if (!std::filesystem::exists(path, ec)) return nullptr;  // options then need an explicit throughput
   Globals use = g;
   if (!calibration.empty()) use.calibrations = {calibration};
-  // The engine terms fitted to measured runs size the deployments they cover; without the
-  // file every replica is sized by the catalog roofline.
-  // A term set covers the model classes its measured runs hold (the file it names, in the
-  // data directory); without that file, none.
   Catalog cat = load_full_catalog(g, extra);
-  std::shared_ptr<const perf::EngineTerms> terms;
-  std::shared_ptr<const perf::EngineCoverage> coverage;
-  const std::string terms_path = g.calib_dir() + "/engine_terms.json";
-  if (std::filesystem::exists(terms_path, ec)) {
-    auto t = std::make_shared<const perf::EngineTerms>(io::read_engine_terms(terms_path));
-    const std::string runs_path = g.data_dir + "/" + t->data;
-    if (std::filesystem::exists(runs_path, ec)) {
-      terms = std::move(t);
-      coverage = std::make_shared<const perf::EngineCoverage>(perf::engine_coverage(cat, io::read_measured_deployments(runs_path)));
-    }
-  }
+  EngineTermsFile et = load_engine_terms(g, cat);
   return std::make_unique<perf::CalibratedReplicaModelProvider>(std::move(cat), load_calibrations(use),
-                                                                std::move(terms), std::move(coverage));
+                                                                std::move(et.terms), std::move(et.coverage));
 }
 
 }  // namespace plan::cli

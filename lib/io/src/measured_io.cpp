@@ -1,5 +1,6 @@
 #include "plan/io/measured_io.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <fstream>
@@ -244,6 +245,16 @@ std::string engine_terms_json(const perf::EngineTerms& t) {
              {"tpot_p90_pct", t.cv.tpot_p90},
              {"ttft_median_pct", t.cv.ttft_median},
              {"ttft_p90_pct", t.cv.ttft_p90}};
+  if (t.coverage) {
+    // Before the sets: what decides whether a set sizes a deployment of a model class.
+    ordered_json counts = ordered_json::object();
+    for (const auto& [key, n] : t.coverage->deployments) counts[key] = n;
+    j["coverage"] = {{"meaning", fmt::format("distinct deployments of aggregated runs whose model the catalog knows, "
+                                             "per engine|generation|class; a set sizes a deployment of a class "
+                                             "with at least {} here",
+                                             perf::min_deployments)},
+                     {"deployments", counts}};
+  }
   ordered_json sets = ordered_json::array();
   for (const auto& s : t.sets) {
     ordered_json js;
@@ -294,6 +305,15 @@ perf::EngineTerms read_engine_terms(const std::string& path) {
     t.cv.tpot_p90 = cv.at("tpot_p90_pct").get<double>();
     t.cv.ttft_median = cv.at("ttft_median_pct").get<double>();
     t.cv.ttft_p90 = cv.at("ttft_p90_pct").get<double>();
+    if (j.contains("coverage")) {
+      perf::EngineCoverage c;
+      for (const auto& [key, n] : j.at("coverage").at("deployments").items()) {
+        if (std::count(key.begin(), key.end(), '|') != 2)
+          throw Error({path, 0, 0}, fmt::format("coverage key '{}' is not engine|generation|class", key));
+        c.deployments[key] = n.get<int>();
+      }
+      t.coverage = std::move(c);
+    }
     for (const auto& js : j.at("sets")) {
       perf::TermSet s;
       s.engine = js.at("engine").get<std::string>();

@@ -54,24 +54,44 @@ std::string render_perf_json(const perf::PerfRunResult& r) {
   else j.value(bound_name(*r.bound));
   j.field("stable", r.stable);
   j.field("e_bw", r.e_bw).field("e_fl_16", r.e_fl);
-  j.field("source", r.efficiency_source);
-  j.field("provenance", r.calibration_source.empty() ? "spec" : "calibrated");
+  j.field("sized_by", r.engine_sized ? "engine terms" : "catalog roofline");
+  j.field("source", r.engine_sized ? std::string("calib/engine_terms.json") : r.efficiency_source);
+  j.field("provenance", r.engine_sized ? "engine" : r.calibration_source.empty() ? "spec" : "calibrated");
   j.key("calibration");
   if (r.calibration_source.empty()) j.null();
   else j.value(r.calibration_source);
   j.field("model_source", r.model_source).field("gpu_source", r.gpu_source);
   j.field("engine", r.engine);
   j.key("engine_terms");
-  if (!r.engine_tpot_ms) {
+  if (!r.engine_requests_per_s) {
     j.null();
   } else {
     j.begin_object();
+    opt_field(j, "batch", r.engine_batch);
     opt_field(j, "ttft_ms", r.engine_ttft_ms);
     opt_field(j, "tpot_ms", r.engine_tpot_ms);
     opt_field(j, "itl_ms", r.engine_itl_ms);
+    opt_field(j, "requests_per_s", r.engine_requests_per_s);
     j.end_object();
   }
   j.field("engine_terms_source", r.engine_terms_source);
+  // The catalog roofline's figures, beside the engine terms' when they sized the run.
+  j.key("roofline");
+  if (!r.roofline) {
+    j.null();
+  } else {
+    j.begin_object();
+    opt_field(j, "batch", r.roofline->batch);
+    opt_field(j, "prefill_ms", r.roofline->prefill_ms);
+    opt_field(j, "ttft_ms", r.roofline->ttft_ms);
+    opt_field(j, "ttft_p95_ms", r.roofline->ttft_p95_ms);
+    opt_field(j, "ttft_p99_ms", r.roofline->ttft_p99_ms);
+    opt_field(j, "tpot_ms", r.roofline->tpot_ms);
+    opt_field(j, "itl_ms", r.roofline->itl_ms);
+    opt_field(j, "requests_per_s", r.roofline->requests_per_s);
+    j.field("stable", r.roofline->stable);
+    j.end_object();
+  }
   j.key("notes").begin_array();
   for (const auto& n : r.notes) j.value(n);
   j.end_array();
@@ -108,24 +128,42 @@ std::string render_perf_table(const perf::PerfRunResult& r) {
   t.add_row({"requests/s", opt(r.requests_per_s, 2), rate ? "offered" : "capacity"});
   t.add_row({"output tokens/s", opt(r.output_tokens_per_s, 0), ""});
   t.add_row({"total tokens/s", opt(r.total_tokens_per_s, 0), "input + output"});
-  t.add_row({"bound", r.bound ? bound_name(*r.bound) : "-", "decode step"});
-  if (r.engine_tpot_ms) {
-    t.add_row({"TTFT, engine terms", opt(r.engine_ttft_ms, 1), "ms, closed loop, fitted to measured runs"});
-    t.add_row({"TPOT, engine terms", opt(r.engine_tpot_ms, 2), "ms, closed loop, fitted to measured runs"});
+  t.add_row({"bound", r.bound ? bound_name(*r.bound) : "-",
+             r.engine_sized ? "decode step, catalog roofline" : "decode step"});
+  if (r.roofline) {
+    // The engine terms sized the run: the roofline's figures beside theirs.
+    const auto& f = *r.roofline;
+    t.add_row({"batch, catalog roofline", opt(f.batch, 1), "sequences"});
+    t.add_row({"TTFT, catalog roofline", opt(f.ttft_ms, 1), rate ? "ms, p50" : "ms"});
+    t.add_row({"TPOT, catalog roofline", opt(f.tpot_ms, 2), "ms"});
+    t.add_row({"decode step, catalog roofline", opt(f.itl_ms, 2), "ms"});
+    t.add_row({"requests/s, catalog roofline", opt(f.requests_per_s, 2), rate && f.stable ? "offered" : "capacity"});
+  } else if (r.engine_requests_per_s) {
+    // A calibration sized the run: the engine terms' figures beside it.
+    t.add_row({"TTFT, engine terms", opt(r.engine_ttft_ms, 1), "ms, fitted to measured runs"});
+    t.add_row({"TPOT, engine terms", opt(r.engine_tpot_ms, 2), "ms, fitted to measured runs"});
     t.add_row({"decode step, engine terms", opt(r.engine_itl_ms, 2), "ms"});
+    t.add_row({"requests/s, engine terms", opt(r.engine_requests_per_s, 2), rate ? "offered" : "capacity"});
   }
   std::string out = fmt::format("{} on {}x {} ({}, KV {}), mode {}, engine {}\n", r.model, r.gpus_per_replica, r.gpu,
                                 r.precision, r.kv_precision, perf::to_string(r.mode), r.engine);
   out += t.render_text();
   for (const auto& n : r.notes) out += "note: " + n + "\n";
-  if (r.calibration_source.empty()) {
+  // Which model sized the run, first; then where the roofline's figures come from.
+  if (r.engine_sized) out += "Sized by the " + r.engine_terms_source + ".\n";
+  else out += fmt::format("Sized by the {}roofline.\n", r.calibration_source.empty() ? "catalog " : "calibrated ");
+  if (r.engine_sized) {
+    out += fmt::format("Sources: model {}, GPU {}; the catalog roofline beside it: efficiencies {} "
+                       "(e_bw {:g}, e_fl {:g}), spec-derived, not measured.\n",
+                       r.model_source, r.gpu_source, r.efficiency_source, r.e_bw, r.e_fl);
+  } else if (r.calibration_source.empty()) {
     out += fmt::format("Sources: model {}, GPU {}, efficiencies {} (e_bw {:g}, e_fl {:g}); "
                        "spec-derived, not measured.\n",
                        r.model_source, r.gpu_source, r.efficiency_source, r.e_bw, r.e_fl);
   } else {
     out += fmt::format("Sources: model {}, GPU {}; {}.\n", r.model_source, r.gpu_source, r.calibration_note);
   }
-  if (!r.engine_terms_source.empty()) out += "Engine terms: " + r.engine_terms_source + ".\n";
+  if (!r.engine_sized && !r.engine_terms_source.empty()) out += "Engine terms: " + r.engine_terms_source + ".\n";
   return terminal_text(out);
 }
 

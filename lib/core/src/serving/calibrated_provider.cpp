@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include <map>
+#include <set>
 
 #include "plan/core/serving/deployment.hpp"
 #include "plan/core/serving/serving_fit.hpp"
@@ -298,63 +299,127 @@ double per_gpu(const ReplicaSpec& s) { return s.capacity_requests_per_s / std::m
 std::string deployment(const ReplicaSpec& s) {
   return fmt::format("{} on {} GPUs", to_string(s.parallel.value_or(Parallel::tp)), s.gpus_per_replica);
 }
+std::string deployment(Parallel layout, int gpus) { return fmt::format("{} on {} GPUs", to_string(layout), gpus); }
+
+// Which model chose a deployment: a calibration, the engine terms or the catalog roofline.
+std::string choice_of(const ReplicaSpec& s) {
+  return s.provenance == ThroughputProvenance::calibrated ? "the calibrated choice"
+         : s.provenance == ThroughputProvenance::engine   ? "chosen on the engine terms"
+                                                          : "chosen on the catalog roofline";
+}
+
+// What sized a deployment chosen without a measurement, and whose figures it has.
+std::string unmeasured(const ReplicaSpec& s) {
+  return s.provenance == ThroughputProvenance::engine
+             ? fmt::format("{}, {}, has no measurement here ({:.2f} requests/s per GPU from the engine terms)",
+                           deployment(s), choice_of(s), per_gpu(s))
+             : fmt::format("{}, {}, has no measurement here ({:.2f} requests/s per GPU from catalog figures)",
+                           deployment(s), choice_of(s), per_gpu(s));
+}
 }  // namespace
 
 std::unique_ptr<ReplicaModel> CalibratedReplicaModelProvider::make(const Option& option, const GpuInstance& instance,
                                                                    const WorkloadMix& mix) const {
   auto chosen = make_in_layout(option, instance, mix);
   const FleetSpec* fleet = option.fleet();
-  const ModelArch* arch = fleet ? base_.catalog().find_model(fleet->model) : nullptr;
+  const Catalog& cat = base_.catalog();
+  const ModelArch* arch = fleet ? cat.find_model(fleet->model) : nullptr;
   // Only a mixture of experts whose layout the option leaves open, sized by the catalog.
   if (!arch || !arch->is_moe() || fleet->parallel || !chosen->spec().fits ||
       chosen->spec().provenance == ThroughputProvenance::override)
     return chosen;
-  // Serving results measured in another deployment of this model, GPU and precision that the
-  // instance (and the option's GPU count, if given) allows: a measured deployment is
-  // preferred to one sized from the catalog alone, whose MoE figures run high
-  // (docs/performance-model.md); between measured ones, the most requests/s per GPU.
-  std::unique_ptr<ReplicaModel> best;
-  std::string best_file;
-  std::vector<std::pair<int, Parallel>> tried;
-  for (const Calibration& c : calibrations_.files()) {
-    if (!c.serving || c.model != fleet->model || c.gpu != instance.gpu || c.precision != fleet->precision) continue;
-    if (c.gpus_per_replica > instance.gpu_count ||
-        (fleet->gpus_per_replica > 0 && c.gpus_per_replica != fleet->gpus_per_replica))
-      continue;
-    if (chosen->spec().gpus_per_replica == c.gpus_per_replica && chosen->spec().parallel == c.parallel) continue;
-    if (std::find(tried.begin(), tried.end(), std::make_pair(c.gpus_per_replica, c.parallel)) != tried.end()) continue;
-    tried.emplace_back(c.gpus_per_replica, c.parallel);
-    Option at = option;
-    at.fleet()->gpus_per_replica = c.gpus_per_replica;
-    at.fleet()->parallel = c.parallel;
-    auto candidate = make_in_layout(at, instance, mix);
-    if (candidate->spec().provenance != ThroughputProvenance::calibrated || !candidate->spec().feasible) continue;
-    if (!best || per_gpu(candidate->spec()) > per_gpu(best->spec())) {
-      best = std::move(candidate);
-      best_file = c.path;
-    }
-  }
-  if (!best) return chosen;
+  const GpuSpec* gpu = cat.find_gpu(instance.gpu);
+  const Precision* w = cat.find_precision(fleet->precision);
+  const Precision* kv =
+      w ? cat.find_precision(fleet->kv_precision.empty() ? w->kv_default() : fleet->kv_precision) : nullptr;
+  if (!gpu || !w || !kv) return chosen;
   const ReplicaSpec& was = chosen->spec();
+  const Parallel was_layout = was.parallel.value_or(Parallel::tp);
   const bool was_measured = was.provenance == ThroughputProvenance::calibrated;
-  if (was.feasible && was_measured && per_gpu(was) >= per_gpu(best->spec())) {
+  // Serving results measured in another deployment of this model, GPU and precision: a
+  // measured deployment is preferred to one sized without a measurement (the catalog's MoE
+  // figures run high, docs/performance-model.md). The candidates are those deployments, and
+  // the one chosen when it is calibrated; choose_deployment picks among them as it picks any
+  // deployment (per layout the smallest count that meets the targets, then the layout with
+  // the most requests/s per GPU), within the instance and the option's GPU count if given.
+  std::map<std::pair<Parallel, int>, std::string> measured;  // deployment -> the first file measured on it
+  for (const Calibration& c : calibrations_.files())
+    if (c.serving && c.model == fleet->model && c.gpu == instance.gpu && c.precision == fleet->precision &&
+        !(c.gpus_per_replica == was.gpus_per_replica && c.parallel == was_layout))
+      measured.emplace(std::make_pair(c.parallel, c.gpus_per_replica), c.path);
+  if (measured.empty()) return chosen;
+  DeploymentRequest req;
+  req.model = arch;
+  req.gpu = gpu;
+  req.weights = w;
+  req.kv = kv;
+  req.context_tokens = mix.fit_tokens();
+  req.gpus = fleet->gpus_per_replica;
+  req.max_gpus = instance.gpu_count;
+  req.moe_tp = fleet->moe_tp;
+  std::set<int> counts;
+  std::set<Parallel> layouts;
+  for (const auto& [d, file] : measured) {
+    layouts.insert(d.first);
+    counts.insert(d.second);
+  }
+  if (was_measured) {
+    layouts.insert(was_layout);
+    counts.insert(was.gpus_per_replica);
+  }
+  for (Parallel p : parallel_layouts)
+    if (layouts.count(p)) req.layouts.push_back(p);
+  req.counts.assign(counts.begin(), counts.end());
+  std::map<std::pair<Parallel, int>, std::unique_ptr<ReplicaModel>> built;
+  auto score = [&](Parallel layout, int g) {
+    DeploymentScore sc;
+    if (was_measured && layout == was_layout && g == was.gpus_per_replica) {
+      sc.meets = was.feasible;
+      sc.capacity_rps = was.capacity_requests_per_s;
+      if (!sc.meets) sc.problem = was.reasons.empty() ? "misses the latency targets" : was.reasons.front();
+      return sc;
+    }
+    if (!measured.count({layout, g})) {
+      sc.problem = fmt::format("no serving results measured for {}", deployment(layout, g));
+      return sc;
+    }
+    Option at = option;
+    at.fleet()->gpus_per_replica = g;
+    at.fleet()->parallel = layout;
+    auto candidate = make_in_layout(at, instance, mix);
+    sc.meets = candidate->spec().provenance == ThroughputProvenance::calibrated && candidate->spec().feasible;
+    sc.capacity_rps = candidate->spec().capacity_requests_per_s;
+    if (!sc.meets) sc.problem = "the serving results do not size it within the targets";
+    built[{layout, g}] = std::move(candidate);
+    return sc;
+  };
+  const DeploymentChoice choice = choose_deployment(cat, req, score);
+  const LayoutChoice* pick = choice.chosen();
+  if (!pick || !pick->meets) return chosen;
+  if (was_measured && pick->layout == was_layout && pick->gpus == was.gpus_per_replica) {
+    // The calibrated choice serves the most per GPU: kept, with the best of the others.
+    const LayoutChoice* other = nullptr;
+    for (const auto& c : choice.layouts)
+      if (&c != pick && c.meets && measured.count({c.layout, c.gpus}) &&
+          (!other || c.capacity_per_gpu() > other->capacity_per_gpu()))
+        other = &c;
+    if (!other) return chosen;
     return std::make_unique<NotedReplicaModel>(
         std::move(chosen), std::vector<std::string>{fmt::format(
-                             "{} kept: the serving results {} ({}) give {:.2f} requests/s per GPU, below its {:.2f}",
-                             deployment(was), best_file, deployment(best->spec()), per_gpu(best->spec()), per_gpu(was))});
+                               "{} kept: the serving results {} ({}) give {:.2f} requests/s per GPU, below its {:.2f}",
+                               deployment(was), measured.at({other->layout, other->gpus}),
+                               deployment(other->layout, other->gpus), other->capacity_per_gpu(), per_gpu(was))});
   }
-  std::string why = !was.feasible ? fmt::format("{}, the catalog's choice, is not feasible", deployment(was))
-                    : was_measured
-                        ? fmt::format("{} gives {:.2f} requests/s per GPU, calibrated", deployment(was), per_gpu(was))
-                        : fmt::format("{}, the catalog's choice, has no measurement here ({:.2f} requests/s per GPU "
-                                      "from {})",
-                                      deployment(was), per_gpu(was),
-                                      was.provenance == ThroughputProvenance::engine ? "engine terms"
-                                                                                     : "catalog figures");
+  auto best = std::move(built.at({pick->layout, pick->gpus}));
+  const std::string why = !was.feasible ? fmt::format("{}, {}, is not feasible", deployment(was), choice_of(was))
+                          : was_measured
+                              ? fmt::format("{} gives {:.2f} requests/s per GPU, calibrated", deployment(was), per_gpu(was))
+                              : unmeasured(was);
   return std::make_unique<NotedReplicaModel>(
       std::move(best), std::vector<std::string>{fmt::format(
                            "layout {} chosen: measured by the serving results {} ({:.2f} requests/s per GPU). {}",
-                           deployment(best->spec()), best_file, per_gpu(best->spec()), why)});
+                           deployment(pick->layout, pick->gpus), measured.at({pick->layout, pick->gpus}),
+                           pick->capacity_per_gpu(), why)});
 }
 
 std::vector<std::string> CalibratedReplicaModelProvider::findings() const {

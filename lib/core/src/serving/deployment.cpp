@@ -6,9 +6,9 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <set>
 
 #include "plan/core/base/error.hpp"
+#include "plan/core/serving/engine_cache.hpp"
 #include "plan/core/serving/queueing.hpp"
 
 namespace plan::perf {
@@ -53,10 +53,11 @@ DeploymentChoice choose_deployment(const Catalog& cat, const DeploymentRequest& 
         if (c.fit_problem.empty()) c.fitting.push_back(req.gpus);
       }
     } else {
+      const std::vector<int> counts = req.counts.empty() ? replica_gpu_counts(gpu) : req.counts;
       c.largest = 1;
-      for (int g : replica_gpu_counts(gpu))
+      for (int g : counts)
         if (g <= req.max_gpus) c.largest = g;
-      for (int g : replica_gpu_counts(gpu)) {
+      for (int g : counts) {
         if (g > req.max_gpus) break;
         if (g < req.min_gpus) continue;
         if (problem_at(layout, g).empty()) c.fitting.push_back(g);
@@ -101,78 +102,13 @@ std::string engine_terms_provenance(const EngineTerms& terms, const TermSet& set
                      set.engine, set.generation, set.rows, terms.origin, set.cv_tpot_median, set.cv_ttft_median);
 }
 
-ModelClass model_class_of(const ModelArch& m) {
-  return m.attention == AttentionKind::mla ? ModelClass::mla : m.is_moe() ? ModelClass::moe : ModelClass::dense;
-}
-
-namespace {
-std::string coverage_key(const std::string& engine, const std::string& generation, ModelClass cls) {
-  return engine + "|" + generation + "|" + to_string(cls);
-}
-
-// The catalog model a run's model_path names: its id, a name of its hf_ids, or either with a
-// quantised checkpoint's suffix taken off ("nvidia/Llama-3.1-8B-Instruct-FP8").
-const ModelArch* run_model(const Catalog& cat, const std::string& path) {
-  if (const auto* m = cat.find_model(path)) return m;
-  for (const auto& m : cat.models)
-    if (model_name_matches(path, m.id, m.hf_ids)) return &m;
-  for (const char* suffix : {"-FP8", "-NVFP4", "-FP4", "-fp8", "-nvfp4"}) {
-    const std::string s = suffix;
-    if (path.size() > s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0) {
-      const std::string base = path.substr(0, path.size() - s.size());
-      for (const auto& m : cat.models)
-        if (model_name_matches(base, m.id, m.hf_ids)) return &m;
-    }
-  }
-  return nullptr;
-}
-
-// The measured runs' system names for catalog GPU ids.
-std::string run_gpu(const std::string& system) {
-  if (system == "h100_sxm") return "h100-sxm";
-  if (system == "h200_sxm") return "h200";
-  if (system == "b200_sxm") return "b200";
-  if (system == "b300_sxm") return "b300";
-  return system;
-}
-}  // namespace
-
-int EngineCoverage::of(const std::string& engine, const std::string& generation, ModelClass cls) const {
-  const auto it = deployments.find(coverage_key(engine, generation, cls));
-  return it == deployments.end() ? 0 : it->second;
-}
-
-bool EngineCoverage::covers(const std::string& engine, const std::string& generation, ModelClass cls) const {
-  return of(engine, generation, cls) >= min_deployments;
-}
-
-EngineCoverage engine_coverage(const Catalog& cat, const std::vector<MeasuredRun>& runs) {
-  EngineCoverage c;
-  std::map<std::string, const ModelArch*> models;
-  std::set<std::string> seen;
-  for (const auto& r : runs) {
-    if (!r.mode.empty() && r.mode != "agg") continue;
-    const auto engine = parse_engine(r.engine);
-    if (!engine) continue;
-    const std::string generation = gpu_generation(run_gpu(r.system));
-    if (generation.empty()) continue;
-    auto [it, fresh] = models.emplace(r.model_path, nullptr);
-    if (fresh) it->second = run_model(cat, r.model_path);
-    if (!it->second) continue;
-    const std::string deployment = fmt::format("{}|{}|{}|{}|{}|{} {} {} {} {}", r.model_path, r.system, r.engine,
-                                               r.version, r.precision, r.tp, r.pp, r.dp, r.moe_tp, r.moe_ep);
-    if (!seen.insert(deployment).second) continue;
-    ++c.deployments[coverage_key(to_string(*engine), generation, model_class_of(*it->second))];
-  }
-  return c;
-}
-
 // ---------------------------------------------------------------------------------------
 // Serving on the engine terms
 
 std::optional<EngineServingModel> EngineServingModel::make(const EngineDeployment& d, double input_tokens,
                                                            double output_tokens, int max_batch,
-                                                           std::optional<double> tpot_target_s, std::string* why) {
+                                                           std::optional<double> tpot_target_s, std::string* why,
+                                                           double cached_share) {
   auto fail = [&](std::string w) -> std::optional<EngineServingModel> {
     if (why) *why = std::move(w);
     return std::nullopt;
@@ -198,8 +134,11 @@ std::optional<EngineServingModel> EngineServingModel::make(const EngineDeploymen
   e.tpot_target_ = tpot_target_s;
   auto predict_at = [&](int c, std::string* reason) -> const Prediction* {
     if (auto it = e.at_.find(c); it != e.at_.end()) return &it->second;
-    auto p = predict_closed_loop(*d.cat, d.terms->sets, d.engine, d.model, d.gpu, d.precision, d.gpus, d.layout,
-                                 input_tokens, output_tokens, c, reason, d.moe_tp);
+    auto p = cached_share > 0
+                 ? predict_closed_loop_cached(*d.cat, d.terms->sets, d.engine, d.model, d.gpu, d.precision, d.gpus,
+                                              d.layout, input_tokens, output_tokens, c, cached_share, reason, d.moe_tp)
+                 : predict_closed_loop(*d.cat, d.terms->sets, d.engine, d.model, d.gpu, d.precision, d.gpus,
+                                       d.layout, input_tokens, output_tokens, c, reason, d.moe_tp);
     if (!p) return nullptr;
     return &e.at_.emplace(c, *p).first->second;
   };
@@ -384,6 +323,7 @@ struct ReplicaServing {
   std::optional<ServingModel> roofline;
   std::optional<EngineServingModel> engine;
   std::string engine_why;
+  CacheRoom room;  // the prompt cache's KV room and hit share, on the engine terms
   int batch() const { return engine ? engine->batch() : roofline->batch(); }
   double prefill_s() const { return engine ? engine->prefill_s() : roofline->prefill_s(); }
   double capacity_rps() const { return engine ? engine->capacity_rps() : roofline->capacity_rps(); }
@@ -396,11 +336,13 @@ ReplicaServing serve_replica(const ReplicaSizing& z, Parallel layout, int d) {
   const WorkloadMix& mix = z.mix;
   ReplicaServing s;
   s.pm = std::make_unique<PerfModel>(*z.m, *z.gpu, *z.w, *z.kv, d, z.cat.efficiency, layout, f.moe_tp);
-  const int max_batch = std::min(s.pm->max_sequences(mix.input_tokens + std::max(mix.output_tokens, 1.0)),
-                                 engine_batch_limit(*s.pm));
   if (z.terms) {
+    // The prompt cache's prefixes take KV room from the batch, as on the roofline.
+    s.room = cache_room(*s.pm, mix.input_tokens, std::max(mix.output_tokens, 1.0), z.cache);
+    const int max_batch = std::min(s.room.max_batch, engine_batch_limit(*s.pm));
     EngineDeployment ed{&z.cat, z.terms, z.coverage, f.engine.engine, z.m->id, z.gpu->id, z.w->id, d, layout, f.moe_tp};
-    s.engine = EngineServingModel::make(ed, mix.input_tokens, mix.output_tokens, max_batch, z.tpot_s, &s.engine_why);
+    s.engine = EngineServingModel::make(ed, mix.input_tokens, mix.output_tokens, max_batch, z.tpot_s, &s.engine_why,
+                                        s.room.hit_share);
   }
   if (!s.engine) s.roofline.emplace(*s.pm, mix.input_tokens, mix.output_tokens, z.tpot_s, 0, z.cache);
   return s;
@@ -468,6 +410,16 @@ std::string engine_replica_note(const ReplicaSizing& z, const LayoutChoice& pick
                      z.m->id, pick.gpus, z.gpu->id, z.w->id, z.tagged(pick.layout), experts, e.set().engine,
                      e.set().generation, e.batch(), e.tpot_at(b) * 1e3, e.ttft_at(b) * 1e3, e.batch(),
                      mix.input_tokens, mix.output_tokens, e.prefill_s() * 1e3);
+}
+
+// The note on a prompt cache of a replica sized by the engine terms.
+std::string engine_cache_note(const ReplicaSizing& z, const CacheRoom& room, int max_batch) {
+  const WorkloadMix& mix = z.mix;
+  return fmt::format("prefix cache: {:.1f}% of input tokens read from it ({:.1f}% asked; {:.0f} of {:.0f} prefix tokens "
+                     "held in the KV cache), so the engine terms' prefill counts {:.0f} of {:.0f} input tokens; the "
+                     "prefixes held leave a batch of at most {}",
+                     room.hit_share * 100, z.cache.hit_share * 100, room.held_tokens, z.cache.prefix_tokens,
+                     mix.input_tokens * (1 - room.hit_share), mix.input_tokens, max_batch);
 }
 
 // A replica sized by the catalog roofline: its capacity, the doubt on a mixture of experts'
@@ -593,6 +545,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
     return;
   }
   ReplicaServing s = serve_replica(z, pick->layout, pick->gpus);
+  const CacheRoom room = s.room;
   perf_ = std::move(s.pm);
   spec_.gpus_per_replica = pick->gpus;
   spec_.parallel = pick->layout;
@@ -621,6 +574,8 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   if (engine_) {
     spec_.capacity_requests_per_s = engine_->capacity_rps();
     spec_.notes.push_back(engine_replica_note(z, *pick, experts, *engine_));
+    if (cache.hit_share > 0)
+      spec_.notes.push_back(engine_cache_note(z, room, std::min(room.max_batch, engine_batch_limit(*perf_))));
     return;
   }
   describe_roofline_replica(z, *pick, experts, *perf_, *serving_, spec_);

@@ -717,6 +717,7 @@ EngineTerms fit_engine_terms(const Catalog& cat, const std::vector<MeasuredRun>&
   t.cv = summarise(tp, tf);
   t.sets = fit_terms(prep, all);
   attach_cv_errors(t.sets, prep, cv);
+  t.coverage = engine_coverage(cat, runs);
   if (prepared) *prepared = prep;
   if (cv_out) *cv_out = cv;
   return t;

@@ -425,23 +425,33 @@ std::optional<int> smallest_fitting_tp(const Catalog& cat, const ModelArch& m, c
 
 double decode_steps(double output_tokens) { return std::max(output_tokens - 1.0, 1.0); }
 
-ServingModel::ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
-                           std::optional<double> tpot_target_s, int batch_cap, PrefixCache cache)
-    : pm_(&pm), in_(input_tokens), out_(std::max(output_tokens, 1.0)), tpot_target_(tpot_target_s) {
-  steps_ = decode_steps(out_);
-  const double ctx = in_ + out_;
-  max_batch_ = pm.max_sequences(ctx);
-  if (cache.hit_share > 0 && in_ > 0 && max_batch_ > 0) {
+CacheRoom cache_room(const PerfModel& pm, double input_tokens, double output_tokens, PrefixCache cache) {
+  CacheRoom r;
+  const double ctx = input_tokens + output_tokens;
+  r.max_batch = pm.max_sequences(ctx);
+  if (cache.hit_share > 0 && input_tokens > 0 && r.max_batch > 0) {
     // The prefixes are held once per replica in the KV room one request leaves; what does
     // not fit is not cached, so the hit share falls in proportion. The rest of the room holds
     // the running sequences at their full context (a sequence's own copy of its prefix is
     // not credited: a lower bound on the batch).
     const double kv_tokens = pm.memory(ctx).kv_tokens;
     const double room = std::max(0.0, kv_tokens - ctx);
-    held_ = std::min(std::max(cache.prefix_tokens, 0.0), room);
-    hit_ = cache.prefix_tokens > 0 ? cache.hit_share * held_ / cache.prefix_tokens : cache.hit_share;
-    max_batch_ = static_cast<int>(std::min(std::floor((kv_tokens - held_) / ctx), static_cast<double>(max_batch_)));
+    r.held_tokens = std::min(std::max(cache.prefix_tokens, 0.0), room);
+    r.hit_share = cache.prefix_tokens > 0 ? cache.hit_share * r.held_tokens / cache.prefix_tokens : cache.hit_share;
+    r.max_batch =
+        static_cast<int>(std::min(std::floor((kv_tokens - r.held_tokens) / ctx), static_cast<double>(r.max_batch)));
   }
+  return r;
+}
+
+ServingModel::ServingModel(const PerfModel& pm, double input_tokens, double output_tokens,
+                           std::optional<double> tpot_target_s, int batch_cap, PrefixCache cache)
+    : pm_(&pm), in_(input_tokens), out_(std::max(output_tokens, 1.0)), tpot_target_(tpot_target_s) {
+  steps_ = decode_steps(out_);
+  const CacheRoom room = cache_room(pm, in_, out_, cache);
+  max_batch_ = room.max_batch;
+  held_ = room.held_tokens;
+  hit_ = room.hit_share;
   const int engine_cap = engine_batch_limit(pm);  // max_batch_seqs, per attention-DP rank under dep
   max_batch_ = std::min(max_batch_, engine_cap);
   if (batch_cap > 0) max_batch_ = std::min(max_batch_, batch_cap);

@@ -33,9 +33,7 @@ void run_rate(const PerfModel& pm, const ServingModel& sm, double rps, PerfRunRe
   const auto f = sm.latency(rps, 1);
   r.stable = l.stable && f.has_value();
   if (!r.stable) {
-    r.notes.push_back(fmt::format("{:g} requests/s exceeds the replica's capacity of {:.2f} requests/s", rps,
-                                  sm.capacity_rps()));
-    r.requests_per_s = sm.capacity_rps();
+    r.requests_per_s = sm.capacity_rps();  // the note says so once the run is sized (run_layout)
   } else {
     r.batch = l.batch;
     r.ttft_ms = f->ttft_p50_ms;
@@ -66,12 +64,98 @@ void run_closed_loop(const PerfModel& pm, const ServingModel& sm, PerfRunResult&
   r.bound = bound_of(pm.decode_step(b, c));
 }
 
+// The figures a run's serving model gave (the headline ones of a PerfRunResult).
+PerfRunResult::Figures figures_of(const PerfRunResult& r) {
+  return {r.batch, r.prefill_ms, r.ttft_ms, r.ttft_p95_ms, r.ttft_p99_ms, r.tpot_ms, r.itl_ms, r.requests_per_s,
+          r.stable};
+}
+
+// The engine terms' figures in the request's mode: a closed loop of their operating batch (the
+// concurrency, or the most the replica holds), or an open stream on one replica.
+PerfRunResult::Figures engine_figures(const EngineServingModel& e, const PerfRunRequest& req) {
+  PerfRunResult::Figures f;
+  f.prefill_ms = e.prefill_s() * 1e3;
+  if (req.mode != PerfRunMode::rate) {
+    const double b = e.batch();
+    f.batch = b;
+    f.ttft_ms = e.ttft_at(b) * 1e3;
+    f.tpot_ms = e.tpot_at(b) * 1e3;
+    f.itl_ms = e.itl_at(b) * 1e3;
+    f.requests_per_s = e.capacity_rps();
+    return f;
+  }
+  const Load l = e.at_rate(req.rate_rps);
+  const auto lat = e.latency(req.rate_rps, 1);
+  f.stable = l.stable && lat.has_value();
+  if (!f.stable) {
+    f.requests_per_s = e.capacity_rps();
+    return f;
+  }
+  f.batch = l.batch;
+  f.ttft_ms = lat->ttft_p50_ms;
+  f.ttft_p95_ms = lat->ttft_p95_ms;
+  f.ttft_p99_ms = lat->ttft_p99_ms;
+  f.tpot_ms = lat->tpot_ms;
+  f.itl_ms = l.itl_s * 1e3;
+  f.requests_per_s = req.rate_rps;
+  return f;
+}
+
+void set_figures(PerfRunResult& r, const PerfRunResult::Figures& f) {
+  r.batch = f.batch;
+  r.prefill_ms = f.prefill_ms;
+  r.ttft_ms = f.ttft_ms;
+  r.ttft_p95_ms = f.ttft_p95_ms;
+  r.ttft_p99_ms = f.ttft_p99_ms;
+  r.tpot_ms = f.tpot_ms;
+  r.itl_ms = f.itl_ms;
+  r.requests_per_s = f.requests_per_s;
+  r.stable = f.stable;
+}
+
+// The engine terms on a run the roofline has sized: where they cover the deployment
+// (EngineServingModel::make, as fleet sizing asks it) their figures are recorded, and unless a
+// calibration sized the run they size it, the roofline's figures kept beside them.
+void apply_engine_terms(const Catalog& cat, const PerfRunRequest& req, const EngineTerms& terms,
+                        const EngineCoverage* coverage, PerfRunResult& r) {
+  const EngineDeployment d{&cat, &terms, coverage, req.engine.engine, r.model, r.gpu, r.precision, r.gpus_per_replica, r.parallel,
+                           req.moe_tp};
+  const int limit =
+      req.mode == PerfRunMode::concurrency ? std::min(req.concurrency, r.max_concurrency) : r.max_concurrency;
+  std::string why;
+  const auto e = EngineServingModel::make(d, req.input_tokens, req.output_tokens, limit, std::nullopt, &why);
+  if (!e) {
+    r.engine_terms_source = "not used, the catalog roofline sizes the run: " + why;
+    return;
+  }
+  const PerfRunResult::Figures f = engine_figures(*e, req);
+  r.engine_ttft_ms = f.ttft_ms;
+  r.engine_tpot_ms = f.tpot_ms;
+  r.engine_itl_ms = f.itl_ms;
+  r.engine_batch = f.batch;
+  r.engine_requests_per_s = f.requests_per_s;
+  r.engine_terms_source = engine_terms_provenance(terms, e->set());
+  if (!r.calibration_source.empty()) {
+    r.engine_terms_source += "; beside the calibrated roofline, which sizes the run (a calibration of the "
+                             "deployment comes first)";
+    return;
+  }
+  r.roofline = figures_of(r);
+  set_figures(r, f);
+  r.engine_sized = true;
+  if (e->batch() < limit)
+    r.notes.push_back(fmt::format("the engine terms predict a batch of at most {} here (their measured runs stop "
+                                  "at the KV cache), not {}",
+                                  e->batch(), limit));
+}
+
 // One layout at `gpus` GPUs (the count given, or the one choose_deployment chose), run in
 // the request's mode. `most`: the largest count searched, for the reason a searched replica
 // does not fit.
 PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const ModelArch& mref, const GpuSpec& gref,
                          const Precision& wref, const Precision& kvref, Parallel layout, int gpus, int most,
-                         const PerfCalibrationLookup& calibration) {
+                         const PerfCalibrationLookup& calibration, const EngineTerms* terms,
+                         const EngineCoverage* coverage) {
   const ModelArch* m = &mref;
   const GpuSpec* gpu = &gref;
   const Precision* w = &wref;
@@ -127,6 +211,10 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.prefill_ms = sm.prefill_s() * 1e3;
   if (req.mode == PerfRunMode::rate) run_rate(pm, sm, req.rate_rps, r);
   else run_closed_loop(pm, sm, r);
+  if (terms) apply_engine_terms(cat, req, *terms, coverage, r);
+  if (!r.stable && r.requests_per_s)
+    r.notes.push_back(fmt::format("{:g} requests/s exceeds the replica's capacity of {:.2f} requests/s", req.rate_rps,
+                                  *r.requests_per_s));
   if (r.requests_per_s) {
     r.output_tokens_per_s = *r.requests_per_s * req.output_tokens;
     r.total_tokens_per_s = *r.requests_per_s * ctx;
@@ -136,7 +224,8 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
 
 }  // namespace
 
-PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const PerfCalibrationLookup& calibration) {
+PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const PerfCalibrationLookup& calibration,
+                       const EngineTerms* terms, const EngineCoverage* coverage) {
   const ModelArch* m = cat.find_model(req.model);
   if (!m) throw Error(fmt::format("unknown model '{}' (expected one of: {})", req.model, cat.model_ids()));
   const GpuSpec* gpu = cat.find_gpu(req.gpu);
@@ -185,7 +274,7 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
   }
   std::map<std::pair<Parallel, int>, PerfRunResult> runs;
   auto score = [&](Parallel p, int g) {
-    PerfRunResult r = run_layout(cat, req, *m, *gpu, *w, *kv, p, g, most, calibration);
+    PerfRunResult r = run_layout(cat, req, *m, *gpu, *w, *kv, p, g, most, calibration, terms, coverage);
     DeploymentScore s;
     s.meets = r.fits && r.requests_per_s.has_value();
     s.capacity_rps = r.requests_per_s.value_or(0);
@@ -196,7 +285,7 @@ PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const Perf
   const DeploymentChoice choice = choose_deployment(cat, dr, score);
   auto result_of = [&](const LayoutChoice& c) {
     if (c.gpus > 0) return runs.at({c.layout, c.gpus});
-    return run_layout(cat, req, *m, *gpu, *w, *kv, c.layout, c.largest, most, calibration);
+    return run_layout(cat, req, *m, *gpu, *w, *kv, c.layout, c.largest, most, calibration, terms, coverage);
   };
   const LayoutChoice* pick = choice.chosen();
   PerfRunResult best = result_of(pick ? *pick : choice.layouts.front());

@@ -42,6 +42,7 @@ struct DeploymentRequest {
   int gpus = 0;               // the GPU count given; 0: searched
   int max_gpus = 0;           // the most GPUs a searched replica may take (an instance's GPUs, the scale-up domain)
   int min_gpus = 0;           // searched counts below this are not tried (a count already chosen)
+  std::vector<int> counts;    // searched: the counts to try, ascending; empty: replica_gpu_counts(gpu)
   std::vector<Parallel> layouts;  // to try, in order: the one given, or default_layouts(model)
   int moe_tp = 1;                 // ep, dep: GPUs each routed expert is sliced over
 };
@@ -68,8 +69,8 @@ struct DeploymentChoice {
 };
 
 // For each layout the request allows, the GPU counts that fit (deployment_problem empty): the
-// one given, or every count of replica_gpu_counts(gpu) up to max_gpus from the smallest that
-// fits; `score` is asked about them in order and the first that meets the targets is the
+// one given, or every count of req.counts (else replica_gpu_counts(gpu)) up to max_gpus from
+// the smallest that fits; `score` is asked about them in order and the first that meets the targets is the
 // layout's choice. The deployment chosen is the layout with the most requests/s per GPU among
 // those that meet the targets; else the first layout that fits (with its reason); else none.
 using DeploymentScorer = std::function<DeploymentScore(Parallel layout, int gpus)>;
@@ -78,20 +79,6 @@ DeploymentChoice choose_deployment(const Catalog& cat, const DeploymentRequest& 
 // "engine terms: vllm/hopper, fitted to N measured runs (origin), cross-validated median error
 // X% (TPOT), Y% (TTFT)": the provenance of a figure the set gives.
 std::string engine_terms_provenance(const EngineTerms& terms, const TermSet& set);
-
-// Which model classes (dense, MoE, MLA) each engine and GPU generation's measured runs hold:
-// distinct deployments (model, system, engine version, precision, layout) of aggregated runs
-// whose model the catalog knows, counted per engine, generation and class. A term set says
-// nothing of a class it saw no run of (its attention term for that class stays at its
-// bound), so a deployment of such a class is not covered by it.
-struct EngineCoverage {
-  std::map<std::string, int> deployments;  // key: "engine|generation|class"
-  int of(const std::string& engine, const std::string& generation, ModelClass cls) const;
-  // At least min_deployments deployments of the class on that engine and generation.
-  bool covers(const std::string& engine, const std::string& generation, ModelClass cls) const;
-};
-EngineCoverage engine_coverage(const Catalog& cat, const std::vector<MeasuredRun>& runs);
-ModelClass model_class_of(const ModelArch& m);
 
 // Engine terms for one deployment, when they cover it: the engine, the GPU's generation and
 // the model (the rules of prepare_runs); the set must be the generation's own, not the
@@ -118,10 +105,12 @@ struct EngineDeployment {
 // figures are interpolated linearly.
 class EngineServingModel {
  public:
-  // nullopt when the terms do not cover the deployment (`why` says why).
+  // nullopt when the terms do not cover the deployment (`why` says why). `cached_share`: the
+  // share of input tokens read from a prompt cache, not prefilled again
+  // (predict_closed_loop_cached); its KV room is the caller's to take from `max_batch`.
   static std::optional<EngineServingModel> make(const EngineDeployment& d, double input_tokens, double output_tokens,
                                                 int max_batch, std::optional<double> tpot_target_s,
-                                                std::string* why = nullptr);
+                                                std::string* why = nullptr, double cached_share = 0);
 
   const TermSet& set() const { return *set_; }
   int batch() const { return batch_; }

@@ -13,6 +13,7 @@
 #include "plan/core/data/catalog.hpp"
 #include "plan/core/data/engine.hpp"
 #include "plan/core/data/parallel.hpp"
+#include "plan/core/serving/engine_coverage.hpp"
 
 namespace plan::perf {
 
@@ -175,6 +176,9 @@ struct EngineTerms {
   int predicted = 0;       // rows the cross-validation predicted
   ErrorSummary cv;         // over the predicted rows
   std::vector<TermSet> sets;
+  // The model classes the runs hold per engine and generation (engine_coverage), counted
+  // when the terms are fitted; nullopt when a terms file has no such section.
+  std::optional<EngineCoverage> coverage;
 };
 
 // The whole fit: prepares the runs, cross-validates, fits every set on all usable runs and

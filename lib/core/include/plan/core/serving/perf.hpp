@@ -237,6 +237,17 @@ struct PrefixCache {
   double prefix_tokens = 0;
 };
 
+// The KV room a replica's prompt cache takes (docs/performance-model.md, "Prefix caching"):
+// the prefix tokens held (at most the room one request of I + O tokens leaves), the hit share
+// that keeps (h x held / P), and the sequences of I + O tokens the rest of the KV cache holds
+// (before the engine's max_batch_seqs). Without a cache: nothing held, and max_sequences.
+struct CacheRoom {
+  double held_tokens = 0;
+  double hit_share = 0;
+  int max_batch = 0;
+};
+CacheRoom cache_room(const PerfModel& pm, double input_tokens, double output_tokens, PrefixCache cache);
+
 class ServingModel {
  public:
   // `tpot_target_s` bounds the operating batch through the TPOT at capacity (see

@@ -87,19 +87,36 @@ struct PerfRunResult {
   std::string calibration_source;       // calibration file(s) behind the efficiencies; empty: catalog
   std::string calibration_note;
   std::string engine;  // describe(EngineChoice): "vllm (default)", "sglang 0.5.10"
-  // The engine terms' closed-loop figures (calib/engine_terms.json), set by the caller that
-  // holds the terms; engine_terms_source says where they come from, or why there are none.
-  std::optional<double> engine_ttft_ms, engine_tpot_ms, engine_itl_ms;
+  // The engine terms' figures in the run's mode (calib/engine_terms.json), where the terms
+  // cover the deployment (EngineServingModel::make: the rule fleet sizing follows);
+  // engine_terms_source is their provenance line, or why there are none.
+  std::optional<double> engine_ttft_ms, engine_tpot_ms, engine_itl_ms, engine_batch, engine_requests_per_s;
   std::string engine_terms_source;
+  // Whether the engine terms sized the run: the figures above (batch to total_tokens_per_s)
+  // are then the terms', and `roofline` holds the catalog roofline's beside them. Otherwise
+  // the roofline (calibrated when calibration_source is set) sized it.
+  bool engine_sized = false;
+  struct Figures {
+    std::optional<double> batch, prefill_ms, ttft_ms, ttft_p95_ms, ttft_p99_ms, tpot_ms, itl_ms, requests_per_s;
+    bool stable = true;
+  };
+  std::optional<Figures> roofline;
 };
+
+struct EngineTerms;
+struct EngineCoverage;
 
 // Runs the request on `cat`. Without a layout, every layout the model allows (tp; ep and dep
 // for a mixture of experts) is run at its smallest fitting GPU count (or the one given) and
 // the one with the most requests/s per GPU is reported, with a note naming the others.
+// `terms` (may be null) size each candidate where they cover it (`coverage`: the model
+// classes their runs hold; null: every class) and no calibration applies, as fleet sizing
+// does; a calibration comes first, with the terms' figures beside it.
 // Throws plan::Error for an unknown model, GPU or precision, a GPU count outside 1..1024, a
 // moe_tp above 1 without a GPU count, or outside 1..1024, token counts outside 1..1e9, a concurrency below 1 or a rate
 // that is not a finite positive number. A model that does not fit is a result (fits false,
 // with the reason), not an error.
-PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const PerfCalibrationLookup& calibration = {});
+PerfRunResult run_perf(const Catalog& cat, const PerfRunRequest& req, const PerfCalibrationLookup& calibration = {},
+                       const EngineTerms* terms = nullptr, const EngineCoverage* coverage = nullptr);
 
 }  // namespace plan::perf

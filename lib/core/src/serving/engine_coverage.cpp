@@ -1,0 +1,78 @@
+// The model classes the measured runs hold per engine and GPU generation (engine_coverage.hpp).
+#include "plan/core/serving/engine_coverage.hpp"
+
+#include <fmt/format.h>
+#include <set>
+
+#include "plan/core/serving/engine_fit.hpp"
+
+namespace plan::perf {
+namespace {
+
+// The catalog model a run's model_path names: its id, a name of its hf_ids, or either with a
+// quantised checkpoint's suffix taken off ("nvidia/Llama-3.1-8B-Instruct-FP8").
+const ModelArch* coverage_run_model(const Catalog& cat, const std::string& path) {
+  if (const auto* m = cat.find_model(path)) return m;
+  for (const auto& m : cat.models)
+    if (model_name_matches(path, m.id, m.hf_ids)) return &m;
+  for (const char* suffix : {"-FP8", "-NVFP4", "-FP4", "-fp8", "-nvfp4"}) {
+    const std::string s = suffix;
+    if (path.size() > s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0) {
+      const std::string base = path.substr(0, path.size() - s.size());
+      for (const auto& m : cat.models)
+        if (model_name_matches(base, m.id, m.hf_ids)) return &m;
+    }
+  }
+  return nullptr;
+}
+
+// The measured runs' system names for catalog GPU ids.
+std::string coverage_run_gpu(const std::string& system) {
+  if (system == "h100_sxm") return "h100-sxm";
+  if (system == "h200_sxm") return "h200";
+  if (system == "b200_sxm") return "b200";
+  if (system == "b300_sxm") return "b300";
+  return system;
+}
+
+}  // namespace
+
+std::string coverage_key(const std::string& engine, const std::string& generation, ModelClass cls) {
+  return engine + "|" + generation + "|" + to_string(cls);
+}
+
+ModelClass model_class_of(const ModelArch& m) {
+  return m.attention == AttentionKind::mla ? ModelClass::mla : m.is_moe() ? ModelClass::moe : ModelClass::dense;
+}
+
+int EngineCoverage::of(const std::string& engine, const std::string& generation, ModelClass cls) const {
+  const auto it = deployments.find(coverage_key(engine, generation, cls));
+  return it == deployments.end() ? 0 : it->second;
+}
+
+bool EngineCoverage::covers(const std::string& engine, const std::string& generation, ModelClass cls) const {
+  return of(engine, generation, cls) >= min_deployments;
+}
+
+EngineCoverage engine_coverage(const Catalog& cat, const std::vector<MeasuredRun>& runs) {
+  EngineCoverage c;
+  std::map<std::string, const ModelArch*> models;
+  std::set<std::string> seen;
+  for (const auto& r : runs) {
+    if (!r.mode.empty() && r.mode != "agg") continue;
+    const auto engine = parse_engine(r.engine);
+    if (!engine) continue;
+    const std::string generation = gpu_generation(coverage_run_gpu(r.system));
+    if (generation.empty()) continue;
+    auto [it, fresh] = models.emplace(r.model_path, nullptr);
+    if (fresh) it->second = coverage_run_model(cat, r.model_path);
+    if (!it->second) continue;
+    const std::string deployment = fmt::format("{}|{}|{}|{}|{}|{} {} {} {} {}", r.model_path, r.system, r.engine,
+                                               r.version, r.precision, r.tp, r.pp, r.dp, r.moe_tp, r.moe_ep);
+    if (!seen.insert(deployment).second) continue;
+    ++c.deployments[coverage_key(to_string(*engine), generation, model_class_of(*it->second))];
+  }
+  return c;
+}
+
+}  // namespace plan::perf
