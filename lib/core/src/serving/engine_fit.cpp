@@ -83,6 +83,9 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
      "cores run (FP8, NVFP4, MXFP4 on Blackwell), on their roofline"},
     {"weights_scaled", "1/efficiency",
      "inverse efficiency of the other weight GEMMs in a block-scaled 8- or 4-bit format the GPU's tensor cores run"},
+    {"expert_dispatch", "s per all-to-all",
+     "latency of each all-to-all that sends tokens to their experts' ranks and back under data-parallel attention "
+     "(dispatch and combine, two per MoE layer per step), beyond the catalog's collective latency"},
     {"prefill_interference", "1/efficiency",
      "inverse efficiency of the prefill work other requests put between a request's decode steps"},
 }};
@@ -251,8 +254,8 @@ std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, 
 constexpr double max_inverse_efficiency = artefact_ratio;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double e_max = max_inverse_efficiency;
-constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 1};
-constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max, e_max, e_max};
+constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1};
+constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max, e_max, inf, e_max};
 constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0, 1};
 constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf, e_max};
 
@@ -502,6 +505,10 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
   // the format (FP8 on Hopper and Blackwell, FP4 on Blackwell), else 16-bit ones (bf16, or
   // weights dequantised on the fly: MXFP4 on Hopper): other kernels, other efficiencies.
   const bool scaled = w->compute != "bf16" && gpu_has_format(gpu, w->compute);
+  // Under data-parallel attention every MoE layer runs two all-to-alls (dispatch of each
+  // token to its experts' ranks, combine back), each a synchronisation of all the replica's
+  // ranks whose latency the fit takes per all-to-all.
+  const double all_to_alls = p.layout == Parallel::dep ? 2.0 * model.moe_layers() : 0.0;
   p.x_tpot = {1.0,
               static_cast<double>(model.layers),
               rank_seqs,
@@ -513,6 +520,7 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
               st.comm,
               scaled ? expert_lin : 0.0,
               scaled ? st.linear - expert_lin : 0.0,
+              all_to_alls,
               c / decode_steps(m.osl) * pre_work};
   const StepTime own = pu.prefill(m.isl);
   p.x_ttft = {1.0,
