@@ -104,7 +104,8 @@ const std::array<TermInfo, ttft_terms> ttft_term_info = {{
     {"decode_per_queued_chunk", "decode steps per chunk",
      "decode steps of the running batch interleaved with each chunk of the other requests' queued prefills"},
     {"decode_per_chunk", "decode steps per chunk",
-     "decode steps of the running batch interleaved with each chunk of the request's prefill"},
+     "decode steps of the running batch interleaved with the request's prefill, per chunk's worth of its tokens (a "
+     "step's token budget is shared by the prefills that arrive together, so a prompt takes its tokens' share)"},
     {"own_prefill_linear_scaled", "1/efficiency",
      "inverse efficiency of the request's own prefill GEMMs and collectives in a block-scaled 8- or 4-bit format the "
      "GPU's tensor cores run"},
@@ -530,7 +531,7 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
               mla ? own.attention : 0.0,
               (c - 1) * pre_work,
               (c - 1) * m.isl / chunk_tokens,
-              std::ceil(m.isl / chunk_tokens),
+              m.isl / chunk_tokens,
               scaled ? own.linear + own.comm : 0.0};
   // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
   const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];
