@@ -345,3 +345,20 @@ TEST_CASE("plan perf's engine terms take the layout's moe_tp", "[engine][fit]") 
                                   1024, 1024, 8, &why));
   CHECK(why == "layout tp on 12 GPUs is not one the measured runs map to");
 }
+
+TEST_CASE("the committed vLLM Hopper set gives its fleets the width of its cross-validated error",
+          "[engine][fit][risk]") {
+  // docs/risk.md: vllm/hopper's cross-validated median TPOT error is m = 9.97%
+  // (calib/engine_terms.json, cv_tpot_median_pct); sigma = ln(1.0997) / 0.6745 = 0.09504 /
+  // 0.6745 = 0.14090; p10 = exp(-1.2816 x 0.14090) = exp(-0.18058) = 0.8348, p90 =
+  // exp(0.18058) = 1.1979.
+  const auto committed = io::read_engine_terms(committed_terms);
+  const TermSet* s = find_terms(committed.sets, "vllm", "hopper");
+  REQUIRE(s);
+  CHECK(s->generation == "hopper");
+  CHECK(s->cv_tpot_median == Approx(9.97).margin(0.005));
+  const auto d = default_throughput(ThroughputProvenance::engine, "dense", s->cv_tpot_median);
+  REQUIRE(d);
+  CHECK(d->quantile(0.1) == Approx(0.8348).margin(2e-4));
+  CHECK(d->quantile(0.9) == Approx(1.1979).margin(2e-4));
+}
