@@ -421,12 +421,43 @@ Exclusion place_replica(const MeasuredRun& m, const ModelArch& model, PreparedRu
   return {};
 }
 
-// A repeat of an earlier kept run (same deployment and load, or the same measurement under
-// another model name) sets p.twin; a new run is recorded in `seen` for the runs after it.
+// The same measurement (system, engine, version, precision, lengths and measured TTFT and
+// TPOT, to every digit) filed under more than one layout and concurrency is one run, read on
+// the fewest GPUs (tp x attention dp), the reading whose concurrency is the whole replica's
+// (the other files it on 64 GPUs with the concurrency of one rank); the key of each run.
+std::string measurement_key(const MeasuredRun& m) {
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", m.system, m.engine, m.version, m.precision, m.isl, m.osl, m.ttft_ms,
+                     m.tpot_ms);
+}
+
+// For each measurement key, the run that reads it on the fewest GPUs (the first in file order
+// among equals).
+std::map<std::string, std::size_t> measurement_readings(const std::vector<MeasuredRun>& runs) {
+  std::map<std::string, std::size_t> best;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const MeasuredRun& m = runs[i];
+    if (!(m.ttft_ms > 0) || !(m.tpot_ms > 0)) continue;
+    auto gpus = [](const MeasuredRun& r) { return r.tp * std::max(r.dp, 1); };
+    const auto [it, fresh] = best.emplace(measurement_key(m), i);
+    if (!fresh && gpus(m) < gpus(runs[it->second])) it->second = i;
+  }
+  return best;
+}
+
+// A repeat of a kept run (the same measurement read on fewer GPUs elsewhere, same deployment
+// and load, or the same measurement under another model name) sets p.twin; a new run is
+// recorded in `seen` for the runs after it.
 Exclusion find_twin(const std::vector<MeasuredRun>& runs, std::size_t i, PreparedRun& p,
-                    std::map<std::string, std::size_t>& seen) {
+                    std::map<std::string, std::size_t>& seen, const std::map<std::string, std::size_t>& readings) {
   const MeasuredRun& m = runs[i];
   const int dp = std::max(m.dp, 1);
+  if (const auto it = readings.find(measurement_key(m)); it != readings.end() && it->second != i &&
+                                                          runs[it->second].tp * std::max(runs[it->second].dp, 1) <
+                                                              m.tp * dp) {
+    p.twin = it->second;
+    return {"duplicate", fmt::format("same measurement as the run on line {}, which reads it on fewer GPUs",
+                                     runs[it->second].line)};
+  }
   const std::string key = fmt::format("{}|{}|{}|{}", p.deployment, m.isl, m.osl, m.concurrency);
   if (const auto it = seen.find(key); it != seen.end()) {
     p.twin = it->second;
@@ -549,13 +580,14 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
   std::vector<PreparedRun> out;
   out.reserve(runs.size());
   std::map<std::string, std::size_t> seen;
+  const auto readings = measurement_readings(runs);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const MeasuredRun& m = runs[i];
     PreparedRun p = run_identity(m, i);
     const ModelArch* model = nullptr;
     Exclusion ex = screen_run(cat, m, p, model);
     if (!ex) ex = place_replica(m, *model, p);
-    if (!ex) ex = find_twin(runs, i, p, seen);
+    if (!ex) ex = find_twin(runs, i, p, seen, readings);
     if (!ex) ex = check_memory(cat, m, *model, p);
     if (!ex) ex = set_features(cat, m, *model, p);
     if (ex) {
@@ -666,9 +698,14 @@ std::vector<std::optional<Prediction>> cross_validate(const std::vector<Prepared
 }
 
 void predict_duplicates(const std::vector<PreparedRun>& runs, std::vector<std::optional<Prediction>>& pred) {
-  for (std::size_t i = 0; i < runs.size() && i < pred.size(); ++i)
-    if (runs[i].excluded_kind == "duplicate" && runs[i].twin < pred.size() && pred[runs[i].twin])
-      pred[i] = pred[runs[i].twin];
+  // A twin may come later in the file or be a repeat itself: follow the chain to the run measured.
+  for (std::size_t i = 0; i < runs.size() && i < pred.size(); ++i) {
+    if (runs[i].excluded_kind != "duplicate") continue;
+    std::size_t t = runs[i].twin;
+    for (std::size_t hops = 0; t < runs.size() && runs[t].excluded_kind == "duplicate" && hops < runs.size(); ++hops)
+      t = runs[t].twin;
+    if (t < pred.size() && pred[t]) pred[i] = pred[t];
+  }
 }
 
 ErrorSummary summarise(const std::vector<std::pair<double, double>>& tpot_pred_meas,
