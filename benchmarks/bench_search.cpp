@@ -18,7 +18,7 @@ const std::string root = PLAN_SOURCE_DIR;
 plan::Profile profile_for(const std::string& model, const std::string& precision, bool moe) {
   plan::Profile p = plan::io::load_profile(root + "/tests/data/profile-search-llama.yaml");
   for (auto& o : p.options) {
-    auto* sh = o.as<plan::SelfHostedOption>();
+    auto* sh = std::get_if<plan::SelfHostedOption>(&o.spec);
     if (!sh || !sh->search) continue;
     sh->fleet.model = model;
     sh->search->precisions.values = {precision};

@@ -24,7 +24,7 @@ struct Data {
     // A third option (the $15 per 1M API) gives the sweep a crossover with the GPU.
     plan::Option extra = profile.options.front();
     extra.id = "api-15";
-    extra.as<plan::ApiOption>()->model = "flat-15";
+    std::get<plan::ApiOption>(extra.spec).model = "flat-15";
     profile.options.push_back(extra);
     for (const auto& o : profile.options) {
       evals.push_back(std::make_unique<plan::OptionEvaluator>(profile, sheet, o, nullptr));

@@ -105,3 +105,69 @@ TEST_CASE("compare: every option, the cheapest feasible one, and the comparison'
     CHECK_FALSE(compare(q, basic_sheet(), nullptr).cheapest);
   }
 }
+
+TEST_CASE("a result's detail is of its option's kind, and the kind answers what it holds", "[compare]") {
+  Option api, managed, gpu, mix;
+  api.id = "api";
+  api.spec = ApiOption{};
+  managed.id = "managed";
+  managed.spec = ManagedOption{};
+  gpu.id = "gpu";
+  gpu.spec = SelfHostedOption{};
+  mix.id = "mix";
+  mix.spec = HybridOption{};
+  CHECK(empty_result(api).kind == OptionKind::api);
+  CHECK(empty_result(managed).kind == OptionKind::managed);
+  CHECK(empty_result(gpu).kind == OptionKind::self_hosted);
+  CHECK(empty_result(mix).kind == OptionKind::hybrid);
+  CHECK(std::holds_alternative<ManagedResult>(empty_result(managed).detail));
+  CHECK(std::holds_alternative<HybridResult>(empty_result(mix).detail));
+  // Before evaluation no kind holds anything.
+  for (const Option* o : {&api, &managed, &gpu, &mix}) {
+    const OptionResult r = empty_result(*o);
+    CHECK(r.id == o->id);
+    CHECK_FALSE(token_cost(r));
+    CHECK_FALSE(fleet_detail(r));
+    CHECK_FALSE(held_capacity(r));
+    CHECK_FALSE(fleet_capacity(r, 1000));
+  }
+
+  // Provisioned units: the capacity held is 5 units; no fleet serves.
+  OptionResult units = empty_result(managed);
+  std::get<ManagedResult>(units.detail).provisioned = ProvisionedCost{};
+  std::get<ManagedResult>(units.detail).provisioned->units = 5;
+  REQUIRE(held_capacity(units));
+  CHECK(std::string(held_capacity(units)->what) == "provisioned units");
+  CHECK(held_capacity(units)->count == 5);
+  CHECK_FALSE(fleet_capacity(units, 1000));
+  REQUIRE(provisioned_cost(units));
+  CHECK(provisioned_cost(units)->units == 5);
+
+  // A self-hosted fleet of 3 replicas at 400 tokens/s each serves 3 x 400 = 1,200 tokens/s.
+  OptionResult fleet = empty_result(gpu);
+  SelfHostedDetail d;
+  d.replicas = 3;
+  d.replica_tokens_per_s = 400;
+  std::get<SelfHostedResult>(fleet.detail).fleet = d;
+  REQUIRE(held_capacity(fleet));
+  CHECK(std::string(held_capacity(fleet)->what) == "replicas");
+  CHECK(held_capacity(fleet)->count == 3);
+  REQUIRE(fleet_capacity(fleet, 1000));
+  CHECK(fleet_capacity(fleet, 1000)->tokens_per_s == Approx(1200.0));
+  CHECK_FALSE(provisioned_cost(fleet));
+
+  // A hybrid: its private fleet's capacity is what the split gave it, 1.5 requests/s x 1,000
+  // tokens a request = 1,500 tokens/s on 2 replicas (not the fleet's own 3 x 400).
+  OptionResult split = empty_result(mix);
+  HybridDetail h;
+  h.replicas = 2;
+  h.private_capacity_requests_per_s = 1.5;
+  std::get<HybridResult>(split.detail).hybrid = h;
+  std::get<HybridResult>(split.detail).fleet = d;
+  REQUIRE(fleet_capacity(split, 1000));
+  CHECK(fleet_capacity(split, 1000)->replicas == 2);
+  CHECK(fleet_capacity(split, 1000)->tokens_per_s == Approx(1500.0));
+  CHECK(held_capacity(split)->count == 3);  // the fleet's replicas, as diff compares them
+  REQUIRE(hybrid_detail(split));
+  CHECK_FALSE(hybrid_detail(fleet));
+}

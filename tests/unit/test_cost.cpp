@@ -129,13 +129,13 @@ TEST_CASE("compare: fixture profile, totals and cheapest", "[compare]") {
   // Self-hosted: 8M tokens/day = 92.6 tokens/s < 1,000 tokens/s: one replica.
   // $2.50 x 730 = $1,825 GPU + 0.5 x $120,000 / 12 = $5,000 labour + $100 monitoring = $6,925.
   const auto& g = r.options[1];
-  REQUIRE(g.self_hosted);
-  CHECK(g.self_hosted->replicas == 1);
+  REQUIRE(fleet_detail(g));
+  CHECK(fleet_detail(g)->replicas == 1);
   CHECK(g.breakdown.gpu_compute == Approx(1825));
   CHECK(g.breakdown.ops_labour == Approx(5000));
   CHECK(g.monthly_cost_usd == Approx(6925));
   // Utilisation 92.59 / 1,000 = 9.26%.
-  CHECK(g.self_hosted->utilization == Approx(8e6 / 86400 / 1000));
+  CHECK(fleet_detail(g)->utilization == Approx(8e6 / 86400 / 1000));
   CHECK(r.cheapest == std::optional<std::string>("mini"));
 }
 

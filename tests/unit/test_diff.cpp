@@ -120,8 +120,8 @@ TEST_CASE("compare JSON reads back what plan compare wrote", "[diff][io]") {
   CHECK(back.options[0].monthly_cost_usd == Approx(1825.00));
   CHECK(back.options[0].breakdown.api_tokens == Approx(1825.00));
   CHECK(back.options[1].breakdown.gpu_compute == Approx(2000.00));
-  REQUIRE(back.options[1].self_hosted);
-  CHECK(back.options[1].self_hosted->replicas == 1);
+  REQUIRE(fleet_detail(back.options[1]));
+  CHECK(fleet_detail(back.options[1])->replicas == 1);
   CompareDiff d = diff_results(r, back);
   for (const auto& o : d.options) CHECK(o.why.empty());
 }
@@ -145,7 +145,8 @@ OptionResult fleet() {
   d.throughput_provenance = ThroughputProvenance::spec;
   d.throughput_source = "calib/catalog.yaml";
   d.latency_at_peak = FleetLatency{100.0, 180.0, 250.0, 11.68};
-  o.self_hosted = d;
+  o.kind = OptionKind::self_hosted;
+  o.detail = SelfHostedResult{d};
   return o;
 }
 
@@ -165,43 +166,43 @@ TEST_CASE("diff_results: equal fleets are no change", "[diff]") {
 
 TEST_CASE("diff_results: a TPOT change alone is a change", "[diff]") {
   OptionResult b = fleet();
-  b.self_hosted->latency_at_peak->tpot_ms = 14.14;
+  std::get<SelfHostedResult>(b.detail).fleet->latency_at_peak->tpot_ms = 14.14;
   CompareDiff d = diff_one(fleet(), b);
   CHECK(d.options[0].change_usd == 0);
   // 14.14 - 11.68 = +2.46 ms.
   CHECK(d.options[0].why == std::vector<std::string>{"TPOT at peak: 11.68 -> 14.14 ms (+2.46)"});
   SECTION("below the printed resolution (0.01 ms) it is not") {
-    b.self_hosted->latency_at_peak->tpot_ms = 11.683;  // rounds to 11.68 like A
+    std::get<SelfHostedResult>(b.detail).fleet->latency_at_peak->tpot_ms = 11.683;  // rounds to 11.68 like A
     CHECK(diff_one(fleet(), b).options[0].why.empty());
   }
 }
 
 TEST_CASE("diff_results: a utilisation change alone is a change", "[diff]") {
   OptionResult b = fleet();
-  b.self_hosted->utilization = 0.75;
+  std::get<SelfHostedResult>(b.detail).fleet->utilization = 0.75;
   CompareDiff d = diff_one(fleet(), b);
   // 0.60 and 0.75 of capacity, to 0.1 percentage point.
   CHECK(d.options[0].why == std::vector<std::string>{"utilisation: 60.0% -> 75.0%"});
   SECTION("below the printed resolution (0.1 point) it is not") {
-    b.self_hosted->utilization = 0.6004;  // 60.04% rounds to 60.0%
+    std::get<SelfHostedResult>(b.detail).fleet->utilization = 0.6004;  // 60.04% rounds to 60.0%
     CHECK(diff_one(fleet(), b).options[0].why.empty());
   }
 }
 
 TEST_CASE("diff_results: provenance and throughput from a calibration", "[diff]") {
   OptionResult b = fleet();
-  b.self_hosted->throughput_provenance = ThroughputProvenance::calibrated;
-  b.self_hosted->throughput_source = "calib/results/x.yaml";
+  std::get<SelfHostedResult>(b.detail).fleet->throughput_provenance = ThroughputProvenance::calibrated;
+  std::get<SelfHostedResult>(b.detail).fleet->throughput_source = "calib/results/x.yaml";
   CompareDiff d = diff_one(fleet(), b);
   CHECK(d.options[0].why == std::vector<std::string>{
                                 "replica throughput provenance: spec -> calibrated",
                                 "replica throughput source: calib/catalog.yaml -> calib/results/x.yaml"});
   SECTION("with the replica throughput, GPUs and TTFT it moved") {
-    b.self_hosted->replica_tokens_per_s = 1200;
-    b.self_hosted->replicas = 3;
-    b.self_hosted->gpus = 3;
-    b.self_hosted->instances = 3;
-    b.self_hosted->latency_at_peak->ttft_p99_ms = 300;
+    std::get<SelfHostedResult>(b.detail).fleet->replica_tokens_per_s = 1200;
+    std::get<SelfHostedResult>(b.detail).fleet->replicas = 3;
+    std::get<SelfHostedResult>(b.detail).fleet->gpus = 3;
+    std::get<SelfHostedResult>(b.detail).fleet->instances = 3;
+    std::get<SelfHostedResult>(b.detail).fleet->latency_at_peak->ttft_p99_ms = 300;
     CompareDiff e = diff_one(fleet(), b);
     CHECK(e.options[0].why == std::vector<std::string>{
                                   "replicas: 2 -> 3", "GPUs: 2 -> 3", "instances: 2 -> 3",

@@ -29,9 +29,9 @@ TEST_CASE("an API option: tokens at the sheet's prices, cited", "[eval_api]") {
   CHECK(r.what == "openai gpt-4o-mini");
   CHECK(r.model == "gpt-4o-mini");
   // 15,208,333.33 tokens each way a month: input x $0.15 = 2.28125, output x $0.60 = 9.125.
-  REQUIRE(r.token_detail);
-  CHECK(r.token_detail->input == Approx(2.28125));
-  CHECK(r.token_detail->output == Approx(9.125));
+  REQUIRE(token_cost(r));
+  CHECK(token_cost(r)->input == Approx(2.28125));
+  CHECK(token_cost(r)->output == Approx(9.125));
   CHECK(r.breakdown.api_tokens == Approx(11.40625));
   CHECK(r.monthly_cost_usd == Approx(11.41));
   // 11.41 / 30.416667M tokens = 0.37512 per 1M.
@@ -42,8 +42,8 @@ TEST_CASE("an API option: tokens at the sheet's prices, cited", "[eval_api]") {
   CHECK(r.provenance[0].source.find("sheet-basic.yaml:10") != std::string::npos);
   // No tier given: the highest one listed (tier-5, 150M tokens/min) is checked.
   CHECK(has(r.notes, "no rate-limit tier given: the highest tier the price sheet lists (tier-5) assumed"));
-  REQUIRE(r.rate_check);
-  CHECK(r.rate_check->tier == "tier-5");
+  REQUIRE(rate_check(r));
+  CHECK(rate_check(r)->tier == "tier-5");
 }
 
 TEST_CASE("an API option: limits, exclusions and an unknown model", "[eval_api]") {
@@ -51,7 +51,7 @@ TEST_CASE("an API option: limits, exclusions and an unknown model", "[eval_api]"
     const OptionResult r = run(million, "{id: a, kind: api, model: flat-1}");
     CHECK(r.feasible);
     CHECK(has(r.notes, "the price sheet lists no rate limits for this offering; not checked"));
-    CHECK_FALSE(r.rate_check);
+    CHECK_FALSE(rate_check(r));
   }
   SECTION("tier-1 allows 200,000 tokens a minute; 1e9 a day is 694,444 a minute on average") {
     const OptionResult r = run("{id: w, tokens_per_day: 1000000000, input_share: 0.5, tokens_per_request: 1000}",

@@ -37,12 +37,12 @@ options:
   CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& gpu = find(c, "gpu");
   const auto& mix = find(c, "mix");
-  REQUIRE(gpu.self_hosted);
-  CHECK(gpu.self_hosted->replicas == 10);
-  CHECK(gpu.self_hosted->instances == 2);
+  REQUIRE(fleet_detail(gpu));
+  CHECK(fleet_detail(gpu)->replicas == 10);
+  CHECK(fleet_detail(gpu)->instances == 2);
   CHECK(gpu.monthly_cost_usd == Approx(12848.00));
-  REQUIRE(mix.hybrid);
-  CHECK(mix.hybrid->replicas == 10);
+  REQUIRE(hybrid_detail(mix));
+  CHECK(hybrid_detail(mix)->replicas == 10);
   CHECK(mix.breakdown.api_tokens == 0.0);
   CHECK(mix.monthly_cost_usd == Approx(12848.00));
   CHECK(mix.breakdown.gpu_compute == gpu.breakdown.gpu_compute);
@@ -66,15 +66,15 @@ options:
   CHECK(find(c, "api").monthly_cost_usd == Approx(2628.00));
   CHECK(find(c, "gpu").monthly_cost_usd == Approx(14600.00));
   const auto& mix = find(c, "mix");
-  REQUIRE(mix.hybrid);
-  CHECK(mix.hybrid->replicas == 8);
-  CHECK(mix.hybrid->min_replicas == 8);
+  REQUIRE(hybrid_detail(mix));
+  CHECK(hybrid_detail(mix)->replicas == 8);
+  CHECK(hybrid_detail(mix)->min_replicas == 8);
   CHECK(mix.monthly_cost_usd == Approx(14600.00));
   SECTION("a fixed fleet below min_replicas is raised to it") {
-    p.options[2].as<HybridOption>()->replicas = 2;
+    std::get<HybridOption>(p.options[2].spec).replicas = 2;
     OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[2], nullptr);
-    REQUIRE(r.hybrid);
-    CHECK(r.hybrid->replicas == 8);
+    REQUIRE(hybrid_detail(r));
+    CHECK(hybrid_detail(r)->replicas == 8);
     CHECK(r.monthly_cost_usd == Approx(14600.00));
   }
 }
@@ -99,19 +99,19 @@ options:
   CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& mini = find(c, "mini");
   CHECK_FALSE(mini.feasible);
-  REQUIRE(mini.rate_check);
-  CHECK(mini.rate_check->peak_requests_per_min == Approx(60000.0));
+  REQUIRE(rate_check(mini));
+  CHECK(rate_check(mini)->peak_requests_per_min == Approx(60000.0));
   const auto& mix = find(c, "mix");
-  REQUIRE(mix.hybrid);
+  REQUIRE(hybrid_detail(mix));
   CHECK(mix.feasible);
-  CHECK(mix.hybrid->replicas == 500);
+  CHECK(hybrid_detail(mix)->replicas == 500);
   CHECK(mix.breakdown.gpu_compute == Approx(912500.00));
   CHECK(mix.breakdown.api_tokens == Approx(492750.00));
   CHECK(mix.monthly_cost_usd == Approx(1405250.00));
-  REQUIRE(mix.rate_check);
-  CHECK(mix.rate_check->peak_requests_per_min == Approx(30000.0));
+  REQUIRE(rate_check(mix));
+  CHECK(rate_check(mix)->peak_requests_per_min == Approx(30000.0));
   SECTION("a fleet too small for the limit is infeasible and names the limit") {
-    p.options[2].as<HybridOption>()->replicas = 400;  // overflow 600/s = 36,000/min
+    std::get<HybridOption>(p.options[2].spec).replicas = 400;  // overflow 600/s = 36,000/min
     OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[2], nullptr);
     CHECK_FALSE(r.feasible);
     REQUIRE_FALSE(r.reasons.empty());
@@ -134,12 +134,12 @@ options:
   CompareResult c = compare(p, test::basic_sheet(), nullptr);
   CHECK_FALSE(find(c, "mini").feasible);
   const auto& mix = find(c, "mix");
-  REQUIRE(mix.hybrid);
-  REQUIRE(mix.hybrid->restricted_workloads.size() == 1);
-  CHECK_THAT(mix.hybrid->restricted_workloads[0], Catch::Contains("workload 'long' sends 190000 input tokens") &&
+  REQUIRE(hybrid_detail(mix));
+  REQUIRE(hybrid_detail(mix)->restricted_workloads.size() == 1);
+  CHECK_THAT(hybrid_detail(mix)->restricted_workloads[0], Catch::Contains("workload 'long' sends 190000 input tokens") &&
                                                           Catch::Contains("gpt-4o-mini accepts at most 128000"));
-  REQUIRE(mix.hybrid->workload_private_share.size() == 2);
-  CHECK(mix.hybrid->workload_private_share[1].second == Approx(1.0));
+  REQUIRE(hybrid_detail(mix)->workload_private_share.size() == 2);
+  CHECK(hybrid_detail(mix)->workload_private_share[1].second == Approx(1.0));
 }
 
 // Without a TTFT target the private fleet is still held to a stable queue. 90B tokens a day
@@ -163,18 +163,18 @@ options:
   CompareResult c = compare(p, test::basic_sheet(), &perf);
   const auto& mini = find(c, "mini");
   CHECK_FALSE(mini.feasible);
-  REQUIRE(mini.rate_check);
-  CHECK(mini.rate_check->peak_requests_per_min == Approx(300000.0));
+  REQUIRE(rate_check(mini));
+  CHECK(rate_check(mini)->peak_requests_per_min == Approx(300000.0));
   const auto& mix = find(c, "mix");
-  REQUIRE(mix.hybrid);
+  REQUIRE(hybrid_detail(mix));
   CHECK(mix.feasible);
-  REQUIRE(mix.rate_check);
-  CHECK(mix.rate_check->peak_requests_per_min <= 30000.0 * (1 + 1e-9));
-  CHECK(mix.hybrid->private_capacity_requests_per_s >= 4500.0 * (1 - 1e-6));
-  REQUIRE(mix.self_hosted);
-  REQUIRE(mix.self_hosted->latency_at_peak);
+  REQUIRE(rate_check(mix));
+  CHECK(rate_check(mix)->peak_requests_per_min <= 30000.0 * (1 + 1e-9));
+  CHECK(hybrid_detail(mix)->private_capacity_requests_per_s >= 4500.0 * (1 - 1e-6));
+  REQUIRE(fleet_detail(mix));
+  REQUIRE(fleet_detail(mix)->latency_at_peak);
   // Far from the 34 hours an unstable queue reports: under a minute.
-  CHECK(mix.self_hosted->latency_at_peak->ttft_p95_ms < 60e3);
+  CHECK(fleet_detail(mix)->latency_at_peak->ttft_p95_ms < 60e3);
 }
 
 // Workloads that list the models they accept hold the overflow to them.
@@ -194,8 +194,8 @@ options:
   CHECK_THAT(api.reasons[0], Catch::Contains("accepts models llama-3.1-8b; flat-1 serves flat-1"));
   CHECK(find(c, "gpu").feasible);
   const auto& mix = find(c, "mix");
-  REQUIRE(mix.hybrid);
+  REQUIRE(hybrid_detail(mix));
   CHECK(mix.breakdown.api_tokens == 0.0);
-  CHECK(mix.hybrid->private_token_share == Approx(1.0));
+  CHECK(hybrid_detail(mix)->private_token_share == Approx(1.0));
   CHECK(c.notes.empty());  // every workload lists its models: nothing to warn about
 }

@@ -22,8 +22,8 @@ options:
 )");
   OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[0], nullptr);
   CHECK(r.feasible);
-  REQUIRE(r.provisioned);
-  CHECK(r.provisioned->units == 5);
+  REQUIRE(provisioned_cost(r));
+  CHECK(provisioned_cost(r)->units == 5);
   CHECK(r.monthly_cost_usd == Approx(182500.00));
 }
 
@@ -40,7 +40,7 @@ options:
 )");
   OptionResult r = evaluate_option(p, test::basic_sheet(), p.options[0], nullptr);
   CHECK_FALSE(r.feasible);
-  CHECK_FALSE(r.provisioned);
+  CHECK_FALSE(provisioned_cost(r));
   CHECK(r.monthly_cost_usd == 0.0);
   REQUIRE(r.reasons.size() == 1);
   CHECK_THAT(r.reasons[0], Catch::Contains("needs 5e+11 provisioned units") &&

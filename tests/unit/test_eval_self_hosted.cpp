@@ -41,8 +41,8 @@ options:
   perf::CatalogReplicaModelProvider perf(test::shipped_catalog());
   OptionResult r = evaluate_option(p, sheet, p.options[0], &perf);
   REQUIRE(r.feasible);
-  REQUIRE(r.self_hosted);
-  const double tokens_per_s = r.self_hosted->replica_tokens_per_s;
+  REQUIRE(fleet_detail(r));
+  const double tokens_per_s = fleet_detail(r)->replica_tokens_per_s;
   REQUIRE(tokens_per_s > 0);
   auto model = build_replica_model(p, sheet, p.options[0], &perf);
   REQUIRE(model);
@@ -54,8 +54,8 @@ options:
   REQUIRE(floor);
   CHECK(*floor == Approx(1.80 / (tokens_per_s * 3600.0) * 1e6));
   // The fleet's TPOT at its peak meets the target too.
-  REQUIRE(r.self_hosted->latency_at_peak);
-  CHECK(r.self_hosted->latency_at_peak->tpot_ms <= 40.0 * (1 + 1e-9));
+  REQUIRE(fleet_detail(r)->latency_at_peak);
+  CHECK(fleet_detail(r)->latency_at_peak->tpot_ms <= 40.0 * (1 + 1e-9));
 }
 
 TEST_CASE("compare says when options serve different models, and models: holds them", "[self_hosted]") {
@@ -136,8 +136,8 @@ options:
   DoubtedProvider doubted(2.5);
   OptionResult r = evaluate_option(p, sheet, p.options[0], &doubted);
   REQUIRE(r.feasible);
-  REQUIRE(r.self_hosted);
-  CHECK(r.self_hosted->replicas == 2);
+  REQUIRE(fleet_detail(r));
+  CHECK(fleet_detail(r)->replicas == 2);
   CHECK(r.monthly_cost_usd == Approx(3650.00));
   CHECK(note_with(r, "capacity from the catalog alone") ==
         "capacity from the catalog alone: a test gap. With 2.50x less capacity per replica this plan needs 5 replicas "
@@ -164,8 +164,8 @@ options:
 )");
   DoubtedProvider small(1.25);
   OptionResult sr = evaluate_option(slack, sheet, slack.options[0], &small);
-  REQUIRE(sr.self_hosted);
-  CHECK(sr.self_hosted->replicas == 2);
+  REQUIRE(fleet_detail(sr));
+  CHECK(fleet_detail(sr)->replicas == 2);
   CHECK(note_with(sr, "capacity from the catalog alone") ==
         "capacity from the catalog alone: a test gap. With 1.25x less capacity per replica this plan still needs 2 "
         "replicas");
@@ -193,8 +193,8 @@ options:
   for (const auto& o : c.options)
     if (o.id == "mix") mix = &o;
   REQUIRE(mix);
-  REQUIRE(mix->hybrid);
-  CHECK(mix->hybrid->replicas == 2);
+  REQUIRE(hybrid_detail(*mix));
+  CHECK(hybrid_detail(*mix)->replicas == 2);
   CHECK(mix->monthly_cost_usd == Approx(3650.00));
   CHECK(note_with(*mix, "private capacity from the catalog alone") ==
         "private capacity from the catalog alone: a test gap. With 2.50x less capacity per replica these 2 private "

@@ -112,7 +112,7 @@ TEST_CASE("break-even follows the replica steps of a self-hosted fleet", "[finan
   // 1825 / 456.25 = 4M tokens/day, far below its capacity.
   Fixture f("profile-fin-a.yaml");
   Option api_opt = f.opt("api");
-  api_opt.as<ApiOption>()->model = "flat-15";
+  std::get<ApiOption>(api_opt.spec).model = "flat-15";
   OptionEvaluator api(f.profile, f.sheet, api_opt, nullptr);
   OptionEvaluator gpu(f.profile, f.sheet, f.opt("gpu"), nullptr);
   BreakEven be = find_break_even(api, gpu, f.profile.tokens_per_day());
@@ -401,7 +401,7 @@ TEST_CASE("break-even table: every pair in profile order, or each against one op
   Fixture f("profile-fin-b.yaml");
   Option cheap = f.opt("api");
   cheap.id = "cheap";
-  cheap.as<ApiOption>()->model = "blended-030";
+  std::get<ApiOption>(cheap.spec).model = "blended-030";
   f.profile.options.push_back(cheap);
   const double today = f.profile.tokens_per_day();
 

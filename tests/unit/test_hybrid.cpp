@@ -28,19 +28,19 @@ TEST_CASE("hybrid: optimal fleet size on a business-hours shape", "[hybrid]") {
   const auto& mix = find(c, "mix");
   CHECK(api.monthly_cost_usd == Approx(5256.00));
   CHECK(gpu.monthly_cost_usd == Approx(5475.00));
-  REQUIRE(mix.hybrid);
-  CHECK(mix.hybrid->replicas == 1);
+  REQUIRE(hybrid_detail(mix));
+  CHECK(hybrid_detail(mix)->replicas == 1);
   CHECK(mix.monthly_cost_usd == Approx(4453.00));
   CHECK(mix.breakdown.gpu_compute == Approx(1825.00));
   CHECK(mix.breakdown.api_tokens == Approx(2628.00));
   // The private option keeps its min_replicas (1 by default): K runs from 1 to 3.
-  REQUIRE(mix.hybrid->curve.size() == 3);
-  CHECK(mix.hybrid->curve[0].monthly_cost_usd == Approx(4453.00));
-  CHECK(mix.hybrid->curve[1].monthly_cost_usd == Approx(4964.00));
-  CHECK(mix.hybrid->curve[2].monthly_cost_usd == Approx(5475.00));
+  REQUIRE(hybrid_detail(mix)->curve.size() == 3);
+  CHECK(hybrid_detail(mix)->curve[0].monthly_cost_usd == Approx(4453.00));
+  CHECK(hybrid_detail(mix)->curve[1].monthly_cost_usd == Approx(4964.00));
+  CHECK(hybrid_detail(mix)->curve[2].monthly_cost_usd == Approx(5475.00));
   // Private share: 86,400 of 172,800 requests = 50%; utilisation 100% (1 req/s all day).
-  CHECK(mix.hybrid->private_token_share == Approx(0.5));
-  CHECK(mix.hybrid->private_utilization == Approx(1.0));
+  CHECK(hybrid_detail(mix)->private_token_share == Approx(0.5));
+  CHECK(hybrid_detail(mix)->private_utilization == Approx(1.0));
   CHECK(c.cheapest == std::optional<std::string>("mix"));
 
   Recommendation r = recommend(p, test::basic_sheet(), nullptr);
@@ -62,11 +62,11 @@ TEST_CASE("hybrid: restricted data never overflows", "[hybrid]") {
   REQUIRE(api.reasons.size() == 1);
   CHECK_THAT(api.reasons[0], Catch::Contains("data class 'phi'") && Catch::Contains("flat-1 may not receive"));
   const auto& mix = find(c, "mix");
-  REQUIRE(mix.hybrid);
+  REQUIRE(hybrid_detail(mix));
   // All traffic must stay private: 3 replicas for the 3 req/s peak, nothing to the API.
-  CHECK(mix.hybrid->replicas == 3);
+  CHECK(hybrid_detail(mix)->replicas == 3);
   CHECK(mix.breakdown.api_tokens == 0);
-  CHECK(mix.hybrid->private_token_share == Approx(1.0));
+  CHECK(hybrid_detail(mix)->private_token_share == Approx(1.0));
 }
 
 // Classes compare without regard to case: a policy written INTERNAL holds for workloads of
@@ -116,15 +116,15 @@ TEST_CASE("hybrid: batch requests fill idle private capacity first", "[hybrid]")
   batch.batchable_share = 1.0;
   batch.traffic = TrafficShape::flat();
   p.workloads.push_back(batch);
-  p.options[2].as<HybridOption>()->replicas = 1;
+  std::get<HybridOption>(p.options[2].spec).replicas = 1;
   CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const auto& mix = find(c, "mix");
-  REQUIRE(mix.hybrid);
+  REQUIRE(hybrid_detail(mix));
   CHECK(mix.breakdown.api_tokens == Approx(511.00));
-  CHECK(mix.hybrid->batch_private_share == Approx(43200.0 / 60000.0));
+  CHECK(hybrid_detail(mix)->batch_private_share == Approx(43200.0 / 60000.0));
   SECTION("without filling idle capacity, all batch goes to the API") {
     // 60,000 x 30.41667 x 0.001 = $1,825.00
-    p.options[2].as<HybridOption>()->batch_fills_idle = false;
+    std::get<HybridOption>(p.options[2].spec).batch_fills_idle = false;
     CompareResult c2 = compare(p, test::basic_sheet(), nullptr);
     CHECK(find(c2, "mix").breakdown.api_tokens == Approx(1825.00));
   }
@@ -184,17 +184,17 @@ TEST_CASE("hybrid: the fleet search finds the cheapest size that trying every si
     INFO(k.instance << " x" << k.scale);
     Profile p = io::load_profile(PLAN_TEST_DATA "/profile-hybrid.yaml");
     p.workloads[0].requests_per_day *= k.scale;
-    p.options[1].as<SelfHostedOption>()->instance = k.instance;
+    std::get<SelfHostedOption>(p.options[1].spec).instance = k.instance;
     p.options[1].fleet()->gpus_per_replica = 1;
     CompareResult c = compare(p, test::basic_sheet(), nullptr);
     const auto& mix = find(c, "mix");
-    REQUIRE(mix.hybrid);
-    const int k_hi = mix.hybrid->full_replicas;
+    REQUIRE(hybrid_detail(mix));
+    const int k_hi = hybrid_detail(mix)->full_replicas;
     double cheapest = 1e300;
     int at = -1;
     for (int n = 0; n <= k_hi; ++n) {
       Option fixed = p.options[2];
-      fixed.as<HybridOption>()->replicas = n;
+      std::get<HybridOption>(fixed.spec).replicas = n;
       OptionResult r = evaluate_option(p, test::basic_sheet(), fixed, nullptr);
       if (r.feasible && r.monthly_cost_usd < cheapest - 1e-9) {
         cheapest = r.monthly_cost_usd;
@@ -202,7 +202,7 @@ TEST_CASE("hybrid: the fleet search finds the cheapest size that trying every si
       }
     }
     CHECK(mix.monthly_cost_usd == Approx(cheapest).epsilon(1e-12));
-    CHECK(mix.hybrid->replicas == at);
+    CHECK(hybrid_detail(mix)->replicas == at);
   }
 }
 

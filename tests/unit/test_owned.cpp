@@ -142,11 +142,11 @@ TEST_CASE("an owned fleet in compare: fixed servers, accrual lines, utilisation"
   CompareResult c = compare(p, test::basic_sheet(), nullptr);
   const OptionResult& o = test::find(c, "owned");
   REQUIRE(o.feasible);
-  REQUIRE(o.self_hosted);
-  REQUIRE(o.self_hosted->owned);
-  CHECK(o.self_hosted->utilization == Approx(0.4));
-  CHECK(o.self_hosted->replicas == 8);               // every replica the server holds runs
-  CHECK(o.self_hosted->owned->replicas_needed == 4);  // 3,200 / 1,000 rounded up
+  REQUIRE(fleet_detail(o));
+  REQUIRE(fleet_detail(o)->owned);
+  CHECK(fleet_detail(o)->utilization == Approx(0.4));
+  CHECK(fleet_detail(o)->replicas == 8);               // every replica the server holds runs
+  CHECK(fleet_detail(o)->owned->replicas_needed == 4);  // 3,200 / 1,000 rounded up
   CHECK(o.breakdown.gpu_compute == 0);
   CHECK(o.breakdown.amortization == Approx(6666.666667));
   CHECK(o.breakdown.energy == Approx(647.802));
@@ -292,7 +292,7 @@ TEST_CASE("owned block: the reader's rules", "[owned][profile]") {
   CHECK(h.servers == 3);
   CHECK(*h.financing_rate_per_year == 0.06);
   CHECK(h.lead_time_months == 4);
-  CHECK(ok.options[0].as<SelfHostedOption>()->instance.empty());
+  CHECK(std::get<SelfHostedOption>(ok.options[0].spec).instance.empty());
   CHECK_THROWS_WITH(parse("{id: o, kind: self_hosted, instance: gpu-2.50, model: m, owned: " + owned_yaml() + "}"),
                     Catch::Contains("'instance' does not apply to option 'o', which owns its servers"));
   CHECK_THROWS_WITH(parse("{id: o, kind: self_hosted, model: m, owned: " + owned_yaml(", facility_per_month: 10") + "}"),

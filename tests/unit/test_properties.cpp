@@ -169,7 +169,7 @@ TEST_CASE("costing invariants over generated profiles", "[property]") {
       REQUIRE(r2);
       INFO("option " << r.id);
       // A hybrid searched by pattern (over 200 fleet sizes) may stop short of the optimum.
-      const bool exact = !r.hybrid || r.hybrid->full_replicas - r.hybrid->min_replicas < 200;
+      const bool exact = !hybrid_detail(r) || hybrid_detail(r)->full_replicas - hybrid_detail(r)->min_replicas < 200;
       if (r.feasible && r2->feasible && exact) CHECK(r2->monthly_cost_usd >= r.monthly_cost_usd - 0.011);
     }
 
@@ -177,13 +177,13 @@ TEST_CASE("costing invariants over generated profiles", "[property]") {
     // replicas, it is its overflow option.
     const OptionResult* mix = find(c, "mix");
     const OptionResult* gpu = find(c, "gpu");
-    const HybridOption& h = *p.options.back().as<HybridOption>();
+    const HybridOption& h = std::get<HybridOption>(p.options.back().spec);
     const OptionResult* over = find(c, h.overflow_option);
-    if (mix && mix->hybrid && gpu && gpu->feasible) {
+    if (mix && hybrid_detail(*mix) && gpu && gpu->feasible) {
       Option all = p.options.back();
-      all.as<HybridOption>()->replicas = mix->hybrid->full_replicas;
+      std::get<HybridOption>(all.spec).replicas = hybrid_detail(*mix)->full_replicas;
       const OptionResult r = evaluate_option(p, sheet, all, nullptr);
-      if (r.hybrid && r.hybrid->private_token_share > 1 - 1e-12) {
+      if (hybrid_detail(r) && hybrid_detail(r)->private_token_share > 1 - 1e-12) {
         ++hybrids_all_private;
         CHECK(r.feasible);
         CHECK(r.monthly_cost_usd == Approx(gpu->monthly_cost_usd).margin(0.011));
@@ -191,10 +191,10 @@ TEST_CASE("costing invariants over generated profiles", "[property]") {
       }
     }
     const Option& gpu_option = p.options[2];
-    if (mix && mix->hybrid && mix->hybrid->restricted_workloads.empty() && over &&
+    if (mix && hybrid_detail(*mix) && hybrid_detail(*mix)->restricted_workloads.empty() && over &&
         gpu_option.fleet()->min_replicas == 0) {
       Option none = p.options.back();
-      none.as<HybridOption>()->replicas = 0;
+      std::get<HybridOption>(none.spec).replicas = 0;
       const OptionResult r = evaluate_option(p, sheet, none, nullptr);
       ++hybrids_empty;
       CHECK(r.feasible == over->feasible);
@@ -211,7 +211,7 @@ TEST_CASE("costing invariants over generated profiles", "[property]") {
       REQUIRE(rd);
       INFO("option " << r.id);
       CHECK(rd->feasible == r.feasible);
-      if (r.feasible && (!r.hybrid || r.hybrid->full_replicas - r.hybrid->min_replicas < 200))
+      if (r.feasible && (!hybrid_detail(r) || hybrid_detail(r)->full_replicas - hybrid_detail(r)->min_replicas < 200))
         CHECK(rd->monthly_cost_usd == Approx(2 * r.monthly_cost_usd).margin(0.03));
     }
 

@@ -118,15 +118,15 @@ TEST_CASE("compare plans the cheapest point and says what was searched", "[searc
   REQUIRE(r.feasible);
   // other on demand: 876.00 (one 1y: 1,095.00; spot not searched).
   CHECK(r.monthly_cost_usd == Approx(876.00));
-  REQUIRE(r.self_hosted);
-  CHECK(r.self_hosted->instance == "other");
+  REQUIRE(fleet_detail(r));
+  CHECK(fleet_detail(r)->instance == "other");
   REQUIRE(!r.provenance.empty());
   CHECK_THAT(r.provenance.front().source, Catch::Contains("6 points"));
   CHECK_THAT(r.provenance.front().source, Catch::Contains("2 of them feasible"));
   // The evaluator of sweeps and projections costs the same point.
   OptionEvaluator e(p, sheet, p.options[0], nullptr);
   CHECK(e(1.0).monthly_cost_usd == Approx(876.00));
-  CHECK(e.option().as<SelfHostedOption>()->instance == "other");
+  CHECK(std::get<SelfHostedOption>(e.option().spec).instance == "other");
 }
 
 TEST_CASE("an option whose search finds nothing feasible is infeasible with the reason", "[search]") {
@@ -189,7 +189,7 @@ options:
 )";
   const Profile p = io::parse_profile("t.yaml", head + "    instance: [a, b]\n    precision: auto\n    engine: [vllm, sglang@0.5.10]\n"
                                                       "    gpus_per_replica: [1, 2]\n    parallel: [tp]\n    terms: [1y, spot]\n");
-  const auto& sp = *p.options[0].as<SelfHostedOption>()->search;
+  const auto& sp = *std::get<SelfHostedOption>(p.options[0].spec).search;
   CHECK(sp.instances.values == std::vector<std::string>{"a", "b"});
   CHECK(sp.precisions.any);
   REQUIRE(sp.engines.values.size() == 2);
@@ -197,7 +197,7 @@ options:
   CHECK(sp.gpus_per_replica.values == std::vector<int>{1, 2});
   CHECK(sp.terms == std::vector<PricingTerm>{PricingTerm::reserved_1y, PricingTerm::spot});
   // A written-out option has no search space.
-  CHECK_FALSE(io::parse_profile("t.yaml", head + "    instance: a\n").options[0].as<SelfHostedOption>()->search);
+  CHECK_FALSE(std::get<SelfHostedOption>(io::parse_profile("t.yaml", head + "    instance: a\n").options[0].spec).search);
   auto error_of = [&](const std::string& keys) {
     try {
       (void)io::parse_profile("t.yaml", head + keys);
@@ -254,7 +254,7 @@ TEST_CASE("the lower bound holds with autoscaling, min_replicas and a discount",
   for (int variant = 0; variant < 3; ++variant) {
     Profile p = io::load_profile(PLAN_TEST_DATA "/profile-search-llama.yaml");
     Option& open = p.options.front();
-    auto& sh = *open.as<SelfHostedOption>();
+    auto& sh = std::get<SelfHostedOption>(open.spec);
     if (variant == 0) {
       sh.fleet.autoscale = true;
       sh.search->terms = {PricingTerm::on_demand, PricingTerm::spot};

@@ -40,9 +40,9 @@ options:
   - {id: a, kind: api, model: long-model}
 )", "a");
     CHECK(r.feasible);
-    REQUIRE(r.token_detail);
-    CHECK(r.token_detail->input == Approx(5475.00));
-    CHECK(r.token_detail->output == Approx(68.4375));
+    REQUIRE(token_cost(r));
+    CHECK(token_cost(r)->input == Approx(5475.00));
+    CHECK(token_cost(r)->output == Approx(68.4375));
     CHECK(r.monthly_cost_usd == Approx(5475.00 + 68.44));
     CHECK(has(r.notes, "workload 'long' (300000 input tokens per request) is priced wholly at the long-context tier"));
     CHECK(has(r.notes, "sheet-prices.yaml:26)"));
@@ -55,9 +55,9 @@ workloads:
 options:
   - {id: a, kind: api, model: long-model}
 )", "a");
-    REQUIRE(r.token_detail);
-    CHECK(r.token_detail->input == Approx(1825.00));
-    CHECK(r.token_detail->output == Approx(45.625));
+    REQUIRE(token_cost(r));
+    CHECK(token_cost(r)->input == Approx(1825.00));
+    CHECK(token_cost(r)->output == Approx(45.625));
     CHECK_FALSE(has(r.notes, "long-context"));
   }
 }
@@ -76,15 +76,15 @@ options:
   SECTION("1 hour: $6.00/1M") {
     // 152.08333 x $6.00 = $912.50.
     OptionResult r = run(head + ", cache_write_ttl: 1h" + tail, "a");
-    REQUIRE(r.token_detail);
-    CHECK(r.token_detail->cache_write == Approx(912.50));
-    CHECK(r.token_detail->input == Approx(456.25));
+    REQUIRE(token_cost(r));
+    CHECK(token_cost(r)->cache_write == Approx(912.50));
+    CHECK(token_cost(r)->input == Approx(456.25));
   }
   SECTION("5 minutes (the default): $3.75/1M") {
     // 152.08333 x $3.75 = $570.3125.
     OptionResult r = run(head + tail, "a");
-    REQUIRE(r.token_detail);
-    CHECK(r.token_detail->cache_write == Approx(570.3125));
+    REQUIRE(token_cost(r));
+    CHECK(token_cost(r)->cache_write == Approx(570.3125));
   }
 }
 
@@ -103,13 +103,13 @@ options:
   Profile p = io::parse_profile("p.yaml", yaml);
   CompareResult c = compare(p, sheet(), nullptr);
   const OptionResult& s = find(c, "stack");
-  REQUIRE(s.token_detail);
-  CHECK(s.token_detail->batch_input == Approx(250.9375));
-  CHECK(s.token_detail->batch_output == Approx(22.8125));
+  REQUIRE(token_cost(s));
+  CHECK(token_cost(s)->batch_input == Approx(250.9375));
+  CHECK(token_cost(s)->batch_output == Approx(22.8125));
   // Without batch_with_cache every batch input token pays $1.50: 304.16667 x 1.50 = $456.25.
   const OptionResult& n = find(c, "nostack");
-  REQUIRE(n.token_detail);
-  CHECK(n.token_detail->batch_input == Approx(456.25));
+  REQUIRE(token_cost(n));
+  CHECK(token_cost(n)->batch_input == Approx(456.25));
 }
 
 TEST_CASE("context_tokens limits input only; max_output_tokens limits output", "[token_path]") {
@@ -171,14 +171,14 @@ options:
   Profile p = io::parse_profile("p.yaml", yaml);
   CompareResult c = compare(p, sheet(), nullptr);
   const OptionResult& f = find(c, "flex");
-  REQUIRE(f.token_detail);
-  CHECK(f.token_detail->input == Approx(19.0104166667));
-  CHECK(f.token_detail->output == Approx(152.0833333333));
+  REQUIRE(token_cost(f));
+  CHECK(token_cost(f)->input == Approx(19.0104166667));
+  CHECK(token_cost(f)->output == Approx(152.0833333333));
   // The provenance cites the service tier's line.
   CHECK_THAT(f.provenance.at(0).source, Catch::EndsWith("/sheet-prices.yaml:44"));
   const OptionResult& pr = find(c, "prio");
-  REQUIRE(pr.token_detail);
-  CHECK(pr.token_detail->total() == Approx(76.0416666667 + 608.3333333333));
+  REQUIRE(token_cost(pr));
+  CHECK(token_cost(pr)->total() == Approx(76.0416666667 + 608.3333333333));
   const OptionResult& n = find(c, "none");
   CHECK_FALSE(n.feasible);
   CHECK(has(n.reasons, "gpt-like has no service tier 'scale' (listed: flex, priority)"));

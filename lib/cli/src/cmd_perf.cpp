@@ -6,11 +6,14 @@
 
 #include "common.hpp"
 #include "plan/core/serving/perf_run.hpp"
+#include "plan/core/serving/disagg.hpp"
 #include "plan/core/serving/engine_fit.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/hf_config.hpp"
+#include "plan/io/measured_disagg_io.hpp"
 #include "plan/io/measured_io.hpp"
 #include <filesystem>
+#include "plan/report/disagg_report.hpp"
 #include "plan/report/perf_report.hpp"
 #include "plan/report/table.hpp"
 
@@ -33,7 +36,59 @@ struct PerfOptions {
   std::string engine;  // empty: vllm, the default
   std::string format = "table";
   std::string out;
+  // Disaggregated serving: each pool's workers, GPUs per worker and layout (0 / empty: not given).
+  std::string serving;  // empty or aggregated: one replica; disaggregated: two pools
+  int prefill_workers = 0, prefill_gpus = 0, decode_workers = 0, decode_gpus = 0;
+  std::string prefill_parallel, decode_parallel;
 };
+
+// The pools of `plan perf --serving disaggregated`, with a usage error for every flag that
+// does not belong or is missing.
+perf::DisaggRequest disagg_request_of(const PerfOptions& o, const perf::PerfRunRequest& q) {
+  auto usage = [](std::string why) { return Error(std::move(why), ExitCode::usage_error); };
+  if (o.tp != 0 || o.gpus != 0)
+    throw usage("--gpus/--tp size one replica (expected --prefill-gpus and --decode-gpus with --serving disaggregated)");
+  if (!o.parallel.empty())
+    throw usage("--parallel sets one replica's layout (expected --prefill-parallel and --decode-parallel with "
+                "--serving disaggregated)");
+  if (o.moe_tp != 1) throw usage("--moe-tp is not available with --serving disaggregated (expected 1)");
+  if (o.rate || o.concurrency == "max")
+    throw usage("--serving disaggregated runs a closed loop (expected --concurrency N, not --rate or max)");
+  if (o.prefill_gpus == 0 || o.decode_gpus == 0)
+    throw usage("--serving disaggregated needs --prefill-gpus and --decode-gpus (GPUs per worker of each pool)");
+  perf::DisaggRequest d;
+  d.model = q.model;
+  d.gpu = q.gpu;
+  d.precision = q.precision;
+  d.kv_precision = q.kv_precision;
+  d.engine = q.engine.engine;
+  d.input_tokens = q.input_tokens;
+  d.output_tokens = q.output_tokens;
+  d.concurrency = q.concurrency;
+  auto pool = [&](const char* name, int workers, int gpus, const std::string& layout) {
+    perf::PoolSpec p;
+    p.workers = workers == 0 ? 1 : workers;
+    if (p.workers < 1 || p.workers > 100000)
+      throw usage(fmt::format("--{}-workers {} is not a count (expected 1 to 100000)", name, workers));
+    p.gpus = gpus;
+    if (gpus < 1 || gpus > perf::max_replica_gpus)
+      throw usage(fmt::format("--{}-gpus {} is not a GPU count (expected 1 to {})", name, gpus, perf::max_replica_gpus));
+    if (!layout.empty()) {
+      const auto l = parse_parallel(layout);
+      if (!l) throw usage(fmt::format("--{}-parallel '{}' is not a layout (expected tp, ep or dep)", name, layout));
+      p.layout = *l;
+    }
+    return p;
+  };
+  d.prefill = pool("prefill", o.prefill_workers, o.prefill_gpus, o.prefill_parallel);
+  d.decode = pool("decode", o.decode_workers, o.decode_gpus, o.decode_parallel);
+  return d;
+}
+
+bool disagg_flags_given(const PerfOptions& o) {
+  return o.prefill_workers != 0 || o.prefill_gpus != 0 || o.decode_workers != 0 || o.decode_gpus != 0 ||
+         !o.prefill_parallel.empty() || !o.decode_parallel.empty();
+}
 
 perf::PerfRunRequest request_of(const PerfOptions& o) {
   perf::PerfRunRequest q;
@@ -145,10 +200,57 @@ void setup_perf(CLI::App& app, Registry& reg) {
                   "Serving engine: vllm, sglang or trtllm, optionally with a version (sglang@0.5.10); default vllm. "
                   "With --concurrency, its terms fitted to measured runs (calib/engine_terms.json) give TTFT and TPOT "
                   "too");
+  sub->add_option("--serving", opt->serving,
+                  "aggregated (one replica serves prefill and decode; the default) or disaggregated (a prefill pool "
+                  "and a decode pool, the KV cache moved between them; give each pool's --*-workers, --*-gpus and "
+                  "--*-parallel, and --concurrency across the whole deployment)")
+      ->check(CLI::IsMember({"aggregated", "disaggregated"}));
+  sub->add_option("--prefill-workers", opt->prefill_workers, "Disaggregated: prefill workers (default 1)");
+  sub->add_option("--prefill-gpus", opt->prefill_gpus, "Disaggregated: GPUs per prefill worker");
+  sub->add_option("--prefill-parallel", opt->prefill_parallel, "Disaggregated: prefill workers' layout, tp, ep or dep "
+                                                               "(default tp)");
+  sub->add_option("--decode-workers", opt->decode_workers, "Disaggregated: decode workers (default 1)");
+  sub->add_option("--decode-gpus", opt->decode_gpus, "Disaggregated: GPUs per decode worker");
+  sub->add_option("--decode-parallel", opt->decode_parallel, "Disaggregated: decode workers' layout, tp, ep or dep "
+                                                             "(default tp)");
   add_format_option(*sub, opt->format, {"table", "json"});
   sub->add_option("-o,--output-file", opt->out, "Write to FILE atomically instead of standard output");
   reg.add(sub, [opt, precision, &g = reg.globals]() {
+    if (opt->serving != "disaggregated" && disagg_flags_given(*opt))
+      throw Error("--prefill-* and --decode-* size the pools of disaggregated serving (expected --serving "
+                  "disaggregated)",
+                  ExitCode::usage_error);
     perf::PerfRunRequest q = request_of(*opt);
+    if (opt->serving == "disaggregated") {
+      if (opt->model.rfind("hf:", 0) == 0)
+        throw Error("--model hf:PATH is not available with --serving disaggregated (expected a catalog model id)",
+                    ExitCode::usage_error);
+      const perf::DisaggRequest d = disagg_request_of(*opt, q);
+      const Catalog cat = load_full_catalog(g);
+      const std::string path = g.calib_dir() + "/engine_terms.json";
+      std::optional<perf::EngineTerms> terms;
+      if (std::filesystem::exists(path)) terms = io::read_engine_terms(path);
+      // The disaggregated term (a decode worker's step against the engine terms'), fitted to the
+      // shipped measured disaggregated runs (docs/performance-model.md, "Disaggregated prefill and decode").
+      std::vector<perf::DisaggTerms> dterms;
+      const std::string runs_path = g.data_dir + "/calib/measured/silicon_train.csv";
+      if (terms && std::filesystem::exists(runs_path)) {
+        const auto runs = io::read_measured_disagg_runs(runs_path);
+        std::vector<perf::DisaggPrediction> preds;
+        std::vector<std::size_t> use;
+        for (const auto& run : runs) {
+          preds.push_back(perf::predict_disagg_run(cat, &terms->sets, run));
+          if (preds.back().excluded_kind.empty()) use.push_back(preds.size() - 1);
+        }
+        dterms = perf::fit_disagg_terms(runs, preds, use);
+      }
+      const perf::DisaggResult r = perf::run_disagg(cat, terms ? &terms->sets : nullptr, d, &dterms);
+      const std::string engine = perf::describe(q.engine);
+      emit(opt->format == "json" ? report::render_disagg_json(d, r, engine)
+                                 : report::fit_lines(report::render_disagg_table(d, r, engine)),
+           opt->out);
+      return 0;
+    }
     // hf:PATH (relative to the working directory): the config's architecture joins the catalog
     // under that id, as `model: hf:PATH` does in a profile.
     std::vector<ModelArch> extra;

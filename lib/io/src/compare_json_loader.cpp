@@ -42,11 +42,12 @@ OptionResult read_result(const std::string& file, const Node& n, std::size_t i) 
   r.id = first.str("id");
   Map m(file, n, fmt::format("option '{}'", r.id));
   const std::string kind = m.str("kind");
-  if (kind == "api") r.kind = OptionKind::api;
-  else if (kind == "managed") r.kind = OptionKind::managed;
-  else if (kind == "self_hosted") r.kind = OptionKind::self_hosted;
-  else if (kind == "hybrid") r.kind = OptionKind::hybrid;
+  if (kind == "api") r.detail = ApiResult{};
+  else if (kind == "managed") r.detail = ManagedResult{};
+  else if (kind == "self_hosted") r.detail = SelfHostedResult{};
+  else if (kind == "hybrid") r.detail = HybridResult{};
   else fail(file, m.node("kind"), fmt::format("'kind' of option '{}' is '{}' (expected api, managed, self_hosted or hybrid)", r.id, kind));
+  r.kind = static_cast<OptionKind>(r.detail.index());  // ResultDetail is in OptionKind order
   r.what = m.opt_str("what").value_or("");
   r.feasible = m.opt_bool("feasible").value_or(true);
   r.reasons = m.opt_str_list("reasons");
@@ -77,13 +78,15 @@ OptionResult read_result(const std::string& file, const Node& n, std::size_t i) 
     d.instances = m.opt_integer("instances", 0, 100000000).value_or(0);
     d.utilization = m.opt_num("utilization", Range::non_negative(1e6)).value_or(0);
     if (auto sn = m.opt_node("self_hosted")) read_self_hosted(file, *sn, r.id, d);
-    r.self_hosted = d;
+    std::visit([&](auto& k) {
+      if constexpr (requires { k.fleet; }) k.fleet = d;
+    }, r.detail);
   }
   if (auto pn = m.opt_node("provisioned")) {
     Map pm(file, *pn, fmt::format("provisioned of option '{}'", r.id));
     ProvisionedCost pc;
     pc.units = pm.integer("units", 0, 100000000);
-    r.provisioned = pc;
+    if (auto* k = std::get_if<ManagedResult>(&r.detail)) k->provisioned = pc;
   }
   return r;
 }

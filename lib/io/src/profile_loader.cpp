@@ -780,10 +780,10 @@ Profile parse_profile(const std::string& file, const std::string& text) {
                                                     w.current_option, w.id));
   read_hf_models(p);
   for (const auto& o : p.options) {
-    const HybridOption* h = o.as<HybridOption>();
+    const HybridOption* h = std::get_if<HybridOption>(&o.spec);
     if (!h) continue;
     const Option* priv = p.find_option(h->private_option);
-    if (!priv || !priv->as<SelfHostedOption>())
+    if (!priv || !std::get_if<SelfHostedOption>(&priv->spec))
       throw Error(o.loc_of("private"), fmt::format("'private' of hybrid option '{}' is '{}' (expected the id of a self_hosted option)",
                                                    o.id, h->private_option));
     if (priv->fleet()->owned)
@@ -791,7 +791,7 @@ Profile parse_profile(const std::string& file, const std::string& text) {
                   fmt::format("'private' of hybrid option '{}' is '{}', which owns its servers (expected a self_hosted "
                               "option renting instances: a hybrid sizes its fleet, an owned fleet is fixed)",
                               o.id, h->private_option));
-    if (priv->as<SelfHostedOption>()->search)
+    if (std::get<SelfHostedOption>(priv->spec).search)
       throw Error(o.loc_of("private"),
                   fmt::format("'private' of hybrid option '{}' is '{}', which has open choices (expected a self_hosted "
                               "option written out in full: plan search finds the point to write)",
@@ -857,7 +857,7 @@ std::set<std::string> profile_keys(const std::vector<std::string>& paths) {
 
 void check_references(const Profile& p, const PriceSheet& s) {
   for (const auto& o : p.options) {
-    if (const ApiOption* a = o.as<ApiOption>()) {
+    if (const ApiOption* a = std::get_if<ApiOption>(&o.spec)) {
         if (!s.find_api(a->model))
           throw Error(o.loc_of("model"), fmt::format("unknown model '{}' (expected an api_models id of price sheet {})", a->model, s.version));
         if (a->tier) {
@@ -873,10 +873,10 @@ void check_references(const Profile& p, const PriceSheet& s) {
                                                       *a->tier, a->model, s.version,
                                                       tiers.empty() ? "none listed" : fmt::format("{}", fmt::join(tiers, ", "))));
         }
-    } else if (const ManagedOption* m = o.as<ManagedOption>()) {
+    } else if (const ManagedOption* m = std::get_if<ManagedOption>(&o.spec)) {
         if (!s.find_managed(m->offering))
           throw Error(o.loc_of("offering"), fmt::format("unknown offering '{}' (expected a managed id of price sheet {})", m->offering, s.version));
-    } else if (const SelfHostedOption* sh = o.as<SelfHostedOption>()) {
+    } else if (const SelfHostedOption* sh = std::get_if<SelfHostedOption>(&o.spec)) {
         if (sh->search) {
           // Each listed instance, at its item of the list.
           const auto& listed = sh->search->instances.values;

@@ -73,14 +73,9 @@ std::string hourly_capacity_svg(const Profile& p, const std::vector<const Option
   }
   const double tokens_per_request = WorkloadMix::of(p.workloads).tokens_per_request();
   for (const OptionResult* o : fleets) {
-    if (o->hybrid)
-      c.lines.push_back({fmt::format("{}: {} replicas, {:.0f} tokens/s", o->id, o->hybrid->replicas,
-                                     o->hybrid->private_capacity_requests_per_s * tokens_per_request),
-                         o->hybrid->private_capacity_requests_per_s * tokens_per_request});
-    else if (o->self_hosted)
-      c.lines.push_back({fmt::format("{}: {} replicas, {:.0f} tokens/s", o->id, o->self_hosted->replicas,
-                                     o->self_hosted->replicas * o->self_hosted->replica_tokens_per_s),
-                         o->self_hosted->replicas * o->self_hosted->replica_tokens_per_s});
+    if (const auto f = fleet_capacity(*o, tokens_per_request))
+      c.lines.push_back({fmt::format("{}: {} replicas, {:.0f} tokens/s", o->id, f->replicas, f->tokens_per_s),
+                         f->tokens_per_s});
   }
   return render_svg(c);
 }
@@ -93,9 +88,10 @@ std::string latency_svg(const Profile& p, const CompareResult& cr, bool ttft) {
   c.part_names = {ttft ? "TTFT p95 at peak" : "TPOT at peak"};
   std::vector<double> v;
   for (const auto& o : cr.options) {
-    if (!o.feasible || !o.self_hosted || !o.self_hosted->latency_at_peak) continue;
+    const SelfHostedDetail* f = fleet_detail(o);
+    if (!o.feasible || !f || !f->latency_at_peak) continue;
     c.categories.push_back(o.id);
-    v.push_back(ttft ? o.self_hosted->latency_at_peak->ttft_p95_ms : o.self_hosted->latency_at_peak->tpot_ms);
+    v.push_back(ttft ? f->latency_at_peak->ttft_p95_ms : f->latency_at_peak->tpot_ms);
   }
   c.parts = {v};
   auto mix = WorkloadMix::of(p.workloads);

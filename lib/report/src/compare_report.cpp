@@ -24,8 +24,9 @@ namespace {
 std::string or_dash(bool has, const std::string& s) { return has ? s : "-"; }
 
 std::string latency_cell(const OptionResult& o, bool ttft) {
-  if (!o.self_hosted || !o.self_hosted->latency_at_peak) return "-";
-  const auto& l = *o.self_hosted->latency_at_peak;
+  const SelfHostedDetail* f = fleet_detail(o);
+  if (!f || !f->latency_at_peak) return "-";
+  const auto& l = *f->latency_at_peak;
   return fixed(ttft ? l.ttft_p95_ms : l.tpot_ms, 1);
 }
 
@@ -51,16 +52,17 @@ Table compare_table(const CompareResult& r, bool markdown) {
   t.add_column("throughput", Align::left);
   t.add_column("feasible", Align::left);
   for (const auto& o : r.options) {
-    bool sh = o.self_hosted.has_value() && o.feasible;
+    const SelfHostedDetail* f = fleet_detail(o);
+    bool sh = f != nullptr && o.feasible;
     t.add_row({r.cheapest && *r.cheapest == o.id ? "*" : "", o.id, to_string(o.kind),
                o.feasible ? (markdown ? fixed(o.monthly_cost_usd, 2) : usd(o.monthly_cost_usd)) : "-",
                o.feasible ? fixed(o.cost_per_mtok_usd, 4) : "-",
-               or_dash(sh, sh ? std::to_string(o.self_hosted->replicas) : ""),
-               or_dash(sh, sh ? std::to_string(o.self_hosted->gpus) : ""),
-               or_dash(sh, sh ? replica_layout(*o.self_hosted) : ""),
-               or_dash(sh, sh ? fixed(o.self_hosted->utilization * 100, 1) + "%" : ""),
+               or_dash(sh, sh ? std::to_string(f->replicas) : ""),
+               or_dash(sh, sh ? std::to_string(f->gpus) : ""),
+               or_dash(sh, sh ? replica_layout(*f) : ""),
+               or_dash(sh, sh ? fixed(f->utilization * 100, 1) + "%" : ""),
                latency_cell(o, true), latency_cell(o, false),
-               o.self_hosted ? provenance_text(o.self_hosted->throughput_provenance, "-") : "-",
+               f ? provenance_text(f->throughput_provenance, "-") : "-",
                o.feasible ? "yes" : "no"});
   }
   return t;
@@ -106,8 +108,8 @@ std::string provenance_text(const CompareResult& r, const char* bullet, std::siz
 std::string owned_text(const CompareResult& r, const char* bullet, std::size_t width) {
   std::string out;
   for (const auto& o : r.options) {
-    if (!o.self_hosted || !o.self_hosted->owned) continue;
-    const auto& d = *o.self_hosted->owned;
+    if (!fleet_detail(o) || !fleet_detail(o)->owned) continue;
+    const auto& d = *fleet_detail(o)->owned;
     const CostBreakdown& b = o.breakdown;
     out += item(bullet,
                 fmt::format("{}: {} servers x {} {}, {} replicas held, {} needed at peak, {:.2f} kW IT on average", o.id,
@@ -166,16 +168,17 @@ std::string render_csv(const CompareResult& r) {
                                     o.feasible ? fixed(o.cost_per_mtok_usd, 4) : ""};
     // An infeasible option has no price: its cost cells are empty (docs/compare-json.md).
     for (const auto& [name, v] : o.breakdown.lines()) row.push_back(o.feasible ? fixed(v, 2) : "");
-    bool sh = o.self_hosted.has_value();
-    bool lat = sh && o.self_hosted->latency_at_peak.has_value();
-    row.push_back(sh ? std::to_string(o.self_hosted->replicas) : "");
-    row.push_back(sh ? std::to_string(o.self_hosted->gpus) : "");
-    row.push_back(sh ? std::to_string(o.self_hosted->gpus_per_replica) : "");
-    row.push_back(sh && o.self_hosted->parallel ? to_string(*o.self_hosted->parallel) : "");
-    row.push_back(sh ? fixed(o.self_hosted->utilization, 4) : "");
-    row.push_back(lat ? fixed(o.self_hosted->latency_at_peak->ttft_p95_ms, 1) : "");
-    row.push_back(lat ? fixed(o.self_hosted->latency_at_peak->tpot_ms, 1) : "");
-    row.push_back(sh ? provenance_text(o.self_hosted->throughput_provenance, "") : "");
+    const SelfHostedDetail* f = fleet_detail(o);
+    bool sh = f != nullptr;
+    bool lat = sh && f->latency_at_peak.has_value();
+    row.push_back(sh ? std::to_string(f->replicas) : "");
+    row.push_back(sh ? std::to_string(f->gpus) : "");
+    row.push_back(sh ? std::to_string(f->gpus_per_replica) : "");
+    row.push_back(sh && f->parallel ? to_string(*f->parallel) : "");
+    row.push_back(sh ? fixed(f->utilization, 4) : "");
+    row.push_back(lat ? fixed(f->latency_at_peak->ttft_p95_ms, 1) : "");
+    row.push_back(lat ? fixed(f->latency_at_peak->tpot_ms, 1) : "");
+    row.push_back(sh ? provenance_text(f->throughput_provenance, "") : "");
     std::string reasons;
     for (const auto& why : o.reasons) reasons += (reasons.empty() ? "" : "; ") + why;
     row.push_back(reasons);
@@ -217,15 +220,15 @@ std::string render_json(const CompareResult& r) {
     } else {
       j.null();
     }
-    if (o.token_detail) {
-      const auto& t = *o.token_detail;
+    if (token_cost(o)) {
+      const auto& t = *token_cost(o);
       j.key("token_cost").begin_object();
       j.money("input", t.input).money("cached_input", t.cached_input).money("cache_write", t.cache_write);
       j.money("output", t.output).money("batch_input", t.batch_input).money("batch_output", t.batch_output);
       j.end_object();
     }
-    if (o.rate_check) {
-      const auto& rc = *o.rate_check;
+    if (rate_check(o)) {
+      const auto& rc = *rate_check(o);
       j.key("rate_limits").begin_object();
       j.field("tier", rc.tier);
       j.field("peak_requests_per_min", rc.peak_requests_per_min);
@@ -234,15 +237,15 @@ std::string render_json(const CompareResult& r) {
       j.field("peak_output_tokens_per_min", rc.peak_output_tokens_per_min);
       j.end_object();
     }
-    if (o.provisioned) {
+    if (provisioned_cost(o)) {
       j.key("provisioned").begin_object();
-      j.field("units", o.provisioned->units);
-      j.field("peak_input_tokens_per_min", o.provisioned->peak_input_tokens_per_min);
-      j.field("peak_output_tokens_per_min", o.provisioned->peak_output_tokens_per_min);
+      j.field("units", provisioned_cost(o)->units);
+      j.field("peak_input_tokens_per_min", provisioned_cost(o)->peak_input_tokens_per_min);
+      j.field("peak_output_tokens_per_min", provisioned_cost(o)->peak_output_tokens_per_min);
       j.end_object();
     }
-    if (o.self_hosted) {
-      const auto& d = *o.self_hosted;
+    if (fleet_detail(o)) {
+      const auto& d = *fleet_detail(o);
       j.field("replicas", d.replicas);
       j.field("gpus", d.gpus);
       j.field("gpus_per_replica", d.gpus_per_replica);

@@ -107,7 +107,7 @@ std::string projection_text(const Projection& p, bool markdown) {
       row.push_back(fmt_money(m.cumulative));
       row.push_back(m.savings_vs_baseline ? fmt_money(*m.savings_vs_baseline) : "-");
       row.push_back(m.paid || m.needed ? fmt::format("{}/{}", m.paid, m.needed) : "-");
-      row.push_back(o.kind == OptionKind::self_hosted || m.utilization > 0 ? fixed(m.utilization * 100, 1) + "%" : "-");
+      row.push_back(o.utilization_always || m.utilization > 0 ? fixed(m.utilization * 100, 1) + "%" : "-");
       t.add_row(row);
     }
     std::vector<std::string> total = {"total", ""};

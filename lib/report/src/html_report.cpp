@@ -50,19 +50,20 @@ std::string compare_table(const CompareResult& c) {
                     "<th>TPOT ms</th><th>throughput from</th><th>feasible</th></tr></thead><tbody>\n";
   for (const auto& o : c.options) {
     bool best = c.cheapest && *c.cheapest == o.id;
-    bool sh = o.self_hosted && o.feasible;
-    bool lat = sh && o.self_hosted->latency_at_peak;
+    const SelfHostedDetail* f = fleet_detail(o);
+    bool sh = f && o.feasible;
+    bool lat = sh && f->latency_at_peak;
     out += fmt::format(
         "<tr class=\"{}\" data-option=\"{}\" data-monthly-cost-usd=\"{}\"><td>{}{}</td><td>{}</td><td class=\"num\">{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
         best ? "best" : (o.feasible ? "" : "infeasible"), esc(o.id), o.feasible ? fixed(o.monthly_cost_usd, 2) : "",
         esc(o.id), best ? " (cheapest)" : "", to_string(o.kind), o.feasible ? usd(o.monthly_cost_usd) : "-",
-        o.feasible ? fixed(o.cost_per_mtok_usd, 4) : "-", sh ? std::to_string(o.self_hosted->replicas) : "-",
-        sh ? std::to_string(o.self_hosted->gpus) : "-", sh ? fixed(o.self_hosted->utilization * 100, 1) + "%" : "-",
-        lat ? fixed(o.self_hosted->latency_at_peak->ttft_p95_ms, 1) : "-",
-        lat ? fixed(o.self_hosted->latency_at_peak->tpot_ms, 1) : "-",
-        o.self_hosted ? esc(provenance_text(o.self_hosted->throughput_provenance, "-")) : "-",
+        o.feasible ? fixed(o.cost_per_mtok_usd, 4) : "-", sh ? std::to_string(f->replicas) : "-",
+        sh ? std::to_string(f->gpus) : "-", sh ? fixed(f->utilization * 100, 1) + "%" : "-",
+        lat ? fixed(f->latency_at_peak->ttft_p95_ms, 1) : "-",
+        lat ? fixed(f->latency_at_peak->tpot_ms, 1) : "-",
+        f ? esc(provenance_text(f->throughput_provenance, "-")) : "-",
         o.feasible ? "yes" : esc("no: " + (o.reasons.empty() ? std::string() : o.reasons.front())));
   }
   return out + "</tbody></table>\n";
@@ -78,8 +79,8 @@ std::string figure(const std::string& id, const std::string& svg, const std::str
 std::vector<const OptionResult*> fleet_options(const Recommendation& r) {
   std::vector<const OptionResult*> out;
   for (const auto& o : r.compare.options)
-    if (o.feasible && (o.self_hosted || o.hybrid)) out.push_back(&o);
-  if (r.best && r.plans[*r.best].result && r.plans[*r.best].result->hybrid) {
+    if (o.feasible && fleet_capacity(o, 0)) out.push_back(&o);
+  if (r.best && r.plans[*r.best].result && hybrid_detail(*r.plans[*r.best].result)) {
     const OptionResult& b = *r.plans[*r.best].result;
     if (std::none_of(out.begin(), out.end(), [&](const OptionResult* o) { return o->id == b.id; })) out.push_back(&b);
   }
@@ -313,7 +314,7 @@ std::string html_hourly(const HtmlReportInput& in, const Recommendation& rec) {
 std::string html_latency(const HtmlReportInput& in, const CompareResult& c) {
   std::string out;
   bool any_latency = false;
-  for (const auto& o : c.options) any_latency = any_latency || (o.self_hosted && o.self_hosted->latency_at_peak);
+  for (const auto& o : c.options) any_latency = any_latency || (fleet_detail(o) && fleet_detail(o)->latency_at_peak);
   if (any_latency) {
     out += "<section id=\"latency\"><h2>Latency at peak against targets</h2>\n" +
            figure("chart-ttft", latency_svg(*in.profile, c, true), "TTFT p95 at the peak hour (queueing + prefill).") +

@@ -33,8 +33,8 @@ Table plans_table(const Recommendation& r) {
 const HybridDetail* best_hybrid(const Recommendation& r) {
   const HybridDetail* h = nullptr;
   for (const auto& p : r.plans) {
-    if (p.feasible && p.result && p.result->hybrid) return &*p.result->hybrid;
-    if (!h && p.result && p.result->hybrid) h = &*p.result->hybrid;
+    if (p.feasible && p.result && hybrid_detail(*p.result)) return hybrid_detail(*p.result);
+    if (!h && p.result && hybrid_detail(*p.result)) h = hybrid_detail(*p.result);
   }
   return h;
 }
@@ -56,8 +56,8 @@ std::vector<RecommendLine> summary_lines(const Recommendation& r) {
   } else {
     out.push_back({K::reason, "why: ", "the only feasible plan"});
   }
-  if (b.result && b.result->hybrid) {
-    const auto& h = *b.result->hybrid;
+  if (b.result && hybrid_detail(*b.result)) {
+    const auto& h = *hybrid_detail(*b.result);
     out.push_back({K::reason, "private fleet: ",
                    fmt::format("{} replicas of {} serve {} of tokens at {} utilisation; overflow to {} costs {} USD/month",
                                h.replicas, h.private_option, pct(h.private_token_share), pct(h.private_utilization),
@@ -332,8 +332,8 @@ std::string render_json(const Recommendation& r) {
     j.key("assignments").begin_array();
     for (const auto& a : p.assignments) j.begin_object().field("workload", a.workload).field("option", a.option).field("share", a.share).end_object();
     j.end_array();
-    if (p.result && p.result->hybrid) {
-      const auto& h = *p.result->hybrid;
+    if (p.result && hybrid_detail(*p.result)) {
+      const auto& h = *hybrid_detail(*p.result);
       j.key("hybrid").begin_object();
       j.field("private_option", h.private_option).field("overflow_option", h.overflow_option);
       j.field("replicas", h.replicas).field("min_replicas", h.min_replicas).field("full_replicas", h.full_replicas);

@@ -57,13 +57,13 @@ TEST_CASE("hourly_capacity_svg: a flat peak factor draws average and peak; every
   // peak for sizing: 200 x 3 = 600 tokens/s.
   OptionResult a, b;
   a.id = "gpu-a";
-  a.self_hosted.emplace();
-  a.self_hosted->replicas = 2;
-  a.self_hosted->replica_tokens_per_s = 400;  // 2 x 400 = 800 tokens/s
+  auto& fa = a.detail.emplace<SelfHostedResult>().fleet.emplace();
+  fa.replicas = 2;
+  fa.replica_tokens_per_s = 400;  // 2 x 400 = 800 tokens/s
   b.id = "gpu-b";
-  b.self_hosted.emplace();
-  b.self_hosted->replicas = 3;
-  b.self_hosted->replica_tokens_per_s = 250;  // 3 x 250 = 750 tokens/s
+  auto& fb = b.detail.emplace<SelfHostedResult>().fleet.emplace();
+  fb.replicas = 3;
+  fb.replica_tokens_per_s = 250;  // 3 x 250 = 750 tokens/s
   const std::string svg = hourly_capacity_svg(p, {&a, &b});
   CHECK(svg.find(">average 200 tokens/s</text>") != std::string::npos);
   CHECK(svg.find(">peak (flat peak factor) 600 tokens/s</text>") != std::string::npos);

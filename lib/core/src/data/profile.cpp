@@ -93,18 +93,22 @@ const char* term_key(PricingTerm t) {
 }
 
 const FleetSpec* Option::fleet() const {
-  if (const auto* s = as<SelfHostedOption>()) return &s->fleet;
-  if (const auto* m = as<ManagedOption>(); m && m->mode == ManagedMode::dedicated) return &m->fleet;
+  if (const auto* s = std::get_if<SelfHostedOption>(&spec)) return &s->fleet;
+  if (const auto* m = std::get_if<ManagedOption>(&spec); m && m->mode == ManagedMode::dedicated) return &m->fleet;
   return nullptr;
 }
 
 FleetSpec* Option::fleet() { return const_cast<FleetSpec*>(static_cast<const Option*>(this)->fleet()); }
 
 bool Option::pay_per_token() const {
-  if (as<ApiOption>()) return true;
-  const auto* m = as<ManagedOption>();
+  if (std::get_if<ApiOption>(&spec)) return true;
+  const auto* m = std::get_if<ManagedOption>(&spec);
   return m && m->mode == ManagedMode::on_demand;
 }
+
+bool Option::managed() const { return std::get_if<ManagedOption>(&spec) != nullptr; }
+
+OptionKind kind_label(const Option& o) { return static_cast<OptionKind>(o.spec.index()); }
 
 SourceLoc Option::loc_of(const std::string& key) const {
   auto it = key_locs.find(key);

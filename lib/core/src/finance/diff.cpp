@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <string_view>
 
 namespace plan {
 namespace {
@@ -87,7 +88,8 @@ void add_reason_changes(std::vector<std::string>& why, const OptionResult& a, co
 // Everything beyond cost that a diff reports for an option present on both sides.
 void add_result_changes(std::vector<std::string>& why, const OptionResult& a, const OptionResult& b) {
   add_reason_changes(why, a, b);
-  if (a.self_hosted && b.self_hosted) add_fleet_changes(why, *a.self_hosted, *b.self_hosted);
+  const SelfHostedDetail *fa = fleet_detail(a), *fb = fleet_detail(b);
+  if (fa && fb) add_fleet_changes(why, *fa, *fb);
 }
 
 OptionDiff diff_option(const std::string& id, const OptionResult* a, const OptionResult* b) {
@@ -116,10 +118,9 @@ OptionDiff diff_option(const std::string& id, const OptionResult* a, const Optio
       d.why.push_back(fmt::format("{}: {:.2f} -> {:.2f} ({:+.2f})", la[k].first, static_cast<double>(ca) / 100.0, static_cast<double>(cb) / 100.0,
                                   static_cast<double>(cb - ca) / 100.0));
   }
-  if (a->self_hosted && b->self_hosted && a->self_hosted->replicas != b->self_hosted->replicas)
-    d.why.push_back(fmt::format("replicas: {} -> {}", a->self_hosted->replicas, b->self_hosted->replicas));
-  if (a->provisioned && b->provisioned && a->provisioned->units != b->provisioned->units)
-    d.why.push_back(fmt::format("provisioned units: {} -> {}", a->provisioned->units, b->provisioned->units));
+  const auto ha = held_capacity(*a), hb = held_capacity(*b);
+  if (ha && hb && std::string_view(ha->what) == hb->what && ha->count != hb->count)
+    d.why.push_back(fmt::format("{}: {} -> {}", ha->what, ha->count, hb->count));
   if (std::llround(a->monthly_tokens) != std::llround(b->monthly_tokens))
     d.why.push_back(fmt::format("monthly tokens: {:.0f} -> {:.0f}", a->monthly_tokens, b->monthly_tokens));
   add_result_changes(d.why, *a, *b);
@@ -370,7 +371,7 @@ void add_option_reasons(CompareDiff& d, const Profile& pa, const Profile& pb) {
     auto cmp = [&](const std::string& what, const std::string& x, const std::string& y) {
       if (x != y) why.push_back(fmt::format("option {}: {} -> {}", what, x, y));
     };
-    cmp("kind", to_string(a->kind()), to_string(b->kind()));
+    cmp("kind", to_string(kind_label(*a)), to_string(kind_label(*b)));
     for (const auto& c : option_settings(*a, *b)) cmp(c.key, c.before, c.after);
     od.why.insert(od.why.begin(), why.begin(), why.end());
   }

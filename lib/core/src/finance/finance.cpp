@@ -33,10 +33,7 @@ const char* to_string(CostBasis b) { return b == CostBasis::cash ? "cash" : "acc
 
 bool cost_defined(const OptionResult& r) {
   if (r.feasible) return true;
-  if (r.token_detail || r.provisioned) return true;
-  const CostBreakdown& b = r.breakdown;
-  return r.self_hosted && r.self_hosted->replicas > 0 &&
-         b.gpu_compute + b.amortization + b.energy + b.colocation + b.maintenance > 0;
+  return std::visit([&](const auto& d) { return detail::cost_defined(d, r.breakdown); }, r.detail);
 }
 
 bool capacity_priced(const Option& o) { return !o.pay_per_token(); }
@@ -54,6 +51,14 @@ struct OptionMonths {
   std::vector<int> needed_blocks;
   std::vector<int> paid_blocks;
 };
+
+detail::ProjectionTraits projection_traits(const Option& o) {
+  return std::visit([](const auto& k) { return detail::projection_traits(k); }, o.spec);
+}
+
+detail::CapacityNeed capacity_need(const OptionResult& r) {
+  return std::visit([](const auto& d) { return detail::capacity_need(d); }, r.detail);
+}
 
 // The option evaluated at each month's volume (its successor from the month an offering
 // retires), with the replicas or units each month needs; notes a successor switch.
@@ -74,10 +79,7 @@ void evaluate_months(const Profile& p, const PriceSheet& sheet, const Option& o,
   for (int m = 0; m < h.months; ++m) {
     rs.push_back(sw && m + 1 >= sw->month ? (*succ_eval)(h.volume_scale(m)) : eval(h.volume_scale(m)));
     const OptionResult& r = rs.back();
-    int n = 0;
-    if (r.self_hosted) n = r.self_hosted->owned ? r.self_hosted->owned->replicas_needed : r.self_hosted->replicas;
-    else if (r.provisioned) n = r.provisioned->units;
-    om.needed.push_back(n);
+    om.needed.push_back(capacity_need(r).needed);
   }
 }
 
@@ -92,10 +94,7 @@ void hold_commitments(const Option& o, const Horizon& h, YearMonth start, Option
   std::vector<int>& paid_blocks = om.paid_blocks;
   needed_blocks.assign(om.needed.size(), 0);
   paid_blocks.assign(om.needed.size(), 0);
-  for (std::size_t m = 0; m < rs.size(); ++m) {
-    const OptionResult& r = rs[m];
-    needed_blocks[m] = r.self_hosted ? r.self_hosted->instances : om.needed[m];
-  }
+  for (std::size_t m = 0; m < rs.size(); ++m) needed_blocks[m] = capacity_need(rs[m]).blocks;
   if (c <= 0) {
     paid_blocks = needed_blocks;
     return;
@@ -116,7 +115,7 @@ void hold_commitments(const Option& o, const Horizon& h, YearMonth start, Option
   }
   op.notes.push_back(fmt::format("{} committed for {} months from the month each is bought; paid until the term "
                                  "ends even when volume falls",
-                                 o.as<ManagedOption>() ? "units are" : "instances are", c));
+                                 projection_traits(o).committed, c));
   if (last_expiry > h.months)
     op.notes.push_back(fmt::format("commitments run to {} ({} months beyond the horizon); those months are owed "
                                    "but not shown",
@@ -138,41 +137,10 @@ MonthLine month_line(const Horizon& h, YearMonth start, CostBasis basis, int c, 
   line.reasons = r.reasons;
   line.needed = om.needed[static_cast<std::size_t>(m)];
   line.paid = line.needed;
-  if (r.self_hosted && r.self_hosted->owned) line.paid = r.self_hosted->owned->replicas_held;
-  const int held_blocks = om.paid_blocks[static_cast<std::size_t>(m)];
   b = r.breakdown;
-  if (r.self_hosted) line.utilization = r.self_hosted->utilization;
-  if (c > 0 && held_blocks > om.needed_blocks[static_cast<std::size_t>(m)]) {
-    if (r.self_hosted && r.self_hosted->gpus_per_replica > 0) {
-      const auto& d = *r.self_hosted;
-      const int per_instance = std::max(1, d.gpus_per_instance / d.gpus_per_replica);
-      line.paid = held_blocks * per_instance;
-      b.gpu_compute = held_blocks * hours_per_month * d.usd_per_instance_hour;
-      line.utilization = line.paid > 0 ? d.utilization * d.replicas / line.paid : 0;
-    } else if (r.provisioned && r.provisioned->units > 0) {
-      line.paid = held_blocks;
-      b.provisioned_units = r.provisioned->usd_per_month / r.provisioned->units * held_blocks;
-    }
-  }
-  // Provisioned units: time-averaged demand over the units paid for (docs/finance.md).
-  if (r.provisioned && line.paid > 0) line.utilization = r.provisioned->average_units_needed / line.paid;
-  if (r.self_hosted && r.self_hosted->owned) {
-    // Owned servers: nothing to serve with (and nothing to run) before they arrive; on
-    // the cash basis the purchase replaces its amortisation.
-    const OwnedHardware& hw = r.self_hosted->owned->hardware;
-    if (!owned_in_service(hw, m)) {
-      b = CostBreakdown{};
-      line.feasible = false;
-      line.reasons = {fmt::format("the owned servers are not in service yet (lead time {} months: serving from "
-                                  "month {})", hw.lead_time_months, hw.lead_time_months + 1)};
-      line.paid = 0;
-      line.utilization = 0;
-    }
-    if (basis == CostBasis::cash) {
-      b.amortization = 0;
-      line.capital = round_cents(owned_capital_cash(hw, m));
-    }
-  }
+  const detail::MonthTerms t{c, om.paid_blocks[static_cast<std::size_t>(m)],
+                             om.needed_blocks[static_cast<std::size_t>(m)], m, basis};
+  std::visit([&](const auto& d) { detail::price_month(d, t, line, b); }, r.detail);
   return line;
 }
 
@@ -230,8 +198,9 @@ OptionProjection project_option(const Profile& p, const PriceSheet& sheet, const
   const Horizon& h = p.horizon;
   OptionProjection op;
   op.id = o.id;
-  op.kind = o.kind();
+  op.kind = kind_label(o);
   op.commitment_months = commitment_months(o, sheet, &p);
+  op.utilization_always = projection_traits(o).utilization_always;
   OptionMonths om;
   evaluate_months(p, sheet, o, perf, start, op, om);
   op.what = om.rs.empty() ? "" : om.rs.front().what;

@@ -196,9 +196,9 @@ void Engine::resolve_inputs() {
     const Option* fo = p_.find_option(*m.traits.fleet_option);
     if (!fo) continue;
     OptionResult r = evaluate_option(p_, s_, *fo, perf_);
-    if (!r.self_hosted || !r.self_hosted->throughput_provenance) continue;
-    if (auto d = default_throughput(*r.self_hosted->throughput_provenance, r.self_hosted->model_class,
-                                        r.self_hosted->throughput_cv_error_pct)) {
+    const SelfHostedDetail* f = fleet_detail(r);
+    if (!f || !f->throughput_provenance) continue;
+    if (auto d = default_throughput(*f->throughput_provenance, f->model_class, f->throughput_cv_error_pct)) {
       m.throughput = *d;
       any = true;
     }
@@ -229,8 +229,9 @@ void Engine::resolve_inputs() {
       continue;
     }
     const Option* fo = p_.find_option(*m.traits.fleet_option);
-    const SelfHostedOption* sh = fo ? fo->as<SelfHostedOption>() : nullptr;
-    const GpuInstance* inst = sh ? s_.find_instance(sh->instance) : nullptr;
+    const std::string instance =
+        fo ? std::visit([](const auto& k) { return detail::rented_instance(k); }, fo->spec) : std::string();
+    const GpuInstance* inst = instance.empty() ? nullptr : s_.find_instance(instance);
     if (!inst || !inst->spot_per_hour || !inst->spot_min_per_hour || !inst->spot_max_per_hour || *inst->spot_per_hour <= 0 ||
         !(*inst->spot_min_per_hour < *inst->spot_max_per_hour))
       continue;
@@ -548,7 +549,7 @@ void Engine::summarise_draws(const std::vector<double>& monthly, const std::vect
     if (best < 0) continue;
     ++cheapest[static_cast<std::size_t>(best)];
     for (std::size_t g = 0; g < st_.groups.size(); ++g)
-      if (p_.options[static_cast<std::size_t>(best)].kind() == st_.groups[g]) ++group_cheapest[g];
+      if (kind_label(p_.options[static_cast<std::size_t>(best)]) == st_.groups[g]) ++group_cheapest[g];
   }
   // By kind: the share of draws in which the cheapest feasible option is of that kind, that
   // is, in which some option of the kind beats every option of the others.
@@ -556,7 +557,7 @@ void Engine::summarise_draws(const std::vector<double>& monthly, const std::vect
     RiskGroup rg;
     rg.kind = st_.groups[g];
     for (const auto& o : p_.options)
-      if (o.kind() == rg.kind) rg.options.push_back(o.id);
+      if (kind_label(o) == rg.kind) rg.options.push_back(o.id);
     rg.probability_cheapest = static_cast<double>(group_cheapest[g]) / static_cast<double>(n);
     res.groups.push_back(std::move(rg));
   }
@@ -564,7 +565,7 @@ void Engine::summarise_draws(const std::vector<double>& monthly, const std::vect
   for (std::size_t j = 0; j < nopt; ++j) {
     RiskOption ro;
     ro.id = p_.options[j].id;
-    ro.kind = p_.options[j].kind();
+    ro.kind = kind_label(p_.options[j]);
     for (std::size_t d = 0; d < n; ++d) col[d] = monthly[d * nopt + j];
     ro.monthly_cost_usd = quantiles_of(col);
     for (std::size_t d = 0; d < n; ++d) col[d] = horizon[d * nopt + j];

@@ -80,6 +80,73 @@ std::unique_ptr<ReplicaModel> build_replica_model(const Profile& p, const PriceS
   return std::visit([&](const auto& k) { return detail::replica_model(k, o, p, sheet, perf); }, o.spec);
 }
 
+OptionResult empty_result(const Option& o) {
+  OptionResult r;
+  r.id = o.id;
+  r.detail = std::visit([](const auto& k) { return detail::empty_detail(k); }, o.spec);
+  r.kind = static_cast<OptionKind>(r.detail.index());  // ResultDetail is in OptionKind order
+  return r;
+}
+
+namespace {
+// The slot of a result's detail, where its kind has one: e.g. slot(&ManagedResult::fleet).
+template <class T, class D>
+const T* slot(const OptionResult& r, std::optional<T> D::*member) {
+  const D* d = std::get_if<D>(&r.detail);
+  return d && (d->*member) ? &*(d->*member) : nullptr;
+}
+}  // namespace
+
+const TokenCost* token_cost(const OptionResult& r) {
+  return std::visit([](const auto& d) -> const TokenCost* {
+    if constexpr (requires { d.tokens; }) return d.tokens ? &*d.tokens : nullptr;
+    else return nullptr;
+  }, r.detail);
+}
+
+const RateCheck* rate_check(const OptionResult& r) {
+  return std::visit([](const auto& d) -> const RateCheck* {
+    if constexpr (requires { d.rate_check; }) return d.rate_check ? &*d.rate_check : nullptr;
+    else return nullptr;
+  }, r.detail);
+}
+
+const ProvisionedCost* provisioned_cost(const OptionResult& r) { return slot(r, &ManagedResult::provisioned); }
+
+const SelfHostedDetail* fleet_detail(const OptionResult& r) {
+  return std::visit([](const auto& d) -> const SelfHostedDetail* {
+    if constexpr (requires { d.fleet; }) return d.fleet ? &*d.fleet : nullptr;
+    else return nullptr;
+  }, r.detail);
+}
+
+const HybridDetail* hybrid_detail(const OptionResult& r) { return slot(r, &HybridResult::hybrid); }
+
+std::optional<HeldCapacity> held_capacity(const OptionResult& r) {
+  return std::visit([](const auto& d) { return detail::held_capacity(d); }, r.detail);
+}
+
+std::optional<FleetCapacity> fleet_capacity(const OptionResult& r, double tokens_per_request) {
+  return std::visit([&](const auto& d) { return detail::fleet_capacity(d, tokens_per_request); }, r.detail);
+}
+
+namespace detail {
+void set_tokens(OptionResult& r, const TokenCost& t, const std::optional<RateCheck>& rc) {
+  std::visit([&](auto& d) {
+    if constexpr (requires { d.tokens; }) {
+      d.tokens = t;
+      d.rate_check = rc;
+    }
+  }, r.detail);
+}
+
+void set_fleet(OptionResult& r, const SelfHostedDetail& f) {
+  std::visit([&](auto& d) {
+    if constexpr (requires { d.fleet; }) d.fleet = f;
+  }, r.detail);
+}
+}  // namespace detail
+
 OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Option& o,
                              const ReplicaModelProvider* perf, const EvalSettings& settings) {
   return evaluate_option(p, sheet, o, perf, nullptr, settings);
@@ -89,9 +156,7 @@ OptionResult evaluate_option(const Profile& p, const PriceSheet& sheet, const Op
                              const ReplicaModelProvider* perf, const ReplicaModel* prebuilt,
                              const EvalSettings& settings) {
   if (has_open_choices(o)) return detail::evaluate_searched(p, sheet, o, perf, settings);
-  OptionResult r;
-  r.id = o.id;
-  r.kind = o.kind();
+  OptionResult r = empty_result(o);
   const double scale = settings.volume_scale;
   r.monthly_tokens = p.tokens_per_day() * scale * days_per_month;
   r.monthly_requests = p.requests_per_day() * scale * days_per_month;

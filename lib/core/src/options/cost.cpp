@@ -1,5 +1,7 @@
 #include "plan/core/options/cost.hpp"
 
+#include "options/evaluators.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -138,26 +140,13 @@ std::optional<std::string> retired_reason(const std::string& id, const std::opti
 }
 
 std::optional<SuccessorSwitch> successor_switch(const Option& o, const PriceSheet& sheet, YearMonth start, int months) {
-  std::string id;
-  std::optional<std::string> retires, successor;
+  const auto entry = std::visit([&](const auto& k) { return detail::token_entry(k, sheet); }, o.spec);
+  if (!entry || !entry->on_demand) return std::nullopt;
+  const std::string& id = entry->id;
+  const std::optional<std::string>& retires = entry->retires;
+  const std::optional<std::string>& successor = entry->successor;
   SuccessorSwitch sw{o, 0, ""};
-  if (const ApiOption* a = o.as<ApiOption>()) {
-    const ApiModel* m = sheet.find_api(a->model);
-    if (!m) return std::nullopt;
-    id = m->id;
-    retires = m->retires;
-    successor = m->successor;
-    if (successor) sw.option.as<ApiOption>()->model = *successor;
-  } else if (const ManagedOption* mo = o.as<ManagedOption>()) {
-    const ManagedOffering* m = sheet.find_managed(mo->offering);
-    if (!m || mo->mode != ManagedMode::on_demand) return std::nullopt;
-    id = m->id;
-    retires = m->retires;
-    successor = m->successor;
-    if (successor) sw.option.as<ManagedOption>()->offering = *successor;
-  } else {
-    return std::nullopt;
-  }
+  if (successor) std::visit([&](auto& k) { detail::bill_by(k, *successor); }, sw.option.spec);
   if (!successor) return std::nullopt;
   const auto k = retirement_month(retires, start, months);
   if (!k) return std::nullopt;

@@ -23,14 +23,13 @@ void evaluate_token_option(const TokenOffering& off, const EvalContext& c, Optio
   r.model = off.model;
   const std::vector<Lane> lanes = lanes_of(c.profile.workloads, c.scale);
   TokenCosting tc = price_tokens(off, lanes, nullptr);
-  r.token_detail = tc.cost;
+  set_tokens(r, tc.cost, tc.rate_check);
   r.breakdown.api_tokens = tc.cost.total();
   if (!tc.rate_check) r.notes.push_back("the price sheet lists no rate limits for this offering; not checked");
   if (tc.rate_check && !off.tier)
     r.notes.push_back(fmt::format("no rate-limit tier given: the highest tier the price sheet lists ({}) assumed; "
                                   "set tier: to your account's",
                                   tc.rate_check->tier));
-  r.rate_check = tc.rate_check;
   for (auto& n : tc.notes) r.notes.push_back(std::move(n));
   for (auto& e : tc.exceeded) infeasible(r, std::move(e));
   for (const auto& w : c.profile.workloads)
@@ -61,9 +60,7 @@ void evaluate(const Option& o, const ApiOption& a, const EvalContext& c, OptionR
 
 std::string successor_cost_text(const Option& o, const std::string& successor, const EvalContext& c) {
   Option so = o;
-  if (ApiOption* a = so.as<ApiOption>()) a->model = successor;
-  else if (ManagedOption* mo = so.as<ManagedOption>()) mo->offering = successor;
-  else return "";
+  if (!std::visit([&](auto& k) { return bill_by(k, successor); }, so.spec)) return "";
   std::string why;
   auto off = token_offering(so, c.profile, c.sheet, &why);
   if (!off) return fmt::format("its successor {} cannot be priced: {}", successor, why);
@@ -82,9 +79,56 @@ namespace plan::detail {
 
 int commitment_months(const ApiOption&, const Option&, const PriceSheet&, const Profile*) { return 0; }
 
+ResultDetail empty_detail(const ApiOption&) { return ApiResult{}; }
+
+std::optional<TokenOffering> token_offering(const ApiOption& a, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why) {
+  const ApiModel* m = sheet.find_api(a.model);
+  if (!m) {
+    if (why) *why = fmt::format("model '{}' is not in price sheet {}", a.model, sheet.version);
+    return std::nullopt;
+  }
+  if (auto r = retired_reason(m->id, m->retires, sheet, m->line, m->successor)) {
+    if (why) *why = *r;
+    return std::nullopt;
+  }
+  TokenOffering off;
+  if (!fill_offering(off, *m, m->id, m->prices, a.tier, a.service_tier, p, o, sheet, why)) return std::nullopt;
+  return off;
+}
+
+std::optional<TokenEntry> token_entry(const ApiOption& a, const PriceSheet& sheet) {
+  const ApiModel* m = sheet.find_api(a.model);
+  if (!m) return std::nullopt;
+  return TokenEntry{m->id, m->retires, m->successor, m->line, true};
+}
+
+bool bill_by(ApiOption& k, const std::string& entry) {
+  k.model = entry;
+  return true;
+}
+
+bool hybrid_private(const ApiOption&) { return false; }
+
+std::optional<std::pair<std::string, std::string>> parts_of(const ApiOption&) { return std::nullopt; }
+
+std::string rented_instance(const ApiOption&) { return {}; }
+
+std::optional<HeldCapacity> held_capacity(const ApiResult&) { return std::nullopt; }
+
+std::optional<FleetCapacity> fleet_capacity(const ApiResult&, double) { return std::nullopt; }
+
+CapacityNeed capacity_need(const ApiResult&) { return {}; }
+
+void price_month(const ApiResult&, const MonthTerms&, MonthLine&, CostBreakdown&) {}
+
+bool cost_defined(const ApiResult& d, const CostBreakdown&) { return d.tokens.has_value(); }
+
+ProjectionTraits projection_traits(const ApiOption&) { return {}; }
+
 std::optional<double> token_floor_cost_per_mtok(const OptionEvaluator& e) {
   OptionResult r = e(1.0);
-  if (!r.token_detail || r.monthly_tokens <= 0) return std::nullopt;
+  if (!token_cost(r) || r.monthly_tokens <= 0) return std::nullopt;
   return r.breakdown.api_tokens / r.monthly_tokens * tokens_per_mtok;
 }
 

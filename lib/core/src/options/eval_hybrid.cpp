@@ -95,7 +95,7 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   const Profile& p = c.profile;
   const Option* priv = p.find_option(h.private_option);
   const Option* over = p.find_option(h.overflow_option);
-  const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;
+  const SelfHostedOption* sh = priv ? std::get_if<SelfHostedOption>(&priv->spec) : nullptr;
   if (!sh || !over || !over->pay_per_token())
     return infeasible(r, "hybrid option names options the profile does not have");
   if (sh->fleet.owned)
@@ -182,7 +182,7 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
     const Point& last = points.rbegin()->second;
     infeasible(r, last.why_not.empty() ? fmt::format("no private fleet of {} to {} replicas serves the traffic", k_lo, k_hi)
                                        : fmt::format("with {} private replicas: {}", last.pt.replicas, last.why_not));
-    r.hybrid = d;
+    std::get<HybridResult>(r.detail).hybrid = d;
     return;
   }
 
@@ -198,15 +198,14 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
   d.private_utilization = fc.detail.utilization;
   d.private_capacity_requests_per_s = best->split.capacity_rps;
 
-  r.token_detail = best->tokens.cost;
-  r.rate_check = best->tokens.rate_check;
+  set_tokens(r, best->tokens.cost, best->tokens.rate_check);
   for (const auto& note : best->tokens.notes) r.notes.push_back("overflow: " + note);
   r.breakdown.api_tokens = best->tokens.cost.total();
   add_fleet_lines(fc, r);
   add_split_notes(d, over->id, r);
   if (const double dd = spec.capacity_doubt; c.what_if_findings && dd > 1.0)
     r.notes.push_back(capacity_doubt_note(spec, lanes, *fp.model, k, *off, h.batch_fills_idle, d.overflow_cost_usd));
-  r.hybrid = d;
+  std::get<HybridResult>(r.detail).hybrid = d;
 }
 
 }  // namespace detail
@@ -215,9 +214,47 @@ void evaluate(const Option&, const HybridOption& h, const EvalContext& c, Option
 namespace plan::detail {
 
 // A hybrid commits what its private fleet commits.
+ResultDetail empty_detail(const HybridOption&) { return HybridResult{}; }
+
+std::optional<TokenOffering> token_offering(const HybridOption&, const Option& o, const Profile&, const PriceSheet&,
+                                            std::string* why) {
+  if (why) *why = fmt::format("option '{}' is not billed per token", o.id);
+  return std::nullopt;
+}
+
+std::optional<TokenEntry> token_entry(const HybridOption&, const PriceSheet&) { return std::nullopt; }
+
+bool bill_by(HybridOption&, const std::string&) { return false; }
+
+bool hybrid_private(const HybridOption&) { return false; }
+
+std::optional<std::pair<std::string, std::string>> parts_of(const HybridOption& h) {
+  return std::pair{h.private_option, h.overflow_option};
+}
+
+std::string rented_instance(const HybridOption&) { return {}; }
+
+std::optional<HeldCapacity> held_capacity(const HybridResult& d) { return fleet_held(d.fleet); }
+
+// The private fleet: the replicas the search chose and the capacity it gave the split.
+std::optional<FleetCapacity> fleet_capacity(const HybridResult& d, double tokens_per_request) {
+  if (d.hybrid) return FleetCapacity{d.hybrid->replicas, d.hybrid->private_capacity_requests_per_s * tokens_per_request};
+  return fleet_serving(d.fleet);
+}
+
+CapacityNeed capacity_need(const HybridResult& d) { return d.fleet ? fleet_need(*d.fleet) : CapacityNeed{}; }
+
+void price_month(const HybridResult& d, const MonthTerms& t, MonthLine& line, CostBreakdown& b) {
+  if (d.fleet) fleet_month(*d.fleet, t, line, b);
+}
+
+bool cost_defined(const HybridResult& d, const CostBreakdown& b) { return d.tokens || fleet_cost_defined(d.fleet, b); }
+
+ProjectionTraits projection_traits(const HybridOption&) { return {}; }
+
 int commitment_months(const HybridOption& h, const Option&, const PriceSheet& sheet, const Profile* profile) {
   const Option* priv = profile ? profile->find_option(h.private_option) : nullptr;
-  const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;
+  const SelfHostedOption* sh = priv ? std::get_if<SelfHostedOption>(&priv->spec) : nullptr;
   return sh ? commitment_months(*sh, *priv, sheet, profile) : 0;
 }
 
@@ -226,7 +263,7 @@ int commitment_months(const HybridOption& h, const Option&, const PriceSheet& sh
 std::optional<double> floor_cost_per_mtok(const HybridOption& h, const OptionEvaluator& e, double tokens_per_day_today) {
   const Option* priv = e.profile().find_option(h.private_option);
   const Option* over = e.profile().find_option(h.overflow_option);
-  if (!priv || !over || priv->as<HybridOption>() || over->as<HybridOption>()) return std::nullopt;
+  if (!priv || !over || std::get_if<HybridOption>(&priv->spec) || std::get_if<HybridOption>(&over->spec)) return std::nullopt;
   auto fp = plan::floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *priv, e.perf()), tokens_per_day_today);
   auto fo = plan::floor_cost_per_mtok(OptionEvaluator(e.profile(), e.sheet(), *over, e.perf()), tokens_per_day_today);
   if (fp && fo) return std::min(*fp, *fo);
@@ -251,7 +288,7 @@ namespace plan::detail {
 std::unique_ptr<ReplicaModel> replica_model(const HybridOption& h, const Option&, const Profile& p,
                                             const PriceSheet& sheet, const ReplicaModelProvider* perf) {
   const Option* priv = p.find_option(h.private_option);
-  const SelfHostedOption* sh = priv ? priv->as<SelfHostedOption>() : nullptr;
+  const SelfHostedOption* sh = priv ? std::get_if<SelfHostedOption>(&priv->spec) : nullptr;
   return sh ? replica_model(*sh, *priv, p, sheet, perf) : nullptr;
 }
 

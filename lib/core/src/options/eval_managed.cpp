@@ -38,7 +38,7 @@ void evaluate_provisioned(const Option& o, const ManagedOption& mo, const Manage
                                      where("unit_output_tokens_per_min", mo.unit_output_tokens_per_min)));
   }
   pc.usd_per_month *= price_factor(discount);
-  r.provisioned = pc;
+  std::get<ManagedResult>(r.detail).provisioned = pc;
   r.breakdown.provisioned_units = pc.usd_per_month;
   r.provenance.push_back({fmt::format("model-unit price (term {})", it->term), cite_price(c.sheet.cite(it->line), discount)});
   if (it->months > 0) r.notes.push_back(fmt::format("commits to {} months of {} units", it->months, pc.units));
@@ -144,6 +144,80 @@ const ProvisionedTerm* provisioned_term(const ManagedOption& mo, const PriceShee
 
 }  // namespace
 
+ResultDetail empty_detail(const ManagedOption&) { return ManagedResult{}; }
+
+// Its on-demand prices, whatever the option's mode.
+std::optional<TokenOffering> token_offering(const ManagedOption& mo, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why) {
+  const ManagedOffering* m = sheet.find_managed(mo.offering);
+  if (!m) {
+    if (why) *why = fmt::format("offering '{}' is not in price sheet {}", mo.offering, sheet.version);
+    return std::nullopt;
+  }
+  if (auto r = retired_reason(m->id, m->retires, sheet, m->line, m->successor)) {
+    if (why) *why = *r;
+    return std::nullopt;
+  }
+  if (!m->on_demand) {
+    if (why) *why = fmt::format("offering {} has no on-demand prices", m->id);
+    return std::nullopt;
+  }
+  TokenOffering off;
+  if (!fill_offering(off, *m, m->model, *m->on_demand, mo.tier, mo.service_tier, p, o, sheet, why))
+    return std::nullopt;
+  return off;
+}
+
+std::optional<TokenEntry> token_entry(const ManagedOption& mo, const PriceSheet& sheet) {
+  const ManagedOffering* m = sheet.find_managed(mo.offering);
+  if (!m) return std::nullopt;
+  return TokenEntry{m->id, m->retires, m->successor, m->line, mo.mode == ManagedMode::on_demand};
+}
+
+bool bill_by(ManagedOption& k, const std::string& entry) {
+  k.offering = entry;
+  return true;
+}
+
+bool hybrid_private(const ManagedOption&) { return false; }
+
+std::optional<std::pair<std::string, std::string>> parts_of(const ManagedOption&) { return std::nullopt; }
+
+std::string rented_instance(const ManagedOption&) { return {}; }
+
+std::optional<HeldCapacity> held_capacity(const ManagedResult& d) {
+  if (d.fleet) return fleet_held(d.fleet);
+  if (d.provisioned) return HeldCapacity{"provisioned units", d.provisioned->units};
+  return std::nullopt;
+}
+
+std::optional<FleetCapacity> fleet_capacity(const ManagedResult& d, double) { return fleet_serving(d.fleet); }
+
+// A dedicated endpoint: its fleet; provisioned: units, each a committed block.
+CapacityNeed capacity_need(const ManagedResult& d) {
+  if (d.fleet) return fleet_need(*d.fleet);
+  if (d.provisioned) return {d.provisioned->units, d.provisioned->units};
+  return {};
+}
+
+void price_month(const ManagedResult& d, const MonthTerms& t, MonthLine& line, CostBreakdown& b) {
+  if (d.fleet) return fleet_month(*d.fleet, t, line, b);
+  if (!d.provisioned) return;
+  const ProvisionedCost& pc = *d.provisioned;
+  if (t.commitment_months > 0 && t.held_blocks > t.needed_blocks && pc.units > 0) {
+    line.paid = t.held_blocks;
+    b.provisioned_units = pc.usd_per_month / pc.units * t.held_blocks;
+  }
+  // Provisioned units: time-averaged demand over the units paid for (docs/finance.md).
+  if (line.paid > 0) line.utilization = pc.average_units_needed / line.paid;
+}
+
+bool cost_defined(const ManagedResult& d, const CostBreakdown& b) {
+  return d.tokens || d.provisioned || fleet_cost_defined(d.fleet, b);
+}
+
+ProjectionTraits projection_traits(const ManagedOption&) { return {"units are", false}; }
+
 int commitment_months(const ManagedOption& mo, const Option&, const PriceSheet& sheet, const Profile*) {
   const ProvisionedTerm* t = provisioned_term(mo, sheet);
   return t ? t->months : 0;
@@ -156,7 +230,7 @@ std::optional<double> floor_cost_per_mtok(const ManagedOption& mo, const OptionE
       // Units are bought whole: at a very large volume the rounding up no longer counts.
       const double monthly_tokens_today = tokens_per_day_today * days_per_month;
       OptionResult r = e(1e15 / monthly_tokens_today);
-      if (!r.provisioned || r.monthly_tokens <= 0) return std::nullopt;
+      if (!provisioned_cost(r) || r.monthly_tokens <= 0) return std::nullopt;
       return r.breakdown.provisioned_units / r.monthly_tokens * tokens_per_mtok;
     }
     case ManagedMode::dedicated: return fleet_floor_cost_per_mtok(e.option(), e);
@@ -214,7 +288,7 @@ std::unique_ptr<ReplicaModel> replica_model(const ManagedOption& mo, const Optio
   if (!m || !m->dedicated) return nullptr;
   const GpuInstance inst = dedicated_instance(*m);
   Option so = o;
-  if (mo.fleet.model.empty()) so.as<ManagedOption>()->fleet.model = m->model;
+  if (mo.fleet.model.empty()) std::get<ManagedOption>(so.spec).fleet.model = m->model;
   return make_replica_model(so, inst, WorkloadMix::of(p.workloads), perf);
 }
 

@@ -106,7 +106,7 @@ void evaluate_private_fleet(const ReadyFleet& f, const EvalContext& c, OptionRes
   if (!problems.empty()) {
     for (auto& p : problems) infeasible(r, std::move(p));
     FleetCosting empty = cost_fleet(f.plan, 0, Split{}, WorkloadMix::of(c.profile.workloads), false);
-    r.self_hosted = empty.detail;
+    set_fleet(r, empty.detail);
     return;
   }
   std::vector<Lane> lanes = lanes_of(c.profile.workloads, c.scale);
@@ -116,7 +116,7 @@ void evaluate_private_fleet(const ReadyFleet& f, const EvalContext& c, OptionRes
   const WorkloadMix mix = WorkloadMix::of(c.profile.workloads);
   if (!k) {
     infeasible(r, why);
-    r.self_hosted = cost_fleet(f.plan, 0, Split{}, mix, false).detail;
+    set_fleet(r, cost_fleet(f.plan, 0, Split{}, mix, false).detail);
     return;
   }
   const Split split = split_traffic(lanes, f.plan.model->fleet_capacity(*k), true);
@@ -161,7 +161,7 @@ void add_capacity_doubt(const FleetPlan& plan, const EvalContext& c, const Workl
 }  // namespace
 
 void add_fleet_lines(const FleetCosting& fc, OptionResult& r) {
-  r.self_hosted = fc.detail;
+  set_fleet(r, fc.detail);
   r.breakdown.gpu_compute = fc.gpu_compute_usd;
   r.breakdown.amortization = fc.owned.amortization;
   r.breakdown.energy = fc.owned.energy;
@@ -221,6 +221,90 @@ void evaluate(const Option& o, const SelfHostedOption& s, const EvalContext& c, 
 
 namespace plan::detail {
 
+ResultDetail empty_detail(const SelfHostedOption&) { return SelfHostedResult{}; }
+
+std::optional<TokenOffering> token_offering(const SelfHostedOption&, const Option& o, const Profile&,
+                                            const PriceSheet&, std::string* why) {
+  if (why) *why = fmt::format("option '{}' is not billed per token", o.id);
+  return std::nullopt;
+}
+
+std::optional<TokenEntry> token_entry(const SelfHostedOption&, const PriceSheet&) { return std::nullopt; }
+
+bool bill_by(SelfHostedOption&, const std::string&) { return false; }
+
+// An owned fleet is fixed, a hybrid sizes its private fleet: no hybrid of owned servers.
+bool hybrid_private(const SelfHostedOption& s) { return !s.fleet.owned; }
+
+std::optional<std::pair<std::string, std::string>> parts_of(const SelfHostedOption&) { return std::nullopt; }
+
+std::string rented_instance(const SelfHostedOption& s) { return s.instance; }
+
+std::optional<HeldCapacity> fleet_held(const std::optional<SelfHostedDetail>& f) {
+  if (!f) return std::nullopt;
+  return HeldCapacity{"replicas", f->replicas};
+}
+
+std::optional<FleetCapacity> fleet_serving(const std::optional<SelfHostedDetail>& f) {
+  if (!f) return std::nullopt;
+  return FleetCapacity{f->replicas, f->replicas * f->replica_tokens_per_s};
+}
+
+std::optional<HeldCapacity> held_capacity(const SelfHostedResult& d) { return fleet_held(d.fleet); }
+
+std::optional<FleetCapacity> fleet_capacity(const SelfHostedResult& d, double) { return fleet_serving(d.fleet); }
+
+// Replicas (owned: those the traffic needs), bought in instances.
+CapacityNeed fleet_need(const SelfHostedDetail& f) {
+  return {f.owned ? f.owned->replicas_needed : f.replicas, f.instances};
+}
+
+CapacityNeed capacity_need(const SelfHostedResult& d) { return d.fleet ? fleet_need(*d.fleet) : CapacityNeed{}; }
+
+namespace {
+// Owned servers: nothing to serve with (and nothing to run) before they arrive; on the cash
+// basis the purchase replaces its amortisation.
+void owned_month(const OwnedHardware& hw, const MonthTerms& t, MonthLine& line, CostBreakdown& b) {
+  if (!owned_in_service(hw, t.month)) {
+    b = CostBreakdown{};
+    line.feasible = false;
+    line.reasons = {fmt::format("the owned servers are not in service yet (lead time {} months: serving from "
+                                "month {})", hw.lead_time_months, hw.lead_time_months + 1)};
+    line.paid = 0;
+    line.utilization = 0;
+  }
+  if (t.basis == CostBasis::cash) {
+    b.amortization = 0;
+    line.capital = round_cents(owned_capital_cash(hw, t.month));
+  }
+}
+}  // namespace
+
+void fleet_month(const SelfHostedDetail& f, const MonthTerms& t, MonthLine& line, CostBreakdown& b) {
+  if (f.owned) line.paid = f.owned->replicas_held;
+  line.utilization = f.utilization;
+  // Committed instances held beyond need are paid for.
+  if (t.commitment_months > 0 && t.held_blocks > t.needed_blocks && f.gpus_per_replica > 0) {
+    const int per_instance = std::max(1, f.gpus_per_instance / f.gpus_per_replica);
+    line.paid = t.held_blocks * per_instance;
+    b.gpu_compute = t.held_blocks * hours_per_month * f.usd_per_instance_hour;
+    line.utilization = line.paid > 0 ? f.utilization * f.replicas / line.paid : 0;
+  }
+  if (f.owned) owned_month(f.owned->hardware, t, line, b);
+}
+
+void price_month(const SelfHostedResult& d, const MonthTerms& t, MonthLine& line, CostBreakdown& b) {
+  if (d.fleet) fleet_month(*d.fleet, t, line, b);
+}
+
+bool fleet_cost_defined(const std::optional<SelfHostedDetail>& f, const CostBreakdown& b) {
+  return f && f->replicas > 0 && b.gpu_compute + b.amortization + b.energy + b.colocation + b.maintenance > 0;
+}
+
+bool cost_defined(const SelfHostedResult& d, const CostBreakdown& b) { return fleet_cost_defined(d.fleet, b); }
+
+ProjectionTraits projection_traits(const SelfHostedOption&) { return {"instances are", true}; }
+
 int commitment_months(const SelfHostedOption& s, const Option&, const PriceSheet&, const Profile*) {
   if (s.fleet.pricing == PricingTerm::reserved_1y) return 12;
   if (s.fleet.pricing == PricingTerm::reserved_3y) return 36;
@@ -229,9 +313,9 @@ int commitment_months(const SelfHostedOption& s, const Option&, const PriceSheet
 
 std::optional<double> fleet_floor_cost_per_mtok(const Option& o, const OptionEvaluator& e) {
   OptionResult r = e(1.0);
-  if (!r.self_hosted || r.self_hosted->replica_tokens_per_s <= 0 || r.self_hosted->gpus_per_replica <= 0)
-    return std::nullopt;
-  const auto& d = *r.self_hosted;
+  const SelfHostedDetail* fleet = fleet_detail(r);
+  if (!fleet || fleet->replica_tokens_per_s <= 0 || fleet->gpus_per_replica <= 0) return std::nullopt;
+  const auto& d = *fleet;
   const int per_instance = std::max(1, d.gpus_per_instance / d.gpus_per_replica);
   double usd_per_hour = d.usd_per_instance_hour;
   if (const FleetSpec* f = o.fleet(); f && f->pricing == PricingTerm::spot) usd_per_hour *= 1.0 + f->spot_interruption_overhead;

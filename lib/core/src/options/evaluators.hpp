@@ -137,6 +137,130 @@ RiskTraits risk_traits(const HybridOption&, const Option& o, const Profile& p, c
 // The traits every fleet has: its option and spot billing.
 RiskTraits fleet_risk_traits(const Option& o, const FleetSpec& f);
 
+// The empty detail of a result of each kind (compare.hpp, ResultDetail).
+ResultDetail empty_detail(const ApiOption&);
+ResultDetail empty_detail(const ManagedOption&);
+ResultDetail empty_detail(const SelfHostedOption&);
+ResultDetail empty_detail(const HybridOption&);
+
+// What the shared costing steps leave in a result of any kind: per-token prices and their
+// rate check, a fleet. Each is kept where the result's kind has a place for it.
+void set_tokens(OptionResult& r, const TokenCost& t, const std::optional<RateCheck>& rc);
+void set_fleet(OptionResult& r, const SelfHostedDetail& d);
+
+// The capacity a result holds and its fleet's serving capacity (compare.hpp), per kind.
+std::optional<HeldCapacity> held_capacity(const ApiResult&);
+std::optional<HeldCapacity> held_capacity(const ManagedResult&);
+std::optional<HeldCapacity> held_capacity(const SelfHostedResult&);
+std::optional<HeldCapacity> held_capacity(const HybridResult&);
+std::optional<FleetCapacity> fleet_capacity(const ApiResult&, double tokens_per_request);
+std::optional<FleetCapacity> fleet_capacity(const ManagedResult&, double tokens_per_request);
+std::optional<FleetCapacity> fleet_capacity(const SelfHostedResult&, double tokens_per_request);
+std::optional<FleetCapacity> fleet_capacity(const HybridResult&, double tokens_per_request);
+// A fleet's: its replicas (owned hardware: those the traffic needs) and their tokens/s.
+std::optional<HeldCapacity> fleet_held(const std::optional<SelfHostedDetail>& f);
+std::optional<FleetCapacity> fleet_serving(const std::optional<SelfHostedDetail>& f);
+
+// What a projection asks of one month's result, per kind (finance.cpp, docs/finance.md
+// "Commitments").
+struct CapacityNeed {
+  int needed = 0;  // replicas (owned: those the traffic needs) or provisioned units
+  int blocks = 0;  // committed blocks: instances of a fleet, else units
+};
+CapacityNeed capacity_need(const ApiResult&);
+CapacityNeed capacity_need(const ManagedResult&);
+CapacityNeed capacity_need(const SelfHostedResult&);
+CapacityNeed capacity_need(const HybridResult&);
+CapacityNeed fleet_need(const SelfHostedDetail& f);
+// The month's terms: commitment, blocks held and needed, the month, the cost basis.
+struct MonthTerms {
+  int commitment_months = 0;
+  int held_blocks = 0;
+  int needed_blocks = 0;
+  int month = 0;
+  CostBasis basis = CostBasis::accrual;
+};
+// Capacity paid (blocks held beyond need are paid for), utilisation, and owned servers'
+// service and cash capital, into the month's line and its cost lines `b`.
+void price_month(const ApiResult&, const MonthTerms& t, MonthLine& line, CostBreakdown& b);
+void price_month(const ManagedResult&, const MonthTerms& t, MonthLine& line, CostBreakdown& b);
+void price_month(const SelfHostedResult&, const MonthTerms& t, MonthLine& line, CostBreakdown& b);
+void price_month(const HybridResult&, const MonthTerms& t, MonthLine& line, CostBreakdown& b);
+void fleet_month(const SelfHostedDetail& f, const MonthTerms& t, MonthLine& line, CostBreakdown& b);
+// Whether an infeasible result still has a cost (cost_defined in finance.hpp).
+bool cost_defined(const ApiResult&, const CostBreakdown& b);
+bool cost_defined(const ManagedResult&, const CostBreakdown& b);
+bool cost_defined(const SelfHostedResult&, const CostBreakdown& b);
+bool cost_defined(const HybridResult&, const CostBreakdown& b);
+bool fleet_cost_defined(const std::optional<SelfHostedDetail>& f, const CostBreakdown& b);
+
+// What a projection asks of an option's kind: what its committed blocks are, and whether
+// its utilisation is shown even at zero.
+struct ProjectionTraits {
+  const char* committed = "instances are";
+  bool utilization_always = false;
+};
+ProjectionTraits projection_traits(const ApiOption&);
+ProjectionTraits projection_traits(const ManagedOption&);
+ProjectionTraits projection_traits(const SelfHostedOption&);
+ProjectionTraits projection_traits(const HybridOption&);
+
+// The offering of an option billed per token (token_offering in token_path.hpp), per kind;
+// nullopt with `why` for an entry not in the sheet, retired or without on-demand prices, or a
+// kind not billed per token.
+std::optional<TokenOffering> token_offering(const ApiOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why);
+std::optional<TokenOffering> token_offering(const ManagedOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why);
+std::optional<TokenOffering> token_offering(const SelfHostedOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why);
+std::optional<TokenOffering> token_offering(const HybridOption&, const Option& o, const Profile& p,
+                                            const PriceSheet& sheet, std::string* why);
+// The fields an API model or a managed offering gives an offering (token_path.cpp).
+bool fill_offering(TokenOffering& off, const ApiModel& m, const std::string& model, const TokenPrices& list,
+                   const std::optional<std::string>& rate_tier, const std::optional<std::string>& service_tier,
+                   const Profile& p, const Option& o, const PriceSheet& sheet, std::string* why);
+bool fill_offering(TokenOffering& off, const ManagedOffering& m, const std::string& model, const TokenPrices& list,
+                   const std::optional<std::string>& rate_tier, const std::optional<std::string>& service_tier,
+                   const Profile& p, const Option& o, const PriceSheet& sheet, std::string* why);
+
+// The price-sheet entry an option is billed by per token, with its retirement (successor
+// switch, lint); nullopt for kinds without one or an entry not in the sheet.
+struct TokenEntry {
+  std::string id;
+  std::optional<std::string> retires, successor;
+  int line = 0;
+  bool on_demand = true;  // billed per token by this option (a managed offering: its mode)
+};
+std::optional<TokenEntry> token_entry(const ApiOption&, const PriceSheet& sheet);
+std::optional<TokenEntry> token_entry(const ManagedOption&, const PriceSheet& sheet);
+std::optional<TokenEntry> token_entry(const SelfHostedOption&, const PriceSheet& sheet);
+std::optional<TokenEntry> token_entry(const HybridOption&, const PriceSheet& sheet);
+// The option billed by another entry of the same kind (its successor), all else alike; false
+// (and no change) for kinds not billed by a sheet entry per token.
+bool bill_by(ApiOption& k, const std::string& entry);
+bool bill_by(ManagedOption& k, const std::string& entry);
+bool bill_by(SelfHostedOption& k, const std::string& entry);
+bool bill_by(HybridOption& k, const std::string& entry);
+
+// What recommend asks of a kind: whether the option may be a hybrid's private fleet (rented
+// self-hosted), and the options it is made of (a hybrid: private and overflow).
+bool hybrid_private(const ApiOption&);
+bool hybrid_private(const ManagedOption&);
+bool hybrid_private(const SelfHostedOption&);
+bool hybrid_private(const HybridOption&);
+std::optional<std::pair<std::string, std::string>> parts_of(const ApiOption&);
+std::optional<std::pair<std::string, std::string>> parts_of(const ManagedOption&);
+std::optional<std::pair<std::string, std::string>> parts_of(const SelfHostedOption&);
+std::optional<std::pair<std::string, std::string>> parts_of(const HybridOption&);
+
+// The sheet instance whose spot prices bill the option's own fleet (risk's spot draws);
+// empty for kinds without rented instances.
+std::string rented_instance(const ApiOption&);
+std::string rented_instance(const ManagedOption&);
+std::string rented_instance(const SelfHostedOption&);
+std::string rented_instance(const HybridOption&);
+
 // Formatting shared by the price_changes of each kind (diff.cpp).
 void add_price(std::vector<std::string>& out, const char* what, std::optional<double> a, std::optional<double> b,
                const PriceSheet& sa, int la, const PriceSheet& sb, int lb);

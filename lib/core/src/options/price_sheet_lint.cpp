@@ -1,5 +1,7 @@
 #include "plan/core/options/price_sheet_lint.hpp"
 
+#include "options/evaluators.hpp"
+
 #include <cmath>
 #include <fmt/format.h>
 
@@ -102,15 +104,12 @@ std::vector<LintFinding> lint_profile(const Profile& profile, const PriceSheet& 
   if (!start) return out;
   const std::string first_day = start->str() + "-01";
   for (const auto& o : profile.options) {
-    std::string id;
-    std::optional<std::string> retires, successor;
-    int line = 0;
-    if (const ApiOption* a = o.as<ApiOption>()) {
-      if (const ApiModel* m = sheet.find_api(a->model)) id = m->id, retires = m->retires, successor = m->successor, line = m->line;
-    } else if (const ManagedOption* mo = o.as<ManagedOption>()) {
-      if (const ManagedOffering* m = sheet.find_managed(mo->offering))
-        id = m->id, retires = m->retires, successor = m->successor, line = m->line;
-    }
+    const auto entry = std::visit([&](const auto& k) { return detail::token_entry(k, sheet); }, o.spec);
+    const detail::TokenEntry e = entry.value_or(detail::TokenEntry{});
+    const std::string& id = e.id;
+    const std::optional<std::string>& retires = e.retires;
+    const std::optional<std::string>& successor = e.successor;
+    const int line = e.line;
     if (!retires || *retires > first_day) continue;
     out.push_back({o.loc.file, o.loc.line, "retired",
                    fmt::format("option '{}' uses {}, retired on {} ({}), before the profile's first month {}{}", o.id, id,

@@ -5,10 +5,16 @@
 #include <fmt/ranges.h>
 #include <iterator>
 
+#include "options/evaluators.hpp"
 #include "plan/core/base/units.hpp"
 
 namespace plan {
 namespace {
+
+// The options a hybrid is made of (private, overflow); nullopt for other kinds.
+std::optional<std::pair<std::string, std::string>> parts_of(const Option& o) {
+  return std::visit([](const auto& k) { return detail::parts_of(k); }, o.spec);
+}
 
 Plan plan_of(const OptionResult& r, const Profile& p) {
   Plan pl;
@@ -19,12 +25,12 @@ Plan plan_of(const OptionResult& r, const Profile& p) {
   pl.cost_per_mtok_usd = r.cost_per_mtok_usd;
   pl.reasons = r.reasons;
   for (const auto& w : p.workloads) {
-    if (r.hybrid) {
+    if (const HybridDetail* h = hybrid_detail(r)) {
       double share = 0;
-      for (const auto& [id, s] : r.hybrid->workload_private_share)
+      for (const auto& [id, s] : h->workload_private_share)
         if (id == w.id) share = s;
-      pl.assignments.push_back({w.id, r.hybrid->private_option, share});
-      pl.assignments.push_back({w.id, r.hybrid->overflow_option, 1.0 - share});
+      pl.assignments.push_back({w.id, h->private_option, share});
+      pl.assignments.push_back({w.id, h->overflow_option, 1.0 - share});
     } else {
       pl.assignments.push_back({w.id, r.id, 1.0});
     }
@@ -77,13 +83,11 @@ void decide_moves(Decision& d, const Recommendation& rec, const Profile& p, cons
 // overflow), kept as plans where each costs less than either part alone.
 void add_undeclared_hybrids(Recommendation& rec, const Profile& p, const PriceSheet& sheet, const ReplicaModelProvider* perf) {
   for (const auto& priv : p.options) {
-    // An owned fleet is fixed, a hybrid sizes its private fleet: no hybrid of owned servers.
-    if (!priv.as<SelfHostedOption>() || priv.fleet()->owned) continue;
+    if (!std::visit([](const auto& k) { return detail::hybrid_private(k); }, priv.spec)) continue;
     for (const auto& over : p.options) {
       if (!over.pay_per_token()) continue;
       bool declared = std::any_of(p.options.begin(), p.options.end(), [&](const Option& o) {
-        const HybridOption* h = o.as<HybridOption>();
-        return h && h->private_option == priv.id && h->overflow_option == over.id;
+        return parts_of(o) == std::pair{priv.id, over.id};
       });
       if (declared) continue;
       Option h;
@@ -95,7 +99,8 @@ void add_undeclared_hybrids(Recommendation& rec, const Profile& p, const PriceSh
       // is the private option alone, and one that costs no less than either part alone (its
       // fleet held at the private option's min_replicas) is worse than that part: none is a
       // plan of its own.
-      if (r.feasible && r.hybrid && (r.hybrid->replicas == 0 || r.hybrid->overflow_cost_usd <= 0)) continue;
+      const HybridDetail* hd = hybrid_detail(r);
+      if (r.feasible && hd && (hd->replicas == 0 || hd->overflow_cost_usd <= 0)) continue;
       auto alone = [&](const std::string& id) -> std::optional<double> {
         for (const auto& x : rec.compare.options)
           if (x.id == id && x.feasible) return x.monthly_cost_usd;
@@ -120,7 +125,7 @@ void add_split_plan(Recommendation& rec, const Profile& p, const PriceSheet& she
   Profile base = p;
   base.options.clear();
   for (const auto& o : p.options) {
-    if (!o.as<HybridOption>()) base.options.push_back(o);
+    if (!parts_of(o)) base.options.push_back(o);
   }
   struct Group {
     const Option* option;
@@ -185,7 +190,7 @@ void add_what_ifs(Recommendation& rec, const Profile& p, const PriceSheet& sheet
     Profile one = p;
     one.options.clear();
     for (const auto& o : p.options)
-      if (!o.as<HybridOption>()) one.options.push_back(o);
+      if (!parts_of(o)) one.options.push_back(o);
     one.workloads = {w};
     const CompareResult held = compare(one, sheet, perf);
     const OptionResult* h = nullptr;
@@ -262,8 +267,8 @@ void rank_plans(Recommendation& rec, const Profile& p, const PriceSheet& sheet, 
       if (n.find(" retires on ") != std::string::npos)
         rec.compare.notes.push_back(fmt::format("{}: {}", rec.plans[*rec.best].id, n));
   if (rec.decision) decide_moves(*rec.decision, rec, p, sheet, perf);
-  if (rec.best && rec.plans[*rec.best].result && rec.plans[*rec.best].result->hybrid) {
-    const auto& h = *rec.plans[*rec.best].result->hybrid;
+  if (rec.best && rec.plans[*rec.best].result && hybrid_detail(*rec.plans[*rec.best].result)) {
+    const auto& h = *hybrid_detail(*rec.plans[*rec.best].result);
     for (const auto& r : rec.compare.options) {
       if (r.id == h.private_option && r.feasible) rec.pure_private_usd = r.monthly_cost_usd;
       if (r.id == h.overflow_option && r.feasible) rec.pure_overflow_usd = r.monthly_cost_usd;

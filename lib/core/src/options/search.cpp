@@ -73,7 +73,7 @@ std::string describe_space(const SearchSpace& sp, const FleetSpec& f, std::size_
 SearchPoint point_of(const Candidate& c, const OptionResult& r, const PriceSheet& sheet) {
   SearchPoint pt;
   pt.option = c.option;
-  const SelfHostedOption& sh = *c.option.as<SelfHostedOption>();
+  const SelfHostedOption& sh = std::get<SelfHostedOption>(c.option.spec);
   pt.cloud = c.instance->provider;
   pt.instance = c.instance->id;
   pt.region = c.instance->region;
@@ -84,7 +84,7 @@ SearchPoint point_of(const Candidate& c, const OptionResult& r, const PriceSheet
   pt.monthly_usd = r.monthly_cost_usd;
   pt.usd_per_mtok = r.cost_per_mtok_usd;
   pt.price_source = sheet.cite(c.instance->line);
-  if (const auto& d = r.self_hosted) {
+  if (const SelfHostedDetail* d = fleet_detail(r)) {
     pt.gpus = d->gpus;
     pt.gpus_per_replica = d->gpus_per_replica;
     pt.layout = fmt::format("{}{}", to_string(d->parallel.value_or(Parallel::tp)), d->gpus_per_replica);
@@ -240,7 +240,7 @@ void add_point(const SearchInputs& in, const GpuInstance* inst, const std::strin
   std::size_t& index = pool.index;
   auto note_reasons = [&](const std::vector<std::string>& why) { pool.note_reasons(why); };
   Option point = in.o;
-  SelfHostedOption& psh = *point.as<SelfHostedOption>();
+  SelfHostedOption& psh = std::get<SelfHostedOption>(point.spec);
   psh.search.reset();
   psh.instance = inst->id;
   psh.fleet.precision = precision;
@@ -286,7 +286,7 @@ void add_point(const SearchInputs& in, const GpuInstance* inst, const std::strin
     Candidate c;
     c.index = index++;
     c.option = point;
-    c.option.as<SelfHostedOption>()->fleet.pricing = term;
+    std::get<SelfHostedOption>(c.option.spec).fleet.pricing = term;
     c.instance = inst;
     c.model = model;
     c.lower_bound = lower_bound(in.rate, spec, in.f, *inst,
@@ -366,7 +366,7 @@ void rank_candidates(const SearchInputs& in, const SearchSettings& settings, Can
 }  // namespace
 
 bool has_open_choices(const Option& o) {
-  const SelfHostedOption* sh = o.as<SelfHostedOption>();
+  const SelfHostedOption* sh = std::get_if<SelfHostedOption>(&o.spec);
   return sh && sh->search.has_value();
 }
 
@@ -374,7 +374,7 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
                            const SearchSettings& settings) {
   SearchResult res;
   res.option_id = o.id;
-  const SelfHostedOption& sh = *o.as<SelfHostedOption>();
+  const SelfHostedOption& sh = std::get<SelfHostedOption>(o.spec);
   const SearchSpace& sp = *sh.search;
   const FleetSpec& f = sh.fleet;
   const Catalog* cat = catalog_of(perf);
@@ -427,10 +427,8 @@ OptionResult evaluate_searched(const Profile& p, const PriceSheet& sheet, const 
   ss.volume_scale = settings.volume_scale;
   const SearchResult sr = search_option(p, sheet, o, perf, ss);
   if (sr.ranked.empty()) {
-    OptionResult r;
-    r.id = o.id;
-    r.kind = o.kind();
-    r.model = o.as<SelfHostedOption>()->fleet.model;
+    OptionResult r = empty_result(o);
+    r.model = std::get<SelfHostedOption>(o.spec).fleet.model;
     r.what = fmt::format("searched {}", r.model);
     r.monthly_tokens = p.tokens_per_day() * settings.volume_scale * days_per_month;
     r.monthly_requests = p.requests_per_day() * settings.volume_scale * days_per_month;

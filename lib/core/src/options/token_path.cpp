@@ -1,5 +1,7 @@
 #include "plan/core/options/token_path.hpp"
 
+#include "options/evaluators.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -33,7 +35,7 @@ bool select_service_tier(TokenOffering& off, const TokenPrices& list, const std:
 // the model it serves, its limits and data classes, the option's rate tier, service tier and
 // discount. False with `why` when the service tier is not listed.
 template <class Entry>
-bool fill_offering(TokenOffering& off, const Entry& m, const std::string& model, const TokenPrices& list,
+bool fill_entry(TokenOffering& off, const Entry& m, const std::string& model, const TokenPrices& list,
                    const std::optional<std::string>& rate_tier, const std::optional<std::string>& service_tier,
                    const Profile& p, const Option& o, const PriceSheet& sheet, std::string* why) {
   off.sheet_id = m.id;
@@ -55,41 +57,22 @@ bool fill_offering(TokenOffering& off, const Entry& m, const std::string& model,
 
 std::optional<TokenOffering> token_offering(const Option& o, const Profile& p, const PriceSheet& sheet,
                                             std::string* why) {
-  TokenOffering off;
-  if (const ApiOption* a = o.as<ApiOption>()) {
-    const ApiModel* m = sheet.find_api(a->model);
-    if (!m) {
-      if (why) *why = fmt::format("model '{}' is not in price sheet {}", a->model, sheet.version);
-      return std::nullopt;
-    }
-    if (auto r = retired_reason(m->id, m->retires, sheet, m->line, m->successor)) {
-      if (why) *why = *r;
-      return std::nullopt;
-    }
-    if (!fill_offering(off, *m, m->id, m->prices, a->tier, a->service_tier, p, o, sheet, why)) return std::nullopt;
-    return off;
-  }
-  if (const ManagedOption* mo = o.as<ManagedOption>()) {
-    const ManagedOffering* m = sheet.find_managed(mo->offering);
-    if (!m) {
-      if (why) *why = fmt::format("offering '{}' is not in price sheet {}", mo->offering, sheet.version);
-      return std::nullopt;
-    }
-    if (auto r = retired_reason(m->id, m->retires, sheet, m->line, m->successor)) {
-      if (why) *why = *r;
-      return std::nullopt;
-    }
-    if (!m->on_demand) {
-      if (why) *why = fmt::format("offering {} has no on-demand prices", m->id);
-      return std::nullopt;
-    }
-    if (!fill_offering(off, *m, m->model, *m->on_demand, mo->tier, mo->service_tier, p, o, sheet, why))
-      return std::nullopt;
-    return off;
-  }
-  if (why) *why = fmt::format("option '{}' is not billed per token", o.id);
-  return std::nullopt;
+  return std::visit([&](const auto& k) { return detail::token_offering(k, o, p, sheet, why); }, o.spec);
 }
+
+namespace detail {
+bool fill_offering(TokenOffering& off, const ApiModel& m, const std::string& model, const TokenPrices& list,
+                   const std::optional<std::string>& rate_tier, const std::optional<std::string>& service_tier,
+                   const Profile& p, const Option& o, const PriceSheet& sheet, std::string* why) {
+  return fill_entry(off, m, model, list, rate_tier, service_tier, p, o, sheet, why);
+}
+
+bool fill_offering(TokenOffering& off, const ManagedOffering& m, const std::string& model, const TokenPrices& list,
+                   const std::optional<std::string>& rate_tier, const std::optional<std::string>& service_tier,
+                   const Profile& p, const Option& o, const PriceSheet& sheet, std::string* why) {
+  return fill_entry(off, m, model, list, rate_tier, service_tier, p, o, sheet, why);
+}
+}  // namespace detail
 
 std::optional<std::string> token_exclusion(const Profile& p, const PriceSheet& sheet, const TokenOffering& off,
                                            const Workload& w) {

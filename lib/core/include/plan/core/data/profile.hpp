@@ -88,6 +88,10 @@ struct Workload {
 
 enum class OptionKind { api, managed, self_hosted, hybrid };
 const char* to_string(OptionKind k);
+struct Option;
+// An option's kind as a label, for people and for grouping (plan risk's groups): never to
+// decide what the option does.
+OptionKind kind_label(const Option& o);
 
 enum class ManagedMode { on_demand, provisioned, dedicated };
 const char* to_string(ManagedMode m);
@@ -214,14 +218,15 @@ struct Option {
   SourceLoc loc;
   std::map<std::string, SourceLoc> key_locs;  // where each key's value was written
 
-  OptionKind kind() const { return static_cast<OptionKind>(spec.index()); }
-  template <class T> const T* as() const { return std::get_if<T>(&spec); }
-  template <class T> T* as() { return std::get_if<T>(&spec); }
+  // What an option does by its kind is answered beside its evaluator
+  // (lib/core/src/options/eval_*.cpp, reached by visiting `spec`), not tested here or by callers.
   // The fleet of a self-hosted option or a dedicated endpoint; null for other kinds.
   const FleetSpec* fleet() const;
   FleetSpec* fleet();
   // Billed per token: an API model or a managed on-demand offering.
   bool pay_per_token() const;
+  // A managed endpoint: it names its model as the provider does (the catalog may not list it).
+  bool managed() const;
   // Location of a key's value, or of the option when the key was not written.
   SourceLoc loc_of(const std::string& key) const;
 };

@@ -89,6 +89,7 @@ struct OptionProjection {
   OptionKind kind = OptionKind::api;
   std::string what;
   int commitment_months = 0;
+  bool utilization_always = false;  // its utilisation is shown even at 0 (a self-hosted fleet)
   std::vector<MonthLine> months;
   CostBreakdown total_breakdown;  // sums of the rounded monthly lines
   double total_one_time = 0;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "plan/core/options/cost.hpp"
@@ -44,6 +45,29 @@ struct Provenance {
 };
 
 
+// The per-kind detail of a result, in OptionKind order. Each kind's evaluator fills its own
+// (eval_*.cpp); consumers ask it questions through the functions after OptionResult.
+struct ApiResult {
+  std::optional<TokenCost> tokens;
+  std::optional<RateCheck> rate_check;
+};
+struct ManagedResult {
+  std::optional<TokenCost> tokens;  // on demand
+  std::optional<RateCheck> rate_check;
+  std::optional<ProvisionedCost> provisioned;
+  std::optional<SelfHostedDetail> fleet;  // a dedicated endpoint
+};
+struct SelfHostedResult {
+  std::optional<SelfHostedDetail> fleet;
+};
+struct HybridResult {
+  std::optional<HybridDetail> hybrid;
+  std::optional<TokenCost> tokens;  // the overflow
+  std::optional<RateCheck> rate_check;
+  std::optional<SelfHostedDetail> fleet;  // the private fleet
+};
+using ResultDetail = std::variant<ApiResult, ManagedResult, SelfHostedResult, HybridResult>;
+
 struct OptionResult {
   std::string id;
   OptionKind kind = OptionKind::api;
@@ -57,13 +81,39 @@ struct OptionResult {
   CostBreakdown breakdown;
   double monthly_cost_usd = 0;  // sum of the breakdown lines, each rounded to the cent
   double cost_per_mtok_usd = 0;
-  std::optional<TokenCost> token_detail;
-  std::optional<ProvisionedCost> provisioned;
-  std::optional<RateCheck> rate_check;
-  std::optional<SelfHostedDetail> self_hosted;
-  std::optional<HybridDetail> hybrid;
+  ResultDetail detail;  // of the option's kind: read through the functions below
   std::vector<Provenance> provenance;
 };
+
+// What a result holds of each costing path, asked of its kind (one visit; the kinds answer
+// in lib/core/src/options/eval_*.cpp): null where the kind, or this result, has none.
+// Tokens priced per token: an API, managed on-demand tokens, a hybrid's overflow.
+const TokenCost* token_cost(const OptionResult& r);
+const RateCheck* rate_check(const OptionResult& r);
+// Provisioned units of a managed offering.
+const ProvisionedCost* provisioned_cost(const OptionResult& r);
+// A replica fleet: self-hosted, a dedicated endpoint, a hybrid's private fleet.
+const SelfHostedDetail* fleet_detail(const OptionResult& r);
+// How a hybrid splits its traffic.
+const HybridDetail* hybrid_detail(const OptionResult& r);
+
+// The capacity a result holds, for people: replicas of a fleet or provisioned units.
+struct HeldCapacity {
+  const char* what = "";  // "replicas" or "provisioned units"
+  int count = 0;
+};
+std::optional<HeldCapacity> held_capacity(const OptionResult& r);
+
+// The serving capacity of a feasible result's fleet, drawn on the hourly chart: replicas
+// and tokens per second (a hybrid: its private fleet's).
+struct FleetCapacity {
+  int replicas = 0;
+  double tokens_per_s = 0;
+};
+std::optional<FleetCapacity> fleet_capacity(const OptionResult& r, double tokens_per_request);
+
+// A result of option `o` before it is evaluated: its id, kind and the empty detail of its kind.
+OptionResult empty_result(const Option& o);
 
 struct CompareResult {
   std::string profile_name;
