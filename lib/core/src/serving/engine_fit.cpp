@@ -83,6 +83,9 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
      "cores run (FP8, NVFP4, MXFP4 on Blackwell), on their roofline"},
     {"weights_scaled", "1/efficiency",
      "inverse efficiency of the other weight GEMMs in a block-scaled 8- or 4-bit format the GPU's tensor cores run"},
+    {"expert_dispatch", "s per all-to-all",
+     "latency of each all-to-all that sends tokens to their experts' ranks and back under data-parallel attention "
+     "(dispatch and combine, two per MoE layer per step), beyond the catalog's collective latency"},
     {"prefill_interference", "1/efficiency",
      "inverse efficiency of the prefill work other requests put between a request's decode steps"},
 }};
@@ -101,7 +104,8 @@ const std::array<TermInfo, ttft_terms> ttft_term_info = {{
     {"decode_per_queued_chunk", "decode steps per chunk",
      "decode steps of the running batch interleaved with each chunk of the other requests' queued prefills"},
     {"decode_per_chunk", "decode steps per chunk",
-     "decode steps of the running batch interleaved with each chunk of the request's prefill"},
+     "decode steps of the running batch interleaved with the request's prefill, per chunk's worth of its tokens (a "
+     "step's token budget is shared by the prefills that arrive together, so a prompt takes its tokens' share)"},
     {"own_prefill_linear_scaled", "1/efficiency",
      "inverse efficiency of the request's own prefill GEMMs and collectives in a block-scaled 8- or 4-bit format the "
      "GPU's tensor cores run"},
@@ -251,8 +255,8 @@ std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, 
 constexpr double max_inverse_efficiency = artefact_ratio;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double e_max = max_inverse_efficiency;
-constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 1};
-constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max, e_max, e_max};
+constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1};
+constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max, e_max, inf, e_max};
 constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0, 1};
 constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf, e_max};
 
@@ -417,12 +421,43 @@ Exclusion place_replica(const MeasuredRun& m, const ModelArch& model, PreparedRu
   return {};
 }
 
-// A repeat of an earlier kept run (same deployment and load, or the same measurement under
-// another model name) sets p.twin; a new run is recorded in `seen` for the runs after it.
+// The same measurement (system, engine, version, precision, lengths and measured TTFT and
+// TPOT, to every digit) filed under more than one layout and concurrency is one run, read on
+// the fewest GPUs (tp x attention dp), the reading whose concurrency is the whole replica's
+// (the other files it on 64 GPUs with the concurrency of one rank); the key of each run.
+std::string measurement_key(const MeasuredRun& m) {
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", m.system, m.engine, m.version, m.precision, m.isl, m.osl, m.ttft_ms,
+                     m.tpot_ms);
+}
+
+// For each measurement key, the run that reads it on the fewest GPUs (the first in file order
+// among equals).
+std::map<std::string, std::size_t> measurement_readings(const std::vector<MeasuredRun>& runs) {
+  std::map<std::string, std::size_t> best;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const MeasuredRun& m = runs[i];
+    if (!(m.ttft_ms > 0) || !(m.tpot_ms > 0)) continue;
+    auto gpus = [](const MeasuredRun& r) { return r.tp * std::max(r.dp, 1); };
+    const auto [it, fresh] = best.emplace(measurement_key(m), i);
+    if (!fresh && gpus(m) < gpus(runs[it->second])) it->second = i;
+  }
+  return best;
+}
+
+// A repeat of a kept run (the same measurement read on fewer GPUs elsewhere, same deployment
+// and load, or the same measurement under another model name) sets p.twin; a new run is
+// recorded in `seen` for the runs after it.
 Exclusion find_twin(const std::vector<MeasuredRun>& runs, std::size_t i, PreparedRun& p,
-                    std::map<std::string, std::size_t>& seen) {
+                    std::map<std::string, std::size_t>& seen, const std::map<std::string, std::size_t>& readings) {
   const MeasuredRun& m = runs[i];
   const int dp = std::max(m.dp, 1);
+  if (const auto it = readings.find(measurement_key(m)); it != readings.end() && it->second != i &&
+                                                          runs[it->second].tp * std::max(runs[it->second].dp, 1) <
+                                                              m.tp * dp) {
+    p.twin = it->second;
+    return {"duplicate", fmt::format("same measurement as the run on line {}, which reads it on fewer GPUs",
+                                     runs[it->second].line)};
+  }
   const std::string key = fmt::format("{}|{}|{}|{}", p.deployment, m.isl, m.osl, m.concurrency);
   if (const auto it = seen.find(key); it != seen.end()) {
     p.twin = it->second;
@@ -502,6 +537,10 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
   // the format (FP8 on Hopper and Blackwell, FP4 on Blackwell), else 16-bit ones (bf16, or
   // weights dequantised on the fly: MXFP4 on Hopper): other kernels, other efficiencies.
   const bool scaled = w->compute != "bf16" && gpu_has_format(gpu, w->compute);
+  // Under data-parallel attention every MoE layer runs two all-to-alls (dispatch of each
+  // token to its experts' ranks, combine back), each a synchronisation of all the replica's
+  // ranks whose latency the fit takes per all-to-all.
+  const double all_to_alls = p.layout == Parallel::dep ? 2.0 * model.moe_layers() : 0.0;
   p.x_tpot = {1.0,
               static_cast<double>(model.layers),
               rank_seqs,
@@ -513,6 +552,7 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
               st.comm,
               scaled ? expert_lin : 0.0,
               scaled ? st.linear - expert_lin : 0.0,
+              all_to_alls,
               c / decode_steps(m.osl) * pre_work};
   const StepTime own = pu.prefill(m.isl);
   p.x_ttft = {1.0,
@@ -522,7 +562,7 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
               mla ? own.attention : 0.0,
               (c - 1) * pre_work,
               (c - 1) * m.isl / chunk_tokens,
-              std::ceil(m.isl / chunk_tokens),
+              m.isl / chunk_tokens,
               scaled ? own.linear + own.comm : 0.0};
   // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
   const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];
@@ -540,13 +580,14 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
   std::vector<PreparedRun> out;
   out.reserve(runs.size());
   std::map<std::string, std::size_t> seen;
+  const auto readings = measurement_readings(runs);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const MeasuredRun& m = runs[i];
     PreparedRun p = run_identity(m, i);
     const ModelArch* model = nullptr;
     Exclusion ex = screen_run(cat, m, p, model);
     if (!ex) ex = place_replica(m, *model, p);
-    if (!ex) ex = find_twin(runs, i, p, seen);
+    if (!ex) ex = find_twin(runs, i, p, seen, readings);
     if (!ex) ex = check_memory(cat, m, *model, p);
     if (!ex) ex = set_features(cat, m, *model, p);
     if (ex) {
@@ -654,9 +695,14 @@ std::vector<std::optional<Prediction>> cross_validate(const std::vector<Prepared
 }
 
 void predict_duplicates(const std::vector<PreparedRun>& runs, std::vector<std::optional<Prediction>>& pred) {
-  for (std::size_t i = 0; i < runs.size() && i < pred.size(); ++i)
-    if (runs[i].excluded_kind == "duplicate" && runs[i].twin < pred.size() && pred[runs[i].twin])
-      pred[i] = pred[runs[i].twin];
+  // A twin may come later in the file or be a repeat itself: follow the chain to the run measured.
+  for (std::size_t i = 0; i < runs.size() && i < pred.size(); ++i) {
+    if (runs[i].excluded_kind != "duplicate") continue;
+    std::size_t t = runs[i].twin;
+    for (std::size_t hops = 0; t < runs.size() && runs[t].excluded_kind == "duplicate" && hops < runs.size(); ++hops)
+      t = runs[t].twin;
+    if (t < pred.size() && pred[t]) pred[i] = pred[t];
+  }
 }
 
 ErrorSummary summarise(const std::vector<std::pair<double, double>>& tpot_pred_meas,

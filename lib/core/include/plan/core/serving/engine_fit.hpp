@@ -33,8 +33,10 @@ const char* to_string(ModelClass c);
 // requests put between a request's decode steps (the last). The weight GEMMs' inverse
 // efficiencies are separate for 16-bit kernels (bf16, or weights dequantised on the fly) and
 // for block-scaled 8- or 4-bit kernels the GPU's tensor cores run (FP8, NVFP4; MXFP4 on
-// Blackwell), for the routed experts and for the other weights.
-inline constexpr int tpot_terms = 12;
+// Blackwell), for the routed experts and for the other weights. Under data-parallel attention
+// (dep) every MoE layer adds two all-to-alls (tokens to their experts' ranks and back) whose
+// latency is its own term.
+inline constexpr int tpot_terms = 13;
 // TTFT terms ([6] and [7] are counts of decode steps; the own prefill's GEMMs split by kernel
 // as TPOT's weights are).
 inline constexpr int ttft_terms = 9;
