@@ -441,7 +441,7 @@ DisaggPrediction predict_disagg_run(const Catalog& cat, const std::vector<TermSe
 
 namespace {
 
-std::uint64_t fnv1a(const std::string& s) {
+std::uint64_t disagg_fold_hash(const std::string& s) {
   std::uint64_t h = 1469598103934665603ull;
   for (unsigned char c : s) {
     h ^= c;
@@ -491,7 +491,7 @@ std::vector<std::optional<DisaggLoad>> cross_validate_disagg(const std::vector<M
   std::vector<std::optional<DisaggLoad>> out(preds.size());
   std::vector<int> fold(preds.size(), -1);
   for (std::size_t i = 0; i < preds.size(); ++i)
-    if (preds[i].excluded_kind.empty()) fold[i] = static_cast<int>(fnv1a(preds[i].deployment) % folds);
+    if (preds[i].excluded_kind.empty()) fold[i] = static_cast<int>(disagg_fold_hash(preds[i].deployment) % folds);
   for (int f = 0; f < folds; ++f) {
     std::vector<std::size_t> train;
     for (std::size_t i = 0; i < preds.size(); ++i)

@@ -1,0 +1,207 @@
+// The disaggregated points of a search (disagg_search.hpp).
+#include "plan/core/options/disagg_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+#include <tuple>
+
+#include "plan/core/base/units.hpp"
+#include "plan/core/options/cost.hpp"
+#include "plan/core/serving/replica_model.hpp"
+
+namespace plan {
+namespace {
+
+// One unit as the catalog sizes it: the loop's timing, the link and source, or why not.
+struct UnitModel {
+  std::optional<DisaggUnitCapacity> capacity;
+  std::string link, source;
+  std::vector<std::string> reasons;
+};
+
+UnitModel size_unit(const Catalog& cat, const std::vector<perf::TermSet>* sets, const perf::DisaggRequest& req,
+                    const WorkloadMix& mix) {
+  UnitModel u;
+  perf::DisaggResult r;
+  try {
+    r = perf::run_disagg(cat, sets, req);
+  } catch (const Error& e) {
+    u.reasons.push_back(e.what());
+    return u;
+  }
+  if (!r.fits) {
+    u.reasons.push_back(r.reason);
+    return u;
+  }
+  u.link = r.link;
+  u.source = r.prefill.source == r.decode.source
+                 ? r.prefill.source
+                 : fmt::format("prefill {}, decode {}", r.prefill.source, r.decode.source);
+  const perf::DisaggTiming timing = r.timing;
+  auto solve = [&](int c) { return perf::solve_disagg_loop(timing, c); };
+  std::optional<double> ttft, tpot;
+  if (mix.ttft_p95_ms) ttft = *mix.ttft_p95_ms / 1e3;
+  if (mix.tpot_ms) tpot = *mix.tpot_ms / 1e3;
+  u.capacity = disagg_unit_capacity(solve, mix.output_tokens, ttft, tpot, 1 << 14);
+  if (!u.capacity)
+    u.reasons.push_back(fmt::format("{} misses the TTFT p95 or TPOT target at a concurrency of 1",
+                                    disagg_shape_text(req.prefill, req.decode)));
+  return u;
+}
+
+std::string engine_label(const perf::EngineChoice& e) {
+  return e.version.empty() ? perf::to_string(e.engine) : fmt::format("{}@{}", perf::to_string(e.engine), e.version);
+}
+
+}  // namespace
+
+void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& o, const Catalog& cat,
+                       const std::vector<perf::TermSet>* sets, const DisaggAxes& axes, double volume_scale,
+                       SearchResult& res, std::vector<SearchPoint>& out, std::vector<std::string>& reasons) {
+  const SelfHostedOption& sh = *o.as<SelfHostedOption>();
+  const SearchSpace& sp = *sh.search;
+  const WorkloadMix mix = WorkloadMix::of(p.workloads);
+  const double demand =
+      peak_rate_per_s(p.workloads, [volume_scale](const Workload& w) { return w.requests_per_day * volume_scale; });
+  const double monthly_tokens = p.tokens_per_day() * volume_scale * days_per_month;
+  // One unit model per deployment: it does not depend on the instance's price or region.
+  using Key = std::tuple<std::string, std::string, int, int, int, int, int>;
+  std::map<Key, UnitModel> units;
+  auto note = [&](const std::vector<std::string>& why) {
+    if (reasons.empty()) reasons = why;
+  };
+  for (const GpuInstance* inst : axes.instances) {
+    for (const std::string& precision : axes.precisions) {
+      for (const auto& engine : axes.engines) {
+        for (int g : axes.gpu_counts(*inst)) {
+          for (const auto& layout : axes.layouts) {
+            const Parallel l = layout.value_or(Parallel::tp);
+            if (g == 1 && l != Parallel::tp) continue;
+            for (int x : disagg_prefill_workers) {
+              for (int y : disagg_decode_workers) {
+                res.counts.points += sp.terms.size();
+                perf::DisaggRequest req;
+                req.model = sh.fleet.model;
+                req.gpu = inst->gpu;
+                req.precision = precision;
+                req.kv_precision = sh.fleet.kv_precision;
+                req.engine = engine.engine;
+                req.prefill = {x, g, l, 1};
+                req.decode = {y, g, l, 1};
+                req.input_tokens = mix.input_tokens;
+                req.output_tokens = mix.output_tokens;
+                const Key key{inst->gpu, precision + "|" + engine_label(engine), g, static_cast<int>(l), x, y, 0};
+                auto it = units.find(key);
+                if (it == units.end()) it = units.emplace(key, size_unit(cat, sets, req, mix)).first;
+                const UnitModel& um = it->second;
+                if (!um.capacity) {
+                  (um.reasons.empty() || um.reasons.front().find("misses") == std::string::npos
+                       ? res.counts.no_fit
+                       : res.counts.misses_targets) += sp.terms.size();
+                  note(um.reasons);
+                  continue;
+                }
+                for (PricingTerm term : sp.terms) {
+                  const auto price = instance_usd_per_hour(*inst, term);
+                  if (!price) {
+                    ++res.counts.no_price;
+                    continue;
+                  }
+                  ++res.counts.costed;
+                  ++res.counts.feasible;
+                  SearchPoint pt;
+                  pt.option = o;
+                  SelfHostedOption& psh = *pt.option.as<SelfHostedOption>();
+                  psh.search.reset();
+                  psh.instance = inst->id;
+                  psh.fleet.precision = precision;
+                  psh.fleet.engine = engine;
+                  psh.fleet.pricing = term;
+                  psh.fleet.gpus_per_replica = 0;
+                  psh.fleet.parallel = l;
+                  double usd_hour = *price * price_factor(discount_for(p, pt.option, inst->provider));
+                  if (term == PricingTerm::spot) usd_hour *= 1.0 + sh.fleet.spot_interruption_overhead;
+                  DisaggPlan plan = size_disagg_fleet(req.prefill, req.decode, *um.capacity, demand, inst->gpu_count, usd_hour);
+                  plan.link = um.link;
+                  plan.source = um.source;
+                  pt.cloud = inst->provider;
+                  pt.instance = inst->id;
+                  pt.region = inst->region;
+                  pt.gpu = inst->gpu;
+                  pt.term = term;
+                  pt.gpus = plan.gpus;
+                  pt.gpus_per_replica = x * g + y * g;
+                  pt.layout = plan.shape;
+                  pt.precision = precision;
+                  pt.engine = engine_label(engine);
+                  pt.replicas = plan.units;
+                  pt.monthly_usd = std::round(plan.monthly_usd * 100.0) / 100.0;
+                  pt.usd_per_mtok = monthly_tokens > 0 ? pt.monthly_usd / monthly_tokens * tokens_per_mtok : 0;
+                  pt.ttft_p95_ms = plan.unit.ttft_p95_s * 1e3;
+                  pt.tpot_ms = plan.unit.tpot_s * 1e3;
+                  pt.tokens_per_s_per_gpu = plan.unit.capacity_rps * mix.tokens_per_request() / pt.gpus_per_replica;
+                  if (plan.unit.tpot_s > 0) pt.tokens_per_s_per_user = 1.0 / plan.unit.tpot_s;
+                  pt.price_source = sheet.cite(inst->line);
+                  pt.disagg = std::move(plan);
+                  out.push_back(std::move(pt));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+OptionResult disagg_option_result(const Profile& p, const SearchPoint& pt, double volume_scale) {
+  const DisaggPlan& d = *pt.disagg;
+  const SelfHostedOption& sh = *pt.option.as<SelfHostedOption>();
+  OptionResult r;
+  r.id = pt.option.id;
+  r.kind = OptionKind::self_hosted;
+  r.model = sh.fleet.model;
+  r.what = fmt::format("{} on {} ({}), disaggregated {}", r.model, pt.instance, term_key(pt.term), d.shape);
+  r.monthly_tokens = p.tokens_per_day() * volume_scale * days_per_month;
+  r.monthly_requests = p.requests_per_day() * volume_scale * days_per_month;
+  r.breakdown.gpu_compute = d.monthly_usd;
+  const OpsCosts ops = sh.fleet.ops.value_or(p.ops);
+  r.breakdown.ops_labour = ops.monthly_labour();
+  r.breakdown.monitoring = ops.monitoring_per_month;
+  r.breakdown.storage = ops.storage_per_month;
+  r.breakdown.egress = ops.egress_per_month;
+  finish_totals(r);
+  SelfHostedDetail s;
+  s.instance = pt.instance;
+  s.gpu = pt.gpu;
+  s.gpus_per_replica = pt.gpus_per_replica;
+  s.parallel = sh.fleet.parallel;
+  s.gpus_per_instance = d.gpus_per_instance;
+  s.replicas = d.units;
+  s.instances = d.instances;
+  s.gpus = d.gpus;
+  s.instance_hours_per_month = d.instances * hours_per_month;
+  s.usd_per_instance_hour = d.usd_per_instance_hour;
+  s.replica_tokens_per_s = pt.tokens_per_s_per_gpu * pt.gpus_per_replica;
+  s.utilization = d.units > 0 ? d.demand_rps / (d.units * d.unit.capacity_rps) : 0;
+  FleetLatency lat;
+  lat.ttft_p50_ms = d.unit.load.ttft_s * 1e3;
+  lat.ttft_p95_ms = lat.ttft_p99_ms = d.unit.ttft_p95_s * 1e3;
+  lat.tpot_ms = d.unit.tpot_s * 1e3;
+  s.latency_at_peak = lat;
+  s.throughput_source = d.source;
+  s.disagg = d;
+  r.self_hosted = std::move(s);
+  r.provenance.push_back({"instance price", pt.price_source});
+  r.provenance.push_back(
+      {"disaggregated unit",
+       fmt::format("{}: {} at a concurrency of {} per unit ({:.3f} requests/s); KV over {}; {} unit(s) for {:.3f} "
+                   "requests/s at peak; {} instance(s) of {} GPUs ({} per unit, both pools) x {:.4f} USD/h x {:.0f} h",
+                   d.shape, d.source, d.unit.concurrency, d.unit.capacity_rps, d.link, d.units, d.demand_rps,
+                   d.instances, d.gpus_per_instance, d.instances_per_unit, d.usd_per_instance_hour, hours_per_month)});
+  return r;
+}
+
+}  // namespace plan
