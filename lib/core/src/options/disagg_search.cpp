@@ -21,8 +21,26 @@ struct UnitModel {
   std::vector<std::string> reasons;
 };
 
+// The KV transfer over the scale-out NIC where the unit's pools span instances that are not
+// one NVLink domain: an instance of an HGX-class GPU (scale-up domain of at most 8) is its own
+// domain; instances of a rack-scale GPU (NVL72) are taken to be trays of one rack.
+std::string unit_link(const Catalog& cat, const perf::DisaggRequest& req, int gpus_per_instance, perf::DisaggResult& r) {
+  const GpuSpec* gpu = cat.find_gpu(req.gpu);
+  if (!gpu) return {};
+  const int domain = gpu->scaleup_gpus > 8 ? gpu->scaleup_gpus : std::min(gpu->scaleup_gpus, gpus_per_instance);
+  const int gpus = r.prefill_gpus + r.decode_gpus;
+  if (gpus <= domain || r.link_gb_per_s != gpu->interconnect_gb_per_s || gpu->interconnect_gb_per_s <= 0) return {};
+  if (!gpu->scaleout_gb_per_s)
+    return fmt::format("the unit's {} GPUs span instances of {} and the catalog gives no scale-out link for {} "
+                       "(scaleout_gb_per_s)", gpus, gpus_per_instance, gpu->id);
+  r.link = fmt::format("scale-out NIC (the unit's {} GPUs span instances of {} GPUs)", gpus, gpus_per_instance);
+  r.link_gb_per_s = *gpu->scaleout_gb_per_s;
+  r.timing.kv_transfer_s = r.kv_bytes_per_request / (r.links * r.link_gb_per_s * 1e9 * r.link_efficiency);
+  return {};
+}
+
 UnitModel size_unit(const Catalog& cat, const std::vector<perf::TermSet>* sets, const perf::DisaggRequest& req,
-                    const WorkloadMix& mix) {
+                    const WorkloadMix& mix, int gpus_per_instance) {
   UnitModel u;
   perf::DisaggResult r;
   try {
@@ -33,6 +51,10 @@ UnitModel size_unit(const Catalog& cat, const std::vector<perf::TermSet>* sets, 
   }
   if (!r.fits) {
     u.reasons.push_back(r.reason);
+    return u;
+  }
+  if (std::string why = unit_link(cat, req, gpus_per_instance, r); !why.empty()) {
+    u.reasons.push_back(why);
     return u;
   }
   u.link = r.link;
@@ -92,9 +114,9 @@ void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& 
                 req.decode = {y, g, l, 1};
                 req.input_tokens = mix.input_tokens;
                 req.output_tokens = mix.output_tokens;
-                const Key key{inst->gpu, precision + "|" + engine_label(engine), g, static_cast<int>(l), x, y, 0};
+                const Key key{inst->gpu, precision + "|" + engine_label(engine), g, static_cast<int>(l), x, y, inst->gpu_count};
                 auto it = units.find(key);
-                if (it == units.end()) it = units.emplace(key, size_unit(cat, sets, req, mix)).first;
+                if (it == units.end()) it = units.emplace(key, size_unit(cat, sets, req, mix, inst->gpu_count)).first;
                 const UnitModel& um = it->second;
                 if (!um.capacity) {
                   (um.reasons.empty() || um.reasons.front().find("misses") == std::string::npos
