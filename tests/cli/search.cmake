@@ -105,3 +105,9 @@ plan_cli_test(search.bad_serving --rc 2
 plan_cli_test(search.serving_on_api --rc 2
   --stderr-exact "plan: error: tests/data/search-serving-api.yaml:10:5: 'serving' does not apply to a api option (expected only for other kinds)"
   -- compare tests/data/search-serving-api.yaml)
+# A disaggregated point is ranked at compare's cost, ops included: 39,653.60 (above) + 0.5 FTE x
+# 120,000 / 12 = 5,000 + 100 monitoring = 44,753.60 USD/month; per 1M tokens: 33,333 x 3,000
+# tokens a day x 730 / 24 = 3,041.636 M tokens a month, 44,753.60 / 3,041.636 = 14.7137.
+plan_cli_test(search.serving_disaggregated_ops --rc 0
+  --stdout-re "^deepseek-r1-xpyd,1,lambda,lambda-gpu_4x_b200_sxm6,on_demand,8,1P:tp4\\+1D:tp4,fp8,[a-z]+,1,44753\\.60,14\\.7137,"
+  -- search tests/data/profile-search-deepseek-xpyd-ops.yaml --format csv --top 1)

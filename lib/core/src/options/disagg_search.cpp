@@ -77,6 +77,65 @@ std::string engine_label(const perf::EngineChoice& e) {
   return e.version.empty() ? perf::to_string(e.engine) : fmt::format("{}@{}", perf::to_string(e.engine), e.version);
 }
 
+// What one disaggregated point is made of.
+struct PointInputs {
+  const Profile& p;
+  const PriceSheet& sheet;
+  const Option& o;
+  const GpuInstance& inst;
+  PricingTerm term;
+  double usd_per_hour;  // the sheet's, before discounts
+  const perf::EngineChoice& engine;
+  const perf::DisaggRequest& req;
+  const UnitModel& um;
+  double demand_rps;
+  double volume_scale;
+};
+
+// The point: the option written out, the fleet of units at the term's price, costed as
+// compare costs it (the ops costs included, as an aggregated point's).
+SearchPoint disagg_point(const PointInputs& in) {
+  const SelfHostedOption& sh = *in.o.as<SelfHostedOption>();
+  SearchPoint pt;
+  pt.option = in.o;
+  SelfHostedOption& psh = *pt.option.as<SelfHostedOption>();
+  psh.search.reset();
+  psh.instance = in.inst.id;
+  psh.fleet.precision = in.req.precision;
+  psh.fleet.engine = in.engine;
+  psh.fleet.pricing = in.term;
+  psh.fleet.gpus_per_replica = 0;
+  psh.fleet.parallel = in.req.decode.layout;
+  double usd_hour = in.usd_per_hour * price_factor(discount_for(in.p, pt.option, in.inst.provider));
+  if (in.term == PricingTerm::spot) usd_hour *= 1.0 + sh.fleet.spot_interruption_overhead;
+  DisaggPlan plan =
+      size_disagg_fleet(in.req.prefill, in.req.decode, *in.um.capacity, in.demand_rps, in.inst.gpu_count, usd_hour);
+  plan.link = in.um.link;
+  plan.source = in.um.source;
+  pt.cloud = in.inst.provider;
+  pt.instance = in.inst.id;
+  pt.region = in.inst.region;
+  pt.gpu = in.inst.gpu;
+  pt.term = in.term;
+  pt.gpus = plan.gpus;
+  pt.gpus_per_replica = in.req.prefill.workers * in.req.prefill.gpus + in.req.decode.workers * in.req.decode.gpus;
+  pt.layout = plan.shape;
+  pt.precision = in.req.precision;
+  pt.engine = engine_label(in.engine);
+  pt.replicas = plan.units;
+  pt.ttft_p95_ms = plan.unit.ttft_p95_s * 1e3;
+  pt.tpot_ms = plan.unit.tpot_s * 1e3;
+  pt.tokens_per_s_per_gpu =
+      plan.unit.capacity_rps * (in.req.input_tokens + in.req.output_tokens) / pt.gpus_per_replica;
+  if (plan.unit.tpot_s > 0) pt.tokens_per_s_per_user = 1.0 / plan.unit.tpot_s;
+  pt.price_source = in.sheet.cite(in.inst.line);
+  pt.disagg = std::move(plan);
+  const OptionResult r = disagg_option_result(in.p, pt, in.volume_scale);
+  pt.monthly_usd = r.monthly_cost_usd;
+  pt.usd_per_mtok = r.cost_per_mtok_usd;
+  return pt;
+}
+
 }  // namespace
 
 void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& o, const Catalog& cat,
@@ -87,7 +146,6 @@ void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& 
   const WorkloadMix mix = WorkloadMix::of(p.workloads);
   const double demand =
       peak_rate_per_s(p.workloads, [volume_scale](const Workload& w) { return w.requests_per_day * volume_scale; });
-  const double monthly_tokens = p.tokens_per_day() * volume_scale * days_per_month;
   // One unit model per deployment: it does not depend on the instance's price or region.
   using Key = std::tuple<std::string, std::string, int, int, int, int, int>;
   std::map<Key, UnitModel> units;
@@ -133,41 +191,8 @@ void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& 
                   }
                   ++res.counts.costed;
                   ++res.counts.feasible;
-                  SearchPoint pt;
-                  pt.option = o;
-                  SelfHostedOption& psh = *pt.option.as<SelfHostedOption>();
-                  psh.search.reset();
-                  psh.instance = inst->id;
-                  psh.fleet.precision = precision;
-                  psh.fleet.engine = engine;
-                  psh.fleet.pricing = term;
-                  psh.fleet.gpus_per_replica = 0;
-                  psh.fleet.parallel = l;
-                  double usd_hour = *price * price_factor(discount_for(p, pt.option, inst->provider));
-                  if (term == PricingTerm::spot) usd_hour *= 1.0 + sh.fleet.spot_interruption_overhead;
-                  DisaggPlan plan = size_disagg_fleet(req.prefill, req.decode, *um.capacity, demand, inst->gpu_count, usd_hour);
-                  plan.link = um.link;
-                  plan.source = um.source;
-                  pt.cloud = inst->provider;
-                  pt.instance = inst->id;
-                  pt.region = inst->region;
-                  pt.gpu = inst->gpu;
-                  pt.term = term;
-                  pt.gpus = plan.gpus;
-                  pt.gpus_per_replica = x * g + y * g;
-                  pt.layout = plan.shape;
-                  pt.precision = precision;
-                  pt.engine = engine_label(engine);
-                  pt.replicas = plan.units;
-                  pt.monthly_usd = std::round(plan.monthly_usd * 100.0) / 100.0;
-                  pt.usd_per_mtok = monthly_tokens > 0 ? pt.monthly_usd / monthly_tokens * tokens_per_mtok : 0;
-                  pt.ttft_p95_ms = plan.unit.ttft_p95_s * 1e3;
-                  pt.tpot_ms = plan.unit.tpot_s * 1e3;
-                  pt.tokens_per_s_per_gpu = plan.unit.capacity_rps * mix.tokens_per_request() / pt.gpus_per_replica;
-                  if (plan.unit.tpot_s > 0) pt.tokens_per_s_per_user = 1.0 / plan.unit.tpot_s;
-                  pt.price_source = sheet.cite(inst->line);
-                  pt.disagg = std::move(plan);
-                  out.push_back(std::move(pt));
+                  out.push_back(disagg_point(PointInputs{p, sheet, o, *inst, term, *price, engine, req, um, demand,
+                                                         volume_scale}));
                 }
               }
             }
