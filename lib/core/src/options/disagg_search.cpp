@@ -149,6 +149,10 @@ void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& 
   // One unit model per deployment: it does not depend on the instance's price or region.
   using Key = std::tuple<std::string, std::string, int, int, int, int, int>;
   std::map<Key, UnitModel> units;
+  // Each pool in each layout searched (prefill tp with decode dep, and so on).
+  std::vector<std::pair<Parallel, Parallel>> layout_pairs;
+  for (const auto& a : axes.layouts)
+    for (const auto& b : axes.layouts) layout_pairs.emplace_back(a.value_or(Parallel::tp), b.value_or(Parallel::tp));
   auto note = [&](const std::vector<std::string>& why) {
     if (reasons.empty()) reasons = why;
   };
@@ -156,9 +160,8 @@ void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& 
     for (const std::string& precision : axes.precisions) {
       for (const auto& engine : axes.engines) {
         for (int g : axes.gpu_counts(*inst)) {
-          for (const auto& layout : axes.layouts) {
-            const Parallel l = layout.value_or(Parallel::tp);
-            if (g == 1 && l != Parallel::tp) continue;
+          for (const auto& [pl, dl] : layout_pairs) {
+            if (g == 1 && (pl != Parallel::tp || dl != Parallel::tp)) continue;
             for (int x : disagg_prefill_workers) {
               for (int y : disagg_decode_workers) {
                 res.counts.points += sp.terms.size();
@@ -168,11 +171,12 @@ void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& 
                 req.precision = precision;
                 req.kv_precision = sh.fleet.kv_precision;
                 req.engine = engine.engine;
-                req.prefill = {x, g, l, 1};
-                req.decode = {y, g, l, 1};
+                req.prefill = {x, g, pl, 1};
+                req.decode = {y, g, dl, 1};
                 req.input_tokens = mix.input_tokens;
                 req.output_tokens = mix.output_tokens;
-                const Key key{inst->gpu, precision + "|" + engine_label(engine), g, static_cast<int>(l), x, y, inst->gpu_count};
+                const Key key{inst->gpu, precision + "|" + engine_label(engine), g, static_cast<int>(pl) * 8 + static_cast<int>(dl), x, y,
+                               inst->gpu_count};
                 auto it = units.find(key);
                 if (it == units.end()) it = units.emplace(key, size_unit(cat, sets, req, mix, inst->gpu_count)).first;
                 const UnitModel& um = it->second;

@@ -63,8 +63,8 @@ std::string describe_space(const SearchSpace& sp, const FleetSpec& f, std::size_
   if (sp.gpus.open()) limits.push_back(fmt::format("gpu {}", open(sp.gpus, "", same)));
   if (!limits.empty()) where += fmt::format(" ({})", fmt::join(limits, "; "));
   const char* serving = sp.serving == Serving::aggregated ? "" : sp.serving == Serving::disaggregated
-                                                                   ? " x serving disaggregated (1-2 prefill x 1-4 decode workers, both pools in the layout and GPUs per worker searched)"
-                                                                   : " x serving aggregated and disaggregated (1-2 prefill x 1-4 decode workers, both pools in the layout and GPUs per worker searched)";
+                                                                   ? " x serving disaggregated (1-2 prefill x 1-4 decode workers, each pool in each layout searched, the GPUs per worker searched alike)"
+                                                                   : " x serving aggregated and disaggregated (1-2 prefill x 1-4 decode workers, each pool in each layout searched, the GPUs per worker searched alike)";
   return fmt::format("{} x terms {} x precision {} x engine {} x gpus_per_replica {} x parallel {}{}", where,
                      fmt::join(terms, ", "), open(sp.precisions, f.precision, same),
                      open(sp.engines, engine_text(f.engine), engine_text),
@@ -379,8 +379,16 @@ void search_disagg(const SearchInputs& in, const std::vector<const GpuInstance*>
   const perf::EngineTerms* terms = nullptr;
   if (auto c = dynamic_cast<const perf::CalibratedReplicaModelProvider*>(in.perf)) terms = c->engine_terms();
   if (auto c = dynamic_cast<const perf::CatalogReplicaModelProvider*>(in.perf)) terms = c->engine_terms();
-  DisaggAxes axes{instances, search_precisions(in.sp, in.f, cat, in.o), search_engines(in.sp, in.f),
-                  search_layouts(in.sp, in.f, arch), [&](const GpuInstance& inst) {
+  // Layouts: as the aggregated search's; derived (the option's own left to the model): every
+  // layout the model takes, as a derived replica tries them.
+  std::vector<std::optional<Parallel>> layouts = search_layouts(in.sp, in.f, arch);
+  if (layouts.size() == 1 && !layouts.front()) {
+    SearchSpace every;
+    every.parallels.any = true;
+    layouts = search_layouts(every, in.f, arch);
+  }
+  DisaggAxes axes{instances, search_precisions(in.sp, in.f, cat, in.o), search_engines(in.sp, in.f), layouts,
+                  [&](const GpuInstance& inst) {
                     // GPUs per worker: as a replica's; derived (0): every count the instance takes.
                     SearchSpace every;
                     every.gpus_per_replica.any = true;
