@@ -111,3 +111,12 @@ plan_cli_test(search.serving_on_api --rc 2
 plan_cli_test(search.serving_disaggregated_ops --rc 0
   --stdout-re "^deepseek-r1-xpyd,1,lambda,lambda-gpu_4x_b200_sxm6,on_demand,8,1P:tp4\\+1D:tp4,fp8,[a-z]+,1,44753\\.60,14\\.7137,"
   -- search tests/data/profile-search-deepseek-xpyd-ops.yaml --format csv --top 1)
+# plan sweep costs the disaggregated point chosen at every volume, its units sized again: the
+# unit (1P:tp4+1D:tp4, vllm) serves 2.016 requests/s (search.compare_serving_disaggregated's
+# provenance). 456,122,449 tokens/day / 3,000 = 152,041 requests/day = 1.760/s: 1 unit,
+# 39,653.60; 659,183,673 / 3,000 = 219,728 = 2.543/s: 2 units = 4 instances x 27.16 x 730 =
+# 79,307.20.
+plan_cli_test(search.sweep_disaggregated --rc 0
+  --stdout-re "^456122449,13873724490,39653\\.60,deepseek-r1-xpyd,"
+  --stdout-re "^659183673,20050170068,79307\\.20,deepseek-r1-xpyd,"
+  -- sweep tests/data/profile-search-deepseek-xpyd.yaml --volume 50M..10B)

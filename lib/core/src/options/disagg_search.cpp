@@ -255,4 +255,18 @@ OptionResult disagg_option_result(const Profile& p, const SearchPoint& pt, doubl
   return r;
 }
 
+OptionResult disagg_result_at(const Profile& p, const SearchPoint& pt, double volume_scale) {
+  const DisaggPlan& d = *pt.disagg;
+  const double demand =
+      peak_rate_per_s(p.workloads, [volume_scale](const Workload& w) { return w.requests_per_day * volume_scale; });
+  SearchPoint at = pt;
+  DisaggPlan plan = size_disagg_fleet(d.prefill, d.decode, d.unit, demand, d.gpus_per_instance, d.usd_per_instance_hour);
+  plan.link = d.link;
+  plan.source = d.source;
+  at.gpus = plan.gpus;
+  at.replicas = plan.units;
+  at.disagg = std::move(plan);
+  return disagg_option_result(p, at, volume_scale);
+}
+
 }  // namespace plan

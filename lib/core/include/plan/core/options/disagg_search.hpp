@@ -35,4 +35,8 @@ void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& 
 // ops costs, the units, the latency at the unit's operating point.
 OptionResult disagg_option_result(const Profile& p, const SearchPoint& pt, double volume_scale);
 
+// The same point at another volume: the units sized again for the scaled peak demand (the
+// shape, its capacity and the price unchanged).
+OptionResult disagg_result_at(const Profile& p, const SearchPoint& pt, double volume_scale);
+
 }  // namespace plan
