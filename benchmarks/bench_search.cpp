@@ -1,7 +1,8 @@
 // The search of `plan search` and of `plan compare` on an option with open choices: every
 // instance of the default price sheet (2026-12), every term, the catalog's GPU counts per
 // replica and (for the mixture of experts) the three layouts, for one model at about 50M
-// tokens/day; with the lower-bound pruning (as the commands run) and without it.
+// tokens/day; with the lower-bound pruning (as the commands run) and without it; for
+// deepseek-r1 also with `serving: auto` (the disaggregated units searched too).
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -15,7 +16,8 @@ namespace {
 
 const std::string root = PLAN_SOURCE_DIR;
 
-plan::Profile profile_for(const std::string& model, const std::string& precision, bool moe) {
+plan::Profile profile_for(const std::string& model, const std::string& precision, bool moe,
+                          plan::Serving serving = plan::Serving::aggregated) {
   plan::Profile p = plan::io::load_profile(root + "/tests/data/profile-search-llama.yaml");
   for (auto& o : p.options) {
     auto* sh = std::get_if<plan::SelfHostedOption>(&o.spec);
@@ -24,6 +26,7 @@ plan::Profile profile_for(const std::string& model, const std::string& precision
     sh->search->precisions.values = {precision};
     sh->search->precisions.locs.clear();
     if (moe) sh->search->parallels.any = true;
+    sh->search->serving = serving;
   }
   return p;
 }
@@ -58,6 +61,12 @@ void BM_SearchDeepseekR1(benchmark::State& state) {
   run(state, profile_for("deepseek-r1", "fp8", true), state.range(0) != 0);
 }
 BENCHMARK(BM_SearchDeepseekR1)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+
+// The same with `serving: auto`: the aggregated points and the disaggregated xPyD units.
+void BM_SearchDeepseekR1ServingAuto(benchmark::State& state) {
+  run(state, profile_for("deepseek-r1", "fp8", true, plan::Serving::any), state.range(0) != 0);
+}
+BENCHMARK(BM_SearchDeepseekR1ServingAuto)->Arg(1)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
 }  // namespace
 

@@ -69,3 +69,54 @@ plan_cli_test(search.report_chart --rc 0
 plan_cli_test(search.unknown_precision --rc 2
   --stderr-exact "plan: error: tests/data/search-bad-precision.yaml:11:22: unknown precision 'nope' (expected one of: bf16, fp16, fp8, int8, int4, mxfp4, mxfp6, nvfp4)"
   -- search tests/data/search-bad-precision.yaml)
+# serving: the way of serving searched (docs/profiles.md "Open choices"). A "." stands for each
+# ";" of a finding (a CMake list would split there).
+# DeepSeek-R1 fp8, 33,333 requests/day of 2,000 + 1,000 tokens (flat: 33,333 / 86,400 = 0.386
+# requests/s at peak), TTFT p95 3 s, TPOT 50 ms, instance and engine auto, serving auto. The
+# cheapest aggregated point is the one search.compare_deepseek finds: one 4x B200 instance on
+# Lambda at 27.16 USD/h (pricing/2026-12.yaml:1164) x 730 = 19,826.80 USD/month. The cheapest
+# disaggregated unit is 1P:tp4+1D:tp4 on the same instance type: each pool's 4 GPUs on a whole
+# instance, 2 instances (8 GPUs) x 27.16 x 730 = 39,653.60, for one unit (a unit serves more
+# than 0.386 requests/s). The aggregated point is chosen, and the finding says so.
+plan_cli_test(search.compare_serving_auto --rc 0
+  --stdout-re "^\\* +deepseek-r1-auto +self_hosted +19,826\\.80 "
+  --stdout-re "chosen by search: lambda-gpu_4x_b200_sxm6 on_demand \\(lambda\\), 4 GPUs in tp4, fp8, trtllm: the cheapest of"
+  --stdout-re "serving auto: the cheapest aggregated point 19826\\.80 USD/month \\(lambda-gpu_4x_b200_sxm6 on_demand tp4, 4 GPUs\\). the cheapest disaggregated point 39653\\.60 USD/month \\(lambda-gpu_4x_b200_sxm6 on_demand 1P:tp4\\+1D:tp4, 8 GPUs\\)"
+  --stdout-re "x serving aggregated and disaggregated \\(1-2 prefill x 1-4 decode workers"
+  -- compare tests/data/profile-search-deepseek-disagg.yaml)
+# serving: disaggregated alone: the same unit is chosen (39,653.60 as above); its 8 GPUs span
+# two 4-GPU instances of an HGX-class GPU (scale-up domain 8 in the catalog, but 4 per
+# instance), so the KV cache crosses the scale-out NIC.
+plan_cli_test(search.compare_serving_disaggregated --rc 0
+  --stdout-re "^\\* +deepseek-r1-xpyd +self_hosted +39,653\\.60 "
+  --stdout-re "chosen by search: lambda-gpu_4x_b200_sxm6 on_demand \\(lambda\\), 8 GPUs in 1P:tp4\\+1D:tp4, fp8"
+  --stdout-re "disaggregated unit from 1P:tp4\\+1D:tp4: .*KV over scale-out NIC \\(the unit's 8 GPUs span instances of 4 GPUs\\). 1 unit\\(s\\) for 0\\.386 requests/s at peak. 2 instance\\(s\\) of 4 GPUs \\(2 per unit, both pools\\) x 27\\.1600 USD/h x 730 h"
+  -- compare tests/data/profile-search-deepseek-xpyd.yaml)
+# The layout column of plan search shows xPyD with each pool's layout.
+plan_cli_test(search.serving_disaggregated_json --rc 0
+  --stdout-re "\"layout\": \"1P:tp4\\+1D:tp4\"" --stdout-re "\"gpus\": 8" --stdout-re "\"replicas\": 1"
+  --stdout-re "\"monthly_usd\": 39653\\.60"
+  -- search tests/data/profile-search-deepseek-xpyd.yaml --format json --top 1)
+# 'both' on line 11: four spaces and "serving: " (9 characters), so column 14.
+plan_cli_test(search.bad_serving --rc 2
+  --stderr-exact "plan: error: tests/data/search-bad-serving.yaml:11:14: 'serving' in option 'open' is 'both' (expected one of: aggregated, disaggregated, auto)"
+  -- search tests/data/search-bad-serving.yaml)
+# serving on an API option: an error at the key (line 10, column 5).
+plan_cli_test(search.serving_on_api --rc 2
+  --stderr-exact "plan: error: tests/data/search-serving-api.yaml:10:5: 'serving' does not apply to a api option (expected only for other kinds)"
+  -- compare tests/data/search-serving-api.yaml)
+# A disaggregated point is ranked at compare's cost, ops included: 39,653.60 (above) + 0.5 FTE x
+# 120,000 / 12 = 5,000 + 100 monitoring = 44,753.60 USD/month; per 1M tokens: 33,333 x 3,000
+# tokens a day x 730 / 24 = 3,041.636 M tokens a month, 44,753.60 / 3,041.636 = 14.7137.
+plan_cli_test(search.serving_disaggregated_ops --rc 0
+  --stdout-re "^deepseek-r1-xpyd,1,lambda,lambda-gpu_4x_b200_sxm6,on_demand,8,1P:tp4\\+1D:tp4,fp8,[a-z]+,1,44753\\.60,14\\.7137,"
+  -- search tests/data/profile-search-deepseek-xpyd-ops.yaml --format csv --top 1)
+# plan sweep costs the disaggregated point chosen at every volume, its units sized again: the
+# unit (1P:tp4+1D:tp4, vllm) serves 2.016 requests/s (search.compare_serving_disaggregated's
+# provenance). 456,122,449 tokens/day / 3,000 = 152,041 requests/day = 1.760/s: 1 unit,
+# 39,653.60; 659,183,673 / 3,000 = 219,728 = 2.543/s: 2 units = 4 instances x 27.16 x 730 =
+# 79,307.20.
+plan_cli_test(search.sweep_disaggregated --rc 0
+  --stdout-re "^456122449,13873724490,39653\\.60,deepseek-r1-xpyd,"
+  --stdout-re "^659183673,20050170068,79307\\.20,deepseek-r1-xpyd,"
+  -- sweep tests/data/profile-search-deepseek-xpyd.yaml --volume 50M..10B)

@@ -329,12 +329,17 @@ OpenChoice<T> read_open(const std::string& file, Map& m, const char* key, const 
 std::optional<SearchSpace> read_open_choices(const std::string& file, Map& m, const std::string& id) {
   const char* open_keys[] = {"instance", "gpu", "precision", "engine", "gpus_per_replica", "parallel"};
   const char* limit_keys[] = {"gpu", "clouds", "regions", "terms"};
-  bool any = false;
+  // `serving: disaggregated` or `auto` searches xPyD shapes: an open choice of its own.
+  const Serving serving = read_enum<Serving>(m, "serving", {{"aggregated", Serving::aggregated},
+                                                            {"disaggregated", Serving::disaggregated},
+                                                            {"auto", Serving::any}}, Serving::aggregated);
+  bool any = serving != Serving::aggregated;
   for (const char* k : open_keys) any = any || is_open(m, k);
   for (const char* k : limit_keys) any = any || m.has(k);
   if (!any) return std::nullopt;
   SearchSpace s;
   s.loc = m.loc();
+  s.serving = serving;
   auto text = [&](const Node& e, const std::string& what) { return to_string(file, e, what); };
   s.instances = read_open<std::string>(file, m, "instance", id, text);
   s.gpus = read_open<std::string>(file, m, "gpu", id, text);
@@ -385,7 +390,7 @@ SelfHostedOption read_self_hosted(const std::string& file, Map& m, const std::st
   std::optional<OwnedHardware> owned;
   if (!m.has("owned")) o.search = read_open_choices(file, m, id);
   if (auto on = m.opt_node("owned")) {
-    for (const char* key : {"instance", "term", "autoscale", "spot_interruption_overhead"})
+    for (const char* key : {"instance", "term", "autoscale", "spot_interruption_overhead", "serving"})
       if (m.has(key))
         throw Error(m.key_loc(key), fmt::format("'{}' does not apply to option '{}', which owns its servers (expected "
                                                 "'owned' or rented-instance keys, not both)", key, id));
@@ -450,12 +455,12 @@ Option read_option(const std::string& file, const Node& n, std::size_t i) {
       forbid({"owned"}, "self_hosted");
       forbid({"offering", "mode", "instance", "term", "gpus_per_replica", "parallel", "moe_tp", "precision",
               "kv_precision", "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "spot_interruption_overhead",
-              "gpu", "clouds", "regions", "terms"},
+              "gpu", "clouds", "regions", "terms", "serving"},
              "other kinds");
       o.spec = read_api(m);
       break;
     case OptionKind::managed:
-      forbid({"instance", "owned", "gpu", "clouds", "regions", "terms"}, "self_hosted");
+      forbid({"instance", "owned", "gpu", "clouds", "regions", "terms", "serving"}, "self_hosted");
       forbid({"autoscale", "spot_interruption_overhead"}, "self_hosted");
       for (const char* key : {"precision", "engine", "gpus_per_replica", "parallel"})
         if (is_open(m, key))
@@ -472,7 +477,7 @@ Option read_option(const std::string& file, const Node& n, std::size_t i) {
       forbid({"model", "offering", "mode", "instance", "owned", "term", "gpus_per_replica", "parallel", "moe_tp",
               "precision", "kv_precision",
               "engine", "tokens_per_second_per_replica", "min_replicas", "autoscale", "ops", "tier", "spot_interruption_overhead",
-              "gpu", "clouds", "regions", "terms"},
+              "gpu", "clouds", "regions", "terms", "serving"},
              "the options a hybrid combines");
       o.spec = read_hybrid(m);
       break;

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "options/evaluators.hpp"
+#include "plan/core/options/disagg_search.hpp"
 #include "plan/core/options/search.hpp"
 #include "plan/core/base/units.hpp"
 
@@ -175,17 +176,19 @@ OptionEvaluator::OptionEvaluator(const Profile& p, const PriceSheet& sheet, cons
     s.top = 1;
     auto found = search_option(p, sheet, o, perf, s);
     if (!found.ranked.empty()) {
+      if (found.ranked.front().disagg) disagg_ = std::make_shared<const SearchPoint>(found.ranked.front());
       resolved_ = std::make_unique<Option>(std::move(found.ranked.front().option));
       option_ = resolved_.get();
     }
   }
-  model_ = build_replica_model(p, sheet, *option_, perf);
+  if (!disagg_) model_ = build_replica_model(p, sheet, *option_, perf);
 }
 
 OptionResult OptionEvaluator::operator()(double volume_scale) const {
   EvalSettings s;
   s.volume_scale = volume_scale;
   s.what_if_findings = false;
+  if (disagg_) return disagg_result_at(*profile_, *disagg_, volume_scale);
   return evaluate_option(*profile_, *sheet_, *option_, perf_, model_.get(), s);
 }
 

@@ -12,6 +12,7 @@
 
 #include "plan/core/serving/calibrated_provider.hpp"
 #include "plan/core/options/cost.hpp"
+#include "plan/core/options/disagg_search.hpp"
 #include "plan/core/serving/perf.hpp"
 #include "plan/core/base/units.hpp"
 
@@ -61,13 +62,17 @@ std::string describe_space(const SearchSpace& sp, const FleetSpec& f, std::size_
   if (!sp.regions.empty()) limits.push_back(fmt::format("regions {}", fmt::join(sp.regions, ", ")));
   if (sp.gpus.open()) limits.push_back(fmt::format("gpu {}", open(sp.gpus, "", same)));
   if (!limits.empty()) where += fmt::format(" ({})", fmt::join(limits, "; "));
-  return fmt::format("{} x terms {} x precision {} x engine {} x gpus_per_replica {} x parallel {}", where,
+  const char* serving = sp.serving == Serving::aggregated ? "" : sp.serving == Serving::disaggregated
+                                                                   ? " x serving disaggregated (1-2 prefill x 1-4 decode workers, each pool in each layout searched, the GPUs per worker searched alike)"
+                                                                   : " x serving aggregated and disaggregated (1-2 prefill x 1-4 decode workers, each pool in each layout searched, the GPUs per worker searched alike)";
+  return fmt::format("{} x terms {} x precision {} x engine {} x gpus_per_replica {} x parallel {}{}", where,
                      fmt::join(terms, ", "), open(sp.precisions, f.precision, same),
                      open(sp.engines, engine_text(f.engine), engine_text),
                      open(sp.gpus_per_replica, f.gpus_per_replica > 0 ? std::to_string(f.gpus_per_replica) : "derived",
                           [](int g) { return std::to_string(g); }),
                      open(sp.parallels, f.parallel ? to_string(*f.parallel) : "derived",
-                          [](Parallel p) { return std::string(to_string(p)); }));
+                          [](Parallel p) { return std::string(to_string(p)); }),
+                     serving);
 }
 
 SearchPoint point_of(const Candidate& c, const OptionResult& r, const PriceSheet& sheet) {
@@ -363,6 +368,64 @@ void rank_candidates(const SearchInputs& in, const SearchSettings& settings, Can
   for (auto& x : ranked) res.ranked.push_back(std::move(x.point));
 }
 
+// The disaggregated points (serving disaggregated or auto) merged into the ranking, and with
+// auto, a note of the cheapest point of each way of serving.
+void search_disagg(const SearchInputs& in, const std::vector<const GpuInstance*>& instances, const Catalog* cat,
+                   const ModelArch* arch, const SearchSettings& settings, SearchResult& res, CandidatePool& pool) {
+  if (!cat) {
+    pool.note_reasons({"disaggregated serving is sized by the catalog's performance model, which this search has not"});
+    return;
+  }
+  const perf::EngineTerms* terms = nullptr;
+  if (auto c = dynamic_cast<const perf::CalibratedReplicaModelProvider*>(in.perf)) terms = c->engine_terms();
+  if (auto c = dynamic_cast<const perf::CatalogReplicaModelProvider*>(in.perf)) terms = c->engine_terms();
+  // Layouts: as the aggregated search's; derived (the option's own left to the model): every
+  // layout the model takes, as a derived replica tries them.
+  std::vector<std::optional<Parallel>> layouts = search_layouts(in.sp, in.f, arch);
+  if (layouts.size() == 1 && !layouts.front()) {
+    SearchSpace every;
+    every.parallels.any = true;
+    layouts = search_layouts(every, in.f, arch);
+  }
+  DisaggAxes axes{instances, search_precisions(in.sp, in.f, cat, in.o), search_engines(in.sp, in.f), layouts,
+                  [&](const GpuInstance& inst) {
+                    // GPUs per worker: as a replica's; derived (0): every count the instance takes.
+                    SearchSpace every;
+                    every.gpus_per_replica.any = true;
+                    std::vector<int> counts;
+                    for (int g : search_gpu_counts(in.sp, in.f, cat, inst)) {
+                      if (g > 0) counts.push_back(g);
+                      else for (int h : search_gpu_counts(every, in.f, cat, inst)) counts.push_back(h);
+                    }
+                    return counts;
+                  }};
+  std::vector<SearchPoint> points;
+  add_disagg_points(in.p, in.sheet, in.o, *cat, terms ? &terms->sets : nullptr, axes, settings.volume_scale, res,
+                    points, pool.first_reasons);
+  auto cheaper = [](const SearchPoint& a, const SearchPoint& b) {
+    if (a.monthly_usd != b.monthly_usd) return a.monthly_usd < b.monthly_usd;
+    return a.tokens_per_s_per_gpu > b.tokens_per_s_per_gpu;
+  };
+  std::stable_sort(points.begin(), points.end(), cheaper);
+  if (in.sp.serving == Serving::any) {
+    const SearchPoint* agg = res.ranked.empty() ? nullptr : &res.ranked.front();
+    const SearchPoint* dis = points.empty() ? nullptr : &points.front();
+    auto text = [](const SearchPoint* x) {
+      return x ? fmt::format("{:.2f} USD/month ({} {} {}, {} GPUs)", x->monthly_usd, x->instance, term_key(x->term),
+                             x->layout, x->gpus)
+               : std::string("none feasible");
+    };
+    res.notes.push_back(fmt::format("serving auto: the cheapest aggregated point {}; the cheapest disaggregated point {}",
+                                    text(agg), text(dis)));
+  }
+  std::vector<SearchPoint> merged;
+  std::merge(std::make_move_iterator(res.ranked.begin()), std::make_move_iterator(res.ranked.end()),
+             std::make_move_iterator(points.begin()), std::make_move_iterator(points.end()), std::back_inserter(merged),
+             cheaper);
+  if (settings.top > 0 && merged.size() > settings.top) merged.resize(settings.top);
+  res.ranked = std::move(merged);
+}
+
 }  // namespace
 
 bool has_open_choices(const Option& o) {
@@ -384,8 +447,11 @@ SearchResult search_option(const Profile& p, const PriceSheet& sheet, const Opti
   res.space = describe_space(sp, f, instances.size(), sheet);
   const SearchInputs in{p, sheet, o, perf, sp, f, p.requests_per_day() * settings.volume_scale / seconds_per_day};
   CandidatePool pool;
-  enumerate_points(in, instances, cat, arch, res, pool);
-  rank_candidates(in, settings, pool, res);
+  if (sp.serving != Serving::disaggregated) {
+    enumerate_points(in, instances, cat, arch, res, pool);
+    rank_candidates(in, settings, pool, res);
+  }
+  if (sp.serving != Serving::aggregated) search_disagg(in, instances, cat, arch, settings, res, pool);
   if (res.reasons.empty() && res.ranked.empty()) res.reasons = pool.first_reasons;
   if (instances.empty())
     res.reasons.push_back(fmt::format("no instance of price sheet {} is within the option's limits", sheet.version));
@@ -440,7 +506,8 @@ OptionResult evaluate_searched(const Profile& p, const PriceSheet& sheet, const 
     return r;
   }
   const SearchPoint& best = sr.ranked.front();
-  OptionResult r = evaluate_option(p, sheet, best.option, perf, nullptr, settings);
+  OptionResult r = best.disagg ? disagg_option_result(p, best, settings.volume_scale)
+                               : evaluate_option(p, sheet, best.option, perf, nullptr, settings);
   r.provenance.insert(r.provenance.begin(), {"point (the cheapest feasible)", search_provenance(sr)});
   std::string why = fmt::format("chosen by search: {} {} ({}), {} GPUs in {}, {}, {}: the cheapest of {} feasible points costed",
                                 best.instance, term_key(best.term), best.cloud, best.gpus, best.layout, best.precision,

@@ -24,6 +24,10 @@ struct OpenChoice {
   bool open() const { return any || !values.empty(); }
 };
 
+// How the search serves the model: one pool of aggregated replicas, disaggregated prefill
+// and decode pools (xPyD units), or both (`auto`).
+enum class Serving { aggregated, disaggregated, any };
+
 struct SearchSpace {
   OpenChoice<std::string> instances;  // sheet gpu_instances ids
   OpenChoice<std::string> gpus;       // catalog GPU ids the instances carry
@@ -34,6 +38,7 @@ struct SearchSpace {
   std::vector<std::string> clouds;   // sheet providers; empty: any
   std::vector<std::string> regions;  // empty: any
   std::vector<PricingTerm> terms;    // empty: the option's term
+  Serving serving = Serving::aggregated;  // `serving:`
   SourceLoc loc;                     // the option
 };
 

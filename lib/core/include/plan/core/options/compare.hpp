@@ -164,6 +164,8 @@ OptionResult evaluate_option(const Profile& profile, const PriceSheet& sheet, co
 
 // Evaluates one option at many volumes (sweeps, projections, break-even searches): the
 // replica model is built once. Profile, sheet, option and provider must outlive it.
+struct SearchPoint;
+
 class OptionEvaluator {
  public:
   OptionEvaluator(const Profile& profile, const PriceSheet& sheet, const Option& option,
@@ -180,6 +182,7 @@ class OptionEvaluator {
   const Option* option_;
   const ReplicaModelProvider* perf_;
   std::unique_ptr<Option> resolved_;  // an option with open choices: its cheapest point (search.hpp)
+  std::shared_ptr<const SearchPoint> disagg_;  // that point when it is disaggregated (units resized per volume)
   std::unique_ptr<ReplicaModel> model_;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/core/options/disagg_plan.hpp"
 #include "plan/core/options/owned.hpp"
 #include "plan/core/data/parallel.hpp"
 #include "plan/core/data/price_sheet.hpp"
@@ -45,6 +46,7 @@ struct SelfHostedDetail {
   std::string model_class;  // dense, moe or mla when the catalog model sized the replica (risk widths)
   double throughput_cv_error_pct = 0;  // engine terms: their cross-validated median TPOT error (risk widths)
   std::optional<OwnedFleetDetail> owned;
+  std::optional<DisaggPlan> disagg;  // a fleet of disaggregated units (replicas = units)
 };
 
 // "override", "spec" or "calibrated"; `none` when the fleet has no replica model.

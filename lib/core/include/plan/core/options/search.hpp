@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "plan/core/options/compare.hpp"
+#include "plan/core/options/disagg_plan.hpp"
 #include "plan/core/data/profile.hpp"
 
 namespace plan {
@@ -39,6 +40,7 @@ struct SearchPoint {
   double tokens_per_s_per_gpu = 0;    // SLA-bound capacity of a replica over its GPUs
   std::optional<double> tokens_per_s_per_user;  // 1000 / TPOT ms: the decode speed a user sees
   std::string price_source;  // the sheet line of the instance's price
+  std::optional<DisaggPlan> disagg;  // a disaggregated point: layout is its xPyD shape, replicas its units
 };
 
 struct SearchCounts {

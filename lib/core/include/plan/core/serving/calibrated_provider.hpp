@@ -70,6 +70,7 @@ class CalibratedReplicaModelProvider : public ReplicaModelProvider {
   std::unique_ptr<ReplicaModel> make(const Option& option, const GpuInstance& instance,
                                      const WorkloadMix& mix) const override;
   const Catalog& catalog() const { return base_.catalog(); }
+  const EngineTerms* engine_terms() const { return base_.engine_terms(); }
   // One finding per calibration file skipped because it could not be read.
   std::vector<std::string> findings() const override;
 
