@@ -7,66 +7,23 @@
 #include <sstream>
 
 #include "plan/core/base/error.hpp"
+#include "measured_csv.hpp"
 
 namespace plan::io {
-namespace measured_io_detail {
-// measured_io.cpp
-std::vector<std::string> split_csv(const std::string& line, std::vector<int>& cols);
-std::string read_text(const std::string& path);
-}  // namespace measured_io_detail
-
 std::vector<perf::MeasuredDisaggRun> read_measured_disagg_runs(const std::string& path) {
-  using measured_io_detail::read_text;
-  using measured_io_detail::split_csv;
-  std::istringstream in(read_text(path));
-  std::string line;
-  std::vector<int> cols;
-  if (!std::getline(in, line)) throw Error({path, 0, 0}, "empty file (expected a header of measured-run columns)");
-  const auto header = split_csv(line, cols);
-  std::map<std::string, std::size_t> at;
-  for (std::size_t i = 0; i < header.size(); ++i) at[header[i]] = i;
-  for (const char* req :
-       {"backend", "model_path", "system", "precision", "mode", "isl", "osl", "silicon_data_source", "silicon_ttft_ms",
-        "silicon_tpot_ms", "prefill_tp_size", "prefill_attention_dp_size", "prefill_moe_tp_size", "prefill_moe_ep_size",
-        "decode_tp_size", "decode_attention_dp_size", "decode_moe_tp_size", "decode_moe_ep_size"})
-    if (!at.count(req)) throw Error({path, 1, 1}, fmt::format("missing column '{}' in the header", req));
+  measured_io_detail::MeasuredCsv csv(
+      path, {"backend", "model_path", "system", "precision", "mode", "isl", "osl", "silicon_data_source",
+             "silicon_ttft_ms", "silicon_tpot_ms", "prefill_tp_size", "prefill_attention_dp_size", "prefill_moe_tp_size",
+             "prefill_moe_ep_size", "decode_tp_size", "decode_attention_dp_size", "decode_moe_tp_size",
+             "decode_moe_ep_size"});
   static const std::regex concurrency_re(R"((?:^|;)\s*silicon_concurrency=(\d+))");
   std::vector<perf::MeasuredDisaggRun> runs;
-  int lineno = 1;
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (line.empty() || line == "\r") continue;
-    const auto f = split_csv(line, cols);
-    auto text = [&](const std::string& name) -> std::string {
-      const auto it = at.find(name);
-      return it != at.end() && it->second < f.size() ? f[it->second] : std::string();
-    };
+  while (csv.next()) {
+    auto text = [&](const std::string& name) { return csv.text(name); };
     if (text("mode") != "disagg") continue;
-    auto column = [&](const std::string& name) {
-      const auto it = at.find(name);
-      return it != at.end() && it->second < cols.size() ? cols[it->second] : 1;
-    };
-    auto number = [&](const std::string& name, double fallback) {
-      const std::string s = text(name);
-      if (s.empty()) return fallback;
-      std::size_t used = 0;
-      double v = 0;
-      try {
-        v = std::stod(s, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != s.size() || !std::isfinite(v))
-        throw Error({path, lineno, column(name)}, fmt::format("{} '{}' is not a number", name, s));
-      return v;
-    };
-    auto count = [&](const std::string& name, double fallback) {
-      const double v = number(name, fallback);
-      if (v < 0 || v > 100000 || v != std::floor(v))
-        throw Error({path, lineno, column(name)},
-                    fmt::format("{} '{}' is not a count (expected a whole number from 0 to 100000)", name, text(name)));
-      return static_cast<int>(v);
-    };
+    auto number = [&](const std::string& name, double fallback) { return csv.number(name, fallback); };
+    auto count = [&](const std::string& name, double fallback) { return csv.count(name, fallback); };
+    const int lineno = csv.line();
     auto pool = [&](const std::string& p) {
       perf::MeasuredPool out;
       out.workers = count(p + "num_workers", 0);

@@ -12,11 +12,11 @@
 #include <sstream>
 
 #include "plan/core/base/error.hpp"
+#include "measured_csv.hpp"
 
 namespace plan::io {
 namespace measured_io_detail {
 
-// Splits one CSV record (RFC 4180 quoting); `cols` gets each field's 1-based column.
 std::vector<std::string> split_csv(const std::string& line, std::vector<int>& cols) {
   std::vector<std::string> out;
   cols.clear();
@@ -53,55 +53,71 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
+MeasuredCsv::MeasuredCsv(const std::string& path, std::initializer_list<const char*> required)
+    : path_(path), in_(read_text(path)) {
+  std::string line;
+  if (!std::getline(in_, line)) throw Error({path, 0, 0}, "empty file (expected a header of measured-run columns)");
+  const auto header = split_csv(line, cols_);
+  for (std::size_t i = 0; i < header.size(); ++i) at_[header[i]] = i;
+  for (const char* req : required)
+    if (!at_.count(req)) throw Error({path, 1, 1}, fmt::format("missing column '{}' in the header", req));
+}
+
+bool MeasuredCsv::next() {
+  std::string line;
+  while (std::getline(in_, line)) {
+    ++lineno_;
+    if (line.empty() || line == "\r") continue;
+    fields_ = split_csv(line, cols_);
+    return true;
+  }
+  return false;
+}
+
+std::string MeasuredCsv::text(const std::string& name) const {
+  const auto it = at_.find(name);
+  return it != at_.end() && it->second < fields_.size() ? fields_[it->second] : std::string();
+}
+
+int MeasuredCsv::column(const std::string& name) const {
+  const auto it = at_.find(name);
+  return it != at_.end() && it->second < cols_.size() ? cols_[it->second] : 1;
+}
+
+double MeasuredCsv::number(const std::string& name, double fallback) const {
+  const std::string s = text(name);
+  if (s.empty()) return fallback;
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(s, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != s.size() || !std::isfinite(v))
+    throw Error({path_, lineno_, column(name)}, fmt::format("{} '{}' is not a number", name, s));
+  return v;
+}
+
+int MeasuredCsv::count(const std::string& name, double fallback) const {
+  const double v = number(name, fallback);
+  if (v < 0 || v > 100000 || v != std::floor(v))
+    throw Error({path_, lineno_, column(name)},
+                fmt::format("{} '{}' is not a count (expected a whole number from 0 to 100000)", name, text(name)));
+  return static_cast<int>(v);
+}
+
 }  // namespace measured_io_detail
 
 std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path) {
-  using namespace measured_io_detail;
-  std::istringstream in(read_text(path));
-  std::string line;
-  std::vector<int> cols;
-  if (!std::getline(in, line)) throw Error({path, 0, 0}, "empty file (expected a header of measured-run columns)");
-  const auto header = split_csv(line, cols);
-  std::map<std::string, std::size_t> at;
-  for (std::size_t i = 0; i < header.size(); ++i) at[header[i]] = i;
-  for (const char* req : {"backend", "model_path", "system", "precision", "isl", "osl", "batch_size", "tp_size",
-                          "silicon_ttft_ms", "silicon_tpot_ms"})
-    if (!at.count(req)) throw Error({path, 1, 1}, fmt::format("missing column '{}' in the header", req));
+  measured_io_detail::MeasuredCsv csv(path, {"backend", "model_path", "system", "precision", "isl", "osl", "batch_size",
+                                             "tp_size", "silicon_ttft_ms", "silicon_tpot_ms"});
   std::vector<perf::MeasuredRun> runs;
-  int lineno = 1;
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (line.empty() || line == "\r") continue;
-    const auto f = split_csv(line, cols);
-    auto text = [&](const char* name) -> std::string {
-      const auto it = at.find(name);
-      return it != at.end() && it->second < f.size() ? f[it->second] : std::string();
-    };
-    auto number = [&](const char* name, double fallback) {
-      const auto it = at.find(name);
-      if (it == at.end() || it->second >= f.size() || f[it->second].empty()) return fallback;
-      const std::string& s = f[it->second];
-      std::size_t used = 0;
-      double v = 0;
-      try {
-        v = std::stod(s, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != s.size() || !std::isfinite(v))
-        throw Error({path, lineno, cols[it->second]}, fmt::format("{} '{}' is not a number", name, s));
-      return v;
-    };
-    // GPU counts and layout sizes: whole numbers from 0 to 100,000.
-    auto count = [&](const char* name, double fallback) {
-      const double v = number(name, fallback);
-      if (v < 0 || v > 100000 || v != std::floor(v)) {
-        const auto it = at.find(name);
-        throw Error({path, lineno, cols[it->second]},
-                    fmt::format("{} '{}' is not a count (expected a whole number from 0 to 100000)", name, f[it->second]));
-      }
-      return static_cast<int>(v);
-    };
+  while (csv.next()) {
+    auto text = [&](const char* name) { return csv.text(name); };
+    auto number = [&](const char* name, double fallback) { return csv.number(name, fallback); };
+    auto count = [&](const char* name, double fallback) { return csv.count(name, fallback); };
+    const int lineno = csv.line();
     perf::MeasuredRun r;
     r.line = lineno;
     r.id = text("id");

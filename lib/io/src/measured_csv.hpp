@@ -1,0 +1,41 @@
+#pragma once
+// The CSV of measured serving runs (calib/measured/silicon_train.csv's columns), read one
+// record at a time by column name, for the aggregated and the disaggregated readers alike.
+// Private to lib/io.
+#include <initializer_list>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace plan::io::measured_io_detail {
+
+// Splits one CSV record (RFC 4180 quoting); `cols` gets each field's 1-based column.
+std::vector<std::string> split_csv(const std::string& line, std::vector<int>& cols);
+std::string read_text(const std::string& path);
+
+class MeasuredCsv {
+ public:
+  // Reads the file's header; a missing required column is an error at line 1.
+  MeasuredCsv(const std::string& path, std::initializer_list<const char*> required);
+  // The next record, skipping blank lines; false at the end.
+  bool next();
+  int line() const { return lineno_; }
+  // A field's text ("" where the column or the field is missing).
+  std::string text(const std::string& name) const;
+  // A number; `fallback` where the field is empty; an error at FILE:LINE:COL otherwise.
+  double number(const std::string& name, double fallback) const;
+  // A GPU count or layout size: a whole number from 0 to 100,000.
+  int count(const std::string& name, double fallback) const;
+
+ private:
+  int column(const std::string& name) const;
+  std::string path_;
+  std::istringstream in_;
+  std::map<std::string, std::size_t> at_;
+  std::vector<std::string> fields_;
+  std::vector<int> cols_;
+  int lineno_ = 1;
+};
+
+}  // namespace plan::io::measured_io_detail
