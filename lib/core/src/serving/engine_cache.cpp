@@ -7,27 +7,6 @@
 namespace plan::perf {
 namespace {
 
-// The run predict_closed_loop prepares for the same deployment, at `input` tokens.
-MeasuredRun cached_loop_run(Engine engine, const std::string& model, const std::string& gpu,
-                            const std::string& precision, int gpus, Parallel layout, double input, double output,
-                            double concurrency, int moe_tp) {
-  MeasuredRun m;
-  m.engine = to_string(engine);
-  m.model_path = model;
-  m.system = gpu;
-  m.precision = precision;
-  m.mode = "agg";
-  m.isl = input;
-  m.osl = output;
-  m.concurrency = concurrency;
-  m.tp = layout == Parallel::dep ? 1 : gpus;
-  m.dp = layout == Parallel::dep ? gpus : 1;
-  m.moe_tp = layout == Parallel::tp ? gpus : moe_tp;
-  m.moe_ep = layout == Parallel::tp ? 1 : std::max(gpus / std::max(moe_tp, 1), 1);
-  m.ttft_ms = m.tpot_ms = 1e-12;  // nothing measured
-  return m;
-}
-
 bool named(int k, const char* name) { return std::strcmp(ttft_term_info[static_cast<std::size_t>(k)].name, name) == 0; }
 
 }  // namespace
@@ -42,7 +21,7 @@ std::optional<Prediction> predict_closed_loop_cached(const Catalog& cat, const s
   const double cached = std::clamp(cached_share, 0.0, 1.0) * input;
   if (!full || cached < 1 || input - cached < 1) return full;
   auto prepared = [&](double isl) {
-    return prepare_runs(cat, {cached_loop_run(engine, model, gpu, precision, gpus, layout, isl, output, concurrency,
+    return prepare_runs(cat, {deployment_run(engine, model, gpu, precision, gpus, layout, isl, output, concurrency,
                                               moe_tp)})
         .front();
   };

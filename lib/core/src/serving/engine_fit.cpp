@@ -769,10 +769,9 @@ EngineTerms fit_engine_terms(const Catalog& cat, const std::vector<MeasuredRun>&
   return t;
 }
 
-std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vector<TermSet>& sets, Engine engine,
-                                              const std::string& model, const std::string& gpu,
-                                              const std::string& precision, int gpus, Parallel layout, double input,
-                                              double output, double concurrency, std::string* why, int moe_tp) {
+MeasuredRun deployment_run(Engine engine, const std::string& model, const std::string& gpu,
+                           const std::string& precision, int gpus, Parallel layout, double input, double output,
+                           double concurrency, int moe_tp) {
   MeasuredRun m;
   m.engine = to_string(engine);
   m.model_path = model;
@@ -788,6 +787,14 @@ std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vec
   m.moe_ep = layout == Parallel::tp ? 1 : std::max(gpus / std::max(moe_tp, 1), 1);
   // Nothing measured: figures far below any artefact bound.
   m.ttft_ms = m.tpot_ms = 1e-12;
+  return m;
+}
+
+std::optional<Prediction> predict_closed_loop(const Catalog& cat, const std::vector<TermSet>& sets, Engine engine,
+                                              const std::string& model, const std::string& gpu,
+                                              const std::string& precision, int gpus, Parallel layout, double input,
+                                              double output, double concurrency, std::string* why, int moe_tp) {
+  const MeasuredRun m = deployment_run(engine, model, gpu, precision, gpus, layout, input, output, concurrency, moe_tp);
   const auto prep = prepare_runs(cat, {m});
   const PreparedRun& r = prep.front();
   if (!r.excluded.empty()) {

@@ -141,6 +141,12 @@ ErrorSummary summarise(const std::vector<std::pair<double, double>>& tpot_pred_m
 void attach_cv_errors(std::vector<TermSet>& sets, const std::vector<PreparedRun>& runs,
                       const std::vector<std::optional<Prediction>>& cv);
 
+// A deployment written as a measured run (the CSV's columns: tp, attention dp, moe_tp x
+// moe_ep for the layout) with nothing measured, for the terms to predict.
+MeasuredRun deployment_run(Engine engine, const std::string& model, const std::string& gpu,
+                           const std::string& precision, int gpus, Parallel layout, double input, double output,
+                           double concurrency, int moe_tp);
+
 // The engine terms' TTFT, TPOT and decode step for a closed loop of `concurrency` requests on
 // one replica of catalog ids (model, GPU, precision) in a layout (under ep and dep, each routed
 // expert sliced over `moe_tp` GPUs); nullopt, with the reason in
