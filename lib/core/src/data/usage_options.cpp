@@ -82,6 +82,24 @@ void add_managed_successors(ImportedOptions& out, const PriceSheet& sheet, const
   }
 }
 
+// A billed figure against the list price of the same tokens: the difference appended to
+// `line`, which becomes a note of the workload (and an `attention` line when over 2%), and the
+// billed figures kept.
+template <class Attention>
+void record_against_list(ImportedOptions& out, Attention& attention, const std::string& key, std::string line,
+                         double billed, double list, double period_days) {
+  if (list > 0) {
+    const double diff = billed / list - 1;
+    line += fmt::format(": {:+.1f}%", 100 * diff);
+    if (std::abs(diff) > 0.02) {
+      line += ", over 2%: a negotiated discount, a wrong price or a billing error";
+      attention.emplace_back(key, line);
+    }
+  }
+  out.notes[key].push_back(line);
+  out.billed[key] = {billed, period_days, list};
+}
+
 // What the source billed a workload against the list price of the same tokens: a note of
 // the workload (and `attention` when over 2%) and its billed figures.
 void record_billed(ImportedOptions& out, const ImportedWorkload& w, const ApiModel& api, const PriceSheet& sheet,
@@ -91,16 +109,7 @@ void record_billed(ImportedOptions& out, const ImportedWorkload& w, const ApiMod
   std::string line = fmt::format("billed {} USD in the data ({} rows with a cost) against {} USD at the "
                                  "list prices of {} ({}:{})",
                                  usd_text(billed), w.billed->records, usd_text(list), api.id, sheet.path, api.line);
-  if (list > 0) {
-    const double diff = billed / list - 1;
-    line += fmt::format(": {:+.1f}%", 100 * diff);
-    if (std::abs(diff) > 0.02) {
-      line += ", over 2%: a negotiated discount, a wrong price or a billing error";
-      out.attention.emplace_back(w.key, line);
-    }
-  }
-  out.notes[w.key].push_back(line);
-  out.billed[w.key] = {billed, summary.period_days, list};
+  record_against_list(out, out.attention, w.key, std::move(line), billed, list, summary.period_days);
 }
 
 // The options of a workload served by the sheet's model `api`: that model, its other offers
@@ -270,16 +279,7 @@ CostReconciliation reconcile_cost_export(ImportedOptions& out, const CostExport&
     std::string line = fmt::format("billed {} USD in the cost export {} (line items of {}) against {} USD at the list "
                                    "prices of {} ({}:{}) for the usage data's tokens",
                                    usd_text(billed_usd), c.path, id, usd_text(list), id, sheet.path, api->line);
-    if (list > 0) {
-      const double diff = billed_usd / list - 1;
-      line += fmt::format(": {:+.1f}%", 100 * diff);
-      if (std::abs(diff) > 0.02) {
-        line += ", over 2%: a negotiated discount, a wrong price or a billing error";
-        r.attention.emplace_back(w.key, line);
-      }
-    }
-    out.notes[w.key].push_back(line);
-    out.billed[w.key] = {billed_usd, summary.period_days, list};
+    record_against_list(out, r.attention, w.key, std::move(line), billed_usd, list, summary.period_days);
   }
   r.summary = fmt::format("cost export: {} daily buckets in the usage period ({} outside, left out), {} USD", c.buckets,
                           c.outside, usd_text(c.usd));
