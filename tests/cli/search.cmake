@@ -92,6 +92,23 @@ plan_cli_test(search.compare_serving_disaggregated --rc 0
   --stdout-re "chosen by search: lambda-gpu_4x_b200_sxm6 on_demand \\(lambda\\), 8 GPUs in 1P:tp4\\+1D:tp4, fp8"
   --stdout-re "disaggregated unit from 1P:tp4\\+1D:tp4: .*KV over scale-out NIC \\(the unit's 8 GPUs span instances of 4 GPUs\\). 1 unit\\(s\\) for 0\\.386 requests/s at peak. 2 instance\\(s\\) of 4 GPUs \\(2 per unit, both pools\\) x 27\\.1600 USD/h x 730 h"
   -- compare tests/data/profile-search-deepseek-xpyd.yaml)
+# On TensorRT-LLM, which has a disaggregated term (calib/engine_terms.json, "disagg": fitted to
+# 90 runs of 45 deployments), the unit's decode step is scaled by it and the provenance says so.
+plan_cli_test(search.compare_serving_disaggregated_term --rc 0
+  --stdout-re "chosen by search: .* 1P:tp4\\+1D:tp4, fp8, trtllm"
+  --stdout-re "disaggregated unit from 1P:tp4\\+1D:tp4: engine terms trtllm/blackwell, decode"
+  --stdout-re "step x [0-9.]+, fitted to 90 disaggregated runs, CV median error [0-9.]+% \\(TPOT\\) at a concurrency of"
+  -- compare tests/data/profile-search-deepseek-xpyd-trtllm.yaml)
+# compare's JSON carries the chosen xPyD unit (docs/compare-json.md): 1P:tp4+1D:tp4, each pool
+# 1 worker x 4 GPUs in tp; ceil(4 / 4) + ceil(4 / 4) = 2 instances a unit; 1 unit for
+# 33,333 / 86,400 = 0.385799 requests/s at peak; the KV link of search.compare_serving_disaggregated.
+plan_cli_test(search.compare_serving_disaggregated_json --rc 0
+  --stdout-re "^ +\"disaggregated\": [{]$" --stdout-re "^ +\"shape\": \"1P:tp4[+]1D:tp4\",$"
+  --stdout-re "^ +\"prefill\": [{]$" --stdout-re "^ +\"decode\": [{]$" --stdout-re "^ +\"gpus_per_worker\": 4,$"
+  --stdout-re "^ +\"units\": 1,$" --stdout-re "^ +\"instances_per_unit\": 2,$"
+  --stdout-re "^ +\"peak_requests_per_s\": 0[.]3857986"
+  --stdout-re "^ +\"kv_link\": \"scale-out NIC [(]the unit's 8 GPUs span instances of 4 GPUs[)]\",$"
+  -- compare tests/data/profile-search-deepseek-xpyd.yaml --format json)
 # The layout column of plan search shows xPyD with each pool's layout.
 plan_cli_test(search.serving_disaggregated_json --rc 0
   --stdout-re "\"layout\": \"1P:tp4\\+1D:tp4\"" --stdout-re "\"gpus\": 8" --stdout-re "\"replicas\": 1"

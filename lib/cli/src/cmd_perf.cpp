@@ -11,7 +11,6 @@
 #include "plan/core/serving/engine_fit.hpp"
 #include "plan/io/catalog_loader.hpp"
 #include "plan/io/hf_config.hpp"
-#include "plan/io/measured_disagg_io.hpp"
 #include "plan/io/measured_io.hpp"
 #include <filesystem>
 #include "plan/report/disagg_report.hpp"
@@ -204,20 +203,9 @@ void setup_perf(CLI::App& app, Registry& reg) {
       const std::string path = g.calib_dir() + "/engine_terms.json";
       std::optional<perf::EngineTerms> terms;
       if (std::filesystem::exists(path)) terms = io::read_engine_terms(path);
-      // The disaggregated term (a decode worker's step against the engine terms'), fitted to the
-      // shipped measured disaggregated runs (docs/performance-model.md, "Disaggregated prefill and decode").
-      std::vector<perf::DisaggTerms> dterms;
-      const std::string runs_path = g.data_dir + "/calib/measured/silicon_train.csv";
-      if (terms && std::filesystem::exists(runs_path)) {
-        const auto runs = io::read_measured_disagg_runs(runs_path);
-        std::vector<perf::DisaggPrediction> preds;
-        std::vector<std::size_t> use;
-        for (const auto& run : runs) {
-          preds.push_back(perf::predict_disagg_run(cat, &terms->sets, run));
-          if (preds.back().excluded_kind.empty()) use.push_back(preds.size() - 1);
-        }
-        dterms = perf::fit_disagg_terms(runs, preds, use);
-      }
+      // The disaggregated term (a decode worker's step against the engine terms'), committed
+      // beside the engine terms (docs/performance-model.md, "Disaggregated prefill and decode").
+      const std::vector<perf::DisaggTerms> dterms = terms ? terms->disagg : std::vector<perf::DisaggTerms>{};
       const perf::DisaggResult r = perf::run_disagg(cat, terms ? &terms->sets : nullptr, d, &dterms);
       const std::string engine = perf::describe(q.engine);
       emit(opt->format == "json" ? report::render_disagg_json(d, r, engine)

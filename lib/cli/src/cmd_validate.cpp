@@ -36,6 +36,13 @@ constexpr const char* shipped_origin =
     "AIConfigurator silicon sample, ai-dynamo/aiconfigurator@095f58a, "
     "aic-core/src/aiconfigurator_core/systems/silicon_sample.csv, Apache-2.0";
 
+std::string disagg_terms_source() {
+  return fmt::format("the mode=disagg runs of {} ({}) with worker counts; decode_scale = exp(median of "
+                     "log(measured / predicted TPOT)) over the engine's predicted runs; cross-validated, {} folds "
+                     "grouped by deployment",
+                     shipped_runs, shipped_origin, perf::cv_folds);
+}
+
 }  // namespace
 
 void setup_validate(CLI::App& app, Registry& reg) {
@@ -81,17 +88,9 @@ void setup_validate(CLI::App& app, Registry& reg) {
                          opt->data.empty() ? shipped_runs : opt->data,
                          opt->data.empty() ? fmt::format(" ({})", shipped_origin) : std::string(), terms.used,
                          terms.origin, opt->data.empty() ? " (cross-validated by deployment)" : "");
+      // A user's own runs: the committed disaggregated terms (fitted to the shipped runs).
       std::optional<std::vector<perf::DisaggTerms>> shipped_terms;
-      if (!opt->data.empty()) {
-        const auto shipped_disagg = io::read_measured_disagg_runs(shipped);
-        std::vector<perf::DisaggPrediction> preds;
-        std::vector<std::size_t> use;
-        for (const auto& r : shipped_disagg) {
-          preds.push_back(perf::predict_disagg_run(cat, &terms.sets, r));
-          if (preds.back().excluded_kind.empty()) use.push_back(preds.size() - 1);
-        }
-        shipped_terms = perf::fit_disagg_terms(shipped_disagg, preds, use);
-      }
+      if (!opt->data.empty()) shipped_terms = terms.disagg;
       out += report::render_disagg_validation(cat, terms.sets, runs, opt->by, opt->rows, opt->excluded,
                                      shipped_terms ? &*shipped_terms : nullptr);
       emit(out, opt->out);
@@ -102,9 +101,13 @@ void setup_validate(CLI::App& app, Registry& reg) {
       const auto runs = io::read_measured_runs(shipped);
       std::vector<perf::PreparedRun> prep;
       std::vector<std::optional<perf::Prediction>> cv;
-      const auto terms = perf::fit_engine_terms(cat, runs, shipped_runs, io::sha256_file(shipped), shipped_origin,
-                                                &prep, &cv);
+      auto terms = perf::fit_engine_terms(cat, runs, shipped_runs, io::sha256_file(shipped), shipped_origin,
+                                          &prep, &cv);
       if (!opt->write_terms.empty()) {
+        // The disaggregated model's term, fitted on these sets to the disaggregated runs of the
+        // same file, as `plan validate --mode disagg` fits and cross-validates it.
+        terms.disagg = perf::fit_disagg_terms_cv(cat, terms.sets, io::read_measured_disagg_runs(shipped),
+                                                 disagg_terms_source());
         io::write_file_atomic(opt->write_terms, io::engine_terms_json(terms));
         return 0;
       }

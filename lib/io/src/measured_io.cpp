@@ -296,6 +296,19 @@ std::string engine_terms_json(const perf::EngineTerms& t) {
     sets.push_back(js);
   }
   j["sets"] = sets;
+  if (!t.disagg.empty()) {
+    // After the sets, which it is fitted on: the disaggregated model's decode-step term.
+    ordered_json d = ordered_json::array();
+    for (const auto& x : t.disagg)
+      d.push_back({{"engine", x.engine},
+                   {"decode_scale", x.decode_scale},
+                   {"runs", x.rows},
+                   {"deployments", x.deployments},
+                   {"cv_tpot_median_pct", x.cv_tpot_median},
+                   {"cv_ttft_median_pct", x.cv_ttft_median},
+                   {"source", x.source}});
+    j["disagg"] = d;
+  }
   return j.dump(2) + "\n";
 }
 
@@ -349,6 +362,21 @@ perf::EngineTerms read_engine_terms(const std::string& path) {
             terms.at(static_cast<std::size_t>(perf::tpot_terms + k)).at("value").get<double>();
       t.sets.push_back(s);
     }
+    if (j.contains("disagg"))
+      for (const auto& jd : j.at("disagg")) {
+        perf::DisaggTerms d;
+        d.engine = jd.at("engine").get<std::string>();
+        d.decode_scale = jd.at("decode_scale").get<double>();
+        if (!(d.decode_scale > 0) || !std::isfinite(d.decode_scale))
+          throw Error({path, 0, 0}, fmt::format("disaggregated term of {}: decode_scale {} (expected a positive number)",
+                                                d.engine, d.decode_scale));
+        d.rows = jd.at("runs").get<int>();
+        d.deployments = jd.at("deployments").get<int>();
+        d.cv_tpot_median = jd.at("cv_tpot_median_pct").get<double>();
+        d.cv_ttft_median = jd.at("cv_ttft_median_pct").get<double>();
+        d.source = jd.at("source").get<std::string>();
+        t.disagg.push_back(std::move(d));
+      }
   } catch (const nlohmann::json::exception& e) {
     throw Error({path, 0, 0}, fmt::format("engine terms: {}", e.what()));
   }

@@ -187,6 +187,28 @@ std::string render_csv(const CompareResult& r) {
   return out;
 }
 
+// A disaggregated point: the xPyD unit, each pool, the units and the KV link.
+void write_disagg(JsonWriter& j, const DisaggPlan& x) {
+  j.key("disaggregated").begin_object();
+  j.field("shape", x.shape);
+  for (const auto& [name, pool] : {std::pair{"prefill", x.prefill}, std::pair{"decode", x.decode}}) {
+    j.key(name).begin_object();
+    j.field("workers", pool.workers);
+    j.field("gpus_per_worker", pool.gpus);
+    j.field("gpus", pool.workers * pool.gpus);
+    j.field("layout", to_string(pool.layout));
+    j.end_object();
+  }
+  j.field("units", x.units);
+  j.field("instances_per_unit", x.instances_per_unit);
+  j.field("unit_concurrency", x.unit.concurrency);
+  j.field("unit_requests_per_s", x.unit.capacity_rps);
+  j.field("peak_requests_per_s", x.demand_rps);
+  j.field("kv_link", x.link);
+  j.field("source", x.source);
+  j.end_object();
+}
+
 std::string render_json(const CompareResult& r) {
   JsonWriter j;
   j.begin_object();
@@ -277,6 +299,7 @@ std::string render_json(const CompareResult& r) {
         j.field("tpot_ms", d.latency_at_peak->tpot_ms);
         j.end_object();
       }
+      if (d.disagg) write_disagg(j, *d.disagg);
       j.end_object();
     }
     j.key("provenance").begin_array();

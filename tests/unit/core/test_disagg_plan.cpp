@@ -80,3 +80,39 @@ TEST_CASE("disagg fleet: units, GPUs of both pools, monthly cost", "[disagg_plan
   CHECK(e.gpus == 24);
   CHECK(e.monthly_usd == Approx(215320.80));
 }
+
+TEST_CASE("disagg unit: the engine's disaggregated term scales the decode step", "[disagg_plan]") {
+  // A unit whose decode step is 10 ms at every batch (prefill 1 s, 2 decode workers, 100 steps,
+  // 64 slots). Without a term its TPOT is 10 ms at every concurrency, under a 12 ms target, so
+  // the cap (8) is its concurrency. With trtllm's term (decode step x 1.28) the step is
+  // 1.28 x 10 = 12.8 ms, over 12 ms already at C = 1: no capacity.
+  perf::DisaggTiming t;
+  t.prefill_s = 1;
+  t.prefill_work_s = 1;
+  t.prefill_workers = 1;
+  t.decode_step_s = [](double) { return 0.010; };
+  t.decode_workers = 2;
+  t.decode_steps = 100;
+  t.decode_slots = 64;
+  perf::DisaggTerms term;
+  term.engine = "trtllm";
+  term.decode_scale = 1.28;
+  term.rows = 90;
+  term.cv_tpot_median = 12.8;
+  std::string why = "unchanged";
+  const auto none = with_disagg_term(t, nullptr, &why);
+  CHECK(none.decode_step_s(1) == Approx(0.010));
+  CHECK(why == "unchanged");
+  const auto scaled = with_disagg_term(t, &term, &why);
+  CHECK(scaled.decode_step_s(1) == Approx(0.0128));
+  CHECK(scaled.decode_step_s(40) == Approx(0.0128));
+  CHECK(why == "decode step x 1.28, fitted to 90 disaggregated runs, CV median error 12.8% (TPOT)");
+  auto solve = [](const perf::DisaggTiming& x) {
+    return [x](int c) { return perf::solve_disagg_loop(x, c); };
+  };
+  const auto plain = disagg_unit_capacity(solve(none), 101, std::nullopt, 0.012, 8);
+  REQUIRE(plain);
+  CHECK(plain->concurrency == 8);
+  CHECK(plain->tpot_s == Approx(0.010));
+  CHECK_FALSE(disagg_unit_capacity(solve(scaled), 101, std::nullopt, 0.012, 8));
+}

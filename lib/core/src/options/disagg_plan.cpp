@@ -92,4 +92,13 @@ DisaggPlan size_disagg_fleet(const perf::PoolSpec& prefill, const perf::PoolSpec
   return d;
 }
 
+perf::DisaggTiming with_disagg_term(perf::DisaggTiming timing, const perf::DisaggTerms* term, std::string* why) {
+  if (!term) return timing;
+  timing.decode_step_s = [step = timing.decode_step_s, k = term->decode_scale](double b) { return k * step(b); };
+  if (why)
+    *why = fmt::format("decode step x {:.3g}, fitted to {} disaggregated runs, CV median error {:.1f}% (TPOT)",
+                       term->decode_scale, term->rows, term->cv_tpot_median);
+  return timing;
+}
+
 }  // namespace plan

@@ -40,7 +40,8 @@ std::string unit_link(const Catalog& cat, const perf::DisaggRequest& req, int gp
   return {};
 }
 
-UnitModel size_unit(const Catalog& cat, const std::vector<perf::TermSet>* sets, const perf::DisaggRequest& req,
+UnitModel size_unit(const Catalog& cat, const std::vector<perf::TermSet>* sets,
+                    const std::vector<perf::DisaggTerms>* dterms, const perf::DisaggRequest& req,
                     const WorkloadMix& mix, int gpus_per_instance) {
   UnitModel u;
   perf::DisaggResult r;
@@ -62,7 +63,11 @@ UnitModel size_unit(const Catalog& cat, const std::vector<perf::TermSet>* sets, 
   u.source = r.prefill.source == r.decode.source
                  ? r.prefill.source
                  : fmt::format("prefill {}, decode {}", r.prefill.source, r.decode.source);
-  const perf::DisaggTiming timing = r.timing;
+  // The engine's disaggregated term (calib/engine_terms.json), as plan perf applies it.
+  std::string term;
+  const perf::DisaggTiming timing =
+      with_disagg_term(r.timing, perf::find_disagg_terms(dterms, perf::to_string(req.engine)), &term);
+  if (!term.empty()) u.source += ", " + term;
   auto solve = [&](int c) { return perf::solve_disagg_loop(timing, c); };
   std::optional<double> ttft, tpot;
   if (mix.ttft_p95_ms) ttft = *mix.ttft_p95_ms / 1e3;
@@ -140,7 +145,8 @@ SearchPoint disagg_point(const PointInputs& in) {
 }  // namespace
 
 void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& o, const Catalog& cat,
-                       const std::vector<perf::TermSet>* sets, const DisaggAxes& axes, double volume_scale,
+                       const std::vector<perf::TermSet>* sets, const std::vector<perf::DisaggTerms>* dterms,
+                       const DisaggAxes& axes, double volume_scale,
                        SearchResult& res, std::vector<SearchPoint>& out, std::vector<std::string>& reasons) {
   const SelfHostedOption& sh = std::get<SelfHostedOption>(o.spec);
   const SearchSpace& sp = *sh.search;
@@ -179,7 +185,7 @@ void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& 
                 const Key key{inst->gpu, precision + "|" + engine_label(engine), g, static_cast<int>(pl) * 8 + static_cast<int>(dl), x, y,
                                inst->gpu_count};
                 auto it = units.find(key);
-                if (it == units.end()) it = units.emplace(key, size_unit(cat, sets, req, mix, inst->gpu_count)).first;
+                if (it == units.end()) it = units.emplace(key, size_unit(cat, sets, dterms, req, mix, inst->gpu_count)).first;
                 const UnitModel& um = it->second;
                 if (!um.capacity) {
                   (um.reasons.empty() || um.reasons.front().find("misses") == std::string::npos

@@ -400,8 +400,8 @@ void search_disagg(const SearchInputs& in, const std::vector<const GpuInstance*>
                     return counts;
                   }};
   std::vector<SearchPoint> points;
-  add_disagg_points(in.p, in.sheet, in.o, *cat, terms ? &terms->sets : nullptr, axes, settings.volume_scale, res,
-                    points, pool.first_reasons);
+  add_disagg_points(in.p, in.sheet, in.o, *cat, terms ? &terms->sets : nullptr, terms ? &terms->disagg : nullptr,
+                    axes, settings.volume_scale, res, points, pool.first_reasons);
   auto cheaper = [](const SearchPoint& a, const SearchPoint& b) {
     if (a.monthly_usd != b.monthly_usd) return a.monthly_usd < b.monthly_usd;
     return a.tokens_per_s_per_gpu > b.tokens_per_s_per_gpu;

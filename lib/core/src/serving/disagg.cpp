@@ -313,8 +313,11 @@ DisaggResult run_disagg(const Catalog& cat, const std::vector<TermSet>* sets, co
           r.load = *fitted;
           r.notes.push_back(fmt::format(
               "disaggregated term for {}: decode step x {:.3g} (fitted to {} measured disaggregated runs, {} "
-              "deployments)",
-              dt.engine, dt.decode_scale, dt.rows, dt.deployments));
+              "deployments{})",
+              dt.engine, dt.decode_scale, dt.rows, dt.deployments,
+              dt.source.empty() ? std::string()
+                                : fmt::format(", cross-validated median error {:.1f}% (TPOT), {:.1f}% (TTFT)",
+                                              dt.cv_tpot_median, dt.cv_ttft_median)));
         }
         break;
       }
@@ -498,6 +501,38 @@ std::vector<std::optional<DisaggLoad>> cross_validate_disagg(const std::vector<M
     }
   }
   return out;
+}
+
+std::vector<DisaggTerms> fit_disagg_terms_cv(const Catalog& cat, const std::vector<TermSet>& sets,
+                                             const std::vector<MeasuredDisaggRun>& runs, const std::string& source) {
+  std::vector<DisaggPrediction> preds;
+  std::vector<std::size_t> all;
+  for (const auto& r : runs) {
+    preds.push_back(predict_disagg_run(cat, &sets, r));
+    if (preds.back().excluded_kind.empty()) all.push_back(preds.size() - 1);
+  }
+  auto terms = fit_disagg_terms(runs, preds, all);
+  const auto cv = cross_validate_disagg(runs, preds);
+  for (auto& t : terms) {
+    std::vector<std::pair<double, double>> tpot, ttft;
+    for (std::size_t i : all)
+      if (preds[i].engine == t.engine && cv[i]) {
+        tpot.emplace_back(cv[i]->tpot_s, runs[i].run.tpot_ms / 1e3);
+        ttft.emplace_back(cv[i]->ttft_s, runs[i].run.ttft_ms / 1e3);
+      }
+    const ErrorSummary s = summarise(tpot, ttft);
+    t.cv_tpot_median = s.tpot_median;
+    t.cv_ttft_median = s.ttft_median;
+    t.source = source;
+  }
+  return terms;
+}
+
+const DisaggTerms* find_disagg_terms(const std::vector<DisaggTerms>* terms, std::string_view engine) {
+  if (!terms) return nullptr;
+  for (const auto& t : *terms)
+    if (t.engine == engine) return &t;
+  return nullptr;
 }
 
 }  // namespace plan::perf

@@ -16,6 +16,11 @@ namespace plan {
 // "1P:tp8+2D:dep16": the workers and each pool's layout and GPUs per worker.
 std::string disagg_shape_text(const perf::PoolSpec& prefill, const perf::PoolSpec& decode);
 
+// A unit's loop with its engine's disaggregated term (calib/engine_terms.json) applied, as
+// `plan perf --serving disaggregated` applies it: the decode step x decode_scale; unchanged
+// when `term` is null. `why` (may be null) receives the provenance text of the term.
+perf::DisaggTiming with_disagg_term(perf::DisaggTiming timing, const perf::DisaggTerms* term, std::string* why);
+
 // The TTFT p95 of a disaggregated loop: the prefill and the KV transfer, plus the waits (for a
 // prefill worker and for a decode slot) at ln 20 = 3.0 times their mean, the p95 of an
 // exponential wait.

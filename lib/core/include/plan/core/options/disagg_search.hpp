@@ -26,9 +26,12 @@ inline constexpr int disagg_prefill_workers[] = {1, 2};
 inline constexpr int disagg_decode_workers[] = {1, 2, 3, 4};
 
 // Adds every feasible disaggregated point to `out` (in the order searched) and counts them
-// in `res.counts`; the first reasons a point failed go to `reasons` when it is empty.
+// in `res.counts`; the first reasons a point failed go to `reasons` when it is empty. `sets`
+// (may be null) size the pools where they cover them; `dterms` (may be null) scale the decode
+// step of an engine that has a disaggregated term.
 void add_disagg_points(const Profile& p, const PriceSheet& sheet, const Option& o, const Catalog& cat,
-                       const std::vector<perf::TermSet>* sets, const DisaggAxes& axes, double volume_scale,
+                       const std::vector<perf::TermSet>* sets, const std::vector<perf::DisaggTerms>* dterms,
+                       const DisaggAxes& axes, double volume_scale,
                        SearchResult& res, std::vector<SearchPoint>& out, std::vector<std::string>& reasons);
 
 // The option result of a disaggregated point: both pools' instances at the term's price, the

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "plan/core/data/catalog.hpp"
@@ -84,17 +85,6 @@ struct PoolFigures {
   double step_at_one_s = 0;  // decode pool: the step at batch 1
 };
 
-// The term of the disaggregated model fitted to measured disaggregated runs, one per engine:
-// the inverse efficiency of a decode worker's step against the decode step the engine terms
-// (fitted to aggregated replicas) give for the same GPUs and batch. A decode worker runs
-// only decode steps, at batches the aggregated runs seldom reach, and receives KV caches
-// while it decodes.
-struct DisaggTerms {
-  std::string engine;
-  double decode_scale = 1;
-  int rows = 0, deployments = 0;
-};
-
 struct DisaggResult {
   bool fits = false;
   std::string reason;  // why not, when !fits
@@ -162,5 +152,15 @@ std::vector<DisaggTerms> fit_disagg_terms(const std::vector<MeasuredDisaggRun>& 
 std::vector<std::optional<DisaggLoad>> cross_validate_disagg(const std::vector<MeasuredDisaggRun>& runs,
                                                              const std::vector<DisaggPrediction>& preds,
                                                              int folds = cv_folds);
+
+// The disaggregated terms as `plan validate --write-terms` commits them, by the code `plan
+// validate --mode disagg` runs: every run predicted on `sets`, one term per engine fitted to
+// every predicted run (fit_disagg_terms), and each engine's cross-validated median |error| of
+// TPOT and TTFT over its predicted runs (cross_validate_disagg, summarise); `source` as given.
+std::vector<DisaggTerms> fit_disagg_terms_cv(const Catalog& cat, const std::vector<TermSet>& sets,
+                                             const std::vector<MeasuredDisaggRun>& runs, const std::string& source);
+
+// The term of `engine` in `terms` (may be null), or null.
+const DisaggTerms* find_disagg_terms(const std::vector<DisaggTerms>* terms, std::string_view engine);
 
 }  // namespace plan::perf

@@ -173,6 +173,21 @@ struct ThroughputSpread {
 };
 ThroughputSpread roofline_throughput_spread(const Catalog& cat, const std::vector<PreparedRun>& runs, ModelClass cls);
 
+// The term of the disaggregated model fitted to measured disaggregated runs, one per engine:
+// the inverse efficiency of a decode worker's step against the decode step the engine terms
+// (fitted to aggregated replicas) give for the same GPUs and batch. A decode worker runs
+// only decode steps, at batches the aggregated runs seldom reach, and receives KV caches
+// while it decodes.
+struct DisaggTerms {
+  std::string engine;
+  double decode_scale = 1;
+  int rows = 0, deployments = 0;
+  // Cross-validated (5 folds grouped by deployment) median |error| of the engine's runs, in
+  // percent, and where the runs come from; 0 and empty when fitted without cross-validation.
+  double cv_tpot_median = 0, cv_ttft_median = 0;
+  std::string source;
+};
+
 // The committed result of a fit (calib/engine_terms.json): the sets and the cross-validated
 // summary they were fitted with.
 struct EngineTerms {
@@ -187,6 +202,9 @@ struct EngineTerms {
   // The model classes the runs hold per engine and generation (engine_coverage), counted
   // when the terms are fitted; nullopt when a terms file has no such section.
   std::optional<EngineCoverage> coverage;
+  // The disaggregated model's term per engine (disagg.hpp), fitted to the disaggregated runs of
+  // the same file with these sets; empty when a terms file has no such section.
+  std::vector<DisaggTerms> disagg;
 };
 
 // The whole fit: prepares the runs, cross-validates, fits every set on all usable runs and
