@@ -225,8 +225,9 @@ struct Option {
   FleetSpec* fleet();
   // Billed per token: an API model or a managed on-demand offering.
   bool pay_per_token() const;
-  // A managed endpoint: it names its model as the provider does (the catalog may not list it).
-  bool managed() const;
+  // Its model is named as a provider names it (a managed endpoint), so the catalog may not
+  // list it: sized where the catalog does, unsized with a reason where it does not.
+  bool model_named_by_provider() const;
   // Location of a key's value, or of the option when the key was not written.
   SourceLoc loc_of(const std::string& key) const;
 };
