@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "plan/core/serving/engine_fit.hpp"
+
 namespace plan::io::measured_io_detail {
 
 // Splits one CSV record (RFC 4180 quoting); `cols` gets each field's 1-based column.
@@ -27,6 +29,19 @@ class MeasuredCsv {
   double number(const std::string& name, double fallback) const;
   // A GPU count or layout size: a whole number from 0 to 100,000.
   int count(const std::string& name, double fallback) const;
+  // The fields every measured run has: line, id, engine and version, model, system,
+  // precision, mode, lengths, measured TTFT and TPOT (no concurrency, no layout).
+  perf::MeasuredRun run() const;
+  // A layout's sizes from the columns `prefix`tp_size ... `prefix`moe_ep_size; without the
+  // expert columns, experts are split like attention (tensor parallel).
+  template <class Layout>
+  void read_layout(const std::string& prefix, Layout& l) const {
+    l.tp = count(prefix + "tp_size", 1);
+    l.pp = count(prefix + "pp_size", 1);
+    l.dp = count(prefix + "attention_dp_size", 1);
+    l.moe_tp = count(prefix + "moe_tp_size", l.tp);
+    l.moe_ep = count(prefix + "moe_ep_size", 1);
+  }
 
  private:
   int column(const std::string& name) const;

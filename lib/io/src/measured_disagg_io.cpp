@@ -21,38 +21,17 @@ std::vector<perf::MeasuredDisaggRun> read_measured_disagg_runs(const std::string
   while (csv.next()) {
     auto text = [&](const std::string& name) { return csv.text(name); };
     if (text("mode") != "disagg") continue;
-    auto number = [&](const std::string& name, double fallback) { return csv.number(name, fallback); };
-    auto count = [&](const std::string& name, double fallback) { return csv.count(name, fallback); };
-    const int lineno = csv.line();
-    auto pool = [&](const std::string& p) {
-      perf::MeasuredPool out;
-      out.workers = count(p + "num_workers", 0);
-      out.tp = count(p + "tp_size", 1);
-      out.pp = count(p + "pp_size", 1);
-      out.dp = count(p + "attention_dp_size", 1);
-      out.moe_tp = count(p + "moe_tp_size", out.tp);
-      out.moe_ep = count(p + "moe_ep_size", 1);
-      return out;
-    };
     perf::MeasuredDisaggRun d;
     perf::MeasuredRun& r = d.run;
-    r.line = lineno;
-    r.id = text("id");
-    r.engine = text("backend");
-    r.version = text("backend_version");
-    r.model_path = text("model_path");
-    r.system = text("system");
-    r.precision = text("precision");
+    r = csv.run();
     r.mode = "disagg";
-    r.isl = number("isl", 0);
-    r.osl = number("osl", 0);
     std::smatch cm;
     const std::string source = text("silicon_data_source");
     if (std::regex_search(source, cm, concurrency_re)) r.concurrency = std::stod(cm[1].str());
-    r.ttft_ms = number("silicon_ttft_ms", 0);
-    r.tpot_ms = number("silicon_tpot_ms", 0);
-    d.prefill = pool("prefill_");
-    d.decode = pool("decode_");
+    d.prefill.workers = csv.count("prefill_num_workers", 0);
+    csv.read_layout("prefill_", d.prefill);
+    d.decode.workers = csv.count("decode_num_workers", 0);
+    csv.read_layout("decode_", d.decode);
     runs.push_back(std::move(d));
   }
   return runs;

@@ -107,6 +107,23 @@ int MeasuredCsv::count(const std::string& name, double fallback) const {
   return static_cast<int>(v);
 }
 
+perf::MeasuredRun MeasuredCsv::run() const {
+  perf::MeasuredRun r;
+  r.line = lineno_;
+  r.id = text("id");
+  r.engine = text("backend");
+  r.version = text("backend_version");
+  r.model_path = text("model_path");
+  r.system = text("system");
+  r.precision = text("precision");
+  r.mode = text("mode");
+  r.isl = number("isl", 0);
+  r.osl = number("osl", 0);
+  r.ttft_ms = number("silicon_ttft_ms", 0);
+  r.tpot_ms = number("silicon_tpot_ms", 0);
+  return r;
+}
+
 }  // namespace measured_io_detail
 
 std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path) {
@@ -114,30 +131,9 @@ std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path) {
                                              "tp_size", "silicon_ttft_ms", "silicon_tpot_ms"});
   std::vector<perf::MeasuredRun> runs;
   while (csv.next()) {
-    auto text = [&](const char* name) { return csv.text(name); };
-    auto number = [&](const char* name, double fallback) { return csv.number(name, fallback); };
-    auto count = [&](const char* name, double fallback) { return csv.count(name, fallback); };
-    const int lineno = csv.line();
-    perf::MeasuredRun r;
-    r.line = lineno;
-    r.id = text("id");
-    r.engine = text("backend");
-    r.version = text("backend_version");
-    r.model_path = text("model_path");
-    r.system = text("system");
-    r.precision = text("precision");
-    r.mode = text("mode");
-    r.isl = number("isl", 0);
-    r.osl = number("osl", 0);
-    r.concurrency = number("batch_size", 0);
-    r.tp = count("tp_size", 1);
-    r.pp = count("pp_size", 1);
-    r.dp = count("attention_dp_size", 1);
-    // Without the expert columns, experts are split like attention (tensor parallel).
-    r.moe_tp = count("moe_tp_size", r.tp);
-    r.moe_ep = count("moe_ep_size", 1);
-    r.ttft_ms = number("silicon_ttft_ms", 0);
-    r.tpot_ms = number("silicon_tpot_ms", 0);
+    perf::MeasuredRun r = csv.run();
+    r.concurrency = csv.number("batch_size", 0);
+    csv.read_layout("", r);
     runs.push_back(std::move(r));
   }
   return runs;
