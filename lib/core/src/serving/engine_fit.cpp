@@ -109,6 +109,10 @@ const std::array<TermInfo, ttft_terms> ttft_term_info = {{
     {"own_prefill_linear_scaled", "1/efficiency",
      "inverse efficiency of the request's own prefill GEMMs and collectives in a block-scaled 8- or 4-bit format the "
      "GPU's tensor cores run"},
+    {"dp_balance_wait", "decode steps",
+     "decode steps a new request waits under data-parallel attention (dep) before its prefill is scheduled: the "
+     "scheduler holds a prefill until every rank has one to run in the same step (TensorRT-LLM's attention-DP "
+     "balance: up to timeout_iters, 50 steps by default, batching for batching_wait_iters, 10)"},
 }};
 
 namespace engine_fit_detail {
@@ -257,8 +261,8 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double e_max = max_inverse_efficiency;
 constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1};
 constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max, e_max, inf, e_max};
-constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0, 1};
-constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf, e_max};
+constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0, 1, 0};
+constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf, e_max, inf};
 
 double decode_step(const TermSet& s, const PreparedRun& r) {
   double t = 0;
@@ -268,8 +272,8 @@ double decode_step(const TermSet& s, const PreparedRun& r) {
 
 std::array<double, ttft_terms> ttft_features(const PreparedRun& r, double itl) {
   auto x = r.x_ttft;
-  x[6] *= itl;
-  x[7] *= itl;
+  for (int j = 0; j < ttft_terms; ++j)
+    if (ttft_counts_decode_steps(j)) x[static_cast<std::size_t>(j)] *= itl;
   return x;
 }
 
@@ -563,7 +567,8 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
               (c - 1) * pre_work,
               (c - 1) * m.isl / chunk_tokens,
               m.isl / chunk_tokens,
-              scaled ? own.linear + own.comm : 0.0};
+              scaled ? own.linear + own.comm : 0.0,
+              p.layout == Parallel::dep ? 1.0 : 0.0};
   // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
   const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];
   const double spec_ttft = own.total + (c - 1) * pre_work;

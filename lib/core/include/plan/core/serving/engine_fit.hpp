@@ -37,9 +37,13 @@ const char* to_string(ModelClass c);
 // (dep) every MoE layer adds two all-to-alls (tokens to their experts' ranks and back) whose
 // latency is its own term.
 inline constexpr int tpot_terms = 13;
-// TTFT terms ([6] and [7] are counts of decode steps; the own prefill's GEMMs split by kernel
-// as TPOT's weights are).
-inline constexpr int ttft_terms = 9;
+// TTFT terms (the own prefill's GEMMs split by kernel as TPOT's weights are; those that
+// ttft_counts_decode_steps names are counts of decode steps).
+inline constexpr int ttft_terms = 10;
+// The TTFT terms whose feature is a count of decode steps, multiplied by the decode step
+// when predicting: [6] per chunk of queued prefills, [7] per chunk of the own prefill, [9]
+// the wait of data-parallel attention's scheduler.
+constexpr bool ttft_counts_decode_steps(int j) { return j == 6 || j == 7 || j == 9; }
 struct TermInfo {
   const char* name;
   const char* unit;
@@ -65,7 +69,7 @@ struct PreparedRun {
   double isl = 0, osl = 0, concurrency = 0;
   double ttft_s = 0, tpot_s = 0;
   std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
-  std::array<double, ttft_terms> x_ttft{};  // [6], [7] chunk counts: times t_dec when predicting
+  std::array<double, ttft_terms> x_ttft{};  // ttft_counts_decode_steps: times t_dec when predicting
 };
 
 // "hopper" (H100, H200, GH200, H20), "blackwell" (B200, B300, GB200, GB300, RTX PRO 6000);
