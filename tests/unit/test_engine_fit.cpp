@@ -145,6 +145,29 @@ TEST_CASE("measured layouts map onto the perf model's layouts", "[engine]") {
   // The decode steps interleaved with a request's own prefill go with its tokens' share of a
   // step's 8,192-token budget: 1,024 / 8,192 = 0.125 chunk (not one whole chunk).
   CHECK(p[1].x_ttft[7] == 0.125);
+  // Under data-parallel attention a new request waits decode steps for the scheduler to
+  // balance prefills over the ranks: one count of t_dec under dep, none under ep or tp.
+  REQUIRE(std::string(ttft_term_info[9].name) == "dp_balance_wait");
+  CHECK(ttft_counts_decode_steps(9));
+  CHECK(p[1].x_ttft[9] == 1.0);
+  CHECK(p[2].x_ttft[9] == 1.0);
+  CHECK(p[0].x_ttft[9] == 0.0);
+  CHECK(p[3].x_ttft[9] == 0.0);
+  // Predicted, it is that many decode steps: a set whose only non-zero terms are a 10 ms
+  // step and a wait of 50 steps gives TTFT 50 x 10 ms = 500 ms under dep, 0 under tp.
+  {
+    TermSet s;
+    s.engine = p[1].engine;
+    s.generation = p[1].generation;
+    s.tpot[0] = 0.010;
+    s.ttft[9] = 50;
+    for (int j : {1, 3}) {
+      const auto pred = predict({s}, p[static_cast<std::size_t>(j)]);
+      REQUIRE(pred);
+      CHECK(pred->itl_s == Approx(0.010));
+      CHECK(pred->ttft_s == Approx(j == 1 ? 0.5 : 0.0).margin(1e-12));
+    }
+  }
 
   // vLLM's data-parallel attention without expert parallelism: the experts form one tensor-
   // parallel group of dp x tp GPUs, and the runs give tp and moe_tp = dp x tp only. tp 1 with
