@@ -607,6 +607,39 @@ TEST_CASE("scale-up domains: NVL72 replicas, the inter-node link past the domain
   CHECK(deployment_problem(l40s, 1000).find("16 GPUs exceed l40s's scale-up domain of 8") == 0);
 }
 
+TEST_CASE("past one server the all-reduce is hierarchical and only the traffic between servers takes the NIC",
+          "[perf][scale]") {
+  const Catalog& c = shipped();
+  const ModelArch& l8 = *c.find_model("llama-3.1-8b");  // 32 layers, hidden 4,096
+  const Precision& bf16 = *c.find_precision("bf16");
+  const GpuSpec& h100 = *c.find_gpu("h100-sxm");
+  // Catalog: NVLink 450 GB/s and NIC 50 GB/s a direction, both at link_efficiency 0.80:
+  // 360e9 and 40e9 B/s; all-reduce 5 us to start and 1 us a hop. 8,192 tokens: a message of
+  // M = 8,192 x 4,096 x 2 B = 67,108,864 B, two all-reduces per layer (x 64).
+  const double m = 8192.0 * 4096 * 2;
+  // 8 GPUs, one server: ring, 2 x 7 hops, 2 x 7/8 x M / 360e9 = 326.223 us.
+  const PerfModel one(l8, h100, bf16, bf16, 8, c.efficiency);
+  CHECK(one.comm_s(8192) == Approx(64 * (5e-6 + 14e-6 + 1.75 * m / 360e9)));
+  // 16 GPUs over 2 servers of 8: reduce-scatter and all-gather within each server (2 x 7/8 x M
+  // over NVLink, 326.223 us) and an all-reduce of each GPU's M / 8 shard with its peer over
+  // the NIC (2 x 1/2 x 8,388,608 B / 40e9 = 209.715 us); hops 2 x (7 + 1) = 16: 21 us.
+  // 64 x (21 + 326.223 + 209.715) us = 35.644 ms (every byte over the NIC, a ring of 16,
+  // would take 64 x (35 us + 1.875 x M / 40e9 = 3,145.7 us) = 203.6 ms).
+  const PerfModel two(l8, h100, bf16, bf16, 16, c.efficiency);
+  CHECK(two.comm_s(8192) == Approx(64 * (21e-6 + 1.75 * m / 360e9 + m / 8 / 40e9)));
+  CHECK(two.comm_s(8192) == Approx(0.035644).epsilon(1e-4));
+  // dep: DeepSeek-R1 (58 MoE layers, top 8 of its experts, hidden 7,168) on 16 H200 (the
+  // same links): 16 tokens, one a GPU, sent as 8 copies of 7,168 x 2 B = 114,688 B; 7/16 of
+  // them to the 7 other GPUs of its server (50,176 B / 360e9 = 0.139 us) and 8/16 to the
+  // other server (57,344 B / 40e9 = 1.434 us) at once: 1.434 us, and 5 + 15 x 1 us of latency.
+  // 2 x 58 x 21.4336 us = 2.4863 ms.
+  const ModelArch& r1 = *c.find_model("deepseek-r1");
+  const Precision& fp8 = *c.find_precision("fp8");
+  const PerfModel dep(r1, *c.find_gpu("h200"), fp8, fp8, 16, c.efficiency, Parallel::dep);
+  CHECK(dep.comm_s(16) == Approx(116 * (20e-6 + 57344 / 40e9)));
+  CHECK(dep.comm_s(16) == Approx(2.4863e-3).epsilon(1e-4));
+}
+
 TEST_CASE("DeepSeek-R1 dep on 72 GB200: at most 4 experts a GPU, hand-worked", "[perf][scale][moe]") {
   const Catalog& c = shipped();
   const ModelArch& m = *c.find_model("deepseek-r1");

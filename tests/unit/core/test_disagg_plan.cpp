@@ -84,7 +84,7 @@ TEST_CASE("disagg fleet: units, GPUs of both pools, monthly cost", "[disagg_plan
 TEST_CASE("disagg unit: the engine's disaggregated term scales the decode step", "[disagg_plan]") {
   // A unit whose decode step is 10 ms at every batch (prefill 1 s, 2 decode workers, 100 steps,
   // 64 slots). Without a term its TPOT is 10 ms at every concurrency, under a 12 ms target, so
-  // the cap (8) is its concurrency. With trtllm's term (decode step x 1.28) the step is
+  // the cap (8) is its concurrency. With a term of decode step x 1.28 for trtllm the step is
   // 1.28 x 10 = 12.8 ms, over 12 ms already at C = 1: no capacity.
   perf::DisaggTiming t;
   t.prefill_s = 1;

@@ -297,22 +297,35 @@ double PerfModel::comm_s(double tokens) const {
   if (tp_ <= 1) return 0;
   const ModelArch& m = *model_;
   const double g = tp_;
-  const double link = link_bytes_per_s(*gpu_, tp_) * eff_->link_efficiency.value;
+  // Within one scale-up domain every exchange runs over its links (NVLink, Infinity
+  // Fabric). Past it the replica spans n domains of s GPUs (spread evenly), each GPU with
+  // its own NIC: the share of the traffic that leaves the domain goes over the NICs, the
+  // rest stays on the scale-up links.
+  const double up = link_bytes_per_s(*gpu_, 1) * eff_->link_efficiency.value;
+  const double out = link_bytes_per_s(*gpu_, tp_) * eff_->link_efficiency.value;
+  const double n = out < up ? std::ceil(g / gpu_->scaleup_gpus) : 1.0;
+  const double s = g / n;
+  const double base_s = eff_->allreduce_base_us.value / 1e6, hop_s = eff_->allreduce_hop_us.value / 1e6;
   if (layout_ == Parallel::dep) {
     // Data-parallel attention: no all-reduce. Each MoE layer sends every token's top_k
     // copies to the GPUs holding its experts and gathers the results back (dispatch and
-    // combine all-to-alls); each GPU sends the (g-1)/g remote share of its tokens / g.
-    const double latency_s = (eff_->allreduce_base_us.value + (g - 1) * eff_->allreduce_hop_us.value) / 1e6;
-    const double message = tokens / g * m.top_k * m.hidden * activation_bytes * (g - 1) / g;
-    return 2.0 * m.moe_layers() * (latency_s + message / link);
+    // combine all-to-alls); each GPU sends its tokens / g, (s-1)/g of the copies to the
+    // other GPUs of its domain and (g-s)/g to other domains, both at once.
+    const double latency_s = base_s + (g - 1) * hop_s;
+    const double copies = tokens / g * m.top_k * m.hidden * activation_bytes;
+    const double transfer = std::max(copies * (s - 1) / g / up, copies * (g - s) / g / out);
+    return 2.0 * m.moe_layers() * (latency_s + transfer);
   }
   // Tensor-parallel attention (tp, ep): two all-reduces per layer (after attention and after
   // the MLP; with experts split whole, the all-reduce also combines their outputs). Ring
-  // all-reduce: latency grows with the 2(g-1) ring steps; each GPU moves 2(g-1)/g of the
-  // message.
-  const double latency_s = (eff_->allreduce_base_us.value + 2.0 * (g - 1) * eff_->allreduce_hop_us.value) / 1e6;
+  // all-reduce within a domain: latency grows with the 2(g-1) ring steps; each GPU moves
+  // 2(g-1)/g of the message. Across domains it is hierarchical (as NCCL runs it over one NIC
+  // per GPU): reduce-scatter within the domain, each GPU all-reduces its 1/s shard with its
+  // peers of the other n - 1 domains over its NIC, all-gather within the domain.
   const double message = tokens * m.hidden * activation_bytes;
-  return 2.0 * m.layers * (latency_s + 2.0 * (g - 1) / g * message / link);
+  const double latency_s = base_s + 2.0 * ((s - 1) + (n - 1)) * hop_s;
+  const double transfer = 2.0 * (s - 1) / s * message / up + 2.0 * (n - 1) / n * message / s / out;
+  return 2.0 * m.layers * (latency_s + transfer);
 }
 
 namespace {
