@@ -256,3 +256,31 @@ TEST_CASE("a re-fit reproduces the committed disaggregated terms", "[disagg][fit
   CHECK(committed.disagg[1].deployments == 45);
   CHECK(committed.disagg[1].cv_tpot_median <= 15.0);
 }
+
+TEST_CASE("a prefill worker's batched work is the roofline's, whatever prices its lone prefill", "[disagg][fit]") {
+  // The engine terms price one request alone on the prefill worker (its TTFT at a concurrency
+  // of 1); the aggregated runs' prefill-between-steps term measures what prefills cost a mixed
+  // batch's decode steps, which a prefill worker does not have, so each further request of a
+  // batch adds the roofline's batched prefill work (hand-worked on the round fixture above).
+  const Catalog& cat = test::shipped_catalog();
+  const auto committed = io::read_engine_terms(PLAN_SOURCE_DIR "/calib/engine_terms.json");
+  DisaggRequest q;
+  q.engine = Engine::vllm;
+  q.model = "llama-3.1-8b";
+  q.gpu = "h100-sxm";
+  q.precision = "bf16";
+  q.prefill = {1, 1, Parallel::tp, 1};
+  q.decode = {1, 1, Parallel::tp, 1};
+  q.input_tokens = 1000;
+  q.output_tokens = 101;
+  q.concurrency = 4;
+  const DisaggResult with = run_disagg(cat, &committed.sets, q);
+  const DisaggResult without = run_disagg(cat, nullptr, q);
+  REQUIRE(with.fits);
+  REQUIRE(without.fits);
+  CHECK(with.prefill.source == "engine terms vllm/hopper");
+  CHECK(without.prefill.source == "catalog roofline");
+  CHECK(with.prefill.prefill_s != without.prefill.prefill_s);
+  CHECK(with.prefill.prefill_work_s == without.prefill.prefill_work_s);
+  CHECK(with.prefill.prefill_work_s > 0);
+}

@@ -267,17 +267,18 @@ DisaggResult run_disagg(const Catalog& cat, const std::vector<TermSet>* sets, co
   r.decode.slots = pd.max_sequences(in + out);
   if (r.decode.slots < 1) return fail("the decode worker's KV cache holds no request");
 
-  // Prefill: one request alone on a prefill worker.
+  // Prefill: one request alone on a prefill worker, by the engine terms where they cover it.
+  // Each further request of a batch adds the batched prefill work of the roofline: a prefill
+  // worker runs prefills only, and the aggregated runs' term for the prefill work between
+  // decode steps measures what prefills cost the decode steps of a mixed batch, which a
+  // prefill worker does not have.
   std::string why;
+  r.prefill.prefill_work_s = pp.prefill_work(in);
   if (auto e = engine_at(cat, sets, q, q.prefill, 1, &why)) {
     r.prefill.prefill_s = e->ttft_s;
-    // The terms' TPOT carries the batched prefill work of the C / S requests that arrive per
-    // decode step: TPOT - ITL = (C / S) w, so at C = 1, w = (TPOT - ITL) x S.
-    r.prefill.prefill_work_s = (e->tpot_s - e->itl_s) * decode_steps(out);
     r.prefill.source = fmt::format("engine terms {}/{}", e->set->engine, e->set->generation);
   } else {
     r.prefill.prefill_s = pp.t_pre(in);
-    r.prefill.prefill_work_s = pp.prefill_work(in);
     r.prefill.source = "catalog roofline";
     r.prefill.why_roofline = why;
   }
