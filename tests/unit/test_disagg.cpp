@@ -26,6 +26,20 @@ DisaggTiming timing(double prefill_s, double work_s, int prefill_workers, double
   return t;
 }
 
+// x prefill and y decode workers of one GPU each in tp, 1,000 input and 101 output tokens.
+DisaggRequest one_gpu_workers(const char* model, const char* gpu, int x, int y, int concurrency = 1) {
+  DisaggRequest q;
+  q.model = model;
+  q.gpu = gpu;
+  q.precision = "bf16";
+  q.prefill = {x, 1, Parallel::tp, 1};
+  q.decode = {y, 1, Parallel::tp, 1};
+  q.input_tokens = 1000;
+  q.output_tokens = 101;
+  q.concurrency = concurrency;
+  return q;
+}
+
 }  // namespace
 
 TEST_CASE("disaggregated loop: one prefill worker at low load, hand-worked", "[disagg]") {
@@ -91,15 +105,7 @@ TEST_CASE("disaggregated loop: the decode step follows the batch to a fixed poin
 TEST_CASE("disaggregated 1P2D on the round fixture: batches, TTFT with the KV transfer, GPUs, hand-worked",
           "[disagg]") {
   const Catalog& cat = test::fixture_catalog();
-  DisaggRequest q;
-  q.model = "round";
-  q.gpu = "unit-gpu";
-  q.precision = "bf16";
-  q.prefill = {1, 1, Parallel::tp, 1};
-  q.decode = {2, 1, Parallel::tp, 1};
-  q.input_tokens = 1000;
-  q.output_tokens = 101;
-  q.concurrency = 2;
+  const DisaggRequest q = one_gpu_workers("round", "unit-gpu", 1, 2, 2);
   const DisaggResult r = run_disagg(cat, nullptr, q);  // no engine terms: the catalog roofline
   REQUIRE(r.fits);
   // Prefill of 1,000 tokens alone: 42.36004 ms (test_perf "prefill time, hand-worked").
@@ -138,14 +144,7 @@ TEST_CASE("disaggregated 1P2D on the round fixture: batches, TTFT with the KV tr
 
 TEST_CASE("disaggregated pools past the scale-up domain need a scale-out link", "[disagg]") {
   const Catalog& cat = test::fixture_catalog();
-  DisaggRequest q;
-  q.model = "round";
-  q.gpu = "unit-gpu";
-  q.precision = "bf16";
-  q.prefill = {4, 1, Parallel::tp, 1};
-  q.decode = {5, 1, Parallel::tp, 1};
-  q.input_tokens = 1000;
-  q.output_tokens = 101;
+  const DisaggRequest q = one_gpu_workers("round", "unit-gpu", 4, 5);
   // 4 + 5 = 9 GPUs span more than one domain of 8, and unit-gpu has no scaleout_gb_per_s.
   const DisaggResult r = run_disagg(cat, nullptr, q);
   CHECK_FALSE(r.fits);
@@ -264,16 +263,8 @@ TEST_CASE("a prefill worker's batched work is the roofline's, whatever prices it
   // batch adds the roofline's batched prefill work (hand-worked on the round fixture above).
   const Catalog& cat = test::shipped_catalog();
   const auto committed = io::read_engine_terms(PLAN_SOURCE_DIR "/calib/engine_terms.json");
-  DisaggRequest q;
+  DisaggRequest q = one_gpu_workers("llama-3.1-8b", "h100-sxm", 1, 1, 4);
   q.engine = Engine::vllm;
-  q.model = "llama-3.1-8b";
-  q.gpu = "h100-sxm";
-  q.precision = "bf16";
-  q.prefill = {1, 1, Parallel::tp, 1};
-  q.decode = {1, 1, Parallel::tp, 1};
-  q.input_tokens = 1000;
-  q.output_tokens = 101;
-  q.concurrency = 4;
   const DisaggResult with = run_disagg(cat, &committed.sets, q);
   const DisaggResult without = run_disagg(cat, nullptr, q);
   REQUIRE(with.fits);
