@@ -233,3 +233,8 @@ plan_cli_test(compare.moe_tp --rc 0
   --stdout-re "^[*]? +hybrid +self_hosted .* 8 dep .* yes$"
   --stdout-re "hybrid: qwen3-235b-a22b on 8x h200 \\(fp8, dep, experts 2 x 4 \\(moe_tp x moe_ep\\)\\)"
   -- compare tests/data/profile-moe-tp.yaml)
+# A replica across servers says how its collectives are taken: 16 H200 are 2 HGX servers of 8
+# (calib/catalog.yaml: NVLink 450 GB/s, NIC 50 GB/s a GPU).
+plan_cli_test(perf.across_servers --rc 0
+  --stdout-re "note: 16 GPUs span 2 scale-up domains of 8 \\(nvlink 450 GB/s within each, the 50 GB/s link of each"
+  -- perf --model deepseek-r1 --gpu h200 --gpus 16 --parallel ep --input 1024 --output 1024 --concurrency 64)

@@ -600,6 +600,20 @@ TEST_CASE("scale-up domains: NVL72 replicas, the inter-node link past the domain
   // h100-sxm: 450 GB/s NVLink within 8, 50 GB/s (400 Gb/s) between servers.
   CHECK(link_bytes_per_s(*c.find_gpu("h100-sxm"), 8) == 450e9);
   CHECK(link_bytes_per_s(*c.find_gpu("h100-sxm"), 16) == 50e9);
+  // Domains a replica spans: 16 H100 are 2 servers of 8, 12 are 2 of 6 (spread evenly), 72
+  // GB200 one NVL72, 144 two; only a replica across domains carries the note.
+  const auto domains = [&](const char* gpu, int g) {
+    const ScaleupDomains d = scaleup_domains(*c.find_gpu(gpu), g);
+    return std::pair<int, double>{d.count, d.gpus_each};
+  };
+  CHECK(domains("h100-sxm", 8) == std::pair<int, double>{1, 8});
+  CHECK(domains("h100-sxm", 16) == std::pair<int, double>{2, 8});
+  CHECK(domains("h100-sxm", 12) == std::pair<int, double>{2, 6});
+  CHECK(domains("gb200", 72) == std::pair<int, double>{1, 72});
+  CHECK(domains("gb200", 144) == std::pair<int, double>{2, 72});
+  CHECK(domains("l40s", 16) == std::pair<int, double>{1, 16});  // no inter-node link: never split
+  CHECK(scaleout_note(*c.find_gpu("gb200"), 72).empty());
+  CHECK(scaleout_note(*c.find_gpu("h100-sxm"), 16).find("16 GPUs span 2 scale-up domains of 8") == 0);
   // A GPU without an inter-node link in the catalog stays within its domain.
   const ModelArch& l8 = *c.find_model("llama-3.1-8b");
   const Precision& bf16 = *c.find_precision("bf16");

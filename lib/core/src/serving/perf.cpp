@@ -60,6 +60,20 @@ double link_bytes_per_s(const GpuSpec& gpu, int g) {
   return gb * bytes_per_gb;
 }
 
+ScaleupDomains scaleup_domains(const GpuSpec& gpu, int g) {
+  if (g <= gpu.scaleup_gpus || !gpu.scaleout_gb_per_s) return {1, static_cast<double>(std::max(g, 1))};
+  const int n = (g + gpu.scaleup_gpus - 1) / gpu.scaleup_gpus;
+  return {n, static_cast<double>(g) / n};
+}
+
+std::string scaleout_note(const GpuSpec& gpu, int g) {
+  const ScaleupDomains d = scaleup_domains(gpu, g);
+  if (d.count <= 1) return {};
+  return fmt::format("{} GPUs span {} scale-up domains of {:g} ({} {:g} GB/s within each, the {:g} GB/s link of each "
+                     "GPU between them): all-reduces are hierarchical and only the traffic between domains crosses",
+                     g, d.count, d.gpus_each, gpu.interconnect, gpu.interconnect_gb_per_s, *gpu.scaleout_gb_per_s);
+}
+
 bool gpu_has_format(const GpuSpec& gpu, const std::string& compute) {
   if (compute == "fp8") return gpu.fp8_tflops.has_value();
   if (compute == "int8") return gpu.int8_tops.has_value();
@@ -303,8 +317,8 @@ double PerfModel::comm_s(double tokens) const {
   // rest stays on the scale-up links.
   const double up = link_bytes_per_s(*gpu_, 1) * eff_->link_efficiency.value;
   const double out = link_bytes_per_s(*gpu_, tp_) * eff_->link_efficiency.value;
-  const double n = out < up ? std::ceil(g / gpu_->scaleup_gpus) : 1.0;
-  const double s = g / n;
+  const ScaleupDomains domains = scaleup_domains(*gpu_, tp_);
+  const double n = domains.count, s = domains.gpus_each;
   const double base_s = eff_->allreduce_base_us.value / 1e6, hop_s = eff_->allreduce_hop_us.value / 1e6;
   if (layout_ == Parallel::dep) {
     // Data-parallel attention: no all-reduce. Each MoE layer sends every token's top_k

@@ -190,6 +190,7 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.mem = pm.memory(ctx);
   r.reason = deployment_problem(pm, ctx);
   r.fits = r.reason.empty();
+  if (auto note = scaleout_note(*gpu, r.gpus_per_replica); r.fits && !note.empty()) r.notes.push_back(note);
   if (!r.fits) {
     if (!r.gpus_given)
       r.reason = layout == Parallel::tp

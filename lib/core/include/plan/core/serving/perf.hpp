@@ -33,10 +33,19 @@ inline constexpr int max_replica_gpus = 1024;
 // The GPU counts a replica is searched over when none is given: powers of two up to the GPU's
 // scale-up domain, and the domain itself (1, 2, 4, 8 on an HGX server; ..., 64, 72 on an NVL72).
 std::vector<int> replica_gpu_counts(const GpuSpec& gpu);
-// Bytes/s per GPU per direction of the link a replica of `g` GPUs communicates over: the
-// scale-up interconnect within the domain; past it, the inter-node link (scaleout_gb_per_s),
-// which every exchange is then taken to cross.
+// Bytes/s per GPU per direction of the link a replica of `g` GPUs communicates over between
+// scale-up domains: the scale-up interconnect while it fits in one; past it, the inter-node
+// link (scaleout_gb_per_s, each GPU's NIC).
 double link_bytes_per_s(const GpuSpec& gpu, int g);
+// The scale-up domains a replica of `g` GPUs spans: ceil(g / scaleup_gpus) of g / count GPUs
+// each past one domain, when the GPU has an inter-node link; else one of g.
+struct ScaleupDomains {
+  int count = 1;
+  double gpus_each = 1;
+};
+ScaleupDomains scaleup_domains(const GpuSpec& gpu, int g);
+// The note a replica across domains carries (how its collectives are taken); empty within one.
+std::string scaleout_note(const GpuSpec& gpu, int g);
 inline constexpr Parallel parallel_layouts[] = {Parallel::tp, Parallel::ep, Parallel::dep};
 
 // The catalog roofline alone against published offline throughput of mixtures of experts
