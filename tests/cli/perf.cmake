@@ -199,6 +199,11 @@ plan_cli_test(validate.shipped --rc 0
   -- validate)
 plan_cli_test(validate.by_class --rc 0 --stdout-re "^dense +[0-9]+ " --stdout-re "^mla +[0-9]+ " --stdout-re "^moe +[0-9]+ "
   -- validate --by class)
+# By layout, replicas across servers apart (64 B200 are 8 HGX servers of 8; 72 GB200 one NVL72),
+# the first column as wide as "dep across servers" (18), so the runs' column still lines up.
+plan_cli_test(validate.by_layout --rc 0 --stdout-re "^ep across servers +[0-9]+ " --stdout-re "^tp                 +[0-9]+ "
+  --stdout-re "^layout              runs  TPOT median"
+  -- validate --by layout)
 plan_cli_test(validate.own_data --rc 0
   --stdout-re "^Measured runs: tests/data/measured-runs.csv"
   --stdout-re "^Runs: 4 \\(4 aggregated\\). predicted 3 \\(75.0% of the aggregated runs\\)"

@@ -54,8 +54,9 @@ void setup_validate(CLI::App& app, Registry& reg) {
                   "CSV of measured runs in the columns of calib/measured/silicon_train.csv (default: those, "
                   "cross-validated by deployment)")
       ->type_name("CSV");
-  sub->add_option("--by", opt->by, "Group the error summary by engine, gpu, model, class, precision, generation or shape")
-      ->check(CLI::IsMember({"engine", "gpu", "model", "class", "precision", "generation", "shape"}))
+  sub->add_option("--by", opt->by, "Group the error summary by engine, gpu, model, class, precision, generation, shape (ISL/OSL) or "
+                  "layout (tp, ep, dep; aggregated replicas across servers apart)")
+      ->check(CLI::IsMember({"engine", "gpu", "model", "class", "precision", "generation", "shape", "layout"}))
       ->capture_default_str();
   sub->add_option("--mode", opt->mode,
                   "Which runs: agg (one pool serves prefill and decode) or disagg (separate prefill and decode pools, "

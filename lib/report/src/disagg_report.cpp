@@ -1,5 +1,6 @@
 #include "plan/report/disagg_report.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include <map>
@@ -22,6 +23,8 @@ std::string disagg_group_of(const perf::DisaggPrediction& p, const perf::Measure
   if (by == "precision") return p.precision_id;
   if (by == "generation") return perf::gpu_generation(p.gpu_id);
   if (by == "shape") return fmt::format("{}/{}", r.run.isl, r.run.osl);
+  if (by == "layout")
+    return fmt::format("prefill {} / decode {}", to_string(p.request.prefill.layout), to_string(p.request.decode.layout));
   return "all";
 }
 
@@ -180,14 +183,17 @@ std::string render_disagg_validation(const Catalog& cat, const std::vector<perf:
     out += std::string(given_terms ? "Disaggregated terms fitted to the shipped runs:\n"
                                    : "Disaggregated terms fitted to every predicted run:\n") +
            fitted;
-  out += fmt::format("\n{:<14} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>13} {:>13}   {:>5} {:>13} {:>13}\n", by, "runs",
+  // The first column as wide as its longest group (model names, layouts across servers).
+  std::size_t width = 14;
+  for (const auto& [key, a] : groups) width = std::max(width, key.size());
+  out += fmt::format("\n{:<{}} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>13} {:>13}   {:>5} {:>13} {:>13}\n", by, width, "runs",
                      "TPOT median", "p90", "TTFT median", "p90", "unfit TPOT", "unfit TTFT", "roof", "roof TPOT",
                      "roof TTFT");
   auto line = [&](const std::string& key, const Acc& a) {
     const auto s = perf::summarise(a.t, a.f);
     const auto u = perf::summarise(a.ut, a.uf);
     const auto r = perf::summarise(a.rt, a.rf);
-    out += fmt::format("{:<14} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>13} {:>13}   {:>5} {:>13} {:>13}\n", key, s.rows,
+    out += fmt::format("{:<{}} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>13} {:>13}   {:>5} {:>13} {:>13}\n", key, width, s.rows,
                        pct(s.tpot_median), pct(s.tpot_p90), pct(s.ttft_median), pct(s.ttft_p90), pct(u.tpot_median),
                        pct(u.ttft_median), r.rows, pct(r.tpot_median), pct(r.ttft_median));
   };

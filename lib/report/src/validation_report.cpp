@@ -1,13 +1,21 @@
 // The error summary of `plan validate`; see validation_report.hpp.
 #include "plan/report/validation_report.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
+
+#include "plan/core/serving/perf.hpp"
 #include <map>
 
 namespace plan::report {
 namespace {
 
-std::string group_of(const perf::PreparedRun& r, const std::string& by) {
+std::string group_of(const Catalog& cat, const perf::PreparedRun& r, const std::string& by) {
+  if (by == "layout") {
+    const GpuSpec* gpu = cat.find_gpu(r.gpu_id);
+    const bool across = gpu && perf::scaleup_domains(*gpu, r.gpus).count > 1;
+    return fmt::format("{}{}", to_string(r.layout), across ? " across servers" : "");
+  }
   if (by == "engine") return r.engine;
   if (by == "gpu") return r.gpu_id;
   if (by == "model") return r.model_id;
@@ -57,7 +65,7 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
   for (std::size_t i = 0; i < prep.size(); ++i) {
     if (!pred[i]) continue;
     const auto& r = prep[i];
-    for (const std::string& key : {std::string("all"), group_of(r, by)}) {
+    for (const std::string& key : {std::string("all"), group_of(cat, r, by)}) {
       auto& a = groups[key];
       a.t.emplace_back(pred[i]->tpot_s, r.tpot_s);
       a.f.emplace_back(pred[i]->ttft_s, r.ttft_s);
@@ -67,12 +75,15 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
       }
     }
   }
-  out += fmt::format("\n{:<14} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>5} {:>15} {:>8} {:>15} {:>8}\n", by, "runs",
+  // The first column as wide as its longest group (model names, layouts across servers).
+  std::size_t width = 14;
+  for (const auto& [key, a] : groups) width = std::max(width, key.size());
+  out += fmt::format("\n{:<{}} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>5} {:>15} {:>8} {:>15} {:>8}\n", by, width, "runs",
                      "TPOT median", "p90", "TTFT median", "p90", "roof", "roof TPOT med", "p90", "roof TTFT med", "p90");
   auto line = [&](const std::string& key, const Acc& a) {
     const auto s = perf::summarise(a.t, a.f);
     const auto r = perf::summarise(a.rt, a.rf);
-    out += fmt::format("{:<14} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>5} {:>15} {:>8} {:>15} {:>8}\n", key, s.rows,
+    out += fmt::format("{:<{}} {:>5}  {:>11} {:>8}  {:>11} {:>8}   {:>5} {:>15} {:>8} {:>15} {:>8}\n", key, width, s.rows,
                        pct(s.tpot_median), pct(s.tpot_p90), pct(s.ttft_median), pct(s.ttft_p90), r.rows,
                        pct(r.tpot_median), pct(r.tpot_p90), pct(r.ttft_median), pct(r.ttft_p90));
   };
