@@ -1,4 +1,5 @@
 // Disaggregated prefill/decode serving, on hand-worked cases.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
@@ -100,6 +101,21 @@ TEST_CASE("disaggregated loop: the decode step follows the batch to a fixed poin
   CHECK(l->decode_batch == Approx(4).epsilon(1e-6));
   CHECK(l->tpot_s == Approx(5e-3).epsilon(1e-6));
   CHECK(l->throughput_rps == Approx(80).epsilon(1e-6));
+}
+
+TEST_CASE("disaggregated loop: a decode step with a kink, its root found past the kink", "[disagg]") {
+  // Step 1 ms up to a batch of 10, then 0.05 ms more a sequence (as the engine terms' table is
+  // linear between its batches); 100 steps, one worker of 64 slots, a prefill of 1 ns: 20
+  // requests. With the prefill negligible the batch is the loop's 20: TPOT 1 + 0.05 x 10 =
+  // 1.5 ms, and Little's law 20 = x x 100 x 1.5 ms gives x = 133.33/s (below the slots' 64 /
+  // (100 x 3.7 ms) = 173/s).
+  DisaggTiming t = timing(1e-9, 0, 8, 0, 0, 1, 100, 64);
+  t.decode_step_s = [](double b) { return 1e-3 + 0.05e-3 * std::max(0.0, b - 10); };
+  const auto l = solve_disagg_loop(t, 20);
+  REQUIRE(l);
+  CHECK(l->decode_batch == Approx(20).epsilon(1e-6));
+  CHECK(l->tpot_s == Approx(1.5e-3).epsilon(1e-6));
+  CHECK(l->throughput_rps == Approx(400.0 / 3).epsilon(1e-6));
 }
 
 TEST_CASE("disaggregated 1P2D on the round fixture: batches, TTFT with the KV transfer, GPUs, hand-worked",

@@ -59,11 +59,33 @@ DecodeAt decode_at(const DisaggTiming& t, double x, const std::function<double(d
     d.tpot = step(cap);
     return d;
   }
-  // b - need(b) rises with b (the step grows slower than the batch): bisect for its root.
-  double lo = 0, hi = cap;
+  // f(b) = b - need(b) rises with b (the step grows slower than the batch), negative at 0 and
+  // positive at the cap: its root by regula falsi with the Illinois rule (the end that stays
+  // has its value halved), which keeps the bracket and, on a step interpolated linearly
+  // between batches, lands on the root once the bracket holds one segment.
+  double lo = 0, hi = cap, f_lo = -need(0), f_hi = cap - need(cap);
+  int side = 0;
   for (int i = 0; i < bisection_steps && hi - lo > 1e-12 * cap; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (mid - need(mid) < 0 ? lo : hi) = mid;
+    double mid = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+    if (!(mid > lo && mid < hi)) mid = 0.5 * (lo + hi);
+    const double f = mid - need(mid);
+    if (f == 0) {
+      lo = hi = mid;
+      break;
+    }
+    if (f < 0) {
+      lo = mid, f_lo = f;
+      if (side == -1) f_hi /= 2;
+      side = -1;
+    } else {
+      hi = mid, f_hi = f;
+      if (side == 1) f_lo /= 2;
+      side = 1;
+    }
+    if (std::abs(f) <= 1e-12 * cap) {
+      lo = hi = mid;
+      break;
+    }
   }
   d.batch = 0.5 * (lo + hi);
   d.tpot = step(d.batch);
