@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 
 #include "plan/core/serving/perf.hpp"
-#include <map>
 
 namespace plan::report {
 namespace {
