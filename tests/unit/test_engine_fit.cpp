@@ -248,12 +248,13 @@ TEST_CASE("the fit recovers the terms runs were built from", "[engine]") {
           runs.push_back(m);
         }
   auto prep = prepare_runs(cat, runs);
-  // Terms (TPOT): 2 ms a step, 20 us a layer, 10 us a sequence, 16-bit weights at 1/1.5 of
-  // spec and FP8 ones at 1/1.3, GQA attention at 1/2, collectives 1.2x the catalog's, prefill
-  // work at 1/1.6. No run has latent attention (MLA): its term stays at its lower bound, 1.
-  // No mixture of experts either: the expert terms stay at their bounds, 1, 0 and 1, and the
-  // all-to-all latency of data-parallel attention at 0.
-  const std::array<double, tpot_terms> tpot = {2e-3, 20e-6, 10e-6, 1.5, 1.0, 0.0, 2.0, 1.0, 1.2, 1.0, 1.3, 0.0, 1.6};
+  // Terms (TPOT): 2 ms a step, 20 us a layer, 10 us a sequence, 0.5 us a sequence and layer,
+  // 16-bit weights at 1/1.5 of spec and FP8 ones at 1/1.3, GQA attention at 1/2, collectives
+  // 1.2x the catalog's, prefill work at 1/1.6. No run has latent attention (MLA): its term
+  // stays at its lower bound, 1. No mixture of experts either: the expert terms stay at their
+  // bounds, 1, 0 and 1, and the all-to-all latency of data-parallel attention at 0.
+  const std::array<double, tpot_terms> tpot = {2e-3, 20e-6, 10e-6, 1.5, 1.0, 0.0, 2.0, 1.0, 1.2,
+                                               1.0,  1.3,   0.0,   0.5e-6, 1.6};
   // Terms (TTFT): 30 ms, 0.1 ms a layer, own prefill at 1/1.4 (16-bit GEMMs), 1/1.8 (FP8
   // GEMMs) and 1/2.5 (attention), MLA at its bound (1), half the other requests' prefill work,
   // a quarter of a decode step per chunk of theirs, 3 decode steps per chunk of its own.

@@ -86,6 +86,9 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
     {"expert_dispatch", "s per all-to-all",
      "latency of each all-to-all that sends tokens to their experts' ranks and back under data-parallel attention "
      "(dispatch and combine, two per MoE layer per step), beyond the catalog's collective latency"},
+    {"sequence_layer", "s per sequence per layer",
+     "cost per sequence per layer per step on the busiest rank (the per-token kernels of each layer: norms, rotary "
+     "embedding, activations, residual adds, and attention's per-sequence set-up)"},
     {"prefill_interference", "1/efficiency",
      "inverse efficiency of the prefill work other requests put between a request's decode steps"},
 }};
@@ -259,8 +262,8 @@ std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, 
 constexpr double max_inverse_efficiency = artefact_ratio;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double e_max = max_inverse_efficiency;
-constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1};
-constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max, e_max, inf, e_max};
+constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 0, 1};
+constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max, e_max, inf, inf, e_max};
 constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0, 1, 0};
 constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf, e_max, inf};
 
@@ -557,6 +560,7 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
               scaled ? expert_lin : 0.0,
               scaled ? st.linear - expert_lin : 0.0,
               all_to_alls,
+              rank_seqs * model.layers,
               c / decode_steps(m.osl) * pre_work};
   const StepTime own = pu.prefill(m.isl);
   p.x_ttft = {1.0,

@@ -36,7 +36,7 @@ const char* to_string(ModelClass c);
 // Blackwell), for the routed experts and for the other weights. Under data-parallel attention
 // (dep) every MoE layer adds two all-to-alls (tokens to their experts' ranks and back) whose
 // latency is its own term.
-inline constexpr int tpot_terms = 13;
+inline constexpr int tpot_terms = 14;
 // TTFT terms (the own prefill's GEMMs split by kernel as TPOT's weights are; those that
 // ttft_counts_decode_steps names are counts of decode steps).
 inline constexpr int ttft_terms = 10;
