@@ -35,7 +35,7 @@ const char* to_string(ModelClass c);
 // for block-scaled 8- or 4-bit kernels the GPU's tensor cores run (FP8, NVFP4; MXFP4 on
 // Blackwell), for the routed experts and for the other weights. Under data-parallel attention
 // (dep) every MoE layer adds two all-to-alls (tokens to their experts' ranks and back) whose
-// latency is its own term.
+// latency is its own term. A sequence costs a step a fixed time and a time per layer.
 inline constexpr int tpot_terms = 14;
 // TTFT terms (the own prefill's GEMMs split by kernel as TPOT's weights are; those that
 // ttft_counts_decode_steps names are counts of decode steps).
