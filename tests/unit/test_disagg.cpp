@@ -7,6 +7,8 @@
 #include "catalogs.hpp"
 
 #include "plan/core/serving/disagg.hpp"
+#include "plan/io/measured_disagg_io.hpp"
+#include "plan/io/measured_io.hpp"
 
 using namespace plan;
 using namespace plan::perf;
@@ -235,9 +237,6 @@ TEST_CASE("disaggregated term: the decode step scaled, fitted as the median rati
   CHECK(sets[0].rows == 3);
   CHECK(sets[0].deployments == 3);
 }
-
-#include "plan/io/measured_disagg_io.hpp"
-#include "plan/io/measured_io.hpp"
 
 TEST_CASE("a re-fit reproduces the committed disaggregated terms", "[disagg][fit]") {
   // `plan validate --write-terms` fits the disaggregated term on the engine terms' sets; the

@@ -23,8 +23,7 @@ std::vector<perf::MeasuredDisaggRun> read_measured_disagg_runs(const std::string
     if (text("mode") != "disagg") continue;
     perf::MeasuredDisaggRun d;
     perf::MeasuredRun& r = d.run;
-    r = csv.run();
-    r.mode = "disagg";
+    r = csv.run();  // mode: disagg, as filtered above
     std::smatch cm;
     const std::string source = text("silicon_data_source");
     if (std::regex_search(source, cm, concurrency_re)) r.concurrency = std::stod(cm[1].str());
