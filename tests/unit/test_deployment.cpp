@@ -44,9 +44,9 @@ std::shared_ptr<EngineTerms> hand_terms() {
   s.deployments = 3;
   s.cv_tpot_median = 12.0;
   s.cv_ttft_median = 20.0;
-  s.tpot[0] = step_s;     // step
-  s.tpot[2] = per_seq_s;  // sequence
-  s.ttft[0] = ttft_fixed_s;
+  s.tpot[tpot_term::step] = step_s;
+  s.tpot[tpot_term::sequence] = per_seq_s;
+  s.ttft[ttft_term::fixed] = ttft_fixed_s;
   t->sets.push_back(s);
   return t;
 }
@@ -414,10 +414,10 @@ TEST_CASE("a replica on the engine terms with a prompt cache, hand-worked", "[de
   TermSet s;
   s.engine = "vllm";
   s.generation = "hopper";
-  s.tpot[0] = 0.010;
-  s.tpot[tpot_terms - 1] = 1.0;  // prefill_interference
-  s.ttft[0] = 0.100;
-  s.ttft[5] = 1.0;  // queued_prefills
+  s.tpot[tpot_term::step] = 0.010;
+  s.tpot[tpot_term::prefill_interference] = 1.0;
+  s.ttft[ttft_term::fixed] = 0.100;
+  s.ttft[ttft_term::queued_prefills] = 1.0;
   REQUIRE(std::string(tpot_term_info[tpot_terms - 1].name) == "prefill_interference");
   REQUIRE(std::string(ttft_term_info[5].name) == "queued_prefills");
   terms->sets.push_back(s);

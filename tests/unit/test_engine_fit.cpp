@@ -134,33 +134,33 @@ TEST_CASE("measured layouts map onto the perf model's layouts", "[engine]") {
   // Expert GEMMs per GPU per step split over the moe_ep groups: 16 GPUs at moe_tp 4 run a
   // quarter of the step's expert GEMMs (4 groups), 8 GPUs at moe_ep 8 an eighth: at the same
   // load and model, 16/4 ep holds 8/4 = 2x the GEMMs per GPU of dep 8.
-  CHECK(p[0].x_tpot[5] == Approx(2 * p[1].x_tpot[5]));
+  CHECK(p[0].x_tpot[tpot_term::expert_gemm] == Approx(2 * p[1].x_tpot[tpot_term::expert_gemm]));
   // The all-to-alls of data-parallel attention: two per MoE layer per step. DeepSeek-R1 has
   // 61 layers, the first 3 dense: 2 x 58 = 116 under dep; none under ep or tp (their experts'
   // outputs are combined by the all-reduce the collectives term already counts).
-  CHECK(p[1].x_tpot[11] == 116.0);
-  CHECK(p[2].x_tpot[11] == 116.0);
-  CHECK(p[0].x_tpot[11] == 0.0);
-  CHECK(p[3].x_tpot[11] == 0.0);
+  CHECK(p[1].x_tpot[tpot_term::expert_dispatch] == 116.0);
+  CHECK(p[2].x_tpot[tpot_term::expert_dispatch] == 116.0);
+  CHECK(p[0].x_tpot[tpot_term::expert_dispatch] == 0.0);
+  CHECK(p[3].x_tpot[tpot_term::expert_dispatch] == 0.0);
   // The decode steps interleaved with a request's own prefill go with its tokens' share of a
   // step's 8,192-token budget: 1,024 / 8,192 = 0.125 chunk (not one whole chunk).
-  CHECK(p[1].x_ttft[7] == 0.125);
+  CHECK(p[1].x_ttft[ttft_term::decode_per_chunk] == 0.125);
   // Under data-parallel attention a new request waits decode steps for the scheduler to
   // balance prefills over the ranks: one count of t_dec under dep, none under ep or tp.
-  REQUIRE(std::string(ttft_term_info[9].name) == "dp_balance_wait");
-  CHECK(ttft_counts_decode_steps(9));
-  CHECK(p[1].x_ttft[9] == 1.0);
-  CHECK(p[2].x_ttft[9] == 1.0);
-  CHECK(p[0].x_ttft[9] == 0.0);
-  CHECK(p[3].x_ttft[9] == 0.0);
+  REQUIRE(std::string(ttft_term_info[ttft_term::dp_balance_wait].name) == "dp_balance_wait");
+  CHECK(ttft_counts_decode_steps(ttft_term::dp_balance_wait));
+  CHECK(p[1].x_ttft[ttft_term::dp_balance_wait] == 1.0);
+  CHECK(p[2].x_ttft[ttft_term::dp_balance_wait] == 1.0);
+  CHECK(p[0].x_ttft[ttft_term::dp_balance_wait] == 0.0);
+  CHECK(p[3].x_ttft[ttft_term::dp_balance_wait] == 0.0);
   // Predicted, it is that many decode steps: a set whose only non-zero terms are a 10 ms
   // step and a wait of 50 steps gives TTFT 50 x 10 ms = 500 ms under dep, 0 under tp.
   {
     TermSet s;
     s.engine = p[1].engine;
     s.generation = p[1].generation;
-    s.tpot[0] = 0.010;
-    s.ttft[9] = 50;
+    s.tpot[tpot_term::step] = 0.010;
+    s.ttft[ttft_term::dp_balance_wait] = 50;
     for (int j : {1, 3}) {
       const auto pred = predict({s}, p[static_cast<std::size_t>(j)]);
       REQUIRE(pred);
@@ -264,10 +264,11 @@ TEST_CASE("the fit recovers the terms runs were built from", "[engine]") {
   for (std::size_t i = 0; i < prep.size(); ++i) {
     REQUIRE(prep[i].excluded.empty());
     double itl = 0;
-    for (int j = 0; j + 1 < tpot_terms; ++j) itl += tpot[j] * prep[i].x_tpot[j];
-    prep[i].tpot_s = itl + tpot[tpot_terms - 1] * prep[i].x_tpot[tpot_terms - 1];
+    constexpr auto interference = tpot_term::prefill_interference;
+    for (std::size_t j = 0; j < interference; ++j) itl += tpot[j] * prep[i].x_tpot[j];
+    prep[i].tpot_s = itl + tpot[interference] * prep[i].x_tpot[interference];
     prep[i].ttft_s = 0;
-    for (int j = 0; j < ttft_terms; ++j)
+    for (std::size_t j = 0; j < ttft_term::count; ++j)
       prep[i].ttft_s += ttft[j] * prep[i].x_ttft[j] * (ttft_counts_decode_steps(j) ? itl : 1.0);
     all.push_back(i);
   }

@@ -238,9 +238,9 @@ EngineTerms hand_terms() {
   s.deployments = 3;
   s.cv_tpot_median = 12.0;
   s.cv_ttft_median = 20.0;
-  s.tpot[0] = 0.010;  // step
-  s.tpot[2] = 1e-4;   // sequence
-  s.ttft[0] = 0.100;
+  s.tpot[tpot_term::step] = 0.010;
+  s.tpot[tpot_term::sequence] = 1e-4;
+  s.ttft[ttft_term::fixed] = 0.100;
   t.sets.push_back(s);
   return t;
 }

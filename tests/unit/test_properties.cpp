@@ -89,7 +89,9 @@ class Generator {
   Option api(const std::string& id, const std::string& model) {
     Option o;
     o.id = id;
-    o.spec = ApiOption{model, std::nullopt};
+    ApiOption a;
+    a.model = model;
+    o.spec = a;
     return o;
   }
 

@@ -173,7 +173,7 @@ std::string render_disagg_validation(const Catalog& cat, const std::vector<perf:
     }
   }
   out += fmt::format("Runs: {} disaggregated; predicted {} ({:.1f}%)\n", runs.size(), predicted,
-                     runs.empty() ? 0.0 : 100.0 * predicted / runs.size());
+                     runs.empty() ? 0.0 : 100.0 * predicted / static_cast<double>(runs.size()));
   if (!reasons.empty()) {
     out += "Disaggregated runs left out, by rule:";
     for (const auto& [k, n] : reasons) out += fmt::format(" {} {};", k, n);

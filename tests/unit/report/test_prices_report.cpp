@@ -45,7 +45,9 @@ TEST_CASE("render_price_sheet: API, managed and GPU tables with line numbers", "
   m1.id = "bedrock-llama";
   m1.provider = "aws";
   m1.model = "llama-3-70b";
-  m1.on_demand = TokenPrices{0.72, 0.72, {}, {}, {}, {}};
+  m1.on_demand = TokenPrices{};
+  m1.on_demand->input_per_mtok = 0.72;
+  m1.on_demand->output_per_mtok = 0.72;
   m1.provisioned = Provisioned{};
   m1.provisioned->terms.push_back({"1m", 21.18, 1, 31});
   m1.provisioned->terms.push_back({"6m", 13.02, 6, 32});

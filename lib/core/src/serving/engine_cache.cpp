@@ -2,14 +2,8 @@
 #include "plan/core/serving/engine_cache.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 namespace plan::perf {
-namespace {
-
-bool named(int k, const char* name) { return std::strcmp(ttft_term_info[static_cast<std::size_t>(k)].name, name) == 0; }
-
-}  // namespace
 
 std::optional<Prediction> predict_closed_loop_cached(const Catalog& cat, const std::vector<TermSet>& sets,
                                                      Engine engine, const std::string& model, const std::string& gpu,
@@ -29,15 +23,21 @@ std::optional<Prediction> predict_closed_loop_cached(const Catalog& cat, const s
   const PreparedRun prefix = prepared(cached);
   const PreparedRun rest = prepared(input - cached);
   if (!r.excluded.empty() || !prefix.excluded.empty() || !rest.excluded.empty()) return full;
-  constexpr std::size_t interference = tpot_terms - 1;
+  constexpr auto interference = tpot_term::prefill_interference;
   r.x_tpot[interference] = std::max(0.0, r.x_tpot[interference] - prefix.x_tpot[interference]);
-  for (int k = 0; k < ttft_terms; ++k) {
-    const auto j = static_cast<std::size_t>(k);
+  namespace f = ttft_term;
+  for (std::size_t j = 0; j < f::count; ++j) {
     const double past_prefix = std::max(0.0, r.x_ttft[j] - prefix.x_ttft[j]);
-    if (named(k, "queued_prefills")) r.x_ttft[j] = past_prefix;
-    else if (named(k, "decode_per_queued_chunk") || named(k, "decode_per_chunk")) r.x_ttft[j] = rest.x_ttft[j];
-    else if (std::strncmp(ttft_term_info[j].name, "own_prefill_", 12) == 0)
-      r.x_ttft[j] = std::max(past_prefix, rest.x_ttft[j]);
+    switch (j) {
+      case f::queued_prefills: r.x_ttft[j] = past_prefix; break;
+      case f::decode_per_queued_chunk:
+      case f::decode_per_chunk: r.x_ttft[j] = rest.x_ttft[j]; break;
+      case f::own_prefill_linear:
+      case f::own_prefill_attention_gqa:
+      case f::own_prefill_attention_mla:
+      case f::own_prefill_linear_scaled: r.x_ttft[j] = std::max(past_prefix, rest.x_ttft[j]); break;
+      default: break;
+    }
   }
   return predict(sets, r);
 }

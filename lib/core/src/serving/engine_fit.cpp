@@ -61,7 +61,8 @@ const char* to_string(ModelClass c) {
   return "dense";
 }
 
-const std::array<TermInfo, tpot_terms> tpot_term_info = {{
+namespace {
+constexpr std::array<TermInfo, tpot_terms> tpot_info = {{
     {"step", "s", "fixed cost of every forward step (scheduling, sampling, launch)"},
     {"layer", "s per layer", "cost per layer per step (kernel launches and synchronisation)"},
     {"sequence", "s per sequence", "cost per sequence per step on the busiest rank (batch bookkeeping, sampling)"},
@@ -93,7 +94,7 @@ const std::array<TermInfo, tpot_terms> tpot_term_info = {{
      "inverse efficiency of the prefill work other requests put between a request's decode steps"},
 }};
 
-const std::array<TermInfo, ttft_terms> ttft_term_info = {{
+constexpr std::array<TermInfo, ttft_terms> ttft_info = {{
     {"ttft_fixed", "s", "fixed cost of a request's first token (admission, tokenisation, first step)"},
     {"ttft_layer", "s per layer", "cost per layer of a prefill step, which engines run without CUDA graphs"},
     {"own_prefill_linear", "1/efficiency",
@@ -117,6 +118,37 @@ const std::array<TermInfo, ttft_terms> ttft_term_info = {{
      "scheduler holds a prefill until every rank has one to run in the same step (TensorRT-LLM's attention-DP "
      "balance: up to timeout_iters, 50 steps by default, batching for batching_wait_iters, 10)"},
 }};
+
+// Each term's index (engine_fit.hpp) names the entry that describes it.
+template <std::size_t N>
+constexpr bool named(const std::array<TermInfo, N>& info, std::size_t i, std::string_view name) {
+  return std::string_view(info[i].name) == name;
+}
+static_assert(named(tpot_info, tpot_term::step, "step") && named(tpot_info, tpot_term::layer, "layer") &&
+              named(tpot_info, tpot_term::sequence, "sequence") && named(tpot_info, tpot_term::weights, "weights") &&
+              named(tpot_info, tpot_term::moe_weights, "moe_weights") &&
+              named(tpot_info, tpot_term::expert_gemm, "expert_gemm") &&
+              named(tpot_info, tpot_term::attention_gqa, "attention_gqa") &&
+              named(tpot_info, tpot_term::attention_mla, "attention_mla") &&
+              named(tpot_info, tpot_term::collectives, "collectives") &&
+              named(tpot_info, tpot_term::moe_weights_scaled, "moe_weights_scaled") &&
+              named(tpot_info, tpot_term::weights_scaled, "weights_scaled") &&
+              named(tpot_info, tpot_term::expert_dispatch, "expert_dispatch") &&
+              named(tpot_info, tpot_term::sequence_layer, "sequence_layer") &&
+              named(tpot_info, tpot_term::prefill_interference, "prefill_interference"));
+static_assert(named(ttft_info, ttft_term::fixed, "ttft_fixed") && named(ttft_info, ttft_term::layer, "ttft_layer") &&
+              named(ttft_info, ttft_term::own_prefill_linear, "own_prefill_linear") &&
+              named(ttft_info, ttft_term::own_prefill_attention_gqa, "own_prefill_attention_gqa") &&
+              named(ttft_info, ttft_term::own_prefill_attention_mla, "own_prefill_attention_mla") &&
+              named(ttft_info, ttft_term::queued_prefills, "queued_prefills") &&
+              named(ttft_info, ttft_term::decode_per_queued_chunk, "decode_per_queued_chunk") &&
+              named(ttft_info, ttft_term::decode_per_chunk, "decode_per_chunk") &&
+              named(ttft_info, ttft_term::own_prefill_linear_scaled, "own_prefill_linear_scaled") &&
+              named(ttft_info, ttft_term::dp_balance_wait, "dp_balance_wait"));
+}  // namespace
+
+const std::array<TermInfo, tpot_terms> tpot_term_info = tpot_info;
+const std::array<TermInfo, ttft_terms> ttft_term_info = ttft_info;
 
 namespace engine_fit_detail {
 
@@ -262,21 +294,39 @@ std::array<double, N> fit_relative(const std::vector<std::array<double, N>>& x, 
 constexpr double max_inverse_efficiency = artefact_ratio;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double e_max = max_inverse_efficiency;
-constexpr std::array<double, tpot_terms> tpot_lower = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 0, 1};
-constexpr std::array<double, tpot_terms> tpot_upper = {inf, inf, inf, e_max, e_max, inf, e_max, e_max, inf, e_max, e_max, inf, inf, e_max};
-constexpr std::array<double, ttft_terms> ttft_lower = {0, 0, 1, 1, 1, 0, 0, 0, 1, 0};
-constexpr std::array<double, ttft_terms> ttft_upper = {inf, inf, e_max, e_max, e_max, inf, inf, inf, e_max, inf};
+// The terms that are inverse efficiencies of a roofline part (bounded to [1, e_max]); the
+// others are times, counts or scales (bounded to [0, inf)).
+constexpr bool inverse_efficiency_tpot(std::size_t j) {
+  namespace d = tpot_term;
+  return j == d::weights || j == d::moe_weights || j == d::attention_gqa || j == d::attention_mla ||
+         j == d::moe_weights_scaled || j == d::weights_scaled || j == d::prefill_interference;
+}
+constexpr bool inverse_efficiency_ttft(std::size_t j) {
+  namespace f = ttft_term;
+  return j == f::own_prefill_linear || j == f::own_prefill_attention_gqa || j == f::own_prefill_attention_mla ||
+         j == f::own_prefill_linear_scaled;
+}
+template <std::size_t N>
+constexpr std::array<double, N> bounds(bool (*inverse_efficiency)(std::size_t), double efficiency, double other) {
+  std::array<double, N> a{};
+  for (std::size_t j = 0; j < N; ++j) a[j] = inverse_efficiency(j) ? efficiency : other;
+  return a;
+}
+constexpr auto tpot_lower = bounds<tpot_terms>(inverse_efficiency_tpot, 1, 0);
+constexpr auto tpot_upper = bounds<tpot_terms>(inverse_efficiency_tpot, e_max, inf);
+constexpr auto ttft_lower = bounds<ttft_terms>(inverse_efficiency_ttft, 1, 0);
+constexpr auto ttft_upper = bounds<ttft_terms>(inverse_efficiency_ttft, e_max, inf);
 
 double decode_step(const TermSet& s, const PreparedRun& r) {
   double t = 0;
-  for (int j = 0; j < tpot_terms - 1; ++j) t += s.tpot[static_cast<std::size_t>(j)] * r.x_tpot[static_cast<std::size_t>(j)];
+  for (std::size_t j = 0; j < tpot_term::prefill_interference; ++j) t += s.tpot[j] * r.x_tpot[j];
   return t;
 }
 
 std::array<double, ttft_terms> ttft_features(const PreparedRun& r, double itl) {
   auto x = r.x_ttft;
-  for (int j = 0; j < ttft_terms; ++j)
-    if (ttft_counts_decode_steps(j)) x[static_cast<std::size_t>(j)] *= itl;
+  for (std::size_t j = 0; j < ttft_term::count; ++j)
+    if (ttft_counts_decode_steps(j)) x[j] *= itl;
   return x;
 }
 
@@ -548,33 +598,37 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
   // token to its experts' ranks, combine back), each a synchronisation of all the replica's
   // ranks whose latency the fit takes per all-to-all.
   const double all_to_alls = p.layout == Parallel::dep ? 2.0 * model.moe_layers() : 0.0;
-  p.x_tpot = {1.0,
-              static_cast<double>(model.layers),
-              rank_seqs,
-              scaled ? 0.0 : st.linear - expert_lin,
-              scaled ? 0.0 : expert_lin,
-              expert_gemms,
-              mla ? 0.0 : st.attention,
-              mla ? st.attention : 0.0,
-              st.comm,
-              scaled ? expert_lin : 0.0,
-              scaled ? st.linear - expert_lin : 0.0,
-              all_to_alls,
-              rank_seqs * model.layers,
-              c / decode_steps(m.osl) * pre_work};
+  namespace d = tpot_term;
+  auto& xd = p.x_tpot;
+  xd[d::step] = 1.0;
+  xd[d::layer] = model.layers;
+  xd[d::sequence] = rank_seqs;
+  xd[d::weights] = scaled ? 0.0 : st.linear - expert_lin;
+  xd[d::moe_weights] = scaled ? 0.0 : expert_lin;
+  xd[d::expert_gemm] = expert_gemms;
+  xd[d::attention_gqa] = mla ? 0.0 : st.attention;
+  xd[d::attention_mla] = mla ? st.attention : 0.0;
+  xd[d::collectives] = st.comm;
+  xd[d::moe_weights_scaled] = scaled ? expert_lin : 0.0;
+  xd[d::weights_scaled] = scaled ? st.linear - expert_lin : 0.0;
+  xd[d::expert_dispatch] = all_to_alls;
+  xd[d::sequence_layer] = rank_seqs * model.layers;
+  xd[d::prefill_interference] = c / decode_steps(m.osl) * pre_work;
   const StepTime own = pu.prefill(m.isl);
-  p.x_ttft = {1.0,
-              static_cast<double>(model.layers),
-              scaled ? 0.0 : own.linear + own.comm,
-              mla ? 0.0 : own.attention,
-              mla ? own.attention : 0.0,
-              (c - 1) * pre_work,
-              (c - 1) * m.isl / chunk_tokens,
-              m.isl / chunk_tokens,
-              scaled ? own.linear + own.comm : 0.0,
-              p.layout == Parallel::dep ? 1.0 : 0.0};
+  namespace f = ttft_term;
+  auto& xf = p.x_ttft;
+  xf[f::fixed] = 1.0;
+  xf[f::layer] = model.layers;
+  xf[f::own_prefill_linear] = scaled ? 0.0 : own.linear + own.comm;
+  xf[f::own_prefill_attention_gqa] = mla ? 0.0 : own.attention;
+  xf[f::own_prefill_attention_mla] = mla ? own.attention : 0.0;
+  xf[f::queued_prefills] = (c - 1) * pre_work;
+  xf[f::decode_per_queued_chunk] = (c - 1) * m.isl / chunk_tokens;
+  xf[f::decode_per_chunk] = m.isl / chunk_tokens;
+  xf[f::own_prefill_linear_scaled] = scaled ? own.linear + own.comm : 0.0;
+  xf[f::dp_balance_wait] = p.layout == Parallel::dep ? 1.0 : 0.0;
   // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
-  const double spec_tpot = st.linear + st.attention + st.comm + p.x_tpot[tpot_terms - 1];
+  const double spec_tpot = st.linear + st.attention + st.comm + xd[d::prefill_interference];
   const double spec_ttft = own.total + (c - 1) * pre_work;
   if (p.ttft_s > artefact_ratio * spec_ttft || p.tpot_s > artefact_ratio * spec_tpot)
     return {"artefact", fmt::format("TTFT {:.0f} ms or TPOT {:.1f} ms beyond {:g}x the spec roofline of the same "
@@ -644,7 +698,8 @@ std::optional<Prediction> predict(const std::vector<TermSet>& sets, const Prepar
   Prediction p;
   p.set = s;
   p.itl_s = engine_fit_detail::decode_step(*s, run);
-  p.tpot_s = p.itl_s + s->tpot[tpot_terms - 1] * run.x_tpot[tpot_terms - 1];
+  constexpr auto interference = tpot_term::prefill_interference;
+  p.tpot_s = p.itl_s + s->tpot[interference] * run.x_tpot[interference];
   const auto x = engine_fit_detail::ttft_features(run, p.itl_s);
   for (int j = 0; j < ttft_terms; ++j) p.ttft_s += s->ttft[static_cast<std::size_t>(j)] * x[static_cast<std::size_t>(j)];
   return p;

@@ -6,6 +6,7 @@
 // engine and GPU generation, cross-validated with folds grouped by deployment.
 // docs/performance-model.md, "Engine terms fitted to measured runs".
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,14 +37,52 @@ const char* to_string(ModelClass c);
 // Blackwell), for the routed experts and for the other weights. Under data-parallel attention
 // (dep) every MoE layer adds two all-to-alls (tokens to their experts' ranks and back) whose
 // latency is its own term. A sequence costs a step a fixed time and a time per layer.
-inline constexpr int tpot_terms = 14;
+// Each term is indexed by its name; tpot_term_info gives the same names as text (checked at
+// compile time in engine_fit.cpp).
+namespace tpot_term {
+enum Index : std::size_t {
+  step,
+  layer,
+  sequence,
+  weights,
+  moe_weights,
+  expert_gemm,
+  attention_gqa,
+  attention_mla,
+  collectives,
+  moe_weights_scaled,
+  weights_scaled,
+  expert_dispatch,
+  sequence_layer,
+  prefill_interference,  // last: not part of the decode step
+  count
+};
+}  // namespace tpot_term
+inline constexpr int tpot_terms = tpot_term::count;
 // TTFT terms (the own prefill's GEMMs split by kernel as TPOT's weights are; those that
 // ttft_counts_decode_steps names are counts of decode steps).
-inline constexpr int ttft_terms = 10;
+namespace ttft_term {
+enum Index : std::size_t {
+  fixed,
+  layer,
+  own_prefill_linear,
+  own_prefill_attention_gqa,
+  own_prefill_attention_mla,
+  queued_prefills,
+  decode_per_queued_chunk,
+  decode_per_chunk,
+  own_prefill_linear_scaled,
+  dp_balance_wait,
+  count
+};
+}  // namespace ttft_term
+inline constexpr int ttft_terms = ttft_term::count;
 // The TTFT terms whose feature is a count of decode steps, multiplied by the decode step
-// when predicting: [6] per chunk of queued prefills, [7] per chunk of the own prefill, [9]
-// the wait of data-parallel attention's scheduler.
-constexpr bool ttft_counts_decode_steps(int j) { return j == 6 || j == 7 || j == 9; }
+// when predicting: per chunk of queued prefills, per chunk of the own prefill, and the wait
+// of data-parallel attention's scheduler.
+constexpr bool ttft_counts_decode_steps(std::size_t j) {
+  return j == ttft_term::decode_per_queued_chunk || j == ttft_term::decode_per_chunk || j == ttft_term::dp_balance_wait;
+}
 struct TermInfo {
   const char* name;
   const char* unit;
