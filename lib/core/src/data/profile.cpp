@@ -106,8 +106,6 @@ bool Option::pay_per_token() const {
   return m && m->mode == ManagedMode::on_demand;
 }
 
-bool Option::model_named_by_provider() const { return std::get_if<ManagedOption>(&spec) != nullptr; }
-
 OptionKind kind_label(const Option& o) { return static_cast<OptionKind>(o.spec.index()); }
 
 SourceLoc Option::loc_of(const std::string& key) const {

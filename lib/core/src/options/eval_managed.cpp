@@ -288,7 +288,9 @@ std::unique_ptr<ReplicaModel> replica_model(const ManagedOption& mo, const Optio
   if (!m || !m->dedicated) return nullptr;
   const GpuInstance inst = dedicated_instance(*m);
   Option so = o;
-  if (mo.fleet.model.empty()) std::get<ManagedOption>(so.spec).fleet.model = m->model;
+  FleetSpec& f = std::get<ManagedOption>(so.spec).fleet;
+  if (f.model.empty()) f.model = m->model;
+  f.model_named_by_provider = true;
   return make_replica_model(so, inst, WorkloadMix::of(p.workloads), perf);
 }
 

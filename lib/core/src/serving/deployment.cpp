@@ -480,7 +480,7 @@ CatalogReplicaModel::CatalogReplicaModel(const Catalog& cat, const Option& o, co
   static const FleetSpec no_fleet;
   const FleetSpec& f = o.fleet() ? *o.fleet() : no_fleet;
   const ModelArch* m = cat.find_model(f.model);
-  if (!m && o.model_named_by_provider()) {
+  if (!m && f.model_named_by_provider) {
     // A managed endpoint names its model as the provider does; without a catalog entry it
     // is not sized, but the rest of the comparison goes on.
     spec_.provenance = ThroughputProvenance::spec;

@@ -161,6 +161,9 @@ struct FleetSpec {
   std::string kv_precision;  // empty = the weights' default
   perf::EngineChoice engine;  // the serving engine; default vllm (engine.given false)
   std::optional<double> tokens_per_second_per_replica;  // override of the perf model
+  // The model is named as a provider names it (a dedicated endpoint's), so the catalog may
+  // not list it: sized where the catalog does, unsized with a reason where it does not.
+  bool model_named_by_provider = false;
   int min_replicas = 1;
   bool autoscale = false;  // hourly scaling over the traffic shape
   double spot_interruption_overhead = 0.10;  // extra instance-hours on spot for restarts
@@ -225,9 +228,6 @@ struct Option {
   FleetSpec* fleet();
   // Billed per token: an API model or a managed on-demand offering.
   bool pay_per_token() const;
-  // Its model is named as a provider names it (a managed endpoint), so the catalog may not
-  // list it: sized where the catalog does, unsized with a reason where it does not.
-  bool model_named_by_provider() const;
   // Location of a key's value, or of the option when the key was not written.
   SourceLoc loc_of(const std::string& key) const;
 };
