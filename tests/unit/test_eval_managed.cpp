@@ -2,8 +2,10 @@
 // arithmetic. Expected values by hand.
 #include <catch2/catch.hpp>
 
-#include "plan/core/options/compare.hpp"
+#include "catalogs.hpp"
 #include "fixtures.hpp"
+#include "plan/core/options/compare.hpp"
+#include "plan/core/serving/perf.hpp"
 #include "plan/io/loaders.hpp"
 
 using namespace plan;
@@ -46,4 +48,45 @@ options:
   CHECK_THAT(r.reasons[0], Catch::Contains("needs 5e+11 provisioned units") &&
                                Catch::Contains("unit_input_tokens_per_min 1e-06 at test.yaml:5:") &&
                                Catch::Contains("unit_output_tokens_per_min at ") && Catch::Contains("sheet-basic.yaml:40"));
+}
+
+// A dedicated endpoint runs the model its provider names. Where the catalog lists that model,
+// its replicas are sized like a self-hosted fleet's; where it does not, the option is not
+// sized (with the reason) and the comparison goes on; a stated tokens_per_second_per_replica
+// sizes it. One L40S endpoint at 2.00 USD an hour: 2.00 x 730 = 1,460.00 USD a month for one
+// instance.
+TEST_CASE("a dedicated endpoint's model is sized from the catalog where the catalog lists it", "[self_hosted]") {
+  PriceSheet sheet = test::basic_sheet();
+  for (const char* model : {"llama-3.1-8b", "vendor/private-chat-v2"}) {
+    ManagedOffering m;
+    m.id = std::string("ded-") + (model[0] == 'l' ? "known" : "unknown");
+    m.provider = "test";
+    m.model = model;
+    m.dedicated = DedicatedEndpoint{"l40s", 1, 2.00, "fixture"};
+    sheet.managed.push_back(m);
+  }
+  Profile p = io::parse_profile("test.yaml", R"(name: dedicated
+workloads:
+  - {id: chat, requests_per_day: 1000, input_tokens: 500, output_tokens: 200}
+options:
+  - {id: known, kind: managed, offering: ded-known, mode: dedicated}
+  - {id: unknown, kind: managed, offering: ded-unknown, mode: dedicated}
+  - {id: stated, kind: managed, offering: ded-unknown, mode: dedicated, tokens_per_second_per_replica: 500}
+)");
+  perf::CatalogReplicaModelProvider perf(test::shipped_catalog());
+  const CompareResult c = compare(p, sheet, &perf);
+  REQUIRE(c.options.size() == 3);
+  const OptionResult& known = c.options[0];
+  CHECK(known.feasible);
+  REQUIRE(fleet_detail(known));
+  CHECK(fleet_detail(known)->instances == 1);
+  CHECK(known.monthly_cost_usd == Approx(1460.00));
+  const OptionResult& unknown = c.options[1];
+  CHECK_FALSE(unknown.feasible);
+  REQUIRE_FALSE(unknown.reasons.empty());
+  CHECK_THAT(unknown.reasons[0], Catch::Contains("model 'vendor/private-chat-v2' is not in calib/catalog.yaml: give "
+                                                 "tokens_per_second_per_replica for this endpoint"));
+  const OptionResult& stated = c.options[2];
+  CHECK(stated.feasible);
+  CHECK(stated.monthly_cost_usd == Approx(1460.00));
 }

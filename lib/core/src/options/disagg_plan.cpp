@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "plan/core/base/monotone_search.hpp"
 #include "plan/core/base/units.hpp"
 
 namespace plan {
@@ -59,15 +60,12 @@ std::optional<DisaggUnitCapacity> disagg_unit_capacity(const std::function<std::
       hi = next;
     }
   }
-  while (hi - lo > 1) {
-    const int mid = lo + (hi - lo) / 2;
-    if (auto u = at(solve, mid, output_tokens, ttft_p95_s, tpot_s)) {
-      best = u;
-      lo = mid;
-    } else {
-      hi = mid;
-    }
-  }
+  // The last concurrency that met the targets is the largest: bisection raises lo only there.
+  largest_where(lo, hi - 1, [&](int c) {
+    auto u = at(solve, c, output_tokens, ttft_p95_s, tpot_s);
+    if (u) best = u;
+    return u.has_value();
+  });
   return best;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "plan/core/base/monotone_search.hpp"
+
 namespace plan {
 
 namespace {
@@ -88,13 +90,11 @@ std::optional<int> search_fleet_size(int k_lo, int k_hi, int per_instance,
     int lo = std::max(k_lo, *best - per_instance);
     int hi = *best;
     eval(lo);
-    if (eval.best() != lo) {
-      while (hi - lo > 1) {
-        const int mid = lo + (hi - lo) / 2;
-        eval(mid);
-        (eval.best() == mid ? hi : lo) = mid;
-      }
-    }
+    if (eval.best() != lo)
+      smallest_where(lo, hi, [&](int k) {
+        eval(k);
+        return eval.best() == k;
+      });
   }
   return eval.best();
 }

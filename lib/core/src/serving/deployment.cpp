@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "plan/core/base/error.hpp"
+#include "plan/core/base/monotone_search.hpp"
 #include "plan/core/serving/engine_cache.hpp"
 #include "plan/core/serving/queueing.hpp"
 
@@ -151,27 +152,14 @@ std::optional<EngineServingModel> EngineServingModel::make(const EngineDeploymen
   e.ttft1_ = one->ttft_s;
   // The largest batch the terms cover (they leave out loops beyond the KV cache), at most max_batch.
   int hi = max_batch;
-  if (!predict_at(hi, nullptr)) {
-    int lo = 1;
-    while (hi - lo > 1) {
-      const int mid = lo + (hi - lo) / 2;
-      (predict_at(mid, nullptr) ? lo : hi) = mid;
-    }
-    hi = lo;
-  }
+  if (!predict_at(hi, nullptr)) hi = largest_where(1, hi - 1, [&](int c) { return predict_at(c, nullptr) != nullptr; });
   // The operating batch: the largest whose TPOT meets the target (TPOT rises with the batch).
   int b = hi;
   if (tpot_target_s) {
     if (one->tpot_s > *tpot_target_s) {
       b = 0;
     } else {
-      int lo = 1;
-      while (lo < hi) {
-        const int mid = lo + (hi - lo + 1) / 2;
-        if (predict_at(mid, nullptr)->tpot_s <= *tpot_target_s) lo = mid;
-        else hi = mid - 1;
-      }
-      b = lo;
+      b = largest_where(1, hi, [&](int c) { return predict_at(c, nullptr)->tpot_s <= *tpot_target_s; });
     }
   }
   e.batch_ = b;

@@ -8,6 +8,7 @@
 
 #include "plan/core/serving/deployment.hpp"
 #include "plan/core/serving/queueing.hpp"
+#include "plan/core/base/monotone_search.hpp"
 #include "plan/core/base/units.hpp"
 
 namespace plan::perf {
@@ -499,17 +500,9 @@ ServingModel::ServingModel(const PerfModel& pm, double input_tokens, double outp
   // replica's capacity, not the decode step alone, is what the target bounds, so that the
   // capacity used for sizing, utilisation and floors keeps the target. It rises with B
   // (t_dec and the prefill stalls both grow), so bisect.
-  int lo = 0, hi = max_batch_;
-  if (!tpot_target_) {
-    lo = max_batch_;
-  } else {
-    while (lo < hi) {
-      int mid = lo + (hi - lo + 1) / 2;
-      if (tpot_at_capacity_s(mid) <= *tpot_target_) lo = mid;
-      else hi = mid - 1;
-    }
-  }
-  batch_ = lo;
+  batch_ = tpot_target_
+               ? largest_where(0, max_batch_, [&](int b) { return tpot_at_capacity_s(b) <= *tpot_target_; })
+               : max_batch_;
   if (batch_ > 0) mu_ = capacity_at(batch_);
 }
 
@@ -607,11 +600,7 @@ std::optional<int> smallest_replicas(double need, const std::function<bool(int)>
     step *= 2;
     hi = std::min(most_replicas, lo + step);
   }
-  while (hi - lo > 1) {
-    const int mid = lo + (hi - lo) / 2;
-    (meets(mid) ? hi : lo) = mid;
-  }
-  return hi;
+  return smallest_where(lo, hi, meets);
 }
 
 std::optional<int> ServingModel::replicas_for(double rps, std::optional<double> ttft_s) const {
