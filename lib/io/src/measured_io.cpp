@@ -246,9 +246,11 @@ std::string engine_terms_json(const perf::EngineTerms& t) {
   j["data"] = t.data;
   j["data_sha256"] = t.data_sha256;
   j["origin"] = t.origin;
-  j["method"] =
+  j["method"] = fmt::format(
       "non-negative least squares on relative error (Eigen), one set per engine and GPU generation (and per engine "
-      "over every generation as the fallback); 5-fold cross-validation grouped by deployment, repeated over 5 partitions (each run's prediction the median of its 5)";
+      "over every generation as the fallback); {}-fold cross-validation grouped by deployment, repeated over {} "
+      "partitions drawn independently (each run's prediction the median of its {})",
+      perf::cv_folds, perf::cv_repeats, perf::cv_repeats);
   j["runs"] = t.runs;
   j["used"] = t.used;
   j["predicted"] = t.predicted;

@@ -711,26 +711,41 @@ std::uint64_t fnv1a(const std::string& s) {
   return h;
 }
 
+namespace {
+// SplitMix64's finaliser: every bit of the result depends on every bit of x.
+std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
+std::map<std::string, int> cv_partition(const std::set<std::string>& deployments, int rep, int folds) {
+  std::vector<std::pair<std::uint64_t, std::string>> order;
+  for (const auto& d : deployments)
+    order.emplace_back(mix64(fnv1a(d) ^ mix64(static_cast<std::uint64_t>(rep))), d);
+  std::sort(order.begin(), order.end());
+  std::map<std::string, int> fold;
+  int k = 0;
+  for (const auto& hd : order) fold[hd.second] = k++ % folds;
+  return fold;
+}
+
 std::vector<std::optional<Prediction>> cross_validate(const std::vector<PreparedRun>& runs, int folds, int repeats) {
   std::set<std::string> deps;
   for (const auto& r : runs)
     if (r.excluded.empty()) deps.insert(r.deployment);
   std::vector<std::vector<Prediction>> preds(runs.size());
   for (int rep = 0; rep < repeats; ++rep) {
-    // Partition rep: deployments in the order of a hash of (deployment, rep), the i-th in fold i mod k.
-    std::vector<std::pair<std::uint64_t, std::string>> order;
-    for (const auto& d : deps) order.emplace_back(fnv1a(fmt::format("{}#{}", d, rep)), d);
-    std::sort(order.begin(), order.end());
-    std::map<std::string, int> fold;
-    int k = 0;
-    for (const auto& hd : order) fold[hd.second] = k++ % folds;
+    const auto fold = cv_partition(deps, rep, folds);
     for (int f = 0; f < folds; ++f) {
       std::vector<std::size_t> train;
       for (std::size_t i = 0; i < runs.size(); ++i)
-        if (runs[i].excluded.empty() && fold[runs[i].deployment] != f) train.push_back(i);
+        if (runs[i].excluded.empty() && fold.at(runs[i].deployment) != f) train.push_back(i);
       const auto sets = fit_terms(runs, train);
       for (std::size_t i = 0; i < runs.size(); ++i)
-        if (runs[i].excluded.empty() && fold[runs[i].deployment] == f)
+        if (runs[i].excluded.empty() && fold.at(runs[i].deployment) == f)
           if (auto p = predict(sets, runs[i])) {
             p->set = nullptr;  // the fold's sets go out of scope
             preds[i].push_back(*p);
