@@ -146,10 +146,10 @@ plan_cli_test(project.months_vs_scale --rc 64
 
 # Payback that means payback (docs/finance.md "Payback"). profile-buy-vs-rent-in-service.yaml,
 # cash basis, rent-aws-p5 against the owned servers: month 1 the servers' purchase and running
-# costs, 634,000 + 24,696.29 = 658,696.29 (energy 1,797.89 at the 42.56% the engine terms'
-# 3 replicas at peak leave the 4 held), against 88,691.73 rented: savings +570,004.56; every
-# later month -63,995.44 (88,691.73 - 24,696.29). Cumulative after month k: 570,004.56 -
-# (k - 1) x 63,995.44: month 9 +58,041.04, month 10 -5,954.40, and below zero to the end. So
+# costs, 634,000 + 24,766.77 = 658,766.77 (energy 1,868.37 at the 45.90% the engine terms'
+# 3 replicas at peak leave the 4 held), against 88,691.73 rented: savings +570,075.04; every
+# later month -63,924.96 (88,691.73 - 24,766.77). Cumulative after month k: 570,075.04 -
+# (k - 1) x 63,924.96: month 9 +58,675.36, month 10 -5,249.60, and below zero to the end. So
 # no payback (the running sum alone said "month 1"), and the month they turn negative: 10.
 plan_cli_test(project.payback_negative_again --rc 0
   --stdout-re "^payback against owned-h100: none within 48 months: the cumulative savings turn negative again in month 10 \\("

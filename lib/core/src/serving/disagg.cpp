@@ -424,7 +424,7 @@ DisaggPrediction predict_disagg_run(const Catalog& cat, const std::vector<TermSe
     m.dp = p.dp;
     m.moe_tp = p.moe_tp;
     m.moe_ep = p.moe_ep;
-    m.ttft_ms = m.tpot_ms = 1e-12;  // nothing measured: far below any artefact bound
+    m.measured = false;
     keep = prepare_runs(cat, {m});
     const PreparedRun& r = keep.front();
     if (!r.excluded.empty()) {

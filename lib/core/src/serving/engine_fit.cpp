@@ -407,7 +407,8 @@ Exclusion screen_run(const Catalog& cat, const MeasuredRun& m, PreparedRun& p, c
   if (engine) p.engine = to_string(*engine);
   if (!m.mode.empty() && m.mode != "agg")
     return {"disagg", fmt::format("mode {} (separate prefill and decode pools)", m.mode)};
-  if (!(m.ttft_ms > 0) || !(m.tpot_ms > 0) || !(m.isl >= 1) || !(m.osl >= 2) || !(m.concurrency >= 1))
+  if ((m.measured && (!(m.ttft_ms > 0) || !(m.tpot_ms > 0))) || !(m.isl >= 1) || !(m.osl >= 2) ||
+      !(m.concurrency >= 1))
     return {"incomplete", "TTFT, TPOT, lengths (output of at least 2 tokens) or concurrency missing"};
   if (!engine) return {"engine", fmt::format("engine '{}' is not {}", m.engine, engine_names)};
   model = find_model(cat, m.model_path);
@@ -627,6 +628,7 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
   xf[f::decode_per_chunk] = m.isl / chunk_tokens;
   xf[f::own_prefill_linear_scaled] = scaled ? own.linear + own.comm : 0.0;
   xf[f::dp_balance_wait] = p.layout == Parallel::dep ? 1.0 : 0.0;
+  if (!m.measured) return {};
   // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
   const double spec_tpot = st.linear + st.attention + st.comm + xd[d::prefill_interference];
   const double spec_ttft = own.total + (c - 1) * pre_work;
@@ -634,6 +636,12 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
     return {"artefact", fmt::format("TTFT {:.0f} ms or TPOT {:.1f} ms beyond {:g}x the spec roofline of the same "
                                     "closed loop ({:.0f} ms, {:.2f} ms)",
                                     m.ttft_ms, m.tpot_ms, artefact_ratio, spec_ttft * 1e3, spec_tpot * 1e3)};
+  // Faster than the concurrency allows: fewer requests were in flight than the run states.
+  const double spec_step = st.linear + st.attention + st.comm;
+  if (p.tpot_s * max_tokens_per_step < spec_step)
+    return {"artefact", fmt::format("TPOT {:.2f} ms under 1/{:g} of the decode step of {:g} requests at spec rates "
+                                    "({:.2f} ms): fewer were in flight than the run states",
+                                    m.tpot_ms, max_tokens_per_step, m.concurrency, spec_step * 1e3)};
   return {};
 }
 
@@ -722,13 +730,10 @@ std::uint64_t mix64(std::uint64_t x) {
 }  // namespace
 
 std::map<std::string, int> cv_partition(const std::set<std::string>& deployments, int rep, int folds) {
-  std::vector<std::pair<std::uint64_t, std::string>> order;
-  for (const auto& d : deployments)
-    order.emplace_back(mix64(fnv1a(d) ^ mix64(static_cast<std::uint64_t>(rep))), d);
-  std::sort(order.begin(), order.end());
   std::map<std::string, int> fold;
-  int k = 0;
-  for (const auto& hd : order) fold[hd.second] = k++ % folds;
+  for (const auto& d : deployments)
+    fold[d] = static_cast<int>(mix64(fnv1a(d) ^ mix64(static_cast<std::uint64_t>(rep))) %
+                               static_cast<std::uint64_t>(folds));
   return fold;
 }
 
@@ -864,8 +869,7 @@ MeasuredRun deployment_run(Engine engine, const std::string& model, const std::s
   m.dp = layout == Parallel::dep ? gpus : 1;
   m.moe_tp = layout == Parallel::tp ? gpus : moe_tp;
   m.moe_ep = layout == Parallel::tp ? 1 : std::max(gpus / std::max(moe_tp, 1), 1);
-  // Nothing measured: figures far below any artefact bound.
-  m.ttft_ms = m.tpot_ms = 1e-12;
+  m.measured = false;
   return m;
 }
 

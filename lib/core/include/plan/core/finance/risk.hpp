@@ -125,7 +125,7 @@ struct ThroughputWidth {
 };
 inline constexpr ThroughputWidth spec_throughput_widths[] = {
     {"dense", 0.73, 1.19, 548},
-    {"moe", 0.52, 1.07, 457},
+    {"moe", 0.52, 1.07, 454},
     {"mla", 0.50, 1.23, 203},
 };
 

@@ -27,6 +27,8 @@ struct MeasuredRun {
   double isl = 0, osl = 0, concurrency = 0;
   int tp = 1, pp = 1, dp = 1, moe_tp = 1, moe_ep = 1;
   double ttft_ms = 0, tpot_ms = 0;
+  // False for a deployment to predict: no TTFT or TPOT to check (deployment_run).
+  bool measured = true;
 };
 
 enum class ModelClass { dense, moe, mla };
@@ -124,8 +126,15 @@ std::string gpu_generation(const std::string& gpu_id);
 // a concurrency beyond the sequences the KV cache holds, where TTFT measures the engine's
 // admission queue, not the model; a TTFT or TPOT more than artefact_ratio times the spec
 // roofline of the same closed loop, an efficiency under 10%, which measures warm-up,
-// compilation or stalls rather than serving).
+// compilation or stalls rather than serving; a TPOT under 1/max_tokens_per_step of the decode
+// step of that many requests at spec rates, faster than the stated concurrency allows even
+// with speculative decoding, so that fewer requests were in flight: a client's or engine's
+// admission limit, whose queue the TTFT then measures).
 inline constexpr double artefact_ratio = 10;
+// Tokens a decode step may give each sequence: one, or with speculative decoding (MTP, EAGLE)
+// the draft tokens accepted besides it, about one more on average at the draft lengths the
+// engines default to.
+inline constexpr double max_tokens_per_step = 2;
 std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<MeasuredRun>& runs);
 
 struct TermSet {
@@ -160,10 +169,10 @@ std::optional<Prediction> predict(const std::vector<TermSet>& sets, const Prepar
 std::uint64_t fnv1a(const std::string& s);
 
 // k-fold cross-validation grouped by deployment, repeated over `repeats` partitions: in
-// partition r the deployments are ordered by a hash of (deployment, r) (FNV-1a of the
-// deployment, mixed with r by SplitMix64's finaliser, so that each partition is drawn anew)
-// and the i-th goes to fold i mod k (cv_partition), so every run of a deployment sits in one
-// fold. In each partition every
+// partition r a deployment's fold is a hash of (deployment, r) mod k (FNV-1a of the
+// deployment, mixed with r by SplitMix64's finaliser, so that each partition is drawn anew;
+// cv_partition), so every run of a deployment sits in one fold, and a deployment's fold does
+// not depend on which other deployments the data hold. In each partition every
 // usable run is predicted by the terms fitted on the other folds; its prediction is the median,
 // part by part, of its predictions in the partitions (each one made without its deployment).
 // Repeating makes the figures depend less on which deployments happen to share a fold: with
