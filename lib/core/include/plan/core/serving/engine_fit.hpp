@@ -176,8 +176,8 @@ std::uint64_t fnv1a(const std::string& s);
 // usable run is predicted by the terms fitted on the other folds; its prediction is the median,
 // part by part, of its predictions in the partitions (each one made without its deployment).
 // Repeating makes the figures depend less on which deployments happen to share a fold: with
-// 20 partitions the summary medians move by under half a point from one set of partitions to
-// another, against a point or more with 5.
+// 20 partitions the summary figures move by about half a point from one set of partitions to
+// another, against a point or more with 5 (docs/performance-model.md, "Cross-validation").
 // A duplicate (the same measurement filed again) is not fitted twice; it is given its twin's
 // prediction, so that every aggregated row is either predicted or left out by a rule.
 inline constexpr int cv_folds = 5;
