@@ -153,6 +153,14 @@ TEST_CASE("measured layouts map onto the perf model's layouts", "[engine]") {
   CHECK(p[2].x_tpot[tpot_term::expert_dispatch] == 116.0);
   CHECK(p[0].x_tpot[tpot_term::expert_dispatch] == 0.0);
   CHECK(p[3].x_tpot[tpot_term::expert_dispatch] == 0.0);
+  // Collectives between servers (8 B200 a server): ep on 16 GPUs crosses them with the
+  // all-reduces of its tensor-parallel layers, 2 x 61 = 122 a step; dep on 64 with its 116
+  // all-to-alls; dep 8 and tp 8 stay in one server, and dep on 12 GB200 in one NVL72 rack.
+  CHECK(p[0].x_tpot[tpot_term::scaleout_collective] == 122.0);
+  CHECK(p[2].x_tpot[tpot_term::scaleout_collective] == 116.0);
+  CHECK(p[6].x_tpot[tpot_term::scaleout_collective] == 0.0);
+  CHECK(p[1].x_tpot[tpot_term::scaleout_collective] == 0.0);
+  CHECK(p[3].x_tpot[tpot_term::scaleout_collective] == 0.0);
   // The decode steps interleaved with a request's own prefill go with its tokens' share of a
   // step's 8,192-token budget: 1,024 / 8,192 = 0.125 chunk (not one whole chunk).
   CHECK(p[1].x_ttft[ttft_term::decode_per_chunk] == 0.125);
@@ -264,14 +272,45 @@ TEST_CASE("the fit recovers the terms runs were built from", "[engine]") {
   // 16-bit weights at 1/1.5 of spec and FP8 ones at 1/1.3, GQA attention at 1/2, collectives
   // 1.2x the catalog's, prefill work at 1/1.6. No run has latent attention (MLA): its term
   // stays at its lower bound, 1. No mixture of experts either: the expert terms stay at their
-  // bounds, 1, 0 and 1, and the all-to-all latency of data-parallel attention at 0.
-  const std::array<double, tpot_terms> tpot = {2e-3, 20e-6, 10e-6, 1.5, 1.0, 0.0, 2.0, 1.0, 1.2,
-                                               1.0,  1.3,   0.0,   0.5e-6, 1.6};
+  // bounds, 1, 0 and 1, and the all-to-all latency of data-parallel attention at 0. No
+  // replica spans servers: the latency of a collective between them stays at 0.
+  std::array<double, tpot_terms> tpot{};
+  {
+    namespace d = tpot_term;
+    tpot[d::step] = 2e-3;
+    tpot[d::layer] = 20e-6;
+    tpot[d::sequence] = 10e-6;
+    tpot[d::weights] = 1.5;
+    tpot[d::moe_weights] = 1.0;
+    tpot[d::expert_gemm] = 0.0;
+    tpot[d::attention_gqa] = 2.0;
+    tpot[d::attention_mla] = 1.0;
+    tpot[d::collectives] = 1.2;
+    tpot[d::moe_weights_scaled] = 1.0;
+    tpot[d::weights_scaled] = 1.3;
+    tpot[d::expert_dispatch] = 0.0;
+    tpot[d::sequence_layer] = 0.5e-6;
+    tpot[d::scaleout_collective] = 0.0;
+    tpot[d::prefill_interference] = 1.6;
+  }
   // Terms (TTFT): 30 ms, 0.1 ms a layer, own prefill at 1/1.4 (16-bit GEMMs), 1/1.8 (FP8
   // GEMMs) and 1/2.5 (attention), MLA at its bound (1), half the other requests' prefill work,
   // a quarter of a decode step per chunk of theirs, 3 decode steps per chunk of its own.
   // No run is under data-parallel attention: its scheduler's wait stays at its bound, 0.
-  const std::array<double, ttft_terms> ttft = {30e-3, 1e-4, 1.4, 2.5, 1.0, 0.5, 0.25, 3.0, 1.8, 0.0};
+  std::array<double, ttft_terms> ttft{};
+  {
+    namespace f = ttft_term;
+    ttft[f::fixed] = 30e-3;
+    ttft[f::layer] = 1e-4;
+    ttft[f::own_prefill_linear] = 1.4;
+    ttft[f::own_prefill_attention_gqa] = 2.5;
+    ttft[f::own_prefill_attention_mla] = 1.0;
+    ttft[f::queued_prefills] = 0.5;
+    ttft[f::decode_per_queued_chunk] = 0.25;
+    ttft[f::decode_per_chunk] = 3.0;
+    ttft[f::own_prefill_linear_scaled] = 1.8;
+    ttft[f::dp_balance_wait] = 0.0;
+  }
   std::vector<std::size_t> all;
   for (std::size_t i = 0; i < prep.size(); ++i) {
     REQUIRE(prep[i].excluded.empty());

@@ -90,6 +90,10 @@ constexpr std::array<TermInfo, tpot_terms> tpot_info = {{
     {"sequence_layer", "s per sequence per layer",
      "cost per sequence per layer per step on the busiest rank (the per-token kernels of each layer: norms, rotary "
      "embedding, activations, residual adds, and attention's per-sequence set-up)"},
+    {"scaleout_collective", "s per collective",
+     "latency of each collective of a step that crosses servers (a replica beyond one scale-up domain): the "
+     "all-reduces of tensor-parallel layers, two a layer, or the all-to-alls of data-parallel attention, two a MoE "
+     "layer, whose inter-node hop the catalog's latency does not count"},
     {"prefill_interference", "1/efficiency",
      "inverse efficiency of the prefill work other requests put between a request's decode steps"},
 }};
@@ -135,6 +139,7 @@ static_assert(named(tpot_info, tpot_term::step, "step") && named(tpot_info, tpot
               named(tpot_info, tpot_term::weights_scaled, "weights_scaled") &&
               named(tpot_info, tpot_term::expert_dispatch, "expert_dispatch") &&
               named(tpot_info, tpot_term::sequence_layer, "sequence_layer") &&
+              named(tpot_info, tpot_term::scaleout_collective, "scaleout_collective") &&
               named(tpot_info, tpot_term::prefill_interference, "prefill_interference"));
 static_assert(named(ttft_info, ttft_term::fixed, "ttft_fixed") && named(ttft_info, ttft_term::layer, "ttft_layer") &&
               named(ttft_info, ttft_term::own_prefill_linear, "own_prefill_linear") &&
@@ -614,6 +619,8 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
   xd[d::weights_scaled] = scaled ? st.linear - expert_lin : 0.0;
   xd[d::expert_dispatch] = all_to_alls;
   xd[d::sequence_layer] = rank_seqs * model.layers;
+  xd[d::scaleout_collective] =
+      scaleup_domains(gpu, g).count > 1 ? (p.layout == Parallel::dep ? all_to_alls : 2.0 * model.layers) : 0.0;
   xd[d::prefill_interference] = c / decode_steps(m.osl) * pre_work;
   const StepTime own = pu.prefill(m.isl);
   namespace f = ttft_term;

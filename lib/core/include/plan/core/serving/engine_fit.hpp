@@ -58,6 +58,7 @@ enum Index : std::size_t {
   weights_scaled,
   expert_dispatch,
   sequence_layer,
+  scaleout_collective,
   prefill_interference,  // last: not part of the decode step
   count
 };
