@@ -637,14 +637,14 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
   xf[f::dp_balance_wait] = p.layout == Parallel::dep ? 1.0 : 0.0;
   if (!m.measured) return {};
   // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
-  const double spec_tpot = st.linear + st.attention + st.comm + xd[d::prefill_interference];
+  const double spec_step = st.linear + st.attention + st.comm;
+  const double spec_tpot = spec_step + xd[d::prefill_interference];
   const double spec_ttft = own.total + (c - 1) * pre_work;
   if (p.ttft_s > artefact_ratio * spec_ttft || p.tpot_s > artefact_ratio * spec_tpot)
     return {"artefact", fmt::format("TTFT {:.0f} ms or TPOT {:.1f} ms beyond {:g}x the spec roofline of the same "
                                     "closed loop ({:.0f} ms, {:.2f} ms)",
                                     m.ttft_ms, m.tpot_ms, artefact_ratio, spec_ttft * 1e3, spec_tpot * 1e3)};
   // Faster than the concurrency allows: fewer requests were in flight than the run states.
-  const double spec_step = st.linear + st.attention + st.comm;
   if (p.tpot_s * max_tokens_per_step < spec_step)
     return {"artefact", fmt::format("TPOT {:.2f} ms under 1/{:g} of the decode step of {:g} requests at spec rates "
                                     "({:.2f} ms): fewer were in flight than the run states",
