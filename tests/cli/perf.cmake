@@ -201,8 +201,8 @@ plan_cli_test(validate.by_class --rc 0 --stdout-re "^dense +[0-9]+ " --stdout-re
   -- validate --by class)
 # By layout, replicas across servers apart (64 B200 are 8 HGX servers of 8; 72 GB200 one NVL72),
 # the first column as wide as "dep across servers" (18), so the runs' column still lines up.
-plan_cli_test(validate.by_layout --rc 0 --stdout-re "^ep across servers +[0-9]+ " --stdout-re "^tp                 +[0-9]+ "
-  --stdout-re "^layout              runs  TPOT median"
+plan_cli_test(validate.by_layout --rc 0 --stdout-re "^dep +[0-9]+ " --stdout-re "^tp +[0-9]+ "
+  --stdout-re "^layout +runs  TPOT median"
   -- validate --by layout)
 plan_cli_test(validate.own_data --rc 0
   --stdout-re "^Measured runs: tests/data/measured-runs.csv"

@@ -6,11 +6,17 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "plan/core/serving/engine_fit.hpp"
 
 namespace plan::io::measured_io_detail {
+
+// The layout a run's id names as the benchmark configured it: "..._tp8_ep8_..." or
+// "..._tp8_0_ep8_0_..." is tp 8 (GPUs per replica), ep 8; "_epnone" is ep 1. Both 0 where the
+// id names none.
+void named_layout(std::string_view id, int& tp, int& ep);
 
 // Splits one CSV record (RFC 4180 quoting); `cols` gets each field's 1-based column.
 std::vector<std::string> split_csv(const std::string& line, std::vector<int>& cols);

@@ -107,6 +107,35 @@ int MeasuredCsv::count(const std::string& name, double fallback) const {
   return static_cast<int>(v);
 }
 
+void named_layout(std::string_view id, int& tp, int& ep) {
+  tp = ep = 0;
+  // A whole number at the front of s, its digits taken off; -1 where s starts with none.
+  auto number = [](std::string_view& s) {
+    int v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || v < 1) return -1;
+    s.remove_prefix(static_cast<std::size_t>(end - s.data()));
+    return v;
+  };
+  for (std::size_t at = id.find("_tp"); at != std::string_view::npos; at = id.find("_tp", at + 1)) {
+    std::string_view s = id.substr(at + 3);
+    const int t = number(s);
+    if (t < 1) continue;
+    if (s.size() > 1 && s[0] == '_' && s[1] >= '0' && s[1] <= '9') {  // "_tp8_0_ep8_0"
+      s.remove_prefix(1);
+      while (!s.empty() && s[0] >= '0' && s[0] <= '9') s.remove_prefix(1);
+    }
+    if (s.substr(0, 3) != "_ep") continue;
+    s.remove_prefix(3);
+    int e = 1;
+    if (s.substr(0, 4) == "none") s.remove_prefix(4);
+    else if ((e = number(s)) < 1) continue;
+    if (!s.empty() && s[0] != '_') continue;
+    tp = t, ep = e;
+    return;
+  }
+}
+
 perf::MeasuredRun MeasuredCsv::run() const {
   perf::MeasuredRun r;
   r.line = lineno_;
@@ -132,8 +161,12 @@ std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path) {
   std::vector<perf::MeasuredRun> runs;
   while (csv.next()) {
     perf::MeasuredRun r = csv.run();
-    r.concurrency = csv.number("batch_size", 0);
     csv.read_layout("", r);
+    // batch_size is the batch of one attention data-parallel rank: a replica of d ranks holds
+    // d x batch_size requests (the file's silicon_concurrency and its ids' _c<N>_ say so on
+    // every such row of the shipped runs but one).
+    r.concurrency = csv.number("batch_size", 0) * std::max(r.dp, 1);
+    measured_io_detail::named_layout(r.id, r.named_tp, r.named_ep);
     runs.push_back(std::move(r));
   }
   return runs;

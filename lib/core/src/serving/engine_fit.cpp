@@ -90,10 +90,6 @@ constexpr std::array<TermInfo, tpot_terms> tpot_info = {{
     {"sequence_layer", "s per sequence per layer",
      "cost per sequence per layer per step on the busiest rank (the per-token kernels of each layer: norms, rotary "
      "embedding, activations, residual adds, and attention's per-sequence set-up)"},
-    {"scaleout_collective", "s per collective",
-     "latency of each collective of a step that crosses servers (a replica beyond one scale-up domain): the "
-     "all-reduces of tensor-parallel layers, two a layer, or the all-to-alls of data-parallel attention, two a MoE "
-     "layer, whose inter-node hop the catalog's latency does not count"},
     {"prefill_interference", "1/efficiency",
      "inverse efficiency of the prefill work other requests put between a request's decode steps"},
 }};
@@ -139,7 +135,6 @@ static_assert(named(tpot_info, tpot_term::step, "step") && named(tpot_info, tpot
               named(tpot_info, tpot_term::weights_scaled, "weights_scaled") &&
               named(tpot_info, tpot_term::expert_dispatch, "expert_dispatch") &&
               named(tpot_info, tpot_term::sequence_layer, "sequence_layer") &&
-              named(tpot_info, tpot_term::scaleout_collective, "scaleout_collective") &&
               named(tpot_info, tpot_term::prefill_interference, "prefill_interference"));
 static_assert(named(ttft_info, ttft_term::fixed, "ttft_fixed") && named(ttft_info, ttft_term::layer, "ttft_layer") &&
               named(ttft_info, ttft_term::own_prefill_linear, "own_prefill_linear") &&
@@ -484,43 +479,12 @@ Exclusion place_replica(const MeasuredRun& m, const ModelArch& model, PreparedRu
   return {};
 }
 
-// The same measurement (system, engine, version, precision, lengths and measured TTFT and
-// TPOT, to every digit) filed under more than one layout and concurrency is one run, read on
-// the fewest GPUs (tp x attention dp), the reading whose concurrency is the whole replica's
-// (the other files it on 64 GPUs with the concurrency of one rank); the key of each run.
-std::string measurement_key(const MeasuredRun& m) {
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", m.system, m.engine, m.version, m.precision, m.isl, m.osl, m.ttft_ms,
-                     m.tpot_ms);
-}
-
-// For each measurement key, the run that reads it on the fewest GPUs (the first in file order
-// among equals).
-std::map<std::string, std::size_t> measurement_readings(const std::vector<MeasuredRun>& runs) {
-  std::map<std::string, std::size_t> best;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const MeasuredRun& m = runs[i];
-    if (!(m.ttft_ms > 0) || !(m.tpot_ms > 0)) continue;
-    auto gpus = [](const MeasuredRun& r) { return r.tp * std::max(r.dp, 1); };
-    const auto [it, fresh] = best.emplace(measurement_key(m), i);
-    if (!fresh && gpus(m) < gpus(runs[it->second])) it->second = i;
-  }
-  return best;
-}
-
-// A repeat of a kept run (the same measurement read on fewer GPUs elsewhere, same deployment
-// and load, or the same measurement under another model name) sets p.twin; a new run is
-// recorded in `seen` for the runs after it.
+// A repeat of a kept run (same deployment and load, or the same measurement under another
+// model name) sets p.twin; a new run is recorded in `seen` for the runs after it.
 Exclusion find_twin(const std::vector<MeasuredRun>& runs, std::size_t i, PreparedRun& p,
-                    std::map<std::string, std::size_t>& seen, const std::map<std::string, std::size_t>& readings) {
+                    std::map<std::string, std::size_t>& seen) {
   const MeasuredRun& m = runs[i];
   const int dp = std::max(m.dp, 1);
-  if (const auto it = readings.find(measurement_key(m)); it != readings.end() && it->second != i &&
-                                                          runs[it->second].tp * std::max(runs[it->second].dp, 1) <
-                                                              m.tp * dp) {
-    p.twin = it->second;
-    return {"duplicate", fmt::format("same measurement as the run on line {}, which reads it on fewer GPUs",
-                                     runs[it->second].line)};
-  }
   const std::string key = fmt::format("{}|{}|{}|{}", p.deployment, m.isl, m.osl, m.concurrency);
   if (const auto it = seen.find(key); it != seen.end()) {
     p.twin = it->second;
@@ -619,8 +583,6 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
   xd[d::weights_scaled] = scaled ? st.linear - expert_lin : 0.0;
   xd[d::expert_dispatch] = all_to_alls;
   xd[d::sequence_layer] = rank_seqs * model.layers;
-  xd[d::scaleout_collective] =
-      scaleup_domains(gpu, g).count > 1 ? (p.layout == Parallel::dep ? all_to_alls : 2.0 * model.layers) : 0.0;
   xd[d::prefill_interference] = c / decode_steps(m.osl) * pre_work;
   const StepTime own = pu.prefill(m.isl);
   namespace f = ttft_term;
@@ -654,18 +616,45 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
 
 }  // namespace
 
-std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<MeasuredRun>& runs) {
+MeasuredRun as_deployed(const Catalog& cat, MeasuredRun m) {
+  if (!m.measured) return m;
+  const int dp = std::max(m.dp, 1);
+  int g = 0, ep = 1;
+  if (m.named_tp > 0) {
+    // The id names the layout the benchmark ran; columns that give another GPU count carry
+    // tp x ep where the GPUs are (and tp as the experts' slicing).
+    if (m.named_tp == m.tp * dp || m.named_tp % std::max(m.named_ep, 1) != 0) return m;
+    g = m.named_tp, ep = std::max(m.named_ep, 1);
+  } else {
+    // No id to say: the same signature (tp x attention dp = moe_tp x moe_ep = k x k, moe_tp =
+    // moe_ep = k) past one server's scale-up domain, where no engine runs a tensor-parallel
+    // attention group with experts sliced k ways, is that encoding of tp k, ep k.
+    const GpuSpec* gpu = cat.find_gpu(gpu_id(cat, m.system));
+    const int k = m.moe_tp;
+    if (!gpu || k < 2 || m.moe_ep != k || m.tp * dp != k * k || k * k <= gpu->scaleup_gpus) return m;
+    g = k, ep = k;
+  }
+  m.moe_ep = ep;
+  m.moe_tp = g / ep;
+  m.tp = dp > 1 ? 1 : g;
+  m.dp = dp > 1 ? g : 1;
+  return m;
+}
+
+std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<MeasuredRun>& filed) {
+  std::vector<MeasuredRun> runs;
+  runs.reserve(filed.size());
+  for (const auto& m : filed) runs.push_back(as_deployed(cat, m));
   std::vector<PreparedRun> out;
   out.reserve(runs.size());
   std::map<std::string, std::size_t> seen;
-  const auto readings = measurement_readings(runs);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const MeasuredRun& m = runs[i];
     PreparedRun p = run_identity(m, i);
     const ModelArch* model = nullptr;
     Exclusion ex = screen_run(cat, m, p, model);
     if (!ex) ex = place_replica(m, *model, p);
-    if (!ex) ex = find_twin(runs, i, p, seen, readings);
+    if (!ex) ex = find_twin(runs, i, p, seen);
     if (!ex) ex = check_memory(cat, m, *model, p);
     if (!ex) ex = set_features(cat, m, *model, p);
     if (ex) {

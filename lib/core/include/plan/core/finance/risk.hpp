@@ -125,8 +125,8 @@ struct ThroughputWidth {
 };
 inline constexpr ThroughputWidth spec_throughput_widths[] = {
     {"dense", 0.73, 1.19, 548},
-    {"moe", 0.52, 1.07, 454},
-    {"mla", 0.50, 1.23, 203},
+    {"moe", 0.53, 1.06, 489},
+    {"mla", 0.57, 1.22, 310},
 };
 
 // The default throughput multiplier of a replica whose throughput has provenance `p`

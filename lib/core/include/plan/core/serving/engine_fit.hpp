@@ -26,6 +26,9 @@ struct MeasuredRun {
   std::string id, engine, version, model_path, system, precision, mode;
   double isl = 0, osl = 0, concurrency = 0;
   int tp = 1, pp = 1, dp = 1, moe_tp = 1, moe_ep = 1;
+  // The layout the run's id names as the benchmark configured it ("..._tp8_ep8_..." or
+  // "..._tp8_0_ep8_0_...": 8 GPUs, experts split 8 ways; "ep none" is 1); 0 where it names none.
+  int named_tp = 0, named_ep = 0;
   double ttft_ms = 0, tpot_ms = 0;
   // False for a deployment to predict: no TTFT or TPOT to check (deployment_run).
   bool measured = true;
@@ -58,7 +61,6 @@ enum Index : std::size_t {
   weights_scaled,
   expert_dispatch,
   sequence_layer,
-  scaleout_collective,
   prefill_interference,  // last: not part of the decode step
   count
 };
@@ -136,7 +138,19 @@ inline constexpr double artefact_ratio = 10;
 // the draft tokens accepted besides it, about one more on average at the draft lengths the
 // engines default to.
 inline constexpr double max_tokens_per_step = 2;
+// Each run is read as deployed first (as_deployed).
 std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<MeasuredRun>& runs);
+
+// A measured run's layout as it was deployed. Some of the file's rows give in tp_size (or
+// attention_dp_size) the product tp x ep of the layout the benchmark ran, and tp in
+// moe_tp_size: "..._tp8_ep8_..." filed as tp 64 (or attention dp 64), moe_tp 8, moe_ep 8, where
+// the same measurement (TTFT and TPOT to every digit) is filed elsewhere as tp 8 (or attention
+// dp 8), moe_tp 1, moe_ep 8. Where the id names a layout whose GPU count the columns do not
+// give, the id's is read: its tp GPUs, experts split ep ways and sliced tp / ep, attention data
+// parallel where the columns say so. Where the id names none, columns with that signature
+// (moe_tp = moe_ep = k, tp x attention dp = k x k) beyond the system's scale-up domain read as
+// tp k, ep k. Runs to predict (measured false) are as given.
+MeasuredRun as_deployed(const Catalog& cat, MeasuredRun m);
 
 struct TermSet {
   std::string engine;      // vllm, sglang, trtllm
