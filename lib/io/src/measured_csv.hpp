@@ -4,6 +4,7 @@
 // Private to lib/io.
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -35,6 +36,9 @@ class MeasuredCsv {
   double number(const std::string& name, double fallback) const;
   // A GPU count or layout size: a whole number from 0 to 100,000.
   int count(const std::string& name, double fallback) const;
+  // The client's closed-loop concurrency the run's silicon_data_source states
+  // ("...; silicon_concurrency=256; ..."); nullopt where it states none.
+  std::optional<double> stated_concurrency() const;
   // The fields every measured run has: line, id, engine and version, model, system,
   // precision, mode, lengths, measured TTFT and TPOT (no concurrency, no layout).
   perf::MeasuredRun run() const;

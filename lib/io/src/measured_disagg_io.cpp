@@ -3,7 +3,6 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
-#include <regex>
 #include <sstream>
 
 #include "plan/core/base/error.hpp"
@@ -16,7 +15,6 @@ std::vector<perf::MeasuredDisaggRun> read_measured_disagg_runs(const std::string
              "silicon_ttft_ms", "silicon_tpot_ms", "prefill_tp_size", "prefill_attention_dp_size", "prefill_moe_tp_size",
              "prefill_moe_ep_size", "decode_tp_size", "decode_attention_dp_size", "decode_moe_tp_size",
              "decode_moe_ep_size"});
-  static const std::regex concurrency_re(R"((?:^|;)\s*silicon_concurrency=(\d+))");
   std::vector<perf::MeasuredDisaggRun> runs;
   while (csv.next()) {
     auto text = [&](const std::string& name) { return csv.text(name); };
@@ -24,9 +22,7 @@ std::vector<perf::MeasuredDisaggRun> read_measured_disagg_runs(const std::string
     perf::MeasuredDisaggRun d;
     perf::MeasuredRun& r = d.run;
     r = csv.run();  // mode: disagg, as filtered above
-    std::smatch cm;
-    const std::string source = text("silicon_data_source");
-    if (std::regex_search(source, cm, concurrency_re)) r.concurrency = std::stod(cm[1].str());
+    if (const auto c = csv.stated_concurrency()) r.concurrency = *c;
     d.prefill.workers = csv.count("prefill_num_workers", 0);
     csv.read_layout("prefill_", d.prefill);
     d.decode.workers = csv.count("decode_num_workers", 0);

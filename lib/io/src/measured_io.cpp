@@ -9,6 +9,7 @@
 #include <set>
 #include <string_view>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "plan/core/base/error.hpp"
@@ -136,6 +137,14 @@ void named_layout(std::string_view id, int& tp, int& ep) {
   }
 }
 
+std::optional<double> MeasuredCsv::stated_concurrency() const {
+  static const std::regex concurrency_re(R"((?:^|;)\s*silicon_concurrency=(\d+))");
+  const std::string source = text("silicon_data_source");
+  std::smatch cm;
+  if (!std::regex_search(source, cm, concurrency_re)) return std::nullopt;
+  return std::stod(cm[1].str());
+}
+
 perf::MeasuredRun MeasuredCsv::run() const {
   perf::MeasuredRun r;
   r.line = lineno_;
@@ -162,10 +171,11 @@ std::vector<perf::MeasuredRun> read_measured_runs(const std::string& path) {
   while (csv.next()) {
     perf::MeasuredRun r = csv.run();
     csv.read_layout("", r);
-    // batch_size is the batch of one attention data-parallel rank: a replica of d ranks holds
-    // d x batch_size requests (the file's silicon_concurrency and its ids' _c<N>_ say so on
-    // every such row of the shipped runs but one).
-    r.concurrency = csv.number("batch_size", 0) * std::max(r.dp, 1);
+    // Under attention data parallelism batch_size is one rank's batch: the replica holds the
+    // client's concurrency the run states (silicon_concurrency, batch_size x attention dp on
+    // 46 of the 47 such shipped rows), else d x batch_size for d ranks.
+    const double batch = csv.number("batch_size", 0);
+    r.concurrency = r.dp > 1 ? csv.stated_concurrency().value_or(batch * r.dp) : batch;
     measured_io_detail::named_layout(r.id, r.named_tp, r.named_ep);
     runs.push_back(std::move(r));
   }
