@@ -355,7 +355,10 @@ TEST_CASE("the coverage read from the deployments alone is the coverage of every
   // No run of vLLM on Hopper has latent attention: DeepSeek-R1 on H200 with vLLM is not covered.
   CHECK_FALSE(full.covers("vllm", "hopper", ModelClass::mla));
   CHECK(full.covers("vllm", "hopper", ModelClass::dense));
-  // TensorRT-LLM has 5 (DeepSeek-R1 and V3 on H200 in several layouts), SGLang 2 (under 3).
+  // TensorRT-LLM has 4: DeepSeek-R1 and V3 (two model names) on 8 H200, each at dep 8 and at
+  // ep 8, counted as deployed (the rows filed as tp 64 or attention dp 64 with experts 8 x 8
+  // are these 8-GPU layouts, as their ids name them); SGLang 2 (under 3).
+  CHECK(full.of("trtllm", "hopper", ModelClass::mla) == 4);
   CHECK(full.covers("trtllm", "hopper", ModelClass::mla));
   CHECK(full.of("sglang", "hopper", ModelClass::mla) == 2);
   CHECK_FALSE(full.covers("sglang", "hopper", ModelClass::mla));

@@ -213,7 +213,7 @@ std::vector<perf::MeasuredRun> read_measured_deployments(const std::string& path
   const int c_engine = index("backend"), c_version = index("backend_version"), c_model = index("model_path"),
             c_system = index("system"), c_precision = index("precision"), c_mode = index("mode"),
             c_tp = index("tp_size"), c_pp = index("pp_size"), c_dp = index("attention_dp_size"),
-            c_moe_tp = index("moe_tp_size"), c_moe_ep = index("moe_ep_size");
+            c_moe_tp = index("moe_tp_size"), c_moe_ep = index("moe_ep_size"), c_id = index("id");
   if (c_engine < 0 || c_model < 0 || c_system < 0)
     throw Error({path, 1, 1}, "missing column backend, model_path or system (expected the measured-run columns)");
   std::vector<perf::MeasuredRun> out;
@@ -241,8 +241,10 @@ std::vector<perf::MeasuredRun> read_measured_deployments(const std::string& path
       r.precision = at(c_precision), r.mode = at(c_mode);
       r.tp = count(c_tp, 1), r.pp = count(c_pp, 1), r.dp = count(c_dp, 1), r.moe_tp = count(c_moe_tp, r.tp);
       r.moe_ep = count(c_moe_ep, 1);
-      const std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{} {} {} {} {}", r.engine, r.version, r.model_path,
-                                          r.system, r.precision, r.mode, r.tp, r.pp, r.dp, r.moe_tp, r.moe_ep);
+      named_layout(at(c_id), r.named_tp, r.named_ep);
+      const std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{} {} {} {} {} {} {}", r.engine, r.version, r.model_path,
+                                          r.system, r.precision, r.mode, r.tp, r.pp, r.dp, r.moe_tp, r.moe_ep,
+                                          r.named_tp, r.named_ep);
       if (seen.insert(key).second) out.push_back(std::move(r));
       continue;
     }
@@ -254,12 +256,16 @@ std::vector<perf::MeasuredRun> read_measured_deployments(const std::string& path
         start = i + 1;
       }
     auto at = [&](int i) { return i >= 0 && static_cast<std::size_t>(i) < f.size() ? f[i] : std::string_view(); };
-    // The key: the deployment columns as they stand (the integers' text included).
+    // The key: the deployment columns as they stand (the integers' text included) and the
+    // layout the id names.
+    int named_tp = 0, named_ep = 0;
+    named_layout(at(c_id), named_tp, named_ep);
     std::string key;
     for (int i : {c_engine, c_version, c_model, c_system, c_precision, c_mode, c_tp, c_pp, c_dp, c_moe_tp, c_moe_ep}) {
       key += at(i);
       key += '|';
     }
+    key += fmt::format("{}|{}", named_tp, named_ep);
     if (!seen.insert(key).second) continue;
     auto count = [&](int i, int def) {
       int v = def;
@@ -273,6 +279,7 @@ std::vector<perf::MeasuredRun> read_measured_deployments(const std::string& path
     r.precision = at(c_precision), r.mode = at(c_mode);
     r.tp = count(c_tp, 1), r.pp = count(c_pp, 1), r.dp = count(c_dp, 1), r.moe_tp = count(c_moe_tp, r.tp);
     r.moe_ep = count(c_moe_ep, 1);
+    r.named_tp = named_tp, r.named_ep = named_ep;
     out.push_back(std::move(r));
   }
   return out;

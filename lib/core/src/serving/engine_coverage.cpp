@@ -67,8 +67,9 @@ EngineCoverage engine_coverage(const Catalog& cat, const std::vector<MeasuredRun
     auto [it, fresh] = models.emplace(r.model_path, nullptr);
     if (fresh) it->second = coverage_run_model(cat, r.model_path);
     if (!it->second) continue;
-    const std::string deployment = fmt::format("{}|{}|{}|{}|{}|{} {} {} {} {}", r.model_path, r.system, r.engine,
-                                               r.version, r.precision, r.tp, r.pp, r.dp, r.moe_tp, r.moe_ep);
+    const MeasuredRun d = as_deployed(cat, r);  // a layout filed as tp x ep counted as deployed
+    const std::string deployment = fmt::format("{}|{}|{}|{}|{}|{} {} {} {} {}", d.model_path, d.system, d.engine,
+                                               d.version, d.precision, d.tp, d.pp, d.dp, d.moe_tp, d.moe_ep);
     if (!seen.insert(deployment).second) continue;
     ++c.deployments[coverage_key(to_string(*engine), generation, model_class_of(*it->second))];
   }
