@@ -193,7 +193,12 @@ plan_cli_test(perf.engine_unknown --rc 64
   -- perf --model llama-3.1-8b --gpu h100-sxm --engine ollama --input 1 --output 1)
 
 # plan validate: the shipped measured runs, cross-validated, and a user's own runs.
+# Read as deployed, counted by hand from the file: 132 rows whose id's _tpN_epM_ names N GPUs
+# where tp_size x attention_dp_size gives N x M (18 + 30 SGLang, 15 + 22 + 27 + 19 + 1
+# TensorRT-LLM), and 86 without a layout in the id filed as tp (or attention dp) 16 or 64 with
+# experts 4 x 4 or 8 x 8 on servers of 8 (SGLang 18 + 15 + 15, TensorRT-LLM 6 + 1 + 2 + 28 + 1).
 plan_cli_test(validate.shipped --rc 0
+  --stdout-re "^Read as deployed: 218 runs whose columns file tp x ep as the GPU count"
   --stdout-re "^Predictions: cross-validated, 5 folds grouped by deployment"
   --stdout-re "^sglang +[0-9]+ " --stdout-re "^trtllm +[0-9]+ " --stdout-re "^vllm +[0-9]+ " --stdout-re "^all +[0-9]+ "
   -- validate)

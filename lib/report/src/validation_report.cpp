@@ -44,9 +44,11 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
     if (!r.excluded.empty() && r.excluded_kind != "disagg" && !pred[i]) ++reasons[r.excluded_kind];
     if (!r.excluded.empty() && pred[i]) ++duplicates;
   }
-  int predicted = 0;
+  int predicted = 0, reread = 0;
   for (const auto& p : pred)
     if (p) ++predicted;
+  for (const auto& r : prep)
+    if (r.reread && r.excluded_kind != "disagg") ++reread;
   out += fmt::format("Runs: {} ({} aggregated); predicted {} ({:.1f}% of the aggregated runs)\n", runs.size(), agg,
                      predicted, agg > 0 ? 100.0 * predicted / agg : 0.0);
   if (duplicates > 0)
@@ -58,6 +60,10 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
     for (const auto& [k, n] : reasons) out += fmt::format(" {} {};", k, n);
     out.back() = '\n';
   }
+  if (reread > 0)
+    out += fmt::format("Read as deployed: {} runs whose columns file tp x ep as the GPU count (their id, or past one "
+                       "server the k x k signature, gives the layout; docs/performance-model.md)\n",
+                       reread);
   struct Acc {
     std::vector<std::pair<double, double>> t, f, rt, rf;
   };

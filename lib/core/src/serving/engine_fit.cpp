@@ -651,6 +651,7 @@ std::vector<PreparedRun> prepare_runs(const Catalog& cat, const std::vector<Meas
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const MeasuredRun& m = runs[i];
     PreparedRun p = run_identity(m, i);
+    p.reread = m.tp != filed[i].tp || m.dp != filed[i].dp || m.moe_tp != filed[i].moe_tp || m.moe_ep != filed[i].moe_ep;
     const ModelArch* model = nullptr;
     Exclusion ex = screen_run(cat, m, p, model);
     if (!ex) ex = place_replica(m, *model, p);

@@ -112,6 +112,7 @@ struct PreparedRun {
   int moe_tp = 1;  // ep, dep: GPUs each routed expert is sliced over (moe_ep = gpus / moe_tp)
   // A duplicate: the index (in prepare_runs's result) of the run it repeats; npos otherwise.
   std::size_t twin = static_cast<std::size_t>(-1);
+  bool reread = false;  // its layout read as deployed, not as its columns file it (as_deployed)
   double isl = 0, osl = 0, concurrency = 0;
   double ttft_s = 0, tpot_s = 0;
   std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
