@@ -432,6 +432,29 @@ TEST_CASE("a re-fit reproduces the committed engine terms", "[engine][fit]") {
   CHECK(fresh.cv.ttft_median == Approx(committed.cv.ttft_median).epsilon(1e-6));
 }
 
+TEST_CASE("the committed terms keep their physical bounds", "[engine][fit]") {
+  // Inverse efficiencies from 1 (spec) to 10 (the artefact floor); the wait of data-parallel
+  // attention's scheduler at most 50 decode steps (TensorRT-LLM's default timeout_iters, after
+  // which a prefill is scheduled whatever the balance); every other term at least 0.
+  const auto committed = io::read_engine_terms(committed_terms);
+  for (const auto& s : committed.sets) {
+    INFO(s.engine << " " << s.generation);
+    for (int j = 0; j < tpot_terms; ++j) CHECK(s.tpot[j] >= 0);
+    for (std::size_t j : {tpot_term::weights, tpot_term::moe_weights, tpot_term::attention_gqa,
+                          tpot_term::attention_mla, tpot_term::weights_scaled, tpot_term::moe_weights_scaled}) {
+      CHECK(s.tpot[j] >= 1.0);
+      CHECK(s.tpot[j] <= 10.0);
+    }
+    for (int j = 0; j < ttft_terms; ++j) CHECK(s.ttft[j] >= 0);
+    CHECK(s.ttft[ttft_term::dp_balance_wait] <= 50.0);
+  }
+  // The Hopper set of TensorRT-LLM is held there (its dep runs, DeepSeek on 8 H200, would
+  // take more: 85.6 steps unbounded).
+  const TermSet* h = find_terms(committed.sets, "trtllm", "hopper");
+  REQUIRE(h);
+  CHECK(h->ttft[ttft_term::dp_balance_wait] == Approx(50.0));
+}
+
 TEST_CASE("the cross-validated error is no worse than the committed summary", "[engine][fit]") {
   // The bar: the cross-validated summary documented in docs/performance-model.md ("Engine
   // terms fitted to measured runs"), in percent. A change that makes any of the four more

@@ -315,7 +315,14 @@ constexpr std::array<double, N> bounds(bool (*inverse_efficiency)(std::size_t), 
 constexpr auto tpot_lower = bounds<tpot_terms>(inverse_efficiency_tpot, 1, 0);
 constexpr auto tpot_upper = bounds<tpot_terms>(inverse_efficiency_tpot, e_max, inf);
 constexpr auto ttft_lower = bounds<ttft_terms>(inverse_efficiency_ttft, 1, 0);
-constexpr auto ttft_upper = bounds<ttft_terms>(inverse_efficiency_ttft, e_max, inf);
+// The wait of data-parallel attention's scheduler is at most TensorRT-LLM's default
+// timeout_iters, 50 decode steps, after which a prefill is scheduled whatever the balance.
+constexpr double max_dp_balance_wait = 50;
+constexpr auto ttft_upper = [] {
+  auto a = bounds<ttft_terms>(inverse_efficiency_ttft, e_max, inf);
+  a[ttft_term::dp_balance_wait] = max_dp_balance_wait;
+  return a;
+}();
 
 double decode_step(const TermSet& s, const PreparedRun& r) {
   double t = 0;
