@@ -71,7 +71,8 @@ std::string scaleout_note(const GpuSpec& gpu, int g) {
   const ScaleupDomains d = scaleup_domains(gpu, g);
   if (d.count <= 1) return {};
   return fmt::format("{} GPUs span {} scale-up domains of {:g} ({} {:g} GB/s within each, the {:g} GB/s link of each "
-                     "GPU between them): all-reduces are hierarchical and only the traffic between domains crosses",
+                     "GPU between them): all-reduces are hierarchical and only the traffic between domains crosses; no "
+                     "shipped measured run spans domains, so the exchange between them is the catalog link's, unchecked",
                      g, d.count, d.gpus_each, gpu.interconnect, gpu.interconnect_gb_per_s, *gpu.scaleout_gb_per_s);
 }
 
