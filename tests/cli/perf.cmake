@@ -218,6 +218,9 @@ plan_cli_test(validate.bad_number --rc 2
   --stderr-exact "plan: error: tests/data/measured-runs-bad.csv:2:53: isl 'many' is not a number"
   -- validate --data tests/data/measured-runs-bad.csv)
 # "1e12" starts at column 65: the 64 characters of the fields before it and their commas.
+plan_cli_test(validate.bad_concurrency --rc 2
+  --stderr-exact "plan: error: tests/data/measured-runs-bad-concurrency.csv:2:8: silicon_concurrency '1000001' is not a count (expected a whole number from 0 to 100000)"
+  -- validate --data tests/data/measured-runs-bad-concurrency.csv)
 plan_cli_test(validate.bad_count --rc 2
   --stderr-exact "plan: error: tests/data/measured-runs-bad-count.csv:2:65: tp_size '1e12' is not a count (expected a whole number from 0 to 100000)"
   -- validate --data tests/data/measured-runs-bad-count.csv)

@@ -142,7 +142,14 @@ std::optional<double> MeasuredCsv::stated_concurrency() const {
   const std::string source = text("silicon_data_source");
   std::smatch cm;
   if (!std::regex_search(source, cm, concurrency_re)) return std::nullopt;
-  return std::stod(cm[1].str());
+  const std::string digits = cm[1].str();
+  long long v = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec != std::errc() || end != digits.data() + digits.size() || v > 100000)
+    throw Error({path_, lineno_, column("silicon_data_source")},
+                fmt::format("silicon_concurrency '{}' is not a count (expected a whole number from 0 to 100000)",
+                            digits));
+  return static_cast<double>(v);
 }
 
 perf::MeasuredRun MeasuredCsv::run() const {
