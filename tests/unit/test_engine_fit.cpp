@@ -327,8 +327,7 @@ TEST_CASE("the fit recovers the terms runs were built from", "[engine]") {
   // 16-bit weights at 1/1.5 of spec and FP8 ones at 1/1.3, GQA attention at 1/2, collectives
   // 1.2x the catalog's, prefill work at 1/1.6. No run has latent attention (MLA): its term
   // stays at its lower bound, 1. No mixture of experts either: the expert terms stay at their
-  // bounds, 1, 0 and 1, and the all-to-all latency of data-parallel attention at 0. No
-  // replica spans servers: the latency of a collective between them stays at 0.
+  // bounds, 1, 0 and 1, and the all-to-all latency of data-parallel attention at 0.
   std::array<double, tpot_terms> tpot{};
   {
     namespace d = tpot_term;
