@@ -117,6 +117,9 @@ constexpr std::array<TermInfo, ttft_terms> ttft_info = {{
      "decode steps a new request waits under data-parallel attention (dep) before its prefill is scheduled: the "
      "scheduler holds a prefill until every rank has one to run in the same step (TensorRT-LLM's attention-DP "
      "balance: up to timeout_iters, 50 steps by default, batching for batching_wait_iters, 10)"},
+    {"queued_requests", "s per request",
+     "time a new request waits per other request in flight, whatever its length: the server's work on each request "
+     "(HTTP, tokenisation, admission, streaming) done in turn by one front-end process for the whole server"},
 }};
 
 // Each term's index (engine_fit.hpp) names the entry that describes it.
@@ -144,7 +147,8 @@ static_assert(named(ttft_info, ttft_term::fixed, "ttft_fixed") && named(ttft_inf
               named(ttft_info, ttft_term::decode_per_queued_chunk, "decode_per_queued_chunk") &&
               named(ttft_info, ttft_term::decode_per_chunk, "decode_per_chunk") &&
               named(ttft_info, ttft_term::own_prefill_linear_scaled, "own_prefill_linear_scaled") &&
-              named(ttft_info, ttft_term::dp_balance_wait, "dp_balance_wait"));
+              named(ttft_info, ttft_term::dp_balance_wait, "dp_balance_wait") &&
+              named(ttft_info, ttft_term::queued_requests, "queued_requests"));
 }  // namespace
 
 const std::array<TermInfo, tpot_terms> tpot_term_info = tpot_info;
@@ -604,6 +608,7 @@ Exclusion set_features(const Catalog& cat, const MeasuredRun& m, const ModelArch
   xf[f::decode_per_chunk] = m.isl / chunk_tokens;
   xf[f::own_prefill_linear_scaled] = scaled ? own.linear + own.comm : 0.0;
   xf[f::dp_balance_wait] = p.layout == Parallel::dep ? 1.0 : 0.0;
+  xf[f::queued_requests] = c - 1;
   if (!m.measured) return {};
   // Artefacts: beyond artefact_ratio x the spec roofline of the same closed loop.
   const double spec_step = st.linear + st.attention + st.comm;

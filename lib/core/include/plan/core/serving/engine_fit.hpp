@@ -80,6 +80,7 @@ enum Index : std::size_t {
   decode_per_chunk,
   own_prefill_linear_scaled,
   dp_balance_wait,
+  queued_requests,
   count
 };
 }  // namespace ttft_term
