@@ -22,7 +22,7 @@ plan_cli_test(perf.smallest_tp --rc 0 --stdout-re "\"tp\": 2," --stdout-re "\"fi
 plan_cli_test(perf.fp8_kv --rc 0 --stdout-re "\"kv_bytes_per_token\": 65536,"
   -- perf --model llama-3.1-8b --gpu h100-sxm --precision fp8 --input 100 --output 100 --format json)
 plan_cli_test(perf.unknown_model --rc 2
-  --stderr-exact "plan: error: unknown model 'nope' (expected one of: llama-3.1-8b, llama-3.1-70b, mistral-7b, mixtral-8x7b, qwen2.5-7b, qwen2.5-72b, llama-7b, gpt-oss-20b, gpt-oss-120b, deepseek-v3, deepseek-r1, deepseek-v3.1, deepseek-v3.2, glm-5, qwen3.5-397b-a17b, qwen3-8b, qwen3-32b, qwen3-30b-a3b, qwen3-235b-a22b, llama-3.3-70b, llama-4-scout, llama-4-maverick, mixtral-8x22b, gemma-3-27b)"
+  --stderr-exact "plan: error: unknown model 'nope' (expected one of: llama-3.1-8b, llama-3.1-70b, mistral-7b, mixtral-8x7b, qwen2.5-7b, qwen2.5-72b, llama-7b, gpt-oss-20b, gpt-oss-120b, deepseek-v3, deepseek-r1, deepseek-v3.1, deepseek-v3.2, glm-5, qwen3.5-397b-a17b, qwen3.5-122b-a10b, qwen3.5-35b-a3b, qwen3.5-27b, qwen3-coder-480b-a35b, kimi-k2.5, kimi-k2, minimax-m2.5, minimax-m2.7, qwen3-8b, qwen3-32b, qwen3-30b-a3b, qwen3-235b-a22b, llama-3.3-70b, llama-4-scout, llama-4-maverick, mixtral-8x22b, gemma-3-27b)"
   -- perf --model nope --gpu h100-sxm --input 1 --output 1)
 plan_cli_test(perf.unknown_gpu --rc 2 --stderr-re "^plan: error: unknown GPU 'v100' \\(expected one of: a10g, "
   -- perf --model llama-3.1-8b --gpu v100 --input 1 --output 1)
@@ -73,7 +73,9 @@ plan_cli_test(perf.mxfp6_on_mi355x --rc 0 --stdout-re "^fits +yes"
 # precision; none: bf16).
 foreach(cfg Qwen--Qwen3-235B-A22B-FP8 Qwen--Qwen3-32B Qwen--Qwen3.5-397B-A17B deepseek-ai--DeepSeek-R1
         deepseek-ai--DeepSeek-V3 meta-llama--Meta-Llama-3.1-70B meta-llama--Meta-Llama-3.1-8B
-        nvidia--DeepSeek-V3.1-NVFP4 openai--gpt-oss-120b zai-org--GLM-5)
+        nvidia--DeepSeek-V3.1-NVFP4 openai--gpt-oss-120b zai-org--GLM-5 MiniMaxAI--MiniMax-M2.5
+        MiniMaxAI--MiniMax-M2.7 moonshotai--Kimi-K2.5 moonshotai--Kimi-K2-Instruct Qwen--Qwen3.5-122B-A10B
+        Qwen--Qwen3.5-35B-A3B Qwen--Qwen3.5-27B Qwen--Qwen3-Coder-480B-A35B-Instruct)
   plan_cli_test(perf.hf_${cfg} --rc 0 --stdout-re "^fits +(yes|no)"
     --stdout-re "calib/configs/${cfg}_config.json"
     -- perf --model hf:calib/configs/${cfg}_config.json --gpu b200 --engine sglang --input 1000 --output 200)

@@ -233,7 +233,13 @@ TEST_CASE("the models of the measured serving runs each name one catalog entry",
       {"Qwen/Qwen3-235B-A22B-FP8", "qwen3-235b-a22b"},   {"Qwen/Qwen3-32B", "qwen3-32b"},
       {"zhipuai/GLM-5", "glm-5"},                        {"nvidia/Llama-3.1-8B-Instruct-FP8", "llama-3.1-8b"},
       {"nvidia/DeepSeek-R1-NVFP4", "deepseek-r1"},       {"nvidia/Qwen3-32B-NVFP4", "qwen3-32b"},
-      {"nvidia/DeepSeek-V3.1-NVFP4", "deepseek-v3.1"}};
+      {"nvidia/DeepSeek-V3.1-NVFP4", "deepseek-v3.1"},
+      // Models whose configs the same commit holds (calib/configs): Kimi, MiniMax, Qwen3.5's family.
+      {"moonshotai/Kimi-K2.5", "kimi-k2.5"},             {"moonshotai/Kimi-K2-Instruct", "kimi-k2"},
+      {"MiniMaxAI/MiniMax-M2.5", "minimax-m2.5"},        {"MiniMaxAI/MiniMax-M2.7", "minimax-m2.7"},
+      {"Qwen/Qwen3.5-122B-A10B", "qwen3.5-122b-a10b"},   {"Qwen/Qwen3.5-35B-A3B", "qwen3.5-35b-a3b"},
+      {"Qwen/Qwen3.5-27B", "qwen3.5-27b"},               {"zai-org/GLM-5.1", "glm-5"},
+      {"Qwen/Qwen3-Coder-480B-A35B-Instruct", "qwen3-coder-480b-a35b"}};
   for (const auto& [path, id] : paths) {
     INFO(path);
     std::vector<std::string> matched;

@@ -103,6 +103,34 @@ TEST_CASE("the rules that leave measured runs out", "[engine]") {
   CHECK(p[9].excluded.empty());
 }
 
+TEST_CASE("runs of the 2026 MoE models map onto their catalog entries, quantised checkpoints by their base", "[engine]") {
+  // Kimi-K2.5 and MiniMax-M2.5 (calib/configs): NVIDIA's NVFP4 checkpoints name the architecture of
+  // the base model, as nvidia/DeepSeek-R1-NVFP4 does DeepSeek-R1's.
+  const Catalog& cat = test::shipped_catalog();
+  const std::vector<std::pair<const char*, const char*>> paths = {
+      {"moonshotai/Kimi-K2.5", "kimi-k2.5"},  {"nvidia/Kimi-K2.5-NVFP4", "kimi-k2.5"},
+      {"MiniMaxAI/MiniMax-M2.5", "minimax-m2.5"}, {"nvidia/MiniMax-M2.5-NVFP4", "minimax-m2.5"},
+      {"Qwen/Qwen3.5-122B-A10B", "qwen3.5-122b-a10b"}};
+  std::vector<MeasuredRun> runs;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    MeasuredRun m = run("trtllm", 1024, 1024, 16, 200 + i, 20 + 0.1 * static_cast<double>(i));
+    m.model_path = paths[i].first;
+    m.system = "b200_sxm";
+    m.precision = "fp4";
+    m.tp = 8;
+    m.moe_tp = 1;
+    m.moe_ep = 8;
+    runs.push_back(m);
+  }
+  const auto p = prepare_runs(cat, runs);
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    INFO(paths[i].first << ": " << p[i].excluded);
+    CHECK(p[i].model_id == paths[i].second);
+    CHECK(p[i].excluded.empty());
+    CHECK((p[i].layout == Parallel::ep && p[i].gpus == 8));
+  }
+}
+
 TEST_CASE("measured layouts map onto the perf model's layouts", "[engine]") {
   // The CSV's columns tp_size, attention_dp_size, moe_tp_size, moe_ep_size: attention dp > 1
   // is dep (GPUs = dp); else moe_ep > 1 is ep (GPUs = tp, experts sliced over moe_tp); else tp;

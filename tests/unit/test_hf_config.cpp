@@ -172,7 +172,11 @@ TEST_CASE("hf config: every config in calib/configs loads, read by its fields", 
                         "Qwen--Qwen3.5-397B-A17B_config.json", "deepseek-ai--DeepSeek-R1_config.json",
                         "deepseek-ai--DeepSeek-V3_config.json", "meta-llama--Meta-Llama-3.1-70B_config.json",
                         "meta-llama--Meta-Llama-3.1-8B_config.json", "nvidia--DeepSeek-V3.1-NVFP4_config.json",
-                        "openai--gpt-oss-120b_config.json", "zai-org--GLM-5_config.json"}) {
+                        "openai--gpt-oss-120b_config.json", "zai-org--GLM-5_config.json",
+                        "MiniMaxAI--MiniMax-M2.5_config.json", "MiniMaxAI--MiniMax-M2.7_config.json",
+                        "moonshotai--Kimi-K2.5_config.json", "moonshotai--Kimi-K2-Instruct_config.json",
+                        "Qwen--Qwen3.5-122B-A10B_config.json", "Qwen--Qwen3.5-35B-A3B_config.json",
+                        "Qwen--Qwen3.5-27B_config.json", "Qwen--Qwen3-Coder-480B-A35B-Instruct_config.json"}) {
     INFO(f);
     io::HfModel m = io::load_hf_config(configs + f, "m");
     CHECK(m.arch.params_total > 0);
@@ -211,6 +215,52 @@ TEST_CASE("hf config: GLM-5, MLA with a sparse-attention indexer and an MTP laye
   CHECK(perf::weights_bytes(a, fp8) == 753862901760.0);
   // No quantization_config: bf16.
   CHECK(m.precision == "bf16");
+}
+
+TEST_CASE("hf config: MiniMax-M2.5, every layer MoE without a shared expert, MTP modules, by hand", "[hf]") {
+  io::HfModel m = io::load_hf_config(configs + "MiniMaxAI--MiniMax-M2.5_config.json", "minimax-m2.5");
+  const ModelArch& a = m.arch;
+  CHECK(a.layers == 62);
+  CHECK(a.moe_layers() == 62);  // no first_k_dense_replace: every layer's MLP is the experts
+  CHECK(a.experts == 256);
+  CHECK(a.top_k == 8);
+  CHECK(a.expert_ffn() == 1536);  // num_local_experts with intermediate_size, as Mixtral
+  CHECK(a.shared_experts == 0);
+  CHECK(a.mtp_layers == 3);  // num_mtp_modules 3 of mtp_transformer_layers 1, use_mtp true
+  // Attention: Q 3,072 x 48 x 128 = 18,874,368; K, V 2 x 3,072 x 8 x 128 = 6,291,456; O 6,144 x
+  // 3,072 = 18,874,368; 44,040,192 a layer. Expert 3 x 3,072 x 1,536 = 14,155,776; 256 of them
+  // 3,623,878,656; router 3,072 x 256 = 786,432. Layer 3,668,705,280, x 62 = 227,459,727,360;
+  // embeddings 200,064 x 3,072 x 2 (untied) = 1,229,193,216; total 228,688,920,576 (card: 230B).
+  CHECK(a.params_total == 228688920576.0);
+  // Active layer 44,040,192 + 8 x 14,155,776 + 786,432 = 158,072,832, x 62 = 9,800,515,584 (card:
+  // 10B), + embeddings = 11,029,708,800.
+  CHECK(a.params_active == 11029708800.0);
+  // MTP: 3 x (44,040,192 + 3,623,878,656 + 786,432 + 2 x 3,072 x 3,072 = 18,874,368) = 11,062,738,944.
+  CHECK(a.params_mtp == 11062738944.0);
+  // KV per token at fp8: 62 layers x 2 x 8 KV heads x 128 x 1 B = 126,976 B.
+  CHECK(perf::kv_bytes_per_token(a, bytes_of(1)) == 126976.0);
+  CHECK(m.precision == "fp8");  // quantization_config: fp8, block-scaled
+}
+
+TEST_CASE("hf config: Kimi-K2.5, DeepSeek-V3's structure in its text_config, by hand", "[hf]") {
+  io::HfModel m = io::load_hf_config(configs + "moonshotai--Kimi-K2.5_config.json", "kimi-k2.5");
+  const ModelArch& a = m.arch;
+  CHECK(a.attention == AttentionKind::mla);
+  CHECK(a.heads == 64);
+  CHECK(a.experts == 384);
+  CHECK(a.moe_layers() == 60);  // 61 layers, first_k_dense_replace 1
+  // MLA per layer: q down 7,168 x 1,536 = 11,010,048; q up 1,536 x 64 x (128 + 64) = 18,874,368;
+  // kv down 7,168 x (512 + 64) = 4,128,768; kv up 512 x 64 x (128 + 128) = 8,388,608; out 64 x 128 x
+  // 7,168 = 58,720,256; 101,122,048, x 61 = 6,168,444,928. Dense MLP 3 x 7,168 x 18,432 =
+  // 396,361,728. MoE layer 384 x (3 x 7,168 x 2,048 = 44,040,192) = 16,911,433,728 + shared
+  // 44,040,192 + router 7,168 x 384 = 2,752,512 = 16,958,226,432, x 60 = 1,017,493,585,920.
+  // Embeddings 163,840 x 7,168 x 2 = 2,348,810,240. Total 1,026,407,202,816 (card: 1T).
+  CHECK(a.params_total == 1026407202816.0);
+  // Active MoE layer 8 x 44,040,192 + 44,040,192 + 2,752,512 = 399,114,240, x 60 = 23,946,854,400;
+  // + 6,168,444,928 + 396,361,728 + 2,348,810,240 = 32,860,471,296 (card: 32B).
+  CHECK(a.params_active == 32860471296.0);
+  // KV per token at fp8: (512 + 64) x 61 layers x 1 B = 35,136 B.
+  CHECK(perf::kv_bytes_per_token(a, bytes_of(1)) == 35136.0);
 }
 
 TEST_CASE("hf config: Qwen3.5, Gated DeltaNet interleaved with gated attention, by hand", "[hf]") {
@@ -271,7 +321,8 @@ TEST_CASE("hf config: KV bytes of GQA, MQA, MLA and sliding windows from shipped
 }
 
 TEST_CASE("models add: linear attention, the indexer and MTP layers read back", "[hf]") {
-  for (const char* f : {"Qwen--Qwen3.5-397B-A17B_config.json", "zai-org--GLM-5_config.json"}) {
+  for (const char* f : {"Qwen--Qwen3.5-397B-A17B_config.json", "zai-org--GLM-5_config.json",
+                        "MiniMaxAI--MiniMax-M2.5_config.json"}) {
     INFO(f);
     io::HfModel m = io::load_hf_config(configs + f, "m");
     Catalog c;

@@ -309,8 +309,13 @@ void count_parameters(const Obj& o, int shared_width, ModelArch& a) {
   a.params_active = emb + attention_all + dense_layers * dense_mlp + moe * (a.top_k * expert + shared + router);
   // MTP layers: a full-attention layer with the model's MoE (or dense) MLP, and the projection
   // of the embedding and hidden state (2d x d); they share the embeddings and output head.
-  if (const char* k = o.first_of({"num_nextn_predict_layers", "mtp_num_hidden_layers"})) {
+  // MiniMax-M2 states them as modules of mtp_transformer_layers layers each, used where
+  // use_mtp is true.
+  if (o.has("num_mtp_modules") && o.opt_bool("use_mtp", true))
+    a.mtp_layers = o.integer("num_mtp_modules") * o.opt_integer("mtp_transformer_layers", 1);
+  else if (const char* k = o.first_of({"num_nextn_predict_layers", "mtp_num_hidden_layers"}))
     a.mtp_layers = o.integer(k);
+  if (a.mtp_layers > 0) {
     const double mlp = a.is_moe() ? a.experts * expert + shared + router : dense_mlp;
     a.params_mtp = a.mtp_layers * (attn + mlp + 2.0 * d * d);
   }
