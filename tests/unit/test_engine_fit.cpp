@@ -131,6 +131,23 @@ TEST_CASE("runs of the 2026 MoE models map onto their catalog entries, quantised
   }
 }
 
+TEST_CASE("measured systems name catalog GPUs by AIConfigurator's system names", "[engine]") {
+  CHECK(measured_gpu("h100_sxm") == "h100-sxm");
+  CHECK(measured_gpu("b200_sxm") == "b200");
+  CHECK(measured_gpu("h100_pcie") == "h100-pcie");
+  CHECK(measured_gpu("a100_sxm") == "a100-80gb-sxm");  // 80 GiB in its system file
+  CHECK(measured_gpu("rtx_pro_6000_server") == "rtx-pro-6000");
+  CHECK(measured_gpu("gb300") == "gb300");
+  CHECK(measured_gpu("mi300x") == "mi300x");  // another name as it is
+  // A run on an A100 maps and is predicted by the engine's set over every generation.
+  MeasuredRun m = run("vllm", 1024, 128, 8, 150, 12);
+  m.system = "a100_sxm";
+  const auto p = prepare_runs(test::shipped_catalog(), {m});
+  INFO(p[0].excluded);
+  CHECK(p[0].gpu_id == "a100-80gb-sxm");
+  CHECK(p[0].excluded.empty());
+}
+
 TEST_CASE("measured layouts map onto the perf model's layouts", "[engine]") {
   // The CSV's columns tp_size, attention_dp_size, moe_tp_size, moe_ep_size: attention dp > 1
   // is dep (GPUs = dp); else moe_ep > 1 is ep (GPUs = tp, experts sliced over moe_tp); else tp;

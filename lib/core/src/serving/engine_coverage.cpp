@@ -7,35 +7,6 @@
 #include "plan/core/serving/engine_fit.hpp"
 
 namespace plan::perf {
-namespace {
-
-// The catalog model a run's model_path names: its id, a name of its hf_ids, or either with a
-// quantised checkpoint's suffix taken off ("nvidia/Llama-3.1-8B-Instruct-FP8").
-const ModelArch* coverage_run_model(const Catalog& cat, const std::string& path) {
-  if (const auto* m = cat.find_model(path)) return m;
-  for (const auto& m : cat.models)
-    if (model_name_matches(path, m.id, m.hf_ids)) return &m;
-  for (const char* suffix : {"-FP8", "-NVFP4", "-FP4", "-fp8", "-nvfp4"}) {
-    const std::string s = suffix;
-    if (path.size() > s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0) {
-      const std::string base = path.substr(0, path.size() - s.size());
-      for (const auto& m : cat.models)
-        if (model_name_matches(base, m.id, m.hf_ids)) return &m;
-    }
-  }
-  return nullptr;
-}
-
-// The measured runs' system names for catalog GPU ids.
-std::string coverage_run_gpu(const std::string& system) {
-  if (system == "h100_sxm") return "h100-sxm";
-  if (system == "h200_sxm") return "h200";
-  if (system == "b200_sxm") return "b200";
-  if (system == "b300_sxm") return "b300";
-  return system;
-}
-
-}  // namespace
 
 std::string coverage_key(const std::string& engine, const std::string& generation, ModelClass cls) {
   return engine + "|" + generation + "|" + to_string(cls);
@@ -62,10 +33,10 @@ EngineCoverage engine_coverage(const Catalog& cat, const std::vector<MeasuredRun
     if (!r.mode.empty() && r.mode != "agg") continue;
     const auto engine = parse_engine(r.engine);
     if (!engine) continue;
-    const std::string generation = gpu_generation(coverage_run_gpu(r.system));
+    const std::string generation = gpu_generation(measured_gpu(r.system));
     if (generation.empty()) continue;
     auto [it, fresh] = models.emplace(r.model_path, nullptr);
-    if (fresh) it->second = coverage_run_model(cat, r.model_path);
+    if (fresh) it->second = measured_model(cat, r.model_path);
     if (!it->second) continue;
     const MeasuredRun d = as_deployed(cat, r);  // a layout filed as tp x ep counted as deployed
     const std::string deployment = fmt::format("{}|{}|{}|{}|{}|{} {} {} {} {}", d.model_path, d.system, d.engine,

@@ -166,32 +166,10 @@ std::string lower(std::string s) {
   return s;
 }
 
-const ModelArch* find_model(const Catalog& cat, const std::string& path) {
-  if (const auto* m = cat.find_model(path)) return m;
-  for (const auto& m : cat.models)
-    if (model_name_matches(path, m.id, m.hf_ids)) return &m;
-  // Quantised checkpoints of the same architecture: "nvidia/Llama-3.1-8B-Instruct-FP8".
-  std::string base = path;
-  for (const char* suffix : {"-FP8", "-NVFP4", "-FP4", "-fp8", "-nvfp4"}) {
-    const std::string s = suffix;
-    if (base.size() > s.size() && base.compare(base.size() - s.size(), s.size(), s) == 0) {
-      base = base.substr(0, base.size() - s.size());
-      break;
-    }
-  }
-  if (base != path)
-    for (const auto& m : cat.models)
-      if (model_name_matches(base, m.id, m.hf_ids)) return &m;
-  return nullptr;
-}
+const ModelArch* find_model(const Catalog& cat, const std::string& path) { return measured_model(cat, path); }
 
 std::string gpu_id(const Catalog& cat, const std::string& system) {
-  static const std::map<std::string, std::string> systems = {
-      {"h100_sxm", "h100-sxm"}, {"h200_sxm", "h200"}, {"b200_sxm", "b200"},
-      {"b300_sxm", "b300"},     {"gb200", "gb200"},   {"gb300", "gb300"},
-  };
-  const auto it = systems.find(system);
-  const std::string id = it != systems.end() ? it->second : system;
+  const std::string id = measured_gpu(system);
   return cat.find_gpu(id) ? id : std::string();
 }
 
@@ -377,6 +355,35 @@ double quantile(std::vector<double> v, double q) {
 }
 
 }  // namespace engine_fit_detail
+
+const ModelArch* measured_model(const Catalog& cat, const std::string& model_path) {
+  if (const auto* m = cat.find_model(model_path)) return m;
+  for (const auto& m : cat.models)
+    if (model_name_matches(model_path, m.id, m.hf_ids)) return &m;
+  // Quantised checkpoints of the same architecture: "nvidia/Llama-3.1-8B-Instruct-FP8".
+  for (const char* suffix : {"-FP8", "-NVFP4", "-FP4", "-fp8", "-nvfp4"}) {
+    const std::string s = suffix;
+    if (model_path.size() > s.size() && model_path.compare(model_path.size() - s.size(), s.size(), s) == 0) {
+      const std::string base = model_path.substr(0, model_path.size() - s.size());
+      for (const auto& m : cat.models)
+        if (model_name_matches(base, m.id, m.hf_ids)) return &m;
+      break;
+    }
+  }
+  return nullptr;
+}
+
+std::string measured_gpu(const std::string& system) {
+  // AIConfigurator's system names (aic-core/src/aiconfigurator_core/systems/*.yaml).
+  static const std::map<std::string, std::string> systems = {
+      {"h100_sxm", "h100-sxm"},   {"h200_sxm", "h200"},        {"b200_sxm", "b200"},
+      {"b300_sxm", "b300"},       {"gb200", "gb200"},          {"gb300", "gb300"},
+      {"h100_pcie", "h100-pcie"}, {"a100_sxm", "a100-80gb-sxm"}, {"a100_pcie", "a100-80gb-pcie"},
+      {"l40s", "l40s"},           {"l4", "l4"},                {"rtx_pro_6000_server", "rtx-pro-6000"},
+  };
+  const auto it = systems.find(system);
+  return it != systems.end() ? it->second : system;
+}
 
 std::string gpu_generation(const std::string& gpu_id) {
   static const std::set<std::string> hopper = {"h100-sxm", "h100-pcie", "h200", "gh200", "h20"};

@@ -123,6 +123,12 @@ struct PreparedRun {
 // "hopper" (H100, H200, GH200, H20), "blackwell" (B200, B300, GB200, GB300, RTX PRO 6000);
 // empty for GPUs the measured runs do not cover.
 std::string gpu_generation(const std::string& gpu_id);
+// The catalog model a measured run's model_path names: its id, one of its hf_ids, or either
+// with a quantised checkpoint's suffix (-FP8, -NVFP4, -FP4) taken off; nullptr if none.
+const ModelArch* measured_model(const Catalog& cat, const std::string& model_path);
+// The catalog GPU id of a measured run's system (AIConfigurator's names: h100_sxm, b200_sxm,
+// a100_sxm, rtx_pro_6000_server, ...); another name is returned as it is.
+std::string measured_gpu(const std::string& system);
 
 // Maps runs onto `cat` and states, for each one left out, why (in this order: not agg; a
 // field missing; model, GPU or precision not in the catalog; a layout the model has no term
