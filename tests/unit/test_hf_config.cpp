@@ -120,6 +120,21 @@ TEST_CASE("hf config: errors name the file, the place and what was expected", "[
       "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "max_position_embeddings": 1024,
       "layer_types": ["full_attention", "mamba"]})", "lt"),
                     Catch::Contains("layer_types[1] is 'mamba', a layer structure plan does not model"));
+  // DeepSeek-V4's compressed attention (a sliding window of uncompressed KV beside KV compressed
+  // 4x or 128x per layer) is not the sliding window its sliding_window key alone would read as:
+  // named at its key (line 2, column 48: two spaces and 45 characters before it), not read as a
+  // window over every layer.
+  const std::string v4 = "{\"num_hidden_layers\": 2, \"hidden_size\": 64, \"sliding_window\": 128,\n"
+                         "  \"num_attention_heads\": 4, \"vocab_size\": 100, \"compress_ratios\": [0, 4],\n"
+                         "  \"intermediate_size\": 128, \"max_position_embeddings\": 1024}";
+  CHECK_THROWS_WITH(io::parse_hf_config("v4.json", v4, "v4"),
+                    Catch::Contains("describes compressed attention, a KV cache compressed per layer"));
+  try {
+    io::parse_hf_config("v4.json", v4, "v4");
+  } catch (const Error& e) {
+    CHECK(e.loc().line == 2);
+    CHECK(e.loc().col == 48);
+  }
   // A model_type nobody listed is read by its fields.
   CHECK(io::parse_hf_config("new.json", R"({"model_type": "brand_new", "num_hidden_layers": 2, "hidden_size": 64,
       "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "max_position_embeddings": 1024})", "n")

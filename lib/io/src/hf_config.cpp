@@ -110,6 +110,10 @@ constexpr Unsupported unsupported_keys[] = {
     {"block_types", "recurrent blocks (block_types)"},
     {"attention_type_list", "per-layer attention types (attention_type_list)"},
     {"rwkv_version", "RWKV recurrent layers (rwkv_version)"},
+    {"compress_ratios", "compressed attention, a KV cache compressed per layer (compress_ratios: DeepSeek-V4)"},
+    {"hc_mult", "hyper-connections, several residual streams per layer (hc_mult: DeepSeek-V4)"},
+    {"linear_attn_config", "linear-attention layers by linear_attn_config (Kimi Linear's KDA)"},
+    {"sparse_attention_config", "block-sparse attention by sparse_attention_config (MiniMax-M3)"},
 };
 
 // The layer kinds `layer_types` may list, and what each is.
