@@ -211,6 +211,12 @@ plan_cli_test(validate.by_class --rc 0 --stdout-re "^dense +[0-9]+ " --stdout-re
 plan_cli_test(validate.by_layout --rc 0 --stdout-re "^dep +[0-9]+ " --stdout-re "^tp +[0-9]+ "
   --stdout-re "^layout +runs  TPOT median"
   -- validate --by layout)
+# By engine version as the runs state it: TensorRT-LLM 1.0.0rc3 filed 177 Llama-3.1-8B, 63
+# Qwen3-235B-A22B-FP8 and 45 Qwen3-32B aggregated runs on H100 (calib/measured/silicon_train.csv),
+# 177 + 63 + 45 = 285, every one predicted; runs that state no version apart.
+plan_cli_test(validate.by_version --rc 0 --stdout-re "^trtllm 1\\.0\\.0rc3 +285 "
+  --stdout-re "^vllm \\(none\\) +[0-9]+ "
+  -- validate --by version)
 plan_cli_test(validate.own_data --rc 0
   --stdout-re "^Measured runs: tests/data/measured-runs.csv"
   --stdout-re "^Runs: 4 \\(4 aggregated\\). predicted 3 \\(75.0% of the aggregated runs\\)"

@@ -54,9 +54,11 @@ void setup_validate(CLI::App& app, Registry& reg) {
                   "CSV of measured runs in the columns of calib/measured/silicon_train.csv (default: those, "
                   "cross-validated by deployment)")
       ->type_name("CSV");
-  sub->add_option("--by", opt->by, "Group the error summary by engine, gpu, model, class, precision, generation, shape (ISL/OSL) or "
-                  "layout (tp, ep, dep; aggregated replicas across servers apart)")
-      ->check(CLI::IsMember({"engine", "gpu", "model", "class", "precision", "generation", "shape", "layout"}))
+  sub->add_option("--by", opt->by, "Group the error summary by engine, gpu, model, class, precision, generation, shape (ISL/OSL), "
+                  "layout (tp, ep, dep; aggregated replicas across servers apart) or version (engine and its "
+                  "version as the runs state it)")
+      ->check(CLI::IsMember({"engine", "gpu", "model", "class", "precision", "generation", "shape", "layout",
+                             "version"}))
       ->capture_default_str();
   sub->add_option("--mode", opt->mode,
                   "Which runs: agg (one pool serves prefill and decode) or disagg (separate prefill and decode pools, "

@@ -10,7 +10,8 @@
 namespace plan::report {
 namespace {
 
-std::string group_of(const Catalog& cat, const perf::PreparedRun& r, const std::string& by) {
+std::string group_of(const Catalog& cat, const perf::MeasuredRun& m, const perf::PreparedRun& r, const std::string& by) {
+  if (by == "version") return fmt::format("{} {}", r.engine, m.version.empty() ? "(none)" : m.version);
   if (by == "layout") {
     const GpuSpec* gpu = cat.find_gpu(r.gpu_id);
     const bool across = gpu && perf::scaleup_domains(*gpu, r.gpus).count > 1;
@@ -71,7 +72,7 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
   for (std::size_t i = 0; i < prep.size(); ++i) {
     if (!pred[i]) continue;
     const auto& r = prep[i];
-    for (const std::string& key : {std::string("all"), group_of(cat, r, by)}) {
+    for (const std::string& key : {std::string("all"), group_of(cat, runs[r.index], r, by)}) {
       auto& a = groups[key];
       a.t.emplace_back(pred[i]->tpot_s, r.tpot_s);
       a.f.emplace_back(pred[i]->ttft_s, r.ttft_s);
