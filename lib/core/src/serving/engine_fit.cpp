@@ -166,8 +166,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-const ModelArch* find_model(const Catalog& cat, const std::string& path) { return measured_model(cat, path); }
-
 std::string gpu_id(const Catalog& cat, const std::string& system) {
   const std::string id = measured_gpu(system);
   return cat.find_gpu(id) ? id : std::string();
@@ -429,7 +427,7 @@ Exclusion screen_run(const Catalog& cat, const MeasuredRun& m, PreparedRun& p, c
       !(m.concurrency >= 1))
     return {"incomplete", "TTFT, TPOT, lengths (output of at least 2 tokens) or concurrency missing"};
   if (!engine) return {"engine", fmt::format("engine '{}' is not {}", m.engine, engine_names)};
-  model = find_model(cat, m.model_path);
+  model = measured_model(cat, m.model_path);
   if (!model) return {"model", fmt::format("model {} is not in the catalog", m.model_path)};
   p.model_id = model->id;
   p.gpu_id = gpu_id(cat, m.system);
