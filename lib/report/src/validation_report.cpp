@@ -38,18 +38,15 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
   std::string out;
   int agg = 0;
   std::map<std::string, int> reasons;
-  int duplicates = 0;
+  int duplicates = 0, predicted = 0, reread = 0;
   for (std::size_t i = 0; i < prep.size(); ++i) {
     const auto& r = prep[i];
     if (r.excluded_kind != "disagg") ++agg;
+    if (r.reread && r.excluded_kind != "disagg") ++reread;
+    if (pred[i]) ++predicted;
     if (!r.excluded.empty() && r.excluded_kind != "disagg" && !pred[i]) ++reasons[r.excluded_kind];
     if (!r.excluded.empty() && pred[i]) ++duplicates;
   }
-  int predicted = 0, reread = 0;
-  for (const auto& p : pred)
-    if (p) ++predicted;
-  for (const auto& r : prep)
-    if (r.reread && r.excluded_kind != "disagg") ++reread;
   out += fmt::format("Runs: {} ({} aggregated); predicted {} ({:.1f}% of the aggregated runs)\n", runs.size(), agg,
                      predicted, agg > 0 ? 100.0 * predicted / agg : 0.0);
   if (duplicates > 0)
