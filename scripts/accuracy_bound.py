@@ -16,6 +16,12 @@ GPUs; each measurement once) and prints two bounds, neither of which is a model:
           C ISL / OSL, C ISL^2 / OSL (the step, the batch, its context, the prefill between
           steps). In-sample and per deployment: no model fitted across deployments does better
           on the same rows in expectation.
+  repeat  the runs whose every input the model reads (engine, architecture as the catalog
+          gives its shapes, GPU, precision, layout, GPUs, ISL, OSL, concurrency) is the same,
+          measured more than once with different results (another engine version, another
+          recipe): how far apart they lie (max / min - 1), and the least error one prediction
+          for all of them must leave on one (sqrt(max / min) - 1). Not a bound on the whole
+          data, only on these runs: no model of those inputs can tell them apart.
 
 Usage: python3 scripts/accuracy_bound.py build/apps/plan [calib/measured/silicon_train.csv]
 Pure Python (no numpy), so that it runs wherever the project builds.
@@ -23,6 +29,7 @@ Pure Python (no numpy), so that it runs wherever the project builds.
 import csv
 import io
 import math
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -73,6 +80,17 @@ def fit_relative_l1(x, y, rounds=50, floor=0.02):
     return [abs(e) for e in err]
 
 
+def architectures(catalog):
+    """Model id -> its shapes in calib/catalog.yaml (every field but the names and sources)."""
+    text = open(catalog).read()
+    shapes = {}
+    for m in re.finditer(r"- \{id: ([^,\s]+),(.*?)\}", text, re.S):
+        body = re.sub(r"hf_ids: \[[^\]]*\]", "", m.group(2))
+        fields = [f.strip() for f in body.replace("\n", " ").split(",")]
+        shapes[m.group(1)] = tuple(sorted(f for f in fields if f and not f.startswith(("name:", "source:"))))
+    return shapes
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -118,6 +136,26 @@ def main():
             errors += fit_relative_l1(x, y)
         print(f"{'shape: ' + what.upper() + ', 5 free coefficients per deployment':44s} {used:11d} {len(errors):5d} "
               f"{100 * quantile(errors, 0.5):6.1f}% {100 * quantile(errors, 0.9):6.1f}%")
+    shapes = architectures("calib/catalog.yaml")
+    same = defaultdict(dict)
+    for key, d in deployments.items():
+        engine, ver, model, gpu, precision, layout, gpus = key
+        for (isl, osl, c), r in d.items():
+            inputs = (engine, shapes.get(model, model), gpu, precision, layout, gpus, isl, osl, c)
+            same[inputs].setdefault((model, ver), (float(r["tpot_ms"]), float(r["ttft_ms"])))
+    sets = [v for v in same.values() if len(set(v.values())) > 1]
+    groups = [list(v.values()) for v in sets]
+    two_names = sum(1 for v in sets if len({model for model, _ in v}) > 1)
+    print(f"repeat: {len(groups)} sets of the same inputs measured differently, {sum(len(g) for g in groups)} runs "
+          f"({two_names} sets under two model names of one architecture)")
+    print(f"{'':44s} {'spread':>15s} {'least error':>15s}")
+    print(f"{'':44s} {'median':>7s} {'p90':>7s} {'median':>7s} {'p90':>7s}")
+    for i, what in enumerate(("TPOT", "TTFT")):
+        spread = [max(m[i] for m in g) / min(m[i] for m in g) for g in groups]
+        least = [math.sqrt(s) - 1 for s in spread]
+        print(f"{'repeat: ' + what + ', the same inputs measured again':44s} "
+              f"{100 * (quantile(spread, 0.5) - 1):6.1f}% {100 * (quantile(spread, 0.9) - 1):6.1f}% "
+              f"{100 * quantile(least, 0.5):6.1f}% {100 * quantile(least, 0.9):6.1f}%")
 
 
 if __name__ == "__main__":
