@@ -22,7 +22,7 @@ plan_cli_test(perf.smallest_tp --rc 0 --stdout-re "\"tp\": 2," --stdout-re "\"fi
 plan_cli_test(perf.fp8_kv --rc 0 --stdout-re "\"kv_bytes_per_token\": 65536,"
   -- perf --model llama-3.1-8b --gpu h100-sxm --precision fp8 --input 100 --output 100 --format json)
 plan_cli_test(perf.unknown_model --rc 2
-  --stderr-exact "plan: error: unknown model 'nope' (expected one of: llama-3.1-8b, llama-3.1-70b, mistral-7b, mixtral-8x7b, qwen2.5-7b, qwen2.5-72b, llama-7b, gpt-oss-20b, gpt-oss-120b, deepseek-v3, deepseek-r1, deepseek-v3.1, deepseek-v3.2, glm-5, qwen3.5-397b-a17b, qwen3.5-122b-a10b, qwen3.5-35b-a3b, qwen3.5-27b, qwen3-coder-480b-a35b, kimi-k2.5, kimi-k2, minimax-m2.5, minimax-m2.7, qwen3-8b, qwen3-32b, qwen3-30b-a3b, qwen3-235b-a22b, llama-3.3-70b, llama-4-scout, llama-4-maverick, mixtral-8x22b, gemma-3-27b)"
+  --stderr-exact "plan: error: unknown model 'nope' (expected one of: llama-3.1-8b, llama-3.1-70b, llama-3.1-405b, mistral-7b, mixtral-8x7b, qwen2.5-7b, qwen2.5-72b, llama-7b, gpt-oss-20b, gpt-oss-120b, deepseek-v3, deepseek-r1, deepseek-v3.1, deepseek-v3.2, glm-5, glm-5.2, qwen3.5-397b-a17b, qwen3.5-122b-a10b, qwen3.5-35b-a3b, qwen3.5-27b, qwen3-coder-480b-a35b, kimi-k2.5, kimi-k2, minimax-m2.5, minimax-m2.7, step-3.7-flash, mimo-7b, qwen3-0.6b, qwen3-1.7b, qwen3-8b, qwen3-32b, qwen3-30b-a3b, qwen3-235b-a22b, llama-3.3-70b, llama-4-scout, llama-4-maverick, mixtral-8x22b, gemma-3-27b)"
   -- perf --model nope --gpu h100-sxm --input 1 --output 1)
 plan_cli_test(perf.unknown_gpu --rc 2 --stderr-re "^plan: error: unknown GPU 'v100' \\(expected one of: a10g, "
   -- perf --model llama-3.1-8b --gpu v100 --input 1 --output 1)
@@ -75,13 +75,21 @@ foreach(cfg Qwen--Qwen3-235B-A22B-FP8 Qwen--Qwen3-32B Qwen--Qwen3.5-397B-A17B de
         deepseek-ai--DeepSeek-V3 meta-llama--Meta-Llama-3.1-70B meta-llama--Meta-Llama-3.1-8B
         nvidia--DeepSeek-V3.1-NVFP4 openai--gpt-oss-120b zai-org--GLM-5 MiniMaxAI--MiniMax-M2.5
         MiniMaxAI--MiniMax-M2.7 moonshotai--Kimi-K2.5 moonshotai--Kimi-K2-Instruct Qwen--Qwen3.5-122B-A10B
-        Qwen--Qwen3.5-35B-A3B Qwen--Qwen3.5-27B Qwen--Qwen3-Coder-480B-A35B-Instruct)
+        Qwen--Qwen3.5-35B-A3B Qwen--Qwen3.5-27B Qwen--Qwen3-Coder-480B-A35B-Instruct zai-org--GLM-5.2
+        nvidia--GLM-5.2-NVFP4 meta-llama--Meta-Llama-3.1-405B stepfun-ai--Step-3.7-Flash XiaomiMiMo--MiMo-7B-Base
+        Qwen--Qwen3-0.6B Qwen--Qwen3-1.7B nvidia--Qwen3.6-35B-A3B-NVFP4 Qwen--Qwen3-32B-FP8-Static-PerTensor)
   plan_cli_test(perf.hf_${cfg} --rc 0 --stdout-re "^fits +(yes|no)"
     --stdout-re "calib/configs/${cfg}_config.json"
     -- perf --model hf:calib/configs/${cfg}_config.json --gpu b200 --engine sglang --input 1000 --output 200)
 endforeach()
 plan_cli_test(perf.hf_precision --rc 0 --stdout-re "^fits +yes" --stdout-re "x b200 \\(fp8, KV fp8\\)"
   -- perf --model hf:calib/configs/deepseek-ai--DeepSeek-R1_config.json --gpu b200 --input 1000 --output 200)
+# GLM-5.2 in FP8 on 8 B200: KV per token (512 + 64) x 78 + 128 x 21 = 47,616 B.
+plan_cli_test(perf.glm_5_2_fp8 --rc 0 --stdout-re "^fits +yes" --stdout-re "^KV per token +47616 "
+  -- perf --model glm-5.2 --gpu b200 --gpus 8 --precision fp8 --input 1000 --output 200)
+plan_cli_test(perf.hf_gemma4_refused --rc 2
+  --stderr-re "^plan: error: calib/configs/google--gemma-4-26B-A4B_config.json:25:5: .*global_head_dim"
+  -- perf --model hf:calib/configs/google--gemma-4-26B-A4B_config.json --gpu b200 --input 1000 --output 200)
 plan_cli_test(perf.hf_no_file --rc 2 --stderr-re "^plan: error: .*nope/config.json"
   -- perf --model hf:nope/config.json --gpu b200 --input 1000 --output 200)
 plan_cli_test(perf.bad_concurrency --rc 64 --stderr-re "^plan: error: --concurrency 'lots'"

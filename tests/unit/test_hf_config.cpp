@@ -191,7 +191,12 @@ TEST_CASE("hf config: every config in calib/configs loads, read by its fields", 
                         "MiniMaxAI--MiniMax-M2.5_config.json", "MiniMaxAI--MiniMax-M2.7_config.json",
                         "moonshotai--Kimi-K2.5_config.json", "moonshotai--Kimi-K2-Instruct_config.json",
                         "Qwen--Qwen3.5-122B-A10B_config.json", "Qwen--Qwen3.5-35B-A3B_config.json",
-                        "Qwen--Qwen3.5-27B_config.json", "Qwen--Qwen3-Coder-480B-A35B-Instruct_config.json"}) {
+                        "Qwen--Qwen3.5-27B_config.json", "Qwen--Qwen3-Coder-480B-A35B-Instruct_config.json",
+                        "zai-org--GLM-5.2_config.json", "nvidia--GLM-5.2-NVFP4_config.json",
+                        "meta-llama--Meta-Llama-3.1-405B_config.json", "stepfun-ai--Step-3.7-Flash_config.json",
+                        "XiaomiMiMo--MiMo-7B-Base_config.json", "Qwen--Qwen3-0.6B_config.json",
+                        "Qwen--Qwen3-1.7B_config.json", "nvidia--Qwen3.6-35B-A3B-NVFP4_config.json",
+                        "Qwen--Qwen3-32B-FP8-Static-PerTensor_config.json"}) {
     INFO(f);
     io::HfModel m = io::load_hf_config(configs + f, "m");
     CHECK(m.arch.params_total > 0);
@@ -230,6 +235,88 @@ TEST_CASE("hf config: GLM-5, MLA with a sparse-attention indexer and an MTP laye
   CHECK(perf::weights_bytes(a, fp8) == 753862901760.0);
   // No quantization_config: bf16.
   CHECK(m.precision == "bf16");
+}
+
+TEST_CASE("hf config: GLM-5.2, an indexer in 21 of 78 layers (indexer_types), by hand", "[hf]") {
+  io::HfModel z = io::load_hf_config(configs + "zai-org--GLM-5.2_config.json", "glm-5.2");
+  const ModelArch& a = z.arch;
+  CHECK(a.is_sparse_attention());
+  // indexer_types: full at layers 0, 1, 2 and every 4th from 6 to 74 (3 + 18 = 21), shared at the
+  // other 57.
+  CHECK(a.index_layers == 21);
+  CHECK(a.indexer_layers() == 21);
+  // GLM-5's shapes (the test above) but 57 layers without the 9,371,648 indexer weights:
+  // 743,910,014,976 - 57 x 9,371,648 (= 534,183,936) = 743,375,831,040 total, and
+  // 41,783,525,376 - 534,183,936 = 41,249,341,440 active. The MTP layer keeps its indexer
+  // (9,952,886,784, as GLM-5's).
+  CHECK(a.params_total == 743375831040.0);
+  CHECK(a.params_active == 41249341440.0);
+  CHECK(a.params_mtp == 9952886784.0);
+  // KV per token at fp8: (512 + 64) x 78 = 44,928 latent and rope, + 128 x 21 = 2,688 indexer
+  // keys = 47,616 B (GLM-5: 54,912 B).
+  CHECK(perf::kv_bytes_per_token(a, bytes_of(1)) == Approx(47616.0).epsilon(1e-12));
+  CHECK(a.max_context == 1048576);
+  // NVIDIA's NVFP4 config lists every layer as deepseek_sparse_attention beside the same
+  // indexer_types: the same model, in NVFP4 (modelopt).
+  io::HfModel n = io::load_hf_config(configs + "nvidia--GLM-5.2-NVFP4_config.json", "glm-5.2-nvfp4");
+  CHECK(n.arch.params_total == a.params_total);
+  CHECK(n.arch.index_layers == 21);
+  CHECK(n.arch.global_layers() == 78);
+  CHECK(n.precision == "nvfp4");
+  // The catalog entry holds the same counts (to its rounding) and the 21 indexer layers.
+  const ModelArch* c = test::shipped_catalog().find_model("glm-5.2");
+  REQUIRE(c != nullptr);
+  CHECK(c->index_layers == 21);
+  CHECK(c->params_total == Approx(a.params_total).epsilon(1e-4));
+  CHECK(perf::kv_bytes_per_token(*c, bytes_of(1)) == Approx(47616.0).epsilon(1e-12));
+}
+
+TEST_CASE("hf config: indexer_types and deepseek_sparse_attention are checked", "[hf]") {
+  const std::string head = R"({"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+      "intermediate_size": 128, "vocab_size": 100, "max_position_embeddings": 1024, )";
+  const std::string indexer = R"("index_topk": 8, "index_n_heads": 2, "index_head_dim": 16, )";
+  CHECK(io::parse_hf_config("i.json", head + indexer + R"("indexer_types": ["full", "shared"]})", "i").arch
+            .index_layers == 1);
+  CHECK_THROWS_WITH(io::parse_hf_config("i.json", head + indexer + R"("indexer_types": ["full", "half"]})", "i"),
+                    Catch::Contains("indexer_types[1] is 'half'"));
+  CHECK_THROWS_WITH(io::parse_hf_config("i.json", head + indexer + R"("indexer_types": ["full"]})", "i"),
+                    Catch::Contains("not a list of 2 entries"));
+  CHECK_THROWS_WITH(io::parse_hf_config("i.json", head + indexer + R"("indexer_types": ["shared", "shared"]})", "i"),
+                    Catch::Contains("has no \"full\" layer"));
+  // Sparse-attention layers with no indexer stated would read as dense attention: an error.
+  CHECK_THROWS_WITH(io::parse_hf_config("s.json", head + R"("layer_types": ["deepseek_sparse_attention",
+      "deepseek_sparse_attention"]})", "s"),
+                    Catch::Contains("deepseek_sparse_attention layers but states no indexer"));
+}
+
+TEST_CASE("hf config: TensorRT Model Optimizer formats, mixed per layer", "[hf]") {
+  // NVIDIA's Qwen3.6-35B-A3B: quant_algo MIXED_PRECISION, the experts W4A16_NVFP4 and the
+  // attention FP8; the experts hold the bulk of the weights: nvfp4.
+  CHECK(io::load_hf_config(configs + "nvidia--Qwen3.6-35B-A3B-NVFP4_config.json", "q").precision == "nvfp4");
+  // No quant_method, producer modelopt, quant_algo FP8 (static per-tensor scales): fp8.
+  CHECK(io::load_hf_config(configs + "Qwen--Qwen3-32B-FP8-Static-PerTensor_config.json", "q").precision == "fp8");
+  const std::string head = R"({"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+      "intermediate_size": 128, "vocab_size": 100, "max_position_embeddings": 1024, "quantization_config": )";
+  CHECK(io::parse_hf_config("m.json", head + R"({"quant_method": "modelopt", "quant_algo": "W4A8_AWQ"}})", "m")
+            .precision == "int4");
+  CHECK(io::parse_hf_config("m.json", head + R"({"quant_method": "modelopt", "quant_algo": "MIXED_PRECISION",
+      "quantized_layers": {"model.layers.0.self_attn.q_proj": {"quant_algo": "FP8"}}}})", "m")
+            .precision == "fp8");
+  CHECK_THROWS_WITH(io::parse_hf_config("m.json", head + R"({"quant_method": "modelopt", "quant_algo": "W2"}})", "m"),
+                    Catch::Contains("modelopt FP8/NVFP4/AWQ"));
+}
+
+TEST_CASE("hf config: Gemma 4's full-attention layers of their own shape are named, not misread", "[hf]") {
+  // Its 5 sliding layers in 6 have 8 KV heads of 256, the full ones 2 KV heads of 512
+  // (num_global_key_value_heads, global_head_dim): one head shape for all would misstate the KV.
+  CHECK_THROWS_WITH(io::load_hf_config(configs + "google--gemma-4-26B-A4B_config.json", "g"),
+                    Catch::Contains("head shape of their own (global_head_dim"));
+  try {
+    io::load_hf_config(configs + "google--gemma-4-26B-A4B_config.json", "g");
+  } catch (const Error& e) {
+    CHECK(e.loc().line == 25);  // "global_head_dim" in its text_config
+    CHECK(e.loc().col == 5);
+  }
 }
 
 TEST_CASE("hf config: MiniMax-M2.5, every layer MoE without a shared expert, MTP modules, by hand", "[hf]") {

@@ -42,8 +42,8 @@ void setup_models(CLI::App& app, Registry& reg) {
   auto* add = models->add_subcommand(
       "add", "Read a Hugging Face config.json by its fields, whatever its model_type (GQA, MQA or MLA attention, "
              "sparse-attention indexers, sliding windows, Gated DeltaNet, MoE with shared experts, MTP layers: "
-             "Llama, Qwen3, Qwen3.5, DeepSeek-V3/R1/V3.2, GLM-5, Kimi K2, MiniMax-M2, gpt-oss, Gemma 3, ...) and "
-             "write it as a user catalog entry to $XDG_DATA_HOME/plan/models/ID.yaml "
+             "Llama, Qwen3, Qwen3.5, DeepSeek-V3/R1/V3.2, GLM-5 and 5.2, Kimi K2, MiniMax-M2, Step-3.7, gpt-oss, "
+             "Gemma 3, ...) and write it as a user catalog entry to $XDG_DATA_HOME/plan/models/ID.yaml "
              "(default ~/.local/share/plan/models), which every command then reads beside calib/catalog.yaml");
   add->add_option("config", opt->config, "Path of the config.json")->required();
   add->add_option("--id", opt->id, "Catalog id of the model (default: the config's directory name, lower case)");

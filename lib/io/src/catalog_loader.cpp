@@ -69,6 +69,7 @@ ModelArch read_model(const Catalog& c, Map& m) {
   if (a.index_topk > 0) {
     a.index_heads = m.integer("index_heads", 1, max_count);
     a.index_head_dim = m.integer("index_head_dim", 1, max_count);
+    a.index_layers = m.opt_integer("index_layers", 1, a.layers).value_or(0);
   }
   a.mtp_layers = m.opt_integer("mtp_layers", 1, max_count).value_or(0);
   if (a.mtp_layers > 0) a.params_mtp = m.num("params_mtp", Range::positive(max_params));

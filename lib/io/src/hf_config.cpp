@@ -54,6 +54,35 @@ struct Obj {
   }
 };
 
+// A TensorRT Model Optimizer quant_algo ("FP8", "NVFP4", "W4A16_NVFP4", "W4A8_AWQ", ...) as a
+// catalog precision id; empty when it names none.
+std::string modelopt_precision(const std::string& algo) {
+  if (algo.find("NVFP4") != std::string::npos) return "nvfp4";
+  if (algo.find("FP8") != std::string::npos) return "fp8";
+  if (algo.find("AWQ") != std::string::npos || algo.find("INT4") != std::string::npos) return "int4";
+  if (algo.find("INT8") != std::string::npos || algo.find("W8A8") != std::string::npos) return "int8";
+  return {};
+}
+
+// TensorRT Model Optimizer's quantization_config (quant_method "modelopt", or its producer):
+// quant_algo names the format; MIXED_PRECISION names one per layer in quantized_layers, and the
+// MLP's (the experts' in a mixture of experts), which hold the bulk of the weights, is the
+// model's.
+std::string modelopt_format(const json& q) {
+  const std::string algo = q.value("quant_algo", std::string());
+  if (algo != "MIXED_PRECISION" || !q.contains("quantized_layers") || !q.at("quantized_layers").is_object())
+    return modelopt_precision(algo);
+  std::string first;
+  for (const auto& [name, layer] : q.at("quantized_layers").items()) {
+    if (!layer.is_object()) continue;
+    const std::string p = modelopt_precision(layer.value("quant_algo", std::string()));
+    if (p.empty()) continue;
+    if (name.find(".mlp.") != std::string::npos || name.find("experts") != std::string::npos) return p;
+    if (first.empty()) first = p;
+  }
+  return first;
+}
+
 // The quantization_config's format as a catalog precision id.
 std::string precision_of(const std::string& file, const std::string& text, const json& root) {
   if (!root.contains("quantization_config")) {
@@ -63,11 +92,11 @@ std::string precision_of(const std::string& file, const std::string& text, const
   const json& q = root.at("quantization_config");
   const std::string method = q.value("quant_method", std::string());
   if (method == "mxfp4") return "mxfp4";
-  if (method == "modelopt") {
-    const std::string algo = q.value("quant_algo", std::string());
-    if (algo == "NVFP4") return "nvfp4";
-    if (algo == "FP8") return "fp8";
-  }
+  const bool modelopt = method == "modelopt" || (method.empty() && q.contains("producer") &&
+                                                  q.at("producer").is_object() &&
+                                                  q.at("producer").value("name", std::string()) == "modelopt");
+  if (modelopt)
+    if (std::string p = modelopt_format(q); !p.empty()) return p;
   if (method == "fp8" || method == "fbgemm_fp8") return "fp8";
   if (method == "awq" || method == "gptq") {
     if (q.value("bits", 4) == 4) return "int4";
@@ -91,7 +120,7 @@ std::string precision_of(const std::string& file, const std::string& text, const
   }
   throw Error(json_key_loc(file, text, "quantization_config"),
               fmt::format("config.json quantization_config '{}' is not a format the catalog has (expected mxfp4, fp8, "
-                          "awq/gptq 4 or 8 bit, or compressed-tensors fp8/int8/int4/nvfp4)",
+                          "awq/gptq 4 or 8 bit, compressed-tensors fp8/int8/int4/nvfp4, or modelopt FP8/NVFP4/AWQ)",
                           method.empty() ? q.dump() : method));
 }
 
@@ -114,10 +143,17 @@ constexpr Unsupported unsupported_keys[] = {
     {"hc_mult", "hyper-connections, several residual streams per layer (hc_mult: DeepSeek-V4)"},
     {"linear_attn_config", "linear-attention layers by linear_attn_config (Kimi Linear's KDA)"},
     {"sparse_attention_config", "block-sparse attention by sparse_attention_config (MiniMax-M3)"},
+    {"global_head_dim", "full-attention layers with a head shape of their own (global_head_dim, "
+                        "num_global_key_value_heads, attention_k_eq_v: Gemma 4)"},
+    {"num_global_key_value_heads", "full-attention layers with KV heads of their own (num_global_key_value_heads: "
+                                   "Gemma 4)"},
 };
 
 // The layer kinds `layer_types` may list, and what each is.
 constexpr const char* full_types[] = {"full_attention", "attention", "global_attention"};
+// Full attention over the tokens a sparse-attention indexer picks (GLM-5.2 as NVIDIA ships it);
+// the config must state the indexer (index_topk).
+constexpr const char* sparse_types[] = {"deepseek_sparse_attention"};
 constexpr const char* sliding_types[] = {"sliding_attention", "local_attention", "chunked_attention"};
 constexpr const char* linear_types[] = {"linear_attention"};
 
@@ -128,7 +164,7 @@ bool one_of(const std::string& s, const char* const (&list)[N]) {
 
 // Counts of each layer kind from `layer_types`; nullopt when the config has no such list.
 struct LayerKinds {
-  int full = 0, sliding = 0, linear = 0;
+  int full = 0, sliding = 0, linear = 0, sparse = 0;  // sparse: counted in full too
 };
 std::optional<LayerKinds> layer_kinds_of(const Obj& o) {
   if (!o.has("layer_types")) return std::nullopt;
@@ -140,12 +176,14 @@ std::optional<LayerKinds> layer_kinds_of(const Obj& o) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string t = list[i].is_string() ? list[i].get<std::string>() : list[i].dump();
     if (one_of(t, full_types)) ++k.full;
+    else if (one_of(t, sparse_types)) ++k.full, ++k.sparse;
     else if (one_of(t, sliding_types)) ++k.sliding;
     else if (one_of(t, linear_types)) ++k.linear;
     else
       throw Error(o.loc("layer_types"),
                   fmt::format("config.json layer_types[{}] is '{}', a layer structure plan does not model (expected "
-                              "full_attention, sliding_attention or linear_attention)", i, t));
+                              "full_attention, sliding_attention, linear_attention or, with index_topk, "
+                              "deepseek_sparse_attention)", i, t));
   }
   return k;
 }
@@ -225,6 +263,26 @@ void read_attention(const Obj& o, ModelArch& a) {
     if (a.index_topk < 1 || a.index_heads < 1 || a.index_head_dim < 1)
       throw Error(o.loc("index_topk"), "config.json has a zero index_topk, index_n_heads or index_head_dim (expected "
                                        "positive sizes for sparse attention)");
+    // GLM-5.2: indexer_types names the layers that run an indexer of their own ("full"); a
+    // "shared" layer reuses the previous one's choice of tokens, with no indexer of its own.
+    if (o.has("indexer_types")) {
+      const json& list = o.j.at("indexer_types");
+      if (!list.is_array() || static_cast<int>(list.size()) != a.layers)
+        throw Error(o.loc("indexer_types"), fmt::format("config.json 'indexer_types' is not a list of {} entries, one "
+                                                        "per layer (expected \"full\" or \"shared\" each)", a.layers));
+      int full = 0;
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string t = list[i].is_string() ? list[i].get<std::string>() : list[i].dump();
+        if (t == "full") ++full;
+        else if (t != "shared")
+          throw Error(o.loc("indexer_types"), fmt::format("config.json indexer_types[{}] is '{}' (expected \"full\", "
+                                                          "an indexer of its own, or \"shared\")", i, t));
+      }
+      if (full == 0)
+        throw Error(o.loc("indexer_types"), "config.json indexer_types has no \"full\" layer (expected at least one "
+                                            "layer that runs the indexer the others share)");
+      a.index_layers = full;
+    }
   }
 
 }
@@ -237,6 +295,9 @@ void read_layer_kinds(const Obj& o, const json& c, const std::string& type, Mode
   if (kinds && kinds->full + kinds->sliding + kinds->linear != a.layers)
     throw Error(o.loc("layer_types"), fmt::format("config.json lists {} layer_types for {} layers (expected one per "
                                                   "layer)", kinds->full + kinds->sliding + kinds->linear, a.layers));
+  if (kinds && kinds->sparse > 0 && !a.is_sparse_attention())
+    throw Error(o.loc("layer_types"), "config.json lists deepseek_sparse_attention layers but states no indexer "
+                                      "(expected index_topk, index_n_heads and index_head_dim)");
   int linear = kinds ? kinds->linear : 0;
   if (!kinds && o.has("full_attention_interval") && o.has("linear_num_value_heads")) {
     const int every = std::max(1, o.integer("full_attention_interval"));
@@ -281,14 +342,14 @@ void read_layer_kinds(const Obj& o, const json& c, const std::string& type, Mode
 // Parameter counts (norms, biases and 1-D gates left out), MTP layers included apart.
 void count_parameters(const Obj& o, int shared_width, ModelArch& a) {
   const double d = a.hidden, h = a.heads;
-  double attn = 0;
+  double attn = 0, indexer = 0;
   if (a.attention == AttentionKind::mla) {
     const double q_lora = o.opt_integer("q_lora_rank", 0);
     const double qk = a.qk_nope_head_dim + a.qk_rope_head_dim;
     attn = (q_lora > 0 ? d * q_lora + q_lora * h * qk : d * h * qk) + d * (a.kv_lora_rank + a.qk_rope_head_dim) +
            static_cast<double>(a.kv_lora_rank) * h * (a.qk_nope_head_dim + a.v_head_dim) + h * a.v_head_dim * d;
     if (a.is_sparse_attention())  // the indexer's query (from the query latent), key and head weights
-      attn += (q_lora > 0 ? q_lora : d) * a.index_heads * a.index_head_dim + d * a.index_head_dim + d * a.index_heads;
+      indexer = (q_lora > 0 ? q_lora : d) * a.index_heads * a.index_head_dim + d * a.index_head_dim + d * a.index_heads;
   } else {
     // Q (twice as wide with an output gate: Qwen3-Next, Qwen3.5), K, V and O.
     const double q = o.opt_bool("attn_output_gate", false) ? 2.0 : 1.0;
@@ -308,7 +369,8 @@ void count_parameters(const Obj& o, int shared_width, ModelArch& a) {
   const int dense_layers = a.layers - moe;
   const double shared = 3.0 * d * shared_width;
   const double router = a.is_moe() ? d * a.experts : 0.0;
-  const double attention_all = a.attention_layers() * attn + a.linear_layers * linear_attn;
+  const double attention_all =
+      a.attention_layers() * attn + a.indexer_layers() * indexer + a.linear_layers * linear_attn;
   a.params_total = emb + attention_all + dense_layers * dense_mlp + moe * (a.experts * expert + shared + router);
   a.params_active = emb + attention_all + dense_layers * dense_mlp + moe * (a.top_k * expert + shared + router);
   // MTP layers: a full-attention layer with the model's MoE (or dense) MLP, and the projection
@@ -321,7 +383,7 @@ void count_parameters(const Obj& o, int shared_width, ModelArch& a) {
     a.mtp_layers = o.integer(k);
   if (a.mtp_layers > 0) {
     const double mlp = a.is_moe() ? a.experts * expert + shared + router : dense_mlp;
-    a.params_mtp = a.mtp_layers * (attn + mlp + 2.0 * d * d);
+    a.params_mtp = a.mtp_layers * (attn + indexer + mlp + 2.0 * d * d);
   }
 }
 
@@ -414,6 +476,7 @@ std::string render_user_model(const HfModel& m, const std::string& config_path) 
   if (a.index_topk)
     s += fmt::format(", index_topk: {}, index_heads: {}, index_head_dim: {}", a.index_topk, a.index_heads,
                      a.index_head_dim);
+  if (a.index_layers) s += fmt::format(", index_layers: {}", a.index_layers);
   if (a.mtp_layers) s += fmt::format(", mtp_layers: {}, params_mtp: {:.17g}", a.mtp_layers, a.params_mtp);
   if (a.attention_sinks) s += ", attention_sinks: true";
   if (a.tied_embeddings) s += ", tied_embeddings: true";

@@ -118,7 +118,11 @@ double weights_bytes(const ModelArch& m, const Precision& w) {
 }
 
 double kv_elements_per_token_per_layer(const ModelArch& m) {
-  const double index_key = m.is_sparse_attention() ? m.index_head_dim : 0.0;
+  // The indexer's key, in the layers that run an indexer of their own (a mean over the
+  // attention layers: kv_bytes_per_token multiplies by their count).
+  const double index_key = m.is_sparse_attention() && m.attention_layers() > 0
+                               ? static_cast<double>(m.index_head_dim) * m.indexer_layers() / m.attention_layers()
+                               : 0.0;
   if (m.attention == AttentionKind::mla) return static_cast<double>(m.kv_lora_rank) + m.qk_rope_head_dim + index_key;
   return 2.0 * m.kv_heads * m.head_dim + index_key;
 }

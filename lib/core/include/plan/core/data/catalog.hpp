@@ -63,10 +63,13 @@ struct ModelArch {
   int linear_conv_kernel = 0;
   // Sparse attention stated by the config (DeepSeek Sparse Attention: DeepSeek-V3.2, GLM-5): a
   // lightning indexer of index_heads x index_head_dim keeps one index_head_dim key per token per
-  // layer beside the KV, and picks the index_topk tokens each query attends to.
+  // layer beside the KV, and picks the index_topk tokens each query attends to. index_layers:
+  // the layers that run an indexer of their own (GLM-5.2's indexer_types "full"; the others
+  // reuse the previous one's choice, with no indexer weights or keys); 0: every attention layer.
   int index_topk = 0;
   int index_heads = 0;
   int index_head_dim = 0;
+  int index_layers = 0;
   // Multi-token prediction layers (num_nextn_predict_layers) and their weights, held in memory
   // beside params_total (which, as the model cards count it, leaves them out).
   int mtp_layers = 0;
@@ -90,6 +93,10 @@ struct ModelArch {
   // Layers with softmax attention and a per-token KV cache.
   int attention_layers() const { return layers - linear_layers; }
   bool is_sparse_attention() const { return index_topk > 0; }
+  // Layers that run a sparse-attention indexer of their own (and keep its keys).
+  int indexer_layers() const {
+    return is_sparse_attention() ? (index_layers > 0 ? index_layers : attention_layers()) : 0;
+  }
 };
 
 // The shipped catalog as citations name it (relative to the data directory): the file of an
