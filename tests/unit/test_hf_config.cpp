@@ -306,6 +306,20 @@ TEST_CASE("hf config: TensorRT Model Optimizer formats, mixed per layer", "[hf]"
                     Catch::Contains("modelopt FP8/NVFP4/AWQ"));
 }
 
+TEST_CASE("hf config: more per-layer shapes named at their key, not misread", "[hf]") {
+  const std::string head = R"({"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+      "intermediate_size": 128, "vocab_size": 100, "max_position_embeddings": 1024, "head_dim": 16, )";
+  // MiMo-V2-Flash: values narrower than keys, and sliding-window layers with heads of their own.
+  CHECK_THROWS_WITH(io::parse_hf_config("v.json", head + R"("v_head_dim": 8})", "v"),
+                    Catch::Contains("values 8 wide beside keys of head_dim 16 without MLA"));
+  CHECK(io::parse_hf_config("v.json", head + R"("v_head_dim": 16})", "v").arch.head_dim == 16);
+  CHECK_THROWS_WITH(io::parse_hf_config("s.json", head + R"("swa_num_key_value_heads": 8})", "s"),
+                    Catch::Contains("sliding-window layers with heads of their own"));
+  // Nemotron's searched Llama: layers of differing shapes.
+  CHECK_THROWS_WITH(io::parse_hf_config("b.json", head + R"("block_configs": []})", "b"),
+                    Catch::Contains("block_configs: Nemotron"));
+}
+
 TEST_CASE("hf config: Gemma 4's full-attention layers of their own shape are named, not misread", "[hf]") {
   // Its 5 sliding layers in 6 have 8 KV heads of 256, the full ones 2 KV heads of 512
   // (num_global_key_value_heads, global_head_dim): one head shape for all would misstate the KV.

@@ -147,6 +147,10 @@ constexpr Unsupported unsupported_keys[] = {
                         "num_global_key_value_heads, attention_k_eq_v: Gemma 4)"},
     {"num_global_key_value_heads", "full-attention layers with KV heads of their own (num_global_key_value_heads: "
                                    "Gemma 4)"},
+    {"swa_num_key_value_heads", "sliding-window layers with heads of their own (swa_num_key_value_heads, "
+                                "swa_head_dim: MiMo-V2-Flash)"},
+    {"block_configs", "layers of differing shapes, some without attention or MLP (block_configs: Nemotron's "
+                      "neural-architecture-searched Llama)"},
 };
 
 // The layer kinds `layer_types` may list, and what each is.
@@ -254,6 +258,12 @@ void read_attention(const Obj& o, ModelArch& a) {
   } else if (a.heads % a.kv_heads != 0) {
     throw Error(o.loc("num_key_value_heads"), fmt::format("config.json has {} heads, not a multiple of its {} KV heads",
                                                           a.heads, a.kv_heads));
+  } else if (o.has("v_head_dim") && o.integer("v_head_dim") != a.head_dim) {
+    // Without MLA the KV cache holds a key and a value of head_dim each per KV head.
+    throw Error(o.loc("v_head_dim"), fmt::format("config.json has values {} wide beside keys of head_dim {} without "
+                                                 "MLA, a layer structure plan does not model (expected v_head_dim = "
+                                                 "head_dim, or MLA's kv_lora_rank)", o.integer("v_head_dim"),
+                                                 a.head_dim));
   }
   // Sparse attention the config states: a DeepSeek Sparse Attention indexer.
   if (o.has("index_topk")) {
