@@ -146,6 +146,13 @@ TEST_CASE("measured systems name catalog GPUs by AIConfigurator's system names",
   INFO(p[0].excluded);
   CHECK(p[0].gpu_id == "a100-80gb-sxm");
   CHECK(p[0].excluded.empty());
+  // Every system file of the AIConfigurator commit names a catalog GPU: A30 and Intel's Arc
+  // Pro B60 too (their own ids).
+  for (const char* s : {"a100_pcie", "a100_sxm", "a30", "b200_sxm", "b300_sxm", "b60", "gb200", "gb300", "h100_pcie",
+                        "h100_sxm", "h200_sxm", "l4", "l40s", "rtx_pro_6000_server"}) {
+    INFO(s);
+    CHECK(test::shipped_catalog().find_gpu(measured_gpu(s)) != nullptr);
+  }
 }
 
 TEST_CASE("measured layouts map onto the perf model's layouts", "[engine]") {
