@@ -62,13 +62,28 @@ TEST_CASE("run_perf: closed loop", "[perf_run]") {
   CHECK_FALSE(r.ttft_p95_ms);
 }
 
-TEST_CASE("run_perf: a concurrency above what the replica holds is limited", "[perf_run]") {
+TEST_CASE("run_perf: a concurrency above what the replica holds waits for a slot", "[perf_run]") {
   PerfRunRequest q = request();
   q.concurrency = 500;
   PerfRunResult r = run_perf(test::fixture_catalog(), q);
   CHECK(*r.batch == 149.0);
+  // B = 149 in service: t_dec(149) = 0.04 x 149 (compute-bound GEMMs) + 0.048 x 149 + 2 =
+  // 15.112 ms; TPOT = 15.112 + 148 x 4.208 / 999 = 15.735407 ms; a request's time in service
+  // T = 6.008 + 999 x 15.735407 = 15,725.68 ms. The other 351 wait: (500 / 149 - 1) x T =
+  // 351 / 149 x 15,725.68 = 37,045.058 ms, and the TTFT is that plus 6.008 = 37,051.066 ms.
+  CHECK(*r.tpot_ms == Approx(15.735407));
+  REQUIRE(r.admission_wait_ms);
+  CHECK(*r.admission_wait_ms == Approx(37045.058));
+  CHECK(*r.ttft_ms == Approx(37051.066));
   REQUIRE(r.notes.size() == 1);
-  CHECK(r.notes[0] == "concurrency 500 limited to 149 (KV cache and max_batch_seqs)");
+  CHECK_THAT(r.notes[0], Catch::StartsWith("concurrency 500 beyond the batch of 149 the replica holds (KV cache and "
+                                           "max_batch_seqs): the other 351 wait for a slot"));
+  // At the batch the replica holds, none waits.
+  q.concurrency = 149;
+  r = run_perf(test::fixture_catalog(), q);
+  CHECK_FALSE(r.admission_wait_ms);
+  CHECK(*r.ttft_ms == Approx(6.008));
+  CHECK(r.notes.empty());
 }
 
 TEST_CASE("run_perf: offline saturation", "[perf_run]") {

@@ -44,6 +44,7 @@ std::string render_perf_json(const perf::PerfRunResult& r) {
   opt_field(j, "ttft_ms", r.ttft_ms);
   opt_field(j, "ttft_p95_ms", r.ttft_p95_ms);
   opt_field(j, "ttft_p99_ms", r.ttft_p99_ms);
+  opt_field(j, "admission_wait_ms", r.admission_wait_ms);
   opt_field(j, "tpot_ms", r.tpot_ms);
   opt_field(j, "itl_ms", r.itl_ms);
   opt_field(j, "requests_per_s", r.requests_per_s);
@@ -119,6 +120,8 @@ std::string render_perf_table(const perf::PerfRunResult& r) {
   t.add_row({"batch", opt(r.batch, 1), "sequences decoded together"});
   t.add_row({"prefill", opt(r.prefill_ms, 1), "ms, idle replica"});
   t.add_row({"TTFT", opt(r.ttft_ms, 1), rate ? "ms, p50" : "ms"});
+  if (r.admission_wait_ms)
+    t.add_row({"admission wait", opt(r.admission_wait_ms, 1), "ms of the TTFT, waiting for a slot in the batch"});
   if (rate) {
     t.add_row({"TTFT p95", opt(r.ttft_p95_ms, 1), "ms"});
     t.add_row({"TTFT p99", opt(r.ttft_p99_ms, 1), "ms"});

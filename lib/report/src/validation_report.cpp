@@ -111,13 +111,19 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
          "the runs it can size\n";
   if (duplicates > 0) out += "'distinct': each measurement once (duplicates left out), as the fit weighs them\n";
   if (list_rows) {
-    out += "\nline,engine,model,gpu,precision,layout,gpus,isl,osl,concurrency,tpot_ms,tpot_pred_ms,ttft_ms,ttft_pred_ms\n";
+    out += "\nline,engine,model,gpu,precision,layout,gpus,isl,osl,concurrency,tpot_ms,tpot_pred_ms,ttft_ms,ttft_pred_ms,"
+           "kv_occupancy\n";
     for (std::size_t i = 0; i < prep.size(); ++i) {
       if (!pred[i]) continue;
       const auto& r = prep[i];
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.1f},{:.1f}\n", runs[r.index].line, r.engine,
-                         r.model_id, r.gpu_id, r.precision_id, to_string(r.layout), r.gpus, r.isl, r.osl,
-                         r.concurrency, r.tpot_s * 1e3, pred[i]->tpot_s * 1e3, r.ttft_s * 1e3, pred[i]->ttft_s * 1e3);
+      // The share of the sequences the KV cache holds (catalog memory plan) that the run keeps in
+      // flight; empty where the plan is not known.
+      const std::string occupancy =
+          r.kv_sequences > 0 ? fmt::format("{:.3f}", r.concurrency / r.kv_sequences) : std::string();
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.1f},{:.1f},{}\n", runs[r.index].line,
+                         r.engine, r.model_id, r.gpu_id, r.precision_id, to_string(r.layout), r.gpus, r.isl, r.osl,
+                         r.concurrency, r.tpot_s * 1e3, pred[i]->tpot_s * 1e3, r.ttft_s * 1e3, pred[i]->ttft_s * 1e3,
+                         occupancy);
     }
   }
   if (list_excluded) {

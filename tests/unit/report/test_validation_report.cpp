@@ -65,6 +65,7 @@ TEST_CASE("render_validation: counts, rules, groups, duplicates, rows", "[valida
   std::vector<PreparedRun> prep = {run(0, "vllm", 0.010, 0.100), run(1, "sglang", 0.020, 0.200),
                                    run(2, "vllm", 0.010, 0.100), run(3, "vllm", 0.010, 0.100),
                                    run(4, "vllm", 0.010, 0.100)};
+  prep[0].kv_sequences = 32;
   prep[2].excluded = "no output tokens";
   prep[2].excluded_kind = "incomplete";
   prep[3].excluded = "disaggregated";
@@ -101,8 +102,10 @@ TEST_CASE("render_validation: counts, rules, groups, duplicates, rows", "[valida
       if (line.rfind(k, 0) == 0) order.push_back(k);
   CHECK(order == std::vector<std::string>{"sglang ", "vllm ", "all ", "distinct "});
   // --rows: each predicted run; --excluded: the aggregated runs not predicted, with the reason.
-  CHECK(t.find("\n2,vllm,m,h100-sxm,fp8,tp,1,1000,200,8,10.000,11.000,100.0,90.0\n") != std::string::npos);
-  CHECK(t.find("\n6,vllm,m,h100-sxm,fp8,tp,1,1000,200,8,10.000,12.000,100.0,100.0\n") != std::string::npos);
+  // The last column, the KV occupancy (concurrency / the sequences the KV cache holds): 8 / 32
+  // = 0.250 where the memory plan is known (r0), empty where not (r4).
+  CHECK(t.find("\n2,vllm,m,h100-sxm,fp8,tp,1,1000,200,8,10.000,11.000,100.0,90.0,0.250\n") != std::string::npos);
+  CHECK(t.find("\n6,vllm,m,h100-sxm,fp8,tp,1,1000,200,8,10.000,12.000,100.0,100.0,\n") != std::string::npos);
   CHECK(t.find("\nRuns not predicted (line: reason)\n4: no output tokens\n") != std::string::npos);
   CHECK(t.find("disaggregated") == std::string::npos);
 }

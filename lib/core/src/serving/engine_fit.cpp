@@ -529,13 +529,14 @@ std::pair<const Precision*, const Precision*> run_precisions(const Catalog& cat,
 }
 
 // Whether the catalog's memory plan places the deployment and holds the run's concurrency.
-Exclusion check_memory(const Catalog& cat, const MeasuredRun& m, const ModelArch& model, const PreparedRun& p) {
+Exclusion check_memory(const Catalog& cat, const MeasuredRun& m, const ModelArch& model, PreparedRun& p) {
   const auto [w, kv] = run_precisions(cat, p);
   const GpuSpec& gpu = *cat.find_gpu(p.gpu_id);
   const PerfModel pm(model, gpu, *w, *kv, p.gpus, cat.efficiency, p.layout, p.moe_tp);
   const double ctx = m.isl + m.osl;
   if (auto why = deployment_problem(pm, ctx); !why.empty()) return {"deployment", why};
   const double seqs = std::floor(pm.memory(ctx).kv_tokens / ctx);
+  p.kv_sequences = seqs;
   if (m.concurrency > seqs)
     return {"kv-capacity",
             fmt::format("concurrency {} beyond the {} sequences of {} tokens the KV cache holds (catalog memory plan)",

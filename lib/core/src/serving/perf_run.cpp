@@ -149,6 +149,39 @@ void apply_engine_terms(const Catalog& cat, const PerfRunRequest& req, const Eng
                                   e->batch(), limit));
 }
 
+// A closed loop of C requests where the replica holds a batch of B < C: B are in service and
+// C - B wait for a slot, first in first out. A request's time in service is T = TTFT +
+// decode_steps(O) x TPOT, so the loop turns B requests over per T, a client's cycle is
+// C / B x T (Little's law), and its first token comes (C / B - 1) x T plus its TTFT after it
+// sends. Added to the figures that sized the run and to those beside them.
+double admission_wait_ms(double c, const std::optional<double>& batch, const std::optional<double>& ttft_ms,
+                         const std::optional<double>& tpot_ms, double steps) {
+  if (!batch || !ttft_ms || !tpot_ms || *batch < 1 || c <= *batch) return 0;
+  return (c / *batch - 1) * (*ttft_ms + steps * *tpot_ms);
+}
+
+void add_admission_wait(int concurrency, double steps, Parallel layout, PerfRunResult& r) {
+  const double wait = admission_wait_ms(concurrency, r.batch, r.ttft_ms, r.tpot_ms, steps);
+  if (r.roofline)
+    if (const double w = admission_wait_ms(concurrency, r.roofline->batch, r.roofline->ttft_ms, r.roofline->tpot_ms,
+                                           steps);
+        w > 0)
+      *r.roofline->ttft_ms += w;
+  if (const double w = admission_wait_ms(concurrency, r.engine_batch, r.engine_ttft_ms, r.engine_tpot_ms, steps);
+      w > 0)
+    *r.engine_ttft_ms += w;
+  if (wait <= 0) return;
+  r.notes.push_back(fmt::format(
+      "concurrency {} beyond the batch of {:g} the replica holds (KV cache and max_batch_seqs{}): the other {:g} wait "
+      "for a slot, (C / B - 1) x (TTFT {:.1f} ms + {:g} decode steps x TPOT {:.2f} ms) = {:.1f} ms, included in the "
+      "TTFT (a closed loop, first in first out)",
+      concurrency, *r.batch,
+      layout == Parallel::dep ? fmt::format(" x {} attention-DP ranks", r.gpus_per_replica) : "",
+      concurrency - *r.batch, *r.ttft_ms, steps, *r.tpot_ms, wait));
+  r.admission_wait_ms = wait;
+  *r.ttft_ms += wait;
+}
+
 // One layout at `gpus` GPUs (the count given, or the one choose_deployment chose), run in
 // the request's mode. `most`: the largest count searched, for the reason a searched replica
 // does not fit.
@@ -202,17 +235,12 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   // The engine's max_batch_seqs holds per scheduler: per attention-DP rank under dep.
   r.max_concurrency = std::min(pm.max_sequences(ctx), engine_batch_limit(pm));
   const int concurrency = req.mode == PerfRunMode::concurrency ? req.concurrency : 0;  // 0: no cap
-  if (concurrency > r.max_concurrency) {
-    r.notes.push_back(fmt::format("concurrency {} limited to {} (KV cache and max_batch_seqs{})", concurrency,
-                                  r.max_concurrency,
-                                  layout == Parallel::dep ? fmt::format(" x {} attention-DP ranks", r.gpus_per_replica)
-                                                          : ""));
-  }
   const ServingModel sm(pm, req.input_tokens, req.output_tokens, std::nullopt, concurrency);
   r.prefill_ms = sm.prefill_s() * 1e3;
   if (req.mode == PerfRunMode::rate) run_rate(pm, sm, req.rate_rps, r);
   else run_closed_loop(pm, sm, r);
   if (terms) apply_engine_terms(cat, req, *terms, coverage, r);
+  if (concurrency > 0) add_admission_wait(concurrency, decode_steps(req.output_tokens), layout, r);
   if (!r.stable && r.requests_per_s)
     r.notes.push_back(fmt::format("{:g} requests/s exceeds the replica's capacity of {:.2f} requests/s", req.rate_rps,
                                   *r.requests_per_s));

@@ -116,6 +116,8 @@ struct PreparedRun {
   bool reread = false;  // its layout read as deployed, not as its columns file it (as_deployed)
   double isl = 0, osl = 0, concurrency = 0;
   double ttft_s = 0, tpot_s = 0;
+  // Sequences of isl + osl tokens the replica's KV cache holds (catalog memory plan).
+  double kv_sequences = 0;
   std::array<double, tpot_terms> x_tpot{};  // seconds per unit of each term
   std::array<double, ttft_terms> x_ttft{};  // ttft_counts_decode_steps: times t_dec when predicting
 };

@@ -74,7 +74,10 @@ struct PerfRunResult {
   int max_concurrency = 0;              // KV cache and max_batch_seqs
   std::optional<double> batch;          // sequences decoded together
   std::optional<double> prefill_ms;     // idle replica
-  std::optional<double> ttft_ms, ttft_p95_ms, ttft_p99_ms;
+  std::optional<double> ttft_ms, ttft_p95_ms, ttft_p99_ms;  // a closed loop's include admission_wait_ms
+  // A closed loop of more requests than the batch the replica holds: the time a request waits
+  // for a slot before its prefill, (C / B - 1) x (TTFT + decode_steps(O) x TPOT).
+  std::optional<double> admission_wait_ms;
   std::optional<double> tpot_ms;        // (e2e - TTFT) / (output - 1), prefill stalls included
   std::optional<double> itl_ms;         // one decode step
   std::optional<double> requests_per_s, output_tokens_per_s, total_tokens_per_s;
