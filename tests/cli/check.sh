@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs one plan command and checks what it did. Used by CTest (tests/cli/CMakeLists.txt).
-#   check.sh [--rc N] [--stdout-re ERE] [--stdout-file FILE] [--stderr-exact LINE] [--stderr-re ERE]
+#   check.sh [--rc N] [--stdout-re ERE] [--stdout-not-re ERE] [--stdout-file FILE] [--stderr-exact LINE] [--stderr-re ERE]
 #            [--no-file PATH] [--file-re PATH ERE] [--env K=V] -- COMMAND ARGS...
 # --stdout-file compares stdout with FILE byte for byte.
 set -u
-rc_want=0; stdout_re=(); stderr_exact=""; stderr_re=(); no_files=(); file_checks=(); stdout_file=""; envs=()
+rc_want=0; stdout_re=(); stdout_not_re=(); stderr_exact=""; stderr_re=(); no_files=(); file_checks=(); stdout_file=""; envs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rc) rc_want=$2; shift 2 ;;
     --stdout-re) stdout_re+=("$2"); shift 2 ;;
+    --stdout-not-re) stdout_not_re+=("$2"); shift 2 ;;
     --stdout-file) stdout_file=$2; shift 2 ;;
     --stderr-exact) stderr_exact=$2; shift 2 ;;
     --stderr-re) stderr_re+=("$2"); shift 2 ;;
@@ -28,6 +29,9 @@ fail=0
 if [ "$rc" != "$rc_want" ]; then echo "FAIL: exit code $rc, expected $rc_want"; fail=1; fi
 for re in "${stdout_re[@]+"${stdout_re[@]}"}"; do
   grep -Eq -- "$re" "$out" || { echo "FAIL: stdout does not match /$re/"; fail=1; }
+done
+for re in "${stdout_not_re[@]+"${stdout_not_re[@]}"}"; do
+  grep -Eq -- "$re" "$out" && { echo "FAIL: stdout matches /$re/"; fail=1; }
 done
 if [ -n "$stdout_file" ] && ! cmp -s "$out" "$stdout_file"; then
   echo "FAIL: stdout differs from $stdout_file"; diff "$stdout_file" "$out" | head -20; fail=1

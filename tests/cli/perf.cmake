@@ -90,6 +90,14 @@ plan_cli_test(perf.glm_5_2_fp8 --rc 0 --stdout-re "^fits +yes" --stdout-re "^KV 
 plan_cli_test(perf.hf_gemma4_refused --rc 2
   --stderr-re "^plan: error: calib/configs/google--gemma-4-26B-A4B_config.json:25:5: .*global_head_dim"
   -- perf --model hf:calib/configs/google--gemma-4-26B-A4B_config.json --gpu b200 --input 1000 --output 200)
+# At one request, below the loads SGLang's dense Hopper runs start at (16), the engine terms'
+# figures are said to be extrapolated; at 16 they are not.
+plan_cli_test(perf.engine_extrapolated --rc 0
+  --stdout-re "below the loads the engine terms were fitted on: the lowest concurrency of the"
+  --stdout-re "sglang runs of dense models on hopper is 16"
+  -- perf --model llama-3.1-8b --gpu h100-sxm --input 2048 --output 128 --engine sglang)
+plan_cli_test(perf.engine_not_extrapolated --rc 0 --stdout-not-re "below the loads"
+  -- perf --model llama-3.1-8b --gpu h100-sxm --input 2048 --output 128 --engine sglang --concurrency 16)
 plan_cli_test(perf.hf_no_file --rc 2 --stderr-re "^plan: error: .*nope/config.json"
   -- perf --model hf:nope/config.json --gpu b200 --input 1000 --output 200)
 plan_cli_test(perf.bad_concurrency --rc 64 --stderr-re "^plan: error: --concurrency 'lots'"

@@ -367,6 +367,14 @@ TEST_CASE("the coverage read from the deployments alone is the coverage of every
   const auto committed = io::read_engine_terms(PLAN_SOURCE_DIR "/calib/engine_terms.json");
   REQUIRE(committed.coverage);
   CHECK(committed.coverage->deployments == full.deployments);
+  // The lowest load of each class's runs: SGLang's dense runs on Hopper start at 16 requests
+  // (Qwen3-32B on 2 H100 at 16, 64 and 128; Llama-3.1-8B on H200 from 20), its MoE runs at 2
+  // (Qwen3-235B on 2 H200). The committed file holds the same; the deployments-only reader,
+  // one row per deployment, is not asked for it.
+  CHECK(full.lowest("sglang", "hopper", ModelClass::dense) == 16.0);
+  CHECK(full.lowest("sglang", "hopper", ModelClass::moe) == 2.0);
+  CHECK(full.lowest("sglang", "blackwell", ModelClass::dense) == 0.0);  // no such runs
+  CHECK(committed.coverage->lowest_concurrency == full.lowest_concurrency);
 }
 
 TEST_CASE("the engine terms file keeps the coverage counts", "[deployment][engine]") {
@@ -377,6 +385,7 @@ TEST_CASE("the engine terms file keeps the coverage counts", "[deployment][engin
   EngineCoverage c;
   c.deployments[coverage_key("vllm", "hopper", ModelClass::moe)] = 4;
   c.deployments[coverage_key("trtllm", "blackwell", ModelClass::mla)] = 2;
+  c.lowest_concurrency[coverage_key("vllm", "hopper", ModelClass::moe)] = 4;
   t.coverage = c;
   const std::string dir = fresh_dir("coverage");
   const std::string with = dir + "/with.json";
@@ -384,6 +393,7 @@ TEST_CASE("the engine terms file keeps the coverage counts", "[deployment][engin
   const auto back = io::read_engine_terms(with);
   REQUIRE(back.coverage);
   CHECK(back.coverage->deployments == c.deployments);
+  CHECK(back.coverage->lowest("vllm", "hopper", ModelClass::moe) == 4.0);
   CHECK(back.coverage->of("vllm", "hopper", ModelClass::moe) == 4);
   CHECK(back.coverage->covers("vllm", "hopper", ModelClass::moe));  // 4 >= 3
   CHECK_FALSE(back.coverage->covers("trtllm", "blackwell", ModelClass::mla));  // 2 < 3

@@ -73,8 +73,9 @@ EngineTermsFile load_engine_terms(const Globals& g, const Catalog& cat) {
     out.coverage = std::shared_ptr<const perf::EngineCoverage>(t, &*t->coverage);
     out.terms = std::move(t);
   } else if (const std::string runs_path = g.data_dir + "/" + t->data; std::filesystem::exists(runs_path, ec)) {
-    out.coverage = std::make_shared<const perf::EngineCoverage>(
-        perf::engine_coverage(cat, io::read_measured_deployments(runs_path)));
+    perf::EngineCoverage c = perf::engine_coverage(cat, io::read_measured_deployments(runs_path));
+    c.lowest_concurrency.clear();  // one row per deployment: not the lowest load of its runs
+    out.coverage = std::make_shared<const perf::EngineCoverage>(std::move(c));
     out.terms = std::move(t);
   }
   return out;

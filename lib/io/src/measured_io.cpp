@@ -322,9 +322,15 @@ std::string engine_terms_json(const perf::EngineTerms& t) {
     for (const auto& [key, n] : t.coverage->deployments) counts[key] = n;
     j["coverage"] = {{"meaning", fmt::format("distinct deployments of aggregated runs whose model the catalog knows, "
                                              "per engine|generation|class; a set sizes a deployment of a class "
-                                             "with at least {} here",
+                                             "with at least {} here; below the lowest concurrency of its runs, "
+                                             "the terms are extrapolated",
                                              perf::min_deployments)},
                      {"deployments", counts}};
+    if (!t.coverage->lowest_concurrency.empty()) {
+      ordered_json low = ordered_json::object();
+      for (const auto& [key, c] : t.coverage->lowest_concurrency) low[key] = c;
+      j["coverage"]["lowest_concurrency"] = low;
+    }
   }
   ordered_json sets = ordered_json::array();
   for (const auto& s : t.sets) {
@@ -396,6 +402,9 @@ perf::EngineTerms read_engine_terms(const std::string& path) {
           throw Error({path, 0, 0}, fmt::format("coverage key '{}' is not engine|generation|class", key));
         c.deployments[key] = n.get<int>();
       }
+      if (j.at("coverage").contains("lowest_concurrency"))
+        for (const auto& [key, n] : j.at("coverage").at("lowest_concurrency").items())
+          c.lowest_concurrency[key] = n.get<double>();
       t.coverage = std::move(c);
     }
     for (const auto& js : j.at("sets")) {

@@ -1,6 +1,7 @@
 // The model classes the measured runs hold per engine and GPU generation (engine_coverage.hpp).
 #include "plan/core/serving/engine_coverage.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <set>
 
@@ -21,6 +22,11 @@ int EngineCoverage::of(const std::string& engine, const std::string& generation,
   return it == deployments.end() ? 0 : it->second;
 }
 
+double EngineCoverage::lowest(const std::string& engine, const std::string& generation, ModelClass cls) const {
+  const auto it = lowest_concurrency.find(coverage_key(engine, generation, cls));
+  return it == lowest_concurrency.end() ? 0.0 : it->second;
+}
+
 bool EngineCoverage::covers(const std::string& engine, const std::string& generation, ModelClass cls) const {
   return of(engine, generation, cls) >= min_deployments;
 }
@@ -39,10 +45,15 @@ EngineCoverage engine_coverage(const Catalog& cat, const std::vector<MeasuredRun
     if (fresh) it->second = measured_model(cat, r.model_path);
     if (!it->second) continue;
     const MeasuredRun d = as_deployed(cat, r);  // a layout filed as tp x ep counted as deployed
+    const std::string key = coverage_key(to_string(*engine), generation, model_class_of(*it->second));
+    if (d.concurrency > 0) {
+      auto [low, added] = c.lowest_concurrency.emplace(key, d.concurrency);
+      if (!added) low->second = std::min(low->second, d.concurrency);
+    }
     const std::string deployment = fmt::format("{}|{}|{}|{}|{}|{} {} {} {} {}", d.model_path, d.system, d.engine,
                                                d.version, d.precision, d.tp, d.pp, d.dp, d.moe_tp, d.moe_ep);
     if (!seen.insert(deployment).second) continue;
-    ++c.deployments[coverage_key(to_string(*engine), generation, model_class_of(*it->second))];
+    ++c.deployments[key];
   }
   return c;
 }

@@ -143,6 +143,19 @@ void apply_engine_terms(const Catalog& cat, const PerfRunRequest& req, const Eng
   r.roofline = figures_of(r);
   set_figures(r, f);
   r.engine_sized = true;
+  // Below the loads the terms were fitted on, their figures are an extrapolation: said so,
+  // with the roofline's beside them.
+  const ModelArch* model = cat.find_model(r.model);
+  const std::string generation = gpu_generation(r.gpu);
+  const ModelClass cls = model ? model_class_of(*model) : ModelClass::dense;
+  if (const double low = coverage && model ? coverage->lowest(to_string(req.engine.engine), generation, cls) : 0.0;
+      low > 0 && f.batch && *f.batch < low)
+    r.notes.push_back(fmt::format(
+        "a batch of {:g} is below the loads the engine terms were fitted on: the lowest concurrency of the {} runs "
+        "of {} models on {} is {:g}, so the figures here are extrapolated (the catalog roofline's beside them: TTFT "
+        "{:.1f} ms, TPOT {:.2f} ms)",
+        *f.batch, to_string(req.engine.engine), to_string(cls), generation, low, r.roofline->ttft_ms.value_or(0),
+        r.roofline->tpot_ms.value_or(0)));
   if (e->batch() < limit)
     r.notes.push_back(fmt::format("the engine terms predict a batch of at most {} here (their measured runs stop "
                                   "at the KV cache), not {}",

@@ -21,9 +21,14 @@ struct MeasuredRun;     // engine_fit.hpp
 // whose model the catalog knows, counted per engine, generation and class.
 struct EngineCoverage {
   std::map<std::string, int> deployments;  // key: coverage_key(engine, generation, class)
+  // The lowest concurrency (as deployed: the client's) of those runs: below it the terms are
+  // extrapolated. Empty when the runs were read without their loads (read_measured_deployments).
+  std::map<std::string, double> lowest_concurrency;
   int of(const std::string& engine, const std::string& generation, ModelClass cls) const;
   // At least min_deployments deployments of the class on that engine and generation.
   bool covers(const std::string& engine, const std::string& generation, ModelClass cls) const;
+  // The lowest concurrency measured for the class on that engine and generation; 0 if unknown.
+  double lowest(const std::string& engine, const std::string& generation, ModelClass cls) const;
 };
 // "engine|generation|class", e.g. "vllm|hopper|moe".
 std::string coverage_key(const std::string& engine, const std::string& generation, ModelClass cls);
