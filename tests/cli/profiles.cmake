@@ -23,6 +23,7 @@ plan_cli_test(profiles.moe_plans --rc 0
   --stdout-re "^ +h200x8-deepseek-r1 +self_hosted .* spec +yes$"
   --stdout-re "h200x8-deepseek-r1: sized by the catalog roofline: no engine terms for vllm \\(default\\) on 8x h200"
   --stdout-re "h200x8-deepseek-r1: layout (tp|ep|dep) chosen"
+  --stdout-re "the vllm runs of moe models on hopper start at 4 requests, so the"
   -- compare profiles/open-weight-moe.yaml)
 
 # The replica's layout is reported: in CSV after gpus_per_replica (one H100 holds a replica

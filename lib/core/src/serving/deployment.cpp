@@ -392,12 +392,21 @@ std::string engine_replica_note(const ReplicaSizing& z, const LayoutChoice& pick
                                 const EngineServingModel& e) {
   const WorkloadMix& mix = z.mix;
   const double b = e.batch();
-  return fmt::format("{} on {}x {} ({}{}{}), engine terms {}/{}: operating batch {}, TPOT {:.1f} ms "
-                     "and TTFT {:.1f} ms in a closed loop of {} requests of {:.0f} + {:.0f} tokens, "
-                     "TTFT {:.1f} ms alone",
-                     z.m->id, pick.gpus, z.gpu->id, z.w->id, z.tagged(pick.layout), experts, e.set().engine,
-                     e.set().generation, e.batch(), e.tpot_at(b) * 1e3, e.ttft_at(b) * 1e3, e.batch(),
-                     mix.input_tokens, mix.output_tokens, e.prefill_s() * 1e3);
+  std::string note = fmt::format("{} on {}x {} ({}{}{}), engine terms {}/{}: operating batch {}, TPOT {:.1f} ms "
+                                 "and TTFT {:.1f} ms in a closed loop of {} requests of {:.0f} + {:.0f} tokens, "
+                                 "TTFT {:.1f} ms alone",
+                                 z.m->id, pick.gpus, z.gpu->id, z.w->id, z.tagged(pick.layout), experts,
+                                 e.set().engine, e.set().generation, e.batch(), e.tpot_at(b) * 1e3,
+                                 e.ttft_at(b) * 1e3, e.batch(), mix.input_tokens, mix.output_tokens,
+                                 e.prefill_s() * 1e3);
+  // Below the loads the terms were fitted on, their figures are extrapolated: said so.
+  const std::string generation = gpu_generation(z.gpu->id);
+  const ModelClass cls = model_class_of(*z.m);
+  if (const double low = z.coverage ? z.coverage->lowest(e.set().engine, generation, cls) : 0.0; low > 1)
+    note += fmt::format("; the {} runs of {} models on {} start at {:g} requests, so the {} extrapolated",
+                        e.set().engine, to_string(cls), generation, low,
+                        b < low ? "figures at this batch and the TTFT alone are" : "TTFT alone is");
+  return note;
 }
 
 // The note on a prompt cache of a replica sized by the engine terms.
