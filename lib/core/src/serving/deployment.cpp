@@ -400,11 +400,9 @@ std::string engine_replica_note(const ReplicaSizing& z, const LayoutChoice& pick
                                  e.ttft_at(b) * 1e3, e.batch(), mix.input_tokens, mix.output_tokens,
                                  e.prefill_s() * 1e3);
   // Below the loads the terms were fitted on, their figures are extrapolated: said so.
-  const std::string generation = gpu_generation(z.gpu->id);
-  const ModelClass cls = model_class_of(*z.m);
-  if (const double low = z.coverage ? z.coverage->lowest(e.set().engine, generation, cls) : 0.0; low > 1)
+  if (const double low = z.coverage ? z.coverage->lowest_for(e.set().engine, z.gpu->id, *z.m) : 0.0; low > 1)
     note += fmt::format("; the {} runs of {} models on {} start at {:g} requests, so the {} extrapolated",
-                        e.set().engine, to_string(cls), generation, low,
+                        e.set().engine, to_string(model_class_of(*z.m)), gpu_generation(z.gpu->id), low,
                         b < low ? "figures at this batch and the TTFT alone are" : "TTFT alone is");
   return note;
 }

@@ -27,6 +27,10 @@ double EngineCoverage::lowest(const std::string& engine, const std::string& gene
   return it == lowest_concurrency.end() ? 0.0 : it->second;
 }
 
+double EngineCoverage::lowest_for(const std::string& engine, const std::string& gpu_id, const ModelArch& m) const {
+  return lowest(engine, gpu_generation(gpu_id), model_class_of(m));
+}
+
 bool EngineCoverage::covers(const std::string& engine, const std::string& generation, ModelClass cls) const {
   return of(engine, generation, cls) >= min_deployments;
 }

@@ -146,16 +146,14 @@ void apply_engine_terms(const Catalog& cat, const PerfRunRequest& req, const Eng
   // Below the loads the terms were fitted on, their figures are an extrapolation: said so,
   // with the roofline's beside them.
   const ModelArch* model = cat.find_model(r.model);
-  const std::string generation = gpu_generation(r.gpu);
-  const ModelClass cls = model ? model_class_of(*model) : ModelClass::dense;
-  if (const double low = coverage && model ? coverage->lowest(to_string(req.engine.engine), generation, cls) : 0.0;
+  if (const double low = coverage && model ? coverage->lowest_for(to_string(req.engine.engine), r.gpu, *model) : 0.0;
       low > 0 && f.batch && *f.batch < low)
     r.notes.push_back(fmt::format(
         "a batch of {:g} is below the loads the engine terms were fitted on: the lowest concurrency of the {} runs "
         "of {} models on {} is {:g}, so the figures here are extrapolated (the catalog roofline's beside them: TTFT "
         "{:.1f} ms, TPOT {:.2f} ms)",
-        *f.batch, to_string(req.engine.engine), to_string(cls), generation, low, r.roofline->ttft_ms.value_or(0),
-        r.roofline->tpot_ms.value_or(0)));
+        *f.batch, to_string(req.engine.engine), to_string(model_class_of(*model)), gpu_generation(r.gpu), low,
+        r.roofline->ttft_ms.value_or(0), r.roofline->tpot_ms.value_or(0)));
   if (e->batch() < limit)
     r.notes.push_back(fmt::format("the engine terms predict a batch of at most {} here (their measured runs stop "
                                   "at the KV cache), not {}",
@@ -174,15 +172,16 @@ double admission_wait_ms(double c, const std::optional<double>& batch, const std
 }
 
 void add_admission_wait(int concurrency, double steps, Parallel layout, PerfRunResult& r) {
+  // Each set of figures the result carries waits at its own batch and service time.
+  using Figure = std::optional<double>;
+  auto add = [&](const Figure& batch, Figure& ttft_ms, const Figure& tpot) {
+    const double w = admission_wait_ms(concurrency, batch, ttft_ms, tpot, steps);
+    if (w > 0) *ttft_ms += w;
+    return w;
+  };
+  if (r.roofline) add(r.roofline->batch, r.roofline->ttft_ms, r.roofline->tpot_ms);
+  add(r.engine_batch, r.engine_ttft_ms, r.engine_tpot_ms);
   const double wait = admission_wait_ms(concurrency, r.batch, r.ttft_ms, r.tpot_ms, steps);
-  if (r.roofline)
-    if (const double w = admission_wait_ms(concurrency, r.roofline->batch, r.roofline->ttft_ms, r.roofline->tpot_ms,
-                                           steps);
-        w > 0)
-      *r.roofline->ttft_ms += w;
-  if (const double w = admission_wait_ms(concurrency, r.engine_batch, r.engine_ttft_ms, r.engine_tpot_ms, steps);
-      w > 0)
-    *r.engine_ttft_ms += w;
   if (wait <= 0) return;
   r.notes.push_back(fmt::format(
       "concurrency {} beyond the batch of {:g} the replica holds (KV cache and max_batch_seqs{}): the other {:g} wait "

@@ -29,6 +29,8 @@ struct EngineCoverage {
   bool covers(const std::string& engine, const std::string& generation, ModelClass cls) const;
   // The lowest concurrency measured for the class on that engine and generation; 0 if unknown.
   double lowest(const std::string& engine, const std::string& generation, ModelClass cls) const;
+  // The same for a deployment: the engine, the GPU's generation and the model's class.
+  double lowest_for(const std::string& engine, const std::string& gpu_id, const ModelArch& m) const;
 };
 // "engine|generation|class", e.g. "vllm|hopper|moe".
 std::string coverage_key(const std::string& engine, const std::string& generation, ModelClass cls);
