@@ -78,47 +78,51 @@ plan_cli_test(calibrate.import_needs_tp --rc 64 --stderr-re "--gpus is required"
   -- calibrate import ${CAL}/unknown.json --model m --gpu h100 --precision bf16)
 # A MoE served on 8 GPUs with data-parallel attention: the GPU count and the layout are
 # recorded, and the fit runs on the dep replica model. Under dep each of the 8 GPUs is an
-# attention-DP rank with its own scheduler, so the engine's 256 sequences hold per rank: the
-# replica runs up to 256 x 8 = 2,048 (the KV cache holds far more of 200 tokens), and the run's
-# 4,000 requests do not bound it. The file's 200 requests/s of 100 + 100 tokens are 20,000
-# output tok/s, below what the catalog gives 8 H200s at 2,048 sequences, so the fit slows the
-# model (a positive scale within the spec).
+# attention-DP rank with its own scheduler, so vLLM's 1,024 sequences on an H200 (a GPU of 70 GiB
+# or more) hold per rank: the replica runs up to 1,024 x 8 = 8,192 (the KV cache holds far more
+# of 200 tokens), and the run's 4,000 requests bound it. The file's 200 requests/s of 100 + 100
+# tokens are 20,000 output tok/s, below what the catalog gives 8 H200s at 4,000 sequences, so
+# the fit slows the model (a positive scale within the spec).
 plan_cli_test(calibrate.import_layout --rc 0
   --file-re ${CMAKE_BINARY_DIR}/import-dep.yaml "^tp: 8$"
   --file-re ${CMAKE_BINARY_DIR}/import-dep.yaml "^parallel: dep$"
   --stdout-re "^model qwen3-235b-a22b, gpu h200, precision fp8, tp 8, parallel dep$"
-  --stdout-re "^output tok/s +2048\\.0 +20000\\.00 "
+  --stdout-re "^output tok/s +4000\\.0 +20000\\.00 "
   --stdout-re "plans for qwen3-235b-a22b on 8x h200 \\(fp8, layout dep\\) use these scales"
   -- calibrate import ${CAL}/vllm_bench_throughput_dep8.json --model qwen3-235b-a22b --gpu h200 --precision fp8
      --gpus 8 --parallel dep --input-len 100 --output-len 100 -o ${CMAKE_BINARY_DIR}/import-dep.yaml)
 # An offline run of fewer requests than the replica holds is fitted at its request count: the
-# 1,000 requests of vllm_bench_throughput.json, not 2,048.
+# 1,000 requests of vllm_bench_throughput.json, not 8,192.
 plan_cli_test(calibrate.import_request_count --rc 0
   --stdout-re "^output tok/s +1000\\.0 +2500\\.00 "
   -- calibrate import ${CAL}/vllm_bench_throughput.json --model qwen3-235b-a22b --gpu h200 --precision fp8
      --gpus 8 --parallel dep --input-len 100 --output-len 100 -o ${CMAKE_BINARY_DIR}/import-dep-1000.yaml)
 # That file (tests/data/calib-layout, written by the import above) sizes the dep replica
-# it was measured on: at its batch limit (2,048 sequences, 256 per rank) the calibrated model
-# serves the 200 requests/s of 100 + 100 tokens it was fitted to. A tp replica of the same
-# model and GPUs keeps the catalog, and a finding says why.
+# it was measured on: at the batch of its run (4,000 sequences) the calibrated model serves
+# the 200 requests/s of 100 + 100 tokens it was fitted to; the replica holds up to 8,192
+# (1,024 per rank). A tp replica of the same model and GPUs keeps the catalog, and a finding
+# says why.
 set(LAYOUT tests/data/calib-layout/qwen3-235b-a22b-h200-fp8-dep8-throughput.yaml)
 plan_cli_test(perf.calibrated_layout --rc 0
-  --stdout-re "^max concurrent sequences +2048 "
+  --stdout-re "^max concurrent sequences +8192 "
+  --stdout-re "^batch +4000\\.0 "
   --stdout-re "^requests/s +200\\.00 +capacity$"
   --stdout-re "calibrated by serving results ${LAYOUT}: "
   -- --calibration ${LAYOUT} perf --model qwen3-235b-a22b --gpu h200 --precision fp8 --gpus 8 --parallel dep
-     --input 100 --output 100 --concurrency max)
+     --input 100 --output 100 --concurrency 4000)
 plan_cli_test(perf.calibrated_other_layout --rc 0
   --stdout-re "^note: serving results ${LAYOUT} \\(layout dep\\) not applied: measured in another layout than this replica's tp \\(8 GPUs\\). a serving result applies only to the layout it was measured in$"
   -- --calibration ${LAYOUT} perf --model qwen3-235b-a22b --gpu h200 --precision fp8 --gpus 8 --parallel tp
      --input 100 --output 100 --concurrency max)
 # A MoE option that leaves its layout open is planned on the measured deployment (dep on 8
-# GPUs: 200 requests/s of 100 + 100 tokens per replica, 200 / 8 = 25.00 per GPU) rather than
+# GPUs: 200 requests/s of 100 + 100 tokens per replica at the run's 4,000 sequences, 200 / 8 =
+# 25.00 per GPU; a little more at the replica's limit of 8,192, where each step's fixed cost
+# is spread over more sequences) rather than
 # on the one chosen without a measurement (2 GPUs, sized by the engine terms: vLLM on
 # Hopper); one that asks for 2 GPUs keeps those figures.
 plan_cli_test(compare.calibrated_open_layout --rc 0
   --stdout-re "^\\*? +open +self_hosted .* 8 dep .* calibrated +yes$"
-  --stdout-re "^  open: layout dep on 8 GPUs chosen: measured by the serving results ${LAYOUT} \\(25\\.00 requests/s per GPU\\)\\. (tp|ep|dep) on 2 GPUs, chosen on the engine terms, has no measurement here \\([0-9.]+ requests/s per GPU from the engine terms\\)$"
+  --stdout-re "^  open: layout dep on 8 GPUs chosen: measured by the serving results ${LAYOUT} \\(25\\.[0-9][0-9] requests/s per GPU\\)\\. (tp|ep|dep) on 2 GPUs, chosen on the engine terms, has no measurement here \\([0-9.]+ requests/s per GPU from the engine terms\\)$"
   --stdout-re "^ +two-gpus +self_hosted .* 2 (tp|ep|dep) .* engine +yes$"
   -- --calibration ${LAYOUT} compare tests/data/profile-moe-open-layout.yaml)
 plan_cli_test(calibrate.import_dense_layout --rc 64

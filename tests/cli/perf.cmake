@@ -43,14 +43,31 @@ plan_cli_test(perf.no_scaleout --rc 0
   -- perf --model llama-3.1-8b --gpu l40s --gpus 16 --input 100 --output 100)
 # A rack-scale replica: 72 GPUs of one GB200 NVL72 NVLink domain, experts split over all of
 # them (256 / 72: at most 4 a GPU), attention data parallel. Every GPU is an attention-DP rank
-# with its own scheduler of 256 sequences: 256 x 72 = 18,432 for the replica. The KV cache
-# holds more: per GPU 186 GiB x 0.90 = 167.4 GiB usable, less 1.5 GiB overhead and the weights
-# (the 17.1B parameters outside the routed experts, replicated, and 4 of each layer's 256
-# experts, 653.9B / 64 = 10.2B: 27.3B x 2 B = 50.9 GiB) leaves 115 GiB, 1.76M tokens of 70,272 B
-# (MLA latent 576 x 61 layers x 2 B), 878 sequences of 2,000 tokens a GPU, 63,200 in all.
+# with its own scheduler of TensorRT-LLM's 2,048 sequences: 2,048 x 72 = 147,456 for the
+# replica. The KV cache binds first: per GPU 186 GiB x 0.90 = 167.4 GiB usable, less 1.5 GiB
+# overhead and the weights (the 17.1B parameters outside the routed experts, replicated, and 4
+# of each layer's 256 experts, 653.9B / 64 = 10.2B: 27.3B x 2 B = 50.88 GiB) leaves 115.02 GiB,
+# 1,757,448 tokens of 70,272 B (MLA latent 576 x 61 layers x 2 B); x 72 / 2,000 tokens = 63,268
+# sequences (the rounded parameter counts here; the catalog's exact ones land within 63,200-63,299).
+# Under vLLM, 1,024 a rank: 73,728, still above the KV cache's.
 plan_cli_test(perf.nvl72_dep --rc 0 --stdout-re "^fits +yes" --stdout-re "^GPUs per replica +72 +given"
-  --stdout-re "^parallel layout +dep +given" --stdout-re "^max concurrent sequences +18432 "
+  --stdout-re "^parallel layout +dep +given" --stdout-re "^max concurrent sequences +632[0-9][0-9] "
   -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --engine trtllm --input 1000 --output 1000 --concurrency max)
+# A small model on one H100 under SGLang: the KV cache holds 455,008 tokens of Llama 3.1 8B in
+# bf16 (80 GiB x 0.90 - 1.5 GiB - 14.957 GiB of weights = 55.543 GiB / 131,072 B), 4,550 requests of
+# 100 tokens; SGLang's 2,048 a scheduler caps it; vLLM's default on an H100, 1,024; on an L40S 256.
+plan_cli_test(perf.engine_batch_sglang --rc 0 --stdout-re "^max concurrent sequences +2048 +sglang's limit, 2048 a scheduler$"
+  --stdout-re "batch limit calib/catalog\\.yaml:[0-9]+ \\(sglang-max-running-requests\\)"
+  -- perf --model llama-3.1-8b --gpu h100-sxm --engine sglang --input 50 --output 50 --concurrency max)
+plan_cli_test(perf.engine_batch_vllm --rc 0 --stdout-re "^max concurrent sequences +1024 "
+  -- perf --model llama-3.1-8b --gpu h100-sxm --input 50 --output 50 --concurrency max)
+plan_cli_test(perf.engine_batch_vllm_l40s --rc 0 --stdout-re "^max concurrent sequences +256 +vllm's limit, 256 a scheduler$"
+  -- perf --model llama-3.1-8b --gpu l40s --input 50 --output 50 --concurrency max)
+# 512 requests in a closed loop under SGLang: all in the batch, no admission wait (at a limit of
+# 256, the other 256 would wait for a slot).
+plan_cli_test(perf.engine_batch_no_wait --rc 0 --stdout-not-re "admission wait"
+  --stdout-re "^batch +512\\.0 "
+  -- perf --model llama-3.1-8b --gpu h100-sxm --engine sglang --input 50 --output 50 --concurrency 512)
 # A hybrid: experts sliced over 4 GPUs (moe_tp) and split over 18 groups (moe_ep) of the 72.
 plan_cli_test(perf.nvl72_hybrid --rc 0 --stdout-re "^fits +yes" --stdout-re "^experts +4 x 18 +moe_tp x moe_ep"
   -- perf --model deepseek-r1 --gpu gb200 --gpus 72 --parallel dep --moe-tp 4 --input 1000 --output 1000)

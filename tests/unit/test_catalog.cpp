@@ -248,3 +248,24 @@ TEST_CASE("the models of the measured serving runs each name one catalog entry",
     CHECK(matched == std::vector<std::string>{id});
   }
 }
+
+TEST_CASE("each engine's batch limit: its own entry, else max_batch_seqs", "[catalog]") {
+  // Only max_batch_seqs given (value 1): every engine takes it, with its line and source.
+  const std::string base = with_efficiency(std::string(one_model) + one_gpu + one_prec);
+  Catalog c = io::parse_catalog("c.yaml", base);
+  CHECK(c.efficiency.max_batch_seqs_sglang.value == 1);
+  CHECK(c.efficiency.max_batch_seqs_trtllm.line == c.efficiency.max_batch_seqs.line);
+  CHECK(c.efficiency.max_batch_seqs_vllm_large.source == "s");
+  // An engine's own entry replaces it; one out of range is an error naming it.
+  Catalog d = io::parse_catalog("c.yaml", base + "  max_batch_seqs_sglang: {value: 2048, source: s, note: n}\n");
+  CHECK(d.efficiency.max_batch_seqs_sglang.value == 2048);
+  CHECK(d.efficiency.max_batch_seqs_trtllm.value == 1);
+  CHECK_THROWS_WITH(io::parse_catalog("c.yaml", base + "  max_batch_seqs_trtllm: {value: 0, source: s, note: n}\n"),
+                    Catch::Contains("max_batch_seqs_trtllm' is 0"));
+  // The shipped catalog: vLLM 256 and 1,024, SGLang and TensorRT-LLM 2,048.
+  Catalog s = io::load_catalog(PLAN_SOURCE_DIR "/calib/catalog.yaml");
+  CHECK(s.efficiency.max_batch_seqs.value == 256);
+  CHECK(s.efficiency.max_batch_seqs_vllm_large.value == 1024);
+  CHECK(s.efficiency.max_batch_seqs_sglang.value == 2048);
+  CHECK(s.efficiency.max_batch_seqs_trtllm.value == 2048);
+}

@@ -231,11 +231,13 @@ TEST_CASE("the committed engine terms size a fleet of an H100 server", "[deploym
   CHECK(s.provenance == ThroughputProvenance::engine);
   CHECK(s.provenance_source.rfind(engine_terms_provenance(*terms, *hopper), 0) == 0);
   // The capacity is mu(B) = B / (TTFT(B) + 199 x TPOT(B)) at the operating batch B, from the
-  // terms' own closed-loop figures (no TPOT target: B is the most the replica holds, 256).
+  // terms' own closed-loop figures (no TPOT target: B is the most the replica holds). The KV
+  // cache: 80 GiB x 0.90 - 1.5 GiB - 8.03e9 x 2 B (14.957 GiB) = 55.543 GiB, / 131,072 B a
+  // token = 455,008 tokens, / 1,200 = 379 sequences, under vLLM's 1,024 on an H100.
   const auto p = predict_closed_loop(shipped(), terms->sets, Engine::vllm, "llama-3.1-8b", "h100-sxm", "bf16", 1,
-                                     Parallel::tp, 1000, 200, 256);
+                                     Parallel::tp, 1000, 200, 379);
   REQUIRE(p);
-  CHECK(s.capacity_requests_per_s == Approx(256.0 / (p->ttft_s + 199.0 * p->tpot_s)));
+  CHECK(s.capacity_requests_per_s == Approx(379.0 / (p->ttft_s + 199.0 * p->tpot_s)));
 }
 
 TEST_CASE("a calibration of the deployment comes before the engine terms", "[deployment][engine]") {
@@ -333,16 +335,47 @@ TEST_CASE("under dep the engine's sequence limit holds per attention-DP rank", "
   const ModelArch& m = *c.find_model("qwen3-235b-a22b");
   const GpuSpec& g = *c.find_gpu("h200");
   const Precision& fp8 = *c.find_precision("fp8");
-  // max_batch_seqs 256 (calib/catalog.yaml): one scheduler under tp and ep, one per GPU under dep.
-  CHECK(engine_batch_limit(PerfModel(m, g, fp8, fp8, 8, c.efficiency, Parallel::tp)) == 256);
-  CHECK(engine_batch_limit(PerfModel(m, g, fp8, fp8, 8, c.efficiency, Parallel::ep)) == 256);
-  CHECK(engine_batch_limit(PerfModel(m, g, fp8, fp8, 8, c.efficiency, Parallel::dep)) == 256 * 8);
-  // The serving model's batch limit: 2,048 under dep at 100 + 100 tokens, where the KV cache
+  // vLLM's max_num_seqs on a GPU of 70 GiB or more (the H200's 141): 1,024 (calib/catalog.yaml),
+  // one scheduler under tp and ep, one per GPU under dep.
+  auto limit = [&](Parallel layout, Engine e) {
+    return engine_batch_limit(PerfModel(m, g, fp8, fp8, 8, c.efficiency, layout, 1, e));
+  };
+  CHECK(limit(Parallel::tp, Engine::vllm) == 1024);
+  CHECK(limit(Parallel::ep, Engine::vllm) == 1024);
+  CHECK(limit(Parallel::dep, Engine::vllm) == 1024 * 8);
+  // SGLang's max_running_requests and TensorRT-LLM's max_batch_size: 2,048 a scheduler.
+  CHECK(limit(Parallel::tp, Engine::sglang) == 2048);
+  CHECK(limit(Parallel::dep, Engine::sglang) == 2048 * 8);
+  CHECK(limit(Parallel::ep, Engine::trtllm) == 2048);
+  CHECK(limit(Parallel::dep, Engine::trtllm) == 2048 * 8);
+  // The serving model's batch limit: 8,192 under dep at 100 + 100 tokens, where the KV cache
   // holds far more (91.6 GiB a GPU / 96,256 B a token / 200 tokens: 5,100 sequences a GPU).
   const PerfModel dep(m, g, fp8, fp8, 8, c.efficiency, Parallel::dep);
-  CHECK(ServingModel(dep, 100, 100).max_batch() == 2048);
+  CHECK(ServingModel(dep, 100, 100).max_batch() == 8192);
   const PerfModel ep(m, g, fp8, fp8, 8, c.efficiency, Parallel::ep);
-  CHECK(ServingModel(ep, 100, 100).max_batch() == 256);
+  CHECK(ServingModel(ep, 100, 100).max_batch() == 1024);
+  // Under tp the KV cache binds first: 8 GPUs hold 8 x 5,100 = 40,800 sequences, well past
+  // every engine's 1,024 or 2,048, so the engine's limit is the batch.
+  const PerfModel tp_sglang(m, g, fp8, fp8, 8, c.efficiency, Parallel::tp, 1, Engine::sglang);
+  CHECK(ServingModel(tp_sglang, 100, 100).max_batch() == 2048);
+}
+
+TEST_CASE("vLLM's default batch limit follows the GPU as vllm serve sets it", "[deployment]") {
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("llama-3.1-8b");
+  const Precision& bf16 = *c.find_precision("bf16");
+  auto limit = [&](const char* gpu) {
+    return engine_batch_limit(PerfModel(m, *c.find_gpu(gpu), bf16, bf16, 1, c.efficiency));
+  };
+  // 70 GiB or more and not an A100: 1,024; an A100 of 80 GB, or a GPU under 70 GiB: 256.
+  CHECK(limit("h100-sxm") == 1024);
+  CHECK(limit("mi300x") == 1024);
+  CHECK(limit("a100-80gb-sxm") == 256);
+  CHECK(limit("l40s") == 256);
+  CHECK(limit("l4") == 256);
+  // Each figure names its catalog line.
+  CHECK(engine_max_batch_seqs(c.efficiency, Engine::vllm, *c.find_gpu("h100-sxm")).line > 0);
+  CHECK(engine_max_batch_seqs(c.efficiency, Engine::trtllm, *c.find_gpu("l4")).value == 2048);
 }
 
 TEST_CASE("the coverage read from the deployments alone is the coverage of every run", "[deployment][engine]") {

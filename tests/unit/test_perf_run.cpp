@@ -76,8 +76,8 @@ TEST_CASE("run_perf: a concurrency above what the replica holds waits for a slot
   CHECK(*r.admission_wait_ms == Approx(37045.058));
   CHECK(*r.ttft_ms == Approx(37051.066));
   REQUIRE(r.notes.size() == 1);
-  CHECK_THAT(r.notes[0], Catch::StartsWith("concurrency 500 beyond the batch of 149 the replica holds (KV cache and "
-                                           "max_batch_seqs): the other 351 wait for a slot"));
+  CHECK_THAT(r.notes[0], Catch::StartsWith("concurrency 500 beyond the batch of 149 the replica holds (KV cache, and "
+                                           "vllm's max_batch_seqs of 256): the other 351 wait for a slot"));
   // At the batch the replica holds, none waits.
   q.concurrency = 149;
   r = run_perf(test::fixture_catalog(), q);
@@ -261,8 +261,9 @@ EngineTerms hand_terms() {
 }
 
 // Llama 3.1 8B on an H100 (a dense model: tp only; it fits on 1 GPU), 1000 + 101 tokens:
-// S = 100 decode steps after the first token. The replica holds 256 sequences (vLLM's
-// max_num_seqs; the KV cache holds more at 1,101 tokens).
+// S = 100 decode steps after the first token. The replica holds 413 sequences: the KV cache,
+// 80 GiB x 0.90 - 1.5 GiB - 8.03e9 x 2 B = 55.543 GiB / 131,072 B a token = 455,008 tokens,
+// / 1,101 = 413.27 (under vLLM's max_num_seqs of 1,024 on an H100).
 PerfRunRequest llama_request() {
   PerfRunRequest q;
   q.model = "llama-3.1-8b";
@@ -313,10 +314,10 @@ TEST_CASE("run_perf: the engine terms size the run where they cover it, the roof
     q.mode = PerfRunMode::max;
     const PerfRunResult r = run_perf(c, q, {}, &terms);
     REQUIRE(r.engine_sized);
-    // B = 256: TPOT = 0.010 + 0.0256 = 35.6 ms; mu = 256 / (0.100 + 3.56) = 69.945 requests/s.
-    CHECK(*r.batch == 256.0);
-    CHECK(*r.tpot_ms == Approx(35.6));
-    CHECK(*r.requests_per_s == Approx(256.0 / 3.66));
+    // B = 413: TPOT = 0.010 + 0.0413 = 51.3 ms; mu = 413 / (0.100 + 5.13) = 78.967 requests/s.
+    CHECK(*r.batch == 413.0);
+    CHECK(*r.tpot_ms == Approx(51.3));
+    CHECK(*r.requests_per_s == Approx(413.0 / 5.23));
   }
   SECTION("an open stream of 10 requests/s") {
     PerfRunRequest q = llama_request();
@@ -327,18 +328,18 @@ TEST_CASE("run_perf: the engine terms size the run where they cover it, the roof
     REQUIRE(r.stable);
     // The mean batch solves b = 10 x (0.100 + 100 x (0.010 + 1e-4 b)) = 11 + 0.1 b: b = 11 / 0.9
     // = 12.2222, TPOT = 0.010 + 1e-4 x 12.2222 = 11.2222 ms (TPOT linear in C: the
-    // interpolation is exact). 10 requests/s against 256 slots of 69.945 / 256 = 0.2732 each
-    // (36.6 erlangs on 256 servers): no wait, so TTFT p95 is TTFT(b) = 100 ms.
+    // interpolation is exact). 10 requests/s against 413 slots of 78.967 / 413 = 0.1912 each
+    // (52.3 erlangs on 413 servers): no wait, so TTFT p95 is TTFT(b) = 100 ms.
     CHECK(*r.batch == Approx(11.0 / 0.9));
     CHECK(*r.tpot_ms == Approx(10.0 + 0.1 * 11.0 / 0.9));
     CHECK(*r.ttft_p95_ms == Approx(100.0));
     CHECK(*r.requests_per_s == Approx(10.0));
-    // Beyond the terms' capacity of 69.945: not stable, a note with their capacity.
+    // Beyond the terms' capacity of 78.967: not stable, a note with their capacity.
     q.rate_rps = 100;
     const PerfRunResult over = run_perf(c, q, {}, &terms);
     CHECK_FALSE(over.stable);
     REQUIRE_FALSE(over.notes.empty());
-    CHECK(over.notes.back() == "100 requests/s exceeds the replica's capacity of 69.95 requests/s");
+    CHECK(over.notes.back() == "100 requests/s exceeds the replica's capacity of 78.97 requests/s");
   }
   SECTION("a class the measured runs hold too few deployments of: the roofline, and why") {
     EngineCoverage few;

@@ -33,7 +33,16 @@ using namespace plan::perf;
 
 namespace {
 
-const Catalog& shipped() { return test::shipped_catalog(); }
+// The shipped catalog with the batch limit of vLLM 0.6.0, which measured the ShareGPT points:
+// max_num_seqs 256 on every GPU (the larger default of GPUs of 70 GiB or more came later).
+const Catalog& shipped() {
+  static const Catalog c = [] {
+    Catalog k = test::shipped_catalog();
+    k.efficiency.max_batch_seqs_vllm_large = k.efficiency.max_batch_seqs;
+    return k;
+  }();
+  return c;
+}
 
 PerfModel deploy(const char* model, const char* gpu, const char* prec, int tp) {
   const Catalog& c = shipped();
@@ -259,11 +268,12 @@ const TrtPoint trt_points[] = {
     {"llama-4-scout", "h200", "fp8", 4, Parallel::dep, 2048, 2048, 14949},
 };
 
-// The shipped catalog with the measured engine's batch limits.
+// The shipped catalog with the measured engine's prefill batch (max_num_tokens 8,192); its
+// batch limit, max_batch_size 2,048, is the catalog's for trtllm.
 const Catalog& trtllm_catalog() {
   static const Catalog c = [] {
-    Catalog k = shipped();
-    k.efficiency.max_batch_seqs.value = 2048;
+    Catalog k = test::shipped_catalog();
+    REQUIRE(k.efficiency.max_batch_seqs_trtllm.value == 2048);
     k.efficiency.prefill_batch_tokens.value = 8192;
     return k;
   }();
@@ -281,7 +291,8 @@ TEST_CASE("validation: 2025-26 models, TensorRT-LLM v1.0 offline throughput", "[
     INFO(what);
     const Precision& w = *c.find_precision(p.prec);
     const Precision& kv = *c.find_precision(w.default_kv);
-    PerfModel pm(*c.find_model(p.model), *c.find_gpu(p.gpu), w, kv, p.gpus, c.efficiency, p.layout);
+    PerfModel pm(*c.find_model(p.model), *c.find_gpu(p.gpu), w, kv, p.gpus, c.efficiency, p.layout, 1,
+                 Engine::trtllm);
     REQUIRE(deployment_problem(pm, p.in + p.out).empty());
     ServingModel sm(pm, p.in, p.out);
     errors.push_back(error_of(what.c_str(), sm.capacity_rps() * p.out, p.measured_tok_s));
@@ -347,13 +358,14 @@ TEST_CASE("validation: a calibration fitted to one shape predicts the other shap
     const Precision& w = *c.find_precision(a.prec);
     const Precision& kv = *c.find_precision(w.default_kv);
     Calibration file = published("one shape", a.in, a.out, a.measured_tok_s / a.out, std::nullopt);
+    file.engine = "trtllm";
     ServingFit f = fit_serving(c, m, g, w, kv, a.gpus, {file}, a.layout);
     REQUIRE(f.ok);
     // The point it was fitted to is reproduced.
     CHECK(f.observations.at(0).fitted == Approx(a.measured_tok_s).epsilon(0.01));
     const Catalog cal = scaled_catalog(c, a.gpu, f.scales);
-    const PerfModel before(m, g, w, kv, b.gpus, c.efficiency, b.layout);
-    const PerfModel after(m, *cal.find_gpu(b.gpu), w, kv, b.gpus, cal.efficiency, b.layout);
+    const PerfModel before(m, g, w, kv, b.gpus, c.efficiency, b.layout, 1, Engine::trtllm);
+    const PerfModel after(m, *cal.find_gpu(b.gpu), w, kv, b.gpus, cal.efficiency, b.layout, 1, Engine::trtllm);
     const double catalog_err = (ServingModel(before, b.in, b.out).capacity_rps() * b.out - b.measured_tok_s) / b.measured_tok_s;
     const double err = error_of(what.c_str(), ServingModel(after, b.in, b.out).capacity_rps() * b.out, b.measured_tok_s);
     // The mixtures of experts are overestimated by the catalog alone (65-142%, above); one

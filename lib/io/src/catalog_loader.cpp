@@ -229,6 +229,12 @@ Catalog parse_catalog(const std::string& file, const std::string& text) {
     f.mem_utilization = read_value(c, e, "mem_utilization", share);
     f.overhead_gib_per_gpu = read_value(c, e, "overhead_gib_per_gpu", Range::non_negative(1000));
     f.max_batch_seqs = read_value(c, e, "max_batch_seqs", {1, 1e6, false});
+    auto per_engine = [&](const char* key) {
+      return e.has(key) ? read_value(c, e, key, {1, 1e6, false}) : f.max_batch_seqs;
+    };
+    f.max_batch_seqs_vllm_large = per_engine("max_batch_seqs_vllm_large");
+    f.max_batch_seqs_sglang = per_engine("max_batch_seqs_sglang");
+    f.max_batch_seqs_trtllm = per_engine("max_batch_seqs_trtllm");
     f.prefill_batch_tokens = read_value(c, e, "prefill_batch_tokens", {1, 1e9, false});
     e.finish();
   }

@@ -39,6 +39,8 @@ std::string render_perf_json(const perf::PerfRunResult& r) {
   j.field("kv_bytes_per_token_per_gpu", r.mem.kv_bytes_per_token);
   j.field("kv_tokens", r.mem.kv_tokens);
   j.field("max_concurrency", r.max_concurrency);
+  j.field("max_concurrency_source", r.max_concurrency_source);
+  if (!r.batch_limit_source.empty()) j.field("batch_limit_source", r.batch_limit_source);
   opt_field(j, "batch", r.batch);
   opt_field(j, "prefill_ms", r.prefill_ms);
   opt_field(j, "ttft_ms", r.ttft_ms);
@@ -116,7 +118,7 @@ std::string render_perf_table(const perf::PerfRunResult& r) {
   t.add_row({"weights per GPU", fixed(r.mem.weights_bytes / bytes_per_gib, 2), "GiB"});
   t.add_row({"KV cache per GPU", fixed(std::max(0.0, r.mem.kv_budget_bytes) / bytes_per_gib, 2), "GiB"});
   t.add_row({"KV per token", fixed(r.kv_bytes_per_token_total, 0), "bytes, whole model (" + r.kv_precision + ")"});
-  t.add_row({"max concurrent sequences", std::to_string(r.max_concurrency), "at input + output context"});
+  t.add_row({"max concurrent sequences", std::to_string(r.max_concurrency), r.max_concurrency_source});
   t.add_row({"batch", opt(r.batch, 1), "sequences decoded together"});
   t.add_row({"prefill", opt(r.prefill_ms, 1), "ms, idle replica"});
   t.add_row({"TTFT", opt(r.ttft_ms, 1), rate ? "ms, p50" : "ms"});
@@ -155,16 +157,19 @@ std::string render_perf_table(const perf::PerfRunResult& r) {
   // Which model sized the run, first; then where the roofline's figures come from.
   if (r.engine_sized) out += "Sized by the " + r.engine_terms_source + ".\n";
   else out += fmt::format("Sized by the {}roofline.\n", r.calibration_source.empty() ? "catalog " : "calibrated ");
+  // The engine's batch limit, where it binds, is cited beside the GPU.
+  const std::string gpu_source =
+      r.batch_limit_source.empty() ? r.gpu_source : r.gpu_source + ", batch limit " + r.batch_limit_source;
   if (r.engine_sized) {
     out += fmt::format("Sources: model {}, GPU {}; the catalog roofline beside it: efficiencies {} "
                        "(e_bw {:g}, e_fl {:g}), spec-derived, not measured.\n",
-                       r.model_source, r.gpu_source, r.efficiency_source, r.e_bw, r.e_fl);
+                       r.model_source, gpu_source, r.efficiency_source, r.e_bw, r.e_fl);
   } else if (r.calibration_source.empty()) {
     out += fmt::format("Sources: model {}, GPU {}, efficiencies {} (e_bw {:g}, e_fl {:g}); "
                        "spec-derived, not measured.\n",
-                       r.model_source, r.gpu_source, r.efficiency_source, r.e_bw, r.e_fl);
+                       r.model_source, gpu_source, r.efficiency_source, r.e_bw, r.e_fl);
   } else {
-    out += fmt::format("Sources: model {}, GPU {}; {}.\n", r.model_source, r.gpu_source, r.calibration_note);
+    out += fmt::format("Sources: model {}, GPU {}; {}.\n", r.model_source, gpu_source, r.calibration_note);
   }
   if (!r.engine_sized && !r.engine_terms_source.empty()) out += "Engine terms: " + r.engine_terms_source + ".\n";
   return terminal_text(out);

@@ -3,6 +3,7 @@
 #include "plan/core/serving/deployment.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -21,8 +22,23 @@ constexpr double q50 = 0.50, q95 = 0.95, q99 = 0.99;
 
 }  // namespace
 
+const CatalogValue& engine_max_batch_seqs(const Efficiency& eff, Engine engine, const GpuSpec& gpu) {
+  switch (engine) {
+    case Engine::sglang: return eff.max_batch_seqs_sglang;
+    case Engine::trtllm: return eff.max_batch_seqs_trtllm;
+    case Engine::vllm: break;
+  }
+  // vLLM's get_batch_defaults: the larger default on devices of 70 GiB or more whose name does
+  // not contain "a100" (a larger batch lowered the A100's throughput).
+  std::string name = gpu.name;
+  for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const bool large = gpu.memory_gib >= 70 && name.find("a100") == std::string::npos &&
+                     gpu.id.find("a100") == std::string::npos;
+  return large ? eff.max_batch_seqs_vllm_large : eff.max_batch_seqs;
+}
+
 int engine_batch_limit(const PerfModel& pm) {
-  const int per_scheduler = static_cast<int>(pm.efficiency().max_batch_seqs.value);
+  const int per_scheduler = static_cast<int>(engine_max_batch_seqs(pm.efficiency(), pm.engine(), pm.gpu()).value);
   return pm.layout() == Parallel::dep ? per_scheduler * pm.tp() : per_scheduler;
 }
 
@@ -323,7 +339,7 @@ ReplicaServing serve_replica(const ReplicaSizing& z, Parallel layout, int d) {
   const FleetSpec& f = z.f;
   const WorkloadMix& mix = z.mix;
   ReplicaServing s;
-  s.pm = std::make_unique<PerfModel>(*z.m, *z.gpu, *z.w, *z.kv, d, z.cat.efficiency, layout, f.moe_tp);
+  s.pm = std::make_unique<PerfModel>(*z.m, *z.gpu, *z.w, *z.kv, d, z.cat.efficiency, layout, f.moe_tp, f.engine.engine);
   if (z.terms) {
     // The prompt cache's prefixes take KV room from the batch, as on the roofline.
     s.room = cache_room(*s.pm, mix.input_tokens, std::max(mix.output_tokens, 1.0), z.cache);

@@ -171,7 +171,8 @@ double admission_wait_ms(double c, const std::optional<double>& batch, const std
   return (c / *batch - 1) * (*ttft_ms + steps * *tpot_ms);
 }
 
-void add_admission_wait(int concurrency, double steps, Parallel layout, PerfRunResult& r) {
+void add_admission_wait(int concurrency, double steps, const PerfModel& pm, PerfRunResult& r) {
+  const Parallel layout = pm.layout();
   // Each set of figures the result carries waits at its own batch and service time.
   using Figure = std::optional<double>;
   auto add = [&](const Figure& batch, Figure& ttft_ms, const Figure& tpot) {
@@ -184,10 +185,12 @@ void add_admission_wait(int concurrency, double steps, Parallel layout, PerfRunR
   const double wait = admission_wait_ms(concurrency, r.batch, r.ttft_ms, r.tpot_ms, steps);
   if (wait <= 0) return;
   r.notes.push_back(fmt::format(
-      "concurrency {} beyond the batch of {:g} the replica holds (KV cache and max_batch_seqs{}): the other {:g} wait "
+      "concurrency {} beyond the batch of {:g} the replica holds (KV cache, and {}'s max_batch_seqs of {:g}{}): the "
+      "other {:g} wait "
       "for a slot, (C / B - 1) x (TTFT {:.1f} ms + {:g} decode steps x TPOT {:.2f} ms) = {:.1f} ms, included in the "
       "TTFT (a closed loop, first in first out)",
-      concurrency, *r.batch,
+      concurrency, *r.batch, to_string(pm.engine()),
+      engine_max_batch_seqs(pm.efficiency(), pm.engine(), pm.gpu()).value,
       layout == Parallel::dep ? fmt::format(" x {} attention-DP ranks", r.gpus_per_replica) : "",
       concurrency - *r.batch, *r.ttft_ms, steps, *r.tpot_ms, wait));
   r.admission_wait_ms = wait;
@@ -229,7 +232,8 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
     r.calibration_note = applied->note;
   }
   const Catalog& use = applied ? applied->catalog : cat;
-  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.gpus_per_replica, use.efficiency, layout, req.moe_tp);
+  PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.gpus_per_replica, use.efficiency, layout, req.moe_tp,
+               req.engine.engine);
   r.e_bw = pm.bandwidth_bytes_per_s() / (gpu->hbm_gb_per_s * bytes_per_gb);
   r.e_fl = pm.attention_flops_per_s() / (gpu->bf16_tflops * 1e12);
   r.mem = pm.memory(ctx);
@@ -245,14 +249,24 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
     return r;
   }
   // The engine's max_batch_seqs holds per scheduler: per attention-DP rank under dep.
-  r.max_concurrency = std::min(pm.max_sequences(ctx), engine_batch_limit(pm));
+  const int engine_limit = engine_batch_limit(pm);
+  r.max_concurrency = std::min(pm.max_sequences(ctx), engine_limit);
+  if (r.max_concurrency == engine_limit) {
+    const CatalogValue& v = engine_max_batch_seqs(use.efficiency, req.engine.engine, *gpu);
+    r.max_concurrency_source =
+        fmt::format("{}'s limit, {:g}{}", to_string(req.engine.engine), v.value,
+                    layout == Parallel::dep ? fmt::format(" x {} ranks", r.gpus_per_replica) : " a scheduler");
+    r.batch_limit_source = fmt::format("{}:{} ({})", catalog_file(*gpu), v.line, v.source);
+  } else {
+    r.max_concurrency_source = "KV cache, at input + output context";
+  }
   const int concurrency = req.mode == PerfRunMode::concurrency ? req.concurrency : 0;  // 0: no cap
   const ServingModel sm(pm, req.input_tokens, req.output_tokens, std::nullopt, concurrency);
   r.prefill_ms = sm.prefill_s() * 1e3;
   if (req.mode == PerfRunMode::rate) run_rate(pm, sm, req.rate_rps, r);
   else run_closed_loop(pm, sm, r);
   if (terms) apply_engine_terms(cat, req, *terms, coverage, r);
-  if (concurrency > 0) add_admission_wait(concurrency, decode_steps(req.output_tokens), layout, r);
+  if (concurrency > 0) add_admission_wait(concurrency, decode_steps(req.output_tokens), pm, r);
   if (!r.stable && r.requests_per_s)
     r.notes.push_back(fmt::format("{:g} requests/s exceeds the replica's capacity of {:.2f} requests/s", req.rate_rps,
                                   *r.requests_per_s));

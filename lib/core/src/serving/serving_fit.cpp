@@ -279,14 +279,15 @@ struct ScaleSearch {
 };
 
 ScaleSearch search_scales(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu, const Precision& weights,
-                          const Precision& kv, int tp, Parallel layout, const std::vector<Measurement>& ms, double e_fl) {
+                          const Precision& kv, int tp, Parallel layout, Engine engine, const std::vector<Measurement>& ms,
+                          double e_fl) {
   ScaleSearch r;
   TimeScales& s = r.s;
   Solution& sol = r.sol;
   std::array<bool, 3>& identified = r.identified;
   for (r.iterations = 1; r.iterations <= 30; ++r.iterations) {
     const Catalog scaled = scaled_catalog(cat, gpu.id, s);
-    const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency, layout);
+    const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency, layout, 1, engine);
     std::vector<Equation> eqs;
     identified = {};
     for (const auto& x : ms) {
@@ -326,12 +327,21 @@ void name_terms(const Solution& sol, const std::array<bool, 3>& identified, Serv
   }
 }
 
+// The engine the imported runs measured: the first that records one; vllm otherwise.
+Engine measured_engine(const std::vector<Calibration>& imports) {
+  for (const auto& c : imports)
+    if (auto e = parse_engine_choice(c.engine)) return e->engine;
+  return Engine::vllm;
+}
+
 }  // namespace
 
 ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu, const Precision& weights,
                        const Precision& kv, int tp, const std::vector<Calibration>& imports, Parallel layout) {
   ServingFit fit;
-  const PerfModel base(m, gpu, weights, kv, tp, cat.efficiency, layout);
+  // The engine's batch limit bounds an offline run's batch.
+  const Engine engine = measured_engine(imports);
+  const PerfModel base(m, gpu, weights, kv, tp, cat.efficiency, layout, 1, engine);
   // Requests of one token: what fails here (the layout, the heads split, the weights) fails
   // for every measurement.
   if (std::string why = deployment_problem(base, 1.0); !why.empty()) {
@@ -348,7 +358,7 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
   }
 
   const double e_fl = gemm_efficiency(gpu, weights, cat.efficiency);
-  ScaleSearch search = search_scales(cat, m, gpu, weights, kv, tp, layout, ms, e_fl);
+  ScaleSearch search = search_scales(cat, m, gpu, weights, kv, tp, layout, engine, ms, e_fl);
   const TimeScales& s = search.s;
   const Solution& sol = search.sol;
   const int iterations = search.iterations;
@@ -364,7 +374,7 @@ ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gp
   fit.scales = s;
   name_terms(sol, search.identified, fit);
   const Catalog scaled = scaled_catalog(cat, gpu.id, s);
-  const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency, layout);
+  const PerfModel pm(m, *scaled.find_gpu(gpu.id), weights, kv, tp, scaled.efficiency, layout, 1, engine);
   for (auto& x : ms) {
     x.obs.fitted = predict(pm, x);
     fit.observations.push_back(x.obs);

@@ -200,7 +200,14 @@ struct Efficiency {
   CatalogValue link_efficiency;       // achieved / spec interconnect bandwidth
   CatalogValue mem_utilization;       // share of GPU memory the engine may use
   CatalogValue overhead_gib_per_gpu;  // CUDA context, activations and workspace
-  CatalogValue max_batch_seqs;        // scheduler cap on concurrent sequences
+  // The sequences one scheduler runs at once by default, per engine (engine_max_batch_seqs in
+  // serving/deployment.hpp): vLLM's max_num_seqs on GPUs under 70 GiB and on A100s, and on the
+  // larger GPUs; SGLang's max_running_requests; TensorRT-LLM's max_batch_size. A catalog that
+  // states only max_batch_seqs gives its value (and provenance) to every engine.
+  CatalogValue max_batch_seqs;
+  CatalogValue max_batch_seqs_vllm_large;
+  CatalogValue max_batch_seqs_sglang;
+  CatalogValue max_batch_seqs_trtllm;
   CatalogValue prefill_batch_tokens;  // tokens per prefill step when prompts are batched
 };
 

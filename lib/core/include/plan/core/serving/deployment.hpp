@@ -20,10 +20,16 @@
 
 namespace plan::perf {
 
-// The sequences one replica's engine runs at once: max_batch_seqs (vLLM's max_num_seqs,
-// SGLang's max_running_requests, TensorRT-LLM's max_batch_size) per scheduler. Under dep every
-// GPU is an attention data-parallel rank with its own scheduler, so the limit holds per rank:
-// max_batch_seqs x GPUs; under tp and ep one scheduler drives the replica: max_batch_seqs.
+// The sequences one scheduler of `engine` runs at once by default on `gpu`: vLLM's max_num_seqs
+// (1,024 on a GPU of 70 GiB or more that is not an A100, 256 on the others, as `vllm serve`
+// sets it), SGLang's max_running_requests (at least its request pool of 2,048; the KV cache
+// bounds it otherwise), TensorRT-LLM's max_batch_size (2,048): the catalog's
+// max_batch_seqs entries, whose provenance the CatalogValue carries.
+const CatalogValue& engine_max_batch_seqs(const Efficiency& eff, Engine engine, const GpuSpec& gpu);
+// The sequences one replica's engine runs at once: engine_max_batch_seqs per scheduler. Under
+// dep every GPU is an attention data-parallel rank with its own scheduler, so the limit holds
+// per rank: max_batch_seqs x GPUs; under tp and ep one scheduler drives the replica. The
+// engine is the PerfModel's.
 int engine_batch_limit(const PerfModel& pm);
 
 // What a caller's serving model says of one candidate deployment.

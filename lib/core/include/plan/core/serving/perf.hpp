@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "plan/core/data/catalog.hpp"
+#include "plan/core/data/engine.hpp"
 #include "plan/core/data/parallel.hpp"
 #include "plan/core/serving/replica_model.hpp"
 
@@ -146,8 +147,9 @@ class PerfModel {
   // Throws plan::Error when `tp` is not a supported GPU count. `moe_tp` (ep and dep): each
   // routed expert sliced over moe_tp GPUs, the experts split whole over tp / moe_tp groups
   // (moe_ep); 1: split whole over every GPU. deployment_problem checks that it divides tp.
+  // `engine` serves the replica: its default batch limit (engine_batch_limit) is the engine's.
   PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
-            const Efficiency& eff, Parallel layout = Parallel::tp, int moe_tp = 1);
+            const Efficiency& eff, Parallel layout = Parallel::tp, int moe_tp = 1, Engine engine = Engine::vllm);
 
   const ModelArch& model() const { return *model_; }
   const GpuSpec& gpu() const { return *gpu_; }
@@ -159,6 +161,7 @@ class PerfModel {
   // Groups the routed experts are split over whole: tp / moe_tp under ep and dep (at least 1).
   int moe_ep() const { return std::max(1, tp_ / moe_tp_); }
   const Efficiency& efficiency() const { return *eff_; }
+  Engine engine() const { return engine_; }
 
   // Memory plan for requests of `context_tokens` (input + output): fits when the weights
   // and overhead fit in the usable memory and the KV cache holds one such request.
@@ -204,6 +207,7 @@ class PerfModel {
   const Efficiency* eff_;
   Parallel layout_;
   int moe_tp_ = 1;
+  Engine engine_ = Engine::vllm;
   double bw_ = 0;
   double fl_lin_ = 0;
   double fl_attn_ = 0;

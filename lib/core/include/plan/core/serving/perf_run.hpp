@@ -72,6 +72,8 @@ struct PerfRunResult {
   MemoryPlan mem;
   double kv_bytes_per_token_total = 0;  // whole model
   int max_concurrency = 0;              // KV cache and max_batch_seqs
+  std::string max_concurrency_source;   // which of the two binds
+  std::string batch_limit_source;       // the engine limit's catalog line, when it binds
   std::optional<double> batch;          // sequences decoded together
   std::optional<double> prefill_ms;     // idle replica
   std::optional<double> ttft_ms, ttft_p95_ms, ttft_p99_ms;  // a closed loop's include admission_wait_ms

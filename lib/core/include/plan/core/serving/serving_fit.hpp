@@ -76,7 +76,8 @@ struct ServingFit {
 // the per-GPU expert reads and imbalance of ep/dep and data-parallel attention enter each
 // term, and all-to-alls stay unscaled like all-reduces. A deployment the layout cannot run
 // (a dense model in ep/dep, fewer experts than GPUs, heads TP does not divide, weights that
-// do not fit) is not fitted (ok false, problem says why).
+// do not fit) is not fitted (ok false, problem says why). Its engine is the one the imports
+// record (vllm when none does), whose batch limit bounds an offline run's batch.
 ServingFit fit_serving(const Catalog& cat, const ModelArch& m, const GpuSpec& gpu, const Precision& weights,
                        const Precision& kv, int tp, const std::vector<Calibration>& imports,
                        Parallel layout = Parallel::tp);
