@@ -292,3 +292,14 @@ plan_cli_test(compare.moe_tp --rc 0
 plan_cli_test(perf.across_servers --rc 0
   --stdout-re "note: 16 GPUs span 2 scale-up domains of 8 \\(nvlink 450 GB/s within each, the 50 GB/s link of each"
   -- perf --model deepseek-r1 --gpu h200 --gpus 16 --parallel ep --input 1024 --output 1024 --concurrency 64)
+# The limit the engine was started with: 512 requests of SGLang run 256 at a time under
+# --max-batch-seqs 256 (the KV cache holds 4,550 of 100 tokens), the other 256 wait, and the
+# limit is cited as given.
+plan_cli_test(perf.max_batch_seqs_given --rc 0 --stdout-re "^max concurrent sequences +256 +sglang's limit, 256 a scheduler$"
+  --stdout-re "^batch +256\\.0 " --stdout-re "^note: concurrency 512 beyond the batch of 256 the replica holds"
+  --stdout-re "batch limit --max-batch-seqs"
+  -- perf --model llama-3.1-8b --gpu h100-sxm --engine sglang --input 50 --output 50 --concurrency 512
+     --max-batch-seqs 256)
+plan_cli_test(perf.max_batch_seqs_bad --rc 64
+  --stderr-exact "plan: error: --max-batch-seqs 0 (expected a count of sequences from 1 to 1000000)"
+  -- perf --model llama-3.1-8b --gpu h100-sxm --input 50 --output 50 --max-batch-seqs 0)

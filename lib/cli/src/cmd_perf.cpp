@@ -34,6 +34,7 @@ struct PerfOptions {
   std::string concurrency;  // N or "max"; default 1 when no --rate
   std::optional<double> rate;
   std::string engine;  // empty: vllm, the default
+  std::optional<int> max_batch_seqs;  // --max-batch-seqs; none: the engine's default
   std::string format = "table";
   std::string out;
   // Disaggregated serving: each pool's workers, GPUs per worker and layout (0 / empty: not given).
@@ -173,6 +174,11 @@ void setup_perf(CLI::App& app, Registry& reg) {
                   "Serving engine: vllm, sglang or trtllm, optionally with a version (sglang@0.5.10); default vllm. "
                   "Its terms fitted to measured runs (calib/engine_terms.json) size the replica where they cover it, "
                   "the catalog roofline beside them");
+  sub->add_option("--max-batch-seqs", opt->max_batch_seqs,
+                  "The most sequences one scheduler runs at once, as the engine was started with it (vLLM's "
+                  "--max-num-seqs, SGLang's --max-running-requests, TensorRT-LLM's --max_batch_size); per "
+                  "attention-DP rank under dep. Default: the engine's own default (vLLM 1024 on a GPU of 70 GiB or "
+                  "more other than A100, else 256; SGLang and TensorRT-LLM 2048)");
   sub->add_option("--serving", opt->serving,
                   "aggregated (one replica serves prefill and decode; the default) or disaggregated (a prefill pool "
                   "and a decode pool, the KV cache moved between them; give each pool's --*-workers, --*-gpus and "
@@ -194,12 +200,24 @@ void setup_perf(CLI::App& app, Registry& reg) {
                   "disaggregated)",
                   ExitCode::usage_error);
     perf::PerfRunRequest q = request_of(*opt);
+    if (opt->max_batch_seqs && (*opt->max_batch_seqs < 1 || *opt->max_batch_seqs > 1'000'000))
+      throw Error(fmt::format("--max-batch-seqs {} (expected a count of sequences from 1 to 1000000)",
+                              *opt->max_batch_seqs),
+                  ExitCode::usage_error);
+    // The limit given holds for every engine, in place of the catalog's defaults.
+    auto given_limit = [&](Catalog& cat) {
+      if (!opt->max_batch_seqs) return;
+      const CatalogValue v{static_cast<double>(*opt->max_batch_seqs), "--max-batch-seqs", "given on the command line", 0};
+      Efficiency& e = cat.efficiency;
+      e.max_batch_seqs = e.max_batch_seqs_vllm_large = e.max_batch_seqs_sglang = e.max_batch_seqs_trtllm = v;
+    };
     if (opt->serving == "disaggregated") {
       if (opt->model.rfind("hf:", 0) == 0)
         throw Error("--model hf:PATH is not available with --serving disaggregated (expected a catalog model id)",
                     ExitCode::usage_error);
       const perf::DisaggRequest d = disagg_request_of(*opt, q);
-      const Catalog cat = load_full_catalog(g);
+      Catalog cat = load_full_catalog(g);
+      given_limit(cat);
       const std::string path = g.calib_dir() + "/engine_terms.json";
       std::optional<perf::EngineTerms> terms;
       if (std::filesystem::exists(path)) terms = io::read_engine_terms(path);
@@ -225,6 +243,7 @@ void setup_perf(CLI::App& app, Registry& reg) {
       if (precision->count() == 0) q.precision = hf.precision;
     }
     Catalog cat = load_full_catalog(g, extra);
+    given_limit(cat);
     const perf::CalibrationSet cal = load_calibrations(g);
     auto lookup = [&cal, &cat](const std::string& model, const std::string& gpu, const std::string& weights, int gpus,
                                Parallel layout, std::vector<std::string>* notes) {

@@ -256,7 +256,7 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
     r.max_concurrency_source =
         fmt::format("{}'s limit, {:g}{}", to_string(req.engine.engine), v.value,
                     layout == Parallel::dep ? fmt::format(" x {} ranks", r.gpus_per_replica) : " a scheduler");
-    r.batch_limit_source = fmt::format("{}:{} ({})", catalog_file(*gpu), v.line, v.source);
+    r.batch_limit_source = v.line > 0 ? fmt::format("{}:{} ({})", catalog_file(*gpu), v.line, v.source) : v.source;
   } else {
     r.max_concurrency_source = "KV cache, at input + output context";
   }
