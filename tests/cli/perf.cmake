@@ -303,3 +303,14 @@ plan_cli_test(perf.max_batch_seqs_given --rc 0 --stdout-re "^max concurrent sequ
 plan_cli_test(perf.max_batch_seqs_bad --rc 64
   --stderr-exact "plan: error: --max-batch-seqs 0 (expected a count of sequences from 1 to 1000000)"
   -- perf --model llama-3.1-8b --gpu h100-sxm --input 50 --output 50 --max-batch-seqs 0)
+# A server started with its own limit (tests/data/profile-engine-limit.yaml): SGLang's default
+# of 2,048 bounds one option's batch (the KV cache holds 2,275 requests of 200 tokens), the
+# option started with 16 runs 16, and its findings say so.
+plan_cli_test(compare.engine_limit --rc 0
+  --stdout-re "in a closed loop of 2048 requests of 100 \\+ 100 tokens"
+  --stdout-re "own-limit: llama-3.1-8b on 1x h100-sxm \\(bf16\\), engine terms sglang/hopper: operating batch 16,"
+  --stdout-re "sglang, max_batch_seqs 16"
+  -- compare tests/data/profile-engine-limit.yaml)
+plan_cli_test(compare.engine_limit_bad --rc 2
+  --stderr-re "^plan: error: tests/data/profile-engine-limit-bad\\.yaml:13:[0-9]+: .*max_batch_seqs.* 0"
+  -- compare tests/data/profile-engine-limit-bad.yaml)

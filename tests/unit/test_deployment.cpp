@@ -358,6 +358,11 @@ TEST_CASE("under dep the engine's sequence limit holds per attention-DP rank", "
   // every engine's 1,024 or 2,048, so the engine's limit is the batch.
   const PerfModel tp_sglang(m, g, fp8, fp8, 8, c.efficiency, Parallel::tp, 1, Engine::sglang);
   CHECK(ServingModel(tp_sglang, 100, 100).max_batch() == 2048);
+  // A server started with its own limit, above or below the default: per scheduler as well.
+  CHECK(engine_batch_limit(PerfModel(m, g, fp8, fp8, 8, c.efficiency, Parallel::tp, 1, Engine::sglang, 16)) == 16);
+  CHECK(engine_batch_limit(PerfModel(m, g, fp8, fp8, 8, c.efficiency, Parallel::dep, 1, Engine::vllm, 16)) == 16 * 8);
+  const PerfModel above(m, g, fp8, fp8, 8, c.efficiency, Parallel::tp, 1, Engine::vllm, 4096);
+  CHECK(ServingModel(above, 100, 100).max_batch() == 4096);
 }
 
 TEST_CASE("vLLM's default batch limit follows the GPU as vllm serve sets it", "[deployment]") {

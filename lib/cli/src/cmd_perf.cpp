@@ -63,6 +63,7 @@ perf::DisaggRequest disagg_request_of(const PerfOptions& o, const perf::PerfRunR
   d.precision = q.precision;
   d.kv_precision = q.kv_precision;
   d.engine = q.engine.engine;
+  d.max_batch_seqs = q.engine.max_batch_seqs;
   d.input_tokens = q.input_tokens;
   d.output_tokens = q.output_tokens;
   d.concurrency = q.concurrency;
@@ -115,6 +116,14 @@ perf::PerfRunRequest request_of(const PerfOptions& o) {
                               o.engine, perf::engine_names),
                   ExitCode::usage_error);
     q.engine = *e;
+  }
+  // The limit the server was started with, in place of the engine's default.
+  if (o.max_batch_seqs) {
+    if (*o.max_batch_seqs < 1 || *o.max_batch_seqs > 1'000'000)
+      throw Error(fmt::format("--max-batch-seqs {} (expected a count of sequences from 1 to 1000000)",
+                              *o.max_batch_seqs),
+                  ExitCode::usage_error);
+    q.engine.max_batch_seqs = *o.max_batch_seqs;
   }
   q.input_tokens = o.input_tokens;
   q.output_tokens = o.output_tokens;
@@ -200,24 +209,12 @@ void setup_perf(CLI::App& app, Registry& reg) {
                   "disaggregated)",
                   ExitCode::usage_error);
     perf::PerfRunRequest q = request_of(*opt);
-    if (opt->max_batch_seqs && (*opt->max_batch_seqs < 1 || *opt->max_batch_seqs > 1'000'000))
-      throw Error(fmt::format("--max-batch-seqs {} (expected a count of sequences from 1 to 1000000)",
-                              *opt->max_batch_seqs),
-                  ExitCode::usage_error);
-    // The limit given holds for every engine, in place of the catalog's defaults.
-    auto given_limit = [&](Catalog& cat) {
-      if (!opt->max_batch_seqs) return;
-      const CatalogValue v{static_cast<double>(*opt->max_batch_seqs), "--max-batch-seqs", "given on the command line", 0};
-      Efficiency& e = cat.efficiency;
-      e.max_batch_seqs = e.max_batch_seqs_vllm_large = e.max_batch_seqs_sglang = e.max_batch_seqs_trtllm = v;
-    };
     if (opt->serving == "disaggregated") {
       if (opt->model.rfind("hf:", 0) == 0)
         throw Error("--model hf:PATH is not available with --serving disaggregated (expected a catalog model id)",
                     ExitCode::usage_error);
       const perf::DisaggRequest d = disagg_request_of(*opt, q);
-      Catalog cat = load_full_catalog(g);
-      given_limit(cat);
+      const Catalog cat = load_full_catalog(g);
       const std::string path = g.calib_dir() + "/engine_terms.json";
       std::optional<perf::EngineTerms> terms;
       if (std::filesystem::exists(path)) terms = io::read_engine_terms(path);
@@ -243,7 +240,6 @@ void setup_perf(CLI::App& app, Registry& reg) {
       if (precision->count() == 0) q.precision = hf.precision;
     }
     Catalog cat = load_full_catalog(g, extra);
-    given_limit(cat);
     const perf::CalibrationSet cal = load_calibrations(g);
     auto lookup = [&cal, &cat](const std::string& model, const std::string& gpu, const std::string& weights, int gpus,
                                Parallel layout, std::vector<std::string>* notes) {

@@ -156,10 +156,12 @@ std::optional<OpsCosts> read_option_ops(const std::string& file, Map& m, const s
   return read_ops(om);
 }
 
-// `engine: sglang`, `engine: sglang@0.5.10` or `engine: {name: sglang, version: "0.5.10"}`.
+// `engine: sglang`, `engine: sglang@0.5.10` or `engine: {name: sglang, version: "0.5.10"}`,
+// the mapping with the limit the server was started with (`max_batch_seqs: 512`).
 perf::EngineChoice read_engine(const std::string& file, Map& m, const Node& n, const std::string& id) {
   std::string text;
   SourceLoc loc = m.key_loc("engine");
+  int max_batch_seqs = 0;
   if (n.IsMap()) {
     Map em(file, n, fmt::format("engine of option '{}'", id));
     text = em.str("name");
@@ -170,6 +172,7 @@ perf::EngineChoice read_engine(const std::string& file, Map& m, const Node& n, c
       if (v->empty()) fail(file, n["version"], fmt::format("empty engine version of option '{}'", id));
       text += "@" + *v;
     }
+    max_batch_seqs = em.opt_integer("max_batch_seqs", 1, 1'000'000).value_or(0);
     em.finish();
   } else {
     text = to_string(file, n, "engine");
@@ -179,6 +182,7 @@ perf::EngineChoice read_engine(const std::string& file, Map& m, const Node& n, c
   if (!e)
     throw Error(loc, fmt::format("option '{}' has engine '{}' (expected {}, optionally with a version: sglang@0.5.10)",
                                  id, text, perf::engine_names));
+  e->max_batch_seqs = max_batch_seqs;
   return *e;
 }
 

@@ -38,7 +38,9 @@ const CatalogValue& engine_max_batch_seqs(const Efficiency& eff, Engine engine, 
 }
 
 int engine_batch_limit(const PerfModel& pm) {
-  const int per_scheduler = static_cast<int>(engine_max_batch_seqs(pm.efficiency(), pm.engine(), pm.gpu()).value);
+  const int per_scheduler = pm.given_max_batch_seqs() > 0
+                                ? pm.given_max_batch_seqs()
+                                : static_cast<int>(engine_max_batch_seqs(pm.efficiency(), pm.engine(), pm.gpu()).value);
   return pm.layout() == Parallel::dep ? per_scheduler * pm.tp() : per_scheduler;
 }
 
@@ -339,7 +341,8 @@ ReplicaServing serve_replica(const ReplicaSizing& z, Parallel layout, int d) {
   const FleetSpec& f = z.f;
   const WorkloadMix& mix = z.mix;
   ReplicaServing s;
-  s.pm = std::make_unique<PerfModel>(*z.m, *z.gpu, *z.w, *z.kv, d, z.cat.efficiency, layout, f.moe_tp, f.engine.engine);
+  s.pm = std::make_unique<PerfModel>(*z.m, *z.gpu, *z.w, *z.kv, d, z.cat.efficiency, layout, f.moe_tp, f.engine.engine,
+                                     f.engine.max_batch_seqs);
   if (z.terms) {
     // The prompt cache's prefixes take KV room from the batch, as on the roofline.
     s.room = cache_room(*s.pm, mix.input_tokens, std::max(mix.output_tokens, 1.0), z.cache);

@@ -49,6 +49,7 @@ std::string describe(const EngineChoice& e) {
   std::string s = to_string(e.engine);
   if (!e.version.empty()) s += " " + e.version;
   if (!e.given) s += " (default)";
+  if (e.max_batch_seqs > 0) s += fmt::format(", max_batch_seqs {}", e.max_batch_seqs);
   return s;
 }
 

@@ -197,9 +197,9 @@ double expert_imbalance(const ModelArch& m, int g, double tokens) {
 }
 
 PerfModel::PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
-                     const Efficiency& eff, Parallel layout, int moe_tp, Engine engine)
+                     const Efficiency& eff, Parallel layout, int moe_tp, Engine engine, int max_batch_seqs)
     : model_(&model), gpu_(&gpu), weights_(&weights), kv_(&kv), tp_(tp), eff_(&eff), layout_(layout),
-      moe_tp_(std::max(moe_tp, 1)), engine_(engine) {
+      moe_tp_(std::max(moe_tp, 1)), engine_(engine), max_batch_seqs_(std::max(max_batch_seqs, 0)) {
   if (tp < 1 || tp > max_replica_gpus)
     throw Error(fmt::format("GPU count {} per replica is not supported (expected 1 to {})", tp, max_replica_gpus));
   bw_ = gpu.hbm_gb_per_s * bytes_per_gb * gpu.e_bw.value_or(eff.e_bw.value);

@@ -190,7 +190,8 @@ void add_admission_wait(int concurrency, double steps, const PerfModel& pm, Perf
       "for a slot, (C / B - 1) x (TTFT {:.1f} ms + {:g} decode steps x TPOT {:.2f} ms) = {:.1f} ms, included in the "
       "TTFT (a closed loop, first in first out)",
       concurrency, *r.batch, to_string(pm.engine()),
-      engine_max_batch_seqs(pm.efficiency(), pm.engine(), pm.gpu()).value,
+      pm.given_max_batch_seqs() > 0 ? pm.given_max_batch_seqs()
+                                    : engine_max_batch_seqs(pm.efficiency(), pm.engine(), pm.gpu()).value,
       layout == Parallel::dep ? fmt::format(" x {} attention-DP ranks", r.gpus_per_replica) : "",
       concurrency - *r.batch, *r.ttft_ms, steps, *r.tpot_ms, wait));
   r.admission_wait_ms = wait;
@@ -233,7 +234,7 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   }
   const Catalog& use = applied ? applied->catalog : cat;
   PerfModel pm(*m, *use.find_gpu(gpu->id), *w, *kv, r.gpus_per_replica, use.efficiency, layout, req.moe_tp,
-               req.engine.engine);
+               req.engine.engine, req.engine.max_batch_seqs);
   r.e_bw = pm.bandwidth_bytes_per_s() / (gpu->hbm_gb_per_s * bytes_per_gb);
   r.e_fl = pm.attention_flops_per_s() / (gpu->bf16_tflops * 1e12);
   r.mem = pm.memory(ctx);
@@ -253,10 +254,13 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.max_concurrency = std::min(pm.max_sequences(ctx), engine_limit);
   if (r.max_concurrency == engine_limit) {
     const CatalogValue& v = engine_max_batch_seqs(use.efficiency, req.engine.engine, *gpu);
+    const int per_scheduler = req.engine.max_batch_seqs > 0 ? req.engine.max_batch_seqs : static_cast<int>(v.value);
     r.max_concurrency_source =
-        fmt::format("{}'s limit, {:g}{}", to_string(req.engine.engine), v.value,
+        fmt::format("{}'s limit, {}{}", to_string(req.engine.engine), per_scheduler,
                     layout == Parallel::dep ? fmt::format(" x {} ranks", r.gpus_per_replica) : " a scheduler");
-    r.batch_limit_source = v.line > 0 ? fmt::format("{}:{} ({})", catalog_file(*gpu), v.line, v.source) : v.source;
+    r.batch_limit_source = req.engine.max_batch_seqs > 0
+                               ? std::string("--max-batch-seqs (the server's, as given)")
+                               : fmt::format("{}:{} ({})", catalog_file(*gpu), v.line, v.source);
   } else {
     r.max_concurrency_source = "KV cache, at input + output context";
   }

@@ -22,6 +22,10 @@ struct EngineChoice {
   Engine engine = Engine::vllm;
   std::string version;  // empty: not stated
   bool given = false;   // false: the default (vllm), which reports say
+  // The sequences one scheduler runs at once as the server was started (vLLM's --max-num-seqs,
+  // SGLang's --max-running-requests, TensorRT-LLM's --max_batch_size); 0: the engine's default
+  // (the catalog's max_batch_seqs entries).
+  int max_batch_seqs = 0;
 };
 
 // "sglang", "sglang@0.5.10": nullopt when the name before '@' is not an engine or the

@@ -29,7 +29,7 @@ const CatalogValue& engine_max_batch_seqs(const Efficiency& eff, Engine engine, 
 // The sequences one replica's engine runs at once: engine_max_batch_seqs per scheduler. Under
 // dep every GPU is an attention data-parallel rank with its own scheduler, so the limit holds
 // per rank: max_batch_seqs x GPUs; under tp and ep one scheduler drives the replica. The
-// engine is the PerfModel's.
+// engine, and a limit the server was started with, are the PerfModel's.
 int engine_batch_limit(const PerfModel& pm);
 
 // What a caller's serving model says of one candidate deployment.

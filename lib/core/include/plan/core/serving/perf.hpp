@@ -147,9 +147,11 @@ class PerfModel {
   // Throws plan::Error when `tp` is not a supported GPU count. `moe_tp` (ep and dep): each
   // routed expert sliced over moe_tp GPUs, the experts split whole over tp / moe_tp groups
   // (moe_ep); 1: split whole over every GPU. deployment_problem checks that it divides tp.
-  // `engine` serves the replica: its default batch limit (engine_batch_limit) is the engine's.
+  // `engine` serves the replica: its batch limit (engine_batch_limit) is `max_batch_seqs` a
+  // scheduler when above 0 (the server's own), else the engine's default.
   PerfModel(const ModelArch& model, const GpuSpec& gpu, const Precision& weights, const Precision& kv, int tp,
-            const Efficiency& eff, Parallel layout = Parallel::tp, int moe_tp = 1, Engine engine = Engine::vllm);
+            const Efficiency& eff, Parallel layout = Parallel::tp, int moe_tp = 1, Engine engine = Engine::vllm,
+            int max_batch_seqs = 0);
 
   const ModelArch& model() const { return *model_; }
   const GpuSpec& gpu() const { return *gpu_; }
@@ -162,6 +164,7 @@ class PerfModel {
   int moe_ep() const { return std::max(1, tp_ / moe_tp_); }
   const Efficiency& efficiency() const { return *eff_; }
   Engine engine() const { return engine_; }
+  int given_max_batch_seqs() const { return max_batch_seqs_; }  // 0: the engine's default
 
   // Memory plan for requests of `context_tokens` (input + output): fits when the weights
   // and overhead fit in the usable memory and the KV cache holds one such request.
@@ -208,6 +211,7 @@ class PerfModel {
   Parallel layout_;
   int moe_tp_ = 1;
   Engine engine_ = Engine::vllm;
+  int max_batch_seqs_ = 0;
   double bw_ = 0;
   double fl_lin_ = 0;
   double fl_attn_ = 0;
