@@ -137,3 +137,8 @@ plan_cli_test(search.sweep_disaggregated --rc 0
   --stdout-re "^456122449,13873724490,39653\\.60,deepseek-r1-xpyd,"
   --stdout-re "^659183673,20050170068,79307\\.20,deepseek-r1-xpyd,"
   -- sweep tests/data/profile-search-deepseek-xpyd.yaml --volume 50M..10B)
+# A search whose engine is started with its own limit names it on every point.
+plan_cli_test(search.engine_limit --rc 0
+  --stdout-re "engine +sglang \\(max_batch_seqs 16\\) x gpus_per_replica auto"
+  --stdout-re "^ +1 +aws +aws-p5\\.4xlarge +on_demand +1 +tp1 +bf16 +sglang \\(max_batch_seqs 16\\) "
+  -- search tests/data/profile-search-engine-limit.yaml)

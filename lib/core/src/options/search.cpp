@@ -31,8 +31,13 @@ bool listed(const std::vector<T>& v, const T& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
+// "sglang@0.5.10", and the limit the server is started with where given: two list entries of
+// one engine at different limits are different points (and replica models).
 std::string engine_text(const perf::EngineChoice& e) {
-  return e.version.empty() ? perf::to_string(e.engine) : fmt::format("{}@{}", perf::to_string(e.engine), e.version);
+  std::string s =
+      e.version.empty() ? perf::to_string(e.engine) : fmt::format("{}@{}", perf::to_string(e.engine), e.version);
+  if (e.max_batch_seqs > 0) s += fmt::format(" (max_batch_seqs {})", e.max_batch_seqs);
+  return s;
 }
 
 // A point before costing: the concrete option and the model that sizes it.
