@@ -314,3 +314,7 @@ plan_cli_test(compare.engine_limit --rc 0
 plan_cli_test(compare.engine_limit_bad --rc 2
   --stderr-re "^plan: error: tests/data/profile-engine-limit-bad\\.yaml:13:[0-9]+: .*max_batch_seqs.* 0"
   -- compare tests/data/profile-engine-limit-bad.yaml)
+plan_cli_test(perf.max_batch_seqs_disagg --rc 64
+  --stderr-exact "plan: error: --max-batch-seqs bounds one replica's batch (expected none with --serving disaggregated, whose decode workers run what their KV cache holds)"
+  -- perf --model llama-3.1-8b --gpu h100-sxm --serving disaggregated --prefill-gpus 1 --decode-gpus 1 --input 50
+     --output 50 --max-batch-seqs 4)

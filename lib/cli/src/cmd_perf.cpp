@@ -49,6 +49,9 @@ perf::DisaggRequest disagg_request_of(const PerfOptions& o, const perf::PerfRunR
   auto usage = [](std::string why) { return Error(std::move(why), ExitCode::usage_error); };
   if (o.tp != 0 || o.gpus != 0)
     throw usage("--gpus/--tp size one replica (expected --prefill-gpus and --decode-gpus with --serving disaggregated)");
+  if (o.max_batch_seqs)
+    throw usage("--max-batch-seqs bounds one replica's batch (expected none with --serving disaggregated, whose decode "
+                "workers run what their KV cache holds)");
   if (!o.parallel.empty())
     throw usage("--parallel sets one replica's layout (expected --prefill-parallel and --decode-parallel with "
                 "--serving disaggregated)");
@@ -63,7 +66,6 @@ perf::DisaggRequest disagg_request_of(const PerfOptions& o, const perf::PerfRunR
   d.precision = q.precision;
   d.kv_precision = q.kv_precision;
   d.engine = q.engine.engine;
-  d.max_batch_seqs = q.engine.max_batch_seqs;
   d.input_tokens = q.input_tokens;
   d.output_tokens = q.output_tokens;
   d.concurrency = q.concurrency;

@@ -277,7 +277,7 @@ DisaggResult run_disagg(const Catalog& cat, const std::vector<TermSet>* sets, co
   r.decode_gpus = q.decode.workers * q.decode.gpus;
 
   const PerfModel pp(*m, *gpu, *w, *kv, q.prefill.gpus, cat.efficiency, q.prefill.layout, q.prefill.moe_tp,
-                     q.engine, q.max_batch_seqs);
+                     q.engine);
   const PerfModel pd(*m, *gpu, *w, *kv, q.decode.gpus, cat.efficiency, q.decode.layout, q.decode.moe_tp);
   if (auto p = deployment_problem(pp, in); !p.empty())
     return fail(fmt::format("the prefill worker does not fit: {}", p));

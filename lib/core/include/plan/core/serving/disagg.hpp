@@ -69,7 +69,6 @@ struct DisaggRequest {
   std::string model, gpu, precision;  // catalog ids
   std::string kv_precision;           // empty: the weights precision's default
   Engine engine = Engine::vllm;
-  int max_batch_seqs = 0;  // a prefill worker's limit as its server was started; 0: the engine's default
   PoolSpec prefill, decode;
   double input_tokens = 0, output_tokens = 0;
   int concurrency = 1;                // requests in the closed loop, across the whole deployment
