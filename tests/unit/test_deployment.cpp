@@ -2,6 +2,7 @@
 // terms (docs/performance-model.md, "Choosing a deployment" and "Fleets sized by the engine
 // terms").
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -381,6 +382,37 @@ TEST_CASE("vLLM's default batch limit follows the GPU as vllm serve sets it", "[
   // Each figure names its catalog line.
   CHECK(engine_max_batch_seqs(c.efficiency, Engine::vllm, *c.find_gpu("h100-sxm")).line > 0);
   CHECK(engine_max_batch_seqs(c.efficiency, Engine::trtllm, *c.find_gpu("l4")).value == 2048);
+}
+
+TEST_CASE("property: every engine's limit holds per scheduler, and the batch under both bounds", "[deployment][property]") {
+  // Over every catalog GPU, engine and layout a model fits: under tp and ep one scheduler's
+  // limit, under dep one per GPU; vLLM's is 1,024 exactly where the GPU has 70 GiB or more and
+  // is not an A100, else 256; SGLang's and TensorRT-LLM's 2,048. The serving model's batch is
+  // never above the KV cache's sequences or that limit, and reaches the smaller of the two.
+  const Catalog& c = shipped();
+  const ModelArch& m = *c.find_model("qwen3-30b-a3b");
+  const Precision& fp8 = *c.find_precision("fp8");
+  int checked = 0;
+  for (const GpuSpec& g : c.gpus) {
+    if (g.device != DeviceKind::gpu) continue;
+    std::string name = g.name;
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const bool large = g.memory_gib >= 70 && name.find("a100") == std::string::npos;
+    for (Engine e : {Engine::vllm, Engine::sglang, Engine::trtllm}) {
+      const int per = e == Engine::vllm ? (large ? 1024 : 256) : 2048;
+      for (Parallel layout : {Parallel::tp, Parallel::ep, Parallel::dep}) {
+        const PerfModel pm(m, g, fp8, fp8, 8, c.efficiency, layout, 1, e);
+        if (!deployment_problem(pm, 2000).empty()) continue;
+        INFO(g.id << " " << to_string(e) << " " << to_string(layout));
+        const int limit = engine_batch_limit(pm);
+        CHECK(limit == (layout == Parallel::dep ? per * 8 : per));
+        const int batch = ServingModel(pm, 1000, 1000).max_batch();
+        CHECK(batch == std::min(pm.max_sequences(2000), limit));
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked >= 30);
 }
 
 TEST_CASE("the coverage read from the deployments alone is the coverage of every run", "[deployment][engine]") {
