@@ -2,7 +2,6 @@
 // terms (docs/performance-model.md, "Choosing a deployment" and "Fleets sized by the engine
 // terms").
 #include <catch2/catch.hpp>
-#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "catalogs.hpp"
+#include "plan/core/base/text.hpp"
 #include "plan/core/serving/calibrated_provider.hpp"
 #include "plan/core/serving/deployment.hpp"
 #include "plan/core/finance/risk.hpp"
@@ -395,9 +395,7 @@ TEST_CASE("property: every engine's limit holds per scheduler, and the batch und
   int checked = 0;
   for (const GpuSpec& g : c.gpus) {
     if (g.device != DeviceKind::gpu) continue;
-    std::string name = g.name;
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    const bool large = g.memory_gib >= 70 && name.find("a100") == std::string::npos;
+    const bool large = g.memory_gib >= 70 && ascii_lower(g.name).find("a100") == std::string::npos;
     for (Engine e : {Engine::vllm, Engine::sglang, Engine::trtllm}) {
       const int per = e == Engine::vllm ? (large ? 1024 : 256) : 2048;
       for (Parallel layout : {Parallel::tp, Parallel::ep, Parallel::dep}) {

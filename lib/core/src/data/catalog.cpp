@@ -1,7 +1,7 @@
 #include "plan/core/data/catalog.hpp"
+#include "plan/core/base/text.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <fmt/format.h>
 
 namespace plan {
@@ -34,14 +34,9 @@ const GpuSpec* Catalog::find_gpu(const std::string& id) const { return find_id(g
 const Precision* Catalog::find_precision(const std::string& id) const { return find_id(precisions, id); }
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Lower case, without trailing '/'.
 std::string normalised(const std::string& s) {
-  std::string out = lower(s);
+  std::string out = ascii_lower(s);
   while (!out.empty() && out.back() == '/') out.pop_back();
   return out;
 }

@@ -3,13 +3,13 @@
 #include "plan/core/serving/deployment.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "plan/core/base/error.hpp"
 #include "plan/core/base/monotone_search.hpp"
+#include "plan/core/base/text.hpp"
 #include "plan/core/serving/engine_cache.hpp"
 #include "plan/core/serving/queueing.hpp"
 
@@ -30,17 +30,19 @@ const CatalogValue& engine_max_batch_seqs(const Efficiency& eff, Engine engine, 
   }
   // vLLM's get_batch_defaults: the larger default on devices of 70 GiB or more whose name does
   // not contain "a100" (a larger batch lowered the A100's throughput).
-  std::string name = gpu.name;
-  for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  const bool large = gpu.memory_gib >= 70 && name.find("a100") == std::string::npos &&
+  const bool large = gpu.memory_gib >= 70 && ascii_lower(gpu.name).find("a100") == std::string::npos &&
                      gpu.id.find("a100") == std::string::npos;
   return large ? eff.max_batch_seqs_vllm_large : eff.max_batch_seqs;
 }
 
+int engine_scheduler_limit(const PerfModel& pm) {
+  return pm.given_max_batch_seqs() > 0
+             ? pm.given_max_batch_seqs()
+             : static_cast<int>(engine_max_batch_seqs(pm.efficiency(), pm.engine(), pm.gpu()).value);
+}
+
 int engine_batch_limit(const PerfModel& pm) {
-  const int per_scheduler = pm.given_max_batch_seqs() > 0
-                                ? pm.given_max_batch_seqs()
-                                : static_cast<int>(engine_max_batch_seqs(pm.efficiency(), pm.engine(), pm.gpu()).value);
+  const int per_scheduler = engine_scheduler_limit(pm);
   return pm.layout() == Parallel::dep ? per_scheduler * pm.tp() : per_scheduler;
 }
 

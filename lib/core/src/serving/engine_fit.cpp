@@ -2,7 +2,6 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <cmath>
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "plan/core/base/text.hpp"
 #include "plan/core/serving/perf.hpp"
 #include "plan/core/serving/perf_run.hpp"
 
@@ -162,21 +162,16 @@ namespace engine_fit_detail {
 // the measured runs use.
 constexpr double chunk_tokens = 8192;
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string gpu_id(const Catalog& cat, const std::string& system) {
   const std::string id = measured_gpu(system);
   return cat.find_gpu(id) ? id : std::string();
 }
 
 std::string precision_id(const Catalog& cat, const std::string& precision, const std::string& model_path) {
-  std::string p = lower(precision);
+  std::string p = ascii_lower(precision);
   if (p.empty()) p = "bf16";
   // fp4 is NVFP4, except for gpt-oss, which ships MXFP4.
-  if (p == "fp4") p = lower(model_path).find("gpt-oss") != std::string::npos ? "mxfp4" : "nvfp4";
+  if (p == "fp4") p = ascii_lower(model_path).find("gpt-oss") != std::string::npos ? "mxfp4" : "nvfp4";
   return cat.find_precision(p) ? p : std::string();
 }
 
@@ -420,7 +415,7 @@ PreparedRun run_identity(const MeasuredRun& m, std::size_t i) {
 // The checks of mode, completeness and catalog entries (engine, model, GPU, precision), filling
 // in the ids as they resolve; `model` is set once the model is found.
 Exclusion screen_run(const Catalog& cat, const MeasuredRun& m, PreparedRun& p, const ModelArch*& model) {
-  const auto engine = parse_engine(lower(m.engine));
+  const auto engine = parse_engine(ascii_lower(m.engine));
   if (engine) p.engine = to_string(*engine);
   if (!m.mode.empty() && m.mode != "agg")
     return {"disagg", fmt::format("mode {} (separate prefill and decode pools)", m.mode)};

@@ -185,13 +185,12 @@ void add_admission_wait(int concurrency, double steps, const PerfModel& pm, Perf
   const double wait = admission_wait_ms(concurrency, r.batch, r.ttft_ms, r.tpot_ms, steps);
   if (wait <= 0) return;
   r.notes.push_back(fmt::format(
-      "concurrency {} beyond the batch of {:g} the replica holds (KV cache, and {}'s max_batch_seqs of {:g}{}): the "
+      "concurrency {} beyond the batch of {:g} the replica holds (KV cache, and {}'s max_batch_seqs of {}{}): the "
       "other {:g} wait "
       "for a slot, (C / B - 1) x (TTFT {:.1f} ms + {:g} decode steps x TPOT {:.2f} ms) = {:.1f} ms, included in the "
       "TTFT (a closed loop, first in first out)",
       concurrency, *r.batch, to_string(pm.engine()),
-      pm.given_max_batch_seqs() > 0 ? pm.given_max_batch_seqs()
-                                    : engine_max_batch_seqs(pm.efficiency(), pm.engine(), pm.gpu()).value,
+      engine_scheduler_limit(pm),
       layout == Parallel::dep ? fmt::format(" x {} attention-DP ranks", r.gpus_per_replica) : "",
       concurrency - *r.batch, *r.ttft_ms, steps, *r.tpot_ms, wait));
   r.admission_wait_ms = wait;
@@ -254,9 +253,8 @@ PerfRunResult run_layout(const Catalog& cat, const PerfRunRequest& req, const Mo
   r.max_concurrency = std::min(pm.max_sequences(ctx), engine_limit);
   if (r.max_concurrency == engine_limit) {
     const CatalogValue& v = engine_max_batch_seqs(use.efficiency, req.engine.engine, *gpu);
-    const int per_scheduler = req.engine.max_batch_seqs > 0 ? req.engine.max_batch_seqs : static_cast<int>(v.value);
     r.max_concurrency_source =
-        fmt::format("{}'s limit, {}{}", to_string(req.engine.engine), per_scheduler,
+        fmt::format("{}'s limit, {}{}", to_string(req.engine.engine), engine_scheduler_limit(pm),
                     layout == Parallel::dep ? fmt::format(" x {} ranks", r.gpus_per_replica) : " a scheduler");
     r.batch_limit_source = req.engine.max_batch_seqs > 0
                                ? std::string("--max-batch-seqs (the server's, as given)")

@@ -26,7 +26,10 @@ namespace plan::perf {
 // bounds it otherwise), TensorRT-LLM's max_batch_size (2,048): the catalog's
 // max_batch_seqs entries, whose provenance the CatalogValue carries.
 const CatalogValue& engine_max_batch_seqs(const Efficiency& eff, Engine engine, const GpuSpec& gpu);
-// The sequences one replica's engine runs at once: engine_max_batch_seqs per scheduler. Under
+// The sequences one scheduler of the PerfModel's replica runs at once: the limit its server was
+// started with where given, else engine_max_batch_seqs.
+int engine_scheduler_limit(const PerfModel& pm);
+// The sequences one replica's engine runs at once: engine_scheduler_limit per scheduler. Under
 // dep every GPU is an attention data-parallel rank with its own scheduler, so the limit holds
 // per rank: max_batch_seqs x GPUs; under tp and ep one scheduler drives the replica. The
 // engine, and a limit the server was started with, are the PerfModel's.
