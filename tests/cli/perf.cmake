@@ -235,6 +235,7 @@ plan_cli_test(perf.engine_unknown --rc 64
 plan_cli_test(validate.shipped --rc 0
   --stdout-re "^Read as deployed: 218 runs whose columns file tp x ep as the GPU count"
   --stdout-re "^Predictions: cross-validated, 5 folds grouped by deployment"
+  --stdout-re "^  same engine version: [0-9]+ deployments and loads, [0-9]+ runs: TPOT median [0-9.]+% "
   --stdout-re "^sglang +[0-9]+ " --stdout-re "^trtllm +[0-9]+ " --stdout-re "^vllm +[0-9]+ " --stdout-re "^all +[0-9]+ "
   -- validate)
 plan_cli_test(validate.by_class --rc 0 --stdout-re "^dense +[0-9]+ " --stdout-re "^mla +[0-9]+ " --stdout-re "^moe +[0-9]+ "
@@ -318,3 +319,13 @@ plan_cli_test(perf.max_batch_seqs_disagg --rc 64
   --stderr-exact "plan: error: --max-batch-seqs bounds one replica's batch (expected none with --serving disaggregated, whose decode workers run what their KV cache holds)"
   -- perf --model llama-3.1-8b --gpu h100-sxm --serving disaggregated --prefill-gpus 1 --decode-gpus 1 --input 50
      --output 50 --max-batch-seqs 4)
+# Repeated measurements (tests/data/measured-runs-repeated.csv): Llama-3.1-8B on one H100 at 8
+# requests filed four times: 100/10 ms and 150/12.5 ms under vLLM 0.18.0, 100.05/10.004 ms (the
+# first, rounded: the same measurement) and 200/10 ms under 0.15.1. Same version: TTFT 100/150
+# -> 33.33%, 150/100 -> 50%: median 41.7%, p90 33.33 + 0.9 x 16.67 = 48.3%; TPOT 20%, 25%:
+# 22.5%, 24.5%. Any version, six ordered pairs: TTFT 25, 33.33, 33.33, 50, 50, 100: median
+# 41.7%, p90 at rank 4.5: 75.0%; TPOT 0, 0, 20, 20, 25, 25: 20.0%, 25.0%.
+plan_cli_test(validate.repeated --rc 0
+  --stdout-re "^  same engine version: 1 deployment and load, 2 runs: TPOT median 22.5% \\(p90 24.5%\\), TTFT median 41.7% \\(p90 48.3%\\)$"
+  --stdout-re "^  any engine version: 1 deployment and load, 3 runs: TPOT median 20.0% \\(p90 25.0%\\), TTFT median 41.7% \\(p90 75.0%\\)$"
+  -- validate --data tests/data/measured-runs-repeated.csv)

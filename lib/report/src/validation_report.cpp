@@ -6,6 +6,7 @@
 #include <map>
 
 #include "plan/core/serving/perf.hpp"
+#include "plan/core/serving/repeatability.hpp"
 
 namespace plan::report {
 namespace {
@@ -50,8 +51,8 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
   out += fmt::format("Runs: {} ({} aggregated); predicted {} ({:.1f}% of the aggregated runs)\n", runs.size(), agg,
                      predicted, agg > 0 ? 100.0 * predicted / agg : 0.0);
   if (duplicates > 0)
-    out += fmt::format("Of those, {} repeat an earlier run's deployment, lengths and concurrency (the same measurement "
-                       "filed again): fitted once, each given its twin's prediction\n",
+    out += fmt::format("Of those, {} repeat an earlier run's deployment, lengths and concurrency: fitted once (the "
+                       "first run's figures), each given its twin's prediction\n",
                        duplicates);
   if (!reasons.empty()) {
     out += "Aggregated runs left out, by rule:";
@@ -62,6 +63,21 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
     out += fmt::format("Read as deployed: {} runs whose columns file tp x ep as the GPU count (their id, or past one "
                        "server the k x k signature, gives the layout; docs/performance-model.md)\n",
                        reread);
+  if (const auto rep = perf::repeatability(cat, runs, prep); rep.any_version.groups > 0) {
+    out += "Repeated measurements: each run predicted by another of the same architecture, engine, GPU, precision, "
+           "layout, lengths and concurrency filed with other figures (a floor for any model of these runs)\n";
+    auto spread = [&](const char* label, const perf::RepeatSpread& s) {
+      if (s.groups == 0) {
+        out += fmt::format("  {}: none\n", label);
+        return;
+      }
+      out += fmt::format("  {}: {} {}, {} runs: TPOT median {} (p90 {}), TTFT median {} (p90 {})\n", label,
+                         s.groups, s.groups == 1 ? "deployment and load" : "deployments and loads", s.runs, pct(s.error.tpot_median), pct(s.error.tpot_p90),
+                         pct(s.error.ttft_median), pct(s.error.ttft_p90));
+    };
+    spread("same engine version", rep.same_version);
+    spread("any engine version", rep.any_version);
+  }
   struct Acc {
     std::vector<std::pair<double, double>> t, f, rt, rf;
   };
