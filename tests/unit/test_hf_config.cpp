@@ -455,3 +455,37 @@ TEST_CASE("models add: linear attention, the indexer and MTP layers read back", 
     CHECK(perf::kv_bytes_per_sequence(a, bytes_of(1), 5000) == perf::kv_bytes_per_sequence(m.arch, bytes_of(1), 5000));
   }
 }
+
+TEST_CASE("hf config: GLM-4.6's shapes counted by hand, and its catalog entry", "[hf][catalog]") {
+  // The shapes of zai-org/GLM-4.6's config.json (calib/catalog.yaml, hf-glm-4.6).
+  const std::string text = R"({"model_type": "glm4_moe", "hidden_size": 5120, "num_hidden_layers": 92,
+    "num_attention_heads": 96, "num_key_value_heads": 8, "head_dim": 128, "intermediate_size": 12288,
+    "moe_intermediate_size": 1536, "n_routed_experts": 160, "n_shared_experts": 1, "num_experts_per_tok": 8,
+    "first_k_dense_replace": 3, "vocab_size": 151552, "max_position_embeddings": 202752,
+    "tie_word_embeddings": false, "num_nextn_predict_layers": 1, "torch_dtype": "bfloat16"})";
+  const ModelArch a = io::parse_hf_config("glm46.json", text, "glm-4.6").arch;
+  CHECK(a.moe_layers() == 89);
+  // Attention: Q and O 2 x 5,120 x 96 x 128 = 125,829,120; K, V 2 x 5,120 x 8 x 128 = 10,485,760;
+  // 136,314,880 a layer, x 92 = 12,540,968,960. Dense MLP 3 x 5,120 x 12,288 = 188,743,680, x 3 =
+  // 566,231,040. Expert 3 x 5,120 x 1,536 = 23,592,960: 160 routed = 3,774,873,600, 1 shared, router
+  // 5,120 x 160 = 819,200: 3,799,285,760 a MoE layer, x 89 = 338,136,432,640. Embeddings 151,552 x
+  // 5,120 x 2 (untied) = 1,551,892,480. Total 352,795,525,120 (card: 355B).
+  CHECK(a.params_total == 352795525120.0);
+  // Active MoE layer: 9 experts x 23,592,960 + 819,200 = 213,155,840, x 89 = 18,970,869,760;
+  // + 1,551,892,480 + 12,540,968,960 + 566,231,040 = 33,629,962,240 (card: 32B).
+  CHECK(a.params_active == 33629962240.0);
+  // MTP: 136,314,880 + 3,799,285,760 + 2 x 5,120 x 5,120 (52,428,800) = 3,988,029,440.
+  CHECK(a.params_mtp == 3988029440.0);
+  // The catalog's GLM-4.6 and GLM-4.5 (the same shapes) carry these counts, to 4 figures.
+  for (const char* id : {"glm-4.6", "glm-4.5"}) {
+    const ModelArch* c = test::shipped_catalog().find_model(id);
+    REQUIRE(c != nullptr);
+    CHECK(c->layers == a.layers);
+    CHECK(c->moe_layers() == a.moe_layers());
+    CHECK(c->expert_ffn() == a.expert_ffn());
+    CHECK(c->params_total == Approx(a.params_total).epsilon(1e-4));
+    CHECK(c->params_active == Approx(a.params_active).epsilon(1e-4));
+    CHECK(c->params_mtp == Approx(a.params_mtp).epsilon(1e-3));
+  }
+  CHECK(test::shipped_catalog().find_model("glm-4.5")->max_context == 131072);
+}
