@@ -22,7 +22,7 @@ plan_cli_test(perf.smallest_tp --rc 0 --stdout-re "\"tp\": 2," --stdout-re "\"fi
 plan_cli_test(perf.fp8_kv --rc 0 --stdout-re "\"kv_bytes_per_token\": 65536,"
   -- perf --model llama-3.1-8b --gpu h100-sxm --precision fp8 --input 100 --output 100 --format json)
 plan_cli_test(perf.unknown_model --rc 2
-  --stderr-exact "plan: error: unknown model 'nope' (expected one of: llama-3.1-8b, llama-3.1-70b, llama-3.1-405b, mistral-7b, mixtral-8x7b, qwen2.5-7b, qwen2.5-72b, llama-7b, gpt-oss-20b, gpt-oss-120b, deepseek-v3, deepseek-r1, deepseek-v3.1, deepseek-v3.2, glm-5, glm-5.2, qwen3.5-397b-a17b, qwen3.5-122b-a10b, qwen3.5-35b-a3b, qwen3.5-27b, qwen3-coder-480b-a35b, kimi-k2.5, kimi-k2, minimax-m2.5, minimax-m2.7, step-3.7-flash, mimo-7b, qwen3-0.6b, qwen3-1.7b, qwen3-8b, qwen3-32b, qwen3-30b-a3b, qwen3-235b-a22b, llama-3.3-70b, llama-4-scout, llama-4-maverick, mixtral-8x22b, gemma-3-27b)"
+  --stderr-exact "plan: error: unknown model 'nope' (expected one of: llama-3.1-8b, llama-3.1-70b, llama-3.1-405b, mistral-7b, mixtral-8x7b, qwen2.5-7b, qwen2.5-72b, llama-7b, gpt-oss-20b, gpt-oss-120b, deepseek-v3, deepseek-r1, deepseek-v3.1, deepseek-v3.2, glm-5, glm-5.2, glm-4.6, glm-4.5, qwen3.5-397b-a17b, qwen3-next-80b-a3b, qwen3.5-122b-a10b, qwen3.5-35b-a3b, qwen3.5-27b, qwen3-coder-480b-a35b, kimi-k2.5, kimi-k2, minimax-m2.5, minimax-m2.7, step-3.7-flash, mimo-7b, qwen3-0.6b, qwen3-1.7b, qwen3-8b, qwen3-32b, qwen3-30b-a3b, qwen3-235b-a22b, llama-3.3-70b, llama-4-scout, llama-4-maverick, mixtral-8x22b, gemma-3-27b)"
   -- perf --model nope --gpu h100-sxm --input 1 --output 1)
 plan_cli_test(perf.unknown_gpu --rc 2 --stderr-re "^plan: error: unknown GPU 'v100' \\(expected one of: a10g, "
   -- perf --model llama-3.1-8b --gpu v100 --input 1 --output 1)
