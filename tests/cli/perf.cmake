@@ -236,6 +236,7 @@ plan_cli_test(validate.shipped --rc 0
   --stdout-re "^Read as deployed: 218 runs whose columns file tp x ep as the GPU count"
   --stdout-re "^Predictions: cross-validated, 5 folds grouped by deployment"
   --stdout-re "^  same engine version: [0-9]+ deployments and loads, [0-9]+ runs: TPOT median [0-9.]+% "
+  --stdout-re "^In-sample: the terms fitted to every run, on those [0-9]+ distinct runs: TPOT median [0-9.]+% "
   --stdout-re "^sglang +[0-9]+ " --stdout-re "^trtllm +[0-9]+ " --stdout-re "^vllm +[0-9]+ " --stdout-re "^all +[0-9]+ "
   -- validate)
 plan_cli_test(validate.by_class --rc 0 --stdout-re "^dense +[0-9]+ " --stdout-re "^mla +[0-9]+ " --stdout-re "^moe +[0-9]+ "

@@ -117,7 +117,10 @@ void setup_validate(CLI::App& app, Registry& reg) {
       out += fmt::format("Measured runs: {} ({})\nPredictions: cross-validated, {} folds grouped by deployment "
                          "(each run predicted by engine terms fitted without its deployment)\n",
                          shipped_runs, shipped_origin, perf::cv_folds);
-      out += report::render_validation(cat, runs, prep, cv, opt->by, opt->rows, opt->excluded);
+      // The same runs predicted by the terms fitted to all of them: the error's in-sample floor.
+      std::vector<std::optional<perf::Prediction>> fitted(prep.size());
+      for (std::size_t i = 0; i < prep.size(); ++i) fitted[i] = perf::predict(terms.sets, prep[i]);
+      out += report::render_validation(cat, runs, prep, cv, opt->by, opt->rows, opt->excluded, &fitted);
     } else {
       const Catalog cat = load_full_catalog(g);
       const std::string terms_path = g.calib_dir() + "/engine_terms.json";

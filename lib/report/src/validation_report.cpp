@@ -35,7 +35,8 @@ std::string pct(double v) { return fmt::format("{:.1f}%", v); }
 std::string render_validation(const Catalog& cat, const std::vector<perf::MeasuredRun>& runs,
                               const std::vector<perf::PreparedRun>& prep,
                               const std::vector<std::optional<perf::Prediction>>& pred, const std::string& by,
-                              bool list_rows, bool list_excluded) {
+                              bool list_rows, bool list_excluded,
+                              const std::vector<std::optional<perf::Prediction>>* in_sample) {
   std::string out;
   int agg = 0;
   std::map<std::string, int> reasons;
@@ -126,6 +127,20 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
   out += "\n|error| of predicted against measured; 'roof': the catalog roofline alone (plan perf --concurrency C) on "
          "the runs it can size\n";
   if (duplicates > 0) out += "'distinct': each measurement once (duplicates left out), as the fit weighs them\n";
+  if (in_sample) {
+    std::vector<std::pair<double, double>> t, f;
+    for (std::size_t i = 0; i < prep.size() && i < in_sample->size(); ++i) {
+      const auto& p = (*in_sample)[i];
+      if (!p || !prep[i].excluded.empty()) continue;
+      t.emplace_back(p->tpot_s, prep[i].tpot_s);
+      f.emplace_back(p->ttft_s, prep[i].ttft_s);
+    }
+    const auto s = perf::summarise(t, f);
+    out += fmt::format("In-sample: the terms fitted to every run, on those {} distinct runs: TPOT median {} (p90 {}), "
+                       "TTFT median {} (p90 {}); what the terms leave unexplained even on the runs they were fitted "
+                       "to\n",
+                       s.rows, pct(s.tpot_median), pct(s.tpot_p90), pct(s.ttft_median), pct(s.ttft_p90));
+  }
   if (list_rows) {
     out += "\nline,engine,model,gpu,precision,layout,gpus,isl,osl,concurrency,tpot_ms,tpot_pred_ms,ttft_ms,ttft_pred_ms,"
            "kv_occupancy\n";

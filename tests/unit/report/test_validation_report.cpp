@@ -122,3 +122,26 @@ TEST_CASE("render_validation: nothing aggregated, no duplicates", "[validation_r
   CHECK(t.find("left out, by rule") == std::string::npos);
   CHECK(row(t, "all").empty());
 }
+
+TEST_CASE("render_validation: the in-sample line, each measurement once", "[validation_report]") {
+  const Catalog empty;
+  std::vector<MeasuredRun> runs(3);
+  // r0: TPOT 10 ms, TTFT 100 ms; r1: 20 ms, 200 ms; r2: a duplicate, left out of the line.
+  std::vector<PreparedRun> prep = {run(0, "vllm", 0.010, 0.100), run(1, "vllm", 0.020, 0.200),
+                                   run(2, "vllm", 0.010, 0.100)};
+  prep[2].excluded = "repeats line 2";
+  prep[2].excluded_kind = "duplicate";
+  const std::vector<std::optional<Prediction>> cv = {predicted(0.010, 0.100), predicted(0.020, 0.200),
+                                                     predicted(0.010, 0.100)};
+  // In-sample: r0 11 for 10 (TPOT 10%), 90 for 100 (TTFT 10%); r1 18 for 20 (10%), 260 for 200
+  // (30%); r2's 50% in both is not counted. TPOT [10, 10]: 10, 10; TTFT [10, 30]: median 20, p90
+  // 10 + 0.9 x 20 = 28.
+  const std::vector<std::optional<Prediction>> fitted = {predicted(0.011, 0.090), predicted(0.018, 0.260),
+                                                         predicted(0.015, 0.150)};
+  const std::string t = report::render_validation(empty, runs, prep, cv, "engine", false, false, &fitted);
+  CHECK(t.find("\nIn-sample: the terms fitted to every run, on those 2 distinct runs: TPOT median 10.0% (p90 "
+               "10.0%), TTFT median 20.0% (p90 28.0%); ") != std::string::npos);
+  // Without in-sample predictions, no such line.
+  CHECK(report::render_validation(empty, runs, prep, cv, "engine", false, false).find("In-sample") ==
+        std::string::npos);
+}

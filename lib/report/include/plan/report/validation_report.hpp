@@ -18,6 +18,10 @@ namespace plan::report {
 std::string render_validation(const Catalog& cat, const std::vector<perf::MeasuredRun>& runs,
                               const std::vector<perf::PreparedRun>& prep,
                               const std::vector<std::optional<perf::Prediction>>& pred, const std::string& by,
-                              bool list_rows, bool list_excluded);
+                              bool list_rows, bool list_excluded,
+                              const std::vector<std::optional<perf::Prediction>>* in_sample = nullptr);
+// `in_sample`, where given: predictions of `prep`'s runs by terms fitted to every run, whose
+// error on those same runs (each measurement once) is a line under the table: what the terms
+// leave unexplained even on the runs they were fitted to, the floor of the cross-validated error.
 
 }  // namespace plan::report
