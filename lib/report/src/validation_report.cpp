@@ -30,6 +30,44 @@ std::string group_of(const Catalog& cat, const perf::MeasuredRun& m, const perf:
 
 std::string pct(double v) { return fmt::format("{:.1f}%", v); }
 
+// How far the runs repeat (perf::repeatability): two lines under a heading, or none where no
+// deployment and load is measured twice with other figures.
+std::string repeat_lines(const Catalog& cat, const std::vector<perf::MeasuredRun>& runs,
+                         const std::vector<perf::PreparedRun>& prep) {
+  const auto rep = perf::repeatability(cat, runs, prep);
+  if (rep.any_version.groups == 0) return {};
+  std::string out =
+      "Repeated measurements: each run predicted by another of the same architecture, engine, GPU, precision, "
+      "layout, lengths and concurrency filed with other figures (a floor for any model of these runs)\n";
+  for (const auto& [label, s] : {std::pair{"same engine version", rep.same_version},
+                                 std::pair{"any engine version", rep.any_version}}) {
+    if (s.groups == 0) {
+      out += fmt::format("  {}: none\n", label);
+      continue;
+    }
+    out += fmt::format("  {}: {} {}, {} runs: TPOT median {} (p90 {}), TTFT median {} (p90 {})\n", label, s.groups,
+                       s.groups == 1 ? "deployment and load" : "deployments and loads", s.runs,
+                       pct(s.error.tpot_median), pct(s.error.tpot_p90), pct(s.error.ttft_median),
+                       pct(s.error.ttft_p90));
+  }
+  return out;
+}
+
+// The error of the terms fitted to every run on those same runs, each measurement once.
+std::string in_sample_line(const std::vector<perf::PreparedRun>& prep,
+                           const std::vector<std::optional<perf::Prediction>>& fitted) {
+  std::vector<std::pair<double, double>> t, f;
+  for (std::size_t i = 0; i < prep.size() && i < fitted.size(); ++i) {
+    if (!fitted[i] || !prep[i].excluded.empty()) continue;
+    t.emplace_back(fitted[i]->tpot_s, prep[i].tpot_s);
+    f.emplace_back(fitted[i]->ttft_s, prep[i].ttft_s);
+  }
+  const auto s = perf::summarise(t, f);
+  return fmt::format("In-sample: the terms fitted to every run, on those {} distinct runs: TPOT median {} (p90 {}), "
+                     "TTFT median {} (p90 {}); what the terms leave unexplained even on the runs they were fitted to\n",
+                     s.rows, pct(s.tpot_median), pct(s.tpot_p90), pct(s.ttft_median), pct(s.ttft_p90));
+}
+
 }  // namespace
 
 std::string render_validation(const Catalog& cat, const std::vector<perf::MeasuredRun>& runs,
@@ -64,21 +102,7 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
     out += fmt::format("Read as deployed: {} runs whose columns file tp x ep as the GPU count (their id, or past one "
                        "server the k x k signature, gives the layout; docs/performance-model.md)\n",
                        reread);
-  if (const auto rep = perf::repeatability(cat, runs, prep); rep.any_version.groups > 0) {
-    out += "Repeated measurements: each run predicted by another of the same architecture, engine, GPU, precision, "
-           "layout, lengths and concurrency filed with other figures (a floor for any model of these runs)\n";
-    auto spread = [&](const char* label, const perf::RepeatSpread& s) {
-      if (s.groups == 0) {
-        out += fmt::format("  {}: none\n", label);
-        return;
-      }
-      out += fmt::format("  {}: {} {}, {} runs: TPOT median {} (p90 {}), TTFT median {} (p90 {})\n", label,
-                         s.groups, s.groups == 1 ? "deployment and load" : "deployments and loads", s.runs, pct(s.error.tpot_median), pct(s.error.tpot_p90),
-                         pct(s.error.ttft_median), pct(s.error.ttft_p90));
-    };
-    spread("same engine version", rep.same_version);
-    spread("any engine version", rep.any_version);
-  }
+  out += repeat_lines(cat, runs, prep);
   struct Acc {
     std::vector<std::pair<double, double>> t, f, rt, rf;
   };
@@ -127,20 +151,7 @@ std::string render_validation(const Catalog& cat, const std::vector<perf::Measur
   out += "\n|error| of predicted against measured; 'roof': the catalog roofline alone (plan perf --concurrency C) on "
          "the runs it can size\n";
   if (duplicates > 0) out += "'distinct': each measurement once (duplicates left out), as the fit weighs them\n";
-  if (in_sample) {
-    std::vector<std::pair<double, double>> t, f;
-    for (std::size_t i = 0; i < prep.size() && i < in_sample->size(); ++i) {
-      const auto& p = (*in_sample)[i];
-      if (!p || !prep[i].excluded.empty()) continue;
-      t.emplace_back(p->tpot_s, prep[i].tpot_s);
-      f.emplace_back(p->ttft_s, prep[i].ttft_s);
-    }
-    const auto s = perf::summarise(t, f);
-    out += fmt::format("In-sample: the terms fitted to every run, on those {} distinct runs: TPOT median {} (p90 {}), "
-                       "TTFT median {} (p90 {}); what the terms leave unexplained even on the runs they were fitted "
-                       "to\n",
-                       s.rows, pct(s.tpot_median), pct(s.tpot_p90), pct(s.ttft_median), pct(s.ttft_p90));
-  }
+  if (in_sample) out += in_sample_line(prep, *in_sample);
   if (list_rows) {
     out += "\nline,engine,model,gpu,precision,layout,gpus,isl,osl,concurrency,tpot_ms,tpot_pred_ms,ttft_ms,ttft_pred_ms,"
            "kv_occupancy\n";
