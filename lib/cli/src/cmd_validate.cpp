@@ -118,8 +118,7 @@ void setup_validate(CLI::App& app, Registry& reg) {
                          "(each run predicted by engine terms fitted without its deployment)\n",
                          shipped_runs, shipped_origin, perf::cv_folds);
       // The same runs predicted by the terms fitted to all of them: the error's in-sample floor.
-      std::vector<std::optional<perf::Prediction>> fitted(prep.size());
-      for (std::size_t i = 0; i < prep.size(); ++i) fitted[i] = perf::predict(terms.sets, prep[i]);
+      const auto fitted = perf::predict_runs(terms.sets, prep);
       out += report::render_validation(cat, runs, prep, cv, opt->by, opt->rows, opt->excluded, &fitted);
     } else {
       const Catalog cat = load_full_catalog(g);
@@ -127,9 +126,7 @@ void setup_validate(CLI::App& app, Registry& reg) {
       const auto terms = io::read_engine_terms(terms_path);
       const auto runs = io::read_measured_runs(opt->data);
       const auto prep = perf::prepare_runs(cat, runs);
-      std::vector<std::optional<perf::Prediction>> pred(prep.size());
-      for (std::size_t i = 0; i < prep.size(); ++i) pred[i] = perf::predict(terms.sets, prep[i]);
-      perf::predict_duplicates(prep, pred);
+      const auto pred = perf::predict_runs(terms.sets, prep);
       out += fmt::format("Measured runs: {}\nPredictions: engine terms of calib/engine_terms.json (fitted to {} "
                          "measured runs, {})\n",
                          opt->data, terms.used, terms.origin);

@@ -789,6 +789,14 @@ std::vector<std::optional<Prediction>> cross_validate(const std::vector<Prepared
   return out;
 }
 
+std::vector<std::optional<Prediction>> predict_runs(const std::vector<TermSet>& sets,
+                                                    const std::vector<PreparedRun>& runs) {
+  std::vector<std::optional<Prediction>> out(runs.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) out[i] = predict(sets, runs[i]);
+  predict_duplicates(runs, out);
+  return out;
+}
+
 void predict_duplicates(const std::vector<PreparedRun>& runs, std::vector<std::optional<Prediction>>& pred) {
   // A twin may come later in the file or be a repeat itself: follow the chain to the run measured.
   for (std::size_t i = 0; i < runs.size() && i < pred.size(); ++i) {

@@ -213,6 +213,10 @@ std::vector<std::optional<Prediction>> cross_validate(const std::vector<Prepared
                                                       int repeats = cv_repeats);
 // Gives each duplicate its twin's prediction (where the twin has one).
 void predict_duplicates(const std::vector<PreparedRun>& runs, std::vector<std::optional<Prediction>>& pred);
+// Every run predicted by `sets` (nullopt where it is left out or no set covers it), each
+// duplicate given its twin's prediction: index by index with `runs`.
+std::vector<std::optional<Prediction>> predict_runs(const std::vector<TermSet>& sets,
+                                                    const std::vector<PreparedRun>& runs);
 
 // Median and 90th percentile of |predicted/measured - 1| in percent.
 struct ErrorSummary {
